@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+)
+
+// demo files a few complaints across IP types through the gRPC API, as a
+// client would, and accepts one into enforcement. Fixed request ids make it
+// safe to run again: nothing is filed twice.
+func demo(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:7070", "ipcased gRPC address")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	conn, err := grpc.NewClient(*addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	client := ipcasev1.NewFilingServiceClient(conn)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+
+	org := func(name, code string) *ipcasev1.Party {
+		return &ipcasev1.Party{Kind: ipcasev1.PartyKind_PARTY_KIND_ORGANIZATION, DisplayName: name, CreditCode: code}
+	}
+	evidence := func(digest, desc string) *ipcasev1.Evidence {
+		return &ipcasev1.Evidence{Sha256: digest, SizeBytes: 182_311, MediaType: "application/pdf",
+			Source: ipcasev1.EvidenceSource_EVIDENCE_SOURCE_NOTARISED, Description: desc}
+	}
+	complaints := []*ipcasev1.SubmitComplaintRequest{{
+		RequestId:   "demo-trademark-1",
+		Complainant: org("北京星河茶饮有限公司", "91110108MA01HX4T2R"),
+		Respondents: []*ipcasev1.Party{org("杭州仿品贸易有限公司", "91330100MA2AXQ9B12")},
+		Rights: []*ipcasev1.IpRight{{Type: ipcasev1.IpType_IP_TYPE_TRADEMARK, RegistrationNumber: "12345678",
+			Title: "星河 (class 43)", Holder: "北京星河茶饮有限公司", TermStart: "2016-03-14", TermEnd: "2036-03-13"}},
+		Facts:      "The respondent sells milk tea in cups bearing the registered mark at three shops in Hangzhou.",
+		Claims:     "Stop the infringement; confiscate infringing cups; fine under Trademark Law Art. 60.",
+		Evidence:   []*ipcasev1.Evidence{evidence("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "notarised purchase, 2026-09-02")},
+		KnownSince: "2026-08-20",
+		Agency:     "SAMR-HZ",
+	}, {
+		RequestId:   "demo-patent-1",
+		Complainant: org("深圳微光电子有限公司", "91440300MA5FL8KD3E"),
+		Respondents: []*ipcasev1.Party{org("上海拓界科技有限公司", "92310115MA1K4L7P6H")},
+		Rights: []*ipcasev1.IpRight{{Type: ipcasev1.IpType_IP_TYPE_PATENT_INVENTION, RegistrationNumber: "ZL201910123456.7",
+			Title: "Low-power display driver", Holder: "深圳微光电子有限公司", TermStart: "2019-02-11", TermEnd: "2039-02-10"}},
+		Facts:      "The respondent's T9 tablet uses the claimed driver circuit (claims 1-4).",
+		Claims:     "Stop manufacture and sale; damages.",
+		Evidence:   []*ipcasev1.Evidence{evidence("60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752", "teardown report")},
+		KnownSince: "2026-05-06",
+		Agency:     "CNIPA-SH",
+	}, {
+		RequestId:   "demo-copyright-1",
+		Complainant: &ipcasev1.Party{Kind: ipcasev1.PartyKind_PARTY_KIND_PERSON, DisplayName: "李明"},
+		Respondents: []*ipcasev1.Party{org("福州云端文化传播有限公司", "91350100M000100Y43")},
+		Rights: []*ipcasev1.IpRight{{Type: ipcasev1.IpType_IP_TYPE_COPYRIGHT, Title: "《山海行记》 (photo series)", Holder: "李明"}},
+		Facts:      "Twelve photographs of the series are offered for download on the respondent's site without licence.",
+		KnownSince: "2023-02-01",
+		Agency:     "NCAC-FJ",
+	}, {
+		RequestId:   "demo-trade-secret-1",
+		Complainant: org("苏州精材新材料有限公司", "91330106MA27XF1C0G"),
+		Respondents: []*ipcasev1.Party{{Kind: ipcasev1.PartyKind_PARTY_KIND_PERSON, DisplayName: "王强"}},
+		Rights: []*ipcasev1.IpRight{{Type: ipcasev1.IpType_IP_TYPE_TRADE_SECRET, Title: "Carbomer synthesis process",
+			Holder: "苏州精材新材料有限公司", Description: "Reaction temperatures and catalyst ratios of process line 3."}},
+		Facts:      "A former process engineer took the line-3 recipe to a competitor.",
+		KnownSince: "2026-10-09",
+		Agency:     "SAMR-SZ",
+	}}
+	var first *ipcasev1.Matter
+	for _, c := range complaints {
+		resp, err := client.SubmitComplaint(ctx, c)
+		if err != nil {
+			return fmt.Errorf("demo: %s: %w", c.GetRequestId(), err)
+		}
+		m := resp.GetMatter()
+		if first == nil {
+			first = m
+		}
+		fmt.Printf("  %s  %-17s %s\n", m.GetNumber(), m.GetRights()[0].GetType().String()[len("IP_TYPE_"):], m.GetName())
+	}
+	if first.GetState() == ipcasev1.MatterState_MATTER_STATE_SUBMITTED {
+		_, err := client.AcceptComplaint(ctx, &ipcasev1.AcceptComplaintRequest{Name: first.GetName(), Etag: first.GetEtag(),
+			RequestId: "demo-accept-1", Route: ipcasev1.ProceedingKind_PROCEEDING_KIND_ENFORCEMENT, Forum: "SAMR-HZ",
+			Note: "Clear counterfeit; open an enforcement case."})
+		if err != nil {
+			return fmt.Errorf("demo: accepting %s: %w", first.GetNumber(), err)
+		}
+	}
+	fmt.Printf("DEMO_MATTER=%s\n", first.GetName())
+	return nil
+}

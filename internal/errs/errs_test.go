@@ -1,0 +1,66 @@
+package errs_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+
+	"github.com/ipcase/ipcase/internal/errs"
+)
+
+func TestStatus(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name    string
+		err     error
+		code    codes.Code
+		message string
+	}{
+		{"wrapped not found", fmt.Errorf("GetMatter(m1): %w", errs.NotFound), codes.NotFound, "GetMatter(m1): not found"},
+		{"aborted", fmt.Errorf("etag: %w", errs.Aborted), codes.Aborted, "etag: aborted"},
+		{"deadline", fmt.Errorf("query: %w", context.DeadlineExceeded), codes.DeadlineExceeded, "query: context deadline exceeded"},
+		{"uncategorised is masked", errors.New("pq: relation secret_table does not exist"), codes.Internal, "internal error (ref r-1)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := errs.Status(tt.err, "r-1")
+			if s.Code() != tt.code || s.Message() != tt.message {
+				t.Errorf("Status(%v) = %v %q, want %v %q", tt.err, s.Code(), s.Message(), tt.code, tt.message)
+			}
+		})
+	}
+}
+
+func TestFieldViolationsBecomeBadRequest(t *testing.T) {
+	t.Parallel()
+	var v errs.FieldErrors
+	v.Add("complainant", "required")
+	v.Add("rights[1].type", "unknown IP type 42")
+	err := fmt.Errorf("SubmitComplaint: %w", v.Err())
+	if !errors.Is(err, errs.InvalidArgument) {
+		t.Fatalf("errors.Is(%v, InvalidArgument) = false", err)
+	}
+	s := errs.Status(err, "r")
+	if s.Code() != codes.InvalidArgument {
+		t.Fatalf("code = %v, want InvalidArgument", s.Code())
+	}
+	var got []string
+	for _, d := range s.Details() {
+		if br, ok := d.(*errdetails.BadRequest); ok {
+			for _, fv := range br.GetFieldViolations() {
+				got = append(got, fv.GetField())
+			}
+		}
+	}
+	if len(got) != 2 || got[0] != "complainant" || got[1] != "rights[1].type" {
+		t.Errorf("field violations = %v, want [complainant rights[1].type]", got)
+	}
+	var none errs.FieldErrors
+	if none.Err() != nil {
+		t.Errorf("empty FieldErrors.Err() = %v, want nil", none.Err())
+	}
+}

@@ -1,0 +1,112 @@
+package filing
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/store"
+)
+
+// Filter narrows ListMatters; zero fields do not filter.
+type Filter struct {
+	State   MatterState
+	IPType  IPType
+	PartyID string
+	From    *time.Time // first instant included
+	Until   *time.Time // first instant excluded
+}
+
+// cursor is the keyset position after the last matter of a page. It is
+// bound to the filter it was made for.
+type cursor struct {
+	Time   time.Time `json:"t"`
+	ID     string    `json:"i"`
+	Filter string    `json:"f"`
+}
+
+func (f Filter) key() string {
+	return fmt.Sprintf("%s|%s|%s|%v|%v", f.State, f.IPType, f.PartyID, f.From, f.Until)
+}
+
+func encodeCursor(c cursor) string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(token string, f Filter) (*cursor, error) {
+	if token == "" {
+		return nil, nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(token)
+	var c cursor
+	if err != nil || json.Unmarshal(b, &c) != nil || c.ID == "" {
+		return nil, errs.Field("page_token", "is not a token this server issued")
+	}
+	if c.Filter != f.key() {
+		return nil, errs.Field("page_token", "was issued for different filters; repeat the filters of the first page")
+	}
+	return &c, nil
+}
+
+// List returns one page of matters matching f, newest first, and the token
+// of the next page (empty on the last). A page costs a fixed number of
+// queries, whatever its size.
+func (s *Store) List(ctx context.Context, f Filter, pageToken string, pageSize int) ([]*Matter, string, error) {
+	after, err := decodeCursor(pageToken, f)
+	if err != nil {
+		return nil, "", err
+	}
+	var where []string
+	var args []any
+	if f.State != "" {
+		where, args = append(where, "m.state = ?"), append(args, string(f.State))
+	}
+	if f.IPType != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM matter_rights mr JOIN ip_rights r ON r.id = mr.right_id WHERE mr.matter_id = m.id AND r.type = ?)")
+		args = append(args, string(f.IPType))
+	}
+	if f.PartyID != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM matter_parties mp WHERE mp.matter_id = m.id AND mp.party_id = ?)")
+		args = append(args, f.PartyID)
+	}
+	if f.From != nil {
+		where, args = append(where, "m.create_time >= ?"), append(args, *f.From)
+	}
+	if f.Until != nil {
+		where, args = append(where, "m.create_time < ?"), append(args, *f.Until)
+	}
+	if after != nil {
+		where, args = append(where, "(m.create_time, m.id) < (?, ?)"), append(args, after.Time, after.ID)
+	}
+	q := "SELECT m.id, m.create_time FROM matters m"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY m.create_time DESC, m.id DESC LIMIT ?"
+	args = append(args, pageSize+1)
+	var page []struct {
+		ID         string
+		CreateTime time.Time
+	}
+	db := s.db.WithContext(ctx)
+	if err := db.Raw(q, args...).Scan(&page).Error; err != nil {
+		return nil, "", fmt.Errorf("listing matters: %w", store.Translate(err))
+	}
+	next := ""
+	if len(page) > pageSize {
+		page = page[:pageSize]
+		last := page[len(page)-1]
+		next = encodeCursor(cursor{Time: last.CreateTime, ID: last.ID, Filter: f.key()})
+	}
+	ids := make([]string, len(page))
+	for i, p := range page {
+		ids[i] = p.ID
+	}
+	ms, err := loadMatters(db, ids)
+	return ms, next, err
+}

@@ -1,0 +1,292 @@
+package filing
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/proto"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/store"
+)
+
+// Server implements ipcasev1.FilingServiceServer.
+type Server struct {
+	ipcasev1.UnimplementedFilingServiceServer
+	store *Store
+	now   func() time.Time
+}
+
+var _ ipcasev1.FilingServiceServer = (*Server)(nil)
+
+// NewServer returns a Server over st that reads the time from now.
+func NewServer(st *Store, now func() time.Time) *Server {
+	if st == nil || now == nil {
+		panic("filing.NewServer: nil dependency")
+	}
+	return &Server{store: st, now: now}
+}
+
+// SubmitComplaint files a complaint.
+func (s *Server) SubmitComplaint(ctx context.Context, req *ipcasev1.SubmitComplaintRequest) (*ipcasev1.SubmitComplaintResponse, error) {
+	at := s.now().UTC().Truncate(time.Microsecond)
+	today := dateOf(at)
+	m, err := complaintFromProto(req, today)
+	if err != nil {
+		return nil, err
+	}
+	if w := limitationWarning(m.KnownSince, today); w != nil {
+		m.Warnings = append(m.Warnings, *w)
+	}
+	key, err := idempotencyKey("SubmitComplaint", req)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.store.Create(ctx, key, m, events.ActorFrom(ctx), at, renderAs(func(m *ipcasev1.Matter) proto.Message {
+		return &ipcasev1.SubmitComplaintResponse{Matter: m}
+	}))
+	if err != nil {
+		return nil, fmt.Errorf("SubmitComplaint: %w", err)
+	}
+	resp := &ipcasev1.SubmitComplaintResponse{}
+	return resp, proto.Unmarshal(b, resp)
+}
+
+// GetMatter returns one matter.
+func (s *Server) GetMatter(ctx context.Context, req *ipcasev1.GetMatterRequest) (*ipcasev1.GetMatterResponse, error) {
+	id, err := parseMatterName("name", req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.store.Get(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("GetMatter(%s): %w", id, err)
+	}
+	return &ipcasev1.GetMatterResponse{Matter: matterToProto(m)}, nil
+}
+
+// ListMatters lists matters, newest first.
+func (s *Server) ListMatters(ctx context.Context, req *ipcasev1.ListMattersRequest) (*ipcasev1.ListMattersResponse, error) {
+	var v validator
+	var f Filter
+	size := int(req.GetPageSize())
+	switch {
+	case size == 0:
+		size = 20
+	case size < 0 || size > 100:
+		v.Add("page_size", "must be between 1 and 100")
+	}
+	if st := req.GetState(); st != ipcasev1.MatterState_MATTER_STATE_UNSPECIFIED {
+		name, ok := ipcasev1.MatterState_name[int32(st)]
+		if !ok {
+			v.Add("state", "unknown matter state %d", int32(st))
+		}
+		f.State = MatterState(strings.TrimPrefix(name, "MATTER_STATE_"))
+	}
+	if t := req.GetIpType(); t != ipcasev1.IpType_IP_TYPE_UNSPECIFIED {
+		if f.IPType = ipTypes[t]; f.IPType == "" {
+			v.Add("ip_type", "unknown IP type %d", int32(t))
+		}
+	}
+	if p := req.GetParty(); p != "" {
+		id, ok := strings.CutPrefix(p, "parties/")
+		if _, err := uuid.Parse(id); !ok || err != nil {
+			v.Add("party", "must be a party name, parties/{id}")
+		}
+		f.PartyID = id
+	}
+	if d := v.date("filed_from", req.GetFiledFrom()); d != nil {
+		from := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, chinaTime)
+		f.From = &from
+	}
+	if d := v.date("filed_to", req.GetFiledTo()); d != nil {
+		until := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, chinaTime)
+		f.Until = &until
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	ms, next, err := s.store.List(ctx, f, req.GetPageToken(), size)
+	if err != nil {
+		return nil, fmt.Errorf("ListMatters: %w", err)
+	}
+	resp := &ipcasev1.ListMattersResponse{NextPageToken: next}
+	for _, m := range ms {
+		resp.Matters = append(resp.Matters, matterToProto(m))
+	}
+	return resp, nil
+}
+
+// AcceptComplaint accepts a complaint and routes the matter.
+func (s *Server) AcceptComplaint(ctx context.Context, req *ipcasev1.AcceptComplaintRequest) (*ipcasev1.AcceptComplaintResponse, error) {
+	var v validator
+	route := ProceedingKind(strings.TrimPrefix(req.GetRoute().String(), "PROCEEDING_KIND_"))
+	if _, ok := initialState[route]; !ok {
+		v.Add("route", "must be PROCEEDING_KIND_ENFORCEMENT, PROCEEDING_KIND_MEDIATION or PROCEEDING_KIND_TRIAL")
+	}
+	v.code("forum", req.GetForum(), true)
+	v.text("note", req.GetNote(), false, maxReason)
+	resp := &ipcasev1.AcceptComplaintResponse{}
+	err := s.transition(ctx, "AcceptComplaint", req, req.GetName(), req.GetEtag(), &v, resp,
+		func(m *Matter, at time.Time) error {
+			return m.Accept(at, route, req.GetForum(), req.GetNote(), func() ProceedingID { return ProceedingID(newID()) })
+		},
+		func(m *ipcasev1.Matter) proto.Message { return &ipcasev1.AcceptComplaintResponse{Matter: m} })
+	return resp, err
+}
+
+// RejectComplaint rejects a complaint with a reason.
+func (s *Server) RejectComplaint(ctx context.Context, req *ipcasev1.RejectComplaintRequest) (*ipcasev1.RejectComplaintResponse, error) {
+	var v validator
+	v.text("reason", req.GetReason(), true, maxReason)
+	resp := &ipcasev1.RejectComplaintResponse{}
+	err := s.transition(ctx, "RejectComplaint", req, req.GetName(), req.GetEtag(), &v, resp,
+		func(m *Matter, at time.Time) error { return m.Reject(at, req.GetReason()) },
+		func(m *ipcasev1.Matter) proto.Message { return &ipcasev1.RejectComplaintResponse{Matter: m} })
+	return resp, err
+}
+
+// WithdrawComplaint withdraws a complaint not yet decided.
+func (s *Server) WithdrawComplaint(ctx context.Context, req *ipcasev1.WithdrawComplaintRequest) (*ipcasev1.WithdrawComplaintResponse, error) {
+	var v validator
+	v.text("reason", req.GetReason(), false, maxReason)
+	resp := &ipcasev1.WithdrawComplaintResponse{}
+	err := s.transition(ctx, "WithdrawComplaint", req, req.GetName(), req.GetEtag(), &v, resp,
+		func(m *Matter, at time.Time) error { return m.Withdraw(at, req.GetReason()) },
+		func(m *ipcasev1.Matter) proto.Message { return &ipcasev1.WithdrawComplaintResponse{Matter: m} })
+	return resp, err
+}
+
+// transition is the shape every matter transition shares: validate the
+// request (v already holds its own fields' violations), then, under the
+// matter's lock, check the etag and apply fn; store and respond.
+func (s *Server) transition(ctx context.Context, method string, req idempotentRequest, name, etag string,
+	v *validator, resp proto.Message, fn func(*Matter, time.Time) error, wrap func(*ipcasev1.Matter) proto.Message) error {
+	id, err := parseMatterName("name", name)
+	if err != nil {
+		v.Violations = append(v.Violations, err.(*errs.FieldErrors).Violations...)
+	}
+	v.etag(etag)
+	v.requestID(req.GetRequestId())
+	if err := v.Err(); err != nil {
+		return err
+	}
+	key, err := idempotencyKey(method, req)
+	if err != nil {
+		return err
+	}
+	at := s.now().UTC().Truncate(time.Microsecond)
+	b, err := s.store.Update(ctx, key, id, events.ActorFrom(ctx), at, func(m *Matter) error {
+		if m.Etag() != etag {
+			return fmt.Errorf("etag %s is stale: matter %s is now at %s; read it again: %w", etag, m.Number, m.Etag(), errs.Aborted)
+		}
+		return fn(m, at)
+	}, renderAs(wrap))
+	if err != nil {
+		return fmt.Errorf("%s(%s): %w", method, id, err)
+	}
+	return proto.Unmarshal(b, resp)
+}
+
+// ListMatterEvents lists a matter's timeline, oldest first.
+func (s *Server) ListMatterEvents(ctx context.Context, req *ipcasev1.ListMatterEventsRequest) (*ipcasev1.ListMatterEventsResponse, error) {
+	var v validator
+	id, err := parseMatterName("parent", req.GetParent())
+	if err != nil {
+		v.Violations = append(v.Violations, err.(*errs.FieldErrors).Violations...)
+	}
+	size := int(req.GetPageSize())
+	switch {
+	case size == 0:
+		size = 100
+	case size < 0 || size > 500:
+		v.Add("page_size", "must be between 1 and 500")
+	}
+	var after int64
+	if t := req.GetPageToken(); t != "" {
+		if after, err = strconv.ParseInt(t, 10, 64); err != nil || after < 0 {
+			v.Add("page_token", "is not a token this server issued")
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := s.store.Get(ctx, id); err != nil {
+		return nil, fmt.Errorf("ListMatterEvents(%s): %w", id, err)
+	}
+	evs, err := events.List(ctx, s.store.db, string(id), after, size+1)
+	if err != nil {
+		return nil, err
+	}
+	resp := &ipcasev1.ListMatterEventsResponse{}
+	if len(evs) > size {
+		evs = evs[:size]
+		resp.NextPageToken = strconv.FormatInt(evs[size-1].Seq, 10)
+	}
+	for _, e := range evs {
+		resp.Events = append(resp.Events, events.ToProto(e))
+	}
+	return resp, nil
+}
+
+// VerifyMatterHistory recomputes a matter's hash chain.
+func (s *Server) VerifyMatterHistory(ctx context.Context, req *ipcasev1.VerifyMatterHistoryRequest) (*ipcasev1.VerifyMatterHistoryResponse, error) {
+	id, err := parseMatterName("name", req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.store.Get(ctx, id); err != nil {
+		return nil, fmt.Errorf("VerifyMatterHistory(%s): %w", id, err)
+	}
+	v, err := events.Verify(ctx, s.store.db, string(id))
+	if err != nil {
+		return nil, err
+	}
+	return &ipcasev1.VerifyMatterHistoryResponse{Intact: v.Intact, EventsChecked: v.Checked, FirstBrokenSequence: v.FirstBroken, Problem: v.Problem}, nil
+}
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+func parseMatterName(field, name string) (MatterID, error) {
+	id, ok := strings.CutPrefix(name, "matters/")
+	if !ok || !uuidPattern.MatchString(id) {
+		return "", errs.Field(field, "must be a matter name, matters/{id}, got %q", name)
+	}
+	return MatterID(id), nil
+}
+
+// idempotentRequest is a request that carries a request_id.
+type idempotentRequest interface {
+	proto.Message
+	GetRequestId() string
+}
+
+func idempotencyKey(method string, req idempotentRequest) (store.IdempotencyKey, error) {
+	if req.GetRequestId() == "" {
+		return store.IdempotencyKey{}, nil
+	}
+	h, err := requestHash(req)
+	if err != nil {
+		return store.IdempotencyKey{}, err
+	}
+	return store.IdempotencyKey{Scope: "ipcase.v1.FilingService/" + method, RequestID: req.GetRequestId(), RequestHash: h}, nil
+}
+
+func renderAs(wrap func(*ipcasev1.Matter) proto.Message) Render {
+	return func(m *Matter) ([]byte, error) {
+		return proto.MarshalOptions{Deterministic: true}.Marshal(wrap(matterToProto(m)))
+	}
+}
+
+// dateOf returns the date (midnight UTC) of instant t in China Standard Time.
+func dateOf(t time.Time) time.Time {
+	y, m, d := t.In(chinaTime).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

@@ -1,0 +1,496 @@
+package filing
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/store"
+)
+
+// Store keeps matters in Postgres.
+type Store struct {
+	db *gorm.DB
+}
+
+// NewStore returns a Store over db.
+func NewStore(db *gorm.DB) *Store {
+	if db == nil {
+		panic("filing.NewStore: nil db")
+	}
+	return &Store{db: db}
+}
+
+type matterRow struct {
+	ID            string `gorm:"primaryKey"`
+	Number        string
+	State         string
+	ComplainantID string
+	Facts         string
+	Claims        string
+	KnownSince    *time.Time
+	Agency        string
+	Warnings      []byte `gorm:"type:jsonb"`
+	Version       int64
+	CreateTime    time.Time
+	UpdateTime    time.Time
+}
+
+func (matterRow) TableName() string { return "matters" }
+
+type proceedingRow struct {
+	ID         string `gorm:"primaryKey"`
+	MatterID   string
+	Kind       string
+	State      string
+	Number     string
+	Forum      string
+	Reason     string
+	CreateTime time.Time
+	UpdateTime time.Time
+}
+
+func (proceedingRow) TableName() string { return "proceedings" }
+
+type partyRow struct {
+	ID              string `gorm:"primaryKey"`
+	Kind            string
+	DisplayName     string
+	CreditCode      *string
+	DomicileCountry string
+	Contact         string
+}
+
+func (partyRow) TableName() string { return "parties" }
+
+type rightRow struct {
+	ID                 string `gorm:"primaryKey"`
+	Type               string
+	RegistrationNumber *string
+	Title              string
+	Holder             string
+	TermStart          *time.Time
+	TermEnd            *time.Time
+	Description        string
+}
+
+func (rightRow) TableName() string { return "ip_rights" }
+
+type evidenceRow struct {
+	ID          string `gorm:"primaryKey"`
+	MatterID    string
+	Position    int
+	Sha256      string
+	SizeBytes   int64
+	MediaType   string
+	Source      string
+	Description string
+	CreateTime  time.Time
+}
+
+func (evidenceRow) TableName() string { return "evidence" }
+
+type matterPartyRow struct {
+	MatterID string
+	Role     string
+	Position int
+	PartyID  string
+}
+
+func (matterPartyRow) TableName() string { return "matter_parties" }
+
+type matterRightRow struct {
+	MatterID string
+	Position int
+	RightID  string
+}
+
+func (matterRightRow) TableName() string { return "matter_rights" }
+
+func newID() string { return uuid.NewString() }
+
+// Render turns the stored matter into the bytes of an API response; the
+// store keeps those bytes for request_id retries.
+type Render func(*Matter) ([]byte, error)
+
+// Create stores a new matter with its filing review proceeding and its
+// `complaint.submitted` event, numbering it from the year of at (China
+// Standard Time). Warnings already on m are kept; possible duplicates are
+// added. A repeated key returns the first call's response.
+func (s *Store) Create(ctx context.Context, key store.IdempotencyKey, m *Matter, actor events.Actor, at time.Time, render Render) ([]byte, error) {
+	return store.Idempotent(ctx, s.db, key, func(tx *gorm.DB) ([]byte, error) {
+		if err := s.create(tx, m, actor, at); err != nil {
+			return nil, err
+		}
+		loaded, err := loadMatters(tx, []string{string(m.ID)})
+		if err != nil {
+			return nil, err
+		}
+		return render(loaded[0])
+	})
+}
+
+func (s *Store) create(tx *gorm.DB, m *Matter, actor events.Actor, at time.Time) error {
+	var err error
+	if m.Complainant.ID, err = upsertParty(tx, m.Complainant); err != nil {
+		return err
+	}
+	for i := range m.Respondents {
+		if m.Respondents[i].ID, err = upsertParty(tx, m.Respondents[i]); err != nil {
+			return err
+		}
+	}
+	for i := range m.Rights {
+		if m.Rights[i].ID, err = upsertRight(tx, m.Rights[i]); err != nil {
+			return err
+		}
+	}
+	dups, err := possibleDuplicates(tx, m)
+	if err != nil {
+		return err
+	}
+	m.Warnings = append(m.Warnings, dups...)
+	var seq int64
+	if err := tx.Raw(`SELECT next_matter_number(?)`, at.In(chinaTime).Year()).Scan(&seq).Error; err != nil {
+		return fmt.Errorf("numbering matter: %w", err)
+	}
+	m.ID = MatterID(newID())
+	m.Number = fmt.Sprintf("IPC-%d-%06d", at.In(chinaTime).Year(), seq)
+	m.State, m.Version, m.Created, m.Updated = MatterSubmitted, 1, at, at
+	warnings, err := json.Marshal(nonNil(m.Warnings))
+	if err != nil {
+		return err
+	}
+	row := matterRow{ID: string(m.ID), Number: m.Number, State: string(m.State), ComplainantID: m.Complainant.ID,
+		Facts: m.Facts, Claims: m.Claims, KnownSince: m.KnownSince, Agency: m.Agency, Warnings: warnings,
+		Version: m.Version, CreateTime: at, UpdateTime: at}
+	if err := tx.Create(&row).Error; err != nil {
+		return fmt.Errorf("inserting matter: %w", store.Translate(err))
+	}
+	links := []matterPartyRow{{MatterID: row.ID, Role: "COMPLAINANT", Position: 0, PartyID: m.Complainant.ID}}
+	for i, p := range m.Respondents {
+		links = append(links, matterPartyRow{MatterID: row.ID, Role: "RESPONDENT", Position: i, PartyID: p.ID})
+	}
+	if err := tx.Create(&links).Error; err != nil {
+		return fmt.Errorf("linking parties: %w", store.Translate(err))
+	}
+	rights := make([]matterRightRow, len(m.Rights))
+	for i, r := range m.Rights {
+		rights[i] = matterRightRow{MatterID: row.ID, Position: i, RightID: r.ID}
+	}
+	if err := tx.Create(&rights).Error; err != nil {
+		return fmt.Errorf("linking rights: %w", store.Translate(err))
+	}
+	if len(m.Evidence) > 0 {
+		ev := make([]evidenceRow, len(m.Evidence))
+		for i, e := range m.Evidence {
+			ev[i] = evidenceRow{ID: newID(), MatterID: row.ID, Position: i, Sha256: e.SHA256, SizeBytes: e.Size,
+				MediaType: e.MediaType, Source: e.Source, Description: e.Description, CreateTime: at}
+		}
+		if err := tx.Create(&ev).Error; err != nil {
+			return fmt.Errorf("inserting evidence: %w", store.Translate(err))
+		}
+	}
+	review := &Proceeding{ID: ProceedingID(newID()), Kind: KindFilingReview, State: StateSubmitted, Forum: m.Agency, Created: at, Updated: at}
+	m.Proceedings = []*Proceeding{review}
+	if err := saveProceedings(tx, m); err != nil {
+		return err
+	}
+	codes := make([]string, len(m.Warnings))
+	for i, w := range m.Warnings {
+		codes[i] = w.Code
+	}
+	m.record("complaint.submitted", review, map[string]any{
+		"number": m.Number, "agency": m.Agency, "respondents": len(m.Respondents),
+		"rights": len(m.Rights), "evidence": len(m.Evidence), "warnings": codes,
+	})
+	return events.Append(tx, string(m.ID), actor, at, m.PendingEvents()...)
+}
+
+func nonNil(w []Warning) []Warning {
+	if w == nil {
+		return []Warning{}
+	}
+	return w
+}
+
+// upsertParty returns the id of the organisation with p's credit code,
+// inserting it if it is new; a person is always a new row. ON CONFLICT DO
+// NOTHING takes no lock on an existing row, so filings against a popular
+// respondent do not queue behind each other.
+func upsertParty(tx *gorm.DB, p Party) (string, error) {
+	row := partyRow{ID: newID(), Kind: string(p.Kind), DisplayName: p.Name, DomicileCountry: p.Country, Contact: p.Contact}
+	if p.Kind == Person {
+		if err := tx.Create(&row).Error; err != nil {
+			return "", fmt.Errorf("inserting party: %w", store.Translate(err))
+		}
+		return row.ID, nil
+	}
+	row.CreditCode = &p.CreditCode
+	var ids []string
+	err := tx.Raw(`INSERT INTO parties (id, kind, display_name, credit_code, domicile_country, contact)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (credit_code) WHERE credit_code IS NOT NULL DO NOTHING RETURNING id`,
+		row.ID, row.Kind, row.DisplayName, p.CreditCode, row.DomicileCountry, row.Contact).Scan(&ids).Error
+	if err != nil {
+		return "", fmt.Errorf("inserting party: %w", store.Translate(err))
+	}
+	if len(ids) == 1 {
+		return ids[0], nil
+	}
+	if err := tx.Raw(`SELECT id FROM parties WHERE credit_code = ?`, p.CreditCode).Scan(&ids).Error; err != nil || len(ids) != 1 {
+		return "", fmt.Errorf("finding party %s: %w", p.CreditCode, store.Translate(errors.Join(err, gorm.ErrRecordNotFound)))
+	}
+	return ids[0], nil
+}
+
+// upsertRight returns the id of the registered right of r's type and number,
+// inserting it if new; an unregistered right is always a new row.
+func upsertRight(tx *gorm.DB, r Right) (string, error) {
+	row := rightRow{ID: newID(), Type: string(r.Type), Title: r.Title, Holder: r.Holder, TermStart: r.TermStart, TermEnd: r.TermEnd, Description: r.Description}
+	if r.RegNumber == "" {
+		if err := tx.Create(&row).Error; err != nil {
+			return "", fmt.Errorf("inserting right: %w", store.Translate(err))
+		}
+		return row.ID, nil
+	}
+	var ids []string
+	err := tx.Raw(`INSERT INTO ip_rights (id, type, registration_number, title, holder, term_start, term_end, description)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (type, registration_number) WHERE registration_number IS NOT NULL DO NOTHING RETURNING id`,
+		row.ID, row.Type, r.RegNumber, row.Title, row.Holder, row.TermStart, row.TermEnd, row.Description).Scan(&ids).Error
+	if err != nil {
+		return "", fmt.Errorf("inserting right: %w", store.Translate(err))
+	}
+	if len(ids) == 1 {
+		return ids[0], nil
+	}
+	if err := tx.Raw(`SELECT id FROM ip_rights WHERE type = ? AND registration_number = ?`, row.Type, r.RegNumber).Scan(&ids).Error; err != nil || len(ids) != 1 {
+		return "", fmt.Errorf("finding right %s: %w", r.RegNumber, store.Translate(errors.Join(err, gorm.ErrRecordNotFound)))
+	}
+	return ids[0], nil
+}
+
+// possibleDuplicates finds active matters that already pair one of m's
+// rights with one of its respondents.
+func possibleDuplicates(tx *gorm.DB, m *Matter) ([]Warning, error) {
+	rightIDs := make([]string, len(m.Rights))
+	for i, r := range m.Rights {
+		rightIDs[i] = r.ID
+	}
+	partyIDs := make([]string, len(m.Respondents))
+	for i, p := range m.Respondents {
+		partyIDs[i] = p.ID
+	}
+	var found []struct {
+		ID     string
+		Number string
+	}
+	err := tx.Raw(`SELECT DISTINCT m.id, m.number FROM matters m
+		JOIN matter_rights mr ON mr.matter_id = m.id
+		JOIN matter_parties mp ON mp.matter_id = m.id AND mp.role = 'RESPONDENT'
+		WHERE mr.right_id IN ? AND mp.party_id IN ? AND m.state IN ('SUBMITTED', 'ACCEPTED')
+		ORDER BY m.number LIMIT 10`, rightIDs, partyIDs).Scan(&found).Error
+	if err != nil {
+		return nil, fmt.Errorf("looking for duplicates: %w", err)
+	}
+	var out []Warning
+	for _, f := range found {
+		out = append(out, Warning{
+			Code:    "POSSIBLE_DUPLICATE",
+			Message: fmt.Sprintf("matter %s is already active for the same right and respondent", f.Number),
+			Related: []string{"matters/" + f.ID},
+		})
+	}
+	return out, nil
+}
+
+// Get returns the matter id. It returns an error wrapping errs.NotFound if
+// there is none.
+func (s *Store) Get(ctx context.Context, id MatterID) (*Matter, error) {
+	ms, err := loadMatters(s.db.WithContext(ctx), []string{string(id)})
+	if err != nil {
+		return nil, err
+	}
+	return ms[0], nil
+}
+
+// Update locks matter id, applies fn, and saves the matter, its proceedings
+// and the events fn recorded in one transaction; if fn fails nothing is
+// written. A repeated key returns the first call's response without running
+// fn. It returns an error wrapping errs.NotFound if id is unknown.
+func (s *Store) Update(ctx context.Context, key store.IdempotencyKey, id MatterID, actor events.Actor, at time.Time, fn func(*Matter) error, render Render) ([]byte, error) {
+	return store.Idempotent(ctx, s.db, key, func(tx *gorm.DB) ([]byte, error) {
+		var locked []string
+		if err := tx.Raw(`SELECT id FROM matters WHERE id = ? FOR UPDATE`, string(id)).Scan(&locked).Error; err != nil {
+			return nil, store.Translate(err)
+		}
+		if len(locked) == 0 {
+			return nil, fmt.Errorf("matter %s: %w", id, errs.NotFound)
+		}
+		ms, err := loadMatters(tx, locked)
+		if err != nil {
+			return nil, err
+		}
+		m := ms[0]
+		if err := fn(m); err != nil {
+			return nil, err
+		}
+		m.Version++
+		res := tx.Model(&matterRow{}).Where("id = ?", string(m.ID)).
+			Updates(map[string]any{"state": string(m.State), "version": m.Version, "update_time": at})
+		if res.Error != nil {
+			return nil, store.Translate(res.Error)
+		}
+		if err := saveProceedings(tx, m); err != nil {
+			return nil, err
+		}
+		if err := events.Append(tx, string(m.ID), actor, at, m.PendingEvents()...); err != nil {
+			return nil, err
+		}
+		m.Updated = at
+		return render(m)
+	})
+}
+
+func saveProceedings(tx *gorm.DB, m *Matter) error {
+	rows := make([]proceedingRow, len(m.Proceedings))
+	for i, p := range m.Proceedings {
+		rows[i] = proceedingRow{ID: string(p.ID), MatterID: string(m.ID), Kind: string(p.Kind), State: string(p.State),
+			Number: p.Number, Forum: p.Forum, Reason: p.Reason, CreateTime: p.Created, UpdateTime: p.Updated}
+	}
+	err := tx.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"state", "number", "forum", "reason", "update_time"}),
+	}).Create(&rows).Error
+	if err != nil {
+		return fmt.Errorf("saving proceedings of %s: %w", m.ID, store.Translate(err))
+	}
+	return nil
+}
+
+// loadMatters loads the matters ids, in that order, with a fixed number of
+// queries whatever their count (no query per matter). It returns an error
+// wrapping errs.NotFound if one is missing.
+func loadMatters(db *gorm.DB, ids []string) ([]*Matter, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var rows []matterRow
+	if err := db.Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, store.Translate(err)
+	}
+	byID := make(map[string]*Matter, len(rows))
+	for _, r := range rows {
+		m := &Matter{ID: MatterID(r.ID), Number: r.Number, State: MatterState(r.State), Facts: r.Facts, Claims: r.Claims,
+			KnownSince: utcDate(r.KnownSince), Agency: r.Agency, Version: r.Version, Created: r.CreateTime.UTC(), Updated: r.UpdateTime.UTC()}
+		if err := json.Unmarshal(r.Warnings, &m.Warnings); err != nil {
+			return nil, fmt.Errorf("matter %s warnings: %w", r.ID, err)
+		}
+		byID[r.ID] = m
+	}
+	out := make([]*Matter, len(ids))
+	for i, id := range ids {
+		if out[i] = byID[id]; out[i] == nil {
+			return nil, fmt.Errorf("matter %s: %w", id, errs.NotFound)
+		}
+	}
+
+	var parties []struct {
+		MatterID        string
+		Role            string
+		ID              string
+		Kind            string
+		DisplayName     string
+		CreditCode      *string
+		DomicileCountry string
+		Contact         string
+	}
+	if err := db.Raw(`SELECT mp.matter_id, mp.role, p.id, p.kind, p.display_name, p.credit_code, p.domicile_country, p.contact
+		FROM matter_parties mp JOIN parties p ON p.id = mp.party_id
+		WHERE mp.matter_id IN ? ORDER BY mp.matter_id, mp.role, mp.position`, ids).Scan(&parties).Error; err != nil {
+		return nil, store.Translate(err)
+	}
+	for _, p := range parties {
+		party := Party{ID: p.ID, Kind: PartyKind(p.Kind), Name: p.DisplayName, Country: p.DomicileCountry, Contact: p.Contact}
+		if p.CreditCode != nil {
+			party.CreditCode = *p.CreditCode
+		}
+		m := byID[p.MatterID]
+		if p.Role == "COMPLAINANT" {
+			m.Complainant = party
+		} else {
+			m.Respondents = append(m.Respondents, party)
+		}
+	}
+
+	var rights []struct {
+		MatterID           string
+		ID                 string
+		Type               string
+		RegistrationNumber *string
+		Title              string
+		Holder             string
+		TermStart          *time.Time
+		TermEnd            *time.Time
+		Description        string
+	}
+	if err := db.Raw(`SELECT mr.matter_id, r.id, r.type, r.registration_number, r.title, r.holder, r.term_start, r.term_end, r.description
+		FROM matter_rights mr JOIN ip_rights r ON r.id = mr.right_id
+		WHERE mr.matter_id IN ? ORDER BY mr.matter_id, mr.position`, ids).Scan(&rights).Error; err != nil {
+		return nil, store.Translate(err)
+	}
+	for _, r := range rights {
+		right := Right{ID: r.ID, Type: IPType(r.Type), Title: r.Title, Holder: r.Holder, TermStart: utcDate(r.TermStart), TermEnd: utcDate(r.TermEnd), Description: r.Description}
+		if r.RegistrationNumber != nil {
+			right.RegNumber = *r.RegistrationNumber
+		}
+		byID[r.MatterID].Rights = append(byID[r.MatterID].Rights, right)
+	}
+
+	var evidence []evidenceRow
+	if err := db.Where("matter_id IN ?", ids).Order("matter_id, position").Find(&evidence).Error; err != nil {
+		return nil, store.Translate(err)
+	}
+	for _, e := range evidence {
+		byID[e.MatterID].Evidence = append(byID[e.MatterID].Evidence, Evidence{ID: e.ID, SHA256: e.Sha256, Size: e.SizeBytes,
+			MediaType: e.MediaType, Source: e.Source, Description: e.Description})
+	}
+
+	var procs []proceedingRow
+	if err := db.Where("matter_id IN ?", ids).Order("matter_id, create_time, id").Find(&procs).Error; err != nil {
+		return nil, store.Translate(err)
+	}
+	for _, p := range procs {
+		byID[p.MatterID].Proceedings = append(byID[p.MatterID].Proceedings, &Proceeding{ID: ProceedingID(p.ID), Kind: ProceedingKind(p.Kind),
+			State: ProceedingState(p.State), Number: p.Number, Forum: p.Forum, Reason: p.Reason, Created: p.CreateTime.UTC(), Updated: p.UpdateTime.UTC()})
+	}
+	for _, m := range out {
+		// The filing review opens in the same instant as the matter; keep it first.
+		sort.SliceStable(m.Proceedings, func(i, j int) bool { return m.Proceedings[i].Kind == KindFilingReview && m.Proceedings[j].Kind != KindFilingReview })
+	}
+	return out, nil
+}
+
+func utcDate(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return &d
+}
+
+func sha256Sum(b []byte) []byte {
+	s := sha256.Sum256(b)
+	return s[:]
+}
