@@ -108,4 +108,3 @@ func migrate(ctx context.Context, logger *zap.Logger, args []string) error {
 	logger.Info("database is up to date", zap.Int("applied", len(applied)))
 	return nil
 }
-

@@ -44,14 +44,14 @@ type ProceedingState string
 
 // Proceeding states used by filing review and by the proceedings it opens.
 const (
-	StateSubmitted          ProceedingState = "SUBMITTED"
-	StateAccepted           ProceedingState = "ACCEPTED"
-	StateRejected           ProceedingState = "REJECTED"
-	StateWithdrawn          ProceedingState = "WITHDRAWN"
-	StateOpened             ProceedingState = "OPENED"
-	StateRequested          ProceedingState = "REQUESTED"
-	StateAwaitingDocketing  ProceedingState = "AWAITING_DOCKETING"
-	StateClosed             ProceedingState = "CLOSED"
+	StateSubmitted         ProceedingState = "SUBMITTED"
+	StateAccepted          ProceedingState = "ACCEPTED"
+	StateRejected          ProceedingState = "REJECTED"
+	StateWithdrawn         ProceedingState = "WITHDRAWN"
+	StateOpened            ProceedingState = "OPENED"
+	StateRequested         ProceedingState = "REQUESTED"
+	StateAwaitingDocketing ProceedingState = "AWAITING_DOCKETING"
+	StateClosed            ProceedingState = "CLOSED"
 )
 
 // reviewTransitions is the FILING_REVIEW state machine: a submitted

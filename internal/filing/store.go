@@ -477,7 +477,9 @@ func loadMatters(db *gorm.DB, ids []string) ([]*Matter, error) {
 	}
 	for _, m := range out {
 		// The filing review opens in the same instant as the matter; keep it first.
-		sort.SliceStable(m.Proceedings, func(i, j int) bool { return m.Proceedings[i].Kind == KindFilingReview && m.Proceedings[j].Kind != KindFilingReview })
+		sort.SliceStable(m.Proceedings, func(i, j int) bool {
+			return m.Proceedings[i].Kind == KindFilingReview && m.Proceedings[j].Kind != KindFilingReview
+		})
 	}
 	return out, nil
 }

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-	gormlogger "gorm.io/gorm/logger"
 	"gorm.io/gorm"
+	gormlogger "gorm.io/gorm/logger"
 )
 
 // gormLogger bridges gorm's logger to zap: every statement at Debug, slow

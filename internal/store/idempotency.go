@@ -24,9 +24,9 @@ type IdempotencyKey struct {
 }
 
 type idempotencyRow struct {
-	Key          string
-	RequestHash  []byte
-	Response     []byte
+	Key         string
+	RequestHash []byte
+	Response    []byte
 }
 
 func (idempotencyRow) TableName() string { return "idempotency_keys" }

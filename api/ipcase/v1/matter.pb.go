@@ -620,8 +620,9 @@ func (x *Matter) GetEtag() string {
 // A Party is a natural person or an organisation.
 type Party struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Resource name, `parties/{party}`. Output only, except that a request may
-	// name an existing party instead of describing it.
+	// Resource name, `parties/{party}`. Output only: organisations are matched
+	// by credit code, so filing against the same company twice links both
+	// matters to one party.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// Person or organisation.
 	Kind PartyKind `protobuf:"varint,2,opt,name=kind,proto3,enum=ipcase.v1.PartyKind" json:"kind,omitempty"`

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Static checks: formatting, vet, tidy modules, generated code up to date,
+# buf lint/format, buf breaking against main, migration numbering.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+fail=0
+step() { printf '== %s\n' "$*" >&2; }
+
+step gofmt
+unformatted=$(git ls-files -co --exclude-standard '*.go' | grep -v '^api/' | xargs -r gofmt -l)
+if [ -n "$unformatted" ]; then
+	printf 'not gofmt-formatted:\n%s\n' "$unformatted" >&2
+	fail=1
+fi
+
+step go vet
+go vet ./... || fail=1
+
+step go mod tidy
+cp go.mod /tmp/ipcase-go.mod.$$ && cp go.sum /tmp/ipcase-go.sum.$$
+go mod tidy
+if ! cmp -s go.mod /tmp/ipcase-go.mod.$$ || ! cmp -s go.sum /tmp/ipcase-go.sum.$$; then
+	echo "go.mod/go.sum are not tidy: run go mod tidy" >&2
+	fail=1
+fi
+rm -f /tmp/ipcase-go.mod.$$ /tmp/ipcase-go.sum.$$
+
+step generated code
+scripts/gen.sh
+if [ -n "$(git status --porcelain -- api)" ]; then
+	git status --short -- api >&2
+	echo "api/ is not what scripts/gen.sh generates from proto/: run scripts/gen.sh and commit" >&2
+	fail=1
+fi
+
+step buf lint and format
+.bin/buf lint || fail=1
+.bin/buf format -d --exit-code proto || fail=1
+
+step buf breaking against main
+if git rev-parse -q --verify main >/dev/null && git cat-file -e main:proto 2>/dev/null; then
+	# The against tree is built from main's files plus the same google/api
+	# copy, since .cache/ is not in git.
+	against=$(mktemp -d)
+	git archive main proto buf.yaml | tar -x -C "$against"
+	mkdir -p "$against/.cache" && cp -r .cache/googleapis "$against/.cache/"
+	.bin/buf breaking --against "$against" || fail=1
+	rm -rf "$against"
+else
+	echo "no main branch with proto/ to compare against; skipped"
+fi
+
+step migration numbering
+dups=$(ls internal/store/migrations | sed -n 's/^\([0-9]\{6\}\)_.*\.up\.sql$/\1/p' | sort | uniq -d)
+if [ -n "$dups" ]; then
+	echo "migration versions used twice: $dups" >&2
+	fail=1
+fi
+
+exit $fail
