@@ -79,7 +79,8 @@ func demo(ctx context.Context, args []string) error {
 	}}
 	var first *ipcasev1.Matter
 	for _, c := range complaints {
-		resp, err := client.SubmitComplaint(ctx, c)
+		// WaitForReady: dev.sh runs this right after starting the server.
+		resp, err := client.SubmitComplaint(ctx, c, grpc.WaitForReady(true))
 		if err != nil {
 			return fmt.Errorf("demo: %s: %w", c.GetRequestId(), err)
 		}

@@ -43,9 +43,9 @@ func limitationWarning(knownSince *time.Time, today time.Time) *Warning {
 	}
 	return &Warning{
 		Code: "LIMITATION_PERIOD_EXPIRED",
-		Message: fmt.Sprintf("the 3-year limitation period (Civil Code Art. 188) counted from %s ended on %s; "+
+		Message: fmt.Sprintf("the %d-year limitation period (Civil Code Art. 188) counted from %s ended on %s; "+
 			"the complaint is kept, but the respondent may plead limitation unless it was interrupted (Art. 195); "+
 			"a last day on a public holiday would move to the next working day (Art. 203), which is not checked here",
-			knownSince.Format(time.DateOnly), end.Format(time.DateOnly)),
+			limitationYears, knownSince.Format(time.DateOnly), end.Format(time.DateOnly)),
 	}
 }

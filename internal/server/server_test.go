@@ -1,0 +1,146 @@
+package server_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/zap/zaptest"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/server"
+	"github.com/ipcase/ipcase/internal/server/servertest"
+)
+
+// probe is a FilingService whose GetMatter behaves as the test says.
+type probe struct {
+	ipcasev1.UnimplementedFilingServiceServer
+	get func(context.Context) error
+}
+
+func (p *probe) GetMatter(ctx context.Context, _ *ipcasev1.GetMatterRequest) (*ipcasev1.GetMatterResponse, error) {
+	if err := p.get(ctx); err != nil {
+		return nil, err
+	}
+	return &ipcasev1.GetMatterResponse{Matter: &ipcasev1.Matter{Name: "matters/x", Number: server.RequestID(ctx)}}, nil
+}
+
+func TestInterceptors(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name    string
+		get     func(context.Context) error
+		code    codes.Code
+		message string
+	}{
+		{"categorised error keeps its message", func(context.Context) error {
+			return fmt.Errorf("matter m1: %w", errs.NotFound)
+		}, codes.NotFound, "matter m1: not found"},
+		{"uncategorised error is masked with the request id", func(context.Context) error {
+			return errors.New("pq: password authentication failed for user ipcase")
+		}, codes.Internal, "internal error (ref req-42)"},
+		{"panic is recovered and masked", func(context.Context) error {
+			var m map[string]int
+			m["boom"] = 1
+			return nil
+		}, codes.Internal, "internal error (ref req-42)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			conn := servertest.Start(t, func(s *server.Server) {
+				ipcasev1.RegisterFilingServiceServer(s, &probe{get: tt.get})
+			})
+			ctx := metadata.AppendToOutgoingContext(t.Context(), server.RequestIDHeader, "req-42")
+			var header metadata.MD
+			_, err := ipcasev1.NewFilingServiceClient(conn).GetMatter(ctx, &ipcasev1.GetMatterRequest{}, grpc.Header(&header))
+			s := status.Convert(err)
+			if s.Code() != tt.code || s.Message() != tt.message {
+				t.Errorf("got %v %q, want %v %q", s.Code(), s.Message(), tt.code, tt.message)
+			}
+			if got := header.Get(server.RequestIDHeader); len(got) != 1 || got[0] != "req-42" {
+				t.Errorf("response header %s = %v, want [req-42]", server.RequestIDHeader, got)
+			}
+		})
+	}
+}
+
+func TestRequestIDIsMadeWhenMissingOrMalformed(t *testing.T) {
+	t.Parallel()
+	conn := servertest.Start(t, func(s *server.Server) {
+		ipcasev1.RegisterFilingServiceServer(s, &probe{get: func(context.Context) error { return nil }})
+	})
+	ctx := metadata.AppendToOutgoingContext(t.Context(), server.RequestIDHeader, "bad id with spaces")
+	resp, err := ipcasev1.NewFilingServiceClient(conn).GetMatter(ctx, &ipcasev1.GetMatterRequest{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := resp.GetMatter().GetNumber(); len(id) != 36 || strings.Contains(id, " ") {
+		t.Errorf("request id = %q, want a generated UUID", id)
+	}
+}
+
+func TestHealth(t *testing.T) {
+	t.Parallel()
+	conn := servertest.Start(t, func(s *server.Server) {
+		ipcasev1.RegisterFilingServiceServer(s, &probe{get: func(context.Context) error { return nil }})
+	})
+	resp, err := healthpb.NewHealthClient(conn).Check(t.Context(), &healthpb.HealthCheckRequest{Service: "ipcase.v1.FilingService"})
+	if err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
+		t.Errorf("health = %v, %v; want SERVING", resp.GetStatus(), err)
+	}
+}
+
+// TestGracefulStopFinishesInFlightCalls stops the server while a call is
+// running: the call completes and Serve returns.
+func TestGracefulStopFinishesInFlightCalls(t *testing.T) {
+	t.Parallel()
+	started, release := make(chan struct{}), make(chan struct{})
+	srv := server.New(server.Config{MaxRecvBytes: 1 << 20, ShutdownTimeout: 10 * time.Second}, zaptest.NewLogger(t))
+	ipcasev1.RegisterFilingServiceServer(srv, &probe{get: func(context.Context) error {
+		close(started)
+		<-release
+		return nil
+	}})
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(t.Context())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, lis) }()
+	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	called := make(chan error, 1)
+	go func() {
+		_, err := ipcasev1.NewFilingServiceClient(conn).GetMatter(t.Context(), &ipcasev1.GetMatterRequest{})
+		called <- err
+	}()
+	<-started
+	stop() // as SIGTERM does
+	select {
+	case err := <-served:
+		t.Fatalf("Serve returned %v while a call was in flight", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(release)
+	if err := <-called; err != nil {
+		t.Errorf("in-flight call: %v, want success", err)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("Serve: %v", err)
+	}
+}

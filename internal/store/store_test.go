@@ -1,0 +1,82 @@
+package store_test
+
+import (
+	"errors"
+	"testing"
+
+	"go.uber.org/zap/zaptest"
+	"gorm.io/gorm"
+
+	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/store"
+	"github.com/ipcase/ipcase/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t) // already migrated from the template
+	applied, err := store.Migrate(t.Context(), db, zaptest.NewLogger(t))
+	if err != nil || len(applied) != 0 {
+		t.Errorf("second Migrate applied %v, %v; want nothing", applied, err)
+	}
+	var version int64
+	if err := db.Raw(`SELECT max(version) FROM schema_migrations`).Scan(&version).Error; err != nil || version < 1 {
+		t.Errorf("schema_migrations version = %d, %v", version, err)
+	}
+}
+
+func TestTranslate(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t)
+	if err := db.Exec(`CREATE TABLE t (k text PRIMARY KEY)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Exec(`INSERT INTO t VALUES ('a')`).Error; err != nil {
+		t.Fatal(err)
+	}
+	dup := db.Exec(`INSERT INTO t VALUES ('a')`).Error
+	if !errors.Is(store.Translate(dup), errs.AlreadyExists) {
+		t.Errorf("duplicate key: Translate(%v) is not AlreadyExists", dup)
+	}
+	var row struct{ K string }
+	missing := db.Table("t").Where("k = ?", "zz").First(&row).Error
+	if !errors.Is(store.Translate(missing), errs.NotFound) {
+		t.Errorf("missing row: Translate(%v) is not NotFound", missing)
+	}
+	serial := db.Exec(`DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '40001'; END $$`).Error
+	if !errors.Is(store.Translate(serial), errs.Aborted) {
+		t.Errorf("serialization failure: Translate(%v) is not Aborted", serial)
+	}
+}
+
+func TestIdempotent(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t)
+	if err := db.Exec(`CREATE TABLE side_effects (n int)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	run := func(hash string, resp string) ([]byte, error) {
+		key := store.IdempotencyKey{Scope: "test", RequestID: "r1", RequestHash: []byte(hash)}
+		return store.Idempotent(t.Context(), db, key, func(tx *gorm.DB) ([]byte, error) {
+			return []byte(resp), tx.Exec(`INSERT INTO side_effects VALUES (1)`).Error
+		})
+	}
+	first, err := run("h1", "first")
+	if err != nil || string(first) != "first" {
+		t.Fatalf("first call = %q, %v", first, err)
+	}
+	again, err := run("h1", "second")
+	if err != nil || string(again) != "first" {
+		t.Errorf("retry = %q, %v; want the stored %q", again, err, "first")
+	}
+	if _, err := run("h2", "other"); !errors.Is(err, errs.InvalidArgument) {
+		t.Errorf("same id, other body: %v; want InvalidArgument", err)
+	}
+	var n int64
+	db.Raw(`SELECT count(*) FROM side_effects`).Scan(&n)
+	if n != 1 {
+		t.Errorf("side effects ran %d times, want 1", n)
+	}
+}
