@@ -7,7 +7,29 @@
 # when it is missing and we are root. It trades durability for speed
 # (fsync=off): it holds development and test data only.
 
-pg_port=${IPCASE_PG_PORT:-55432}
+# port_free says whether nothing listens on 127.0.0.1:$1.
+port_free() {
+	! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# pick_port chooses the cluster's port: IPCASE_PG_PORT if set, else the
+# first free one from 55432, so that two checkouts (or a CI clone next to a
+# developer's) do not collide.
+pick_port() {
+	if [ -n "${IPCASE_PG_PORT:-}" ]; then
+		echo "$IPCASE_PG_PORT"
+		return
+	fi
+	local p
+	for p in $(seq 55432 55531); do
+		if port_free "$p"; then
+			echo "$p"
+			return
+		fi
+	done
+	echo "pg: no free port in 55432-55531; set IPCASE_PG_PORT" >&2
+	return 1
+}
 
 pg_bindir() {
 	local d
@@ -76,6 +98,7 @@ ensure_postgres() {
 	mkdir -p "$pg_home/run"
 	[ "$(id -u)" -ne 0 ] || chown "$pg_user" "$pg_home/run"
 	if ! pg_run "$bindir/pg_ctl" -D "$datadir" status >/dev/null 2>&1; then
+		pg_port=$(pick_port)
 		echo "pg: starting it on 127.0.0.1:$pg_port" >&2
 		if ! pg_run "$bindir/pg_ctl" -D "$datadir" -l "$pg_home/postgres.log" -w -t 60 start \
 			-o "-p $pg_port -k $pg_home/run -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"; then
@@ -84,6 +107,7 @@ ensure_postgres() {
 			return 1
 		fi
 	fi
+	pg_port=$(sed -n 4p "$datadir/postmaster.pid") # the running cluster's port
 	export DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/ipcase?sslmode=disable"
 	export IPCASE_PG_BINDIR="$bindir" IPCASE_PG_DATADIR="$datadir"
 }
