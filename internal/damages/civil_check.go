@@ -1,0 +1,339 @@
+package damages
+
+import (
+	"fmt"
+	"strings"
+)
+
+// maxPeriods bounds a request so that no sum of amounts can overflow.
+const maxPeriods = 64
+
+// periodList returns the request's periods and their field paths.
+func (req Request) periodList(rf *refusals) ([]Period, []string) {
+	single := !req.Period.isZero()
+	switch {
+	case single && len(req.Periods) > 0:
+		rf.add("period", "give either period or periods, not both")
+		return nil, nil
+	case single:
+		return []Period{req.Period}, []string{periodField(true, 0)}
+	case len(req.Periods) == 0:
+		rf.add("periods", "at least one period of conduct is required")
+		return nil, nil
+	case len(req.Periods) > maxPeriods:
+		rf.add("periods", "%d periods given; at most %d are accepted", len(req.Periods), maxPeriods)
+		return nil, nil
+	}
+	fields := make([]string, len(req.Periods))
+	for i := range fields {
+		fields[i] = periodField(false, i)
+	}
+	return req.Periods, fields
+}
+
+// checkRequest checks the shape of every field, independent of the law.
+func checkRequest(req Request, periods []Period, fields []string, rf *refusals) {
+	if !known(ipTypeNames, int(req.IPType)) {
+		rf.add("ip_type", "required; one of %s", strings.Join(ipTypeNames[1:], ", "))
+	}
+	for i, p := range periods {
+		f := fields[i]
+		startOK := checkDate(rf, f+".start", p.Start)
+		endOK := checkDate(rf, f+".end", p.End)
+		if startOK && endOK && p.End.Before(p.Start) {
+			rf.add(f+".end", "%s is before the start %s", p.End, p.Start)
+		}
+		if i > 0 && startOK && periods[i-1].End.valid() && !periods[i-1].End.Before(p.Start) {
+			rf.add(f+".start", "%s is not after %s.end %s; periods must be in date order and must not overlap",
+				p.Start, fields[i-1], periods[i-1].End)
+		}
+		if p.BaseKind < 0 || int(p.BaseKind) >= len(baseKindNames) {
+			rf.add(f+".base_kind", "unknown base kind %d", int(p.BaseKind))
+		}
+		checkAmount(rf, f+".base", p.Base)
+		if p.Contribution.Cmp(oneTimes) > 0 {
+			rf.add(f+".contribution", "%s is above 1; a contribution rate is a share of the base in (0, 1] (LAW.md §2.3)", p.Contribution)
+		}
+		for j, k := range p.Proven {
+			if !known(baseKindNames, int(k)) {
+				rf.add(fmt.Sprintf("%s.proven[%d]", f, j), "unknown base kind %d", int(k))
+			}
+		}
+	}
+	if req.Formula < 0 || int(req.Formula) >= len(formulaNames) {
+		rf.add("formula", "unknown formula %d; use additive or multiplicative", int(req.Formula))
+	}
+	for j, fa := range req.IntentFactors {
+		if !known(intentFactorNames, int(fa)) {
+			rf.add(fmt.Sprintf("intent_factors[%d]", j), "unknown intent factor %d", int(fa))
+		}
+	}
+	for j, fa := range req.SeriousFactors {
+		if !known(seriousFactorNames, int(fa)) {
+			rf.add(fmt.Sprintf("serious_factors[%d]", j), "unknown seriousness factor %d", int(fa))
+		}
+	}
+	checkAmount(rf, "statutory_amount", req.StatutoryAmount)
+	if req.StatutoryAmount != 0 && !req.Statutory {
+		rf.add("statutory_amount", "given without statutory; set statutory to ask for statutory damages")
+	}
+	checkAmount(rf, "expenses", req.Expenses)
+	checkAmount(rf, "paid_fine", req.PaidFine)
+	checkClaims(req, rf)
+}
+
+// checkClaims accepts a combined claim or separate claims, not both.
+func checkClaims(req Request, rf *refusals) {
+	checkAmount(rf, "claim_total", req.ClaimTotal)
+	checkAmount(rf, "claim_damages", req.ClaimDamages)
+	checkAmount(rf, "claim_expenses", req.ClaimExpenses)
+	separate := req.ClaimDamages != 0 || req.ClaimExpenses != 0
+	switch {
+	case req.ClaimTotal != 0 && separate:
+		rf.add("claim_total", "give a combined claim or separate claims for damages and expenses, not both")
+	case separate && req.ClaimDamages == 0:
+		rf.add("claim_damages", "required when the claims are given separately")
+	case separate && req.Expenses > 0 && req.ClaimExpenses == 0:
+		rf.add("claim_expenses", "expenses of %s are given but no expense claim; a court awards no more than claimed",
+			req.Expenses.grouped())
+	}
+}
+
+func checkDate(rf *refusals, field string, d Date) bool {
+	switch {
+	case d.IsZero():
+		rf.add(field, "required")
+	case !d.valid():
+		rf.add(field, "%s is not a calendar date", d)
+	default:
+		return true
+	}
+	return false
+}
+
+func checkAmount(rf *refusals, field string, f Fen) {
+	switch {
+	case f < 0:
+		rf.add(field, "%s is negative", f.grouped())
+	case f > MaxAmount:
+		rf.add(field, "%s exceeds the maximum %s", f.grouped(), MaxAmount.grouped())
+	}
+}
+
+// resolveVersions finds the clause for each period, refusing conduct before
+// the earliest version and periods that straddle a version boundary.
+func resolveVersions(ip IPType, periods []Period, fields []string, rf *refusals) []plan {
+	plans := make([]plan, len(periods))
+	first := Versions(ip)[0]
+	for i, p := range periods {
+		v, ok := VersionAt(ip, p.Start)
+		if !ok {
+			rf.add(fields[i]+".start", "conduct on %s is before %s took effect on %s, the earliest damages clause encoded for %s",
+				p.Start, first.Name(), first.InForce, ip)
+			continue
+		}
+		if bs := Boundaries(ip, p.Start, p.End); len(bs) > 0 {
+			next, _ := VersionAt(ip, bs[0])
+			rf.add(fields[i], "%s … %s straddles %s, when %s took effect; split the period at %s (%s … %s and %s … %s) and give a base for each part (LAW.md §1.3)",
+				p.Start, p.End, bs[0], next.Name(), bs[0], p.Start, bs[0].AddDays(-1), bs[0], p.End)
+			continue
+		}
+		plans[i] = plan{field: fields[i], p: p, v: v}
+	}
+	return plans
+}
+
+// checkStatutory applies LAW.md §1.1 item 4 and §2.3: statutory damages only
+// when no base can be determined, within one clause's range, never
+// multiplied.
+func checkStatutory(req Request, plans []plan, rf *refusals) {
+	v := plans[0].v
+	for _, pl := range plans {
+		f, p := pl.field, pl.p
+		if p.BaseKind != BaseKindUnspecified || p.Base != 0 || !p.Contribution.IsZero() {
+			rf.add(f+".base", "statutory damages replace the base; leave base_kind, base and contribution empty (LAW.md §1.1 item 4)")
+		}
+		if len(p.Proven) > 0 {
+			rf.add(f+".proven", "statutory damages apply only when loss, profit and licence fee are all hard to determine, but %s was proven (%s)",
+				p.Proven[0], pl.v.Name())
+		}
+		if !p.Multiple.IsZero() {
+			rf.add(f+".multiple", "%s", statutoryNotBase)
+		}
+		if pl.v.Name() != v.Name() {
+			rf.add("periods", "statutory damages are one amount within one clause's range, but the periods fall under %s and %s; ask for each version's statutory damages separately",
+				v.Name(), pl.v.Name())
+			return
+		}
+	}
+	if !req.Multiple.IsZero() {
+		rf.add("multiple", "%s", statutoryNotBase)
+	}
+	if !v.Statutory {
+		rf.add("statutory", "%s provides no statutory damages; the base is the infringer's gain or the holder's loss", v.Name())
+		return
+	}
+	if a := req.StatutoryAmount; a != 0 && (a < v.StatutoryMin || a > v.StatutoryMax) {
+		rf.add("statutory_amount", "%s is outside the statutory range %s of %s", a.grouped(), v.statutoryText(), v.Name())
+	}
+}
+
+const statutoryNotBase = "punitive damages cannot be applied to statutory damages: Fa Shi [2021] No. 4 Art. 5 lists loss, profit and the licence-fee multiple as the punitive base, not statutory damages (LAW.md §2.3)"
+
+// checkBases requires a base per period and applies the clause's base order.
+func checkBases(req Request, plans []plan, rf *refusals) {
+	for _, pl := range plans {
+		f, p := pl.field, pl.p
+		if p.BaseKind == BaseKindUnspecified {
+			rf.add(f+".base_kind", "required: actual-loss, infringer-profit or licence-fee; set statutory when none can be determined")
+			continue
+		}
+		if p.Base <= 0 {
+			rf.add(f+".base", "a positive %s is required", p.BaseKind.label())
+		}
+		if reason := orderRefusal(pl.v, p.BaseKind, p.Proven); reason != "" {
+			rf.add(f+".base_kind", "%s", reason)
+		}
+	}
+}
+
+// checkExpenses refuses expenses under a clause that does not add them
+// (every clause encoded today does).
+func checkExpenses(req Request, plans []plan, rf *refusals) {
+	if req.Expenses == 0 {
+		return
+	}
+	for _, pl := range plans {
+		if !pl.v.Expenses {
+			rf.add("expenses", "%s does not add reasonable expenses to the award", pl.v.Name())
+			return
+		}
+	}
+}
+
+// orderRefusal explains why kind may not be the base under v, given the
+// kinds proven; "" if it may.
+func orderRefusal(v Version, kind BaseKind, proven []BaseKind) string {
+	if kind == LicenceFee && !v.LicenceFee {
+		return fmt.Sprintf("licence-fee is refused: %s takes the base as %s", v.Name(), v.orderText())
+	}
+	for _, k := range proven {
+		earlier := k < kind
+		if v.Order == HolderChoice {
+			earlier = kind == LicenceFee && k != LicenceFee
+		}
+		if earlier {
+			return fmt.Sprintf("%s is refused because %s was proven: %s takes the base as %s",
+				kind, k, v.Name(), v.orderText())
+		}
+	}
+	return ""
+}
+
+// checkPunitive applies the punitive conditions (Civil Code Art. 1185;
+// Fa Shi [2021] No. 4 Arts. 3, 4, 6) and each clause's multiple range, and
+// sets the multiple of each plan that takes one.
+func checkPunitive(req Request, plans []plan, rf *refusals) {
+	asked := !req.Multiple.IsZero()
+	for _, pl := range plans {
+		asked = asked || !pl.p.Multiple.IsZero()
+	}
+	if !asked {
+		return
+	}
+	// The findings matter only where some clause in play has a multiple;
+	// otherwise the multiple itself is refused below.
+	eligible := anyPunitiveClause(plans)
+	if eligible && !req.Intentional {
+		rf.add("intentional", "punitive damages need intentional infringement%s — Civil Code Art. 1185, Fa Shi [2021] No. 4 Art. 3%s%s",
+			intentWords(plans), maliceBridge(plans), factorHint(len(req.IntentFactors), "Art. 3 factors", "presume intent"))
+	}
+	if eligible && !req.Serious {
+		rf.add("serious", "punitive damages need serious circumstances (情节严重) — Civil Code Art. 1185, Fa Shi [2021] No. 4 Art. 4%s",
+			factorHint(len(req.SeriousFactors), "Art. 4 factors", "find the circumstances serious"))
+	}
+	reported := map[string]bool{}
+	for i := range plans {
+		pl := &plans[i]
+		m, field := req.Multiple, "multiple"
+		if !pl.p.Multiple.IsZero() {
+			m, field = pl.p.Multiple, pl.field+".multiple"
+			if !pl.v.Punitive {
+				rf.add(field, "%s", noPunitiveReason(req.IPType, pl.v))
+				continue
+			}
+		}
+		if m.IsZero() || !pl.v.Punitive {
+			continue
+		}
+		key := field + "|" + pl.v.Name()
+		switch {
+		case reported[key]:
+		case m.Cmp(oneTimes) < 0:
+			rf.add(field, "%s is below 1×; a punitive multiple is never less than 1 (LAW.md §2.4)", m)
+			reported[key] = true
+		case m.Cmp(pl.v.MultipleMin) < 0 || m.Cmp(pl.v.MultipleMax) > 0:
+			rf.add(field, "%s is outside the %s range of %s", m, pl.v.multipleText(), pl.v.Name())
+			reported[key] = true
+		}
+		pl.m = m
+	}
+	if !req.Multiple.IsZero() && !eligible {
+		rf.add("multiple", "%s", noPunitiveReason(req.IPType, plans[0].v))
+	}
+}
+
+func anyPunitiveClause(plans []plan) bool {
+	for _, pl := range plans {
+		if pl.v.Punitive {
+			return true
+		}
+	}
+	return false
+}
+
+// noPunitiveReason says why v allows no punitive damages and from when the
+// IP type has a punitive clause, if ever.
+func noPunitiveReason(ip IPType, v Version) string {
+	for _, c := range Versions(ip) {
+		if c.Punitive {
+			return fmt.Sprintf("%s has no punitive clause; punitive damages apply only to conduct from %s, when %s took effect (LAW.md §1.3)",
+				v.Name(), c.InForce, c.Name())
+		}
+	}
+	return fmt.Sprintf("%s has no punitive clause, and punitive damages apply only where a law provides for them (Civil Code Art. 179 ¶2)", v.Name())
+}
+
+// intentWords lists the mental state each punitive clause in play names.
+func intentWords(plans []plan) string {
+	var words []string
+	seen := map[string]bool{}
+	for _, pl := range plans {
+		if n := pl.v.Name(); pl.v.Punitive && !seen[n] {
+			seen[n] = true
+			words = append(words, n+": "+pl.v.IntentWord)
+		}
+	}
+	if len(words) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(words, "; ") + ")"
+}
+
+// maliceBridge notes Fa Shi [2021] No. 4 Art. 1 where a clause in play says
+// 恶意 rather than 故意.
+func maliceBridge(plans []plan) string {
+	for _, pl := range plans {
+		if pl.v.IntentWord == malicious {
+			return "; the SPC reads 恶意 as included in 故意 (Fa Shi [2021] No. 4 Art. 1)"
+		}
+	}
+	return ""
+}
+
+func factorHint(n int, what, verb string) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; the %s given may let the court %s, but the finding itself must be set", what, verb)
+}

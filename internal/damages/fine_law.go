@@ -1,0 +1,225 @@
+package damages
+
+import (
+	"fmt"
+	"time"
+)
+
+// Offence is what an administrative fine punishes. GIs registered as
+// collective or certification marks are fined as Trademark.
+type Offence int
+
+// Offence values; the zero value is unspecified and refused.
+const (
+	OffenceUnspecified      Offence = iota
+	OffenceTrademark                // trademark infringement
+	OffenceCopyright                // copyright infringement that also harms the public interest
+	OffencePatentPassingOff         // passing off a patent (假冒专利); infringement itself is not fined
+	OffenceTradeSecret              // trade-secret infringement
+	OffencePlantVariety             // plant-variety infringement or passing off a protected variety
+)
+
+var offenceNames = []string{"unspecified", "trademark", "copyright", "patent-passing-off", "trade-secret", "plant-variety"}
+
+// String returns the CLI spelling, e.g. "patent-passing-off".
+func (o Offence) String() string { return enumName(offenceNames, int(o)) }
+
+// ParseOffence reads a CLI spelling such as "trademark" or "patent-passing-off".
+func ParseOffence(s string) (Offence, error) {
+	return parseEnum[Offence]("offence", s, offenceNames, nil)
+}
+
+// MarshalText encodes o as String does.
+func (o Offence) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+// UnmarshalText decodes a CLI spelling as ParseOffence does.
+func (o *Offence) UnmarshalText(b []byte) (err error) {
+	*o, err = ParseOffence(string(b))
+	return err
+}
+
+// fineVersion is one text of a fine rule, governing acts from inForce until
+// the next version of the same offence.
+type fineVersion struct {
+	law, article string
+	inForce      Date
+	band         func(FineRequest) fineBand
+	// heavier: the article orders a heavier penalty (从重) for two or more
+	// infringements within 5 years or other serious circumstances.
+	heavier bool
+	// innocentSeller: the article spares a seller who did not know, shows a
+	// lawful source and names the supplier.
+	innocentSeller bool
+	// confiscatesGains: the article confiscates illegal gains, which counts
+	// towards the hearing threshold (SAMR Hearing Measures Art. 5).
+	confiscatesGains bool
+	// publicInterest: fined only where the act also harms the public
+	// interest (passingOffToo: or is passing off).
+	publicInterest, passingOffToo bool
+	source                        string
+}
+
+func (v fineVersion) name() string { return v.law + ", " + v.article }
+
+// fineBand is the lawful range for given facts and the rule that set it.
+type fineBand struct {
+	min, max Fen
+	rule     string
+}
+
+// lighterThan reports whether b is the lighter penalty: a lower maximum, or
+// the same maximum and a lower minimum.
+func (b fineBand) lighterThan(a fineBand) bool {
+	return b.max < a.max || (b.max == a.max && b.min < a.min)
+}
+
+var fiftyThousand = Yuan(50_000)
+
+// fineVersions returns the fine rules encoded for o, oldest first.
+func fineVersions(o Offence) []fineVersion {
+	switch o {
+	case OffenceTrademark:
+		// Art. 60 ¶2 (2013 = 2019 text) and 2026 Art. 74 ¶2 set the same
+		// figures (LAW.md §3.1 [V]).
+		tm := func(law, art string, d Date, src string) fineVersion {
+			return fineVersion{law: law, article: art, inForce: d, band: trademarkBand,
+				heavier: true, innocentSeller: true, source: src}
+		}
+		return []fineVersion{
+			tm("Trademark Law 2013", "Art. 60 ¶2", ymd(2014, time.May, 1), "LAW.md §3.1 [V; date S]"),
+			tm("Trademark Law 2019", "Art. 60 ¶2", ymd(2019, time.November, 1), "LAW.md §3.1 [V; date S]"),
+			tm("Trademark Law 2026", "Art. 74 ¶2", ymd(2027, time.January, 1), "LAW.md §3.1 [V]"),
+		}
+	case OffenceCopyright:
+		return []fineVersion{{
+			// Copyright Regulations (2013 revision) Art. 36 under Copyright Law
+			// 2010 Art. 48 (LAW.md §3.3 [V]). In force 2013-03-01 (State Council
+			// Order No. 633): not in LAW.md, from one secondary source [S].
+			law: "Copyright Regulations 2013", article: "Art. 36", inForce: ymd(2013, time.March, 1),
+			band: copyrightRegsBand, publicInterest: true,
+			source: "LAW.md §3.3 [V]; in-force date [S], not in LAW.md",
+		}, {
+			// Copyright Law 2020 Art. 53 (LAW.md §3.3 [V]).
+			law: "Copyright Law 2020", article: "Art. 53", inForce: ymd(2021, time.June, 1),
+			band: copyright2020Band, publicInterest: true, confiscatesGains: true,
+			source: "LAW.md §3.3 [V]",
+		}}
+	case OffencePatentPassingOff:
+		return []fineVersion{{
+			// Patent Law 2008 Art. 63: ≤ 4 × illegal gains; none → ≤ 200,000 (LAW.md §3.2 [S]).
+			law: "Patent Law 2008", article: "Art. 63", inForce: ymd(2009, time.October, 1),
+			band: patent2008Band, source: "LAW.md §3.2 [S]",
+		}, {
+			// Patent Law 2020 Art. 68 (LAW.md §3.2 [V]).
+			law: "Patent Law 2020", article: "Art. 68", inForce: ymd(2021, time.June, 1),
+			band: patent2020Band, confiscatesGains: true, source: "LAW.md §3.2 [V]",
+		}}
+	case OffenceTradeSecret:
+		// The AUCL 2017 fine figures are not in LAW.md, so trade-secret fines
+		// start with the 2019 amendment.
+		return []fineVersion{{
+			law: "Anti-Unfair Competition Law 2019", article: "Art. 21", inForce: ymd(2019, time.April, 23),
+			band: auclBand(Yuan(500_000)), confiscatesGains: true, source: "LAW.md §3.4 [V]",
+		}, {
+			law: "Anti-Unfair Competition Law 2025", article: "Art. 26", inForce: ymd(2025, time.October, 15),
+			band: auclBand(Yuan(1_000_000)), confiscatesGains: true, source: "LAW.md §3.4 [V]",
+		}}
+	case OffencePlantVariety:
+		// The Seed Law 2015 fine figures are not in LAW.md, so plant-variety
+		// fines start with the 2021 amendment.
+		return []fineVersion{{
+			law: "Seed Law 2021", article: "Art. 72", inForce: ymd(2022, time.March, 1),
+			band: seedBand, publicInterest: true, passingOffToo: true, source: "LAW.md §3.4 [V]",
+		}}
+	}
+	return nil
+}
+
+// fineVersionAt returns the rule for o in force on d.
+func fineVersionAt(o Offence, d Date) (v fineVersion, ok bool) {
+	for _, c := range fineVersions(o) {
+		if c.inForce.Compare(d) <= 0 {
+			v, ok = c, true
+		}
+	}
+	return v, ok
+}
+
+// trademarkBand: Trademark Law Art. 60 ¶2 / 2026 Art. 74 ¶2. "五万元以上"
+// includes 50,000 and "不足五万元" excludes it (Civil Code Art. 1259).
+func trademarkBand(r FineRequest) fineBand {
+	v := r.BusinessVolume
+	if v >= fiftyThousand {
+		return fineBand{0, 5 * v, fmt.Sprintf("illegal business volume %s ≥ 50,000 (五万元以上): up to 5 × volume = %s",
+			v.grouped(), (5 * v).grouped())}
+	}
+	return fineBand{0, Yuan(250_000), fmt.Sprintf("illegal business volume %s: none or < 50,000 (不足五万元): up to 250,000.00", v.grouped())}
+}
+
+// copyright2020Band: Copyright Law 2020 Art. 53, split as Trademark Art. 60.
+func copyright2020Band(r FineRequest) fineBand {
+	v := r.BusinessVolume
+	if v >= fiftyThousand {
+		return fineBand{v, 5 * v, fmt.Sprintf("illegal business volume %s ≥ 50,000 (五万元以上): 1–5 × volume = %s–%s",
+			v.grouped(), v.grouped(), (5 * v).grouped())}
+	}
+	return fineBand{0, Yuan(250_000), fmt.Sprintf("illegal business volume %s: none, hard to compute or < 50,000 (不足五万元): up to 250,000.00", v.grouped())}
+}
+
+// copyrightRegsBand: Copyright Regulations 2013 Art. 36 puts exactly 50,000
+// in both branches ("5万元以上" → 1–5×; "5万元以下" → ≤ 250,000). Both give
+// a maximum of 250,000 there; we apply the "5万元以下" branch, whose minimum
+// is 0, as the reading more favourable to the party.
+func copyrightRegsBand(r FineRequest) fineBand {
+	v := r.BusinessVolume
+	if v > fiftyThousand {
+		return fineBand{v, 5 * v, fmt.Sprintf("illegal business volume %s > 50,000 (5万元以上): 1–5 × volume = %s–%s",
+			v.grouped(), v.grouped(), (5 * v).grouped())}
+	}
+	rule := fmt.Sprintf("illegal business volume %s: none or ≤ 50,000 (5万元以下): up to 250,000.00", v.grouped())
+	if v == fiftyThousand {
+		rule += " (exactly 50,000 is in both branches of Art. 36; the lighter, with no minimum, is applied)"
+	}
+	return fineBand{0, Yuan(250_000), rule}
+}
+
+// patent2008Band: Patent Law 2008 Art. 63.
+func patent2008Band(r FineRequest) fineBand {
+	g := r.IllegalGains
+	if g > 0 {
+		return fineBand{0, 4 * g, fmt.Sprintf("illegal gains %s: up to 4 × gains = %s", g.grouped(), (4 * g).grouped())}
+	}
+	return fineBand{0, Yuan(200_000), "no illegal gains: up to 200,000.00"}
+}
+
+// patent2020Band: Patent Law 2020 Art. 68 puts exactly 50,000 in the
+// "≤ 250,000" branch ("五万元以下", LAW.md §3.3 boundary note).
+func patent2020Band(r FineRequest) fineBand {
+	g := r.IllegalGains
+	if g > fiftyThousand {
+		return fineBand{0, 5 * g, fmt.Sprintf("illegal gains %s > 50,000: up to 5 × gains = %s", g.grouped(), (5 * g).grouped())}
+	}
+	return fineBand{0, Yuan(250_000), fmt.Sprintf("illegal gains %s: none or ≤ 50,000 (五万元以下): up to 250,000.00", g.grouped())}
+}
+
+// auclBand: AUCL 2019 Art. 21 / 2025 Art. 26: 100,000–1,000,000; serious →
+// seriousFloor–5,000,000 (500,000 in 2019, 1,000,000 in 2025).
+func auclBand(seriousFloor Fen) func(FineRequest) fineBand {
+	return func(r FineRequest) fineBand {
+		if r.Serious {
+			return fineBand{seriousFloor, Yuan(5_000_000), fmt.Sprintf("serious circumstances: %s", rangeText(seriousFloor, Yuan(5_000_000)))}
+		}
+		return fineBand{Yuan(100_000), Yuan(1_000_000), "not serious: " + rangeText(Yuan(100_000), Yuan(1_000_000))}
+	}
+}
+
+// seedBand: Seed Law 2021 Art. 72: goods value < 50,000 → 10,000–250,000;
+// ≥ 50,000 → 5–10 × value.
+func seedBand(r FineRequest) fineBand {
+	v := r.GoodsValue
+	if v >= fiftyThousand {
+		return fineBand{5 * v, 10 * v, fmt.Sprintf("goods value %s ≥ 50,000: 5–10 × value = %s–%s",
+			v.grouped(), (5 * v).grouped(), (10 * v).grouped())}
+	}
+	return fineBand{Yuan(10_000), Yuan(250_000), fmt.Sprintf("goods value %s: none or < 50,000: 10,000.00–250,000.00", v.grouped())}
+}
