@@ -22,6 +22,7 @@ import (
 	"go.uber.org/zap"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/logging"
 	"github.com/ipcase/ipcase/internal/server"
@@ -73,6 +74,7 @@ func serve(ctx context.Context, logger *zap.Logger) error {
 	defer store.Close(db)
 	srv := server.New(cfg.Server, logger)
 	ipcasev1.RegisterFilingServiceServer(srv, filing.NewServer(filing.NewStore(db), time.Now))
+	ipcasev1.RegisterDamagesServiceServer(srv, damages.NewServer())
 	lis, err := net.Listen("tcp", cfg.Server.Addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.Server.Addr, err)

@@ -154,5 +154,5 @@ func parseEnum[T ~int](what, s string, names []string, aliases map[string]T) (T,
 	if v, ok := aliases[key]; ok {
 		return v, nil
 	}
-	return 0, fmt.Errorf("%q is not a %s; use one of: %s", s, what, strings.Join(names[1:], ", "))
+	return 0, fmt.Errorf("%q is not a valid %s; use one of: %s", s, what, strings.Join(names[1:], ", "))
 }

@@ -262,7 +262,11 @@ func heavier(r FineRequest, v fineVersion, ex *explainer) bool {
 	}
 	var why []string
 	if repeat {
-		why = append(why, fmt.Sprintf("two or more infringements within 5 years (%d earlier decided)", r.EarlierInfringements))
+		w := "two or more infringements within 5 years"
+		if r.EarlierInfringements > 0 {
+			w += fmt.Sprintf(" (%d earlier decided)", r.EarlierInfringements)
+		}
+		why = append(why, w)
 	}
 	if r.Serious {
 		why = append(why, "other serious circumstances")

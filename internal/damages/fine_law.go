@@ -129,7 +129,9 @@ func fineVersions(o Offence) []fineVersion {
 		// fines start with the 2021 amendment.
 		return []fineVersion{{
 			law: "Seed Law 2021", article: "Art. 72", inForce: ymd(2022, time.March, 1),
-			band: seedBand, publicInterest: true, passingOffToo: true, source: "LAW.md §3.4 [V]",
+			// Art. 72 also confiscates the illegal gains and the seeds ("plus
+			// confiscation", LAW.md §3.4), which counts toward the hearing threshold.
+			band: seedBand, publicInterest: true, passingOffToo: true, confiscatesGains: true, source: "LAW.md §3.4 [V]",
 		}}
 	}
 	return nil

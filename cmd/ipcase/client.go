@@ -1,0 +1,118 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/errs"
+)
+
+// callServer dials ipcased, runs call under the --timeout and turns its
+// error into a command error: field violations become a refusal, anything
+// else a failure. flagOf names the flag behind a request field.
+func callServer(ctx context.Context, cfg *config, method string,
+	call func(context.Context, ipcasev1.DamagesServiceClient) error, flagOf func(string) string,
+) error {
+	conn, err := dial(ctx, cfg)
+	if err != nil {
+		return &failure{err}
+	}
+	defer conn.Close() //nolint:errcheck // nothing to do about a failed close
+	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
+	defer cancel()
+	if err := call(ctx, ipcasev1.NewDamagesServiceClient(conn)); err != nil {
+		return remoteError(cfg, method, err, flagOf)
+	}
+	return nil
+}
+
+// remoteError classifies a gRPC error from DamagesService.
+func remoteError(cfg *config, method string, err error, flagOf func(string) string) error {
+	st := status.Convert(err)
+	switch st.Code() {
+	case codes.InvalidArgument:
+		var vs []string
+		for _, d := range st.Details() {
+			if br, ok := d.(*errdetails.BadRequest); ok {
+				for _, fv := range br.GetFieldViolations() {
+					vs = append(vs, violation(fv.GetField(), fv.GetDescription(), flagOf))
+				}
+			}
+		}
+		if len(vs) == 0 {
+			vs = []string{st.Message()}
+		}
+		return &refusedError{vs}
+	case codes.Unauthenticated:
+		return &failure{fmt.Errorf("ipcased at %s refused the credentials: set --token or IPCASE_TOKEN to a valid token", cfg.server)}
+	case codes.PermissionDenied:
+		return &failure{fmt.Errorf("ipcased at %s: not allowed: %s", cfg.server, st.Message())}
+	case codes.Unavailable:
+		return &failure{fmt.Errorf("cannot reach ipcased at %s: %s", cfg.server, st.Message())}
+	case codes.DeadlineExceeded:
+		return &failure{fmt.Errorf("ipcased at %s did not answer within %s (--timeout)", cfg.server, cfg.timeout)}
+	case codes.Unimplemented:
+		return &failure{fmt.Errorf("ipcased at %s does not serve DamagesService.%s (an older server?): %s", cfg.server, method, st.Message())}
+	}
+	return &failure{fmt.Errorf("DamagesService.%s at %s: %s: %s", method, cfg.server, st.Code(), st.Message())}
+}
+
+// commandError classifies an error of a local calculation the way
+// remoteError classifies the server's.
+func commandError(err error, flagOf func(string) string) error {
+	if err == nil {
+		return nil
+	}
+	var fe *errs.FieldErrors
+	if !errors.As(err, &fe) {
+		return &failure{err}
+	}
+	vs := make([]string, len(fe.Violations))
+	for i, v := range fe.Violations {
+		vs[i] = violation(v.Field, v.Reason, flagOf)
+	}
+	return &refusedError{vs}
+}
+
+// violation renders one refused field as "--flag (field): reason".
+func violation(field, reason string, flagOf func(string) string) string {
+	if f := flagOf(field); f != "" {
+		return fmt.Sprintf("%s (%s): %s", f, field, reason)
+	}
+	return field + ": " + reason
+}
+
+// stripIndex drops list indexes from a field path: "period.proven[1]" →
+// "period.proven".
+func stripIndex(field string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range field {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']':
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// atoi reads a list index from a field path; the server writes them, so a
+// malformed one is shown as 0 rather than failing the message.
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
+}
