@@ -27,29 +27,54 @@ go build -o .bin/ ./cmd/...
 
 .bin/ipcased migrate -create
 
+# Development keys and certificates, made once and kept in .run/ (git-ignored).
+keys=.run/keys
+if [ ! -f $keys/signing.jwk ]; then
+	mkdir -p $keys && chmod 700 $keys
+	.bin/ipcased token keygen -kid dev-1 -private $keys/signing.jwk -jwks $keys/jwks.json
+	.bin/ipcased token keygen -kid checkpoint-1 -private $keys/checkpoint.jwk
+fi
+.bin/ipcased dev certs -dir .run/certs -court 京73 -court 粤73
+export IPCASE_AUTH_JWKS_FILE=$keys/jwks.json IPCASE_CHECKPOINT_KEY_FILE=$keys/checkpoint.jwk
+export IPCASE_COURT_ADDR=${IPCASE_COURT_ADDR:-127.0.0.1:7071}
+export IPCASE_COURT_TLS_CERT=.run/certs/server.pem IPCASE_COURT_TLS_KEY=.run/certs/server-key.pem IPCASE_COURT_CA=.run/certs/ca.pem
+
 .bin/ipcased serve >.run/ipcased.log 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
 trap 'exit 0' INT TERM
 
 echo "dev: loading demo data" >&2
-demo=$(.bin/ipcased demo -addr "$IPCASE_GRPC_ADDR") || { tail -n 20 .run/ipcased.log >&2; exit 1; }
+admin=$(.bin/ipcased token issue -key $keys/signing.jwk -sub dev-admin -role admin -ttl 10m)
+demo=$(.bin/ipcased demo -addr "$IPCASE_GRPC_ADDR" -token "$admin") || { tail -n 20 .run/ipcased.log >&2; exit 1; }
 matter=$(printf '%s\n' "$demo" | sed -n 's/^DEMO_MATTER=//p')
+party=$(printf '%s\n' "$demo" | sed -n 's/^DEMO_PARTY=//p')
+.bin/ipcased token issue -key $keys/signing.jwk -sub demo-officer -role officer -agency SAMR-HZ -ttl 24h >.run/officer.token
+.bin/ipcased token issue -key $keys/signing.jwk -sub demo-holder -role rights_holder -parties "$party" -ttl 24h >.run/holder.token
 
 cat <<MSG
 
 ipcase is running.
   gRPC         $IPCASE_GRPC_ADDR   (log: .run/ipcased.log)
+  courts       $IPCASE_COURT_ADDR   (mutual TLS; certificates in .run/certs/)
   database     $(printf '%s' "$DATABASE_URL" | sed 's#//[^@]*@#//#')
 
 Demo matters:
-$(printf '%s\n' "$demo" | grep -v '^DEMO_MATTER=')
+$(printf '%s\n' "$demo" | grep -v '^DEMO_')
 
-Try:
-  .bin/grpcurl -plaintext -d '{"name":"$matter"}' $IPCASE_GRPC_ADDR ipcase.v1.FilingService/GetMatter
-  .bin/grpcurl -plaintext -d '{"parent":"$matter"}' $IPCASE_GRPC_ADDR ipcase.v1.FilingService/ListMatterEvents
-  .bin/grpcurl -plaintext -d '{"state":"MATTER_STATE_SUBMITTED"}' $IPCASE_GRPC_ADDR ipcase.v1.FilingService/ListMatters
-  .bin/grpcurl -plaintext $IPCASE_GRPC_ADDR describe ipcase.v1.FilingService
+Tokens (24 h): an officer of SAMR-HZ in .run/officer.token, the trademark
+complainant (a rights holder) in .run/holder.token.
+
+Try, as the officer:
+  .bin/grpcurl -plaintext -H "authorization: Bearer \$(cat .run/officer.token)" -d '{"name":"$matter"}' $IPCASE_GRPC_ADDR ipcase.v1.FilingService/GetMatter
+  .bin/grpcurl -plaintext -H "authorization: Bearer \$(cat .run/officer.token)" -d '{"parent":"$matter"}' $IPCASE_GRPC_ADDR ipcase.v1.FilingService/ListMatterEvents
+  .bin/grpcurl -plaintext -H "authorization: Bearer \$(cat .run/officer.token)" -d '{"name":"$matter"}' $IPCASE_GRPC_ADDR ipcase.v1.FilingService/VerifyMatterHistory
+as the rights holder (its own matters only, public projection):
+  .bin/grpcurl -plaintext -H "authorization: Bearer \$(cat .run/holder.token)" $IPCASE_GRPC_ADDR ipcase.v1.FilingService/ListMatters
+as court 京73 over mutual TLS:
+  .bin/grpcurl -cacert .run/certs/ca.pem -cert .run/certs/court-1.pem -key .run/certs/court-1-key.pem $IPCASE_COURT_ADDR ipcase.v1.FilingService/ListMatters
+and without credentials (refused):
+  .bin/grpcurl -plaintext $IPCASE_GRPC_ADDR ipcase.v1.FilingService/ListMatters
 
 Ctrl-C stops ipcased; 'scripts/dev.sh stop' stops the private Postgres.
 MSG

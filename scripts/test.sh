@@ -12,3 +12,7 @@ scripts/install-tools.sh
 scripts/lint.sh
 echo "== go test" >&2
 go test -race -shuffle=on -count=1 "$@" ./...
+# Request validation is fuzzed for a bounded time; the seed corpus lives in
+# internal/filing/testdata/fuzz, and a failing input is written there too.
+echo "== fuzz request validation (15s)" >&2
+go test -run '^$' -fuzz '^FuzzSubmitComplaintValidation$' -fuzztime 15s ./internal/filing

@@ -4,10 +4,13 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 )
@@ -18,9 +21,11 @@ import (
 func demo(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	addr := fs.String("addr", "127.0.0.1:7070", "ipcased gRPC address")
+	tok := fs.String("token", os.Getenv("IPCASE_TOKEN"), "an administrator's bearer token")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+*tok)
 	conn, err := grpc.NewClient(*addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		return err
@@ -77,7 +82,7 @@ func demo(ctx context.Context, args []string) error {
 		KnownSince: "2026-10-09",
 		Agency:     "SAMR-SZ",
 	}}
-	var first *ipcasev1.Matter
+	var matters []*ipcasev1.Matter
 	for _, c := range complaints {
 		// WaitForReady: dev.sh runs this right after starting the server.
 		resp, err := client.SubmitComplaint(ctx, c, grpc.WaitForReady(true))
@@ -85,19 +90,30 @@ func demo(ctx context.Context, args []string) error {
 			return fmt.Errorf("demo: %s: %w", c.GetRequestId(), err)
 		}
 		m := resp.GetMatter()
-		if first == nil {
-			first = m
-		}
+		matters = append(matters, m)
 		fmt.Printf("  %s  %-17s %s\n", m.GetNumber(), m.GetRights()[0].GetType().String()[len("IP_TYPE_"):], m.GetName())
 	}
-	if first.GetState() == ipcasev1.MatterState_MATTER_STATE_SUBMITTED {
-		_, err := client.AcceptComplaint(ctx, &ipcasev1.AcceptComplaintRequest{Name: first.GetName(), Etag: first.GetEtag(),
-			RequestId: "demo-accept-1", Route: ipcasev1.ProceedingKind_PROCEEDING_KIND_ENFORCEMENT, Forum: "SAMR-HZ",
-			Note: "Clear counterfeit; open an enforcement case."})
+	// The trademark matter goes to enforcement, the patent matter to court 京73.
+	routes := []struct {
+		route ipcasev1.ProceedingKind
+		forum string
+		note  string
+	}{
+		{ipcasev1.ProceedingKind_PROCEEDING_KIND_ENFORCEMENT, "SAMR-HZ", "Clear counterfeit; open an enforcement case."},
+		{ipcasev1.ProceedingKind_PROCEEDING_KIND_TRIAL, "京73", "Technical dispute; the complainant sues in the Beijing IP Court."},
+	}
+	for i, r := range routes {
+		m := matters[i]
+		if m.GetState() != ipcasev1.MatterState_MATTER_STATE_SUBMITTED {
+			continue
+		}
+		_, err := client.AcceptComplaint(ctx, &ipcasev1.AcceptComplaintRequest{Name: m.GetName(), Etag: m.GetEtag(),
+			RequestId: fmt.Sprintf("demo-accept-%d", i+1), Route: r.route, Forum: r.forum, Note: r.note})
 		if err != nil {
-			return fmt.Errorf("demo: accepting %s: %w", first.GetNumber(), err)
+			return fmt.Errorf("demo: accepting %s: %w", m.GetNumber(), err)
 		}
 	}
-	fmt.Printf("DEMO_MATTER=%s\n", first.GetName())
+	first := matters[0]
+	fmt.Printf("DEMO_MATTER=%s\nDEMO_PARTY=%s\n", first.GetName(), strings.TrimPrefix(first.GetComplainant().GetName(), "parties/"))
 	return nil
 }

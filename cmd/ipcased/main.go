@@ -1,9 +1,11 @@
 // Command ipcased serves the ipcase gRPC services over one Postgres case
 // store.
 //
-//	ipcased [serve]            serve gRPC (the default)
-//	ipcased migrate [-create]  apply the embedded SQL migrations
-//	ipcased demo -addr ADDR    file a few demo complaints through the API
+//	ipcased [serve]              serve gRPC (the default)
+//	ipcased migrate [-create]    apply the embedded SQL migrations
+//	ipcased token keygen|issue   make signing keys and mint tokens
+//	ipcased dev certs            make a development CA and certificates
+//	ipcased demo -addr ADDR      file a few demo complaints through the API
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -12,20 +14,14 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	"github.com/sethvargo/go-envconfig"
 	"go.uber.org/zap"
 
-	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
-	"github.com/ipcase/ipcase/internal/damages"
-	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/logging"
-	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/store"
 )
 
@@ -40,11 +36,6 @@ func main() {
 	}
 }
 
-type config struct {
-	Store  store.Config
-	Server server.Config
-}
-
 func run(ctx context.Context, logger *zap.Logger, args []string) error {
 	cmd := "serve"
 	if len(args) > 0 {
@@ -55,32 +46,15 @@ func run(ctx context.Context, logger *zap.Logger, args []string) error {
 		return serve(ctx, logger)
 	case "migrate":
 		return migrate(ctx, logger, args)
+	case "token":
+		return token(args)
+	case "dev":
+		return dev(args)
 	case "demo":
 		return demo(ctx, args)
 	default:
-		return fmt.Errorf("unknown command %q: want serve, migrate or demo", cmd)
+		return fmt.Errorf("unknown command %q: want serve, migrate, token, dev or demo", cmd)
 	}
-}
-
-func serve(ctx context.Context, logger *zap.Logger) error {
-	var cfg config
-	if err := envconfig.Process(ctx, &cfg); err != nil {
-		return fmt.Errorf("reading config: %w", err)
-	}
-	db, err := store.Open(ctx, cfg.Store, logger)
-	if err != nil {
-		return err
-	}
-	defer store.Close(db)
-	srv := server.New(cfg.Server, logger)
-	ipcasev1.RegisterFilingServiceServer(srv, filing.NewServer(filing.NewStore(db), time.Now))
-	ipcasev1.RegisterDamagesServiceServer(srv, damages.NewServer())
-	lis, err := net.Listen("tcp", cfg.Server.Addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", cfg.Server.Addr, err)
-	}
-	logger.Info("serving", zap.String("addr", lis.Addr().String()))
-	return srv.Serve(ctx, lis)
 }
 
 func migrate(ctx context.Context, logger *zap.Logger, args []string) error {

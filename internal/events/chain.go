@@ -51,10 +51,12 @@ type Verification struct {
 }
 
 // Verify recomputes the hash chain of matterID from its first event and
-// compares its end with the recorded head. It reports the first broken link:
-// an altered row (hash mismatch), a removed or reordered row (sequence gap
-// or link mismatch), or removed newest rows (chain ends before the head).
-func Verify(ctx context.Context, db *gorm.DB, matterID string) (Verification, error) {
+// compares its end with the recorded head, whose checkpoint signature cp
+// must accept. It reports the first broken link: an altered row (hash
+// mismatch), a removed or reordered row (sequence gap or link mismatch),
+// removed newest rows (chain ends before the head), or a head rewritten to
+// match (bad signature).
+func Verify(ctx context.Context, db *gorm.DB, cp *Checkpoints, matterID string) (Verification, error) {
 	var heads []headRow
 	if err := db.WithContext(ctx).Where("matter_id = ?", matterID).Limit(1).Find(&heads).Error; err != nil {
 		return Verification{}, fmt.Errorf("events: verify %s: %w", matterID, store.Translate(err))
@@ -87,6 +89,9 @@ func Verify(ctx context.Context, db *gorm.DB, matterID string) (Verification, er
 	var head headRow
 	if len(heads) == 1 {
 		head = heads[0]
+	}
+	if !cp.valid(head) {
+		return broken(max(head.Seq, 1), "the recorded head of the chain (event %d) does not carry a valid checkpoint signature: the head was rewritten", head.Seq)
 	}
 	switch {
 	case head.Seq > v.Checked:

@@ -76,17 +76,19 @@ type eventRow struct {
 func (eventRow) TableName() string { return "events" }
 
 type headRow struct {
-	MatterID string `gorm:"primaryKey"`
-	Seq      int64
-	Hash     []byte
+	MatterID  string `gorm:"primaryKey"`
+	Seq       int64
+	Hash      []byte
+	KeyID     string
+	Signature []byte
 }
 
 func (headRow) TableName() string { return "event_heads" }
 
 // Append writes recs as the next events of matterID, chained to the current
-// head, and moves the head. Call it inside the transaction that makes the
-// change the events report.
-func Append(tx *gorm.DB, matterID string, actor Actor, at time.Time, recs ...Record) error {
+// head, and moves the head, signed with cp. Call it inside the transaction
+// that makes the change the events report.
+func Append(tx *gorm.DB, cp *Checkpoints, matterID string, actor Actor, at time.Time, recs ...Record) error {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -114,9 +116,10 @@ func Append(tx *gorm.DB, matterID string, actor Actor, at time.Time, recs ...Rec
 	if err := tx.Create(&rows).Error; err != nil {
 		return fmt.Errorf("events: append to %s: %w", matterID, store.Translate(err))
 	}
+	cp.sign(&head)
 	err := tx.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "matter_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"seq", "hash"}),
+		DoUpdates: clause.AssignmentColumns([]string{"seq", "hash", "key_id", "signature"}),
 	}).Create(&head).Error
 	if err != nil {
 		return fmt.Errorf("events: moving head of %s: %w", matterID, store.Translate(err))

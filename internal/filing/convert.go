@@ -52,6 +52,10 @@ func (v *validator) text(field, s string, required bool, max int) {
 		v.Add(field, "required")
 	case n > max:
 		v.Add(field, "too long: %d characters, at most %d", n, max)
+	case strings.ContainsRune(s, utf8.RuneError):
+		// The server's codec replaces invalid UTF-8 with U+FFFD so that the
+		// request reaches validation and the field can be named.
+		v.Add(field, "contains invalid UTF-8")
 	}
 }
 
@@ -93,6 +97,16 @@ func (v *validator) party(field string, p *ipcasev1.Party) Party {
 	if p == nil {
 		v.Add(field, "required")
 		return Party{}
+	}
+	if ref := p.GetName(); ref != "" {
+		id, ok := strings.CutPrefix(ref, "parties/")
+		if !ok || !uuidPattern.MatchString(id) {
+			v.Add(field+".name", "must be a party name, parties/{id}")
+		}
+		if p.GetKind() != 0 || p.GetDisplayName() != "" || p.GetCreditCode() != "" || p.GetDomicileCountry() != "" || p.GetContact() != "" {
+			v.Add(field, "name an existing party or describe a new one, not both")
+		}
+		return Party{ID: id, Ref: true}
 	}
 	out := Party{Name: p.GetDisplayName(), CreditCode: p.GetCreditCode(), Country: p.GetDomicileCountry(), Contact: p.GetContact()}
 	switch p.GetKind() {

@@ -22,6 +22,10 @@ func TestHistoryTamperingIsDetected(t *testing.T) {
 		{"actor altered", []string{`UPDATE events SET actor_subject = 'someone-else' WHERE seq = 1`}, 1, "altered"},
 		{"middle event deleted", []string{`DELETE FROM events WHERE seq = 2`}, 2, "missing"},
 		{"newest event deleted", []string{`DELETE FROM events WHERE seq = 3`}, 3, "newest events were removed"},
+		{"newest event deleted and the head rewritten to match", []string{
+			`DELETE FROM events WHERE seq = 3`,
+			`UPDATE event_heads h SET seq = 2, hash = e.hash FROM events e WHERE e.matter_id = h.matter_id AND e.seq = 2`,
+		}, 2, "checkpoint signature"},
 		{"events reordered", []string{
 			`UPDATE events SET seq = 100 WHERE seq = 2`,
 			`UPDATE events SET seq = 2 WHERE seq = 3`,

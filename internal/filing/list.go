@@ -12,8 +12,19 @@ import (
 	"github.com/ipcase/ipcase/internal/store"
 )
 
-// Filter narrows ListMatters; zero fields do not filter.
+// Visibility is what a caller may list: everything, or the matters of an
+// agency, a court, or some parties.
+type Visibility struct {
+	All     bool
+	Agency  string
+	Court   string
+	Parties []string
+}
+
+// Filter narrows ListMatters; zero fields do not filter, except Visible,
+// which must say what the caller may see.
 type Filter struct {
+	Visible Visibility
 	State   MatterState
 	IPType  IPType
 	PartyID string
@@ -30,7 +41,7 @@ type cursor struct {
 }
 
 func (f Filter) key() string {
-	return fmt.Sprintf("%s|%s|%s|%v|%v", f.State, f.IPType, f.PartyID, f.From, f.Until)
+	return fmt.Sprintf("%v|%s|%s|%s|%v|%v", f.Visible, f.State, f.IPType, f.PartyID, f.From, f.Until)
 }
 
 func encodeCursor(c cursor) string {
@@ -63,6 +74,20 @@ func (s *Store) List(ctx context.Context, f Filter, pageToken string, pageSize i
 	}
 	var where []string
 	var args []any
+	switch v := f.Visible; {
+	case v.All:
+	case v.Agency != "":
+		where = append(where, "(m.agency = ? OR EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id AND p.forum = ?))")
+		args = append(args, v.Agency, v.Agency)
+	case v.Court != "":
+		where = append(where, "EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id AND p.forum = ?)")
+		args = append(args, v.Court)
+	case len(v.Parties) > 0:
+		where = append(where, "EXISTS (SELECT 1 FROM matter_parties mp WHERE mp.matter_id = m.id AND mp.party_id IN ?)")
+		args = append(args, v.Parties)
+	default:
+		return nil, "", nil // sees nothing
+	}
 	if f.State != "" {
 		where, args = append(where, "m.state = ?"), append(args, string(f.State))
 	}

@@ -23,6 +23,9 @@ type Party struct {
 	CreditCode string // organisations only
 	Country    string // ISO 3166-1 alpha-2; "CN" by default
 	Contact    string
+	// Ref marks a request's reference to an existing party by ID; the store
+	// loads it instead of creating one.
+	Ref bool
 }
 
 // IPType is an object of IP rights (Civil Code Art. 123), patents split by

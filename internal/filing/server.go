@@ -12,6 +12,8 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/audit"
+	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/errs"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/store"
@@ -42,10 +44,13 @@ func (s *Server) SubmitComplaint(ctx context.Context, req *ipcasev1.SubmitCompla
 	if err != nil {
 		return nil, err
 	}
+	if err := authorizeFiling(ctx, m); err != nil {
+		return nil, err
+	}
 	if w := limitationWarning(m.KnownSince, today); w != nil {
 		m.Warnings = append(m.Warnings, *w)
 	}
-	key, err := idempotencyKey("SubmitComplaint", req)
+	key, err := idempotencyKey(ctx, "SubmitComplaint", req)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +61,13 @@ func (s *Server) SubmitComplaint(ctx context.Context, req *ipcasev1.SubmitCompla
 		return nil, fmt.Errorf("SubmitComplaint: %w", err)
 	}
 	resp := &ipcasev1.SubmitComplaintResponse{}
-	return resp, proto.Unmarshal(b, resp)
+	if err := proto.Unmarshal(b, resp); err != nil {
+		return nil, err
+	}
+	if p, ok := isRightsHolder(ctx); ok {
+		projectMatter(p, resp.Matter)
+	}
+	return resp, nil
 }
 
 // GetMatter returns one matter.
@@ -65,11 +76,37 @@ func (s *Server) GetMatter(ctx context.Context, req *ipcasev1.GetMatterRequest) 
 	if err != nil {
 		return nil, err
 	}
-	m, err := s.store.Get(ctx, id)
+	m, err := s.readMatter(ctx, id)
 	if err != nil {
 		return nil, fmt.Errorf("GetMatter(%s): %w", id, err)
 	}
-	return &ipcasev1.GetMatterResponse{Matter: matterToProto(m)}, nil
+	return &ipcasev1.GetMatterResponse{Matter: s.present(ctx, m)}, nil
+}
+
+// readMatter loads matter id for a read by the caller: it must pass the
+// access policy, and a read by an official is recorded.
+func (s *Server) readMatter(ctx context.Context, id MatterID) (*Matter, error) {
+	m, err := s.store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := auth.AuthorizeMatter(ctx, scopeOf(m)); err != nil {
+		return nil, err
+	}
+	if err := audit.Log(ctx, s.store.db, method(ctx), s.now().UTC(), string(m.ID)); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// present converts m for the caller: rights holders get the public
+// projection.
+func (s *Server) present(ctx context.Context, m *Matter) *ipcasev1.Matter {
+	out := matterToProto(m)
+	if p, ok := isRightsHolder(ctx); ok {
+		projectMatter(p, out)
+	}
+	return out
 }
 
 // ListMatters lists matters, newest first.
@@ -113,13 +150,22 @@ func (s *Server) ListMatters(ctx context.Context, req *ipcasev1.ListMattersReque
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
+	var err error
+	if f.Visible, err = visibility(ctx); err != nil {
+		return nil, err
+	}
 	ms, next, err := s.store.List(ctx, f, req.GetPageToken(), size)
 	if err != nil {
 		return nil, fmt.Errorf("ListMatters: %w", err)
 	}
 	resp := &ipcasev1.ListMattersResponse{NextPageToken: next}
-	for _, m := range ms {
-		resp.Matters = append(resp.Matters, matterToProto(m))
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = string(m.ID)
+		resp.Matters = append(resp.Matters, s.present(ctx, m))
+	}
+	if err := audit.Log(ctx, s.store.db, method(ctx), s.now().UTC(), ids...); err != nil {
+		return nil, err
 	}
 	return resp, nil
 }
@@ -178,12 +224,17 @@ func (s *Server) transition(ctx context.Context, method string, req idempotentRe
 	if err := v.Err(); err != nil {
 		return err
 	}
-	key, err := idempotencyKey(method, req)
+	key, err := idempotencyKey(ctx, method, req)
 	if err != nil {
 		return err
 	}
 	at := s.now().UTC().Truncate(time.Microsecond)
 	b, err := s.store.Update(ctx, key, id, events.ActorFrom(ctx), at, func(m *Matter) error {
+		// Checked under the lock, before the etag, so that a caller without
+		// access learns nothing about the matter.
+		if err := auth.AuthorizeMatter(ctx, scopeOf(m)); err != nil {
+			return err
+		}
 		if m.Etag() != etag {
 			return fmt.Errorf("etag %s is stale: matter %s is now at %s; read it again: %w", etag, m.Number, m.Etag(), errs.Aborted)
 		}
@@ -192,7 +243,13 @@ func (s *Server) transition(ctx context.Context, method string, req idempotentRe
 	if err != nil {
 		return fmt.Errorf("%s(%s): %w", method, id, err)
 	}
-	return proto.Unmarshal(b, resp)
+	if err := proto.Unmarshal(b, resp); err != nil {
+		return err
+	}
+	if p, ok := isRightsHolder(ctx); ok {
+		projectMatter(p, resp.(interface{ GetMatter() *ipcasev1.Matter }).GetMatter())
+	}
+	return nil
 }
 
 // ListMatterEvents lists a matter's timeline, oldest first.
@@ -218,7 +275,7 @@ func (s *Server) ListMatterEvents(ctx context.Context, req *ipcasev1.ListMatterE
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	if _, err := s.store.Get(ctx, id); err != nil {
+	if _, err := s.readMatter(ctx, id); err != nil {
 		return nil, fmt.Errorf("ListMatterEvents(%s): %w", id, err)
 	}
 	evs, err := events.List(ctx, s.store.db, string(id), after, size+1)
@@ -230,8 +287,13 @@ func (s *Server) ListMatterEvents(ctx context.Context, req *ipcasev1.ListMatterE
 		evs = evs[:size]
 		resp.NextPageToken = strconv.FormatInt(evs[size-1].Seq, 10)
 	}
+	_, public := isRightsHolder(ctx)
 	for _, e := range evs {
-		resp.Events = append(resp.Events, events.ToProto(e))
+		pe := events.ToProto(e)
+		if public {
+			pe = projectEvent(pe)
+		}
+		resp.Events = append(resp.Events, pe)
 	}
 	return resp, nil
 }
@@ -242,10 +304,10 @@ func (s *Server) VerifyMatterHistory(ctx context.Context, req *ipcasev1.VerifyMa
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.store.Get(ctx, id); err != nil {
+	if _, err := s.readMatter(ctx, id); err != nil {
 		return nil, fmt.Errorf("VerifyMatterHistory(%s): %w", id, err)
 	}
-	v, err := events.Verify(ctx, s.store.db, string(id))
+	v, err := events.Verify(ctx, s.store.db, s.store.cp, string(id))
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +330,9 @@ type idempotentRequest interface {
 	GetRequestId() string
 }
 
-func idempotencyKey(method string, req idempotentRequest) (store.IdempotencyKey, error) {
+// idempotencyKey scopes a request_id by method and caller, so that one
+// caller can never replay, or learn, another caller's response.
+func idempotencyKey(ctx context.Context, method string, req idempotentRequest) (store.IdempotencyKey, error) {
 	if req.GetRequestId() == "" {
 		return store.IdempotencyKey{}, nil
 	}
@@ -276,7 +340,9 @@ func idempotencyKey(method string, req idempotentRequest) (store.IdempotencyKey,
 	if err != nil {
 		return store.IdempotencyKey{}, err
 	}
-	return store.IdempotencyKey{Scope: "ipcase.v1.FilingService/" + method, RequestID: req.GetRequestId(), RequestHash: h}, nil
+	caller := events.ActorFrom(ctx)
+	return store.IdempotencyKey{Scope: "ipcase.v1.FilingService/" + method + "/" + caller.Role + ":" + caller.Subject,
+		RequestID: req.GetRequestId(), RequestHash: h}, nil
 }
 
 func renderAs(wrap func(*ipcasev1.Matter) proto.Message) Render {

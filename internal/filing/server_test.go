@@ -1,6 +1,7 @@
 package filing_test
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -10,12 +11,18 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/testing/protocmp"
 	"gorm.io/gorm"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/audit"
+	"github.com/ipcase/ipcase/internal/auth/authtest"
+	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/server/servertest"
@@ -27,17 +34,41 @@ var filedAt = time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
 
 type fixture struct {
 	client ipcasev1.FilingServiceClient
+	audit  ipcasev1.AuditServiceClient
 	db     *gorm.DB
+	env    *authtest.Env
+	addr   string
+	raw    *grpc.ClientConn
 }
 
+// newFixture serves the filing and audit services with authentication on,
+// over a fresh database. Calls made without a token of their own carry the
+// token of an officer of SAMR-HZ, the agency complaint() files with.
 func newFixture(t *testing.T, now func() time.Time) *fixture {
 	t.Helper()
+	env := authtest.New(t)
 	db := storetest.NewDB(t)
-	conn := servertest.Start(t, func(s *server.Server) {
-		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(filing.NewStore(db), now))
-	})
-	return &fixture{client: ipcasev1.NewFilingServiceClient(conn), db: db}
+	addr := servertest.Serve(t, func(s *server.Server) {
+		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(filing.NewStore(db, events.NewEphemeralCheckpoints()), now))
+		ipcasev1.RegisterAuditServiceServer(s, audit.NewServer(db))
+	}, nil, env.ServerOptions()...)
+	officer := env.Officer(t, "SAMR-HZ")
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithUnaryInterceptor(func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+			if md, _ := metadata.FromOutgoingContext(ctx); len(md.Get("authorization")) == 0 {
+				ctx = authtest.WithToken(ctx, officer)
+			}
+			return invoker(ctx, method, req, reply, cc, opts...)
+		}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return &fixture{client: ipcasev1.NewFilingServiceClient(conn), audit: ipcasev1.NewAuditServiceClient(conn), db: db, env: env, addr: addr, raw: conn}
 }
+
+// conn is the fixture's client connection (officer token by default).
+func (f *fixture) conn(*testing.T) *grpc.ClientConn { return f.raw }
 
 func fixed(t time.Time) func() time.Time { return func() time.Time { return t } }
 
@@ -54,7 +85,7 @@ func (f *fixture) count(t *testing.T, table string) int64 {
 
 func (f *fixture) counts(t *testing.T) map[string]int64 {
 	out := map[string]int64{}
-	for _, table := range []string{"matters", "parties", "ip_rights", "evidence", "proceedings", "events", "idempotency_keys"} {
+	for _, table := range []string{"matters", "parties", "ip_rights", "evidence", "proceedings", "events", "event_heads", "idempotency_keys"} {
 		out[table] = f.count(t, table)
 	}
 	return out

@@ -21,14 +21,16 @@ import (
 // Store keeps matters in Postgres.
 type Store struct {
 	db *gorm.DB
+	cp *events.Checkpoints
 }
 
-// NewStore returns a Store over db.
-func NewStore(db *gorm.DB) *Store {
-	if db == nil {
-		panic("filing.NewStore: nil db")
+// NewStore returns a Store over db whose event chains are checkpointed
+// with cp.
+func NewStore(db *gorm.DB, cp *events.Checkpoints) *Store {
+	if db == nil || cp == nil {
+		panic("filing.NewStore: nil dependency")
 	}
-	return &Store{db: db}
+	return &Store{db: db, cp: cp}
 }
 
 type matterRow struct {
@@ -142,13 +144,19 @@ func (s *Store) Create(ctx context.Context, key store.IdempotencyKey, m *Matter,
 
 func (s *Store) create(tx *gorm.DB, m *Matter, actor events.Actor, at time.Time) error {
 	var err error
-	if m.Complainant.ID, err = upsertParty(tx, m.Complainant); err != nil {
+	if m.Complainant.ID, err = upsertParty(tx, "complainant", m.Complainant); err != nil {
 		return err
 	}
+	seen := map[string]string{m.Complainant.ID: "complainant"}
 	for i := range m.Respondents {
-		if m.Respondents[i].ID, err = upsertParty(tx, m.Respondents[i]); err != nil {
+		field := fmt.Sprintf("respondents[%d]", i)
+		if m.Respondents[i].ID, err = upsertParty(tx, field, m.Respondents[i]); err != nil {
 			return err
 		}
+		if other, dup := seen[m.Respondents[i].ID]; dup {
+			return errs.Field(field, "is the same party as %s", other)
+		}
+		seen[m.Respondents[i].ID] = field
 	}
 	for i := range m.Rights {
 		if m.Rights[i].ID, err = upsertRight(tx, m.Rights[i]); err != nil {
@@ -214,7 +222,7 @@ func (s *Store) create(tx *gorm.DB, m *Matter, actor events.Actor, at time.Time)
 		"number": m.Number, "agency": m.Agency, "respondents": len(m.Respondents),
 		"rights": len(m.Rights), "evidence": len(m.Evidence), "warnings": codes,
 	})
-	return events.Append(tx, string(m.ID), actor, at, m.PendingEvents()...)
+	return events.Append(tx, s.cp, string(m.ID), actor, at, m.PendingEvents()...)
 }
 
 func nonNil(w []Warning) []Warning {
@@ -224,11 +232,21 @@ func nonNil(w []Warning) []Warning {
 	return w
 }
 
-// upsertParty returns the id of the organisation with p's credit code,
-// inserting it if it is new; a person is always a new row. ON CONFLICT DO
-// NOTHING takes no lock on an existing row, so filings against a popular
-// respondent do not queue behind each other.
-func upsertParty(tx *gorm.DB, p Party) (string, error) {
+// upsertParty returns the id of the party p: a referenced party must exist;
+// an organisation is found by credit code or inserted; a person is always a
+// new row. ON CONFLICT DO NOTHING takes no lock on an existing row, so
+// filings against a popular respondent do not queue behind each other.
+func upsertParty(tx *gorm.DB, field string, p Party) (string, error) {
+	if p.Ref {
+		var n int64
+		if err := tx.Model(&partyRow{}).Where("id = ?", p.ID).Count(&n).Error; err != nil {
+			return "", store.Translate(err)
+		}
+		if n == 0 {
+			return "", errs.Field(field+".name", "no party parties/%s", p.ID)
+		}
+		return p.ID, nil
+	}
 	row := partyRow{ID: newID(), Kind: string(p.Kind), DisplayName: p.Name, DomicileCountry: p.Country, Contact: p.Contact}
 	if p.Kind == Person {
 		if err := tx.Create(&row).Error; err != nil {
@@ -355,7 +373,7 @@ func (s *Store) Update(ctx context.Context, key store.IdempotencyKey, id MatterI
 		if err := saveProceedings(tx, m); err != nil {
 			return nil, err
 		}
-		if err := events.Append(tx, string(m.ID), actor, at, m.PendingEvents()...); err != nil {
+		if err := events.Append(tx, s.cp, string(m.ID), actor, at, m.PendingEvents()...); err != nil {
 			return nil, err
 		}
 		m.Updated = at

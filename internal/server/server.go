@@ -39,6 +39,7 @@ type Server struct {
 // registered. Register services on it, then call Serve.
 func New(cfg Config, logger *zap.Logger, opts ...grpc.ServerOption) *Server {
 	opts = append([]grpc.ServerOption{
+		grpc.ForceServerCodecV2(codec{}),
 		grpc.MaxRecvMsgSize(cfg.MaxRecvBytes),
 		grpc.ChainUnaryInterceptor(
 			requestIDUnary,

@@ -620,9 +620,11 @@ func (x *Matter) GetEtag() string {
 // A Party is a natural person or an organisation.
 type Party struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Resource name, `parties/{party}`. Output only: organisations are matched
-	// by credit code, so filing against the same company twice links both
-	// matters to one party.
+	// Resource name, `parties/{party}`. In a request, naming an existing party
+	// files as (or against) that party, and the other fields must be empty;
+	// rights holders file this way. Otherwise the party is described, and
+	// organisations are matched by credit code, so filing against the same
+	// company twice links both matters to one party.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// Person or organisation.
 	Kind PartyKind `protobuf:"varint,2,opt,name=kind,proto3,enum=ipcase.v1.PartyKind" json:"kind,omitempty"`

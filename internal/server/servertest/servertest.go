@@ -4,22 +4,41 @@ package servertest
 
 import (
 	"context"
+	"crypto/tls"
 	"net"
 	"testing"
 	"time"
 
 	"go.uber.org/zap/zaptest"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 
 	"github.com/ipcase/ipcase/internal/server"
 )
 
-// Start serves the services that register adds on 127.0.0.1:0 and returns a
-// client connection to them. Both are shut down when t ends.
-func Start(t testing.TB, register func(*server.Server)) *grpc.ClientConn {
+// Start serves the services that register adds on 127.0.0.1:0 in plaintext
+// and returns a client connection to them. Both are shut down when t ends.
+func Start(t testing.TB, register func(*server.Server), opts ...grpc.ServerOption) *grpc.ClientConn {
 	t.Helper()
-	srv := server.New(server.Config{MaxRecvBytes: 4 << 20, ShutdownTimeout: 5 * time.Second}, zaptest.NewLogger(t))
+	addr := Serve(t, register, nil, opts...)
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	return conn
+}
+
+// Serve serves the services that register adds on 127.0.0.1:0, over TLS
+// when tlsCfg is not nil, and returns the address. The server stops when t
+// ends.
+func Serve(t testing.TB, register func(*server.Server), tlsCfg *tls.Config, opts ...grpc.ServerOption) string {
+	t.Helper()
+	if tlsCfg != nil {
+		opts = append(opts, grpc.Creds(credentials.NewTLS(tlsCfg)))
+	}
+	srv := server.New(server.Config{MaxRecvBytes: 4 << 20, ShutdownTimeout: 5 * time.Second}, zaptest.NewLogger(t), opts...)
 	register(srv)
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -28,17 +47,11 @@ func Start(t testing.TB, register func(*server.Server)) *grpc.ClientConn {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ctx, lis) }()
-	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
-		_ = conn.Close()
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("server: %v", err)
 		}
 	})
-	return conn
+	return lis.Addr().String()
 }

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"go.uber.org/zap"
+	"gorm.io/gorm"
+
+	"github.com/ipcase/ipcase/internal/auth"
+	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/server"
+)
+
+// TestEveryMethodHasAPolicy builds the server exactly as serve does and
+// fails if any method it registers is missing from the access policy,
+// which would leave it refused for everyone (deny by default) — or, worse,
+// make someone add it in a hurry.
+func TestEveryMethodHasAPolicy(t *testing.T) {
+	t.Parallel()
+	srv := server.New(server.Config{MaxRecvBytes: 1 << 20}, zap.NewNop())
+	services{db: &gorm.DB{}, cp: events.NewEphemeralCheckpoints()}.register(srv)
+	var checked []string
+	for name, info := range srv.GetServiceInfo() {
+		for _, m := range info.Methods {
+			full := "/" + name + "/" + m.Name
+			checked = append(checked, full)
+			if !auth.HasPolicy(full) {
+				t.Errorf("%s has no entry in the access policy (internal/auth/policy.go)", full)
+			}
+		}
+	}
+	for _, must := range []string{"/ipcase.v1.FilingService/SubmitComplaint", "/ipcase.v1.DamagesService/CalculateDamages",
+		"/ipcase.v1.AuditService/ListAccessLog", "/grpc.health.v1.Health/Check"} {
+		if !strings.Contains(strings.Join(checked, " "), must) {
+			t.Errorf("%s was not registered; the test is not looking at the real server", must)
+		}
+	}
+}

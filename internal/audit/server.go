@@ -1,0 +1,66 @@
+package audit
+
+import (
+	"context"
+	"strings"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/types/known/timestamppb"
+	"gorm.io/gorm"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/errs"
+)
+
+// Server implements ipcasev1.AuditServiceServer.
+type Server struct {
+	ipcasev1.UnimplementedAuditServiceServer
+	db *gorm.DB
+}
+
+var _ ipcasev1.AuditServiceServer = (*Server)(nil)
+
+// NewServer returns a Server over db.
+func NewServer(db *gorm.DB) *Server {
+	if db == nil {
+		panic("audit.NewServer: nil db")
+	}
+	return &Server{db: db}
+}
+
+// ListAccessLog lists recorded reads, newest first.
+func (s *Server) ListAccessLog(ctx context.Context, req *ipcasev1.ListAccessLogRequest) (*ipcasev1.ListAccessLogResponse, error) {
+	var v errs.FieldErrors
+	var f Filter
+	if m := req.GetMatter(); m != "" {
+		id, ok := strings.CutPrefix(m, "matters/")
+		if _, err := uuid.Parse(id); !ok || err != nil {
+			v.Add("matter", "must be a matter name, matters/{id}")
+		}
+		f.MatterID = id
+	}
+	if len(req.GetSubject()) > 256 {
+		v.Add("subject", "too long")
+	}
+	f.Subject = req.GetSubject()
+	size := int(req.GetPageSize())
+	switch {
+	case size == 0:
+		size = 100
+	case size < 0 || size > 500:
+		v.Add("page_size", "must be between 1 and 500")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	recs, next, err := List(ctx, s.db, f, req.GetPageToken(), size)
+	if err != nil {
+		return nil, err
+	}
+	resp := &ipcasev1.ListAccessLogResponse{NextPageToken: next}
+	for _, r := range recs {
+		resp.Records = append(resp.Records, &ipcasev1.AccessRecord{AccessTime: timestamppb.New(r.Time), Subject: r.Subject,
+			Role: r.Role, Organization: r.Org, Method: r.Method, Matter: "matters/" + r.MatterID, RequestId: r.RequestID})
+	}
+	return resp, nil
+}

@@ -1,0 +1,163 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"google.golang.org/grpc"
+
+	"github.com/ipcase/ipcase/internal/errs"
+)
+
+// Scope is the rule that decides whether an allowed role may act on a
+// particular matter.
+type Scope int
+
+// Scopes.
+const (
+	// NoMatter: the method acts on no matter (a calculator) or scopes itself
+	// (a list, filtered by ListFilter).
+	NoMatter Scope = iota + 1
+	// OnMatter: officers and mediators on matters filed with or routed to
+	// their agency; courts on matters with a proceeding before them; rights
+	// holders on matters where they are a party; admins on every matter.
+	OnMatter
+	// AsComplainant: as OnMatter, but a rights holder must be the
+	// complainant, not a respondent.
+	AsComplainant
+)
+
+// rule is one method's entry: public, or the roles allowed and each role's
+// scope.
+type rule struct {
+	public bool
+	roles  map[Role]Scope
+}
+
+func allow(pairs ...any) rule {
+	r := rule{roles: map[Role]Scope{}}
+	for i := 0; i < len(pairs); i += 2 {
+		r.roles[pairs[i].(Role)] = pairs[i+1].(Scope)
+	}
+	return r
+}
+
+var everyone = allow(Officer, NoMatter, Mediator, NoMatter, Court, NoMatter, RightsHolder, NoMatter, Admin, NoMatter)
+
+// policy is the one table of who may call what. A method missing here is
+// refused for everyone (deny by default); a test checks that every method
+// the server registers has an entry.
+var policy = map[string]rule{
+	"/ipcase.v1.FilingService/SubmitComplaint":     allow(RightsHolder, AsComplainant, Officer, NoMatter, Admin, NoMatter),
+	"/ipcase.v1.FilingService/GetMatter":           allow(Officer, OnMatter, Mediator, OnMatter, Court, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.FilingService/ListMatters":         everyone,
+	"/ipcase.v1.FilingService/AcceptComplaint":     allow(Officer, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.FilingService/RejectComplaint":     allow(Officer, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.FilingService/WithdrawComplaint":   allow(RightsHolder, AsComplainant, Officer, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.FilingService/ListMatterEvents":    allow(Officer, OnMatter, Mediator, OnMatter, Court, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.FilingService/VerifyMatterHistory": allow(Officer, OnMatter, Mediator, OnMatter, Court, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.DamagesService/CalculateDamages":   everyone,
+	"/ipcase.v1.DamagesService/CalculateFine":      everyone,
+	"/ipcase.v1.AuditService/ListAccessLog":        allow(Admin, NoMatter),
+
+	// Probes and schema discovery need no identity.
+	"/grpc.health.v1.Health/Check":                                   {public: true},
+	"/grpc.health.v1.Health/Watch":                                   {public: true},
+	"/grpc.health.v1.Health/List":                                    {public: true},
+	"/grpc.reflection.v1.ServerReflection/ServerReflectionInfo":      {public: true},
+	"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo": {public: true},
+}
+
+// HasPolicy says whether method has an entry in the policy table.
+func HasPolicy(method string) bool {
+	_, ok := policy[method]
+	return ok
+}
+
+// Allowed says whether role may call method at all.
+func Allowed(method string, role Role) bool {
+	_, ok := policy[method].roles[role]
+	return ok
+}
+
+// MatterScope is what the policy needs to know about a matter.
+type MatterScope struct {
+	// Agency is the agency the complaint was filed with.
+	Agency string
+	// Forums are the agencies and courts of the matter's proceedings.
+	Forums []string
+	// Complainants and Respondents are party ids.
+	Complainants []string
+	Respondents  []string
+}
+
+// AuthorizeMatter decides whether the caller of the current method may act
+// on the matter described by m, by the method's scope rule. It returns an
+// error wrapping errs.PermissionDenied, or errs.NotFound for a rights holder
+// who is not a party, so that the matter's existence does not leak.
+func AuthorizeMatter(ctx context.Context, m MatterScope) error {
+	p, ok := FromContext(ctx)
+	if !ok {
+		return fmt.Errorf("no principal: %w", errs.Unauthenticated)
+	}
+	method, _ := grpc.Method(ctx)
+	scope := policy[method].roles[p.Role]
+	switch {
+	case p.Role == Admin:
+		return nil
+	case p.Role == Officer || p.Role == Mediator:
+		if m.Agency == p.Agency || slices.Contains(m.Forums, p.Agency) {
+			return nil
+		}
+		return fmt.Errorf("agency %s has no part in this matter: %w", p.Agency, errs.PermissionDenied)
+	case p.Role == Court:
+		if slices.Contains(m.Forums, p.Court) {
+			return nil
+		}
+		return fmt.Errorf("no proceeding of this matter is before court %s: %w", p.Court, errs.PermissionDenied)
+	case p.Role == RightsHolder:
+		parties := m.Complainants
+		if scope != AsComplainant {
+			parties = append(slices.Clip(parties), m.Respondents...)
+		}
+		for _, id := range parties {
+			if p.ActsFor(id) {
+				return nil
+			}
+		}
+		return fmt.Errorf("matter: %w", errs.NotFound)
+	}
+	return fmt.Errorf("role %s: %w", p.Role, errs.PermissionDenied)
+}
+
+// ListFilter is how a list call is narrowed to what the caller may see.
+type ListFilter struct {
+	// All is true for administrators.
+	All bool
+	// Agency: matters filed with or routed to it.
+	Agency string
+	// Court: matters with a proceeding before it.
+	Court string
+	// Parties: matters where one of them is a party.
+	Parties []string
+}
+
+// ListFilterFor returns the filter for the caller in ctx.
+func ListFilterFor(ctx context.Context) (ListFilter, error) {
+	p, ok := FromContext(ctx)
+	if !ok {
+		return ListFilter{}, fmt.Errorf("no principal: %w", errs.Unauthenticated)
+	}
+	switch p.Role {
+	case Admin:
+		return ListFilter{All: true}, nil
+	case Officer, Mediator:
+		return ListFilter{Agency: p.Agency}, nil
+	case Court:
+		return ListFilter{Court: p.Court}, nil
+	case RightsHolder:
+		return ListFilter{Parties: p.Parties}, nil
+	}
+	return ListFilter{}, fmt.Errorf("role %s: %w", p.Role, errs.PermissionDenied)
+}

@@ -1,0 +1,72 @@
+package auth
+
+import (
+	"context"
+	"slices"
+
+	"github.com/ipcase/ipcase/internal/events"
+)
+
+// Role is what a caller is.
+type Role string
+
+// Roles.
+const (
+	Officer      Role = "officer"
+	Mediator     Role = "mediator"
+	RightsHolder Role = "rights_holder"
+	Admin        Role = "admin"
+	Court        Role = "court"
+)
+
+var roles = []Role{Officer, Mediator, RightsHolder, Admin, Court}
+
+// Principal is an authenticated caller.
+type Principal struct {
+	// Subject identifies the caller: the token's sub, or the court's
+	// certificate identity.
+	Subject string
+	Role    Role
+	// Agency is the agency code of an officer or mediator.
+	Agency string
+	// Court is the court code of a court.
+	Court string
+	// Parties are the party ids (UUIDs) a rights holder acts for.
+	Parties []string
+}
+
+// Org is the agency or court code of p, if it has one.
+func (p Principal) Org() string {
+	if p.Court != "" {
+		return p.Court
+	}
+	return p.Agency
+}
+
+// Official says whether p acts for the state (reads by officials are logged).
+func (p Principal) Official() bool { return p.Role != RightsHolder }
+
+// Actor is p as an event's actor.
+func (p Principal) Actor() events.Actor {
+	return events.Actor{Subject: p.Subject, Role: string(p.Role), Org: p.Org()}
+}
+
+// ActsFor says whether p is a rights holder acting for party id.
+func (p Principal) ActsFor(party string) bool {
+	return p.Role == RightsHolder && slices.Contains(p.Parties, party)
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns a context carrying p, and p as the events actor.
+func WithPrincipal(ctx context.Context, p Principal) context.Context {
+	ctx = events.WithActor(ctx, p.Actor())
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// FromContext returns the principal of ctx; ok is false for calls that
+// need none (public methods).
+func FromContext(ctx context.Context) (Principal, bool) {
+	p, ok := ctx.Value(principalKey{}).(Principal)
+	return p, ok
+}
