@@ -62,8 +62,10 @@ ipcase is running.
 Demo matters:
 $(printf '%s\n' "$demo" | grep -v '^DEMO_')
 
-Tokens (24 h): an officer of SAMR-HZ in .run/officer.token, the trademark
-complainant (a rights holder) in .run/holder.token.
+Tokens (24 h; also in .run/officer.token and .run/holder.token):
+  officer of SAMR-HZ:  $(cat .run/officer.token)
+  rights holder (the trademark complainant, party $party):
+                       $(cat .run/holder.token)
 
 Try, as the officer:
   .bin/grpcurl -plaintext -H "authorization: Bearer \$(cat .run/officer.token)" -d '{"name":"$matter"}' $IPCASE_GRPC_ADDR ipcase.v1.FilingService/GetMatter
@@ -73,6 +75,10 @@ as the rights holder (its own matters only, public projection):
   .bin/grpcurl -plaintext -H "authorization: Bearer \$(cat .run/holder.token)" $IPCASE_GRPC_ADDR ipcase.v1.FilingService/ListMatters
 as court 京73 over mutual TLS:
   .bin/grpcurl -cacert .run/certs/ca.pem -cert .run/certs/court-1.pem -key .run/certs/court-1-key.pem $IPCASE_COURT_ADDR ipcase.v1.FilingService/ListMatters
+with the CLI:
+  IPCASE_TOKEN=\$(cat .run/officer.token) .bin/ipcase audit verify $matter
+  .bin/ipcase damages calc --local --ip-type trademark --conduct-start 2020-01-01 --conduct-end 2020-12-31 \\
+      --base-kind infringer-profit --base 1000000 --contribution 0.35 --multiple 2.5 --intentional --serious --claim 3000000
 and without credentials (refused):
   .bin/grpcurl -plaintext $IPCASE_GRPC_ADDR ipcase.v1.FilingService/ListMatters
 

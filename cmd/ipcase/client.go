@@ -29,12 +29,12 @@ func callServer(ctx context.Context, cfg *config, method string,
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
 	if err := call(ctx, ipcasev1.NewDamagesServiceClient(conn)); err != nil {
-		return remoteError(cfg, method, err, flagOf)
+		return remoteError(cfg, "DamagesService."+method, err, flagOf)
 	}
 	return nil
 }
 
-// remoteError classifies a gRPC error from DamagesService.
+// remoteError classifies a gRPC error from method ("Service.Method").
 func remoteError(cfg *config, method string, err error, flagOf func(string) string) error {
 	st := status.Convert(err)
 	switch st.Code() {
@@ -60,9 +60,11 @@ func remoteError(cfg *config, method string, err error, flagOf func(string) stri
 	case codes.DeadlineExceeded:
 		return &failure{fmt.Errorf("ipcased at %s did not answer within %s (--timeout)", cfg.server, cfg.timeout)}
 	case codes.Unimplemented:
-		return &failure{fmt.Errorf("ipcased at %s does not serve DamagesService.%s (an older server?): %s", cfg.server, method, st.Message())}
+		return &failure{fmt.Errorf("ipcased at %s does not serve %s (an older server?): %s", cfg.server, method, st.Message())}
+	case codes.NotFound:
+		return &failure{fmt.Errorf("%s: not found: %s", method, st.Message())}
 	}
-	return &failure{fmt.Errorf("DamagesService.%s at %s: %s: %s", method, cfg.server, st.Code(), st.Message())}
+	return &failure{fmt.Errorf("%s at %s: %s: %s", method, cfg.server, st.Code(), st.Message())}
 }
 
 // commandError classifies an error of a local calculation the way

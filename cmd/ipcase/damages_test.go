@@ -18,6 +18,7 @@ import (
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/server/servertest"
+	"github.com/ipcase/ipcase/internal/store/storetest"
 )
 
 // bin is the ipcase binary the tests run, built once by TestMain.
@@ -36,7 +37,7 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(dir)
 		os.Exit(1)
 	}
-	code := m.Run()
+	code := storetest.Run(m) // audit tests need a database
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
@@ -51,7 +52,7 @@ type result struct {
 func ipcase(t *testing.T, args ...string) result {
 	t.Helper()
 	cmd := exec.CommandContext(t.Context(), bin, args...)
-	cmd.Env = append(os.Environ(), "IPCASE_SERVER=")
+	cmd.Env = append(os.Environ(), "IPCASE_SERVER=", "IPCASE_TOKEN=", "IPCASE_TLS_CA=")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

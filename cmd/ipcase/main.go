@@ -4,13 +4,15 @@
 //	ipcase version
 //	ipcase damages calc [--local] --ip-type T --conduct-start D --conduct-end D ...
 //	ipcase damages fine [--local] --offence O --conduct-date D --decision-date D ...
+//	ipcase audit verify MATTER
 //
 // Without --local a command calls ipcased at --server (IPCASE_SERVER, else
 // 127.0.0.1:7070); with --local the damages commands compute in process with
 // the same code the server runs, so both give the same output. -o json
 // prints machine-readable output. Exit codes: 0 ok, 1 failure (e.g. server
 // unreachable), 2 usage error, 3 input refused by a rule of law (one line per
-// refused field on stderr, naming the flag and the rule). See README.md.
+// refused field on stderr, naming the flag and the rule), 4 a matter's
+// history failed verification. See README.md.
 package main
 
 import (
@@ -36,6 +38,7 @@ const (
 	exitFailure = 1
 	exitUsage   = 2
 	exitRefused = 3
+	exitBroken  = 4
 )
 
 // run executes the command line args and returns the exit code. It reads
@@ -57,6 +60,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "ipcase: refused: %s\n", v)
 		}
 		return exitRefused
+	case errors.As(err, new(*brokenError)):
+		fmt.Fprintf(stderr, "ipcase: %v\n", err)
+		return exitBroken
 	case errors.As(err, &fe):
 		fmt.Fprintf(stderr, "ipcase: %v\n", fe.err)
 		return exitFailure

@@ -49,7 +49,8 @@ func newRootCmd(stdout, stderr io.Writer, envServer string) *cobra.Command {
 		Long: `ipcase is the command-line client of ipcased for officers, judges' clerks and mediators.
 
 Exit codes: 0 ok; 1 failure (e.g. the server cannot be reached); 2 usage error;
-3 input refused by a rule of law (one line per refused field on stderr).`,
+3 input refused by a rule of law (one line per refused field on stderr);
+4 a matter's history failed verification.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          noArgs,
@@ -73,7 +74,7 @@ Exit codes: 0 ok; 1 failure (e.g. the server cannot be reached); 2 usage error;
 	pf.StringVar(&cfg.tlsCA, "tls-ca", os.Getenv("IPCASE_TLS_CA"), "CA `file` to verify ipcased's certificate; without it the connection is plaintext (default from IPCASE_TLS_CA)")
 	pf.StringVarP(&cfg.output, "output", "o", outputTable, "output format: table or json")
 	pf.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "how long to wait for the server")
-	root.AddCommand(newVersionCmd(cfg), newDamagesCmd(cfg))
+	root.AddCommand(newVersionCmd(cfg), newDamagesCmd(cfg), newAuditCmd(cfg))
 	return root
 }
 

@@ -21,8 +21,13 @@ import (
 // and returns a client connection to them. Both are shut down when t ends.
 func Start(t testing.TB, register func(*server.Server), opts ...grpc.ServerOption) *grpc.ClientConn {
 	t.Helper()
-	addr := Serve(t, register, nil, opts...)
-	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	return Dial(t, Serve(t, register, nil, opts...))
+}
+
+// Dial returns a plaintext client connection to addr, closed when t ends.
+func Dial(t testing.TB, addr string, opts ...grpc.DialOption) *grpc.ClientConn {
+	t.Helper()
+	conn, err := grpc.NewClient(addr, append([]grpc.DialOption{grpc.WithTransportCredentials(insecure.NewCredentials())}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,11 +36,15 @@ var (
 // Main migrates a template database for the calling test package, runs the
 // tests and drops the template. Call it from TestMain.
 func Main(m *testing.M) {
-	flag.Parse()
-	os.Exit(run(m))
+	os.Exit(Run(m))
 }
 
-func run(m *testing.M) int {
+// Run is Main for a TestMain that has more to set up: it returns the exit
+// code instead of exiting.
+func Run(m *testing.M) int {
+	if !flag.Parsed() {
+		flag.Parse()
+	}
 	if testing.Short() {
 		return m.Run()
 	}
@@ -96,7 +100,7 @@ func URL(t testing.TB) string {
 		t.Skip("database test skipped with -short")
 	}
 	if admin == nil {
-		t.Fatal("storetest: call storetest.Main(m) from TestMain")
+		t.Fatal("storetest: call storetest.Main(m) or Run(m) from TestMain")
 	}
 	name := "ipcase_test_" + randomSuffix()
 	cloneMu.Lock()
