@@ -1,0 +1,7 @@
+package deadline
+
+// Attempts is how many times Run tried to take the lock.
+func (w *Sweeper) Attempts() int64 { return w.attempts.Load() }
+
+// Terms is how many times Run took the lock.
+func (w *Sweeper) Terms() int64 { return w.terms.Load() }
