@@ -222,7 +222,11 @@ func (s *Store) create(tx *gorm.DB, m *Matter, actor events.Actor, at time.Time)
 		"number": m.Number, "agency": m.Agency, "respondents": len(m.Respondents),
 		"rights": len(m.Rights), "evidence": len(m.Evidence), "warnings": codes,
 	})
-	return events.Append(tx, s.cp, string(m.ID), actor, at, m.PendingEvents()...)
+	if err := events.Append(tx, s.cp, string(m.ID), actor, at, m.PendingEvents()...); err != nil {
+		return err
+	}
+	m.pending = nil
+	return nil
 }
 
 func nonNil(w []Warning) []Warning {

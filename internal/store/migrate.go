@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -60,8 +61,8 @@ func migrations() ([]migration, error) {
 	return ms, nil
 }
 
-// Migrate applies every embedded migration newer than the database's
-// version, in order, under an advisory lock. It returns the versions applied.
+// Migrate applies every embedded migration the database has not recorded,
+// in order, under an advisory lock. It returns the versions applied.
 func Migrate(ctx context.Context, db *gorm.DB, logger *zap.Logger) ([]int64, error) {
 	ms, err := migrations()
 	if err != nil {
@@ -79,12 +80,15 @@ func Migrate(ctx context.Context, db *gorm.DB, logger *zap.Logger) ([]int64, err
 			applied_at timestamptz NOT NULL DEFAULT now())`).Error; err != nil {
 			return fmt.Errorf("store: schema_migrations: %w", err)
 		}
-		var current int64
-		if err := conn.Raw(`SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&current).Error; err != nil {
+		// Every version not yet recorded is applied, in order, so that a
+		// migration merged with a lower number than one already applied is
+		// not skipped.
+		var done []int64
+		if err := conn.Raw(`SELECT version FROM schema_migrations`).Scan(&done).Error; err != nil {
 			return err
 		}
 		for _, m := range ms {
-			if m.version <= current {
+			if slices.Contains(done, m.version) {
 				continue
 			}
 			err := conn.Transaction(func(tx *gorm.DB) error {

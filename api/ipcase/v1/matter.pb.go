@@ -353,8 +353,11 @@ func (ProceedingKind) EnumDescriptor() ([]byte, []int) {
 }
 
 // ProceedingState is the state of a proceeding. Filing review uses
-// SUBMITTED, ACCEPTED, REJECTED, WITHDRAWN; enforcement starts at OPENED;
-// mediation at REQUESTED; a trial routed from filing review starts at
+// SUBMITTED, ACCEPTED, REJECTED, WITHDRAWN. Enforcement: OPENED →
+// INVESTIGATING → PENALTY_NOTIFIED → [HEARING] → DECIDED | DISMISSED |
+// TRANSFERRED_TO_COURT | TRANSFERRED_TO_POLICE → CLOSED. Mediation:
+// REQUESTED → IN_PROGRESS → AGREED | FAILED | WITHDRAWN, AGREED →
+// CONFIRMATION_REQUESTED. A trial routed from filing review starts at
 // AWAITING_DOCKETING.
 type ProceedingState int32
 
@@ -377,31 +380,76 @@ const (
 	ProceedingState_PROCEEDING_STATE_AWAITING_DOCKETING ProceedingState = 7
 	// Ended.
 	ProceedingState_PROCEEDING_STATE_CLOSED ProceedingState = 8
+	// Enforcement: officers assigned, investigation under way.
+	ProceedingState_PROCEEDING_STATE_INVESTIGATING ProceedingState = 9
+	// Enforcement: the intended penalty was notified; the party may state a
+	// defence and, above the threshold, ask for a hearing.
+	ProceedingState_PROCEEDING_STATE_PENALTY_NOTIFIED ProceedingState = 10
+	// Enforcement: a hearing was requested.
+	ProceedingState_PROCEEDING_STATE_HEARING ProceedingState = 11
+	// Enforcement: a penalty decision was made.
+	ProceedingState_PROCEEDING_STATE_DECIDED ProceedingState = 12
+	// Enforcement: dismissed with reasons.
+	ProceedingState_PROCEEDING_STATE_DISMISSED ProceedingState = 13
+	// Enforcement: transferred to a court.
+	ProceedingState_PROCEEDING_STATE_TRANSFERRED_TO_COURT ProceedingState = 14
+	// Enforcement: transferred to the police as a suspected crime.
+	ProceedingState_PROCEEDING_STATE_TRANSFERRED_TO_POLICE ProceedingState = 15
+	// Mediation: every party consented and a mediator works the case.
+	ProceedingState_PROCEEDING_STATE_IN_PROGRESS ProceedingState = 16
+	// Mediation: an agreement was reached.
+	ProceedingState_PROCEEDING_STATE_AGREED ProceedingState = 17
+	// Mediation: no agreement.
+	ProceedingState_PROCEEDING_STATE_FAILED ProceedingState = 18
+	// Mediation: the parties asked a court to confirm the agreement.
+	ProceedingState_PROCEEDING_STATE_CONFIRMATION_REQUESTED ProceedingState = 19
 )
 
 // Enum value maps for ProceedingState.
 var (
 	ProceedingState_name = map[int32]string{
-		0: "PROCEEDING_STATE_UNSPECIFIED",
-		1: "PROCEEDING_STATE_SUBMITTED",
-		2: "PROCEEDING_STATE_ACCEPTED",
-		3: "PROCEEDING_STATE_REJECTED",
-		4: "PROCEEDING_STATE_WITHDRAWN",
-		5: "PROCEEDING_STATE_OPENED",
-		6: "PROCEEDING_STATE_REQUESTED",
-		7: "PROCEEDING_STATE_AWAITING_DOCKETING",
-		8: "PROCEEDING_STATE_CLOSED",
+		0:  "PROCEEDING_STATE_UNSPECIFIED",
+		1:  "PROCEEDING_STATE_SUBMITTED",
+		2:  "PROCEEDING_STATE_ACCEPTED",
+		3:  "PROCEEDING_STATE_REJECTED",
+		4:  "PROCEEDING_STATE_WITHDRAWN",
+		5:  "PROCEEDING_STATE_OPENED",
+		6:  "PROCEEDING_STATE_REQUESTED",
+		7:  "PROCEEDING_STATE_AWAITING_DOCKETING",
+		8:  "PROCEEDING_STATE_CLOSED",
+		9:  "PROCEEDING_STATE_INVESTIGATING",
+		10: "PROCEEDING_STATE_PENALTY_NOTIFIED",
+		11: "PROCEEDING_STATE_HEARING",
+		12: "PROCEEDING_STATE_DECIDED",
+		13: "PROCEEDING_STATE_DISMISSED",
+		14: "PROCEEDING_STATE_TRANSFERRED_TO_COURT",
+		15: "PROCEEDING_STATE_TRANSFERRED_TO_POLICE",
+		16: "PROCEEDING_STATE_IN_PROGRESS",
+		17: "PROCEEDING_STATE_AGREED",
+		18: "PROCEEDING_STATE_FAILED",
+		19: "PROCEEDING_STATE_CONFIRMATION_REQUESTED",
 	}
 	ProceedingState_value = map[string]int32{
-		"PROCEEDING_STATE_UNSPECIFIED":        0,
-		"PROCEEDING_STATE_SUBMITTED":          1,
-		"PROCEEDING_STATE_ACCEPTED":           2,
-		"PROCEEDING_STATE_REJECTED":           3,
-		"PROCEEDING_STATE_WITHDRAWN":          4,
-		"PROCEEDING_STATE_OPENED":             5,
-		"PROCEEDING_STATE_REQUESTED":          6,
-		"PROCEEDING_STATE_AWAITING_DOCKETING": 7,
-		"PROCEEDING_STATE_CLOSED":             8,
+		"PROCEEDING_STATE_UNSPECIFIED":            0,
+		"PROCEEDING_STATE_SUBMITTED":              1,
+		"PROCEEDING_STATE_ACCEPTED":               2,
+		"PROCEEDING_STATE_REJECTED":               3,
+		"PROCEEDING_STATE_WITHDRAWN":              4,
+		"PROCEEDING_STATE_OPENED":                 5,
+		"PROCEEDING_STATE_REQUESTED":              6,
+		"PROCEEDING_STATE_AWAITING_DOCKETING":     7,
+		"PROCEEDING_STATE_CLOSED":                 8,
+		"PROCEEDING_STATE_INVESTIGATING":          9,
+		"PROCEEDING_STATE_PENALTY_NOTIFIED":       10,
+		"PROCEEDING_STATE_HEARING":                11,
+		"PROCEEDING_STATE_DECIDED":                12,
+		"PROCEEDING_STATE_DISMISSED":              13,
+		"PROCEEDING_STATE_TRANSFERRED_TO_COURT":   14,
+		"PROCEEDING_STATE_TRANSFERRED_TO_POLICE":  15,
+		"PROCEEDING_STATE_IN_PROGRESS":            16,
+		"PROCEEDING_STATE_AGREED":                 17,
+		"PROCEEDING_STATE_FAILED":                 18,
+		"PROCEEDING_STATE_CONFIRMATION_REQUESTED": 19,
 	}
 )
 
@@ -1196,7 +1244,7 @@ const file_ipcase_v1_matter_proto_rawDesc = "" +
 	"\x1bPROCEEDING_KIND_ENFORCEMENT\x10\x02\x12\x1d\n" +
 	"\x19PROCEEDING_KIND_MEDIATION\x10\x03\x12\x19\n" +
 	"\x15PROCEEDING_KIND_TRIAL\x10\x04\x12 \n" +
-	"\x1cPROCEEDING_KIND_CONFIRMATION\x10\x05*\xb4\x02\n" +
+	"\x1cPROCEEDING_KIND_CONFIRMATION\x10\x05*\xbb\x05\n" +
 	"\x0fProceedingState\x12 \n" +
 	"\x1cPROCEEDING_STATE_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aPROCEEDING_STATE_SUBMITTED\x10\x01\x12\x1d\n" +
@@ -1206,7 +1254,19 @@ const file_ipcase_v1_matter_proto_rawDesc = "" +
 	"\x17PROCEEDING_STATE_OPENED\x10\x05\x12\x1e\n" +
 	"\x1aPROCEEDING_STATE_REQUESTED\x10\x06\x12'\n" +
 	"#PROCEEDING_STATE_AWAITING_DOCKETING\x10\a\x12\x1b\n" +
-	"\x17PROCEEDING_STATE_CLOSED\x10\bB1Z/github.com/ipcase/ipcase/api/ipcase/v1;ipcasev1b\x06proto3"
+	"\x17PROCEEDING_STATE_CLOSED\x10\b\x12\"\n" +
+	"\x1ePROCEEDING_STATE_INVESTIGATING\x10\t\x12%\n" +
+	"!PROCEEDING_STATE_PENALTY_NOTIFIED\x10\n" +
+	"\x12\x1c\n" +
+	"\x18PROCEEDING_STATE_HEARING\x10\v\x12\x1c\n" +
+	"\x18PROCEEDING_STATE_DECIDED\x10\f\x12\x1e\n" +
+	"\x1aPROCEEDING_STATE_DISMISSED\x10\r\x12)\n" +
+	"%PROCEEDING_STATE_TRANSFERRED_TO_COURT\x10\x0e\x12*\n" +
+	"&PROCEEDING_STATE_TRANSFERRED_TO_POLICE\x10\x0f\x12 \n" +
+	"\x1cPROCEEDING_STATE_IN_PROGRESS\x10\x10\x12\x1b\n" +
+	"\x17PROCEEDING_STATE_AGREED\x10\x11\x12\x1b\n" +
+	"\x17PROCEEDING_STATE_FAILED\x10\x12\x12+\n" +
+	"'PROCEEDING_STATE_CONFIRMATION_REQUESTED\x10\x13B1Z/github.com/ipcase/ipcase/api/ipcase/v1;ipcasev1b\x06proto3"
 
 var (
 	file_ipcase_v1_matter_proto_rawDescOnce sync.Once

@@ -1,0 +1,286 @@
+package enforcement
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/ipcase/ipcase/internal/damages"
+	"github.com/ipcase/ipcase/internal/errs"
+)
+
+// AssignOfficers sets the officers of the case; the first assignment starts
+// the investigation.
+func (c *Case) AssignOfficers(officers []Officer) error {
+	if err := c.require("assign officers", Opened, Investigating); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, o := range officers {
+		seen[o.Subject] = true
+	}
+	if len(seen) < minOfficers {
+		return errs.Field("officers", "at least %d different officers are needed (investigation and inspection records need two)", minOfficers)
+	}
+	c.Officers = officers
+	if c.State == Opened {
+		if err := c.move(Investigating); err != nil {
+			return err
+		}
+	}
+	subjects := make([]string, len(officers))
+	for i, o := range officers {
+		subjects[i] = o.Subject
+	}
+	c.record("enforcement.officers_assigned", map[string]any{"officers": subjects})
+	return nil
+}
+
+// RecordInspection records an inspection by at least two assigned officers
+// and the goods seized at it.
+func (c *Case) RecordInspection(in Inspection, goods []Goods) error {
+	if err := c.require("record an inspection", Investigating); err != nil {
+		return err
+	}
+	present := map[string]bool{}
+	for _, s := range in.Officers {
+		if !c.officer(s) {
+			return errs.Field("inspection.officers", "%s is not assigned to this case", s)
+		}
+		present[s] = true
+	}
+	if len(present) < minOfficers {
+		return errs.Field("inspection.officers", "an inspection record needs at least %d officers present, got %d", minOfficers, len(present))
+	}
+	by := fmt.Sprint(in.Officers)
+	for _, g := range goods {
+		g.Custody = []CustodyEntry{{Action: Seized, Date: in.Date, By: by, Location: g.Location}}
+		c.Goods = append(c.Goods, g)
+		in.Goods = append(in.Goods, g.ID)
+	}
+	c.Inspections = append(c.Inspections, in)
+	digests := make([]string, len(in.Evidence))
+	for i, e := range in.Evidence {
+		digests[i] = e.SHA256
+	}
+	c.record("enforcement.inspection_recorded", map[string]any{
+		"inspection": in.ID, "date": day(in.Date), "place": in.Place, "officers": in.Officers,
+		"seizedGoods": len(goods), "evidence": digests,
+	})
+	return nil
+}
+
+// RecordCustody adds a step to the custody trail of goods id, until they
+// are released or destroyed; a destruction needs its certificate.
+func (c *Case) RecordCustody(id string, e CustodyEntry) error {
+	g := c.goods(id)
+	if g == nil {
+		return errs.Field("goods_id", "no seized goods %q in this case", id)
+	}
+	if st := g.Status(); st != Seized {
+		return fmt.Errorf("goods %s were %s on %s; their custody has ended: %w", id, st, day(g.Custody[len(g.Custody)-1].Date), errs.FailedPrecondition)
+	}
+	switch e.Action {
+	case Moved:
+		if e.Location == "" {
+			return errs.Field("entry.location", "required: where the goods were moved to")
+		}
+		g.Location = e.Location
+	case Destroyed:
+		if e.Certificate == "" {
+			return errs.Field("entry.certificate", "required: the destruction certificate number")
+		}
+	case Sampled, Examined, Released:
+	default:
+		return errs.Field("entry.action", "must be MOVED, SAMPLED, EXAMINED, RELEASED or DESTROYED")
+	}
+	if last := g.Custody[len(g.Custody)-1].Date; e.Date.Before(last) {
+		return errs.Field("entry.date", "%s is before the previous custody step on %s", day(e.Date), day(last))
+	}
+	g.Custody = append(g.Custody, e)
+	c.record("enforcement.custody_recorded", map[string]any{
+		"goods": id, "action": e.Action, "date": day(e.Date), "by": e.By, "location": e.Location, "certificate": e.Certificate,
+	})
+	return nil
+}
+
+// RecordFindings records the findings of the investigation.
+func (c *Case) RecordFindings(f Findings) error {
+	if err := c.require("record findings", Investigating); err != nil {
+		return err
+	}
+	c.Findings = &f
+	c.record("enforcement.findings_recorded", map[string]any{
+		"businessVolume": f.BusinessVolume.String(), "illegalGains": f.IllegalGains.String(),
+		"goodsValue": f.GoodsValue.String(), "computation": f.Computation,
+	})
+	return nil
+}
+
+// Notify records the notice of the intended penalty: the fine range r
+// computed from fineRequest, served on servedOn, with the party's window
+// for a statement, defence and hearing request ending on windowDue.
+func (c *Case) Notify(servedOn time.Time, fineRequest json.RawMessage, r damages.FineResult, windowDue time.Time) error {
+	if err := c.require("notify a penalty", Investigating); err != nil {
+		return err
+	}
+	if c.Findings == nil {
+		return fmt.Errorf("record the findings before notifying a penalty: %w", errs.FailedPrecondition)
+	}
+	c.Notice = &Notice{ServedOn: servedOn, FineRequest: fineRequest, Range: r, WindowDue: windowDue,
+		HearingAvailable: r.HearingRequired, CriminalFlag: r.CriminalTransfer}
+	if err := c.move(PenaltyNotified); err != nil {
+		return err
+	}
+	c.record("enforcement.penalty_notified", map[string]any{
+		"servedOn": day(servedOn), "law": r.Law, "min": r.Min.String(), "max": r.Max.String(),
+		"hearingAvailable": r.HearingRequired, "windowDue": day(windowDue), "criminalThresholdCrossed": r.CriminalTransfer,
+	})
+	return nil
+}
+
+// Rights is what the notice tells the party (Administrative Penalty Law
+// Arts. 44, 62–64; SAMR Provisions Art. 57).
+func (n *Notice) Rights() string {
+	s := fmt.Sprintf("You may state your case and defend yourself until %s (5 working days after service; "+
+		"Administrative Penalty Law Art. 62; SAMR Provisions Art. 57 ¶2).", day(n.WindowDue))
+	if n.HearingAvailable {
+		s += fmt.Sprintf(" The intended fine reaches the hearing threshold of %s: you may ask for a hearing until %s "+
+			"(Art. 63, Art. 64(1)); you will be told its time and place 7 working days before (Art. 64(2)).",
+			n.Range.HearingThreshold.String(), day(n.WindowDue))
+	}
+	return s
+}
+
+// RequestHearing records the party's request for a hearing, made within the
+// window, for a day at least 7 working days after notice of it (earliest).
+func (c *Case) RequestHearing(requestedOn, scheduledFor, earliest time.Time) error {
+	if err := c.require("request a hearing", PenaltyNotified); err != nil {
+		return err
+	}
+	if !c.Notice.HearingAvailable {
+		return fmt.Errorf("the intended fine is below the hearing threshold of %s, so no hearing is offered: %w",
+			c.Notice.Range.HearingThreshold.String(), errs.FailedPrecondition)
+	}
+	if requestedOn.After(c.Notice.WindowDue) {
+		return fmt.Errorf("a hearing had to be requested by %s (5 working days after the notice was served on %s; "+
+			"Administrative Penalty Law Art. 64(1)): %w", day(c.Notice.WindowDue), day(c.Notice.ServedOn), errs.FailedPrecondition)
+	}
+	if scheduledFor.Before(earliest) {
+		return errs.Field("scheduled_for", "the party must be told 7 working days before the hearing (Administrative Penalty Law Art. 64(2)): the earliest day is %s", day(earliest))
+	}
+	c.Hearing = &HearingRecord{RequestedOn: requestedOn, ScheduledFor: scheduledFor}
+	if err := c.move(Hearing); err != nil {
+		return err
+	}
+	c.record("enforcement.hearing_requested", map[string]any{"requestedOn": day(requestedOn), "scheduledFor": day(scheduledFor)})
+	return nil
+}
+
+// RecordHearing records that the hearing was held.
+func (c *Case) RecordHearing(heldOn time.Time, record string) error {
+	if err := c.require("record a hearing", Hearing); err != nil {
+		return err
+	}
+	if c.Hearing.HeldOn != nil {
+		return fmt.Errorf("the hearing was already held on %s: %w", day(*c.Hearing.HeldOn), errs.FailedPrecondition)
+	}
+	if heldOn.Before(c.Hearing.ScheduledFor) {
+		return errs.Field("held_on", "%s is before the day the hearing was scheduled for, %s", day(heldOn), day(c.Hearing.ScheduledFor))
+	}
+	c.Hearing.HeldOn, c.Hearing.Record = &heldOn, record
+	c.record("enforcement.hearing_held", map[string]any{"heldOn": day(heldOn)})
+	return nil
+}
+
+// Extend records the extension of the decision deadline to newDue.
+func (c *Case) Extend(approvedBy, reason string, on, newDue time.Time) error {
+	if err := c.require("extend the decision deadline", Opened, Investigating, PenaltyNotified, Hearing); err != nil {
+		return err
+	}
+	if c.Extension != nil {
+		return fmt.Errorf("the decision deadline was already extended on %s by %s; a further extension needs the collective decision of the agency's heads (SAMR Provisions Art. 64): %w",
+			day(c.Extension.On), c.Extension.ApprovedBy, errs.FailedPrecondition)
+	}
+	c.Extension = &Extension{ApprovedBy: approvedBy, Reason: reason, On: on, NewDue: newDue}
+	old := c.DecisionDue
+	c.DecisionDue = newDue
+	c.record("enforcement.decision_deadline_extended", map[string]any{
+		"approvedBy": approvedBy, "reason": reason, "from": day(old), "to": day(newDue)})
+	return nil
+}
+
+// Decide records the penalty decision. The party's window must have closed
+// (or the hearing been held), and the fine must lie in r, the range
+// recomputed for the decision day. number is called only once every check
+// has passed, so that a refused decision uses no number.
+func (c *Case) Decide(decidedOn time.Time, fine damages.Fen, r damages.FineResult, confiscation string, destruction []string, number func() (string, error)) error {
+	if err := c.require("decide", PenaltyNotified, Hearing); err != nil {
+		return err
+	}
+	switch {
+	case c.State == Hearing && c.Hearing.HeldOn == nil:
+		return fmt.Errorf("the hearing requested on %s has not been held (scheduled for %s): %w",
+			day(c.Hearing.RequestedOn), day(c.Hearing.ScheduledFor), errs.FailedPrecondition)
+	case c.State == PenaltyNotified && !decidedOn.After(c.Notice.WindowDue):
+		return fmt.Errorf("the party may state a defence or ask for a hearing until %s (Administrative Penalty Law Arts. 62, 64; "+
+			"SAMR Provisions Art. 57 ¶2); decide after that day: %w", day(c.Notice.WindowDue), errs.FailedPrecondition)
+	}
+	if err := damages.CheckFine(r, fine); err != nil {
+		return errs.Field("fine_yuan", "%s is outside the lawful range %s–%s of %s", fine.String(), r.Min.String(), r.Max.String(), r.Law)
+	}
+	n, err := number()
+	if err != nil {
+		return err
+	}
+	c.Decision = &Decision{Number: n, DecidedOn: decidedOn, Fine: fine, Law: r.Law, Confiscation: confiscation, Destruction: destruction}
+	if err := c.move(Decided); err != nil {
+		return err
+	}
+	c.record("enforcement.decided", map[string]any{"number": n, "decidedOn": day(decidedOn), "fine": fine.String(),
+		"law": r.Law, "confiscation": confiscation, "destruction": destruction})
+	return nil
+}
+
+// Dismiss dismisses the case with reasons.
+func (c *Case) Dismiss(reason string) error {
+	if err := c.move(Dismissed); err != nil {
+		return err
+	}
+	c.DismissalReason = reason
+	c.record("enforcement.dismissed", map[string]any{"reason": reason})
+	return nil
+}
+
+// TransferTo transfers the case to a court or the police, with its dossier
+// as the event payload the other side consumes.
+func (c *Case) TransferTo(t Transfer, dossier map[string]any) error {
+	to := TransferredToCourt
+	typ := "enforcement.transferred_to_court"
+	if t.ToPolice {
+		to, typ = TransferredToPolice, "enforcement.transferred_to_police"
+	}
+	if err := c.move(to); err != nil {
+		return err
+	}
+	c.Transfer = &t
+	c.record(typ, dossier)
+	return nil
+}
+
+// Close closes the case. Once the figures crossed a criminal threshold,
+// closing without a transfer to the police needs a recorded reason
+// (State Council Provisions on Transfer of Suspected Crimes Art. 11: a
+// penalty may not replace transfer).
+func (c *Case) Close(reason string) error {
+	if c.Notice != nil && c.Notice.CriminalFlag && c.State != TransferredToPolice && reason == "" {
+		return fmt.Errorf("the figures crossed a criminal threshold (%v): transfer the case to the police or record why not: %w",
+			c.Notice.Range.CriminalRules, errs.FailedPrecondition)
+	}
+	if err := c.move(Closed); err != nil {
+		return err
+	}
+	c.CloseReason = reason
+	c.record("enforcement.closed", map[string]any{"reason": reason})
+	return nil
+}

@@ -1,0 +1,260 @@
+package mediation
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ipcase/ipcase/internal/damages"
+	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/proceeding"
+)
+
+// State is where a mediation stands; the values are stored in the
+// proceeding's state.
+type State string
+
+// States of the MEDIATION machine.
+const (
+	Requested             State = "REQUESTED"
+	InProgress            State = "IN_PROGRESS"
+	Agreed                State = "AGREED"
+	Failed                State = "FAILED"
+	Withdrawn             State = "WITHDRAWN"
+	ConfirmationRequested State = "CONFIRMATION_REQUESTED"
+)
+
+// transitions is the one table of the MEDIATION machine:
+// REQUESTED → IN_PROGRESS → AGREED | FAILED | WITHDRAWN; AGREED →
+// CONFIRMATION_REQUESTED.
+var transitions = map[State][]State{
+	Requested:  {InProgress, Failed, Withdrawn},
+	InProgress: {Agreed, Failed, Withdrawn},
+	Agreed:     {ConfirmationRequested},
+}
+
+// Party is a party of the matter and its consent.
+type Party struct {
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	Role        string     `json:"role"` // COMPLAINANT or RESPONDENT
+	Consented   bool       `json:"consented"`
+	Refused     bool       `json:"refused,omitempty"`
+	ConsentedOn *time.Time `json:"consentedOn,omitempty"`
+	RecordedBy  string     `json:"recordedBy,omitempty"`
+}
+
+// Session is a mediation session.
+type Session struct {
+	Date      time.Time `json:"date"`
+	Attendees []string  `json:"attendees"`
+	Notes     string    `json:"notes"`
+}
+
+// Agreement is the settlement reached.
+type Agreement struct {
+	Payment            damages.Fen `json:"payment"`
+	PaymentDue         *time.Time  `json:"paymentDue,omitempty"`
+	Cessation          []string    `json:"cessation"`
+	WithdrawComplaints bool        `json:"withdrawComplaints"`
+	Other              string      `json:"other,omitempty"`
+	EffectiveOn        time.Time   `json:"effectiveOn"`
+}
+
+// Confirmation is the joint application for judicial confirmation.
+type Confirmation struct {
+	Court      string    `json:"court"`
+	Applicants []string  `json:"applicants"`
+	AppliedOn  time.Time `json:"appliedOn"`
+}
+
+// Mediation is the record of one MEDIATION proceeding.
+type Mediation struct {
+	proceeding.Meta
+	State           State         `json:"state"`
+	Forum           string        `json:"forum"`
+	Parties         []Party       `json:"parties"`
+	Mediator        string        `json:"mediator,omitempty"`
+	MediatorName    string        `json:"mediatorName,omitempty"`
+	Sessions        []Session     `json:"sessions"`
+	Agreement       *Agreement    `json:"agreement,omitempty"`
+	ConfirmationDue time.Time     `json:"confirmationDue,omitzero"`
+	EndReason       string        `json:"endReason,omitempty"`
+	Confirmation    *Confirmation `json:"confirmation,omitempty"`
+
+	pending []events.Record
+}
+
+// StateName is the proceeding state the mediation is in.
+func (m *Mediation) StateName() string { return string(m.State) }
+
+// PendingEvents are the events recorded since the mediation was loaded.
+func (m *Mediation) PendingEvents() []events.Record { return m.pending }
+
+// Etag is the mediation's version tag.
+func (m *Mediation) Etag() string { return fmt.Sprintf(`"m%d"`, m.Version) }
+
+func (m *Mediation) record(typ string, payload map[string]any) {
+	m.pending = append(m.pending, events.Record{Type: typ, ProceedingID: m.ProceedingID, Payload: payload})
+}
+
+func (m *Mediation) move(to State) error {
+	if !slices.Contains(transitions[m.State], to) {
+		return fmt.Errorf("the mediation is %s; it cannot become %s: %w", m.State, to, errs.FailedPrecondition)
+	}
+	m.State = to
+	return nil
+}
+
+func (m *Mediation) party(id string) *Party {
+	for i := range m.Parties {
+		if m.Parties[i].ID == id {
+			return &m.Parties[i]
+		}
+	}
+	return nil
+}
+
+func day(t time.Time) string { return t.Format(time.DateOnly) }
+
+// Consent records party id's consent or refusal, given on on and recorded
+// by by.
+func (m *Mediation) Consent(id string, consents bool, on time.Time, by string) error {
+	if m.State != Requested {
+		return fmt.Errorf("consent is recorded before the mediation starts; it is %s: %w", m.State, errs.FailedPrecondition)
+	}
+	p := m.party(id)
+	if p == nil {
+		return errs.Field("party", "parties/%s is not a party of this matter", id)
+	}
+	p.Consented, p.Refused, p.ConsentedOn, p.RecordedBy = consents, !consents, &on, by
+	m.record("mediation.consent_recorded", map[string]any{"party": "parties/" + id, "consents": consents, "on": day(on)})
+	return nil
+}
+
+// AssignMediator assigns the mediator; one who worked the enforcement case
+// of the same matter (workers) is refused.
+func (m *Mediation) AssignMediator(subject, name string, workers []string) error {
+	if m.State != Requested && m.State != InProgress {
+		return fmt.Errorf("cannot assign a mediator: the mediation is %s: %w", m.State, errs.FailedPrecondition)
+	}
+	if slices.Contains(workers, subject) {
+		return fmt.Errorf("%s worked the enforcement case of this matter and cannot mediate it: %w", subject, errs.FailedPrecondition)
+	}
+	m.Mediator, m.MediatorName = subject, name
+	m.record("mediation.mediator_assigned", map[string]any{"mediator": subject})
+	return nil
+}
+
+// Start starts the mediation: every party must have consented (mediation is
+// voluntary) and a mediator be assigned.
+func (m *Mediation) Start() error {
+	var missing []string
+	for _, p := range m.Parties {
+		if !p.Consented {
+			missing = append(missing, p.Name+" (parties/"+p.ID+")")
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("mediation is voluntary: %s %s not consented: %w", strings.Join(missing, ", "),
+			map[bool]string{true: "has", false: "have"}[len(missing) == 1], errs.FailedPrecondition)
+	}
+	if m.Mediator == "" {
+		return fmt.Errorf("assign a mediator first: %w", errs.FailedPrecondition)
+	}
+	if err := m.move(InProgress); err != nil {
+		return err
+	}
+	m.record("mediation.started", map[string]any{"mediator": m.Mediator})
+	return nil
+}
+
+// RecordSession records a session.
+func (m *Mediation) RecordSession(s Session) error {
+	if m.State != InProgress {
+		return fmt.Errorf("sessions are recorded while the mediation is in progress; it is %s: %w", m.State, errs.FailedPrecondition)
+	}
+	m.Sessions = append(m.Sessions, s)
+	m.record("mediation.session_recorded", map[string]any{"date": day(s.Date), "attendees": s.Attendees})
+	return nil
+}
+
+// Agree records the agreement; confirmationDue is the last day to apply for
+// judicial confirmation (30 days after it takes effect, CPL Art. 205).
+func (m *Mediation) Agree(a Agreement, confirmationDue time.Time) error {
+	if err := m.move(Agreed); err != nil {
+		return err
+	}
+	m.Agreement, m.ConfirmationDue = &a, confirmationDue
+	m.record("mediation.agreed", map[string]any{"payment": a.Payment.String(), "effectiveOn": day(a.EffectiveOn),
+		"withdrawComplaints": a.WithdrawComplaints, "confirmationDue": day(confirmationDue)})
+	return nil
+}
+
+// Fail records that mediation failed.
+func (m *Mediation) Fail(reason string) error {
+	if err := m.move(Failed); err != nil {
+		return err
+	}
+	m.EndReason = reason
+	m.record("mediation.failed", map[string]any{"reason": reason})
+	return nil
+}
+
+// Withdraw records that party id withdrew.
+func (m *Mediation) Withdraw(id, reason string) error {
+	if m.party(id) == nil {
+		return errs.Field("party", "parties/%s is not a party of this matter", id)
+	}
+	if err := m.move(Withdrawn); err != nil {
+		return err
+	}
+	m.EndReason = "withdrawn by parties/" + id + ": " + reason
+	m.record("mediation.withdrawn", map[string]any{"party": "parties/" + id, "reason": reason})
+	return nil
+}
+
+// RequestConfirmation records the parties' joint application to court
+// within the 30 days (CPL Art. 205; People's Mediation Law Art. 33). The
+// payload is the hand-off the judicial side consumes (schema
+// ipcase.confirmation.v1).
+func (m *Mediation) RequestConfirmation(c Confirmation, matterName, matterNumber string) error {
+	if m.State != Agreed {
+		return fmt.Errorf("confirmation is requested for an agreement; the mediation is %s: %w", m.State, errs.FailedPrecondition)
+	}
+	var missing []string
+	for _, p := range m.Parties {
+		if !slices.Contains(c.Applicants, p.ID) {
+			missing = append(missing, "parties/"+p.ID)
+		}
+	}
+	if len(missing) > 0 {
+		return errs.Field("applicants", "judicial confirmation is applied for jointly by every party (CPL Art. 205): missing %s", strings.Join(missing, ", "))
+	}
+	if c.AppliedOn.After(m.ConfirmationDue) {
+		return fmt.Errorf("the application was due by %s: 30 days after the agreement took effect on %s (CPL Art. 205): %w",
+			day(m.ConfirmationDue), day(m.Agreement.EffectiveOn), errs.FailedPrecondition)
+	}
+	if err := m.move(ConfirmationRequested); err != nil {
+		return err
+	}
+	m.Confirmation = &c
+	applicants := make([]string, len(c.Applicants))
+	for i, a := range c.Applicants {
+		applicants[i] = "parties/" + a
+	}
+	a := m.Agreement
+	terms := map[string]any{"payment": a.Payment.String(), "cessation": a.Cessation, "withdrawComplaints": a.WithdrawComplaints,
+		"other": a.Other, "effectiveOn": day(a.EffectiveOn)}
+	if a.PaymentDue != nil {
+		terms["paymentDue"] = day(*a.PaymentDue)
+	}
+	m.record("mediation.confirmation_requested", map[string]any{
+		"schema": "ipcase.confirmation.v1", "matter": matterName, "matterNumber": matterNumber,
+		"proceeding": fmt.Sprintf("%s/proceedings/%s", matterName, m.ProceedingID), "court": c.Court,
+		"applicants": applicants, "appliedOn": day(c.AppliedOn), "mediator": m.Mediator, "forum": m.Forum, "agreement": terms,
+	})
+	return nil
+}
