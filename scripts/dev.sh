@@ -2,7 +2,8 @@
 # The README's first command: starts the whole system with demo data.
 #
 #   scripts/dev.sh          provision Postgres if DATABASE_URL is unset, migrate,
-#                           start ipcased, load demo data, print what to try;
+#                           start ipcased and ipcase-gateway, load demo data,
+#                           print what to try;
 #                           runs until Ctrl-C
 #   scripts/dev.sh stop     stop the private Postgres cluster
 set -euo pipefail
@@ -34,14 +35,22 @@ if [ ! -f $keys/signing.jwk ]; then
 	.bin/ipcased token keygen -kid dev-1 -private $keys/signing.jwk -jwks $keys/jwks.json
 	.bin/ipcased token keygen -kid checkpoint-1 -private $keys/checkpoint.jwk
 fi
+# The key that signs the tokens one-time sign-in links are exchanged for;
+# its public half joins the JWKS ipcased trusts.
+[ -f $keys/signin.jwk ] || .bin/ipcased token keygen -kid signin-1 -private $keys/signin.jwk -jwks $keys/jwks.json
 .bin/ipcased dev certs -dir .run/certs -court 京73 -court 粤73
 export IPCASE_AUTH_JWKS_FILE=$keys/jwks.json IPCASE_CHECKPOINT_KEY_FILE=$keys/checkpoint.jwk
 export IPCASE_COURT_ADDR=${IPCASE_COURT_ADDR:-127.0.0.1:7071}
 export IPCASE_COURT_TLS_CERT=.run/certs/server.pem IPCASE_COURT_TLS_KEY=.run/certs/server-key.pem IPCASE_COURT_CA=.run/certs/ca.pem
+export IPCASE_GATEWAY_ADDR=${IPCASE_GATEWAY_ADDR:-127.0.0.1:8080}
+export IPCASE_GATEWAY_UPSTREAM=$IPCASE_GRPC_ADDR IPCASE_STATUS_PAGE_URL=http://$IPCASE_GATEWAY_ADDR
+export IPCASE_SIGNIN_KEY_FILE=$keys/signin.jwk IPCASE_EVIDENCE_DIR=.run/evidence
 
 .bin/ipcased serve >.run/ipcased.log 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null' EXIT
+.bin/ipcase-gateway >.run/gateway.log 2>&1 &
+gwpid=$!
+trap 'kill $pid $gwpid 2>/dev/null; wait $pid $gwpid 2>/dev/null' EXIT
 trap 'exit 0' INT TERM
 
 echo "dev: loading demo data" >&2
@@ -51,11 +60,15 @@ matter=$(printf '%s\n' "$demo" | sed -n 's/^DEMO_MATTER=//p')
 party=$(printf '%s\n' "$demo" | sed -n 's/^DEMO_PARTY=//p')
 .bin/ipcased token issue -key $keys/signing.jwk -sub demo-officer -role officer -agency SAMR-HZ -ttl 24h >.run/officer.token
 .bin/ipcased token issue -key $keys/signing.jwk -sub demo-holder -role rights_holder -parties "$party" -ttl 24h >.run/holder.token
+link=$(.bin/ipcase --server "$IPCASE_GRPC_ADDR" --token "$(cat .run/officer.token)" matters signin-link "$matter" | head -n 1) ||
+	{ tail -n 20 .run/ipcased.log >&2; exit 1; }
 
 cat <<MSG
 
 ipcase is running.
   gRPC         $IPCASE_GRPC_ADDR   (log: .run/ipcased.log)
+  HTTP/JSON    http://$IPCASE_GATEWAY_ADDR/v1/…   (OpenAPI: http://$IPCASE_GATEWAY_ADDR/openapi.json; log: .run/gateway.log)
+  status page  http://$IPCASE_GATEWAY_ADDR/
   courts       $IPCASE_COURT_ADDR   (mutual TLS; certificates in .run/certs/)
   database     $(printf '%s' "$DATABASE_URL" | sed 's#//[^@]*@#//#')
 
@@ -67,6 +80,14 @@ Tokens (24 h; also in .run/officer.token and .run/holder.token):
   rights holder (the trademark complainant, party $party):
                        $(cat .run/holder.token)
 
+The status page, as the trademark complainant:
+  one-time link (works once, 72 h):  $link
+  or sign in at http://$IPCASE_GATEWAY_ADDR/ with the rights holder's token above.
+The JSON API, as the same rights holder:
+  curl -s -H "Authorization: Bearer \$(cat .run/holder.token)" http://$IPCASE_GATEWAY_ADDR/v1/matters
+  curl -s -H "Authorization: Bearer \$(cat .run/holder.token)" http://$IPCASE_GATEWAY_ADDR/v1/$matter/status
+  curl -s -H "Authorization: Bearer \$(cat .run/holder.token)" -H 'Content-Type: application/pdf' --data-binary @README.md 'http://$IPCASE_GATEWAY_ADDR/v1/evidence:upload?fileName=readme.pdf'
+
 Try, as the officer:
   .bin/grpcurl -plaintext -H "authorization: Bearer \$(cat .run/officer.token)" -d '{"name":"$matter"}' $IPCASE_GRPC_ADDR ipcase.v1.FilingService/GetMatter
   .bin/grpcurl -plaintext -H "authorization: Bearer \$(cat .run/officer.token)" -d '{"parent":"$matter"}' $IPCASE_GRPC_ADDR ipcase.v1.FilingService/ListMatterEvents
@@ -76,12 +97,15 @@ as the rights holder (its own matters only, public projection):
 as court 京73 over mutual TLS:
   .bin/grpcurl -cacert .run/certs/ca.pem -cert .run/certs/court-1.pem -key .run/certs/court-1-key.pem $IPCASE_COURT_ADDR ipcase.v1.FilingService/ListMatters
 with the CLI:
+  .bin/ipcase login --server $IPCASE_GRPC_ADDR --token-file .run/officer.token
+  .bin/ipcase matters list
+  .bin/ipcase matters timeline $matter
   IPCASE_TOKEN=\$(cat .run/officer.token) .bin/ipcase audit verify $matter
   .bin/ipcase damages calc --local --ip-type trademark --conduct-start 2020-01-01 --conduct-end 2020-12-31 \\
       --base-kind infringer-profit --base 1000000 --contribution 0.35 --multiple 2.5 --intentional --serious --claim 3000000
 and without credentials (refused):
   .bin/grpcurl -plaintext $IPCASE_GRPC_ADDR ipcase.v1.FilingService/ListMatters
 
-Ctrl-C stops ipcased; 'scripts/dev.sh stop' stops the private Postgres.
+Ctrl-C stops ipcased and the gateway; 'scripts/dev.sh stop' stops the private Postgres.
 MSG
 wait $pid

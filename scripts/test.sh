@@ -10,8 +10,45 @@ source scripts/pg.sh
 ensure_postgres
 scripts/install-tools.sh
 scripts/lint.sh
+# The gateway's tests drive a real browser and a real OpenAPI validator.
+# This script installs both, never a person: Debian's chromium (and CJK
+# fonts, so the Chinese status page renders) when missing and root, and the
+# npm validator pinned by scripts/tools/node into the git-ignored
+# .cache/node. Where they are installed, the tests must find them.
+test_tools() {
+	if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+		if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+			echo "test: installing chromium and fonts-noto-cjk with apt-get" >&2
+			apt-get update -qq >&2
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >&2
+		else
+			echo "test: chromium is not installed and we are not root: the browser test is skipped" >&2
+		fi
+	fi
+	command -v chromium >/dev/null 2>&1 && export IPCASE_REQUIRE_BROWSER=1
+	if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+		echo "test: installing nodejs and npm with apt-get" >&2
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >&2
+	fi
+	if command -v npm >/dev/null 2>&1; then
+		local dir=.cache/node
+		if ! cmp -s scripts/tools/node/package-lock.json "$dir/package-lock.json" || [ ! -d "$dir/node_modules" ]; then
+			echo "test: installing the OpenAPI validator into $dir" >&2
+			mkdir -p "$dir"
+			cp scripts/tools/node/package.json scripts/tools/node/package-lock.json "$dir/"
+			npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >&2
+		fi
+		export IPCASE_REQUIRE_OPENAPI_VALIDATOR=1 IPCASE_NODE_MODULES="$root/$dir/node_modules"
+	else
+		echo "test: npm is not installed: the OpenAPI validation test is skipped" >&2
+	fi
+	export IPCASE_TEST_ARTIFACTS="$root/.artifacts"
+}
+test_tools
+
 echo "== go test" >&2
 go test -race -shuffle=on -count=1 "$@" ./...
+echo "test: screenshots of the status page are in .artifacts/" >&2
 # Request validation is fuzzed for a bounded time; the seed corpus lives in
 # internal/filing/testdata/fuzz, and a failing input is written there too.
 echo "== fuzz request validation (15s)" >&2

@@ -40,9 +40,10 @@ const (
 
 func newRootCmd(stdout, stderr io.Writer, envServer string) *cobra.Command {
 	cfg := &config{stdout: stdout}
-	if envServer == "" {
-		envServer = defaultServer
-	}
+	// What `ipcase login` saved fills in what neither a flag nor the
+	// environment gives; a broken file is reported when a command runs.
+	saved, savedErr := loadLogin()
+	envServer = firstOf(envServer, saved.Server, defaultServer)
 	root := &cobra.Command{
 		Use:   "ipcase",
 		Short: "Command-line client of ipcased, the ipcase case-management server",
@@ -55,6 +56,9 @@ Exit codes: 0 ok; 1 failure (e.g. the server cannot be reached); 2 usage error;
 		SilenceUsage:  true,
 		Args:          noArgs,
 		PersistentPreRunE: func(*cobra.Command, []string) error {
+			if savedErr != nil {
+				return &failure{savedErr}
+			}
 			if cfg.output != outputTable && cfg.output != outputJSON {
 				return usagef("-o/--output: %q is not an output format; use table or json", cfg.output)
 			}
@@ -69,12 +73,15 @@ Exit codes: 0 ok; 1 failure (e.g. the server cannot be reached); 2 usage error;
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	pf := root.PersistentFlags()
-	pf.StringVar(&cfg.server, "server", envServer, "ipcased gRPC address `host:port` (default from IPCASE_SERVER)")
-	pf.StringVar(&cfg.token, "token", os.Getenv("IPCASE_TOKEN"), "bearer token (default from IPCASE_TOKEN)")
-	pf.StringVar(&cfg.tlsCA, "tls-ca", os.Getenv("IPCASE_TLS_CA"), "CA `file` to verify ipcased's certificate; without it the connection is plaintext (default from IPCASE_TLS_CA)")
+	pf.StringVar(&cfg.server, "server", envServer, "ipcased gRPC address `host:port` (default from IPCASE_SERVER, else ipcase login)")
+	pf.StringVar(&cfg.token, "token", firstOf(os.Getenv("IPCASE_TOKEN"), saved.Token), "bearer token (default from IPCASE_TOKEN, else ipcase login)")
+	pf.Lookup("token").DefValue = "" // --help must not print a token
+	pf.StringVar(&cfg.tlsCA, "tls-ca", firstOf(os.Getenv("IPCASE_TLS_CA"), saved.TLSCA), "CA `file` to verify ipcased's certificate; without it the connection is plaintext (default from IPCASE_TLS_CA, else ipcase login)")
 	pf.StringVarP(&cfg.output, "output", "o", outputTable, "output format: table or json")
 	pf.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "how long to wait for the server")
-	root.AddCommand(newVersionCmd(cfg), newDamagesCmd(cfg), newAuditCmd(cfg))
+	root.AddCommand(newVersionCmd(cfg), newDamagesCmd(cfg), newAuditCmd(cfg), newDeadlineCmd(cfg))
+	root.AddCommand(newLoginCmd(cfg), newLogoutCmd(cfg), newMattersCmd(cfg), newComplaintCmd(cfg), newCompletionCmd(root))
+	root.AddCommand(newEventsCmd(cfg))
 	return root
 }
 

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ipcase/ipcase/internal/auth"
+	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/server"
 )
@@ -19,7 +20,11 @@ import (
 func TestEveryMethodHasAPolicy(t *testing.T) {
 	t.Parallel()
 	srv := server.New(server.Config{MaxRecvBytes: 1 << 20}, zap.NewNop())
-	services{db: &gorm.DB{}, cp: events.NewEphemeralCheckpoints()}.register(srv)
+	cal, err := deadline.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	services{db: &gorm.DB{}, cp: events.NewEphemeralCheckpoints(), cal: cal}.register(srv)
 	var checked []string
 	for name, info := range srv.GetServiceInfo() {
 		for _, m := range info.Methods {
@@ -31,6 +36,7 @@ func TestEveryMethodHasAPolicy(t *testing.T) {
 		}
 	}
 	for _, must := range []string{"/ipcase.v1.FilingService/SubmitComplaint", "/ipcase.v1.DamagesService/CalculateDamages",
+		"/ipcase.v1.EnforcementService/DecidePenalty", "/ipcase.v1.MediationService/RequestConfirmation",
 		"/ipcase.v1.AuditService/ListAccessLog", "/grpc.health.v1.Health/Check"} {
 		if !strings.Contains(strings.Join(checked, " "), must) {
 			t.Errorf("%s was not registered; the test is not looking at the real server", must)

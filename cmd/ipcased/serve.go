@@ -21,9 +21,15 @@ import (
 	"github.com/ipcase/ipcase/internal/audit"
 	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/damages"
+	"github.com/ipcase/ipcase/internal/deadline"
+	"github.com/ipcase/ipcase/internal/enforcement"
 	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/events/exchange"
+	"github.com/ipcase/ipcase/internal/evidence"
 	"github.com/ipcase/ipcase/internal/filing"
+	"github.com/ipcase/ipcase/internal/mediation"
 	"github.com/ipcase/ipcase/internal/server"
+	"github.com/ipcase/ipcase/internal/status"
 	"github.com/ipcase/ipcase/internal/store"
 )
 
@@ -37,18 +43,47 @@ type config struct {
 	// CheckpointKeyFile is the private Ed25519 JWK that signs event-chain
 	// heads.
 	CheckpointKeyFile string `env:"IPCASE_CHECKPOINT_KEY_FILE, required"`
+	Deadlines         deadline.Config
+	Enforcement       enforcement.Config
+	Evidence          evidence.Config
+	SignIn            status.Config
 }
 
 // services are what every listener serves.
 type services struct {
 	db *gorm.DB
 	cp *events.Checkpoints
+	// cal is the holiday calendar.
+	cal *deadline.Calendar
+	// hearing holds agencies' own hearing thresholds.
+	hearing map[string]damages.HearingThresholds
+	// The rights holders' services; zero values turn evidence uploads and
+	// sign-in links off.
+	files       *evidence.Files
+	evidenceMax int64
+	links       *status.Links
+	minter      *status.Minter
+	pageURL     string
 }
 
 func (s services) register(srv *server.Server) {
-	ipcasev1.RegisterFilingServiceServer(srv, filing.NewServer(filing.NewStore(s.db, s.cp), time.Now))
+	fs := filing.NewStore(s.db, s.cp)
+	dl := deadline.NewStore(s.db, s.cal, s.cp)
+	clock := deadline.NewClock(dl)
+	filingSrv := filing.NewServer(fs, time.Now)
+	ipcasev1.RegisterFilingServiceServer(srv, filingSrv)
 	ipcasev1.RegisterDamagesServiceServer(srv, damages.NewServer())
+	ipcasev1.RegisterDeadlineServiceServer(srv, deadline.NewServer(s.cal))
+	ipcasev1.RegisterEnforcementServiceServer(srv, enforcement.NewServer(enforcement.NewStore(s.db, fs), clock, time.Now, s.hearing))
+	ipcasev1.RegisterMediationServiceServer(srv, mediation.NewServer(mediation.NewStore(s.db, fs), clock, enforcement.Workers, time.Now))
 	ipcasev1.RegisterAuditServiceServer(srv, audit.NewServer(s.db))
+	ipcasev1.RegisterEventServiceServer(srv, exchange.NewServer(s.db))
+	ipcasev1.RegisterEvidenceServiceServer(srv, evidence.NewServer(s.files, evidence.NewStore(s.db), s.evidenceMax, time.Now))
+	ipcasev1.RegisterStatusServiceServer(srv, status.NewServer(status.Deps{
+		Filing:    filingSrv,
+		Deadlines: dl,
+		Links:     s.links, Minter: s.minter, PageURL: s.pageURL, Now: time.Now,
+	}))
 }
 
 func serve(ctx context.Context, logger *zap.Logger) error {
@@ -65,18 +100,34 @@ func serve(ctx context.Context, logger *zap.Logger) error {
 	if err != nil {
 		return err
 	}
+	cal, err := cfg.Deadlines.Load()
+	if err != nil {
+		return err
+	}
+	logger.Info("holiday calendar loaded", zap.Ints("years", cal.Years()), zap.String("calendar_version", cal.Version()))
 	db, err := store.Open(ctx, cfg.Store, logger)
 	if err != nil {
 		return err
 	}
 	defer store.Close(db)
-	svc := services{db: db, cp: cp}
+	svc := services{db: db, cp: cp, evidenceMax: cfg.Evidence.MaxBytes, pageURL: cfg.SignIn.PageURL}
+	if err := svc.rightsHolders(ctx, cfg, verifier); err != nil {
+		return err
+	}
+	svc.cal = cal
+	if svc.hearing, err = cfg.Enforcement.HearingThresholds(); err != nil {
+		return err
+	}
 	authOpts := []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(authn.UnaryInterceptor()),
 		grpc.ChainStreamInterceptor(authn.StreamInterceptor()),
 	}
 
 	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		return deadline.NewSweeper(deadline.NewStore(db, cal, cp), cfg.Deadlines, logger).Run(ctx)
+	})
+	g.Go(func() error { return events.NewRelay(db, cfg.Store.URL, logger).Run(ctx) })
 	publicTLS, err := cfg.TLS.ServerTLS()
 	if err != nil {
 		return err
@@ -99,6 +150,30 @@ func serve(ctx context.Context, logger *zap.Logger) error {
 		}
 	}
 	return g.Wait()
+}
+
+// rightsHolders opens the evidence store and the sign-in key, when they
+// are configured; a sign-in key whose tokens the server would refuse stops
+// the start.
+func (s *services) rightsHolders(ctx context.Context, cfg config, v *auth.Verifier) error {
+	if cfg.Evidence.Dir != "" {
+		files, err := evidence.OpenFiles(cfg.Evidence.Dir)
+		if err != nil {
+			return err
+		}
+		s.files = files
+	}
+	if cfg.SignIn.KeyFile != "" {
+		m, err := status.NewMinter(cfg.SignIn.KeyFile, cfg.Tokens.Issuer, cfg.Tokens.Audience, cfg.SignIn.TokenTTL)
+		if err != nil {
+			return err
+		}
+		if err := m.Check(ctx, v); err != nil {
+			return err
+		}
+		s.links, s.minter = status.NewLinks(s.db), m
+	}
+	return nil
 }
 
 // listen starts a gRPC server with every service on addr, stopped

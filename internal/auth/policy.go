@@ -43,6 +43,11 @@ func allow(pairs ...any) rule {
 	return r
 }
 
+var (
+	officerOnMatter  = allow(Officer, OnMatter, Admin, OnMatter)
+	mediatorOnMatter = allow(Mediator, OnMatter, Admin, OnMatter)
+)
+
 var everyone = allow(Officer, NoMatter, Mediator, NoMatter, Court, NoMatter, RightsHolder, NoMatter, Admin, NoMatter)
 
 // policy is the one table of who may call what. A method missing here is
@@ -59,7 +64,47 @@ var policy = map[string]rule{
 	"/ipcase.v1.FilingService/VerifyMatterHistory": allow(Officer, OnMatter, Mediator, OnMatter, Court, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
 	"/ipcase.v1.DamagesService/CalculateDamages":   everyone,
 	"/ipcase.v1.DamagesService/CalculateFine":      everyone,
+	"/ipcase.v1.DeadlineService/CalculateDeadline": everyone,
 	"/ipcase.v1.AuditService/ListAccessLog":        allow(Admin, NoMatter),
+
+	// Enforcement: officers of the agency; OpenEnforcement checks the agency itself.
+	"/ipcase.v1.EnforcementService/OpenEnforcement":        allow(Officer, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.EnforcementService/GetEnforcement":         allow(Officer, OnMatter, Mediator, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.EnforcementService/AssignOfficers":         officerOnMatter,
+	"/ipcase.v1.EnforcementService/RecordInspection":       officerOnMatter,
+	"/ipcase.v1.EnforcementService/RecordCustody":          officerOnMatter,
+	"/ipcase.v1.EnforcementService/RecordFindings":         officerOnMatter,
+	"/ipcase.v1.EnforcementService/NotifyPenalty":          officerOnMatter,
+	"/ipcase.v1.EnforcementService/RequestHearing":         officerOnMatter,
+	"/ipcase.v1.EnforcementService/RecordHearing":          officerOnMatter,
+	"/ipcase.v1.EnforcementService/ExtendDecisionDeadline": officerOnMatter,
+	"/ipcase.v1.EnforcementService/DecidePenalty":          officerOnMatter,
+	"/ipcase.v1.EnforcementService/DismissEnforcement":     officerOnMatter,
+	"/ipcase.v1.EnforcementService/TransferToCourt":        officerOnMatter,
+	"/ipcase.v1.EnforcementService/TransferToPolice":       officerOnMatter,
+	"/ipcase.v1.EnforcementService/CloseEnforcement":       officerOnMatter,
+
+	// Mediation: mediators of the body; parties consent, withdraw and apply for confirmation.
+	"/ipcase.v1.MediationService/RequestMediation":    allow(Officer, OnMatter, Mediator, OnMatter, RightsHolder, OnMatter, Court, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.MediationService/GetMediation":        allow(Officer, OnMatter, Mediator, OnMatter, RightsHolder, OnMatter, Court, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.MediationService/RecordConsent":       allow(Mediator, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.MediationService/AssignMediator":      allow(Mediator, OnMatter, Officer, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.MediationService/StartMediation":      mediatorOnMatter,
+	"/ipcase.v1.MediationService/RecordSession":       mediatorOnMatter,
+	"/ipcase.v1.MediationService/RecordAgreement":     mediatorOnMatter,
+	"/ipcase.v1.MediationService/FailMediation":       mediatorOnMatter,
+	"/ipcase.v1.MediationService/WithdrawMediation":   allow(Mediator, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.MediationService/RequestConfirmation": allow(Mediator, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
+	// Uploads are not tied to a matter: a complaint or an inspection later
+	// names the file by its digest.
+	"/ipcase.v1.EvidenceService/UploadEvidence": allow(RightsHolder, NoMatter, Officer, NoMatter, Mediator, NoMatter, Admin, NoMatter),
+	"/ipcase.v1.StatusService/GetMatterStatus":  allow(Officer, OnMatter, Mediator, OnMatter, Court, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.StatusService/GetCaller":        everyone,
+	"/ipcase.v1.StatusService/IssueSignInLink":  allow(Officer, OnMatter, Admin, OnMatter),
+	// The one-time code is the credential; the service checks it.
+	"/ipcase.v1.StatusService/RedeemSignInLink": {public: true},
+
+	"/ipcase.v1.EventService/Subscribe": allow(Officer, NoMatter, Mediator, NoMatter, Court, NoMatter, Admin, NoMatter), // scoped in the stream
 
 	// Probes and schema discovery need no identity.
 	"/grpc.health.v1.Health/Check":                                   {public: true},

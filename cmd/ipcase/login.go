@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+)
+
+func newLoginCmd(cfg *config) *cobra.Command {
+	var tokenFile string
+	cmd := &cobra.Command{
+		Use:   "login",
+		Short: "Check a token with ipcased and save the server and token for later commands",
+		Long: `login asks ipcased at --server who the token belongs to and, if the server
+accepts it, saves the server, the token and --tls-ca in the user's config
+directory (ipcase/config.json, mode 0600; IPCASE_CONFIG names another file).
+Later commands use them unless a flag or IPCASE_SERVER, IPCASE_TOKEN or
+IPCASE_TLS_CA says otherwise.
+
+The token is read from --token-file, else --token, else standard input, so
+that it need not appear in the shell's history:
+
+  ipcase login --server ipcase.samr-hz.example:7070 --tls-ca ca.pem --token-file officer.token
+  pass show ipcase/token | ipcase login --server 127.0.0.1:7070`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			tok, err := readToken(cmd, cfg, tokenFile)
+			if err != nil {
+				return err
+			}
+			cfg.token = tok
+			return login(cmd.Context(), cfg)
+		},
+	}
+	cmd.Flags().StringVar(&tokenFile, "token-file", "", "read the token from `file`")
+	return cmd
+}
+
+// readToken finds the token to log in with.
+func readToken(cmd *cobra.Command, cfg *config, tokenFile string) (string, error) {
+	var tok string
+	switch {
+	case tokenFile != "":
+		b, err := os.ReadFile(tokenFile)
+		if err != nil {
+			return "", usagef("--token-file: %v", err)
+		}
+		tok = string(b)
+	case cmd.Flags().Changed("token") || os.Getenv("IPCASE_TOKEN") != "":
+		tok = cfg.token
+	default:
+		line, err := bufio.NewReader(io.LimitReader(cmd.InOrStdin(), 64<<10)).ReadString('\n')
+		if err != nil && err != io.EOF {
+			return "", &failure{fmt.Errorf("reading the token from standard input: %w", err)}
+		}
+		tok = line
+	}
+	tok = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(tok), "Bearer "))
+	if tok == "" {
+		return "", usagef("no token: give --token-file, --token, or the token on standard input")
+	}
+	return tok, nil
+}
+
+func login(ctx context.Context, cfg *config) error {
+	caller, err := getCaller(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	path, err := saveLogin(savedLogin{Server: cfg.server, Token: cfg.token, TLSCA: cfg.tlsCA})
+	if err != nil {
+		return &failure{fmt.Errorf("saving the login: %w", err)}
+	}
+	if cfg.output == outputJSON {
+		return writeJSON(cfg.stdout, struct {
+			Server       string   `json:"server"`
+			Subject      string   `json:"subject"`
+			Role         string   `json:"role"`
+			Organization string   `json:"organization,omitempty"`
+			Parties      []string `json:"parties,omitempty"`
+			Config       string   `json:"config"`
+		}{cfg.server, caller.GetSubject(), caller.GetRole(), caller.GetOrganization(), caller.GetParties(), path})
+	}
+	who := caller.GetRole()
+	if org := caller.GetOrganization(); org != "" {
+		who += ", " + org
+	}
+	return writef(cfg.stdout, "Logged in to %s as %s (%s).\nSaved to %s.\n", cfg.server, caller.GetSubject(), who, path)
+}
+
+// getCaller asks ipcased who the configured token belongs to.
+func getCaller(ctx context.Context, cfg *config) (*ipcasev1.GetCallerResponse, error) {
+	var caller *ipcasev1.GetCallerResponse
+	err := withConn(ctx, cfg, func(ctx context.Context, c clients) (err error) {
+		caller, err = c.status.GetCaller(ctx, &ipcasev1.GetCallerRequest{})
+		return err
+	}, "StatusService.GetCaller", noFlags)
+	return caller, err
+}
+
+func newLogoutCmd(cfg *config) *cobra.Command {
+	return &cobra.Command{
+		Use:   "logout",
+		Short: "Forget the saved token (the server stays saved)",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			l, err := loadLogin()
+			if err != nil {
+				return &failure{err}
+			}
+			l.Token = ""
+			path, err := saveLogin(l)
+			if err != nil {
+				return &failure{err}
+			}
+			return writef(cfg.stdout, "Token removed from %s.\n", path)
+		},
+	}
+}
+
+func newSignInLinkCmd(cfg *config) *cobra.Command {
+	var ttl time.Duration
+	cmd := &cobra.Command{
+		Use:   "signin-link MATTER",
+		Short: "Issue a one-time link that signs the matter's complainant in to the status page",
+		Long: `signin-link issues a one-time sign-in link for the complainant of MATTER. The
+link works once, until it expires (--ttl, 5m to 168h). Hand it to the
+complainant by a channel you trust: whoever opens it first sees the
+complainant's matters.`,
+		Args:              oneMatter,
+		ValidArgsFunction: completeMatters(cfg),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var res *ipcasev1.IssueSignInLinkResponse
+			err := withConn(cmd.Context(), cfg, func(ctx context.Context, c clients) (err error) {
+				res, err = c.status.IssueSignInLink(ctx, &ipcasev1.IssueSignInLinkRequest{Name: matterName(args[0]), TtlSeconds: int64(ttl.Seconds())})
+				return err
+			}, "StatusService.IssueSignInLink", func(f string) string {
+				return map[string]string{"name": "MATTER", "ttl_seconds": "--ttl"}[f]
+			})
+			if err != nil {
+				return err
+			}
+			if cfg.output == outputJSON {
+				return writeProto(cfg.stdout, res)
+			}
+			link := res.GetUrl()
+			if link == "" {
+				link = "code " + res.GetCode() + " (the server has no IPCASE_STATUS_PAGE_URL; open /signin/link?code=… on the status page)"
+			}
+			return writef(cfg.stdout, "%s\nfor %s, works once, until %s\n", link, res.GetParty(), clock(res.GetExpireTime()))
+		},
+	}
+	cmd.Flags().DurationVar(&ttl, "ttl", 72*time.Hour, "how long the link works")
+	return cmd
+}

@@ -1,0 +1,202 @@
+package events
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"go.uber.org/zap"
+	"golang.org/x/sync/errgroup"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/ipcase/ipcase/internal/store"
+)
+
+// Handler applies one event inside tx, the transaction that also moves the
+// consumer's cursor past it. If the handler fails, or the process dies
+// before the commit, the event is delivered again, so a handler must be
+// idempotent: key what it writes on the event (matter and sequence) and
+// make anything it does outside tx safe to repeat.
+type Handler func(ctx context.Context, tx *gorm.DB, e Entry) error
+
+// consumerBatch is how many positions a consumer reads at a time.
+const consumerBatch = 200
+
+var consumerName = regexp.MustCompile(`^[a-z][a-z0-9_.-]*$`)
+
+// Consumer is one of ipcased's own consumers of the log: a named cursor in
+// consumer_cursors and a Handler for some event types.
+type Consumer struct {
+	db     *gorm.DB
+	dsn    string
+	name   string
+	types  []string
+	handle Handler
+	logger *zap.Logger
+}
+
+// NewConsumer returns the consumer name (lower case, `[a-z][a-z0-9_.-]*`)
+// of the events of types (all types when empty) applied by h. It panics on
+// a nil dependency or a bad name, which are wiring errors.
+func NewConsumer(db *gorm.DB, dsn, name string, types []string, h Handler, logger *zap.Logger) *Consumer {
+	if db == nil || h == nil || logger == nil || !consumerName.MatchString(name) {
+		panic("events.NewConsumer: nil dependency or bad name " + name)
+	}
+	return &Consumer{db: db, dsn: dsn, name: name, types: types, handle: h,
+		logger: logger.Named("event-consumer").With(zap.String("consumer", name))}
+}
+
+// Name is the consumer's name, the key of its cursor.
+func (c *Consumer) Name() string { return c.name }
+
+// Run applies events as they are stamped until ctx ends, woken by the
+// relay's notifications and at least every FallbackPoll. A handler error is
+// logged and the same event retried at the next wake. Run returns nil when
+// ctx ends. Consumers of the same name on several replicas take turns on
+// the cursor's row lock, so each event is still applied once in effect.
+func (c *Consumer) Run(ctx context.Context) error {
+	for ctx.Err() == nil {
+		if err := c.follow(ctx); err != nil && ctx.Err() == nil {
+			c.logger.Warn("event consumer stopped; retrying", zap.Error(err))
+			if !sleep(ctx, FallbackPoll) {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Consumer) follow(ctx context.Context) error {
+	l, err := Listen(ctx, c.dsn, ChannelPositions)
+	if err != nil {
+		return err
+	}
+	defer l.Close(ctx)
+	for {
+		if _, err := c.ConsumeOnce(ctx); err != nil && ctx.Err() == nil {
+			c.logger.Warn("applying events failed", zap.Error(err))
+		}
+		if err := l.Wait(ctx, FallbackPoll); err != nil {
+			return err
+		}
+	}
+}
+
+// ConsumeOnce applies every stamped event after the cursor, in
+// transactions of up to a page of events that also move the cursor, and
+// returns how many the handler applied. It stops at the first handler
+// error, which it returns after committing the events before it.
+func (c *Consumer) ConsumeOnce(ctx context.Context) (int, error) {
+	db := c.db.WithContext(ctx)
+	if err := db.Exec(`INSERT INTO consumer_cursors (name) VALUES (?) ON CONFLICT DO NOTHING`, c.name).Error; err != nil {
+		return 0, fmt.Errorf("events: cursor of %s: %w", c.name, store.Translate(err))
+	}
+	applied := 0
+	for {
+		n, more, err := c.step(ctx, db)
+		applied += n
+		if err != nil || !more {
+			return applied, err
+		}
+	}
+}
+
+// step locks the cursor, reads a page on from it, applies the events the
+// consumer wants, each under a savepoint, and moves the cursor past them,
+// all in one transaction. A handler error undoes that event only: the
+// cursor stops before it, the transaction commits what went before, and
+// the error is returned. step reports whether more may follow.
+func (c *Consumer) step(ctx context.Context, db *gorm.DB) (applied int, more bool, err error) {
+	var herr error
+	err = db.Transaction(func(tx *gorm.DB) error {
+		var cur struct{ Position int64 }
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Table("consumer_cursors").
+			Select("position").Where("name = ?", c.name).Take(&cur).Error; err != nil {
+			return err
+		}
+		page, err := ReadAfter(ctx, tx, Filter{All: true, Types: c.types}, cur.Position, consumerBatch)
+		if err != nil {
+			return err
+		}
+		next := cur.Position
+		for _, e := range page.Entries {
+			if err := tx.SavePoint("event").Error; err != nil {
+				return err
+			}
+			if herr = c.handle(ctx, tx, e); herr != nil {
+				herr = fmt.Errorf("handler at position %d (%s %s/%d): %w", e.Position, e.Event.Type, e.Event.MatterID, e.Event.Seq, herr)
+				if err := tx.RollbackTo("event").Error; err != nil {
+					return err
+				}
+				break
+			}
+			next, applied = e.Position, applied+1
+		}
+		if herr == nil {
+			next, more = page.Scanned, page.Full
+		}
+		if next == cur.Position {
+			return nil
+		}
+		return tx.Exec(`UPDATE consumer_cursors SET position = ?, update_time = now() WHERE name = ?`, next, c.name).Error
+	})
+	if err != nil {
+		return 0, false, fmt.Errorf("events: consumer %s: %w", c.name, store.Translate(err))
+	}
+	if herr != nil {
+		return applied, false, fmt.Errorf("events: consumer %s: %w", c.name, herr)
+	}
+	return applied, more, nil
+}
+
+// Position returns the consumer's cursor: the last position it is done
+// with, 0 before it starts.
+func (c *Consumer) Position(ctx context.Context) (int64, error) {
+	var pos []int64
+	err := c.db.WithContext(ctx).Raw(`SELECT position FROM consumer_cursors WHERE name = ?`, c.name).Scan(&pos).Error
+	if err != nil || len(pos) == 0 {
+		return 0, store.Translate(err)
+	}
+	return pos[0], nil
+}
+
+// Consumers is the registry of ipcased's own consumers: a package that
+// must react to the other side's events (the administrative side to
+// judgments, the judicial side to transfers and confirmation requests)
+// registers a Handler under a stable name, and Run drives them all.
+type Consumers struct {
+	db     *gorm.DB
+	dsn    string
+	logger *zap.Logger
+	list   []*Consumer
+}
+
+// NewConsumers returns an empty registry over db, listening on dsn.
+func NewConsumers(db *gorm.DB, dsn string, logger *zap.Logger) *Consumers {
+	return &Consumers{db: db, dsn: dsn, logger: logger}
+}
+
+// Register adds the consumer name for the events of types, applied by h,
+// and returns it. The name keys its cursor, so renaming a consumer starts
+// it again from the beginning of the log. It panics on a duplicate or bad
+// name, which are wiring errors.
+func (cs *Consumers) Register(name string, types []string, h Handler) *Consumer {
+	for _, c := range cs.list {
+		if c.name == name {
+			panic("events.Consumers.Register: duplicate consumer " + name)
+		}
+	}
+	c := NewConsumer(cs.db, cs.dsn, name, types, h, cs.logger)
+	cs.list = append(cs.list, c)
+	return c
+}
+
+// Run runs every registered consumer until ctx ends; it returns nil then.
+func (cs *Consumers) Run(ctx context.Context) error {
+	g, ctx := errgroup.WithContext(ctx)
+	for _, c := range cs.list {
+		g.Go(func() error { return c.Run(ctx) })
+	}
+	return g.Wait()
+}

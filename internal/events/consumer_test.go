@@ -1,0 +1,153 @@
+package events_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"gorm.io/gorm"
+
+	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/events/eventstest"
+)
+
+// TestConsumerKilledMidStream kills a consumer after its handler has acted
+// and before the cursor's transaction commits (the cursor moves with the
+// handler's writes), restarts it, and checks
+// that every event was applied exactly once in effect: the in-transaction
+// write has no ON CONFLICT, so applying an event twice would fail, and the
+// effect outside the transaction (a notice to another system) is keyed on
+// the event, so its repetition changes nothing.
+func TestConsumerKilledMidStream(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, url := eventstest.Open(t, 10)
+	eventstest.Relay(t, db, url)
+	for _, ddl := range []string{
+		`CREATE TABLE applied (matter_id uuid, seq bigint, PRIMARY KEY (matter_id, seq))`,
+		`CREATE TABLE notices (matter_id uuid, seq bigint, PRIMARY KEY (matter_id, seq))`,
+	} {
+		if err := db.WithContext(ctx).Exec(ddl).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	matters := []string{eventstest.Matter(t, db, "A"), eventstest.Matter(t, db, "B"), eventstest.Matter(t, db, "C")}
+	appendJudgments := func(n int) {
+		t.Helper()
+		for i := range n {
+			m := matters[i%len(matters)]
+			// An event the consumer does not want between each it wants.
+			if err := eventstest.Append(ctx, db, m, "test.judgment", nil); err != nil {
+				t.Fatal(err)
+			}
+			if err := eventstest.Append(ctx, db, m, "test.other", nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	appendJudgments(15)
+
+	const killAt = 5
+	var calls atomic.Int64
+	var kill atomic.Pointer[context.CancelFunc]
+	handler := func(ctx context.Context, tx *gorm.DB, e events.Entry) error {
+		if e.Event.Type != "test.judgment" {
+			t.Errorf("handler got %s, which it did not ask for", e.Event.Type)
+		}
+		if err := db.WithContext(ctx).Exec(`INSERT INTO notices VALUES (?, ?) ON CONFLICT DO NOTHING`, e.Event.MatterID, e.Event.Seq).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec(`INSERT INTO applied VALUES (?, ?)`, e.Event.MatterID, e.Event.Seq).Error; err != nil {
+			return err
+		}
+		if calls.Add(1) == killAt {
+			(*kill.Load())() // dies before the cursor's transaction commits
+		}
+		return nil
+	}
+	run := func() (stop func()) {
+		c := events.NewConsumer(db, url, "test.judgments", []string{"test.judgment"}, handler, zap.NewNop())
+		rctx, cancel := context.WithCancel(ctx)
+		kill.Store(&cancel)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_ = c.Run(rctx)
+		}()
+		return func() { cancel(); <-done }
+	}
+	count := func(table string) int64 {
+		var n int64
+		if err := db.WithContext(ctx).Table(table).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	stop := run()
+	eventstest.Eventually(t, 10*time.Second, "the consumer is killed", func() bool { return calls.Load() >= killAt })
+	stop()
+	if got := count("applied"); got >= killAt {
+		t.Fatalf("after the kill, %d events applied; want fewer than %d (the last transaction rolled back)", got, killAt)
+	}
+	if got := count("notices"); got != killAt {
+		t.Fatalf("after the kill, %d notices; want %d", got, killAt)
+	}
+
+	stop = run()
+	defer stop()
+	appendJudgments(6) // while it runs
+	eventstest.Eventually(t, 10*time.Second, "21 judgments applied", func() bool { return count("applied") == 21 })
+	c := events.NewConsumer(db, url, "test.judgments", nil, handler, zap.NewNop())
+	eventstest.Eventually(t, 10*time.Second, "the cursor at the end of the log", func() bool {
+		pos, err1 := c.Position(ctx)
+		last, err2 := events.LastPosition(ctx, db)
+		return err1 == nil && err2 == nil && pos == last && last == 3+2*21
+	})
+	if got := calls.Load(); got <= 21 {
+		t.Errorf("handler ran %d times, want more than 21: the killed transaction's events were not delivered again", got)
+	}
+	if got := count("notices"); got != 21 {
+		t.Errorf("%d notices, want 21: a redelivered event repeated its effect", got)
+	}
+}
+
+// TestConsumersRegistry: registered consumers each keep their own cursor.
+func TestConsumersRegistry(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, url := eventstest.Open(t, 10)
+	eventstest.Relay(t, db, url)
+	m := eventstest.Matter(t, db, "A")
+	for _, typ := range []string{"trial.judgment_entered", "test.other", "trial.judgment_entered"} {
+		if err := eventstest.Append(ctx, db, m, typ, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	reg := events.NewConsumers(db, url, zap.NewNop())
+	var judgments, all atomic.Int64
+	reg.Register("admin.repeat-infringers", []string{"trial.judgment_entered"}, func(context.Context, *gorm.DB, events.Entry) error {
+		judgments.Add(1)
+		return nil
+	})
+	reg.Register("test.everything", nil, func(context.Context, *gorm.DB, events.Entry) error {
+		all.Add(1)
+		return nil
+	})
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- reg.Run(rctx) }()
+	eventstest.Eventually(t, 10*time.Second, "both consumers done", func() bool { return judgments.Load() == 2 && all.Load() == 4 })
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v, want nil after cancel", err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("registering a name twice did not panic")
+		}
+	}()
+	reg.Register("test.everything", nil, func(context.Context, *gorm.DB, events.Entry) error { return nil })
+}

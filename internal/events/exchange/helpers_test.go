@@ -1,0 +1,94 @@
+package exchange_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"gorm.io/gorm"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/events/eventstest"
+	"github.com/ipcase/ipcase/internal/events/exchange"
+	"github.com/ipcase/ipcase/internal/server"
+	"github.com/ipcase/ipcase/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+func register(db *gorm.DB) func(*server.Server) {
+	return func(s *server.Server) { ipcasev1.RegisterEventServiceServer(s, exchange.NewServer(db)) }
+}
+
+// sink follows a subscription in the background with exchange.Follow and
+// keeps what it receives.
+type sink struct {
+	mu   sync.Mutex
+	got  []*ipcasev1.SubscribeResponse
+	err  error
+	done chan struct{}
+}
+
+// follow subscribes from after with ctx's credentials until t ends.
+func follow(t *testing.T, ctx context.Context, conn *grpc.ClientConn, after int64, types []string) *sink {
+	t.Helper()
+	ctx, cancel := context.WithCancel(ctx)
+	s := &sink{done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		err := exchange.Follow(ctx, ipcasev1.NewEventServiceClient(conn), after, types, func(r *ipcasev1.SubscribeResponse) error {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.got = append(s.got, r)
+			return nil
+		})
+		s.mu.Lock()
+		s.err = err
+		s.mu.Unlock()
+	}()
+	t.Cleanup(func() { cancel(); <-s.done })
+	return s
+}
+
+// all returns what s has received so far.
+func (s *sink) all() []*ipcasev1.SubscribeResponse {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*ipcasev1.SubscribeResponse(nil), s.got...)
+}
+
+// waitFor waits until s has received n responses, failing t on more.
+func (s *sink) waitFor(t *testing.T, n int) []*ipcasev1.SubscribeResponse {
+	t.Helper()
+	eventstest.Eventually(t, 15*time.Second, "stream delivers events", func() bool { return len(s.all()) >= n })
+	got := s.all()
+	if len(got) != n {
+		t.Fatalf("stream delivered %d events, want %d", len(got), n)
+	}
+	return got
+}
+
+// matterOf returns the matter id in an event name, matters/{id}/events/{seq}.
+func matterOf(r *ipcasev1.SubscribeResponse) string {
+	return strings.Split(r.GetEvent().GetName(), "/")[1]
+}
+
+// checkStream checks that got holds every position from first on exactly
+// once, in order, and each matter's events in sequence order without gaps.
+func checkStream(t *testing.T, got []*ipcasev1.SubscribeResponse, first int64) {
+	t.Helper()
+	seq := map[string]int64{}
+	for i, r := range got {
+		if want := first + int64(i); r.GetPosition() != want {
+			t.Fatalf("response %d has position %d, want %d: an event was skipped or repeated", i, r.GetPosition(), want)
+		}
+		m := matterOf(r)
+		if s := r.GetEvent().GetSequence(); seq[m] != 0 && s != seq[m]+1 {
+			t.Errorf("position %d: matter %s sequence %d after %d", r.GetPosition(), m, s, seq[m])
+		}
+		seq[m] = r.GetEvent().GetSequence()
+	}
+}

@@ -1,0 +1,98 @@
+package events
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+
+	"github.com/ipcase/ipcase/internal/store"
+)
+
+// Notification channels. Postgres delivers a notification when the
+// transaction that sent it commits, so a listener is never woken for
+// something it cannot yet read.
+const (
+	// ChannelEvents is notified, by a trigger, by every transaction that
+	// appends events; the relay listens on it.
+	ChannelEvents = "ipcase_events"
+	// ChannelPositions is notified by the relay each time it stamps
+	// positions, with the last position as payload; streams and consumers
+	// listen on it.
+	ChannelPositions = "ipcase_positions"
+)
+
+// FallbackPoll bounds how long a lost notification can delay a listener:
+// waits end after it even when nothing was notified.
+const FallbackPoll = 5 * time.Second
+
+// Listener receives the notifications of one channel on a Postgres
+// connection of its own, outside the pool (a LISTEN holds its session).
+type Listener struct {
+	conn *pgx.Conn
+}
+
+// Listen connects to dsn and listens on channel. Close the Listener when
+// done.
+func Listen(ctx context.Context, dsn, channel string) (*Listener, error) {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("events: listen connection to %s: %w", store.Redact(dsn), err)
+	}
+	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
+		_ = conn.Close(ctx)
+		return nil, fmt.Errorf("events: LISTEN %s: %w", channel, err)
+	}
+	return &Listener{conn: conn}, nil
+}
+
+// Wait returns when a notification arrives, when d has passed, or when ctx
+// ends. It returns an error only when ctx ended (ctx.Err()) or the
+// connection failed; a Listener whose Wait failed for another reason must
+// be closed and replaced.
+func (l *Listener) Wait(ctx context.Context, d time.Duration) error {
+	wctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	_, err := l.conn.WaitForNotification(wctx)
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.Is(err, context.DeadlineExceeded) || wctx.Err() != nil:
+		if l.conn.IsClosed() {
+			return fmt.Errorf("events: listen connection closed: %w", err)
+		}
+		return nil // the fallback poll
+	}
+	return fmt.Errorf("events: waiting for a notification: %w", err)
+}
+
+// tryLock takes the session-level advisory lock key on the Listener's
+// connection, so that it is held exactly as long as the connection lives.
+func (l *Listener) tryLock(ctx context.Context, key int64) (bool, error) {
+	var ok bool
+	err := l.conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, key).Scan(&ok)
+	return ok, err
+}
+
+// Close ends the Listener's session, and with it the listen and any lock
+// it held. It works when ctx has already ended.
+func (l *Listener) Close(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	_ = l.conn.Close(ctx)
+}
+
+// DSN returns the connection string db was opened with, for the
+// connections a Listener needs outside the pool.
+func DSN(db *gorm.DB) (string, error) {
+	if d, ok := db.Dialector.(*postgres.Dialector); ok && d.Config != nil && d.DSN != "" {
+		return d.DSN, nil
+	}
+	return "", errors.New("events: the database was not opened from a DSN")
+}

@@ -1,0 +1,184 @@
+package gateway_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/auth/authtest"
+	"github.com/ipcase/ipcase/internal/deadline"
+	"github.com/ipcase/ipcase/internal/server/servertest"
+)
+
+// chromium returns the browser to drive: IPCASE_CHROMIUM, else chromium on
+// PATH. scripts/test.sh installs Debian's chromium and sets
+// IPCASE_REQUIRE_BROWSER=1, so there a missing browser fails the test
+// instead of skipping it.
+func chromium(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("IPCASE_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("IPCASE_REQUIRE_BROWSER") == "1" {
+		t.Fatal("chromium is not installed (scripts/test.sh installs it)")
+	}
+	t.Skip("chromium is not installed; scripts/test.sh installs it")
+	return ""
+}
+
+// artifacts is where tests leave files for people to look at:
+// IPCASE_TEST_ARTIFACTS, else .artifacts/ at the top of the repository.
+func artifacts(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("IPCASE_TEST_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", ".artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	abs, _ := filepath.Abs(dir)
+	return abs
+}
+
+// TestStatusPageInBrowser drives headless Chromium: it signs in with a
+// token, opens the matter, finds the timeline entries and the next step,
+// switches to Chinese, and saves a screenshot of each language.
+func TestStatusPageInBrowser(t *testing.T) {
+	t.Parallel()
+	exe := chromium(t)
+	r := start(t, nil)
+	conn := servertest.Dial(t, r.srv.Addr)
+	_, err := ipcasev1.NewFilingServiceClient(conn).AcceptComplaint(authtest.WithToken(t.Context(), r.officer), &ipcasev1.AcceptComplaintRequest{
+		Name: r.matter.GetName(), Etag: r.matter.GetEtag(), Route: ipcasev1.ProceedingKind_PROCEEDING_KIND_ENFORCEMENT,
+		Forum: "SAMR-HZ", Note: "Clear counterfeit."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The agency's decision is due 90 days after the case was opened
+	// (Administrative Penalty Law Art. 60): 2026-09-10 + 90 = 2026-12-09.
+	m, err := ipcasev1.NewFilingServiceClient(conn).GetMatter(authtest.WithToken(t.Context(), r.officer), &ipcasev1.GetMatterRequest{Name: r.matter.GetName()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	procs := m.GetMatter().GetProceedings()
+	r.srv.OpenDeadline(t, deadline.Spec{ProceedingID: path.Base(procs[len(procs)-1].GetName()), Kind: "enforcement.decision",
+		Trigger: deadline.Date{Year: 2026, Month: 9, Day: 10},
+		Rule:    deadline.Rule{Period: 90, Unit: deadline.CalendarDays, Basis: "Administrative Penalty Law Art. 60"}})
+	alloc, cancel := chromedp.NewExecAllocator(t.Context(),
+		chromedp.ExecPath(exe),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1100, 1400),
+	)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(alloc)
+	defer cancel()
+	if err := chromedp.Do(ctx); err != nil { // starts the browser; it lives as long as ctx
+		t.Fatal(err)
+	}
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	text := func(sel chromedp.CSS) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(sel))
+		if err != nil {
+			t.Fatalf("reading %s: %v", sel, err)
+		}
+		return s
+	}
+	shot := func(name string) {
+		t.Helper()
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100 gives a PNG
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(artifacts(t), name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	matterLink := chromedp.Search(`//a[text()="` + r.matter.GetNumber() + `"]`)
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(r.url+"/?lang=en"),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SetValue(chromedp.ID("token"), r.holder),
+		chromedp.Click(chromedp.CSS(`form[action="/signin"] button`)),
+		chromedp.WaitVisible(matterLink),
+		chromedp.Click(matterLink),
+		chromedp.WaitVisible(chromedp.CSS("ol.timeline")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot("status-page-en.png")
+	if h := text("h1"); h != r.matter.GetNumber() {
+		t.Errorf("heading %q, want %s", h, r.matter.GetNumber())
+	}
+	timeline := text("ol.timeline")
+	for _, want := range []string{"Complaint filed", "Complaint accepted", "Administrative enforcement"} {
+		if !strings.Contains(timeline, want) {
+			t.Errorf("timeline lacks %q:\n%s", want, timeline)
+		}
+	}
+	if next := text("#next"); !strings.Contains(next, "Officers will be assigned") {
+		t.Errorf("next step %q, want what enforcement does next", next)
+	}
+	checkDeadline(t, text("#deadline"), "en")
+
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`a[hreflang="zh-Hans"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//h2[text()="时间线"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot("status-page-zh.png")
+	lang, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zhTimeline, zhNext := text("ol.timeline"), text("#next")
+	if lang.Value != "zh-Hans" || !strings.Contains(zhTimeline, "提交投诉") || !strings.Contains(zhTimeline, "投诉已受理") ||
+		!strings.Contains(zhNext, "指派执法人员") {
+		t.Errorf("Chinese page: lang %q, timeline %q, next %q", lang.Value, zhTimeline, zhNext)
+	}
+	checkDeadline(t, text("#deadline"), "zh")
+	dir := artifacts(t)
+	t.Logf("screenshots: %s/status-page-{en,zh}.png", dir)
+}
+
+// checkDeadline checks the page's next-deadline paragraph: what is due, in
+// the page's language, and by which day.
+func checkDeadline(t *testing.T, text, lang string) {
+	t.Helper()
+	want := map[string][]string{
+		"en": {"The agency's decision is due", "by 2026-12-09", "Administrative Penalty Law Art. 60"},
+		"zh": {"执法机关作出处理决定的期限", "截止 2026-12-09"},
+	}[lang]
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("next deadline (%s) %q lacks %q", lang, text, w)
+		}
+	}
+}

@@ -1,0 +1,156 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"go.uber.org/zap"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/credentials/insecure"
+	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+)
+
+// Gateway serves the HTTP API and the status page in front of ipcased.
+type Gateway struct {
+	cfg      Config
+	logger   *zap.Logger
+	conn     *grpc.ClientConn
+	filing   ipcasev1.FilingServiceClient
+	status   ipcasev1.StatusServiceClient
+	evidence ipcasev1.EvidenceServiceClient
+	openapi  []byte
+	pages    *pages
+	handler  http.Handler
+}
+
+// New returns a Gateway forwarding to cfg.Upstream. Its connections to
+// ipcased close when ctx ends; call Close as well.
+func New(ctx context.Context, cfg Config, logger *zap.Logger) (*Gateway, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	transport := insecure.NewCredentials()
+	if cfg.UpstreamCA != "" {
+		var err error
+		if transport, err = credentials.NewClientTLSFromFile(cfg.UpstreamCA, ""); err != nil {
+			return nil, fmt.Errorf("gateway: IPCASE_GATEWAY_UPSTREAM_CA: %w", err)
+		}
+	}
+	dial := []grpc.DialOption{grpc.WithTransportCredentials(transport), grpc.WithUserAgent("ipcase-gateway")}
+	conn, err := grpc.NewClient(cfg.Upstream, dial...)
+	if err != nil {
+		return nil, fmt.Errorf("gateway: dialing %s: %w", cfg.Upstream, err)
+	}
+	g := &Gateway{cfg: cfg, logger: logger, conn: conn,
+		filing: ipcasev1.NewFilingServiceClient(conn), status: ipcasev1.NewStatusServiceClient(conn),
+		evidence: ipcasev1.NewEvidenceServiceClient(conn)}
+	if g.openapi, err = openAPIDocument(); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	if g.pages, err = newPages(g); err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	api, err := g.apiMux(ctx, dial)
+	if err != nil {
+		_ = conn.Close()
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/v1/", api)
+	mux.Handle("GET /healthz", api)
+	mux.HandleFunc("POST "+uploadPath, g.upload)
+	mux.HandleFunc("GET "+openAPIPath, g.serveOpenAPI)
+	g.pages.register(mux)
+	limiter := newLimiter(cfg.RateLimit, cfg.RateBurst)
+	g.handler = withRequestID(logger, g.cors(limiter.rateLimit(g.limits(mux))))
+	return g, nil
+}
+
+// apiMux is the grpc-gateway mux with every service that has an HTTP
+// mapping, each dialing ipcased through Register…HandlerFromEndpoint so
+// that every call runs ipcased's interceptors.
+func (g *Gateway) apiMux(ctx context.Context, dial []grpc.DialOption) (*runtime.ServeMux, error) {
+	mux := runtime.NewServeMux(
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, newMarshaler()),
+		runtime.WithErrorHandler(handleError),
+		runtime.WithIncomingHeaderMatcher(func(key string) (string, bool) {
+			// Authorization is always forwarded by grpc-gateway; the
+			// request id is the only other header ipcased reads.
+			if strings.EqualFold(key, requestIDHeader) {
+				return "x-request-id", true
+			}
+			return "", false
+		}),
+		// The request id is already on the response; nothing else of the
+		// server's metadata is for HTTP clients.
+		runtime.WithOutgoingHeaderMatcher(func(string) (string, bool) { return "", false }),
+		runtime.WithOutgoingTrailerMatcher(func(string) (string, bool) { return "", false }),
+		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(g.conn)),
+	)
+	for _, register := range []func(context.Context, *runtime.ServeMux, string, []grpc.DialOption) error{
+		ipcasev1.RegisterFilingServiceHandlerFromEndpoint,
+		ipcasev1.RegisterStatusServiceHandlerFromEndpoint,
+		ipcasev1.RegisterDamagesServiceHandlerFromEndpoint,
+		ipcasev1.RegisterAuditServiceHandlerFromEndpoint,
+	} {
+		if err := register(ctx, mux, g.cfg.Upstream, dial); err != nil {
+			return nil, fmt.Errorf("gateway: %w", err)
+		}
+	}
+	return mux, nil
+}
+
+// Handler is the gateway's HTTP handler.
+func (g *Gateway) Handler() http.Handler { return g.handler }
+
+// Close closes the gateway's own connection to ipcased.
+func (g *Gateway) Close() error { return g.conn.Close() }
+
+// Serve serves on lis until ctx ends, then lets in-flight requests finish
+// for up to the shutdown timeout.
+func (g *Gateway) Serve(ctx context.Context, lis net.Listener) error {
+	srv := &http.Server{
+		Handler:           g.handler,
+		ReadHeaderTimeout: g.cfg.ReadHeaderTimeout,
+		IdleTimeout:       g.cfg.IdleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          zap.NewStdLog(g.logger.Named("http")),
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if g.cfg.TLSCert != "" {
+			errc <- srv.ServeTLS(lis, g.cfg.TLSCert, g.cfg.TLSKey)
+		} else {
+			errc <- srv.Serve(lis)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("gateway: %w", err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), g.cfg.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(shutdown)
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		return fmt.Errorf("gateway: %w", serr)
+	}
+	if err != nil {
+		return fmt.Errorf("gateway: shutdown: %w", err)
+	}
+	return nil
+}
+
+// callTimeout bounds the status page's calls to ipcased.
+const callTimeout = 15 * time.Second

@@ -1,0 +1,307 @@
+package gateway
+
+import (
+	"context"
+	"embed"
+	"encoding/base64"
+	"encoding/json"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/logging"
+)
+
+//go:embed templates/*.html static/style.css
+var assets embed.FS
+
+// sessionCookie holds the signed-in caller's bearer token: HttpOnly, so the
+// page's scripts (there are none) could not read it, and SameSite=Strict,
+// so no other site can make the browser send it, which is what protects
+// the page's forms from cross-site requests.
+const sessionCookie = "ipcase_session"
+
+// maxSession caps a session whose token says nothing of its expiry.
+const maxSession = 12 * time.Hour
+
+// pages is the status page: server-rendered HTML, no JavaScript.
+type pages struct {
+	g     *Gateway
+	tmpl  map[string]*template.Template
+	style []byte
+}
+
+func newPages(g *Gateway) (*pages, error) {
+	p := &pages{g: g, tmpl: map[string]*template.Template{}}
+	for _, name := range []string{"signin", "link", "matters", "matter", "message"} {
+		t, err := template.ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, err
+		}
+		p.tmpl[name] = t
+	}
+	var err error
+	p.style, err = assets.ReadFile("static/style.css")
+	return p, err
+}
+
+func (p *pages) register(mux *http.ServeMux) {
+	mux.HandleFunc("GET /{$}", p.home)
+	mux.HandleFunc("POST /signin", p.signIn)
+	mux.HandleFunc("GET /signin/link", p.linkForm)
+	mux.HandleFunc("POST /signin/link", p.redeem)
+	mux.HandleFunc("POST /signout", p.signOut)
+	mux.HandleFunc("GET /matters/{id}", p.matter)
+	mux.HandleFunc("GET /static/style.css", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		_, _ = w.Write(p.style)
+	})
+}
+
+// newView starts the view of r, remembering a language the switch chose.
+func (p *pages) newView(w http.ResponseWriter, r *http.Request) view {
+	lang, chosen := pickLang(r)
+	if chosen {
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.secure(r)})
+	}
+	return view{Lang: lang, HTMLLang: htmlLang(lang)}
+}
+
+func (p *pages) secure(r *http.Request) bool { return r.TLS != nil || p.g.cfg.CookieSecure }
+
+// render writes page name with v and the status code.
+func (p *pages) render(w http.ResponseWriter, r *http.Request, code int, name string, v view) {
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	h.Add("Vary", "Accept-Language, Cookie")
+	w.WriteHeader(code)
+	if err := p.tmpl[name].ExecuteTemplate(w, "layout", v); err != nil {
+		logging.FromContext(r.Context()).Error("rendering page", zap.String("page", name), zap.Error(err))
+	}
+}
+
+// call returns a context for a call to ipcased as the signed-in caller.
+func call(r *http.Request, token string) (context.Context, context.CancelFunc) {
+	md := metadata.Pairs("x-request-id", r.Header.Get(requestIDHeader))
+	if token != "" {
+		md.Set("authorization", "Bearer "+token)
+	}
+	return context.WithTimeout(metadata.NewOutgoingContext(r.Context(), md), callTimeout)
+}
+
+func sessionToken(r *http.Request) string {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// fail shows what went wrong with a call to ipcased: an ended session
+// goes back to sign-in, a matter the caller may not see is not found.
+func (p *pages) fail(w http.ResponseWriter, r *http.Request, v view, err error) {
+	st := status.Convert(err)
+	switch st.Code() {
+	case codes.Unauthenticated:
+		p.clearSession(w, r)
+		v.Title, v.Alert = v.T("signin.title"), v.T("session.ended")
+		p.render(w, r, http.StatusUnauthorized, "signin", v)
+	case codes.NotFound, codes.PermissionDenied, codes.InvalidArgument:
+		v.Title, v.Alert = v.T("notfound.title"), v.T("notfound.text")
+		p.render(w, r, http.StatusNotFound, "message", v)
+	default:
+		logging.FromContext(r.Context()).Warn("status page call failed", zap.String("code", st.Code().String()))
+		v.Title, v.Alert = v.T("error.title"), v.T("error.text", r.Header.Get(requestIDHeader))
+		p.render(w, r, runtimeStatus(st.Code()), "message", v)
+	}
+}
+
+// home is the sign-in form, or the caller's matters.
+func (p *pages) home(w http.ResponseWriter, r *http.Request) {
+	v := p.newView(w, r)
+	tok := sessionToken(r)
+	if tok == "" {
+		v.Title = v.T("signin.title")
+		p.render(w, r, http.StatusOK, "signin", v)
+		return
+	}
+	ctx, cancel := call(r, tok)
+	defer cancel()
+	caller, err := p.g.status.GetCaller(ctx, &ipcasev1.GetCallerRequest{})
+	if err != nil {
+		p.fail(w, r, v, err)
+		return
+	}
+	list, err := p.g.filing.ListMatters(ctx, &ipcasev1.ListMattersRequest{PageSize: 100})
+	if err != nil {
+		p.fail(w, r, v, err)
+		return
+	}
+	v.Title, v.Caller = v.T("matters.title"), caller.GetSubject()
+	for _, m := range list.GetMatters() {
+		v.Matters = append(v.Matters, matterRowOf(v.Lang, m))
+	}
+	p.render(w, r, http.StatusOK, "matters", v)
+}
+
+// signIn checks a pasted token with ipcased and keeps it in the session
+// cookie.
+func (p *pages) signIn(w http.ResponseWriter, r *http.Request) {
+	v := p.newView(w, r)
+	v.Title = v.T("signin.title")
+	tok := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(r.PostFormValue("token")), "Bearer "))
+	if tok == "" {
+		v.Alert = v.T("signin.empty")
+		p.render(w, r, http.StatusBadRequest, "signin", v)
+		return
+	}
+	ctx, cancel := call(r, tok)
+	defer cancel()
+	if _, err := p.g.status.GetCaller(ctx, &ipcasev1.GetCallerRequest{}); err != nil {
+		if status.Code(err) == codes.Unauthenticated {
+			v.Alert = v.T("signin.refused")
+			p.render(w, r, http.StatusUnauthorized, "signin", v)
+			return
+		}
+		p.fail(w, r, v, err)
+		return
+	}
+	p.setSession(w, r, tok, time.Time{})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// linkForm asks before spending a one-time link, so that a mail scanner
+// that fetches the link does not use it up.
+func (p *pages) linkForm(w http.ResponseWriter, r *http.Request) {
+	v := p.newView(w, r)
+	v.Title, v.Code = v.T("link.title"), r.URL.Query().Get("code")
+	p.render(w, r, http.StatusOK, "link", v)
+}
+
+// redeem exchanges a link's code for a session and goes to its matter; the
+// token never appears in a URL.
+func (p *pages) redeem(w http.ResponseWriter, r *http.Request) {
+	v := p.newView(w, r)
+	v.Title = v.T("link.title")
+	ctx, cancel := call(r, "")
+	defer cancel()
+	res, err := p.g.status.RedeemSignInLink(ctx, &ipcasev1.RedeemSignInLinkRequest{Code: r.PostFormValue("code")})
+	if err != nil {
+		switch status.Code(err) {
+		case codes.Unauthenticated, codes.InvalidArgument:
+			v.Alert = v.T("link.refused")
+			p.render(w, r, http.StatusUnauthorized, "link", v)
+		default:
+			p.fail(w, r, v, err)
+		}
+		return
+	}
+	p.setSession(w, r, res.GetToken(), res.GetExpireTime().AsTime())
+	http.Redirect(w, r, "/"+res.GetMatter(), http.StatusSeeOther)
+}
+
+func (p *pages) signOut(w http.ResponseWriter, r *http.Request) {
+	p.clearSession(w, r)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// matter is one matter's status and timeline.
+func (p *pages) matter(w http.ResponseWriter, r *http.Request) {
+	v := p.newView(w, r)
+	tok := sessionToken(r)
+	if tok == "" {
+		v.Title = v.T("signin.title")
+		p.render(w, r, http.StatusUnauthorized, "signin", v)
+		return
+	}
+	name := "matters/" + r.PathValue("id")
+	ctx, cancel := call(r, tok)
+	defer cancel()
+	st, err := p.g.status.GetMatterStatus(ctx, &ipcasev1.GetMatterStatusRequest{Name: name})
+	if err != nil {
+		p.fail(w, r, v, err)
+		return
+	}
+	var evs []*ipcasev1.Event
+	for token := ""; ; {
+		page, err := p.g.filing.ListMatterEvents(ctx, &ipcasev1.ListMatterEventsRequest{Parent: name, PageSize: 500, PageToken: token})
+		if err != nil {
+			p.fail(w, r, v, err)
+			return
+		}
+		evs = append(evs, page.GetEvents()...)
+		if token = page.GetNextPageToken(); token == "" {
+			break
+		}
+	}
+	if caller, err := p.g.status.GetCaller(ctx, &ipcasev1.GetCallerRequest{}); err == nil {
+		v.Caller = caller.GetSubject()
+	}
+	v.Matter = matterViewOf(v.Lang, st.GetStatus(), evs, time.Now())
+	v.Title = v.Matter.Number
+	p.render(w, r, http.StatusOK, "matter", v)
+}
+
+// setSession stores tok in the session cookie until it expires.
+func (p *pages) setSession(w http.ResponseWriter, r *http.Request, tok string, exp time.Time) {
+	if exp.IsZero() {
+		exp = tokenExpiry(tok)
+	}
+	ttl := time.Until(exp)
+	if ttl <= 0 || ttl > maxSession {
+		ttl = maxSession
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: tok, Path: "/", MaxAge: int(ttl.Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: p.secure(r)})
+}
+
+func (p *pages) clearSession(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: p.secure(r)})
+}
+
+// tokenExpiry reads a JWT's exp without verifying it: it only sets how long
+// the browser keeps the cookie; ipcased verifies the token on every call.
+func tokenExpiry(tok string) time.Time {
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		return time.Time{}
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return time.Time{}
+	}
+	var claims struct {
+		Exp int64 `json:"exp"`
+	}
+	if json.Unmarshal(b, &claims) != nil || claims.Exp == 0 {
+		return time.Time{}
+	}
+	return time.Unix(claims.Exp, 0)
+}
+
+// runtimeStatus is the HTTP status of a failed call that is not the
+// caller's fault.
+func runtimeStatus(c codes.Code) int {
+	switch c {
+	case codes.DeadlineExceeded:
+		return http.StatusGatewayTimeout
+	case codes.ResourceExhausted:
+		return http.StatusTooManyRequests
+	case codes.Unavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}

@@ -1,0 +1,161 @@
+package status
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/ipcase/ipcase/internal/auth"
+	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/store"
+)
+
+// Config configures sign-in links.
+type Config struct {
+	// KeyFile is the private Ed25519 JWK that signs the tokens links are
+	// exchanged for. Its public half must be in the JWKS ipcased trusts.
+	// Empty turns sign-in links off.
+	KeyFile string `env:"IPCASE_SIGNIN_KEY_FILE"`
+	// TokenTTL is how long such a token works.
+	TokenTTL time.Duration `env:"IPCASE_SIGNIN_TOKEN_TTL, default=8h"`
+	// PageURL is the status page's public address, used to build links;
+	// empty means IssueSignInLink returns the code only.
+	PageURL string `env:"IPCASE_STATUS_PAGE_URL"`
+}
+
+// Minter mints the rights holder's tokens that sign-in links are exchanged
+// for.
+type Minter struct {
+	key              auth.JWK
+	issuer, audience string
+	ttl              time.Duration
+}
+
+// NewMinter returns a Minter signing with the private JWK in keyFile, for
+// tokens with the issuer and audience ipcased verifies.
+func NewMinter(keyFile, issuer, audience string, ttl time.Duration) (*Minter, error) {
+	b, err := os.ReadFile(keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("sign-in key: %w", err)
+	}
+	var k auth.JWK
+	if err := json.Unmarshal(b, &k); err != nil {
+		return nil, fmt.Errorf("sign-in key %s: %w", keyFile, err)
+	}
+	return NewMinterFromKey(k, issuer, audience, ttl)
+}
+
+// NewMinterFromKey is NewMinter with the key in hand.
+func NewMinterFromKey(k auth.JWK, issuer, audience string, ttl time.Duration) (*Minter, error) {
+	if _, err := k.SigningKey(); err != nil {
+		return nil, fmt.Errorf("sign-in key: %w", err)
+	}
+	if ttl <= 0 {
+		return nil, errors.New("sign-in token TTL must be positive")
+	}
+	return &Minter{key: k, issuer: issuer, audience: audience, ttl: ttl}, nil
+}
+
+// Mint returns a token for a rights holder acting for party, valid from now
+// for the Minter's TTL, and its expiry.
+func (m *Minter) Mint(subject, party string, now time.Time) (string, time.Time, error) {
+	tok, err := auth.Issue(m.key, auth.IssueParams{Issuer: m.issuer, Audience: m.audience, Subject: subject,
+		Role: auth.RightsHolder, Parties: []string{party}, TTL: m.ttl, Now: now})
+	return tok, now.Add(m.ttl), err
+}
+
+// Check mints a throw-away token and verifies it with v, so that a sign-in
+// key missing from the JWKS is found at start-up, not by a complainant.
+func (m *Minter) Check(ctx context.Context, v *auth.Verifier) error {
+	tok, _, err := m.Mint("signin-self-check", uuid.NewString(), time.Now())
+	if err != nil {
+		return err
+	}
+	if _, err := v.Verify(ctx, tok); err != nil {
+		return fmt.Errorf("sign-in key %q: tokens it signs are refused (is its public key in the JWKS?): %w", m.key.Kid, err)
+	}
+	return nil
+}
+
+// Links stores sign-in links.
+type Links struct {
+	db *gorm.DB
+}
+
+// NewLinks returns a Links over db.
+func NewLinks(db *gorm.DB) *Links {
+	if db == nil {
+		panic("status.NewLinks: nil db")
+	}
+	return &Links{db: db}
+}
+
+type linkRow struct {
+	ID         string `gorm:"primaryKey"`
+	CodeSha256 []byte
+	MatterID   string
+	PartyID    string
+	Issuer     string
+	CreateTime time.Time
+	ExpireTime time.Time
+	RedeemTime *time.Time
+}
+
+func (linkRow) TableName() string { return "signin_links" }
+
+// Link is an issued link.
+type Link struct {
+	ID       string
+	MatterID string
+	PartyID  string
+}
+
+// Issue stores a new link for party on matter, made by issuer (a subject),
+// working from at until expire, and returns its code. The code carries 256
+// random bits, so it cannot be guessed; only its hash is stored.
+func (l *Links) Issue(ctx context.Context, matterID, partyID, issuer string, at, expire time.Time) (string, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	code := base64.RawURLEncoding.EncodeToString(raw)
+	row := linkRow{ID: uuid.NewString(), CodeSha256: hashCode(code), MatterID: matterID, PartyID: partyID,
+		Issuer: issuer, CreateTime: at, ExpireTime: expire}
+	if err := l.db.WithContext(ctx).Create(&row).Error; err != nil {
+		return "", fmt.Errorf("issuing sign-in link: %w", store.Translate(err))
+	}
+	return code, nil
+}
+
+// Redeem spends the link with code at time at. It returns an error
+// wrapping errs.Unauthenticated if the code is unknown, used or expired,
+// without saying which; a code is spent at most once even when two
+// redeem it at the same moment.
+func (l *Links) Redeem(ctx context.Context, code string, at time.Time) (Link, error) {
+	var rows []linkRow
+	err := l.db.WithContext(ctx).Model(&rows).Clauses(clause.Returning{}).
+		Where("code_sha256 = ? AND redeem_time IS NULL AND expire_time > ?", hashCode(code), at).
+		Update("redeem_time", at).Error
+	if err != nil {
+		return Link{}, fmt.Errorf("redeeming sign-in link: %w", store.Translate(err))
+	}
+	if len(rows) != 1 {
+		return Link{}, fmt.Errorf("sign-in link unknown, used or expired: %w", errs.Unauthenticated)
+	}
+	return Link{ID: rows[0].ID, MatterID: rows[0].MatterID, PartyID: rows[0].PartyID}, nil
+}
+
+func hashCode(code string) []byte {
+	h := sha256.Sum256([]byte(code))
+	return h[:]
+}

@@ -1,0 +1,150 @@
+// Package statustest starts a real ipcased for the tests of the rights
+// holders' interfaces (the gateway, the status page, the CLI): every
+// service that faces people — filing, damages, audit, evidence, status —
+// on a loopback port, with the production interceptor chain, token
+// authentication, a fresh database clone, an evidence folder and a sign-in
+// key whose tokens the server accepts.
+//
+// The calling test package must run storetest.Main (or Run) in TestMain.
+package statustest
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"google.golang.org/grpc"
+	"gorm.io/gorm"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/audit"
+	"github.com/ipcase/ipcase/internal/auth"
+	"github.com/ipcase/ipcase/internal/auth/authtest"
+	"github.com/ipcase/ipcase/internal/damages"
+	"github.com/ipcase/ipcase/internal/deadline"
+	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/evidence"
+	"github.com/ipcase/ipcase/internal/filing"
+	"github.com/ipcase/ipcase/internal/server"
+	"github.com/ipcase/ipcase/internal/server/servertest"
+	"github.com/ipcase/ipcase/internal/status"
+	"github.com/ipcase/ipcase/internal/store/storetest"
+)
+
+// Server is a running ipcased.
+type Server struct {
+	// Addr is its gRPC address.
+	Addr string
+	// DB is its database.
+	DB *gorm.DB
+	// EvidenceDir is its evidence folder.
+	EvidenceDir string
+	// Deadlines is its deadline store.
+	Deadlines *deadline.Store
+	key       auth.JWK
+}
+
+// Options change what Start starts.
+type Options struct {
+	// MaxEvidenceBytes is the upload limit (0: evidence.DefaultMaxBytes).
+	MaxEvidenceBytes int64
+	// PageURL is the status page address sign-in links point at.
+	PageURL string
+}
+
+// Start starts ipcased for t; it stops when t ends.
+func Start(t testing.TB, o Options) *Server {
+	t.Helper()
+	key, pub, err := auth.NewSigningKey("test-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signin, signinPub, err := auth.NewSigningKey("signin-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	jwks := filepath.Join(dir, "jwks.json")
+	b, _ := json.Marshal(auth.JWKS{Keys: []auth.JWK{pub, signinPub}})
+	if err := os.WriteFile(jwks, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	v, err := auth.NewVerifier(t.Context(), auth.TokenConfig{JWKSFile: jwks, Issuer: authtest.Issuer,
+		Audience: authtest.Audience, Leeway: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	minter, err := status.NewMinterFromKey(signin, authtest.Issuer, authtest.Audience, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := minter.Check(t.Context(), v); err != nil {
+		t.Fatal(err)
+	}
+	files, err := evidence.OpenFiles(filepath.Join(dir, "evidence"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.NewDB(t)
+	cp := events.NewEphemeralCheckpoints()
+	cal, err := deadline.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadlines := deadline.NewStore(db, cal, cp)
+	authn := auth.NewAuthenticator(v)
+	opts := []grpc.ServerOption{
+		grpc.ChainUnaryInterceptor(authn.UnaryInterceptor()),
+		grpc.ChainStreamInterceptor(authn.StreamInterceptor()),
+	}
+	addr := servertest.Serve(t, func(s *server.Server) {
+		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(filing.NewStore(db, cp), time.Now))
+		ipcasev1.RegisterDamagesServiceServer(s, damages.NewServer())
+		ipcasev1.RegisterAuditServiceServer(s, audit.NewServer(db))
+		ipcasev1.RegisterEvidenceServiceServer(s, evidence.NewServer(files, evidence.NewStore(db), o.MaxEvidenceBytes, time.Now))
+		ipcasev1.RegisterStatusServiceServer(s, status.NewServer(status.Deps{
+			Filing:    filing.NewServer(filing.NewStore(db, cp), time.Now),
+			Deadlines: deadlines,
+			Links:     status.NewLinks(db), Minter: minter, PageURL: o.PageURL, Now: time.Now,
+		}))
+	}, nil, opts...)
+	return &Server{Addr: addr, DB: db, EvidenceDir: filepath.Join(dir, "evidence"), Deadlines: deadlines, key: key}
+}
+
+// Token mints a token the server accepts (see authtest.Sign).
+func (s *Server) Token(t testing.TB, p auth.IssueParams) string {
+	t.Helper()
+	return authtest.Sign(t, s.key, p)
+}
+
+// Officer mints an officer's token for agency.
+func (s *Server) Officer(t testing.TB, agency string) string {
+	return s.Token(t, auth.IssueParams{Subject: "officer@" + agency, Role: auth.Officer, Agency: agency})
+}
+
+// RightsHolder mints a rights holder's token acting for parties (ids).
+func (s *Server) RightsHolder(t testing.TB, parties ...string) string {
+	return s.Token(t, auth.IssueParams{Subject: "holder-" + parties[0][:8], Role: auth.RightsHolder, Parties: parties})
+}
+
+// Admin mints an administrator's token.
+func (s *Server) Admin(t testing.TB) string {
+	return s.Token(t, auth.IssueParams{Subject: "admin", Role: auth.Admin})
+}
+
+// OpenDeadline opens a deadline as a proceeding's code would, in its own
+// transaction.
+func (s *Server) OpenDeadline(t testing.TB, sp deadline.Spec) deadline.Deadline {
+	t.Helper()
+	var d deadline.Deadline
+	err := s.DB.Transaction(func(tx *gorm.DB) (err error) {
+		d, err = s.Deadlines.Open(tx, sp)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
