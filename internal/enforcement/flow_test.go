@@ -188,6 +188,7 @@ func TestEnforcementFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Deciding before the hearing is held is refused.
+	f.setDay("2026-10-22")
 	_, err = f.Enforcement.DecidePenalty(f.ctx, &ipcasev1.DecidePenaltyRequest{Name: c.GetName(), Etag: hr.GetCase().GetEtag(), FineYuan: "120000", DecidedOn: "2026-10-22"})
 	if code(err) != codes.FailedPrecondition {
 		t.Errorf("decision before the hearing: %v; want FailedPrecondition", err)
@@ -196,6 +197,7 @@ func TestEnforcementFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	f.setDay("2026-10-26")
 	dec, err := f.Enforcement.DecidePenalty(f.ctx, &ipcasev1.DecidePenaltyRequest{Name: c.GetName(), Etag: held.GetCase().GetEtag(), FineYuan: "120000",
 		DecidedOn: "2026-10-26", Confiscation: "the seized cups", DestructionOrders: []string{"destroy the 1,000 seized cups"}})
 	if err != nil {
@@ -206,6 +208,7 @@ func TestEnforcementFlow(t *testing.T) {
 		t.Errorf("decision = %v; want number SAMR-HZ处罚〔2026〕1号, fine 120000.00 under Trademark Law 2019, Art. 60 ¶2", d)
 	}
 	// The seized goods are destroyed, with a certificate, and the case closed.
+	f.setDay("2026-11-02")
 	ds, err := f.Enforcement.RecordCustody(f.ctx, &ipcasev1.RecordCustodyRequest{Name: c.GetName(), Etag: dec.GetCase().GetEtag(), GoodsId: goods.GetId(),
 		Entry: &ipcasev1.CustodyEntry{Action: ipcasev1.CustodyAction_CUSTODY_ACTION_DESTROYED, Date: "2026-11-02", By: "王伟", Certificate: "XH-2026-0042"}})
 	if err != nil {

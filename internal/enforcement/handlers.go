@@ -166,7 +166,11 @@ func (s *Server) RequestHearing(ctx context.Context, req *ipcasev1.RequestHearin
 // RecordHearing records that the hearing was held.
 func (s *Server) RecordHearing(ctx context.Context, req *ipcasev1.RecordHearingRequest) (*ipcasev1.RecordHearingResponse, error) {
 	var v validator
-	held := v.Date("held_on", req.GetHeldOn(), filing.Today(s.instant()))
+	today := filing.Today(s.instant())
+	held := v.Date("held_on", req.GetHeldOn(), today)
+	if held.After(today) {
+		v.Add("held_on", "%s is after today, %s: record a hearing once it was held", day(held), day(today))
+	}
 	record := v.Text("record", req.GetRecord(), true, maxText)
 	resp := &ipcasev1.RecordHearingResponse{}
 	return resp, s.change(ctx, "RecordHearing", req, req.GetName(), req.GetEtag(), &v, resp,
@@ -200,7 +204,12 @@ func (s *Server) ExtendDecisionDeadline(ctx context.Context, req *ipcasev1.Exten
 // DecidePenalty decides the penalty.
 func (s *Server) DecidePenalty(ctx context.Context, req *ipcasev1.DecidePenaltyRequest) (*ipcasev1.DecidePenaltyResponse, error) {
 	var v validator
-	decided := v.Date("decided_on", req.GetDecidedOn(), filing.Today(s.instant()))
+	today := filing.Today(s.instant())
+	decided := v.Date("decided_on", req.GetDecidedOn(), today)
+	if decided.After(today) {
+		// Else a decision dated past the party's window could be made inside it.
+		v.Add("decided_on", "%s is after today, %s: a decision is dated the day it is made", day(decided), day(today))
+	}
 	fine := v.Yuan("fine_yuan", req.GetFineYuan(), true)
 	confiscation := v.Text("confiscation", req.GetConfiscation(), false, maxText)
 	if len(req.GetDestructionOrders()) > 50 {

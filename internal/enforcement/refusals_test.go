@@ -19,6 +19,7 @@ func TestRefusalsWriteNothing(t *testing.T) {
 	f := newFlow(t)
 	c := f.notify(f.investigate(f.file("91330100MA2AXQ9B12"), "40000"), "2026-09-30") // window ends 2026-10-13
 	open := f.investigate(f.file("92310115MA1K4L7P6H"), "10000")
+	f.setDay("2026-10-14")
 	for _, tt := range []struct {
 		name  string
 		call  func() error
@@ -47,6 +48,10 @@ func TestRefusalsWriteNothing(t *testing.T) {
 				Inspection: &ipcasev1.Inspection{Date: "2026-09-28", Place: "shop", Officers: []string{"officer@SAMR-HZ", "stranger"}, Findings: "cups"}})
 			return err
 		}, codes.InvalidArgument, "stranger is not assigned"},
+		{"a decision dated after today", func() error {
+			_, err := f.Enforcement.DecidePenalty(f.ctx, &ipcasev1.DecidePenaltyRequest{Name: c.GetName(), Etag: c.GetEtag(), FineYuan: "100000", DecidedOn: "2026-10-15"})
+			return err
+		}, codes.InvalidArgument, "after today"},
 		{"a stale etag", func() error {
 			_, err := f.Enforcement.DismissEnforcement(f.ctx, &ipcasev1.DismissEnforcementRequest{Name: c.GetName(), Etag: `"e1"`, Reason: "no"})
 			return err
@@ -82,6 +87,7 @@ func TestCriminalThresholdLeadsToPolice(t *testing.T) {
 	if !c.GetNotice().GetCriminalThresholdCrossed() || c.GetNotice().GetRange().GetMaxYuan() != "400000.00" {
 		t.Fatalf("notice: criminal %v, max %s; want true and 5 × 80,000 = 400000.00", c.GetNotice().GetCriminalThresholdCrossed(), c.GetNotice().GetRange().GetMaxYuan())
 	}
+	f.setDay("2026-10-14")
 	dec, err := f.Enforcement.DecidePenalty(f.ctx, &ipcasev1.DecidePenaltyRequest{Name: c.GetName(), Etag: c.GetEtag(), FineYuan: "300000", DecidedOn: "2026-10-14"})
 	if err != nil {
 		t.Fatal(err)
@@ -167,6 +173,7 @@ func TestConcurrentDecisionsAreNumberedWithoutGaps(t *testing.T) {
 	for i := range cases {
 		cases[i] = f.notify(f.investigate(f.file("91330100MA2AXQ9B12"), "40000"), "2026-09-30")
 	}
+	f.setDay("2026-10-14")
 	numbers := make([]string, n)
 	var wg sync.WaitGroup
 	for i, c := range cases {
