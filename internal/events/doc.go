@@ -4,4 +4,13 @@
 // predecessor's, so a row altered, removed or reordered afterwards is found
 // by Verify. The head of each chain is kept in its own table, so that
 // deleting the newest events is detected too.
+//
+// It also orders the log for the other side of the chain. Event ids become
+// visible out of commit order, so the Relay gives each committed event a
+// gap-free log position (event_positions), one replica at a time, woken by
+// a NOTIFY from the appending transaction; ReadAfter reads on from a
+// position through a visibility Filter and never skips. ipcased's own
+// consumers (Consumer, registered with Consumers) apply events in the
+// transaction that moves their cursor. The gRPC stream is in package
+// exchange.
 package events
