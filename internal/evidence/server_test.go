@@ -53,7 +53,7 @@ func upload(ctx context.Context, c ipcasev1.EvidenceServiceClient, md *ipcasev1.
 	}
 	if md != nil {
 		if err := stream.Send(&ipcasev1.UploadEvidenceRequest{Part: &ipcasev1.UploadEvidenceRequest_Metadata{Metadata: md}}); err != nil {
-			return nil, err
+			content = nil // the server ended the call already (a refused caller); CloseAndRecv has its status
 		}
 	}
 	for len(content) > 0 {
