@@ -107,6 +107,20 @@ var publicPayload = map[string][]string{
 	"complaint.rejected":  {"reason"},
 	"complaint.withdrawn": {"reason"},
 	"proceeding.opened":   {"kind", "state", "forum"},
+	// The other proceedings: what was decided and by when, not how.
+	"enforcement.opened":                {"openedOn", "decisionDue", "decisionDueProvisional"},
+	"enforcement.decided":               {"number", "decidedOn"},
+	"enforcement.transferred_to_court":  {"target", "recipient", "transferredOn"},
+	"enforcement.transferred_to_police": {"target", "transferredOn"},
+	"mediation.requested":               {"forum"},
+	"mediation.started":                 {},
+	"mediation.agreed":                  {"effectiveOn", "confirmationDue"},
+	"mediation.confirmation_requested":  {"court", "appliedOn"},
+	"mediation.failed":                  {},
+	"mediation.withdrawn":               {},
+	"deadline.approaching":              {"kind", "due"},
+	"deadline.missed":                   {"kind", "due"},
+	"deadline.recomputed":               {"kind", "due"},
 }
 
 // projectEvent reduces e to what a rights holder may see: officials are
