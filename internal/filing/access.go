@@ -123,9 +123,14 @@ var publicPayload = map[string][]string{
 	"deadline.recomputed":               {"kind", "due"},
 }
 
-// projectEvent reduces e to what a rights holder may see: officials are
+// projectEvent reduces e to what rights holder p may see: officials are
 // named by role and organisation only, and the payload keeps public fields.
-func projectEvent(e *ipcasev1.Event) *ipcasev1.Event {
+// It returns nil for another party's own clock (an appeal period runs per
+// party), which does not concern p.
+func projectEvent(p auth.Principal, e *ipcasev1.Event) *ipcasev1.Event {
+	if party := e.GetPayload().GetFields()["party"].GetStringValue(); party != "" && !p.ActsFor(strings.TrimPrefix(party, "parties/")) {
+		return nil
+	}
 	if a := e.GetActor(); a != nil && a.GetRole() != string(auth.RightsHolder) {
 		a.Subject = ""
 	}

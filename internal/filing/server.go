@@ -287,11 +287,13 @@ func (s *Server) ListMatterEvents(ctx context.Context, req *ipcasev1.ListMatterE
 		evs = evs[:size]
 		resp.NextPageToken = strconv.FormatInt(evs[size-1].Seq, 10)
 	}
-	_, public := isRightsHolder(ctx)
+	holder, public := isRightsHolder(ctx)
 	for _, e := range evs {
 		pe := events.ToProto(e)
 		if public {
-			pe = projectEvent(pe)
+			if pe = projectEvent(holder, pe); pe == nil {
+				continue
+			}
 		}
 		resp.Events = append(resp.Events, pe)
 	}
