@@ -30,8 +30,7 @@ func main() {
 	defer logger.Sync() //nolint:errcheck // nothing to do about a failed flush at exit
 	if err := run(ctx, logger); err != nil {
 		logger.Error("ipcase-gateway exited", zap.Error(err))
-		stop()
-		os.Exit(1) //nolint:gocritic // the deferred Sync is not needed after the error is logged
+		os.Exit(1)
 	}
 }
 

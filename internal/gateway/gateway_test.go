@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ipcase/ipcase/internal/gateway"
 )
@@ -229,5 +230,16 @@ func TestHeaders(t *testing.T) {
 	other := on.do(t, http.MethodGet, "/v1/caller", on.holder, nil, "Origin", "https://evil.example")
 	if other.header.Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("an origin not configured got CORS headers: %v", other.header)
+	}
+}
+
+// TestTimeout: a request that runs out of time is cut off with 504
+// DEADLINE_EXCEEDED, and ipcased's call is cancelled with it.
+func TestTimeout(t *testing.T) {
+	t.Parallel()
+	r := start(t, func(c *gateway.Config) { c.RequestTimeout = time.Nanosecond })
+	resp := r.get(t, "/v1/caller", r.holder)
+	if resp.code != http.StatusGatewayTimeout || resp.json(t)["code"] != float64(4) {
+		t.Errorf("%d %s, want 504 with code 4", resp.code, resp.body)
 	}
 }

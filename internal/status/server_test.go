@@ -231,3 +231,35 @@ func TestNoDeadline(t *testing.T) {
 		t.Errorf("status %v, %v: want no next deadline", resp, err)
 	}
 }
+
+// TestSignInLinkOnce: of many redeeming one code at the same moment,
+// exactly one gets a token.
+func TestSignInLinkOnce(t *testing.T) {
+	t.Parallel()
+	r := start(t)
+	link, err := r.status.IssueSignInLink(as(t, r.srv.Officer(t, "SAMR-HZ")), &ipcasev1.IssueSignInLinkRequest{Name: r.matter.GetName()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			_, err := r.status.RedeemSignInLink(t.Context(), &ipcasev1.RedeemSignInLinkRequest{Code: link.GetCode()})
+			errs <- err
+		}()
+	}
+	won := 0
+	for range n {
+		switch err := <-errs; status.Code(err) {
+		case codes.OK:
+			won++
+		case codes.Unauthenticated:
+		default:
+			t.Errorf("redeem: %v", err)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d of %d redeemed the link, want exactly 1", won, n)
+	}
+}
