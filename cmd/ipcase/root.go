@@ -50,7 +50,8 @@ func newRootCmd(stdout, stderr io.Writer, envServer string) *cobra.Command {
 		Long: `ipcase is the command-line client of ipcased for officers, judges' clerks and mediators.
 
 Exit codes: 0 ok; 1 failure (e.g. the server cannot be reached); 2 usage error;
-3 input refused by a rule of law (one line per refused field on stderr);
+3 refused by a rule: a bad field (one line per field on stderr), a move the
+state table does not allow, a stale --etag;
 4 a matter's history failed verification.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
