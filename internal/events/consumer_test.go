@@ -87,7 +87,7 @@ func TestConsumerKilledMidStream(t *testing.T) {
 	}
 
 	stop := run()
-	eventstest.Eventually(t, 10*time.Second, "the consumer is killed", func() bool { return calls.Load() >= killAt })
+	eventstest.Eventually(t, 30*time.Second, "the consumer is killed", func() bool { return calls.Load() >= killAt })
 	stop()
 	if got := count("applied"); got >= killAt {
 		t.Fatalf("after the kill, %d events applied; want fewer than %d (the last transaction rolled back)", got, killAt)
@@ -99,9 +99,9 @@ func TestConsumerKilledMidStream(t *testing.T) {
 	stop = run()
 	defer stop()
 	appendJudgments(6) // while it runs
-	eventstest.Eventually(t, 10*time.Second, "21 judgments applied", func() bool { return count("applied") == 21 })
+	eventstest.Eventually(t, 30*time.Second, "21 judgments applied", func() bool { return count("applied") == 21 })
 	c := events.NewConsumer(db, url, "test.judgments", nil, handler, zap.NewNop())
-	eventstest.Eventually(t, 10*time.Second, "the cursor at the end of the log", func() bool {
+	eventstest.Eventually(t, 30*time.Second, "the cursor at the end of the log", func() bool {
 		pos, err1 := c.Position(ctx)
 		last, err2 := events.LastPosition(ctx, db)
 		return err1 == nil && err2 == nil && pos == last && last == 3+2*21
@@ -139,7 +139,7 @@ func TestConsumersRegistry(t *testing.T) {
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- reg.Run(rctx) }()
-	eventstest.Eventually(t, 10*time.Second, "both consumers done", func() bool { return judgments.Load() == 2 && all.Load() == 4 })
+	eventstest.Eventually(t, 30*time.Second, "both consumers done", func() bool { return judgments.Load() == 2 && all.Load() == 4 })
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Run = %v, want nil after cancel", err)

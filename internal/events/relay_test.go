@@ -85,7 +85,7 @@ func TestRelayStampsOnNotification(t *testing.T) {
 	ctx := t.Context()
 	db, url := eventstest.Open(t, 6)
 	r1, r2 := eventstest.Relay(t, db, url), eventstest.Relay(t, db, url)
-	eventstest.Eventually(t, 10*time.Second, "a relay leads", func() bool { return r1.Leading() || r2.Leading() })
+	eventstest.Eventually(t, 30*time.Second, "a relay leads", func() bool { return r1.Leading() || r2.Leading() })
 	if r1.Leading() && r2.Leading() {
 		t.Fatal("both relays lead")
 	}
@@ -126,7 +126,7 @@ func TestStampKeepsMatterOrder(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	eventstest.Eventually(t, 10*time.Second, "every event positioned", func() bool {
+	eventstest.Eventually(t, 30*time.Second, "every event positioned", func() bool {
 		last, err := events.LastPosition(ctx, db)
 		return err == nil && last == writers*each+int64(len(matters))
 	})

@@ -54,7 +54,7 @@ func TestSubscribeAccess(t *testing.T) {
 	}
 	// Every event positioned first, so a stream that would carry too much
 	// carries it in its first read, before waitFor counts.
-	eventstest.Eventually(t, 10*time.Second, "every event positioned", func() bool {
+	eventstest.Eventually(t, 30*time.Second, "every event positioned", func() bool {
 		last, err := events.LastPosition(ctx, db)
 		return err == nil && last == 8
 	})

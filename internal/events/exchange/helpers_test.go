@@ -63,7 +63,7 @@ func (s *sink) all() []*ipcasev1.SubscribeResponse {
 // waitFor waits until s has received n responses, failing t on more.
 func (s *sink) waitFor(t *testing.T, n int) []*ipcasev1.SubscribeResponse {
 	t.Helper()
-	eventstest.Eventually(t, 15*time.Second, "stream delivers events", func() bool { return len(s.all()) >= n })
+	eventstest.Eventually(t, 30*time.Second, "stream delivers events", func() bool { return len(s.all()) >= n })
 	got := s.all()
 	if len(got) != n {
 		t.Fatalf("stream delivered %d events, want %d", len(got), n)
