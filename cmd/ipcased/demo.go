@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/metadata"
+	"google.golang.org/grpc/status"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 )
@@ -114,6 +116,42 @@ func demo(ctx context.Context, args []string) error {
 		}
 	}
 	first := matters[0]
+	if err := demoEnforcement(ctx, ipcasev1.NewEnforcementServiceClient(conn), first.GetName()); err != nil {
+		return err
+	}
 	fmt.Printf("DEMO_MATTER=%s\nDEMO_PARTY=%s\n", first.GetName(), strings.TrimPrefix(first.GetComplainant().GetName(), "parties/"))
+	return nil
+}
+
+// demoEnforcement takes the trademark matter through to a penalty notice,
+// so that the complainant's status page has a running clock: the party's
+// 5 working days to answer. A second run finds the case opened and leaves it.
+func demoEnforcement(ctx context.Context, c ipcasev1.EnforcementServiceClient, matter string) error {
+	open, err := c.OpenEnforcement(ctx, &ipcasev1.OpenEnforcementRequest{RequestId: "demo-open-1", Agency: "SAMR-HZ",
+		Source: &ipcasev1.OpenEnforcementRequest_Matter{Matter: matter}})
+	if status.Code(err) == codes.AlreadyExists {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("demo: opening the enforcement case: %w", err)
+	}
+	k := open.GetCase()
+	as, err := c.AssignOfficers(ctx, &ipcasev1.AssignOfficersRequest{Name: k.GetName(), Etag: k.GetEtag(), RequestId: "demo-officers-1",
+		Officers: []*ipcasev1.Officer{{Subject: "demo-officer", DisplayName: "王伟", BadgeNumber: "33010001"}, {Subject: "li.na", DisplayName: "李娜", BadgeNumber: "33010002"}}})
+	if err != nil {
+		return fmt.Errorf("demo: assigning officers: %w", err)
+	}
+	fd, err := c.RecordFindings(ctx, &ipcasev1.RecordFindingsRequest{Name: k.GetName(), Etag: as.GetCase().GetEtag(), RequestId: "demo-findings-1",
+		Findings: &ipcasev1.Findings{Text: "1,600 cups bearing the mark sold at three shops since June.", BusinessVolumeYuan: "40000",
+			Computation: "Trademark Implementing Regulations Art. 78: 1,600 cups × 25 yuan average sale price"}})
+	if err != nil {
+		return fmt.Errorf("demo: recording findings: %w", err)
+	}
+	_, err = c.NotifyPenalty(ctx, &ipcasev1.NotifyPenaltyRequest{Name: k.GetName(), Etag: fd.GetCase().GetEtag(), RequestId: "demo-notice-1",
+		Fine: &ipcasev1.CalculateFineRequest{Offence: ipcasev1.FineOffence_FINE_OFFENCE_TRADEMARK, ConductDate: "2026-06-01",
+			Party: ipcasev1.PartyKind_PARTY_KIND_ORGANIZATION}})
+	if err != nil {
+		return fmt.Errorf("demo: notifying the penalty: %w", err)
+	}
 	return nil
 }
