@@ -31,6 +31,8 @@ import (
 	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/status"
 	"github.com/ipcase/ipcase/internal/store"
+	"github.com/ipcase/ipcase/internal/trial"
+	"github.com/ipcase/ipcase/internal/webhook"
 )
 
 type config struct {
@@ -47,6 +49,7 @@ type config struct {
 	Enforcement       enforcement.Config
 	Evidence          evidence.Config
 	SignIn            status.Config
+	Webhooks          webhook.Config
 }
 
 // services are what every listener serves.
@@ -64,6 +67,8 @@ type services struct {
 	links       *status.Links
 	minter      *status.Minter
 	pageURL     string
+	// webhooks is the notification configuration.
+	webhooks webhook.Config
 }
 
 func (s services) register(srv *server.Server) {
@@ -76,9 +81,11 @@ func (s services) register(srv *server.Server) {
 	ipcasev1.RegisterDeadlineServiceServer(srv, deadline.NewServer(s.cal))
 	ipcasev1.RegisterEnforcementServiceServer(srv, enforcement.NewServer(enforcement.NewStore(s.db, fs), clock, time.Now, s.hearing))
 	ipcasev1.RegisterMediationServiceServer(srv, mediation.NewServer(mediation.NewStore(s.db, fs), clock, enforcement.Workers, time.Now))
+	ipcasev1.RegisterTrialServiceServer(srv, trial.NewServer(trial.NewStore(s.db, fs), clock, time.Now))
 	ipcasev1.RegisterAuditServiceServer(srv, audit.NewServer(s.db))
 	ipcasev1.RegisterEventServiceServer(srv, exchange.NewServer(s.db))
 	ipcasev1.RegisterEvidenceServiceServer(srv, evidence.NewServer(s.files, evidence.NewStore(s.db), s.evidenceMax, time.Now))
+	ipcasev1.RegisterNotificationServiceServer(srv, webhook.NewServer(webhook.NewStore(s.db), s.webhooks.AllowHTTP, time.Now))
 	ipcasev1.RegisterStatusServiceServer(srv, status.NewServer(status.Deps{
 		Filing:    filingSrv,
 		Deadlines: dl,
@@ -110,7 +117,10 @@ func serve(ctx context.Context, logger *zap.Logger) error {
 		return err
 	}
 	defer store.Close(db)
-	svc := services{db: db, cp: cp, evidenceMax: cfg.Evidence.MaxBytes, pageURL: cfg.SignIn.PageURL}
+	svc := services{db: db, cp: cp, evidenceMax: cfg.Evidence.MaxBytes, pageURL: cfg.SignIn.PageURL, webhooks: cfg.Webhooks}
+	if err := cfg.Webhooks.Check(); err != nil {
+		return err
+	}
 	if err := svc.rightsHolders(ctx, cfg, verifier); err != nil {
 		return err
 	}
@@ -128,6 +138,11 @@ func serve(ctx context.Context, logger *zap.Logger) error {
 		return deadline.NewSweeper(deadline.NewStore(db, cal, cp), cfg.Deadlines, logger).Run(ctx)
 	})
 	g.Go(func() error { return events.NewRelay(db, cfg.Store.URL, logger).Run(ctx) })
+	consumers := events.NewConsumers(db, cfg.Store.URL, logger)
+	trial.Register(consumers, trial.NewStore(db, filing.NewStore(db, cp)), time.Now)
+	webhook.Register(consumers, time.Now)
+	g.Go(func() error { return consumers.Run(ctx) })
+	g.Go(func() error { return webhook.NewDispatcher(db, cfg.Webhooks, time.Now, logger).Run(ctx) })
 	publicTLS, err := cfg.TLS.ServerTLS()
 	if err != nil {
 		return err

@@ -46,6 +46,7 @@ func allow(pairs ...any) rule {
 var (
 	officerOnMatter  = allow(Officer, OnMatter, Admin, OnMatter)
 	mediatorOnMatter = allow(Mediator, OnMatter, Admin, OnMatter)
+	courtOnMatter    = allow(Court, OnMatter, Admin, OnMatter)
 )
 
 var everyone = allow(Officer, NoMatter, Mediator, NoMatter, Court, NoMatter, RightsHolder, NoMatter, Admin, NoMatter)
@@ -95,6 +96,23 @@ var policy = map[string]rule{
 	"/ipcase.v1.MediationService/FailMediation":       mediatorOnMatter,
 	"/ipcase.v1.MediationService/WithdrawMediation":   allow(Mediator, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
 	"/ipcase.v1.MediationService/RequestConfirmation": allow(Mediator, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
+	// Trials: courts over mutual TLS, on matters with a proceeding before them; the service keeps each court to its own cases.
+	"/ipcase.v1.TrialService/GetTrial":               allow(Court, OnMatter, Officer, OnMatter, Mediator, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.TrialService/DocketTrial":            courtOnMatter,
+	"/ipcase.v1.TrialService/DeclineTrial":           courtOnMatter,
+	"/ipcase.v1.TrialService/ExtendTimeLimit":        courtOnMatter,
+	"/ipcase.v1.TrialService/AssignPanel":            courtOnMatter,
+	"/ipcase.v1.TrialService/OrderPreservation":      courtOnMatter,
+	"/ipcase.v1.TrialService/RecordEvidenceExchange": courtOnMatter,
+	"/ipcase.v1.TrialService/ScheduleHearing":        courtOnMatter,
+	"/ipcase.v1.TrialService/RecordTrialHearing":     courtOnMatter,
+	"/ipcase.v1.TrialService/EnterJudgment":          courtOnMatter,
+	"/ipcase.v1.TrialService/ServeJudgment":          courtOnMatter,
+	"/ipcase.v1.TrialService/FileAppeal":             courtOnMatter,
+	"/ipcase.v1.TrialService/WithdrawTrial":          courtOnMatter,
+	"/ipcase.v1.TrialService/SettleTrial":            courtOnMatter,
+	"/ipcase.v1.TrialService/ConfirmAgreement":       courtOnMatter,
+	"/ipcase.v1.TrialService/RefuseConfirmation":     courtOnMatter,
 	// Uploads are not tied to a matter: a complaint or an inspection later
 	// names the file by its digest.
 	"/ipcase.v1.EvidenceService/UploadEvidence": allow(RightsHolder, NoMatter, Officer, NoMatter, Mediator, NoMatter, Admin, NoMatter),
@@ -103,6 +121,12 @@ var policy = map[string]rule{
 	"/ipcase.v1.StatusService/IssueSignInLink":  allow(Officer, OnMatter, Admin, OnMatter),
 	// The one-time code is the credential; the service checks it.
 	"/ipcase.v1.StatusService/RedeemSignInLink": {public: true},
+
+	// Webhooks: rights holders register their own (scoped to their parties in the service); admins may read them.
+	"/ipcase.v1.NotificationService/CreateWebhook":         allow(RightsHolder, NoMatter),
+	"/ipcase.v1.NotificationService/ListWebhooks":          allow(RightsHolder, NoMatter, Admin, NoMatter),
+	"/ipcase.v1.NotificationService/DeleteWebhook":         allow(RightsHolder, NoMatter),
+	"/ipcase.v1.NotificationService/ListWebhookDeliveries": allow(RightsHolder, NoMatter, Admin, NoMatter),
 
 	"/ipcase.v1.EventService/Subscribe": allow(Officer, NoMatter, Mediator, NoMatter, Court, NoMatter, Admin, NoMatter), // scoped in the stream
 

@@ -120,3 +120,30 @@ func (c *Clock) Current(db *gorm.DB, proceedingID, kind string) (due time.Time, 
 	}
 	return toTime(d.Due), true, nil
 }
+
+// TrackParty opens deadline kind of proceedingID (of matterID) for party
+// partyID in tx, due n units after trigger (an appeal period runs from each
+// party's own service, SPC CPL Interpretation Art. 244), and returns its due
+// day. An uncovered year stores nothing and wraps ErrProvisional.
+func (c *Clock) TrackParty(tx *gorm.DB, matterID, proceedingID, kind, partyID string, trigger time.Time, n int, unit, basis string) (time.Time, error) {
+	r, err := c.rule(n, unit, basis)
+	if err != nil {
+		return time.Time{}, err
+	}
+	d, err := c.s.Open(tx, Spec{ProceedingID: proceedingID, Kind: kind, PartyID: partyID, Trigger: dateOf(trigger), Rule: r})
+	if err != nil {
+		return time.Time{}, provisional(err)
+	}
+	if d.MatterID != matterID {
+		return time.Time{}, fmt.Errorf("TrackParty(%s): proceeding %s belongs to matter %s, not %s: %w", kind, proceedingID, d.MatterID, matterID, errs.InvalidArgument)
+	}
+	return toTime(d.Due), nil
+}
+
+// SettleParty closes party partyID's deadline kind of proceedingID as MET:
+// an open one, or one the sweeper marked missed though the act was in time
+// (a document posted by the last day, CPL Art. 85).
+func (c *Clock) SettleParty(tx *gorm.DB, proceedingID, kind, partyID string) error {
+	_, err := c.s.Close(tx, ByKind(proceedingID, kind, partyID), StatusMet)
+	return err
+}

@@ -144,3 +144,8 @@ func projectEvent(p auth.Principal, e *ipcasev1.Event) *ipcasev1.Event {
 	}
 	return e
 }
+
+// PublicEvent is the projection of e that rights holder p sees, the one
+// ListMatterEvents returns it (and webhooks deliver); nil when the event
+// does not concern p. It modifies e.
+func PublicEvent(p auth.Principal, e *ipcasev1.Event) *ipcasev1.Event { return projectEvent(p, e) }

@@ -103,6 +103,7 @@ func (g *Gateway) apiMux(ctx context.Context, dial []grpc.DialOption) (*runtime.
 		ipcasev1.RegisterStatusServiceHandlerFromEndpoint,
 		ipcasev1.RegisterDamagesServiceHandlerFromEndpoint,
 		ipcasev1.RegisterAuditServiceHandlerFromEndpoint,
+		ipcasev1.RegisterNotificationServiceHandlerFromEndpoint,
 	} {
 		if err := register(ctx, mux, g.cfg.Upstream, dial); err != nil {
 			return nil, fmt.Errorf("gateway: %w", err)

@@ -403,6 +403,30 @@ const (
 	ProceedingState_PROCEEDING_STATE_FAILED ProceedingState = 18
 	// Mediation: the parties asked a court to confirm the agreement.
 	ProceedingState_PROCEEDING_STATE_CONFIRMATION_REQUESTED ProceedingState = 19
+	// Trial: docketed (立案) by the court, with its court number.
+	ProceedingState_PROCEEDING_STATE_DOCKETED ProceedingState = 20
+	// Trial: the panel is formed; evidence exchange and preservation.
+	ProceedingState_PROCEEDING_STATE_PRE_TRIAL ProceedingState = 21
+	// Trial: a hearing is scheduled.
+	ProceedingState_PROCEEDING_STATE_HEARING_SCHEDULED ProceedingState = 22
+	// Trial: heard, awaiting judgment.
+	ProceedingState_PROCEEDING_STATE_HEARD ProceedingState = 23
+	// Trial: judgment (or ruling) pronounced; appeal periods run.
+	ProceedingState_PROCEEDING_STATE_JUDGED ProceedingState = 24
+	// Trial: every party's appeal period passed without appeal; the judgment
+	// is effective (生效).
+	ProceedingState_PROCEEDING_STATE_EFFECTIVE ProceedingState = 25
+	// Trial: a party appealed in time; a second instance is open.
+	ProceedingState_PROCEEDING_STATE_APPEALED ProceedingState = 26
+	// Trial: ended by settlement (or a confirmed mediation agreement).
+	ProceedingState_PROCEEDING_STATE_SETTLED ProceedingState = 27
+	// Trial: the court declined to docket the case, with reasons.
+	ProceedingState_PROCEEDING_STATE_DECLINED ProceedingState = 28
+	// Judicial confirmation: the court confirmed the mediation agreement
+	// (CPL Art. 206).
+	ProceedingState_PROCEEDING_STATE_CONFIRMED ProceedingState = 29
+	// Judicial confirmation: the court refused to confirm it.
+	ProceedingState_PROCEEDING_STATE_CONFIRMATION_REFUSED ProceedingState = 30
 )
 
 // Enum value maps for ProceedingState.
@@ -428,6 +452,17 @@ var (
 		17: "PROCEEDING_STATE_AGREED",
 		18: "PROCEEDING_STATE_FAILED",
 		19: "PROCEEDING_STATE_CONFIRMATION_REQUESTED",
+		20: "PROCEEDING_STATE_DOCKETED",
+		21: "PROCEEDING_STATE_PRE_TRIAL",
+		22: "PROCEEDING_STATE_HEARING_SCHEDULED",
+		23: "PROCEEDING_STATE_HEARD",
+		24: "PROCEEDING_STATE_JUDGED",
+		25: "PROCEEDING_STATE_EFFECTIVE",
+		26: "PROCEEDING_STATE_APPEALED",
+		27: "PROCEEDING_STATE_SETTLED",
+		28: "PROCEEDING_STATE_DECLINED",
+		29: "PROCEEDING_STATE_CONFIRMED",
+		30: "PROCEEDING_STATE_CONFIRMATION_REFUSED",
 	}
 	ProceedingState_value = map[string]int32{
 		"PROCEEDING_STATE_UNSPECIFIED":            0,
@@ -450,6 +485,17 @@ var (
 		"PROCEEDING_STATE_AGREED":                 17,
 		"PROCEEDING_STATE_FAILED":                 18,
 		"PROCEEDING_STATE_CONFIRMATION_REQUESTED": 19,
+		"PROCEEDING_STATE_DOCKETED":               20,
+		"PROCEEDING_STATE_PRE_TRIAL":              21,
+		"PROCEEDING_STATE_HEARING_SCHEDULED":      22,
+		"PROCEEDING_STATE_HEARD":                  23,
+		"PROCEEDING_STATE_JUDGED":                 24,
+		"PROCEEDING_STATE_EFFECTIVE":              25,
+		"PROCEEDING_STATE_APPEALED":               26,
+		"PROCEEDING_STATE_SETTLED":                27,
+		"PROCEEDING_STATE_DECLINED":               28,
+		"PROCEEDING_STATE_CONFIRMED":              29,
+		"PROCEEDING_STATE_CONFIRMATION_REFUSED":   30,
 	}
 )
 
@@ -1244,7 +1290,7 @@ const file_ipcase_v1_matter_proto_rawDesc = "" +
 	"\x1bPROCEEDING_KIND_ENFORCEMENT\x10\x02\x12\x1d\n" +
 	"\x19PROCEEDING_KIND_MEDIATION\x10\x03\x12\x19\n" +
 	"\x15PROCEEDING_KIND_TRIAL\x10\x04\x12 \n" +
-	"\x1cPROCEEDING_KIND_CONFIRMATION\x10\x05*\xbb\x05\n" +
+	"\x1cPROCEEDING_KIND_CONFIRMATION\x10\x05*\xa2\b\n" +
 	"\x0fProceedingState\x12 \n" +
 	"\x1cPROCEEDING_STATE_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aPROCEEDING_STATE_SUBMITTED\x10\x01\x12\x1d\n" +
@@ -1266,7 +1312,18 @@ const file_ipcase_v1_matter_proto_rawDesc = "" +
 	"\x1cPROCEEDING_STATE_IN_PROGRESS\x10\x10\x12\x1b\n" +
 	"\x17PROCEEDING_STATE_AGREED\x10\x11\x12\x1b\n" +
 	"\x17PROCEEDING_STATE_FAILED\x10\x12\x12+\n" +
-	"'PROCEEDING_STATE_CONFIRMATION_REQUESTED\x10\x13B1Z/github.com/ipcase/ipcase/api/ipcase/v1;ipcasev1b\x06proto3"
+	"'PROCEEDING_STATE_CONFIRMATION_REQUESTED\x10\x13\x12\x1d\n" +
+	"\x19PROCEEDING_STATE_DOCKETED\x10\x14\x12\x1e\n" +
+	"\x1aPROCEEDING_STATE_PRE_TRIAL\x10\x15\x12&\n" +
+	"\"PROCEEDING_STATE_HEARING_SCHEDULED\x10\x16\x12\x1a\n" +
+	"\x16PROCEEDING_STATE_HEARD\x10\x17\x12\x1b\n" +
+	"\x17PROCEEDING_STATE_JUDGED\x10\x18\x12\x1e\n" +
+	"\x1aPROCEEDING_STATE_EFFECTIVE\x10\x19\x12\x1d\n" +
+	"\x19PROCEEDING_STATE_APPEALED\x10\x1a\x12\x1c\n" +
+	"\x18PROCEEDING_STATE_SETTLED\x10\x1b\x12\x1d\n" +
+	"\x19PROCEEDING_STATE_DECLINED\x10\x1c\x12\x1e\n" +
+	"\x1aPROCEEDING_STATE_CONFIRMED\x10\x1d\x12)\n" +
+	"%PROCEEDING_STATE_CONFIRMATION_REFUSED\x10\x1eB1Z/github.com/ipcase/ipcase/api/ipcase/v1;ipcasev1b\x06proto3"
 
 var (
 	file_ipcase_v1_matter_proto_rawDescOnce sync.Once

@@ -34,6 +34,11 @@ type Env struct {
 	Enforcement ipcasev1.EnforcementServiceClient
 	Mediation   ipcasev1.MediationServiceClient
 	Deadlines   *deadline.Store
+	// Shared with the judicial side's tests, which serve more over the
+	// same database.
+	Checkpoints *events.Checkpoints
+	FilingStore *filing.Store
+	Clock       *deadline.Clock
 }
 
 // Start serves the services over a fresh clone of the test database, with
@@ -59,7 +64,8 @@ func Start(t testing.TB, now func() time.Time) *Env {
 	}, nil, env.ServerOptions()...)
 	conn := servertest.Dial(t, addr)
 	return &Env{DB: db, Auth: env, Conn: conn, Filing: ipcasev1.NewFilingServiceClient(conn),
-		Enforcement: ipcasev1.NewEnforcementServiceClient(conn), Mediation: ipcasev1.NewMediationServiceClient(conn), Deadlines: dl}
+		Enforcement: ipcasev1.NewEnforcementServiceClient(conn), Mediation: ipcasev1.NewMediationServiceClient(conn), Deadlines: dl,
+		Checkpoints: cp, FilingStore: fs, Clock: clock}
 }
 
 // Counts returns the number of rows of the tables a change writes, to
@@ -68,7 +74,7 @@ func (e *Env) Counts(t testing.TB) map[string]int64 {
 	t.Helper()
 	out := map[string]int64{}
 	for _, table := range []string{"matters", "proceedings", "events", "event_heads", "enforcement_cases", "mediation_cases",
-		"deadlines", "decision_counters", "infringement_records", "idempotency_keys", "evidence"} {
+		"trial_cases", "trial_sources", "court_number_counters", "deadlines", "decision_counters", "infringement_records", "idempotency_keys", "evidence"} {
 		var n int64
 		if err := e.DB.Table(table).Count(&n).Error; err != nil {
 			t.Fatal(err)

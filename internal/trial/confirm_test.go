@@ -1,0 +1,106 @@
+package trial_test
+
+import (
+	"strings"
+	"testing"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/auth/authtest"
+)
+
+// TestJudicialConfirmation: a mediation agreement the parties ask 浙01 to
+// confirm becomes a CONFIRMATION proceeding there (once, however often the
+// request is delivered); confirming it numbers it 民特 and ends the
+// matter's open trial as settled, with the confirmation as the reason.
+func TestJudicialConfirmation(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "2026-09-28")
+	m := e.file(respondent, ipcasev1.ProceedingKind_PROCEEDING_KIND_TRIAL, "浙01")
+	e.pump()
+	trialName := e.trialOf(m, "浙01")
+	c := e.court("浙01")
+	if _, err := c.DocketTrial(t.Context(), &ipcasev1.DocketTrialRequest{Name: trialName, Etag: e.get("浙01", trialName).GetEtag(),
+		Kind: ipcasev1.CaseKind_CASE_KIND_CIVIL}); err != nil {
+		t.Fatal(err)
+	}
+
+	mediator := authtest.WithToken(t.Context(), e.Auth.Mediator(t, agency))
+	req, err := e.Mediation.RequestMediation(e.officer, &ipcasev1.RequestMediationRequest{Matter: m.GetName(), Forum: agency, Note: "damages"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := req.GetMediation()
+	cp, rp := md.GetParties()[0].GetParty(), md.GetParties()[1].GetParty()
+	for _, p := range []string{cp, rp} {
+		r, err := e.Mediation.RecordConsent(mediator, &ipcasev1.RecordConsentRequest{Name: md.GetName(), Etag: md.GetEtag(), Party: p, Consents: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		md = r.GetMediation()
+	}
+	as, err := e.Mediation.AssignMediator(mediator, &ipcasev1.AssignMediatorRequest{Name: md.GetName(), Etag: md.GetEtag(), Mediator: "mediator@SAMR-HZ", DisplayName: "赵敏"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := e.Mediation.StartMediation(mediator, &ipcasev1.StartMediationRequest{Name: md.GetName(), Etag: as.GetMediation().GetEtag()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ag, err := e.Mediation.RecordAgreement(mediator, &ipcasev1.RecordAgreementRequest{Name: md.GetName(), Etag: st.GetMediation().GetEtag(),
+		Agreement: &ipcasev1.MediationAgreement{PaymentYuan: "80000", CessationUndertakings: []string{"stop selling cups bearing 星河"},
+			WithdrawComplaints: true, EffectiveOn: "2026-09-28"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Mediation.RequestConfirmation(mediator, &ipcasev1.RequestConfirmationRequest{Name: md.GetName(), Etag: ag.GetMediation().GetEtag(),
+		Court: "浙01", Applicants: []string{cp, rp}, AppliedOn: "2026-09-28"}); err != nil {
+		t.Fatal(err)
+	}
+	e.pump()
+	// Redelivered, the request changes nothing.
+	before := e.Counts(t)
+	if err := e.DB.Exec(`UPDATE consumer_cursors SET position = 0 WHERE name = ?`, e.consumers.Confirmations.Name()).Error; err != nil {
+		t.Fatal(err)
+	}
+	e.pump()
+	if after := e.Counts(t); after["proceedings"] != before["proceedings"] || after["events"] != before["events"] {
+		t.Fatalf("a redelivered confirmation request wrote: %v → %v", before, after)
+	}
+
+	got, err := e.Filing.GetMatter(e.officer, &ipcasev1.GetMatterRequest{Name: m.GetName()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var name string
+	for _, p := range got.GetMatter().GetProceedings() {
+		if p.GetKind() == ipcasev1.ProceedingKind_PROCEEDING_KIND_CONFIRMATION {
+			name = p.GetName()
+		}
+	}
+	cf := e.get("浙01", name)
+	if cf.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_REQUESTED || cf.GetSource() != md.GetName() ||
+		cf.GetAgreementPaymentYuan() != "80000.00" || len(cf.GetApplicants()) != 2 {
+		t.Fatalf("confirmation received: %v", cf)
+	}
+	if _, err := e.court("京73").ConfirmAgreement(t.Context(), &ipcasev1.ConfirmAgreementRequest{Name: name, Etag: cf.GetEtag()}); err == nil {
+		t.Fatal("京73 confirmed an application to 浙01")
+	}
+	done, err := c.ConfirmAgreement(t.Context(), &ipcasev1.ConfirmAgreementRequest{Name: name, Etag: cf.GetEtag()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := done.GetTrial(); d.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_CONFIRMED || d.GetCourtNumber() != "(2026)浙01民特1号" ||
+		len(d.GetClosedProceedings()) != 1 || d.GetClosedProceedings()[0] != trialName {
+		t.Fatalf("confirmed: %v", d)
+	}
+	tr := e.get("浙01", trialName)
+	if tr.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_SETTLED || !strings.Contains(tr.GetEndReason(), "(2026)浙01民特1号") {
+		t.Fatalf("the open trial after confirmation: %v %q", tr.GetState(), tr.GetEndReason())
+	}
+	// Its time limit stopped.
+	var open int64
+	e.DB.Table("deadlines").Where("status = 'OPEN' AND kind = 'trial.time_limit'").Count(&open)
+	if open != 0 {
+		t.Errorf("%d trial time limits still open", open)
+	}
+}

@@ -1,0 +1,227 @@
+package trial_test
+
+import (
+	"context"
+	"crypto/tls"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
+	"google.golang.org/grpc/status"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/auth/authtest"
+	"github.com/ipcase/ipcase/internal/deadline"
+	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/filing"
+	"github.com/ipcase/ipcase/internal/proceeding/proceedingtest"
+	"github.com/ipcase/ipcase/internal/server"
+	"github.com/ipcase/ipcase/internal/server/servertest"
+	"github.com/ipcase/ipcase/internal/store/storetest"
+	"github.com/ipcase/ipcase/internal/trial"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// cst is China Standard Time; the server's "today" is the date there.
+var cst = time.FixedZone("CST", 8*3600)
+
+const agency = "SAMR-HZ"
+
+// env is the administrative side (plain gRPC with tokens) and the trial
+// service on a court listener over mutual TLS, on one database, with the
+// consumers and the sweeper driven by the test.
+type env struct {
+	*proceedingtest.Env
+	t         *testing.T
+	now       atomic.Pointer[time.Time]
+	officer   context.Context
+	courtConn func(code string) *grpc.ClientConn
+	consumers trial.Consumers
+	sweeper   *deadline.Sweeper
+}
+
+func newEnv(t *testing.T, day string) *env {
+	e := &env{t: t}
+	e.setDay(day)
+	now := func() time.Time { return *e.now.Load() }
+	e.Env = proceedingtest.Start(t, now)
+	e.officer = authtest.WithToken(t.Context(), e.Auth.Officer(t, agency))
+	st := trial.NewStore(e.DB, e.FilingStore)
+	tlsCfg, serverCAs := e.Auth.ServerTLS(t)
+	addr := servertest.Serve(t, func(s *server.Server) {
+		ipcasev1.RegisterTrialServiceServer(s, trial.NewServer(st, e.Clock, now))
+		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(e.FilingStore, now))
+	}, tlsCfg, e.Auth.ServerOptions()...)
+	conns := map[string]*grpc.ClientConn{}
+	e.courtConn = func(code string) *grpc.ClientConn {
+		if c, ok := conns[code]; ok {
+			return c
+		}
+		c, err := grpc.NewClient(addr, grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{
+			RootCAs: serverCAs, Certificates: []tls.Certificate{e.Auth.CourtCert(t, code)}})))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		conns[code] = c
+		return c
+	}
+	e.consumers = trial.Register(events.NewConsumers(e.DB, "", zap.NewNop()), st, now)
+	e.sweeper = deadline.NewSweeper(e.Deadlines, deadline.Config{SweepInterval: time.Minute, Lead: 72 * time.Hour}, zap.NewNop())
+	return e
+}
+
+// court is the trial service as court code, over mutual TLS.
+func (e *env) court(code string) ipcasev1.TrialServiceClient {
+	return ipcasev1.NewTrialServiceClient(e.courtConn(code))
+}
+
+// setDay moves the server's clock to 10:00 CST on day.
+func (e *env) setDay(day string) {
+	d, err := time.ParseInLocation(time.DateOnly, day, cst)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	d = d.Add(10 * time.Hour)
+	e.now.Store(&d)
+}
+
+// pump stamps the log and runs every consumer until nothing is left.
+func (e *env) pump() {
+	e.t.Helper()
+	ctx := e.t.Context()
+	for range 10 {
+		if _, err := events.Stamp(ctx, e.DB, 10000); err != nil {
+			e.t.Fatal(err)
+		}
+		total := 0
+		for _, c := range []*events.Consumer{e.consumers.Transfers, e.consumers.Routed, e.consumers.Effective, e.consumers.Judgments, e.consumers.Confirmations} {
+			n, err := c.ConsumeOnce(ctx)
+			if err != nil {
+				e.t.Fatalf("consumer %s: %v", c.Name(), err)
+			}
+			total += n
+		}
+		if total == 0 {
+			return
+		}
+	}
+	e.t.Fatal("consumers did not settle")
+}
+
+// sweep runs the deadline sweeper at 10:00 CST on day.
+func (e *env) sweep(day string) deadline.Sweep {
+	e.t.Helper()
+	d, err := time.ParseInLocation(time.DateOnly, day, cst)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	res, err := e.sweeper.SweepOnce(e.t.Context(), d.Add(10*time.Hour))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return res
+}
+
+var (
+	complainant = &ipcasev1.Party{Kind: ipcasev1.PartyKind_PARTY_KIND_ORGANIZATION, DisplayName: "福州星河茶饮有限公司", CreditCode: "91350100M000100Y43"}
+	respondent  = &ipcasev1.Party{Kind: ipcasev1.PartyKind_PARTY_KIND_ORGANIZATION, DisplayName: "杭州仿品贸易有限公司", CreditCode: "91330100MA2AXQ9B12"}
+	foreigner   = &ipcasev1.Party{Kind: ipcasev1.PartyKind_PARTY_KIND_PERSON, DisplayName: "John Smith", DomicileCountry: "US"}
+	digest      = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+)
+
+// file submits a trademark complaint against resp and accepts it on route
+// before forum.
+func (e *env) file(resp *ipcasev1.Party, route ipcasev1.ProceedingKind, forum string) *ipcasev1.Matter {
+	e.t.Helper()
+	sub, err := e.Filing.SubmitComplaint(e.officer, &ipcasev1.SubmitComplaintRequest{
+		Complainant: complainant, Respondents: []*ipcasev1.Party{resp},
+		Rights:   []*ipcasev1.IpRight{{Type: ipcasev1.IpType_IP_TYPE_TRADEMARK, RegistrationNumber: "12345678", Title: "星河"}},
+		Facts:    "Counterfeit cups sold at three shops.",
+		Evidence: []*ipcasev1.Evidence{{Sha256: digest, SizeBytes: 2048, MediaType: "image/jpeg", Source: ipcasev1.EvidenceSource_EVIDENCE_SOURCE_PARTY}},
+		Agency:   agency,
+	})
+	if err != nil {
+		e.t.Fatalf("SubmitComplaint: %v", err)
+	}
+	acc, err := e.Filing.AcceptComplaint(e.officer, &ipcasev1.AcceptComplaintRequest{Name: sub.GetMatter().GetName(), Etag: sub.GetMatter().GetEtag(),
+		Route: route, Forum: forum})
+	if err != nil {
+		e.t.Fatalf("AcceptComplaint: %v", err)
+	}
+	return acc.GetMatter()
+}
+
+// trialOf returns the name of the matter's trial before court.
+func (e *env) trialOf(m *ipcasev1.Matter, court string) string {
+	e.t.Helper()
+	got, err := e.Filing.GetMatter(e.officer, &ipcasev1.GetMatterRequest{Name: m.GetName()})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, p := range got.GetMatter().GetProceedings() {
+		if p.GetKind() == ipcasev1.ProceedingKind_PROCEEDING_KIND_TRIAL && p.GetForum() == court {
+			return p.GetName()
+		}
+	}
+	e.t.Fatalf("matter %s has no trial before %s", m.GetName(), court)
+	return ""
+}
+
+func (e *env) get(court, name string) *ipcasev1.Trial {
+	e.t.Helper()
+	resp, err := e.court(court).GetTrial(e.t.Context(), &ipcasev1.GetTrialRequest{Name: name})
+	if err != nil {
+		e.t.Fatalf("GetTrial: %v", err)
+	}
+	return resp.GetTrial()
+}
+
+// toJudgment dockets the trial at court, forms the panel, holds the hearing
+// on day and pronounces judgment with dmg.
+func (e *env) toJudgment(court, name, day string, dmg *ipcasev1.CalculateDamagesRequest) *ipcasev1.Trial {
+	e.t.Helper()
+	ctx, c := e.t.Context(), e.court(court)
+	tr := e.get(court, name)
+	d, err := c.DocketTrial(ctx, &ipcasev1.DocketTrialRequest{Name: name, Etag: tr.GetEtag(), Kind: ipcasev1.CaseKind_CASE_KIND_CIVIL})
+	if err != nil {
+		e.t.Fatalf("DocketTrial: %v", err)
+	}
+	p, err := c.AssignPanel(ctx, &ipcasev1.AssignPanelRequest{Name: name, Etag: d.GetTrial().GetEtag(), Members: []*ipcasev1.PanelMember{
+		{Name: "张法官", Role: "PRESIDING_JUDGE"}, {Name: "李法官", Role: "JUDGE"}, {Name: "王技术调查官", Role: "TECHNICAL_INVESTIGATOR"}}})
+	if err != nil {
+		e.t.Fatalf("AssignPanel: %v", err)
+	}
+	sh, err := c.ScheduleHearing(ctx, &ipcasev1.ScheduleHearingRequest{Name: name, Etag: p.GetTrial().GetEtag(), Date: day, Place: "第三法庭"})
+	if err != nil {
+		e.t.Fatalf("ScheduleHearing: %v", err)
+	}
+	e.setDay(day)
+	h, err := c.RecordTrialHearing(ctx, &ipcasev1.RecordTrialHearingRequest{Name: name, Etag: sh.GetTrial().GetEtag(),
+		Attendees: []string{"原告代理人", "被告代理人"}, Record: "庭审笔录"})
+	if err != nil {
+		e.t.Fatalf("RecordTrialHearing: %v", err)
+	}
+	j, err := c.EnterJudgment(ctx, &ipcasev1.EnterJudgmentRequest{Name: name, Etag: h.GetTrial().GetEtag(), InfringementFound: true,
+		Injunction: "被告立即停止销售侵犯第12345678号注册商标专用权的商品", Damages: dmg, CostsYuan: "12000", CostsBorneBy: "被告"})
+	if err != nil {
+		e.t.Fatalf("EnterJudgment: %v", err)
+	}
+	return j.GetTrial()
+}
+
+func (e *env) serve(court, name, etag, party, on string) *ipcasev1.Trial {
+	e.t.Helper()
+	resp, err := e.court(court).ServeJudgment(e.t.Context(), &ipcasev1.ServeJudgmentRequest{Name: name, Etag: etag, Party: party, ServedOn: on})
+	if err != nil {
+		e.t.Fatalf("ServeJudgment(%s): %v", party, err)
+	}
+	return resp.GetTrial()
+}
+
+func code(err error) codes.Code { return status.Code(err) }

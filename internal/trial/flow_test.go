@@ -1,0 +1,346 @@
+package trial_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/grpc/codes"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+)
+
+// punitive is the damages of LAW.md §2.5's example: trademark, conduct in
+// 2020 (Trademark Law 2019), the infringer's profit 1,000,000 × 0.35 =
+// 350,000, 2.5× additive: 350,000 + 875,000 = 1,225,000, plus 50,000
+// expenses = 1,275,000.
+func punitive() *ipcasev1.CalculateDamagesRequest {
+	return &ipcasev1.CalculateDamagesRequest{
+		IpType: ipcasev1.IpType_IP_TYPE_TRADEMARK,
+		Period: &ipcasev1.DamagesPeriod{Start: "2020-01-01", End: "2020-12-31",
+			BaseKind: ipcasev1.DamagesBaseKind_DAMAGES_BASE_KIND_INFRINGER_PROFIT, BaseYuan: "1000000", Contribution: "0.35"},
+		Multiple: "2.5", Intentional: true, Serious: true, ExpensesYuan: "50000", ClaimTotalYuan: "3000000",
+	}
+}
+
+// TestWholeChain: complaint → enforcement → transfer to 京73 → the consumer
+// creates the trial → docket → hearing → judgment with punitive damages →
+// service on each party → no appeal → the sweeper marks the clocks missed
+// → EFFECTIVE → the respondent's infringement record has the judgment, and
+// a new enforcement case against it counts it. Dates on the real 2026
+// calendar.
+func TestWholeChain(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "2026-03-02") // Monday
+	ctx := e.officer
+
+	m := e.file(respondent, ipcasev1.ProceedingKind_PROCEEDING_KIND_ENFORCEMENT, agency)
+	open, err := e.Enforcement.OpenEnforcement(ctx, &ipcasev1.OpenEnforcementRequest{
+		Source: &ipcasev1.OpenEnforcementRequest_Matter{Matter: m.GetName()}, Agency: agency})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := open.GetCase()
+	as, err := e.Enforcement.AssignOfficers(ctx, &ipcasev1.AssignOfficersRequest{Name: c.GetName(), Etag: c.GetEtag(), Officers: []*ipcasev1.Officer{
+		{Subject: "officer@SAMR-HZ", DisplayName: "王伟", BadgeNumber: "33010001"},
+		{Subject: "li.na@SAMR-HZ", DisplayName: "李娜", BadgeNumber: "33010002"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fd, err := e.Enforcement.RecordFindings(ctx, &ipcasev1.RecordFindingsRequest{Name: c.GetName(), Etag: as.GetCase().GetEtag(),
+		Findings: &ipcasev1.Findings{Text: "Counterfeit cups, civil damages claimed.", BusinessVolumeYuan: "400000",
+			Computation: "average sale price × quantity sold"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Enforcement.TransferToCourt(ctx, &ipcasev1.TransferToCourtRequest{Name: c.GetName(), Etag: fd.GetCase().GetEtag(),
+		Court: "京73", Reason: "the right holder sues for damages"}); err != nil {
+		t.Fatal(err)
+	}
+
+	// The consumer creates the trial awaiting docketing at 京73, with the
+	// dossier's evidence matching the matter's.
+	e.pump()
+	name := e.trialOf(m, "京73")
+	tr := e.get("京73", name)
+	if tr.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_AWAITING_DOCKETING || tr.GetSource() != c.GetName() ||
+		len(tr.GetDossierMismatches()) != 0 || tr.GetReceivedOn() != "2026-03-02" {
+		t.Fatalf("received trial: %v", tr)
+	}
+
+	// A redelivered transfer changes nothing.
+	before := e.Counts(t)
+	if err := e.DB.Exec(`UPDATE consumer_cursors SET position = 0 WHERE name = ?`, e.consumers.Transfers.Name()).Error; err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.consumers.Transfers.ConsumeOnce(t.Context()); err != nil || n != 1 {
+		t.Fatalf("redelivery: applied %d, %v; want 1 event applied", n, err)
+	}
+	if diff := cmp.Diff(before, e.Counts(t)); diff != "" {
+		t.Errorf("a redelivered transfer wrote (-before +after):\n%s", diff)
+	}
+
+	// Another court may not docket it.
+	if _, err := e.court("粤73").DocketTrial(t.Context(), &ipcasev1.DocketTrialRequest{Name: name, Etag: tr.GetEtag(),
+		Kind: ipcasev1.CaseKind_CASE_KIND_CIVIL}); code(err) != codes.PermissionDenied && code(err) != codes.NotFound {
+		t.Errorf("粤73 docketing a case of 京73: %v; want PermissionDenied", err)
+	}
+
+	j := e.toJudgment("京73", name, "2026-04-15", punitive())
+	// Docketed Mon 2026-03-02: 6 months (CPL Art. 152) end on 2026-09-02, a Wednesday.
+	if j.GetCourtNumber() != "(2026)京73知民初1号" || j.GetDocketedOn() != "2026-03-02" || j.GetTimeLimitDue() != "2026-09-02" ||
+		j.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_JUDGED {
+		t.Fatalf("judged trial: number %q docketed %s limit %s state %v", j.GetCourtNumber(), j.GetDocketedOn(), j.GetTimeLimitDue(), j.GetState())
+	}
+	d := j.GetJudgment().GetDamages()
+	if d.GetBaseYuan() != "350000.00" || d.GetPunitiveYuan() != "875000.00" || d.GetDamagesYuan() != "1225000.00" ||
+		d.GetExpensesYuan() != "50000.00" || d.GetTotalYuan() != "1275000.00" || len(d.GetCitations()) == 0 ||
+		d.GetFormula() != ipcasev1.PunitiveFormula_PUNITIVE_FORMULA_ADDITIVE {
+		t.Fatalf("judgment damages: %v", d)
+	}
+
+	// Served on the complainant Mon 04-20: 15 days end on 05-05, a May Day
+	// holiday (05-01..05-05), so the period ends on Wed 05-06 (CPL Art. 85).
+	// On the respondent Wed 04-22: 15 days end on Thu 05-07.
+	e.setDay("2026-04-22")
+	cp, rp := m.GetComplainant().GetName(), m.GetRespondents()[0].GetName()
+	j = e.serve("京73", name, j.GetEtag(), cp, "2026-04-20")
+	j = e.serve("京73", name, j.GetEtag(), rp, "2026-04-22")
+	dues := map[string]string{}
+	for _, s := range j.GetServices() {
+		dues[s.GetParty()] = s.GetAppealDue()
+	}
+	if want := map[string]string{cp: "2026-05-06", rp: "2026-05-07"}; !cmp.Equal(dues, want) {
+		t.Fatalf("appeal dues %v, want %v", dues, want)
+	}
+
+	// 05-07: the complainant's clock is missed, the respondent's still runs.
+	if res := e.sweep("2026-05-07"); res.Missed != 1 {
+		t.Fatalf("sweep 05-07 missed %d; want 1", res.Missed)
+	}
+	e.pump()
+	if st := e.get("京73", name).GetState(); st != ipcasev1.ProceedingState_PROCEEDING_STATE_JUDGED {
+		t.Fatalf("with one appeal period running the trial is %v; want JUDGED", st)
+	}
+	// 05-08: both passed without appeal → EFFECTIVE.
+	if res := e.sweep("2026-05-08"); res.Missed != 1 {
+		t.Fatalf("sweep 05-08 missed %d; want 1", res.Missed)
+	}
+	e.pump()
+	eff := e.get("京73", name)
+	if eff.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_EFFECTIVE || eff.GetJudgment().GetEffectiveOn() != "2026-05-08" {
+		t.Fatalf("after both periods: %v effective on %q; want EFFECTIVE on 2026-05-08", eff.GetState(), eff.GetJudgment().GetEffectiveOn())
+	}
+	var recs []struct {
+		PartyID, Source, Reference string
+		DecidedOn                  string
+	}
+	if err := e.DB.Raw(`SELECT party_id, source, reference, to_char(decided_on, 'YYYY-MM-DD') AS decided_on FROM infringement_records`).
+		Scan(&recs).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || "parties/"+recs[0].PartyID != rp || recs[0].Source != "JUDGMENT" ||
+		recs[0].Reference != "(2026)京73知民初1号" || recs[0].DecidedOn != "2026-05-08" {
+		t.Fatalf("infringement records: %+v", recs)
+	}
+	// Redelivery of the effective judgment and the sweep's events changes nothing.
+	before = e.Counts(t)
+	for _, c := range []string{e.consumers.Effective.Name(), e.consumers.Judgments.Name()} {
+		if err := e.DB.Exec(`UPDATE consumer_cursors SET position = 0 WHERE name = ?`, c).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.pump()
+	if diff := cmp.Diff(before, e.Counts(t)); diff != "" {
+		t.Errorf("redelivered effective judgment wrote (-before +after):\n%s", diff)
+	}
+
+	// A new enforcement case against the respondent counts the judgment.
+	e.setDay("2026-05-11")
+	m2 := e.file(respondent, ipcasev1.ProceedingKind_PROCEEDING_KIND_ENFORCEMENT, agency)
+	open2, err := e.Enforcement.OpenEnforcement(ctx, &ipcasev1.OpenEnforcementRequest{
+		Source: &ipcasev1.OpenEnforcementRequest_Matter{Matter: m2.GetName()}, Agency: agency})
+	if err != nil {
+		t.Fatal(err)
+	}
+	priors := open2.GetCase().GetPriorInfringements()
+	if len(priors) != 1 || priors[0].GetReference() != "(2026)京73知民初1号" || priors[0].GetParty() != rp || priors[0].GetDecidedOn() != "2026-05-08" {
+		t.Fatalf("the new case's prior infringements: %v", priors)
+	}
+}
+
+// TestAppeal: an appeal in time opens the second instance at the appellate
+// court and the first becomes APPEALED; a late appeal is refused with the
+// last day and writes nothing.
+func TestAppeal(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "2026-06-01")
+	m := e.file(respondent, ipcasev1.ProceedingKind_PROCEEDING_KIND_TRIAL, "京73")
+	e.pump() // the routed proceeding gets its trial record
+	name := e.trialOf(m, "京73")
+	j := e.toJudgment("京73", name, "2026-06-10", punitive())
+	cp, rp := m.GetComplainant().GetName(), m.GetRespondents()[0].GetName()
+	// Served Thu 06-11: 15 days end on Fri 06-26.
+	e.setDay("2026-06-11")
+	j = e.serve("京73", name, j.GetEtag(), cp, "2026-06-11")
+	j = e.serve("京73", name, j.GetEtag(), rp, "2026-06-11")
+
+	e.setDay("2026-06-26")
+	c := e.court("京73")
+	ap, err := c.FileAppeal(t.Context(), &ipcasev1.FileAppealRequest{Name: name, Etag: j.GetEtag(), Party: rp, FiledOn: "2026-06-26",
+		AppellateCourt: "京", Grounds: "damages excessive"})
+	if err != nil {
+		t.Fatalf("FileAppeal in time: %v", err)
+	}
+	first, second := ap.GetTrial(), ap.GetSecondInstance()
+	if first.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_APPEALED || first.GetSecondInstance() != second.GetName() {
+		t.Fatalf("first instance after appeal: %v", first)
+	}
+	// Docketed Fri 06-26; 3 months (CPL Art. 183) end on Sat 09-26, a
+	// Mid-Autumn holiday (09-25..09-27), so on Mon 09-28.
+	if second.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_DOCKETED || second.GetCourt() != "京" ||
+		second.GetCourtNumber() != "(2026)京知民终1号" || second.GetInstance() != ipcasev1.TrialInstance_TRIAL_INSTANCE_SECOND ||
+		second.GetSource() != name || second.GetTimeLimitDue() != "2026-09-28" {
+		t.Fatalf("second instance: %v", second)
+	}
+	if got := e.get("京", second.GetName()); got.GetCourtNumber() != second.GetCourtNumber() {
+		t.Fatalf("the appellate court reads %v", got)
+	}
+
+	// The complainant's appeal on 06-29 is late: its period ended on 06-26.
+	e.setDay("2026-06-29")
+	before := e.Counts(t)
+	_, err = c.FileAppeal(t.Context(), &ipcasev1.FileAppealRequest{Name: name, Etag: first.GetEtag(), Party: cp, AppellateCourt: "京"})
+	if code(err) != codes.FailedPrecondition || !strings.Contains(err.Error(), "ended on 2026-06-26") {
+		t.Fatalf("late appeal: %v; want FailedPrecondition naming 2026-06-26", err)
+	}
+	if diff := cmp.Diff(before, e.Counts(t)); diff != "" {
+		t.Errorf("a late appeal wrote (-before +after):\n%s", diff)
+	}
+	// The sweeper and the consumer leave an appealed judgment alone.
+	e.sweep("2026-07-01")
+	e.pump()
+	if st := e.get("京73", name).GetState(); st != ipcasev1.ProceedingState_PROCEEDING_STATE_APPEALED {
+		t.Errorf("appealed trial became %v", st)
+	}
+	var n int64
+	e.DB.Table("infringement_records").Count(&n)
+	if n != 0 {
+		t.Errorf("an appealed judgment was recorded as an infringement")
+	}
+}
+
+// TestAppealPeriods: worked by hand on the 2026 calendar. The National Day
+// holiday is 10-01..10-07.
+func TestAppealPeriods(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "2026-08-03")
+	m := e.file(foreigner, ipcasev1.ProceedingKind_PROCEEDING_KIND_TRIAL, "京73")
+	e.pump()
+	name := e.trialOf(m, "京73")
+	j := e.toJudgment("京73", name, "2026-08-20", nil)
+	cp, rp := m.GetComplainant().GetName(), m.GetRespondents()[0].GetName()
+	e.setDay("2026-09-21")
+	// The foreign respondent (no domicile in China, CPL Art. 286), served Tue
+	// 09-01: 30 days end on Thu 10-01, a holiday → Thu 10-08.
+	j = e.serve("京73", name, j.GetEtag(), rp, "2026-09-01")
+	// The complainant, served Mon 09-21: 15 days end on Tue 10-06, a holiday
+	// → Thu 10-08.
+	j = e.serve("京73", name, j.GetEtag(), cp, "2026-09-21")
+	got := map[string]string{}
+	for _, s := range j.GetServices() {
+		got[s.GetParty()] = s.GetAppealDue() + " " + s.GetAppealRule()[:strings.Index(s.GetAppealRule(), " (")]
+	}
+	want := map[string]string{rp: "2026-10-08 30 calendar days", cp: "2026-10-08 15 calendar days"}
+	if !cmp.Equal(got, want) {
+		t.Fatalf("appeal periods %v, want %v", got, want)
+	}
+	// Serving twice is refused.
+	if _, err := e.court("京73").ServeJudgment(t.Context(), &ipcasev1.ServeJudgmentRequest{Name: name, Etag: j.GetEtag(), Party: cp}); code(err) != codes.FailedPrecondition {
+		t.Errorf("serving twice: %v", err)
+	}
+	// The judgment without damages awards none; no infringement record
+	// until it is effective: 10-08 is the last day, 10-09 it takes effect.
+	if e.sweep("2026-10-08").Missed != 0 {
+		t.Fatal("a clock was missed on its last day")
+	}
+	e.sweep("2026-10-09")
+	e.pump()
+	if eff := e.get("京73", name); eff.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_EFFECTIVE || eff.GetJudgment().GetEffectiveOn() != "2026-10-09" {
+		t.Fatalf("trial %v effective %q", eff.GetState(), eff.GetJudgment().GetEffectiveOn())
+	}
+}
+
+// TestConcurrentDockets: 20 dockets at one court at once get 1–20.
+func TestConcurrentDockets(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "2026-03-02")
+	var names []string
+	for range 20 {
+		names = append(names, e.trialOf(e.file(respondent, ipcasev1.ProceedingKind_PROCEEDING_KIND_TRIAL, "京73"), "京73"))
+	}
+	e.pump()
+	etags := make([]string, len(names))
+	for i, n := range names {
+		etags[i] = e.get("京73", n).GetEtag()
+	}
+	c := e.court("京73")
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var numbers []string
+	for i := range names {
+		wg.Go(func() {
+			resp, err := c.DocketTrial(t.Context(), &ipcasev1.DocketTrialRequest{Name: names[i], Etag: etags[i], Kind: ipcasev1.CaseKind_CASE_KIND_CIVIL,
+				Procedure: ipcasev1.TrialProcedure_TRIAL_PROCEDURE_SUMMARY})
+			if err != nil {
+				t.Errorf("DocketTrial: %v", err)
+				return
+			}
+			mu.Lock()
+			numbers = append(numbers, resp.GetTrial().GetCourtNumber())
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	var want []string
+	for i := 1; i <= 20; i++ {
+		want = append(want, fmt.Sprintf("(2026)京73知民初%d号", i))
+	}
+	slices.Sort(numbers)
+	slices.Sort(want)
+	if !cmp.Equal(numbers, want) {
+		t.Fatalf("numbers %v, want %v", numbers, want)
+	}
+	// Summary procedure: 3 months from Mon 03-02 end on Tue 06-02.
+	if got := e.get("京73", names[0]).GetTimeLimitDue(); got != "2026-06-02" {
+		t.Errorf("summary time limit %s, want 2026-06-02", got)
+	}
+}
+
+// TestDeclineAndCriminal: a court declines with reasons; a criminal case
+// is numbered 刑初, never 知刑初.
+func TestDeclineAndCriminal(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "2026-03-02")
+	a := e.trialOf(e.file(respondent, ipcasev1.ProceedingKind_PROCEEDING_KIND_TRIAL, "京73"), "京73")
+	b := e.trialOf(e.file(respondent, ipcasev1.ProceedingKind_PROCEEDING_KIND_TRIAL, "京73"), "京73")
+	e.pump()
+	c := e.court("京73")
+	dec, err := c.DeclineTrial(t.Context(), &ipcasev1.DeclineTrialRequest{Name: a, Etag: e.get("京73", a).GetEtag(), Reason: "不属于本院管辖"})
+	if err != nil || dec.GetTrial().GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_DECLINED || dec.GetTrial().GetEndReason() != "不属于本院管辖" {
+		t.Fatalf("DeclineTrial: %v, %v", dec, err)
+	}
+	cr, err := c.DocketTrial(t.Context(), &ipcasev1.DocketTrialRequest{Name: b, Etag: e.get("京73", b).GetEtag(), Kind: ipcasev1.CaseKind_CASE_KIND_CRIMINAL})
+	if err != nil || cr.GetTrial().GetCourtNumber() != "(2026)京73刑初1号" {
+		t.Fatalf("criminal docket: %v, %v", cr.GetTrial().GetCourtNumber(), err)
+	}
+	// Both are events of the matter.
+	var types []string
+	e.DB.Raw(`SELECT type FROM events WHERE type LIKE 'trial.%' ORDER BY id`).Scan(&types)
+	if !slices.Contains(types, "trial.declined") || !slices.Contains(types, "trial.docketed") {
+		t.Errorf("events %v", types)
+	}
+}

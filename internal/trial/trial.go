@@ -1,0 +1,348 @@
+// Package trial is the judicial side of ipcase: the TRIAL proceedings
+// courts docket, try and decide, fed by enforcement transfers and filings
+// routed to a court, and feeding effective judgments back to the
+// administrative side's repeat-offender record.
+package trial
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ipcase/ipcase/internal/damages"
+	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/proceeding"
+)
+
+// State is where a trial stands; the values are stored in the proceeding's
+// state.
+type State string
+
+// States of the TRIAL machine.
+const (
+	AwaitingDocketing State = "AWAITING_DOCKETING"
+	Declined          State = "DECLINED"
+	Docketed          State = "DOCKETED"
+	PreTrial          State = "PRE_TRIAL"
+	HearingScheduled  State = "HEARING_SCHEDULED"
+	Heard             State = "HEARD"
+	Judged            State = "JUDGED"
+	Effective         State = "EFFECTIVE"
+	Appealed          State = "APPEALED"
+	Withdrawn         State = "WITHDRAWN"
+	Settled           State = "SETTLED"
+	// States of a CONFIRMATION proceeding.
+	Requested           State = "REQUESTED"
+	Confirmed           State = "CONFIRMED"
+	ConfirmationRefused State = "CONFIRMATION_REFUSED"
+)
+
+// open are the states a trial can still be withdrawn or settled from.
+var open = []State{AwaitingDocketing, Docketed, PreTrial, HearingScheduled, Heard, Judged}
+
+// transitions is the one table of the TRIAL machine: AWAITING_DOCKETING →
+// DOCKETED | DECLINED; DOCKETED → PRE_TRIAL → HEARING_SCHEDULED → HEARD →
+// JUDGED → EFFECTIVE | APPEALED; WITHDRAWN and SETTLED from any open state.
+var transitions = func() map[State][]State {
+	t := map[State][]State{
+		AwaitingDocketing: {Docketed, Declined},
+		Docketed:          {PreTrial},
+		PreTrial:          {HearingScheduled},
+		HearingScheduled:  {Heard},
+		Heard:             {Judged},
+		Judged:            {Effective, Appealed},
+		// CONFIRMATION: REQUESTED → CONFIRMED | CONFIRMATION_REFUSED.
+		Requested: {Confirmed, ConfirmationRefused},
+	}
+	for _, s := range open {
+		t[s] = append(t[s], Withdrawn, Settled)
+	}
+	return t
+}()
+
+// Kind is the kind of case.
+type Kind string
+
+// Kinds of case.
+const (
+	Civil          Kind = "CIVIL"
+	Criminal       Kind = "CRIMINAL"
+	Administrative Kind = "ADMINISTRATIVE"
+)
+
+// Instance is the instance.
+type Instance string
+
+// Instances.
+const (
+	First  Instance = "FIRST"
+	Second Instance = "SECOND"
+)
+
+// Procedure is the procedure of a trial.
+type Procedure string
+
+// Procedures.
+const (
+	Ordinary Procedure = "ORDINARY"
+	Summary  Procedure = "SUMMARY"
+)
+
+// PanelMember is a member of the panel.
+type PanelMember struct {
+	Name string `json:"name"`
+	Role string `json:"role"`
+}
+
+// Panel roles.
+var panelRoles = []string{"PRESIDING_JUDGE", "JUDGE", "PEOPLES_ASSESSOR", "TECHNICAL_INVESTIGATOR"}
+
+// Preservation is a preservation order.
+type Preservation struct {
+	Kind      string      `json:"kind"` // EVIDENCE, PROPERTY, CONDUCT
+	Applicant string      `json:"applicant,omitempty"`
+	Subject   string      `json:"subject"`
+	OrderedOn time.Time   `json:"orderedOn"`
+	Security  damages.Fen `json:"security"`
+}
+
+// Exchange is an evidence exchange.
+type Exchange struct {
+	HeldOn time.Time `json:"heldOn"`
+	SHA256 []string  `json:"sha256"`
+	Notes  string    `json:"notes,omitempty"`
+}
+
+// Hearing is a hearing, scheduled or held.
+type Hearing struct {
+	Date      time.Time `json:"date"`
+	Place     string    `json:"place"`
+	Attendees []string  `json:"attendees,omitempty"`
+	Record    string    `json:"record,omitempty"`
+	Held      bool      `json:"held"`
+}
+
+// Judgment is the judgment or ruling.
+type Judgment struct {
+	Ruling            bool            `json:"ruling"`
+	InfringementFound bool            `json:"infringementFound"`
+	Injunction        string          `json:"injunction,omitempty"`
+	Damages           json.RawMessage `json:"damages,omitempty"` // the CalculateDamagesResponse, protojson
+	DamagesTotal      damages.Fen     `json:"damagesTotal"`
+	Costs             damages.Fen     `json:"costs"`
+	CostsBorneBy      string          `json:"costsBorneBy,omitempty"`
+	JudgedOn          time.Time       `json:"judgedOn"`
+	EffectiveOn       *time.Time      `json:"effectiveOn,omitempty"`
+}
+
+// Service is the service of the judgment on a party.
+type Service struct {
+	Party      string    `json:"party"` // party id
+	ServedOn   time.Time `json:"servedOn"`
+	AppealDue  time.Time `json:"appealDue"`
+	AppealRule string    `json:"appealRule"`
+}
+
+// Appeal is a party's appeal.
+type Appeal struct {
+	Party          string    `json:"party"`
+	FiledOn        time.Time `json:"filedOn"`
+	AppellateCourt string    `json:"appellateCourt"`
+	Grounds        string    `json:"grounds,omitempty"`
+}
+
+// Trial is the record of one TRIAL proceeding.
+type Trial struct {
+	proceeding.Meta
+	State      State     `json:"state"`
+	Court      string    `json:"court"`
+	Number     string    `json:"number,omitempty"`
+	Kind       Kind      `json:"kind,omitempty"`
+	Instance   Instance  `json:"instance,omitempty"`
+	Procedure  Procedure `json:"procedure,omitempty"`
+	Source     string    `json:"source,omitempty"` // matters/…/proceedings/…
+	ReceivedOn time.Time `json:"receivedOn"`
+	// Dossier is the transfer's payload (schema ipcase.transfer.v1), kept
+	// as received.
+	Dossier              json.RawMessage `json:"dossier,omitempty"`
+	DossierMismatches    []string        `json:"dossierMismatches,omitempty"`
+	DocketedOn           *time.Time      `json:"docketedOn,omitempty"`
+	TimeLimitDue         *time.Time      `json:"timeLimitDue,omitempty"`
+	TimeLimitProvisional bool            `json:"timeLimitProvisional,omitempty"`
+	EndReason            string          `json:"endReason,omitempty"`
+	Panel                []PanelMember   `json:"panel,omitempty"`
+	Preservations        []Preservation  `json:"preservations,omitempty"`
+	Exchanges            []Exchange      `json:"exchanges,omitempty"`
+	Hearings             []Hearing       `json:"hearings,omitempty"`
+	Judgment             *Judgment       `json:"judgment,omitempty"`
+	Services             []Service       `json:"services,omitempty"`
+	Appeals              []Appeal        `json:"appeals,omitempty"`
+	SecondInstance       string          `json:"secondInstance,omitempty"` // proceeding id
+	// Judicial confirmation: the applicants (party ids), the agreement as
+	// in the ipcase.confirmation.v1 payload, and what confirming it ended.
+	Applicants        []string        `json:"applicants,omitempty"`
+	Agreement         json.RawMessage `json:"agreement,omitempty"`
+	AgreementPayment  string          `json:"agreementPayment,omitempty"`
+	ClosedProceedings []string        `json:"closedProceedings,omitempty"`
+
+	pending []events.Record
+}
+
+// StateName is the proceeding state the trial is in.
+func (t *Trial) StateName() string { return string(t.State) }
+
+// PendingEvents are the events recorded since the trial was loaded.
+func (t *Trial) PendingEvents() []events.Record { return t.pending }
+
+// Etag is the trial's version tag.
+func (t *Trial) Etag() string { return fmt.Sprintf(`"t%d"`, t.Version) }
+
+func (t *Trial) record(typ string, payload map[string]any) {
+	t.pending = append(t.pending, events.Record{Type: typ, ProceedingID: t.ProceedingID, Payload: payload})
+}
+
+func (t *Trial) move(to State) error {
+	if !slices.Contains(transitions[t.State], to) {
+		return fmt.Errorf("the trial is %s; it cannot become %s: %w", t.State, to, errs.FailedPrecondition)
+	}
+	t.State = to
+	return nil
+}
+
+func day(t time.Time) string { return t.Format(time.DateOnly) }
+
+func (t *Trial) service(party string) *Service {
+	for i := range t.Services {
+		if t.Services[i].Party == party {
+			return &t.Services[i]
+		}
+	}
+	return nil
+}
+
+// Docket dockets the trial with number n on on; due is the last day of the
+// time limit (provisional when the calendar does not reach it yet).
+func (t *Trial) Docket(kind Kind, inst Instance, proc Procedure, n CourtNumber, on, due time.Time, provisional bool) error {
+	if err := t.move(Docketed); err != nil {
+		return err
+	}
+	t.Kind, t.Instance, t.Procedure, t.Number = kind, inst, proc, n.String()
+	t.DocketedOn = &on
+	payload := map[string]any{"court": t.Court, "courtNumber": t.Number, "kind": kind, "instance": inst,
+		"procedure": proc, "docketedOn": day(on), "source": t.Source}
+	if !due.IsZero() { // criminal time limits are not kept
+		t.TimeLimitDue, t.TimeLimitProvisional = &due, provisional
+		payload["timeLimitDue"], payload["timeLimitProvisional"] = day(due), provisional
+	}
+	t.record("trial.docketed", payload)
+	return nil
+}
+
+// Decline declines to docket the trial.
+func (t *Trial) Decline(reason string, on time.Time) error {
+	if err := t.move(Declined); err != nil {
+		return err
+	}
+	t.EndReason = reason
+	t.record("trial.declined", map[string]any{"court": t.Court, "reason": reason, "declinedOn": day(on), "source": t.Source})
+	return nil
+}
+
+// AssignPanel forms the panel: exactly one presiding judge.
+func (t *Trial) AssignPanel(members []PanelMember) error {
+	presiding := 0
+	for _, m := range members {
+		if m.Role == "PRESIDING_JUDGE" {
+			presiding++
+		}
+	}
+	if presiding != 1 {
+		return errs.Field("members", "a panel has exactly one presiding judge, got %d", presiding)
+	}
+	if t.State == Docketed {
+		if err := t.move(PreTrial); err != nil {
+			return err
+		}
+	} else if t.State != PreTrial {
+		return fmt.Errorf("the panel is formed before the hearing is scheduled; the trial is %s: %w", t.State, errs.FailedPrecondition)
+	}
+	t.Panel = members
+	t.record("trial.panel_assigned", map[string]any{"members": members})
+	return nil
+}
+
+func (t *Trial) beforeHearing(what string) error {
+	if t.State != Docketed && t.State != PreTrial && t.State != HearingScheduled {
+		return fmt.Errorf("%s is recorded between docketing and the hearing; the trial is %s: %w", what, t.State, errs.FailedPrecondition)
+	}
+	return nil
+}
+
+// OrderPreservation records a preservation order.
+func (t *Trial) OrderPreservation(p Preservation) error {
+	if err := t.beforeHearing("a preservation order"); err != nil {
+		return err
+	}
+	t.Preservations = append(t.Preservations, p)
+	t.record("trial.preservation_ordered", map[string]any{"kind": p.Kind, "applicant": p.Applicant, "subject": p.Subject,
+		"orderedOn": day(p.OrderedOn), "security": p.Security.String()})
+	return nil
+}
+
+// RecordExchange records an evidence exchange.
+func (t *Trial) RecordExchange(x Exchange) error {
+	if err := t.beforeHearing("an evidence exchange"); err != nil {
+		return err
+	}
+	t.Exchanges = append(t.Exchanges, x)
+	t.record("trial.evidence_exchanged", map[string]any{"heldOn": day(x.HeldOn), "sha256": x.SHA256})
+	return nil
+}
+
+// ScheduleHearing schedules the hearing.
+func (t *Trial) ScheduleHearing(h Hearing) error {
+	if t.State == HearingScheduled { // rescheduled
+		t.Hearings[len(t.Hearings)-1] = h
+	} else {
+		if err := t.move(HearingScheduled); err != nil {
+			return err
+		}
+		t.Hearings = append(t.Hearings, h)
+	}
+	t.record("trial.hearing_scheduled", map[string]any{"date": day(h.Date), "place": h.Place})
+	return nil
+}
+
+// RecordHearing records the scheduled hearing as held.
+func (t *Trial) RecordHearing(attendees []string, record string) error {
+	if err := t.move(Heard); err != nil {
+		return err
+	}
+	h := &t.Hearings[len(t.Hearings)-1]
+	h.Attendees, h.Record, h.Held = attendees, record, true
+	t.record("trial.heard", map[string]any{"date": day(h.Date), "attendees": attendees})
+	return nil
+}
+
+// Judge records the judgment.
+func (t *Trial) Judge(j Judgment) error {
+	if err := t.move(Judged); err != nil {
+		return err
+	}
+	t.Judgment = &j
+	t.record("trial.judged", map[string]any{"courtNumber": t.Number, "ruling": j.Ruling, "infringementFound": j.InfringementFound,
+		"injunction": j.Injunction, "damages": j.DamagesTotal.String(), "costs": j.Costs.String(), "judgedOn": day(j.JudgedOn)})
+	return nil
+}
+
+// End withdraws or settles the trial.
+func (t *Trial) End(to State, reason string) error {
+	if err := t.move(to); err != nil {
+		return err
+	}
+	t.EndReason = reason
+	t.record("trial."+map[State]string{Withdrawn: "withdrawn", Settled: "settled"}[to], map[string]any{"reason": reason})
+	return nil
+}

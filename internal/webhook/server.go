@@ -1,0 +1,212 @@
+package webhook
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/auth"
+	"github.com/ipcase/ipcase/internal/errs"
+)
+
+// Server implements ipcasev1.NotificationServiceServer.
+type Server struct {
+	ipcasev1.UnimplementedNotificationServiceServer
+	store     *Store
+	allowHTTP bool
+	now       func() time.Time
+}
+
+var _ ipcasev1.NotificationServiceServer = (*Server)(nil)
+
+// NewServer returns a Server over st; allowHTTP also accepts http:// URLs.
+func NewServer(st *Store, allowHTTP bool, now func() time.Time) *Server {
+	if st == nil || now == nil {
+		panic("webhook.NewServer: nil dependency")
+	}
+	return &Server{store: st, allowHTTP: allowHTTP, now: now}
+}
+
+const maxURL = 2048
+
+// ValidateURL checks a webhook URL: absolute, https (or http when
+// allowHTTP), with a host, no credentials or fragment, at most 2048
+// characters.
+func ValidateURL(raw string, allowHTTP bool) error {
+	if raw == "" {
+		return errs.Field("url", "required")
+	}
+	if len(raw) > maxURL {
+		return errs.Field("url", "at most %d characters", maxURL)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errs.Field("url", "not a URL: %v", err)
+	}
+	switch {
+	case !u.IsAbs() || u.Host == "" || u.Hostname() == "":
+		return errs.Field("url", "must be an absolute URL with a host")
+	case u.Scheme != "https" && u.Scheme != "http":
+		return errs.Field("url", "scheme must be https")
+	case u.Scheme == "http" && !allowHTTP:
+		return errs.Field("url", "scheme must be https (this server does not allow http)")
+	case u.User != nil:
+		return errs.Field("url", "must not carry credentials")
+	case u.Fragment != "":
+		return errs.Field("url", "must not have a fragment")
+	}
+	return nil
+}
+
+func principal(ctx context.Context) (auth.Principal, error) {
+	p, ok := auth.FromContext(ctx)
+	if !ok {
+		return auth.Principal{}, fmt.Errorf("no principal: %w", errs.Unauthenticated)
+	}
+	return p, nil
+}
+
+// webhookID parses `webhooks/{uuid}` in field.
+func webhookID(field, name string) (string, error) {
+	id, ok := strings.CutPrefix(name, "webhooks/")
+	if !ok {
+		return "", errs.Field(field, "must be webhooks/{webhook}")
+	}
+	u, err := uuid.Parse(id)
+	if err != nil {
+		return "", errs.Field(field, "must be webhooks/{webhook} with a UUID")
+	}
+	return u.String(), nil
+}
+
+func toProto(w Webhook) *ipcasev1.Webhook {
+	out := &ipcasev1.Webhook{Name: "webhooks/" + w.ID, Url: w.URL, Owner: w.Owner, CreateTime: timestamppb.New(w.CreateTime)}
+	for _, p := range w.Parties {
+		out.Parties = append(out.Parties, "parties/"+p)
+	}
+	return out
+}
+
+var stateOf = map[string]ipcasev1.DeliveryState{
+	StatePending:   ipcasev1.DeliveryState_DELIVERY_STATE_PENDING,
+	StateDelivered: ipcasev1.DeliveryState_DELIVERY_STATE_DELIVERED,
+	StateFailed:    ipcasev1.DeliveryState_DELIVERY_STATE_FAILED,
+}
+
+func deliveryToProto(d Delivery) *ipcasev1.WebhookDelivery {
+	out := &ipcasev1.WebhookDelivery{
+		Name:           "webhooks/" + d.WebhookID + "/deliveries/" + d.ID,
+		Matter:         "matters/" + d.MatterID,
+		Event:          fmt.Sprintf("matters/%s/events/%d", d.MatterID, d.EventSeq),
+		Position:       d.Position,
+		State:          stateOf[d.State],
+		Attempts:       d.Attempts,
+		LastStatusCode: d.LastStatusCode,
+		LastError:      d.LastError,
+	}
+	if d.State == StatePending {
+		out.NextAttemptTime = timestamppb.New(d.NextAttemptAt)
+	}
+	if d.DeliveredAt != nil {
+		out.DeliverTime = timestamppb.New(*d.DeliveredAt)
+	}
+	return out
+}
+
+// CreateWebhook registers a webhook for the calling rights holder.
+func (s *Server) CreateWebhook(ctx context.Context, req *ipcasev1.CreateWebhookRequest) (*ipcasev1.CreateWebhookResponse, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p.Role != auth.RightsHolder {
+		return nil, fmt.Errorf("only rights holders register webhooks: %w", errs.PermissionDenied)
+	}
+	if err := ValidateURL(req.GetUrl(), s.allowHTTP); err != nil {
+		return nil, err
+	}
+	w, secret, err := s.store.Create(ctx, p, req.GetUrl(), s.now())
+	if err != nil {
+		return nil, err
+	}
+	return &ipcasev1.CreateWebhookResponse{Webhook: toProto(w), Secret: secret}, nil
+}
+
+// ListWebhooks lists the caller's webhooks.
+func (s *Server) ListWebhooks(ctx context.Context, _ *ipcasev1.ListWebhooksRequest) (*ipcasev1.ListWebhooksResponse, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := s.store.List(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	resp := &ipcasev1.ListWebhooksResponse{}
+	for _, w := range ws {
+		resp.Webhooks = append(resp.Webhooks, toProto(w))
+	}
+	return resp, nil
+}
+
+// DeleteWebhook deletes one of the caller's webhooks.
+func (s *Server) DeleteWebhook(ctx context.Context, req *ipcasev1.DeleteWebhookRequest) (*ipcasev1.DeleteWebhookResponse, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id, err := webhookID("name", req.GetName())
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.Delete(ctx, p, id, s.now()); err != nil {
+		return nil, err
+	}
+	return &ipcasev1.DeleteWebhookResponse{}, nil
+}
+
+// ListWebhookDeliveries reads the delivery log of one of the caller's
+// webhooks.
+func (s *Server) ListWebhookDeliveries(ctx context.Context, req *ipcasev1.ListWebhookDeliveriesRequest) (*ipcasev1.ListWebhookDeliveriesResponse, error) {
+	p, err := principal(ctx)
+	if err != nil {
+		return nil, err
+	}
+	id, err := webhookID("webhook", req.GetWebhook())
+	if err != nil {
+		return nil, err
+	}
+	size := int(req.GetPageSize())
+	switch {
+	case size < 0 || size > 500:
+		return nil, errs.Field("page_size", "must be 0 to 500")
+	case size == 0:
+		size = 100
+	}
+	var after int64
+	if t := req.GetPageToken(); t != "" {
+		if after, err = strconv.ParseInt(t, 10, 64); err != nil || after < 0 {
+			return nil, errs.Field("page_token", "not a token from a previous response")
+		}
+	}
+	ds, err := s.store.Deliveries(ctx, p, id, after, size+1)
+	if err != nil {
+		return nil, err
+	}
+	resp := &ipcasev1.ListWebhookDeliveriesResponse{}
+	if len(ds) > size {
+		ds = ds[:size]
+		resp.NextPageToken = strconv.FormatInt(ds[size-1].Position, 10)
+	}
+	for _, d := range ds {
+		resp.Deliveries = append(resp.Deliveries, deliveryToProto(d))
+	}
+	return resp, nil
+}

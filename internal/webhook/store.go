@@ -1,0 +1,203 @@
+package webhook
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"github.com/ipcase/ipcase/internal/auth"
+	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/store"
+)
+
+// Delivery states.
+const (
+	StatePending   = "PENDING"
+	StateDelivered = "DELIVERED"
+	StateFailed    = "FAILED"
+)
+
+// Webhook is a registered receiver.
+type Webhook struct {
+	ID         string
+	Owner      string
+	Parties    []string
+	URL        string
+	CreateTime time.Time
+}
+
+// Delivery is one event enqueued for one webhook: a row of the log.
+type Delivery struct {
+	ID             string
+	WebhookID      string
+	MatterID       string
+	Position       int64
+	EventSeq       int64
+	State          string
+	Attempts       int32
+	LastStatusCode int32
+	LastError      string
+	NextAttemptAt  time.Time
+	DeliveredAt    *time.Time
+}
+
+// Store keeps webhooks and their deliveries.
+type Store struct {
+	db *gorm.DB
+}
+
+// NewStore returns a Store over db.
+func NewStore(db *gorm.DB) *Store {
+	if db == nil {
+		panic("webhook.NewStore: nil db")
+	}
+	return &Store{db: db}
+}
+
+type webhookRow struct {
+	ID           string
+	OwnerSubject string
+	Parties      string // comma-separated, from array_to_string
+	URL          string
+	CreateTime   time.Time
+}
+
+func (r webhookRow) webhook() Webhook {
+	return Webhook{ID: r.ID, Owner: r.OwnerSubject, Parties: strings.Split(r.Parties, ","), URL: r.URL, CreateTime: r.CreateTime.UTC()}
+}
+
+const webhookCols = `id::text AS id, owner_subject, array_to_string(parties, ',') AS parties, url, create_time`
+
+// uuidArray is the Postgres literal of ids, which must be UUIDs.
+func uuidArray(ids []string) (string, error) {
+	for _, id := range ids {
+		if _, err := uuid.Parse(id); err != nil {
+			return "", fmt.Errorf("party %q is not a UUID: %w", id, errs.InvalidArgument)
+		}
+	}
+	return "{" + strings.Join(ids, ",") + "}", nil
+}
+
+// Create registers a webhook at url for rights holder p's parties and
+// returns it with its secret.
+func (s *Store) Create(ctx context.Context, p auth.Principal, url string, now time.Time) (Webhook, string, error) {
+	if len(p.Parties) == 0 {
+		return Webhook{}, "", fmt.Errorf("the token acts for no party: %w", errs.PermissionDenied)
+	}
+	arr, err := uuidArray(p.Parties)
+	if err != nil {
+		return Webhook{}, "", err
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return Webhook{}, "", err
+	}
+	secret := "whsec_" + hex.EncodeToString(b)
+	w := Webhook{ID: uuid.NewString(), Owner: p.Subject, Parties: append([]string(nil), p.Parties...), URL: url,
+		CreateTime: now.UTC().Truncate(time.Microsecond)}
+	err = s.db.WithContext(ctx).Exec(`INSERT INTO webhooks (id, owner_subject, parties, url, secret, create_time)
+		VALUES (?, ?, ?::uuid[], ?, ?, ?)`, w.ID, w.Owner, arr, w.URL, secret, w.CreateTime).Error
+	if err != nil {
+		return Webhook{}, "", fmt.Errorf("webhook: create: %w", store.Translate(err))
+	}
+	return w, secret, nil
+}
+
+// scope is the condition, over webhooks aliased w, that keeps the webhooks
+// p may see: all for an administrator, for a rights holder those whose
+// parties are all among its own.
+func scope(p auth.Principal) (string, []any, error) {
+	switch p.Role {
+	case auth.Admin:
+		return "true", nil, nil
+	case auth.RightsHolder:
+		arr, err := uuidArray(p.Parties)
+		if err != nil {
+			return "", nil, err
+		}
+		return "w.parties <@ ?::uuid[]", []any{arr}, nil
+	}
+	return "", nil, fmt.Errorf("role %s has no webhooks: %w", p.Role, errs.PermissionDenied)
+}
+
+// List returns the live webhooks p may see, newest first.
+func (s *Store) List(ctx context.Context, p auth.Principal) ([]Webhook, error) {
+	cond, args, err := scope(p)
+	if err != nil {
+		return nil, err
+	}
+	var rows []webhookRow
+	err = s.db.WithContext(ctx).Raw(`SELECT `+webhookCols+` FROM webhooks w WHERE w.delete_time IS NULL AND `+cond+
+		` ORDER BY create_time DESC, id`, args...).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("webhook: list: %w", store.Translate(err))
+	}
+	out := make([]Webhook, len(rows))
+	for i, r := range rows {
+		out[i] = r.webhook()
+	}
+	return out, nil
+}
+
+// get returns webhook id if p may see it, deleted or not.
+func (s *Store) get(ctx context.Context, tx *gorm.DB, p auth.Principal, id string) (Webhook, bool, error) {
+	cond, args, err := scope(p)
+	if err != nil {
+		return Webhook{}, false, err
+	}
+	var rows []struct {
+		webhookRow `gorm:"embedded"`
+		Deleted    bool
+	}
+	err = tx.WithContext(ctx).Raw(`SELECT `+webhookCols+`, delete_time IS NOT NULL AS deleted FROM webhooks w WHERE w.id = ? AND `+cond,
+		append([]any{id}, args...)...).Scan(&rows).Error
+	if err != nil {
+		return Webhook{}, false, fmt.Errorf("webhook: get %s: %w", id, store.Translate(err))
+	}
+	if len(rows) == 0 {
+		return Webhook{}, false, fmt.Errorf("webhook %s: %w", id, errs.NotFound)
+	}
+	return rows[0].webhook(), rows[0].Deleted, nil
+}
+
+// Delete deletes webhook id of p: nothing more is enqueued for it, and its
+// pending deliveries fail.
+func (s *Store) Delete(ctx context.Context, p auth.Principal, id string, now time.Time) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		_, deleted, err := s.get(ctx, tx, p, id)
+		if err != nil {
+			return err
+		}
+		if deleted {
+			return fmt.Errorf("webhook %s: %w", id, errs.NotFound)
+		}
+		if err := tx.Exec(`UPDATE webhooks SET delete_time = ? WHERE id = ?`, now, id).Error; err != nil {
+			return store.Translate(err)
+		}
+		return store.Translate(tx.Exec(`UPDATE webhook_deliveries SET state = ?, last_error = 'webhook deleted'
+			WHERE webhook_id = ? AND state = ?`, StateFailed, id, StatePending).Error)
+	})
+}
+
+// Deliveries returns up to limit deliveries of webhook id of p after
+// position after, in position order.
+func (s *Store) Deliveries(ctx context.Context, p auth.Principal, id string, after int64, limit int) ([]Delivery, error) {
+	if _, _, err := s.get(ctx, s.db, p, id); err != nil {
+		return nil, err
+	}
+	var out []Delivery
+	err := s.db.WithContext(ctx).Raw(`SELECT id::text AS id, webhook_id::text AS webhook_id, matter_id::text AS matter_id,
+			position, event_seq, state, attempts, last_status_code, last_error, next_attempt_at, delivered_at
+		FROM webhook_deliveries WHERE webhook_id = ? AND position > ? ORDER BY position LIMIT ?`, id, after, limit).
+		Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("webhook: deliveries of %s: %w", id, store.Translate(err))
+	}
+	return out, nil
+}
