@@ -141,6 +141,11 @@ func serve(ctx context.Context, logger *zap.Logger) error {
 	consumers := events.NewConsumers(db, cfg.Store.URL, logger)
 	trial.Register(consumers, trial.NewStore(db, filing.NewStore(db, cp)), time.Now)
 	webhook.Register(consumers, time.Now)
+	{
+		fs := filing.NewStore(db, cp)
+		clock := deadline.NewClock(deadline.NewStore(db, cal, cp))
+		mediation.RegisterOutcomes(consumers, mediation.NewStore(db, fs), enforcement.CloseSettled(enforcement.NewStore(db, fs), clock), time.Now)
+	}
 	g.Go(func() error { return consumers.Run(ctx) })
 	g.Go(func() error { return webhook.NewDispatcher(db, cfg.Webhooks, time.Now, logger).Run(ctx) })
 	publicTLS, err := cfg.TLS.ServerTLS()

@@ -519,7 +519,11 @@ func TestSweepersTakeTurns(t *testing.T) {
 
 	// Kill the leader's session: it must notice, stop and try again.
 	var pid int64
+	// Advisory locks are per database, but pg_locks lists the whole cluster:
+	// another database's sweeper (a running dev server, another test) holds
+	// the same key there.
 	if err := db1.Raw(`SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
 		AND classid::bigint = ? AND objid::bigint = ?`, int64(0x69706361), int64(0x73656473)).Scan(&pid).Error; err != nil || pid == 0 {
 		t.Fatalf("finding the lock holder: pid %d, %v", pid, err)
 	}
@@ -529,6 +533,7 @@ func TestSweepersTakeTurns(t *testing.T) {
 	waitFor(t, "the second sweeper leads again on a new session", func() bool {
 		var holder int64
 		db1.Raw(`SELECT coalesce(max(pid), 0) FROM pg_locks WHERE locktype = 'advisory' AND granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
 			AND classid::bigint = ? AND objid::bigint = ?`, int64(0x69706361), int64(0x73656473)).Scan(&holder)
 		return w2.Terms() >= 2 && w2.Leading() && holder != 0 && holder != pid
 	})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/proceeding"
 )
 
 // AssignOfficers sets the officers of the case; the first assignment starts
@@ -282,5 +283,16 @@ func (c *Case) Close(reason string) error {
 	}
 	c.CloseReason = reason
 	c.record("enforcement.closed", map[string]any{"reason": reason})
+	return nil
+}
+
+// Settle closes the case because the dispute was settled by an agreement a
+// court confirmed (CPL Art. 206), whatever step it had reached.
+func (c *Case) Settle(reason string) error {
+	if c.State == Closed {
+		return proceeding.ErrUnchanged
+	}
+	c.State, c.CloseReason = Closed, reason
+	c.record("enforcement.closed", map[string]any{"reason": reason, "settled": true})
 	return nil
 }

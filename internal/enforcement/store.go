@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm"
 
+	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/proceeding"
 	"github.com/ipcase/ipcase/internal/store"
@@ -103,4 +104,28 @@ func Workers(db *gorm.DB, matterID string) ([]string, error) {
 		return nil, fmt.Errorf("enforcement workers of %s: %w", matterID, store.Translate(err))
 	}
 	return subjects, nil
+}
+
+// CloseSettled returns a function that closes every open enforcement case
+// of a matter, recording reason and ending its clocks, when a
+// court-confirmed agreement settled it; closed cases are left as they are.
+func CloseSettled(st *Store, clock Clock) func(db *gorm.DB, matterID, reason string, at time.Time) error {
+	return func(db *gorm.DB, matterID, reason string, at time.Time) error {
+		var ids []string
+		if err := db.Raw(`SELECT proceeding_id FROM enforcement_cases WHERE matter_id = ? AND doc->>'state' <> 'CLOSED'`, matterID).
+			Scan(&ids).Error; err != nil {
+			return store.Translate(err)
+		}
+		for _, id := range ids {
+			err := st.ChangeIn(db, filing.MatterID(matterID), filing.ProceedingID(id), events.Actor{Subject: "ipcased", Role: "system"}, at,
+				func(tx *Tx) error { return tx.Record.Settle(reason) })
+			if err != nil {
+				return err
+			}
+			if err := clock.Settle(db, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }

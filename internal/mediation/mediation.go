@@ -24,6 +24,7 @@ const (
 	Failed                State = "FAILED"
 	Withdrawn             State = "WITHDRAWN"
 	ConfirmationRequested State = "CONFIRMATION_REQUESTED"
+	Closed                State = "CLOSED"
 )
 
 // transitions is the one table of the MEDIATION machine:
@@ -33,6 +34,9 @@ var transitions = map[State][]State{
 	Requested:  {InProgress, Failed, Withdrawn},
 	InProgress: {Agreed, Failed, Withdrawn},
 	Agreed:     {ConfirmationRequested},
+	// The court's answer (CPL Art. 206): a confirmed agreement ends the
+	// mediation; a refused one leaves the parties to mediate again or sue.
+	ConfirmationRequested: {Closed, Failed},
 }
 
 // Party is a party of the matter and its consent.
@@ -70,6 +74,15 @@ type Confirmation struct {
 	AppliedOn  time.Time `json:"appliedOn"`
 }
 
+// Outcome is the court's answer to the application for confirmation.
+type Outcome struct {
+	Confirmed   bool      `json:"confirmed"`
+	Court       string    `json:"court"`
+	CourtNumber string    `json:"courtNumber,omitempty"`
+	On          time.Time `json:"on"`
+	Reason      string    `json:"reason,omitempty"`
+}
+
 // Mediation is the record of one MEDIATION proceeding.
 type Mediation struct {
 	proceeding.Meta
@@ -83,6 +96,7 @@ type Mediation struct {
 	ConfirmationDue time.Time     `json:"confirmationDue,omitzero"`
 	EndReason       string        `json:"endReason,omitempty"`
 	Confirmation    *Confirmation `json:"confirmation,omitempty"`
+	Outcome         *Outcome      `json:"outcome,omitempty"`
 
 	pending []events.Record
 }
@@ -256,5 +270,26 @@ func (m *Mediation) RequestConfirmation(c Confirmation, matterName, matterNumber
 		"proceeding": fmt.Sprintf("%s/proceedings/%s", matterName, m.ProceedingID), "court": c.Court,
 		"applicants": applicants, "appliedOn": day(c.AppliedOn), "mediator": m.Mediator, "forum": m.Forum, "agreement": terms,
 	})
+	return nil
+}
+
+// RecordOutcome records the court's confirmation or refusal of the
+// agreement (CPL Art. 206): a confirmed agreement closes the mediation, a
+// refused one ends it as failed. A second report of the same outcome
+// returns proceeding.ErrUnchanged.
+func (m *Mediation) RecordOutcome(o Outcome) error {
+	if m.Outcome != nil {
+		return proceeding.ErrUnchanged
+	}
+	to, typ := Closed, "mediation.confirmed"
+	if !o.Confirmed {
+		to, typ = Failed, "mediation.confirmation_refused"
+		m.EndReason = "the court refused to confirm the agreement: " + o.Reason
+	}
+	if err := m.move(to); err != nil {
+		return err
+	}
+	m.Outcome = &o
+	m.record(typ, map[string]any{"court": o.Court, "courtNumber": o.CourtNumber, "on": day(o.On), "reason": o.Reason})
 	return nil
 }

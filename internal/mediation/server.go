@@ -366,6 +366,9 @@ func toProto(m *Mediation) *ipcasev1.Mediation {
 		out.Agreement = pa
 		out.ConfirmationDue = day(m.ConfirmationDue)
 	}
+	if o := m.Outcome; o != nil {
+		out.Outcome = &ipcasev1.ConfirmationOutcome{Confirmed: o.Confirmed, Court: o.Court, CourtNumber: o.CourtNumber, DecidedOn: day(o.On), Reason: o.Reason}
+	}
 	if c := m.Confirmation; c != nil {
 		pc := &ipcasev1.ConfirmationApplication{Court: c.Court, AppliedOn: day(c.AppliedOn)}
 		for _, a := range c.Applicants {

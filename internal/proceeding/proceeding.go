@@ -9,6 +9,7 @@ package proceeding
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -142,31 +143,50 @@ func (s *Store[R]) Get(ctx context.Context, matterID filing.MatterID, procID fil
 func (s *Store[R]) Change(ctx context.Context, key store.IdempotencyKey, matterID filing.MatterID, procID filing.ProceedingID,
 	actor events.Actor, at time.Time, fn func(*Tx[R]) error, render func(*Tx[R]) ([]byte, error)) ([]byte, error) {
 	return store.Idempotent(ctx, s.db, key, func(db *gorm.DB) ([]byte, error) {
-		m, err := s.filing.Lock(db, matterID)
+		tx, err := s.change(db, matterID, procID, actor, at, fn)
 		if err != nil {
-			return nil, err
-		}
-		p, err := s.proceeding(m, procID)
-		if err != nil {
-			return nil, err
-		}
-		r, ok, err := s.load(db, procID)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, fmt.Errorf("the %s of this proceeding was not opened yet: %w", s.noun, errs.FailedPrecondition)
-		}
-		tx := &Tx[R]{DB: db, Matter: m, Proceeding: p, Record: r}
-		if err := fn(tx); err != nil {
-			return nil, err
-		}
-		if err := s.save(tx, actor, at, false); err != nil {
 			return nil, err
 		}
 		return render(tx)
 	})
 }
+
+// ChangeIn is Change inside the caller's transaction db, without request
+// ids: for ipcased's own event consumers, whose cursor moves in the same
+// transaction.
+func (s *Store[R]) ChangeIn(db *gorm.DB, matterID filing.MatterID, procID filing.ProceedingID, actor events.Actor, at time.Time, fn func(*Tx[R]) error) error {
+	_, err := s.change(db, matterID, procID, actor, at, fn)
+	return err
+}
+
+func (s *Store[R]) change(db *gorm.DB, matterID filing.MatterID, procID filing.ProceedingID, actor events.Actor, at time.Time, fn func(*Tx[R]) error) (*Tx[R], error) {
+	m, err := s.filing.Lock(db, matterID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.proceeding(m, procID)
+	if err != nil {
+		return nil, err
+	}
+	r, ok, err := s.load(db, procID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, fmt.Errorf("the %s of this proceeding was not opened yet: %w", s.noun, errs.FailedPrecondition)
+	}
+	tx := &Tx[R]{DB: db, Matter: m, Proceeding: p, Record: r}
+	if err := fn(tx); errors.Is(err, ErrUnchanged) {
+		return tx, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return tx, s.save(tx, actor, at, false)
+}
+
+// ErrUnchanged, returned by a change's fn, means there is nothing to save
+// (a redelivered event already applied): nothing is written.
+var ErrUnchanged = errors.New("unchanged")
 
 // Open stores a new record: prepare locks or creates the matter in db, picks
 // or adds the proceeding, and builds the record (with its opening events).

@@ -24,6 +24,14 @@ func TestJudicialConfirmation(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// An enforcement case runs on the same matter, to be settled by the
+	// confirmation.
+	enf, err := e.Enforcement.OpenEnforcement(e.officer, &ipcasev1.OpenEnforcementRequest{Agency: agency,
+		Source: &ipcasev1.OpenEnforcementRequest_Matter{Matter: m.GetName()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	mediator := authtest.WithToken(t.Context(), e.Auth.Mediator(t, agency))
 	req, err := e.Mediation.RequestMediation(e.officer, &ipcasev1.RequestMediationRequest{Matter: m.GetName(), Forum: agency, Note: "damages"})
 	if err != nil {
@@ -96,6 +104,33 @@ func TestJudicialConfirmation(t *testing.T) {
 	tr := e.get("浙01", trialName)
 	if tr.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_SETTLED || !strings.Contains(tr.GetEndReason(), "(2026)浙01民特1号") {
 		t.Fatalf("the open trial after confirmation: %v %q", tr.GetState(), tr.GetEndReason())
+	}
+	// The administrative side shows the answer: the mediation is closed with
+	// the court's number, and the enforcement case is closed as settled.
+	e.pump()
+	gm, err := e.Mediation.GetMediation(mediator, &ipcasev1.GetMediationRequest{Name: md.GetName()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := gm.GetMediation().GetOutcome(); gm.GetMediation().GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_CLOSED ||
+		!o.GetConfirmed() || o.GetCourtNumber() != "(2026)浙01民特1号" {
+		t.Errorf("mediation after confirmation: %v, outcome %v", gm.GetMediation().GetState(), o)
+	}
+	ge, err := e.Enforcement.GetEnforcement(e.officer, &ipcasev1.GetEnforcementRequest{Name: enf.GetCase().GetName()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ge.GetCase().GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_CLOSED || !strings.Contains(ge.GetCase().GetCloseReason(), "(2026)浙01民特1号") {
+		t.Errorf("enforcement after confirmation: %v %q", ge.GetCase().GetState(), ge.GetCase().GetCloseReason())
+	}
+	// Redelivered, the answer changes nothing.
+	before = e.Counts(t)
+	if err := e.DB.Exec(`UPDATE consumer_cursors SET position = 0 WHERE name = 'mediation.outcomes'`).Error; err != nil {
+		t.Fatal(err)
+	}
+	e.pump()
+	if after := e.Counts(t); after["events"] != before["events"] {
+		t.Errorf("a redelivered confirmation wrote events: %v → %v", before["events"], after["events"])
 	}
 	// Its time limit stopped.
 	var open int64

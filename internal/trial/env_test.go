@@ -17,7 +17,9 @@ import (
 	"github.com/ipcase/ipcase/internal/auth/authtest"
 	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/enforcement"
 	"github.com/ipcase/ipcase/internal/filing"
+	"github.com/ipcase/ipcase/internal/mediation"
 	"github.com/ipcase/ipcase/internal/proceeding/proceedingtest"
 	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/server/servertest"
@@ -42,6 +44,7 @@ type env struct {
 	officer   context.Context
 	courtConn func(code string) *grpc.ClientConn
 	consumers trial.Consumers
+	outcomes  *events.Consumer
 	sweeper   *deadline.Sweeper
 }
 
@@ -71,7 +74,11 @@ func newEnv(t *testing.T, day string) *env {
 		conns[code] = c
 		return c
 	}
-	e.consumers = trial.Register(events.NewConsumers(e.DB, "", zap.NewNop()), st, now)
+	cs := events.NewConsumers(e.DB, "", zap.NewNop())
+	e.consumers = trial.Register(cs, st, now)
+	// The administrative side's answer to confirmations, as serve.go wires it.
+	e.outcomes = mediation.RegisterOutcomes(cs, mediation.NewStore(e.DB, e.FilingStore),
+		enforcement.CloseSettled(enforcement.NewStore(e.DB, e.FilingStore), e.Clock), now)
 	e.sweeper = deadline.NewSweeper(e.Deadlines, deadline.Config{SweepInterval: time.Minute, Lead: 72 * time.Hour}, zap.NewNop())
 	return e
 }
@@ -100,7 +107,7 @@ func (e *env) pump() {
 			e.t.Fatal(err)
 		}
 		total := 0
-		for _, c := range []*events.Consumer{e.consumers.Transfers, e.consumers.Routed, e.consumers.Effective, e.consumers.Judgments, e.consumers.Confirmations} {
+		for _, c := range []*events.Consumer{e.consumers.Transfers, e.consumers.Routed, e.consumers.Effective, e.consumers.Judgments, e.consumers.Confirmations, e.outcomes} {
 			n, err := c.ConsumeOnce(ctx)
 			if err != nil {
 				e.t.Fatalf("consumer %s: %v", c.Name(), err)

@@ -1261,7 +1261,9 @@ type Mediation struct {
 	// Why mediation failed or was withdrawn.
 	EndReason string `protobuf:"bytes,12,opt,name=end_reason,json=endReason,proto3" json:"end_reason,omitempty"`
 	// The application for judicial confirmation, once made.
-	Confirmation  *ConfirmationApplication `protobuf:"bytes,13,opt,name=confirmation,proto3" json:"confirmation,omitempty"`
+	Confirmation *ConfirmationApplication `protobuf:"bytes,13,opt,name=confirmation,proto3" json:"confirmation,omitempty"`
+	// The court's answer to the application, once given.
+	Outcome       *ConfirmationOutcome `protobuf:"bytes,14,opt,name=outcome,proto3" json:"outcome,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1387,6 +1389,97 @@ func (x *Mediation) GetConfirmation() *ConfirmationApplication {
 	return nil
 }
 
+func (x *Mediation) GetOutcome() *ConfirmationOutcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return nil
+}
+
+// The court's answer to an application for judicial confirmation (CPL
+// Art. 206).
+type ConfirmationOutcome struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Whether the agreement was confirmed; a confirmed agreement closes the
+	// mediation and the matter's other open proceedings.
+	Confirmed bool `protobuf:"varint,1,opt,name=confirmed,proto3" json:"confirmed,omitempty"`
+	// The court.
+	Court string `protobuf:"bytes,2,opt,name=court,proto3" json:"court,omitempty"`
+	// The court's case number of the confirmation, e.g. `(2026)浙01民特1号`.
+	CourtNumber string `protobuf:"bytes,3,opt,name=court_number,json=courtNumber,proto3" json:"court_number,omitempty"`
+	// Day of the answer, YYYY-MM-DD.
+	DecidedOn string `protobuf:"bytes,4,opt,name=decided_on,json=decidedOn,proto3" json:"decided_on,omitempty"`
+	// Why confirmation was refused.
+	Reason        string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConfirmationOutcome) Reset() {
+	*x = ConfirmationOutcome{}
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConfirmationOutcome) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConfirmationOutcome) ProtoMessage() {}
+
+func (x *ConfirmationOutcome) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConfirmationOutcome.ProtoReflect.Descriptor instead.
+func (*ConfirmationOutcome) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *ConfirmationOutcome) GetConfirmed() bool {
+	if x != nil {
+		return x.Confirmed
+	}
+	return false
+}
+
+func (x *ConfirmationOutcome) GetCourt() string {
+	if x != nil {
+		return x.Court
+	}
+	return ""
+}
+
+func (x *ConfirmationOutcome) GetCourtNumber() string {
+	if x != nil {
+		return x.CourtNumber
+	}
+	return ""
+}
+
+func (x *ConfirmationOutcome) GetDecidedOn() string {
+	if x != nil {
+		return x.DecidedOn
+	}
+	return ""
+}
+
+func (x *ConfirmationOutcome) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
 // A party of a mediation and its consent.
 type MediationParty struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1406,7 +1499,7 @@ type MediationParty struct {
 
 func (x *MediationParty) Reset() {
 	*x = MediationParty{}
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[21]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1418,7 +1511,7 @@ func (x *MediationParty) String() string {
 func (*MediationParty) ProtoMessage() {}
 
 func (x *MediationParty) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[21]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1431,7 +1524,7 @@ func (x *MediationParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MediationParty.ProtoReflect.Descriptor instead.
 func (*MediationParty) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{21}
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *MediationParty) GetParty() string {
@@ -1484,7 +1577,7 @@ type MediationSession struct {
 
 func (x *MediationSession) Reset() {
 	*x = MediationSession{}
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[22]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1496,7 +1589,7 @@ func (x *MediationSession) String() string {
 func (*MediationSession) ProtoMessage() {}
 
 func (x *MediationSession) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[22]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1509,7 +1602,7 @@ func (x *MediationSession) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MediationSession.ProtoReflect.Descriptor instead.
 func (*MediationSession) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{22}
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *MediationSession) GetDate() string {
@@ -1554,7 +1647,7 @@ type MediationAgreement struct {
 
 func (x *MediationAgreement) Reset() {
 	*x = MediationAgreement{}
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[23]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1566,7 +1659,7 @@ func (x *MediationAgreement) String() string {
 func (*MediationAgreement) ProtoMessage() {}
 
 func (x *MediationAgreement) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[23]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1579,7 +1672,7 @@ func (x *MediationAgreement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MediationAgreement.ProtoReflect.Descriptor instead.
 func (*MediationAgreement) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{23}
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *MediationAgreement) GetPaymentYuan() string {
@@ -1639,7 +1732,7 @@ type ConfirmationApplication struct {
 
 func (x *ConfirmationApplication) Reset() {
 	*x = ConfirmationApplication{}
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[24]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1651,7 +1744,7 @@ func (x *ConfirmationApplication) String() string {
 func (*ConfirmationApplication) ProtoMessage() {}
 
 func (x *ConfirmationApplication) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[24]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1664,7 +1757,7 @@ func (x *ConfirmationApplication) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmationApplication.ProtoReflect.Descriptor instead.
 func (*ConfirmationApplication) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{24}
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ConfirmationApplication) GetCourt() string {
@@ -1776,7 +1869,7 @@ const file_ipcase_v1_mediation_service_proto_rawDesc = "" +
 	"\n" +
 	"applied_on\x18\x06 \x01(\tR\tappliedOn\"Q\n" +
 	"\x1bRequestConfirmationResponse\x122\n" +
-	"\tmediation\x18\x01 \x01(\v2\x14.ipcase.v1.MediationR\tmediation\"\x91\x04\n" +
+	"\tmediation\x18\x01 \x01(\v2\x14.ipcase.v1.MediationR\tmediation\"\xcb\x04\n" +
 	"\tMediation\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06matter\x18\x02 \x01(\tR\x06matter\x120\n" +
@@ -1792,7 +1885,15 @@ const file_ipcase_v1_mediation_service_proto_rawDesc = "" +
 	"\x10confirmation_due\x18\v \x01(\tR\x0fconfirmationDue\x12\x1d\n" +
 	"\n" +
 	"end_reason\x18\f \x01(\tR\tendReason\x12F\n" +
-	"\fconfirmation\x18\r \x01(\v2\".ipcase.v1.ConfirmationApplicationR\fconfirmation\"\x9e\x01\n" +
+	"\fconfirmation\x18\r \x01(\v2\".ipcase.v1.ConfirmationApplicationR\fconfirmation\x128\n" +
+	"\aoutcome\x18\x0e \x01(\v2\x1e.ipcase.v1.ConfirmationOutcomeR\aoutcome\"\xa3\x01\n" +
+	"\x13ConfirmationOutcome\x12\x1c\n" +
+	"\tconfirmed\x18\x01 \x01(\bR\tconfirmed\x12\x14\n" +
+	"\x05court\x18\x02 \x01(\tR\x05court\x12!\n" +
+	"\fcourt_number\x18\x03 \x01(\tR\vcourtNumber\x12\x1d\n" +
+	"\n" +
+	"decided_on\x18\x04 \x01(\tR\tdecidedOn\x12\x16\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\"\x9e\x01\n" +
 	"\x0eMediationParty\x12\x14\n" +
 	"\x05party\x18\x01 \x01(\tR\x05party\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12\x12\n" +
@@ -1843,7 +1944,7 @@ func file_ipcase_v1_mediation_service_proto_rawDescGZIP() []byte {
 	return file_ipcase_v1_mediation_service_proto_rawDescData
 }
 
-var file_ipcase_v1_mediation_service_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_ipcase_v1_mediation_service_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_ipcase_v1_mediation_service_proto_goTypes = []any{
 	(*RequestMediationRequest)(nil),     // 0: ipcase.v1.RequestMediationRequest
 	(*RequestMediationResponse)(nil),    // 1: ipcase.v1.RequestMediationResponse
@@ -1866,11 +1967,12 @@ var file_ipcase_v1_mediation_service_proto_goTypes = []any{
 	(*RequestConfirmationRequest)(nil),  // 18: ipcase.v1.RequestConfirmationRequest
 	(*RequestConfirmationResponse)(nil), // 19: ipcase.v1.RequestConfirmationResponse
 	(*Mediation)(nil),                   // 20: ipcase.v1.Mediation
-	(*MediationParty)(nil),              // 21: ipcase.v1.MediationParty
-	(*MediationSession)(nil),            // 22: ipcase.v1.MediationSession
-	(*MediationAgreement)(nil),          // 23: ipcase.v1.MediationAgreement
-	(*ConfirmationApplication)(nil),     // 24: ipcase.v1.ConfirmationApplication
-	(ProceedingState)(0),                // 25: ipcase.v1.ProceedingState
+	(*ConfirmationOutcome)(nil),         // 21: ipcase.v1.ConfirmationOutcome
+	(*MediationParty)(nil),              // 22: ipcase.v1.MediationParty
+	(*MediationSession)(nil),            // 23: ipcase.v1.MediationSession
+	(*MediationAgreement)(nil),          // 24: ipcase.v1.MediationAgreement
+	(*ConfirmationApplication)(nil),     // 25: ipcase.v1.ConfirmationApplication
+	(ProceedingState)(0),                // 26: ipcase.v1.ProceedingState
 }
 var file_ipcase_v1_mediation_service_proto_depIdxs = []int32{
 	20, // 0: ipcase.v1.RequestMediationResponse.mediation:type_name -> ipcase.v1.Mediation
@@ -1878,43 +1980,44 @@ var file_ipcase_v1_mediation_service_proto_depIdxs = []int32{
 	20, // 2: ipcase.v1.RecordConsentResponse.mediation:type_name -> ipcase.v1.Mediation
 	20, // 3: ipcase.v1.AssignMediatorResponse.mediation:type_name -> ipcase.v1.Mediation
 	20, // 4: ipcase.v1.StartMediationResponse.mediation:type_name -> ipcase.v1.Mediation
-	22, // 5: ipcase.v1.RecordSessionRequest.session:type_name -> ipcase.v1.MediationSession
+	23, // 5: ipcase.v1.RecordSessionRequest.session:type_name -> ipcase.v1.MediationSession
 	20, // 6: ipcase.v1.RecordSessionResponse.mediation:type_name -> ipcase.v1.Mediation
-	23, // 7: ipcase.v1.RecordAgreementRequest.agreement:type_name -> ipcase.v1.MediationAgreement
+	24, // 7: ipcase.v1.RecordAgreementRequest.agreement:type_name -> ipcase.v1.MediationAgreement
 	20, // 8: ipcase.v1.RecordAgreementResponse.mediation:type_name -> ipcase.v1.Mediation
 	20, // 9: ipcase.v1.FailMediationResponse.mediation:type_name -> ipcase.v1.Mediation
 	20, // 10: ipcase.v1.WithdrawMediationResponse.mediation:type_name -> ipcase.v1.Mediation
 	20, // 11: ipcase.v1.RequestConfirmationResponse.mediation:type_name -> ipcase.v1.Mediation
-	25, // 12: ipcase.v1.Mediation.state:type_name -> ipcase.v1.ProceedingState
-	21, // 13: ipcase.v1.Mediation.parties:type_name -> ipcase.v1.MediationParty
-	22, // 14: ipcase.v1.Mediation.sessions:type_name -> ipcase.v1.MediationSession
-	23, // 15: ipcase.v1.Mediation.agreement:type_name -> ipcase.v1.MediationAgreement
-	24, // 16: ipcase.v1.Mediation.confirmation:type_name -> ipcase.v1.ConfirmationApplication
-	0,  // 17: ipcase.v1.MediationService.RequestMediation:input_type -> ipcase.v1.RequestMediationRequest
-	2,  // 18: ipcase.v1.MediationService.GetMediation:input_type -> ipcase.v1.GetMediationRequest
-	4,  // 19: ipcase.v1.MediationService.RecordConsent:input_type -> ipcase.v1.RecordConsentRequest
-	6,  // 20: ipcase.v1.MediationService.AssignMediator:input_type -> ipcase.v1.AssignMediatorRequest
-	8,  // 21: ipcase.v1.MediationService.StartMediation:input_type -> ipcase.v1.StartMediationRequest
-	10, // 22: ipcase.v1.MediationService.RecordSession:input_type -> ipcase.v1.RecordSessionRequest
-	12, // 23: ipcase.v1.MediationService.RecordAgreement:input_type -> ipcase.v1.RecordAgreementRequest
-	14, // 24: ipcase.v1.MediationService.FailMediation:input_type -> ipcase.v1.FailMediationRequest
-	16, // 25: ipcase.v1.MediationService.WithdrawMediation:input_type -> ipcase.v1.WithdrawMediationRequest
-	18, // 26: ipcase.v1.MediationService.RequestConfirmation:input_type -> ipcase.v1.RequestConfirmationRequest
-	1,  // 27: ipcase.v1.MediationService.RequestMediation:output_type -> ipcase.v1.RequestMediationResponse
-	3,  // 28: ipcase.v1.MediationService.GetMediation:output_type -> ipcase.v1.GetMediationResponse
-	5,  // 29: ipcase.v1.MediationService.RecordConsent:output_type -> ipcase.v1.RecordConsentResponse
-	7,  // 30: ipcase.v1.MediationService.AssignMediator:output_type -> ipcase.v1.AssignMediatorResponse
-	9,  // 31: ipcase.v1.MediationService.StartMediation:output_type -> ipcase.v1.StartMediationResponse
-	11, // 32: ipcase.v1.MediationService.RecordSession:output_type -> ipcase.v1.RecordSessionResponse
-	13, // 33: ipcase.v1.MediationService.RecordAgreement:output_type -> ipcase.v1.RecordAgreementResponse
-	15, // 34: ipcase.v1.MediationService.FailMediation:output_type -> ipcase.v1.FailMediationResponse
-	17, // 35: ipcase.v1.MediationService.WithdrawMediation:output_type -> ipcase.v1.WithdrawMediationResponse
-	19, // 36: ipcase.v1.MediationService.RequestConfirmation:output_type -> ipcase.v1.RequestConfirmationResponse
-	27, // [27:37] is the sub-list for method output_type
-	17, // [17:27] is the sub-list for method input_type
-	17, // [17:17] is the sub-list for extension type_name
-	17, // [17:17] is the sub-list for extension extendee
-	0,  // [0:17] is the sub-list for field type_name
+	26, // 12: ipcase.v1.Mediation.state:type_name -> ipcase.v1.ProceedingState
+	22, // 13: ipcase.v1.Mediation.parties:type_name -> ipcase.v1.MediationParty
+	23, // 14: ipcase.v1.Mediation.sessions:type_name -> ipcase.v1.MediationSession
+	24, // 15: ipcase.v1.Mediation.agreement:type_name -> ipcase.v1.MediationAgreement
+	25, // 16: ipcase.v1.Mediation.confirmation:type_name -> ipcase.v1.ConfirmationApplication
+	21, // 17: ipcase.v1.Mediation.outcome:type_name -> ipcase.v1.ConfirmationOutcome
+	0,  // 18: ipcase.v1.MediationService.RequestMediation:input_type -> ipcase.v1.RequestMediationRequest
+	2,  // 19: ipcase.v1.MediationService.GetMediation:input_type -> ipcase.v1.GetMediationRequest
+	4,  // 20: ipcase.v1.MediationService.RecordConsent:input_type -> ipcase.v1.RecordConsentRequest
+	6,  // 21: ipcase.v1.MediationService.AssignMediator:input_type -> ipcase.v1.AssignMediatorRequest
+	8,  // 22: ipcase.v1.MediationService.StartMediation:input_type -> ipcase.v1.StartMediationRequest
+	10, // 23: ipcase.v1.MediationService.RecordSession:input_type -> ipcase.v1.RecordSessionRequest
+	12, // 24: ipcase.v1.MediationService.RecordAgreement:input_type -> ipcase.v1.RecordAgreementRequest
+	14, // 25: ipcase.v1.MediationService.FailMediation:input_type -> ipcase.v1.FailMediationRequest
+	16, // 26: ipcase.v1.MediationService.WithdrawMediation:input_type -> ipcase.v1.WithdrawMediationRequest
+	18, // 27: ipcase.v1.MediationService.RequestConfirmation:input_type -> ipcase.v1.RequestConfirmationRequest
+	1,  // 28: ipcase.v1.MediationService.RequestMediation:output_type -> ipcase.v1.RequestMediationResponse
+	3,  // 29: ipcase.v1.MediationService.GetMediation:output_type -> ipcase.v1.GetMediationResponse
+	5,  // 30: ipcase.v1.MediationService.RecordConsent:output_type -> ipcase.v1.RecordConsentResponse
+	7,  // 31: ipcase.v1.MediationService.AssignMediator:output_type -> ipcase.v1.AssignMediatorResponse
+	9,  // 32: ipcase.v1.MediationService.StartMediation:output_type -> ipcase.v1.StartMediationResponse
+	11, // 33: ipcase.v1.MediationService.RecordSession:output_type -> ipcase.v1.RecordSessionResponse
+	13, // 34: ipcase.v1.MediationService.RecordAgreement:output_type -> ipcase.v1.RecordAgreementResponse
+	15, // 35: ipcase.v1.MediationService.FailMediation:output_type -> ipcase.v1.FailMediationResponse
+	17, // 36: ipcase.v1.MediationService.WithdrawMediation:output_type -> ipcase.v1.WithdrawMediationResponse
+	19, // 37: ipcase.v1.MediationService.RequestConfirmation:output_type -> ipcase.v1.RequestConfirmationResponse
+	28, // [28:38] is the sub-list for method output_type
+	18, // [18:28] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_ipcase_v1_mediation_service_proto_init() }
@@ -1929,7 +2032,7 @@ func file_ipcase_v1_mediation_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ipcase_v1_mediation_service_proto_rawDesc), len(file_ipcase_v1_mediation_service_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   25,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
