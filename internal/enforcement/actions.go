@@ -33,7 +33,7 @@ func (c *Case) AssignOfficers(officers []Officer) error {
 	for i, o := range officers {
 		subjects[i] = o.Subject
 	}
-	c.record("enforcement.officers_assigned", map[string]any{"officers": subjects})
+	c.Record("enforcement.officers_assigned", map[string]any{"officers": subjects})
 	return nil
 }
 
@@ -64,7 +64,7 @@ func (c *Case) RecordInspection(in Inspection, goods []Goods) error {
 	for i, e := range in.Evidence {
 		digests[i] = e.SHA256
 	}
-	c.record("enforcement.inspection_recorded", map[string]any{
+	c.Record("enforcement.inspection_recorded", map[string]any{
 		"inspection": in.ID, "date": day(in.Date), "place": in.Place, "officers": in.Officers,
 		"seizedGoods": len(goods), "evidence": digests,
 	})
@@ -99,7 +99,7 @@ func (c *Case) RecordCustody(id string, e CustodyEntry) error {
 		return errs.Field("entry.date", "%s is before the previous custody step on %s", day(e.Date), day(last))
 	}
 	g.Custody = append(g.Custody, e)
-	c.record("enforcement.custody_recorded", map[string]any{
+	c.Record("enforcement.custody_recorded", map[string]any{
 		"goods": id, "action": e.Action, "date": day(e.Date), "by": e.By, "location": e.Location, "certificate": e.Certificate,
 	})
 	return nil
@@ -111,7 +111,7 @@ func (c *Case) RecordFindings(f Findings) error {
 		return err
 	}
 	c.Findings = &f
-	c.record("enforcement.findings_recorded", map[string]any{
+	c.Record("enforcement.findings_recorded", map[string]any{
 		"businessVolume": f.BusinessVolume.String(), "illegalGains": f.IllegalGains.String(),
 		"goodsValue": f.GoodsValue.String(), "computation": f.Computation,
 	})
@@ -133,7 +133,7 @@ func (c *Case) Notify(servedOn time.Time, fineRequest json.RawMessage, r damages
 	if err := c.move(PenaltyNotified); err != nil {
 		return err
 	}
-	c.record("enforcement.penalty_notified", map[string]any{
+	c.Record("enforcement.penalty_notified", map[string]any{
 		"servedOn": day(servedOn), "law": r.Law, "min": r.Min.String(), "max": r.Max.String(),
 		"hearingAvailable": r.HearingRequired, "windowDue": day(windowDue), "criminalThresholdCrossed": r.CriminalTransfer,
 	})
@@ -174,7 +174,7 @@ func (c *Case) RequestHearing(requestedOn, scheduledFor, earliest time.Time) err
 	if err := c.move(Hearing); err != nil {
 		return err
 	}
-	c.record("enforcement.hearing_requested", map[string]any{"requestedOn": day(requestedOn), "scheduledFor": day(scheduledFor)})
+	c.Record("enforcement.hearing_requested", map[string]any{"requestedOn": day(requestedOn), "scheduledFor": day(scheduledFor)})
 	return nil
 }
 
@@ -190,7 +190,7 @@ func (c *Case) RecordHearing(heldOn time.Time, record string) error {
 		return errs.Field("held_on", "%s is before the day the hearing was scheduled for, %s", day(heldOn), day(c.Hearing.ScheduledFor))
 	}
 	c.Hearing.HeldOn, c.Hearing.Record = &heldOn, record
-	c.record("enforcement.hearing_held", map[string]any{"heldOn": day(heldOn)})
+	c.Record("enforcement.hearing_held", map[string]any{"heldOn": day(heldOn)})
 	return nil
 }
 
@@ -206,7 +206,7 @@ func (c *Case) Extend(approvedBy, reason string, on, newDue time.Time) error {
 	c.Extension = &Extension{ApprovedBy: approvedBy, Reason: reason, On: on, NewDue: newDue}
 	old := c.DecisionDue
 	c.DecisionDue = newDue
-	c.record("enforcement.decision_deadline_extended", map[string]any{
+	c.Record("enforcement.decision_deadline_extended", map[string]any{
 		"approvedBy": approvedBy, "reason": reason, "from": day(old), "to": day(newDue)})
 	return nil
 }
@@ -238,7 +238,7 @@ func (c *Case) Decide(decidedOn time.Time, fine damages.Fen, r damages.FineResul
 	if err := c.move(Decided); err != nil {
 		return err
 	}
-	c.record("enforcement.decided", map[string]any{"number": n, "decidedOn": day(decidedOn), "fine": fine.String(),
+	c.Record("enforcement.decided", map[string]any{"number": n, "decidedOn": day(decidedOn), "fine": fine.String(),
 		"law": r.Law, "confiscation": confiscation, "destruction": destruction})
 	return nil
 }
@@ -249,7 +249,7 @@ func (c *Case) Dismiss(reason string) error {
 		return err
 	}
 	c.DismissalReason = reason
-	c.record("enforcement.dismissed", map[string]any{"reason": reason})
+	c.Record("enforcement.dismissed", map[string]any{"reason": reason})
 	return nil
 }
 
@@ -265,7 +265,7 @@ func (c *Case) TransferTo(t Transfer, dossier map[string]any) error {
 		return err
 	}
 	c.Transfer = &t
-	c.record(typ, dossier)
+	c.Record(typ, dossier)
 	return nil
 }
 
@@ -282,7 +282,7 @@ func (c *Case) Close(reason string) error {
 		return err
 	}
 	c.CloseReason = reason
-	c.record("enforcement.closed", map[string]any{"reason": reason})
+	c.Record("enforcement.closed", map[string]any{"reason": reason})
 	return nil
 }
 
@@ -293,6 +293,6 @@ func (c *Case) Settle(reason string) error {
 		return proceeding.ErrUnchanged
 	}
 	c.State, c.CloseReason = Closed, reason
-	c.record("enforcement.closed", map[string]any{"reason": reason, "settled": true})
+	c.Record("enforcement.closed", map[string]any{"reason": reason, "settled": true})
 	return nil
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/errs"
-	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/proceeding"
 )
 
@@ -198,8 +197,6 @@ type Case struct {
 	Transfer               *Transfer      `json:"transfer,omitempty"`
 	Extension              *Extension     `json:"extension,omitempty"`
 	CloseReason            string         `json:"closeReason,omitempty"`
-
-	pending []events.Record
 }
 
 // StateName is the proceeding state the case is in.
@@ -208,21 +205,10 @@ func (c *Case) StateName() string { return string(c.State) }
 // Etag is the case's version tag.
 func (c *Case) Etag() string { return fmt.Sprintf(`"e%d"`, c.Version) }
 
-// PendingEvents are the events recorded since the case was loaded.
-func (c *Case) PendingEvents() []events.Record { return c.pending }
-
-func (c *Case) record(typ string, payload map[string]any) {
-	c.pending = append(c.pending, events.Record{Type: typ, ProceedingID: c.ProceedingID, Payload: payload})
-}
-
 // move changes the state, refusing a move the table lacks with
 // errs.FailedPrecondition naming the current state.
 func (c *Case) move(to State) error {
-	if !slices.Contains(transitions[c.State], to) {
-		return fmt.Errorf("the enforcement case is %s; it cannot become %s: %w", c.State, to, errs.FailedPrecondition)
-	}
-	c.State = to
-	return nil
+	return proceeding.Move("the enforcement case", transitions, &c.State, to)
 }
 
 // require refuses an action unless the case is in one of states.

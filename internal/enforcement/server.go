@@ -165,7 +165,7 @@ func (s *Server) OpenEnforcement(ctx context.Context, req *ipcasev1.OpenEnforcem
 		}
 		c := &Case{Meta: proceeding.Meta{ProceedingID: string(p.ID), MatterID: string(m.ID)}, State: Opened, Agency: agency,
 			OpenedOn: today, DecisionDue: due, DecisionDueProvisional: provisional}
-		c.record("enforcement.opened", map[string]any{"agency": agency, "openedOn": day(today), "decisionDue": day(due),
+		c.Record("enforcement.opened", map[string]any{"agency": agency, "openedOn": day(today), "decisionDue": day(due),
 			"decisionDueProvisional": provisional, "exOfficio": exOfficio != nil})
 		if err := s.store.Filing().SaveProceedings(db, m, at); err != nil { // the clock refers to it
 			return nil, err

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/errs"
-	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/proceeding"
 )
 
@@ -97,29 +96,16 @@ type Mediation struct {
 	EndReason       string        `json:"endReason,omitempty"`
 	Confirmation    *Confirmation `json:"confirmation,omitempty"`
 	Outcome         *Outcome      `json:"outcome,omitempty"`
-
-	pending []events.Record
 }
 
 // StateName is the proceeding state the mediation is in.
 func (m *Mediation) StateName() string { return string(m.State) }
 
-// PendingEvents are the events recorded since the mediation was loaded.
-func (m *Mediation) PendingEvents() []events.Record { return m.pending }
-
 // Etag is the mediation's version tag.
 func (m *Mediation) Etag() string { return fmt.Sprintf(`"m%d"`, m.Version) }
 
-func (m *Mediation) record(typ string, payload map[string]any) {
-	m.pending = append(m.pending, events.Record{Type: typ, ProceedingID: m.ProceedingID, Payload: payload})
-}
-
 func (m *Mediation) move(to State) error {
-	if !slices.Contains(transitions[m.State], to) {
-		return fmt.Errorf("the mediation is %s; it cannot become %s: %w", m.State, to, errs.FailedPrecondition)
-	}
-	m.State = to
-	return nil
+	return proceeding.Move("the mediation", transitions, &m.State, to)
 }
 
 func (m *Mediation) party(id string) *Party {
@@ -144,7 +130,7 @@ func (m *Mediation) Consent(id string, consents bool, on time.Time, by string) e
 		return errs.Field("party", "parties/%s is not a party of this matter", id)
 	}
 	p.Consented, p.Refused, p.ConsentedOn, p.RecordedBy = consents, !consents, &on, by
-	m.record("mediation.consent_recorded", map[string]any{"party": "parties/" + id, "consents": consents, "on": day(on)})
+	m.Record("mediation.consent_recorded", map[string]any{"party": "parties/" + id, "consents": consents, "on": day(on)})
 	return nil
 }
 
@@ -158,7 +144,7 @@ func (m *Mediation) AssignMediator(subject, name string, workers []string) error
 		return fmt.Errorf("%s worked the enforcement case of this matter and cannot mediate it: %w", subject, errs.FailedPrecondition)
 	}
 	m.Mediator, m.MediatorName = subject, name
-	m.record("mediation.mediator_assigned", map[string]any{"mediator": subject})
+	m.Record("mediation.mediator_assigned", map[string]any{"mediator": subject})
 	return nil
 }
 
@@ -181,7 +167,7 @@ func (m *Mediation) Start() error {
 	if err := m.move(InProgress); err != nil {
 		return err
 	}
-	m.record("mediation.started", map[string]any{"mediator": m.Mediator})
+	m.Record("mediation.started", map[string]any{"mediator": m.Mediator})
 	return nil
 }
 
@@ -191,7 +177,7 @@ func (m *Mediation) RecordSession(s Session) error {
 		return fmt.Errorf("sessions are recorded while the mediation is in progress; it is %s: %w", m.State, errs.FailedPrecondition)
 	}
 	m.Sessions = append(m.Sessions, s)
-	m.record("mediation.session_recorded", map[string]any{"date": day(s.Date), "attendees": s.Attendees})
+	m.Record("mediation.session_recorded", map[string]any{"date": day(s.Date), "attendees": s.Attendees})
 	return nil
 }
 
@@ -202,7 +188,7 @@ func (m *Mediation) Agree(a Agreement, confirmationDue time.Time) error {
 		return err
 	}
 	m.Agreement, m.ConfirmationDue = &a, confirmationDue
-	m.record("mediation.agreed", map[string]any{"payment": a.Payment.String(), "effectiveOn": day(a.EffectiveOn),
+	m.Record("mediation.agreed", map[string]any{"payment": a.Payment.String(), "effectiveOn": day(a.EffectiveOn),
 		"withdrawComplaints": a.WithdrawComplaints, "confirmationDue": day(confirmationDue)})
 	return nil
 }
@@ -213,7 +199,7 @@ func (m *Mediation) Fail(reason string) error {
 		return err
 	}
 	m.EndReason = reason
-	m.record("mediation.failed", map[string]any{"reason": reason})
+	m.Record("mediation.failed", map[string]any{"reason": reason})
 	return nil
 }
 
@@ -226,7 +212,7 @@ func (m *Mediation) Withdraw(id, reason string) error {
 		return err
 	}
 	m.EndReason = "withdrawn by parties/" + id + ": " + reason
-	m.record("mediation.withdrawn", map[string]any{"party": "parties/" + id, "reason": reason})
+	m.Record("mediation.withdrawn", map[string]any{"party": "parties/" + id, "reason": reason})
 	return nil
 }
 
@@ -265,7 +251,7 @@ func (m *Mediation) RequestConfirmation(c Confirmation, matterName, matterNumber
 	if a.PaymentDue != nil {
 		terms["paymentDue"] = day(*a.PaymentDue)
 	}
-	m.record("mediation.confirmation_requested", map[string]any{
+	m.Record("mediation.confirmation_requested", map[string]any{
 		"schema": "ipcase.confirmation.v1", "matter": matterName, "matterNumber": matterNumber,
 		"proceeding": fmt.Sprintf("%s/proceedings/%s", matterName, m.ProceedingID), "court": c.Court,
 		"applicants": applicants, "appliedOn": day(c.AppliedOn), "mediator": m.Mediator, "forum": m.Forum, "agreement": terms,
@@ -290,6 +276,6 @@ func (m *Mediation) RecordOutcome(o Outcome) error {
 		return err
 	}
 	m.Outcome = &o
-	m.record(typ, map[string]any{"court": o.Court, "courtNumber": o.CourtNumber, "on": day(o.On), "reason": o.Reason})
+	m.Record(typ, map[string]any{"court": o.Court, "courtNumber": o.CourtNumber, "on": day(o.On), "reason": o.Reason})
 	return nil
 }

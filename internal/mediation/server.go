@@ -139,7 +139,7 @@ func (s *Server) RequestMediation(ctx context.Context, req *ipcasev1.RequestMedi
 			md.Parties = append(md.Parties, Party{ID: r.ID, Name: r.Name, Role: "RESPONDENT"})
 		}
 		actor := events.ActorFrom(ctx)
-		md.record("mediation.requested", map[string]any{"forum": forum, "requestedBy": actor.Role, "note": note})
+		md.Record("mediation.requested", map[string]any{"forum": forum, "requestedBy": actor.Role, "note": note})
 		return &Tx{DB: db, Matter: m, Proceeding: p, Record: md}, nil
 	}, s.render(func(m *ipcasev1.Mediation) proto.Message { return &ipcasev1.RequestMediationResponse{Mediation: m} }))
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -27,10 +28,38 @@ type Meta struct {
 	ProceedingID string `json:"-"`
 	MatterID     string `json:"-"`
 	Version      int64  `json:"-"`
+
+	pending []events.Record
 }
 
 // Identity returns m, so that a record embedding Meta satisfies Record.
 func (m *Meta) Identity() *Meta { return m }
+
+// Record adds an event of the proceeding, to be written with the change.
+func (m *Meta) Record(typ string, payload map[string]any) {
+	m.pending = append(m.pending, events.Record{Type: typ, ProceedingID: m.ProceedingID, Payload: payload})
+}
+
+// PendingEvents are the events recorded since the record was loaded.
+func (m *Meta) PendingEvents() []events.Record { return m.pending }
+
+// Take moves the pending events of another record of the same matter,
+// changed in the same transaction, into m's, to be written with m.
+func (m *Meta) Take(other *Meta) {
+	m.pending = append(m.pending, other.pending...)
+	other.pending = nil
+}
+
+// Move sets *state to `to` if the machine's table allows it, and otherwise
+// refuses with errs.FailedPrecondition naming the current state; noun names
+// the record ("the mediation").
+func Move[S ~string](noun string, table map[S][]S, state *S, to S) error {
+	if !slices.Contains(table[*state], to) {
+		return fmt.Errorf("%s is %s; it cannot become %s: %w", noun, *state, to, errs.FailedPrecondition)
+	}
+	*state = to
+	return nil
+}
 
 // Record is a proceeding's record, kept as a JSON document.
 type Record interface {
@@ -98,7 +127,8 @@ func (s *Store[R]) load(db *gorm.DB, id filing.ProceedingID) (r R, ok bool, err 
 	if err := json.Unmarshal(rows[0].Doc, r); err != nil {
 		return r, false, fmt.Errorf("%s %s: %w", s.noun, id, err)
 	}
-	*r.Identity() = Meta{ProceedingID: rows[0].ProceedingID, MatterID: rows[0].MatterID, Version: rows[0].Version}
+	meta := r.Identity()
+	meta.ProceedingID, meta.MatterID, meta.Version = rows[0].ProceedingID, rows[0].MatterID, rows[0].Version
 	return r, true, nil
 }
 
@@ -204,7 +234,8 @@ func (s *Store[R]) Open(ctx context.Context, key store.IdempotencyKey, actor eve
 		} else if ok {
 			return nil, fmt.Errorf("this proceeding already has its %s: %w", s.noun, errs.AlreadyExists)
 		}
-		*tx.Record.Identity() = Meta{ProceedingID: string(tx.Proceeding.ID), MatterID: string(tx.Matter.ID)}
+		id := tx.Record.Identity()
+		id.ProceedingID, id.MatterID = string(tx.Proceeding.ID), string(tx.Matter.ID)
 		if err := s.save(tx, actor, at, true); err != nil {
 			return nil, err
 		}

@@ -57,7 +57,7 @@ func (h *handlers) confirmation(ctx context.Context, tx *gorm.DB, e events.Entry
 		for _, a := range d.Applicants {
 			t.Applicants = append(t.Applicants, strings.TrimPrefix(a, "parties/"))
 		}
-		t.record("trial.confirmation_received", map[string]any{"court": t.Court, "mediation": d.Proceeding, "receivedOn": day(t.ReceivedOn)})
+		t.Record("trial.confirmation_received", map[string]any{"court": t.Court, "mediation": d.Proceeding, "receivedOn": day(t.ReceivedOn)})
 		if err := st.Filing().SaveProceedings(db, m, at); err != nil {
 			return nil, err
 		}
@@ -105,7 +105,7 @@ func (s *Server) ConfirmAgreement(ctx context.Context, req *ipcasev1.ConfirmAgre
 			if err := s.settleTrials(tx, reason, at); err != nil {
 				return err
 			}
-			t.record("trial.agreement_confirmed", map[string]any{"court": t.Court, "courtNumber": t.Number, "mediation": t.Source,
+			t.Record("trial.agreement_confirmed", map[string]any{"court": t.Court, "courtNumber": t.Number, "mediation": t.Source,
 				"confirmedOn": day(today), "note": note, "closed": nonNil(t.ClosedProceedings)})
 			return nil
 		},
@@ -149,7 +149,7 @@ func (s *Server) settleTrials(tx *Tx, reason string, at time.Time) error {
 		}
 		p.State, p.Reason, p.Updated = filing.ProceedingState(Settled), reason, at
 		tx.Record.ClosedProceedings = append(tx.Record.ClosedProceedings, proceeding.Name(&o.Meta))
-		tx.Record.pending = append(tx.Record.pending, o.pending...)
+		tx.Record.Take(&o.Meta)
 	}
 	return nil
 }
@@ -166,7 +166,7 @@ func (s *Server) RefuseConfirmation(ctx context.Context, req *ipcasev1.RefuseCon
 				return err
 			}
 			t.EndReason = reason
-			t.record("trial.confirmation_refused", map[string]any{"court": t.Court, "mediation": t.Source, "reason": reason,
+			t.Record("trial.confirmation_refused", map[string]any{"court": t.Court, "mediation": t.Source, "reason": reason,
 				"refusedOn": day(today)})
 			return nil
 		},

@@ -108,7 +108,7 @@ func (h *handlers) transfer(ctx context.Context, tx *gorm.DB, e events.Entry) er
 			dossier = append(dossier, ev.SHA256)
 		}
 		t.DossierMismatches = mismatches(m, dossier)
-		t.record("trial.received", map[string]any{"court": t.Court, "source": source, "receivedOn": day(t.ReceivedOn),
+		t.Record("trial.received", map[string]any{"court": t.Court, "source": source, "receivedOn": day(t.ReceivedOn),
 			"dossierMismatches": nonNil(t.DossierMismatches)})
 		if err := st.Filing().SaveProceedings(db, m, at); err != nil {
 			return nil, err
@@ -178,7 +178,7 @@ func (h *handlers) routed(ctx context.Context, tx *gorm.DB, e events.Entry) erro
 		}
 		t := &Trial{Meta: proceeding.Meta{ProceedingID: string(p.ID), MatterID: string(m.ID)}, State: AwaitingDocketing,
 			Court: p.Forum, ReceivedOn: filing.Today(at)}
-		t.record("trial.received", map[string]any{"court": t.Court, "receivedOn": day(t.ReceivedOn), "routed": true})
+		t.Record("trial.received", map[string]any{"court": t.Court, "receivedOn": day(t.ReceivedOn), "routed": true})
 		return &Tx{DB: db, Matter: m, Proceeding: p, Record: t}, nil
 	}, func(*Tx) ([]byte, error) { return nil, nil })
 	return err
@@ -233,7 +233,7 @@ func (h *handlers) effective(ctx context.Context, tx *gorm.DB, e events.Entry) e
 			for _, r := range x.Matter.Respondents {
 				respondents = append(respondents, "parties/"+r.ID)
 			}
-			t.record("trial.judgment_effective", map[string]any{
+			t.Record("trial.judgment_effective", map[string]any{
 				"matter": "matters/" + t.MatterID, "proceeding": proceeding.Name(&t.Meta), "court": t.Court, "courtNumber": t.Number,
 				"respondents": nonNil(respondents), "infringementFound": t.Judgment.InfringementFound, "ruling": t.Judgment.Ruling,
 				"damages": t.Judgment.DamagesTotal.String(), "decidedOn": day(t.Judgment.JudgedOn), "effectiveOn": day(on),

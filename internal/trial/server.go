@@ -246,7 +246,7 @@ func (s *Server) ExtendTimeLimit(ctx context.Context, req *ipcasev1.ExtendTimeLi
 				return err
 			}
 			t.TimeLimitDue = &due
-			t.record("trial.time_limit_extended", map[string]any{"months": n, "basis": basis, "approvedBy": approvedBy,
+			t.Record("trial.time_limit_extended", map[string]any{"months": n, "basis": basis, "approvedBy": approvedBy,
 				"reason": reason, "timeLimitDue": day(due)})
 			return nil
 		},
@@ -446,7 +446,7 @@ func (s *Server) ServeJudgment(ctx context.Context, req *ipcasev1.ServeJudgmentR
 			}
 			rule := fmt.Sprintf("%d calendar days (%s)", n, basis)
 			t.Services = append(t.Services, Service{Party: party, ServedOn: servedOn, AppealDue: due, AppealRule: rule})
-			t.record("trial.judgment_served", map[string]any{"party": "parties/" + party, "servedOn": day(servedOn),
+			t.Record("trial.judgment_served", map[string]any{"party": "parties/" + party, "servedOn": day(servedOn),
 				"appealDue": day(due), "appealRule": rule})
 			return nil
 		},
@@ -504,7 +504,7 @@ func (s *Server) FileAppeal(ctx context.Context, req *ipcasev1.FileAppealRequest
 			}
 			t.Appeals = append(t.Appeals, a)
 			if t.State == Appealed {
-				t.record("trial.appealed", map[string]any{"party": "parties/" + party, "filedOn": day(filedOn),
+				t.Record("trial.appealed", map[string]any{"party": "parties/" + party, "filedOn": day(filedOn),
 					"appellateCourt": a.AppellateCourt, "secondInstance": proceeding.Name(&proceeding.Meta{MatterID: t.MatterID, ProceedingID: t.SecondInstance})})
 				return nil
 			}
@@ -516,9 +516,9 @@ func (s *Server) FileAppeal(ctx context.Context, req *ipcasev1.FileAppealRequest
 				return err
 			}
 			t.SecondInstance = second.ProceedingID
-			t.record("trial.appealed", map[string]any{"party": "parties/" + party, "filedOn": day(filedOn),
+			t.Record("trial.appealed", map[string]any{"party": "parties/" + party, "filedOn": day(filedOn),
 				"appellateCourt": a.AppellateCourt, "secondInstance": proceeding.Name(&second.Meta)})
-			t.pending = append(t.pending, second.pending...)
+			t.Take(&second.Meta)
 			return nil
 		}, render)
 }
@@ -530,7 +530,7 @@ func (s *Server) openSecond(tx *Tx, a Appeal, at, today time.Time) (*Trial, erro
 	p := tx.Matter.OpenProceeding(at, filing.KindTrial, filing.ProceedingState(AwaitingDocketing), a.AppellateCourt)
 	t := &Trial{Meta: proceeding.Meta{ProceedingID: string(p.ID), MatterID: first.MatterID}, State: AwaitingDocketing,
 		Court: a.AppellateCourt, Source: proceeding.Name(&first.Meta), ReceivedOn: today}
-	t.record("trial.received", map[string]any{"court": t.Court, "source": t.Source, "receivedOn": day(today), "appeal": true})
+	t.Record("trial.received", map[string]any{"court": t.Court, "source": t.Source, "receivedOn": day(today), "appeal": true})
 	if err := s.store.Filing().SaveProceedings(tx.DB, tx.Matter, at); err != nil { // the record and the clock refer to it
 		return nil, err
 	}

@@ -7,12 +7,10 @@ package trial
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/errs"
-	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/proceeding"
 )
 
@@ -186,29 +184,16 @@ type Trial struct {
 	Agreement         json.RawMessage `json:"agreement,omitempty"`
 	AgreementPayment  string          `json:"agreementPayment,omitempty"`
 	ClosedProceedings []string        `json:"closedProceedings,omitempty"`
-
-	pending []events.Record
 }
 
 // StateName is the proceeding state the trial is in.
 func (t *Trial) StateName() string { return string(t.State) }
 
-// PendingEvents are the events recorded since the trial was loaded.
-func (t *Trial) PendingEvents() []events.Record { return t.pending }
-
 // Etag is the trial's version tag.
 func (t *Trial) Etag() string { return fmt.Sprintf(`"t%d"`, t.Version) }
 
-func (t *Trial) record(typ string, payload map[string]any) {
-	t.pending = append(t.pending, events.Record{Type: typ, ProceedingID: t.ProceedingID, Payload: payload})
-}
-
 func (t *Trial) move(to State) error {
-	if !slices.Contains(transitions[t.State], to) {
-		return fmt.Errorf("the trial is %s; it cannot become %s: %w", t.State, to, errs.FailedPrecondition)
-	}
-	t.State = to
-	return nil
+	return proceeding.Move("the trial", transitions, &t.State, to)
 }
 
 func day(t time.Time) string { return t.Format(time.DateOnly) }
@@ -236,7 +221,7 @@ func (t *Trial) Docket(kind Kind, inst Instance, proc Procedure, n CourtNumber, 
 		t.TimeLimitDue, t.TimeLimitProvisional = &due, provisional
 		payload["timeLimitDue"], payload["timeLimitProvisional"] = day(due), provisional
 	}
-	t.record("trial.docketed", payload)
+	t.Record("trial.docketed", payload)
 	return nil
 }
 
@@ -246,7 +231,7 @@ func (t *Trial) Decline(reason string, on time.Time) error {
 		return err
 	}
 	t.EndReason = reason
-	t.record("trial.declined", map[string]any{"court": t.Court, "reason": reason, "declinedOn": day(on), "source": t.Source})
+	t.Record("trial.declined", map[string]any{"court": t.Court, "reason": reason, "declinedOn": day(on), "source": t.Source})
 	return nil
 }
 
@@ -269,7 +254,7 @@ func (t *Trial) AssignPanel(members []PanelMember) error {
 		return fmt.Errorf("the panel is formed before the hearing is scheduled; the trial is %s: %w", t.State, errs.FailedPrecondition)
 	}
 	t.Panel = members
-	t.record("trial.panel_assigned", map[string]any{"members": members})
+	t.Record("trial.panel_assigned", map[string]any{"members": members})
 	return nil
 }
 
@@ -286,7 +271,7 @@ func (t *Trial) OrderPreservation(p Preservation) error {
 		return err
 	}
 	t.Preservations = append(t.Preservations, p)
-	t.record("trial.preservation_ordered", map[string]any{"kind": p.Kind, "applicant": p.Applicant, "subject": p.Subject,
+	t.Record("trial.preservation_ordered", map[string]any{"kind": p.Kind, "applicant": p.Applicant, "subject": p.Subject,
 		"orderedOn": day(p.OrderedOn), "security": p.Security.String()})
 	return nil
 }
@@ -297,7 +282,7 @@ func (t *Trial) RecordExchange(x Exchange) error {
 		return err
 	}
 	t.Exchanges = append(t.Exchanges, x)
-	t.record("trial.evidence_exchanged", map[string]any{"heldOn": day(x.HeldOn), "sha256": x.SHA256})
+	t.Record("trial.evidence_exchanged", map[string]any{"heldOn": day(x.HeldOn), "sha256": x.SHA256})
 	return nil
 }
 
@@ -311,7 +296,7 @@ func (t *Trial) ScheduleHearing(h Hearing) error {
 		}
 		t.Hearings = append(t.Hearings, h)
 	}
-	t.record("trial.hearing_scheduled", map[string]any{"date": day(h.Date), "place": h.Place})
+	t.Record("trial.hearing_scheduled", map[string]any{"date": day(h.Date), "place": h.Place})
 	return nil
 }
 
@@ -322,7 +307,7 @@ func (t *Trial) RecordHearing(attendees []string, record string) error {
 	}
 	h := &t.Hearings[len(t.Hearings)-1]
 	h.Attendees, h.Record, h.Held = attendees, record, true
-	t.record("trial.heard", map[string]any{"date": day(h.Date), "attendees": attendees})
+	t.Record("trial.heard", map[string]any{"date": day(h.Date), "attendees": attendees})
 	return nil
 }
 
@@ -332,7 +317,7 @@ func (t *Trial) Judge(j Judgment) error {
 		return err
 	}
 	t.Judgment = &j
-	t.record("trial.judged", map[string]any{"courtNumber": t.Number, "ruling": j.Ruling, "infringementFound": j.InfringementFound,
+	t.Record("trial.judged", map[string]any{"courtNumber": t.Number, "ruling": j.Ruling, "infringementFound": j.InfringementFound,
 		"injunction": j.Injunction, "damages": j.DamagesTotal.String(), "costs": j.Costs.String(), "judgedOn": day(j.JudgedOn)})
 	return nil
 }
@@ -343,6 +328,6 @@ func (t *Trial) End(to State, reason string) error {
 		return err
 	}
 	t.EndReason = reason
-	t.record("trial."+map[State]string{Withdrawn: "withdrawn", Settled: "settled"}[to], map[string]any{"reason": reason})
+	t.Record("trial."+map[State]string{Withdrawn: "withdrawn", Settled: "settled"}[to], map[string]any{"reason": reason})
 	return nil
 }
