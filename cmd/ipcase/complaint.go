@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -156,6 +157,10 @@ func proceedingsSummary(m *ipcasev1.Matter) string {
 // table refuses and a stale etag are refusals (exit 3) in plain words,
 // like bad fields; the rest as remoteError says.
 func callError(cfg *config, method string, err error, flagOf func(string) string) error {
+	var ue *usageError
+	if errors.As(err, &ue) { // a flag found wrong only once the command ran
+		return err
+	}
 	st := status.Convert(err)
 	switch st.Code() {
 	case codes.FailedPrecondition:

@@ -103,8 +103,10 @@ func firstOf(values ...string) string {
 
 // clients are the ipcased services the officers' commands call.
 type clients struct {
-	filing ipcasev1.FilingServiceClient
-	status ipcasev1.StatusServiceClient
+	filing      ipcasev1.FilingServiceClient
+	status      ipcasev1.StatusServiceClient
+	enforcement ipcasev1.EnforcementServiceClient
+	mediation   ipcasev1.MediationServiceClient
 }
 
 // noFlags is the flagOf of a command whose request fields have no flags.
@@ -121,7 +123,8 @@ func withConn(ctx context.Context, cfg *config, fn func(context.Context, clients
 	defer conn.Close() //nolint:errcheck // nothing to do about a failed close
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
-	if err := fn(ctx, clients{filing: ipcasev1.NewFilingServiceClient(conn), status: ipcasev1.NewStatusServiceClient(conn)}); err != nil {
+	if err := fn(ctx, clients{filing: ipcasev1.NewFilingServiceClient(conn), status: ipcasev1.NewStatusServiceClient(conn),
+		enforcement: ipcasev1.NewEnforcementServiceClient(conn), mediation: ipcasev1.NewMediationServiceClient(conn)}); err != nil {
 		return callError(cfg, method, err, flagOf)
 	}
 	return nil

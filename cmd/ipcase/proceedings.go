@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+	"google.golang.org/protobuf/proto"
+)
+
+// step is what the enforcement and mediation verbs share: the proceeding
+// (matters/{m}/proceedings/{p}), its etag (read first when not given) and a
+// request id.
+type step struct {
+	etag, requestID string
+}
+
+func (st *step) flags(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&st.etag, "etag", "", "the etag as you last read it; without it the current one is read, and a change made since then by someone else is not detected")
+	cmd.Flags().StringVar(&st.requestID, "request-id", "", "makes the call safe to retry: the same id returns the first answer (default: a new id)")
+}
+
+// record is a proceeding's record as the CLI prints it.
+type record interface {
+	proto.Message
+	GetName() string
+	GetEtag() string
+}
+
+// run reads the etag with get unless given, applies call, and prints the
+// record with summary (or as JSON).
+func (st *step) run(ctx context.Context, cfg *config, method, name string,
+	get func(ctx context.Context, c clients, name string) (record, error),
+	call func(ctx context.Context, c clients, name, etag, requestID string) (record, error),
+	summary func(record) string) error {
+	id := firstOf(st.requestID, "cli-"+uuid.NewString())
+	var r record
+	err := withConn(ctx, cfg, func(ctx context.Context, c clients) error {
+		etag := st.etag
+		if etag == "" && get != nil {
+			cur, err := get(ctx, c, name)
+			if err != nil {
+				return err
+			}
+			etag = cur.GetEtag()
+		}
+		var err error
+		r, err = call(ctx, c, name, etag, id)
+		return err
+	}, method, stepFlag)
+	if err != nil {
+		return err
+	}
+	if cfg.output == outputJSON {
+		return writeProto(cfg.stdout, r)
+	}
+	return writef(cfg.stdout, "%s\n  %s\n  etag %s\n", r.GetName(), summary(r), r.GetEtag())
+}
+
+// stepFlag names the flag behind a request field: `fine_yuan` → `--fine`
+// where a verb says so, else the field with dashes.
+func stepFlag(field string) string {
+	if f, ok := stepFlags[stripIndex(field)]; ok {
+		return f
+	}
+	f := stripIndex(field)
+	if i := strings.LastIndex(f, "."); i >= 0 {
+		f = f[i+1:]
+	}
+	return "--" + strings.ReplaceAll(strings.TrimSuffix(f, "_yuan"), "_", "-")
+}
+
+var stepFlags = map[string]string{
+	"name": "CASE", "etag": "--etag", "request_id": "--request-id", "matter": "MATTER",
+	"fine_yuan": "--fine", "inspection.officers": "--officer", "inspection.seized_goods": "--seize",
+	"findings.business_volume_yuan": "--volume", "findings.illegal_gains_yuan": "--gains", "findings.goods_value_yuan": "--goods-value",
+	"court": "--court", "police_unit": "--police", "applicants": "--applicant", "agreement.payment_yuan": "--payment",
+}
+
+// oneCase accepts exactly one CASE (or MATTER) argument.
+func oneCase(cmd *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		return usagef("%q takes one proceeding, matters/{m}/proceedings/{p}, got %d arguments", cmd.CommandPath(), len(args))
+	}
+	return nil
+}
+
+func lowerState(s fmt.Stringer) string { return lower(s.String(), "PROCEEDING_STATE_") }
