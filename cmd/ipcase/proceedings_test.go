@@ -79,3 +79,60 @@ func TestEnforcementVerbs(t *testing.T) {
 		t.Errorf("show: %+v, %v, %q", s, err, shown.stderr)
 	}
 }
+
+// TestMediationVerbs runs a mediation with the built binary: request,
+// consents, mediator, start, agreement and the joint confirmation request;
+// starting before every party consented exits 3 naming who has not.
+func TestMediationVerbs(t *testing.T) {
+	t.Parallel()
+	env := proceedingtest.Start(t, proceedingtest.Fixed(time.Date(2026, 9, 28, 2, 0, 0, 0, time.UTC)))
+	officer := env.Auth.Officer(t, "SAMR-HZ")
+	sub, err := env.Filing.SubmitComplaint(authtest.WithToken(t.Context(), officer), &ipcasev1.SubmitComplaintRequest{
+		Complainant: &ipcasev1.Party{Kind: ipcasev1.PartyKind_PARTY_KIND_ORGANIZATION, DisplayName: "福州星河茶饮有限公司", CreditCode: "91350100M000100Y43"},
+		Respondents: []*ipcasev1.Party{{Kind: ipcasev1.PartyKind_PARTY_KIND_PERSON, DisplayName: "张三"}},
+		Rights:      []*ipcasev1.IpRight{{Type: ipcasev1.IpType_IP_TYPE_COPYRIGHT, Title: "《山海行记》"}},
+		Facts:       "Photographs copied.", Agency: "SAMR-HZ",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := sub.GetMatter()
+	if _, err := env.Filing.AcceptComplaint(authtest.WithToken(t.Context(), officer), &ipcasev1.AcceptComplaintRequest{Name: m.GetName(),
+		Etag: m.GetEtag(), Route: ipcasev1.ProceedingKind_PROCEEDING_KIND_MEDIATION, Forum: "SAMR-HZ"}); err != nil {
+		t.Fatal(err)
+	}
+	conn := []string{"--server", env.Conn.Target(), "--token", env.Auth.Mediator(t, "SAMR-HZ")}
+	run := func(args ...string) result { return ipcase(t, append(args, conn...)...) }
+	req := run("mediation", "request", m.GetName(), "--forum", "SAMR-HZ", "-o", "json")
+	var md struct {
+		Name    string
+		Parties []struct{ Party string }
+	}
+	if err := json.Unmarshal([]byte(req.stdout), &md); err != nil || len(md.Parties) != 2 {
+		t.Fatalf("request: exit %d, %q, %q (%v)", req.code, req.stdout, req.stderr, err)
+	}
+	if r := run("mediation", "consent", md.Name, "--party", md.Parties[0].Party); r.code != 0 {
+		t.Fatalf("consent: %q", r.stderr)
+	}
+	if r := run("mediation", "mediator", md.Name, "--subject", "mediator@SAMR-HZ", "--name", "赵敏"); r.code != 0 {
+		t.Fatalf("mediator: %q", r.stderr)
+	}
+	if r := run("mediation", "start", md.Name); r.code != exitRefused || !strings.Contains(r.stderr, "张三") {
+		t.Errorf("start without the respondent's consent: exit %d, %q", r.code, r.stderr)
+	}
+	if r := run("mediation", "consent", md.Name, "--party", md.Parties[1].Party); r.code != 0 {
+		t.Fatalf("consent: %q", r.stderr)
+	}
+	if r := run("mediation", "start", md.Name); r.code != 0 || !strings.Contains(r.stdout, "mediation in progress") {
+		t.Errorf("start: exit %d, %q, %q", r.code, r.stdout, r.stderr)
+	}
+	// Effective Tue 2026-09-29: day 30 is Thu 10-29, a working day.
+	if r := run("mediation", "agree", md.Name, "--effective-on", "2026-09-29", "--payment", "30000", "--cessation", "take the photographs down"); r.code != 0 ||
+		!strings.Contains(r.stdout, "apply for confirmation by 2026-10-29") {
+		t.Errorf("agree: exit %d, %q, %q", r.code, r.stdout, r.stderr)
+	}
+	cf := run("mediation", "confirm", md.Name, "--court", "浙01", "--applicant", md.Parties[0].Party, "--applicant", md.Parties[1].Party, "--on", "2026-10-29")
+	if cf.code != 0 || !strings.Contains(cf.stdout, "mediation confirmation requested before SAMR-HZ") {
+		t.Errorf("confirm: exit %d, %q, %q", cf.code, cf.stdout, cf.stderr)
+	}
+}
