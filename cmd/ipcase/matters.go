@@ -195,10 +195,11 @@ func printMatter(w io.Writer, st *ipcasev1.MatterStatus) error {
 		}
 	})
 	section(&b, "Proceedings", len(m.GetProceedings()), func(tw io.Writer) {
-		fmt.Fprintln(tw, "KIND\tSTATE\tFORUM\tNUMBER\tSINCE")
+		// The name is the CASE of `ipcase enforcement` and `ipcase mediation`.
+		fmt.Fprintln(tw, "KIND\tSTATE\tFORUM\tNUMBER\tSINCE\tNAME")
 		for _, p := range m.GetProceedings() {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", lower(p.GetKind().String(), "PROCEEDING_KIND_"),
-				lower(p.GetState().String(), "PROCEEDING_STATE_"), p.GetForum(), p.GetNumber(), clock(p.GetUpdateTime()))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", lower(p.GetKind().String(), "PROCEEDING_KIND_"),
+				lower(p.GetState().String(), "PROCEEDING_STATE_"), p.GetForum(), p.GetNumber(), clock(p.GetUpdateTime()), p.GetName())
 		}
 	})
 	section(&b, "Warnings", len(m.GetWarnings()), func(tw io.Writer) {

@@ -178,7 +178,7 @@ func (s *Server) OpenEnforcement(ctx context.Context, req *ipcasev1.OpenEnforcem
 		return &Tx{DB: db, Matter: m, Proceeding: p, Record: c}, nil
 	}, s.render(func(c *ipcasev1.EnforcementCase) proto.Message { return &ipcasev1.OpenEnforcementResponse{Case: c} }))
 	if err != nil {
-		return nil, fmt.Errorf("OpenEnforcement: %w", err)
+		return nil, fmt.Errorf("OpenEnforcement(%s): %w", req.GetAgency(), err)
 	}
 	resp := &ipcasev1.OpenEnforcementResponse{}
 	return resp, proto.Unmarshal(b, resp)

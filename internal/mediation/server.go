@@ -143,7 +143,7 @@ func (s *Server) RequestMediation(ctx context.Context, req *ipcasev1.RequestMedi
 		return &Tx{DB: db, Matter: m, Proceeding: p, Record: md}, nil
 	}, s.render(func(m *ipcasev1.Mediation) proto.Message { return &ipcasev1.RequestMediationResponse{Mediation: m} }))
 	if err != nil {
-		return nil, fmt.Errorf("RequestMediation: %w", err)
+		return nil, fmt.Errorf("RequestMediation(%s): %w", req.GetMatter(), err)
 	}
 	resp := &ipcasev1.RequestMediationResponse{}
 	return resp, proto.Unmarshal(b, resp)

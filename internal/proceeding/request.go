@@ -187,7 +187,7 @@ func Change[R Versioned](ctx context.Context, st *Store[R], method string, req R
 		return fn(tx, at, filing.Today(at))
 	}, render)
 	if err != nil {
-		return fmt.Errorf("%s: %w", method[strings.LastIndex(method, "/")+1:], err)
+		return fmt.Errorf("%s(%s): %w", method[strings.LastIndex(method, "/")+1:], name, err)
 	}
 	return proto.Unmarshal(b, resp)
 }
