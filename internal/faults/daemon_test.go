@@ -152,7 +152,9 @@ func (d *daemon) alive() bool {
 	}
 }
 
-func (d *daemon) filing() ipcasev1.FilingServiceClient { return ipcasev1.NewFilingServiceClient(d.conn) }
+func (d *daemon) filing() ipcasev1.FilingServiceClient {
+	return ipcasev1.NewFilingServiceClient(d.conn)
+}
 
 // health asks the gRPC health service about service ("" is the server as
 // a whole), waiting at most a second.

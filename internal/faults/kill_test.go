@@ -41,9 +41,9 @@ func TestKill9MidSubmitLoad(t *testing.T) {
 		codesAt = map[codes.Code]int{}
 		// inFlight counts the failed calls that started before the kill.
 		inFlight int
-		killed  atomic.Bool
-		stop    = make(chan struct{})
-		wg      sync.WaitGroup
+		killed   atomic.Bool
+		stop     = make(chan struct{})
+		wg       sync.WaitGroup
 	)
 	c := first.filing()
 	for w := range workers {
