@@ -11,8 +11,11 @@ package errs
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strings"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -66,7 +69,31 @@ func Code(err error) codes.Code {
 			return c.code
 		}
 	}
+	if connectionLost(err) {
+		return codes.Unavailable
+	}
 	return codes.Internal
+}
+
+// connectionLost reports whether err says the database (or another peer)
+// could not be reached or went away mid-call: a network error, a dropped
+// connection, or a Postgres connection-exception or shutdown SQLSTATE
+// (class 08, 57P01–57P03). Such a call is worth retrying, so it is
+// Unavailable rather than Internal. The SQLSTATE is read through the
+// method pgconn.PgError has, so that errs needs no driver.
+func connectionLost(err error) bool {
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return true
+	}
+	var se interface{ SQLState() string }
+	if errors.As(err, &se) {
+		switch s := se.SQLState(); {
+		case strings.HasPrefix(s, "08"), s == "57P01", s == "57P02", s == "57P03":
+			return true
+		}
+	}
+	return false
 }
 
 // Violation is one bad field of a request.
@@ -124,6 +151,11 @@ func Status(err error, ref string) *status.Status {
 	}
 	if s, ok := status.FromError(err); ok {
 		return s
+	}
+	if code == codes.Unavailable && !errors.Is(err, Unavailable) {
+		// A lost connection's message names hosts and ports; the caller
+		// needs only to know that a retry may succeed.
+		return status.Newf(codes.Unavailable, "the case store is unavailable; retry later (ref %s)", ref)
 	}
 	var fe *FieldErrors
 	if !errors.As(err, &fe) {

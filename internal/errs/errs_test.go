@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -24,6 +26,14 @@ func TestStatus(t *testing.T) {
 		{"aborted", fmt.Errorf("etag: %w", errs.Aborted), codes.Aborted, "etag: aborted"},
 		{"deadline", fmt.Errorf("query: %w", context.DeadlineExceeded), codes.DeadlineExceeded, "query: context deadline exceeded"},
 		{"uncategorised is masked", errors.New("pq: relation secret_table does not exist"), codes.Internal, "internal error (ref r-1)"},
+		{"refused connection is unavailable, without the address", fmt.Errorf("load matter: %w",
+			&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}), codes.Unavailable,
+			"the case store is unavailable; retry later (ref r-1)"},
+		{"server shutting down is unavailable", fmt.Errorf("save: %w", sqlState("57P01")), codes.Unavailable,
+			"the case store is unavailable; retry later (ref r-1)"},
+		{"connection dropped mid-query", fmt.Errorf("save: %w", io.ErrUnexpectedEOF), codes.Unavailable,
+			"the case store is unavailable; retry later (ref r-1)"},
+		{"other SQLSTATEs stay internal", fmt.Errorf("save: %w", sqlState("42P01")), codes.Internal, "internal error (ref r-1)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -34,6 +44,12 @@ func TestStatus(t *testing.T) {
 		})
 	}
 }
+
+// sqlState is a driver error with a SQLSTATE, as pgconn.PgError reports it.
+type sqlState string
+
+func (s sqlState) Error() string    { return "SQLSTATE " + string(s) }
+func (s sqlState) SQLState() string { return string(s) }
 
 func TestFieldViolationsBecomeBadRequest(t *testing.T) {
 	t.Parallel()
