@@ -27,6 +27,10 @@ type Config struct {
 	// missed deadlines, and how often a replica without the lock tries to
 	// take it.
 	SweepInterval time.Duration `env:"IPCASE_SWEEP_INTERVAL, default=1m"`
+	// LockRetry is how often a replica without the sweep lock tries to
+	// take it, at most SweepInterval: it bounds how long sweeping stops
+	// when the leading replica dies.
+	LockRetry time.Duration `env:"IPCASE_SWEEP_LOCK_RETRY, default=5s"`
 	// Lead is how long before the start of its due day (China Standard
 	// Time) a deadline is announced as approaching; 72h announces it on the
 	// third day before.
@@ -39,6 +43,9 @@ type Config struct {
 func (c Config) Load() (*Calendar, error) {
 	if c.SweepInterval <= 0 {
 		return nil, fmt.Errorf("IPCASE_SWEEP_INTERVAL: %s must be positive", c.SweepInterval)
+	}
+	if c.LockRetry < 0 {
+		return nil, fmt.Errorf("IPCASE_SWEEP_LOCK_RETRY: %s must not be negative", c.LockRetry)
 	}
 	if c.Lead < 0 {
 		return nil, fmt.Errorf("IPCASE_DEADLINE_LEAD: %s must not be negative", c.Lead)
@@ -58,6 +65,7 @@ const sweepBatch = 500
 type Sweeper struct {
 	store    *Store
 	interval time.Duration
+	retry    time.Duration
 	lead     time.Duration
 	logger   *zap.Logger
 
@@ -73,7 +81,11 @@ func NewSweeper(s *Store, cfg Config, logger *zap.Logger) *Sweeper {
 	if s == nil || logger == nil || cfg.SweepInterval <= 0 || cfg.Lead < 0 {
 		panic("deadline.NewSweeper: nil dependency or bad interval/lead")
 	}
-	return &Sweeper{store: s, interval: cfg.SweepInterval, lead: cfg.Lead, logger: logger.Named("deadline-sweeper")}
+	retry := cfg.SweepInterval
+	if cfg.LockRetry > 0 && cfg.LockRetry < retry {
+		retry = cfg.LockRetry
+	}
+	return &Sweeper{store: s, interval: cfg.SweepInterval, retry: retry, lead: cfg.Lead, logger: logger.Named("deadline-sweeper")}
 }
 
 // Leading reports whether this sweeper holds the lock now.
@@ -84,7 +96,7 @@ func (w *Sweeper) Leading() bool { return w.leading.Load() }
 // while it holds it. When it takes the lock it first recomputes the open
 // deadlines computed on another calendar version (Store.Recompute). If the
 // lock is lost (the connection dies), it stops sweeping and tries again; a
-// replica without the lock tries every interval. Database errors are
+// replica without the lock tries every LockRetry. Database errors are
 // logged and retried, never returned: Run returns nil when ctx ends.
 func (w *Sweeper) Run(ctx context.Context) error {
 	for {
@@ -92,7 +104,7 @@ func (w *Sweeper) Run(ctx context.Context) error {
 		if err := w.lead1(ctx); err != nil && ctx.Err() == nil {
 			w.logger.Warn("deadline sweep stopped; retrying", zap.Error(err))
 		}
-		if !sleep(ctx, w.interval) {
+		if !sleep(ctx, w.retry) {
 			return nil
 		}
 	}

@@ -26,6 +26,9 @@ type Config struct {
 	// ShutdownTimeout is how long in-flight calls may run after SIGTERM
 	// before they are cut off.
 	ShutdownTimeout time.Duration `env:"IPCASE_SHUTDOWN_TIMEOUT, default=30s"`
+	// HealthInterval is how often the health status is checked against
+	// the database.
+	HealthInterval time.Duration `env:"IPCASE_HEALTH_INTERVAL, default=2s"`
 }
 
 // Server is a gRPC server with its health service.
@@ -60,13 +63,52 @@ func New(cfg Config, logger *zap.Logger, opts ...grpc.ServerOption) *Server {
 	return s
 }
 
+// SetServing sets the health status of every service and of the server as
+// a whole ("") to SERVING or NOT_SERVING. After Serve has begun to stop,
+// the status stays NOT_SERVING.
+func (s *Server) SetServing(ok bool) {
+	st := healthpb.HealthCheckResponse_NOT_SERVING
+	if ok {
+		st = healthpb.HealthCheckResponse_SERVING
+	}
+	for name := range s.GetServiceInfo() {
+		s.Health.SetServingStatus(name, st)
+	}
+	s.Health.SetServingStatus("", st)
+}
+
+// WatchHealth calls check every interval until ctx ends and tells report
+// each time the answer changes between healthy (nil) and not, starting
+// with the first answer. ipcased checks the database this way, so that a
+// load balancer stops sending calls while the database is gone and sends
+// them again when it is back, with no restart.
+func WatchHealth(ctx context.Context, interval time.Duration, check func(context.Context) error, report func(ok bool, err error)) {
+	var last *bool
+	for {
+		cctx, cancel := context.WithTimeout(ctx, interval)
+		err := check(cctx)
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		if ok := err == nil; last == nil || *last != ok {
+			last = &ok
+			report(ok, err)
+		}
+		t := time.NewTimer(interval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // Serve serves on lis until ctx is done, then stops accepting calls, lets
 // in-flight calls finish for up to the shutdown timeout, and returns.
 func (s *Server) Serve(ctx context.Context, lis net.Listener) error {
-	for name := range s.GetServiceInfo() {
-		s.Health.SetServingStatus(name, healthpb.HealthCheckResponse_SERVING)
-	}
-	s.Health.SetServingStatus("", healthpb.HealthCheckResponse_SERVING)
+	s.SetServing(true)
 	errc := make(chan error, 1)
 	go func() { errc <- s.Server.Serve(lis) }()
 	select {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -98,6 +99,76 @@ func TestHealth(t *testing.T) {
 	resp, err := healthpb.NewHealthClient(conn).Check(t.Context(), &healthpb.HealthCheckRequest{Service: "ipcase.v1.FilingService"})
 	if err != nil || resp.GetStatus() != healthpb.HealthCheckResponse_SERVING {
 		t.Errorf("health = %v, %v; want SERVING", resp.GetStatus(), err)
+	}
+}
+
+// TestHealthFollowsTheCheck runs WatchHealth as ipcased does, with a
+// check that fails while the test says the database is down: the overall
+// status and every service's go NOT_SERVING and come back to SERVING, on
+// the same server, and the report is made only when the answer changes.
+func TestHealthFollowsTheCheck(t *testing.T) {
+	t.Parallel()
+	srv := server.New(server.Config{MaxRecvBytes: 1 << 20, ShutdownTimeout: time.Second}, zaptest.NewLogger(t))
+	ipcasev1.RegisterFilingServiceServer(srv, &probe{get: func(context.Context) error { return nil }})
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, lis) }()
+	var down atomic.Bool
+	var reports atomic.Int32
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		server.WatchHealth(ctx, 10*time.Millisecond, func(context.Context) error {
+			if down.Load() {
+				return errors.New("connection refused")
+			}
+			return nil
+		}, func(ok bool, _ error) {
+			reports.Add(1)
+			srv.SetServing(ok)
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-watched
+		if err := <-served; err != nil {
+			t.Error(err)
+		}
+	})
+	health := healthpb.NewHealthClient(servertest.Dial(t, lis.Addr().String()))
+	waitFor := func(want healthpb.HealthCheckResponse_ServingStatus) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			all := true
+			for _, svc := range []string{"", "ipcase.v1.FilingService"} {
+				resp, err := health.Check(t.Context(), &healthpb.HealthCheckRequest{Service: svc})
+				if err != nil {
+					t.Fatal(err)
+				}
+				all = all && resp.GetStatus() == want
+			}
+			if all {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("health did not become %v", want)
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	waitFor(healthpb.HealthCheckResponse_SERVING)
+	down.Store(true)
+	waitFor(healthpb.HealthCheckResponse_NOT_SERVING)
+	down.Store(false)
+	waitFor(healthpb.HealthCheckResponse_SERVING)
+	time.Sleep(50 * time.Millisecond) // several more checks, all healthy
+	if n := reports.Load(); n != 3 {
+		t.Errorf("reported %d times, want 3 (up, down, up)", n)
 	}
 }
 
