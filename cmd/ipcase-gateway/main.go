@@ -18,9 +18,11 @@ import (
 
 	"github.com/sethvargo/go-envconfig"
 	"go.uber.org/zap"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/ipcase/ipcase/internal/gateway"
 	"github.com/ipcase/ipcase/internal/logging"
+	"github.com/ipcase/ipcase/internal/metrics"
 )
 
 func main() {
@@ -50,5 +52,10 @@ func run(ctx context.Context, logger *zap.Logger) error {
 	}
 	logger.Info("serving", zap.String("addr", lis.Addr().String()), zap.String("upstream", cfg.Upstream),
 		zap.Bool("tls", cfg.TLSCert != ""), zap.Strings("cors_origins", cfg.CORSOrigins))
-	return g.Serve(ctx, lis)
+	grp, ctx := errgroup.WithContext(ctx)
+	grp.Go(func() error { return g.Serve(ctx, lis) })
+	if cfg.MetricsAddr != "" {
+		grp.Go(func() error { return metrics.Serve(ctx, cfg.MetricsAddr, g.MetricsHandler(), logger) })
+	}
+	return grp.Wait()
 }

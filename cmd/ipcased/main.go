@@ -1,7 +1,8 @@
 // Command ipcased serves the ipcase gRPC services over one Postgres case
 // store.
 //
-//	ipcased [serve]              serve gRPC (the default)
+//	ipcased [serve] [--side S]   serve gRPC (the default); S is all,
+//	                             administrative or judicial
 //	ipcased migrate [-create]    apply the embedded SQL migrations
 //	ipcased token keygen|issue   make signing keys and mint tokens
 //	ipcased dev certs            make a development CA and certificates
@@ -43,7 +44,7 @@ func run(ctx context.Context, logger *zap.Logger, args []string) error {
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, logger)
+		return serve(ctx, logger, args)
 	case "migrate":
 		return migrate(ctx, logger, args)
 	case "token":

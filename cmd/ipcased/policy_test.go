@@ -24,7 +24,7 @@ func TestEveryMethodHasAPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	services{db: &gorm.DB{}, cp: events.NewEphemeralCheckpoints(), cal: cal}.register(srv)
+	services{side: sideAll, db: &gorm.DB{}, cp: events.NewEphemeralCheckpoints(), cal: cal}.register(srv)
 	var checked []string
 	for name, info := range srv.GetServiceInfo() {
 		for _, m := range info.Methods {
@@ -41,5 +41,51 @@ func TestEveryMethodHasAPolicy(t *testing.T) {
 		if !strings.Contains(strings.Join(checked, " "), must) {
 			t.Errorf("%s was not registered; the test is not looking at the real server", must)
 		}
+	}
+}
+
+// TestSidesServeTheirServices builds the server of each side as serve does
+// and lists what it serves: an agency's replicas run no trials, a court's
+// run no enforcement, and both serve the shared record and calculators.
+func TestSidesServeTheirServices(t *testing.T) {
+	t.Parallel()
+	cal, err := deadline.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := []string{"ipcase.v1.FilingService", "ipcase.v1.DamagesService", "ipcase.v1.DeadlineService",
+		"ipcase.v1.AuditService", "ipcase.v1.EventService", "grpc.health.v1.Health"}
+	admin := []string{"ipcase.v1.EnforcementService", "ipcase.v1.MediationService", "ipcase.v1.EvidenceService",
+		"ipcase.v1.NotificationService", "ipcase.v1.StatusService"}
+	judicial := []string{"ipcase.v1.TrialService"}
+	for _, c := range []struct {
+		side     side
+		want     [][]string
+		wantNone [][]string
+	}{
+		{sideAll, [][]string{shared, admin, judicial}, nil},
+		{sideAdministrative, [][]string{shared, admin}, [][]string{judicial}},
+		{sideJudicial, [][]string{shared, judicial}, [][]string{admin}},
+	} {
+		srv := server.New(server.Config{MaxRecvBytes: 1 << 20}, zap.NewNop())
+		services{side: c.side, db: &gorm.DB{}, cp: events.NewEphemeralCheckpoints(), cal: cal}.register(srv)
+		info := srv.GetServiceInfo()
+		for _, names := range c.want {
+			for _, n := range names {
+				if _, ok := info[n]; !ok {
+					t.Errorf("side %s does not serve %s", c.side, n)
+				}
+			}
+		}
+		for _, names := range c.wantNone {
+			for _, n := range names {
+				if _, ok := info[n]; ok {
+					t.Errorf("side %s serves %s", c.side, n)
+				}
+			}
+		}
+	}
+	if err := side("court").check(); err == nil {
+		t.Error("side court was accepted")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -28,6 +29,7 @@ import (
 	"github.com/ipcase/ipcase/internal/evidence"
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/mediation"
+	"github.com/ipcase/ipcase/internal/metrics"
 	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/status"
 	"github.com/ipcase/ipcase/internal/store"
@@ -36,10 +38,14 @@ import (
 )
 
 type config struct {
-	Store  store.Config
-	Server server.Config
-	Tokens auth.TokenConfig
-	TLS    auth.TLSConfig
+	// Side is which services and consumers this replica runs; the --side
+	// flag overrides it.
+	Side    side `env:"IPCASE_SIDE, default=all"`
+	Store   store.Config
+	Server  server.Config
+	Metrics metrics.Config
+	Tokens  auth.TokenConfig
+	TLS     auth.TLSConfig
 	// CourtAddr is the mutual-TLS listener for courts; empty disables it.
 	CourtAddr string `env:"IPCASE_COURT_ADDR"`
 	// CheckpointKeyFile is the private Ed25519 JWK that signs event-chain
@@ -52,10 +58,39 @@ type config struct {
 	Webhooks          webhook.Config
 }
 
+// side is the part of the system a replica runs (DESIGN.md): an agency
+// and a court can each run their own replicas over the shared store.
+type side string
+
+const (
+	sideAll            side = "all"
+	sideAdministrative side = "administrative"
+	sideJudicial       side = "judicial"
+)
+
+// administrative reports whether s runs filing's review, enforcement,
+// mediation, evidence, notifications and the status page's calls, and
+// consumes effective judgments and the courts' answers to confirmation
+// requests.
+func (s side) administrative() bool { return s == sideAll || s == sideAdministrative }
+
+// judicial reports whether s runs trials and consumes transfers, routed
+// filings, confirmation requests and missed appeal periods.
+func (s side) judicial() bool { return s == sideAll || s == sideJudicial }
+
+func (s side) check() error {
+	switch s {
+	case sideAll, sideAdministrative, sideJudicial:
+		return nil
+	}
+	return fmt.Errorf("side %q: want all, administrative or judicial", string(s))
+}
+
 // services are what every listener serves.
 type services struct {
-	db *gorm.DB
-	cp *events.Checkpoints
+	side side
+	db   *gorm.DB
+	cp   *events.Checkpoints
 	// cal is the holiday calendar.
 	cal *deadline.Calendar
 	// hearing holds agencies' own hearing thresholds.
@@ -76,27 +111,61 @@ func (s services) register(srv *server.Server) {
 	dl := deadline.NewStore(s.db, s.cal, s.cp)
 	clock := deadline.NewClock(dl)
 	filingSrv := filing.NewServer(fs, time.Now)
+	// Both sides serve the matters (courts read the matters they try),
+	// the calculators, the audit trail and the event exchange.
 	ipcasev1.RegisterFilingServiceServer(srv, filingSrv)
 	ipcasev1.RegisterDamagesServiceServer(srv, damages.NewServer())
 	ipcasev1.RegisterDeadlineServiceServer(srv, deadline.NewServer(s.cal))
-	ipcasev1.RegisterEnforcementServiceServer(srv, enforcement.NewServer(enforcement.NewStore(s.db, fs), clock, time.Now, s.hearing))
-	ipcasev1.RegisterMediationServiceServer(srv, mediation.NewServer(mediation.NewStore(s.db, fs), clock, enforcement.Workers, time.Now))
-	ipcasev1.RegisterTrialServiceServer(srv, trial.NewServer(trial.NewStore(s.db, fs), clock, time.Now))
 	ipcasev1.RegisterAuditServiceServer(srv, audit.NewServer(s.db))
 	ipcasev1.RegisterEventServiceServer(srv, exchange.NewServer(s.db))
-	ipcasev1.RegisterEvidenceServiceServer(srv, evidence.NewServer(s.files, evidence.NewStore(s.db), s.evidenceMax, time.Now))
-	ipcasev1.RegisterNotificationServiceServer(srv, webhook.NewServer(webhook.NewStore(s.db), s.webhooks.AllowHTTP, time.Now))
-	ipcasev1.RegisterStatusServiceServer(srv, status.NewServer(status.Deps{
-		Filing:    filingSrv,
-		Deadlines: dl,
-		Links:     s.links, Minter: s.minter, PageURL: s.pageURL, Now: time.Now,
-	}))
+	if s.side.administrative() {
+		ipcasev1.RegisterEnforcementServiceServer(srv, enforcement.NewServer(enforcement.NewStore(s.db, fs), clock, time.Now, s.hearing))
+		ipcasev1.RegisterMediationServiceServer(srv, mediation.NewServer(mediation.NewStore(s.db, fs), clock, enforcement.Workers, time.Now))
+		ipcasev1.RegisterEvidenceServiceServer(srv, evidence.NewServer(s.files, evidence.NewStore(s.db), s.evidenceMax, time.Now))
+		ipcasev1.RegisterNotificationServiceServer(srv, webhook.NewServer(webhook.NewStore(s.db), s.webhooks.AllowHTTP, time.Now))
+		ipcasev1.RegisterStatusServiceServer(srv, status.NewServer(status.Deps{
+			Filing:    filingSrv,
+			Deadlines: dl,
+			Links:     s.links, Minter: s.minter, PageURL: s.pageURL, Now: time.Now,
+		}))
+	}
+	if s.side.judicial() {
+		ipcasev1.RegisterTrialServiceServer(srv, trial.NewServer(trial.NewStore(s.db, fs), clock, time.Now))
+	}
 }
 
-func serve(ctx context.Context, logger *zap.Logger) error {
+// consumers registers the side's event consumers.
+func (s services) consumers(cs *events.Consumers) {
+	fs := filing.NewStore(s.db, s.cp)
+	if s.side.judicial() {
+		trial.RegisterJudicial(cs, trial.NewStore(s.db, fs), time.Now)
+	}
+	if s.side.administrative() {
+		trial.RegisterJudgments(cs)
+		webhook.Register(cs, time.Now)
+		clock := deadline.NewClock(deadline.NewStore(s.db, s.cal, s.cp))
+		mediation.RegisterOutcomes(cs, mediation.NewStore(s.db, fs), enforcement.CloseSettled(enforcement.NewStore(s.db, fs), clock), time.Now)
+	}
+}
+
+func serve(ctx context.Context, logger *zap.Logger, args []string) error {
 	var cfg config
 	if err := envconfig.Process(ctx, &cfg); err != nil {
 		return fmt.Errorf("reading config: %w", err)
+	}
+	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fl.Func("side", "the services and consumers to run: all, administrative or judicial (IPCASE_SIDE)", func(v string) error {
+		cfg.Side = side(v)
+		return nil
+	})
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	if err := cfg.Side.check(); err != nil {
+		return err
+	}
+	if cfg.Server.HealthInterval <= 0 {
+		return fmt.Errorf("IPCASE_HEALTH_INTERVAL: %s must be positive", cfg.Server.HealthInterval)
 	}
 	verifier, err := auth.NewVerifier(ctx, cfg.Tokens)
 	if err != nil {
@@ -117,7 +186,12 @@ func serve(ctx context.Context, logger *zap.Logger) error {
 		return err
 	}
 	defer store.Close(db)
-	svc := services{db: db, cp: cp, evidenceMax: cfg.Evidence.MaxBytes, pageURL: cfg.SignIn.PageURL, webhooks: cfg.Webhooks}
+	mx := metrics.New()
+	if err := mx.InstrumentDB(db); err != nil {
+		return err
+	}
+	mx.Registry().MustRegister(metrics.NewStore(db, logger))
+	svc := services{side: cfg.Side, db: db, cp: cp, evidenceMax: cfg.Evidence.MaxBytes, pageURL: cfg.SignIn.PageURL, webhooks: cfg.Webhooks}
 	if err := cfg.Webhooks.Check(); err != nil {
 		return err
 	}
@@ -128,26 +202,29 @@ func serve(ctx context.Context, logger *zap.Logger) error {
 	if svc.hearing, err = cfg.Enforcement.HearingThresholds(); err != nil {
 		return err
 	}
+	logger.Info("running side", zap.String("side", string(cfg.Side)))
+	// Metrics see every call, refused ones included, so they come before
+	// authentication.
 	authOpts := []grpc.ServerOption{
-		grpc.ChainUnaryInterceptor(authn.UnaryInterceptor()),
-		grpc.ChainStreamInterceptor(authn.StreamInterceptor()),
+		grpc.ChainUnaryInterceptor(mx.UnaryInterceptor(), authn.UnaryInterceptor()),
+		grpc.ChainStreamInterceptor(mx.StreamInterceptor(), authn.StreamInterceptor()),
 	}
 
 	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		return deadline.NewSweeper(deadline.NewStore(db, cal, cp), cfg.Deadlines, logger).Run(ctx)
-	})
-	g.Go(func() error { return events.NewRelay(db, cfg.Store.URL, logger).Run(ctx) })
+	// Every side competes for the two singletons; an advisory lock lets
+	// exactly one replica of the cluster run each.
+	sweeper := deadline.NewSweeper(deadline.NewStore(db, cal, cp), cfg.Deadlines, logger)
+	relay := events.NewRelay(db, cfg.Store.URL, logger)
+	mx.Leader("sweeper", sweeper.Leading)
+	mx.Leader("relay", relay.Leading)
+	g.Go(func() error { return sweeper.Run(ctx) })
+	g.Go(func() error { return relay.Run(ctx) })
 	consumers := events.NewConsumers(db, cfg.Store.URL, logger)
-	trial.Register(consumers, trial.NewStore(db, filing.NewStore(db, cp)), time.Now)
-	webhook.Register(consumers, time.Now)
-	{
-		fs := filing.NewStore(db, cp)
-		clock := deadline.NewClock(deadline.NewStore(db, cal, cp))
-		mediation.RegisterOutcomes(consumers, mediation.NewStore(db, fs), enforcement.CloseSettled(enforcement.NewStore(db, fs), clock), time.Now)
-	}
+	svc.consumers(consumers)
 	g.Go(func() error { return consumers.Run(ctx) })
-	g.Go(func() error { return webhook.NewDispatcher(db, cfg.Webhooks, time.Now, logger).Run(ctx) })
+	if cfg.Side.administrative() {
+		g.Go(func() error { return webhook.NewDispatcher(db, cfg.Webhooks, time.Now, logger).Run(ctx) })
+	}
 	publicTLS, err := cfg.TLS.ServerTLS()
 	if err != nil {
 		return err
@@ -156,18 +233,44 @@ func serve(ctx context.Context, logger *zap.Logger) error {
 	if publicTLS != nil {
 		opts = append(opts, grpc.Creds(credentials.NewTLS(publicTLS)))
 	}
-	if err := listen(ctx, g, logger, cfg.Server, cfg.Server.Addr, svc, opts, "public"); err != nil {
+	servers := []*server.Server{}
+	srv, err := listen(ctx, g, logger, cfg.Server, cfg.Server.Addr, svc, opts, "public")
+	if err != nil {
 		return err
 	}
+	servers = append(servers, srv)
 	if cfg.CourtAddr != "" {
 		courtTLS, err := cfg.TLS.CourtTLS()
 		if err != nil {
 			return err
 		}
 		opts := append(slices.Clone(authOpts), grpc.Creds(credentials.NewTLS(courtTLS)))
-		if err := listen(ctx, g, logger, cfg.Server, cfg.CourtAddr, svc, opts, "court"); err != nil {
+		srv, err := listen(ctx, g, logger, cfg.Server, cfg.CourtAddr, svc, opts, "court")
+		if err != nil {
 			return err
 		}
+		servers = append(servers, srv)
+	}
+	g.Go(func() error {
+		sqlDB, err := db.DB()
+		if err != nil {
+			return err
+		}
+		server.WatchHealth(ctx, cfg.Server.HealthInterval, sqlDB.PingContext, func(ok bool, err error) {
+			mx.DatabaseUp(ok)
+			if ok {
+				logger.Info("database reachable: serving")
+			} else {
+				logger.Error("database unreachable: health is NOT_SERVING until it answers", zap.Error(err))
+			}
+			for _, s := range servers {
+				s.SetServing(ok)
+			}
+		})
+		return nil
+	})
+	if cfg.Metrics.Addr != "" {
+		g.Go(func() error { return metrics.Serve(ctx, cfg.Metrics.Addr, mx.Handler(), logger) })
 	}
 	return g.Wait()
 }
@@ -196,18 +299,18 @@ func (s *services) rightsHolders(ctx context.Context, cfg config, v *auth.Verifi
 	return nil
 }
 
-// listen starts a gRPC server with every service on addr, stopped
+// listen starts a gRPC server with the side's services on addr, stopped
 // gracefully when ctx ends.
-func listen(ctx context.Context, g *errgroup.Group, logger *zap.Logger, cfg server.Config, addr string, svc services, opts []grpc.ServerOption, name string) error {
+func listen(ctx context.Context, g *errgroup.Group, logger *zap.Logger, cfg server.Config, addr string, svc services, opts []grpc.ServerOption, name string) (*server.Server, error) {
 	srv := server.New(cfg, logger, opts...)
 	svc.register(srv)
 	lis, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listening on %s: %w", addr, err)
+		return nil, fmt.Errorf("listening on %s: %w", addr, err)
 	}
 	logger.Info("serving", zap.String("listener", name), zap.String("addr", lis.Addr().String()))
 	g.Go(func() error { return srv.Serve(ctx, lis) })
-	return nil
+	return srv, nil
 }
 
 func loadCheckpoints(path string) (*events.Checkpoints, error) {

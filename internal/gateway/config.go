@@ -10,6 +10,9 @@ import (
 type Config struct {
 	// Addr is the HTTP listen address.
 	Addr string `env:"IPCASE_GATEWAY_ADDR, default=127.0.0.1:8080"`
+	// MetricsAddr serves Prometheus metrics and pprof on a listener of
+	// their own; empty turns it off.
+	MetricsAddr string `env:"IPCASE_GATEWAY_METRICS_ADDR, default=127.0.0.1:9091"`
 	// Upstream is ipcased's gRPC address.
 	Upstream string `env:"IPCASE_GATEWAY_UPSTREAM, default=127.0.0.1:7070"`
 	// UpstreamCA is a PEM file of the CA that signs ipcased's certificate;

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"go.uber.org/zap"
 	"google.golang.org/grpc"
@@ -17,6 +18,7 @@ import (
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/metrics"
 )
 
 // Gateway serves the HTTP API and the status page in front of ipcased.
@@ -30,6 +32,7 @@ type Gateway struct {
 	openapi  []byte
 	pages    *pages
 	handler  http.Handler
+	metrics  *metrics.Metrics
 }
 
 // New returns a Gateway forwarding to cfg.Upstream. Its connections to
@@ -73,8 +76,41 @@ func New(ctx context.Context, cfg Config, logger *zap.Logger) (*Gateway, error) 
 	mux.HandleFunc("GET "+openAPIPath, g.serveOpenAPI)
 	g.pages.register(mux)
 	limiter := newLimiter(cfg.RateLimit, cfg.RateBurst)
-	g.handler = withRequestID(logger, g.cors(limiter.rateLimit(g.limits(mux))))
+	g.metrics = metrics.New()
+	g.handler = metrics.InstrumentHTTP(g.metrics, withRequestID(logger, g.cors(limiter.rateLimit(g.limits(mux)))), route)
 	return g, nil
+}
+
+// MetricsHandler serves the gateway's /metrics and /debug/pprof/.
+func (g *Gateway) MetricsHandler() http.Handler { return g.metrics.Handler() }
+
+// route names r's route for metrics: its path with ids (UUIDs, digits)
+// replaced by {id}, for the routes the gateway serves, and "other" for any
+// other path, so that scans of random paths cannot grow the label set.
+func route(r *http.Request) string {
+	p := r.URL.Path
+	switch {
+	case p == "/", p == "/healthz", p == openAPIPath, p == uploadPath, strings.HasPrefix(p, "/signin"), p == "/signout":
+		return p
+	case strings.HasPrefix(p, "/static/"):
+		return "/static/*"
+	case !strings.HasPrefix(p, "/v1/") && !strings.HasPrefix(p, "/matters/"):
+		return "other"
+	}
+	segs := strings.Split(p, "/")
+	if len(segs) > 8 {
+		return "other"
+	}
+	for i, s := range segs {
+		verb := ""
+		if j := strings.IndexByte(s, ':'); j >= 0 {
+			s, verb = s[:j], s[j:]
+		}
+		if uuid.Validate(s) == nil || (s != "" && strings.Trim(s, "0123456789") == "") {
+			segs[i] = "{id}" + verb
+		}
+	}
+	return strings.Join(segs, "/")
 }
 
 // apiMux is the grpc-gateway mux with every service that has an HTTP

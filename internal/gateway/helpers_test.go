@@ -29,6 +29,7 @@ type rig struct {
 	holder  string // a rights holder's token acting for party
 	matter  *ipcasev1.Matter
 	officer string
+	gw      *gateway.Gateway
 }
 
 // config returns the test gateway's configuration; change tweaks it.
@@ -47,7 +48,7 @@ func start(t *testing.T, change func(*gateway.Config)) *rig {
 	t.Cleanup(func() { _ = g.Close() })
 	hs := httptest.NewServer(g.Handler())
 	t.Cleanup(hs.Close)
-	r := &rig{srv: srv, url: hs.URL, client: hs.Client(), officer: srv.Officer(t, "SAMR-HZ")}
+	r := &rig{srv: srv, url: hs.URL, client: hs.Client(), officer: srv.Officer(t, "SAMR-HZ"), gw: g}
 	conn := servertest.Dial(t, srv.Addr)
 	resp, err := ipcasev1.NewFilingServiceClient(conn).SubmitComplaint(authtest.WithToken(t.Context(), r.officer), &ipcasev1.SubmitComplaintRequest{
 		Complainant: &ipcasev1.Party{Kind: ipcasev1.PartyKind_PARTY_KIND_ORGANIZATION, DisplayName: "北京星河茶饮有限公司", CreditCode: "91110108MA01HX4T2R"},

@@ -40,17 +40,30 @@ type Consumers struct {
 	Confirmations *events.Consumer
 }
 
-// Register registers the trial's consumers in cs over st, writing at the
-// time now reads.
+// Register registers the trial's consumers of both sides in cs over st,
+// writing at the time now reads.
 func Register(cs *events.Consumers, st *Store, now func() time.Time) Consumers {
+	c := RegisterJudicial(cs, st, now)
+	c.Judgments = RegisterJudgments(cs)
+	return c
+}
+
+// RegisterJudicial registers the courts' consumers (every one but
+// Judgments), for an ipcased that runs the judicial side.
+func RegisterJudicial(cs *events.Consumers, st *Store, now func() time.Time) Consumers {
 	h := &handlers{store: st, now: now}
 	return Consumers{
 		Transfers:     cs.Register("trial.transfers", []string{"enforcement.transferred_to_court"}, h.transfer),
 		Routed:        cs.Register("trial.routed", []string{"proceeding.opened"}, h.routed),
 		Effective:     cs.Register("trial.effective", []string{deadline.EventMissed}, h.effective),
-		Judgments:     cs.Register("enforcement.judgments", []string{"trial.judgment_effective"}, RecordJudgment),
 		Confirmations: cs.Register("trial.confirmations", []string{"mediation.confirmation_requested"}, h.confirmation),
 	}
+}
+
+// RegisterJudgments registers the administrative side's consumer of
+// effective judgments (Consumers.Judgments).
+func RegisterJudgments(cs *events.Consumers) *events.Consumer {
+	return cs.Register("enforcement.judgments", []string{"trial.judgment_effective"}, RecordJudgment)
 }
 
 type handlers struct {

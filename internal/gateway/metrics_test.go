@@ -1,0 +1,53 @@
+package gateway_test
+
+import (
+	"io"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestMetrics makes requests through the gateway and reads them back from
+// its metrics listener over HTTP: counted by route with ids folded into
+// {id}, by status code, and random paths folded into "other".
+func TestMetrics(t *testing.T) {
+	t.Parallel()
+	r := start(t, nil)
+	status := "/v1/" + r.matter.GetName() + "/status"
+	for range 3 {
+		if got := r.get(t, status, r.holder); got.code != 200 {
+			t.Fatalf("GET %s: %d %s", status, got.code, got.body)
+		}
+	}
+	if got := r.get(t, status, ""); got.code != 401 {
+		t.Fatalf("GET %s without a token: %d", status, got.code)
+	}
+	r.get(t, "/wp-admin/setup.php", "")
+
+	hs := httptest.NewServer(r.gw.MetricsHandler())
+	defer hs.Close()
+	resp, err := hs.Client().Get(hs.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := string(raw)
+	for _, want := range []string{
+		`ipcase_http_requests_total{code="200",route="/v1/matters/{id}/status"} 3`,
+		`ipcase_http_requests_total{code="401",route="/v1/matters/{id}/status"} 1`,
+		`ipcase_http_requests_total{code="404",route="other"} 1`,
+		`ipcase_http_request_duration_seconds_count{route="/v1/matters/{id}/status"} 4`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
+	}
+	if regexp.MustCompile(`route="[^"]*wp-admin`).MatchString(body) {
+		t.Error("a random path became a label value")
+	}
+}
