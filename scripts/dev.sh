@@ -43,6 +43,7 @@ export IPCASE_AUTH_JWKS_FILE=$keys/jwks.json IPCASE_CHECKPOINT_KEY_FILE=$keys/ch
 export IPCASE_COURT_ADDR=${IPCASE_COURT_ADDR:-127.0.0.1:7071}
 export IPCASE_COURT_TLS_CERT=.run/certs/server.pem IPCASE_COURT_TLS_KEY=.run/certs/server-key.pem IPCASE_COURT_CA=.run/certs/ca.pem
 export IPCASE_GATEWAY_ADDR=${IPCASE_GATEWAY_ADDR:-127.0.0.1:8080}
+export IPCASE_METRICS_ADDR=${IPCASE_METRICS_ADDR:-127.0.0.1:9090} IPCASE_GATEWAY_METRICS_ADDR=${IPCASE_GATEWAY_METRICS_ADDR:-127.0.0.1:9091}
 export IPCASE_GATEWAY_UPSTREAM=$IPCASE_GRPC_ADDR IPCASE_STATUS_PAGE_URL=http://$IPCASE_GATEWAY_ADDR
 export IPCASE_SIGNIN_KEY_FILE=$keys/signin.jwk IPCASE_EVIDENCE_DIR=.run/evidence
 
@@ -70,6 +71,7 @@ ipcase is running.
   HTTP/JSON    http://$IPCASE_GATEWAY_ADDR/v1/…   (OpenAPI: http://$IPCASE_GATEWAY_ADDR/openapi.json; log: .run/gateway.log)
   status page  http://$IPCASE_GATEWAY_ADDR/
   courts       $IPCASE_COURT_ADDR   (mutual TLS; certificates in .run/certs/)
+  metrics      http://$IPCASE_METRICS_ADDR/metrics, http://$IPCASE_GATEWAY_METRICS_ADDR/metrics   (pprof: /debug/pprof/)
   database     $(printf '%s' "$DATABASE_URL" | sed 's#//[^@]*@#//#')
 
 Demo matters:
@@ -103,6 +105,8 @@ with the CLI:
   IPCASE_TOKEN=\$(cat .run/officer.token) .bin/ipcase audit verify $matter
   .bin/ipcase damages calc --local --ip-type trademark --conduct-start 2020-01-01 --conduct-end 2020-12-31 \\
       --base-kind infringer-profit --base 1000000 --contribution 0.35 --multiple 2.5 --intentional --serious --claim 3000000
+what the operators watch (Prometheus text; deploy/grafana/ipcase.json charts it):
+  curl -s http://$IPCASE_METRICS_ADDR/metrics | grep -E '^ipcase_(grpc_requests_total|leader|event_consumer_lag|deadlines_)'
 and without credentials (refused):
   .bin/grpcurl -plaintext $IPCASE_GRPC_ADDR ipcase.v1.FilingService/ListMatters
 
