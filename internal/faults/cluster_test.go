@@ -14,23 +14,28 @@ import (
 	"time"
 )
 
-// pgBinDir finds the Postgres binaries the way scripts/pg.sh's pg_bindir
-// does: IPCASE_PG_BINDIR (ensure_postgres exports it), else the newest
-// /usr/lib/postgresql/*/bin with initdb, else the folder of initdb on PATH.
-func pgBinDir() string {
-	if d := os.Getenv("IPCASE_PG_BINDIR"); d != "" {
-		return d
-	}
+// pgBinDir finds a folder holding every one of tools, looking where
+// scripts/pg.sh's pg_bindir and scripts/backup.sh look: IPCASE_PG_BINDIR
+// (ensure_postgres exports it), the /usr/lib/postgresql/*/bin folders,
+// newest first, then the folder of tools[0] on PATH. It returns "" when
+// there is none.
+func pgBinDir(tools ...string) string {
 	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
 	slices.SortFunc(dirs, func(a, b string) int { return majorOf(b) - majorOf(a) })
-	for _, d := range dirs {
-		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
-			return d
+	if d := os.Getenv("IPCASE_PG_BINDIR"); d != "" {
+		dirs = append([]string{d}, dirs...)
+	}
+	if p, err := exec.LookPath(tools[0]); err == nil {
+		if p, err = filepath.EvalSymlinks(p); err == nil {
+			dirs = append(dirs, filepath.Dir(p))
 		}
 	}
-	if p, err := exec.LookPath("initdb"); err == nil {
-		if p, err = filepath.EvalSymlinks(p); err == nil {
-			return filepath.Dir(p)
+	for _, d := range dirs {
+		if !slices.ContainsFunc(tools, func(tool string) bool {
+			_, err := os.Stat(filepath.Join(d, tool))
+			return err != nil
+		}) {
+			return d
 		}
 	}
 	return ""
@@ -50,17 +55,10 @@ func needPostgresTools(t *testing.T, tools ...string) string {
 	if testing.Short() {
 		t.Skip("fault test skipped with -short")
 	}
-	dir := pgBinDir()
-	var missing []string
-	for _, tool := range tools {
-		if _, err := os.Stat(filepath.Join(dir, tool)); dir == "" || err != nil {
-			missing = append(missing, tool)
-		}
-	}
-	if len(missing) == 0 {
+	if dir := pgBinDir(tools...); dir != "" {
 		return dir
 	}
-	msg := fmt.Sprintf("Postgres binaries %v not found (IPCASE_PG_BINDIR, /usr/lib/postgresql/*/bin, PATH); install the postgresql package", missing)
+	msg := fmt.Sprintf("Postgres programs %v not found together (IPCASE_PG_BINDIR, /usr/lib/postgresql/*/bin, PATH); install the postgresql package", tools)
 	if os.Getenv("IPCASE_REQUIRE_FAULTS") != "" {
 		t.Fatal(msg + "; IPCASE_REQUIRE_FAULTS is set, so this fails instead of skipping")
 	}
