@@ -24,7 +24,7 @@ func TestEveryMethodHasAPolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	services{side: sideAll, db: &gorm.DB{}, cp: events.NewEphemeralCheckpoints(), cal: cal}.register(srv)
+	services{side: sideAll, db: &gorm.DB{}, readDB: &gorm.DB{}, cp: events.NewEphemeralCheckpoints(), cal: cal}.register(srv)
 	var checked []string
 	for name, info := range srv.GetServiceInfo() {
 		for _, m := range info.Methods {
@@ -68,7 +68,7 @@ func TestSidesServeTheirServices(t *testing.T) {
 		{sideJudicial, [][]string{shared, judicial}, [][]string{admin}},
 	} {
 		srv := server.New(server.Config{MaxRecvBytes: 1 << 20}, zap.NewNop())
-		services{side: c.side, db: &gorm.DB{}, cp: events.NewEphemeralCheckpoints(), cal: cal}.register(srv)
+		services{side: c.side, db: &gorm.DB{}, readDB: &gorm.DB{}, cp: events.NewEphemeralCheckpoints(), cal: cal}.register(srv)
 		info := srv.GetServiceInfo()
 		for _, names := range c.want {
 			for _, n := range names {

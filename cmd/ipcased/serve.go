@@ -90,6 +90,8 @@ func (s side) check() error {
 type services struct {
 	side side
 	db   *gorm.DB
+	// readDB serves the status reads: a read-only replica, or db.
+	readDB *gorm.DB
 	cp   *events.Checkpoints
 	// cal is the holiday calendar.
 	cal *deadline.Calendar
@@ -123,9 +125,11 @@ func (s services) register(srv *server.Server) {
 		ipcasev1.RegisterMediationServiceServer(srv, mediation.NewServer(mediation.NewStore(s.db, fs), clock, enforcement.Workers, time.Now))
 		ipcasev1.RegisterEvidenceServiceServer(srv, evidence.NewServer(s.files, evidence.NewStore(s.db), s.evidenceMax, time.Now))
 		ipcasev1.RegisterNotificationServiceServer(srv, webhook.NewServer(webhook.NewStore(s.db), s.webhooks.AllowHTTP, time.Now))
+		// Status reads may come from a replica; what they write (officials'
+		// access log, sign-in links) goes to the primary.
 		ipcasev1.RegisterStatusServiceServer(srv, status.NewServer(status.Deps{
-			Filing:    filingSrv,
-			Deadlines: dl,
+			Filing:    filing.NewServer(fs.ReadingFrom(s.readDB), time.Now),
+			Deadlines: deadline.NewStore(s.readDB, s.cal, s.cp),
 			Links:     s.links, Minter: s.minter, PageURL: s.pageURL, Now: time.Now,
 		}))
 	}
@@ -187,11 +191,23 @@ func serve(ctx context.Context, logger *zap.Logger, args []string) error {
 	}
 	defer store.Close(db)
 	mx := metrics.New()
-	if err := mx.InstrumentDB(db); err != nil {
+	if err := mx.InstrumentDB(db, "ipcase"); err != nil {
 		return err
 	}
 	mx.Registry().MustRegister(metrics.NewStore(db, logger))
-	svc := services{side: cfg.Side, db: db, cp: cp, evidenceMax: cfg.Evidence.MaxBytes, pageURL: cfg.SignIn.PageURL, webhooks: cfg.Webhooks}
+	readDB := db
+	if cfg.Store.ReadURL != "" {
+		rcfg := cfg.Store
+		rcfg.URL = cfg.Store.ReadURL
+		if readDB, err = store.Open(ctx, rcfg, logger); err != nil {
+			return fmt.Errorf("DATABASE_READ_URL: %w", err)
+		}
+		defer store.Close(readDB)
+		if err := mx.InstrumentDB(readDB, "ipcase_read"); err != nil {
+			return err
+		}
+	}
+	svc := services{side: cfg.Side, db: db, readDB: readDB, cp: cp, evidenceMax: cfg.Evidence.MaxBytes, pageURL: cfg.SignIn.PageURL, webhooks: cfg.Webhooks}
 	if err := cfg.Webhooks.Check(); err != nil {
 		return err
 	}

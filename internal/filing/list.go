@@ -118,7 +118,7 @@ func (s *Store) List(ctx context.Context, f Filter, pageToken string, pageSize i
 		ID         string
 		CreateTime time.Time
 	}
-	db := s.db.WithContext(ctx)
+	db := s.reads.WithContext(ctx)
 	if err := db.Raw(q, args...).Scan(&page).Error; err != nil {
 		return nil, "", fmt.Errorf("listing matters: %w", store.Translate(err))
 	}

@@ -21,7 +21,9 @@ import (
 // Store keeps matters in Postgres.
 type Store struct {
 	db *gorm.DB
-	cp *events.Checkpoints
+	// reads serves Get and List: db, or a read-only replica (ReadingFrom).
+	reads *gorm.DB
+	cp    *events.Checkpoints
 }
 
 // NewStore returns a Store over db whose event chains are checkpointed
@@ -30,7 +32,21 @@ func NewStore(db *gorm.DB, cp *events.Checkpoints) *Store {
 	if db == nil || cp == nil {
 		panic("filing.NewStore: nil dependency")
 	}
-	return &Store{db: db, cp: cp}
+	return &Store{db: db, reads: db, cp: cp}
+}
+
+// ReadingFrom returns a Store that reads matters (Get, List) from replica,
+// a read-only copy of the database such as a streaming standby, and writes
+// everything else, officials' access log included, through s. A replica
+// may lag the primary by a moment: use it where a read need not see the
+// caller's own last write, as the rights holders' status reads.
+func (s *Store) ReadingFrom(replica *gorm.DB) *Store {
+	if replica == nil {
+		panic("filing.Store.ReadingFrom: nil replica")
+	}
+	c := *s
+	c.reads = replica
+	return &c
 }
 
 type matterRow struct {
@@ -340,7 +356,7 @@ func possibleDuplicates(tx *gorm.DB, m *Matter) ([]Warning, error) {
 // Get returns the matter id. It returns an error wrapping errs.NotFound if
 // there is none.
 func (s *Store) Get(ctx context.Context, id MatterID) (*Matter, error) {
-	ms, err := loadMatters(s.db.WithContext(ctx), []string{string(id)})
+	ms, err := loadMatters(s.reads.WithContext(ctx), []string{string(id)})
 	if err != nil {
 		return nil, err
 	}

@@ -165,13 +165,13 @@ type ctxStream struct {
 func (s *ctxStream) Context() context.Context { return s.ctx }
 
 // InstrumentDB counts, per call, the statements db runs under the call's
-// context, and exports db's pool statistics (go_sql_*{db_name="ipcase"}).
-func (m *Metrics) InstrumentDB(db *gorm.DB) error {
+// context, and exports db's pool statistics as go_sql_*{db_name=name}.
+func (m *Metrics) InstrumentDB(db *gorm.DB, name string) error {
 	sqlDB, err := db.DB()
 	if err != nil {
 		return err
 	}
-	if err := m.reg.Register(collectors.NewDBStatsCollector(sqlDB, "ipcase")); err != nil {
+	if err := m.reg.Register(collectors.NewDBStatsCollector(sqlDB, name)); err != nil {
 		return err
 	}
 	count := func(tx *gorm.DB) {

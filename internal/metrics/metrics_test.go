@@ -96,7 +96,7 @@ func TestCallsAndStatementsAreCounted(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.NewDB(t)
 	mx := metrics.New()
-	if err := mx.InstrumentDB(db); err != nil {
+	if err := mx.InstrumentDB(db, "ipcase"); err != nil {
 		t.Fatal(err)
 	}
 	env := authtest.New(t)

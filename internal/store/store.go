@@ -24,6 +24,9 @@ import (
 type Config struct {
 	// URL is a postgres:// connection URL.
 	URL string `env:"DATABASE_URL, required" json:"-"`
+	// ReadURL is a read-only replica (a hot standby, CloudNativePG's -ro
+	// service) that serves the rights holders' status reads; empty: URL.
+	ReadURL string `env:"DATABASE_READ_URL" json:"-"`
 	// MaxOpenConns caps the pool; Postgres' own max_connections must allow it
 	// times the number of replicas.
 	MaxOpenConns int `env:"IPCASE_DB_MAX_OPEN_CONNS, default=20"`
