@@ -92,7 +92,7 @@ type services struct {
 	db   *gorm.DB
 	// readDB serves the status reads: a read-only replica, or db.
 	readDB *gorm.DB
-	cp   *events.Checkpoints
+	cp     *events.Checkpoints
 	// cal is the holiday calendar.
 	cal *deadline.Calendar
 	// hearing holds agencies' own hearing thresholds.
