@@ -84,33 +84,17 @@ type cluster struct {
 func newCluster(ctx context.Context, t *testing.T) *cluster {
 	t.Helper()
 	c := &cluster{t: t, bindir: needPostgresTools(t, "initdb", "pg_ctl", "postgres")}
-	// Not t.TempDir: its parents are private to us, and the server's owner
-	// must reach the folder.
-	dir, err := os.MkdirTemp("", "ipcase-faults-pg-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.dir = dir
-	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	if os.Geteuid() == 0 {
 		c.owner = "postgres"
-		u, err := user.Lookup(c.owner)
-		if err != nil {
+		if _, err := user.Lookup(c.owner); err != nil {
 			msg := "running as root, and there is no postgres user to run the server as (scripts/pg.sh's ensure_postgres creates one)"
 			if os.Getenv("IPCASE_REQUIRE_FAULTS") != "" {
 				t.Fatal(msg)
 			}
 			t.Skip(msg)
 		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chown(dir, uid, gid); err != nil {
-			t.Fatal(err)
-		}
 	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	c.dir = c.makeDir(ctx)
 	if out, err := c.run(ctx, "initdb", "-D", c.data(), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"); err != nil {
 		t.Fatalf("initdb: %v\n%s", err, out)
 	}
@@ -122,6 +106,42 @@ func newCluster(ctx context.Context, t *testing.T) *cluster {
 		}
 	})
 	return c
+}
+
+// makeDir makes the cluster's folder, removed when the test ends. Not
+// t.TempDir: its parents are private to us, and the server's owner must
+// reach the folder; when TMPDIR is private too, /var/tmp or /tmp serve.
+func (c *cluster) makeDir(ctx context.Context) string {
+	c.t.Helper()
+	for _, parent := range []string{os.TempDir(), "/var/tmp", "/tmp"} {
+		dir, err := os.MkdirTemp(parent, "ipcase-faults-pg-")
+		if err != nil {
+			continue
+		}
+		c.t.Cleanup(func() { _ = os.RemoveAll(dir) })
+		if err := os.Chmod(dir, 0o755); err != nil {
+			c.t.Fatal(err)
+		}
+		if c.owner == "" {
+			return dir
+		}
+		u, err := user.Lookup(c.owner)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		if err := os.Chown(dir, uid, gid); err != nil {
+			c.t.Fatal(err)
+		}
+		out, err := exec.CommandContext(ctx, "runuser", "-u", c.owner, "--", "test", "-w", dir).CombinedOutput()
+		if err == nil {
+			return dir
+		}
+		c.t.Logf("%s cannot write to %s (%v %s); trying another folder", c.owner, dir, err, out)
+	}
+	c.t.Fatalf("no temporary folder the %s user can write to", c.owner)
+	return ""
 }
 
 func (c *cluster) data() string { return filepath.Join(c.dir, "data") }

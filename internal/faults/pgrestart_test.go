@@ -110,8 +110,8 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 			t.Errorf("health of %q %.1fs into the outage: %v, %v; want NOT_SERVING", svc, time.Since(stopped).Seconds(), st, err)
 		}
 	}
-	if up, err := d.metrics(ctx, "ipcase_database_up"); err == nil {
-		t.Logf("ipcase_database_up while Postgres was down: %v", up)
+	if up, err := d.metrics(ctx, "ipcase_database_up"); err != nil || len(up) != 1 || up[""] != 0 {
+		t.Errorf("ipcase_database_up while Postgres was down: %v, %v; want 0", up, err)
 	}
 
 	phase.Store(after)
@@ -122,6 +122,9 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 		return err == nil && st == healthpb.HealthCheckResponse_SERVING, fmt.Errorf("status %v, error %v", st, err)
 	})
 	t.Logf("health SERVING %s after the start", time.Since(started).Round(10*time.Millisecond))
+	if up, err := d.metrics(ctx, "ipcase_database_up"); err != nil || len(up) != 1 || up[""] != 1 {
+		t.Errorf("ipcase_database_up with Postgres back: %v, %v; want 1", up, err)
+	}
 	// The pool holds connections to the old server; the first calls may
 	// meet them, but a submit must succeed again within seconds.
 	attempts := 0

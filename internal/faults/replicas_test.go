@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -76,11 +77,17 @@ func TestTwoReplicas(t *testing.T) {
 	dead := replicas[leader["relay"]]
 	survivor := replicas[1-leader["relay"]]
 	positions := count(ctx, t, db, `SELECT count(*) FROM event_positions`)
+	// The survivor's relay tries the lock every events.FallbackPoll (5s)
+	// from its start; the test's own schedule would always kill at the same
+	// point of that cycle, so a random pause spreads the kill over it and
+	// the takeover times measured over runs cover the whole range.
+	pause := rand.N(5 * time.Second)
+	sleepCtx(ctx, pause)
 	killed := time.Now()
 	dead.kill()
-	// The survivor's relay retries the lock every events.FallbackPoll (5s)
-	// and its sweeper every IPCASE_SWEEP_INTERVAL (1s here); Postgres frees
-	// the dead replica's session locks as soon as its sockets close.
+	// The survivor's sweeper retries every IPCASE_SWEEP_INTERVAL (1s here);
+	// Postgres frees the dead replica's session locks as soon as its
+	// sockets close.
 	took := map[string]time.Duration{}
 	waitFor(ctx, t, 15*time.Second, survivor.name+" to take over relay and sweeper", func() (bool, error) {
 		v, err := survivor.metrics(ctx, "ipcase_leader")
@@ -92,7 +99,8 @@ func TestTwoReplicas(t *testing.T) {
 		return len(took) == len(tasks), fmt.Errorf("ipcase_leader %v, error %v", v, err)
 	})
 	for _, task := range tasks {
-		t.Logf("%s: %s leads it %s after the kill of %s", task, survivor.name, took[task].Round(10*time.Millisecond), dead.name)
+		t.Logf("%s: %s leads it %s after the kill of %s (which came after a random pause of %s)",
+			task, survivor.name, took[task].Round(10*time.Millisecond), dead.name, pause.Round(10*time.Millisecond))
 	}
 
 	// Events committed after the kill still get their positions.
