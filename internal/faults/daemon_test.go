@@ -80,9 +80,9 @@ func tryStart(ctx context.Context, t *testing.T, name, dbURL string, extraEnv []
 		"IPCASE_CHECKPOINT_KEY_FILE=" + checkpointKey,
 		"IPCASE_SHUTDOWN_TIMEOUT=2s",
 		"IPCASE_HEALTH_INTERVAL=500ms",
-		// A replica without the sweeper's lock retries every interval: a
-		// short one makes the takeover measurable in a test.
-		"IPCASE_SWEEP_INTERVAL=1s",
+		// The sweeper and the relay keep their production retry intervals
+		// (IPCASE_SWEEP_LOCK_RETRY, events.FallbackPoll: 5s each), so the
+		// takeover TestTwoReplicas measures is the one operators get.
 	}, extraEnv...)
 	d.cmd.Stdout, d.cmd.Stderr = logFile, logFile
 	if err := d.cmd.Start(); err != nil {

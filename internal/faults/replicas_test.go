@@ -77,17 +77,17 @@ func TestTwoReplicas(t *testing.T) {
 	dead := replicas[leader["relay"]]
 	survivor := replicas[1-leader["relay"]]
 	positions := count(ctx, t, db, `SELECT count(*) FROM event_positions`)
-	// The survivor's relay tries the lock every events.FallbackPoll (5s)
-	// from its start; the test's own schedule would always kill at the same
-	// point of that cycle, so a random pause spreads the kill over it and
-	// the takeover times measured over runs cover the whole range.
+	// The survivor's relay and sweeper try their locks every 5s
+	// (events.FallbackPoll, IPCASE_SWEEP_LOCK_RETRY) from its start; the
+	// test's own schedule would always kill at the same point of that
+	// cycle, so a random pause spreads the kill over it and the takeover
+	// times measured over runs cover the whole range.
 	pause := rand.N(5 * time.Second)
 	sleepCtx(ctx, pause)
 	killed := time.Now()
 	dead.kill()
-	// The survivor's sweeper retries every IPCASE_SWEEP_INTERVAL (1s here);
 	// Postgres frees the dead replica's session locks as soon as its
-	// sockets close.
+	// sockets close; the survivor takes each at its next try.
 	took := map[string]time.Duration{}
 	waitFor(ctx, t, 15*time.Second, survivor.name+" to take over relay and sweeper", func() (bool, error) {
 		v, err := survivor.metrics(ctx, "ipcase_leader")
