@@ -1,0 +1,45 @@
+// Command ipcase-bench measures ipcase: a closed-loop load generator for
+// its gRPC methods and the gateway's status call, a gRPC echo server as
+// the ceiling of the RPC layer, and a bulk seeder of realistic matters.
+// scripts/bench.sh runs them side by side with pgbench.
+//
+//	ipcase-bench echo -addr 127.0.0.1:7079
+//	ipcase-bench load -addr ADDR -token T -method echo|submit|accept|get|status|statusgrpc|list -c 32 -d 20s
+//	ipcase-bench seed -n 1000000 [-accept-queue N -accept-file F] [-checkpoint-key F]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "ipcase-bench:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return errors.New("usage: ipcase-bench echo|load|seed [flags]")
+	}
+	switch args[0] {
+	case "echo":
+		return runEcho(ctx, args[1:])
+	case "load":
+		return runLoad(ctx, args[1:])
+	case "seed":
+		return runSeed(ctx, args[1:])
+	}
+	return fmt.Errorf("unknown command %q: want echo, load or seed", args[0])
+}

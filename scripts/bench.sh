@@ -1,0 +1,411 @@
+#!/usr/bin/env bash
+# Measures ipcase against the physical limit, side by side on one machine
+# and one Postgres, and prints one table:
+#
+#   1. baselines: pgbench running the SQL of SubmitComplaint, AcceptComplaint
+#      and GetMatter (scripts/bench/*.sql: the same statements, tables,
+#      indexes and transactions, prepared), and a minimal gRPC echo as the
+#      ceiling of the RPC layer;
+#   2. ipcased over gRPC at concurrency 32 (ipcase-bench load) for the same
+#      three calls, and a rights holder's matter status over the gateway;
+#   3. scale: a fresh store seeded (COPY) to 10,000 matters, then to
+#      BENCH_MATTERS: GetMatter, the status call and a filtered ListMatters
+#      page deep into its results, p99 at full size next to p99 at 10k.
+#
+# Every ipcased row shows the SQL statements per call from ipcased's own
+# ipcase_db_statements_per_call histogram (delta over the run). Where a
+# target is missed, the top of a 10 s CPU profile of ipcased taken during
+# that run is printed after the table.
+#
+#   scripts/bench.sh                                  # 20 s per run, 1,000,000 matters
+#   BENCH_DURATION=3s BENCH_MATTERS=20000 scripts/bench.sh   # a smoke run
+#
+# Env: BENCH_DURATION (default 20s; s or m), BENCH_MATTERS (default
+# 1000000, at least 10000), BENCH_CONCURRENCY (default 32), BENCH_KEEP=1
+# keeps the work directory (logs, profiles, pgbench logs). Uses
+# DATABASE_URL's server, or the private cluster of scripts/pg.sh; the
+# databases ipcase_bench and ipcase_bench_scale are dropped and recreated.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+# shellcheck source=scripts/pg.sh
+source scripts/pg.sh
+ensure_postgres
+
+dur=${BENCH_DURATION:-20s}
+matters=${BENCH_MATTERS:-1000000}
+conc=${BENCH_CONCURRENCY:-32}
+case $dur in
+*m) secs=$((${dur%m} * 60)) ;;
+*s) secs=${dur%s} ;;
+*) secs=$dur ;;
+esac
+[[ $secs =~ ^[0-9]+$ && $secs -ge 1 ]] || { echo "bench: BENCH_DURATION must be like 20s or 2m" >&2; exit 2; }
+[ "$matters" -ge 10000 ] || { echo "bench: BENCH_MATTERS must be at least 10000" >&2; exit 2; }
+pgbin=${IPCASE_PG_BINDIR:-$(pg_bindir)}
+profsecs=$((secs < 10 ? secs : 10))
+warmup=2s
+
+work=$(mktemp -d /tmp/ipcase-bench.XXXXXX)
+bin=$work/bin
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+	if [ "${BENCH_KEEP:-}" = 1 ]; then echo "bench: work directory kept: $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+log() { echo "bench: $(date -u +%H:%M:%S) $*" >&2; }
+
+# db_url NAME is DATABASE_URL with its database replaced by NAME.
+db_url() { printf '%s' "$DATABASE_URL" | sed -E "s#^(postgres(ql)?://[^/]*/)[^?]*#\1$1#"; }
+admin_url=$(db_url postgres)
+
+# free_port prints a free TCP port on 127.0.0.1.
+free_port() {
+	local p
+	for _ in $(seq 200); do
+		p=$((20000 + RANDOM % 20000))
+		if port_free "$p"; then
+			echo "$p"
+			return
+		fi
+	done
+	echo "bench: no free port" >&2
+	return 1
+}
+
+log "building into $bin"
+mkdir -p "$bin" "$work/prof" "$work/keys"
+go build -o "$bin/" ./cmd/ipcased ./cmd/ipcase-gateway ./cmd/ipcase-bench
+keys=$work/keys
+"$bin/ipcased" token keygen -kid bench-1 -private "$keys/signing.jwk" -jwks "$keys/jwks.json"
+"$bin/ipcased" token keygen -kid checkpoint-1 -private "$keys/checkpoint.jwk"
+token() { "$bin/ipcased" token issue -key "$keys/signing.jwk" -ttl 24h "$@"; }
+admin_token=$(token -sub bench-admin -role admin)
+officer_token=$(token -sub bench-officer -role officer -agency SAMR-HZ)
+
+grpc_port=$(free_port)
+metrics_port=$(free_port)
+gw_port=$(free_port)
+gwm_port=$(free_port)
+echo_port=$(free_port)
+grpc_addr=127.0.0.1:$grpc_port
+metrics=http://127.0.0.1:$metrics_port
+gateway=http://127.0.0.1:$gw_port
+
+# fresh_db NAME drops and recreates database NAME, migrated.
+fresh_db() {
+	"$pgbin/psql" -q -X "$admin_url" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null
+	DATABASE_URL=$(db_url "$1") "$bin/ipcased" migrate -create >>"$work/migrate.log" 2>&1
+	"$pgbin/psql" -q -X "$(db_url "$1")" -f scripts/bench/helpers.sql >/dev/null
+}
+
+ipcased_pid=
+gateway_pid=
+# start_servers NAME starts ipcased and the gateway over database NAME.
+start_servers() {
+	local url
+	url=$(db_url "$1")
+	DATABASE_URL=$url IPCASE_GRPC_ADDR=$grpc_addr IPCASE_COURT_ADDR= IPCASE_METRICS_ADDR=127.0.0.1:$metrics_port \
+		IPCASE_AUTH_JWKS_FILE=$keys/jwks.json IPCASE_CHECKPOINT_KEY_FILE=$keys/checkpoint.jwk IPCASE_LOG_MODE= \
+		"$bin/ipcased" serve >>"$work/ipcased.log" 2>&1 &
+	ipcased_pid=$!
+	pids+=("$ipcased_pid")
+	IPCASE_GATEWAY_ADDR=127.0.0.1:$gw_port IPCASE_GATEWAY_UPSTREAM=$grpc_addr IPCASE_GATEWAY_METRICS_ADDR=127.0.0.1:$gwm_port \
+		IPCASE_GATEWAY_RATE_LIMIT=1000000 IPCASE_GATEWAY_RATE_BURST=1000000 IPCASE_LOG_MODE= \
+		"$bin/ipcase-gateway" >>"$work/gateway.log" 2>&1 &
+	gateway_pid=$!
+	pids+=("$gateway_pid")
+	local i
+	for i in $(seq 150); do
+		if curl -sf "$metrics/metrics" 2>/dev/null | grep -q '^ipcase_database_up 1' && curl -sf "$gateway/healthz" >/dev/null 2>&1; then
+			return 0
+		fi
+		kill -0 "$ipcased_pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	echo "bench: ipcased or the gateway did not come up" >&2
+	tail -n 20 "$work/ipcased.log" "$work/gateway.log" >&2
+	return 1
+}
+stop_servers() {
+	kill "$ipcased_pid" "$gateway_pid" 2>/dev/null || true
+	wait "$ipcased_pid" "$gateway_pid" 2>/dev/null || true
+}
+
+# quiet URL waits until the relay has positioned every event and every
+# consumer has applied them, so that one run's backlog does not load the
+# next; it gives up after 10 minutes.
+quiet() {
+	local t0=$SECONDS backlog
+	while :; do
+		backlog=$("$pgbin/psql" -X -At "$1" -c "SELECT (SELECT count(*) FROM event_unstamped)
+			+ coalesce((SELECT max(position) FROM event_positions) - (SELECT min(position) FROM consumer_cursors), 0)")
+		[ "$backlog" -le 0 ] && break
+		if [ $((SECONDS - t0)) -ge 600 ]; then
+			log "event backlog still $backlog after 10 min; measuring anyway"
+			break
+		fi
+		sleep 1
+	done
+	[ $((SECONDS - t0)) -lt 2 ] || log "waited $((SECONDS - t0)) s for the event relay and consumers"
+}
+
+# stmts_snapshot METHOD prints "sum count" of ipcase_db_statements_per_call.
+stmts_snapshot() {
+	curl -sf "$metrics/metrics" | awk -v m="method=\"$1\"" '
+		index($0, "ipcase_db_statements_per_call_sum{") == 1 && index($0, m) { s = $NF }
+		index($0, "ipcase_db_statements_per_call_count{") == 1 && index($0, m) { c = $NF }
+		END { printf "%s %s\n", s + 0, c + 0 }'
+}
+
+# field LINE KEY prints KEY's value in a RESULT line.
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"; }
+
+rows=$work/rows.tsv
+: >"$rows"
+# row WHAT OPS P50 P99 BASELINE RATIO TARGET MET STMTS
+row() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@" >>"$rows"; }
+missed=()
+
+# pg_run NAME SCRIPT URL [pgbench -D args…] runs a pgbench baseline and sets
+# pg_tps, pg_p50, pg_p99 (from the per-transaction log).
+pg_run() {
+	local name=$1 script=$2 url=$3
+	shift 3
+	local out
+	out=$("$pgbin/pgbench" -M prepared -c "$conc" -j 2 -T "$secs" -n -l --log-prefix="$work/pgbench_$name" "$@" -f "scripts/bench/$script" "$url" 2>&1) ||
+		{ echo "$out" >&2; return 1; }
+	if grep -q 'aborted\|error' <<<"$out"; then
+		echo "$out" | grep -m 5 'aborted\|error' >&2
+		echo "bench: pgbench $script failed" >&2
+		return 1
+	fi
+	pg_tps=$(sed -n 's/^tps = \([0-9.]*\) (without.*/\1/p' <<<"$out")
+	read -r pg_p50 pg_p99 < <(cat "$work"/pgbench_"$name".* | awk '{print $3}' | sort -n | awk '
+		{ v[NR] = $1 } END { i50 = int(NR * 0.50 + 0.999999); i99 = int(NR * 0.99 + 0.999999); printf "%.3f %.3f\n", v[i50] / 1000, v[i99] / 1000 }')
+	pg_stmts=$(grep -v '^\s*--' "scripts/bench/$script" | grep -Ec ';\s*$|\\gset' || true)
+	pg_stmts=$((pg_stmts - $(grep -Ec '^(BEGIN|COMMIT);' "scripts/bench/$script" || true)))
+	log "pgbench $name: $pg_tps tps, p50 $pg_p50 ms, p99 $pg_p99 ms"
+}
+
+# load NAME METHOD [ipcase-bench load args…] runs the load generator against
+# ipcased (a 10 s CPU profile of ipcased, and of the gateway for the status
+# call, is taken meanwhile) and sets l_ops, l_p50, l_p99, l_stmts.
+load() {
+	local name=$1 method=$2 grpcm=${3:-}
+	shift 3
+	local before after prof_pids=()
+	[ -z "$grpcm" ] || before=$(stmts_snapshot "$grpcm")
+	(sleep 2.5 && curl -sf -o "$work/prof/$name.ipcased.pprof" "$metrics/debug/pprof/profile?seconds=$profsecs") &
+	prof_pids+=($!)
+	if [ "$method" = status ]; then
+		(sleep 2.5 && curl -sf -o "$work/prof/$name.gateway.pprof" "http://127.0.0.1:$gwm_port/debug/pprof/profile?seconds=$profsecs") &
+		prof_pids+=($!)
+	fi
+	local out
+	out=$("$bin/ipcase-bench" load -method "$method" -c "$conc" -d "${secs}s" -warmup "$warmup" -what "$name" "$@" 2>>"$work/load.log") ||
+		{ echo "$out" >&2; tail -n 5 "$work/load.log" >&2; return 1; }
+	wait "${prof_pids[@]}" 2>/dev/null || true
+	echo "$out" >>"$work/results.txt"
+	l_ops=$(field "$out" ops_per_s)
+	l_p50=$(field "$out" p50_ms)
+	l_p99=$(field "$out" p99_ms)
+	local errs
+	errs=$(field "$out" errors)
+	[ "$errs" = 0 ] || log "$name: $errs failed calls: $(sed -n 's/.*first_error=//p' <<<"$out")"
+	l_stmts=-
+	if [ -n "$grpcm" ]; then
+		after=$(stmts_snapshot "$grpcm")
+		l_stmts=$(awk -v b="$before" -v a="$after" 'BEGIN { split(b, x, " "); split(a, y, " "); n = y[2] - x[2]; if (n > 0) printf "%.1f", (y[1] - x[1]) / n; else print "-" }')
+	fi
+	log "$name: $l_ops ops/s, p50 $l_p50 ms, p99 $l_p99 ms, $l_stmts statements/call"
+}
+
+# judge VALUE OP LIMIT prints yes or NO.
+judge() { awk -v v="$1" -v l="$3" -v op="$2" 'BEGIN { ok = (op == ">=") ? v >= l : v <= l; print ok ? "yes" : "NO" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+# measured NAME OPS P50 P99 BASELINE RATIO TARGET MET STMTS records a row and
+# remembers the profile of a missed target.
+measured() {
+	row "$@"
+	if [ "$8" = NO ]; then missed+=("$1"); fi
+}
+
+fs=/ipcase.v1.FilingService
+ss=/ipcase.v1.StatusService
+
+###########################################################################
+# 1 and 2: baselines and ipcased, on database ipcase_bench.
+bench_db=ipcase_bench
+bench_url=$(db_url $bench_db)
+log "database $bench_db: migrating"
+fresh_db $bench_db
+# The accept queue: SUBMITTED matters, half for pgbench, half for ipcased,
+# more than either can accept in the run. The seeder runs while ipcased is
+# down: it positions its own events and marks them consumed (they are
+# history), which it may only do when nothing else appends meanwhile.
+queue=$((secs * 1000 + 5000))
+log "seeding 10,000 matters and an accept queue of 2 x $queue"
+seed_out=$(DATABASE_URL=$bench_url "$bin/ipcase-bench" seed -n 10000 -accept-queue $((2 * queue)) -accept-file "$work/queue.txt" \
+	-checkpoint-key "$keys/checkpoint.jwk" 2>>"$work/seed.log")
+holder=$(sed -n 's/.* holder=\([^ ]*\).*/\1/p' <<<"$seed_out")
+qfirst=$(sed -n 's/.* queue_first=\([^ ]*\).*/\1/p' <<<"$seed_out")
+holder_token=$(token -sub bench-holder -role rights_holder -parties "$holder")
+"$pgbin/psql" -X -q "$bench_url" -c "VACUUM ANALYZE"
+start_servers $bench_db
+quiet "$bench_url"
+year=$(TZ=Asia/Shanghai date +%Y)
+
+log "pgbench baselines, $conc clients, ${secs}s each"
+pg_run submit submit.sql "$bench_url" -D year="$year"
+pg_submit=$pg_tps
+row "pgbench SubmitComplaint SQL (baseline)" "$pg_tps" "$pg_p50" "$pg_p99" - - - - "$pg_stmts"
+quiet "$bench_url"
+pg_run accept accept.sql "$bench_url" -D i=0 -D qfirst="$qfirst" -D qn="$queue" -D clients="$conc"
+pg_accept=$pg_tps
+row "pgbench AcceptComplaint SQL (baseline)" "$pg_tps" "$pg_p50" "$pg_p99" - - - - "$pg_stmts"
+quiet "$bench_url"
+pg_run get get.sql "$bench_url" -D nbulk=10000
+pg_get=$pg_tps
+row "pgbench GetMatter SQL (baseline)" "$pg_tps" "$pg_p50" "$pg_p99" - - - - "$pg_stmts"
+quiet "$bench_url"
+
+log "gRPC echo ceiling"
+"$bin/ipcase-bench" echo -addr "127.0.0.1:$echo_port" 2>>"$work/echo.log" &
+echo_pid=$!
+pids+=("$echo_pid")
+sleep 0.5
+out=$("$bin/ipcase-bench" load -method echo -addr "127.0.0.1:$echo_port" -c "$conc" -d "${secs}s" -warmup "$warmup" -what echo)
+echo "$out" >>"$work/results.txt"
+kill "$echo_pid"
+echo_ops=$(field "$out" ops_per_s)
+row "gRPC echo (RPC-layer ceiling)" "$echo_ops" "$(field "$out" p50_ms)" "$(field "$out" p99_ms)" - - - - 0
+
+log "ipcased over gRPC, $conc workers"
+load submit submit "$fs/SubmitComplaint" -addr "$grpc_addr" -token "$admin_token"
+measured "SubmitComplaint gRPC" "$l_ops" "$l_p50" "$l_p99" "$pg_submit" "$(ratio "$l_ops" "$pg_submit")" ">= 0.40 x pgbench" \
+	"$(judge "$(ratio "$l_ops" "$pg_submit")" ">=" 0.40)" "$l_stmts"
+quiet "$bench_url"
+tail -n +$((queue + 1)) "$work/queue.txt" >"$work/accept.txt"
+load accept accept "$fs/AcceptComplaint" -addr "$grpc_addr" -token "$admin_token" -queue "$work/accept.txt"
+measured "AcceptComplaint gRPC" "$l_ops" "$l_p50" "$l_p99" "$pg_accept" "$(ratio "$l_ops" "$pg_accept")" ">= 0.40 x pgbench" \
+	"$(judge "$(ratio "$l_ops" "$pg_accept")" ">=" 0.40)" "$l_stmts"
+quiet "$bench_url"
+"$pgbin/psql" -X -At "$bench_url" -c "SELECT id FROM matters WHERE number LIKE 'IPCS-%' ORDER BY random() LIMIT 20000" >"$work/ids.txt"
+load get get "$fs/GetMatter" -addr "$grpc_addr" -token "$admin_token" -ids "$work/ids.txt"
+grpc_get=$l_ops
+measured "GetMatter gRPC" "$l_ops" "$l_p50" "$l_p99" "$pg_get" "$(ratio "$l_ops" "$pg_get")" ">= 0.50 x pgbench" \
+	"$(judge "$(ratio "$l_ops" "$pg_get")" ">=" 0.50)" "$l_stmts"
+"$pgbin/psql" -X -At "$bench_url" -c "SELECT matter_id FROM matter_parties WHERE party_id = '$holder' AND role = 'COMPLAINANT'
+	AND matter_id IN (SELECT id FROM matters WHERE number LIKE 'IPCS-%') ORDER BY random() LIMIT 20000" >"$work/holder_ids.txt"
+load statusgrpc statusgrpc "$ss/GetMatterStatus" -addr "$grpc_addr" -token "$holder_token" -ids "$work/holder_ids.txt"
+row "GetMatterStatus gRPC (rights holder)" "$l_ops" "$l_p50" "$l_p99" "$grpc_get" "$(ratio "$l_ops" "$grpc_get")" "(no target)" - "$l_stmts"
+load status status "$ss/GetMatterStatus" -addr "$gateway" -token "$holder_token" -ids "$work/holder_ids.txt"
+measured "status via gateway HTTP (rights holder)" "$l_ops" "$l_p50" "$l_p99" "$grpc_get" "$(ratio "$l_ops" "$grpc_get")" ">= 0.50 x GetMatter gRPC" \
+	"$(judge "$(ratio "$l_ops" "$grpc_get")" ">=" 0.50)" "$l_stmts"
+stop_servers
+
+###########################################################################
+# 3: scale, on a fresh database ipcase_bench_scale: 10k, then BENCH_MATTERS.
+scale_db=ipcase_bench_scale
+scale_url=$(db_url $scale_db)
+log "database $scale_db: migrating"
+fresh_db $scale_db
+
+# scale_runs LABEL measures the reads at the current size; the first call
+# keeps its p99s as the reference of the second.
+declare -A p99_10k
+scale_runs() {
+	local label=$1 at=$2
+	"$pgbin/psql" -X -At "$scale_url" -c "SELECT id FROM matters ORDER BY random() LIMIT 20000" >"$work/ids_$at.txt"
+	"$pgbin/psql" -X -At "$scale_url" -c "SELECT matter_id FROM matter_parties WHERE party_id = '$holder' AND role = 'COMPLAINANT'
+		ORDER BY random() LIMIT 20000" >"$work/holder_ids_$at.txt"
+	local k
+	for k in get status list_admin list_officer; do
+		case $k in
+		get) load "get_$at" get "$fs/GetMatter" -addr "$grpc_addr" -token "$admin_token" -ids "$work/ids_$at.txt" ;;
+		status) load "status_$at" status "$ss/GetMatterStatus" -addr "$gateway" -token "$holder_token" -ids "$work/holder_ids_$at.txt" ;;
+		list_admin) load "list_admin_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$admin_token" -state ACCEPTED -ip-type COPYRIGHT -depth 50 ;;
+		list_officer) load "list_officer_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$officer_token" -state ACCEPTED -ip-type TRADEMARK -depth 10 ;;
+		esac
+		local what
+		what=$(case $k in
+			get) echo "GetMatter gRPC" ;;
+			status) echo "status via gateway" ;;
+			list_admin) echo "ListMatters admin ACCEPTED+COPYRIGHT page 50" ;;
+			list_officer) echo "ListMatters officer SAMR-HZ ACCEPTED+TRADEMARK page 10" ;;
+			esac)
+		if [ "$at" = 10k ]; then
+			p99_10k[$k]=$l_p99
+			row "$what @ $label" "$l_ops" "$l_p50" "$l_p99" - - - - "$l_stmts"
+		else
+			local r
+			r=$(ratio "$l_p99" "${p99_10k[$k]}")
+			measured "$what @ $label" "$l_ops" "$l_p50" "$l_p99" "p99 ${p99_10k[$k]} @10k" "$r" "p99 <= 2 x 10k" "$(judge "$r" "<=" 2)" "$l_stmts"
+		fi
+	done
+}
+
+log "seeding 10,000 matters"
+seed_out=$(DATABASE_URL=$scale_url "$bin/ipcase-bench" seed -n 10000 -checkpoint-key "$keys/checkpoint.jwk" 2>>"$work/seed.log")
+holder=$(sed -n 's/.* holder=\([^ ]*\).*/\1/p' <<<"$seed_out")
+holder_token=$(token -sub bench-holder -role rights_holder -parties "$holder")
+"$pgbin/psql" -X -q "$scale_url" -c "VACUUM ANALYZE"
+start_servers $scale_db
+quiet "$scale_url"
+scale_runs "10k matters" 10k
+
+more=$((matters - 10000))
+if [ "$more" -gt 0 ]; then
+	quiet "$scale_url"
+	stop_servers
+	log "seeding $more more matters (to $matters)"
+	t0=$SECONDS
+	seed_out=$(DATABASE_URL=$scale_url "$bin/ipcase-bench" seed -n "$more" -batch 20000 -checkpoint-key "$keys/checkpoint.jwk" 2>>"$work/seed.log")
+	log "seeded in $((SECONDS - t0)) s: $seed_out"
+	# What a DBA does after a bulk load; autovacuum would do it during the
+	# runs otherwise.
+	t0=$SECONDS
+	"$pgbin/psql" -X -q "$scale_url" -c "VACUUM ANALYZE"
+	log "VACUUM ANALYZE took $((SECONDS - t0)) s"
+	start_servers $scale_db
+	quiet "$scale_url"
+fi
+label=$(awk -v n="$matters" 'BEGIN { if (n >= 1000000) printf "%gM matters", n / 1000000; else printf "%gk matters", n / 1000 }')
+scale_runs "$label" big
+stop_servers
+
+###########################################################################
+echo
+echo "ipcase benchmark: $(date -u +%FT%TZ), $(nproc) CPUs, $conc concurrent clients, ${secs}s per run, Postgres $("$pgbin/psql" -X -At "$admin_url" -c 'SHOW server_version')"
+{
+	printf 'what\tops/s\tp50 ms\tp99 ms\tbaseline\tratio\ttarget\tmet?\tSQL stmts/call\n'
+	cat "$rows"
+} | column -t -s $'\t'
+if [ ${#missed[@]} -gt 0 ]; then
+	echo
+	echo "Targets missed: ${missed[*]}. Where the CPU went (ipcased, ${profsecs} s profile during the run):"
+	for name in "${missed[@]}"; do
+		key=$(case $name in
+			"SubmitComplaint gRPC") echo submit ;;
+			"AcceptComplaint gRPC") echo accept ;;
+			"GetMatter gRPC") echo get ;;
+			"status via gateway HTTP (rights holder)") echo status ;;
+			"GetMatter gRPC @ "*) echo get_big ;;
+			"status via gateway @ "*) echo status_big ;;
+			"ListMatters admin"*) echo list_admin_big ;;
+			"ListMatters officer"*) echo list_officer_big ;;
+			esac)
+		for proc in ipcased gateway; do
+			p=$work/prof/$key.$proc.pprof
+			[ -s "$p" ] || continue
+			echo
+			echo "--- $name: $proc"
+			go tool pprof -top -nodecount=25 "$bin/$( [ $proc = gateway ] && echo ipcase-gateway || echo ipcased)" "$p" 2>/dev/null | sed -n '1,32p'
+		done
+	done
+fi
