@@ -26,6 +26,24 @@ if ! cmp -s go.mod /tmp/ipcase-go.mod.$$ || ! cmp -s go.sum /tmp/ipcase-go.sum.$
 fi
 rm -f /tmp/ipcase-go.mod.$$ /tmp/ipcase-go.sum.$$
 
+# >>> deploy (owned by deploy/): the deploy module has its own go.mod, so
+# ./... above skips it.
+step "deploy module: gofmt, go vet, go mod tidy"
+unformatted=$(cd deploy && gofmt -l .)
+if [ -n "$unformatted" ]; then
+	printf 'not gofmt-formatted (in deploy/):\n%s\n' "$unformatted" >&2
+	fail=1
+fi
+(cd deploy && go vet ./...) || fail=1
+cp deploy/go.mod /tmp/ipcase-deploy-go.mod.$$ && cp deploy/go.sum /tmp/ipcase-deploy-go.sum.$$
+(cd deploy && go mod tidy) || fail=1
+if ! cmp -s deploy/go.mod /tmp/ipcase-deploy-go.mod.$$ || ! cmp -s deploy/go.sum /tmp/ipcase-deploy-go.sum.$$; then
+	echo "deploy/go.mod/go.sum are not tidy: run go mod tidy in deploy/" >&2
+	fail=1
+fi
+rm -f /tmp/ipcase-deploy-go.mod.$$ /tmp/ipcase-deploy-go.sum.$$
+# <<< deploy
+
 step generated code
 scripts/gen.sh
 if [ -n "$(git status --porcelain -- api)" ]; then

@@ -48,6 +48,11 @@ test_tools
 
 echo "== go test" >&2
 go test -race -shuffle=on -count=1 "$@" ./...
+# >>> deploy (owned by deploy/): the Kubernetes manifests, Compose file,
+# Dockerfile and Grafana dashboard, decoded by their real consumers' types
+# in the deploy module (its own go.mod, outside ./... above).
+echo "== deploy manifests" >&2; (cd deploy && go test -count=1 ./...)
+# <<< deploy
 echo "test: screenshots of the status page are in .artifacts/" >&2
 # Request validation is fuzzed for a bounded time; the seed corpus lives in
 # internal/filing/testdata/fuzz, and a failing input is written there too.
