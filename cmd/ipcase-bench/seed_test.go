@@ -1,0 +1,197 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/zap"
+	"gorm.io/gorm"
+
+	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/filing"
+	"github.com/ipcase/ipcase/internal/store"
+	"github.com/ipcase/ipcase/internal/store/storetest"
+)
+
+// TestSeed seeds 2,000 matters and an accept queue of 50 into a fresh
+// database, checks the counts and the spread over states, IP types and
+// agencies, and reads seeded matters back through ipcased's own store: Get,
+// a filtered List, and Verify of their hash chains and signed heads.
+func TestSeed(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	url := storetest.URL(t)
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := &checkpointKey{kid: "seed-test", key: priv}
+	rep, err := seed(ctx, seedOptions{URL: url, N: 2000, Queue: 50, Batch: 700, Checkpoint: key, MarkConsumed: true, Now: time.Now()}, func(int, int) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Matters != 2000 || rep.Queue != 50 || len(rep.QueueIDs) != 50 || rep.QueueFirst != 1 {
+		t.Errorf("report = %d matters, %d queued (%d ids, first %d); want 2000, 50, 50, 1", rep.Matters, rep.Queue, len(rep.QueueIDs), rep.QueueFirst)
+	}
+	db, err := store.Open(ctx, store.Config{URL: url, MaxOpenConns: 4}, zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close(db) })
+
+	count := func(q string, args ...any) int64 {
+		t.Helper()
+		var n int64
+		if err := db.WithContext(ctx).Raw(q, args...).Scan(&n).Error; err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		return n
+	}
+	for _, c := range []struct {
+		what string
+		q    string
+		want int64
+	}{
+		{"matters", `SELECT count(*) FROM matters`, 2050},
+		{"queue matters, all SUBMITTED", `SELECT count(*) FROM matters WHERE number LIKE 'IPCQ-%' AND state = 'SUBMITTED'`, 50},
+		{"complainants, one per matter", `SELECT count(*) FROM matter_parties WHERE role = 'COMPLAINANT'`, 2050},
+		{"matters without a respondent", `SELECT count(*) FROM matters m WHERE NOT EXISTS (SELECT 1 FROM matter_parties mp WHERE mp.matter_id = m.id AND mp.role = 'RESPONDENT')`, 0},
+		{"matters without a right", `SELECT count(*) FROM matters m WHERE NOT EXISTS (SELECT 1 FROM matter_rights mr WHERE mr.matter_id = m.id)`, 0},
+		{"filing reviews, one per matter", `SELECT count(*) FROM proceedings WHERE kind = 'FILING_REVIEW'`, 2050},
+		{"accepted or closed matters without a routed proceeding", `SELECT count(*) FROM matters m WHERE state IN ('ACCEPTED', 'CLOSED')
+			AND NOT EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id AND p.kind <> 'FILING_REVIEW')`, 0},
+		{"heads, one per matter", `SELECT count(*) FROM event_heads`, 2050},
+		{"heads not at the last event", `SELECT count(*) FROM event_heads h WHERE h.seq <> (SELECT max(seq) FROM events e WHERE e.matter_id = h.matter_id)`, 0},
+		{"events", `SELECT count(*) FROM events`, rep.Events},
+		{"positioned events", `SELECT count(*) FROM event_positions`, rep.Events},
+		{"unpositioned events", `SELECT count(*) FROM event_unstamped`, 0},
+	} {
+		if got := count(c.q); got != c.want {
+			t.Errorf("%s: %d, want %d", c.what, got, c.want)
+		}
+	}
+	if rep.Stamped != rep.Events {
+		t.Errorf("the seeding positioned %d of its %d events", rep.Stamped, rep.Events)
+	}
+
+	// The spread: 2,000 draws of the weights in data.go, with room for chance.
+	share := func(q string, arg string) float64 {
+		return float64(count(q, arg)) / 2000
+	}
+	for _, s := range []struct {
+		state    string
+		min, max float64
+	}{{"SUBMITTED", 0.04, 0.13}, {"ACCEPTED", 0.49, 0.61}, {"REJECTED", 0.08, 0.16}, {"WITHDRAWN", 0.02, 0.08}, {"CLOSED", 0.15, 0.25}} {
+		if got := share(`SELECT count(*) FROM matters WHERE number LIKE 'IPCS-%' AND state = ?`, s.state); got < s.min || got > s.max {
+			t.Errorf("%s: %.3f of seeded matters, want %.2f to %.2f", s.state, got, s.min, s.max)
+		}
+	}
+	if got := share(`SELECT count(DISTINCT mr.matter_id) FROM matter_rights mr JOIN ip_rights r ON r.id = mr.right_id
+		JOIN matters m ON m.id = mr.matter_id WHERE m.number LIKE 'IPCS-%' AND r.type = ?`, "TRADEMARK"); got < 0.38 || got > 0.58 {
+		t.Errorf("matters over a trademark: %.3f, want about 0.45 (plus second rights)", got)
+	}
+	if n := count(`SELECT count(DISTINCT type) FROM ip_rights`); n < 8 {
+		t.Errorf("%d IP types seeded, want at least 8 of 9", n)
+	}
+	if n := count(`SELECT count(DISTINCT agency) FROM matters`); n < 10 {
+		t.Errorf("%d agencies seeded, want at least 10 of 11", n)
+	}
+	if n := count(`SELECT count(DISTINCT forum) FROM proceedings WHERE kind = 'TRIAL'`); n < 5 {
+		t.Errorf("trials before %d courts, want at least 5", n)
+	}
+	// Rights holders file again and again; the first the most.
+	top := count(`SELECT count(*) FROM matter_parties mp JOIN parties p ON p.id = mp.party_id WHERE mp.role = 'COMPLAINANT' AND p.id = ?`, rep.Holder)
+	if top < 200 {
+		t.Errorf("the top rights holder filed %d of 2,050 matters, want a Zipf head of 200 or more", top)
+	}
+	if n := count(`SELECT count(DISTINCT party_id) FROM matter_parties WHERE role = 'COMPLAINANT'`); n < 100 {
+		t.Errorf("%d distinct complainants, want many", n)
+	}
+
+	cp, err := events.NewCheckpoints(key.kid, key.key, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := filing.NewStore(db, cp)
+	for _, state := range []string{"SUBMITTED", "ACCEPTED", "REJECTED", "CLOSED"} {
+		var row struct {
+			ID, Number, Agency string
+			Events             int64
+		}
+		if err := db.WithContext(ctx).Raw(`SELECT m.id, m.number, m.agency, (SELECT count(*) FROM events e WHERE e.matter_id = m.id) AS events
+			FROM matters m WHERE m.state = ? AND m.number LIKE 'IPCS-%' LIMIT 1`, state).Scan(&row).Error; err != nil || row.ID == "" {
+			t.Fatalf("a seeded %s matter: %v", state, err)
+		}
+		m, err := st.Get(ctx, filing.MatterID(row.ID))
+		if err != nil {
+			t.Fatalf("Get(%s %s): %v", state, row.Number, err)
+		}
+		if string(m.State) != state || m.Number != row.Number || m.Agency != row.Agency || m.Complainant.ID == "" ||
+			len(m.Respondents) == 0 || len(m.Rights) == 0 || m.Review() == nil || m.Facts == "" {
+			t.Errorf("Get(%s) = %+v: incomplete", row.Number, m)
+		}
+		v, err := events.Verify(ctx, db, cp, row.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !v.Intact || v.Checked != row.Events {
+			t.Errorf("Verify(%s %s) = %+v; want an intact chain of %d events", state, row.Number, v, row.Events)
+		}
+	}
+	page, next, err := st.List(ctx, filing.Filter{Visible: filing.Visibility{All: true}, State: filing.MatterAccepted, IPType: filing.Trademark}, "", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page) != 20 || next == "" {
+		t.Fatalf("List(ACCEPTED, TRADEMARK) = %d matters, next %q; want a full first page", len(page), next)
+	}
+	for _, m := range page {
+		if m.State != filing.MatterAccepted {
+			t.Errorf("List(ACCEPTED) returned %s in state %s", m.Number, m.State)
+		}
+	}
+
+	// A second seeding continues the numbering and reuses the party pools.
+	rep2, err := seed(ctx, seedOptions{URL: url, N: 100, Queue: 10, Batch: 1000, Checkpoint: key, MarkConsumed: true, Now: time.Now()}, func(int, int) {})
+	if err != nil {
+		t.Fatalf("second seeding: %v", err)
+	}
+	if rep2.QueueFirst != 51 || rep2.Holder != rep.Holder {
+		t.Errorf("second seeding: queue from %d, holder %s; want 51 and the same holder %s", rep2.QueueFirst, rep2.Holder, rep.Holder)
+	}
+	if got := count(`SELECT count(*) FROM matters`); got != 2160 {
+		t.Errorf("after the second seeding: %d matters, want 2160", got)
+	}
+	if got := count(`SELECT count(*) FROM parties WHERE credit_code LIKE ?`, nsHolder+"%"); got != holderPool {
+		t.Errorf("%d rights holders in the pool, want %d", got, holderPool)
+	}
+	checkHelpersSQL(t, db)
+}
+
+// checkHelpersSQL checks that bench_credit_code in scripts/bench/helpers.sql
+// names the parties the seeder names, which the pgbench submit relies on.
+func checkHelpersSQL(t *testing.T, db *gorm.DB) {
+	t.Helper()
+	sql, err := os.ReadFile("../../scripts/bench/helpers.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.WithContext(t.Context()).Exec(string(sql)).Error; err != nil {
+		t.Fatalf("helpers.sql: %v", err)
+	}
+	for _, n := range []int64{0, 1, 4999, 123456789, 8999999999999999999} {
+		for _, ns := range []string{nsHolder, "95"} {
+			var got string
+			if err := db.WithContext(t.Context()).Raw(`SELECT bench_credit_code(?, ?)`, ns, n).Scan(&got).Error; err != nil {
+				t.Fatal(err)
+			}
+			if want := creditCode(ns, uint64(n)); got != want || !strings.HasPrefix(got, ns) {
+				t.Errorf("bench_credit_code(%s, %d) = %s, creditCode gives %s", ns, n, got, want)
+			}
+		}
+	}
+}
