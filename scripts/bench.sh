@@ -130,6 +130,19 @@ start_servers() {
 	tail -n 20 "$work/ipcased.log" "$work/gateway.log" >&2
 	return 1
 }
+# prime NAME runs ipcased once over database NAME, so that its consumers
+# create their cursors: the seeder marks its events consumed by moving
+# cursors, and moves none that do not exist yet.
+prime() {
+	start_servers "$1"
+	local i
+	for i in $(seq 50); do
+		[ "$("$pgbin/psql" -X -At "$(db_url "$1")" -c "SELECT count(*) FROM consumer_cursors")" -gt 0 ] && break
+		sleep 0.2
+	done
+	sleep 1
+	stop_servers
+}
 stop_servers() {
 	kill "$ipcased_pid" "$gateway_pid" 2>/dev/null || true
 	wait "$ipcased_pid" "$gateway_pid" 2>/dev/null || true
@@ -244,6 +257,7 @@ bench_db=ipcase_bench
 bench_url=$(db_url $bench_db)
 log "database $bench_db: migrating"
 fresh_db $bench_db
+prime $bench_db
 # The accept queue: SUBMITTED matters, half for pgbench, half for ipcased,
 # more than either can accept in the run. The seeder runs while ipcased is
 # down: it positions its own events and marks them consumed (they are
@@ -315,6 +329,7 @@ scale_db=ipcase_bench_scale
 scale_url=$(db_url $scale_db)
 log "database $scale_db: migrating"
 fresh_db $scale_db
+prime $scale_db
 
 # scale_runs LABEL measures the reads at the current size; the first call
 # keeps its p99s as the reference of the second.

@@ -52,6 +52,8 @@ type seedOptions struct {
 	// history, already processed, not new traffic.
 	MarkConsumed bool
 	Now          time.Time
+	// Logf, if set, reports the steps after the copying.
+	Logf func(format string, args ...any)
 }
 
 // seedReport says what a seeding added.
@@ -101,7 +103,8 @@ func runSeed(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	opt := seedOptions{URL: os.Getenv("DATABASE_URL"), N: *n, Queue: *queue, Batch: *batch, MarkConsumed: *consumed, Now: time.Now()}
+	opt := seedOptions{URL: os.Getenv("DATABASE_URL"), N: *n, Queue: *queue, Batch: *batch, MarkConsumed: *consumed, Now: time.Now(),
+		Logf: func(format string, args ...any) { fmt.Fprintf(os.Stderr, "seed: "+format+"\n", args...) }}
 	if opt.URL == "" {
 		return errors.New("seed: DATABASE_URL is not set")
 	}
@@ -196,7 +199,11 @@ func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) 
 		progress(done, total)
 	}
 	rep.Matters, rep.Queue = opt.N, opt.Queue
-
+	logf := opt.Logf
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	t0 := time.Now()
 	if rep.Stamped, err = stampAll(ctx, db); err != nil {
 		return nil, err
 	}
@@ -207,11 +214,14 @@ func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) 
 		}
 		rep.CursorsMoved = tag.RowsAffected()
 	}
+	logf("positioned %d events in %s", rep.Stamped, time.Since(t0).Round(time.Millisecond))
+	t0 = time.Now()
 	// Fresh statistics, as autovacuum would gather after a bulk load, so
 	// the first measurements do not run on plans made for empty tables.
 	if _, err := conn.Exec(ctx, `ANALYZE parties, ip_rights, matters, matter_parties, matter_rights, evidence, proceedings, events, event_heads, event_positions`); err != nil {
 		return nil, err
 	}
+	logf("analyzed in %s", time.Since(t0).Round(time.Millisecond))
 	return rep, nil
 }
 
