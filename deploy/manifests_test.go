@@ -261,6 +261,11 @@ func checkObjects(t *testing.T, o *objects, external []string) {
 			t.Errorf("no Deployment runs IPCASE_SIDE=%s", s)
 		}
 	}
+	if g := find(o.deployments, "ipcase-gateway"); g != nil {
+		if p := g.Spec.Template.Spec.Containers[0].ReadinessProbe; p == nil || p.HTTPGet == nil || p.HTTPGet.Path != "/healthz" {
+			t.Error("Deployment ipcase-gateway: readiness must GET /healthz")
+		}
+	}
 	migrates := false
 	for _, j := range o.jobs {
 		pods = append(pods, pod{"Job " + j.Name, j.Spec.Template.Labels, &j.Spec.Template.Spec})
@@ -288,6 +293,12 @@ func checkObjects(t *testing.T, o *objects, external []string) {
 				}
 				if r := e.ValueFrom; r != nil && r.ConfigMapKeyRef != nil && !configMaps[r.ConfigMapKeyRef.Name] {
 					t.Errorf("%s: env %s refers to ConfigMap %q, which is not in the build", p.owner, e.Name, r.ConfigMapKeyRef.Name)
+				}
+				if e.Name == "DATABASE_READ_URL" && !strings.Contains(e.Value, "@"+db.Name+"-ro:") {
+					t.Errorf("%s: DATABASE_READ_URL %q is not the Cluster's read-only Service %s-ro", p.owner, e.Value, db.Name)
+				}
+				if e.Name == "PGPASSWORD" && (e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil || e.ValueFrom.SecretKeyRef.Name != appSecret || e.ValueFrom.SecretKeyRef.Key != "password") {
+					t.Errorf("%s: PGPASSWORD must come from the Secret %s, key password", p.owner, appSecret)
 				}
 				if e.Name == "DATABASE_URL" && (e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil || e.ValueFrom.SecretKeyRef.Name != appSecret || e.ValueFrom.SecretKeyRef.Key != "uri") {
 					t.Errorf("%s: DATABASE_URL must come from the Secret %s, key uri", p.owner, appSecret)
