@@ -134,8 +134,8 @@ func TestKustomizeProduction(t *testing.T) {
 				t.Errorf("production %s runs image %q: pin a release", d.Name, c.Image)
 			}
 		}
-		if b := find(base.deployments, d.Name); b != nil && *d.Spec.Replicas <= *b.Spec.Replicas {
-			t.Errorf("production %s has %d replicas, not more than the base's %d", d.Name, *d.Spec.Replicas, *b.Spec.Replicas)
+		if b := find(base.deployments, d.Name); b != nil && b.Spec.Replicas != nil && (d.Spec.Replicas == nil || *d.Spec.Replicas <= *b.Spec.Replicas) {
+			t.Errorf("production %s has %v replicas, not more than the base's %d", d.Name, d.Spec.Replicas, *b.Spec.Replicas)
 		}
 	}
 	for _, h := range o.hpas {
