@@ -196,7 +196,7 @@ pg_run() {
 		echo "bench: pgbench $script failed" >&2
 		return 1
 	fi
-	pg_tps=$(sed -n 's/^tps = \([0-9.]*\) (without.*/\1/p' <<<"$out")
+	pg_tps=$(sed -n 's/^tps = \([0-9.]*\) (without.*/\1/p' <<<"$out" | xargs printf '%.1f')
 	read -r pg_p50 pg_p99 < <(cat "$work"/pgbench_"$name".* | awk '{print $3}' | sort -n | awk '
 		{ v[NR] = $1 } END { i50 = int(NR * 0.50 + 0.999999); i99 = int(NR * 0.99 + 0.999999); printf "%.3f %.3f\n", v[i50] / 1000, v[i99] / 1000 }')
 	pg_stmts=$(grep -v '^\s*--' "scripts/bench/$script" | grep -Ec ';\s*$|\\gset' || true)
@@ -420,7 +420,12 @@ if [ ${#missed[@]} -gt 0 ]; then
 			[ -s "$p" ] || continue
 			echo
 			echo "--- $name: $proc"
-			go tool pprof -top -nodecount=25 "$bin/$( [ $proc = gateway ] && echo ipcase-gateway || echo ipcased)" "$p" 2>/dev/null | sed -n '1,32p'
+			exe=$bin/ipcased
+			[ $proc = ipcased ] || exe=$bin/ipcase-gateway
+			go tool pprof -top -nodecount=20 "$exe" "$p" 2>/dev/null | sed -n '1,27p'
+			echo "  cumulative, our code and its libraries:"
+			go tool pprof -top -cum -nodecount=30 -show='ipcase/ipcase|gorm|pgx|jwt|ed25519|protobuf|grpc-gateway|net/http\.' "$exe" "$p" 2>/dev/null |
+				sed -n '/flat%/,$p' | sed -n '2,31p'
 		done
 	done
 fi
