@@ -43,6 +43,15 @@ test_tools() {
 		echo "test: npm is not installed: the OpenAPI validation test is skipped" >&2
 	fi
 	export IPCASE_TEST_ARTIFACTS="$root/.artifacts"
+	# The fault tests (internal/faults) stop and start a Postgres of their
+	# own and back up with pg_dump; where the server's programs exist they
+	# must run, not skip.
+	local bindir
+	if bindir=$(pg_bindir) && [ -n "$bindir" ]; then
+		export IPCASE_PG_BINDIR="$bindir" IPCASE_REQUIRE_FAULTS=1
+	else
+		echo "test: Postgres server programs not found: the fault tests are skipped" >&2
+	fi
 }
 test_tools
 
