@@ -47,7 +47,29 @@ func TestDashboardUsesExportedMetrics(t *testing.T) {
 			}
 		}
 	}
-	used := metricName.FindAllString(string(b), -1)
+	// Only the queries name metrics; descriptions may mention label values.
+	var used []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if e, ok := x.(string); ok && k == "expr" {
+					used = append(used, metricName.FindAllString(e, -1)...)
+				}
+				walk(x)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		}
+	}
+	var all any
+	if err := json.Unmarshal(b, &all); err != nil {
+		t.Fatal(err)
+	}
+	walk(all)
 	if len(used) == 0 {
 		t.Fatal("the dashboard queries no ipcase metric")
 	}
