@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
+
 	"strings"
 
 	"github.com/google/uuid"
@@ -164,33 +164,18 @@ func callError(cfg *config, method string, err error, flagOf func(string) string
 	st := status.Convert(err)
 	switch st.Code() {
 	case codes.FailedPrecondition:
-		return &refusedError{[]string{plainMessage(st.Message())}}
+		return &refusedError{[]string{st.Message()}}
 	case codes.Aborted:
-		return &refusedError{[]string{plainMessage(st.Message()) +
+		return &refusedError{[]string{st.Message() +
 			" (run the command again without --etag to act on the matter as it is now)"}}
 	case codes.AlreadyExists:
-		return &refusedError{[]string{plainMessage(st.Message())}}
+		return &refusedError{[]string{st.Message()}}
 	case codes.PermissionDenied:
-		return &failure{fmt.Errorf("not allowed: %s", plainMessage(st.Message()))}
+		return &failure{fmt.Errorf("not allowed: %s", st.Message())}
 	case codes.NotFound:
-		return &failure{fmt.Errorf("not found: %s", plainMessage(st.Message()))}
+		return &failure{errors.New(st.Message())}
 	}
 	return remoteError(cfg, method, err, flagOf)
-}
-
-// The server's messages carry the operation and ids for its logs
-// ("AcceptComplaint(3f0c…): …: failed precondition"); people need the
-// middle.
-var (
-	opPrefix   = regexp.MustCompile(`^[A-Z][A-Za-z]*\([^)]*\): `)
-	codeSuffix = regexp.MustCompile(`: (failed precondition|aborted|already exists|permission denied|not found)$`)
-)
-
-func plainMessage(msg string) string {
-	for opPrefix.MatchString(msg) {
-		msg = opPrefix.ReplaceAllString(msg, "")
-	}
-	return codeSuffix.ReplaceAllString(msg, "")
 }
 
 // oneMatter accepts exactly one MATTER argument.

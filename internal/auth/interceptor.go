@@ -30,7 +30,7 @@ func NewAuthenticator(v *Verifier) *Authenticator {
 }
 
 // errRefused is all a refused caller learns; the reason goes to the log.
-var errRefused = fmt.Errorf("credentials missing, expired or not recognised: %w", errs.Unauthenticated)
+var errRefused = errs.Errorf(errs.Unauthenticated, "credentials missing, expired or not recognised")
 
 func (a *Authenticator) authenticate(ctx context.Context) (Principal, error) {
 	if pr, ok := peer.FromContext(ctx); ok {
@@ -60,7 +60,7 @@ func (a *Authenticator) authenticate(ctx context.Context) (Principal, error) {
 func (a *Authenticator) check(ctx context.Context, method string) (context.Context, error) {
 	r, ok := policy[method]
 	if !ok {
-		return nil, fmt.Errorf("%s has no access policy: %w", method, errs.PermissionDenied)
+		return nil, errs.Errorf(errs.PermissionDenied, "%s has no access policy", method)
 	}
 	if r.public {
 		return ctx, nil
@@ -71,7 +71,7 @@ func (a *Authenticator) check(ctx context.Context, method string) (context.Conte
 		return nil, errRefused
 	}
 	if _, ok := r.roles[p.Role]; !ok {
-		return nil, fmt.Errorf("role %s may not call %s: %w", p.Role, method, errs.PermissionDenied)
+		return nil, errs.Errorf(errs.PermissionDenied, "role %s may not call %s", p.Role, method)
 	}
 	ctx = WithPrincipal(ctx, p)
 	return logging.WithLogger(ctx, logging.FromContext(ctx).With(

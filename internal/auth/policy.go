@@ -2,7 +2,7 @@ package auth
 
 import (
 	"context"
-	"fmt"
+
 	"slices"
 
 	"google.golang.org/grpc"
@@ -168,7 +168,7 @@ type MatterScope struct {
 func AuthorizeMatter(ctx context.Context, m MatterScope) error {
 	p, ok := FromContext(ctx)
 	if !ok {
-		return fmt.Errorf("no principal: %w", errs.Unauthenticated)
+		return errs.Errorf(errs.Unauthenticated, "the call carries no credentials")
 	}
 	method, _ := grpc.Method(ctx)
 	scope := policy[method].roles[p.Role]
@@ -179,12 +179,12 @@ func AuthorizeMatter(ctx context.Context, m MatterScope) error {
 		if m.Agency == p.Agency || slices.Contains(m.Forums, p.Agency) {
 			return nil
 		}
-		return fmt.Errorf("agency %s has no part in this matter: %w", p.Agency, errs.PermissionDenied)
+		return errs.Errorf(errs.PermissionDenied, "agency %s has no part in this matter", p.Agency)
 	case p.Role == Court:
 		if slices.Contains(m.Forums, p.Court) {
 			return nil
 		}
-		return fmt.Errorf("no proceeding of this matter is before court %s: %w", p.Court, errs.PermissionDenied)
+		return errs.Errorf(errs.PermissionDenied, "no proceeding of this matter is before court %s", p.Court)
 	case p.Role == RightsHolder:
 		parties := m.Complainants
 		if scope != AsComplainant {
@@ -195,9 +195,9 @@ func AuthorizeMatter(ctx context.Context, m MatterScope) error {
 				return nil
 			}
 		}
-		return fmt.Errorf("matter: %w", errs.NotFound)
+		return errs.Errorf(errs.NotFound, "matter not found")
 	}
-	return fmt.Errorf("role %s: %w", p.Role, errs.PermissionDenied)
+	return errs.Errorf(errs.PermissionDenied, "the role %s has no access to matters", p.Role)
 }
 
 // ListFilter is how a list call is narrowed to what the caller may see.
@@ -216,7 +216,7 @@ type ListFilter struct {
 func ListFilterFor(ctx context.Context) (ListFilter, error) {
 	p, ok := FromContext(ctx)
 	if !ok {
-		return ListFilter{}, fmt.Errorf("no principal: %w", errs.Unauthenticated)
+		return ListFilter{}, errs.Errorf(errs.Unauthenticated, "the call carries no credentials")
 	}
 	switch p.Role {
 	case Admin:
@@ -228,5 +228,5 @@ func ListFilterFor(ctx context.Context) (ListFilter, error) {
 	case RightsHolder:
 		return ListFilter{Parties: p.Parties}, nil
 	}
-	return ListFilter{}, fmt.Errorf("role %s: %w", p.Role, errs.PermissionDenied)
+	return ListFilter{}, errs.Errorf(errs.PermissionDenied, "the role %s has no access to matters", p.Role)
 }

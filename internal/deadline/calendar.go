@@ -113,6 +113,9 @@ func (e *UncoveredYearError) Error() string {
 		e.Year, e.Date, e.Year, e.Year, e.Year)
 }
 
+// Message is what the caller is told: all of it.
+func (e *UncoveredYearError) Message() string { return e.Error() }
+
 // Unwrap makes errors.Is(err, errs.FailedPrecondition) true.
 func (e *UncoveredYearError) Unwrap() error { return errs.FailedPrecondition }
 

@@ -77,7 +77,7 @@ func (c *Clock) Track(tx *gorm.DB, matterID, proceedingID, kind string, trigger 
 		return provisional(err)
 	}
 	if d.MatterID != matterID {
-		return fmt.Errorf("Track(%s): proceeding %s belongs to matter %s, not %s: %w", kind, proceedingID, d.MatterID, matterID, errs.InvalidArgument)
+		return errs.Errorf(errs.InvalidArgument, "Track(%s): proceeding %s belongs to matter %s, not %s", kind, proceedingID, d.MatterID, matterID)
 	}
 	return nil
 }
@@ -135,7 +135,7 @@ func (c *Clock) TrackParty(tx *gorm.DB, matterID, proceedingID, kind, partyID st
 		return time.Time{}, provisional(err)
 	}
 	if d.MatterID != matterID {
-		return time.Time{}, fmt.Errorf("TrackParty(%s): proceeding %s belongs to matter %s, not %s: %w", kind, proceedingID, d.MatterID, matterID, errs.InvalidArgument)
+		return time.Time{}, errs.Errorf(errs.InvalidArgument, "TrackParty(%s): proceeding %s belongs to matter %s, not %s", kind, proceedingID, d.MatterID, matterID)
 	}
 	return toTime(d.Due), nil
 }

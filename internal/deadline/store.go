@@ -292,7 +292,7 @@ func (s *Store) Open(tx *gorm.DB, sp Spec) (Deadline, error) {
 	if err := tx.Create(&row).Error; err != nil {
 		err = store.Translate(err)
 		if errors.Is(err, errs.AlreadyExists) {
-			return Deadline{}, fmt.Errorf("%s is already open: %w", ByKind(sp.ProceedingID, sp.Kind, sp.PartyID), errs.AlreadyExists)
+			return Deadline{}, errs.Errorf(errs.AlreadyExists, "%s is already open", ByKind(sp.ProceedingID, sp.Kind, sp.PartyID))
 		}
 		return Deadline{}, fmt.Errorf("Open(%s): %w", sp.Kind, err)
 	}
@@ -304,20 +304,20 @@ func (s *Store) lock(tx *gorm.DB, ref Ref) (deadlineRow, error) {
 	q := tx.Clauses(clause.Locking{Strength: "UPDATE"})
 	if ref.byKind {
 		if _, err := uuid.Parse(ref.proceedingID); err != nil {
-			return deadlineRow{}, fmt.Errorf("%s: %w", ref, errs.NotFound)
+			return deadlineRow{}, errs.Errorf(errs.NotFound, "%s not found", ref)
 		}
 		q = q.Where("proceeding_id = ? AND kind = ?", ref.proceedingID, ref.kind)
 		if ref.partyID == "" {
 			q = q.Where("party_id IS NULL")
 		} else if _, err := uuid.Parse(ref.partyID); err != nil {
-			return deadlineRow{}, fmt.Errorf("%s: %w", ref, errs.NotFound)
+			return deadlineRow{}, errs.Errorf(errs.NotFound, "%s not found", ref)
 		} else {
 			q = q.Where("party_id = ?", ref.partyID)
 		}
 		q = q.Order("status = 'OPEN' DESC, create_time DESC, id")
 	} else {
 		if _, err := uuid.Parse(ref.id); err != nil {
-			return deadlineRow{}, fmt.Errorf("%s: %w", ref, errs.NotFound)
+			return deadlineRow{}, errs.Errorf(errs.NotFound, "%s not found", ref)
 		}
 		q = q.Where("id = ?", ref.id)
 	}
@@ -326,14 +326,14 @@ func (s *Store) lock(tx *gorm.DB, ref Ref) (deadlineRow, error) {
 		return deadlineRow{}, fmt.Errorf("%s: %w", ref, store.Translate(err))
 	}
 	if len(rows) == 0 {
-		return deadlineRow{}, fmt.Errorf("%s: %w", ref, errs.NotFound)
+		return deadlineRow{}, errs.Errorf(errs.NotFound, "%s not found", ref)
 	}
 	return rows[0], nil
 }
 
 // notOpen is the error for a change to a deadline that has left OPEN.
 func notOpen(r deadlineRow) error {
-	return fmt.Errorf("deadline %s (%s, due %s) is %s, not OPEN: %w", r.ID, r.Kind, r.DueDate, r.Status, errs.FailedPrecondition)
+	return errs.Errorf(errs.FailedPrecondition, "deadline %s (%s, due %s) is %s, not OPEN", r.ID, r.Kind, r.DueDate, r.Status)
 }
 
 // Close ends the open deadline ref names with status MET, MISSED or
@@ -345,7 +345,7 @@ func notOpen(r deadlineRow) error {
 // errs.FailedPrecondition, so the caller can record a late act.
 func (s *Store) Close(tx *gorm.DB, ref Ref, status Status) (Deadline, error) {
 	if status != StatusMet && status != StatusMissed && status != StatusCancelled {
-		return Deadline{}, fmt.Errorf("Close(%s): status %q: a deadline closes as MET, MISSED or CANCELLED: %w", ref, status, errs.InvalidArgument)
+		return Deadline{}, errs.Errorf(errs.InvalidArgument, "Close(%s): status %q: a deadline closes as MET, MISSED or CANCELLED", ref, status)
 	}
 	r, err := s.lock(tx, ref)
 	if err != nil {
@@ -369,7 +369,7 @@ func (s *Store) Close(tx *gorm.DB, ref Ref, status Status) (Deadline, error) {
 // none is not an error.
 func (s *Store) CloseProceeding(tx *gorm.DB, proceedingID string, status Status, kinds ...string) ([]Deadline, error) {
 	if status != StatusMet && status != StatusMissed && status != StatusCancelled {
-		return nil, fmt.Errorf("CloseProceeding(%s): status %q: %w", proceedingID, status, errs.InvalidArgument)
+		return nil, errs.Errorf(errs.InvalidArgument, "CloseProceeding(%s): status %q", proceedingID, status)
 	}
 	if _, err := uuid.Parse(proceedingID); err != nil {
 		return nil, nil
@@ -449,14 +449,14 @@ func (s *Store) save(tx *gorm.DB, r *deadlineRow, c Computation) error {
 // Get returns the deadline with id, or an error wrapping errs.NotFound.
 func (s *Store) Get(ctx context.Context, id string) (Deadline, error) {
 	if _, err := uuid.Parse(id); err != nil {
-		return Deadline{}, fmt.Errorf("Get(%s): %w", id, errs.NotFound)
+		return Deadline{}, errs.Errorf(errs.NotFound, "deadline %s not found", id)
 	}
 	var rows []deadlineRow
 	if err := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&rows).Error; err != nil {
 		return Deadline{}, fmt.Errorf("Get(%s): %w", id, store.Translate(err))
 	}
 	if len(rows) == 0 {
-		return Deadline{}, fmt.Errorf("Get(%s): %w", id, errs.NotFound)
+		return Deadline{}, errs.Errorf(errs.NotFound, "deadline %s not found", id)
 	}
 	return rows[0].toDeadline()
 }

@@ -79,7 +79,7 @@ func (c *Case) RecordCustody(id string, e CustodyEntry) error {
 		return errs.Field("goods_id", "no seized goods %q in this case", id)
 	}
 	if st := g.Status(); st != Seized {
-		return fmt.Errorf("goods %s were %s on %s; their custody has ended: %w", id, st, day(g.Custody[len(g.Custody)-1].Date), errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "goods %s were %s on %s; their custody has ended", id, st, day(g.Custody[len(g.Custody)-1].Date))
 	}
 	switch e.Action {
 	case Moved:
@@ -126,7 +126,7 @@ func (c *Case) Notify(servedOn time.Time, fineRequest json.RawMessage, r damages
 		return err
 	}
 	if c.Findings == nil {
-		return fmt.Errorf("record the findings before notifying a penalty: %w", errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "record the findings before notifying a penalty")
 	}
 	c.Notice = &Notice{ServedOn: servedOn, FineRequest: fineRequest, Range: r, WindowDue: windowDue,
 		HearingAvailable: r.HearingRequired, CriminalFlag: r.CriminalTransfer}
@@ -160,12 +160,12 @@ func (c *Case) RequestHearing(requestedOn, scheduledFor, earliest time.Time) err
 		return err
 	}
 	if !c.Notice.HearingAvailable {
-		return fmt.Errorf("the intended fine is below the hearing threshold of %s, so no hearing is offered: %w",
-			c.Notice.Range.HearingThreshold.String(), errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "the intended fine is below the hearing threshold of %s, so no hearing is offered",
+			c.Notice.Range.HearingThreshold.String())
 	}
 	if requestedOn.After(c.Notice.WindowDue) {
-		return fmt.Errorf("a hearing had to be requested by %s (5 working days after the notice was served on %s; "+
-			"Administrative Penalty Law Art. 64(1)): %w", day(c.Notice.WindowDue), day(c.Notice.ServedOn), errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "a hearing had to be requested by %s (5 working days after the notice was served on %s; "+
+			"Administrative Penalty Law Art. 64(1))", day(c.Notice.WindowDue), day(c.Notice.ServedOn))
 	}
 	if scheduledFor.Before(earliest) {
 		return errs.Field("scheduled_for", "the party must be told 7 working days before the hearing (Administrative Penalty Law Art. 64(2)): the earliest day is %s", day(earliest))
@@ -184,7 +184,7 @@ func (c *Case) RecordHearing(heldOn time.Time, record string) error {
 		return err
 	}
 	if c.Hearing.HeldOn != nil {
-		return fmt.Errorf("the hearing was already held on %s: %w", day(*c.Hearing.HeldOn), errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "the hearing was already held on %s", day(*c.Hearing.HeldOn))
 	}
 	if heldOn.Before(c.Hearing.ScheduledFor) {
 		return errs.Field("held_on", "%s is before the day the hearing was scheduled for, %s", day(heldOn), day(c.Hearing.ScheduledFor))
@@ -200,8 +200,8 @@ func (c *Case) Extend(approvedBy, reason string, on, newDue time.Time) error {
 		return err
 	}
 	if c.Extension != nil {
-		return fmt.Errorf("the decision deadline was already extended on %s by %s; a further extension needs the collective decision of the agency's heads (SAMR Provisions Art. 64): %w",
-			day(c.Extension.On), c.Extension.ApprovedBy, errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "the decision deadline was already extended on %s by %s; a further extension needs the collective decision of the agency's heads (SAMR Provisions Art. 64)",
+			day(c.Extension.On), c.Extension.ApprovedBy)
 	}
 	c.Extension = &Extension{ApprovedBy: approvedBy, Reason: reason, On: on, NewDue: newDue}
 	old := c.DecisionDue
@@ -221,11 +221,11 @@ func (c *Case) Decide(decidedOn time.Time, fine damages.Fen, r damages.FineResul
 	}
 	switch {
 	case c.State == Hearing && c.Hearing.HeldOn == nil:
-		return fmt.Errorf("the hearing requested on %s has not been held (scheduled for %s): %w",
-			day(c.Hearing.RequestedOn), day(c.Hearing.ScheduledFor), errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "the hearing requested on %s has not been held (scheduled for %s)",
+			day(c.Hearing.RequestedOn), day(c.Hearing.ScheduledFor))
 	case c.State == PenaltyNotified && !decidedOn.After(c.Notice.WindowDue):
-		return fmt.Errorf("the party may state a defence or ask for a hearing until %s (Administrative Penalty Law Arts. 62, 64; "+
-			"SAMR Provisions Art. 57 ¶2); decide after that day: %w", day(c.Notice.WindowDue), errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "the party may state a defence or ask for a hearing until %s (Administrative Penalty Law Arts. 62, 64; "+
+			"SAMR Provisions Art. 57 ¶2); decide after that day", day(c.Notice.WindowDue))
 	}
 	if err := damages.CheckFine(r, fine); err != nil {
 		return errs.Field("fine_yuan", "%s is outside the lawful range %s–%s of %s", fine.String(), r.Min.String(), r.Max.String(), r.Law)
@@ -275,8 +275,8 @@ func (c *Case) TransferTo(t Transfer, dossier map[string]any) error {
 // penalty may not replace transfer).
 func (c *Case) Close(reason string) error {
 	if c.Notice != nil && c.Notice.CriminalFlag && c.State != TransferredToPolice && reason == "" {
-		return fmt.Errorf("the figures crossed a criminal threshold (%v): transfer the case to the police or record why not: %w",
-			c.Notice.Range.CriminalRules, errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "the figures crossed a criminal threshold (%v): transfer the case to the police or record why not",
+			c.Notice.Range.CriminalRules)
 	}
 	if err := c.move(Closed); err != nil {
 		return err

@@ -214,7 +214,7 @@ func (c *Case) move(to State) error {
 // require refuses an action unless the case is in one of states.
 func (c *Case) require(action string, states ...State) error {
 	if !slices.Contains(states, c.State) {
-		return fmt.Errorf("cannot %s: the enforcement case is %s: %w", action, c.State, errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "cannot %s: the enforcement case is %s", action, c.State)
 	}
 	return nil
 }

@@ -111,7 +111,7 @@ func (s *Server) OpenEnforcement(ctx context.Context, req *ipcasev1.OpenEnforcem
 		return nil, err
 	}
 	if p, _ := auth.FromContext(ctx); p.Role == auth.Officer && p.Agency != agency {
-		return nil, fmt.Errorf("an officer of %s opens cases of %s, not %s: %w", p.Agency, p.Agency, agency, errs.PermissionDenied)
+		return nil, errs.Errorf(errs.PermissionDenied, "an officer of %s opens cases of %s, not %s", p.Agency, p.Agency, agency)
 	}
 	// A 90-day period can reach a year whose holiday notice is not out yet
 	// (CALENDAR.md §3.5): the case still opens, with the raw end as a
@@ -156,7 +156,7 @@ func (s *Server) OpenEnforcement(ctx context.Context, req *ipcasev1.OpenEnforcem
 				return nil, err
 			}
 			if m.State != filing.MatterAccepted {
-				return nil, fmt.Errorf("matter %s is %s; an enforcement case is opened on an accepted matter: %w", m.Number, m.State, errs.FailedPrecondition)
+				return nil, errs.Errorf(errs.FailedPrecondition, "matter %s is %s; an enforcement case is opened on an accepted matter", m.Number, m.State)
 			}
 			p = routedProceeding(m, agency)
 			if p == nil {

@@ -1,10 +1,14 @@
-// Package errs defines the error categories that ipcase code returns and the
-// one table that maps them to gRPC status codes.
+// Package errs defines the error categories that ipcase code returns, the
+// one table that maps them to gRPC status codes, and what of an error the
+// caller is told.
 //
-// Code below the server wraps a category with %w and context; the server's
-// error interceptor turns the chain into a status with Status. Field
-// violations (bad input) travel as *FieldError values and become
-// errdetails.BadRequest on the wire.
+// An error meant for the caller is made with Errorf (or Wrap, which keeps a
+// cause for the log): its category decides the code and its message is the
+// whole of what the caller reads. Code above may wrap it with %w and
+// context ("AcceptComplaint(3f0c…): …") for the server's log; Status drops
+// that context, so wrap chains, driver text, SQL and connection strings
+// never reach a client. Field violations (bad input) travel as
+// *FieldErrors and become errdetails.BadRequest on the wire.
 package errs
 
 //lint:file-ignore ST1012 the categories read as errs.NotFound; an Err prefix would stutter.
@@ -57,6 +61,12 @@ func Code(err error) codes.Code {
 	if err == nil {
 		return codes.OK
 	}
+	// A lost connection decides the code whatever the code that met it
+	// concluded: a query that failed because the database went away says
+	// nothing about the matter it looked for.
+	if connectionLost(err) {
+		return codes.Unavailable
+	}
 	var fe *FieldErrors
 	if errors.As(err, &fe) {
 		return codes.InvalidArgument
@@ -69,9 +79,6 @@ func Code(err error) codes.Code {
 			return c.code
 		}
 	}
-	if connectionLost(err) {
-		return codes.Unavailable
-	}
 	return codes.Internal
 }
 
@@ -82,6 +89,9 @@ func Code(err error) codes.Code {
 // Unavailable rather than Internal. The SQLSTATE is read through the
 // method pgconn.PgError has, so that errs needs no driver.
 func connectionLost(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false // the call's own deadline or cancellation, reported as such
+	}
 	var ne net.Error
 	if errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return true
@@ -94,6 +104,48 @@ func connectionLost(err error) bool {
 		}
 	}
 	return false
+}
+
+// Error is an error of one category with a message written for the caller.
+type Error struct {
+	category error
+	msg      string
+	cause    error
+}
+
+// Errorf returns an error of category (one of the sentinels above) whose
+// message, for the caller, is the formatted text: a sentence a user can act
+// on ("the trial is JUDGED; it cannot become DOCKETED"), without the
+// category's name, which the status code carries.
+func Errorf(category error, format string, args ...any) error {
+	return &Error{category: category, msg: fmt.Sprintf(format, args...)}
+}
+
+// Wrap is Errorf with a cause: the caller reads msg; the log also gets the
+// cause (a driver error, say), which the caller never sees.
+func Wrap(category, cause error, msg string) error {
+	return &Error{category: category, msg: msg, cause: cause}
+}
+
+// Error is the message followed, for the log, by the cause.
+func (e *Error) Error() string {
+	if e.cause == nil {
+		return e.msg
+	}
+	return e.msg + ": " + e.cause.Error()
+}
+
+// Message is what the caller is told. Other error types that carry a
+// category (through Unwrap) may define Message too; Status tells the caller
+// the message of the outermost error in the chain that has one.
+func (e *Error) Message() string { return e.msg }
+
+// Unwrap makes errors.Is true for the category and for the cause.
+func (e *Error) Unwrap() []error {
+	if e.cause == nil {
+		return []error{e.category}
+	}
+	return []error{e.category, e.cause}
 }
 
 // Violation is one bad field of a request.
@@ -140,27 +192,48 @@ func (e *FieldErrors) Error() string {
 // Unwrap makes errors.Is(err, InvalidArgument) true.
 func (e *FieldErrors) Unwrap() error { return InvalidArgument }
 
-// Status converts err into a gRPC status for the client. Categorised errors
-// keep their message; field violations are attached as errdetails.BadRequest.
-// Anything else becomes Internal with a reference the logs can be searched
-// for, so internal details never reach the caller.
+// Status converts err into the gRPC status the caller receives: the code of
+// err's category and the message of the *Error (or *FieldErrors, with its
+// violations attached as errdetails.BadRequest) it carries — never the
+// context wrapped around it. A status made by gRPC itself passes through.
+// Anything else is Internal with a reference the logs can be searched for;
+// a lost connection is Unavailable without its address; a category wrapped
+// without an *Error gets the category's name only. ref is the request id,
+// under which the server logs the whole chain.
 func Status(err error, ref string) *status.Status {
 	code := Code(err)
 	if code == codes.Internal || code == codes.Unknown {
 		return status.Newf(codes.Internal, "internal error (ref %s)", ref)
 	}
-	if s, ok := status.FromError(err); ok {
-		return s
-	}
-	if code == codes.Unavailable && !errors.Is(err, Unavailable) {
+	if code == codes.Unavailable && connectionLost(err) {
 		// A lost connection's message names hosts and ports; the caller
 		// needs only to know that a retry may succeed.
 		return status.Newf(codes.Unavailable, "the case store is unavailable; retry later (ref %s)", ref)
 	}
 	var fe *FieldErrors
-	if !errors.As(err, &fe) {
-		return status.New(code, err.Error())
+	if errors.As(err, &fe) {
+		return badRequest(fe)
 	}
+	var m interface{ Message() string }
+	if errors.As(err, &m) {
+		return status.New(code, m.Message())
+	}
+	var se interface{ GRPCStatus() *status.Status }
+	if errors.As(err, &se) {
+		return se.GRPCStatus()
+	}
+	if code == codes.Canceled || code == codes.DeadlineExceeded {
+		return status.New(code, code.String())
+	}
+	for _, c := range codeOf {
+		if errors.Is(err, c.err) {
+			return status.Newf(code, "%s (ref %s)", c.err.Error(), ref)
+		}
+	}
+	return status.Newf(code, "%s (ref %s)", code, ref)
+}
+
+func badRequest(fe *FieldErrors) *status.Status {
 	s := status.New(codes.InvalidArgument, fe.Error())
 	br := &errdetails.BadRequest{}
 	for _, v := range fe.Violations {

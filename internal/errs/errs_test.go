@@ -22,9 +22,18 @@ func TestStatus(t *testing.T) {
 		code    codes.Code
 		message string
 	}{
-		{"wrapped not found", fmt.Errorf("GetMatter(m1): %w", errs.NotFound), codes.NotFound, "GetMatter(m1): not found"},
-		{"aborted", fmt.Errorf("etag: %w", errs.Aborted), codes.Aborted, "etag: aborted"},
-		{"deadline", fmt.Errorf("query: %w", context.DeadlineExceeded), codes.DeadlineExceeded, "query: context deadline exceeded"},
+		// The caller reads the sentence written for it, not the context the
+		// server wrapped around it for its log.
+		{"wrapped not found", fmt.Errorf("GetMatter(m1): %w", errs.Errorf(errs.NotFound, "matter not found")), codes.NotFound, "matter not found"},
+		{"aborted", fmt.Errorf("AcceptComplaint(m1): %w", errs.Errorf(errs.Aborted, "etag %q is stale: the matter is now at %q", `"v3"`, `"v4"`)),
+			codes.Aborted, `etag "\"v3\"" is stale: the matter is now at "\"v4\""`},
+		{"cause stays in the log", fmt.Errorf("Create: %w", errs.Wrap(errs.AlreadyExists,
+			errors.New(`ERROR: duplicate key value violates unique constraint "webhooks_pkey" (SQLSTATE 23505)`), "the webhook already exists")),
+			codes.AlreadyExists, "the webhook already exists"},
+		{"a bare category gets its name and a reference", fmt.Errorf("Get(%s): %w", "postgres://u@h/db", errs.NotFound), codes.NotFound, "not found (ref r-1)"},
+		{"deadline", fmt.Errorf("query: %w", context.DeadlineExceeded), codes.DeadlineExceeded, "DeadlineExceeded"},
+		{"a lost connection outranks the category the code concluded", errs.Wrap(errs.NotFound, fmt.Errorf("finding party: %w", sqlState("57P01")), "party not found"),
+			codes.Unavailable, "the case store is unavailable; retry later (ref r-1)"},
 		{"uncategorised is masked", errors.New("pq: relation secret_table does not exist"), codes.Internal, "internal error (ref r-1)"},
 		{"refused connection is unavailable, without the address", fmt.Errorf("load matter: %w",
 			&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}), codes.Unavailable,

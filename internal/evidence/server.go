@@ -78,7 +78,7 @@ func (s *Server) UploadEvidence(stream ipcasev1.EvidenceService_UploadEvidenceSe
 		return err
 	}
 	if s.files == nil {
-		return fmt.Errorf("evidence storage is not configured on this server (IPCASE_EVIDENCE_DIR): %w", errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "evidence storage is not configured on this server (IPCASE_EVIDENCE_DIR)")
 	}
 	stored, err := s.files.Put(&chunkReader{stream: stream}, s.max, md.GetDeclaredSizeBytes())
 	if err != nil {

@@ -74,7 +74,7 @@ func (s *Store) Get(ctx context.Context, id string) (File, error) {
 		return File{}, fmt.Errorf("evidence: %w", store.Translate(err))
 	}
 	if len(rows) == 0 {
-		return File{}, fmt.Errorf("evidence file %s: %w", id, errs.NotFound)
+		return File{}, errs.Errorf(errs.NotFound, "evidence file %s not found", id)
 	}
 	r := rows[0]
 	return File{ID: r.ID, Stored: Stored{SHA256: r.Sha256, Size: r.SizeBytes, Deduplicated: r.Deduplicated},

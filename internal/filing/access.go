@@ -2,7 +2,6 @@ package filing
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -31,23 +30,23 @@ func scopeOf(m *Matter) auth.MatterScope {
 func authorizeFiling(ctx context.Context, m *Matter) error {
 	p, ok := auth.FromContext(ctx)
 	if !ok {
-		return fmt.Errorf("no principal: %w", errs.Unauthenticated)
+		return errs.Errorf(errs.Unauthenticated, "the call carries no credentials")
 	}
 	switch p.Role {
 	case auth.Admin:
 		return nil
 	case auth.Officer:
 		if m.Agency != p.Agency {
-			return fmt.Errorf("an officer of %s files complaints with %s, not %s: %w", p.Agency, p.Agency, m.Agency, errs.PermissionDenied)
+			return errs.Errorf(errs.PermissionDenied, "an officer of %s files complaints with %s, not %s", p.Agency, p.Agency, m.Agency)
 		}
 		return nil
 	case auth.RightsHolder:
 		if !m.Complainant.Ref || !p.ActsFor(m.Complainant.ID) {
-			return fmt.Errorf("a rights holder files as one of its own parties: set complainant.name to parties/{id} from its token: %w", errs.PermissionDenied)
+			return errs.Errorf(errs.PermissionDenied, "a rights holder files as one of its own parties: set complainant.name to parties/{id} from its token")
 		}
 		return nil
 	}
-	return fmt.Errorf("role %s may not file: %w", p.Role, errs.PermissionDenied)
+	return errs.Errorf(errs.PermissionDenied, "role %s may not file", p.Role)
 }
 
 // visibility turns the caller's list filter into the store's.

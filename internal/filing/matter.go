@@ -138,7 +138,7 @@ func (m *Matter) record(typ string, p *Proceeding, payload map[string]any) {
 func (m *Matter) moveReview(at time.Time, to ProceedingState) (*Proceeding, error) {
 	r := m.Review()
 	if r == nil {
-		return nil, fmt.Errorf("matter %s has no filing review: %w", m.Number, errs.FailedPrecondition)
+		return nil, errs.Errorf(errs.FailedPrecondition, "matter %s has no filing review", m.Number)
 	}
 	for _, allowed := range reviewTransitions[r.State] {
 		if allowed == to {
@@ -147,7 +147,7 @@ func (m *Matter) moveReview(at time.Time, to ProceedingState) (*Proceeding, erro
 			return r, nil
 		}
 	}
-	return nil, fmt.Errorf("the complaint of matter %s is %s; it cannot become %s: %w", m.Number, r.State, to, errs.FailedPrecondition)
+	return nil, errs.Errorf(errs.FailedPrecondition, "the complaint of matter %s is %s; it cannot become %s", m.Number, r.State, to)
 }
 
 // Accept accepts the complaint and opens a proceeding of kind route before

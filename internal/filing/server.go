@@ -236,7 +236,7 @@ func (s *Server) transition(ctx context.Context, method string, req idempotentRe
 			return err
 		}
 		if m.Etag() != etag {
-			return fmt.Errorf("etag %s is stale: matter %s is now at %s; read it again: %w", etag, m.Number, m.Etag(), errs.Aborted)
+			return errs.Errorf(errs.Aborted, "etag %s is stale: matter %s is now at %s; read it again", etag, m.Number, m.Etag())
 		}
 		return fn(m, at)
 	}, renderAs(wrap))

@@ -1,7 +1,6 @@
 package filing
 
 import (
-	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -24,7 +23,7 @@ func (s *Store) Lock(tx *gorm.DB, id MatterID) (*Matter, error) {
 		return nil, err
 	}
 	if len(locked) == 0 {
-		return nil, fmt.Errorf("matter %s: %w", id, errs.NotFound)
+		return nil, errs.Errorf(errs.NotFound, "matter not found")
 	}
 	ms, err := loadMatters(tx, locked)
 	if err != nil {

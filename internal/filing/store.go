@@ -374,7 +374,7 @@ func (s *Store) Update(ctx context.Context, key store.IdempotencyKey, id MatterI
 			return nil, store.Translate(err)
 		}
 		if len(locked) == 0 {
-			return nil, fmt.Errorf("matter %s: %w", id, errs.NotFound)
+			return nil, errs.Errorf(errs.NotFound, "matter not found")
 		}
 		ms, err := loadMatters(tx, locked)
 		if err != nil {
@@ -440,7 +440,7 @@ func loadMatters(db *gorm.DB, ids []string) ([]*Matter, error) {
 	out := make([]*Matter, len(ids))
 	for i, id := range ids {
 		if out[i] = byID[id]; out[i] == nil {
-			return nil, fmt.Errorf("matter %s: %w", id, errs.NotFound)
+			return nil, errs.Errorf(errs.NotFound, "matter not found")
 		}
 	}
 

@@ -123,7 +123,7 @@ func day(t time.Time) string { return t.Format(time.DateOnly) }
 // by by.
 func (m *Mediation) Consent(id string, consents bool, on time.Time, by string) error {
 	if m.State != Requested {
-		return fmt.Errorf("consent is recorded before the mediation starts; it is %s: %w", m.State, errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "consent is recorded before the mediation starts; it is %s", m.State)
 	}
 	p := m.party(id)
 	if p == nil {
@@ -138,10 +138,10 @@ func (m *Mediation) Consent(id string, consents bool, on time.Time, by string) e
 // of the same matter (workers) is refused.
 func (m *Mediation) AssignMediator(subject, name string, workers []string) error {
 	if m.State != Requested && m.State != InProgress {
-		return fmt.Errorf("cannot assign a mediator: the mediation is %s: %w", m.State, errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "cannot assign a mediator: the mediation is %s", m.State)
 	}
 	if slices.Contains(workers, subject) {
-		return fmt.Errorf("%s worked the enforcement case of this matter and cannot mediate it: %w", subject, errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "%s worked the enforcement case of this matter and cannot mediate it", subject)
 	}
 	m.Mediator, m.MediatorName = subject, name
 	m.Record("mediation.mediator_assigned", map[string]any{"mediator": subject})
@@ -158,11 +158,11 @@ func (m *Mediation) Start() error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("mediation is voluntary: %s %s not consented: %w", strings.Join(missing, ", "),
-			map[bool]string{true: "has", false: "have"}[len(missing) == 1], errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "mediation is voluntary: %s %s not consented", strings.Join(missing, ", "),
+			map[bool]string{true: "has", false: "have"}[len(missing) == 1])
 	}
 	if m.Mediator == "" {
-		return fmt.Errorf("assign a mediator first: %w", errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "assign a mediator first")
 	}
 	if err := m.move(InProgress); err != nil {
 		return err
@@ -174,7 +174,7 @@ func (m *Mediation) Start() error {
 // RecordSession records a session.
 func (m *Mediation) RecordSession(s Session) error {
 	if m.State != InProgress {
-		return fmt.Errorf("sessions are recorded while the mediation is in progress; it is %s: %w", m.State, errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "sessions are recorded while the mediation is in progress; it is %s", m.State)
 	}
 	m.Sessions = append(m.Sessions, s)
 	m.Record("mediation.session_recorded", map[string]any{"date": day(s.Date), "attendees": s.Attendees})
@@ -222,7 +222,7 @@ func (m *Mediation) Withdraw(id, reason string) error {
 // ipcase.confirmation.v1).
 func (m *Mediation) RequestConfirmation(c Confirmation, matterName, matterNumber string) error {
 	if m.State != Agreed {
-		return fmt.Errorf("confirmation is requested for an agreement; the mediation is %s: %w", m.State, errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "confirmation is requested for an agreement; the mediation is %s", m.State)
 	}
 	var missing []string
 	for _, p := range m.Parties {
@@ -234,8 +234,8 @@ func (m *Mediation) RequestConfirmation(c Confirmation, matterName, matterNumber
 		return errs.Field("applicants", "judicial confirmation is applied for jointly by every party (CPL Art. 205): missing %s", strings.Join(missing, ", "))
 	}
 	if c.AppliedOn.After(m.ConfirmationDue) {
-		return fmt.Errorf("the application was due by %s: 30 days after the agreement took effect on %s (CPL Art. 205): %w",
-			day(m.ConfirmationDue), day(m.Agreement.EffectiveOn), errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "the application was due by %s: 30 days after the agreement took effect on %s (CPL Art. 205)",
+			day(m.ConfirmationDue), day(m.Agreement.EffectiveOn))
 	}
 	if err := m.move(ConfirmationRequested); err != nil {
 		return err

@@ -121,11 +121,11 @@ func (s *Server) RequestMediation(ctx context.Context, req *ipcasev1.RequestMedi
 			return nil, err
 		}
 		if m.State != filing.MatterAccepted {
-			return nil, fmt.Errorf("matter %s is %s; mediation is requested on an accepted matter: %w", m.Number, m.State, errs.FailedPrecondition)
+			return nil, errs.Errorf(errs.FailedPrecondition, "matter %s is %s; mediation is requested on an accepted matter", m.Number, m.State)
 		}
 		for _, p := range m.Proceedings {
 			if p.Kind == filing.KindMediation && slices.Contains([]filing.ProceedingState{"IN_PROGRESS", "AGREED"}, p.State) {
-				return nil, fmt.Errorf("matter %s already has a mediation that is %s: %w", m.Number, p.State, errs.FailedPrecondition)
+				return nil, errs.Errorf(errs.FailedPrecondition, "matter %s already has a mediation that is %s", m.Number, p.State)
 			}
 		}
 		p := routed(m, forum)
@@ -200,7 +200,7 @@ func (s *Server) RecordConsent(ctx context.Context, req *ipcasev1.RecordConsentR
 		func(tx *Tx, _, _ time.Time) error {
 			p, _ := auth.FromContext(ctx)
 			if p.Role == auth.RightsHolder && !p.ActsFor(party) {
-				return fmt.Errorf("a rights holder records the consent of its own party only: %w", errs.PermissionDenied)
+				return errs.Errorf(errs.PermissionDenied, "a rights holder records the consent of its own party only")
 			}
 			return tx.Record.Consent(party, req.GetConsents(), on, p.Subject)
 		},
@@ -312,7 +312,7 @@ func (s *Server) WithdrawMediation(ctx context.Context, req *ipcasev1.WithdrawMe
 	return resp, s.change(ctx, "WithdrawMediation", req, req.GetName(), req.GetEtag(), &v, resp,
 		func(tx *Tx, _, _ time.Time) error {
 			if p, _ := auth.FromContext(ctx); p.Role == auth.RightsHolder && !p.ActsFor(party) {
-				return fmt.Errorf("a rights holder withdraws its own party only: %w", errs.PermissionDenied)
+				return errs.Errorf(errs.PermissionDenied, "a rights holder withdraws its own party only")
 			}
 			if err := tx.Record.Withdraw(party, reason); err != nil {
 				return err

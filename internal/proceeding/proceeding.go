@@ -55,7 +55,7 @@ func (m *Meta) Take(other *Meta) {
 // the record ("the mediation").
 func Move[S ~string](noun string, table map[S][]S, state *S, to S) error {
 	if !slices.Contains(table[*state], to) {
-		return fmt.Errorf("%s is %s; it cannot become %s: %w", noun, *state, to, errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "%s is %s; it cannot become %s", noun, *state, to)
 	}
 	*state = to
 	return nil
@@ -136,7 +136,7 @@ func (s *Store[R]) load(db *gorm.DB, id filing.ProceedingID) (r R, ok bool, err 
 func (s *Store[R]) proceeding(m *filing.Matter, procID filing.ProceedingID) (*filing.Proceeding, error) {
 	p := m.Proceeding(procID)
 	if p == nil || p.Kind != s.kind {
-		return nil, fmt.Errorf("matters/%s/proceedings/%s is not a %s: %w", m.ID, procID, s.noun, errs.NotFound)
+		return nil, errs.Errorf(errs.NotFound, "%s not found", s.noun)
 	}
 	return p, nil
 }
@@ -158,7 +158,7 @@ func (s *Store[R]) Get(ctx context.Context, matterID filing.MatterID, procID fil
 		return nil, err
 	}
 	if !ok {
-		return nil, fmt.Errorf("the %s of this proceeding was not opened yet: %w", s.noun, errs.NotFound)
+		return nil, errs.Errorf(errs.NotFound, "the %s of this proceeding was not opened yet", s.noun)
 	}
 	return &Tx[R]{DB: db, Matter: m, Proceeding: p, Record: r}, nil
 }
@@ -203,7 +203,7 @@ func (s *Store[R]) change(db *gorm.DB, matterID filing.MatterID, procID filing.P
 		return nil, err
 	}
 	if !ok {
-		return nil, fmt.Errorf("the %s of this proceeding was not opened yet: %w", s.noun, errs.FailedPrecondition)
+		return nil, errs.Errorf(errs.FailedPrecondition, "the %s of this proceeding was not opened yet", s.noun)
 	}
 	tx := &Tx[R]{DB: db, Matter: m, Proceeding: p, Record: r}
 	if err := fn(tx); errors.Is(err, ErrUnchanged) {
@@ -232,7 +232,7 @@ func (s *Store[R]) Open(ctx context.Context, key store.IdempotencyKey, actor eve
 		if _, ok, err := s.load(db, tx.Proceeding.ID); err != nil {
 			return nil, err
 		} else if ok {
-			return nil, fmt.Errorf("this proceeding already has its %s: %w", s.noun, errs.AlreadyExists)
+			return nil, errs.Errorf(errs.AlreadyExists, "this proceeding already has its %s", s.noun)
 		}
 		id := tx.Record.Identity()
 		id.ProceedingID, id.MatterID = string(tx.Proceeding.ID), string(tx.Matter.ID)

@@ -182,7 +182,7 @@ func Change[R Versioned](ctx context.Context, st *Store[R], method string, req R
 			return err
 		}
 		if got := tx.Record.Etag(); got != etag {
-			return fmt.Errorf("etag %s is stale: it is now %s; read it again: %w", etag, got, errs.Aborted)
+			return errs.Errorf(errs.Aborted, "etag %s is stale: it is now %s; read it again", etag, got)
 		}
 		return fn(tx, at, filing.Today(at))
 	}, render)

@@ -45,9 +45,9 @@ func TestInterceptors(t *testing.T) {
 		code    codes.Code
 		message string
 	}{
-		{"categorised error keeps its message", func(context.Context) error {
-			return fmt.Errorf("matter m1: %w", errs.NotFound)
-		}, codes.NotFound, "matter m1: not found"},
+		{"the caller reads the message meant for it, not the wrap chain", func(context.Context) error {
+			return fmt.Errorf("GetMatter(m1): load: %w", errs.Wrap(errs.NotFound, errors.New("record not found"), "matter not found"))
+		}, codes.NotFound, "matter not found"},
 		{"uncategorised error is masked with the request id", func(context.Context) error {
 			return errors.New("pq: password authentication failed for user ipcase")
 		}, codes.Internal, "internal error (ref req-42)"},

@@ -72,7 +72,7 @@ func (s *Server) GetMatterStatus(ctx context.Context, req *ipcasev1.GetMatterSta
 func (s *Server) GetCaller(ctx context.Context, _ *ipcasev1.GetCallerRequest) (*ipcasev1.GetCallerResponse, error) {
 	p, ok := auth.FromContext(ctx)
 	if !ok {
-		return nil, fmt.Errorf("no principal: %w", errs.Unauthenticated)
+		return nil, errs.Errorf(errs.Unauthenticated, "the call carries no credentials")
 	}
 	resp := &ipcasev1.GetCallerResponse{Subject: p.Subject, Role: string(p.Role), Organization: p.Org()}
 	for _, id := range p.Parties {
@@ -93,7 +93,7 @@ func (s *Server) IssueSignInLink(ctx context.Context, req *ipcasev1.IssueSignInL
 		}
 	}
 	if s.d.Links == nil {
-		return nil, fmt.Errorf("sign-in links are not configured on this server (IPCASE_SIGNIN_KEY_FILE): %w", errs.FailedPrecondition)
+		return nil, errs.Errorf(errs.FailedPrecondition, "sign-in links are not configured on this server (IPCASE_SIGNIN_KEY_FILE)")
 	}
 	got, err := s.d.Filing.GetMatter(ctx, &ipcasev1.GetMatterRequest{Name: req.GetName()})
 	if err != nil {
@@ -121,7 +121,7 @@ func (s *Server) RedeemSignInLink(ctx context.Context, req *ipcasev1.RedeemSignI
 		return nil, errs.Field("code", "must be the code of a sign-in link")
 	}
 	if s.d.Links == nil {
-		return nil, fmt.Errorf("sign-in links are not configured on this server: %w", errs.FailedPrecondition)
+		return nil, errs.Errorf(errs.FailedPrecondition, "sign-in links are not configured on this server")
 	}
 	at := s.d.Now().UTC().Truncate(time.Microsecond)
 	l, err := s.d.Links.Redeem(ctx, code, at)

@@ -150,7 +150,7 @@ func (l *Links) Redeem(ctx context.Context, code string, at time.Time) (Link, er
 		return Link{}, fmt.Errorf("redeeming sign-in link: %w", store.Translate(err))
 	}
 	if len(rows) != 1 {
-		return Link{}, fmt.Errorf("sign-in link unknown, used or expired: %w", errs.Unauthenticated)
+		return Link{}, errs.Errorf(errs.Unauthenticated, "sign-in link unknown, used or expired")
 	}
 	return Link{ID: rows[0].ID, MatterID: rows[0].MatterID, PartyID: rows[0].PartyID}, nil
 }

@@ -83,26 +83,27 @@ func Close(db *gorm.DB) error {
 }
 
 // Translate maps driver errors onto errs categories, keeping the original
-// in the chain: record not found → errs.NotFound, unique violation →
-// errs.AlreadyExists, serialization failure or deadlock → errs.Aborted.
-// Other errors are returned unchanged.
+// in the chain for the log: record not found → errs.NotFound, unique
+// violation → errs.AlreadyExists, serialization failure or deadlock →
+// errs.Aborted, each with a plain message for the caller. Other errors are
+// returned unchanged.
 func Translate(err error) error {
 	if err == nil {
 		return nil
 	}
 	switch {
 	case errors.Is(err, gorm.ErrRecordNotFound):
-		return fmt.Errorf("%w: %w", errs.NotFound, err)
+		return errs.Wrap(errs.NotFound, err, "not found")
 	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return fmt.Errorf("%w: %w", errs.AlreadyExists, err)
+		return errs.Wrap(errs.AlreadyExists, err, "already exists")
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {
 		case "23505":
-			return fmt.Errorf("%w: %w", errs.AlreadyExists, err)
+			return errs.Wrap(errs.AlreadyExists, err, "already exists")
 		case "40001", "40P01":
-			return fmt.Errorf("%w: %w", errs.Aborted, err)
+			return errs.Wrap(errs.Aborted, err, "the change met a concurrent one and was undone; retry it")
 		}
 	}
 	return err

@@ -91,7 +91,7 @@ func (s *Server) ConfirmAgreement(ctx context.Context, req *ipcasev1.ConfirmAgre
 		func(tx *Tx, at, today time.Time) error {
 			t := tx.Record
 			if t.State != Requested {
-				return fmt.Errorf("the confirmation is %s: %w", t.State, errs.FailedPrecondition)
+				return errs.Errorf(errs.FailedPrecondition, "the confirmation is %s", t.State)
 			}
 			n, err := nextCourtNumber(tx.DB, t.Court, today.Year(), "民特", false)
 			if err != nil {

@@ -57,7 +57,7 @@ func NewServer(st *Store, clock *deadline.Clock, now func() time.Time) *Server {
 // sees every matter with a proceeding before it, but changes only its own.
 func ownCourt(ctx context.Context, court string) error {
 	if p, _ := auth.FromContext(ctx); p.Role == auth.Court && p.Court != court {
-		return fmt.Errorf("the case is before %s, not %s: %w", court, p.Court, errs.PermissionDenied)
+		return errs.Errorf(errs.PermissionDenied, "the case is before %s, not %s", court, p.Court)
 	}
 	return nil
 }
@@ -149,7 +149,7 @@ func timeLimit(kind Kind, inst Instance, proc Procedure) (n int, basis string, o
 // docket numbers t at its court and starts its time limit, on today.
 func (s *Server) docket(tx *Tx, t *Trial, kind Kind, inst Instance, proc Procedure, today time.Time) error {
 	if t.State != AwaitingDocketing {
-		return fmt.Errorf("the trial is %s; only a case awaiting docketing is docketed: %w", t.State, errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "the trial is %s; only a case awaiting docketing is docketed", t.State)
 	}
 	code, ip := typeCode(kind, inst)
 	n, err := nextCourtNumber(tx.DB, t.Court, today.Year(), code, ip)
@@ -232,10 +232,10 @@ func (s *Server) ExtendTimeLimit(ctx context.Context, req *ipcasev1.ExtendTimeLi
 		func(tx *Tx, _, _ time.Time) error {
 			t := tx.Record
 			if !slices.Contains([]State{Docketed, PreTrial, HearingScheduled, Heard}, t.State) {
-				return fmt.Errorf("the time limit runs until judgment; the trial is %s: %w", t.State, errs.FailedPrecondition)
+				return errs.Errorf(errs.FailedPrecondition, "the time limit runs until judgment; the trial is %s", t.State)
 			}
 			if t.Kind != Civil || t.Instance != First {
-				return fmt.Errorf("only a civil first instance's extension is kept (CPL Arts. 152, 164): %w", errs.FailedPrecondition)
+				return errs.Errorf(errs.FailedPrecondition, "only a civil first instance's extension is kept (CPL Arts. 152, 164)")
 			}
 			n, basis := 6, "CPL Art. 152: +6 months with the court president's approval"
 			if t.Procedure == Summary {
@@ -341,7 +341,7 @@ func (s *Server) RecordTrialHearing(ctx context.Context, req *ipcasev1.RecordTri
 	return resp, s.change(ctx, "RecordTrialHearing", req, req.GetName(), req.GetEtag(), &v, resp,
 		func(tx *Tx, _, today time.Time) error {
 			if t := tx.Record; t.State == HearingScheduled && today.Before(t.Hearings[len(t.Hearings)-1].Date) {
-				return fmt.Errorf("the hearing is scheduled for %s: %w", day(t.Hearings[len(t.Hearings)-1].Date), errs.FailedPrecondition)
+				return errs.Errorf(errs.FailedPrecondition, "the hearing is scheduled for %s", day(t.Hearings[len(t.Hearings)-1].Date))
 			}
 			return tx.Record.RecordHearing(req.GetAttendees(), record)
 		},
@@ -431,16 +431,16 @@ func (s *Server) ServeJudgment(ctx context.Context, req *ipcasev1.ServeJudgmentR
 			case !ok:
 				return errs.Field("party", "parties/%s is not a party of this matter", party)
 			case t.State != Judged && t.State != Appealed:
-				return fmt.Errorf("a judgment is served once pronounced; the trial is %s: %w", t.State, errs.FailedPrecondition)
+				return errs.Errorf(errs.FailedPrecondition, "a judgment is served once pronounced; the trial is %s", t.State)
 			case t.service(party) != nil:
-				return fmt.Errorf("the judgment was served on parties/%s on %s: %w", party, day(t.service(party).ServedOn), errs.FailedPrecondition)
+				return errs.Errorf(errs.FailedPrecondition, "the judgment was served on parties/%s on %s", party, day(t.service(party).ServedOn))
 			case servedOn.After(today) || servedOn.Before(t.Judgment.JudgedOn):
 				return errs.Field("served_on", "must lie between the judgment (%s) and today (%s)", day(t.Judgment.JudgedOn), day(today))
 			}
 			n, basis := appealPeriod(t.Judgment.Ruling, p.Country)
 			due, err := s.clock.TrackParty(tx.DB, t.MatterID, t.ProceedingID, KindAppeal, party, servedOn, n, calendarDays, basis)
 			if errors.Is(err, deadline.ErrProvisional) {
-				return fmt.Errorf("the appeal period reaches a year whose holiday calendar is not loaded; load it first: %w: %w", err, errs.FailedPrecondition)
+				return errs.Wrap(errs.FailedPrecondition, err, "the appeal period reaches a year whose holiday calendar is not loaded; load it first")
 			} else if err != nil {
 				return err
 			}
@@ -484,18 +484,18 @@ func (s *Server) FileAppeal(ctx context.Context, req *ipcasev1.FileAppealRequest
 			sv := t.service(party)
 			switch {
 			case t.State != Judged && t.State != Appealed:
-				return fmt.Errorf("an appeal lies against a pronounced judgment; the trial is %s: %w", t.State, errs.FailedPrecondition)
+				return errs.Errorf(errs.FailedPrecondition, "an appeal lies against a pronounced judgment; the trial is %s", t.State)
 			case !isParty(tx.Matter, party):
 				return errs.Field("party", "parties/%s is not a party of this matter", party)
 			case sv == nil:
-				return fmt.Errorf("the judgment was not served on parties/%s yet; its appeal period has not started: %w", party, errs.FailedPrecondition)
+				return errs.Errorf(errs.FailedPrecondition, "the judgment was not served on parties/%s yet; its appeal period has not started", party)
 			case slices.ContainsFunc(t.Appeals, func(x Appeal) bool { return x.Party == party }):
-				return fmt.Errorf("parties/%s already appealed: %w", party, errs.AlreadyExists)
+				return errs.Errorf(errs.AlreadyExists, "parties/%s already appealed", party)
 			case filedOn.After(today) || filedOn.Before(sv.ServedOn):
 				return errs.Field("filed_on", "must lie between service (%s) and today (%s)", day(sv.ServedOn), day(today))
 			case filedOn.After(sv.AppealDue):
-				return fmt.Errorf("the appeal period of parties/%s ended on %s (%s, from service on %s); an appeal filed on %s is late: %w",
-					party, day(sv.AppealDue), sv.AppealRule, day(sv.ServedOn), day(filedOn), errs.FailedPrecondition)
+				return errs.Errorf(errs.FailedPrecondition, "the appeal period of parties/%s ended on %s (%s, from service on %s); an appeal filed on %s is late",
+					party, day(sv.AppealDue), sv.AppealRule, day(sv.ServedOn), day(filedOn))
 			case t.State == Appealed && a.AppellateCourt != t.Appeals[0].AppellateCourt:
 				return errs.Field("appellate_court", "the appeal is before %s already", t.Appeals[0].AppellateCourt)
 			}

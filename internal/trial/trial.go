@@ -251,7 +251,7 @@ func (t *Trial) AssignPanel(members []PanelMember) error {
 			return err
 		}
 	} else if t.State != PreTrial {
-		return fmt.Errorf("the panel is formed before the hearing is scheduled; the trial is %s: %w", t.State, errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "the panel is formed before the hearing is scheduled; the trial is %s", t.State)
 	}
 	t.Panel = members
 	t.Record("trial.panel_assigned", map[string]any{"members": members})
@@ -260,7 +260,7 @@ func (t *Trial) AssignPanel(members []PanelMember) error {
 
 func (t *Trial) beforeHearing(what string) error {
 	if t.State != Docketed && t.State != PreTrial && t.State != HearingScheduled {
-		return fmt.Errorf("%s is recorded between docketing and the hearing; the trial is %s: %w", what, t.State, errs.FailedPrecondition)
+		return errs.Errorf(errs.FailedPrecondition, "%s is recorded between docketing and the hearing; the trial is %s", what, t.State)
 	}
 	return nil
 }

@@ -68,7 +68,7 @@ func ValidateURL(raw string, allowHTTP bool) error {
 func principal(ctx context.Context) (auth.Principal, error) {
 	p, ok := auth.FromContext(ctx)
 	if !ok {
-		return auth.Principal{}, fmt.Errorf("no principal: %w", errs.Unauthenticated)
+		return auth.Principal{}, errs.Errorf(errs.Unauthenticated, "the call carries no credentials")
 	}
 	return p, nil
 }
@@ -127,7 +127,7 @@ func (s *Server) CreateWebhook(ctx context.Context, req *ipcasev1.CreateWebhookR
 		return nil, err
 	}
 	if p.Role != auth.RightsHolder {
-		return nil, fmt.Errorf("only rights holders register webhooks: %w", errs.PermissionDenied)
+		return nil, errs.Errorf(errs.PermissionDenied, "only rights holders register webhooks")
 	}
 	if err := ValidateURL(req.GetUrl(), s.allowHTTP); err != nil {
 		return nil, err

@@ -78,7 +78,7 @@ const webhookCols = `id::text AS id, owner_subject, array_to_string(parties, ','
 func uuidArray(ids []string) (string, error) {
 	for _, id := range ids {
 		if _, err := uuid.Parse(id); err != nil {
-			return "", fmt.Errorf("party %q is not a UUID: %w", id, errs.InvalidArgument)
+			return "", errs.Errorf(errs.InvalidArgument, "party %q is not a UUID", id)
 		}
 	}
 	return "{" + strings.Join(ids, ",") + "}", nil
@@ -88,7 +88,7 @@ func uuidArray(ids []string) (string, error) {
 // returns it with its secret.
 func (s *Store) Create(ctx context.Context, p auth.Principal, url string, now time.Time) (Webhook, string, error) {
 	if len(p.Parties) == 0 {
-		return Webhook{}, "", fmt.Errorf("the token acts for no party: %w", errs.PermissionDenied)
+		return Webhook{}, "", errs.Errorf(errs.PermissionDenied, "the token acts for no party")
 	}
 	arr, err := uuidArray(p.Parties)
 	if err != nil {
@@ -123,7 +123,7 @@ func scope(p auth.Principal) (string, []any, error) {
 		}
 		return "w.parties <@ ?::uuid[]", []any{arr}, nil
 	}
-	return "", nil, fmt.Errorf("role %s has no webhooks: %w", p.Role, errs.PermissionDenied)
+	return "", nil, errs.Errorf(errs.PermissionDenied, "role %s has no webhooks", p.Role)
 }
 
 // List returns the live webhooks p may see, newest first.
@@ -161,7 +161,7 @@ func (s *Store) get(ctx context.Context, tx *gorm.DB, p auth.Principal, id strin
 		return Webhook{}, false, fmt.Errorf("webhook: get %s: %w", id, store.Translate(err))
 	}
 	if len(rows) == 0 {
-		return Webhook{}, false, fmt.Errorf("webhook %s: %w", id, errs.NotFound)
+		return Webhook{}, false, errs.Errorf(errs.NotFound, "webhook %s not found", id)
 	}
 	return rows[0].webhook(), rows[0].Deleted, nil
 }
@@ -175,7 +175,7 @@ func (s *Store) Delete(ctx context.Context, p auth.Principal, id string, now tim
 			return err
 		}
 		if deleted {
-			return fmt.Errorf("webhook %s: %w", id, errs.NotFound)
+			return errs.Errorf(errs.NotFound, "webhook %s not found", id)
 		}
 		if err := tx.Exec(`UPDATE webhooks SET delete_time = ? WHERE id = ?`, now, id).Error; err != nil {
 			return store.Translate(err)

@@ -58,7 +58,7 @@ func (s *Server) Subscribe(req *ipcasev1.SubscribeRequest, stream ipcasev1.Event
 	}
 	l, err := events.Listen(ctx, dsn, events.ChannelPositions)
 	if err != nil {
-		return fmt.Errorf("%w: %w", errs.Unavailable, err)
+		return errs.Wrap(errs.Unavailable, err, "the event stream is unavailable; retry later")
 	}
 	defer l.Close(ctx)
 	cursor := req.GetAfterPosition()
@@ -114,5 +114,5 @@ func filterFor(ctx context.Context, types []string) (events.Filter, error) {
 	case lf.Agency != "":
 		return events.Filter{Agency: lf.Agency, Types: types}, nil
 	}
-	return events.Filter{}, fmt.Errorf("subscribing to events: %w", errs.PermissionDenied)
+	return events.Filter{}, errs.Errorf(errs.PermissionDenied, "this role may not subscribe to events")
 }
