@@ -183,7 +183,7 @@ func Versions(ip IPType) []Version {
 	return nil
 }
 
-// trademarkVersions is the Trademark Law damages clauses, with via set on
+// trademarkVersions returns the Trademark Law damages clauses, with via set on
 // every entry (for GIs).
 func trademarkVersions(via string) []Version {
 	return []Version{{
