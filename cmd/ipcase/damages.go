@@ -67,7 +67,9 @@ infringement intentional and serious and the clause has a multiple:
 additive (the default)  damages = base + base × m
 multiplicative          damages = base × m
 Reasonable expenses are added outside the base; the total is capped at the claim.
-Every figure cites its article (LAW.md §1–2).
+Every figure cites its statute and article: the damages clause of the IP law in
+force during the conduct, Civil Code Art. 1185 and the SPC Interpretation on
+Punitive Damages in IP Civil Cases (Fa Shi [2021] No. 4).
 
 Conduct that crosses the day a new damages clause took effect must be split:
 give one --period per part instead of --conduct-start/--conduct-end/--base...`,
@@ -103,7 +105,7 @@ give one --period per part instead of --conduct-start/--conduct-end/--base...`,
 	fs.StringSliceVar(&f.proven, "proven", nil, "base kinds that could be determined (for the statutory order), comma-separated")
 	fs.StringArrayVar(&f.periods, "period", nil, "one period of several, repeatable: start=D,end=D,base-kind=K,base=Y[,contribution=R][,multiple=M][,proven=K+K]")
 	fs.StringVar(&f.multiple, "multiple", "", "punitive multiple, e.g. 2.5; 0 or empty: no punitive damages")
-	fs.StringVar(&f.formula, "formula", "", "punitive formula: additive (default) or multiplicative (LAW.md §2.5)")
+	fs.StringVar(&f.formula, "formula", "", "punitive formula, which the statutes leave open: additive (default; Beijing High People's Court Guidelines on Punitive Damages (2022) §3.1) or multiplicative")
 	fs.BoolVar(&f.intentional, "intentional", false, "the court finds the infringement intentional (故意/恶意)")
 	fs.BoolVar(&f.serious, "serious", false, "the court finds the circumstances serious (情节严重)")
 	fs.StringSliceVar(&f.intentFactors, "intent-factor", nil, "Fa Shi [2021] No. 4 Art. 3 factors, echoed in the steps: after-notice, plaintiff-officer, relationship-access, dealings-access, piracy-counterfeit, other")

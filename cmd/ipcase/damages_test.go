@@ -108,7 +108,8 @@ func TestCalcLocalJSON(t *testing.T) {
 		want: damagesJSON{Base: "350000.00", Punitive: "875000.00", Damages: "1225000.00", Expenses: "50000.00",
 			Total: "1275000.00", Formula: "additive", Law: "Trademark Law 2019, Art. 63"},
 	}, {
-		// Multiplicative (LAW.md §2.5): 350,000 × 2.5 = 875,000 damages,
+		// Multiplicative (Trademark Law 2019 Art. 63 ¶1 "一倍以上五倍以下"
+		// read literally): 350,000 × 2.5 = 875,000 damages,
 		// punitive part 525,000; + 50,000 expenses = 925,000.
 		name:  "multiplicative",
 		extra: []string{"--formula", "multiplicative"},
@@ -133,7 +134,19 @@ func TestCalcLocalJSON(t *testing.T) {
 				t.Fatalf("output is not JSON: %v\n%s", err, r.stdout)
 			}
 			cites := strings.Join(got.Citations, "\n")
-			for _, c := range []string{"Trademark Law 2019, Art. 63", "LAW.md §2.5"} {
+			// The clause applied, the judgment behind the claim cap (Xiaomi v
+			// Shenzhen Xiaomi (2020)粤03民初7080号) and, with punitive damages,
+			// the authority for the formula: the Beijing High People's Court
+			// Guidelines on Punitive Damages (2022) §3.1 (additive) or the
+			// statute wording read literally (multiplicative).
+			want := []string{"Trademark Law 2019, Art. 63", "(2020)粤03民初7080号"}
+			switch tt.want.Formula {
+			case "additive":
+				want = append(want, "Beijing High People's Court Guidelines on Punitive Damages (2022) §3.1")
+			case "multiplicative":
+				want = append(want, "一倍以上五倍以下")
+			}
+			for _, c := range want {
 				if !strings.Contains(cites, c) {
 					t.Errorf("citations do not name %q:\n%s", c, cites)
 				}
@@ -198,8 +211,8 @@ func TestCalcRefused(t *testing.T) {
 		extra []string
 		want  []string // stderr lines
 	}{{
-		// Trademark Law 2013 Art. 63 governs conduct 2014-05-01 … 2019-10-31:
-		// 1–3× (LAW.md §1.2).
+		// Trademark Law 2013 Art. 63 ¶1 governs conduct 2014-05-01 …
+		// 2019-10-31: 1–3× ("一倍以上三倍以下").
 		name:  "multiple 3.5 under Trademark Law 2013",
 		extra: []string{"--multiple", "3.5", "--intentional", "--serious"},
 		want:  []string{"ipcase: refused: --multiple (multiple): 3.5 is outside the 1–3× range of Trademark Law 2013, Art. 63"},
@@ -213,7 +226,9 @@ func TestCalcRefused(t *testing.T) {
 	}, {
 		name:  "contribution 0",
 		extra: []string{"--contribution", "0"},
-		want:  []string{`ipcase: refused: --contribution (period.contribution): "0": a contribution rate is a share of the base in (0, 1] (LAW.md §2.3); leave contribution empty to take the whole base`},
+		// The base is that of Fa Shi [2021] No. 4 Art. 5; a contribution rate
+		// takes a share of it.
+		want: []string{`ipcase: refused: --contribution (period.contribution): "0": a contribution rate is a share of the Fa Shi [2021] No. 4 Art. 5 base in (0, 1]; leave contribution empty to take the whole base`},
 	}} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -231,8 +246,8 @@ func TestCalcRefused(t *testing.T) {
 	}
 }
 
-// TestFineBoundary checks Trademark Law 2019 Art. 60 ¶2 around 50,000
-// (LAW.md §3.1): "五万元以上" includes 50,000 and "不足五万元" excludes it
+// TestFineBoundary checks Trademark Law 2019 Art. 60 ¶2 around 50,000:
+// "五万元以上" includes 50,000 and "不足五万元" excludes it
 // (Civil Code Art. 1259), so 49,999.99 takes the ≤ 250,000 branch and
 // 50,000 the ≤ 5 × volume branch, which gives 250,000 exactly there and
 // 250,000.05 one fen above. The criminal threshold for goods is a volume of

@@ -40,7 +40,10 @@ func newFineCmd(cfg *config) *cobra.Command {
 in force on the conduct date, or a lighter rule in force on the decision date
 (Administrative Penalty Law Art. 37), with the heavier-penalty (从重) flag, the
 hearing right (Art. 63, SAMR Hearing Measures Art. 5) and the criminal-transfer
-flag (Fa Shi [2025] No. 5). Figures and boundaries: LAW.md §3, §4.5.`,
+flag (Fa Shi [2025] No. 5). Figures and boundaries: Trademark Law 2013/2019
+Art. 60 ¶2 (2026: Art. 74 ¶2), Copyright Law 2020 Art. 53 (before it, Copyright
+Regulations 2013 Art. 36), Patent Law 2020 Art. 68 (2008: Art. 63),
+Anti-Unfair Competition Law 2019 Art. 21 (2025: Art. 26), Seed Law 2021 Art. 72.`,
 		Example: `  ipcase damages fine --local --offence trademark --conduct-date 2024-03-01 \
     --decision-date 2024-09-01 --volume 50000 --party organization -o json`,
 		Args: noArgs,

@@ -8,10 +8,10 @@ import (
 
 // Period is one stretch of infringing conduct with its own compensatory
 // base. Conduct that crosses the day a new version of the damages clause
-// took effect must be given as one Period per version (LAW.md §1.3):
-// Calculate refuses a period that straddles a boundary rather than
-// apportioning one base by days, which would invent a rule; Boundaries says
-// where to split.
+// took effect must be given as one Period per version (Legislation Law 2023
+// Art. 104; SOURCES.md, temporal rules): Calculate refuses a period that
+// straddles a boundary rather than apportioning one base by days, which
+// would invent a rule; Boundaries says where to split.
 type Period struct {
 	// Start and End are the first and last day of the conduct, inclusive.
 	Start, End Date
@@ -20,7 +20,8 @@ type Period struct {
 	BaseKind BaseKind
 	Base     Fen
 	// Contribution is the share of the base the right contributed, e.g.
-	// 0.35 for a 35 % brand contribution (LAW.md §2.3); zero means 1.
+	// 0.35 for a 35 % brand contribution (as in Baidu v 京百度
+	// (2022)京民终170号); zero means 1.
 	Contribution Ratio
 	// Proven lists the base kinds that could be determined for this
 	// period. Under a strict-order clause a later BaseKind is refused when
@@ -255,8 +256,8 @@ func compute(req Request, plans []plan) (Result, error) {
 }
 
 // applyClaim caps damages + expenses at the plaintiff's claim: civil courts
-// award no more than claimed (LAW.md §2.5, Xiaomi v Shenzhen Xiaomi
-// (2020)粤03民初7080号).
+// award no more than claimed (Xiaomi v Shenzhen Xiaomi (2020)粤03民初7080号;
+// SOURCES.md).
 func applyClaim(req Request, damages Fen, ex *explainer) (total Fen, capped bool) {
 	total = damages + req.Expenses
 	switch {
@@ -280,7 +281,7 @@ func applyClaim(req Request, damages Fen, ex *explainer) (total Fen, capped bool
 		ex.stepf("No claim given: the total %s is not capped; a court awards no more than the plaintiff claims", total.grouped())
 		return total, false
 	}
-	ex.cite("LAW.md §2.5: the award does not exceed the plaintiff's claim (Xiaomi v Shenzhen Xiaomi (2020)粤03民初7080号)")
+	ex.cite("The award does not exceed the plaintiff's claim: Xiaomi v Shenzhen Xiaomi (2020)粤03民初7080号 computed more than the claim and awarded exactly the amount claimed")
 	return total, capped
 }
 

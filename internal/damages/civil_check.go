@@ -52,7 +52,7 @@ func checkRequest(req Request, periods []Period, fields []string, rf *refusals) 
 		}
 		checkAmount(rf, f+".base", p.Base)
 		if p.Contribution.Cmp(oneTimes) > 0 {
-			rf.add(f+".contribution", "%s is above 1; a contribution rate is a share of the base in (0, 1] (LAW.md §2.3)", p.Contribution)
+			rf.add(f+".contribution", "%s is above 1; a contribution rate is a share of the Fa Shi [2021] No. 4 Art. 5 base in (0, 1]", p.Contribution)
 		}
 		for j, k := range p.Proven {
 			if !known(baseKindNames, int(k)) {
@@ -134,7 +134,7 @@ func resolveVersions(ip IPType, periods []Period, fields []string, rf *refusals)
 		}
 		if bs := Boundaries(ip, p.Start, p.End); len(bs) > 0 {
 			next, _ := VersionAt(ip, bs[0])
-			rf.add(fields[i], "%s … %s straddles %s, when %s took effect; split the period at %s (%s … %s and %s … %s) and give a base for each part (LAW.md §1.3)",
+			rf.add(fields[i], "%s … %s straddles %s, when %s took effect; split the period at %s (%s … %s and %s … %s) and give a base for each part (Legislation Law 2023 Art. 104)",
 				p.Start, p.End, bs[0], next.Name(), bs[0], p.Start, bs[0].AddDays(-1), bs[0], p.End)
 			continue
 		}
@@ -143,15 +143,16 @@ func resolveVersions(ip IPType, periods []Period, fields []string, rf *refusals)
 	return plans
 }
 
-// checkStatutory applies LAW.md §1.1 item 4 and §2.3: statutory damages only
-// when no base can be determined, within one clause's range, never
-// multiplied.
+// checkStatutory applies each clause's statutory-damages paragraph (e.g.
+// Trademark Law 2019 Art. 63 ¶3): statutory damages only when no base can be
+// determined, within one clause's range; and Fa Shi [2021] No. 4 Art. 5,
+// which does not list them as a punitive base: never multiplied.
 func checkStatutory(req Request, plans []plan, rf *refusals) {
 	v := plans[0].v
 	for _, pl := range plans {
 		f, p := pl.field, pl.p
 		if p.BaseKind != BaseKindUnspecified || p.Base != 0 || !p.Contribution.IsZero() {
-			rf.add(f+".base", "statutory damages replace the base; leave base_kind, base and contribution empty (LAW.md §1.1 item 4)")
+			rf.add(f+".base", "statutory damages replace the base; leave base_kind, base and contribution empty (the statutory-damages paragraph of %s)", pl.v.Name())
 		}
 		if len(p.Proven) > 0 {
 			rf.add(f+".proven", "statutory damages apply only when loss, profit and licence fee are all hard to determine, but %s was proven (%s)",
@@ -178,7 +179,7 @@ func checkStatutory(req Request, plans []plan, rf *refusals) {
 	}
 }
 
-const statutoryNotBase = "punitive damages cannot be applied to statutory damages: Fa Shi [2021] No. 4 Art. 5 lists loss, profit and the licence-fee multiple as the punitive base, not statutory damages (LAW.md §2.3)"
+const statutoryNotBase = "punitive damages cannot be applied to statutory damages: Fa Shi [2021] No. 4 Art. 5 lists loss, profit and the licence-fee multiple as the punitive base, not statutory damages"
 
 // checkBases requires a base per period and applies the clause's base order.
 func checkBases(req Request, plans []plan, rf *refusals) {
@@ -270,7 +271,7 @@ func checkPunitive(req Request, plans []plan, rf *refusals) {
 		switch {
 		case reported[key]:
 		case m.Cmp(oneTimes) < 0:
-			rf.add(field, "%s is below 1×; a punitive multiple is never less than 1 (LAW.md §2.4)", m)
+			rf.add(field, "%s is below 1×; a punitive multiple is never less than 1 (%s: \"一倍以上\")", m, pl.v.Name())
 			reported[key] = true
 		case m.Cmp(pl.v.MultipleMin) < 0 || m.Cmp(pl.v.MultipleMax) > 0:
 			rf.add(field, "%s is outside the %s range of %s", m, pl.v.multipleText(), pl.v.Name())
@@ -297,7 +298,7 @@ func anyPunitiveClause(plans []plan) bool {
 func noPunitiveReason(ip IPType, v Version) string {
 	for _, c := range Versions(ip) {
 		if c.Punitive {
-			return fmt.Sprintf("%s has no punitive clause; punitive damages apply only to conduct from %s, when %s took effect (LAW.md §1.3)",
+			return fmt.Sprintf("%s has no punitive clause; punitive damages apply only to conduct from %s, when %s took effect (Legislation Law 2023 Art. 104)",
 				v.Name(), c.InForce, c.Name())
 		}
 	}

@@ -134,7 +134,9 @@ func TestCalculateExplains(t *testing.T) {
 				t.Errorf("steps lack %q: %q", frag, got.Steps)
 			}
 		}
-		if !containsLine(got.Citations, "LAW.md §1.3") {
+		// Legislation Law 2023 Art. 104: no retroactive application, so the
+		// AUCL 2019 multiple reaches only conduct from 2019-04-23.
+		if !containsLine(got.Citations, "Legislation Law 2023 Art. 104", "retroactively") {
 			t.Errorf("citations lack the temporal rule: %q", got.Citations)
 		}
 	})

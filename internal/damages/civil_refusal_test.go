@@ -46,10 +46,11 @@ func TestCalculateRefuses(t *testing.T) {
 		field:     "period.multiple",
 		fragments: []string{"4 is outside the 1–3× range of Seed Law 2015, Art. 73"},
 	}, {
+		// Trademark Law 2019 Art. 63 ¶1: "一倍以上五倍以下".
 		name:      "multiple below 1",
 		req:       punitive(damages.Trademark, tm2019, "0.5"),
 		field:     "multiple",
-		fragments: []string{"0.5 is below 1×", "never less than 1"},
+		fragments: []string{"0.5 is below 1×", "never less than 1", "Trademark Law 2019, Art. 63", "一倍以上"},
 	}, {
 		name:      "punitive without intent",
 		req:       damages.Request{IPType: damages.Trademark, Period: tm2019, Multiple: ratio(t, "2"), Serious: true, IntentFactors: []damages.IntentFactor{damages.AfterNotice}},
@@ -108,10 +109,12 @@ func TestCalculateRefuses(t *testing.T) {
 		field:     "period.proven",
 		fragments: []string{"all hard to determine", "infringer-profit was proven"},
 	}, {
+		// Trademark Law 2019 Art. 63 ¶3: statutory damages only when loss,
+		// gain and licence fee are all hard to determine.
 		name:      "statutory damages with a base",
 		req:       damages.Request{IPType: damages.Trademark, Period: tm2019, Statutory: true},
 		field:     "period.base",
-		fragments: []string{"statutory damages replace the base"},
+		fragments: []string{"statutory damages replace the base", "Trademark Law 2019, Art. 63"},
 	}, {
 		name:      "statutory damages for an IC layout design",
 		req:       damages.Request{IPType: damages.ICLayout, Period: span("2020-01-01", "2020-12-31"), Statutory: true},

@@ -285,13 +285,17 @@ func TestCalculate(t *testing.T) {
 			if !tt.req.Statutory && got.Base+got.Punitive != got.Damages {
 				t.Errorf("base + punitive = %s ≠ damages %s", got.Base+got.Punitive, got.Damages)
 			}
+			// The formula is left open by the statutes; the additive reading
+			// is that of the Beijing High People's Court Guidelines on
+			// Punitive Damages (2022) §3.1, the multiplicative one reads the
+			// clauses' "一倍以上五倍以下确定赔偿数额" literally.
 			switch w.formula {
 			case damages.Additive:
-				if !containsLine(got.Citations, "LAW.md §2.5: additive", "Beijing HC Guidelines") {
+				if !containsLine(got.Citations, "additive", "base + base × m", "Beijing High People's Court Guidelines on Punitive Damages (2022) §3.1") {
 					t.Errorf("citations lack the additive reasoning: %q", got.Citations)
 				}
 			case damages.Multiplicative:
-				if !containsLine(got.Citations, "LAW.md §2.5: multiplicative", "statute wording") {
+				if !containsLine(got.Citations, "multiplicative", "base × m", "一倍以上五倍以下确定赔偿数额") {
 					t.Errorf("citations lack the multiplicative reasoning: %q", got.Citations)
 				}
 			}

@@ -147,8 +147,8 @@ func (d *decoder) count(field string, n, max int) bool {
 }
 
 const (
-	zeroMultiple     = "a punitive multiple is never less than 1 (LAW.md §2.4); leave multiple empty for no punitive damages"
-	zeroContribution = "a contribution rate is a share of the base in (0, 1] (LAW.md §2.3); leave contribution empty to take the whole base"
+	zeroMultiple     = "a punitive multiple is never less than 1 (every punitive clause reads \"一倍以上\"); leave multiple empty for no punitive damages"
+	zeroContribution = "a contribution rate is a share of the Fa Shi [2021] No. 4 Art. 5 base in (0, 1]; leave contribution empty to take the whole base"
 )
 
 // enumPair ties a calculator enum value to its proto value.

@@ -46,8 +46,8 @@ type CriminalThreshold struct {
 }
 
 // DefaultCriminalThresholds returns the thresholds of the SPC/SPP IP
-// criminal Interpretation Fa Shi [2025] No. 5 (in force 2025-04-26; LAW.md
-// §4.5 [V]) for the offences CalculateFine knows. The trademark figures
+// criminal Interpretation Fa Shi [2025] No. 5 (in force 2025-04-26) for the
+// offences CalculateFine knows. The trademark figures
 // are those for goods; services (illegal gains ≥ 50,000) and the copy,
 // label and click counts are not encoded. Agencies may pass their own.
 func DefaultCriminalThresholds() []CriminalThreshold {

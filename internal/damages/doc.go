@@ -6,16 +6,26 @@
 //
 //   - Calculate: civil damages for patent, trademark, copyright, trade
 //     secret, plant variety, geographical indication and IC layout
-//     infringement, including punitive damages (LAW.md §1, §2).
+//     infringement, including punitive damages (the damages clause of each
+//     IP statute; Civil Code Art. 1185; the SPC Interpretation on Punitive
+//     Damages in IP Civil Cases, Fa Shi [2021] No. 4).
 //   - CalculateFine: the lawful administrative fine range, with the
-//     lighter-later-law rule, the heavier-penalty (从重) flag, the hearing
-//     right and the criminal-transfer flag (LAW.md §3, §4.5).
+//     lighter-later-law rule (Administrative Penalty Law 2021 Art. 37), the
+//     heavier-penalty (从重) flag, the hearing right (Art. 63; SAMR Hearing
+//     Measures Art. 5) and the criminal-transfer flag (State Council
+//     Transfer Provisions 2020 Art. 3 ¶2; Fa Shi [2025] No. 5).
 //
 // It owns nothing else: no database, no I/O, no clock and no package state.
 // Callers pass every date (conduct, decision) and every threshold that an
-// agency may set differently. Figures come from reference/LAW.md; each table
-// entry cites its article; every result carries the citations and a
-// step-by-step derivation meant to be shown to the user as is.
+// agency may set differently. Each table entry cites its statute, article
+// and paragraph; every result carries the citations and a step-by-step
+// derivation meant to be shown to the user as is.
+//
+// SOURCES.md, next to this file, is the maintainers' reference for the
+// tables: for every law and fine table row it gives the article, the
+// in-force date and the instrument that set it, what was checked against the
+// statute text and how, and the reading chosen wherever the law is
+// unsettled. Check a table change against it, and update it with the change.
 //
 // # Money and rounding
 //
@@ -38,10 +48,12 @@
 // # Punitive formula
 //
 // The statutes and the SPC Interpretation (Fa Shi [2021] No. 4) leave open
-// whether the award is base × m or base + base × m (LAW.md §2.5). Calculate
-// supports both and defaults to ADDITIVE; the Result says which was used,
-// and its Punitive field is the uplift over the compensatory base in either
-// case (base × m under ADDITIVE, base × m − base under MULTIPLICATIVE).
+// whether the award is base × m or base + base × m. Calculate
+// supports both and defaults to ADDITIVE, the reading of the Beijing High
+// People's Court Guidelines on Punitive Damages (2022) §3.1 and of recent SPC
+// judgments; the Result says which was used, and its Punitive field is the
+// uplift over the compensatory base in either case (base × m under ADDITIVE,
+// base × m − base under MULTIPLICATIVE).
 //
 // # Errors
 //

@@ -38,8 +38,10 @@ func (t IPType) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
 // UnmarshalText decodes a CLI spelling as ParseIPType does.
 func (t *IPType) UnmarshalText(b []byte) (err error) { *t, err = ParseIPType(string(b)); return err }
 
-// BaseKind is how the compensatory base of a period was determined (LAW.md
-// §1.1 item 1). Statutory damages are not a base kind: see Request.Statutory.
+// BaseKind is how the compensatory base of a period was determined: the
+// kinds the damages clauses name (e.g. Trademark Law 2019 Art. 63 ¶1) and
+// Fa Shi [2021] No. 4 Art. 5 takes as the punitive base. Statutory damages
+// are not a base kind: see Request.Statutory.
 type BaseKind int
 
 // BaseKind values in the statutory order of preference; the zero value
@@ -75,8 +77,9 @@ func (k *BaseKind) UnmarshalText(b []byte) (err error) {
 	return err
 }
 
-// Formula is how the punitive multiple turns the base into damages; the law
-// does not settle it (LAW.md §2.5).
+// Formula is how the punitive multiple turns the base into damages; neither
+// the statutes nor Fa Shi [2021] No. 4 (Arts. 5–6) settle it, and courts
+// have done both. SOURCES.md lists the authorities for each reading.
 type Formula int
 
 // Formula values. In a Request the zero value means the default, ADDITIVE;

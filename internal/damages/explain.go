@@ -5,18 +5,20 @@ import (
 	"strings"
 )
 
-// Citations that recur; each names the rule and where LAW.md records it.
+// Citations that recur; each names the statute, article and paragraph, or
+// for the formula, which the statutes leave open, the guideline and the
+// judgments behind the reading. SOURCES.md gives the full reasoning.
 const (
-	citeTemporal = "LAW.md §1.3: each period is computed under the clause in force during it; punitive damages only for conduct after the punitive clause took effect (Legislation Law 2023 Art. 104)"
+	citeTemporal = "Legislation Law 2023 Art. 104: laws do not apply retroactively — each period is computed under the damages clause in force during it, and punitive damages only for conduct after the punitive clause took effect (as the SPC applied the 2019 AUCL amendment in (2023)最高法知民终2467号)"
 	citeBase     = "Fa Shi [2021] No. 4 Art. 5: the base is the loss, illegal gain or profit in the applicable law's order, a licence-fee multiple when those are hard to compute, and excludes reasonable expenses"
 	citeCivil    = "Civil Code Art. 1185: intentional infringement with serious circumstances → punitive damages"
 	citeIntent   = "Fa Shi [2021] No. 4 Art. 3: intent, and the circumstances from which it may be presumed"
 	citeSerious  = "Fa Shi [2021] No. 4 Art. 4: serious circumstances"
-	citeMultiple = "Fa Shi [2021] No. 4 Art. 6: the multiple follows fault and seriousness; a fine already paid does not reduce the award (LAW.md §2.4)"
+	citeMultiple = "Fa Shi [2021] No. 4 Art. 6: the multiple follows fault and seriousness; a fine already paid does not reduce the award"
 	citeMalice   = "Fa Shi [2021] No. 4 Art. 1: 恶意 (Trademark Law Art. 63, AUCL Art. 17) is included in 故意"
-	citeStatute  = "LAW.md §1.1 item 4, §2.3: statutory damages only when loss, profit and licence fee are all hard to determine; they are not a punitive base (Fa Shi [2021] No. 4 Art. 5)"
-	citeAdditive = "LAW.md §2.5: additive, damages = base + base × m — Beijing HC Guidelines on punitive damages (2022) §3.1 \"赔偿总额\"; SPC drafting judges in 《人民司法》; SPC 丹玉405 (2022)最高法知民终2907号"
-	citeMultiply = "LAW.md §2.5: multiplicative, damages = base × m — the statute wording \"在…数额的一倍以上五倍以下确定赔偿数额\"; SPC carbomer (2019)最高法知民终562号"
+	citeStatute  = "Statutory damages only when loss, profit and licence fee are all hard to determine (the statutory-damages paragraph of the clause applied); they are not a punitive base: Fa Shi [2021] No. 4 Art. 5 names loss, illegal gain, profit and the licence-fee multiple as the base, not statutory damages"
+	citeAdditive = "Punitive formula additive, damages = base + base × m: the statutes and Fa Shi [2021] No. 4 leave the formula open; this reading is that of the Beijing High People's Court Guidelines on Punitive Damages (2022) §3.1 \"赔偿总额\", of SPC drafting judges in 《人民司法》 and of SPC 丹玉405 (2022)最高法知民终2907号"
+	citeMultiply = "Punitive formula multiplicative, damages = base × m: the statutes and Fa Shi [2021] No. 4 leave the formula open; this reading takes the statute wording \"可以在按照上述方法确定数额的一倍以上五倍以下确定赔偿数额\" (e.g. Trademark Law 2019 Art. 63 ¶1, Patent Law 2020 Art. 71 ¶1) literally, as in SPC carbomer (2019)最高法知民终562号"
 )
 
 // citations is an ordered set.
@@ -46,7 +48,7 @@ func (e *explainer) cite(s string) { e.cites.add(s) }
 // header records the clauses in play and the findings behind punitive
 // damages.
 func (e *explainer) header(req Request, plans []plan) {
-	e.stepf("%s: %d period(s) of conduct, each under the damages clause in force during it (LAW.md §1.3)", req.IPType, len(plans))
+	e.stepf("%s: %d period(s) of conduct, each under the damages clause in force during it (Legislation Law 2023 Art. 104)", req.IPType, len(plans))
 	for _, pl := range plans {
 		v := pl.v
 		e.cite(fmt.Sprintf("%s (in force %s): %s; statutory damages %s; base %s; expenses %s — %s",
@@ -126,14 +128,14 @@ func (e *explainer) totals(res Result, formula Formula, periods int) {
 	}
 	switch formula {
 	case Additive:
-		e.stepf("Formula: additive, damages = base + base × m (LAW.md §2.5: Beijing HC Guidelines §3.1 and SPC practice 2023–2025; the default)")
+		e.stepf("Formula: additive, damages = base + base × m (Beijing High People's Court Guidelines on Punitive Damages (2022) §3.1 and SPC judgments 2023–2025; the default)")
 		e.cite(citeAdditive)
 	case Multiplicative:
-		e.stepf("Formula: multiplicative, damages = base × m (LAW.md §2.5: the statute's wording; the carbomer case)")
+		e.stepf("Formula: multiplicative, damages = base × m (the statute wording \"一倍以上五倍以下确定赔偿数额\" read literally; SPC carbomer (2019)最高法知民终562号)")
 		e.cite(citeMultiply)
 	}
 	if res.NoUplift {
-		e.stepf("Warning: multiplicative with a multiple of 1 awards only the base — no punitive uplift (LAW.md §2.5)")
+		e.stepf("Warning: multiplicative with a multiple of 1 awards only the base — no punitive uplift (read literally, \"一倍\" of the base is the base itself)")
 	}
 }
 

@@ -51,8 +51,7 @@ type HearingThresholds struct {
 }
 
 // DefaultHearingThresholds returns SAMR Hearing Measures Art. 5: 10,000 for
-// a natural person, 100,000 for a legal person or other organisation
-// (LAW.md §3.5 [V]).
+// a natural person, 100,000 for a legal person or other organisation.
 func DefaultHearingThresholds() HearingThresholds {
 	return HearingThresholds{NaturalPerson: Yuan(10_000), Organisation: Yuan(100_000)}
 }

@@ -56,7 +56,10 @@ type fineVersion struct {
 	// publicInterest: fined only where the act also harms the public
 	// interest (passingOffToo: or is passing off).
 	publicInterest, passingOffToo bool
-	source                        string
+	// source names the instrument that set inForce and anything else the
+	// user needs to read the rule; it is shown with every result.
+	// SOURCES.md says how each row was checked.
+	source string
 }
 
 func (v fineVersion) name() string { return v.law + ", " + v.article }
@@ -79,59 +82,65 @@ var fiftyThousand = Yuan(50_000)
 func fineVersions(o Offence) []fineVersion {
 	switch o {
 	case OffenceTrademark:
-		// Art. 60 ¶2 (2013 = 2019 text) and 2026 Art. 74 ¶2 set the same
-		// figures (LAW.md §3.1 [V]).
+		// Art. 60 ¶2 (the 2013 and 2019 texts are the same) and 2026
+		// Art. 74 ¶2 set the same figures.
 		tm := func(law, art string, d Date, src string) fineVersion {
 			return fineVersion{law: law, article: art, inForce: d, band: trademarkBand,
 				heavier: true, innocentSeller: true, source: src}
 		}
 		return []fineVersion{
-			tm("Trademark Law 2013", "Art. 60 ¶2", ymd(2014, time.May, 1), "LAW.md §3.1 [V; date S]"),
-			tm("Trademark Law 2019", "Art. 60 ¶2", ymd(2019, time.November, 1), "LAW.md §3.1 [V; date S]"),
-			tm("Trademark Law 2026", "Art. 74 ¶2", ymd(2027, time.January, 1), "LAW.md §3.1 [V]"),
+			tm("Trademark Law 2013", "Art. 60 ¶2", ymd(2014, time.May, 1),
+				"in force under the NPCSC amending decision of 2013-08-30; same text as the 2019 Art. 60 ¶2"),
+			tm("Trademark Law 2019", "Art. 60 ¶2", ymd(2019, time.November, 1),
+				"in force under Presidential Order No. 29 (2019); the 2019 amendment left Art. 60 unchanged"),
+			tm("Trademark Law 2026", "Art. 74 ¶2", ymd(2027, time.January, 1),
+				"in force under Art. 87 of the 2026 revision; same figures as the 2019 Art. 60 ¶2"),
 		}
 	case OffenceCopyright:
 		return []fineVersion{{
-			// Copyright Regulations (2013 revision) Art. 36 under Copyright Law
-			// 2010 Art. 48 (LAW.md §3.3 [V]). In force 2013-03-01 (State Council
-			// Order No. 633): not in LAW.md, from one secondary source [S].
+			// Copyright Regulations (2013 revision) Art. 36, fining the acts of
+			// Copyright Law 2010 Art. 48 that also harm the public interest.
+			// The in-force date rests on one secondary source: see SOURCES.md.
 			law: "Copyright Regulations 2013", article: "Art. 36", inForce: ymd(2013, time.March, 1),
 			band: copyrightRegsBand, publicInterest: true,
-			source: "LAW.md §3.3 [V]; in-force date [S], not in LAW.md",
+			source: "fines the infringements of Copyright Law 2010 Art. 48 that also harm the public interest; 2013 revision of the Regulations",
 		}, {
-			// Copyright Law 2020 Art. 53 (LAW.md §3.3 [V]).
+			// Copyright Law 2020 Art. 53.
 			law: "Copyright Law 2020", article: "Art. 53", inForce: ymd(2021, time.June, 1),
 			band: copyright2020Band, publicInterest: true, confiscatesGains: true,
-			source: "LAW.md §3.3 [V]",
+			source: "in force under the NPCSC amending decision of 2020-11-11",
 		}}
 	case OffencePatentPassingOff:
 		return []fineVersion{{
-			// Patent Law 2008 Art. 63: ≤ 4 × illegal gains; none → ≤ 200,000 (LAW.md §3.2 [S]).
+			// Patent Law 2008 Art. 63: ≤ 4 × illegal gains; none → ≤ 200,000.
 			law: "Patent Law 2008", article: "Art. 63", inForce: ymd(2009, time.October, 1),
-			band: patent2008Band, source: "LAW.md §3.2 [S]",
+			band: patent2008Band, source: "in force under Presidential Order No. 8 (2008)",
 		}, {
-			// Patent Law 2020 Art. 68 (LAW.md §3.2 [V]).
+			// Patent Law 2020 Art. 68.
 			law: "Patent Law 2020", article: "Art. 68", inForce: ymd(2021, time.June, 1),
-			band: patent2020Band, confiscatesGains: true, source: "LAW.md §3.2 [V]",
+			band: patent2020Band, confiscatesGains: true, source: "in force under the NPCSC amending decision of 2020-10-17",
 		}}
 	case OffenceTradeSecret:
-		// The AUCL 2017 fine figures are not in LAW.md, so trade-secret fines
-		// start with the 2019 amendment.
+		// Trade-secret fines start with the 2019 amendment: the AUCL 2017
+		// Art. 21 figures are not encoded (SOURCES.md).
 		return []fineVersion{{
 			law: "Anti-Unfair Competition Law 2019", article: "Art. 21", inForce: ymd(2019, time.April, 23),
-			band: auclBand(Yuan(500_000)), confiscatesGains: true, source: "LAW.md §3.4 [V]",
+			band: auclBand(Yuan(500_000)), confiscatesGains: true,
+			source: "in force on promulgation under Presidential Order No. 29 (2019)",
 		}, {
 			law: "Anti-Unfair Competition Law 2025", article: "Art. 26", inForce: ymd(2025, time.October, 15),
-			band: auclBand(Yuan(1_000_000)), confiscatesGains: true, source: "LAW.md §3.4 [V]",
+			band: auclBand(Yuan(1_000_000)), confiscatesGains: true,
+			source: "in force under Art. 41 of the 2025 revision",
 		}}
 	case OffencePlantVariety:
-		// The Seed Law 2015 fine figures are not in LAW.md, so plant-variety
-		// fines start with the 2021 amendment.
+		// Plant-variety fines start with the 2021 amendment: the Seed Law
+		// 2015 Art. 73 figures are not encoded (SOURCES.md).
 		return []fineVersion{{
 			law: "Seed Law 2021", article: "Art. 72", inForce: ymd(2022, time.March, 1),
-			// Art. 72 also confiscates the illegal gains and the seeds ("plus
-			// confiscation", LAW.md §3.4), which counts toward the hearing threshold.
-			band: seedBand, publicInterest: true, passingOffToo: true, confiscatesGains: true, source: "LAW.md §3.4 [V]",
+			// Art. 72 ¶6–7 also confiscate the illegal gains and the seeds
+			// ("没收违法所得和种子"), which counts toward the hearing threshold.
+			band: seedBand, publicInterest: true, passingOffToo: true, confiscatesGains: true,
+			source: "¶6 public-interest infringement, ¶7 passing off; in force under the NPCSC amending decision of 2021-12-24",
 		}}
 	}
 	return nil
@@ -195,7 +204,8 @@ func patent2008Band(r FineRequest) fineBand {
 }
 
 // patent2020Band: Patent Law 2020 Art. 68 puts exactly 50,000 in the
-// "≤ 250,000" branch ("五万元以下", LAW.md §3.3 boundary note).
+// "≤ 250,000" branch ("违法所得在五万元以下"; "以下" includes the number,
+// Civil Code Art. 1259).
 func patent2020Band(r FineRequest) fineBand {
 	g := r.IllegalGains
 	if g > fiftyThousand {

@@ -7,7 +7,10 @@ import (
 )
 
 // TestCalculateFine checks fine ranges worked out by hand from the article
-// named in each case, with the 50,000 boundaries of LAW.md §3.
+// named in each case, at the 50,000 boundaries of Trademark Law Art. 60 ¶2,
+// Copyright Law 2020 Art. 53, Copyright Regulations 2013 Art. 36 and Patent
+// Law 2020 Art. 68 ("以上"/"以下" include the number, "不足" excludes it:
+// Civil Code Art. 1259).
 func TestCalculateFine(t *testing.T) {
 	t.Parallel()
 	y := damages.Yuan

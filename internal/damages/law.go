@@ -4,8 +4,9 @@ import "time"
 
 // Version is one text of a civil damages clause. It governs conduct from
 // InForce until the next Version of the same IP type takes effect, since
-// laws do not apply retroactively (Legislation Law 2023 Art. 104; LAW.md
-// §1.3).
+// laws do not apply retroactively (Legislation Law 2023 Art. 104).
+// SOURCES.md records, for every Version, the article, where InForce comes
+// from and how each figure was checked against the statute text.
 type Version struct {
 	Law     string `json:"law"`     // "Trademark Law 2019"
 	Article string `json:"article"` // "Art. 63"
@@ -37,7 +38,8 @@ type Version struct {
 	Order      BaseOrder `json:"order"`
 	LicenceFee bool      `json:"licenceFee"`
 
-	// Source says where LAW.md and this package took the figures from.
+	// Source names the paragraphs of Article that carry the figures and the
+	// instrument that set InForce. It is shown to users with every result.
 	Source string `json:"source"`
 }
 
@@ -68,140 +70,149 @@ func Versions(ip IPType) []Version {
 	switch ip {
 	case PatentInvention, PatentUtilityModel, PatentDesign:
 		return []Version{{
-			// Patent Law 2008 Art. 65: no punitive clause; statutory
-			// 10,000–1,000,000; same base order as 2020; expenses included
-			// (LAW.md §1.2, [S]). In force 2009-10-01 (Presidential Order No. 8, [S]).
+			// Patent Law 2008 Art. 65: ¶1 loss → gain → licence-fee multiple,
+			// expenses included, no punitive clause; ¶2 statutory
+			// 10,000–1,000,000. In force 2009-10-01 (Presidential Order No. 8).
 			Law: "Patent Law 2008", Article: "Art. 65", InForce: ymd(2009, time.October, 1),
 			Statutory: true, StatutoryMin: Yuan(10_000), StatutoryMax: Yuan(1_000_000),
 			Expenses: true, Order: StrictOrder, LicenceFee: true,
-			Source: "LAW.md §1.2 [S]",
+			Source: "Art. 65 ¶1 base and expenses, ¶2 statutory damages; in force under Presidential Order No. 8 (2008)",
 		}, {
 			// Patent Law 2020 Art. 71 ¶1: 1–5× where intentional and serious;
-			// ¶2 statutory 30,000–5,000,000; ¶3 expenses (LAW.md §1.2, [V]).
+			// ¶2 statutory 30,000–5,000,000; ¶3 expenses. The ¶1 base order
+			// is encoded as strict; SOURCES.md notes that the text reads loss
+			// "或者" gain.
 			Law: "Patent Law 2020", Article: "Art. 71", InForce: ymd(2021, time.June, 1),
 			Punitive: true, MultipleMin: oneTimes, MultipleMax: fiveTimes, IntentWord: intentional,
 			Statutory: true, StatutoryMin: Yuan(30_000), StatutoryMax: Yuan(5_000_000),
 			Expenses: true, Order: StrictOrder, LicenceFee: true,
-			Source: "LAW.md §1.2 [V text; date S]",
+			Source: "Art. 71 ¶1 base and multiple, ¶2 statutory damages, ¶3 expenses; in force under the NPCSC amending decision of 2020-10-17",
 		}}
 	case Trademark:
 		return trademarkVersions("")
 	case GeographicalIndication:
 		// GIs have no damages clause of their own; registered as collective or
 		// certification marks they take Trademark Law Art. 63 (2026: Art. 77)
-		// through Arts. 3 and 16 (2026: Arts. 6 and 23) (LAW.md §1.2 [V]).
+		// through Arts. 3 and 16 (2026: Arts. 6 and 23).
 		vs := trademarkVersions("GI via Arts. 3, 16")
 		vs[len(vs)-1].Via = "GI via Arts. 6, 23"
 		return vs
 	case Copyright:
 		return []Version{{
-			// Copyright Law 2010 Art. 49: loss, then illegal gain when the loss
-			// is hard to compute; no licence-fee step; expenses included;
-			// statutory ≤ 500,000; no punitive clause (LAW.md §1.2 [S] for the
-			// cap; order and licence fee read from the article text).
+			// Copyright Law 2010 Art. 49: ¶1 loss, then illegal gain when the
+			// loss is hard to compute, no licence-fee step, expenses included;
+			// ¶2 statutory ≤ 500,000; no punitive clause. In force 2010-04-01
+			// (Presidential Order No. 26).
 			Law: "Copyright Law 2010", Article: "Art. 49", InForce: ymd(2010, time.April, 1),
 			Statutory: true, StatutoryMax: Yuan(500_000),
 			Expenses: true, Order: StrictOrder,
-			Source: "LAW.md §1.2 [S]; order from the Art. 49 text",
+			Source: "Art. 49 ¶1 base and expenses, ¶2 statutory damages; in force under Presidential Order No. 26 (2010)",
 		}, {
-			// Copyright Law 2020 Art. 54: loss or illegal gain at the holder's
-			// choice, licence fee when both are hard to compute; 1–5× where
-			// intentional and serious; statutory 500–5,000,000 (LAW.md §1.1, §1.2).
+			// Copyright Law 2020 Art. 54: ¶1 loss or illegal gain at the
+			// holder's choice, licence fee when both are hard to compute, 1–5×
+			// where intentional and serious; ¶2 statutory 500–5,000,000; ¶3
+			// expenses.
 			Law: "Copyright Law 2020", Article: "Art. 54", InForce: ymd(2021, time.June, 1),
 			Punitive: true, MultipleMin: oneTimes, MultipleMax: fiveTimes, IntentWord: intentional,
 			Statutory: true, StatutoryMin: Yuan(500), StatutoryMax: Yuan(5_000_000),
 			Expenses: true, Order: HolderChoice, LicenceFee: true,
-			Source: "LAW.md §1.2 [V text; date S]",
+			Source: "Art. 54 ¶1 base and multiple, ¶2 statutory damages, ¶3 expenses; in force under the NPCSC amending decision of 2020-11-11",
 		}}
 	case TradeSecret:
-		// No AUCL version has a licence-fee step in the statute text (LAW.md §1.1).
+		// No AUCL version has a licence-fee step in the statute text.
 		return []Version{{
-			// AUCL 2017 Art. 17: no punitive clause; statutory ≤ 3,000,000
-			// (LAW.md §1.2 [S]); loss before gain as in 2019 [inferred].
+			// AUCL 2017 Art. 17: ¶3 loss before gain, expenses included, no
+			// punitive clause; ¶4 statutory ≤ 3,000,000 for Art. 6 and Art. 9
+			// cases. In force 2018-01-01 (Art. 32).
 			Law: "Anti-Unfair Competition Law 2017", Article: "Art. 17", InForce: ymd(2018, time.January, 1),
 			Statutory: true, StatutoryMax: Yuan(3_000_000),
 			Expenses: true, Order: StrictOrder,
-			Source: "LAW.md §1.2 [S]; order inferred from the 2019 text",
+			Source: "Art. 17 ¶3 base and expenses, ¶4 statutory damages; in force under Art. 32 of the 2017 revision",
 		}, {
-			// AUCL 2019 Art. 17: 1–5× where malicious and serious; statutory ≤
-			// 5,000,000 for trade secrets; loss before gain (LAW.md §1.2 [V]).
+			// AUCL 2019 Art. 17: ¶3 loss before gain, 1–5× where malicious and
+			// serious, expenses; ¶4 statutory ≤ 5,000,000 for Art. 6 and Art. 9
+			// (trade secret) cases. In force on promulgation, 2019-04-23
+			// (Presidential Order No. 29).
 			Law: "Anti-Unfair Competition Law 2019", Article: "Art. 17", InForce: ymd(2019, time.April, 23),
 			Punitive: true, MultipleMin: oneTimes, MultipleMax: fiveTimes, IntentWord: malicious,
 			Statutory: true, StatutoryMax: Yuan(5_000_000),
 			Expenses: true, Order: StrictOrder,
-			Source: "LAW.md §1.2 [V text; date S]",
+			Source: "Art. 17 ¶3 base, multiple and expenses, ¶4 statutory damages; in force under Presidential Order No. 29 (2019)",
 		}, {
-			// AUCL 2025 Art. 22: loss "或者" gain, "故意"; 1–5×; statutory ≤
-			// 5,000,000 for Art. 10 trade-secret cases (LAW.md §1.1, §1.2 [V]).
+			// AUCL 2025 Art. 22: ¶3 loss "或者" gain, 1–5× where intentional
+			// (故意) and serious, expenses; ¶4 statutory ≤ 5,000,000 for Art. 7
+			// and Art. 10 (trade secret) cases. In force 2025-10-15 (Art. 41).
 			Law: "Anti-Unfair Competition Law 2025", Article: "Art. 22", InForce: ymd(2025, time.October, 15),
 			Punitive: true, MultipleMin: oneTimes, MultipleMax: fiveTimes, IntentWord: intentional,
 			Statutory: true, StatutoryMax: Yuan(5_000_000),
 			Expenses: true, Order: HolderChoice,
-			Source: "LAW.md §1.2 [V]",
+			Source: "Art. 22 ¶3 base, multiple and expenses, ¶4 statutory damages; in force under Art. 41 of the 2025 revision",
 		}}
 	case PlantVariety:
 		return []Version{{
-			// Seed Law 2015 Art. 73: 1–3×, statutory ≤ 3,000,000 (LAW.md §1.2
-			// [S]); base order and expenses as in 2021 [inferred].
+			// Seed Law 2015 Art. 73: ¶3 loss → gain → licence-fee multiple,
+			// expenses, 1–3×; ¶4 statutory ≤ 3,000,000. In force 2016-01-01
+			// (Art. 94). IntentWord: see SOURCES.md, the ¶3 text names only
+			// serious circumstances.
 			Law: "Seed Law 2015", Article: "Art. 73", InForce: ymd(2016, time.January, 1),
 			Punitive: true, MultipleMin: oneTimes, MultipleMax: threeTimes, IntentWord: intentional,
 			Statutory: true, StatutoryMax: Yuan(3_000_000),
 			Expenses: true, Order: StrictOrder, LicenceFee: true,
-			Source: "LAW.md §1.2 [S]; order and expenses inferred from the 2021 text",
+			Source: "Art. 73 ¶3 base, expenses and multiple, ¶4 statutory damages; in force under Art. 94 of the 2015 revision",
 		}, {
-			// Seed Law 2021 Art. 72: 1–5× where intentional and serious;
-			// statutory ≤ 5,000,000; expenses "应当包括" (LAW.md §1.2 [V]).
+			// Seed Law 2021 Art. 72: ¶3 loss → gain → licence-fee multiple,
+			// 1–5× where intentional and serious; ¶4 statutory ≤ 5,000,000; ¶5
+			// expenses "应当包括".
 			Law: "Seed Law 2021", Article: "Art. 72", InForce: ymd(2022, time.March, 1),
 			Punitive: true, MultipleMin: oneTimes, MultipleMax: fiveTimes, IntentWord: intentional,
 			Statutory: true, StatutoryMax: Yuan(5_000_000),
 			Expenses: true, Order: StrictOrder, LicenceFee: true,
-			Source: "LAW.md §1.2 [V text; date S]",
+			Source: "Art. 72 ¶3 base and multiple, ¶4 statutory damages, ¶5 expenses; in force under the NPCSC amending decision of 2021-12-24",
 		}}
 	case ICLayout:
 		return []Version{{
 			// IC Layout Regulations Art. 30 ¶2: the infringer's gain or the
 			// holder's loss, including reasonable expenses; no punitive
-			// multiple, no statutory damages, no licence-fee step (LAW.md §1.2
-			// [V]). In force 2001-10-01 (Art. 36 of the Regulations, read in
-			// the LawRefBook/Laws mirror).
+			// multiple, no statutory damages, no licence-fee step. In force
+			// 2001-10-01 (Art. 36; State Council Order No. 300).
 			Law: "IC Layout Design Regulations 2001", Article: "Art. 30", InForce: ymd(2001, time.October, 1),
 			Expenses: true, Order: HolderChoice,
-			Source: "LAW.md §1.2 [V]; date from Regulations Art. 36",
+			Source: "Art. 30 ¶2 base and expenses; in force under Art. 36 of the Regulations (State Council Order No. 300)",
 		}}
 	}
 	return nil
 }
 
-// trademarkVersions is the Trademark Law row of LAW.md §1.2, with via set on
+// trademarkVersions returns the Trademark Law damages clauses, with via set on
 // every entry (for GIs).
 func trademarkVersions(via string) []Version {
 	return []Version{{
 		// Trademark Law 2013 Art. 63 ¶1: loss → gain → licence fee; 1–3× where
-		// malicious and serious; expenses included; ¶3 statutory ≤ 3,000,000
-		// (LAW.md §1.2 [S]; checked against the 2013 text LAW.md §8 cites).
+		// malicious and serious; expenses included; ¶3 statutory ≤ 3,000,000.
 		Law: "Trademark Law 2013", Article: "Art. 63", Via: via, InForce: ymd(2014, time.May, 1),
 		Punitive: true, MultipleMin: oneTimes, MultipleMax: threeTimes, IntentWord: malicious,
 		Statutory: true, StatutoryMax: Yuan(3_000_000),
 		Expenses: true, Order: StrictOrder, LicenceFee: true,
-		Source: "LAW.md §1.2 [S]",
+		Source: "Art. 63 ¶1 base, multiple and expenses, ¶3 statutory damages; in force under the NPCSC amending decision of 2013-08-30",
 	}, {
 		// Trademark Law 2019 Art. 63 ¶1: strict order; 1–5× where malicious and
-		// serious; expenses "应当包括"; ¶3 statutory ≤ 5,000,000 (LAW.md §1.2 [V]).
+		// serious; expenses "应当包括"; ¶3 statutory ≤ 5,000,000. In force
+		// 2019-11-01 (Presidential Order No. 29).
 		Law: "Trademark Law 2019", Article: "Art. 63", Via: via, InForce: ymd(2019, time.November, 1),
 		Punitive: true, MultipleMin: oneTimes, MultipleMax: fiveTimes, IntentWord: malicious,
 		Statutory: true, StatutoryMax: Yuan(5_000_000),
 		Expenses: true, Order: StrictOrder, LicenceFee: true,
-		Source: "LAW.md §1.2 [V text; date S]",
+		Source: "Art. 63 ¶1 base, multiple and expenses, ¶3 statutory damages; in force under Presidential Order No. 29 (2019)",
 	}, {
-		// Trademark Law 2026 Art. 77: loss or gain (holder's choice [inferred in
-		// LAW.md]), licence fee when both are hard to determine; 1–5× where
-		// intentional and serious; statutory ≤ 5,000,000; expenses in their own
-		// paragraph. In force 2027-01-01 (Art. 87) (LAW.md §1.2 [V]).
+		// Trademark Law 2026 Art. 77: ¶1 loss or gain (the holder's choice:
+		// a reading, see SOURCES.md), licence fee when both are hard to
+		// determine, 1–5× where intentional and serious; ¶3 statutory ≤
+		// 5,000,000; ¶4 expenses. In force 2027-01-01 (Art. 87).
 		Law: "Trademark Law 2026", Article: "Art. 77", Via: via, InForce: ymd(2027, time.January, 1),
 		Punitive: true, MultipleMin: oneTimes, MultipleMax: fiveTimes, IntentWord: intentional,
 		Statutory: true, StatutoryMax: Yuan(5_000_000),
 		Expenses: true, Order: HolderChoice, LicenceFee: true,
-		Source: "LAW.md §1.2 [V]",
+		Source: "Art. 77 ¶1 base and multiple, ¶3 statutory damages, ¶4 expenses; in force under Art. 87 of the 2026 revision",
 	}}
 }
 

@@ -7,7 +7,8 @@ import (
 	"github.com/ipcase/ipcase/internal/damages"
 )
 
-// TestVersionAt checks every IP type × law version against LAW.md §1.2: the
+// TestVersionAt checks every IP type × law version against its damages
+// clause (the article named in each case; SOURCES.md lists them): the
 // clause in force on the day it took effect, its punitive range, statutory
 // range, base order and licence-fee step, and that the day before falls
 // under the previous version (or none).

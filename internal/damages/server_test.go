@@ -51,10 +51,11 @@ func TestCalculateDamagesRPC(t *testing.T) {
 		req  *ipcasev1.CalculateDamagesRequest
 		want *ipcasev1.CalculateDamagesResponse // amounts, formula, law, periods
 	}{{
-		// Trademark Law 2019 Art. 63 ¶1 (LAW.md §1.2): 1–5× where malicious
-		// and serious. Base: infringer's profit 1,000,000 × 35 % brand
-		// contribution (LAW.md §2.3) = 350,000. Additive 2.5× (LAW.md §2.5
-		// default): punitive 350,000 × 2.5 = 875,000; damages 350,000 +
+		// Trademark Law 2019 Art. 63 ¶1: 1–5× where malicious and serious.
+		// Base: infringer's profit 1,000,000 × 35 % brand contribution (as in
+		// Baidu v 京百度 (2022)京民终170号) = 350,000. Additive 2.5× (the
+		// default, Beijing High People's Court Guidelines on Punitive Damages
+		// (2022) §3.1): punitive 350,000 × 2.5 = 875,000; damages 350,000 +
 		// 875,000 = 1,225,000. Expenses 50,000 outside the base (Fa Shi
 		// [2021] No. 4 Art. 5): total 1,275,000 ≤ claim 3,000,000.
 		name: "trademark 2019, 35 % contribution, additive 2.5×, expenses",
@@ -77,7 +78,8 @@ func TestCalculateDamagesRPC(t *testing.T) {
 		},
 	}, {
 		// Trade secret across the AUCL 2019 amendment (in force 2019-04-23;
-		// LAW.md §1.3): AUCL 2017 Art. 17 has no punitive clause, so
+		// no retroactive application, Legislation Law 2023 Art. 104): AUCL
+		// 2017 Art. 17 has no punitive clause, so
 		// 2018-06-01 … 2019-04-22 is compensatory only: 400,000. AUCL 2019
 		// Art. 17 allows 1–5×: 600,000 + 600,000 × 3 = 2,400,000. Totals:
 		// base 1,000,000, punitive 1,800,000, damages 2,800,000.
@@ -106,7 +108,8 @@ func TestCalculateDamagesRPC(t *testing.T) {
 		},
 	}, {
 		// Patent Law 2020 Art. 71 (in force 2021-06-01): multiplicative 3×
-		// (LAW.md §2.5): damages 2,000,000 × 3 = 6,000,000, punitive part
+		// (¶1 "一倍以上五倍以下" read literally): damages 2,000,000 × 3 =
+		// 6,000,000, punitive part
 		// 4,000,000. Separate claims: damages 5,000,000, expenses 100,000
 		// against expenses of 150,000 → total 5,100,000, capped.
 		name: "patent 2020, multiplicative 3×, separate claims cap both",
@@ -225,8 +228,8 @@ func TestCalculateDamagesRPCRefusals(t *testing.T) {
 		req  *ipcasev1.CalculateDamagesRequest
 		want []violation
 	}{{
-		// Trademark Law 2013 Art. 63 (conduct 2014-05-01 … 2019-10-31):
-		// 1–3× (LAW.md §1.2, §1.3).
+		// Trademark Law 2013 Art. 63 ¶1 (conduct 2014-05-01 … 2019-10-31):
+		// 1–3× ("一倍以上三倍以下").
 		name: "multiple 3.5 under Trademark Law 2013",
 		req:  tm2018(&ipcasev1.CalculateDamagesRequest{Multiple: "3.5", Intentional: true, Serious: true}),
 		want: []violation{{"multiple", "3.5 is outside the 1–3× range of Trademark Law 2013, Art. 63"}},
@@ -238,7 +241,10 @@ func TestCalculateDamagesRPCRefusals(t *testing.T) {
 		name: "explicit zeros are refused, not read as unset",
 		req: tm2018(&ipcasev1.CalculateDamagesRequest{Multiple: "0",
 			Period: &ipcasev1.DamagesPeriod{Start: "2018-01-01", End: "2018-12-31", BaseKind: lossKind, BaseYuan: "100000", Contribution: "0.000"}}),
-		want: []violation{{"multiple", "never less than 1 (LAW.md §2.4)"}, {"period.contribution", "(0, 1] (LAW.md §2.3)"}},
+		// Every punitive clause reads "一倍以上" (here Trademark Law 2013
+		// Art. 63 ¶1); a contribution rate is a share of the base of Fa Shi
+		// [2021] No. 4 Art. 5.
+		want: []violation{{"multiple", `"一倍以上"`}, {"period.contribution", "Fa Shi [2021] No. 4 Art. 5 base in (0, 1]"}},
 	}, {
 		name: "malformed decimals and dates",
 		req: tm2018(&ipcasev1.CalculateDamagesRequest{ExpensesYuan: "-5", ClaimTotalYuan: "1e6",
@@ -267,7 +273,8 @@ func TestCalculateDamagesRPCRefusals(t *testing.T) {
 			}},
 		want: []violation{{"periods[1].base_yuan", "a positive actual loss is required"}},
 	}, {
-		// Trademark Law 2019 took effect 2019-11-01 (LAW.md §1.3).
+		// Trademark Law 2019 took effect 2019-11-01 (Presidential Order
+		// No. 29); no retroactive application (Legislation Law 2023 Art. 104).
 		name: "a period straddling a new clause names the split",
 		req: &ipcasev1.CalculateDamagesRequest{IpType: ipTrademark,
 			Period: period("2019-06-01", "2020-06-30", lossKind, "100000")},
@@ -290,7 +297,7 @@ func TestCalculateDamagesRPCRefusals(t *testing.T) {
 }
 
 // TestCalculateFineRPC checks fines through the server at the 50,000
-// boundaries of LAW.md §3.
+// boundaries of Trademark Law 2019 Art. 60 ¶2 and Copyright Law 2020 Art. 53.
 func TestCalculateFineRPC(t *testing.T) {
 	t.Parallel()
 	client := newClient(t)
@@ -306,7 +313,7 @@ func TestCalculateFineRPC(t *testing.T) {
 		req  *ipcasev1.CalculateFineRequest
 		want *ipcasev1.CalculateFineResponse // without rule, citations, steps
 	}{{
-		// Trademark Law 2019 Art. 60 ¶2 (LAW.md §3.1): volume "不足五万元"
+		// Trademark Law 2019 Art. 60 ¶2: volume "不足五万元"
 		// → ≤ 250,000. Organisation: hearing from 100,000 (SAMR Hearing
 		// Measures Art. 5); below the criminal 50,000 volume (Fa Shi [2025]
 		// No. 5).
@@ -323,7 +330,7 @@ func TestCalculateFineRPC(t *testing.T) {
 			HearingRequired: true, HearingThresholdYuan: "100000.00", CriminalTransfer: true,
 			CriminalRules: []string{"Criminal Law Arts. 213–214, Fa Shi [2025] No. 5 Arts. 3, 5 (goods): illegal business volume 50,000.00 ≥ 50,000.00"}},
 	}, {
-		// Copyright Law 2020 Art. 53 (LAW.md §3.3): ≥ 50,000 → 1–5 × volume
+		// Copyright Law 2020 Art. 53: ≥ 50,000 → 1–5 × volume
 		// = 50,000–250,000; repeat within 5 years has no 从重 rule there.
 		name: "copyright 2020 at 50,000: minimum of 1 × volume",
 		req: fine(ipcasev1.FineOffence_FINE_OFFENCE_COPYRIGHT, func(r *ipcasev1.CalculateFineRequest) {

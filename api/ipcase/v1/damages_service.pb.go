@@ -22,8 +22,9 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// DamagesBaseKind is how a period's compensatory base was determined (LAW.md
-// §1.1 item 1), in the statutory order of preference.
+// DamagesBaseKind is how a period's compensatory base was determined, in the
+// statutory order of preference (e.g. Trademark Law 2019 Art. 63 ¶1; Fa Shi
+// [2021] No. 4 Art. 5).
 type DamagesBaseKind int32
 
 const (
@@ -81,16 +82,19 @@ func (DamagesBaseKind) EnumDescriptor() ([]byte, []int) {
 }
 
 // PunitiveFormula is how the punitive multiple m turns the base into damages;
-// the statutes and the SPC Interpretation do not settle it (LAW.md §2.5).
+// the statutes and the SPC Interpretation (Fa Shi [2021] No. 4) do not settle
+// it, and courts have done both.
 type PunitiveFormula int32
 
 const (
 	// In a request: the default, ADDITIVE. In a response: no punitive damages.
 	PunitiveFormula_PUNITIVE_FORMULA_UNSPECIFIED PunitiveFormula = 0
-	// damages = base + base × m: Beijing HC Guidelines (2022) §3.1, SPC
-	// drafting judges, SPC 丹玉405 (2022)最高法知民终2907号.
+	// damages = base + base × m: Beijing High People's Court Guidelines on
+	// Punitive Damages (2022) §3.1, SPC drafting judges, SPC 丹玉405
+	// (2022)最高法知民终2907号.
 	PunitiveFormula_PUNITIVE_FORMULA_ADDITIVE PunitiveFormula = 1
-	// damages = base × m: the statute's wording; SPC carbomer
+	// damages = base × m: the statute wording "一倍以上五倍以下确定赔偿数额"
+	// read literally (e.g. Trademark Law 2019 Art. 63 ¶1); SPC carbomer
 	// (2019)最高法知民终562号.
 	PunitiveFormula_PUNITIVE_FORMULA_MULTIPLICATIVE PunitiveFormula = 2
 )
@@ -418,7 +422,8 @@ type CalculateDamagesRequest struct {
 	Period *DamagesPeriod `protobuf:"bytes,2,opt,name=period,proto3" json:"period,omitempty"`
 	// The conduct as several periods in date order, without overlap (at most
 	// 64). Conduct that crosses the day a new damages clause took effect must
-	// be split there, one base per part (LAW.md §1.3); a period that straddles
+	// be split there, one base per part, since laws do not apply
+	// retroactively (Legislation Law 2023 Art. 104); a period that straddles
 	// such a day is refused with the date to split at.
 	Periods []*DamagesPeriod `protobuf:"bytes,3,rep,name=periods,proto3" json:"periods,omitempty"`
 	// Asks for statutory damages (法定赔偿), allowed only when loss, profit and
@@ -434,7 +439,8 @@ type CalculateDamagesRequest struct {
 	// It must lie in the clause's range (1–5×, or 1–3× under Trademark Law
 	// 2013 and Seed Law 2015) and needs intentional and serious.
 	Multiple string `protobuf:"bytes,6,opt,name=multiple,proto3" json:"multiple,omitempty"`
-	// How the multiple applies (LAW.md §2.5); UNSPECIFIED means ADDITIVE.
+	// How the multiple applies, which the statutes and Fa Shi [2021] No. 4
+	// leave open; UNSPECIFIED means ADDITIVE.
 	Formula PunitiveFormula `protobuf:"varint,7,opt,name=formula,proto3,enum=ipcase.v1.PunitiveFormula" json:"formula,omitempty"`
 	// The court finds the infringement intentional (故意; 恶意 under Trademark
 	// Law 2013/2019 and AUCL 2019). Required for punitive damages.
@@ -620,7 +626,8 @@ type DamagesPeriod struct {
 	// The base amount before contribution; required unless statutory.
 	BaseYuan string `protobuf:"bytes,4,opt,name=base_yuan,json=baseYuan,proto3" json:"base_yuan,omitempty"`
 	// The share of the base the right contributed, in (0, 1], e.g. "0.35"
-	// (LAW.md §2.3); empty means the whole base. "0" is refused.
+	// (a share of the Fa Shi [2021] No. 4 Art. 5 base, as in Baidu v 京百度
+	// (2022)京民终170号); empty means the whole base. "0" is refused.
 	Contribution string `protobuf:"bytes,5,opt,name=contribution,proto3" json:"contribution,omitempty"`
 	// The base kinds that could be determined for this period. Under a
 	// strict-order clause a later base_kind is refused when an earlier kind is
@@ -744,8 +751,9 @@ type CalculateDamagesResponse struct {
 	// The clause versions applied, e.g. "Trademark Law 2019, Art. 63", joined
 	// by "; ".
 	Law string `protobuf:"bytes,10,opt,name=law,proto3" json:"law,omitempty"`
-	// The rules relied on, each naming its article and where LAW.md records
-	// it.
+	// The rules relied on, each naming its statute, article and paragraph
+	// (for the punitive formula, which the statutes leave open, the guideline
+	// or judgments followed).
 	Citations []string `protobuf:"bytes,11,rep,name=citations,proto3" json:"citations,omitempty"`
 	// Each period's share, in request order.
 	Periods []*DamagesPeriodResult `protobuf:"bytes,12,rep,name=periods,proto3" json:"periods,omitempty"`
@@ -1108,7 +1116,8 @@ type CalculateFineRequest struct {
 	// decides the hearing right.
 	ProposedFineYuan string `protobuf:"bytes,16,opt,name=proposed_fine_yuan,json=proposedFineYuan,proto3" json:"proposed_fine_yuan,omitempty"`
 	// Criminal prosecution thresholds to check; empty means the defaults of
-	// Fa Shi [2025] No. 5 (LAW.md §4.5).
+	// the SPC/SPP IP criminal Interpretation Fa Shi [2025] No. 5 (Arts. 3, 5,
+	// 9–10, 11–13, 16–19).
 	CriminalThresholds []*CriminalThreshold `protobuf:"bytes,17,rep,name=criminal_thresholds,json=criminalThresholds,proto3" json:"criminal_thresholds,omitempty"`
 	// Punished criminally or administratively for the same group of IP crimes
 	// within 2 years; selects the repeat-offender thresholds.

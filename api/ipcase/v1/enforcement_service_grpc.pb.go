@@ -43,7 +43,9 @@ const (
 // EnforcementService is administrative enforcement: an agency opens a case
 // (立案), investigates, inspects and seizes, notifies the intended penalty,
 // hears the party, and decides, dismisses or transfers the case to a court
-// or the police (Administrative Penalty Law; LAW.md §3).
+// or the police (Administrative Penalty Law 2021; the fine articles of the
+// IP statutes, e.g. Trademark Law 2019 Art. 60 ¶2; State Council Transfer
+// Provisions 2020).
 type EnforcementServiceClient interface {
 	// Opens (立案) an enforcement case on an accepted matter, or ex officio on
 	// a new one. The decision is due 90 days after opening (Administrative
@@ -244,7 +246,9 @@ func (c *enforcementServiceClient) CloseEnforcement(ctx context.Context, in *Clo
 // EnforcementService is administrative enforcement: an agency opens a case
 // (立案), investigates, inspects and seizes, notifies the intended penalty,
 // hears the party, and decides, dismisses or transfers the case to a court
-// or the police (Administrative Penalty Law; LAW.md §3).
+// or the police (Administrative Penalty Law 2021; the fine articles of the
+// IP statutes, e.g. Trademark Law 2019 Art. 60 ¶2; State Council Transfer
+// Provisions 2020).
 type EnforcementServiceServer interface {
 	// Opens (立案) an enforcement case on an accepted matter, or ex officio on
 	// a new one. The decision is due 90 days after opening (Administrative
