@@ -144,21 +144,23 @@ func TestMigrateOutOfOrder(t *testing.T) {
 func TestMigrateConcurrently(t *testing.T) {
 	t.Parallel()
 	u := storetest.EmptyURL(t)
-	// Two replicas: each its own pool.
+	// Two replicas, each with its own pool. The last migration outlasts the
+	// lock's poll interval, so a replica that ignored the lock would run it
+	// too, while the other is still in it.
 	dbs := []*gorm.DB{storetest.Open(t, u), storetest.Open(t, u)}
+	files := migrationFS(t, map[string]string{"000009_slow.sql": "-- +goose Up\nSELECT pg_sleep(2);\n"})
 	applied := make([][]int64, len(dbs))
 	errs := make([]error, len(dbs))
 	var wg sync.WaitGroup
 	for i, db := range dbs {
-		wg.Go(func() { applied[i], errs[i] = store.Migrate(t.Context(), db, zaptest.NewLogger(t)) })
+		wg.Go(func() { applied[i], errs[i] = store.MigrateFS(t.Context(), db, zaptest.NewLogger(t), files) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)
 	}
-	both := slices.Sorted(slices.Values(slices.Concat(applied...)))
-	want := embeddedVersions(t)
-	if diff := cmp.Diff(want, both); diff != "" {
+	want := append(embeddedVersions(t), 9)
+	if diff := cmp.Diff(want, slices.Sorted(slices.Values(slices.Concat(applied...)))); diff != "" {
 		t.Errorf("versions applied by either replica mismatch (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff(want, recorded(t, dbs[0])); diff != "" {
