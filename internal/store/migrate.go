@@ -69,7 +69,7 @@ func migrateFS(ctx context.Context, db *gorm.DB, logger *zap.Logger, files fs.FS
 	}
 	adopted, err := ensureVersionTable(ctx, sqlDB, locker)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("store: migrate: %s: %w", goose.DefaultTablename, err)
 	}
 	if adopted > 0 {
 		logger.Info("schema_migrations adopted", zap.Int64("versions", adopted))
@@ -83,7 +83,7 @@ func migrateFS(ctx context.Context, db *gorm.DB, logger *zap.Logger, files fs.FS
 		goose.WithDisableGlobalRegistry(true),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("store: migrations: %w", err)
+		return nil, fmt.Errorf("store: migrate: %w", err)
 	}
 	results, err := p.Up(ctx)
 	var partial *goose.PartialError
@@ -105,7 +105,7 @@ func migrateFS(ctx context.Context, db *gorm.DB, logger *zap.Logger, files fs.FS
 
 // ensureVersionTable creates goose's version table, under the migration lock,
 // if the database lacks it. It returns how many versions it adopted from
-// schema_migrations.
+// schema_migrations; its caller names the table in errors.
 //
 // Before goose, Migrate recorded versions in schema_migrations(version, name,
 // applied_at); goose keeps its own table of another shape
@@ -126,7 +126,7 @@ func ensureVersionTable(ctx context.Context, db *sql.DB, locker lock.SessionLock
 	}
 	exister, ok := versions.(database.StoreExtender)
 	if !ok {
-		return 0, fmt.Errorf("store: goose's %T cannot tell whether its table exists", versions)
+		return 0, fmt.Errorf("goose's %T cannot tell whether its table exists", versions)
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
@@ -134,11 +134,11 @@ func ensureVersionTable(ctx context.Context, db *sql.DB, locker lock.SessionLock
 	}
 	defer conn.Close() //nolint:errcheck // nothing to do about a failed close
 	if err := locker.SessionLock(ctx, conn); err != nil {
-		return 0, fmt.Errorf("store: migration lock: %w", err)
+		return 0, fmt.Errorf("migration lock: %w", err)
 	}
 	defer func() {
 		if uerr := locker.SessionUnlock(context.WithoutCancel(ctx), conn); uerr != nil {
-			err = errors.Join(err, fmt.Errorf("store: migration unlock: %w", uerr))
+			err = errors.Join(err, fmt.Errorf("migration unlock: %w", uerr))
 		}
 	}()
 	if exists, err := exister.TableExists(ctx, conn); err != nil || exists {
@@ -151,10 +151,10 @@ func ensureVersionTable(ctx context.Context, db *sql.DB, locker lock.SessionLock
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 	// goose itself creates its table with the zero version in it.
 	if err := versions.CreateVersionTable(ctx, tx); err != nil {
-		return 0, fmt.Errorf("store: creating %s: %w", goose.DefaultTablename, err)
+		return 0, err
 	}
 	if err := versions.Insert(ctx, tx, database.InsertRequest{Version: 0}); err != nil {
-		return 0, fmt.Errorf("store: creating %s: %w", goose.DefaultTablename, err)
+		return 0, err
 	}
 	var legacy bool
 	if err := tx.QueryRowContext(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&legacy); err != nil {
@@ -164,7 +164,7 @@ func ensureVersionTable(ctx context.Context, db *sql.DB, locker lock.SessionLock
 		res, err := tx.ExecContext(ctx, `INSERT INTO `+goose.DefaultTablename+` (version_id, is_applied, tstamp)
 			SELECT version, true, applied_at FROM schema_migrations ORDER BY version`)
 		if err != nil {
-			return 0, fmt.Errorf("store: adopting schema_migrations: %w", err)
+			return 0, fmt.Errorf("adopting schema_migrations: %w", err)
 		}
 		if adopted, err = res.RowsAffected(); err != nil {
 			return 0, err

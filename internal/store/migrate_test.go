@@ -76,9 +76,9 @@ func migrateLikeOldRunner(t *testing.T, db *gorm.DB) {
 			if err := tx.Exec(files[name]).Error; err != nil {
 				return err
 			}
-			v, rest, _ := strings.Cut(strings.TrimSuffix(name, ".sql"), "_")
+			version, rest := splitName(t, name)
 			return tx.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, '2025-03-01 09:00+08')`,
-				mustVersion(t, v), rest).Error
+				version, rest).Error
 		})
 		if err != nil {
 			t.Fatalf("old runner: %s: %v", name, err)
@@ -100,9 +100,13 @@ func TestMigrateAdoptsOldRunnersRecords(t *testing.T) {
 		t.Errorf("recorded versions mismatch (-want +got):\n%s", diff)
 	}
 	var kept, sameTime int
-	db.Raw(`SELECT count(*) FROM schema_migrations`).Scan(&kept)
-	db.Raw(`SELECT count(*) FROM schema_migrations s JOIN goose_db_version g
-		ON g.version_id = s.version AND g.tstamp = s.applied_at::timestamp`).Scan(&sameTime)
+	if err := db.Raw(`SELECT count(*) FROM schema_migrations`).Scan(&kept).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Raw(`SELECT count(*) FROM schema_migrations s JOIN goose_db_version g
+		ON g.version_id = s.version AND g.tstamp = s.applied_at::timestamp`).Scan(&sameTime).Error; err != nil {
+		t.Fatal(err)
+	}
 	if kept != len(want) || sameTime != len(want) {
 		t.Errorf("schema_migrations keeps %d rows, %d adopted with their time; want %d", kept, sameTime, len(want))
 	}
@@ -220,8 +224,8 @@ func embeddedVersions(t *testing.T) []int64 {
 	t.Helper()
 	var vs []int64
 	for name := range embeddedFiles(t) {
-		v, _, _ := strings.Cut(name, "_")
-		vs = append(vs, mustVersion(t, v))
+		v, _ := splitName(t, name)
+		vs = append(vs, v)
 	}
 	slices.Sort(vs)
 	return vs
@@ -259,11 +263,13 @@ func tableExists(t *testing.T, db *gorm.DB, name string) bool {
 	return ok
 }
 
-func mustVersion(t *testing.T, s string) int64 {
+// splitName splits a migration file name NNNNNN_name.sql.
+func splitName(t *testing.T, file string) (version int64, name string) {
 	t.Helper()
-	v, err := strconv.ParseInt(s, 10, 64)
+	v, name, _ := strings.Cut(strings.TrimSuffix(file, ".sql"), "_")
+	version, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("migration %s: %v", file, err)
 	}
-	return v
+	return version, name
 }
