@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Static checks: formatting, vet, tidy modules, generated code up to date,
-# buf lint/format, buf breaking against main, migration numbering.
+# buf lint/format, buf breaking against main, migration file names,
+# numbering and goose annotations.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -69,8 +70,27 @@ else
 	echo "no main branch with proto/ to compare against; skipped"
 fi
 
-step migration numbering
-dups=$(ls internal/store/migrations | sed -n 's/^\([0-9]\{6\}\)_.*\.up\.sql$/\1/p' | sort | uniq -d)
+step migration files
+# goose skips files it cannot number, and runs a file marked NO TRANSACTION
+# outside the transaction that records it: neither may slip in.
+migrations=internal/store/migrations
+for f in "$migrations"/*; do
+	name=${f##*/}
+	if ! [[ $name =~ ^[0-9]{6}_[a-z0-9_]+\.sql$ ]]; then
+		echo "$f: not named NNNNNN_name.sql (scripts/new_migration.sh NAME makes one)" >&2
+		fail=1
+		continue
+	fi
+	if [ "$(head -n 1 "$f")" != "-- +goose Up" ]; then
+		echo "$f: the first line must be -- +goose Up" >&2
+		fail=1
+	fi
+	if grep -qi '^--.*+goose.*no transaction' "$f"; then
+		echo "$f: -- +goose NO TRANSACTION: every migration runs in one transaction with its record" >&2
+		fail=1
+	fi
+done
+dups=$(ls "$migrations" | sed -n 's/^\([0-9]\{6\}\)_.*\.sql$/\1/p' | sort | uniq -d)
 if [ -n "$dups" ]; then
 	echo "migration versions used twice: $dups" >&2
 	fail=1

@@ -2,108 +2,173 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
-	"regexp"
-	"slices"
-	"sort"
-	"strconv"
+	"path"
+	"strings"
 
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/database"
+	"github.com/pressly/goose/v3/lock"
 	"go.uber.org/zap"
 	"gorm.io/gorm"
 )
 
-// Migrations are golang-migrate style files `NNNNNN_name.up.sql`, embedded
-// in the binary. Each runs in its own transaction together with the row that
-// records it, so a crash never leaves a migration half-applied or applied but
-// unrecorded; the files therefore carry no BEGIN/COMMIT of their own.
+// Migrations are goose SQL files `NNNNNN_name.sql`, embedded in the binary.
+// Each file is one `-- +goose StatementBegin … StatementEnd` block, so its SQL
+// reaches Postgres whole, as one simple-protocol query (plpgsql bodies need
+// no further annotations), and goose runs it in a transaction together with
+// the row that records it: a crash never leaves a migration half-applied or
+// applied but unrecorded. The files therefore carry no BEGIN/COMMIT and no
+// `-- +goose NO TRANSACTION`.
 //
-//go:embed migrations/*.up.sql
-var migrationFS embed.FS
-
-var migrationName = regexp.MustCompile(`^(\d{6})_([a-z0-9_]+)\.up\.sql$`)
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
 
 // migrationLockKey is the advisory lock that keeps two replicas from
-// migrating at once ("ipcase-migrate" as an integer).
+// migrating at once ("ipcase-migrate" as an integer). It is the key the
+// hand-written runner before goose took, so a replica still running that
+// binary during a rollout and one running goose exclude each other too.
 const migrationLockKey = 0x6970636173656d69
 
-type migration struct {
-	version int64
-	name    string
-	sql     string
-}
-
-func migrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	seen := map[int64]string{}
-	for _, e := range entries {
-		m := migrationName.FindStringSubmatch(e.Name())
-		if m == nil {
-			return nil, fmt.Errorf("store: migration file %q is not named NNNNNN_name.up.sql", e.Name())
-		}
-		v, _ := strconv.ParseInt(m[1], 10, 64)
-		if prev, dup := seen[v]; dup {
-			return nil, fmt.Errorf("store: migrations %q and %q share version %d", prev, e.Name(), v)
-		}
-		seen[v] = e.Name()
-		b, err := migrationFS.ReadFile("migrations/" + e.Name())
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: m[2], sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	return ms, nil
-}
+// A replica that finds the lock taken polls it every lockPollSeconds, up to
+// lockPolls times (an hour), or until its context ends.
+const (
+	lockPollSeconds = 1
+	lockPolls       = 3600
+)
 
 // Migrate applies every embedded migration the database has not recorded,
-// in order, under an advisory lock. It returns the versions applied.
+// in order of version, under an advisory lock. A migration merged with a
+// lower version than one already applied is applied too. It returns the
+// versions applied, also when a later migration fails; the failed one is
+// rolled back and not recorded.
 func Migrate(ctx context.Context, db *gorm.DB, logger *zap.Logger) ([]int64, error) {
-	ms, err := migrations()
+	files, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
 		return nil, err
 	}
-	var applied []int64
-	err = db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
-		if err := conn.Exec(`SELECT pg_advisory_lock(?)`, int64(migrationLockKey)).Error; err != nil {
-			return fmt.Errorf("store: migration lock: %w", err)
-		}
-		defer conn.Exec(`SELECT pg_advisory_unlock(?)`, int64(migrationLockKey))
-		if err := conn.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-			version bigint PRIMARY KEY,
-			name text NOT NULL,
-			applied_at timestamptz NOT NULL DEFAULT now())`).Error; err != nil {
-			return fmt.Errorf("store: schema_migrations: %w", err)
-		}
+	return migrateFS(ctx, db, logger, files)
+}
+
+// migrateFS is Migrate over the migration files at the root of files.
+func migrateFS(ctx context.Context, db *gorm.DB, logger *zap.Logger, files fs.FS) ([]int64, error) {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("store: migrate: %w", err)
+	}
+	locker, err := lock.NewPostgresSessionLocker(
+		lock.WithLockID(migrationLockKey),
+		lock.WithLockTimeout(lockPollSeconds, lockPolls),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrate: %w", err)
+	}
+	adopted, err := ensureVersionTable(ctx, sqlDB, locker)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrate: %s: %w", goose.DefaultTablename, err)
+	}
+	if adopted > 0 {
+		logger.Info("schema_migrations adopted", zap.Int64("versions", adopted))
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, sqlDB, files,
+		goose.WithSessionLocker(locker),
 		// Every version not yet recorded is applied, in order, so that a
 		// migration merged with a lower number than one already applied is
 		// not skipped.
-		var done []int64
-		if err := conn.Raw(`SELECT version FROM schema_migrations`).Scan(&done).Error; err != nil {
-			return err
-		}
-		for _, m := range ms {
-			if slices.Contains(done, m.version) {
-				continue
-			}
-			err := conn.Transaction(func(tx *gorm.DB) error {
-				if err := tx.Exec(m.sql).Error; err != nil {
-					return err
-				}
-				return tx.Exec(`INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.version, m.name).Error
-			})
-			if err != nil {
-				return fmt.Errorf("store: migration %06d_%s: %w", m.version, m.name, err)
-			}
-			logger.Info("migration applied", zap.Int64("version", m.version), zap.String("name", m.name))
-			applied = append(applied, m.version)
-		}
-		return nil
-	})
+		goose.WithAllowOutofOrder(true),
+		goose.WithDisableGlobalRegistry(true),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrate: %w", err)
+	}
+	results, err := p.Up(ctx)
+	var partial *goose.PartialError
+	if errors.As(err, &partial) {
+		results = partial.Applied
+		err = fmt.Errorf("store: migration %s: %w", path.Base(partial.Failed.Source.Path), partial.Err)
+	} else if err != nil {
+		err = fmt.Errorf("store: migrate: %w", err)
+	}
+	var applied []int64
+	for _, r := range results {
+		_, name, _ := strings.Cut(strings.TrimSuffix(path.Base(r.Source.Path), ".sql"), "_")
+		logger.Info("migration applied",
+			zap.Int64("version", r.Source.Version), zap.String("name", name), zap.Duration("duration", r.Duration))
+		applied = append(applied, r.Source.Version)
+	}
 	return applied, err
+}
+
+// ensureVersionTable creates goose's version table, under the migration lock,
+// if the database lacks it. It returns how many versions it adopted from
+// schema_migrations; its caller names the table in errors.
+//
+// Before goose, Migrate recorded versions in schema_migrations(version, name,
+// applied_at); goose keeps its own table of another shape
+// (goose_db_version: version_id, is_applied, tstamp). Sharing one table would
+// take a hand-written goose store mapping one shape onto the other, and goose
+// records no names; so instead, when this function creates goose's table, it
+// copies every version schema_migrations holds into it, times included, in
+// the same transaction. A database the old runner migrated is thus up to
+// date in goose's eyes: nothing is re-applied, and later migrations follow.
+// It runs under the old runner's lock, so an old replica cannot record a
+// version between the copy and goose's first run, and the copy happens once,
+// since the table exists from then on. schema_migrations is left as it was:
+// its names stay, and a rollback to the old binary still finds its records.
+func ensureVersionTable(ctx context.Context, db *sql.DB, locker lock.SessionLocker) (adopted int64, err error) {
+	versions, err := database.NewStore(database.DialectPostgres, goose.DefaultTablename)
+	if err != nil {
+		return 0, err
+	}
+	exister, ok := versions.(database.StoreExtender)
+	if !ok {
+		return 0, fmt.Errorf("goose's %T cannot tell whether its table exists", versions)
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close() //nolint:errcheck // nothing to do about a failed close
+	if err := locker.SessionLock(ctx, conn); err != nil {
+		return 0, fmt.Errorf("migration lock: %w", err)
+	}
+	defer func() {
+		if uerr := locker.SessionUnlock(context.WithoutCancel(ctx), conn); uerr != nil {
+			err = errors.Join(err, fmt.Errorf("migration unlock: %w", uerr))
+		}
+	}()
+	if exists, err := exister.TableExists(ctx, conn); err != nil || exists {
+		return 0, err
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
+	// goose itself creates its table with the zero version in it.
+	if err := versions.CreateVersionTable(ctx, tx); err != nil {
+		return 0, err
+	}
+	if err := versions.Insert(ctx, tx, database.InsertRequest{Version: 0}); err != nil {
+		return 0, err
+	}
+	var legacy bool
+	if err := tx.QueryRowContext(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&legacy); err != nil {
+		return 0, err
+	}
+	if legacy {
+		res, err := tx.ExecContext(ctx, `INSERT INTO `+goose.DefaultTablename+` (version_id, is_applied, tstamp)
+			SELECT version, true, applied_at FROM schema_migrations ORDER BY version`)
+		if err != nil {
+			return 0, fmt.Errorf("adopting schema_migrations: %w", err)
+		}
+		if adopted, err = res.RowsAffected(); err != nil {
+			return 0, err
+		}
+	}
+	return adopted, tx.Commit()
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"testing"
 
-	"go.uber.org/zap/zaptest"
 	"gorm.io/gorm"
 
 	"github.com/ipcase/ipcase/internal/errs"
@@ -13,19 +12,6 @@ import (
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
-
-func TestMigrateIsIdempotent(t *testing.T) {
-	t.Parallel()
-	db := storetest.NewDB(t) // already migrated from the template
-	applied, err := store.Migrate(t.Context(), db, zaptest.NewLogger(t))
-	if err != nil || len(applied) != 0 {
-		t.Errorf("second Migrate applied %v, %v; want nothing", applied, err)
-	}
-	var version int64
-	if err := db.Raw(`SELECT max(version) FROM schema_migrations`).Scan(&version).Error; err != nil || version < 1 {
-		t.Errorf("schema_migrations version = %d, %v", version, err)
-	}
-}
 
 func TestTranslate(t *testing.T) {
 	t.Parallel()

@@ -96,6 +96,37 @@ func migrateTemplate(ctx context.Context) error {
 // dropped when t ends.
 func URL(t testing.TB) string {
 	t.Helper()
+	return newDatabase(t, template)
+}
+
+// EmptyURL returns a connection URL for a fresh database without tables
+// (a copy of template0), dropped when t ends: for tests of the migrations
+// themselves.
+func EmptyURL(t testing.TB) string {
+	t.Helper()
+	return newDatabase(t, "template0")
+}
+
+// NewDB returns a connection pool to a fresh clone of the migrated template;
+// the pool is closed and the database dropped when t ends.
+func NewDB(t testing.TB) *gorm.DB {
+	t.Helper()
+	return Open(t, URL(t))
+}
+
+// Open returns a connection pool to the database at u, closed when t ends.
+func Open(t testing.TB, u string) *gorm.DB {
+	t.Helper()
+	db, err := store.Open(t.Context(), store.Config{URL: u, MaxOpenConns: 10}, zap.NewNop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = store.Close(db) })
+	return db
+}
+
+func newDatabase(t testing.TB, from string) string {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("database test skipped with -short")
 	}
@@ -104,10 +135,10 @@ func URL(t testing.TB) string {
 	}
 	name := "ipcase_test_" + randomSuffix()
 	cloneMu.Lock()
-	err := admin.Exec("CREATE DATABASE " + store.QuoteIdent(name) + " TEMPLATE " + store.QuoteIdent(template)).Error
+	err := admin.Exec("CREATE DATABASE " + store.QuoteIdent(name) + " TEMPLATE " + store.QuoteIdent(from)).Error
 	cloneMu.Unlock()
 	if err != nil {
-		t.Fatalf("storetest: cloning template: %v", err)
+		t.Fatalf("storetest: creating a database from %s: %v", from, err)
 	}
 	t.Cleanup(func() {
 		if err := admin.Exec("DROP DATABASE IF EXISTS " + store.QuoteIdent(name) + " WITH (FORCE)").Error; err != nil {
@@ -119,19 +150,6 @@ func URL(t testing.TB) string {
 		t.Fatal(err)
 	}
 	return u
-}
-
-// NewDB returns a connection pool to a fresh clone of the migrated template;
-// the pool is closed and the database dropped when t ends.
-func NewDB(t testing.TB) *gorm.DB {
-	t.Helper()
-	u := URL(t)
-	db, err := store.Open(t.Context(), store.Config{URL: u, MaxOpenConns: 10}, zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close(db) })
-	return db
 }
 
 func randomSuffix() string {

@@ -1,3 +1,5 @@
+-- +goose Up
+-- +goose StatementBegin
 -- Statutory clocks (package deadline): one row per deadline of a proceeding,
 -- with the rule it was computed from, the result and its derivation, and
 -- the version of the holiday calendar used, so that open deadlines can be
@@ -40,3 +42,4 @@ CREATE INDEX deadlines_matter_idx ON deadlines (matter_id, due_date, id);
 CREATE INDEX deadlines_proceeding_idx ON deadlines (proceeding_id, due_date, id);
 -- What the sweeper and the recomputation scan.
 CREATE INDEX deadlines_open_due_idx ON deadlines (due_date, id) WHERE status = 'OPEN';
+-- +goose StatementEnd

@@ -1,3 +1,5 @@
+-- +goose Up
+-- +goose StatementBegin
 -- The judicial side (package trial). A trial's record is a JSON document,
 -- like enforcement and mediation cases.
 CREATE TABLE trial_cases (
@@ -25,3 +27,4 @@ CREATE TABLE court_number_counters (
 	last      bigint NOT NULL,
 	PRIMARY KEY (court, type_code, year)
 );
+-- +goose StatementEnd

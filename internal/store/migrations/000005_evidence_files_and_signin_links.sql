@@ -1,3 +1,5 @@
+-- +goose Up
+-- +goose StatementBegin
 -- Evidence uploads and one-time sign-in links for the status page.
 
 -- One row per upload. The content itself lives on disk under
@@ -31,3 +33,4 @@ CREATE TABLE signin_links (
 	redeem_time  timestamptz
 );
 CREATE INDEX signin_links_matter_idx ON signin_links (matter_id);
+-- +goose StatementEnd

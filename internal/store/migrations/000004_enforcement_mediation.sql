@@ -1,3 +1,5 @@
+-- +goose Up
+-- +goose StatementBegin
 -- Enforcement and mediation case records (one document per proceeding, with
 -- its own version for optimistic concurrency), penalty-decision numbers,
 -- and the record of decided infringements that repeat-offender rules read.
@@ -42,3 +44,4 @@ CREATE TABLE infringement_records (
 	UNIQUE (proceeding_id, party_id)
 );
 CREATE INDEX infringement_records_party_idx ON infringement_records (party_id, decided_on DESC);
+-- +goose StatementEnd

@@ -1,3 +1,5 @@
+-- +goose Up
+-- +goose StatementBegin
 -- The event exchange (package events). Event ids come from a sequence and
 -- become visible out of commit order, so "events with id > N" can skip an
 -- event whose transaction commits late. Instead, one relay gives every
@@ -46,3 +48,4 @@ CREATE TABLE consumer_cursors (
 	update_time timestamptz NOT NULL DEFAULT now()
 );
 
+-- +goose StatementEnd

@@ -1,3 +1,5 @@
+-- +goose Up
+-- +goose StatementBegin
 -- Webhook notifications for rights holders.
 
 -- A webhook receives the public projection of every event of the matters
@@ -38,3 +40,4 @@ CREATE TABLE webhook_deliveries (
 );
 CREATE INDEX webhook_deliveries_log_idx ON webhook_deliveries (webhook_id, position);
 CREATE INDEX webhook_deliveries_pending_idx ON webhook_deliveries (webhook_id, matter_id, position) WHERE state = 'PENDING';
+-- +goose StatementEnd

@@ -1,3 +1,5 @@
+-- +goose Up
+-- +goose StatementBegin
 -- Reads of matters by officials (who looked at what, when), and signed
 -- checkpoints on the head of each event chain.
 
@@ -26,3 +28,4 @@ ALTER TABLE event_heads
 -- What officials and courts may see: matters filed with or routed to them.
 CREATE INDEX matters_agency_idx ON matters (agency, create_time DESC, id DESC);
 CREATE INDEX proceedings_forum_idx ON proceedings (forum, matter_id);
+-- +goose StatementEnd

@@ -1,3 +1,5 @@
+-- +goose Up
+-- +goose StatementBegin
 -- The case store: matters with their parties, rights, evidence and
 -- proceedings; the append-only, hash-chained event log; idempotency records.
 
@@ -155,3 +157,4 @@ CREATE TABLE idempotency_keys (
 	response     bytea NOT NULL,
 	create_time  timestamptz NOT NULL DEFAULT now()
 );
+-- +goose StatementEnd
