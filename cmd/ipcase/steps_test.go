@@ -1,12 +1,15 @@
 package main
 
 import (
+	"io"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/spf13/pflag"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
@@ -240,4 +243,54 @@ func TestMediationStepFlags(t *testing.T) {
 	parties := []string{m.GetParties()[0].GetParty(), m.GetParties()[1].GetParty()}
 	step("confirm", second, "--court", "浙01", "--applicant", parties[0], "--applicant", parties[1], "--on", "2026-09-29")
 	check("confirm", &ipcasev1.ConfirmationApplication{Court: "浙01", Applicants: parties, AppliedOn: "2026-09-29"}, m.GetConfirmation())
+}
+
+// TestStepFlagsAreTheirOwn sets each flag of each enforcement and mediation
+// step in turn and checks that no flag of another step changed with it: two
+// steps bound to one variable would let a value given to one reach the
+// other's request, once the same command tree parses twice.
+func TestStepFlagsAreTheirOwn(t *testing.T) {
+	t.Parallel()
+	root := newRootCmd(io.Discard, io.Discard, "")
+	type stepFlag struct {
+		name string // "enforcement custody --note"
+		f    *pflag.Flag
+	}
+	var flags []stepFlag
+	for _, parent := range []string{"enforcement", "mediation"} {
+		p, _, err := root.Find([]string{parent})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, step := range p.Commands() {
+			step.LocalNonPersistentFlags().VisitAll(func(f *pflag.Flag) {
+				flags = append(flags, stepFlag{parent + " " + step.Name() + " --" + f.Name, f})
+			})
+		}
+	}
+	values := func() []string {
+		v := make([]string, len(flags))
+		for i, sf := range flags {
+			v[i] = sf.f.Value.String()
+		}
+		return v
+	}
+	for i, set := range flags {
+		before := values()
+		value := "set by " + set.name
+		if set.f.Value.Type() == "bool" {
+			value = strconv.FormatBool(set.f.Value.String() != "true")
+		}
+		if err := set.f.Value.Set(value); err != nil {
+			t.Fatalf("%s %s: %v", set.name, value, err)
+		}
+		for j, now := range values() {
+			if j != i && now != before[j] {
+				t.Errorf("setting %s also set %s to %s", set.name, flags[j].name, now)
+			}
+		}
+	}
+	if len(flags) < 50 {
+		t.Errorf("only %d step flags found", len(flags))
+	}
 }
