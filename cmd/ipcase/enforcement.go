@@ -249,14 +249,10 @@ func newEnforcementExtendCmd(cfg *config) *cobra.Command {
 				ApprovedBy: f.approvedBy, Reason: f.reason})
 			return r.GetCase(), err
 		})
-	cmd.Flags().StringVar(&f.approvedBy, "approved-by", "", "the head of the agency who approved")
-	reasonFlag(cmd, &f.reason)
+	fs := cmd.Flags()
+	fs.StringVar(&f.approvedBy, "approved-by", "", "the head of the agency who approved")
+	fs.StringVar(&f.reason, "reason", "", "why")
 	return cmd
-}
-
-// reasonFlag adds --reason, which extend, dismiss, transfer and close share.
-func reasonFlag(cmd *cobra.Command, reason *string) {
-	cmd.Flags().StringVar(reason, "reason", "", "why")
 }
 
 func newEnforcementDecideCmd(cfg *config) *cobra.Command {
@@ -285,7 +281,7 @@ func newEnforcementDismissCmd(cfg *config) *cobra.Command {
 			r, err := c.enforcement.DismissEnforcement(ctx, &ipcasev1.DismissEnforcementRequest{Name: name, Etag: etag, RequestId: id, Reason: reason})
 			return r.GetCase(), err
 		})
-	reasonFlag(cmd, &reason)
+	cmd.Flags().StringVar(&reason, "reason", "", "why")
 	return cmd
 }
 
@@ -306,7 +302,7 @@ func newEnforcementTransferCmd(cfg *config) *cobra.Command {
 	fs := cmd.Flags()
 	fs.StringVar(&f.court, "court", "", "the court's code, e.g. 京73")
 	fs.StringVar(&f.police, "police", "", "the police unit")
-	reasonFlag(cmd, &f.reason)
+	fs.StringVar(&f.reason, "reason", "", "why")
 	return cmd
 }
 
@@ -317,6 +313,6 @@ func newEnforcementCloseCmd(cfg *config) *cobra.Command {
 			r, err := c.enforcement.CloseEnforcement(ctx, &ipcasev1.CloseEnforcementRequest{Name: name, Etag: etag, RequestId: id, Reason: reason})
 			return r.GetCase(), err
 		})
-	reasonFlag(cmd, &reason)
+	cmd.Flags().StringVar(&reason, "reason", "", "why")
 	return cmd
 }

@@ -252,19 +252,19 @@ func TestMediationStepFlags(t *testing.T) {
 func TestStepFlagsAreTheirOwn(t *testing.T) {
 	t.Parallel()
 	root := newRootCmd(io.Discard, io.Discard, "")
-	type stepFlag struct {
+	type namedFlag struct {
 		name string // "enforcement custody --note"
 		f    *pflag.Flag
 	}
-	var flags []stepFlag
+	var flags []namedFlag
 	for _, parent := range []string{"enforcement", "mediation"} {
 		p, _, err := root.Find([]string{parent})
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, step := range p.Commands() {
-			step.LocalNonPersistentFlags().VisitAll(func(f *pflag.Flag) {
-				flags = append(flags, stepFlag{parent + " " + step.Name() + " --" + f.Name, f})
+		for _, sub := range p.Commands() {
+			sub.LocalNonPersistentFlags().VisitAll(func(f *pflag.Flag) {
+				flags = append(flags, namedFlag{parent + " " + sub.Name() + " --" + f.Name, f})
 			})
 		}
 	}
