@@ -35,6 +35,9 @@ func caseSummary(r record) string {
 	return s
 }
 
+// enforcementVerbs builds the enforcement commands.
+var enforcementVerbs = proceedingVerbs{service: "EnforcementService", get: getCase, summary: caseSummary}
+
 // newEnforcementCmd: an officer's enforcement case, step by step. CASE is
 // matters/{m}/proceedings/{p}, as `open` and `ipcase matters show` print it.
 func newEnforcementCmd(cfg *config) *cobra.Command {
@@ -44,214 +47,272 @@ func newEnforcementCmd(cfg *config) *cobra.Command {
 		Args:  noArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	var st step
-	verb := func(use, short string, call func(ctx context.Context, c clients, name, etag, id string) (record, error)) *cobra.Command {
-		v := &cobra.Command{Use: use, Short: short, Args: oneCase, RunE: func(cmd *cobra.Command, args []string) error {
-			return st.run(cmd.Context(), cfg, "EnforcementService."+strings.Fields(use)[0], args[0], getCase, call, caseSummary)
-		}}
-		st.flags(v)
-		return v
-	}
+	cmd.AddCommand(newEnforcementOpenCmd(cfg), enforcementVerbs.show(cfg, "Show a case", "GetEnforcement"),
+		newEnforcementAssignCmd(cfg), newEnforcementInspectCmd(cfg), newEnforcementCustodyCmd(cfg), newEnforcementFindingsCmd(cfg),
+		newEnforcementNotifyCmd(cfg), newEnforcementHearingCmd(cfg), newEnforcementHearingHeldCmd(cfg), newEnforcementExtendCmd(cfg),
+		newEnforcementDecideCmd(cfg), newEnforcementDismissCmd(cfg), newEnforcementTransferCmd(cfg), newEnforcementCloseCmd(cfg))
+	return cmd
+}
 
+// enforcementStep builds the command of a step on an existing case, named
+// in errors after its verb, the first word of use (EnforcementService.assign).
+func enforcementStep(cfg *config, use, short string, call stepCall) *cobra.Command {
+	return enforcementVerbs.step(cfg, use, short, strings.Fields(use)[0], call)
+}
+
+func newEnforcementOpenCmd(cfg *config) *cobra.Command {
 	var agency string
-	open := &cobra.Command{Use: "open MATTER --agency CODE", Short: "Open (立案) the case of an accepted matter; the decision is due in 90 days",
-		Args: oneCase, RunE: func(cmd *cobra.Command, args []string) error {
-			return st.run(cmd.Context(), cfg, "EnforcementService.OpenEnforcement", matterName(args[0]), nil,
-				func(ctx context.Context, c clients, name, _, id string) (record, error) {
-					r, err := c.enforcement.OpenEnforcement(ctx, &ipcasev1.OpenEnforcementRequest{RequestId: id, Agency: agency,
-						Source: &ipcasev1.OpenEnforcementRequest_Matter{Matter: name}})
-					return r.GetCase(), err
-				}, caseSummary)
-		}}
-	open.Flags().StringVar(&agency, "agency", "", "your agency's code")
-	st.flags(open)
+	cmd := enforcementVerbs.open(cfg, "open MATTER --agency CODE", "Open (立案) the case of an accepted matter; the decision is due in 90 days",
+		"OpenEnforcement", func(ctx context.Context, c clients, matter, _, id string) (record, error) {
+			r, err := c.enforcement.OpenEnforcement(ctx, &ipcasev1.OpenEnforcementRequest{RequestId: id, Agency: agency,
+				Source: &ipcasev1.OpenEnforcementRequest_Matter{Matter: matter}})
+			return r.GetCase(), err
+		})
+	cmd.Flags().StringVar(&agency, "agency", "", "your agency's code")
+	return cmd
+}
 
-	show := &cobra.Command{Use: "show CASE", Short: "Show a case", Args: oneCase, RunE: func(cmd *cobra.Command, args []string) error {
-		return withConn(cmd.Context(), cfg, func(ctx context.Context, c clients) error {
-			r, err := getCase(ctx, c, args[0])
-			if err != nil {
-				return err
-			}
-			if cfg.output == outputJSON {
-				return writeProto(cfg.stdout, r)
-			}
-			return writef(cfg.stdout, "%s\n  %s\n  etag %s\n", r.GetName(), caseSummary(r), r.GetEtag())
-		}, "EnforcementService.GetEnforcement", stepFlag)
-	}}
-
+func newEnforcementAssignCmd(cfg *config) *cobra.Command {
 	var officers []string
-	assign := verb("assign CASE --officer SUBJECT:NAME[:BADGE] --officer …", "Assign the investigating officers (at least two)",
+	cmd := enforcementStep(cfg, "assign CASE --officer SUBJECT:NAME[:BADGE] --officer …", "Assign the investigating officers (at least two)",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
 			req := &ipcasev1.AssignOfficersRequest{Name: name, Etag: etag, RequestId: id}
 			for _, o := range officers {
-				p := strings.SplitN(o, ":", 3)
-				off := &ipcasev1.Officer{Subject: p[0]}
-				if len(p) > 1 {
-					off.DisplayName = p[1]
-				}
-				if len(p) > 2 {
-					off.BadgeNumber = p[2]
-				}
-				req.Officers = append(req.Officers, off)
+				req.Officers = append(req.Officers, parseOfficer(o))
 			}
 			r, err := c.enforcement.AssignOfficers(ctx, req)
 			return r.GetCase(), err
 		})
-	assign.Flags().StringArrayVar(&officers, "officer", nil, "an officer as SUBJECT:NAME[:BADGE] (repeat)")
+	cmd.Flags().StringArrayVar(&officers, "officer", nil, "an officer as SUBJECT:NAME[:BADGE] (repeat)")
+	return cmd
+}
 
-	var date, place, notes string
-	var present, seize []string
-	inspect := verb("inspect CASE --date D --place P --officer S --officer S --findings TEXT [--seize DESC:QTY:UNIT:UNITVALUE:STORE …]",
+// parseOfficer reads an --officer SUBJECT:NAME[:BADGE].
+func parseOfficer(s string) *ipcasev1.Officer {
+	p := strings.SplitN(s, ":", 3)
+	o := &ipcasev1.Officer{Subject: p[0]}
+	if len(p) > 1 {
+		o.DisplayName = p[1]
+	}
+	if len(p) > 2 {
+		o.BadgeNumber = p[2]
+	}
+	return o
+}
+
+func newEnforcementInspectCmd(cfg *config) *cobra.Command {
+	var f struct {
+		date, place, findings string
+		officers, seize       []string
+	}
+	cmd := enforcementStep(cfg, "inspect CASE --date D --place P --officer S --officer S --findings TEXT [--seize DESC:QTY:UNIT:UNITVALUE:STORE …]",
 		"Record an inspection by at least two assigned officers, with what was seized",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
-			in := &ipcasev1.Inspection{Date: date, Place: place, Officers: present, Findings: notes}
-			for _, g := range seize {
-				p := strings.Split(g, ":")
-				if len(p) != 5 {
-					return nil, usagef("--seize %q: want DESCRIPTION:QUANTITY:UNIT:UNIT_VALUE:STORE", g)
-				}
-				q, err := strconv.ParseInt(p[1], 10, 64)
+			in := &ipcasev1.Inspection{Date: f.date, Place: f.place, Officers: f.officers, Findings: f.findings}
+			for _, s := range f.seize {
+				g, err := parseSeizure(s)
 				if err != nil {
-					return nil, usagef("--seize %q: quantity %q is not a number", g, p[1])
+					return nil, err
 				}
-				in.SeizedGoods = append(in.SeizedGoods, &ipcasev1.SeizedGoods{Description: p[0], Quantity: q, Unit: p[2], UnitValueYuan: p[3], Location: p[4]})
+				in.SeizedGoods = append(in.SeizedGoods, g)
 			}
 			r, err := c.enforcement.RecordInspection(ctx, &ipcasev1.RecordInspectionRequest{Name: name, Etag: etag, RequestId: id, Inspection: in})
 			return r.GetCase(), err
 		})
-	inspect.Flags().StringVar(&date, "date", "", "day of the inspection (YYYY-MM-DD)")
-	inspect.Flags().StringVar(&place, "place", "", "where")
-	inspect.Flags().StringArrayVar(&present, "officer", nil, "subject of an officer present (repeat; at least two)")
-	inspect.Flags().StringVar(&notes, "findings", "", "what was found")
-	inspect.Flags().StringArrayVar(&seize, "seize", nil, "seized goods as DESCRIPTION:QUANTITY:UNIT:UNIT_VALUE:STORE (repeat)")
+	fs := cmd.Flags()
+	fs.StringVar(&f.date, "date", "", "day of the inspection (YYYY-MM-DD)")
+	fs.StringVar(&f.place, "place", "", "where")
+	fs.StringArrayVar(&f.officers, "officer", nil, "subject of an officer present (repeat; at least two)")
+	fs.StringVar(&f.findings, "findings", "", "what was found")
+	fs.StringArrayVar(&f.seize, "seize", nil, "seized goods as DESCRIPTION:QUANTITY:UNIT:UNIT_VALUE:STORE (repeat)")
+	return cmd
+}
 
-	var goods, action, by, location, certificate string
-	custody := verb("custody CASE --goods ID --action moved|sampled|examined|released|destroyed --by WHO [--location L] [--certificate N] [--date D]",
+// parseSeizure reads a --seize DESCRIPTION:QUANTITY:UNIT:UNIT_VALUE:STORE.
+func parseSeizure(s string) (*ipcasev1.SeizedGoods, error) {
+	p := strings.Split(s, ":")
+	if len(p) != 5 {
+		return nil, usagef("--seize %q: want DESCRIPTION:QUANTITY:UNIT:UNIT_VALUE:STORE", s)
+	}
+	q, err := strconv.ParseInt(p[1], 10, 64)
+	if err != nil {
+		return nil, usagef("--seize %q: quantity %q is not a number", s, p[1])
+	}
+	return &ipcasev1.SeizedGoods{Description: p[0], Quantity: q, Unit: p[2], UnitValueYuan: p[3], Location: p[4]}, nil
+}
+
+func newEnforcementCustodyCmd(cfg *config) *cobra.Command {
+	var f struct{ goods, action, by, location, certificate, date, note string }
+	cmd := enforcementStep(cfg, "custody CASE --goods ID --action moved|sampled|examined|released|destroyed --by WHO [--location L] [--certificate N] [--date D]",
 		"Record a step in the custody of seized goods (destruction needs its certificate)",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
-			a, ok := ipcasev1.CustodyAction_value["CUSTODY_ACTION_"+strings.ToUpper(action)]
+			a, ok := ipcasev1.CustodyAction_value["CUSTODY_ACTION_"+strings.ToUpper(f.action)]
 			if !ok {
-				return nil, usagef("--action: %q is not moved, sampled, examined, released or destroyed", action)
+				return nil, usagef("--action: %q is not moved, sampled, examined, released or destroyed", f.action)
 			}
-			r, err := c.enforcement.RecordCustody(ctx, &ipcasev1.RecordCustodyRequest{Name: name, Etag: etag, RequestId: id, GoodsId: goods,
-				Entry: &ipcasev1.CustodyEntry{Action: ipcasev1.CustodyAction(a), Date: date, By: by, Location: location, Certificate: certificate, Note: notes}})
+			r, err := c.enforcement.RecordCustody(ctx, &ipcasev1.RecordCustodyRequest{Name: name, Etag: etag, RequestId: id, GoodsId: f.goods,
+				Entry: &ipcasev1.CustodyEntry{Action: ipcasev1.CustodyAction(a), Date: f.date, By: f.by, Location: f.location, Certificate: f.certificate, Note: f.note}})
 			return r.GetCase(), err
 		})
-	custody.Flags().StringVar(&goods, "goods", "", "the goods' id, as `show` prints it")
-	custody.Flags().StringVar(&action, "action", "", "moved, sampled, examined, released or destroyed")
-	custody.Flags().StringVar(&by, "by", "", "who")
-	custody.Flags().StringVar(&location, "location", "", "where the goods went (moved)")
-	custody.Flags().StringVar(&certificate, "certificate", "", "destruction certificate number")
-	custody.Flags().StringVar(&date, "date", "", "day (YYYY-MM-DD; default today)")
-	custody.Flags().StringVar(&notes, "note", "", "details")
+	fs := cmd.Flags()
+	fs.StringVar(&f.goods, "goods", "", "the goods' id, as `show` prints it")
+	fs.StringVar(&f.action, "action", "", "moved, sampled, examined, released or destroyed")
+	fs.StringVar(&f.by, "by", "", "who")
+	fs.StringVar(&f.location, "location", "", "where the goods went (moved)")
+	fs.StringVar(&f.certificate, "certificate", "", "destruction certificate number")
+	fs.StringVar(&f.date, "date", "", "day (YYYY-MM-DD; default today)")
+	fs.StringVar(&f.note, "note", "", "details")
+	return cmd
+}
 
-	var text, volume, gains, goodsValue, computation string
-	findings := verb("findings CASE --text TEXT --computation HOW [--volume Y] [--gains Y] [--goods-value Y]",
+func newEnforcementFindingsCmd(cfg *config) *cobra.Command {
+	var f struct{ text, volume, gains, goodsValue, computation string }
+	cmd := enforcementStep(cfg, "findings CASE --text TEXT --computation HOW [--volume Y] [--gains Y] [--goods-value Y]",
 		"Record the findings and the figures, with how they were computed",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
 			r, err := c.enforcement.RecordFindings(ctx, &ipcasev1.RecordFindingsRequest{Name: name, Etag: etag, RequestId: id,
-				Findings: &ipcasev1.Findings{Text: text, BusinessVolumeYuan: volume, IllegalGainsYuan: gains, GoodsValueYuan: goodsValue, Computation: computation}})
+				Findings: &ipcasev1.Findings{Text: f.text, BusinessVolumeYuan: f.volume, IllegalGainsYuan: f.gains, GoodsValueYuan: f.goodsValue, Computation: f.computation}})
 			return r.GetCase(), err
 		})
-	findings.Flags().StringVar(&text, "text", "", "the facts found")
-	findings.Flags().StringVar(&volume, "volume", "", "illegal business volume, yuan")
-	findings.Flags().StringVar(&gains, "gains", "", "illegal gains, yuan")
-	findings.Flags().StringVar(&goodsValue, "goods-value", "", "value of the goods, yuan")
-	findings.Flags().StringVar(&computation, "computation", "", "how the figures were computed")
+	fs := cmd.Flags()
+	fs.StringVar(&f.text, "text", "", "the facts found")
+	fs.StringVar(&f.volume, "volume", "", "illegal business volume, yuan")
+	fs.StringVar(&f.gains, "gains", "", "illegal gains, yuan")
+	fs.StringVar(&f.goodsValue, "goods-value", "", "value of the goods, yuan")
+	fs.StringVar(&f.computation, "computation", "", "how the figures were computed")
+	return cmd
+}
 
-	var offence, conductDate, party, servedOn string
-	var serious, publicInterest bool
-	notify := verb("notify CASE --offence trademark|copyright|patent-passing-off|trade-secret|plant-variety --conduct-date D --party person|organization [--served-on D]",
+func newEnforcementNotifyCmd(cfg *config) *cobra.Command {
+	var f struct {
+		offence, conductDate, party, servedOn string
+		serious, publicInterest               bool
+	}
+	cmd := enforcementStep(cfg, "notify CASE --offence trademark|copyright|patent-passing-off|trade-secret|plant-variety --conduct-date D --party person|organization [--served-on D]",
 		"Serve the notice of the intended penalty, with the lawful fine range and the party's 5 working days",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
-			o, ok := ipcasev1.FineOffence_value["FINE_OFFENCE_"+strings.ToUpper(strings.ReplaceAll(offence, "-", "_"))]
+			o, ok := ipcasev1.FineOffence_value["FINE_OFFENCE_"+strings.ToUpper(strings.ReplaceAll(f.offence, "-", "_"))]
 			if !ok {
-				return nil, usagef("--offence: %q is not trademark, copyright, patent-passing-off, trade-secret or plant-variety", offence)
+				return nil, usagef("--offence: %q is not trademark, copyright, patent-passing-off, trade-secret or plant-variety", f.offence)
 			}
-			pk, ok := ipcasev1.PartyKind_value["PARTY_KIND_"+strings.ToUpper(party)]
+			pk, ok := ipcasev1.PartyKind_value["PARTY_KIND_"+strings.ToUpper(f.party)]
 			if !ok {
-				return nil, usagef("--party: %q is not person or organization", party)
+				return nil, usagef("--party: %q is not person or organization", f.party)
 			}
-			r, err := c.enforcement.NotifyPenalty(ctx, &ipcasev1.NotifyPenaltyRequest{Name: name, Etag: etag, RequestId: id, ServedOn: servedOn,
-				Fine: &ipcasev1.CalculateFineRequest{Offence: ipcasev1.FineOffence(o), ConductDate: conductDate, Party: ipcasev1.PartyKind(pk),
-					Serious: serious, PublicInterest: publicInterest}})
+			r, err := c.enforcement.NotifyPenalty(ctx, &ipcasev1.NotifyPenaltyRequest{Name: name, Etag: etag, RequestId: id, ServedOn: f.servedOn,
+				Fine: &ipcasev1.CalculateFineRequest{Offence: ipcasev1.FineOffence(o), ConductDate: f.conductDate, Party: ipcasev1.PartyKind(pk),
+					Serious: f.serious, PublicInterest: f.publicInterest}})
 			return r.GetCase(), err
 		})
-	notify.Flags().StringVar(&offence, "offence", "", "what is fined")
-	notify.Flags().StringVar(&conductDate, "conduct-date", "", "day of the act (YYYY-MM-DD)")
-	notify.Flags().StringVar(&party, "party", "", "person or organization (the hearing threshold depends on it)")
-	notify.Flags().StringVar(&servedOn, "served-on", "", "day of service (default today)")
-	notify.Flags().BoolVar(&serious, "serious", false, "other serious circumstances")
-	notify.Flags().BoolVar(&publicInterest, "public-interest", false, "the act also harms the public interest (copyright, plant varieties)")
+	fs := cmd.Flags()
+	fs.StringVar(&f.offence, "offence", "", "what is fined")
+	fs.StringVar(&f.conductDate, "conduct-date", "", "day of the act (YYYY-MM-DD)")
+	fs.StringVar(&f.party, "party", "", "person or organization (the hearing threshold depends on it)")
+	fs.StringVar(&f.servedOn, "served-on", "", "day of service (default today)")
+	fs.BoolVar(&f.serious, "serious", false, "other serious circumstances")
+	fs.BoolVar(&f.publicInterest, "public-interest", false, "the act also harms the public interest (copyright, plant varieties)")
+	return cmd
+}
 
-	var requestedOn, scheduledFor, heldOn, hearingRecord string
-	hearing := verb("hearing CASE --scheduled-for D [--requested-on D]", "Record the party's request for a hearing",
+func newEnforcementHearingCmd(cfg *config) *cobra.Command {
+	var f struct{ requestedOn, scheduledFor string }
+	cmd := enforcementStep(cfg, "hearing CASE --scheduled-for D [--requested-on D]", "Record the party's request for a hearing",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
-			r, err := c.enforcement.RequestHearing(ctx, &ipcasev1.RequestHearingRequest{Name: name, Etag: etag, RequestId: id, RequestedOn: requestedOn, ScheduledFor: scheduledFor})
+			r, err := c.enforcement.RequestHearing(ctx, &ipcasev1.RequestHearingRequest{Name: name, Etag: etag, RequestId: id,
+				RequestedOn: f.requestedOn, ScheduledFor: f.scheduledFor})
 			return r.GetCase(), err
 		})
-	hearing.Flags().StringVar(&requestedOn, "requested-on", "", "day of the request (default today)")
-	hearing.Flags().StringVar(&scheduledFor, "scheduled-for", "", "day of the hearing (7 working days' notice)")
-	held := verb("hearing-held CASE --record TEXT [--held-on D]", "Record that the hearing was held",
-		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
-			r, err := c.enforcement.RecordHearing(ctx, &ipcasev1.RecordHearingRequest{Name: name, Etag: etag, RequestId: id, HeldOn: heldOn, Record: hearingRecord})
-			return r.GetCase(), err
-		})
-	held.Flags().StringVar(&heldOn, "held-on", "", "day held (default today)")
-	held.Flags().StringVar(&hearingRecord, "record", "", "the hearing record, in brief")
+	fs := cmd.Flags()
+	fs.StringVar(&f.requestedOn, "requested-on", "", "day of the request (default today)")
+	fs.StringVar(&f.scheduledFor, "scheduled-for", "", "day of the hearing (7 working days' notice)")
+	return cmd
+}
 
-	var approvedBy, reason string
-	extend := verb("extend CASE --approved-by WHO --reason TEXT", "Extend the decision deadline by 30 days, naming who approved",
+func newEnforcementHearingHeldCmd(cfg *config) *cobra.Command {
+	var f struct{ heldOn, record string }
+	cmd := enforcementStep(cfg, "hearing-held CASE --record TEXT [--held-on D]", "Record that the hearing was held",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
-			r, err := c.enforcement.ExtendDecisionDeadline(ctx, &ipcasev1.ExtendDecisionDeadlineRequest{Name: name, Etag: etag, RequestId: id, ApprovedBy: approvedBy, Reason: reason})
+			r, err := c.enforcement.RecordHearing(ctx, &ipcasev1.RecordHearingRequest{Name: name, Etag: etag, RequestId: id, HeldOn: f.heldOn, Record: f.record})
 			return r.GetCase(), err
 		})
-	extend.Flags().StringVar(&approvedBy, "approved-by", "", "the head of the agency who approved")
-	extend.Flags().StringVar(&reason, "reason", "", "why")
+	fs := cmd.Flags()
+	fs.StringVar(&f.heldOn, "held-on", "", "day held (default today)")
+	fs.StringVar(&f.record, "record", "", "the hearing record, in brief")
+	return cmd
+}
 
-	var fine, decidedOn, confiscation string
-	var destroy []string
-	decide := verb("decide CASE --fine YUAN [--confiscation TEXT] [--destroy ORDER …]", "Decide the penalty within the lawful range",
+func newEnforcementExtendCmd(cfg *config) *cobra.Command {
+	var f struct{ approvedBy, reason string }
+	cmd := enforcementStep(cfg, "extend CASE --approved-by WHO --reason TEXT", "Extend the decision deadline by 30 days, naming who approved",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
-			r, err := c.enforcement.DecidePenalty(ctx, &ipcasev1.DecidePenaltyRequest{Name: name, Etag: etag, RequestId: id, FineYuan: fine,
-				DecidedOn: decidedOn, Confiscation: confiscation, DestructionOrders: destroy})
+			r, err := c.enforcement.ExtendDecisionDeadline(ctx, &ipcasev1.ExtendDecisionDeadlineRequest{Name: name, Etag: etag, RequestId: id,
+				ApprovedBy: f.approvedBy, Reason: f.reason})
 			return r.GetCase(), err
 		})
-	decide.Flags().StringVar(&fine, "fine", "", "the fine in yuan")
-	decide.Flags().StringVar(&decidedOn, "decided-on", "", "day of the decision (default today; never later)")
-	decide.Flags().StringVar(&confiscation, "confiscation", "", "what is confiscated")
-	decide.Flags().StringArrayVar(&destroy, "destroy", nil, "a destruction order (repeat)")
+	fs := cmd.Flags()
+	fs.StringVar(&f.approvedBy, "approved-by", "", "the head of the agency who approved")
+	fs.StringVar(&f.reason, "reason", "", "why")
+	return cmd
+}
 
-	dismiss := verb("dismiss CASE --reason TEXT", "Dismiss the case with reasons",
+func newEnforcementDecideCmd(cfg *config) *cobra.Command {
+	var f struct {
+		fine, decidedOn, confiscation string
+		destroy                       []string
+	}
+	cmd := enforcementStep(cfg, "decide CASE --fine YUAN [--confiscation TEXT] [--destroy ORDER …]", "Decide the penalty within the lawful range",
+		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
+			r, err := c.enforcement.DecidePenalty(ctx, &ipcasev1.DecidePenaltyRequest{Name: name, Etag: etag, RequestId: id, FineYuan: f.fine,
+				DecidedOn: f.decidedOn, Confiscation: f.confiscation, DestructionOrders: f.destroy})
+			return r.GetCase(), err
+		})
+	fs := cmd.Flags()
+	fs.StringVar(&f.fine, "fine", "", "the fine in yuan")
+	fs.StringVar(&f.decidedOn, "decided-on", "", "day of the decision (default today; never later)")
+	fs.StringVar(&f.confiscation, "confiscation", "", "what is confiscated")
+	fs.StringArrayVar(&f.destroy, "destroy", nil, "a destruction order (repeat)")
+	return cmd
+}
+
+func newEnforcementDismissCmd(cfg *config) *cobra.Command {
+	var reason string
+	cmd := enforcementStep(cfg, "dismiss CASE --reason TEXT", "Dismiss the case with reasons",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
 			r, err := c.enforcement.DismissEnforcement(ctx, &ipcasev1.DismissEnforcementRequest{Name: name, Etag: etag, RequestId: id, Reason: reason})
 			return r.GetCase(), err
 		})
-	var court, police string
-	transfer := verb("transfer CASE (--court CODE | --police UNIT) --reason TEXT", "Transfer the case, with its dossier, to a court or the police",
+	cmd.Flags().StringVar(&reason, "reason", "", "why")
+	return cmd
+}
+
+func newEnforcementTransferCmd(cfg *config) *cobra.Command {
+	var f struct{ court, police, reason string }
+	cmd := enforcementStep(cfg, "transfer CASE (--court CODE | --police UNIT) --reason TEXT", "Transfer the case, with its dossier, to a court or the police",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
-			if (court == "") == (police == "") {
+			if (f.court == "") == (f.police == "") {
 				return nil, usagef("give one of --court and --police")
 			}
-			if court != "" {
-				r, err := c.enforcement.TransferToCourt(ctx, &ipcasev1.TransferToCourtRequest{Name: name, Etag: etag, RequestId: id, Court: court, Reason: reason})
+			if f.court != "" {
+				r, err := c.enforcement.TransferToCourt(ctx, &ipcasev1.TransferToCourtRequest{Name: name, Etag: etag, RequestId: id, Court: f.court, Reason: f.reason})
 				return r.GetCase(), err
 			}
-			r, err := c.enforcement.TransferToPolice(ctx, &ipcasev1.TransferToPoliceRequest{Name: name, Etag: etag, RequestId: id, PoliceUnit: police, Reason: reason})
+			r, err := c.enforcement.TransferToPolice(ctx, &ipcasev1.TransferToPoliceRequest{Name: name, Etag: etag, RequestId: id, PoliceUnit: f.police, Reason: f.reason})
 			return r.GetCase(), err
 		})
-	transfer.Flags().StringVar(&court, "court", "", "the court's code, e.g. 京73")
-	transfer.Flags().StringVar(&police, "police", "", "the police unit")
-	closeCmd := verb("close CASE [--reason TEXT]", "Close the case (after a criminal flag: transfer it or give the reason)",
+	fs := cmd.Flags()
+	fs.StringVar(&f.court, "court", "", "the court's code, e.g. 京73")
+	fs.StringVar(&f.police, "police", "", "the police unit")
+	fs.StringVar(&f.reason, "reason", "", "why")
+	return cmd
+}
+
+func newEnforcementCloseCmd(cfg *config) *cobra.Command {
+	var reason string
+	cmd := enforcementStep(cfg, "close CASE [--reason TEXT]", "Close the case (after a criminal flag: transfer it or give the reason)",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
 			r, err := c.enforcement.CloseEnforcement(ctx, &ipcasev1.CloseEnforcementRequest{Name: name, Etag: etag, RequestId: id, Reason: reason})
 			return r.GetCase(), err
 		})
-	for _, v := range []*cobra.Command{extend, dismiss, transfer, closeCmd} {
-		if v.Flags().Lookup("reason") == nil {
-			v.Flags().StringVar(&reason, "reason", "", "why")
-		}
-	}
-	cmd.AddCommand(open, show, assign, inspect, custody, findings, notify, hearing, held, extend, decide, dismiss, transfer, closeCmd)
+	cmd.Flags().StringVar(&reason, "reason", "", "why")
 	return cmd
 }

@@ -36,6 +36,9 @@ func mediationSummary(r record) string {
 	return s
 }
 
+// mediationVerbs builds the mediation commands.
+var mediationVerbs = proceedingVerbs{service: "MediationService", get: getMediation, summary: mediationSummary}
+
 // newMediationCmd: a mediator's mediation, step by step.
 func newMediationCmd(cfg *config) *cobra.Command {
 	cmd := &cobra.Command{
@@ -44,116 +47,132 @@ func newMediationCmd(cfg *config) *cobra.Command {
 		Args:  noArgs,
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	var st step
-	verb := func(use, method, short string, call func(ctx context.Context, c clients, name, etag, id string) (record, error)) *cobra.Command {
-		v := &cobra.Command{Use: use, Short: short, Args: oneCase, RunE: func(cmd *cobra.Command, args []string) error {
-			return st.run(cmd.Context(), cfg, "MediationService."+method, args[0], getMediation, call, mediationSummary)
-		}}
-		st.flags(v)
-		return v
+	cmd.AddCommand(newMediationRequestCmd(cfg), mediationVerbs.show(cfg, "Show a mediation", "GetMediation"), newMediationConsentCmd(cfg),
+		newMediationMediatorCmd(cfg), newMediationStartCmd(cfg), newMediationSessionCmd(cfg), newMediationAgreeCmd(cfg), newMediationFailCmd(cfg),
+		newMediationConfirmCmd(cfg))
+	return cmd
+}
+
+func newMediationRequestCmd(cfg *config) *cobra.Command {
+	var f struct{ forum, note string }
+	cmd := mediationVerbs.open(cfg, "request MATTER --forum CODE [--note TEXT]", "Request mediation of an accepted matter", "RequestMediation",
+		func(ctx context.Context, c clients, matter, _, id string) (record, error) {
+			r, err := c.mediation.RequestMediation(ctx, &ipcasev1.RequestMediationRequest{RequestId: id, Matter: matter, Forum: f.forum, Note: f.note})
+			return r.GetMediation(), err
+		})
+	fs := cmd.Flags()
+	fs.StringVar(&f.forum, "forum", "", "code of the mediating body")
+	fs.StringVar(&f.note, "note", "", "who asks, and why")
+	return cmd
+}
+
+func newMediationConsentCmd(cfg *config) *cobra.Command {
+	var f struct {
+		party, on string
+		refuse    bool
 	}
-	var forum, note string
-	request := &cobra.Command{Use: "request MATTER --forum CODE [--note TEXT]", Short: "Request mediation of an accepted matter",
-		Args: oneCase, RunE: func(cmd *cobra.Command, args []string) error {
-			return st.run(cmd.Context(), cfg, "MediationService.RequestMediation", matterName(args[0]), nil,
-				func(ctx context.Context, c clients, name, _, id string) (record, error) {
-					r, err := c.mediation.RequestMediation(ctx, &ipcasev1.RequestMediationRequest{RequestId: id, Matter: name, Forum: forum, Note: note})
-					return r.GetMediation(), err
-				}, mediationSummary)
-		}}
-	request.Flags().StringVar(&forum, "forum", "", "code of the mediating body")
-	request.Flags().StringVar(&note, "note", "", "who asks, and why")
-	st.flags(request)
-
-	var party, on string
-	var refuse bool
-	consent := verb("consent CASE --party parties/{id} [--refuse] [--on D]", "RecordConsent", "Record a party's consent (or refusal)",
+	cmd := mediationVerbs.step(cfg, "consent CASE --party parties/{id} [--refuse] [--on D]", "Record a party's consent (or refusal)", "RecordConsent",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
-			r, err := c.mediation.RecordConsent(ctx, &ipcasev1.RecordConsentRequest{Name: name, Etag: etag, RequestId: id, Party: party, Consents: !refuse, ConsentedOn: on})
+			r, err := c.mediation.RecordConsent(ctx, &ipcasev1.RecordConsentRequest{Name: name, Etag: etag, RequestId: id,
+				Party: f.party, Consents: !f.refuse, ConsentedOn: f.on})
 			return r.GetMediation(), err
 		})
-	consent.Flags().StringVar(&party, "party", "", "the party, parties/{id}")
-	consent.Flags().BoolVar(&refuse, "refuse", false, "the party refuses")
-	consent.Flags().StringVar(&on, "on", "", "day (default today)")
+	fs := cmd.Flags()
+	fs.StringVar(&f.party, "party", "", "the party, parties/{id}")
+	fs.BoolVar(&f.refuse, "refuse", false, "the party refuses")
+	fs.StringVar(&f.on, "on", "", "day (default today)")
+	return cmd
+}
 
-	var subject, display string
-	mediator := verb("mediator CASE --subject S --name NAME", "AssignMediator", "Assign the mediator (not one who worked the matter's enforcement case)",
+func newMediationMediatorCmd(cfg *config) *cobra.Command {
+	var f struct{ subject, name string }
+	cmd := mediationVerbs.step(cfg, "mediator CASE --subject S --name NAME", "Assign the mediator (not one who worked the matter's enforcement case)", "AssignMediator",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
-			r, err := c.mediation.AssignMediator(ctx, &ipcasev1.AssignMediatorRequest{Name: name, Etag: etag, RequestId: id, Mediator: subject, DisplayName: display})
+			r, err := c.mediation.AssignMediator(ctx, &ipcasev1.AssignMediatorRequest{Name: name, Etag: etag, RequestId: id, Mediator: f.subject, DisplayName: f.name})
 			return r.GetMediation(), err
 		})
-	mediator.Flags().StringVar(&subject, "subject", "", "the mediator's identity subject")
-	mediator.Flags().StringVar(&display, "name", "", "the mediator's name")
+	fs := cmd.Flags()
+	fs.StringVar(&f.subject, "subject", "", "the mediator's identity subject")
+	fs.StringVar(&f.name, "name", "", "the mediator's name")
+	return cmd
+}
 
-	start := verb("start CASE", "StartMediation", "Start once every party consented",
+func newMediationStartCmd(cfg *config) *cobra.Command {
+	return mediationVerbs.step(cfg, "start CASE", "Start once every party consented", "StartMediation",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
 			r, err := c.mediation.StartMediation(ctx, &ipcasev1.StartMediationRequest{Name: name, Etag: etag, RequestId: id})
 			return r.GetMediation(), err
 		})
+}
 
-	var attendees []string
-	var notes string
-	session := verb("session CASE --attendee A … [--notes TEXT] [--on D]", "RecordSession", "Record a session",
+func newMediationSessionCmd(cfg *config) *cobra.Command {
+	var f struct {
+		attendees []string
+		notes, on string
+	}
+	cmd := mediationVerbs.step(cfg, "session CASE --attendee A … [--notes TEXT] [--on D]", "Record a session", "RecordSession",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
 			r, err := c.mediation.RecordSession(ctx, &ipcasev1.RecordSessionRequest{Name: name, Etag: etag, RequestId: id,
-				Session: &ipcasev1.MediationSession{Date: on, Attendees: attendees, Notes: notes}})
+				Session: &ipcasev1.MediationSession{Date: f.on, Attendees: f.attendees, Notes: f.notes}})
 			return r.GetMediation(), err
 		})
-	session.Flags().StringArrayVar(&attendees, "attendee", nil, "who attended (repeat)")
-	session.Flags().StringVar(&notes, "notes", "", "notes (not shown to rights holders)")
-	session.Flags().StringVar(&on, "on", "", "day (default today)")
+	fs := cmd.Flags()
+	fs.StringArrayVar(&f.attendees, "attendee", nil, "who attended (repeat)")
+	fs.StringVar(&f.notes, "notes", "", "notes (not shown to rights holders)")
+	fs.StringVar(&f.on, "on", "", "day (default today)")
+	return cmd
+}
 
-	var payment, paymentDue, effective, other string
-	var cessation []string
-	var withdrawComplaints bool
-	agree := verb("agree CASE --effective-on D [--payment Y --payment-due D] [--cessation TEXT …] [--withdraw-complaints]", "RecordAgreement",
-		"Record the agreement; the parties then have 30 days to apply for judicial confirmation",
+func newMediationAgreeCmd(cfg *config) *cobra.Command {
+	var f struct {
+		payment, paymentDue, effective, other string
+		cessation                             []string
+		withdrawComplaints                    bool
+	}
+	cmd := mediationVerbs.step(cfg, "agree CASE --effective-on D [--payment Y --payment-due D] [--cessation TEXT …] [--withdraw-complaints]",
+		"Record the agreement; the parties then have 30 days to apply for judicial confirmation", "RecordAgreement",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
 			r, err := c.mediation.RecordAgreement(ctx, &ipcasev1.RecordAgreementRequest{Name: name, Etag: etag, RequestId: id,
-				Agreement: &ipcasev1.MediationAgreement{PaymentYuan: payment, PaymentDue: paymentDue, CessationUndertakings: cessation,
-					WithdrawComplaints: withdrawComplaints, OtherTerms: other, EffectiveOn: effective}})
+				Agreement: &ipcasev1.MediationAgreement{PaymentYuan: f.payment, PaymentDue: f.paymentDue, CessationUndertakings: f.cessation,
+					WithdrawComplaints: f.withdrawComplaints, OtherTerms: f.other, EffectiveOn: f.effective}})
 			return r.GetMediation(), err
 		})
-	agree.Flags().StringVar(&payment, "payment", "", "amount paid, yuan")
-	agree.Flags().StringVar(&paymentDue, "payment-due", "", "day the payment is due")
-	agree.Flags().StringArrayVar(&cessation, "cessation", nil, "a cessation undertaking (repeat)")
-	agree.Flags().BoolVar(&withdrawComplaints, "withdraw-complaints", false, "the complainant withdraws its complaints")
-	agree.Flags().StringVar(&other, "other", "", "other terms")
-	agree.Flags().StringVar(&effective, "effective-on", "", "day the agreement takes effect")
+	fs := cmd.Flags()
+	fs.StringVar(&f.payment, "payment", "", "amount paid, yuan")
+	fs.StringVar(&f.paymentDue, "payment-due", "", "day the payment is due")
+	fs.StringArrayVar(&f.cessation, "cessation", nil, "a cessation undertaking (repeat)")
+	fs.BoolVar(&f.withdrawComplaints, "withdraw-complaints", false, "the complainant withdraws its complaints")
+	fs.StringVar(&f.other, "other", "", "other terms")
+	fs.StringVar(&f.effective, "effective-on", "", "day the agreement takes effect")
+	return cmd
+}
 
+func newMediationFailCmd(cfg *config) *cobra.Command {
 	var reason string
-	fail := verb("fail CASE --reason TEXT", "FailMediation", "Record that mediation failed",
+	cmd := mediationVerbs.step(cfg, "fail CASE --reason TEXT", "Record that mediation failed", "FailMediation",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
 			r, err := c.mediation.FailMediation(ctx, &ipcasev1.FailMediationRequest{Name: name, Etag: etag, RequestId: id, Reason: reason})
 			return r.GetMediation(), err
 		})
-	fail.Flags().StringVar(&reason, "reason", "", "why")
+	cmd.Flags().StringVar(&reason, "reason", "", "why")
+	return cmd
+}
 
-	var court string
-	var applicants []string
-	confirm := verb("confirm CASE --court CODE --applicant parties/{id} --applicant … [--on D]", "RequestConfirmation",
-		"Apply jointly for judicial confirmation, within 30 days after the agreement took effect",
+func newMediationConfirmCmd(cfg *config) *cobra.Command {
+	var f struct {
+		court, on  string
+		applicants []string
+	}
+	cmd := mediationVerbs.step(cfg, "confirm CASE --court CODE --applicant parties/{id} --applicant … [--on D]",
+		"Apply jointly for judicial confirmation, within 30 days after the agreement took effect", "RequestConfirmation",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
 			r, err := c.mediation.RequestConfirmation(ctx, &ipcasev1.RequestConfirmationRequest{Name: name, Etag: etag, RequestId: id,
-				Court: court, Applicants: applicants, AppliedOn: on})
+				Court: f.court, Applicants: f.applicants, AppliedOn: f.on})
 			return r.GetMediation(), err
 		})
-	confirm.Flags().StringVar(&court, "court", "", "the court's code")
-	confirm.Flags().StringArrayVar(&applicants, "applicant", nil, "every party, parties/{id} (repeat)")
-	confirm.Flags().StringVar(&on, "on", "", "day of the application (default today)")
-
-	show := &cobra.Command{Use: "show CASE", Short: "Show a mediation", Args: oneCase, RunE: func(cmd *cobra.Command, args []string) error {
-		return withConn(cmd.Context(), cfg, func(ctx context.Context, c clients) error {
-			r, err := getMediation(ctx, c, args[0])
-			if err != nil {
-				return err
-			}
-			if cfg.output == outputJSON {
-				return writeProto(cfg.stdout, r)
-			}
-			return writef(cfg.stdout, "%s\n  %s\n  etag %s\n", r.GetName(), mediationSummary(r), r.GetEtag())
-		}, "MediationService.GetMediation", stepFlag)
-	}}
-	cmd.AddCommand(request, show, consent, mediator, start, session, agree, fail, confirm)
+	fs := cmd.Flags()
+	fs.StringVar(&f.court, "court", "", "the court's code")
+	fs.StringArrayVar(&f.applicants, "applicant", nil, "every party, parties/{id} (repeat)")
+	fs.StringVar(&f.on, "on", "", "day of the application (default today)")
 	return cmd
 }

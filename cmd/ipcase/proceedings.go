@@ -29,12 +29,16 @@ type record interface {
 	GetEtag() string
 }
 
+// getRecord reads the proceeding name.
+type getRecord func(ctx context.Context, c clients, name string) (record, error)
+
+// stepCall applies a step to the proceeding name (or, opening one, the
+// matter name) at etag, under requestID.
+type stepCall func(ctx context.Context, c clients, name, etag, requestID string) (record, error)
+
 // run reads the etag with get unless given, applies call, and prints the
 // record with summary (or as JSON).
-func (st *step) run(ctx context.Context, cfg *config, method, name string,
-	get func(ctx context.Context, c clients, name string) (record, error),
-	call func(ctx context.Context, c clients, name, etag, requestID string) (record, error),
-	summary func(record) string) error {
+func (st *step) run(ctx context.Context, cfg *config, method, name string, get getRecord, call stepCall, summary func(record) string) error {
 	id := firstOf(st.requestID, "cli-"+uuid.NewString())
 	var r record
 	err := withConn(ctx, cfg, func(ctx context.Context, c clients) error {
@@ -53,10 +57,57 @@ func (st *step) run(ctx context.Context, cfg *config, method, name string,
 	if err != nil {
 		return err
 	}
+	return printRecord(cfg, r, summary)
+}
+
+// printRecord prints r as JSON, or as its name, summary and etag.
+func printRecord(cfg *config, r record, summary func(record) string) error {
 	if cfg.output == outputJSON {
 		return writeProto(cfg.stdout, r)
 	}
 	return writef(cfg.stdout, "%s\n  %s\n  etag %s\n", r.GetName(), summary(r), r.GetEtag())
+}
+
+// proceedingVerbs builds the commands of one kind of proceeding, which all
+// read, change and print its record the same way.
+type proceedingVerbs struct {
+	service string // the gRPC service, naming the method in errors
+	get     getRecord
+	summary func(record) string
+}
+
+// open builds a command that opens a proceeding on the matter MATTER, its
+// one argument, with call: a step with no etag to read first.
+func (v proceedingVerbs) open(cfg *config, use, short, method string, call stepCall) *cobra.Command {
+	v.get = nil
+	return v.step(cfg, use, short, method, func(ctx context.Context, c clients, matter, etag, id string) (record, error) {
+		return call(ctx, c, matterName(matter), etag, id)
+	})
+}
+
+// step builds the command of a step on the proceeding CASE, its one
+// argument, made with call; method names the call in errors.
+func (v proceedingVerbs) step(cfg *config, use, short, method string, call stepCall) *cobra.Command {
+	var st step
+	cmd := &cobra.Command{Use: use, Short: short, Args: oneCase, RunE: func(cmd *cobra.Command, args []string) error {
+		return st.run(cmd.Context(), cfg, v.service+"."+method, args[0], v.get, call, v.summary)
+	}}
+	st.flags(cmd)
+	return cmd
+}
+
+// show builds `show CASE`, which prints the proceeding; method names the
+// read in errors.
+func (v proceedingVerbs) show(cfg *config, short, method string) *cobra.Command {
+	return &cobra.Command{Use: "show CASE", Short: short, Args: oneCase, RunE: func(cmd *cobra.Command, args []string) error {
+		return withConn(cmd.Context(), cfg, func(ctx context.Context, c clients) error {
+			r, err := v.get(ctx, c, args[0])
+			if err != nil {
+				return err
+			}
+			return printRecord(cfg, r, v.summary)
+		}, v.service+"."+method, stepFlag)
+	}}
 }
 
 // stepFlag names the flag behind a request field: `fine_yuan` → `--fine`
