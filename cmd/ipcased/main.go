@@ -44,7 +44,7 @@ func run(ctx context.Context, logger *zap.Logger, args []string) error {
 	}
 	switch cmd {
 	case "serve":
-		return serve(ctx, logger, args)
+		return serveCommand(ctx, logger, args)
 	case "migrate":
 		return migrate(ctx, logger, args)
 	case "token":
