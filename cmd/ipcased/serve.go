@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sethvargo/go-envconfig"
+	"github.com/spf13/cobra"
 	"go.uber.org/zap"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
@@ -86,6 +86,19 @@ func (s side) check() error {
 	return fmt.Errorf("side %q: want all, administrative or judicial", string(s))
 }
 
+// Set makes *s the value of the --side flag. The value is checked as the
+// command line is parsed, so that a wrong one is a usage error.
+func (s *side) Set(v string) error {
+	if err := side(v).check(); err != nil {
+		return err
+	}
+	*s = side(v)
+	return nil
+}
+
+func (s *side) String() string { return string(*s) }
+func (s *side) Type() string   { return "string" }
+
 // services are what every listener serves.
 type services struct {
 	side side
@@ -152,17 +165,45 @@ func (s services) consumers(cs *events.Consumers) {
 	}
 }
 
-// serveCommand parses serve's flags and serves until ctx ends.
-func serveCommand(ctx context.Context, logger *zap.Logger, args []string) error {
+func newServeCmd() *cobra.Command {
 	var s side
-	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fl.Func("side", "the services and consumers to run: all, administrative or judicial (IPCASE_SIDE)", func(v string) error {
-		s = side(v)
-		return s.check()
-	})
-	if err := fl.Parse(args); err != nil {
-		return err
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the gRPC services and run the event and deadline tasks (the default)",
+		Long: `Serve runs the side's gRPC services on IPCASE_GRPC_ADDR, and on the courts'
+mutual-TLS listener at IPCASE_COURT_ADDR when that is set; runs the side's
+event consumers; and competes with the other replicas for the two
+singletons, the event relay and the deadline sweeper. The gRPC health
+service reports NOT_SERVING while the database does not answer. On SIGINT
+or SIGTERM it stops, giving calls in flight IPCASE_SHUTDOWN_TIMEOUT.
+
+--side, else IPCASE_SIDE, else all, is what the replica runs: administrative
+(filing review, enforcement, mediation, evidence, notifications, the status
+page's calls), judicial (trials), or all of it.
+
+Environment (README.md, "Configuration", lists every variable):
+  DATABASE_URL                  the case store (required)
+  DATABASE_READ_URL             a read-only replica for the status reads
+  IPCASE_CHECKPOINT_KEY_FILE    private JWK that signs event-chain heads (required)
+  IPCASE_AUTH_JWKS_FILE         public keys of bearer tokens; or IPCASE_AUTH_JWKS_URL
+  IPCASE_GRPC_ADDR              public listener, with IPCASE_TLS_CERT, IPCASE_TLS_KEY
+  IPCASE_COURT_ADDR             courts' listener (empty: off), with IPCASE_COURT_CA,
+                                IPCASE_COURT_TLS_CERT, IPCASE_COURT_TLS_KEY
+  IPCASE_METRICS_ADDR           /metrics and /debug/pprof/ (empty: off)
+  IPCASE_LOG_MODE, IPCASE_LOG_LEVEL, and the other IPCASE_* settings`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServe(cmd.Context(), s)
+		},
 	}
+	cmd.Flags().Var(&s, "side", "the services and consumers to run: all, administrative or judicial (default from IPCASE_SIDE, else all)")
+	return cmd
+}
+
+// runServe serves until ctx ends. A side other than "" overrides
+// IPCASE_SIDE. What is wrong with the configuration and the files it names
+// is found before anything is logged or opened.
+func runServe(ctx context.Context, s side) error {
 	cfg, err := readConfig(ctx, s)
 	if err != nil {
 		return err
@@ -171,7 +212,9 @@ func serveCommand(ctx context.Context, logger *zap.Logger, args []string) error 
 	if err != nil {
 		return err
 	}
-	return serve(ctx, logger, cfg, svc, verifier)
+	return withLogger(func(logger *zap.Logger) error {
+		return serve(ctx, logger, cfg, svc, verifier)
+	})
 }
 
 // readConfig reads the environment and checks the settings that need no
