@@ -80,11 +80,11 @@ log "building into $bin"
 mkdir -p "$bin" "$work/prof" "$work/keys"
 go build -o "$bin/" ./cmd/ipcased ./cmd/ipcase-gateway ./cmd/ipcase-bench
 keys=$work/keys
-"$bin/ipcased" token keygen -kid bench-1 -private "$keys/signing.jwk" -jwks "$keys/jwks.json"
-"$bin/ipcased" token keygen -kid checkpoint-1 -private "$keys/checkpoint.jwk"
-token() { "$bin/ipcased" token issue -key "$keys/signing.jwk" -ttl 24h "$@"; }
-admin_token=$(token -sub bench-admin -role admin)
-officer_token=$(token -sub bench-officer -role officer -agency SAMR-HZ)
+"$bin/ipcased" token keygen --kid bench-1 --private "$keys/signing.jwk" --jwks "$keys/jwks.json"
+"$bin/ipcased" token keygen --kid checkpoint-1 --private "$keys/checkpoint.jwk"
+token() { "$bin/ipcased" token issue --key "$keys/signing.jwk" --ttl 24h "$@"; }
+admin_token=$(token --sub bench-admin --role admin)
+officer_token=$(token --sub bench-officer --role officer --agency SAMR-HZ)
 
 grpc_port=$(free_port)
 metrics_port=$(free_port)
@@ -98,7 +98,7 @@ gateway=http://127.0.0.1:$gw_port
 # fresh_db NAME drops and recreates database NAME, migrated.
 fresh_db() {
 	"$pgbin/psql" -q -X "$admin_url" -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null
-	DATABASE_URL=$(db_url "$1") "$bin/ipcased" migrate -create >>"$work/migrate.log" 2>&1
+	DATABASE_URL=$(db_url "$1") "$bin/ipcased" migrate --create >>"$work/migrate.log" 2>&1
 	"$pgbin/psql" -q -X "$(db_url "$1")" -f scripts/bench/helpers.sql >/dev/null
 }
 
@@ -268,7 +268,7 @@ seed_out=$(DATABASE_URL=$bench_url "$bin/ipcase-bench" seed -n 10000 -accept-que
 	-checkpoint-key "$keys/checkpoint.jwk" 2>>"$work/seed.log")
 holder=$(sed -n 's/.* holder=\([^ ]*\).*/\1/p' <<<"$seed_out")
 qfirst=$(sed -n 's/.* queue_first=\([^ ]*\).*/\1/p' <<<"$seed_out")
-holder_token=$(token -sub bench-holder -role rights_holder -parties "$holder")
+holder_token=$(token --sub bench-holder --role rights_holder --parties "$holder")
 "$pgbin/psql" -X -q "$bench_url" -c "VACUUM ANALYZE"
 start_servers $bench_db
 quiet "$bench_url"
@@ -368,7 +368,7 @@ scale_runs() {
 log "seeding 10,000 matters"
 seed_out=$(DATABASE_URL=$scale_url "$bin/ipcase-bench" seed -n 10000 -checkpoint-key "$keys/checkpoint.jwk" 2>>"$work/seed.log")
 holder=$(sed -n 's/.* holder=\([^ ]*\).*/\1/p' <<<"$seed_out")
-holder_token=$(token -sub bench-holder -role rights_holder -parties "$holder")
+holder_token=$(token --sub bench-holder --role rights_holder --parties "$holder")
 "$pgbin/psql" -X -q "$scale_url" -c "VACUUM ANALYZE"
 start_servers $scale_db
 quiet "$scale_url"

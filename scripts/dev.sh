@@ -26,19 +26,19 @@ mkdir -p .bin .run
 go build -o .bin/ ./cmd/...
 (cd scripts/tools/protoc && GOBIN="$root/.bin" go install github.com/fullstorydev/grpcurl/cmd/grpcurl)
 
-.bin/ipcased migrate -create
+.bin/ipcased migrate --create
 
 # Development keys and certificates, made once and kept in .run/ (git-ignored).
 keys=.run/keys
 if [ ! -f $keys/signing.jwk ]; then
 	mkdir -p $keys && chmod 700 $keys
-	.bin/ipcased token keygen -kid dev-1 -private $keys/signing.jwk -jwks $keys/jwks.json
-	.bin/ipcased token keygen -kid checkpoint-1 -private $keys/checkpoint.jwk
+	.bin/ipcased token keygen --kid dev-1 --private $keys/signing.jwk --jwks $keys/jwks.json
+	.bin/ipcased token keygen --kid checkpoint-1 --private $keys/checkpoint.jwk
 fi
 # The key that signs the tokens one-time sign-in links are exchanged for;
 # its public half joins the JWKS ipcased trusts.
-[ -f $keys/signin.jwk ] || .bin/ipcased token keygen -kid signin-1 -private $keys/signin.jwk -jwks $keys/jwks.json
-.bin/ipcased dev certs -dir .run/certs -court 京73 -court 粤73
+[ -f $keys/signin.jwk ] || .bin/ipcased token keygen --kid signin-1 --private $keys/signin.jwk --jwks $keys/jwks.json
+.bin/ipcased dev certs --dir .run/certs --court 京73 --court 粤73
 export IPCASE_AUTH_JWKS_FILE=$keys/jwks.json IPCASE_CHECKPOINT_KEY_FILE=$keys/checkpoint.jwk
 export IPCASE_COURT_ADDR=${IPCASE_COURT_ADDR:-127.0.0.1:7071}
 export IPCASE_COURT_TLS_CERT=.run/certs/server.pem IPCASE_COURT_TLS_KEY=.run/certs/server-key.pem IPCASE_COURT_CA=.run/certs/ca.pem
@@ -55,12 +55,12 @@ trap 'kill $pid $gwpid 2>/dev/null; wait $pid $gwpid 2>/dev/null' EXIT
 trap 'exit 0' INT TERM
 
 echo "dev: loading demo data" >&2
-admin=$(.bin/ipcased token issue -key $keys/signing.jwk -sub dev-admin -role admin -ttl 10m)
-demo=$(.bin/ipcased demo -addr "$IPCASE_GRPC_ADDR" -token "$admin") || { tail -n 20 .run/ipcased.log >&2; exit 1; }
+admin=$(.bin/ipcased token issue --key $keys/signing.jwk --sub dev-admin --role admin --ttl 10m)
+demo=$(.bin/ipcased demo --addr "$IPCASE_GRPC_ADDR" --token "$admin") || { tail -n 20 .run/ipcased.log >&2; exit 1; }
 matter=$(printf '%s\n' "$demo" | sed -n 's/^DEMO_MATTER=//p')
 party=$(printf '%s\n' "$demo" | sed -n 's/^DEMO_PARTY=//p')
-.bin/ipcased token issue -key $keys/signing.jwk -sub demo-officer -role officer -agency SAMR-HZ -ttl 24h >.run/officer.token
-.bin/ipcased token issue -key $keys/signing.jwk -sub demo-holder -role rights_holder -parties "$party" -ttl 24h >.run/holder.token
+.bin/ipcased token issue --key $keys/signing.jwk --sub demo-officer --role officer --agency SAMR-HZ --ttl 24h >.run/officer.token
+.bin/ipcased token issue --key $keys/signing.jwk --sub demo-holder --role rights_holder --parties "$party" --ttl 24h >.run/holder.token
 link=$(.bin/ipcase --server "$IPCASE_GRPC_ADDR" --token "$(cat .run/officer.token)" matters signin-link "$matter" | head -n 1) ||
 	{ tail -n 20 .run/ipcased.log >&2; exit 1; }
 

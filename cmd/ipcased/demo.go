@@ -2,12 +2,13 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
@@ -17,18 +18,37 @@ import (
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 )
 
+func newDemoCmd() *cobra.Command {
+	var addr, tok string
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "File a few demo complaints through the gRPC API",
+		Long: `Demo files four complaints (a trademark, a patent, a copyright and a trade
+secret) through the gRPC API of the ipcased at --addr, as a client would,
+routes the trademark matter to enforcement (taking it to a penalty notice)
+and the patent matter to court. Fixed request ids make it safe to run
+again: nothing is filed twice. It prints the matters, then
+DEMO_MATTER=matters/... and DEMO_PARTY=... for scripts.
+
+Environment: IPCASE_TOKEN is the default of --token, an administrator's
+bearer token.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return demo(cmd.Context(), cmd.OutOrStdout(), addr, tok)
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:7070", "ipcased gRPC address `host:port`")
+	cmd.Flags().StringVar(&tok, "token", os.Getenv("IPCASE_TOKEN"), "an administrator's bearer token (default from IPCASE_TOKEN)")
+	cmd.Flags().Lookup("token").DefValue = "" // --help must not print a token
+	return cmd
+}
+
 // demo files a few complaints across IP types through the gRPC API, as a
 // client would, and accepts one into enforcement. Fixed request ids make it
 // safe to run again: nothing is filed twice.
-func demo(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	addr := fs.String("addr", "127.0.0.1:7070", "ipcased gRPC address")
-	tok := fs.String("token", os.Getenv("IPCASE_TOKEN"), "an administrator's bearer token")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+*tok)
-	conn, err := grpc.NewClient(*addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+func demo(ctx context.Context, stdout io.Writer, addr, tok string) error {
+	ctx = metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+tok)
+	conn, err := grpc.NewClient(addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 	if err != nil {
 		return err
 	}
@@ -93,7 +113,7 @@ func demo(ctx context.Context, args []string) error {
 		}
 		m := resp.GetMatter()
 		matters = append(matters, m)
-		fmt.Printf("  %s  %-17s %s\n", m.GetNumber(), m.GetRights()[0].GetType().String()[len("IP_TYPE_"):], m.GetName())
+		fmt.Fprintf(stdout, "  %s  %-17s %s\n", m.GetNumber(), m.GetRights()[0].GetType().String()[len("IP_TYPE_"):], m.GetName())
 	}
 	// The trademark matter goes to enforcement, the patent matter to court 京73.
 	routes := []struct {
@@ -119,8 +139,8 @@ func demo(ctx context.Context, args []string) error {
 	if err := demoEnforcement(ctx, ipcasev1.NewEnforcementServiceClient(conn), first.GetName()); err != nil {
 		return err
 	}
-	fmt.Printf("DEMO_MATTER=%s\nDEMO_PARTY=%s\n", first.GetName(), strings.TrimPrefix(first.GetComplainant().GetName(), "parties/"))
-	return nil
+	_, err = fmt.Fprintf(stdout, "DEMO_MATTER=%s\nDEMO_PARTY=%s\n", first.GetName(), strings.TrimPrefix(first.GetComplainant().GetName(), "parties/"))
+	return err
 }
 
 // demoEnforcement takes the trademark matter through to a penalty notice,

@@ -1,35 +1,49 @@
 package main
 
 import (
-	"errors"
-	"flag"
-	"fmt"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/ipcase/ipcase/internal/auth"
 )
 
-type stringList []string
+// newDevCmd is `ipcased dev`, the development helpers.
+func newDevCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "dev",
+		Short: "Development helpers",
+		Long:  `The dev commands make what a development setup needs and production gets elsewhere.`,
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return usagef("give a subcommand: certs")
+		},
+	}
+	cmd.AddCommand(newCertsCmd())
+	return cmd
+}
 
-func (l *stringList) String() string     { return fmt.Sprint(*l) }
-func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
-
-// dev holds development helpers.
-//
-//	ipcased dev certs -dir DIR -court 京73 -court 粤73
-func dev(args []string) error {
-	if len(args) == 0 || args[0] != "certs" {
-		return errors.New("usage: ipcased dev certs -dir DIR -court CODE [-court CODE …]")
+func newCertsCmd() *cobra.Command {
+	var (
+		dir    string
+		courts []string
+	)
+	cmd := &cobra.Command{
+		Use:   "certs --dir DIR --court CODE [--court CODE ...]",
+		Short: "Make a development CA, a server certificate and court client certificates",
+		Long: `Certs writes into --dir a development CA (ca.pem, ca-key.pem), a server
+certificate for localhost and 127.0.0.1 (server.pem, server-key.pem) and a
+client certificate for each --court (court-1.pem, court-1-key.pem, ...),
+valid for a year. If the CA is already there it changes nothing, so it is
+safe to run again. Point IPCASE_COURT_TLS_CERT, IPCASE_COURT_TLS_KEY and
+IPCASE_COURT_CA at them; in production these come from your PKI.`,
+		Args:    noArgs,
+		PreRunE: requireFlags("dir", "court"),
+		RunE: func(*cobra.Command, []string) error {
+			return auth.WriteDevCerts(dir, courts, time.Now())
+		},
 	}
-	fs := flag.NewFlagSet("dev certs", flag.ContinueOnError)
-	dir := fs.String("dir", "", "directory for the CA, server and court certificates")
-	var courts stringList
-	fs.Var(&courts, "court", "court code to issue a client certificate for (repeatable)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
-	}
-	if *dir == "" {
-		return errors.New("dev certs: -dir is required")
-	}
-	return auth.WriteDevCerts(*dir, courts, time.Now())
+	cmd.Flags().StringVar(&dir, "dir", "", "`directory` for the CA, server and court certificates (required)")
+	cmd.Flags().StringArrayVar(&courts, "court", nil, "court `code` to issue a client certificate for (required, repeatable)")
+	return cmd
 }

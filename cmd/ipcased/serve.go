@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sethvargo/go-envconfig"
+	"github.com/spf13/cobra"
 	"go.uber.org/zap"
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
@@ -86,6 +86,19 @@ func (s side) check() error {
 	return fmt.Errorf("side %q: want all, administrative or judicial", string(s))
 }
 
+// Set makes *s the value of the --side flag. The value is checked as the
+// command line is parsed, so that a wrong one is a usage error.
+func (s *side) Set(v string) error {
+	if err := side(v).check(); err != nil {
+		return err
+	}
+	*s = side(v)
+	return nil
+}
+
+func (s *side) String() string { return string(*s) }
+func (s *side) Type() string   { return "string" }
+
 // services are what every listener serves.
 type services struct {
 	side side
@@ -152,143 +165,249 @@ func (s services) consumers(cs *events.Consumers) {
 	}
 }
 
-func serve(ctx context.Context, logger *zap.Logger, args []string) error {
+func newServeCmd() *cobra.Command {
+	var s side
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the gRPC services and run the event and deadline tasks (the default)",
+		Long: `Serve runs the side's gRPC services on IPCASE_GRPC_ADDR, and on the courts'
+mutual-TLS listener at IPCASE_COURT_ADDR when that is set; runs the side's
+event consumers; and competes with the other replicas for the two
+singletons, the event relay and the deadline sweeper. The gRPC health
+service reports NOT_SERVING while the database does not answer. On SIGINT
+or SIGTERM it stops, giving calls in flight IPCASE_SHUTDOWN_TIMEOUT.
+
+--side, else IPCASE_SIDE, else all, is what the replica runs: administrative
+(filing review, enforcement, mediation, evidence, notifications, the status
+page's calls), judicial (trials), or all of it.
+
+Environment (README.md, "Configuration", lists every variable):
+  DATABASE_URL                  the case store (required)
+  DATABASE_READ_URL             a read-only replica for the status reads
+  IPCASE_CHECKPOINT_KEY_FILE    private JWK that signs event-chain heads (required)
+  IPCASE_AUTH_JWKS_FILE         public keys of bearer tokens; or IPCASE_AUTH_JWKS_URL
+  IPCASE_GRPC_ADDR              public listener, with IPCASE_TLS_CERT, IPCASE_TLS_KEY
+  IPCASE_COURT_ADDR             courts' listener (empty: off), with IPCASE_COURT_CA,
+                                IPCASE_COURT_TLS_CERT, IPCASE_COURT_TLS_KEY
+  IPCASE_METRICS_ADDR           /metrics and /debug/pprof/ (empty: off)
+  IPCASE_LOG_MODE, IPCASE_LOG_LEVEL, and the other IPCASE_* settings`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServe(cmd.Context(), s)
+		},
+	}
+	cmd.Flags().Var(&s, "side", "the services and consumers to run: all, administrative or judicial (default from IPCASE_SIDE, else all)")
+	return cmd
+}
+
+// runServe serves until ctx ends. A side other than "" overrides
+// IPCASE_SIDE. What is wrong with the configuration and the files it names
+// is found before anything is logged or opened.
+func runServe(ctx context.Context, s side) error {
+	cfg, err := readConfig(ctx, s)
+	if err != nil {
+		return err
+	}
+	svc, verifier, err := load(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	return withLogger(func(logger *zap.Logger) error {
+		return serve(ctx, logger, cfg, svc, verifier)
+	})
+}
+
+// readConfig reads the environment and checks the settings that need no
+// file.
+func readConfig(ctx context.Context, s side) (config, error) {
 	var cfg config
 	if err := envconfig.Process(ctx, &cfg); err != nil {
-		return fmt.Errorf("reading config: %w", err)
+		return config{}, fmt.Errorf("reading config: %w", err)
 	}
-	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fl.Func("side", "the services and consumers to run: all, administrative or judicial (IPCASE_SIDE)", func(v string) error {
-		cfg.Side = side(v)
-		return nil
-	})
-	if err := fl.Parse(args); err != nil {
-		return err
+	if s != "" {
+		cfg.Side = s
 	}
 	if err := cfg.Side.check(); err != nil {
-		return err
+		return config{}, fmt.Errorf("IPCASE_SIDE: %w", err)
 	}
 	if cfg.Server.HealthInterval <= 0 {
-		return fmt.Errorf("IPCASE_HEALTH_INTERVAL: %s must be positive", cfg.Server.HealthInterval)
+		return config{}, fmt.Errorf("IPCASE_HEALTH_INTERVAL: %s must be positive", cfg.Server.HealthInterval)
 	}
+	if err := cfg.Webhooks.Check(); err != nil {
+		return config{}, err
+	}
+	return cfg, nil
+}
+
+// load reads the keys, the holiday calendar and the hearing thresholds the
+// configuration names, and returns the services without their databases.
+func load(ctx context.Context, cfg config) (services, *auth.Verifier, error) {
 	verifier, err := auth.NewVerifier(ctx, cfg.Tokens)
 	if err != nil {
-		return err
+		return services{}, nil, err
 	}
-	authn := auth.NewAuthenticator(verifier)
-	cp, err := loadCheckpoints(cfg.CheckpointKeyFile)
-	if err != nil {
-		return err
+	svc := services{side: cfg.Side, evidenceMax: cfg.Evidence.MaxBytes, pageURL: cfg.SignIn.PageURL, webhooks: cfg.Webhooks}
+	if svc.cp, err = loadCheckpoints(cfg.CheckpointKeyFile); err != nil {
+		return services{}, nil, err
 	}
-	cal, err := cfg.Deadlines.Load()
-	if err != nil {
-		return err
+	if svc.cal, err = cfg.Deadlines.Load(); err != nil {
+		return services{}, nil, err
 	}
-	logger.Info("holiday calendar loaded", zap.Ints("years", cal.Years()), zap.String("calendar_version", cal.Version()))
-	db, err := store.Open(ctx, cfg.Store, logger)
+	if svc.hearing, err = cfg.Enforcement.HearingThresholds(); err != nil {
+		return services{}, nil, err
+	}
+	return svc, verifier, nil
+}
+
+// serve opens the databases, starts the tasks and the listeners, and waits
+// until ctx ends or one of them fails.
+func serve(ctx context.Context, logger *zap.Logger, cfg config, svc services, verifier *auth.Verifier) error {
+	logger.Info("holiday calendar loaded", zap.Ints("years", svc.cal.Years()), zap.String("calendar_version", svc.cal.Version()))
+	db, readDB, err := openDatabases(ctx, cfg.Store, logger)
 	if err != nil {
 		return err
 	}
 	defer store.Close(db)
-	mx := metrics.New()
-	if err := mx.InstrumentDB(db, "ipcase"); err != nil {
-		return err
-	}
-	mx.Registry().MustRegister(metrics.NewStore(db, logger))
-	readDB := db
-	if cfg.Store.ReadURL != "" {
-		rcfg := cfg.Store
-		rcfg.URL = cfg.Store.ReadURL
-		if readDB, err = store.Open(ctx, rcfg, logger); err != nil {
-			return fmt.Errorf("DATABASE_READ_URL: %w", err)
-		}
+	if readDB != db {
 		defer store.Close(readDB)
-		if err := mx.InstrumentDB(readDB, "ipcase_read"); err != nil {
-			return err
-		}
 	}
-	svc := services{side: cfg.Side, db: db, readDB: readDB, cp: cp, evidenceMax: cfg.Evidence.MaxBytes, pageURL: cfg.SignIn.PageURL, webhooks: cfg.Webhooks}
-	if err := cfg.Webhooks.Check(); err != nil {
+	mx, err := newMetrics(db, readDB, logger)
+	if err != nil {
 		return err
 	}
+	svc.db, svc.readDB = db, readDB
 	if err := svc.rightsHolders(ctx, cfg, verifier); err != nil {
 		return err
 	}
-	svc.cal = cal
-	if svc.hearing, err = cfg.Enforcement.HearingThresholds(); err != nil {
+	logger.Info("running side", zap.String("side", string(cfg.Side)))
+
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	g, ctx := errgroup.WithContext(ctx)
+	startTasks(ctx, g, logger, cfg, svc, mx)
+	servers, err := listenAll(ctx, g, logger, cfg, svc, mx, auth.NewAuthenticator(verifier))
+	if err != nil {
+		// The tasks stop before the databases close under them, so that
+		// the error is the last thing ipcased says.
+		stop()
+		_ = g.Wait()
 		return err
 	}
-	logger.Info("running side", zap.String("side", string(cfg.Side)))
+	g.Go(func() error { return watchHealth(ctx, logger, cfg.Server.HealthInterval, db, mx, servers) })
+	if cfg.Metrics.Addr != "" {
+		g.Go(func() error { return metrics.Serve(ctx, cfg.Metrics.Addr, mx.Handler(), logger) })
+	}
+	return g.Wait()
+}
+
+// openDatabases opens the primary and, if DATABASE_READ_URL is set, the
+// replica the status reads come from; without one, readDB is db.
+func openDatabases(ctx context.Context, cfg store.Config, logger *zap.Logger) (db, readDB *gorm.DB, err error) {
+	if db, err = store.Open(ctx, cfg, logger); err != nil {
+		return nil, nil, err
+	}
+	if cfg.ReadURL == "" {
+		return db, db, nil
+	}
+	rcfg := cfg
+	rcfg.URL = cfg.ReadURL
+	if readDB, err = store.Open(ctx, rcfg, logger); err != nil {
+		store.Close(db)
+		return nil, nil, fmt.Errorf("DATABASE_READ_URL: %w", err)
+	}
+	return db, readDB, nil
+}
+
+// newMetrics makes the registry with the databases' pools and queries and
+// the case store's gauges.
+func newMetrics(db, readDB *gorm.DB, logger *zap.Logger) (*metrics.Metrics, error) {
+	mx := metrics.New()
+	if err := mx.InstrumentDB(db, "ipcase"); err != nil {
+		return nil, err
+	}
+	mx.Registry().MustRegister(metrics.NewStore(db, logger))
+	if readDB != db {
+		if err := mx.InstrumentDB(readDB, "ipcase_read"); err != nil {
+			return nil, err
+		}
+	}
+	return mx, nil
+}
+
+// startTasks starts in g the singletons, the side's event consumers and, on
+// the administrative side, the webhook dispatcher.
+func startTasks(ctx context.Context, g *errgroup.Group, logger *zap.Logger, cfg config, svc services, mx *metrics.Metrics) {
+	// Every side competes for the two singletons; an advisory lock lets
+	// exactly one replica of the cluster run each.
+	sweeper := deadline.NewSweeper(deadline.NewStore(svc.db, svc.cal, svc.cp), cfg.Deadlines, logger)
+	relay := events.NewRelay(svc.db, cfg.Store.URL, logger)
+	mx.Leader("sweeper", sweeper.Leading)
+	mx.Leader("relay", relay.Leading)
+	g.Go(func() error { return sweeper.Run(ctx) })
+	g.Go(func() error { return relay.Run(ctx) })
+	consumers := events.NewConsumers(svc.db, cfg.Store.URL, logger)
+	svc.consumers(consumers)
+	g.Go(func() error { return consumers.Run(ctx) })
+	if cfg.Side.administrative() {
+		g.Go(func() error { return webhook.NewDispatcher(svc.db, cfg.Webhooks, time.Now, logger).Run(ctx) })
+	}
+}
+
+// listenAll starts the public listener and, if IPCASE_COURT_ADDR is set,
+// the courts' mutual-TLS listener, and returns their servers.
+func listenAll(ctx context.Context, g *errgroup.Group, logger *zap.Logger, cfg config, svc services, mx *metrics.Metrics, authn *auth.Authenticator) ([]*server.Server, error) {
 	// Metrics see every call, refused ones included, so they come before
 	// authentication.
 	authOpts := []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(mx.UnaryInterceptor(), authn.UnaryInterceptor()),
 		grpc.ChainStreamInterceptor(mx.StreamInterceptor(), authn.StreamInterceptor()),
 	}
-
-	g, ctx := errgroup.WithContext(ctx)
-	// Every side competes for the two singletons; an advisory lock lets
-	// exactly one replica of the cluster run each.
-	sweeper := deadline.NewSweeper(deadline.NewStore(db, cal, cp), cfg.Deadlines, logger)
-	relay := events.NewRelay(db, cfg.Store.URL, logger)
-	mx.Leader("sweeper", sweeper.Leading)
-	mx.Leader("relay", relay.Leading)
-	g.Go(func() error { return sweeper.Run(ctx) })
-	g.Go(func() error { return relay.Run(ctx) })
-	consumers := events.NewConsumers(db, cfg.Store.URL, logger)
-	svc.consumers(consumers)
-	g.Go(func() error { return consumers.Run(ctx) })
-	if cfg.Side.administrative() {
-		g.Go(func() error { return webhook.NewDispatcher(db, cfg.Webhooks, time.Now, logger).Run(ctx) })
-	}
 	publicTLS, err := cfg.TLS.ServerTLS()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	opts := slices.Clone(authOpts)
 	if publicTLS != nil {
 		opts = append(opts, grpc.Creds(credentials.NewTLS(publicTLS)))
 	}
-	servers := []*server.Server{}
 	srv, err := listen(ctx, g, logger, cfg.Server, cfg.Server.Addr, svc, opts, "public")
+	if err != nil {
+		return nil, err
+	}
+	servers := []*server.Server{srv}
+	if cfg.CourtAddr == "" {
+		return servers, nil
+	}
+	courtTLS, err := cfg.TLS.CourtTLS()
+	if err != nil {
+		return nil, err
+	}
+	opts = append(slices.Clone(authOpts), grpc.Creds(credentials.NewTLS(courtTLS)))
+	if srv, err = listen(ctx, g, logger, cfg.Server, cfg.CourtAddr, svc, opts, "court"); err != nil {
+		return nil, err
+	}
+	return append(servers, srv), nil
+}
+
+// watchHealth pings the database every interval until ctx ends and sets
+// the servers' health, and ipcase_database_up, from the answer.
+func watchHealth(ctx context.Context, logger *zap.Logger, interval time.Duration, db *gorm.DB, mx *metrics.Metrics, servers []*server.Server) error {
+	sqlDB, err := db.DB()
 	if err != nil {
 		return err
 	}
-	servers = append(servers, srv)
-	if cfg.CourtAddr != "" {
-		courtTLS, err := cfg.TLS.CourtTLS()
-		if err != nil {
-			return err
+	server.WatchHealth(ctx, interval, sqlDB.PingContext, func(ok bool, err error) {
+		mx.DatabaseUp(ok)
+		if ok {
+			logger.Info("database reachable: serving")
+		} else {
+			logger.Error("database unreachable: health is NOT_SERVING until it answers", zap.Error(err))
 		}
-		opts := append(slices.Clone(authOpts), grpc.Creds(credentials.NewTLS(courtTLS)))
-		srv, err := listen(ctx, g, logger, cfg.Server, cfg.CourtAddr, svc, opts, "court")
-		if err != nil {
-			return err
+		for _, s := range servers {
+			s.SetServing(ok)
 		}
-		servers = append(servers, srv)
-	}
-	g.Go(func() error {
-		sqlDB, err := db.DB()
-		if err != nil {
-			return err
-		}
-		server.WatchHealth(ctx, cfg.Server.HealthInterval, sqlDB.PingContext, func(ok bool, err error) {
-			mx.DatabaseUp(ok)
-			if ok {
-				logger.Info("database reachable: serving")
-			} else {
-				logger.Error("database unreachable: health is NOT_SERVING until it answers", zap.Error(err))
-			}
-			for _, s := range servers {
-				s.SetServing(ok)
-			}
-		})
-		return nil
 	})
-	if cfg.Metrics.Addr != "" {
-		g.Go(func() error { return metrics.Serve(ctx, cfg.Metrics.Addr, mx.Handler(), logger) })
-	}
-	return g.Wait()
+	return nil
 }
 
 // rightsHolders opens the evidence store and the sign-in key, when they

@@ -2,110 +2,146 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/ipcase/ipcase/internal/auth"
 )
 
-// token makes signing keys and mints tokens, for bootstrapping and
-// development; in production an identity provider issues tokens and ipcased
-// reads its JWKS URL.
-//
-//	ipcased token keygen -kid KID -private FILE -jwks FILE
-//	ipcased token issue -key FILE -sub SUBJECT -role ROLE [-agency CODE] [-parties ID,…] [-ttl 8h]
-func token(args []string) error {
-	if len(args) == 0 {
-		return errors.New("usage: ipcased token keygen|issue [flags]")
+// newTokenCmd is `ipcased token`, with keygen and issue under it.
+func newTokenCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "token",
+		Short: "Make signing keys and mint bearer tokens (bootstrap and development)",
+		Long: `The token commands make Ed25519 signing keys and mint bearer tokens, for
+bootstrapping and development. In production an identity provider issues
+the tokens and ipcased reads its public keys from IPCASE_AUTH_JWKS_URL.`,
+		Args: noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			return usagef("give a subcommand: keygen or issue")
+		},
 	}
-	switch args[0] {
-	case "keygen":
-		return tokenKeygen(args[1:])
-	case "issue":
-		return tokenIssue(args[1:])
-	}
-	return fmt.Errorf("unknown token command %q: want keygen or issue", args[0])
+	cmd.AddCommand(newKeygenCmd(), newIssueCmd())
+	return cmd
 }
 
-// tokenKeygen writes a new private key and adds its public half to a JWKS
-// file (created if missing): publishing a new key next to the old one is
-// how keys are rotated without a restart.
-func tokenKeygen(args []string) error {
-	fs := flag.NewFlagSet("token keygen", flag.ContinueOnError)
-	kid := fs.String("kid", "", "key id (e.g. 2026-11)")
-	privPath := fs.String("private", "", "file to write the private key to (mode 0600)")
-	jwksPath := fs.String("jwks", "", "JWKS file to add the public key to")
-	if err := fs.Parse(args); err != nil {
-		return err
+func newKeygenCmd() *cobra.Command {
+	var kid, privPath, jwksPath string
+	cmd := &cobra.Command{
+		Use:   "keygen --kid KID --private FILE",
+		Short: "Write a new signing key and publish its public half in a JWKS file",
+		Long: `Keygen writes a new private Ed25519 key, a JWK, to --private (mode 0600)
+and, with --jwks, adds its public half to that JWKS file, creating it if
+missing. Publishing a new key next to the old one is how keys are rotated
+without a restart: ipcased re-reads IPCASE_AUTH_JWKS_FILE when it changes.
+
+The same command makes the key that signs event-chain heads
+(IPCASE_CHECKPOINT_KEY_FILE) and the sign-in key (IPCASE_SIGNIN_KEY_FILE).`,
+		Args:    noArgs,
+		PreRunE: requireFlags("kid", "private"),
+		RunE: func(*cobra.Command, []string) error {
+			return keygen(kid, privPath, jwksPath)
+		},
 	}
-	if *kid == "" || *privPath == "" {
-		return errors.New("token keygen: -kid and -private are required")
-	}
-	priv, pub, err := auth.NewSigningKey(*kid)
+	fs := cmd.Flags()
+	fs.StringVar(&kid, "kid", "", "key id, e.g. 2026-11 (required)")
+	fs.StringVar(&privPath, "private", "", "`file` to write the private key to, mode 0600 (required)")
+	fs.StringVar(&jwksPath, "jwks", "", "JWKS `file` to add the public key to")
+	return cmd
+}
+
+// keygen writes a new private key and adds its public half to a JWKS file
+// (created if missing).
+func keygen(kid, privPath, jwksPath string) error {
+	priv, pub, err := auth.NewSigningKey(kid)
 	if err != nil {
 		return err
 	}
 	b, _ := json.MarshalIndent(priv, "", "  ")
-	if err := os.WriteFile(*privPath, append(b, '\n'), 0o600); err != nil {
+	if err := os.WriteFile(privPath, append(b, '\n'), 0o600); err != nil {
 		return err
 	}
-	if *jwksPath == "" {
+	if jwksPath == "" {
 		return nil
 	}
 	var set auth.JWKS
-	if old, err := os.ReadFile(*jwksPath); err == nil {
+	if old, err := os.ReadFile(jwksPath); err == nil {
 		if err := json.Unmarshal(old, &set); err != nil {
-			return fmt.Errorf("token keygen: %s: %w", *jwksPath, err)
+			return fmt.Errorf("%s: %w", jwksPath, err)
 		}
 	}
 	for _, k := range set.Keys {
-		if k.Kid == *kid {
-			return fmt.Errorf("token keygen: %s already has a key %q", *jwksPath, *kid)
+		if k.Kid == kid {
+			return fmt.Errorf("%s already has a key %q", jwksPath, kid)
 		}
 	}
 	set.Keys = append(set.Keys, pub)
 	b, _ = json.MarshalIndent(set, "", "  ")
-	tmp := *jwksPath + ".tmp"
+	tmp := jwksPath + ".tmp"
 	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
 		return err
 	}
-	return os.Rename(tmp, *jwksPath) // readers see the old set or the new, never half
+	return os.Rename(tmp, jwksPath) // readers see the old set or the new, never half
 }
 
-func tokenIssue(args []string) error {
-	fs := flag.NewFlagSet("token issue", flag.ContinueOnError)
-	keyPath := fs.String("key", "", "private key file (from token keygen)")
-	sub := fs.String("sub", "", "subject: who the token is for")
-	role := fs.String("role", "", "officer, mediator, rights_holder or admin")
-	agency := fs.String("agency", "", "agency code (officers and mediators)")
-	parties := fs.String("parties", "", "comma-separated party ids (rights holders)")
-	ttl := fs.Duration("ttl", 8*time.Hour, "lifetime")
-	iss := fs.String("iss", envOr("IPCASE_AUTH_ISSUER", "ipcase"), "issuer")
-	aud := fs.String("aud", envOr("IPCASE_AUTH_AUDIENCE", "ipcase"), "audience")
-	if err := fs.Parse(args); err != nil {
-		return err
+// issueFlags are the flags of `ipcased token issue`.
+type issueFlags struct {
+	keyPath, sub, role, agency, parties, iss, aud string
+	ttl                                           time.Duration
+}
+
+func newIssueCmd() *cobra.Command {
+	var f issueFlags
+	cmd := &cobra.Command{
+		Use:   "issue --key FILE --sub SUBJECT --role ROLE",
+		Short: "Mint a signed bearer token",
+		Long: `Issue prints a bearer token signed with the private key in --key (made by
+"ipcased token keygen"), for the subject and role given: an officer or a
+mediator of --agency, a rights holder acting for --parties, or an admin.
+
+Environment: IPCASE_AUTH_ISSUER and IPCASE_AUTH_AUDIENCE are the defaults of
+--iss and --aud, as they are what ipcased requires.`,
+		Args:    noArgs,
+		PreRunE: requireFlags("key", "sub", "role"),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return issue(cmd.OutOrStdout(), f)
+		},
 	}
-	b, err := os.ReadFile(*keyPath)
+	fs := cmd.Flags()
+	fs.StringVar(&f.keyPath, "key", "", "private key `file` made by token keygen (required)")
+	fs.StringVar(&f.sub, "sub", "", "subject: who the token is for (required)")
+	fs.StringVar(&f.role, "role", "", "officer, mediator, rights_holder or admin (required)")
+	fs.StringVar(&f.agency, "agency", "", "agency `code` (officers and mediators)")
+	fs.StringVar(&f.parties, "parties", "", "comma-separated party `ids` (rights holders)")
+	fs.DurationVar(&f.ttl, "ttl", 8*time.Hour, "lifetime")
+	fs.StringVar(&f.iss, "iss", envOr("IPCASE_AUTH_ISSUER", "ipcase"), "issuer, from IPCASE_AUTH_ISSUER if set")
+	fs.StringVar(&f.aud, "aud", envOr("IPCASE_AUTH_AUDIENCE", "ipcase"), "audience, from IPCASE_AUTH_AUDIENCE if set")
+	return cmd
+}
+
+func issue(stdout io.Writer, f issueFlags) error {
+	b, err := os.ReadFile(f.keyPath)
 	if err != nil {
-		return fmt.Errorf("token issue: %w", err)
+		return fmt.Errorf("--key: %w", err)
 	}
 	var key auth.JWK
 	if err := json.Unmarshal(b, &key); err != nil {
-		return fmt.Errorf("token issue: %s: %w", *keyPath, err)
+		return fmt.Errorf("--key %s: %w", f.keyPath, err)
 	}
-	p := auth.IssueParams{Issuer: *iss, Audience: *aud, Subject: *sub, Role: auth.Role(*role), Agency: *agency, TTL: *ttl, Now: time.Now()}
-	if *parties != "" {
-		p.Parties = strings.Split(*parties, ",")
+	p := auth.IssueParams{Issuer: f.iss, Audience: f.aud, Subject: f.sub, Role: auth.Role(f.role), Agency: f.agency, TTL: f.ttl, Now: time.Now()}
+	if f.parties != "" {
+		p.Parties = strings.Split(f.parties, ",")
 	}
 	tok, err := auth.Issue(key, p)
 	if err != nil {
-		return fmt.Errorf("token issue: %w", err)
+		return err
 	}
-	_, err = fmt.Fprintln(os.Stdout, tok)
+	_, err = fmt.Fprintln(stdout, tok)
 	return err
 }
 

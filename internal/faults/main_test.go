@@ -67,13 +67,13 @@ func build(dir string) error {
 	jwksFile = filepath.Join(dir, "jwks.json")
 	checkpointKey = filepath.Join(dir, "checkpoint.jwk")
 	signing := filepath.Join(dir, "signing.jwk")
-	if err := command(ctx, dir, ipcasedBin, "token", "keygen", "-kid", "faults-1", "-private", signing, "-jwks", jwksFile); err != nil {
+	if err := command(ctx, dir, ipcasedBin, "token", "keygen", "--kid", "faults-1", "--private", signing, "--jwks", jwksFile); err != nil {
 		return err
 	}
-	if err := command(ctx, dir, ipcasedBin, "token", "keygen", "-kid", "checkpoint-1", "-private", checkpointKey); err != nil {
+	if err := command(ctx, dir, ipcasedBin, "token", "keygen", "--kid", "checkpoint-1", "--private", checkpointKey); err != nil {
 		return err
 	}
-	tok, err := exec.CommandContext(ctx, ipcasedBin, "token", "issue", "-key", signing, "-sub", "faults-admin", "-role", "admin", "-ttl", "2h").Output()
+	tok, err := exec.CommandContext(ctx, ipcasedBin, "token", "issue", "--key", signing, "--sub", "faults-admin", "--role", "admin", "--ttl", "2h").Output()
 	if err != nil {
 		return fmt.Errorf("token issue: %w", err)
 	}

@@ -25,7 +25,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	pg := newCluster(ctx, t)
 	pg.start(ctx)
 	url := pg.url("ipcase")
-	if err := command(ctx, pg.dir, "env", "DATABASE_URL="+url, ipcasedBin, "migrate", "-create"); err != nil {
+	if err := command(ctx, pg.dir, "env", "DATABASE_URL="+url, ipcasedBin, "migrate", "--create"); err != nil {
 		t.Fatal(err)
 	}
 	d := startDaemon(ctx, t, "ipcased", url, "IPCASE_HEALTH_INTERVAL=500ms")
