@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/sha256"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -18,11 +15,13 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"go.uber.org/zap"
-	"gorm.io/gorm"
 
-	"github.com/ipcase/ipcase/internal/auth"
+	"github.com/ipcase/ipcase/internal/enforcement"
 	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/filing"
+	"github.com/ipcase/ipcase/internal/mediation"
 	"github.com/ipcase/ipcase/internal/store"
+	"github.com/ipcase/ipcase/internal/trial"
 )
 
 // Seeded matter numbers: IPCS- for the bulk, IPCQ- for the accept queue
@@ -44,7 +43,7 @@ type seedOptions struct {
 	N, Queue int
 	// Checkpoint signs the heads of the seeded chains, as ipcased would; nil
 	// leaves them unsigned (VerifyMatterHistory then reports the head).
-	Checkpoint *checkpointKey
+	Checkpoint *events.Checkpoints
 	// Batch is how many matters one transaction copies.
 	Batch int
 	// MarkConsumed moves the cursors of consumers that had seen every event
@@ -71,27 +70,6 @@ type seedReport struct {
 	CursorsMoved    int64
 }
 
-type checkpointKey struct {
-	kid string
-	key ed25519.PrivateKey
-}
-
-func loadCheckpointKey(path string) (*checkpointKey, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var k auth.JWK
-	if err := json.Unmarshal(b, &k); err != nil {
-		return nil, fmt.Errorf("checkpoint key %s: %w", path, err)
-	}
-	priv, err := k.SigningKey()
-	if err != nil {
-		return nil, fmt.Errorf("checkpoint key %s: %w", path, err)
-	}
-	return &checkpointKey{kid: k.Kid, key: priv}, nil
-}
-
 func runSeed(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	n := fs.Int("n", 10000, "bulk matters to add")
@@ -109,7 +87,7 @@ func runSeed(ctx context.Context, args []string) error {
 		return errors.New("seed: DATABASE_URL is not set")
 	}
 	if *keyFile != "" {
-		k, err := loadCheckpointKey(*keyFile)
+		k, err := events.LoadCheckpoints(*keyFile)
 		if err != nil {
 			return err
 		}
@@ -147,7 +125,7 @@ func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) 
 	if err != nil {
 		return nil, err
 	}
-	defer store.Close(db)
+	defer db.Close()
 
 	holders, err := ensurePool(ctx, conn, nsHolder, holderPool, holderName)
 	if err != nil {
@@ -227,7 +205,7 @@ func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) 
 
 // stampAll positions every committed, unpositioned event through the
 // relay's own code (events.Stamp, serialized with the relay by its lock).
-func stampAll(ctx context.Context, db *gorm.DB) (int64, error) {
+func stampAll(ctx context.Context, db *store.DB) (int64, error) {
 	var total int64
 	for {
 		n, err := events.Stamp(ctx, db, 50000)
@@ -339,20 +317,17 @@ func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string,
 		g.zipf = rand.NewZipf(g.rng, 1.2, 1, holderPool-1)
 	}
 	r := g.rng
-	id := [16]byte(uuid.New())
-	ids := uuid.UUID(id).String()
-	number := fmt.Sprintf("%s%08d", prefix, n)
-	state := "SUBMITTED"
+	m := seeded{id: [16]byte(uuid.New()), number: fmt.Sprintf("%s%08d", prefix, n), state: filing.MatterSubmitted}
 	// Filed over the last six years, the newest a day ago, so that the
 	// service's own filings stay the newest.
-	created := g.opt.Now.Add(-24*time.Hour - time.Duration(r.Int64N(int64(6*365*24*time.Hour))))
+	m.created = g.opt.Now.Add(-24*time.Hour - time.Duration(r.Int64N(int64(6*365*24*time.Hour))))
 	if queue {
-		created = g.opt.Now.Add(-24*time.Hour - time.Duration(r.Int64N(int64(72*time.Hour))))
+		m.created = g.opt.Now.Add(-24*time.Hour - time.Duration(r.Int64N(int64(72*time.Hour))))
 	} else {
-		state = matterStates.pick(r)
+		m.state = filing.MatterState(matterStates.pick(r))
 	}
-	created = created.UTC().Truncate(time.Microsecond)
-	agency := agencies.pick(r)
+	m.created = m.created.UTC().Truncate(time.Microsecond)
+	m.agency = agencies.pick(r)
 	ipType := ipTypes.pick(r)
 	slot := uint64(n) * 8
 	if queue {
@@ -360,39 +335,14 @@ func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string,
 	}
 
 	holder := g.zipf.Uint64()
-	complainant := g.holders[holder]
-	t.matterParties = append(t.matterParties, []any{id, "COMPLAINANT", int32(0), complainant})
-	respondents := 1
-	if x := r.IntN(100); x >= 95 {
-		respondents = 3
-	} else if x >= 80 {
-		respondents = 2
-	}
-	seen := map[[16]byte]bool{complainant: true}
-	for i := range respondents {
-		var pid [16]byte
-		if r.IntN(100) < 20 {
-			pid = g.repeats[r.IntN(len(g.repeats))]
-			if seen[pid] {
-				continue
-			}
-		} else {
-			pid = [16]byte(uuid.New())
-			if r.IntN(100) < 60 {
-				code := creditCode(nsSeeded, slot+uint64(i))
-				t.parties = append(t.parties, []any{pid, "ORGANIZATION", respondentName(slot + uint64(i)), &code, "CN", "浙江省杭州市某区某路1号", created})
-			} else {
-				t.parties = append(t.parties, []any{pid, "PERSON", fmt.Sprintf("自然人%08d", n), nil, "CN", "13800000000", created})
-			}
-		}
-		seen[pid] = true
-		t.matterParties = append(t.matterParties, []any{id, "RESPONDENT", int32(i), pid})
-	}
-	rights := 1
+	m.complainant = g.holders[holder]
+	t.matterParties = append(t.matterParties, []any{m.id, "COMPLAINANT", int32(0), m.complainant})
+	m.respondents = g.respondents(t, m, n, slot)
+	m.rights = 1
 	if r.IntN(100) < 20 {
-		rights = 2
+		m.rights = 2
 	}
-	for i := range rights {
+	for i := range m.rights {
 		typ := ipType
 		if i > 0 {
 			typ = ipTypes.pick(r)
@@ -403,106 +353,159 @@ func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string,
 			reg = &s
 		}
 		rid := [16]byte(uuid.New())
-		start := created.AddDate(-2-r.IntN(8), 0, 0)
-		t.rights = append(t.rights, []any{rid, typ, reg, fmt.Sprintf("%s 权利 %d", typ, n), holderName(holder), start, start.AddDate(10, 0, -1), "", created})
-		t.matterRights = append(t.matterRights, []any{id, int32(i), rid})
+		start := m.created.AddDate(-2-r.IntN(8), 0, 0)
+		t.rights = append(t.rights, []any{rid, typ, reg, fmt.Sprintf("%s 权利 %d", typ, n), holderName(holder), start, start.AddDate(10, 0, -1), "", m.created})
+		t.matterRights = append(t.matterRights, []any{m.id, int32(i), rid})
 	}
-	nev := r.IntN(4)
-	for i := range nev {
-		t.evidence = append(t.evidence, []any{[16]byte(uuid.New()), id, int32(i), randomHexFrom(r, 32), int64(10_000 + r.IntN(5_000_000)),
-			"application/pdf", "NOTARISED", "公证购买公证书", created})
+	m.evidence = r.IntN(4)
+	for i := range m.evidence {
+		t.evidence = append(t.evidence, []any{[16]byte(uuid.New()), m.id, int32(i), randomHexFrom(r, 32), int64(10_000 + r.IntN(5_000_000)),
+			"application/pdf", "NOTARISED", "公证购买公证书", m.created})
 	}
-	known := created.AddDate(0, 0, -r.IntN(365))
-	version := map[string]int64{"SUBMITTED": 1, "ACCEPTED": 2, "REJECTED": 2, "WITHDRAWN": 2, "CLOSED": 3}[state]
-	decided := created.Add(time.Duration(1+r.IntN(30*24)) * time.Hour).Truncate(time.Microsecond)
-	updated := created
-	if state != "SUBMITTED" {
-		updated = decided
+	known := m.created.AddDate(0, 0, -r.IntN(365))
+	version := map[filing.MatterState]int64{filing.MatterSubmitted: 1, filing.MatterAccepted: 2, filing.MatterRejected: 2,
+		filing.MatterWithdrawn: 2, filing.MatterClosed: 3}[m.state]
+	m.decided = m.created.Add(time.Duration(1+r.IntN(30*24)) * time.Hour).Truncate(time.Microsecond)
+	m.updated = m.created
+	if m.state != filing.MatterSubmitted {
+		m.updated = m.decided
 	}
-	t.matters = append(t.matters, []any{id, number, state, complainant, facts(r, ipType), claims, known, agency, []byte("[]"), version, created, updated})
-
-	// The filing review, and where an accepted complaint went.
-	review := [16]byte(uuid.New())
-	reviewState, reason := state, ""
-	switch state {
-	case "CLOSED":
-		reviewState = "ACCEPTED"
-	case "REJECTED":
-		reason = "证据不足，不予受理。"
-	case "WITHDRAWN":
-		reason = "双方已自行和解。"
-	}
-	t.proceedings = append(t.proceedings, []any{review, id, "FILING_REVIEW", reviewState, "", agency, reason, created, updated})
-	ch := chain{matterID: ids, key: g.opt.Checkpoint}
-	ch.add(t, id, "complaint.submitted", review, "rights_holder", created, map[string]any{
-		"number": number, "agency": agency, "respondents": respondents, "rights": rights, "evidence": nev, "warnings": []string{}})
-	switch state {
-	case "ACCEPTED", "CLOSED":
-		route := routes.pick(r)
-		forum, pstate := agency, map[string]string{"ENFORCEMENT": "OPENED", "MEDIATION": "REQUESTED", "TRIAL": "AWAITING_DOCKETING"}[route]
-		if route == "TRIAL" {
-			forum = courts.pick(r)
-		}
-		if state == "CLOSED" {
-			pstate = "CLOSED"
-		}
-		opened := [16]byte(uuid.New())
-		t.proceedings = append(t.proceedings, []any{opened, id, route, pstate, "", forum, "", decided, updated})
-		ch.add(t, id, "complaint.accepted", review, "officer", decided, map[string]any{"route": route, "forum": forum, "note": ""})
-		ch.add(t, id, "proceeding.opened", opened, "officer", decided, map[string]any{"kind": route, "state": map[string]string{"ENFORCEMENT": "OPENED", "MEDIATION": "REQUESTED", "TRIAL": "AWAITING_DOCKETING"}[route], "forum": forum})
-	case "REJECTED":
-		ch.add(t, id, "complaint.rejected", review, "officer", decided, map[string]any{"reason": reason})
-	case "WITHDRAWN":
-		ch.add(t, id, "complaint.withdrawn", review, "rights_holder", decided, map[string]any{"reason": reason})
-	}
-	ch.head(t, id)
-	return ids, agency
+	t.matters = append(t.matters, []any{m.id, m.number, string(m.state), m.complainant, facts(r, ipType), claims, known, m.agency,
+		[]byte("[]"), version, m.created, m.updated})
+	g.review(t, m)
+	return uuid.UUID(m.id).String(), m.agency
 }
 
-// chain builds a matter's events with the hash chain events.Append makes:
-// SHA-256 over length-prefixed fields ending with the previous hash, the
-// head signed over ipcase.checkpoint.v1. Verify in the tests proves the
+// seeded is what the parts of one generated matter share.
+type seeded struct {
+	id                        [16]byte
+	number, agency            string
+	state                     filing.MatterState
+	complainant               [16]byte
+	respondents, rights       int
+	evidence                  int
+	created, decided, updated time.Time
+}
+
+// respondents adds m's respondents, a fifth of them repeat infringers, and
+// returns how many it added.
+func (g *generator) respondents(t *tables, m seeded, n int, slot uint64) int {
+	r := g.rng
+	want := 1
+	if x := r.IntN(100); x >= 95 {
+		want = 3
+	} else if x >= 80 {
+		want = 2
+	}
+	seen := map[[16]byte]bool{m.complainant: true}
+	added := 0
+	for i := range want {
+		var pid [16]byte
+		if r.IntN(100) < 20 {
+			pid = g.repeats[r.IntN(len(g.repeats))]
+			if seen[pid] {
+				continue
+			}
+		} else {
+			pid = [16]byte(uuid.New())
+			if r.IntN(100) < 60 {
+				code := creditCode(nsSeeded, slot+uint64(i))
+				t.parties = append(t.parties, []any{pid, "ORGANIZATION", respondentName(slot + uint64(i)), &code, "CN", "浙江省杭州市某区某路1号", m.created})
+			} else {
+				t.parties = append(t.parties, []any{pid, "PERSON", fmt.Sprintf("自然人%08d", n), nil, "CN", "13800000000", m.created})
+			}
+		}
+		seen[pid] = true
+		added++
+		t.matterParties = append(t.matterParties, []any{m.id, "RESPONDENT", int32(i), pid})
+	}
+	return added
+}
+
+// initial is the state each routable kind of proceeding opens in.
+var initial = func() map[filing.ProceedingKind]filing.ProceedingState {
+	m := map[filing.ProceedingKind]filing.ProceedingState{}
+	for _, r := range []filing.Route{enforcement.Machine.Route(), mediation.Machine.Route(), trial.Machine.Route()} {
+		m[r.Kind] = r.Initial
+	}
+	return m
+}()
+
+// review adds m's filing review, where an accepted complaint went, and the
+// events of both.
+func (g *generator) review(t *tables, m seeded) {
+	r := g.rng
+	review := [16]byte(uuid.New())
+	reviewState, reason := filing.ProceedingState(m.state), ""
+	switch m.state {
+	case filing.MatterClosed:
+		reviewState = filing.StateAccepted
+	case filing.MatterRejected:
+		reason = "证据不足，不予受理。"
+	case filing.MatterWithdrawn:
+		reason = "双方已自行和解。"
+	}
+	t.proceedings = append(t.proceedings, []any{review, m.id, string(filing.KindFilingReview), string(reviewState), "", m.agency, reason, m.created, m.updated})
+	ch := chain{id: m.id, matterID: uuid.UUID(m.id).String(), cp: g.opt.Checkpoint}
+	ch.add(t, events.ComplaintSubmitted, review, holderActor, m.created, events.ComplaintSubmittedPayload{
+		Number: m.number, Agency: m.agency, Respondents: m.respondents, Rights: m.rights, Evidence: m.evidence, Warnings: []string{}})
+	switch m.state {
+	case filing.MatterAccepted, filing.MatterClosed:
+		route := filing.ProceedingKind(routes.pick(r))
+		forum, opened := m.agency, initial[route]
+		if route == filing.KindTrial {
+			forum = courts.pick(r)
+		}
+		state := opened
+		if m.state == filing.MatterClosed {
+			state = filing.ProceedingState(enforcement.Closed) // every seeded route has a CLOSED state
+		}
+		id := [16]byte(uuid.New())
+		t.proceedings = append(t.proceedings, []any{id, m.id, string(route), string(state), "", forum, "", m.decided, m.updated})
+		ch.add(t, events.ComplaintAccepted, review, officerActor, m.decided, events.ComplaintAcceptedPayload{Route: string(route), Forum: forum})
+		ch.add(t, events.ProceedingOpened, id, officerActor, m.decided, events.ProceedingOpenedPayload{Kind: string(route), State: string(opened), Forum: forum})
+	case filing.MatterRejected:
+		ch.add(t, events.ComplaintRejected, review, officerActor, m.decided, events.ReasonPayload{Reason: reason})
+	case filing.MatterWithdrawn:
+		ch.add(t, events.ComplaintWithdrawn, review, holderActor, m.decided, events.ReasonPayload{Reason: reason})
+	}
+	ch.head(t)
+}
+
+// The seeded events' actors.
+var (
+	holderActor  = events.Actor{Subject: "seed-holder", Role: "rights_holder"}
+	officerActor = events.Actor{Subject: "seed-officer", Role: "officer", Org: "SAMR-HZ"}
+)
+
+// chain builds a matter's events with the hash chain events.Log.Append
+// makes and signs its head as Append does; Verify in the tests proves the
 // two agree.
 type chain struct {
+	id       [16]byte
 	matterID string
-	key      *checkpointKey
+	cp       *events.Checkpoints
 	seq      int64
 	prev     []byte
 }
 
-func (c *chain) add(t *tables, id [16]byte, typ string, proceeding [16]byte, role string, at time.Time, payload map[string]any) {
-	body, _ := json.Marshal(payload)
+func (c *chain) add(t *tables, typ events.Type, proceeding [16]byte, who events.Actor, at time.Time, payload any) {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		panic(err) // the payloads are the catalog's own types
+	}
 	c.seq++
-	subject, org := "seed-holder", ""
-	if role == "officer" {
-		subject, org = "seed-officer", "SAMR-HZ"
-	}
-	at = at.UTC().Truncate(time.Microsecond)
-	pid := uuid.UUID(proceeding).String()
-	h := sha256.New()
-	field := func(b []byte) {
-		var n [binary.MaxVarintLen64]byte
-		h.Write(n[:binary.PutUvarint(n[:], uint64(len(b)))])
-		h.Write(b)
-	}
-	for _, f := range [][]byte{[]byte("ipcase.event.v1"), []byte(c.matterID), []byte(strconv.FormatInt(c.seq, 10)), []byte(typ), []byte(pid),
-		[]byte(subject), []byte(role), []byte(org), []byte(at.Format(time.RFC3339Nano)), body, c.prev} {
-		field(f)
-	}
-	sum := h.Sum(nil)
-	t.events = append(t.events, []any{id, c.seq, typ, proceeding, subject, role, org, at, body, c.prev, sum})
-	c.prev = sum
+	e := events.Event{MatterID: c.matterID, Seq: c.seq, Type: typ, ProceedingID: uuid.UUID(proceeding).String(), Actor: who,
+		OccurTime: at.UTC().Truncate(time.Microsecond), Payload: body, PrevHash: c.prev}
+	e.Hash = e.ComputeHash()
+	t.events = append(t.events, []any{c.id, e.Seq, string(typ), proceeding, who.Subject, who.Role, who.Org, e.OccurTime, body, c.prev, e.Hash})
+	c.prev = e.Hash
 }
 
-func (c *chain) head(t *tables, id [16]byte) {
+func (c *chain) head(t *tables) {
 	kid, sig := "", []byte(nil)
-	if c.key != nil {
-		var msg []byte
-		for _, f := range [][]byte{[]byte("ipcase.checkpoint.v1"), []byte(c.matterID), []byte(strconv.FormatInt(c.seq, 10)), c.prev} {
-			msg = binary.AppendUvarint(msg, uint64(len(f)))
-			msg = append(msg, f...)
-		}
-		kid, sig = c.key.kid, ed25519.Sign(c.key.key, msg)
+	if c.cp != nil {
+		kid, sig = c.cp.SignHead(c.matterID, c.seq, c.prev)
 	}
-	t.heads = append(t.heads, []any{id, c.seq, c.prev, kid, sig})
+	t.heads = append(t.heads, []any{c.id, c.seq, c.prev, kid, sig})
 }

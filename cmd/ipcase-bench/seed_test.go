@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-	"gorm.io/gorm"
 
+	"github.com/ipcase/ipcase/internal/chaintest"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/store"
@@ -29,7 +29,10 @@ func TestSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	key := &checkpointKey{kid: "seed-test", key: priv}
+	key, err := events.NewCheckpoints("seed-test", priv, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	rep, err := seed(ctx, seedOptions{URL: url, N: 2000, Queue: 50, Batch: 700, Checkpoint: key, MarkConsumed: true, Now: time.Now()}, func(int, int) {})
 	if err != nil {
 		t.Fatal(err)
@@ -41,12 +44,14 @@ func TestSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = store.Close(db) })
+	t.Cleanup(func() { _ = db.Close() })
 
+	// The seeder writes every table with SQL of its own; the test reads
+	// them back the same way, through the pool itself.
 	count := func(q string, args ...any) int64 {
 		t.Helper()
 		var n int64
-		if err := db.WithContext(ctx).Raw(q, args...).Scan(&n).Error; err != nil {
+		if err := db.SQL().QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 		return n
@@ -86,12 +91,12 @@ func TestSeed(t *testing.T) {
 		state    string
 		min, max float64
 	}{{"SUBMITTED", 0.04, 0.13}, {"ACCEPTED", 0.49, 0.61}, {"REJECTED", 0.08, 0.16}, {"WITHDRAWN", 0.02, 0.08}, {"CLOSED", 0.15, 0.25}} {
-		if got := share(`SELECT count(*) FROM matters WHERE number LIKE 'IPCS-%' AND state = ?`, s.state); got < s.min || got > s.max {
+		if got := share(`SELECT count(*) FROM matters WHERE number LIKE 'IPCS-%' AND state = $1`, s.state); got < s.min || got > s.max {
 			t.Errorf("%s: %.3f of seeded matters, want %.2f to %.2f", s.state, got, s.min, s.max)
 		}
 	}
 	if got := share(`SELECT count(DISTINCT mr.matter_id) FROM matter_rights mr JOIN ip_rights r ON r.id = mr.right_id
-		JOIN matters m ON m.id = mr.matter_id WHERE m.number LIKE 'IPCS-%' AND r.type = ?`, "TRADEMARK"); got < 0.38 || got > 0.58 {
+		JOIN matters m ON m.id = mr.matter_id WHERE m.number LIKE 'IPCS-%' AND r.type = $1`, "TRADEMARK"); got < 0.38 || got > 0.58 {
 		t.Errorf("matters over a trademark: %.3f, want about 0.45 (plus second rights)", got)
 	}
 	if n := count(`SELECT count(DISTINCT type) FROM ip_rights`); n < 8 {
@@ -104,7 +109,7 @@ func TestSeed(t *testing.T) {
 		t.Errorf("trials before %d courts, want at least 5", n)
 	}
 	// Rights holders file again and again; the first the most.
-	top := count(`SELECT count(*) FROM matter_parties mp JOIN parties p ON p.id = mp.party_id WHERE mp.role = 'COMPLAINANT' AND p.id = ?`, rep.Holder)
+	top := count(`SELECT count(*) FROM matter_parties mp JOIN parties p ON p.id = mp.party_id WHERE mp.role = 'COMPLAINANT' AND p.id = $1`, rep.Holder)
 	if top < 200 {
 		t.Errorf("the top rights holder filed %d of 2,050 matters, want a Zipf head of 200 or more", top)
 	}
@@ -112,18 +117,19 @@ func TestSeed(t *testing.T) {
 		t.Errorf("%d distinct complainants, want many", n)
 	}
 
-	cp, err := events.NewCheckpoints(key.kid, key.key, nil)
+	cp, err := events.NewCheckpoints("seed-test", priv, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := filing.NewStore(db, cp)
+	log := events.NewLog(cp)
+	st := filing.NewStore(db, log, chaintest.Routes()...)
 	for _, state := range []string{"SUBMITTED", "ACCEPTED", "REJECTED", "CLOSED"} {
 		var row struct {
 			ID, Number, Agency string
 			Events             int64
 		}
-		if err := db.WithContext(ctx).Raw(`SELECT m.id, m.number, m.agency, (SELECT count(*) FROM events e WHERE e.matter_id = m.id) AS events
-			FROM matters m WHERE m.state = ? AND m.number LIKE 'IPCS-%' LIMIT 1`, state).Scan(&row).Error; err != nil || row.ID == "" {
+		if err := db.SQL().QueryRowContext(ctx, `SELECT m.id, m.number, m.agency, (SELECT count(*) FROM events e WHERE e.matter_id = m.id) AS events
+			FROM matters m WHERE m.state = $1 AND m.number LIKE 'IPCS-%' LIMIT 1`, state).Scan(&row.ID, &row.Number, &row.Agency, &row.Events); err != nil || row.ID == "" {
 			t.Fatalf("a seeded %s matter: %v", state, err)
 		}
 		m, err := st.Get(ctx, filing.MatterID(row.ID))
@@ -134,7 +140,7 @@ func TestSeed(t *testing.T) {
 			len(m.Respondents) == 0 || len(m.Rights) == 0 || m.Review() == nil || m.Facts == "" {
 			t.Errorf("Get(%s) = %+v: incomplete", row.Number, m)
 		}
-		v, err := events.Verify(ctx, db, cp, row.ID)
+		v, err := log.Verify(db.Session(ctx), row.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -166,7 +172,7 @@ func TestSeed(t *testing.T) {
 	if got := count(`SELECT count(*) FROM matters`); got != 2160 {
 		t.Errorf("after the second seeding: %d matters, want 2160", got)
 	}
-	if got := count(`SELECT count(*) FROM parties WHERE credit_code LIKE ?`, nsHolder+"%"); got != holderPool {
+	if got := count(`SELECT count(*) FROM parties WHERE credit_code LIKE $1`, nsHolder+"%"); got != holderPool {
 		t.Errorf("%d rights holders in the pool, want %d", got, holderPool)
 	}
 	checkHelpersSQL(t, db)
@@ -174,19 +180,19 @@ func TestSeed(t *testing.T) {
 
 // checkHelpersSQL checks that bench_credit_code in scripts/bench/helpers.sql
 // names the parties the seeder names, which the pgbench submit relies on.
-func checkHelpersSQL(t *testing.T, db *gorm.DB) {
+func checkHelpersSQL(t *testing.T, db *store.DB) {
 	t.Helper()
 	sql, err := os.ReadFile("../../scripts/bench/helpers.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.WithContext(t.Context()).Exec(string(sql)).Error; err != nil {
+	if _, err := db.SQL().ExecContext(t.Context(), string(sql)); err != nil {
 		t.Fatalf("helpers.sql: %v", err)
 	}
 	for _, n := range []int64{0, 1, 4999, 123456789, 8999999999999999999} {
 		for _, ns := range []string{nsHolder, "95"} {
 			var got string
-			if err := db.WithContext(t.Context()).Raw(`SELECT bench_credit_code(?, ?)`, ns, n).Scan(&got).Error; err != nil {
+			if err := db.SQL().QueryRowContext(t.Context(), `SELECT bench_credit_code($1, $2)`, ns, n).Scan(&got); err != nil {
 				t.Fatal(err)
 			}
 			if want := creditCode(ns, uint64(n)); got != want || !strings.HasPrefix(got, ns) {

@@ -7,6 +7,7 @@ import (
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
+	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/server"
@@ -21,8 +22,13 @@ func TestAuditVerify(t *testing.T) {
 	t.Parallel()
 	env := authtest.New(t)
 	db := storetest.NewDB(t)
+	cal, err := deadline.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := filing.NewStore(db, events.NewLog(events.NewEphemeralCheckpoints()))
 	addr := servertest.Serve(t, func(s *server.Server) {
-		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(filing.NewStore(db, events.NewEphemeralCheckpoints()), time.Now))
+		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(fs, cal, time.Now))
 	}, nil, env.ServerOptions()...)
 	officer := env.Officer(t, "SAMR-HZ")
 	conn := servertest.Dial(t, addr)
@@ -51,9 +57,7 @@ func TestAuditVerify(t *testing.T) {
 		`ALTER TABLE events DISABLE TRIGGER events_append_only`,
 		`UPDATE events SET payload = '{"number":"IPC-2026-999999"}' WHERE seq = 1`,
 	} {
-		if err := db.Exec(stmt).Error; err != nil {
-			t.Fatal(err)
-		}
+		storetest.Exec(t, db, stmt)
 	}
 	bad := ipcase(t, "audit", "verify", strings.TrimPrefix(name, "matters/"), "--server", addr, "--token", officer, "-o", "json")
 	if bad.code != exitBroken || !strings.Contains(bad.stderr, "history broken at event 1") || !strings.Contains(bad.stdout, `"intact": false`) {

@@ -62,7 +62,7 @@ func remoteError(cfg *config, method string, err error, flagOf func(string) stri
 	case codes.Unimplemented:
 		return &failure{fmt.Errorf("ipcased at %s does not serve %s (an older server?): %s", cfg.server, method, st.Message())}
 	case codes.NotFound:
-		return &failure{fmt.Errorf("%s: not found: %s", method, st.Message())}
+		return &failure{errors.New(st.Message())} // "matter not found": the message names what is missing
 	}
 	return &failure{fmt.Errorf("%s at %s: %s: %s", method, cfg.server, st.Code(), st.Message())}
 }

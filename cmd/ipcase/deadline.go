@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/deadline"
 )
 
@@ -58,7 +59,8 @@ months, years  the corresponding day, else the month's last day (Civil Code Art.
                then the same move
 A make-up working day (调休上班, a Saturday or Sunday the notice makes a working
 day) is a working day: a period ending on one is NOT extended. The law is
-unsettled there (reference/CALENDAR.md §4.5), and the steps say so.
+unsettled there (CPL Art. 85 and Civil Code Art. 203 move only a statutory
+rest day, and the notice makes the day a working day), and the steps say so.
 
 A date in a year without a holiday notice is refused (exit 3), naming the year.`,
 		Example: `  ipcase deadline calc --local --from 2024-01-26 --period 15 --unit calendar-days --basis "CPL Art. 171" -o json
@@ -149,7 +151,7 @@ func printDeadline(cfg *config, c deadline.Computation) error {
 	if cfg.output == outputJSON {
 		return writeJSON(cfg.stdout, c)
 	}
-	day := func(d deadline.Date) string { return fmt.Sprintf("%s (%s)", d, d.Weekday().String()[:3]) }
+	day := func(d civil.Date) string { return fmt.Sprintf("%s (%s)", d, d.Weekday().String()[:3]) }
 	var b bytes.Buffer
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	if c.EndsOnMakeUpWorkingDay {

@@ -9,7 +9,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
-	"github.com/ipcase/ipcase/internal/events/exchange"
+	"github.com/ipcase/ipcase/internal/events/follow"
 )
 
 // errEnough ends a tail that has printed --count events.
@@ -62,7 +62,7 @@ func tailEvents(ctx context.Context, cfg *config, after int64, types []string, c
 	}
 	defer conn.Close() //nolint:errcheck // nothing to do about a failed close
 	printed := 0
-	err = exchange.Follow(ctx, ipcasev1.NewEventServiceClient(conn), after, types, func(r *ipcasev1.SubscribeResponse) error {
+	err = follow.Follow(ctx, ipcasev1.NewEventServiceClient(conn), after, types, func(r *ipcasev1.SubscribeResponse) error {
 		if err := printEvent(cfg, r); err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/events/eventstest"
 	"github.com/ipcase/ipcase/internal/events/exchange"
+	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/server/servertest"
 )
@@ -23,13 +24,15 @@ import (
 func TestEventsTail(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db, url := eventstest.Open(t, 10)
-	eventstest.Relay(t, db, url)
+	db := eventstest.Open(t, 10)
+	eventstest.Relay(t, db)
 	env := authtest.New(t)
-	addr := servertest.Serve(t, func(s *server.Server) { ipcasev1.RegisterEventServiceServer(s, exchange.NewServer(db)) }, nil, env.ServerOptions()...)
+	fs := filing.NewStore(db, eventstest.Log)
+	addr := servertest.Serve(t, func(s *server.Server) { ipcasev1.RegisterEventServiceServer(s, exchange.NewServer(db, fs)) }, nil, env.ServerOptions()...)
 	m := eventstest.Matter(t, db, "SAMR-HZ")
 	for _, court := range []string{"京73", "沪73", "粤73"} {
-		if err := eventstest.Append(ctx, db, m, events.TypeTransferredToCourt, map[string]string{"recipient": court}); err != nil {
+		rec := events.Record{Type: events.EnforcementTransferredCourt, Payload: events.TransferDossier{Target: "COURT", Recipient: court}}
+		if err := eventstest.Append(ctx, db, m, rec); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -48,7 +51,7 @@ func TestEventsTail(t *testing.T) {
 	}
 	admin := env.Admin(t)
 
-	r := tail(admin, "--after", "2", "--type", events.TypeTransferredToCourt, "--count", "2")
+	r := tail(admin, "--after", "2", "--type", string(events.EnforcementTransferredCourt), "--count", "2")
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	if r.code != exitOK || len(lines) != 2 || !strings.HasPrefix(lines[0], "3 ") || !strings.HasPrefix(lines[1], "4 ") ||
 		!strings.Contains(lines[0], "enforcement.transferred_to_court") || !strings.Contains(lines[0], "matters/"+m+"/events/3") {
@@ -60,7 +63,7 @@ func TestEventsTail(t *testing.T) {
 		Position string
 		Event    struct{ Type string }
 	}
-	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || got.Position != "1" || got.Event.Type != "test.opened" {
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || got.Position != "1" || got.Event.Type != string(events.ComplaintSubmitted) {
 		t.Errorf("tail -o json: exit %d, %v\n%s%s", r.code, err, r.stdout, r.stderr)
 	}
 

@@ -16,11 +16,8 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/civil"
 )
-
-// chinaTime is how times are shown: the matters and their deadlines are
-// Chinese.
-var chinaTime = time.FixedZone("CST", 8*60*60)
 
 func newMattersCmd(cfg *config) *cobra.Command {
 	cmd := &cobra.Command{
@@ -322,14 +319,14 @@ func clock(ts *timestamppb.Timestamp) string {
 	if ts == nil {
 		return ""
 	}
-	return ts.AsTime().In(chinaTime).Format("2006-01-02 15:04 MST")
+	return ts.AsTime().In(civil.China).Format("2006-01-02 15:04 MST")
 }
 
 func day(ts *timestamppb.Timestamp) string {
 	if ts == nil {
 		return ""
 	}
-	return ts.AsTime().In(chinaTime).Format(time.DateOnly)
+	return ts.AsTime().In(civil.China).Format(time.DateOnly)
 }
 
 // writeProto writes m as the JSON the HTTP API speaks (proto3 JSON, field

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipcase/ipcase/internal/civil"
+	// The CLI's own clock() formats times.
+	statclock "github.com/ipcase/ipcase/internal/clock"
 	"github.com/ipcase/ipcase/internal/deadline"
 )
 
@@ -36,9 +39,12 @@ func TestMatters(t *testing.T) {
 	}
 
 	procs := s.matter.GetProceedings()
-	s.srv.OpenDeadline(t, deadline.Spec{ProceedingID: path.Base(procs[0].GetName()), Kind: "filing.review",
-		Trigger: deadline.Date{Year: 2026, Month: 11, Day: 2},
-		Rule:    deadline.Rule{Period: 15, Unit: deadline.WorkingDays, Basis: "SAMR Provisions Art. 18"}})
+	// No declared period is a filing review's: the test's clock is the
+	// 15 working days of SAMR Administrative Penalty Procedure Rules Art. 18.
+	review := deadline.Period{Name: "check a complaint", Length: 15, Unit: deadline.WorkingDays,
+		Citation: "SAMR Provisions Art. 18", Counting: deadline.AdministrativeCounting}
+	s.srv.OpenDeadline(t, id, statclock.Spec{ProceedingID: path.Base(procs[0].GetName()),
+		Kind: "filing.review", Trigger: civil.Date{Year: 2026, Month: 11, Day: 2}, Period: review})
 	show := s.run(t, "", "matters", "show", id)
 	// The labels are padded to the longest, "Next deadline".
 	for _, want := range []string{"Matter         " + s.matter.GetNumber(), "State          submitted, awaiting review", `Etag           "v1"`,
@@ -76,7 +82,7 @@ func TestMatters(t *testing.T) {
 		stderr string
 	}{
 		{[]string{"matters", "show", "not-a-matter"}, exitRefused, "MATTER (name): must be a matter name"},
-		{[]string{"matters", "show", "0b7e9a43-5b1c-4d53-9a55-3a0f5c2b9e11"}, exitFailure, "not found"},
+		{[]string{"matters", "show", "0b7e9a43-5b1c-4d53-9a55-3a0f5c2b9e11"}, exitFailure, "ipcase: matter not found\n"},
 		{[]string{"matters", "list", "--state", "pending"}, exitUsage, `--state: "pending" is not`},
 		{[]string{"matters", "list", "--filed-from", "yesterday"}, exitRefused, "--filed-from (filed_from)"},
 	} {

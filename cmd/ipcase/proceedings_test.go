@@ -8,7 +8,7 @@ import (
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
-	"github.com/ipcase/ipcase/internal/proceeding/proceedingtest"
+	"github.com/ipcase/ipcase/internal/chaintest"
 )
 
 // TestEnforcementVerbs drives an enforcement case with the built binary
@@ -18,7 +18,7 @@ import (
 func TestEnforcementVerbs(t *testing.T) {
 	t.Parallel()
 	// Monday 2026-09-28, 10:00 CST.
-	env := proceedingtest.Start(t, proceedingtest.Fixed(time.Date(2026, 9, 28, 2, 0, 0, 0, time.UTC)))
+	env := chaintest.Start(t, chaintest.Fixed(time.Date(2026, 9, 28, 2, 0, 0, 0, time.UTC)))
 	tok := env.Auth.Officer(t, "SAMR-HZ")
 	ctx := authtest.WithToken(t.Context(), tok)
 	sub, err := env.Filing.SubmitComplaint(ctx, &ipcasev1.SubmitComplaintRequest{
@@ -85,7 +85,7 @@ func TestEnforcementVerbs(t *testing.T) {
 // starting before every party consented exits 3 naming who has not.
 func TestMediationVerbs(t *testing.T) {
 	t.Parallel()
-	env := proceedingtest.Start(t, proceedingtest.Fixed(time.Date(2026, 9, 28, 2, 0, 0, 0, time.UTC)))
+	env := chaintest.Start(t, chaintest.Fixed(time.Date(2026, 9, 28, 2, 0, 0, 0, time.UTC)))
 	officer := env.Auth.Officer(t, "SAMR-HZ")
 	sub, err := env.Filing.SubmitComplaint(authtest.WithToken(t.Context(), officer), &ipcasev1.SubmitComplaintRequest{
 		Complainant: &ipcasev1.Party{Kind: ipcasev1.PartyKind_PARTY_KIND_ORGANIZATION, DisplayName: "福州星河茶饮有限公司", CreditCode: "91350100M000100Y43"},

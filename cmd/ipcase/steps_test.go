@@ -16,13 +16,14 @@ import (
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
-	"github.com/ipcase/ipcase/internal/proceeding/proceedingtest"
+	"github.com/ipcase/ipcase/internal/chaintest"
+	"github.com/ipcase/ipcase/internal/civil"
 )
 
 // stepEnv is the administrative side with a clock the test moves, and the
 // CLI pointed at it with a token.
 type stepEnv struct {
-	*proceedingtest.Env
+	*chaintest.Env
 	today   atomic.Pointer[time.Time]
 	officer string
 	conn    []string
@@ -32,7 +33,7 @@ func newStepEnv(t *testing.T, day string) *stepEnv {
 	t.Helper()
 	e := &stepEnv{}
 	e.setDay(t, day)
-	e.Env = proceedingtest.Start(t, func() time.Time { return *e.today.Load() })
+	e.Env = chaintest.Start(t, func() time.Time { return *e.today.Load() })
 	e.officer = e.Auth.Officer(t, "SAMR-HZ")
 	e.conn = []string{"--server", e.Conn.Target(), "--token", e.officer}
 	return e
@@ -41,7 +42,7 @@ func newStepEnv(t *testing.T, day string) *stepEnv {
 // setDay moves the server's clock to 10:00 China time on day.
 func (e *stepEnv) setDay(t *testing.T, day string) {
 	t.Helper()
-	d, err := time.ParseInLocation(time.DateOnly, day, chinaTime)
+	d, err := time.ParseInLocation(time.DateOnly, day, civil.China)
 	if err != nil {
 		t.Fatal(err)
 	}

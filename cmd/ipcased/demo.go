@@ -57,6 +57,49 @@ func demo(ctx context.Context, stdout io.Writer, addr, tok string) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 
+	var matters []*ipcasev1.Matter
+	for _, c := range demoComplaints() {
+		// WaitForReady: dev.sh runs this right after starting the server.
+		resp, err := client.SubmitComplaint(ctx, c, grpc.WaitForReady(true))
+		if err != nil {
+			return fmt.Errorf("demo: %s: %w", c.GetRequestId(), err)
+		}
+		m := resp.GetMatter()
+		matters = append(matters, m)
+		fmt.Fprintf(stdout, "  %s  %-17s %s\n", m.GetNumber(), m.GetRights()[0].GetType().String()[len("IP_TYPE_"):], m.GetName())
+	}
+	// The trademark matter goes to enforcement, the patent matter to court 京73.
+	routes := []struct {
+		route ipcasev1.ProceedingKind
+		forum string
+		note  string
+	}{
+		{ipcasev1.ProceedingKind_PROCEEDING_KIND_ENFORCEMENT, "SAMR-HZ", "Clear counterfeit; open an enforcement case."},
+		{ipcasev1.ProceedingKind_PROCEEDING_KIND_TRIAL, "京73", "Technical dispute; the complainant sues in the Beijing IP Court."},
+	}
+	for i, r := range routes {
+		m := matters[i]
+		if m.GetState() != ipcasev1.MatterState_MATTER_STATE_SUBMITTED {
+			continue
+		}
+		_, err := client.AcceptComplaint(ctx, &ipcasev1.AcceptComplaintRequest{Name: m.GetName(), Etag: m.GetEtag(),
+			RequestId: fmt.Sprintf("demo-accept-%d", i+1), Route: r.route, Forum: r.forum, Note: r.note})
+		if err != nil {
+			return fmt.Errorf("demo: accepting %s: %w", m.GetNumber(), err)
+		}
+	}
+	first := matters[0]
+	if err := demoEnforcement(ctx, ipcasev1.NewEnforcementServiceClient(conn), first.GetName()); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "DEMO_MATTER=%s\nDEMO_PARTY=%s\n", first.GetName(), strings.TrimPrefix(first.GetComplainant().GetName(), "parties/"))
+	return err
+}
+
+// demoComplaints are the demo complaints: a trademark, an invention patent,
+// a copyright (known since 2023, past the limitation period) and a trade
+// secret, each with a fixed request id.
+func demoComplaints() []*ipcasev1.SubmitComplaintRequest {
 	org := func(name, code string) *ipcasev1.Party {
 		return &ipcasev1.Party{Kind: ipcasev1.PartyKind_PARTY_KIND_ORGANIZATION, DisplayName: name, CreditCode: code}
 	}
@@ -64,7 +107,7 @@ func demo(ctx context.Context, stdout io.Writer, addr, tok string) error {
 		return &ipcasev1.Evidence{Sha256: digest, SizeBytes: 182_311, MediaType: "application/pdf",
 			Source: ipcasev1.EvidenceSource_EVIDENCE_SOURCE_NOTARISED, Description: desc}
 	}
-	complaints := []*ipcasev1.SubmitComplaintRequest{{
+	return []*ipcasev1.SubmitComplaintRequest{{
 		RequestId:   "demo-trademark-1",
 		Complainant: org("北京星河茶饮有限公司", "91110108MA01HX4T2R"),
 		Respondents: []*ipcasev1.Party{org("杭州仿品贸易有限公司", "91330100MA2AXQ9B12")},
@@ -104,43 +147,6 @@ func demo(ctx context.Context, stdout io.Writer, addr, tok string) error {
 		KnownSince: "2026-10-09",
 		Agency:     "SAMR-SZ",
 	}}
-	var matters []*ipcasev1.Matter
-	for _, c := range complaints {
-		// WaitForReady: dev.sh runs this right after starting the server.
-		resp, err := client.SubmitComplaint(ctx, c, grpc.WaitForReady(true))
-		if err != nil {
-			return fmt.Errorf("demo: %s: %w", c.GetRequestId(), err)
-		}
-		m := resp.GetMatter()
-		matters = append(matters, m)
-		fmt.Fprintf(stdout, "  %s  %-17s %s\n", m.GetNumber(), m.GetRights()[0].GetType().String()[len("IP_TYPE_"):], m.GetName())
-	}
-	// The trademark matter goes to enforcement, the patent matter to court 京73.
-	routes := []struct {
-		route ipcasev1.ProceedingKind
-		forum string
-		note  string
-	}{
-		{ipcasev1.ProceedingKind_PROCEEDING_KIND_ENFORCEMENT, "SAMR-HZ", "Clear counterfeit; open an enforcement case."},
-		{ipcasev1.ProceedingKind_PROCEEDING_KIND_TRIAL, "京73", "Technical dispute; the complainant sues in the Beijing IP Court."},
-	}
-	for i, r := range routes {
-		m := matters[i]
-		if m.GetState() != ipcasev1.MatterState_MATTER_STATE_SUBMITTED {
-			continue
-		}
-		_, err := client.AcceptComplaint(ctx, &ipcasev1.AcceptComplaintRequest{Name: m.GetName(), Etag: m.GetEtag(),
-			RequestId: fmt.Sprintf("demo-accept-%d", i+1), Route: r.route, Forum: r.forum, Note: r.note})
-		if err != nil {
-			return fmt.Errorf("demo: accepting %s: %w", m.GetNumber(), err)
-		}
-	}
-	first := matters[0]
-	if err := demoEnforcement(ctx, ipcasev1.NewEnforcementServiceClient(conn), first.GetName()); err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(stdout, "DEMO_MATTER=%s\nDEMO_PARTY=%s\n", first.GetName(), strings.TrimPrefix(first.GetComplainant().GetName(), "parties/"))
-	return err
 }
 
 // demoEnforcement takes the trademark matter through to a penalty notice,

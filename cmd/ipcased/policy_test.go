@@ -5,13 +5,28 @@ import (
 	"testing"
 
 	"go.uber.org/zap"
-	"gorm.io/gorm"
 
 	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/server"
+	"github.com/ipcase/ipcase/internal/store"
 )
+
+// newServices builds the services of side as load and serve do, over a
+// pool that is never opened: building and registering the services must
+// not touch the database, so the lists of methods need none.
+func newServices(t *testing.T, sd side) services {
+	t.Helper()
+	cal, err := deadline.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := services{side: sd, cal: cal, log: events.NewLog(events.NewEphemeralCheckpoints())}
+	db := &store.DB{}
+	svc.open(db, db)
+	return svc
+}
 
 // TestEveryMethodHasAPolicy builds the server exactly as serve does and
 // fails if any method it registers is missing from the access policy,
@@ -20,11 +35,7 @@ import (
 func TestEveryMethodHasAPolicy(t *testing.T) {
 	t.Parallel()
 	srv := server.New(server.Config{MaxRecvBytes: 1 << 20}, zap.NewNop())
-	cal, err := deadline.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
-	services{side: sideAll, db: &gorm.DB{}, readDB: &gorm.DB{}, cp: events.NewEphemeralCheckpoints(), cal: cal}.register(srv)
+	newServices(t, sideAll).register(srv)
 	var checked []string
 	for name, info := range srv.GetServiceInfo() {
 		for _, m := range info.Methods {
@@ -49,10 +60,6 @@ func TestEveryMethodHasAPolicy(t *testing.T) {
 // run no enforcement, and both serve the shared record and calculators.
 func TestSidesServeTheirServices(t *testing.T) {
 	t.Parallel()
-	cal, err := deadline.Embedded()
-	if err != nil {
-		t.Fatal(err)
-	}
 	shared := []string{"ipcase.v1.FilingService", "ipcase.v1.DamagesService", "ipcase.v1.DeadlineService",
 		"ipcase.v1.AuditService", "ipcase.v1.EventService", "grpc.health.v1.Health"}
 	admin := []string{"ipcase.v1.EnforcementService", "ipcase.v1.MediationService", "ipcase.v1.EvidenceService",
@@ -68,7 +75,7 @@ func TestSidesServeTheirServices(t *testing.T) {
 		{sideJudicial, [][]string{shared, judicial}, [][]string{admin}},
 	} {
 		srv := server.New(server.Config{MaxRecvBytes: 1 << 20}, zap.NewNop())
-		services{side: c.side, db: &gorm.DB{}, readDB: &gorm.DB{}, cp: events.NewEphemeralCheckpoints(), cal: cal}.register(srv)
+		newServices(t, c.side).register(srv)
 		info := srv.GetServiceInfo()
 		for _, names := range c.want {
 			for _, n := range names {

@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
-	"encoding/json"
 	"fmt"
 	"net"
-	"os"
 	"slices"
 	"time"
 
@@ -16,11 +13,12 @@ import (
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
-	"gorm.io/gorm"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/audit"
 	"github.com/ipcase/ipcase/internal/auth"
+	"github.com/ipcase/ipcase/internal/civil"
+	"github.com/ipcase/ipcase/internal/clock"
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/enforcement"
@@ -51,7 +49,8 @@ type config struct {
 	// CheckpointKeyFile is the private Ed25519 JWK that signs event-chain
 	// heads.
 	CheckpointKeyFile string `env:"IPCASE_CHECKPOINT_KEY_FILE, required"`
-	Deadlines         deadline.Config
+	Calendar          deadline.Config
+	Sweeper           clock.Config
 	Enforcement       enforcement.Config
 	Evidence          evidence.Config
 	SignIn            status.Config
@@ -99,15 +98,14 @@ func (s *side) Set(v string) error {
 func (s *side) String() string { return string(*s) }
 func (s *side) Type() string   { return "string" }
 
-// services are what every listener serves.
+// services are the stores and settings every listener's services and the
+// side's consumers share.
 type services struct {
 	side side
-	db   *gorm.DB
-	// readDB serves the status reads: a read-only replica, or db.
-	readDB *gorm.DB
-	cp     *events.Checkpoints
 	// cal is the holiday calendar.
 	cal *deadline.Calendar
+	// log is the event log, signing with the checkpoint key.
+	log *events.Log
 	// hearing holds agencies' own hearing thresholds.
 	hearing map[string]damages.HearingThresholds
 	// The rights holders' services; zero values turn evidence uploads and
@@ -119,49 +117,91 @@ type services struct {
 	pageURL     string
 	// webhooks is the notification configuration.
 	webhooks webhook.Config
+
+	// The stores, over the primary db; readDB serves the status reads (a
+	// read-only replica, or db).
+	db, readDB  *store.DB
+	filing      *filing.Store
+	clocks      *clock.Store
+	enforcement *enforcement.Store
+	mediation   *mediation.Store
+	trials      *trial.Store
+}
+
+// routes are the machines of every kind of proceeding, so that a complaint
+// can be routed to them and a matter closed when they have all ended.
+func routes() []filing.Route {
+	return []filing.Route{enforcement.Machine.Route(), mediation.Machine.Route(), trial.Machine.Route(), trial.ConfirmationMachine.Route()}
+}
+
+// open builds the stores over db and readDB.
+func (s *services) open(db, readDB *store.DB) {
+	s.db, s.readDB = db, readDB
+	s.filing = filing.NewStore(db, s.log, routes()...)
+	s.clocks = clock.NewStore(db, s.cal, s.log)
+	s.enforcement = enforcement.NewStore(s.filing)
+	s.mediation = mediation.NewStore(s.filing)
+	s.trials = trial.NewStore(s.filing)
 }
 
 func (s services) register(srv *server.Server) {
-	fs := filing.NewStore(s.db, s.cp)
-	dl := deadline.NewStore(s.db, s.cal, s.cp)
-	clock := deadline.NewClock(dl)
-	filingSrv := filing.NewServer(fs, time.Now)
 	// Both sides serve the matters (courts read the matters they try),
 	// the calculators, the audit trail and the event exchange.
-	ipcasev1.RegisterFilingServiceServer(srv, filingSrv)
+	ipcasev1.RegisterFilingServiceServer(srv, filing.NewServer(s.filing, s.cal, time.Now))
 	ipcasev1.RegisterDamagesServiceServer(srv, damages.NewServer())
 	ipcasev1.RegisterDeadlineServiceServer(srv, deadline.NewServer(s.cal))
 	ipcasev1.RegisterAuditServiceServer(srv, audit.NewServer(s.db))
-	ipcasev1.RegisterEventServiceServer(srv, exchange.NewServer(s.db))
+	ipcasev1.RegisterEventServiceServer(srv, exchange.NewServer(s.db, s.filing))
 	if s.side.administrative() {
-		ipcasev1.RegisterEnforcementServiceServer(srv, enforcement.NewServer(enforcement.NewStore(s.db, fs), clock, time.Now, s.hearing))
-		ipcasev1.RegisterMediationServiceServer(srv, mediation.NewServer(mediation.NewStore(s.db, fs), clock, enforcement.Workers, time.Now))
+		ipcasev1.RegisterEnforcementServiceServer(srv, enforcement.NewServer(s.enforcement, s.clocks, time.Now, s.hearing))
+		ipcasev1.RegisterMediationServiceServer(srv, mediation.NewServer(s.mediation, s.clocks, s.enforcement.Workers, time.Now))
 		ipcasev1.RegisterEvidenceServiceServer(srv, evidence.NewServer(s.files, evidence.NewStore(s.db), s.evidenceMax, time.Now))
 		ipcasev1.RegisterNotificationServiceServer(srv, webhook.NewServer(webhook.NewStore(s.db), s.webhooks.AllowHTTP, time.Now))
 		// Status reads may come from a replica; what they write (officials'
 		// access log, sign-in links) goes to the primary.
 		ipcasev1.RegisterStatusServiceServer(srv, status.NewServer(status.Deps{
-			Filing:    filing.NewServer(fs.ReadingFrom(s.readDB), time.Now),
-			Deadlines: deadline.NewStore(s.readDB, s.cal, s.cp),
-			Links:     s.links, Minter: s.minter, PageURL: s.pageURL, Now: time.Now,
+			Filing: filing.NewServer(s.filing.ReadingFrom(s.readDB), s.cal, time.Now),
+			Clocks: clock.NewStore(s.readDB, s.cal, s.log),
+			Links:  s.links, Minter: s.minter, PageURL: s.pageURL, Now: time.Now,
 		}))
 	}
 	if s.side.judicial() {
-		ipcasev1.RegisterTrialServiceServer(srv, trial.NewServer(trial.NewStore(s.db, fs), clock, time.Now))
+		ipcasev1.RegisterTrialServiceServer(srv, trial.NewServer(s.trials, s.clocks, time.Now))
 	}
 }
 
 // consumers registers the side's event consumers.
 func (s services) consumers(cs *events.Consumers) {
-	fs := filing.NewStore(s.db, s.cp)
 	if s.side.judicial() {
-		trial.RegisterJudicial(cs, trial.NewStore(s.db, fs), time.Now)
+		trial.Register(cs, s.trials, s.clocks, time.Now)
 	}
 	if s.side.administrative() {
-		trial.RegisterJudgments(cs)
-		webhook.Register(cs, time.Now)
-		clock := deadline.NewClock(deadline.NewStore(s.db, s.cal, s.cp))
-		mediation.RegisterOutcomes(cs, mediation.NewStore(s.db, fs), enforcement.CloseSettled(enforcement.NewStore(s.db, fs), clock), time.Now)
+		enforcement.RegisterJudgments(cs)
+		webhook.Register(cs, s.filing, time.Now)
+		settle := func(tx store.Tx, matterID filing.MatterID, reason string, at time.Time) error {
+			return s.enforcement.CloseSettled(tx, s.clocks, matterID, reason, at)
+		}
+		mediation.RegisterOutcomes(cs, s.mediation, settle, time.Now)
+	}
+}
+
+// storeReading reads, for the metrics, the event log's state and the
+// deadlines' counts, with "today" the day now falls on in China.
+func storeReading(db *store.DB, clocks *clock.Store, now func() time.Time) func(context.Context) (metrics.Reading, error) {
+	return func(ctx context.Context) (metrics.Reading, error) {
+		st, err := events.ReadStats(db.Session(ctx))
+		if err != nil {
+			return metrics.Reading{}, err
+		}
+		counts, err := clocks.Counts(ctx, civil.Today(now()), metrics.ApproachingWindow)
+		if err != nil {
+			return metrics.Reading{}, err
+		}
+		r := metrics.Reading{Position: st.Position, Unstamped: st.Unstamped, Lag: st.Lag}
+		for _, c := range counts {
+			r.Deadlines = append(r.Deadlines, metrics.DeadlineCounts(c))
+		}
+		return r, nil
 	}
 }
 
@@ -236,6 +276,9 @@ func readConfig(ctx context.Context, s side) (config, error) {
 	if err := cfg.Webhooks.Check(); err != nil {
 		return config{}, err
 	}
+	if err := cfg.Sweeper.Check(); err != nil {
+		return config{}, err
+	}
 	return cfg, nil
 }
 
@@ -247,10 +290,12 @@ func load(ctx context.Context, cfg config) (services, *auth.Verifier, error) {
 		return services{}, nil, err
 	}
 	svc := services{side: cfg.Side, evidenceMax: cfg.Evidence.MaxBytes, pageURL: cfg.SignIn.PageURL, webhooks: cfg.Webhooks}
-	if svc.cp, err = loadCheckpoints(cfg.CheckpointKeyFile); err != nil {
+	cp, err := events.LoadCheckpoints(cfg.CheckpointKeyFile)
+	if err != nil {
 		return services{}, nil, err
 	}
-	if svc.cal, err = cfg.Deadlines.Load(); err != nil {
+	svc.log = events.NewLog(cp)
+	if svc.cal, err = cfg.Calendar.Load(); err != nil {
 		return services{}, nil, err
 	}
 	if svc.hearing, err = cfg.Enforcement.HearingThresholds(); err != nil {
@@ -267,15 +312,15 @@ func serve(ctx context.Context, logger *zap.Logger, cfg config, svc services, ve
 	if err != nil {
 		return err
 	}
-	defer store.Close(db)
+	defer db.Close()
 	if readDB != db {
-		defer store.Close(readDB)
+		defer readDB.Close()
 	}
-	mx, err := newMetrics(db, readDB, logger)
+	svc.open(db, readDB)
+	mx, err := newMetrics(svc, logger)
 	if err != nil {
 		return err
 	}
-	svc.db, svc.readDB = db, readDB
 	if err := svc.rightsHolders(ctx, cfg, verifier); err != nil {
 		return err
 	}
@@ -302,7 +347,7 @@ func serve(ctx context.Context, logger *zap.Logger, cfg config, svc services, ve
 
 // openDatabases opens the primary and, if DATABASE_READ_URL is set, the
 // replica the status reads come from; without one, readDB is db.
-func openDatabases(ctx context.Context, cfg store.Config, logger *zap.Logger) (db, readDB *gorm.DB, err error) {
+func openDatabases(ctx context.Context, cfg store.Config, logger *zap.Logger) (db, readDB *store.DB, err error) {
 	if db, err = store.Open(ctx, cfg, logger); err != nil {
 		return nil, nil, err
 	}
@@ -312,25 +357,29 @@ func openDatabases(ctx context.Context, cfg store.Config, logger *zap.Logger) (d
 	rcfg := cfg
 	rcfg.URL = cfg.ReadURL
 	if readDB, err = store.Open(ctx, rcfg, logger); err != nil {
-		store.Close(db)
+		_ = db.Close()
 		return nil, nil, fmt.Errorf("DATABASE_READ_URL: %w", err)
 	}
 	return db, readDB, nil
 }
 
-// newMetrics makes the registry with the databases' pools and queries and
-// the case store's gauges.
-func newMetrics(db, readDB *gorm.DB, logger *zap.Logger) (*metrics.Metrics, error) {
+// newMetrics makes the registry with the databases' pools and statements
+// and the case store's gauges.
+func newMetrics(svc services, logger *zap.Logger) (*metrics.Metrics, error) {
 	mx := metrics.New()
-	if err := mx.InstrumentDB(db, "ipcase"); err != nil {
-		return nil, err
+	pools := map[string]*store.DB{"ipcase": svc.db}
+	if svc.readDB != svc.db {
+		pools["ipcase_read"] = svc.readDB
 	}
-	mx.Registry().MustRegister(metrics.NewStore(db, logger))
-	if readDB != db {
-		if err := mx.InstrumentDB(readDB, "ipcase_read"); err != nil {
+	for name, db := range pools {
+		if err := mx.RegisterPool(db.SQL(), name); err != nil {
+			return nil, err
+		}
+		if err := db.OnStatement(mx.CountStatement); err != nil {
 			return nil, err
 		}
 	}
+	mx.Registry().MustRegister(metrics.NewStore(storeReading(svc.db, svc.clocks, time.Now), logger))
 	return mx, nil
 }
 
@@ -339,13 +388,13 @@ func newMetrics(db, readDB *gorm.DB, logger *zap.Logger) (*metrics.Metrics, erro
 func startTasks(ctx context.Context, g *errgroup.Group, logger *zap.Logger, cfg config, svc services, mx *metrics.Metrics) {
 	// Every side competes for the two singletons; an advisory lock lets
 	// exactly one replica of the cluster run each.
-	sweeper := deadline.NewSweeper(deadline.NewStore(svc.db, svc.cal, svc.cp), cfg.Deadlines, logger)
-	relay := events.NewRelay(svc.db, cfg.Store.URL, logger)
+	sweeper := clock.NewSweeper(svc.clocks, cfg.Sweeper, logger)
+	relay := events.NewRelay(svc.db, logger)
 	mx.Leader("sweeper", sweeper.Leading)
 	mx.Leader("relay", relay.Leading)
 	g.Go(func() error { return sweeper.Run(ctx) })
 	g.Go(func() error { return relay.Run(ctx) })
-	consumers := events.NewConsumers(svc.db, cfg.Store.URL, logger)
+	consumers := events.NewConsumers(svc.db, logger)
 	svc.consumers(consumers)
 	g.Go(func() error { return consumers.Run(ctx) })
 	if cfg.Side.administrative() {
@@ -391,12 +440,8 @@ func listenAll(ctx context.Context, g *errgroup.Group, logger *zap.Logger, cfg c
 
 // watchHealth pings the database every interval until ctx ends and sets
 // the servers' health, and ipcase_database_up, from the answer.
-func watchHealth(ctx context.Context, logger *zap.Logger, interval time.Duration, db *gorm.DB, mx *metrics.Metrics, servers []*server.Server) error {
-	sqlDB, err := db.DB()
-	if err != nil {
-		return err
-	}
-	server.WatchHealth(ctx, interval, sqlDB.PingContext, func(ok bool, err error) {
+func watchHealth(ctx context.Context, logger *zap.Logger, interval time.Duration, db *store.DB, mx *metrics.Metrics, servers []*server.Server) error {
+	server.WatchHealth(ctx, interval, db.Ping, func(ok bool, err error) {
 		mx.DatabaseUp(ok)
 		if ok {
 			logger.Info("database reachable: serving")
@@ -446,20 +491,4 @@ func listen(ctx context.Context, g *errgroup.Group, logger *zap.Logger, cfg serv
 	logger.Info("serving", zap.String("listener", name), zap.String("addr", lis.Addr().String()))
 	g.Go(func() error { return srv.Serve(ctx, lis) })
 	return srv, nil
-}
-
-func loadCheckpoints(path string) (*events.Checkpoints, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("checkpoint key: %w", err)
-	}
-	var k auth.JWK
-	if err := json.Unmarshal(b, &k); err != nil {
-		return nil, fmt.Errorf("checkpoint key %s: %w", path, err)
-	}
-	priv, err := k.SigningKey()
-	if err != nil {
-		return nil, fmt.Errorf("checkpoint key %s: %w", path, err)
-	}
-	return events.NewCheckpoints(k.Kid, priv, map[string]ed25519.PublicKey{})
 }

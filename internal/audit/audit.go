@@ -4,16 +4,15 @@
 package audit
 
 import (
-	"context"
 	"fmt"
 	"strconv"
 	"time"
 
-	"gorm.io/gorm"
+	"google.golang.org/grpc"
 
 	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/errs"
-	"github.com/ipcase/ipcase/internal/server"
+	"github.com/ipcase/ipcase/internal/logging"
 	"github.com/ipcase/ipcase/internal/store"
 )
 
@@ -30,10 +29,12 @@ type accessRow struct {
 
 func (accessRow) TableName() string { return "access_log" }
 
-// Log records reads of matterIDs by the caller in ctx through method, if
-// the caller is an official; a rights holder's reads of its own matters are
-// not recorded.
-func Log(ctx context.Context, db *gorm.DB, method string, at time.Time, matterIDs ...string) error {
+// Log records, in tx, reads of matterIDs by the caller of the request tx
+// runs for, through its method, if the caller is an official; a rights
+// holder's reads of its own matters are not recorded.
+func Log(tx store.Tx, at time.Time, matterIDs ...string) error {
+	ctx := tx.Context()
+	method, _ := grpc.Method(ctx)
 	p, ok := auth.FromContext(ctx)
 	if !ok || !p.Official() || len(matterIDs) == 0 {
 		return nil
@@ -41,9 +42,9 @@ func Log(ctx context.Context, db *gorm.DB, method string, at time.Time, matterID
 	rows := make([]accessRow, len(matterIDs))
 	for i, id := range matterIDs {
 		rows[i] = accessRow{AccessTime: at, Subject: p.Subject, Role: string(p.Role), Org: p.Org(),
-			Method: method, MatterID: id, RequestID: server.RequestID(ctx)}
+			Method: method, MatterID: id, RequestID: logging.RequestID(ctx)}
 	}
-	if err := db.WithContext(ctx).Create(&rows).Error; err != nil {
+	if err := tx.Gorm().Create(&rows).Error; err != nil {
 		return fmt.Errorf("audit: recording reads: %w", store.Translate(err))
 	}
 	return nil
@@ -68,8 +69,8 @@ type Filter struct {
 
 // List returns recorded reads matching f, newest first, after the position
 // in pageToken; it returns the next page's token (empty on the last).
-func List(ctx context.Context, db *gorm.DB, f Filter, pageToken string, size int) ([]Record, string, error) {
-	q := db.WithContext(ctx).Model(&accessRow{})
+func List(tx store.Tx, f Filter, pageToken string, size int) ([]Record, string, error) {
+	q := tx.Gorm().Model(&accessRow{})
 	if f.MatterID != "" {
 		q = q.Where("matter_id = ?", f.MatterID)
 	}

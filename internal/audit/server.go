@@ -6,22 +6,22 @@ import (
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/types/known/timestamppb"
-	"gorm.io/gorm"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/store"
 )
 
 // Server implements ipcasev1.AuditServiceServer.
 type Server struct {
 	ipcasev1.UnimplementedAuditServiceServer
-	db *gorm.DB
+	db *store.DB
 }
 
 var _ ipcasev1.AuditServiceServer = (*Server)(nil)
 
 // NewServer returns a Server over db.
-func NewServer(db *gorm.DB) *Server {
+func NewServer(db *store.DB) *Server {
 	if db == nil {
 		panic("audit.NewServer: nil db")
 	}
@@ -53,7 +53,7 @@ func (s *Server) ListAccessLog(ctx context.Context, req *ipcasev1.ListAccessLogR
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	recs, next, err := List(ctx, s.db, f, req.GetPageToken(), size)
+	recs, next, err := List(s.db.Session(ctx), f, req.GetPageToken(), size)
 	if err != nil {
 		return nil, err
 	}

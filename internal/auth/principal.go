@@ -3,8 +3,6 @@ package auth
 import (
 	"context"
 	"slices"
-
-	"github.com/ipcase/ipcase/internal/events"
 )
 
 // Role is what a caller is.
@@ -46,11 +44,6 @@ func (p Principal) Org() string {
 // Official says whether p acts for the state (reads by officials are logged).
 func (p Principal) Official() bool { return p.Role != RightsHolder }
 
-// Actor is p as an event's actor.
-func (p Principal) Actor() events.Actor {
-	return events.Actor{Subject: p.Subject, Role: string(p.Role), Org: p.Org()}
-}
-
 // ActsFor says whether p is a rights holder acting for party id.
 func (p Principal) ActsFor(party string) bool {
 	return p.Role == RightsHolder && slices.Contains(p.Parties, party)
@@ -58,9 +51,8 @@ func (p Principal) ActsFor(party string) bool {
 
 type principalKey struct{}
 
-// WithPrincipal returns a context carrying p, and p as the events actor.
+// WithPrincipal returns a context carrying p.
 func WithPrincipal(ctx context.Context, p Principal) context.Context {
-	ctx = events.WithActor(ctx, p.Actor())
 	return context.WithValue(ctx, principalKey{}, p)
 }
 

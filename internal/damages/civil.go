@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+
+	"github.com/ipcase/ipcase/internal/civil"
 )
 
 // Period is one stretch of infringing conduct with its own compensatory
@@ -14,7 +16,7 @@ import (
 // would invent a rule; Boundaries says where to split.
 type Period struct {
 	// Start and End are the first and last day of the conduct, inclusive.
-	Start, End Date
+	Start, End civil.Date
 	// BaseKind and Base are how the base was determined and its amount;
 	// both stay empty in a statutory-damages request.
 	BaseKind BaseKind
@@ -89,16 +91,16 @@ type Request struct {
 // rounded once from exact values, so they may not add up to the Result's
 // totals to the fen.
 type PeriodResult struct {
-	Start         Date     `json:"start"`
-	End           Date     `json:"end"`
-	Law           string   `json:"law"`
-	BaseKind      BaseKind `json:"baseKind"`
-	Base          Fen      `json:"base"`
-	Contribution  Ratio    `json:"contribution"`
-	EffectiveBase Fen      `json:"effectiveBase"` // base × contribution
-	Multiple      Ratio    `json:"multiple,omitzero"`
-	Punitive      Fen      `json:"punitive"`
-	Damages       Fen      `json:"damages"`
+	Start         civil.Date `json:"start"`
+	End           civil.Date `json:"end"`
+	Law           string     `json:"law"`
+	BaseKind      BaseKind   `json:"baseKind"`
+	Base          Fen        `json:"base"`
+	Contribution  Ratio      `json:"contribution"`
+	EffectiveBase Fen        `json:"effectiveBase"` // base × contribution
+	Multiple      Ratio      `json:"multiple,omitzero"`
+	Punitive      Fen        `json:"punitive"`
+	Damages       Fen        `json:"damages"`
 }
 
 // Result is the outcome of Calculate; its JSON form is the CLI's output.

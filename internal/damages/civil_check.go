@@ -3,6 +3,8 @@ package damages
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ipcase/ipcase/internal/civil"
 )
 
 // maxPeriods bounds a request so that no sum of amounts can overflow.
@@ -43,7 +45,7 @@ func checkRequest(req Request, periods []Period, fields []string, rf *refusals) 
 		if startOK && endOK && p.End.Before(p.Start) {
 			rf.add(f+".end", "%s is before the start %s", p.End, p.Start)
 		}
-		if i > 0 && startOK && periods[i-1].End.valid() && !periods[i-1].End.Before(p.Start) {
+		if i > 0 && startOK && periods[i-1].End.Valid() && !periods[i-1].End.Before(p.Start) {
 			rf.add(f+".start", "%s is not after %s.end %s; periods must be in date order and must not overlap",
 				p.Start, fields[i-1], periods[i-1].End)
 		}
@@ -99,11 +101,11 @@ func checkClaims(req Request, rf *refusals) {
 	}
 }
 
-func checkDate(rf *refusals, field string, d Date) bool {
+func checkDate(rf *refusals, field string, d civil.Date) bool {
 	switch {
 	case d.IsZero():
 		rf.add(field, "required")
-	case !d.valid():
+	case !d.Valid():
 		rf.add(field, "%s is not a calendar date", d)
 	default:
 		return true

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/ipcase/ipcase/internal/civil"
+
 	"github.com/ipcase/ipcase/internal/damages"
 )
 
@@ -229,7 +231,7 @@ func TestCalculateRefuses(t *testing.T) {
 		fragments: []string{"negative"},
 	}, {
 		name:      "invalid date",
-		req:       damages.Request{IPType: damages.Trademark, Period: damages.Period{Start: damages.Date{Year: 2021, Month: 2, Day: 29}, End: day(t, "2021-03-01"), BaseKind: damages.ActualLoss, Base: 1}},
+		req:       damages.Request{IPType: damages.Trademark, Period: damages.Period{Start: civil.Date{Year: 2021, Month: 2, Day: 29}, End: day(t, "2021-03-01"), BaseKind: damages.ActualLoss, Base: 1}},
 		field:     "period.start",
 		fragments: []string{"2021-02-29 is not a calendar date"},
 	}} {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ipcase/ipcase/internal/civil"
+
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/errs"
 )
@@ -13,7 +15,7 @@ import (
 // This file converts between the DamagesService messages and the
 // calculator's types. On the wire, money is a yuan decimal string in a field
 // named *_yuan, ratios are decimal strings and dates YYYY-MM-DD (see
-// damages_service.proto); here they become Fen, Ratio and Date, parsed
+// damages_service.proto); here they become Fen, Ratio and civil.Date, parsed
 // exactly, never through a float.
 
 // Bounds on the lists and strings of a request that the calculator does not
@@ -110,11 +112,11 @@ func (d *decoder) yuan(field, s string) Fen {
 	return f
 }
 
-func (d *decoder) date(field, s string) Date {
+func (d *decoder) date(field, s string) civil.Date {
 	if s == "" {
-		return Date{} // the calculator says it is required
+		return civil.Date{} // the calculator says it is required
 	}
-	v, err := ParseDate(s)
+	v, err := civil.Parse(s)
 	if err != nil {
 		d.Add(field, "%v", err)
 	}
@@ -537,8 +539,8 @@ func (p *parser) ratio(field, s string) Ratio {
 	return r
 }
 
-func (p *parser) date(field, s string) Date {
-	d, err := ParseDate(s)
+func (p *parser) date(field, s string) civil.Date {
+	d, err := civil.Parse(s)
 	if err != nil {
 		p.errs = append(p.errs, fmt.Errorf("%s: %w", field, err))
 	}

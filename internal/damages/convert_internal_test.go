@@ -3,6 +3,8 @@ package damages
 import (
 	"testing"
 
+	"github.com/ipcase/ipcase/internal/civil"
+
 	"github.com/google/go-cmp/cmp"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
@@ -80,7 +82,7 @@ func TestEnumsHaveProtoValues(t *testing.T) {
 // as a local one.
 func TestResultRoundTrip(t *testing.T) {
 	t.Parallel()
-	d := func(s string) Date { v, _ := ParseDate(s); return v }
+	d := func(s string) civil.Date { v, _ := civil.Parse(s); return v }
 	r := func(s string) Ratio { v, _ := ParseRatio(s); return v }
 	for _, req := range []Request{{
 		IPType: TradeSecret, Multiple: r("3"), Intentional: true, Serious: true, Formula: Multiplicative,

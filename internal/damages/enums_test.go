@@ -3,6 +3,8 @@ package damages_test
 import (
 	"testing"
 
+	"github.com/ipcase/ipcase/internal/civil"
+
 	"github.com/ipcase/ipcase/internal/damages"
 )
 
@@ -79,8 +81,8 @@ func TestParseDate(t *testing.T) {
 		t.Error("Before/Compare disagree with the calendar")
 	}
 	for _, bad := range []string{"2021-02-29", "2019-4-23", "23/04/2019", ""} {
-		if _, err := damages.ParseDate(bad); err == nil {
-			t.Errorf("ParseDate(%q) accepted", bad)
+		if _, err := civil.Parse(bad); err == nil {
+			t.Errorf("civil.Parse(%q) accepted", bad)
 		}
 	}
 }

@@ -3,6 +3,8 @@ package damages
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ipcase/ipcase/internal/civil"
 )
 
 // PartyKind is who is fined; the hearing threshold depends on it.
@@ -63,8 +65,8 @@ type FineRequest struct {
 	// ConductDate (conduct_date) is the day of the act (for a continuing
 	// act, the day it ended); DecisionDate (decision_date) the day of the
 	// penalty decision, on or after it.
-	ConductDate  Date
-	DecisionDate Date
+	ConductDate  civil.Date
+	DecisionDate civil.Date
 	// The figures the rules test; zero means none. BusinessVolume
 	// (business_volume, 违法经营额): trademark, copyright. IllegalGains
 	// (illegal_gains): patent passing off. GoodsValue (goods_value): seeds.

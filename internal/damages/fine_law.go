@@ -3,6 +3,8 @@ package damages
 import (
 	"fmt"
 	"time"
+
+	"github.com/ipcase/ipcase/internal/civil"
 )
 
 // Offence is what an administrative fine punishes. GIs registered as
@@ -42,7 +44,7 @@ func (o *Offence) UnmarshalText(b []byte) (err error) {
 // the next version of the same offence.
 type fineVersion struct {
 	law, article string
-	inForce      Date
+	inForce      civil.Date
 	band         func(FineRequest) fineBand
 	// heavier: the article orders a heavier penalty (从重) for two or more
 	// infringements within 5 years or other serious circumstances.
@@ -84,7 +86,7 @@ func fineVersions(o Offence) []fineVersion {
 	case OffenceTrademark:
 		// Art. 60 ¶2 (the 2013 and 2019 texts are the same) and 2026
 		// Art. 74 ¶2 set the same figures.
-		tm := func(law, art string, d Date, src string) fineVersion {
+		tm := func(law, art string, d civil.Date, src string) fineVersion {
 			return fineVersion{law: law, article: art, inForce: d, band: trademarkBand,
 				heavier: true, innocentSeller: true, source: src}
 		}
@@ -147,7 +149,7 @@ func fineVersions(o Offence) []fineVersion {
 }
 
 // fineVersionAt returns the rule for o in force on d.
-func fineVersionAt(o Offence, d Date) (v fineVersion, ok bool) {
+func fineVersionAt(o Offence, d civil.Date) (v fineVersion, ok bool) {
 	for _, c := range fineVersions(o) {
 		if c.inForce.Compare(d) <= 0 {
 			v, ok = c, true

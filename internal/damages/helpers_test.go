@@ -5,15 +5,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipcase/ipcase/internal/civil"
+
 	"github.com/ipcase/ipcase/internal/damages"
 )
 
 // day parses an ISO date or fails the test.
-func day(t testing.TB, s string) damages.Date {
+func day(t testing.TB, s string) civil.Date {
 	t.Helper()
-	d, err := damages.ParseDate(s)
+	d, err := civil.Parse(s)
 	if err != nil {
-		t.Fatalf("ParseDate(%q): %v", s, err)
+		t.Fatalf("civil.Parse(%q): %v", s, err)
 	}
 	return d
 }

@@ -1,6 +1,10 @@
 package damages
 
-import "time"
+import (
+	"time"
+
+	"github.com/ipcase/ipcase/internal/civil"
+)
 
 // Version is one text of a civil damages clause. It governs conduct from
 // InForce until the next Version of the same IP type takes effect, since
@@ -12,8 +16,8 @@ type Version struct {
 	Article string `json:"article"` // "Art. 63"
 	// Via names the articles that bring the IP type under this clause,
 	// e.g. GIs as collective or certification marks; empty if direct.
-	Via     string `json:"via,omitempty"`
-	InForce Date   `json:"inForce"`
+	Via     string     `json:"via,omitempty"`
+	InForce civil.Date `json:"inForce"`
 
 	// Punitive is whether the clause has a punitive multiple, which then
 	// lies in [MultipleMin, MultipleMax]; IntentWord is the mental state it
@@ -218,7 +222,7 @@ func trademarkVersions(via string) []Version {
 
 // VersionAt returns the clause in force for ip on day d. ok is false when d
 // is before the earliest encoded version (or ip is unknown).
-func VersionAt(ip IPType, d Date) (v Version, ok bool) {
+func VersionAt(ip IPType, d civil.Date) (v Version, ok bool) {
 	for _, c := range Versions(ip) {
 		if c.InForce.Compare(d) <= 0 {
 			v, ok = c, true
@@ -230,8 +234,8 @@ func VersionAt(ip IPType, d Date) (v Version, ok bool) {
 // Boundaries returns the dates in (start, end] on which a new version took
 // effect for ip: a period spanning them must be split there, one base per
 // part. The CLI uses it to tell the user where to split.
-func Boundaries(ip IPType, start, end Date) []Date {
-	var ds []Date
+func Boundaries(ip IPType, start, end civil.Date) []civil.Date {
+	var ds []civil.Date
 	for _, v := range Versions(ip) {
 		if start.Before(v.InForce) && v.InForce.Compare(end) <= 0 {
 			ds = append(ds, v.InForce)

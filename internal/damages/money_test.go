@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ipcase/ipcase/internal/civil"
+
 	"github.com/ipcase/ipcase/internal/damages"
 )
 
@@ -103,7 +105,7 @@ func TestJSONUsesYuanStrings(t *testing.T) {
 	v := struct {
 		A damages.Fen
 		R damages.Ratio
-		D damages.Date
+		D civil.Date
 		K damages.BaseKind
 	}{123450, ratio(t, "2.5"), day(t, "2019-11-01"), damages.LicenceFee}
 	b, err := json.Marshal(v)
@@ -117,7 +119,7 @@ func TestJSONUsesYuanStrings(t *testing.T) {
 	var back struct {
 		A damages.Fen
 		R damages.Ratio
-		D damages.Date
+		D civil.Date
 		K damages.BaseKind
 	}
 	if err := json.Unmarshal(b, &back); err != nil || back != v {

@@ -18,12 +18,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/errs"
 )
 
-// The State Council's holiday notices, one file per year, named YYYY.json,
-// in the form of CALENDAR.md §3 (year, notice, notice_date, holidays,
-// workdays).
+// The State Council's holiday notices, one file per year, named YYYY.json:
+// {"year", "notice" (its number), "notice_date", "holidays" (every day off,
+// whatever its weekday), "workdays" (the make-up working days)}. SOURCES.md
+// names the notice behind each file.
 //
 //go:embed calendars/*.json
 var embedded embed.FS
@@ -38,18 +40,20 @@ type Year struct {
 	// Notice is the document number, e.g. 国办发明电〔2023〕7号.
 	Notice string `json:"notice"`
 	// NoticeDate is the day the notice was issued.
-	NoticeDate Date `json:"notice_date"`
+	NoticeDate civil.Date `json:"notice_date"`
 	// Holidays are the days off (放假), whatever weekday they fall on. They
 	// may include days of the previous December.
-	Holidays []Date `json:"holidays"`
+	Holidays []civil.Date `json:"holidays"`
 	// Workdays are the make-up working days (调休上班): Saturdays and Sundays
 	// that are working days.
-	Workdays []Date `json:"workdays"`
+	Workdays []civil.Date `json:"workdays"`
 	// Source is where the file was read: "embedded" or a path.
 	Source string `json:"-"`
 }
 
-// DayKind classifies a date (CALENDAR.md §1).
+// DayKind classifies a date: a working day, a weekend (Saturday and Sunday
+// are the weekly rest days, State Council Provisions on Working Hours
+// Art. 7), a public holiday or a make-up working day of the year's notice.
 type DayKind int
 
 // Day kinds. Holiday and Weekend are rest days; the others working days.
@@ -65,14 +69,14 @@ func (k DayKind) Rest() bool { return k == Weekend || k == Holiday }
 
 // Day is what the calendar says about one date.
 type Day struct {
-	Date Date
+	Date civil.Date
 	Kind DayKind
 	// Notice is the document that lists the date, for holidays and make-up
 	// working days.
 	Notice string
 	// Provisional is set for a December date when the next year's notice is
-	// not loaded: that notice may still reach back into December (CALENDAR.md
-	// §1: the 2023 notice made 2022-12-31 a holiday).
+	// not loaded: that notice may still reach back into December (the 2023
+	// notice, 国办发明电〔2022〕16号, made 2022-12-31 a holiday).
 	Provisional bool
 }
 
@@ -93,7 +97,7 @@ func (d Day) describe() string {
 // for concurrent use.
 type Calendar struct {
 	years   map[int]Year
-	days    map[Date]Day
+	days    map[civil.Date]Day
 	version string
 }
 
@@ -104,7 +108,7 @@ type UncoveredYearError struct {
 	// Year is the year without a calendar.
 	Year int
 	// Date is the first day that needed it.
-	Date Date
+	Date civil.Date
 }
 
 func (e *UncoveredYearError) Error() string {
@@ -119,8 +123,8 @@ func (e *UncoveredYearError) Message() string { return e.Error() }
 // Unwrap makes errors.Is(err, errs.FailedPrecondition) true.
 func (e *UncoveredYearError) Unwrap() error { return errs.FailedPrecondition }
 
-// Embedded returns the calendar shipped in the binary (2023–2026, CALENDAR.md
-// §3).
+// Embedded returns the calendar shipped in the binary: the notices for
+// 2023–2026 (SOURCES.md).
 func Embedded() (*Calendar, error) { return LoadCalendar("") }
 
 // mustEmbedded is Embedded for wiring that cannot fail: the embedded files
@@ -204,10 +208,10 @@ func parseYear(b []byte) (Year, error) {
 	if len(y.Holidays) == 0 {
 		bad("holidays: a notice lists at least one holiday")
 	}
-	seen := map[Date]string{}
-	check := func(list string, d Date) {
+	seen := map[civil.Date]string{}
+	check := func(list string, d civil.Date) {
 		// A notice plans its own year and may reach back into the previous
-		// December (CALENDAR.md §1); nothing else.
+		// December (国办发明电〔2022〕16号 did); nothing else.
 		if d.Year != y.Year && (d.Year != y.Year-1 || d.Month != time.December) {
 			bad("%s: %s is outside %d and the December before it", list, d, y.Year)
 		}
@@ -232,10 +236,10 @@ func parseYear(b []byte) (Year, error) {
 }
 
 func newCalendar(years map[int]Year) (*Calendar, error) {
-	c := &Calendar{years: years, days: map[Date]Day{}}
+	c := &Calendar{years: years, days: map[civil.Date]Day{}}
 	for _, yr := range c.Years() {
 		y := years[yr]
-		add := func(d Date, k DayKind) error {
+		add := func(d civil.Date, k DayKind) error {
 			if prev, ok := c.days[d]; ok && prev.Kind != k {
 				return fmt.Errorf("deadline: calendar: %s is %s in one notice and %s in %s",
 					d, prev.describe(), Day{Kind: k, Notice: y.Notice}.describe(), y.Notice)
@@ -270,13 +274,13 @@ func (c *Calendar) computeVersion() string {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-func sortedDates(ds []Date) []Date {
+func sortedDates(ds []civil.Date) []civil.Date {
 	out := slices.Clone(ds)
-	slices.SortFunc(out, Date.Compare)
+	slices.SortFunc(out, civil.Date.Compare)
 	return out
 }
 
-func joinDates(ds []Date) string {
+func joinDates(ds []civil.Date) string {
 	s := make([]string, len(ds))
 	for i, d := range ds {
 		s[i] = d.String()
@@ -305,10 +309,9 @@ func (c *Calendar) Notice(year int) (Year, bool) {
 }
 
 // Day says what d is. A day is looked up in its own year's notice and in
-// the next year's, which can list days of the previous December (CALENDAR.md
-// §1). It returns *UncoveredYearError when d's year has no notice and the
+// the next year's, which can list days of the previous December. It returns *UncoveredYearError when d's year has no notice and the
 // next year's notice does not list d.
-func (c *Calendar) Day(d Date) (Day, error) {
+func (c *Calendar) Day(d civil.Date) (Day, error) {
 	_, own := c.years[d.Year]
 	_, next := c.years[d.Year+1]
 	if day, listed := c.days[d]; listed {
@@ -324,3 +327,16 @@ func (c *Calendar) Day(d Date) (Day, error) {
 	}
 	return day, nil
 }
+
+// Config says where operators' calendar files are.
+type Config struct {
+	// CalendarDir holds operators' calendar files (YYYY.json, the form of
+	// the embedded ones); each replaces or adds a year. Empty: the embedded
+	// calendar only.
+	CalendarDir string `env:"IPCASE_CALENDAR_DIR"`
+}
+
+// Load loads the calendar: the embedded notices with the files of
+// CalendarDir over them. ipcased calls it at start, so that a bad file
+// stops the start.
+func (c Config) Load() (*Calendar, error) { return LoadCalendar(c.CalendarDir) }

@@ -11,9 +11,9 @@ import (
 	"github.com/ipcase/ipcase/internal/deadline"
 )
 
-// TestEmbeddedCalendar checks the shipped files against CALENDAR.md §3: the
-// four notices, their dates and sizes, and the days the traps of §1 are
-// about.
+// TestEmbeddedCalendar checks the shipped files against the notices of
+// SOURCES.md: the four notices, their dates and sizes, and the days the
+// traps are about.
 func TestEmbeddedCalendar(t *testing.T) {
 	t.Parallel()
 	cal := embedded(t)
@@ -41,7 +41,7 @@ func TestEmbeddedCalendar(t *testing.T) {
 		}
 	}
 	if _, ok := cal.Notice(2027); ok {
-		t.Error("a 2027 calendar is embedded; CALENDAR.md §3.5 found no 2027 notice")
+		t.Error("a 2027 calendar is embedded; SOURCES.md found no 2027 notice")
 	}
 
 	for _, tt := range []struct {
@@ -88,7 +88,7 @@ func writeFile(t *testing.T, dir, name, content string) {
 	}
 }
 
-// notice2024 is the 2024 notice of CALENDAR.md §3.2 with extra days spliced
+// notice2024 is the 2024 notice (国办发明电〔2023〕7号) with extra days spliced
 // in, in another layout than the embedded file.
 func notice2024(extraHolidays ...string) string {
 	hol := []string{"2024-01-01", "2024-02-10", "2024-02-11", "2024-02-12", "2024-02-13", "2024-02-14", "2024-02-15",

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/errs"
 )
 
@@ -25,12 +26,20 @@ const (
 	maxReason     = 1000
 )
 
+// Check returns e's violations, under field names starting with prefix
+// (e.g. "extension."), or nil.
+func (e Extension) Check(prefix string) error {
+	v := &errs.FieldErrors{}
+	e.check(v, prefix)
+	return v.Err()
+}
+
 // check adds e's violations to v under prefix (e.g. "extension.").
 func (e Extension) check(v *errs.FieldErrors, prefix string) {
 	e.Rule.check(v, prefix)
 	switch {
 	case strings.TrimSpace(e.ApprovedBy) == "":
-		v.Add(prefix+"approved_by", "required: an extension needs the approval of the authority's head (SAMR Provisions Art. 64)")
+		v.Add(prefix+"approved_by", "required: name who approved the extension (the agency's head or the court's president, as the period's article requires)")
 	case !utf8.ValidString(e.ApprovedBy) || utf8.RuneCountInString(e.ApprovedBy) > maxApprovedBy:
 		v.Add(prefix+"approved_by", "must be valid UTF-8 of at most %d characters", maxApprovedBy)
 	}
@@ -43,23 +52,23 @@ func (e Extension) check(v *errs.FieldErrors, prefix string) {
 type Computation struct {
 	// Trigger is the day of the event that starts the clock; it is not
 	// counted.
-	Trigger Date `json:"trigger"`
+	Trigger civil.Date `json:"trigger"`
 	// Rule is the period.
 	Rule Rule `json:"rule"`
 	// Extensions lengthen the period, in the order granted.
 	Extensions []Extension `json:"extensions,omitempty"`
 	// Due is the last day of the period; it ends at 24:00 China Standard
 	// Time (Civil Code Art. 203).
-	Due Date `json:"due"`
+	Due civil.Date `json:"due"`
 	// RawEnd is the last day before any move off a rest day.
-	RawEnd Date `json:"rawEnd"`
+	RawEnd civil.Date `json:"rawEnd"`
 	// Adjusted is true when RawEnd was a rest day and Due is the first
 	// working day after it.
 	Adjusted bool `json:"adjusted"`
 	// EndsOnMakeUpWorkingDay is true when Due is a make-up working day
 	// (调休上班), a Saturday or Sunday: the period is not extended to the
 	// next ordinary working day, an assumption where the law is unsettled
-	// (CALENDAR.md §4.5) that users must see.
+	// (SOURCES.md, "Make-up working days") that users must see.
 	EndsOnMakeUpWorkingDay bool `json:"endsOnMakeUpWorkingDay"`
 	// CalendarVersion is the Version of the calendar used.
 	CalendarVersion string `json:"calendarVersion"`
@@ -68,7 +77,7 @@ type Computation struct {
 }
 
 // Compute returns the due date of rule triggered on trigger, lengthened by
-// exts in order, on cal (CALENDAR.md §4.7). A request it cannot compute
+// exts in order, on cal (see the package comment). A request it cannot compute
 // returns *errs.FieldErrors naming trigger_date, period, unit or basis (and
 // extensions[i].… for an extension); a day in a year cal does not cover
 // returns *UncoveredYearError.
@@ -78,7 +87,7 @@ type Computation struct {
 // trigger; month and year extensions of a month or year period are added to
 // it and counted from the trigger, so 6 + 6 months from 31 August end on
 // 31 August, not on the 28th.
-func Compute(cal *Calendar, trigger Date, rule Rule, exts ...Extension) (Computation, error) {
+func Compute(cal *Calendar, trigger civil.Date, rule Rule, exts ...Extension) (Computation, error) {
 	v := &errs.FieldErrors{}
 	if trigger.IsZero() {
 		v.Add("trigger_date", "required")
@@ -114,7 +123,7 @@ func (c *counter) step(format string, args ...any) {
 
 // day looks d up and notes, once per year, that a December day is read
 // without the next year's notice.
-func (c *counter) day(d Date) (Day, error) {
+func (c *counter) day(d civil.Date) (Day, error) {
 	day, err := c.cal.Day(d)
 	if err != nil {
 		return Day{}, err
@@ -125,7 +134,7 @@ func (c *counter) day(d Date) (Day, error) {
 		}
 		c.provisional[d.Year] = true
 		c.step("%s is read from the %d notice alone: the %d notice is not loaded, and a notice can reach back into "+
-			"the December before its year (CALENDAR.md §1). Open deadlines are recomputed when it is", d, d.Year, d.Year+1)
+			"the December before its year, as 国办发明电〔2022〕16号 did. Open deadlines are recomputed when it is", d, d.Year, d.Year+1)
 	}
 	return day, nil
 }
@@ -135,9 +144,8 @@ func (c *counter) run() error {
 	if c.Rule.Basis != "" {
 		basis = "legal basis: " + c.Rule.Basis
 	}
-	c.step("Period: %s, %s; triggered on %s", c.Rule.Unit.noun(c.Rule.Period), basis, c.Trigger.label())
-	c.step("The trigger day %s is not counted; counting starts on %s (CPL Art. 85; Civil Code Art. 201; "+
-		"SPC CPL Interpretation Art. 125)", c.Trigger, c.Trigger.AddDays(1))
+	c.step("Period: %s, %s; triggered on %s", c.Rule.Unit.noun(c.Rule.Period), basis, label(c.Trigger))
+	c.step("The trigger day %s is not counted; counting starts on %s (%s)", c.Trigger, c.Trigger.AddDays(1), c.Rule.Counting.startRule())
 	end, err := c.segment(c.Trigger, c.Rule)
 	if err != nil {
 		return err
@@ -150,11 +158,11 @@ func (c *counter) run() error {
 		}
 		if c.months > 0 && (e.Rule.Unit == Months || e.Rule.Unit == Years) {
 			c.step("Extension %d: +%s, %s; added to the period and counted from the trigger %s, so that the "+
-				"corresponding day is kept (Civil Code Art. 202; CALENDAR.md §5 item 7: the law does not say; ipcase's reading)",
+				"corresponding day is kept (Civil Code Art. 202; CPL Arts. 152, 164 and 183 do not say from when an extension counts: ipcase's reading)",
 				i+1, e.Rule, who, c.Trigger)
 		} else {
 			c.step("Extension %d: +%s, %s; counted on from %s, the last day before any move off a rest day, "+
-				"so the period is lengthened rather than restarted (CALENDAR.md §5 item 7: the law does not say; ipcase's reading)",
+				"so the period is lengthened rather than restarted (the law does not say from when an extension counts: ipcase's reading)",
 				i+1, e.Rule, who, end)
 		}
 		if end, err = c.segment(end, e.Rule); err != nil {
@@ -169,19 +177,20 @@ func (c *counter) run() error {
 	} else if err := c.roll(); err != nil {
 		return err
 	}
-	c.step("Due %s: the period ends at 24:00 China Standard Time that day (Civil Code Art. 203); "+
-		"a document posted by then is in time (CPL Art. 85)", c.Due.label())
+	c.step("Due %s: the period ends at 24:00 China Standard Time that day, and a document posted by then is in time (%s)",
+		label(c.Due), c.Rule.Counting.cite("Civil Code Art. 203; CPL Art. 85"))
 	return nil
 }
 
 // segment counts r on from `from` and returns its last day before any roll.
-func (c *counter) segment(from Date, r Rule) (Date, error) {
+func (c *counter) segment(from civil.Date, r Rule) (civil.Date, error) {
 	switch r.Unit {
 	case CalendarDays:
 		c.months = -1
 		end := from.AddDays(r.Period)
-		c.step("Day %d is %s: every day is counted, and rest days inside the period are not deducted "+
-			"(SPC document of 2014-12-12, CALENDAR.md §4.3)", r.Period, end.label())
+		c.step("Day %d is %s: every day is counted, and rest days inside the period are not deducted (%s)",
+			r.Period, label(end), c.Rule.Counting.cite("CPL Art. 85 ¶3 and Civil Code Art. 203 move the last day only; "+
+				"SPC document of 2014-12-12: 节假日在期间中间…不予扣除"))
 		return end, nil
 	case WorkingDays:
 		c.months = -1
@@ -200,32 +209,32 @@ func (c *counter) segment(from Date, r Rule) (Date, error) {
 	if c.months >= 0 {
 		c.months = total
 	}
-	end, clamped := anchor.addMonths(total)
+	end, clamped := anchor.AddMonths(total)
 	span := fmt.Sprintf("%d months from %s", total, anchor)
 	if r.Unit == Years && total == n {
 		span = fmt.Sprintf("%s (%d months) from %s", r.Unit.noun(r.Period), total, anchor)
 	}
 	if clamped {
 		c.step("%s: %d-%02d has no day %d, so the period ends on that month's last day, %s (Civil Code Art. 202)",
-			span, end.Year, end.Month, anchor.Day, end.label())
+			span, end.Year, end.Month, anchor.Day, label(end))
 	} else {
 		c.step("%s end on the corresponding day, %s (Civil Code Art. 202; months are counted whatever their length, "+
-			"SPC document of 2014-12-12)", span, end.label())
+			"SPC document of 2014-12-12)", span, label(end))
 	}
 	return end, nil
 }
 
 // workingDays counts n working days after from (Administrative Penalty Law
-// Art. 85), with make-up working days counted as working days (CALENDAR.md
-// §4.6, an inference).
-func (c *counter) workingDays(from Date, n int) (Date, error) {
+// Art. 85), with make-up working days counted as working days (an
+// inference from the notices' 上班; the law does not say).
+func (c *counter) workingDays(from civil.Date, n int) (civil.Date, error) {
 	var counted, skipped []Day
 	d := from
 	for len(counted) < n {
 		d = d.AddDays(1)
 		day, err := c.day(d)
 		if err != nil {
-			return Date{}, err
+			return civil.Date{}, err
 		}
 		if day.Kind.Rest() {
 			skipped = append(skipped, day)
@@ -236,10 +245,10 @@ func (c *counter) workingDays(from Date, n int) (Date, error) {
 	list := make([]string, len(counted))
 	var makeUp []string
 	for i, day := range counted {
-		list[i] = fmt.Sprintf("%d. %s", i+1, day.Date.label())
+		list[i] = fmt.Sprintf("%d. %s", i+1, label(day.Date))
 		if day.Kind == MakeUpWorkday {
 			list[i] += " make-up"
-			makeUp = append(makeUp, day.Date.label())
+			makeUp = append(makeUp, label(day.Date))
 		}
 	}
 	c.step("Working days counted (Administrative Penalty Law Art. 85: only working days count): %s", strings.Join(list, ", "))
@@ -247,13 +256,14 @@ func (c *counter) workingDays(from Date, n int) (Date, error) {
 		c.step("Rest days not counted: %s", describeRuns(skipped))
 	}
 	if len(makeUp) > 0 {
-		c.step("%s: make-up working day (调休上班) under %s, counted as a working day (CALENDAR.md §4.6: an inference from "+
-			"the notices' 上班, the law does not say)", strings.Join(makeUp, ", "), firstMakeUpNotice(counted))
+		c.step("%s: make-up working day (调休上班) under %s, counted as a working day (an inference from "+
+			"the notice's 上班; Administrative Penalty Law Art. 85 does not say)", strings.Join(makeUp, ", "), firstMakeUpNotice(counted))
 	}
 	if lastDay := counted[len(counted)-1]; lastDay.Kind == MakeUpWorkday {
 		c.EndsOnMakeUpWorkingDay = true
-		c.step("%s is a make-up working day — the period is NOT extended (CALENDAR.md §4.5: the law is unsettled; "+
-			"ipcase treats the day as a working day, as courts and agencies are open)", lastDay.Date.label())
+		c.step("%s is a make-up working day — the period is NOT extended (the law is unsettled: CPL Art. 85 ¶3 and "+
+			"Civil Code Art. 203 move only a 法定休假日, and the notice makes the day a working day; ipcase treats it as one, "+
+			"as courts and agencies are open)", label(lastDay.Date))
 	} else {
 		c.EndsOnMakeUpWorkingDay = false
 	}
@@ -271,7 +281,8 @@ func firstMakeUpNotice(days []Day) string {
 }
 
 // roll moves RawEnd off rest days (CPL Art. 85; Civil Code Art. 203;
-// CALENDAR.md §4.4) and sets Due.
+// weekends rest days under the State Council Provisions on Working Hours
+// Art. 7) and sets Due.
 func (c *counter) roll() error {
 	day, err := c.day(c.RawEnd)
 	if err != nil {
@@ -280,17 +291,18 @@ func (c *counter) roll() error {
 	c.Due, c.Adjusted, c.EndsOnMakeUpWorkingDay = c.RawEnd, false, false
 	switch day.Kind {
 	case Workday:
-		c.step("%s is %s: the period ends that day", day.Date.label(), day.describe())
+		c.step("%s is %s: the period ends that day", label(day.Date), day.describe())
 		return nil
 	case MakeUpWorkday:
 		c.EndsOnMakeUpWorkingDay = true
-		c.step("%s is %s: make-up working day — the period is NOT extended; it ends that day (CALENDAR.md §4.5: "+
-			"the law is unsettled; ipcase treats the day as a working day, as courts and agencies are open)",
-			day.Date.label(), day.describe())
+		c.step("%s is %s: make-up working day — the period is NOT extended; it ends that day (the law is unsettled: "+
+			"CPL Art. 85 ¶3 and Civil Code Art. 203 move only a 法定休假日; ipcase treats the day as a working day, "+
+			"as courts and agencies are open)",
+			label(day.Date), day.describe())
 		return nil
 	}
-	c.step("%s is %s, a rest day (法定休假日): the period ends on the first working day after it "+
-		"(CPL Art. 85; Civil Code Art. 203; CALENDAR.md §4.4)", day.Date.label(), day.describe())
+	c.step("%s is %s, a rest day (法定休假日): the period ends on the first working day after it (%s)",
+		label(day.Date), day.describe(), c.Rule.Counting.rollRule())
 	var skipped []Day
 	d := c.RawEnd
 	for {
@@ -312,10 +324,11 @@ func (c *counter) roll() error {
 	if day.Kind == MakeUpWorkday {
 		c.EndsOnMakeUpWorkingDay = true
 		c.step("%s is %s, the first working day: make-up working day — the period is NOT extended to the next "+
-			"ordinary working day (CALENDAR.md §4.5: the law is unsettled; ipcase treats the day as a working day)",
-			day.Date.label(), day.describe())
+			"ordinary working day (the law is unsettled: CPL Art. 85 ¶3 and Civil Code Art. 203 move only a 法定休假日; "+
+			"ipcase treats the day as a working day)",
+			label(day.Date), day.describe())
 	} else {
-		c.step("%s is %s, the first working day after the rest days", day.Date.label(), day.describe())
+		c.step("%s is %s, the first working day after the rest days", label(day.Date), day.describe())
 	}
 	return nil
 }
@@ -332,9 +345,9 @@ func describeRuns(days []Day) string {
 		}
 		what := days[i].describe()
 		if j == i {
-			parts = append(parts, days[i].Date.label()+" "+what)
+			parts = append(parts, label(days[i].Date)+" "+what)
 		} else {
-			parts = append(parts, fmt.Sprintf("%s – %s each %s", days[i].Date.label(), days[j].Date.label(), what))
+			parts = append(parts, fmt.Sprintf("%s – %s each %s", label(days[i].Date), label(days[j].Date), what))
 		}
 		i = j + 1
 	}
@@ -347,3 +360,6 @@ func IsUncovered(err error) (*UncoveredYearError, bool) {
 	ok := errors.As(err, &u)
 	return u, ok
 }
+
+// label formats d with its weekday: "2024-10-08 (Tue)".
+func label(d civil.Date) string { return d.String() + " (" + d.Weekday().String()[:3] + ")" }

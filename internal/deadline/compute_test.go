@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/errs"
 )
@@ -21,9 +22,9 @@ func embedded(t testing.TB) *deadline.Calendar {
 	return cal
 }
 
-func date(t testing.TB, s string) deadline.Date {
+func date(t testing.TB, s string) civil.Date {
 	t.Helper()
-	d, err := deadline.ParseDate(s)
+	d, err := civil.Parse(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +43,7 @@ type outcome struct {
 }
 
 // TestCompute checks due dates worked out by hand on the official calendar
-// (CALENDAR.md §3; the 2023–2026 notices). Weekdays: 2023-01-01 was a
+// (the 2023–2026 notices, SOURCES.md). Weekdays: 2023-01-01 was a
 // Sunday, 2024-01-01 a Monday, 2025-01-01 a Wednesday, 2026-01-01 a
 // Thursday. Each case's comment shows the count; the trigger day is never
 // counted (CPL Art. 85, Civil Code Art. 201).
@@ -85,7 +86,7 @@ func TestCompute(t *testing.T) {
 		// CPL Art. 205: 30 days to apply for judicial confirmation. Agreement
 		// effective Wed 2024-03-06: Mar 7 day 1, Mar 31 day 25, Apr 5 (Fri)
 		// day 30. Qingming holiday Apr 4–6; Apr 7 (Sun) make-up working day
-		// (the example of CALENDAR.md §4.5).
+		// (SOURCES.md, "Make-up working days").
 		name:    "confirmation window ending at Qingming 2024 rolls to Sunday 2024-04-07",
 		trigger: "2024-03-06", rule: days(30, "CPL Art. 205"),
 		want:  outcome{RawEnd: "2024-04-05", Due: "2024-04-07", Adjusted: true, MakeUp: true},
@@ -93,11 +94,11 @@ func TestCompute(t *testing.T) {
 	}, {
 		// Served Sat 2024-01-20: Jan 21 day 1, Jan 31 day 11, Feb 4 (Sun) day
 		// 15, a make-up working day of the 2024 notice: the period ends that
-		// Sunday and is not moved to Monday (CALENDAR.md §4.5 default).
+		// Sunday and is not moved to Monday (SOURCES.md, "Make-up working days").
 		name:    "last day on a make-up working day is not extended",
 		trigger: "2024-01-20", rule: days(15, "CPL Art. 171"),
 		want:  outcome{RawEnd: "2024-02-04", Due: "2024-02-04", MakeUp: true},
-		steps: []string{"2024-02-04 (Sun) is a make-up working day (调休上班, 国办发明电〔2023〕7号): make-up working day — the period is NOT extended", "CALENDAR.md §4.5"},
+		steps: []string{"2024-02-04 (Sun) is a make-up working day (调休上班, 国办发明电〔2023〕7号): make-up working day — the period is NOT extended", "the law is unsettled"},
 	}, {
 		// Served Tue 2024-01-30: Jan 31 day 1, Feb 9 (Fri, 除夕) day 10. The
 		// 2024 notice only encouraged rest on 除夕; it was a working day.
@@ -107,7 +108,8 @@ func TestCompute(t *testing.T) {
 		steps: []string{"2024-02-09 (Fri) is an ordinary working day: the period ends that day"},
 	}, {
 		// Served Fri 2024-03-08: Mar 9 day 1, Mar 23 (Sat) day 15, an
-		// ordinary weekend (CALENDAR.md §4.4) → Mon 2024-03-25.
+		// ordinary weekend (State Council Provisions on Working Hours Art. 7)
+		// → Mon 2024-03-25.
 		name:    "ordinary weekend at the end moves to Monday",
 		trigger: "2024-03-08", rule: days(15, "CPL Art. 171"),
 		want:  outcome{RawEnd: "2024-03-23", Due: "2024-03-25", Adjusted: true},
@@ -173,7 +175,7 @@ func TestCompute(t *testing.T) {
 		trigger: "2024-02-29", rule: deadline.Rule{Period: 1, Unit: deadline.Years},
 		want: outcome{RawEnd: "2025-02-28", Due: "2025-02-28"},
 	}, {
-		// The 2022-12-31 trap (CALENDAR.md §1): there is no 2022 file, but the
+		// The 2022-12-31 trap (SOURCES.md): there is no 2022 file, but the
 		// 2023 notice lists 2022-12-31 (Sat) as a holiday. Served Fri
 		// 2022-12-16: Dec 17 day 1 … Dec 31 day 15 → holiday; Jan 1 (Sun) and
 		// Jan 2 (Mon) holidays → Tue 2023-01-03.
@@ -289,12 +291,12 @@ func TestComputeRefusals(t *testing.T) {
 	cal := embedded(t)
 	for _, tt := range []struct {
 		name    string
-		trigger deadline.Date
+		trigger civil.Date
 		rule    deadline.Rule
 		exts    []deadline.Extension
 		want    []string
 	}{
-		{"nothing", deadline.Date{}, deadline.Rule{}, nil, []string{"trigger_date", "unit", "period"}},
+		{"nothing", civil.Date{}, deadline.Rule{}, nil, []string{"trigger_date", "unit", "period"}},
 		{"negative period, unknown unit", date(t, "2024-01-01"), deadline.Rule{Period: -3, Unit: 9}, nil, []string{"unit", "period"}},
 		{"absurd period", date(t, "2024-01-01"), deadline.Rule{Period: 100000, Unit: deadline.CalendarDays}, nil, []string{"period"}},
 		{"basis too long", date(t, "2024-01-01"), deadline.Rule{Period: 1, Unit: deadline.Months, Basis: strings.Repeat("条", 301)}, nil, []string{"basis"}},

@@ -85,6 +85,9 @@ type Rule struct {
 	// (appeal against a judgment)". Optional in a calculation; cited in the
 	// steps.
 	Basis string `json:"basis,omitempty"`
+	// Counting is the convention the period is counted by; the zero value
+	// is civil procedure's.
+	Counting Counting `json:"counting,omitempty"`
 }
 
 // String describes r: "15 calendar days (CPL Art. 171)".
@@ -111,6 +114,9 @@ func (r Rule) check(v *errs.FieldErrors, prefix string) {
 		v.Add(prefix+"period", "must be a positive number of units, got %d", r.Period)
 	case known && r.Period > limit:
 		v.Add(prefix+"period", "%d %s is more than the %d this calculator counts", r.Period, r.Unit, limit)
+	}
+	if _, ok := countingNames[r.Counting]; !ok {
+		v.Add(prefix+"counting", "unknown value %d", int(r.Counting))
 	}
 	switch {
 	case !utf8.ValidString(r.Basis):

@@ -3,6 +3,8 @@ package deadline
 import (
 	"context"
 
+	"github.com/ipcase/ipcase/internal/civil"
+
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/errs"
 )
@@ -62,9 +64,9 @@ func CalculateFromProto(cal *Calendar, req *ipcasev1.CalculateDeadlineRequest) (
 	if u, ok := unitFromProto[req.GetUnit()]; ok {
 		rule.Unit = u
 	}
-	var trigger Date
+	var trigger civil.Date
 	if s := req.GetTriggerDate(); s != "" {
-		d, err := ParseDate(s)
+		d, err := civil.Parse(s)
 		if err != nil {
 			v := &errs.FieldErrors{}
 			v.Add("trigger_date", "%v", err)
@@ -99,13 +101,13 @@ func ComputationFromProto(req *ipcasev1.CalculateDeadlineRequest, resp *ipcasev1
 		Adjusted: resp.GetAdjusted(), EndsOnMakeUpWorkingDay: resp.GetEndsOnMakeUpWorkingDay(),
 		CalendarVersion: resp.GetCalendarVersion(), Steps: resp.GetSteps()}
 	var err error
-	if c.Trigger, err = ParseDate(req.GetTriggerDate()); err != nil {
+	if c.Trigger, err = civil.Parse(req.GetTriggerDate()); err != nil {
 		return Computation{}, err
 	}
-	if c.Due, err = ParseDate(resp.GetDueDate()); err != nil {
+	if c.Due, err = civil.Parse(resp.GetDueDate()); err != nil {
 		return Computation{}, err
 	}
-	if c.RawEnd, err = ParseDate(resp.GetRawEndDate()); err != nil {
+	if c.RawEnd, err = civil.Parse(resp.GetRawEndDate()); err != nil {
 		return Computation{}, err
 	}
 	return c, nil

@@ -84,7 +84,7 @@ func TestCalculateDeadlineRPC(t *testing.T) {
 		req  *ipcasev1.CalculateDeadlineRequest
 		want []violation
 	}{{
-		// 2026-12-20 + 15 days = 2027-01-04; no 2027 notice (CALENDAR.md §3.5).
+		// 2026-12-20 + 15 days = 2027-01-04; no 2027 notice (SOURCES.md).
 		name: "a year without a calendar",
 		req:  &ipcasev1.CalculateDeadlineRequest{TriggerDate: "2026-12-20", Period: 15, Unit: ipcasev1.PeriodUnit_PERIOD_UNIT_CALENDAR_DAYS},
 		want: []violation{{"trigger_date", "no holiday calendar for 2027"}},

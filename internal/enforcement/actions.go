@@ -3,11 +3,13 @@ package enforcement
 import (
 	"encoding/json"
 	"fmt"
-	"time"
 
+	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/damages"
+	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/errs"
-	"github.com/ipcase/ipcase/internal/proceeding"
+	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/filing"
 )
 
 // AssignOfficers sets the officers of the case; the first assignment starts
@@ -33,7 +35,7 @@ func (c *Case) AssignOfficers(officers []Officer) error {
 	for i, o := range officers {
 		subjects[i] = o.Subject
 	}
-	c.Record("enforcement.officers_assigned", map[string]any{"officers": subjects})
+	c.Record(events.EnforcementOfficersAssigned, events.OfficersAssignedPayload{Officers: subjects})
 	return nil
 }
 
@@ -64,10 +66,8 @@ func (c *Case) RecordInspection(in Inspection, goods []Goods) error {
 	for i, e := range in.Evidence {
 		digests[i] = e.SHA256
 	}
-	c.Record("enforcement.inspection_recorded", map[string]any{
-		"inspection": in.ID, "date": day(in.Date), "place": in.Place, "officers": in.Officers,
-		"seizedGoods": len(goods), "evidence": digests,
-	})
+	c.Record(events.EnforcementInspection, events.InspectionPayload{Inspection: in.ID, Date: in.Date, Place: in.Place,
+		Officers: in.Officers, SeizedGoods: len(goods), Evidence: digests})
 	return nil
 }
 
@@ -79,7 +79,7 @@ func (c *Case) RecordCustody(id string, e CustodyEntry) error {
 		return errs.Field("goods_id", "no seized goods %q in this case", id)
 	}
 	if st := g.Status(); st != Seized {
-		return errs.Errorf(errs.FailedPrecondition, "goods %s were %s on %s; their custody has ended", id, st, day(g.Custody[len(g.Custody)-1].Date))
+		return errs.Errorf(errs.FailedPrecondition, "goods %s were %s on %s; their custody has ended", id, st, g.Custody[len(g.Custody)-1].Date.String())
 	}
 	switch e.Action {
 	case Moved:
@@ -96,12 +96,11 @@ func (c *Case) RecordCustody(id string, e CustodyEntry) error {
 		return errs.Field("entry.action", "must be MOVED, SAMPLED, EXAMINED, RELEASED or DESTROYED")
 	}
 	if last := g.Custody[len(g.Custody)-1].Date; e.Date.Before(last) {
-		return errs.Field("entry.date", "%s is before the previous custody step on %s", day(e.Date), day(last))
+		return errs.Field("entry.date", "%s is before the previous custody step on %s", e.Date.String(), last.String())
 	}
 	g.Custody = append(g.Custody, e)
-	c.Record("enforcement.custody_recorded", map[string]any{
-		"goods": id, "action": e.Action, "date": day(e.Date), "by": e.By, "location": e.Location, "certificate": e.Certificate,
-	})
+	c.Record(events.EnforcementCustody, events.CustodyPayload{Goods: id, Action: string(e.Action), Date: e.Date, By: e.By,
+		Location: e.Location, Certificate: e.Certificate})
 	return nil
 }
 
@@ -111,17 +110,15 @@ func (c *Case) RecordFindings(f Findings) error {
 		return err
 	}
 	c.Findings = &f
-	c.Record("enforcement.findings_recorded", map[string]any{
-		"businessVolume": f.BusinessVolume.String(), "illegalGains": f.IllegalGains.String(),
-		"goodsValue": f.GoodsValue.String(), "computation": f.Computation,
-	})
+	c.Record(events.EnforcementFindings, events.FindingsPayload{BusinessVolume: f.BusinessVolume.String(),
+		IllegalGains: f.IllegalGains.String(), GoodsValue: f.GoodsValue.String(), Computation: f.Computation})
 	return nil
 }
 
 // Notify records the notice of the intended penalty: the fine range r
 // computed from fineRequest, served on servedOn, with the party's window
 // for a statement, defence and hearing request ending on windowDue.
-func (c *Case) Notify(servedOn time.Time, fineRequest json.RawMessage, r damages.FineResult, windowDue time.Time) error {
+func (c *Case) Notify(servedOn civil.Date, fineRequest json.RawMessage, r damages.FineResult, windowDue civil.Date) error {
 	if err := c.require("notify a penalty", Investigating); err != nil {
 		return err
 	}
@@ -133,10 +130,8 @@ func (c *Case) Notify(servedOn time.Time, fineRequest json.RawMessage, r damages
 	if err := c.move(PenaltyNotified); err != nil {
 		return err
 	}
-	c.Record("enforcement.penalty_notified", map[string]any{
-		"servedOn": day(servedOn), "law": r.Law, "min": r.Min.String(), "max": r.Max.String(),
-		"hearingAvailable": r.HearingRequired, "windowDue": day(windowDue), "criminalThresholdCrossed": r.CriminalTransfer,
-	})
+	c.Record(events.EnforcementPenaltyNotified, events.PenaltyNotifiedPayload{ServedOn: servedOn, Law: r.Law, Min: r.Min.String(),
+		Max: r.Max.String(), HearingAvailable: r.HearingRequired, WindowDue: windowDue, CriminalThresholdCrossed: r.CriminalTransfer})
 	return nil
 }
 
@@ -144,18 +139,18 @@ func (c *Case) Notify(servedOn time.Time, fineRequest json.RawMessage, r damages
 // Arts. 44, 62–64; SAMR Provisions Art. 57).
 func (n *Notice) Rights() string {
 	s := fmt.Sprintf("You may state your case and defend yourself until %s (5 working days after service; "+
-		"Administrative Penalty Law Art. 62; SAMR Provisions Art. 57 ¶2).", day(n.WindowDue))
+		"Administrative Penalty Law Art. 62; SAMR Provisions Art. 57 ¶2).", n.WindowDue.String())
 	if n.HearingAvailable {
 		s += fmt.Sprintf(" The intended fine reaches the hearing threshold of %s: you may ask for a hearing until %s "+
 			"(Art. 63, Art. 64(1)); you will be told its time and place 7 working days before (Art. 64(2)).",
-			n.Range.HearingThreshold.String(), day(n.WindowDue))
+			n.Range.HearingThreshold.String(), n.WindowDue.String())
 	}
 	return s
 }
 
 // RequestHearing records the party's request for a hearing, made within the
 // window, for a day at least 7 working days after notice of it (earliest).
-func (c *Case) RequestHearing(requestedOn, scheduledFor, earliest time.Time) error {
+func (c *Case) RequestHearing(requestedOn, scheduledFor, earliest civil.Date) error {
 	if err := c.require("request a hearing", PenaltyNotified); err != nil {
 		return err
 	}
@@ -165,49 +160,48 @@ func (c *Case) RequestHearing(requestedOn, scheduledFor, earliest time.Time) err
 	}
 	if requestedOn.After(c.Notice.WindowDue) {
 		return errs.Errorf(errs.FailedPrecondition, "a hearing had to be requested by %s (5 working days after the notice was served on %s; "+
-			"Administrative Penalty Law Art. 64(1))", day(c.Notice.WindowDue), day(c.Notice.ServedOn))
+			"Administrative Penalty Law Art. 64(1))", c.Notice.WindowDue.String(), c.Notice.ServedOn.String())
 	}
 	if scheduledFor.Before(earliest) {
-		return errs.Field("scheduled_for", "the party must be told 7 working days before the hearing (Administrative Penalty Law Art. 64(2)): the earliest day is %s", day(earliest))
+		return errs.Field("scheduled_for", "the party must be told 7 working days before the hearing (Administrative Penalty Law Art. 64(2)): the earliest day is %s", earliest.String())
 	}
 	c.Hearing = &HearingRecord{RequestedOn: requestedOn, ScheduledFor: scheduledFor}
 	if err := c.move(Hearing); err != nil {
 		return err
 	}
-	c.Record("enforcement.hearing_requested", map[string]any{"requestedOn": day(requestedOn), "scheduledFor": day(scheduledFor)})
+	c.Record(events.EnforcementHearingRequested, events.HearingRequestedPayload{RequestedOn: requestedOn, ScheduledFor: scheduledFor})
 	return nil
 }
 
 // RecordHearing records that the hearing was held.
-func (c *Case) RecordHearing(heldOn time.Time, record string) error {
+func (c *Case) RecordHearing(heldOn civil.Date, record string) error {
 	if err := c.require("record a hearing", Hearing); err != nil {
 		return err
 	}
 	if c.Hearing.HeldOn != nil {
-		return errs.Errorf(errs.FailedPrecondition, "the hearing was already held on %s", day(*c.Hearing.HeldOn))
+		return errs.Errorf(errs.FailedPrecondition, "the hearing was already held on %s", (*c.Hearing.HeldOn).String())
 	}
 	if heldOn.Before(c.Hearing.ScheduledFor) {
-		return errs.Field("held_on", "%s is before the day the hearing was scheduled for, %s", day(heldOn), day(c.Hearing.ScheduledFor))
+		return errs.Field("held_on", "%s is before the day the hearing was scheduled for, %s", heldOn.String(), c.Hearing.ScheduledFor.String())
 	}
 	c.Hearing.HeldOn, c.Hearing.Record = &heldOn, record
-	c.Record("enforcement.hearing_held", map[string]any{"heldOn": day(heldOn)})
+	c.Record(events.EnforcementHearingHeld, events.HearingHeldPayload{HeldOn: heldOn})
 	return nil
 }
 
 // Extend records the extension of the decision deadline to newDue.
-func (c *Case) Extend(approvedBy, reason string, on, newDue time.Time) error {
+func (c *Case) Extend(approvedBy, reason string, on, newDue civil.Date) error {
 	if err := c.require("extend the decision deadline", Opened, Investigating, PenaltyNotified, Hearing); err != nil {
 		return err
 	}
 	if c.Extension != nil {
 		return errs.Errorf(errs.FailedPrecondition, "the decision deadline was already extended on %s by %s; a further extension needs the collective decision of the agency's heads (SAMR Provisions Art. 64)",
-			day(c.Extension.On), c.Extension.ApprovedBy)
+			c.Extension.On.String(), c.Extension.ApprovedBy)
 	}
 	c.Extension = &Extension{ApprovedBy: approvedBy, Reason: reason, On: on, NewDue: newDue}
 	old := c.DecisionDue
 	c.DecisionDue = newDue
-	c.Record("enforcement.decision_deadline_extended", map[string]any{
-		"approvedBy": approvedBy, "reason": reason, "from": day(old), "to": day(newDue)})
+	c.Record(events.EnforcementDeadlineExtended, events.DecisionExtendedPayload{ApprovedBy: approvedBy, Reason: reason, From: old, To: newDue})
 	return nil
 }
 
@@ -215,17 +209,17 @@ func (c *Case) Extend(approvedBy, reason string, on, newDue time.Time) error {
 // (or the hearing been held), and the fine must lie in r, the range
 // recomputed for the decision day. number is called only once every check
 // has passed, so that a refused decision uses no number.
-func (c *Case) Decide(decidedOn time.Time, fine damages.Fen, r damages.FineResult, confiscation string, destruction []string, number func() (string, error)) error {
+func (c *Case) Decide(decidedOn civil.Date, fine damages.Fen, r damages.FineResult, confiscation string, destruction []string, number func() (string, error)) error {
 	if err := c.require("decide", PenaltyNotified, Hearing); err != nil {
 		return err
 	}
 	switch {
 	case c.State == Hearing && c.Hearing.HeldOn == nil:
 		return errs.Errorf(errs.FailedPrecondition, "the hearing requested on %s has not been held (scheduled for %s)",
-			day(c.Hearing.RequestedOn), day(c.Hearing.ScheduledFor))
+			c.Hearing.RequestedOn.String(), c.Hearing.ScheduledFor.String())
 	case c.State == PenaltyNotified && !decidedOn.After(c.Notice.WindowDue):
-		return errs.Errorf(errs.FailedPrecondition, "the party may state a defence or ask for a hearing until %s (Administrative Penalty Law Arts. 62, 64; "+
-			"SAMR Provisions Art. 57 ¶2); decide after that day", day(c.Notice.WindowDue))
+		return errs.Errorf(errs.FailedPrecondition, "the party may state a defence or ask for a hearing until %s (%s); decide after that day",
+			c.Notice.WindowDue.String(), deadline.StatementWindow.Citation)
 	}
 	if err := damages.CheckFine(r, fine); err != nil {
 		return errs.Field("fine_yuan", "%s is outside the lawful range %s–%s of %s", fine.String(), r.Min.String(), r.Max.String(), r.Law)
@@ -238,8 +232,8 @@ func (c *Case) Decide(decidedOn time.Time, fine damages.Fen, r damages.FineResul
 	if err := c.move(Decided); err != nil {
 		return err
 	}
-	c.Record("enforcement.decided", map[string]any{"number": n, "decidedOn": day(decidedOn), "fine": fine.String(),
-		"law": r.Law, "confiscation": confiscation, "destruction": destruction})
+	c.Record(events.EnforcementDecided, events.DecidedPayload{Number: n, DecidedOn: decidedOn, Fine: fine.String(), Law: r.Law,
+		Confiscation: confiscation, Destruction: destruction})
 	return nil
 }
 
@@ -249,17 +243,16 @@ func (c *Case) Dismiss(reason string) error {
 		return err
 	}
 	c.DismissalReason = reason
-	c.Record("enforcement.dismissed", map[string]any{"reason": reason})
+	c.Record(events.EnforcementDismissed, events.ReasonPayload{Reason: reason})
 	return nil
 }
 
 // TransferTo transfers the case to a court or the police, with its dossier
 // as the event payload the other side consumes.
-func (c *Case) TransferTo(t Transfer, dossier map[string]any) error {
-	to := TransferredToCourt
-	typ := "enforcement.transferred_to_court"
+func (c *Case) TransferTo(t Transfer, dossier events.TransferDossier) error {
+	to, typ := TransferredToCourt, events.EnforcementTransferredCourt
 	if t.ToPolice {
-		to, typ = TransferredToPolice, "enforcement.transferred_to_police"
+		to, typ = TransferredToPolice, events.EnforcementTransferredPolice
 	}
 	if err := c.move(to); err != nil {
 		return err
@@ -274,6 +267,9 @@ func (c *Case) TransferTo(t Transfer, dossier map[string]any) error {
 // (State Council Provisions on Transfer of Suspected Crimes Art. 11: a
 // penalty may not replace transfer).
 func (c *Case) Close(reason string) error {
+	if err := c.require("close", closable...); err != nil {
+		return err
+	}
 	if c.Notice != nil && c.Notice.CriminalFlag && c.State != TransferredToPolice && reason == "" {
 		return errs.Errorf(errs.FailedPrecondition, "the figures crossed a criminal threshold (%v): transfer the case to the police or record why not",
 			c.Notice.Range.CriminalRules)
@@ -282,7 +278,7 @@ func (c *Case) Close(reason string) error {
 		return err
 	}
 	c.CloseReason = reason
-	c.Record("enforcement.closed", map[string]any{"reason": reason})
+	c.Record(events.EnforcementClosed, events.EnforcementClosedPayload{Reason: reason})
 	return nil
 }
 
@@ -290,9 +286,12 @@ func (c *Case) Close(reason string) error {
 // court confirmed (CPL Art. 206), whatever step it had reached.
 func (c *Case) Settle(reason string) error {
 	if c.State == Closed {
-		return proceeding.ErrUnchanged
+		return filing.ErrUnchanged
 	}
-	c.State, c.CloseReason = Closed, reason
-	c.Record("enforcement.closed", map[string]any{"reason": reason, "settled": true})
+	if err := c.move(Closed); err != nil {
+		return err
+	}
+	c.CloseReason = reason
+	c.Record(events.EnforcementClosed, events.EnforcementClosedPayload{Reason: reason, Settled: true})
 	return nil
 }

@@ -4,11 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"time"
 
+	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/errs"
-	"github.com/ipcase/ipcase/internal/proceeding"
+	"github.com/ipcase/ipcase/internal/filing"
 )
 
 // State is where an enforcement case stands; the values are stored in the
@@ -28,22 +28,39 @@ const (
 	Closed              State = "CLOSED"
 )
 
-// transitions is the one table of the ENFORCEMENT machine:
-// OPENED → INVESTIGATING → PENALTY_NOTIFIED → [HEARING] → DECIDED |
-// DISMISSED | TRANSFERRED_TO_COURT | TRANSFERRED_TO_POLICE → CLOSED.
-var transitions = map[State][]State{
-	Opened:          {Investigating, Dismissed, TransferredToPolice},
-	Investigating:   {PenaltyNotified, Dismissed, TransferredToCourt, TransferredToPolice},
-	PenaltyNotified: {Hearing, Decided, Dismissed, TransferredToPolice},
-	Hearing:         {Decided, Dismissed, TransferredToPolice},
-	// A decided case can still go to the police: a penalty may not replace
-	// transfer, and a fine paid is offset against a criminal fine (State
-	// Council Provisions on Transfer of Suspected Crimes Art. 11).
-	Decided:             {TransferredToCourt, TransferredToPolice, Closed},
-	Dismissed:           {Closed},
-	TransferredToCourt:  {Closed},
-	TransferredToPolice: {Closed},
+// Machine is the ENFORCEMENT machine: OPENED → INVESTIGATING →
+// PENALTY_NOTIFIED → [HEARING] → DECIDED | DISMISSED | TRANSFERRED_TO_COURT
+// | TRANSFERRED_TO_POLICE → CLOSED. A decided case can still go to the
+// police: a penalty may not replace transfer, and a fine paid is offset
+// against a criminal fine (State Council Provisions on Transfer of
+// Suspected Crimes Art. 11). An agreement a court confirmed settles the
+// dispute (CPL Art. 206) and closes the case from any state (Settle); an
+// officer closes only a case decided, dismissed or transferred (Close).
+var Machine = filing.Machine[State]{
+	Kind:     filing.KindEnforcement,
+	Noun:     "the enforcement case",
+	Initial:  Opened,
+	Routable: true,
+	Table: func() map[State][]State {
+		t := map[State][]State{
+			Opened:              {Investigating, Dismissed, TransferredToPolice},
+			Investigating:       {PenaltyNotified, Dismissed, TransferredToCourt, TransferredToPolice},
+			PenaltyNotified:     {Hearing, Decided, Dismissed, TransferredToPolice},
+			Hearing:             {Decided, Dismissed, TransferredToPolice},
+			Decided:             {TransferredToCourt, TransferredToPolice},
+			Dismissed:           {},
+			TransferredToCourt:  {},
+			TransferredToPolice: {},
+		}
+		for s := range t {
+			t[s] = append(t[s], Closed)
+		}
+		return t
+	}(),
 }
+
+// closable are the states an officer may close a case from.
+var closable = []State{Decided, Dismissed, TransferredToCourt, TransferredToPolice}
 
 // minOfficers: investigation and inspection records need at least two
 // officers (the issue's rule; Administrative Penalty Law Art. 42).
@@ -72,7 +89,7 @@ const (
 // CustodyEntry is one custody step.
 type CustodyEntry struct {
 	Action      CustodyAction `json:"action"`
-	Date        time.Time     `json:"date"`
+	Date        civil.Date    `json:"date"`
 	By          string        `json:"by"`
 	Location    string        `json:"location,omitempty"`
 	Note        string        `json:"note,omitempty"`
@@ -110,7 +127,7 @@ type EvidenceItem struct {
 // Inspection is an on-site inspection.
 type Inspection struct {
 	ID       string         `json:"id"`
-	Date     time.Time      `json:"date"`
+	Date     civil.Date     `json:"date"`
 	Place    string         `json:"place"`
 	Officers []string       `json:"officers"`
 	Findings string         `json:"findings"`
@@ -125,35 +142,35 @@ type Findings struct {
 	IllegalGains   damages.Fen `json:"illegalGains"`
 	GoodsValue     damages.Fen `json:"goodsValue"`
 	Computation    string      `json:"computation"`
-	RecordedOn     time.Time   `json:"recordedOn"`
+	RecordedOn     civil.Date  `json:"recordedOn"`
 }
 
 // Notice is the notice of the intended penalty.
 type Notice struct {
-	ServedOn time.Time `json:"servedOn"`
+	ServedOn civil.Date `json:"servedOn"`
 	// FineRequest is the CalculateFineRequest as protojson, kept so that the
 	// range can be recomputed for the decision date.
 	FineRequest json.RawMessage    `json:"fineRequest"`
 	Range       damages.FineResult `json:"range"`
 	// WindowDue is the last day of the 5 working days to state a defence or
 	// ask for a hearing (SAMR Provisions Art. 57 ¶2; APL Art. 64(1), Art. 85).
-	WindowDue        time.Time `json:"windowDue"`
-	HearingAvailable bool      `json:"hearingAvailable"`
-	CriminalFlag     bool      `json:"criminalFlag"`
+	WindowDue        civil.Date `json:"windowDue"`
+	HearingAvailable bool       `json:"hearingAvailable"`
+	CriminalFlag     bool       `json:"criminalFlag"`
 }
 
 // HearingRecord is a hearing before the decision.
 type HearingRecord struct {
-	RequestedOn  time.Time  `json:"requestedOn"`
-	ScheduledFor time.Time  `json:"scheduledFor"`
-	HeldOn       *time.Time `json:"heldOn,omitempty"`
-	Record       string     `json:"record,omitempty"`
+	RequestedOn  civil.Date  `json:"requestedOn"`
+	ScheduledFor civil.Date  `json:"scheduledFor"`
+	HeldOn       *civil.Date `json:"heldOn,omitempty"`
+	Record       string      `json:"record,omitempty"`
 }
 
 // Decision is a penalty decision.
 type Decision struct {
 	Number       string      `json:"number"`
-	DecidedOn    time.Time   `json:"decidedOn"`
+	DecidedOn    civil.Date  `json:"decidedOn"`
 	Fine         damages.Fen `json:"fine"`
 	Law          string      `json:"law"`
 	Confiscation string      `json:"confiscation"`
@@ -162,27 +179,27 @@ type Decision struct {
 
 // Transfer sends the case to a court or the police.
 type Transfer struct {
-	ToPolice  bool      `json:"toPolice"`
-	Recipient string    `json:"recipient"`
-	Reason    string    `json:"reason"`
-	On        time.Time `json:"on"`
+	ToPolice  bool       `json:"toPolice"`
+	Recipient string     `json:"recipient"`
+	Reason    string     `json:"reason"`
+	On        civil.Date `json:"on"`
 }
 
 // Extension is the approved extension of the decision deadline.
 type Extension struct {
-	ApprovedBy string    `json:"approvedBy"`
-	Reason     string    `json:"reason"`
-	On         time.Time `json:"on"`
-	NewDue     time.Time `json:"newDue"`
+	ApprovedBy string     `json:"approvedBy"`
+	Reason     string     `json:"reason"`
+	On         civil.Date `json:"on"`
+	NewDue     civil.Date `json:"newDue"`
 }
 
 // Case is an enforcement case: the record of one ENFORCEMENT proceeding.
 type Case struct {
-	proceeding.Meta
-	State       State     `json:"state"`
-	Agency      string    `json:"agency"`
-	OpenedOn    time.Time `json:"openedOn"`
-	DecisionDue time.Time `json:"decisionDue"`
+	filing.RecordMeta
+	State       State      `json:"state"`
+	Agency      string     `json:"agency"`
+	OpenedOn    civil.Date `json:"openedOn"`
+	DecisionDue civil.Date `json:"decisionDue"`
 	// DecisionDueProvisional: the period reaches a year without a holiday
 	// calendar yet, so DecisionDue is the raw end, not moved off holidays.
 	DecisionDueProvisional bool           `json:"decisionDueProvisional,omitempty"`
@@ -200,16 +217,14 @@ type Case struct {
 }
 
 // StateName is the proceeding state the case is in.
-func (c *Case) StateName() string { return string(c.State) }
+func (c *Case) StateName() filing.ProceedingState { return filing.ProceedingState(c.State) }
 
 // Etag is the case's version tag.
 func (c *Case) Etag() string { return fmt.Sprintf(`"e%d"`, c.Version) }
 
 // move changes the state, refusing a move the table lacks with
 // errs.FailedPrecondition naming the current state.
-func (c *Case) move(to State) error {
-	return proceeding.Move("the enforcement case", transitions, &c.State, to)
-}
+func (c *Case) move(to State) error { return Machine.Move(&c.State, to) }
 
 // require refuses an action unless the case is in one of states.
 func (c *Case) require(action string, states ...State) error {
@@ -231,5 +246,3 @@ func (c *Case) goods(id string) *Goods {
 	}
 	return nil
 }
-
-func day(t time.Time) string { return t.Format(time.DateOnly) }

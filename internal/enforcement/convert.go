@@ -2,16 +2,15 @@ package enforcement
 
 import (
 	"fmt"
-	"regexp"
-	"strings"
-	"time"
 
 	"google.golang.org/protobuf/encoding/protojson"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/damages"
+	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/filing"
-	"github.com/ipcase/ipcase/internal/proceeding"
+	"github.com/ipcase/ipcase/internal/request"
 )
 
 // Input limits, as for filing: every string and list is bounded.
@@ -24,12 +23,7 @@ const (
 	maxEvidence = 200
 )
 
-var (
-	sha256RE    = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	mediaTypeRE = regexp.MustCompile(`^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$`)
-)
-
-type validator struct{ proceeding.Validator }
+type validator struct{ request.Validator }
 
 func (v *validator) officers(list []*ipcasev1.Officer) []Officer {
 	if len(list) > maxOfficers {
@@ -45,7 +39,7 @@ func (v *validator) officers(list []*ipcasev1.Officer) []Officer {
 	return out
 }
 
-func (v *validator) inspection(in *ipcasev1.Inspection, today time.Time) (Inspection, []Goods) {
+func (v *validator) inspection(in *ipcasev1.Inspection, today civil.Date) (Inspection, []Goods) {
 	if in == nil {
 		v.Add("inspection", "required")
 		return Inspection{}, nil
@@ -74,13 +68,8 @@ func (v *validator) inspection(in *ipcasev1.Inspection, today time.Time) (Inspec
 	}
 	for i, e := range in.GetEvidence() {
 		f := fmt.Sprintf("inspection.evidence[%d]", i)
-		d := strings.ToLower(e.GetSha256())
-		if !sha256RE.MatchString(d) {
-			v.Add(f+".sha256", "must be a SHA-256 digest: 64 hexadecimal characters")
-		}
-		if !mediaTypeRE.MatchString(e.GetMediaType()) {
-			v.Add(f+".media_type", "must be a media type such as image/jpeg")
-		}
+		d := v.SHA256(f+".sha256", e.GetSha256())
+		v.MediaType(f+".media_type", e.GetMediaType(), true)
 		if e.GetSizeBytes() < 0 {
 			v.Add(f+".size_bytes", "must not be negative")
 		}
@@ -98,16 +87,15 @@ var custodyActions = map[ipcasev1.CustodyAction]CustodyAction{
 	ipcasev1.CustodyAction_CUSTODY_ACTION_DESTROYED: Destroyed,
 }
 
-func toProtoCase(tx *Tx, priors []Prior) *ipcasev1.EnforcementCase {
-	c := tx.Record
+func toProtoCase(c *Case, priors []Prior) *ipcasev1.EnforcementCase {
 	out := &ipcasev1.EnforcementCase{
-		Name:                   fmt.Sprintf("matters/%s/proceedings/%s", c.MatterID, c.ProceedingID),
-		Matter:                 "matters/" + c.MatterID,
+		Name:                   c.Name(),
+		Matter:                 "matters/" + string(c.MatterID),
 		State:                  ipcasev1.ProceedingState(ipcasev1.ProceedingState_value["PROCEEDING_STATE_"+string(c.State)]),
 		Agency:                 c.Agency,
 		Etag:                   c.Etag(),
-		OpenedOn:               day(c.OpenedOn),
-		DecisionDue:            day(c.DecisionDue),
+		OpenedOn:               c.OpenedOn.String(),
+		DecisionDue:            c.DecisionDue.String(),
 		DecisionDueProvisional: c.DecisionDueProvisional,
 		DismissalReason:        c.DismissalReason,
 		CloseReason:            c.CloseReason,
@@ -116,7 +104,7 @@ func toProtoCase(tx *Tx, priors []Prior) *ipcasev1.EnforcementCase {
 		out.Officers = append(out.Officers, &ipcasev1.Officer{Subject: o.Subject, DisplayName: o.Name, BadgeNumber: o.Badge})
 	}
 	for _, in := range c.Inspections {
-		pi := &ipcasev1.Inspection{Id: in.ID, Date: day(in.Date), Place: in.Place, Officers: in.Officers, Findings: in.Findings}
+		pi := &ipcasev1.Inspection{Id: in.ID, Date: in.Date.String(), Place: in.Place, Officers: in.Officers, Findings: in.Findings}
 		for _, e := range in.Evidence {
 			pi.Evidence = append(pi.Evidence, &ipcasev1.Evidence{Sha256: e.SHA256, SizeBytes: e.Size, MediaType: e.MediaType,
 				Source: ipcasev1.EvidenceSource_EVIDENCE_SOURCE_SEIZED, Description: e.Description})
@@ -135,29 +123,29 @@ func toProtoCase(tx *Tx, priors []Prior) *ipcasev1.EnforcementCase {
 		}
 		for _, e := range g.Custody {
 			pg.Custody = append(pg.Custody, &ipcasev1.CustodyEntry{Action: ipcasev1.CustodyAction(ipcasev1.CustodyAction_value["CUSTODY_ACTION_"+string(e.Action)]),
-				Date: day(e.Date), By: e.By, Location: e.Location, Note: e.Note, Certificate: e.Certificate})
+				Date: e.Date.String(), By: e.By, Location: e.Location, Note: e.Note, Certificate: e.Certificate})
 		}
 		out.SeizedGoods = append(out.SeizedGoods, pg)
 	}
 	if f := c.Findings; f != nil {
 		out.Findings = &ipcasev1.Findings{Text: f.Text, BusinessVolumeYuan: f.BusinessVolume.String(), IllegalGainsYuan: f.IllegalGains.String(),
-			GoodsValueYuan: f.GoodsValue.String(), Computation: f.Computation, RecordedOn: day(f.RecordedOn)}
+			GoodsValueYuan: f.GoodsValue.String(), Computation: f.Computation, RecordedOn: f.RecordedOn.String()}
 	}
 	if n := c.Notice; n != nil {
-		pn := &ipcasev1.PenaltyNotice{ServedOn: day(n.ServedOn), Range: damages.FineResultToProto(n.Range), Rights: n.Rights(),
-			HearingAvailable: n.HearingAvailable, HearingRequestDue: day(n.WindowDue), CriminalThresholdCrossed: n.CriminalFlag,
+		pn := &ipcasev1.PenaltyNotice{ServedOn: n.ServedOn.String(), Range: damages.FineResultToProto(n.Range), Rights: n.Rights(),
+			HearingAvailable: n.HearingAvailable, HearingRequestDue: n.WindowDue.String(), CriminalThresholdCrossed: n.CriminalFlag,
 			Fine: &ipcasev1.CalculateFineRequest{}}
 		_ = protojson.Unmarshal(n.FineRequest, pn.Fine) // written by us from a valid message
 		out.Notice = pn
 	}
 	if h := c.Hearing; h != nil {
-		out.Hearing = &ipcasev1.Hearing{RequestedOn: day(h.RequestedOn), ScheduledFor: day(h.ScheduledFor), Record: h.Record}
+		out.Hearing = &ipcasev1.Hearing{RequestedOn: h.RequestedOn.String(), ScheduledFor: h.ScheduledFor.String(), Record: h.Record}
 		if h.HeldOn != nil {
-			out.Hearing.HeldOn = day(*h.HeldOn)
+			out.Hearing.HeldOn = (*h.HeldOn).String()
 		}
 	}
 	if d := c.Decision; d != nil {
-		out.Decision = &ipcasev1.PenaltyDecision{Number: d.Number, DecidedOn: day(d.DecidedOn), FineYuan: d.Fine.String(), Law: d.Law,
+		out.Decision = &ipcasev1.PenaltyDecision{Number: d.Number, DecidedOn: d.DecidedOn.String(), FineYuan: d.Fine.String(), Law: d.Law,
 			Confiscation: d.Confiscation, DestructionOrders: d.Destruction}
 	}
 	if t := c.Transfer; t != nil {
@@ -165,14 +153,14 @@ func toProtoCase(tx *Tx, priors []Prior) *ipcasev1.EnforcementCase {
 		if t.ToPolice {
 			target = ipcasev1.TransferTarget_TRANSFER_TARGET_POLICE
 		}
-		out.Transfer = &ipcasev1.Transfer{Target: target, Recipient: t.Recipient, Reason: t.Reason, TransferredOn: day(t.On)}
+		out.Transfer = &ipcasev1.Transfer{Target: target, Recipient: t.Recipient, Reason: t.Reason, TransferredOn: t.On.String()}
 	}
 	if e := c.Extension; e != nil {
-		out.Extension = &ipcasev1.DecisionExtension{ApprovedBy: e.ApprovedBy, Reason: e.Reason, ApprovedOn: day(e.On), NewDue: day(e.NewDue)}
+		out.Extension = &ipcasev1.DecisionExtension{ApprovedBy: e.ApprovedBy, Reason: e.Reason, ApprovedOn: e.On.String(), NewDue: e.NewDue.String()}
 	}
 	for _, p := range priors {
 		out.PriorInfringements = append(out.PriorInfringements, &ipcasev1.PriorInfringement{Party: "parties/" + p.PartyID,
-			Matter: "matters/" + p.MatterID, Reference: p.Reference, DecidedOn: day(p.DecidedOn)})
+			Matter: "matters/" + p.MatterID, Reference: p.Reference, DecidedOn: p.DecidedOn.String()})
 	}
 	return out
 }
@@ -180,38 +168,37 @@ func toProtoCase(tx *Tx, priors []Prior) *ipcasev1.EnforcementCase {
 // dossier is the versioned hand-off to the judicial side or the police
 // (schema ipcase.transfer.v1, documented in README.md): who, which rights,
 // which evidence (by digest), what was found and decided.
-func dossier(tx *Tx, t Transfer) map[string]any {
-	m, c := tx.Matter, tx.Record
-	party := func(p filing.Party) map[string]any {
-		return map[string]any{"party": "parties/" + p.ID, "kind": p.Kind, "name": p.Name, "creditCode": p.CreditCode, "domicileCountry": p.Country}
+func dossier(c *Change, t Transfer) events.TransferDossier {
+	m, k := c.Matter, c.Record
+	party := func(p filing.Party) events.DossierParty {
+		return events.DossierParty{Party: "parties/" + p.ID, Kind: string(p.Kind), Name: p.Name, CreditCode: p.CreditCode, DomicileCountry: p.Country}
 	}
 	// Lists are never null in the schema, so consumers need no special case.
-	respondents, rights, evidence := []map[string]any{}, []map[string]any{}, []map[string]any{}
+	d := events.TransferDossier{
+		Schema: "ipcase.transfer.v1", Matter: m.Name(), MatterNumber: m.Number, Proceeding: k.Name(), Agency: k.Agency,
+		Target: map[bool]string{true: "POLICE", false: "COURT"}[t.ToPolice], Recipient: t.Recipient, Reason: t.Reason,
+		TransferredOn: t.On, Complainant: party(m.Complainant),
+		Respondents: []events.DossierParty{}, Rights: []events.DossierRight{}, Evidence: []events.DossierItem{},
+	}
 	for _, p := range m.Respondents {
-		respondents = append(respondents, party(p))
+		d.Respondents = append(d.Respondents, party(p))
 	}
 	for _, r := range m.Rights {
-		rights = append(rights, map[string]any{"type": r.Type, "registrationNumber": r.RegNumber, "title": r.Title, "holder": r.Holder})
+		d.Rights = append(d.Rights, events.DossierRight{Type: string(r.Type), RegistrationNumber: r.RegNumber, Title: r.Title, Holder: r.Holder})
 	}
 	for _, e := range m.Evidence {
-		evidence = append(evidence, map[string]any{"sha256": e.SHA256, "sizeBytes": e.Size, "mediaType": e.MediaType, "source": e.Source})
+		d.Evidence = append(d.Evidence, events.DossierItem{SHA256: e.SHA256, SizeBytes: e.Size, MediaType: e.MediaType, Source: e.Source})
 	}
-	d := map[string]any{
-		"schema": "ipcase.transfer.v1", "matter": "matters/" + m.ID, "matterNumber": m.Number,
-		"proceeding": fmt.Sprintf("matters/%s/proceedings/%s", m.ID, c.ProceedingID), "agency": c.Agency,
-		"target": map[bool]string{true: "POLICE", false: "COURT"}[t.ToPolice], "recipient": t.Recipient, "reason": t.Reason,
-		"transferredOn": day(t.On), "complainant": party(m.Complainant), "respondents": respondents, "rights": rights, "evidence": evidence,
+	if f := k.Findings; f != nil {
+		d.Findings = &events.DossierFindings{Text: f.Text, BusinessVolume: f.BusinessVolume.String(), IllegalGains: f.IllegalGains.String(),
+			GoodsValue: f.GoodsValue.String(), Computation: f.Computation}
 	}
-	if f := c.Findings; f != nil {
-		d["findings"] = map[string]any{"text": f.Text, "businessVolume": f.BusinessVolume.String(), "illegalGains": f.IllegalGains.String(),
-			"goodsValue": f.GoodsValue.String(), "computation": f.Computation}
+	if n := k.Notice; n != nil {
+		d.FineRange = &events.DossierRange{Law: n.Range.Law, Min: n.Range.Min.String(), Max: n.Range.Max.String(),
+			CriminalThresholdCrossed: n.CriminalFlag, CriminalRules: n.Range.CriminalRules}
 	}
-	if n := c.Notice; n != nil {
-		d["fineRange"] = map[string]any{"law": n.Range.Law, "min": n.Range.Min.String(), "max": n.Range.Max.String(),
-			"criminalThresholdCrossed": n.CriminalFlag, "criminalRules": n.Range.CriminalRules}
-	}
-	if dc := c.Decision; dc != nil {
-		d["decision"] = map[string]any{"number": dc.Number, "decidedOn": day(dc.DecidedOn), "fine": dc.Fine.String(), "law": dc.Law}
+	if dc := k.Decision; dc != nil {
+		d.Decision = &events.DossierDecision{Number: dc.Number, DecidedOn: dc.DecidedOn, Fine: dc.Fine.String(), Law: dc.Law}
 	}
 	return d
 }

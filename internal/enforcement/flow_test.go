@@ -13,7 +13,11 @@ import (
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
-	"github.com/ipcase/ipcase/internal/proceeding/proceedingtest"
+	"github.com/ipcase/ipcase/internal/chaintest"
+	"github.com/ipcase/ipcase/internal/clock"
+	"github.com/ipcase/ipcase/internal/filing"
+	"github.com/ipcase/ipcase/internal/request"
+	"github.com/ipcase/ipcase/internal/store"
 )
 
 // cst is China Standard Time; the server's "today" is the date there.
@@ -25,7 +29,7 @@ var monday = time.Date(2026, 9, 28, 10, 0, 0, 0, cst)
 const agency = "SAMR-HZ"
 
 type flow struct {
-	*proceedingtest.Env
+	*chaintest.Env
 	t   *testing.T
 	ctx context.Context // as an officer of SAMR-HZ
 	now atomic.Pointer[time.Time]
@@ -36,7 +40,7 @@ type flow struct {
 func newFlow(t *testing.T) *flow {
 	f := &flow{t: t}
 	f.now.Store(&monday)
-	f.Env = proceedingtest.Start(t, func() time.Time { return *f.now.Load() })
+	f.Env = chaintest.Start(t, func() time.Time { return *f.now.Load() })
 	f.ctx = authtest.WithToken(t.Context(), f.Auth.Officer(t, agency))
 	return f
 }
@@ -267,4 +271,88 @@ func (f *flow) timeline(matter string) []string {
 		types = append(types, e.GetType())
 	}
 	return types
+}
+
+// TestSettlementClosesAnOpenCase: an agreement a court confirmed settles
+// the dispute (CPL Art. 206) and closes an open case through the machine
+// from whatever step it reached, here INVESTIGATING, ending its clocks;
+// an officer closes only a case decided, dismissed or transferred, so
+// CloseEnforcement of the same case is refused and writes nothing.
+func TestSettlementClosesAnOpenCase(t *testing.T) {
+	t.Parallel()
+	f := newFlow(t)
+	m := f.file("91330100MA2AXQ9B12")
+	c := f.investigate(m, "40000")
+	if c.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_INVESTIGATING {
+		t.Fatalf("case under investigation: %v, want INVESTIGATING", c.GetState())
+	}
+	matterID, procID, ok := request.SplitProceeding(c.GetName())
+	if !ok {
+		t.Fatalf("case name %q", c.GetName())
+	}
+
+	before := f.Counts(t)
+	_, err := f.Enforcement.CloseEnforcement(f.ctx, &ipcasev1.CloseEnforcementRequest{Name: c.GetName(), Etag: c.GetEtag(), Reason: "the parties say they settled"})
+	if want := "cannot close: the enforcement case is INVESTIGATING"; code(err) != codes.FailedPrecondition || status.Convert(err).Message() != want {
+		t.Errorf("officer's close of an INVESTIGATING case: %v; want FailedPrecondition saying %q", err, want)
+	}
+	if diff := cmp.Diff(before, f.Counts(t)); diff != "" {
+		t.Errorf("refused close wrote rows (-before +after):\n%s", diff)
+	}
+	if got := f.get(c.GetName()); got.GetState() != c.GetState() || got.GetEtag() != c.GetEtag() {
+		t.Errorf("after the refused close: state %v etag %s; want %v %s unchanged", got.GetState(), got.GetEtag(), c.GetState(), c.GetEtag())
+	}
+
+	// Once a court confirmed the agreement, ipcased's consumer of the
+	// court's answer (mediation.RegisterOutcomes) settles the matter's open
+	// cases this way.
+	const reason = "settled by the mediation agreement confirmed by 浙01 (2026)浙01民特1号 (CPL Art. 206)"
+	settle := func() error {
+		return f.DB.InTx(t.Context(), func(tx store.Tx) error {
+			return f.EnforcementStore.CloseSettled(tx, f.Clocks, filing.MatterID(matterID), reason, *f.now.Load())
+		})
+	}
+	if err := settle(); err != nil {
+		t.Fatalf("CloseSettled: %v", err)
+	}
+	settled := f.get(c.GetName())
+	if settled.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_CLOSED || settled.GetCloseReason() != reason {
+		t.Errorf("settled case: state %v, close reason %q; want CLOSED, %q", settled.GetState(), settled.GetCloseReason(), reason)
+	}
+	evs, err := f.Filing.ListMatterEvents(f.ctx, &ipcasev1.ListMatterEventsRequest{Parent: m.GetName(), PageSize: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := evs.GetEvents()[len(evs.GetEvents())-1]
+	if p := last.GetPayload().AsMap(); last.GetType() != "enforcement.closed" || p["settled"] != true || p["reason"] != reason {
+		t.Errorf("last event %s with payload %v; want enforcement.closed, settled, with the reason", last.GetType(), p)
+	}
+	dls, err := f.Clocks.ForProceeding(t.Context(), procID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dls {
+		if d.Status == clock.StatusOpen {
+			t.Errorf("deadline %s still OPEN after the settlement", d.Kind)
+		}
+	}
+	if len(dls) == 0 {
+		t.Error("the case had no decision deadline to end")
+	}
+	mt, err := f.Filing.GetMatter(f.ctx, &ipcasev1.GetMatterRequest{Name: m.GetName()})
+	if err != nil || mt.GetMatter().GetState() != ipcasev1.MatterState_MATTER_STATE_CLOSED {
+		t.Errorf("matter whose only case was settled: %v, %v; want CLOSED", mt.GetMatter().GetState(), err)
+	}
+
+	// A redelivered confirmation changes nothing.
+	before = f.Counts(t)
+	if err := settle(); err != nil {
+		t.Fatalf("CloseSettled again: %v", err)
+	}
+	if diff := cmp.Diff(before, f.Counts(t)); diff != "" {
+		t.Errorf("settling a closed case again wrote rows (-before +after):\n%s", diff)
+	}
+	if got := f.get(c.GetName()); got.GetEtag() != settled.GetEtag() {
+		t.Errorf("settling again changed the case: etag %s, was %s", got.GetEtag(), settled.GetEtag())
+	}
 }

@@ -19,6 +19,11 @@ func TestRefusalsWriteNothing(t *testing.T) {
 	f := newFlow(t)
 	c := f.notify(f.investigate(f.file("91330100MA2AXQ9B12"), "40000"), "2026-09-30") // window ends 2026-10-13
 	open := f.investigate(f.file("92310115MA1K4L7P6H"), "10000")
+	opened, err := f.Enforcement.OpenEnforcement(f.ctx, &ipcasev1.OpenEnforcementRequest{
+		Source: &ipcasev1.OpenEnforcementRequest_Matter{Matter: f.file("92310115MA1K4L7P6H").GetName()}, Agency: agency})
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.setDay("2026-10-14")
 	for _, tt := range []struct {
 		name  string
@@ -56,6 +61,16 @@ func TestRefusalsWriteNothing(t *testing.T) {
 			_, err := f.Enforcement.DismissEnforcement(f.ctx, &ipcasev1.DismissEnforcementRequest{Name: c.GetName(), Etag: `"e1"`, Reason: "no"})
 			return err
 		}, codes.Aborted, "stale"},
+		{"a second case on a matter whose case is under investigation", func() error {
+			_, err := f.Enforcement.OpenEnforcement(f.ctx, &ipcasev1.OpenEnforcementRequest{
+				Source: &ipcasev1.OpenEnforcementRequest_Matter{Matter: open.GetMatter()}, Agency: agency, RequestId: "second-case"})
+			return err
+		}, codes.AlreadyExists, "already has an enforcement case of " + agency},
+		{"a second case on a matter whose case was just opened", func() error {
+			_, err := f.Enforcement.OpenEnforcement(f.ctx, &ipcasev1.OpenEnforcementRequest{
+				Source: &ipcasev1.OpenEnforcementRequest_Matter{Matter: opened.GetCase().GetMatter()}, Agency: agency, RequestId: "second-case-2"})
+			return err
+		}, codes.AlreadyExists, "already has an enforcement case of " + agency},
 		{"an officer of another agency", func() error {
 			other := authtest.WithToken(t.Context(), f.Auth.Officer(t, "SAMR-SZ"))
 			_, err := f.Enforcement.DismissEnforcement(other, &ipcasev1.DismissEnforcementRequest{Name: c.GetName(), Etag: c.GetEtag(), Reason: "no"})

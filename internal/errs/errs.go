@@ -181,12 +181,16 @@ func (e *FieldErrors) Err() error {
 	return e
 }
 
-func (e *FieldErrors) Error() string {
+func (e *FieldErrors) Error() string { return "invalid argument: " + e.Message() }
+
+// Message is what the caller is told: each field and what is wrong with
+// it, "field: reason; field: reason".
+func (e *FieldErrors) Message() string {
 	parts := make([]string, len(e.Violations))
 	for i, v := range e.Violations {
 		parts[i] = v.Field + ": " + v.Reason
 	}
-	return "invalid argument: " + strings.Join(parts, "; ")
+	return strings.Join(parts, "; ")
 }
 
 // Unwrap makes errors.Is(err, InvalidArgument) true.
@@ -234,7 +238,7 @@ func Status(err error, ref string) *status.Status {
 }
 
 func badRequest(fe *FieldErrors) *status.Status {
-	s := status.New(codes.InvalidArgument, fe.Error())
+	s := status.New(codes.InvalidArgument, fe.Message())
 	br := &errdetails.BadRequest{}
 	for _, v := range fe.Violations {
 		br.FieldViolations = append(br.FieldViolations, &errdetails.BadRequest_FieldViolation{Field: v.Field, Description: v.Reason})

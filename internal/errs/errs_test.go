@@ -73,6 +73,11 @@ func TestFieldViolationsBecomeBadRequest(t *testing.T) {
 	if s.Code() != codes.InvalidArgument {
 		t.Fatalf("code = %v, want InvalidArgument", s.Code())
 	}
+	// The caller reads the fields and what is wrong with them, not the
+	// operation that wrapped them or the category's name.
+	if want := "complainant: required; rights[1].type: unknown IP type 42"; s.Message() != want {
+		t.Errorf("message = %q, want %q", s.Message(), want)
+	}
 	var got []string
 	for _, d := range s.Details() {
 		if br, ok := d.(*errdetails.BadRequest); ok {

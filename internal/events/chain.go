@@ -2,7 +2,6 @@ package events
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -10,14 +9,13 @@ import (
 	"strconv"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/ipcase/ipcase/internal/store"
 )
 
-// computeHash is SHA-256 over the event's fields, each length-prefixed so
-// that no two different events encode alike, ending with the previous hash.
-func (e Event) computeHash() []byte {
+// ComputeHash is SHA-256 over the event's fields, each length-prefixed so
+// that no two different events encode alike, ending with the previous hash:
+// what Append stores as its Hash and Verify checks.
+func (e Event) ComputeHash() []byte {
 	h := sha256.New()
 	field := func(b []byte) {
 		var n [binary.MaxVarintLen64]byte
@@ -27,7 +25,7 @@ func (e Event) computeHash() []byte {
 	field([]byte("ipcase.event.v1"))
 	field([]byte(e.MatterID))
 	field([]byte(strconv.FormatInt(e.Seq, 10)))
-	field([]byte(e.Type))
+	field([]byte(string(e.Type)))
 	field([]byte(e.ProceedingID))
 	field([]byte(e.Actor.Subject))
 	field([]byte(e.Actor.Role))
@@ -51,18 +49,19 @@ type Verification struct {
 }
 
 // Verify recomputes the hash chain of matterID from its first event and
-// compares its end with the recorded head, whose checkpoint signature cp
-// must accept. It reports the first broken link: an altered row (hash
-// mismatch), a removed or reordered row (sequence gap or link mismatch),
-// removed newest rows (chain ends before the head), or a head rewritten to
-// match (bad signature).
-func Verify(ctx context.Context, db *gorm.DB, cp *Checkpoints, matterID string) (Verification, error) {
+// compares its end with the recorded head, whose checkpoint signature the
+// log's keys must accept. It reports the first broken link: an altered row
+// (hash mismatch), a removed or reordered row (sequence gap or link
+// mismatch), removed newest rows (chain ends before the head), or a head
+// rewritten to match (bad signature).
+func (l *Log) Verify(tx store.Tx, matterID string) (Verification, error) {
+	cp := l.cp
 	var heads []headRow
-	if err := db.WithContext(ctx).Where("matter_id = ?", matterID).Limit(1).Find(&heads).Error; err != nil {
+	if err := tx.Gorm().Where("matter_id = ?", matterID).Limit(1).Find(&heads).Error; err != nil {
 		return Verification{}, fmt.Errorf("events: verify %s: %w", matterID, store.Translate(err))
 	}
 	var rows []eventRow
-	if err := db.WithContext(ctx).Where("matter_id = ?", matterID).Order("seq, id").Find(&rows).Error; err != nil {
+	if err := tx.Gorm().Where("matter_id = ?", matterID).Order("seq, id").Find(&rows).Error; err != nil {
 		return Verification{}, fmt.Errorf("events: verify %s: %w", matterID, store.Translate(err))
 	}
 	v := Verification{Checked: int64(len(rows))}
@@ -80,7 +79,7 @@ func Verify(ctx context.Context, db *gorm.DB, cp *Checkpoints, matterID string) 
 		if !bytes.Equal(e.PrevHash, prev) {
 			return broken(e.Seq, "event %d does not link to event %d: rows were removed, reordered or altered", e.Seq, e.Seq-1)
 		}
-		if got := e.computeHash(); !bytes.Equal(got, e.Hash) {
+		if got := e.ComputeHash(); !bytes.Equal(got, e.Hash) {
 			return broken(e.Seq, "event %d was altered: its content hashes to %s, the chain recorded %s",
 				e.Seq, hex.EncodeToString(got)[:12], hex.EncodeToString(e.Hash)[:12])
 		}

@@ -4,8 +4,13 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 	"strconv"
+
+	"github.com/ipcase/ipcase/internal/auth"
 )
 
 // Checkpoints signs the head of each matter's chain with the server's
@@ -50,8 +55,31 @@ func checkpointMessage(matterID string, seq int64, hash []byte) []byte {
 }
 
 func (c *Checkpoints) sign(h *headRow) {
-	h.KeyID = c.kid
-	h.Signature = ed25519.Sign(c.key, checkpointMessage(h.MatterID, h.Seq, h.Hash))
+	h.KeyID, h.Signature = c.SignHead(h.MatterID, h.Seq, h.Hash)
+}
+
+// SignHead signs the head of matterID's chain, its last event seq with
+// hash, and returns the key id and the signature, as Append stores them.
+func (c *Checkpoints) SignHead(matterID string, seq int64, hash []byte) (kid string, signature []byte) {
+	return c.kid, ed25519.Sign(c.key, checkpointMessage(matterID, seq, hash))
+}
+
+// LoadCheckpoints reads the private Ed25519 JWK in path (ipcased's
+// IPCASE_CHECKPOINT_KEY_FILE) and returns the Checkpoints that sign with it.
+func LoadCheckpoints(path string) (*Checkpoints, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint key: %w", err)
+	}
+	var k auth.JWK
+	if err := json.Unmarshal(b, &k); err != nil {
+		return nil, fmt.Errorf("checkpoint key %s: %w", path, err)
+	}
+	priv, err := k.SigningKey()
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint key %s: %w", path, err)
+	}
+	return NewCheckpoints(k.Kid, priv, nil)
 }
 
 func (c *Checkpoints) valid(h headRow) bool {

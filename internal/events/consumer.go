@@ -7,7 +7,6 @@ import (
 
 	"go.uber.org/zap"
 	"golang.org/x/sync/errgroup"
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/ipcase/ipcase/internal/store"
@@ -18,7 +17,7 @@ import (
 // before the commit, the event is delivered again, so a handler must be
 // idempotent: key what it writes on the event (matter and sequence) and
 // make anything it does outside tx safe to repeat.
-type Handler func(ctx context.Context, tx *gorm.DB, e Entry) error
+type Handler func(tx store.Tx, e Entry) error
 
 // consumerBatch is how many positions a consumer reads at a time.
 const consumerBatch = 200
@@ -28,10 +27,9 @@ var consumerName = regexp.MustCompile(`^[a-z][a-z0-9_.-]*$`)
 // Consumer is one of ipcased's own consumers of the log: a named cursor in
 // consumer_cursors and a Handler for some event types.
 type Consumer struct {
-	db     *gorm.DB
-	dsn    string
+	db     *store.DB
 	name   string
-	types  []string
+	types  []Type
 	handle Handler
 	logger *zap.Logger
 }
@@ -39,11 +37,11 @@ type Consumer struct {
 // NewConsumer returns the consumer name (lower case, `[a-z][a-z0-9_.-]*`)
 // of the events of types (all types when empty) applied by h. It panics on
 // a nil dependency or a bad name, which are wiring errors.
-func NewConsumer(db *gorm.DB, dsn, name string, types []string, h Handler, logger *zap.Logger) *Consumer {
+func NewConsumer(db *store.DB, name string, types []Type, h Handler, logger *zap.Logger) *Consumer {
 	if db == nil || h == nil || logger == nil || !consumerName.MatchString(name) {
 		panic("events.NewConsumer: nil dependency or bad name " + name)
 	}
-	return &Consumer{db: db, dsn: dsn, name: name, types: types, handle: h,
+	return &Consumer{db: db, name: name, types: types, handle: h,
 		logger: logger.Named("event-consumer").With(zap.String("consumer", name))}
 }
 
@@ -68,7 +66,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 }
 
 func (c *Consumer) follow(ctx context.Context) error {
-	l, err := Listen(ctx, c.dsn, ChannelPositions)
+	l, err := Listen(ctx, c.db.URL(), ChannelPositions)
 	if err != nil {
 		return err
 	}
@@ -88,13 +86,12 @@ func (c *Consumer) follow(ctx context.Context) error {
 // returns how many the handler applied. It stops at the first handler
 // error, which it returns after committing the events before it.
 func (c *Consumer) ConsumeOnce(ctx context.Context) (int, error) {
-	db := c.db.WithContext(ctx)
-	if err := db.Exec(`INSERT INTO consumer_cursors (name) VALUES (?) ON CONFLICT DO NOTHING`, c.name).Error; err != nil {
+	if err := c.db.Session(ctx).Gorm().Exec(`INSERT INTO consumer_cursors (name) VALUES (?) ON CONFLICT DO NOTHING`, c.name).Error; err != nil {
 		return 0, fmt.Errorf("events: cursor of %s: %w", c.name, store.Translate(err))
 	}
 	applied := 0
 	for {
-		n, more, err := c.step(ctx, db)
+		n, more, err := c.step(ctx)
 		applied += n
 		if err != nil || !more {
 			return applied, err
@@ -107,26 +104,27 @@ func (c *Consumer) ConsumeOnce(ctx context.Context) (int, error) {
 // all in one transaction. A handler error undoes that event only: the
 // cursor stops before it, the transaction commits what went before, and
 // the error is returned. step reports whether more may follow.
-func (c *Consumer) step(ctx context.Context, db *gorm.DB) (applied int, more bool, err error) {
+func (c *Consumer) step(ctx context.Context) (applied int, more bool, err error) {
 	var herr error
-	err = db.Transaction(func(tx *gorm.DB) error {
+	err = c.db.InTx(ctx, func(tx store.Tx) error {
+		g := tx.Gorm()
 		var cur struct{ Position int64 }
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Table("consumer_cursors").
+		if err := g.Clauses(clause.Locking{Strength: "UPDATE"}).Table("consumer_cursors").
 			Select("position").Where("name = ?", c.name).Take(&cur).Error; err != nil {
 			return err
 		}
-		page, err := ReadAfter(ctx, tx, Filter{All: true, Types: c.types}, cur.Position, consumerBatch)
+		page, err := ReadAfter(tx, c.types, cur.Position, consumerBatch)
 		if err != nil {
 			return err
 		}
 		next := cur.Position
 		for _, e := range page.Entries {
-			if err := tx.SavePoint("event").Error; err != nil {
+			if err := g.SavePoint("event").Error; err != nil {
 				return err
 			}
-			if herr = c.handle(ctx, tx, e); herr != nil {
+			if herr = c.handle(tx, e); herr != nil {
 				herr = fmt.Errorf("handler at position %d (%s %s/%d): %w", e.Position, e.Event.Type, e.Event.MatterID, e.Event.Seq, herr)
-				if err := tx.RollbackTo("event").Error; err != nil {
+				if err := g.RollbackTo("event").Error; err != nil {
 					return err
 				}
 				break
@@ -139,7 +137,7 @@ func (c *Consumer) step(ctx context.Context, db *gorm.DB) (applied int, more boo
 		if next == cur.Position {
 			return nil
 		}
-		return tx.Exec(`UPDATE consumer_cursors SET position = ?, update_time = now() WHERE name = ?`, next, c.name).Error
+		return g.Exec(`UPDATE consumer_cursors SET position = ?, update_time = now() WHERE name = ?`, next, c.name).Error
 	})
 	if err != nil {
 		return 0, false, fmt.Errorf("events: consumer %s: %w", c.name, store.Translate(err))
@@ -154,7 +152,7 @@ func (c *Consumer) step(ctx context.Context, db *gorm.DB) (applied int, more boo
 // with, 0 before it starts.
 func (c *Consumer) Position(ctx context.Context) (int64, error) {
 	var pos []int64
-	err := c.db.WithContext(ctx).Raw(`SELECT position FROM consumer_cursors WHERE name = ?`, c.name).Scan(&pos).Error
+	err := c.db.Session(ctx).Gorm().Raw(`SELECT position FROM consumer_cursors WHERE name = ?`, c.name).Scan(&pos).Error
 	if err != nil || len(pos) == 0 {
 		return 0, store.Translate(err)
 	}
@@ -166,28 +164,27 @@ func (c *Consumer) Position(ctx context.Context) (int64, error) {
 // judgments, the judicial side to transfers and confirmation requests)
 // registers a Handler under a stable name, and Run drives them all.
 type Consumers struct {
-	db     *gorm.DB
-	dsn    string
+	db     *store.DB
 	logger *zap.Logger
 	list   []*Consumer
 }
 
-// NewConsumers returns an empty registry over db, listening on dsn.
-func NewConsumers(db *gorm.DB, dsn string, logger *zap.Logger) *Consumers {
-	return &Consumers{db: db, dsn: dsn, logger: logger}
+// NewConsumers returns an empty registry over db.
+func NewConsumers(db *store.DB, logger *zap.Logger) *Consumers {
+	return &Consumers{db: db, logger: logger}
 }
 
 // Register adds the consumer name for the events of types, applied by h,
 // and returns it. The name keys its cursor, so renaming a consumer starts
 // it again from the beginning of the log. It panics on a duplicate or bad
 // name, which are wiring errors.
-func (cs *Consumers) Register(name string, types []string, h Handler) *Consumer {
+func (cs *Consumers) Register(name string, types []Type, h Handler) *Consumer {
 	for _, c := range cs.list {
 		if c.name == name {
 			panic("events.Consumers.Register: duplicate consumer " + name)
 		}
 	}
-	c := NewConsumer(cs.db, cs.dsn, name, types, h, cs.logger)
+	c := NewConsumer(cs.db, name, types, h, cs.logger)
 	cs.list = append(cs.list, c)
 	return c
 }

@@ -7,11 +7,18 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-	"gorm.io/gorm"
 
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/events/eventstest"
+	"github.com/ipcase/ipcase/internal/store"
+	"github.com/ipcase/ipcase/internal/store/storetest"
 )
+
+// judgment is a record of the type the consumers under test want: a
+// judgment that took effect, as the administrative side consumes it.
+func judgment() events.Record {
+	return events.Record{Type: events.TrialJudgmentEffective, Payload: events.JudgmentEffective{}}
+}
 
 // TestConsumerKilledMidStream kills a consumer after its handler has acted
 // and before the cursor's transaction commits (the cursor moves with the
@@ -23,15 +30,13 @@ import (
 func TestConsumerKilledMidStream(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db, url := eventstest.Open(t, 10)
-	eventstest.Relay(t, db, url)
+	db := eventstest.Open(t, 10)
+	eventstest.Relay(t, db)
 	for _, ddl := range []string{
 		`CREATE TABLE applied (matter_id uuid, seq bigint, PRIMARY KEY (matter_id, seq))`,
 		`CREATE TABLE notices (matter_id uuid, seq bigint, PRIMARY KEY (matter_id, seq))`,
 	} {
-		if err := db.WithContext(ctx).Exec(ddl).Error; err != nil {
-			t.Fatal(err)
-		}
+		storetest.Exec(t, db, ddl)
 	}
 	matters := []string{eventstest.Matter(t, db, "A"), eventstest.Matter(t, db, "B"), eventstest.Matter(t, db, "C")}
 	appendJudgments := func(n int) {
@@ -39,10 +44,10 @@ func TestConsumerKilledMidStream(t *testing.T) {
 		for i := range n {
 			m := matters[i%len(matters)]
 			// An event the consumer does not want between each it wants.
-			if err := eventstest.Append(ctx, db, m, "test.judgment", nil); err != nil {
+			if err := eventstest.Append(ctx, db, m, judgment()); err != nil {
 				t.Fatal(err)
 			}
-			if err := eventstest.Append(ctx, db, m, "test.other", nil); err != nil {
+			if err := eventstest.Append(ctx, db, m, eventstest.Note("other")); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -52,14 +57,15 @@ func TestConsumerKilledMidStream(t *testing.T) {
 	const killAt = 5
 	var calls atomic.Int64
 	var kill atomic.Pointer[context.CancelFunc]
-	handler := func(ctx context.Context, tx *gorm.DB, e events.Entry) error {
-		if e.Event.Type != "test.judgment" {
+	handler := func(tx store.Tx, e events.Entry) error {
+		if e.Event.Type != events.TrialJudgmentEffective {
 			t.Errorf("handler got %s, which it did not ask for", e.Event.Type)
 		}
-		if err := db.WithContext(ctx).Exec(`INSERT INTO notices VALUES (?, ?) ON CONFLICT DO NOTHING`, e.Event.MatterID, e.Event.Seq).Error; err != nil {
+		// The effect outside the transaction, on a session of its own.
+		if err := db.Session(tx.Context()).Gorm().Exec(`INSERT INTO notices VALUES (?, ?) ON CONFLICT DO NOTHING`, e.Event.MatterID, e.Event.Seq).Error; err != nil {
 			return err
 		}
-		if err := tx.Exec(`INSERT INTO applied VALUES (?, ?)`, e.Event.MatterID, e.Event.Seq).Error; err != nil {
+		if err := tx.Gorm().Exec(`INSERT INTO applied VALUES (?, ?)`, e.Event.MatterID, e.Event.Seq).Error; err != nil {
 			return err
 		}
 		if calls.Add(1) == killAt {
@@ -68,7 +74,7 @@ func TestConsumerKilledMidStream(t *testing.T) {
 		return nil
 	}
 	run := func() (stop func()) {
-		c := events.NewConsumer(db, url, "test.judgments", []string{"test.judgment"}, handler, zap.NewNop())
+		c := events.NewConsumer(db, "test.judgments", []events.Type{events.TrialJudgmentEffective}, handler, zap.NewNop())
 		rctx, cancel := context.WithCancel(ctx)
 		kill.Store(&cancel)
 		done := make(chan struct{})
@@ -80,7 +86,7 @@ func TestConsumerKilledMidStream(t *testing.T) {
 	}
 	count := func(table string) int64 {
 		var n int64
-		if err := db.WithContext(ctx).Table(table).Count(&n).Error; err != nil {
+		if err := db.Session(ctx).Gorm().Table(table).Count(&n).Error; err != nil {
 			t.Fatal(err)
 		}
 		return n
@@ -100,10 +106,10 @@ func TestConsumerKilledMidStream(t *testing.T) {
 	defer stop()
 	appendJudgments(6) // while it runs
 	eventstest.Eventually(t, 30*time.Second, "21 judgments applied", func() bool { return count("applied") == 21 })
-	c := events.NewConsumer(db, url, "test.judgments", nil, handler, zap.NewNop())
+	c := events.NewConsumer(db, "test.judgments", nil, handler, zap.NewNop())
 	eventstest.Eventually(t, 30*time.Second, "the cursor at the end of the log", func() bool {
 		pos, err1 := c.Position(ctx)
-		last, err2 := events.LastPosition(ctx, db)
+		last, err2 := events.LastPosition(db.Session(ctx))
 		return err1 == nil && err2 == nil && pos == last && last == 3+2*21
 	})
 	if got := calls.Load(); got <= 21 {
@@ -118,21 +124,21 @@ func TestConsumerKilledMidStream(t *testing.T) {
 func TestConsumersRegistry(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db, url := eventstest.Open(t, 10)
-	eventstest.Relay(t, db, url)
+	db := eventstest.Open(t, 10)
+	eventstest.Relay(t, db)
 	m := eventstest.Matter(t, db, "A")
-	for _, typ := range []string{"trial.judgment_entered", "test.other", "trial.judgment_entered"} {
-		if err := eventstest.Append(ctx, db, m, typ, nil); err != nil {
+	for _, r := range []events.Record{judgment(), eventstest.Note("other"), judgment()} {
+		if err := eventstest.Append(ctx, db, m, r); err != nil {
 			t.Fatal(err)
 		}
 	}
-	reg := events.NewConsumers(db, url, zap.NewNop())
+	reg := events.NewConsumers(db, zap.NewNop())
 	var judgments, all atomic.Int64
-	reg.Register("admin.repeat-infringers", []string{"trial.judgment_entered"}, func(context.Context, *gorm.DB, events.Entry) error {
+	reg.Register("admin.repeat-infringers", []events.Type{events.TrialJudgmentEffective}, func(store.Tx, events.Entry) error {
 		judgments.Add(1)
 		return nil
 	})
-	reg.Register("test.everything", nil, func(context.Context, *gorm.DB, events.Entry) error {
+	reg.Register("test.everything", nil, func(store.Tx, events.Entry) error {
 		all.Add(1)
 		return nil
 	})
@@ -149,5 +155,5 @@ func TestConsumersRegistry(t *testing.T) {
 			t.Error("registering a name twice did not panic")
 		}
 	}()
-	reg.Register("test.everything", nil, func(context.Context, *gorm.DB, events.Entry) error { return nil })
+	reg.Register("test.everything", nil, func(store.Tx, events.Entry) error { return nil })
 }

@@ -16,7 +16,7 @@ func ToProto(e Event) *ipcasev1.Event {
 	out := &ipcasev1.Event{
 		Name:      fmt.Sprintf("matters/%s/events/%d", e.MatterID, e.Seq),
 		Sequence:  e.Seq,
-		Type:      e.Type,
+		Type:      string(e.Type),
 		Actor:     &ipcasev1.Actor{Subject: e.Actor.Subject, Role: e.Actor.Role, Organization: e.Actor.Org},
 		OccurTime: timestamppb.New(e.OccurTime),
 		Hash:      hex.EncodeToString(e.Hash),

@@ -9,8 +9,8 @@
 // visible out of commit order, so the Relay gives each committed event a
 // gap-free log position (event_positions), one replica at a time, woken by
 // a NOTIFY from the appending transaction; ReadAfter reads on from a
-// position through a visibility Filter and never skips. ipcased's own
+// position, optionally of some types only, and never skips; who may see
+// which event is decided by package exchange, which serves the stream. ipcased's own
 // consumers (Consumer, registered with Consumers) apply events in the
-// transaction that moves their cursor. The gRPC stream is in package
-// exchange.
+// transaction that moves their cursor.
 package events

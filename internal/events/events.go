@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/store"
 )
 
@@ -19,28 +19,32 @@ type Actor struct {
 	Org     string
 }
 
-type actorKey struct{}
+// System is ipcased itself, acting on what the other side reported or on
+// what time brought (sweeps, consumers).
+var System = Actor{Subject: "ipcased", Role: "system"}
 
-// WithActor returns a context carrying the actor of the current request.
-func WithActor(ctx context.Context, a Actor) context.Context {
-	return context.WithValue(ctx, actorKey{}, a)
+// ActorOf is the principal p as an event's actor.
+func ActorOf(p auth.Principal) Actor {
+	return Actor{Subject: p.Subject, Role: string(p.Role), Org: p.Org()}
 }
 
-// ActorFrom returns the actor in ctx, or an anonymous actor.
+// ActorFrom returns the caller of the request in ctx as an actor, or an
+// anonymous actor for a call without a principal.
 func ActorFrom(ctx context.Context) Actor {
-	if a, ok := ctx.Value(actorKey{}).(Actor); ok {
-		return a
+	if p, ok := auth.FromContext(ctx); ok {
+		return ActorOf(p)
 	}
 	return Actor{Subject: "anonymous", Role: "none"}
 }
 
 // Record is an event a domain change wants written.
 type Record struct {
-	// Type is the dotted event type, e.g. `complaint.accepted`.
-	Type string
+	// Type is the event's declared type.
+	Type Type
 	// ProceedingID is the proceeding the event concerns, if any.
 	ProceedingID string
-	// Payload is marshalled to JSON; the exact bytes are hashed and kept.
+	// Payload is a value of the type's declared payload; it is marshalled
+	// to JSON and the exact bytes are hashed and kept.
 	Payload any
 }
 
@@ -49,7 +53,7 @@ type Event struct {
 	ID           int64
 	MatterID     string
 	Seq          int64
-	Type         string
+	Type         Type
 	ProceedingID string
 	Actor        Actor
 	OccurTime    time.Time
@@ -85,15 +89,36 @@ type headRow struct {
 
 func (headRow) TableName() string { return "event_heads" }
 
+// Log is the event log: it appends to and verifies matters' chains, whose
+// heads it signs with its checkpoint key.
+type Log struct {
+	cp *Checkpoints
+}
+
+// NewLog returns the log signing chain heads with cp.
+func NewLog(cp *Checkpoints) *Log {
+	if cp == nil {
+		panic("events.NewLog: nil checkpoints")
+	}
+	return &Log{cp: cp}
+}
+
 // Append writes recs as the next events of matterID, chained to the current
-// head, and moves the head, signed with cp. Call it inside the transaction
-// that makes the change the events report.
-func Append(tx *gorm.DB, cp *Checkpoints, matterID string, actor Actor, at time.Time, recs ...Record) error {
+// head, and moves the head, signed. Call it in the transaction that makes
+// the change the events report. A record of an undeclared type, or with
+// another payload than its type declares, is refused: nothing is written.
+func (l *Log) Append(tx store.Tx, matterID string, actor Actor, at time.Time, recs ...Record) error {
 	if len(recs) == 0 {
 		return nil
 	}
+	for _, r := range recs {
+		if err := r.check(); err != nil {
+			return err
+		}
+	}
+	g := tx.Gorm()
 	var heads []headRow
-	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("matter_id = ?", matterID).Limit(1).Find(&heads).Error; err != nil {
+	if err := g.Clauses(clause.Locking{Strength: "UPDATE"}).Where("matter_id = ?", matterID).Limit(1).Find(&heads).Error; err != nil {
 		return fmt.Errorf("events: head of %s: %w", matterID, store.Translate(err))
 	}
 	head := headRow{MatterID: matterID}
@@ -109,15 +134,15 @@ func Append(tx *gorm.DB, cp *Checkpoints, matterID string, actor Actor, at time.
 		}
 		e := Event{MatterID: matterID, Seq: head.Seq + 1, Type: r.Type, ProceedingID: r.ProceedingID,
 			Actor: actor, OccurTime: at, Payload: payload, PrevHash: head.Hash}
-		e.Hash = e.computeHash()
+		e.Hash = e.ComputeHash()
 		rows[i] = toRow(e)
 		head.Seq, head.Hash = e.Seq, e.Hash
 	}
-	if err := tx.Create(&rows).Error; err != nil {
+	if err := g.Create(&rows).Error; err != nil {
 		return fmt.Errorf("events: append to %s: %w", matterID, store.Translate(err))
 	}
-	cp.sign(&head)
-	err := tx.Clauses(clause.OnConflict{
+	l.cp.sign(&head)
+	err := g.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "matter_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"seq", "hash", "key_id", "signature"}),
 	}).Create(&head).Error
@@ -129,10 +154,9 @@ func Append(tx *gorm.DB, cp *Checkpoints, matterID string, actor Actor, at time.
 
 // List returns the events of matterID with sequence after afterSeq, oldest
 // first, at most limit of them.
-func List(ctx context.Context, db *gorm.DB, matterID string, afterSeq int64, limit int) ([]Event, error) {
+func List(tx store.Tx, matterID string, afterSeq int64, limit int) ([]Event, error) {
 	var rows []eventRow
-	err := db.WithContext(ctx).Where("matter_id = ? AND seq > ?", matterID, afterSeq).
-		Order("seq").Limit(limit).Find(&rows).Error
+	err := tx.Gorm().Where("matter_id = ? AND seq > ?", matterID, afterSeq).Order("seq").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("events: list %s: %w", matterID, store.Translate(err))
 	}
@@ -143,8 +167,23 @@ func List(ctx context.Context, db *gorm.DB, matterID string, afterSeq int64, lim
 	return out, nil
 }
 
+// Actors returns the subjects of everyone but the system who wrote an event
+// of matterID about one of proceedingIDs.
+func Actors(tx store.Tx, matterID string, proceedingIDs []string) ([]string, error) {
+	if len(proceedingIDs) == 0 {
+		return nil, nil
+	}
+	var subjects []string
+	err := tx.Gorm().Raw(`SELECT DISTINCT actor_subject FROM events
+		WHERE matter_id = ? AND proceeding_id IN ? AND actor_role <> ?`, matterID, proceedingIDs, System.Role).Scan(&subjects).Error
+	if err != nil {
+		return nil, fmt.Errorf("events: actors of %s: %w", matterID, store.Translate(err))
+	}
+	return subjects, nil
+}
+
 func toRow(e Event) eventRow {
-	r := eventRow{MatterID: e.MatterID, Seq: e.Seq, Type: e.Type, ActorSubject: e.Actor.Subject,
+	r := eventRow{MatterID: e.MatterID, Seq: e.Seq, Type: string(e.Type), ActorSubject: e.Actor.Subject,
 		ActorRole: e.Actor.Role, ActorOrg: e.Actor.Org, OccurTime: e.OccurTime, Payload: e.Payload,
 		PrevHash: e.PrevHash, Hash: e.Hash}
 	if e.ProceedingID != "" {
@@ -154,7 +193,7 @@ func toRow(e Event) eventRow {
 }
 
 func (r eventRow) toEvent() Event {
-	e := Event{ID: r.ID, MatterID: r.MatterID, Seq: r.Seq, Type: r.Type,
+	e := Event{ID: r.ID, MatterID: r.MatterID, Seq: r.Seq, Type: Type(r.Type),
 		Actor:     Actor{Subject: r.ActorSubject, Role: r.ActorRole, Org: r.ActorOrg},
 		OccurTime: r.OccurTime.UTC(), Payload: r.Payload, PrevHash: r.PrevHash, Hash: r.Hash}
 	if r.ProceedingID != nil {

@@ -1,68 +1,10 @@
 package events
 
 import (
-	"context"
 	"fmt"
-	"strings"
-
-	"gorm.io/gorm"
 
 	"github.com/ipcase/ipcase/internal/store"
 )
-
-// Hand-off event types, addressed to a court in their payload.
-const (
-	// TypeTransferredToCourt is an enforcement case transferred to a court;
-	// its payload's `recipient` is the court code.
-	TypeTransferredToCourt = "enforcement.transferred_to_court"
-	// TypeConfirmationRequested is a mediation agreement sent to a court for
-	// judicial confirmation; its payload's `court` is the court code.
-	TypeConfirmationRequested = "mediation.confirmation_requested"
-)
-
-// Filter narrows the log to what one reader may see and wants. The zero
-// Filter sees nothing.
-type Filter struct {
-	// All sees every event (administrators, ipcased's own consumers).
-	All bool
-	// Agency sees the events of matters filed with it or with a proceeding
-	// before it.
-	Agency string
-	// Court sees the events of matters with a proceeding before it, and the
-	// transfers and confirmation requests addressed to it.
-	Court string
-	// Types keeps only these event types; empty keeps every type.
-	Types []string
-}
-
-// where returns the SQL condition, over events aliased e, and its
-// arguments.
-func (f Filter) where() (string, []any) {
-	var vis string
-	var args []any
-	switch {
-	case f.All:
-		vis = "true"
-	case f.Court != "":
-		vis = `(EXISTS (SELECT 1 FROM proceedings pr WHERE pr.matter_id = e.matter_id AND pr.forum = ?)
-			OR (e.type = ? AND e.payload->>'recipient' = ?)
-			OR (e.type = ? AND e.payload->>'court' = ?))`
-		args = append(args, f.Court, TypeTransferredToCourt, f.Court, TypeConfirmationRequested, f.Court)
-	case f.Agency != "":
-		vis = `(EXISTS (SELECT 1 FROM matters m WHERE m.id = e.matter_id AND m.agency = ?)
-			OR EXISTS (SELECT 1 FROM proceedings pr WHERE pr.matter_id = e.matter_id AND pr.forum = ?))`
-		args = append(args, f.Agency, f.Agency)
-	default:
-		vis = "false"
-	}
-	if len(f.Types) > 0 {
-		vis += " AND e.type IN (" + strings.TrimSuffix(strings.Repeat("?,", len(f.Types)), ",") + ")"
-		for _, t := range f.Types {
-			args = append(args, t)
-		}
-	}
-	return vis, args
-}
 
 // Entry is an event at its log position.
 type Entry struct {
@@ -72,7 +14,7 @@ type Entry struct {
 
 // Page is one read of the log.
 type Page struct {
-	// Entries are the events the filter kept, in position order.
+	// Entries are the events of the types asked for, in position order.
 	Entries []Entry
 	// Scanned is the last position read, kept or not; the next read starts
 	// after it. It is the position read after when nothing was there.
@@ -88,19 +30,24 @@ type entryRow struct {
 }
 
 // ReadAfter reads up to limit positions after the position after, and
-// returns the events among them that f keeps. Only committed events have
-// positions, and positions are never given out of order, so reading on
-// from Scanned never skips an event.
-func ReadAfter(ctx context.Context, db *gorm.DB, f Filter, after int64, limit int) (Page, error) {
-	cond, args := f.where()
+// returns the events among them of the given types (every type when none
+// is given). Only committed events have positions, and positions are never
+// given out of order, so reading on from Scanned never skips an event. Who
+// may see which of them is the reader's to decide.
+func ReadAfter(tx store.Tx, types []Type, after int64, limit int) (Page, error) {
+	keep, args := "true", []any{after, limit}
+	if len(types) > 0 {
+		keep = "e.type IN ?"
+		args = append(args, types)
+	}
 	q := `WITH page AS (
 		SELECT position, event_id FROM event_positions WHERE position > ? ORDER BY position LIMIT ?
 	)
-	SELECT page.position, (` + cond + `) AS visible, e.*
+	SELECT page.position, (` + keep + `) AS visible, e.*
 	FROM page JOIN events e ON e.id = page.event_id
 	ORDER BY page.position`
 	var rows []entryRow
-	if err := db.WithContext(ctx).Raw(q, append([]any{after, limit}, args...)...).Scan(&rows).Error; err != nil {
+	if err := tx.Gorm().Raw(q, args...).Scan(&rows).Error; err != nil {
 		return Page{}, fmt.Errorf("events: reading after position %d: %w", after, store.Translate(err))
 	}
 	p := Page{Scanned: after, Full: len(rows) == limit}
@@ -114,11 +61,47 @@ func ReadAfter(ctx context.Context, db *gorm.DB, f Filter, after int64, limit in
 }
 
 // LastPosition returns the highest position stamped so far, 0 for none.
-func LastPosition(ctx context.Context, db *gorm.DB) (int64, error) {
+func LastPosition(tx store.Tx) (int64, error) {
 	var last int64
-	err := db.WithContext(ctx).Raw(`SELECT coalesce(max(position), 0) FROM event_positions`).Scan(&last).Error
+	err := tx.Gorm().Raw(`SELECT coalesce(max(position), 0) FROM event_positions`).Scan(&last).Error
 	if err != nil {
 		return 0, fmt.Errorf("events: last position: %w", store.Translate(err))
 	}
 	return last, nil
+}
+
+// Stats is the state of the log that operators watch.
+type Stats struct {
+	// Position is the highest position stamped.
+	Position int64
+	// Unstamped counts committed events the relay has not positioned yet.
+	Unstamped int64
+	// Lag is, per consumer, how many positions lie past its cursor.
+	Lag map[string]int64
+}
+
+// ReadStats reads the log's Stats.
+func ReadStats(tx store.Tx) (Stats, error) {
+	g := tx.Gorm()
+	// Scanned apart from Stats: gorm cannot map a struct with a map field,
+	// and would log so on every read.
+	var head struct{ Position, Unstamped int64 }
+	if err := g.Raw(`SELECT (SELECT coalesce(max(position), 0) FROM event_positions) AS position,
+		(SELECT count(*) FROM event_unstamped) AS unstamped`).Scan(&head).Error; err != nil {
+		return Stats{}, fmt.Errorf("events: stats: %w", store.Translate(err))
+	}
+	st := Stats{Position: head.Position, Unstamped: head.Unstamped}
+	var lags []struct {
+		Name string
+		Lag  int64
+	}
+	if err := g.Raw(`SELECT name, greatest(? - position, 0) AS lag FROM consumer_cursors ORDER BY name`, st.Position).
+		Scan(&lags).Error; err != nil {
+		return Stats{}, fmt.Errorf("events: consumer lag: %w", store.Translate(err))
+	}
+	st.Lag = make(map[string]int64, len(lags))
+	for _, l := range lags {
+		st.Lag[l.Name] = l.Lag
+	}
+	return st, nil
 }

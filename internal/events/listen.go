@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"gorm.io/driver/postgres"
-	"gorm.io/gorm"
 
 	"github.com/ipcase/ipcase/internal/store"
 )
@@ -86,13 +84,4 @@ func (l *Listener) Close(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
 	defer cancel()
 	_ = l.conn.Close(ctx)
-}
-
-// DSN returns the connection string db was opened with, for the
-// connections a Listener needs outside the pool.
-func DSN(db *gorm.DB) (string, error) {
-	if d, ok := db.Dialector.(*postgres.Dialector); ok && d.Config != nil && d.DSN != "" {
-		return d.DSN, nil
-	}
-	return "", errors.New("events: the database was not opened from a DSN")
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-	"gorm.io/gorm"
 
 	"github.com/ipcase/ipcase/internal/store"
 )
@@ -41,8 +40,7 @@ RETURNING position`
 // Relay gives committed events their log positions. Run does it on one
 // replica at a time, woken by the trigger on events.
 type Relay struct {
-	db     *gorm.DB
-	dsn    string
+	db     *store.DB
 	poll   time.Duration
 	logger *zap.Logger
 
@@ -50,13 +48,13 @@ type Relay struct {
 }
 
 // NewRelay returns a Relay stamping through db, listening and holding its
-// lock on connections to dsn (store.Config.URL). It panics on a nil db or
+// lock on connections of its own to db's server. It panics on a nil db or
 // logger, which are wiring errors.
-func NewRelay(db *gorm.DB, dsn string, logger *zap.Logger) *Relay {
+func NewRelay(db *store.DB, logger *zap.Logger) *Relay {
 	if db == nil || logger == nil {
 		panic("events.NewRelay: nil dependency")
 	}
-	return &Relay{db: db, dsn: dsn, poll: FallbackPoll, logger: logger.Named("event-relay")}
+	return &Relay{db: db, poll: FallbackPoll, logger: logger.Named("event-relay")}
 }
 
 // Leading reports whether this relay holds the relay lock now.
@@ -83,7 +81,7 @@ func (r *Relay) Run(ctx context.Context) error {
 // lead takes the lock if it is free and stamps until the connection fails
 // or ctx ends.
 func (r *Relay) lead(ctx context.Context) error {
-	l, err := Listen(ctx, r.dsn, ChannelEvents)
+	l, err := Listen(ctx, r.db.URL(), ChannelEvents)
 	if err != nil {
 		return err
 	}
@@ -130,22 +128,23 @@ func (r *Relay) StampOnce(ctx context.Context) (int, error) {
 
 // Stamp positions up to limit committed events, in one transaction, and
 // notifies ChannelPositions when it stamped any. It returns how many.
-func Stamp(ctx context.Context, db *gorm.DB, limit int) (int, error) {
+func Stamp(ctx context.Context, db *store.DB, limit int) (int, error) {
 	var positions []int64
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.InTx(ctx, func(tx store.Tx) error {
+		g := tx.Gorm()
 		// In READ COMMITTED each statement takes a new snapshot, so the
 		// statements after the lock see every position stamped before it.
-		if err := tx.Exec(`SELECT pg_advisory_xact_lock(?)`, stampLockKey).Error; err != nil {
+		if err := g.Exec(`SELECT pg_advisory_xact_lock(?)`, stampLockKey).Error; err != nil {
 			return err
 		}
-		if err := tx.Raw(stampSQL, limit).Scan(&positions).Error; err != nil {
+		if err := g.Raw(stampSQL, limit).Scan(&positions).Error; err != nil {
 			return err
 		}
 		if len(positions) == 0 {
 			return nil
 		}
 		last := positions[len(positions)-1]
-		return tx.Exec(`SELECT pg_notify(?, ?)`, ChannelPositions, fmt.Sprint(last)).Error
+		return g.Exec(`SELECT pg_notify(?, ?)`, ChannelPositions, fmt.Sprint(last)).Error
 	})
 	if err != nil {
 		return 0, fmt.Errorf("events: stamping positions: %w", store.Translate(err))

@@ -1,13 +1,17 @@
 package events_test
 
 import (
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
-	"gorm.io/gorm"
+	"github.com/google/go-cmp/cmp"
+	"go.uber.org/zap"
 
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/events/eventstest"
+	"github.com/ipcase/ipcase/internal/store"
 )
 
 // TestStampSkipsUncommitted holds one transaction open past a later one:
@@ -16,32 +20,52 @@ import (
 func TestStampSkipsUncommitted(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db, _ := eventstest.Open(t, 5)
+	db := eventstest.Open(t, 5)
 	a, b := eventstest.Matter(t, db, "SAMR-HZ"), eventstest.Matter(t, db, "SAMR-HZ")
-	cp := events.NewEphemeralCheckpoints()
 	base, err := events.Stamp(ctx, db, 100) // the matters' first events
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	late := db.WithContext(ctx).Begin()
-	defer late.Rollback()
-	if err := events.Append(late, cp, a, eventstest.Actor, time.Now(), events.Record{Type: "test.late"}); err != nil {
-		t.Fatal(err)
+	// The late transaction appends first and is held open while the early
+	// one commits.
+	held, commit, lateDone := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	var lateErr error
+	go func() {
+		defer close(lateDone)
+		lateErr = db.InTx(ctx, func(tx store.Tx) error {
+			if err := eventstest.Log.Append(tx, a, eventstest.Actor, time.Now(), eventstest.Note("late")); err != nil {
+				return err
+			}
+			close(held)
+			<-commit
+			return nil
+		})
+	}()
+	commitLate := sync.OnceValue(func() error {
+		close(commit)
+		<-lateDone
+		return lateErr
+	})
+	defer func() { _ = commitLate() }()
+	select {
+	case <-held:
+	case <-lateDone:
+		t.Fatalf("the late transaction ended before it was held: %v", lateErr)
 	}
-	if err := eventstest.Append(ctx, db, b, "test.early", nil); err != nil {
+	if err := eventstest.Append(ctx, db, b, eventstest.Note("early")); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := events.Stamp(ctx, db, 100); err != nil || n != 1 {
 		t.Fatalf("Stamp with one transaction open = %d, %v; want 1 (the committed event only)", n, err)
 	}
-	if err := late.Commit().Error; err != nil {
+	if err := commitLate(); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := events.Stamp(ctx, db, 100); err != nil || n != 1 {
 		t.Fatalf("Stamp after the late commit = %d, %v; want 1", n, err)
 	}
-	page, err := events.ReadAfter(ctx, db, events.Filter{All: true}, int64(base), 10)
+	page, err := events.ReadAfter(db.Session(ctx), nil, int64(base), 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,8 +73,8 @@ func TestStampSkipsUncommitted(t *testing.T) {
 		t.Fatalf("read %d entries, want 2", len(page.Entries))
 	}
 	first, second := page.Entries[0], page.Entries[1]
-	if first.Position != int64(base+1) || first.Event.Type != "test.early" || second.Position != int64(base+2) || second.Event.Type != "test.late" {
-		t.Errorf("log order = [%d %s, %d %s], want [%d test.early, %d test.late]", first.Position, first.Event.Type, second.Position, second.Event.Type, base+1, base+2)
+	if first.Position != int64(base+1) || attendee(t, first) != "early" || second.Position != int64(base+2) || attendee(t, second) != "late" {
+		t.Errorf("log order = [%d %s, %d %s], want [%d early, %d late]", first.Position, attendee(t, first), second.Position, attendee(t, second), base+1, base+2)
 	}
 	if second.Event.ID >= first.Event.ID {
 		t.Errorf("the late event's id %d is not below the early one's %d: the test did not reorder commits", second.Event.ID, first.Event.ID)
@@ -64,15 +88,15 @@ func TestStampSkipsUncommitted(t *testing.T) {
 func TestPositionsAreAppendOnly(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db, _ := eventstest.Open(t, 2)
-	if err := eventstest.Append(ctx, db, eventstest.Matter(t, db, "SAMR-HZ"), "test.one", nil); err != nil {
+	db := eventstest.Open(t, 2)
+	if err := eventstest.Append(ctx, db, eventstest.Matter(t, db, "SAMR-HZ"), eventstest.Note("one")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := events.Stamp(ctx, db, 10); err != nil {
 		t.Fatal(err)
 	}
 	for _, sql := range []string{`UPDATE event_positions SET position = 7`, `DELETE FROM event_positions`} {
-		if err := db.WithContext(ctx).Exec(sql).Error; err == nil {
+		if err := db.Session(ctx).Gorm().Exec(sql).Error; err == nil {
 			t.Errorf("%s succeeded; want it refused", sql)
 		}
 	}
@@ -83,21 +107,21 @@ func TestPositionsAreAppendOnly(t *testing.T) {
 func TestRelayStampsOnNotification(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db, url := eventstest.Open(t, 6)
-	r1, r2 := eventstest.Relay(t, db, url), eventstest.Relay(t, db, url)
+	db := eventstest.Open(t, 6)
+	r1, r2 := eventstest.Relay(t, db), eventstest.Relay(t, db)
 	eventstest.Eventually(t, 30*time.Second, "a relay leads", func() bool { return r1.Leading() || r2.Leading() })
 	if r1.Leading() && r2.Leading() {
 		t.Fatal("both relays lead")
 	}
 	m := eventstest.Matter(t, db, "SAMR-HZ") // and its first event
 	for i := range 3 {
-		if err := eventstest.Append(ctx, db, m, "test.tick", map[string]int{"i": i}); err != nil {
+		if err := eventstest.Append(ctx, db, m, eventstest.Note(fmt.Sprint("tick ", i))); err != nil {
 			t.Fatal(err)
 		}
 	}
 	// Well inside the fallback poll: the notification woke the relay.
 	eventstest.Eventually(t, events.FallbackPoll-time.Second, "3 events positioned", func() bool {
-		last, err := events.LastPosition(ctx, db)
+		last, err := events.LastPosition(db.Session(ctx))
 		return err == nil && last == 4
 	})
 }
@@ -107,8 +131,8 @@ func TestRelayStampsOnNotification(t *testing.T) {
 func TestStampKeepsMatterOrder(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db, url := eventstest.Open(t, 20)
-	eventstest.Relay(t, db, url)
+	db := eventstest.Open(t, 20)
+	eventstest.Relay(t, db)
 	matters := []string{eventstest.Matter(t, db, "A"), eventstest.Matter(t, db, "A"), eventstest.Matter(t, db, "A")}
 	const writers, each = 8, 20
 	errc := make(chan error, writers)
@@ -116,7 +140,7 @@ func TestStampKeepsMatterOrder(t *testing.T) {
 		go func() {
 			var err error
 			for i := 0; i < each && err == nil; i++ {
-				err = eventstest.Append(ctx, db, matters[(w+i)%len(matters)], "test.tick", nil)
+				err = eventstest.Append(ctx, db, matters[(w+i)%len(matters)], eventstest.Note("tick"))
 			}
 			errc <- err
 		}()
@@ -127,16 +151,16 @@ func TestStampKeepsMatterOrder(t *testing.T) {
 		}
 	}
 	eventstest.Eventually(t, 30*time.Second, "every event positioned", func() bool {
-		last, err := events.LastPosition(ctx, db)
+		last, err := events.LastPosition(db.Session(ctx))
 		return err == nil && last == writers*each+int64(len(matters))
 	})
 	assertMatterOrder(t, db)
 }
 
 // assertMatterOrder checks that positions follow each matter's sequence.
-func assertMatterOrder(t *testing.T, db *gorm.DB) {
+func assertMatterOrder(t *testing.T, db *store.DB) {
 	t.Helper()
-	page, err := events.ReadAfter(t.Context(), db, events.Filter{All: true}, 0, 1_000_000)
+	page, err := events.ReadAfter(db.Session(t.Context()), nil, 0, 1_000_000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,4 +174,56 @@ func assertMatterOrder(t *testing.T, db *gorm.DB) {
 		}
 		seq[e.Event.MatterID] = e.Event.Seq
 	}
+}
+
+// TestReadStats: the log's position, the committed events not stamped
+// yet, and how far each consumer's cursor lies behind the position.
+func TestReadStats(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := eventstest.Open(t, 4)
+	m := eventstest.Matter(t, db, "SAMR-HZ")
+	if err := eventstest.Append(ctx, db, m, eventstest.Note("one")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := events.Stamp(ctx, db, 100); err != nil {
+		t.Fatal(err)
+	}
+	c := events.NewConsumer(db, "test.behind", nil, func(store.Tx, events.Entry) error { return nil }, zap.NewNop())
+	if n, err := c.ConsumeOnce(ctx); err != nil || n != 2 {
+		t.Fatalf("ConsumeOnce = %d, %v; want 2", n, err)
+	}
+	if err := eventstest.Append(ctx, db, m, eventstest.Note("two")); err != nil {
+		t.Fatal(err)
+	}
+	stats := func() events.Stats {
+		t.Helper()
+		st, err := events.ReadStats(db.Session(ctx))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	if diff := cmp.Diff(events.Stats{Position: 2, Unstamped: 1, Lag: map[string]int64{"test.behind": 0}}, stats()); diff != "" {
+		t.Errorf("before stamping the last event: mismatch (-want +got):\n%s", diff)
+	}
+	if _, err := events.Stamp(ctx, db, 100); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(events.Stats{Position: 3, Unstamped: 0, Lag: map[string]int64{"test.behind": 1}}, stats()); diff != "" {
+		t.Errorf("after stamping it: mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// attendee is who attended the session an eventstest.Note records.
+func attendee(t *testing.T, e events.Entry) string {
+	t.Helper()
+	p, err := events.Decode[events.SessionPayload](e.Event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Attendees) != 1 {
+		t.Fatalf("position %d: %s is not an eventstest.Note", e.Position, e.Event.Type)
+	}
+	return p.Attendees[0]
 }

@@ -9,9 +9,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 
 	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/request"
 )
 
 // Files is a content-addressed file store in a folder: the file whose
@@ -36,12 +36,10 @@ func OpenFiles(dir string) (*Files, error) {
 	return &Files{dir: dir}, nil
 }
 
-var digestRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
-
 // Path returns where the content with digest lives; it is empty for a
 // string that is not a SHA-256 digest.
 func (f *Files) Path(digest string) string {
-	if !digestRE.MatchString(digest) {
+	if !request.IsSHA256(digest) {
 		return ""
 	}
 	return filepath.Join(f.dir, "sha256", digest[:2], digest)

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/ipcase/ipcase/internal/errs"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/store"
@@ -29,11 +27,11 @@ type File struct {
 
 // Store records uploads in Postgres.
 type Store struct {
-	db *gorm.DB
+	db *store.DB
 }
 
 // NewStore returns a Store over db.
-func NewStore(db *gorm.DB) *Store {
+func NewStore(db *store.DB) *Store {
 	if db == nil {
 		panic("evidence.NewStore: nil db")
 	}
@@ -60,7 +58,7 @@ func (s *Store) Record(ctx context.Context, f File) error {
 	row := fileRow{ID: f.ID, Sha256: f.SHA256, SizeBytes: f.Size, MediaType: f.MediaType, FileName: f.Name,
 		Deduplicated: f.Deduplicated, UploaderSubject: f.Uploader.Subject, UploaderRole: f.Uploader.Role,
 		UploaderOrg: f.Uploader.Org, CreateTime: f.Created}
-	if err := s.db.WithContext(ctx).Create(&row).Error; err != nil {
+	if err := s.db.Session(ctx).Gorm().Create(&row).Error; err != nil {
 		return fmt.Errorf("evidence: recording upload %s: %w", f.ID, store.Translate(err))
 	}
 	return nil
@@ -70,7 +68,7 @@ func (s *Store) Record(ctx context.Context, f File) error {
 // there is none.
 func (s *Store) Get(ctx context.Context, id string) (File, error) {
 	var rows []fileRow
-	if err := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&rows).Error; err != nil {
+	if err := s.db.Session(ctx).Gorm().Where("id = ?", id).Limit(1).Find(&rows).Error; err != nil {
 		return File{}, fmt.Errorf("evidence: %w", store.Translate(err))
 	}
 	if len(rows) == 0 {

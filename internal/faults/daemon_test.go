@@ -22,7 +22,6 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/metadata"
-	"gorm.io/gorm"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/store"
@@ -260,31 +259,33 @@ func complaint(rid string) *ipcasev1.SubmitComplaintRequest {
 const factsPrefix = "Fault test submission "
 
 // openDB opens a small pool on the database at url, closed when t ends.
-func openDB(t *testing.T, url string) *gorm.DB {
+// The tests read what ipcased wrote with plain SQL through the pool itself
+// (db.SQL(), $n placeholders), as an operator would.
+func openDB(t *testing.T, url string) *store.DB {
 	t.Helper()
 	db, err := store.Open(t.Context(), store.Config{URL: url, MaxOpenConns: 4}, zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = store.Close(db) })
+	t.Cleanup(func() { _ = db.Close() })
 	return db
 }
 
 // count runs a query returning one integer.
-func count(ctx context.Context, t *testing.T, db *gorm.DB, query string, args ...any) int64 {
+func count(ctx context.Context, t *testing.T, db *store.DB, query string, args ...any) int64 {
 	t.Helper()
 	var n int64
-	if err := db.WithContext(ctx).Raw(query, args...).Scan(&n).Error; err != nil {
+	if err := db.SQL().QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
 }
 
 // checkNumbers fails t when two matters share a number.
-func checkNumbers(ctx context.Context, t *testing.T, db *gorm.DB) (matters int64) {
+func checkNumbers(ctx context.Context, t *testing.T, db *store.DB) (matters int64) {
 	t.Helper()
 	var r struct{ Total, Distinct int64 }
-	if err := db.WithContext(ctx).Raw(`SELECT count(*) AS total, count(DISTINCT number) AS distinct FROM matters`).Scan(&r).Error; err != nil {
+	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*), count(DISTINCT number) FROM matters`).Scan(&r.Total, &r.Distinct); err != nil {
 		t.Fatal(err)
 	}
 	if r.Total != r.Distinct {
@@ -296,10 +297,21 @@ func checkNumbers(ctx context.Context, t *testing.T, db *gorm.DB) (matters int64
 // verifyAll calls VerifyMatterHistory on every matter in db through c and
 // fails t for each chain that does not verify. It returns how many it
 // checked.
-func verifyAll(ctx context.Context, t *testing.T, db *gorm.DB, c ipcasev1.FilingServiceClient) int {
+func verifyAll(ctx context.Context, t *testing.T, db *store.DB, c ipcasev1.FilingServiceClient) int {
 	t.Helper()
 	var ids []string
-	if err := db.WithContext(ctx).Raw(`SELECT id::text FROM matters ORDER BY id`).Scan(&ids).Error; err != nil {
+	rows, err := db.SQL().QueryContext(ctx, `SELECT id::text FROM matters ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		t.Fatal(err)
 	}
 	work := make(chan string)
@@ -328,7 +340,7 @@ func verifyAll(ctx context.Context, t *testing.T, db *gorm.DB, c ipcasev1.Filing
 
 // waitStamped waits until the relay has given every committed event in db
 // its log position.
-func waitStamped(ctx context.Context, t *testing.T, db *gorm.DB, within time.Duration) {
+func waitStamped(ctx context.Context, t *testing.T, db *store.DB, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {

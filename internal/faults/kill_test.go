@@ -2,6 +2,7 @@ package faults
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -101,7 +102,7 @@ func TestKill9MidSubmitLoad(t *testing.T) {
 	// Some of the cut calls committed before the kill and their answer was
 	// lost; those are what request ids are for.
 	var committed int64
-	if err := db.WithContext(ctx).Raw(`SELECT count(*) FROM matters WHERE facts IN ?`, prefixed(unknown)).Scan(&committed).Error; err != nil {
+	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM matters WHERE facts = ANY($1)`, prefixed(unknown)).Scan(&committed); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%d of the %d unknown outcomes had in fact committed", committed, len(unknown))
@@ -148,17 +149,24 @@ func TestKill9MidSubmitLoad(t *testing.T) {
 
 	// What the database holds, read without the idempotency records: each
 	// matter's facts name the request that made it.
-	var rows []struct{ ID, Number, Facts string }
-	if err := db.WithContext(ctx).Raw(`SELECT id::text AS id, number, facts FROM matters`).Scan(&rows).Error; err != nil {
+	rows, err := db.SQL().QueryContext(ctx, `SELECT id::text, number, facts FROM matters`)
+	if err != nil {
 		t.Fatal(err)
 	}
 	byRequest := map[string][]ack{}
-	for _, r := range rows {
+	for rows.Next() {
+		var r struct{ ID, Number, Facts string }
+		if err := rows.Scan(&r.ID, &r.Number, &r.Facts); err != nil {
+			t.Fatal(err)
+		}
 		rid, ok := strings.CutPrefix(r.Facts, factsPrefix)
 		if !ok {
 			t.Errorf("matter %s was not made by this test: facts %q", r.ID, r.Facts)
 		}
 		byRequest[rid] = append(byRequest[rid], ack{"matters/" + r.ID, r.Number})
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		t.Fatal(err)
 	}
 	for rid, want := range acked {
 		if got := byRequest[rid]; len(got) != 1 || got[0] != want {
@@ -174,7 +182,8 @@ func TestKill9MidSubmitLoad(t *testing.T) {
 	if want := int64(len(acked) + len(resolved)); total != want || int64(len(byRequest)) != want {
 		t.Errorf("%d matters from %d distinct request ids; want %d, one per request id that succeeded", total, len(byRequest), want)
 	}
-	keys := count(ctx, t, db, `SELECT count(*) FROM idempotency_keys WHERE key LIKE 'ipcase.v1.FilingService/SubmitComplaint/%'`)
+	// Keys are scoped by the full gRPC method (request.Key).
+	keys := count(ctx, t, db, `SELECT count(*) FROM idempotency_keys WHERE key LIKE '/ipcase.v1.FilingService/SubmitComplaint/%'`)
 	if keys != total {
 		t.Errorf("%d idempotency records for %d matters: a matter was committed without its request id, or the reverse", keys, total)
 	}

@@ -110,9 +110,9 @@ func TestTwoReplicas(t *testing.T) {
 	}
 	id := resp.GetMatter().GetName()[len("matters/"):]
 	waitFor(ctx, t, 10*time.Second, "the new matter's events to be stamped", func() (bool, error) {
-		events := count(ctx, t, db, `SELECT count(*) FROM events WHERE matter_id = ?`, id)
+		events := count(ctx, t, db, `SELECT count(*) FROM events WHERE matter_id = $1`, id)
 		unstamped := count(ctx, t, db, `SELECT count(*) FROM events e LEFT JOIN event_positions p ON p.event_id = e.id
-			WHERE e.matter_id = ? AND p.event_id IS NULL`, id)
+			WHERE e.matter_id = $1 AND p.event_id IS NULL`, id)
 		return events > 0 && unstamped == 0, fmt.Errorf("%d events, %d without a position", events, unstamped)
 	})
 	waitStamped(ctx, t, db, 10*time.Second)

@@ -4,16 +4,19 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"google.golang.org/grpc"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/audit"
 	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/events"
 )
 
-// scopeOf is what the access policy needs to know about m.
-func scopeOf(m *Matter) auth.MatterScope {
+// ScopeOf is what the access policy needs to know about m.
+func ScopeOf(m *Matter) auth.MatterScope {
 	sc := auth.MatterScope{Agency: m.Agency, Complainants: []string{m.Complainant.ID}}
 	for _, p := range m.Proceedings {
 		sc.Forums = append(sc.Forums, p.Forum)
@@ -58,9 +61,20 @@ func visibility(ctx context.Context) (Visibility, error) {
 	return Visibility{All: lf.All, Agency: lf.Agency, Court: lf.Court, Parties: lf.Parties}, nil
 }
 
-func method(ctx context.Context) string {
+// op names the gRPC method of ctx, for errors in the log:
+// "AcceptComplaint".
+func op(ctx context.Context) string {
 	m, _ := grpc.Method(ctx)
-	return m
+	return m[strings.LastIndex(m, "/")+1:]
+}
+
+// authorizeRead checks that the caller in ctx may read m, and records the
+// read if the caller is an official, on the primary.
+func (s *Store) authorizeRead(ctx context.Context, m *Matter, at time.Time) error {
+	if err := auth.AuthorizeMatter(ctx, ScopeOf(m)); err != nil {
+		return err
+	}
+	return audit.Log(s.db.Session(ctx), at, string(m.ID))
 }
 
 // isRightsHolder says whether the caller sees the public projection.
@@ -97,31 +111,6 @@ func projectMatter(p auth.Principal, m *ipcasev1.Matter) *ipcasev1.Matter {
 	return m
 }
 
-// publicPayload lists, per event type, the payload fields a rights holder
-// sees; everything else (reviewers' notes, internal counts) is removed, and
-// an event type not listed shows no payload at all.
-var publicPayload = map[string][]string{
-	"complaint.submitted": {"number", "agency"},
-	"complaint.accepted":  {"route", "forum"},
-	"complaint.rejected":  {"reason"},
-	"complaint.withdrawn": {"reason"},
-	"proceeding.opened":   {"kind", "state", "forum"},
-	// The other proceedings: what was decided and by when, not how.
-	"enforcement.opened":                {"openedOn", "decisionDue", "decisionDueProvisional"},
-	"enforcement.decided":               {"number", "decidedOn"},
-	"enforcement.transferred_to_court":  {"target", "recipient", "transferredOn"},
-	"enforcement.transferred_to_police": {"target", "transferredOn"},
-	"mediation.requested":               {"forum"},
-	"mediation.started":                 {},
-	"mediation.agreed":                  {"effectiveOn", "confirmationDue"},
-	"mediation.confirmation_requested":  {"court", "appliedOn"},
-	"mediation.failed":                  {},
-	"mediation.withdrawn":               {},
-	"deadline.approaching":              {"kind", "due"},
-	"deadline.missed":                   {"kind", "due"},
-	"deadline.recomputed":               {"kind", "due"},
-}
-
 // projectEvent reduces e to what rights holder p may see: officials are
 // named by role and organisation only, and the payload keeps public fields.
 // It returns nil for another party's own clock (an appeal period runs per
@@ -133,7 +122,7 @@ func projectEvent(p auth.Principal, e *ipcasev1.Event) *ipcasev1.Event {
 	if a := e.GetActor(); a != nil && a.GetRole() != string(auth.RightsHolder) {
 		a.Subject = ""
 	}
-	keep := publicPayload[e.GetType()]
+	keep := events.PublicFields(events.Type(e.GetType()))
 	if e.GetPayload() != nil {
 		for k := range e.GetPayload().GetFields() {
 			if !slices.Contains(keep, k) {

@@ -4,22 +4,18 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
-	"unicode/utf8"
 
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
-	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/civil"
+	"github.com/ipcase/ipcase/internal/request"
 )
 
 // Input limits. Every string and list of a request is bounded, so that one
 // request cannot make the store or the logs carry unbounded data.
 const (
-	maxRequestID   = 64
 	maxName        = 200
-	maxCode        = 32
 	maxContact     = 500
 	maxFacts       = 20000
 	maxClaims      = 5000
@@ -27,71 +23,17 @@ const (
 	maxTitle       = 500
 	maxRegNumber   = 64
 	maxDescription = 20000
-	maxMediaType   = 127
 	maxParties     = 50
 	maxRights      = 50
 	maxEvidence    = 200
 	maxEvidenceLen = 1000
 )
 
-var (
-	requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]+$`)
-	sha256Pattern    = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	mediaTypePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$`)
-	countryPattern   = regexp.MustCompile(`^[A-Z]{2}$`)
-	codePattern      = regexp.MustCompile(`^[^\s]+$`)
-)
+var countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
 
-// validator collects field violations of one request.
-type validator struct{ errs.FieldErrors }
-
-func (v *validator) text(field, s string, required bool, max int) {
-	n := utf8.RuneCountInString(s)
-	switch {
-	case required && strings.TrimSpace(s) == "":
-		v.Add(field, "required")
-	case n > max:
-		v.Add(field, "too long: %d characters, at most %d", n, max)
-	case strings.ContainsRune(s, utf8.RuneError):
-		// The server's codec replaces invalid UTF-8 with U+FFFD so that the
-		// request reaches validation and the field can be named.
-		v.Add(field, "contains invalid UTF-8")
-	}
-}
-
-func (v *validator) code(field, s string, required bool) {
-	v.text(field, s, required, maxCode)
-	if s != "" && !codePattern.MatchString(s) {
-		v.Add(field, "must not contain spaces")
-	}
-}
-
-func (v *validator) date(field, s string) *time.Time {
-	if s == "" {
-		return nil
-	}
-	d, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		v.Add(field, "must be a date written YYYY-MM-DD, got %q", s)
-		return nil
-	}
-	return &d
-}
-
-func (v *validator) requestID(id string) {
-	if id == "" {
-		return
-	}
-	if len(id) > maxRequestID || !requestIDPattern.MatchString(id) {
-		v.Add("request_id", "must be 1–%d characters of letters, digits and . _ : -", maxRequestID)
-	}
-}
-
-func (v *validator) etag(etag string) {
-	if etag == "" {
-		v.Add("etag", "required: send the etag of the matter as last read")
-	}
-}
+// validator checks the parts of a complaint with the one request
+// validator.
+type validator struct{ request.Validator }
 
 func (v *validator) party(field string, p *ipcasev1.Party) Party {
 	if p == nil {
@@ -99,10 +41,7 @@ func (v *validator) party(field string, p *ipcasev1.Party) Party {
 		return Party{}
 	}
 	if ref := p.GetName(); ref != "" {
-		id, ok := strings.CutPrefix(ref, "parties/")
-		if !ok || !uuidPattern.MatchString(id) {
-			v.Add(field+".name", "must be a party name, parties/{id}")
-		}
+		id := v.Party(field+".name", ref)
 		if p.GetKind() != 0 || p.GetDisplayName() != "" || p.GetCreditCode() != "" || p.GetDomicileCountry() != "" || p.GetContact() != "" {
 			v.Add(field, "name an existing party or describe a new one, not both")
 		}
@@ -125,8 +64,8 @@ func (v *validator) party(field string, p *ipcasev1.Party) Party {
 	default:
 		v.Add(field+".kind", "must be PARTY_KIND_PERSON or PARTY_KIND_ORGANIZATION")
 	}
-	v.text(field+".display_name", out.Name, true, maxName)
-	v.text(field+".contact", out.Contact, false, maxContact)
+	v.Text(field+".display_name", out.Name, true, maxName)
+	v.Text(field+".contact", out.Contact, false, maxContact)
 	if out.Country == "" {
 		out.Country = "CN"
 	} else if !countryPattern.MatchString(out.Country) {
@@ -157,12 +96,12 @@ func (v *validator) right(field string, r *ipcasev1.IpRight) Right {
 		v.Add(field+".type", "unknown IP type %d; use one of the IpType values", int32(r.GetType()))
 	}
 	out := Right{Type: t, RegNumber: strings.TrimSpace(r.GetRegistrationNumber()), Title: r.GetTitle(), Holder: r.GetHolder(), Description: r.GetDescription()}
-	v.text(field+".registration_number", out.RegNumber, false, maxRegNumber)
-	v.text(field+".title", out.Title, true, maxTitle)
-	v.text(field+".holder", out.Holder, false, maxName)
-	v.text(field+".description", out.Description, false, maxDescription)
-	out.TermStart = v.date(field+".term_start", r.GetTermStart())
-	out.TermEnd = v.date(field+".term_end", r.GetTermEnd())
+	v.Text(field+".registration_number", out.RegNumber, false, maxRegNumber)
+	v.Text(field+".title", out.Title, true, maxTitle)
+	v.Text(field+".holder", out.Holder, false, maxName)
+	v.Text(field+".description", out.Description, false, maxDescription)
+	out.TermStart = v.OptionalDate(field+".term_start", r.GetTermStart())
+	out.TermEnd = v.OptionalDate(field+".term_end", r.GetTermEnd())
 	if out.TermStart != nil && out.TermEnd != nil && out.TermEnd.Before(*out.TermStart) {
 		v.Add(field+".term_end", "is before term_start")
 	}
@@ -182,32 +121,25 @@ func (v *validator) evidence(field string, e *ipcasev1.Evidence) Evidence {
 		v.Add(field, "required")
 		return Evidence{}
 	}
-	out := Evidence{SHA256: strings.ToLower(e.GetSha256()), Size: e.GetSizeBytes(), MediaType: e.GetMediaType(), Description: e.GetDescription()}
-	if !sha256Pattern.MatchString(out.SHA256) {
-		v.Add(field+".sha256", "must be a SHA-256 digest: 64 hexadecimal characters")
-	}
+	out := Evidence{SHA256: v.SHA256(field+".sha256", e.GetSha256()), Size: e.GetSizeBytes(),
+		MediaType: v.MediaType(field+".media_type", e.GetMediaType(), true), Description: e.GetDescription()}
 	if out.Size < 0 {
 		v.Add(field+".size_bytes", "must not be negative")
-	}
-	if out.MediaType == "" {
-		v.Add(field+".media_type", "required")
-	} else if len(out.MediaType) > maxMediaType || !mediaTypePattern.MatchString(out.MediaType) {
-		v.Add(field+".media_type", "must be a media type such as application/pdf")
 	}
 	src, ok := evidenceSources[e.GetSource()]
 	if !ok {
 		v.Add(field+".source", "required: say how the item was obtained")
 	}
 	out.Source = src
-	v.text(field+".description", out.Description, false, maxEvidenceLen)
+	v.Text(field+".description", out.Description, false, maxEvidenceLen)
 	return out
 }
 
-// complaintFromProto validates a SubmitComplaint request and converts it; it
-// reports every bad field at once.
-func complaintFromProto(req *ipcasev1.SubmitComplaintRequest, today time.Time) (*Matter, error) {
+// ComplaintFromProto validates a complaint as SubmitComplaint does and
+// converts it, reporting every bad field at once; today bounds known_since.
+func ComplaintFromProto(req *ipcasev1.SubmitComplaintRequest, today civil.Date) (*Matter, error) {
 	var v validator
-	v.requestID(req.GetRequestId())
+	v.RequestID(req.GetRequestId())
 	m := &Matter{Complainant: v.party("complainant", req.GetComplainant()), Facts: req.GetFacts(), Claims: req.GetClaims(), Agency: req.GetAgency()}
 	switch n := len(req.GetRespondents()); {
 	case n == 0:
@@ -242,28 +174,14 @@ func complaintFromProto(req *ipcasev1.SubmitComplaintRequest, today time.Time) (
 			m.Evidence = append(m.Evidence, ev)
 		}
 	}
-	v.text("facts", m.Facts, true, maxFacts)
-	v.text("claims", m.Claims, false, maxClaims)
-	v.code("agency", m.Agency, true)
-	m.KnownSince = v.date("known_since", req.GetKnownSince())
+	v.Text("facts", m.Facts, true, maxFacts)
+	v.Text("claims", m.Claims, false, maxClaims)
+	v.Code("agency", m.Agency, true)
+	m.KnownSince = v.OptionalDate("known_since", req.GetKnownSince())
 	if m.KnownSince != nil && m.KnownSince.After(today) {
 		v.Add("known_since", "is in the future")
 	}
 	return m, v.Err()
-}
-
-// requestHash digests a request without its request_id, so that a retry
-// can be told apart from a different request that reuses the id.
-func requestHash(req proto.Message) ([]byte, error) {
-	c := proto.Clone(req)
-	if f := c.ProtoReflect().Descriptor().Fields().ByName("request_id"); f != nil {
-		c.ProtoReflect().Clear(f)
-	}
-	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(c)
-	if err != nil {
-		return nil, err
-	}
-	return sha256Sum(b), nil
 }
 
 func partyToProto(p Party) *ipcasev1.Party {
@@ -274,11 +192,11 @@ func partyToProto(p Party) *ipcasev1.Party {
 	return &ipcasev1.Party{Name: "parties/" + p.ID, Kind: kind, DisplayName: p.Name, CreditCode: p.CreditCode, DomicileCountry: p.Country, Contact: p.Contact}
 }
 
-func dateString(t *time.Time) string {
-	if t == nil {
+func dateString(d *civil.Date) string {
+	if d == nil {
 		return ""
 	}
-	return t.Format(time.DateOnly)
+	return d.String()
 }
 
 func rightToProto(r Right) *ipcasev1.IpRight {

@@ -9,7 +9,12 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/civil"
 )
+
+// maxAgencyCode is the bound request.Validator.Code puts on an agency or
+// court code.
+const maxAgencyCode = 32
 
 // FuzzSubmitComplaintValidation feeds arbitrary requests to the validator:
 // it must never panic, and whatever it accepts must respect every limit, so
@@ -29,20 +34,23 @@ func FuzzSubmitComplaintValidation(f *testing.F) {
 	}
 	b, _ := proto.Marshal(seed)
 	f.Add(b)
-	today := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	today := civil.Date{Year: 2026, Month: time.November, Day: 20}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var req ipcasev1.SubmitComplaintRequest
 		if proto.Unmarshal(data, &req) != nil {
 			return
 		}
-		m, err := complaintFromProto(&req, today)
+		m, err := ComplaintFromProto(&req, today)
 		if err != nil {
 			return
+		}
+		if strings.ContainsAny(m.Agency, " \t\r\n") {
+			t.Errorf("accepted agency code %q with spaces", m.Agency)
 		}
 		texts := []struct {
 			s   string
 			max int
-		}{{m.Facts, maxFacts}, {m.Claims, maxClaims}, {m.Agency, maxCode}, {m.Complainant.Name, maxName}, {m.Complainant.Contact, maxContact}}
+		}{{m.Facts, maxFacts}, {m.Claims, maxClaims}, {m.Agency, maxAgencyCode}, {m.Complainant.Name, maxName}, {m.Complainant.Contact, maxContact}}
 		for _, p := range m.Respondents {
 			texts = append(texts, struct {
 				s   string

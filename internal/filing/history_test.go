@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/store/storetest"
 )
 
 // TestHistoryTamperingIsDetected alters, deletes and reorders event rows
@@ -47,14 +48,12 @@ func TestHistoryTamperingIsDetected(t *testing.T) {
 			}
 			// The table refuses updates and deletes; an attacker with
 			// owner rights disables the guard first.
-			if err := f.db.Exec(tt.sql[0]).Error; err == nil || !strings.Contains(err.Error(), "append-only") {
+			if _, err := f.db.SQL().ExecContext(ctx, tt.sql[0]); err == nil || !strings.Contains(err.Error(), "append-only") {
 				t.Fatalf("tampering without disabling the trigger: %v; want the append-only refusal", err)
 			}
-			stmts := append([]string{`ALTER TABLE events DISABLE TRIGGER events_append_only`}, tt.sql...)
-			for _, s := range stmts {
-				if err := f.db.Exec(s).Error; err != nil {
-					t.Fatalf("%s: %v", s, err)
-				}
+			storetest.Exec(t, f.db, `ALTER TABLE events DISABLE TRIGGER events_append_only`)
+			for _, s := range tt.sql {
+				storetest.Exec(t, f.db, s)
 			}
 			v, err = f.client.VerifyMatterHistory(ctx, &ipcasev1.VerifyMatterHistoryRequest{Name: m.GetName()})
 			if err != nil {

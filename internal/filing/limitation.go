@@ -2,50 +2,56 @@ package filing
 
 import (
 	"fmt"
-	"time"
+
+	"github.com/ipcase/ipcase/internal/civil"
+	"github.com/ipcase/ipcase/internal/deadline"
 )
 
-// chinaTime is China Standard Time (UTC+8, no daylight saving since 1991):
-// matter numbers take their year, and "today" its date, from it.
-var chinaTime = time.FixedZone("CST", 8*60*60)
-
-// limitationYears is the general limitation period of Civil Code Art. 188:
-// three years from when the holder knew or should have known of the harm
-// and of the infringer.
-const limitationYears = 3
-
-// addYears adds n years to a date; a 29 February without a counterpart
-// becomes 28 February (Civil Code Art. 202: the corresponding day, else the
-// month's last day).
-func addYears(d time.Time, n int) time.Time {
-	y, m, day := d.Date()
-	last := time.Date(y+n, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
-	return time.Date(y+n, m, min(day, last), 0, 0, 0, 0, time.UTC)
-}
-
-// limitationWarning warns when a complaint filed on today (a date) comes
-// after the limitation period that started the day after knownSince
-// (Civil Code Arts. 188, 201). It warns only: a court applies limitation on
-// the defendant's plea, and interruption (Art. 195) may have restarted it.
-func limitationWarning(knownSince *time.Time, today time.Time) *Warning {
+// limitationWarning warns when a complaint filed on today comes after the
+// limitation period (deadline.Limitation: three years, Civil Code Art. 188)
+// that started the day after knownSince (Art. 201), counted on the holiday
+// calendar cal: a last day on a rest day moves to the next working day
+// (Art. 203). It warns only: a court applies limitation on the defendant's
+// plea, and interruption (Art. 195) may have restarted it. Where cal has no
+// notice for the last day's year, public holidays cannot be checked and
+// only weekends move the day; the warning says so.
+func limitationWarning(cal *deadline.Calendar, knownSince *civil.Date, today civil.Date) *Warning {
 	if knownSince == nil {
 		return nil
 	}
-	end := addYears(*knownSince, limitationYears)
-	// A last day on a weekend moves to the Monday (Civil Code Art. 203;
-	// CALENDAR.md §4.4). Public holidays need the holiday calendar and are not
-	// applied, which can only make this warning early, never missing.
-	for end.Weekday() == time.Saturday || end.Weekday() == time.Sunday {
-		end = end.AddDate(0, 0, 1)
-	}
+	end, caveat := limitationEnd(cal, *knownSince)
 	if !today.After(end) {
 		return nil
 	}
-	return &Warning{
-		Code: "LIMITATION_PERIOD_EXPIRED",
-		Message: fmt.Sprintf("the %d-year limitation period (Civil Code Art. 188) counted from %s ended on %s; "+
-			"the complaint is kept, but the respondent may plead limitation unless it was interrupted (Art. 195); "+
-			"a last day on a public holiday would move to the next working day (Art. 203), which is not checked here",
-			limitationYears, knownSince.Format(time.DateOnly), end.Format(time.DateOnly)),
+	p := deadline.Limitation
+	msg := fmt.Sprintf("the %d-year limitation period (%s) counted from %s ended on %s; the complaint is kept, but the "+
+		"respondent may plead limitation unless it was interrupted (Civil Code Art. 195)", p.Length, p.Citation, knownSince, end)
+	if caveat != "" {
+		msg += "; " + caveat
 	}
+	return &Warning{Code: "LIMITATION_PERIOD_EXPIRED", Message: msg}
+}
+
+// limitationEnd is the last day of the limitation period. caveat is empty
+// when the calendar settles that day; otherwise it says what was not
+// checked: a year with no holiday notice, where only weekends were passed
+// over, or a December day the next year's notice, not yet loaded, could
+// still make a holiday.
+func limitationEnd(cal *deadline.Calendar, knownSince civil.Date) (end civil.Date, caveat string) {
+	c, err := deadline.Limitation.Due(cal, knownSince)
+	if err == nil {
+		if day, err := cal.Day(c.Due); err == nil && day.Provisional {
+			return c.Due, fmt.Sprintf("the %d holiday notice is not loaded yet and could still make %s a holiday, "+
+				"moving the end to the next working day (Civil Code Art. 203)", c.Due.Year+1, c.Due)
+		}
+		return c.Due, ""
+	}
+	end, _ = knownSince.AddMonths(12 * deadline.Limitation.Length)
+	for end.Weekday() == 0 || end.Weekday() == 6 {
+		end = end.AddDays(1)
+	}
+	if u, ok := deadline.IsUncovered(err); ok {
+		return end, fmt.Sprintf("no holiday notice of %d is loaded, so only weekends were passed over (Civil Code Art. 203)", u.Year)
+	}
+	return end, fmt.Sprintf("public holidays could not be checked (%v), so only weekends were passed over (Civil Code Art. 203)", err)
 }

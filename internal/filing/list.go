@@ -21,6 +21,22 @@ type Visibility struct {
 	Parties []string
 }
 
+// where is the condition, over matters aliased m, that keeps what v may
+// see; ok is false when v sees nothing.
+func (v Visibility) where() (cond string, args []any, ok bool) {
+	switch {
+	case v.All:
+		return "true", nil, true
+	case v.Agency != "":
+		return "(m.agency = ? OR EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id AND p.forum = ?))", []any{v.Agency, v.Agency}, true
+	case v.Court != "":
+		return "EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id AND p.forum = ?)", []any{v.Court}, true
+	case len(v.Parties) > 0:
+		return "EXISTS (SELECT 1 FROM matter_parties mp WHERE mp.matter_id = m.id AND mp.party_id IN ?)", []any{v.Parties}, true
+	}
+	return "", nil, false
+}
+
 // Filter narrows ListMatters; zero fields do not filter, except Visible,
 // which must say what the caller may see.
 type Filter struct {
@@ -72,22 +88,11 @@ func (s *Store) List(ctx context.Context, f Filter, pageToken string, pageSize i
 	if err != nil {
 		return nil, "", err
 	}
-	var where []string
-	var args []any
-	switch v := f.Visible; {
-	case v.All:
-	case v.Agency != "":
-		where = append(where, "(m.agency = ? OR EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id AND p.forum = ?))")
-		args = append(args, v.Agency, v.Agency)
-	case v.Court != "":
-		where = append(where, "EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id AND p.forum = ?)")
-		args = append(args, v.Court)
-	case len(v.Parties) > 0:
-		where = append(where, "EXISTS (SELECT 1 FROM matter_parties mp WHERE mp.matter_id = m.id AND mp.party_id IN ?)")
-		args = append(args, v.Parties)
-	default:
+	cond, args, ok := f.Visible.where()
+	if !ok {
 		return nil, "", nil // sees nothing
 	}
+	where := []string{cond}
 	if f.State != "" {
 		where, args = append(where, "m.state = ?"), append(args, string(f.State))
 	}
@@ -118,8 +123,8 @@ func (s *Store) List(ctx context.Context, f Filter, pageToken string, pageSize i
 		ID         string
 		CreateTime time.Time
 	}
-	db := s.reads.WithContext(ctx)
-	if err := db.Raw(q, args...).Scan(&page).Error; err != nil {
+	tx := s.reads.Session(ctx)
+	if err := tx.Gorm().Raw(q, args...).Scan(&page).Error; err != nil {
 		return nil, "", fmt.Errorf("listing matters: %w", store.Translate(err))
 	}
 	next := ""
@@ -132,6 +137,6 @@ func (s *Store) List(ctx context.Context, f Filter, pageToken string, pageSize i
 	for i, p := range page {
 		ids[i] = p.ID
 	}
-	ms, err := loadMatters(db, ids)
+	ms, err := loadMatters(tx, ids)
 	return ms, next, err
 }

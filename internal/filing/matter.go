@@ -2,8 +2,12 @@ package filing
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/google/uuid"
+
+	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/errs"
 	"github.com/ipcase/ipcase/internal/events"
 )
@@ -17,7 +21,8 @@ type ProceedingID string
 // MatterState is where a matter stands as a whole.
 type MatterState string
 
-// Matter states.
+// Matter states. An accepted matter is CLOSED while every proceeding it was
+// routed to has ended, and ACCEPTED again when another one opens.
 const (
 	MatterSubmitted MatterState = "SUBMITTED"
 	MatterAccepted  MatterState = "ACCEPTED"
@@ -39,33 +44,16 @@ const (
 )
 
 // ProceedingState is the state of a proceeding; each kind uses its own
-// subset, given by its transition table.
+// states, given by its machine.
 type ProceedingState string
 
-// Proceeding states used by filing review and by the proceedings it opens.
+// States of the FILING_REVIEW machine.
 const (
-	StateSubmitted         ProceedingState = "SUBMITTED"
-	StateAccepted          ProceedingState = "ACCEPTED"
-	StateRejected          ProceedingState = "REJECTED"
-	StateWithdrawn         ProceedingState = "WITHDRAWN"
-	StateOpened            ProceedingState = "OPENED"
-	StateRequested         ProceedingState = "REQUESTED"
-	StateAwaitingDocketing ProceedingState = "AWAITING_DOCKETING"
-	StateClosed            ProceedingState = "CLOSED"
+	StateSubmitted ProceedingState = "SUBMITTED"
+	StateAccepted  ProceedingState = "ACCEPTED"
+	StateRejected  ProceedingState = "REJECTED"
+	StateWithdrawn ProceedingState = "WITHDRAWN"
 )
-
-// reviewTransitions is the FILING_REVIEW state machine: a submitted
-// complaint is accepted, rejected or withdrawn, and nothing follows.
-var reviewTransitions = map[ProceedingState][]ProceedingState{
-	StateSubmitted: {StateAccepted, StateRejected, StateWithdrawn},
-}
-
-// initialState is the state a routed proceeding opens in.
-var initialState = map[ProceedingKind]ProceedingState{
-	KindEnforcement: StateOpened,
-	KindMediation:   StateRequested,
-	KindTrial:       StateAwaitingDocketing,
-}
 
 // Proceeding is one track of a matter.
 type Proceeding struct {
@@ -79,6 +67,11 @@ type Proceeding struct {
 	Updated time.Time
 }
 
+// Name is the proceeding's resource name in matter m.
+func (p *Proceeding) Name(m MatterID) string {
+	return fmt.Sprintf("matters/%s/proceedings/%s", m, p.ID)
+}
+
 // Matter is one dispute with its proceedings.
 type Matter struct {
 	ID          MatterID
@@ -90,7 +83,7 @@ type Matter struct {
 	Facts       string
 	Claims      string
 	Evidence    []Evidence
-	KnownSince  *time.Time // a date (midnight UTC)
+	KnownSince  *civil.Date
 	Agency      string
 	Warnings    []Warning
 	Version     int64
@@ -108,8 +101,28 @@ type Warning struct {
 	Related []string `json:"related,omitempty"`
 }
 
+// Name is the matter's resource name.
+func (m *Matter) Name() string { return "matters/" + string(m.ID) }
+
 // Etag is the opaque version tag clients send back on transitions.
 func (m *Matter) Etag() string { return fmt.Sprintf(`"v%d"`, m.Version) }
+
+// Routed says whether the complaint was accepted and routed: only such a
+// matter gets new proceedings, whether some are still open (ACCEPTED) or
+// all have ended (CLOSED).
+func (m *Matter) Routed() bool { return m.State == MatterAccepted || m.State == MatterClosed }
+
+// Parties are the complainant and then the respondents.
+func (m *Matter) Parties() []Party { return append([]Party{m.Complainant}, m.Respondents...) }
+
+// Party returns the party of m with id, if it is one.
+func (m *Matter) Party(id string) (Party, bool) {
+	i := slices.IndexFunc(m.Parties(), func(p Party) bool { return p.ID == id })
+	if i < 0 {
+		return Party{}, false
+	}
+	return m.Parties()[i], true
+}
 
 // Review returns the matter's FILING_REVIEW proceeding.
 func (m *Matter) Review() *Proceeding {
@@ -121,11 +134,29 @@ func (m *Matter) Review() *Proceeding {
 	return nil
 }
 
+// Proceeding returns m's proceeding id, or nil.
+func (m *Matter) Proceeding(id ProceedingID) *Proceeding {
+	for _, p := range m.Proceedings {
+		if p.ID == id {
+			return p
+		}
+	}
+	return nil
+}
+
+// OpenProceeding adds a new proceeding of kind route in its machine's
+// opening state before forum (an agency or court code).
+func (m *Matter) OpenProceeding(at time.Time, route Route, forum string) *Proceeding {
+	p := &Proceeding{ID: ProceedingID(uuid.NewString()), Kind: route.Kind, State: route.Initial, Forum: forum, Created: at, Updated: at}
+	m.Proceedings = append(m.Proceedings, p)
+	return p
+}
+
 // PendingEvents returns the events recorded by transitions since the matter
 // was loaded, for the store to append in the same transaction.
 func (m *Matter) PendingEvents() []events.Record { return m.pending }
 
-func (m *Matter) record(typ string, p *Proceeding, payload map[string]any) {
+func (m *Matter) record(typ events.Type, p *Proceeding, payload any) {
 	r := events.Record{Type: typ, Payload: payload}
 	if p != nil {
 		r.ProceedingID = string(p.ID)
@@ -133,39 +164,31 @@ func (m *Matter) record(typ string, p *Proceeding, payload map[string]any) {
 	m.pending = append(m.pending, r)
 }
 
-// moveReview moves the review proceeding to `to`, refusing a move the table
-// lacks with errs.FailedPrecondition naming the current state.
+// moveReview moves the review proceeding to `to` through the review
+// machine.
 func (m *Matter) moveReview(at time.Time, to ProceedingState) (*Proceeding, error) {
 	r := m.Review()
 	if r == nil {
 		return nil, errs.Errorf(errs.FailedPrecondition, "matter %s has no filing review", m.Number)
 	}
-	for _, allowed := range reviewTransitions[r.State] {
-		if allowed == to {
-			r.State, r.Updated = to, at
-			m.Updated = at
-			return r, nil
-		}
+	if err := reviewMachine.Move(&r.State, to); err != nil {
+		return nil, err
 	}
-	return nil, errs.Errorf(errs.FailedPrecondition, "the complaint of matter %s is %s; it cannot become %s", m.Number, r.State, to)
+	r.Updated, m.Updated = at, at
+	return r, nil
 }
 
-// Accept accepts the complaint and opens a proceeding of kind route before
-// forum (an agency or court code).
-func (m *Matter) Accept(at time.Time, route ProceedingKind, forum, note string, newID func() ProceedingID) error {
-	state, ok := initialState[route]
-	if !ok {
-		return errs.Field("route", "must be ENFORCEMENT, MEDIATION or TRIAL, not %s", route)
-	}
+// Accept accepts the complaint and opens a proceeding of route's kind
+// before forum (an agency or court code).
+func (m *Matter) Accept(at time.Time, route Route, forum, note string) error {
 	r, err := m.moveReview(at, StateAccepted)
 	if err != nil {
 		return err
 	}
 	m.State = MatterAccepted
-	opened := &Proceeding{ID: newID(), Kind: route, State: state, Forum: forum, Created: at, Updated: at}
-	m.Proceedings = append(m.Proceedings, opened)
-	m.record("complaint.accepted", r, map[string]any{"route": route, "forum": forum, "note": note})
-	m.record("proceeding.opened", opened, map[string]any{"kind": route, "state": state, "forum": forum})
+	opened := m.OpenProceeding(at, route, forum)
+	m.record(events.ComplaintAccepted, r, events.ComplaintAcceptedPayload{Route: string(route.Kind), Forum: forum, Note: note})
+	m.record(events.ProceedingOpened, opened, events.ProceedingOpenedPayload{Kind: string(route.Kind), State: string(opened.State), Forum: forum})
 	return nil
 }
 
@@ -177,7 +200,7 @@ func (m *Matter) Reject(at time.Time, reason string) error {
 	}
 	r.Reason = reason
 	m.State = MatterRejected
-	m.record("complaint.rejected", r, map[string]any{"reason": reason})
+	m.record(events.ComplaintRejected, r, events.ReasonPayload{Reason: reason})
 	return nil
 }
 
@@ -190,6 +213,29 @@ func (m *Matter) Withdraw(at time.Time, reason string) error {
 	}
 	r.Reason = reason
 	m.State = MatterWithdrawn
-	m.record("complaint.withdrawn", r, map[string]any{"reason": reason})
+	m.record(events.ComplaintWithdrawn, r, events.ReasonPayload{Reason: reason})
 	return nil
+}
+
+// settle sets the state of a routed matter from its proceedings' states:
+// CLOSED when every proceeding it was routed to is in a final state of its
+// machine, ACCEPTED otherwise. A kind without a known machine never ends.
+func (m *Matter) settle(routes map[ProceedingKind]Route) {
+	if !m.Routed() {
+		return
+	}
+	ended, routed := true, false
+	for _, p := range m.Proceedings {
+		if p.Kind == KindFilingReview {
+			continue
+		}
+		routed = true
+		if r, ok := routes[p.Kind]; !ok || r.final == nil || !r.final(p.State) {
+			ended = false
+		}
+	}
+	m.State = MatterAccepted
+	if routed && ended {
+		m.State = MatterClosed
+	}
 }

@@ -3,7 +3,8 @@ package filing
 import (
 	"fmt"
 	"strings"
-	"time"
+
+	"github.com/ipcase/ipcase/internal/civil"
 )
 
 // PartyKind distinguishes natural persons from organisations.
@@ -52,8 +53,8 @@ type Right struct {
 	RegNumber   string // empty for unregistered rights
 	Title       string
 	Holder      string
-	TermStart   *time.Time
-	TermEnd     *time.Time
+	TermStart   *civil.Date
+	TermEnd     *civil.Date
 	Description string
 }
 

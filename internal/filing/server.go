@@ -3,54 +3,57 @@ package filing
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"google.golang.org/protobuf/proto"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/audit"
 	"github.com/ipcase/ipcase/internal/auth"
+	"github.com/ipcase/ipcase/internal/civil"
+	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/errs"
 	"github.com/ipcase/ipcase/internal/events"
-	"github.com/ipcase/ipcase/internal/store"
+	"github.com/ipcase/ipcase/internal/request"
 )
 
 // Server implements ipcasev1.FilingServiceServer.
 type Server struct {
 	ipcasev1.UnimplementedFilingServiceServer
 	store *Store
-	now   func() time.Time
+	// cal is the holiday calendar the limitation period is counted on.
+	cal *deadline.Calendar
+	now func() time.Time
 }
 
 var _ ipcasev1.FilingServiceServer = (*Server)(nil)
 
-// NewServer returns a Server over st that reads the time from now.
-func NewServer(st *Store, now func() time.Time) *Server {
-	if st == nil || now == nil {
+// NewServer returns a Server over st that counts periods on cal and reads
+// the time from now.
+func NewServer(st *Store, cal *deadline.Calendar, now func() time.Time) *Server {
+	if st == nil || cal == nil || now == nil {
 		panic("filing.NewServer: nil dependency")
 	}
-	return &Server{store: st, now: now}
+	return &Server{store: st, cal: cal, now: now}
 }
 
 // SubmitComplaint files a complaint.
 func (s *Server) SubmitComplaint(ctx context.Context, req *ipcasev1.SubmitComplaintRequest) (*ipcasev1.SubmitComplaintResponse, error) {
 	at := s.now().UTC().Truncate(time.Microsecond)
-	today := dateOf(at)
-	m, err := complaintFromProto(req, today)
+	today := civil.Today(at)
+	m, err := ComplaintFromProto(req, today)
 	if err != nil {
 		return nil, err
 	}
 	if err := authorizeFiling(ctx, m); err != nil {
 		return nil, err
 	}
-	if w := limitationWarning(m.KnownSince, today); w != nil {
+	if w := limitationWarning(s.cal, m.KnownSince, today); w != nil {
 		m.Warnings = append(m.Warnings, *w)
 	}
-	key, err := idempotencyKey(ctx, "SubmitComplaint", req)
+	key, err := request.Key(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -72,8 +75,9 @@ func (s *Server) SubmitComplaint(ctx context.Context, req *ipcasev1.SubmitCompla
 
 // GetMatter returns one matter.
 func (s *Server) GetMatter(ctx context.Context, req *ipcasev1.GetMatterRequest) (*ipcasev1.GetMatterResponse, error) {
-	id, err := parseMatterName("name", req.GetName())
-	if err != nil {
+	var v validator
+	id := MatterID(v.Matter("name", req.GetName()))
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	m, err := s.readMatter(ctx, id)
@@ -90,10 +94,7 @@ func (s *Server) readMatter(ctx context.Context, id MatterID) (*Matter, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := auth.AuthorizeMatter(ctx, scopeOf(m)); err != nil {
-		return nil, err
-	}
-	if err := audit.Log(ctx, s.store.db, method(ctx), s.now().UTC(), string(m.ID)); err != nil {
+	if err := s.store.authorizeRead(ctx, m, s.now().UTC()); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -133,18 +134,14 @@ func (s *Server) ListMatters(ctx context.Context, req *ipcasev1.ListMattersReque
 		}
 	}
 	if p := req.GetParty(); p != "" {
-		id, ok := strings.CutPrefix(p, "parties/")
-		if _, err := uuid.Parse(id); !ok || err != nil {
-			v.Add("party", "must be a party name, parties/{id}")
-		}
-		f.PartyID = id
+		f.PartyID = v.Party("party", p)
 	}
-	if d := v.date("filed_from", req.GetFiledFrom()); d != nil {
-		from := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, chinaTime)
+	if d := v.OptionalDate("filed_from", req.GetFiledFrom()); d != nil {
+		from := d.Start(civil.China)
 		f.From = &from
 	}
-	if d := v.date("filed_to", req.GetFiledTo()); d != nil {
-		until := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, chinaTime)
+	if d := v.OptionalDate("filed_to", req.GetFiledTo()); d != nil {
+		until := d.AddDays(1).Start(civil.China)
 		f.Until = &until
 	}
 	if err := v.Err(); err != nil {
@@ -164,7 +161,7 @@ func (s *Server) ListMatters(ctx context.Context, req *ipcasev1.ListMattersReque
 		ids[i] = string(m.ID)
 		resp.Matters = append(resp.Matters, s.present(ctx, m))
 	}
-	if err := audit.Log(ctx, s.store.db, method(ctx), s.now().UTC(), ids...); err != nil {
+	if err := audit.Log(s.store.db.Session(ctx), s.now().UTC(), ids...); err != nil {
 		return nil, err
 	}
 	return resp, nil
@@ -173,17 +170,15 @@ func (s *Server) ListMatters(ctx context.Context, req *ipcasev1.ListMattersReque
 // AcceptComplaint accepts a complaint and routes the matter.
 func (s *Server) AcceptComplaint(ctx context.Context, req *ipcasev1.AcceptComplaintRequest) (*ipcasev1.AcceptComplaintResponse, error) {
 	var v validator
-	route := ProceedingKind(strings.TrimPrefix(req.GetRoute().String(), "PROCEEDING_KIND_"))
-	if _, ok := initialState[route]; !ok {
+	route, ok := s.store.routable(ProceedingKind(strings.TrimPrefix(req.GetRoute().String(), "PROCEEDING_KIND_")))
+	if !ok {
 		v.Add("route", "must be PROCEEDING_KIND_ENFORCEMENT, PROCEEDING_KIND_MEDIATION or PROCEEDING_KIND_TRIAL")
 	}
-	v.code("forum", req.GetForum(), true)
-	v.text("note", req.GetNote(), false, maxReason)
+	v.Code("forum", req.GetForum(), true)
+	v.Text("note", req.GetNote(), false, maxReason)
 	resp := &ipcasev1.AcceptComplaintResponse{}
-	err := s.transition(ctx, "AcceptComplaint", req, req.GetName(), req.GetEtag(), &v, resp,
-		func(m *Matter, at time.Time) error {
-			return m.Accept(at, route, req.GetForum(), req.GetNote(), func() ProceedingID { return ProceedingID(newID()) })
-		},
+	err := s.transition(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
+		func(m *Matter, at time.Time) error { return m.Accept(at, route, req.GetForum(), req.GetNote()) },
 		func(m *ipcasev1.Matter) proto.Message { return &ipcasev1.AcceptComplaintResponse{Matter: m} })
 	return resp, err
 }
@@ -191,9 +186,9 @@ func (s *Server) AcceptComplaint(ctx context.Context, req *ipcasev1.AcceptCompla
 // RejectComplaint rejects a complaint with a reason.
 func (s *Server) RejectComplaint(ctx context.Context, req *ipcasev1.RejectComplaintRequest) (*ipcasev1.RejectComplaintResponse, error) {
 	var v validator
-	v.text("reason", req.GetReason(), true, maxReason)
+	v.Text("reason", req.GetReason(), true, maxReason)
 	resp := &ipcasev1.RejectComplaintResponse{}
-	err := s.transition(ctx, "RejectComplaint", req, req.GetName(), req.GetEtag(), &v, resp,
+	err := s.transition(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
 		func(m *Matter, at time.Time) error { return m.Reject(at, req.GetReason()) },
 		func(m *ipcasev1.Matter) proto.Message { return &ipcasev1.RejectComplaintResponse{Matter: m} })
 	return resp, err
@@ -202,9 +197,9 @@ func (s *Server) RejectComplaint(ctx context.Context, req *ipcasev1.RejectCompla
 // WithdrawComplaint withdraws a complaint not yet decided.
 func (s *Server) WithdrawComplaint(ctx context.Context, req *ipcasev1.WithdrawComplaintRequest) (*ipcasev1.WithdrawComplaintResponse, error) {
 	var v validator
-	v.text("reason", req.GetReason(), false, maxReason)
+	v.Text("reason", req.GetReason(), false, maxReason)
 	resp := &ipcasev1.WithdrawComplaintResponse{}
-	err := s.transition(ctx, "WithdrawComplaint", req, req.GetName(), req.GetEtag(), &v, resp,
+	err := s.transition(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
 		func(m *Matter, at time.Time) error { return m.Withdraw(at, req.GetReason()) },
 		func(m *ipcasev1.Matter) proto.Message { return &ipcasev1.WithdrawComplaintResponse{Matter: m} })
 	return resp, err
@@ -213,18 +208,15 @@ func (s *Server) WithdrawComplaint(ctx context.Context, req *ipcasev1.WithdrawCo
 // transition is the shape every matter transition shares: validate the
 // request (v already holds its own fields' violations), then, under the
 // matter's lock, check the etag and apply fn; store and respond.
-func (s *Server) transition(ctx context.Context, method string, req idempotentRequest, name, etag string,
+func (s *Server) transition(ctx context.Context, req request.Identified, name, etag string,
 	v *validator, resp proto.Message, fn func(*Matter, time.Time) error, wrap func(*ipcasev1.Matter) proto.Message) error {
-	id, err := parseMatterName("name", name)
-	if err != nil {
-		v.Violations = append(v.Violations, err.(*errs.FieldErrors).Violations...)
-	}
-	v.etag(etag)
-	v.requestID(req.GetRequestId())
+	id := MatterID(v.Matter("name", name))
+	v.Etag(etag)
+	v.RequestID(req.GetRequestId())
 	if err := v.Err(); err != nil {
 		return err
 	}
-	key, err := idempotencyKey(ctx, method, req)
+	key, err := request.Key(ctx, req)
 	if err != nil {
 		return err
 	}
@@ -232,7 +224,7 @@ func (s *Server) transition(ctx context.Context, method string, req idempotentRe
 	b, err := s.store.Update(ctx, key, id, events.ActorFrom(ctx), at, func(m *Matter) error {
 		// Checked under the lock, before the etag, so that a caller without
 		// access learns nothing about the matter.
-		if err := auth.AuthorizeMatter(ctx, scopeOf(m)); err != nil {
+		if err := auth.AuthorizeMatter(ctx, ScopeOf(m)); err != nil {
 			return err
 		}
 		if m.Etag() != etag {
@@ -241,7 +233,7 @@ func (s *Server) transition(ctx context.Context, method string, req idempotentRe
 		return fn(m, at)
 	}, renderAs(wrap))
 	if err != nil {
-		return fmt.Errorf("%s(%s): %w", method, id, err)
+		return fmt.Errorf("%s(%s): %w", op(ctx), id, err)
 	}
 	if err := proto.Unmarshal(b, resp); err != nil {
 		return err
@@ -255,10 +247,7 @@ func (s *Server) transition(ctx context.Context, method string, req idempotentRe
 // ListMatterEvents lists a matter's timeline, oldest first.
 func (s *Server) ListMatterEvents(ctx context.Context, req *ipcasev1.ListMatterEventsRequest) (*ipcasev1.ListMatterEventsResponse, error) {
 	var v validator
-	id, err := parseMatterName("parent", req.GetParent())
-	if err != nil {
-		v.Violations = append(v.Violations, err.(*errs.FieldErrors).Violations...)
-	}
+	id := MatterID(v.Matter("parent", req.GetParent()))
 	size := int(req.GetPageSize())
 	switch {
 	case size == 0:
@@ -268,6 +257,7 @@ func (s *Server) ListMatterEvents(ctx context.Context, req *ipcasev1.ListMatterE
 	}
 	var after int64
 	if t := req.GetPageToken(); t != "" {
+		var err error
 		if after, err = strconv.ParseInt(t, 10, 64); err != nil || after < 0 {
 			v.Add("page_token", "is not a token this server issued")
 		}
@@ -278,7 +268,7 @@ func (s *Server) ListMatterEvents(ctx context.Context, req *ipcasev1.ListMatterE
 	if _, err := s.readMatter(ctx, id); err != nil {
 		return nil, fmt.Errorf("ListMatterEvents(%s): %w", id, err)
 	}
-	evs, err := events.List(ctx, s.store.db, string(id), after, size+1)
+	evs, err := events.List(s.store.reads.Session(ctx), string(id), after, size+1)
 	if err != nil {
 		return nil, err
 	}
@@ -302,59 +292,23 @@ func (s *Server) ListMatterEvents(ctx context.Context, req *ipcasev1.ListMatterE
 
 // VerifyMatterHistory recomputes a matter's hash chain.
 func (s *Server) VerifyMatterHistory(ctx context.Context, req *ipcasev1.VerifyMatterHistoryRequest) (*ipcasev1.VerifyMatterHistoryResponse, error) {
-	id, err := parseMatterName("name", req.GetName())
-	if err != nil {
+	var fv validator
+	id := MatterID(fv.Matter("name", req.GetName()))
+	if err := fv.Err(); err != nil {
 		return nil, err
 	}
 	if _, err := s.readMatter(ctx, id); err != nil {
 		return nil, fmt.Errorf("VerifyMatterHistory(%s): %w", id, err)
 	}
-	v, err := events.Verify(ctx, s.store.db, s.store.cp, string(id))
+	v, err := s.store.log.Verify(s.store.db.Session(ctx), string(id))
 	if err != nil {
 		return nil, err
 	}
 	return &ipcasev1.VerifyMatterHistoryResponse{Intact: v.Intact, EventsChecked: v.Checked, FirstBrokenSequence: v.FirstBroken, Problem: v.Problem}, nil
 }
 
-var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-
-func parseMatterName(field, name string) (MatterID, error) {
-	id, ok := strings.CutPrefix(name, "matters/")
-	if !ok || !uuidPattern.MatchString(id) {
-		return "", errs.Field(field, "must be a matter name, matters/{id}, got %q", name)
-	}
-	return MatterID(id), nil
-}
-
-// idempotentRequest is a request that carries a request_id.
-type idempotentRequest interface {
-	proto.Message
-	GetRequestId() string
-}
-
-// idempotencyKey scopes a request_id by method and caller, so that one
-// caller can never replay, or learn, another caller's response.
-func idempotencyKey(ctx context.Context, method string, req idempotentRequest) (store.IdempotencyKey, error) {
-	if req.GetRequestId() == "" {
-		return store.IdempotencyKey{}, nil
-	}
-	h, err := requestHash(req)
-	if err != nil {
-		return store.IdempotencyKey{}, err
-	}
-	caller := events.ActorFrom(ctx)
-	return store.IdempotencyKey{Scope: "ipcase.v1.FilingService/" + method + "/" + caller.Role + ":" + caller.Subject,
-		RequestID: req.GetRequestId(), RequestHash: h}, nil
-}
-
 func renderAs(wrap func(*ipcasev1.Matter) proto.Message) Render {
 	return func(m *Matter) ([]byte, error) {
 		return proto.MarshalOptions{Deterministic: true}.Marshal(wrap(matterToProto(m)))
 	}
-}
-
-// dateOf returns the date (midnight UTC) of instant t in China Standard Time.
-func dateOf(t time.Time) time.Time {
-	y, m, d := t.In(chinaTime).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }

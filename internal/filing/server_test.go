@@ -17,15 +17,17 @@ import (
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/testing/protocmp"
-	"gorm.io/gorm"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/audit"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
+	"github.com/ipcase/ipcase/internal/chaintest"
+	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/server/servertest"
+	"github.com/ipcase/ipcase/internal/store"
 	"github.com/ipcase/ipcase/internal/store/storetest"
 )
 
@@ -35,7 +37,7 @@ var filedAt = time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)
 type fixture struct {
 	client ipcasev1.FilingServiceClient
 	audit  ipcasev1.AuditServiceClient
-	db     *gorm.DB
+	db     *store.DB
 	env    *authtest.Env
 	addr   string
 	raw    *grpc.ClientConn
@@ -48,8 +50,9 @@ func newFixture(t *testing.T, now func() time.Time) *fixture {
 	t.Helper()
 	env := authtest.New(t)
 	db := storetest.NewDB(t)
+	srv := filing.NewServer(newStore(db), calendar(t), now)
 	addr := servertest.Serve(t, func(s *server.Server) {
-		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(filing.NewStore(db, events.NewEphemeralCheckpoints()), now))
+		ipcasev1.RegisterFilingServiceServer(s, srv)
 		ipcasev1.RegisterAuditServiceServer(s, audit.NewServer(db))
 	}, nil, env.ServerOptions()...)
 	officer := env.Officer(t, "SAMR-HZ")
@@ -72,23 +75,40 @@ func (f *fixture) conn(*testing.T) *grpc.ClientConn { return f.raw }
 
 func fixed(t time.Time) func() time.Time { return func() time.Time { return t } }
 
-// count returns the number of rows of a table, to prove that a refused call
-// wrote nothing.
+// newStore is the matter store as ipcased wires it: writing to an event log
+// and knowing the machines of every kind of proceeding, so that a complaint
+// can be routed and a matter closed when its proceedings end.
+func newStore(db *store.DB) *filing.Store {
+	return filing.NewStore(db, events.NewLog(events.NewEphemeralCheckpoints()), chaintest.Routes()...)
+}
+
+// calendar is the holiday calendar shipped in the binary (2023–2026), on
+// which the limitation period is counted.
+func calendar(t *testing.T) *deadline.Calendar {
+	t.Helper()
+	cal, err := deadline.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cal
+}
+
+// count returns the number of rows of one of this package's tables, to
+// prove that a refused call wrote nothing.
 func (f *fixture) count(t *testing.T, table string) int64 {
 	t.Helper()
-	var n int64
-	if err := f.db.Table(table).Count(&n).Error; err != nil {
-		t.Fatal(err)
+	n, ok := f.counts(t)[table]
+	if !ok {
+		t.Fatalf("no table %s", table)
 	}
 	return n
 }
 
+// counts returns the number of rows of every table, to prove that a refused
+// call wrote nothing anywhere.
 func (f *fixture) counts(t *testing.T) map[string]int64 {
-	out := map[string]int64{}
-	for _, table := range []string{"matters", "parties", "ip_rights", "evidence", "proceedings", "events", "event_heads", "idempotency_keys"} {
-		out[table] = f.count(t, table)
-	}
-	return out
+	t.Helper()
+	return storetest.RowCounts(t, f.db)
 }
 
 // 91350100M000100Y43: the check character worked by hand in
@@ -356,6 +376,7 @@ func TestFiftyConcurrentSubmitsGetDistinctNumbers(t *testing.T) {
 func TestInvalidInputNamesEachFieldAndWritesNothing(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, fixed(filedAt))
+	before := f.counts(t)
 	for _, tt := range []struct {
 		name   string
 		mutate func(*ipcasev1.SubmitComplaintRequest)
@@ -389,8 +410,8 @@ func TestInvalidInputNamesEachFieldAndWritesNothing(t *testing.T) {
 			}
 		})
 	}
-	if n := f.count(t, "matters") + f.count(t, "parties") + f.count(t, "events"); n != 0 {
-		t.Errorf("refused submissions wrote %d rows", n)
+	if diff := cmp.Diff(before, f.counts(t)); diff != "" {
+		t.Errorf("refused submissions wrote rows (-before +after):\n%s", diff)
 	}
 }
 
@@ -418,12 +439,15 @@ func TestWarnings(t *testing.T) {
 
 	// Civil Code Art. 188: 3 years from knowledge; Art. 201: counted from
 	// the next day, so known 2023-11-17 → the period ends 2026-11-17 (a
-	// Tuesday). Filed 2026-11-20 → expired. Known 2023-11-21 → ends
-	// 2026-11-21, a Saturday, which moves to Monday 2026-11-23 → not expired.
+	// Tuesday, a working day in 2026.json). Filed 2026-11-20 → expired.
+	// Known 2023-11-21 → ends 2026-11-21, a Saturday, which moves to Monday
+	// 2026-11-23 (Art. 203) → not expired. limitation_test.go works the
+	// holidays.
 	for _, tt := range []struct {
 		known string
 		warn  bool
-	}{{"2023-11-17", true}, {"2023-11-20", false}, {"2023-11-21", false}, {"2026-11-20", false}} {
+		end   string // the last day the warning names
+	}{{"2023-11-17", true, "2026-11-17"}, {"2023-11-20", false, ""}, {"2023-11-21", false, ""}, {"2026-11-20", false, ""}} {
 		req := complaint("")
 		req.Rights[0].RegistrationNumber = "" // no duplicate warning
 		req.Rights[0].Type = ipcasev1.IpType_IP_TYPE_COPYRIGHT
@@ -432,6 +456,9 @@ func TestWarnings(t *testing.T) {
 		got := len(m.GetWarnings()) == 1 && m.GetWarnings()[0].GetCode() == "LIMITATION_PERIOD_EXPIRED"
 		if got != tt.warn || (!tt.warn && len(m.GetWarnings()) != 0) {
 			t.Errorf("known since %s: warnings %v, want limitation warning %v", tt.known, m.GetWarnings(), tt.warn)
+		}
+		if got && !strings.Contains(m.GetWarnings()[0].GetMessage(), "ended on "+tt.end) {
+			t.Errorf("known since %s: warning %q, want it to name the last day, %s", tt.known, m.GetWarnings()[0].GetMessage(), tt.end)
 		}
 	}
 }
@@ -497,8 +524,8 @@ func TestNotFound(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, fixed(filedAt))
 	_, err := f.client.GetMatter(t.Context(), &ipcasev1.GetMatterRequest{Name: "matters/00000000-0000-4000-8000-000000000000"})
-	if code(err) != codes.NotFound {
-		t.Errorf("unknown matter: %v, want NotFound", err)
+	if code(err) != codes.NotFound || status.Convert(err).Message() != "matter not found" {
+		t.Errorf("unknown matter: %v, want NotFound saying %q", err, "matter not found")
 	}
 	_, err = f.client.GetMatter(t.Context(), &ipcasev1.GetMatterRequest{Name: "matter/x"})
 	if code(err) != codes.InvalidArgument {

@@ -2,37 +2,54 @@ package filing
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
 	"time"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/errs"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/store"
 )
 
-// Store keeps matters in Postgres.
+// Store keeps matters in Postgres: the tables matters, proceedings,
+// parties, ip_rights, matter_parties, matter_rights and evidence.
 type Store struct {
-	db *gorm.DB
+	db *store.DB
 	// reads serves Get and List: db, or a read-only replica (ReadingFrom).
-	reads *gorm.DB
-	cp    *events.Checkpoints
+	reads *store.DB
+	log   *events.Log
+	// routes are the machines of the proceedings a matter can have, by kind.
+	routes map[ProceedingKind]Route
 }
 
-// NewStore returns a Store over db whose event chains are checkpointed
-// with cp.
-func NewStore(db *gorm.DB, cp *events.Checkpoints) *Store {
-	if db == nil || cp == nil {
+// NewStore returns a Store over db writing events to log, knowing the
+// machines of routes (enforcement's, mediation's, the trials'): a complaint
+// can be accepted into a routable one, and a matter is CLOSED once each of
+// its proceedings is in a final state of its machine.
+func NewStore(db *store.DB, log *events.Log, routes ...Route) *Store {
+	if db == nil || log == nil {
 		panic("filing.NewStore: nil dependency")
 	}
-	return &Store{db: db, reads: db, cp: cp}
+	s := &Store{db: db, reads: db, log: log, routes: map[ProceedingKind]Route{KindFilingReview: reviewMachine.Route()}}
+	for _, r := range routes {
+		s.routes[r.Kind] = r
+	}
+	return s
+}
+
+// Log is the event log the store writes to.
+func (s *Store) Log() *events.Log { return s.log }
+
+// routable returns the route of kind, if a complaint may be accepted into
+// it here.
+func (s *Store) routable(kind ProceedingKind) (Route, bool) {
+	r, ok := s.routes[kind]
+	return r, ok && r.Routable
 }
 
 // ReadingFrom returns a Store that reads matters (Get, List) from replica,
@@ -40,7 +57,7 @@ func NewStore(db *gorm.DB, cp *events.Checkpoints) *Store {
 // everything else, officials' access log included, through s. A replica
 // may lag the primary by a moment: use it where a read need not see the
 // caller's own last write, as the rights holders' status reads.
-func (s *Store) ReadingFrom(replica *gorm.DB) *Store {
+func (s *Store) ReadingFrom(replica *store.DB) *Store {
 	if replica == nil {
 		panic("filing.Store.ReadingFrom: nil replica")
 	}
@@ -56,7 +73,7 @@ type matterRow struct {
 	ComplainantID string
 	Facts         string
 	Claims        string
-	KnownSince    *time.Time
+	KnownSince    *civil.Date
 	Agency        string
 	Warnings      []byte `gorm:"type:jsonb"`
 	Version       int64
@@ -97,8 +114,8 @@ type rightRow struct {
 	RegistrationNumber *string
 	Title              string
 	Holder             string
-	TermStart          *time.Time
-	TermEnd            *time.Time
+	TermStart          *civil.Date
+	TermEnd            *civil.Date
 	Description        string
 }
 
@@ -146,7 +163,7 @@ type Render func(*Matter) ([]byte, error)
 // Standard Time). Warnings already on m are kept; possible duplicates are
 // added. A repeated key returns the first call's response.
 func (s *Store) Create(ctx context.Context, key store.IdempotencyKey, m *Matter, actor events.Actor, at time.Time, render Render) ([]byte, error) {
-	return store.Idempotent(ctx, s.db, key, func(tx *gorm.DB) ([]byte, error) {
+	return s.db.Idempotent(ctx, key, func(tx store.Tx) ([]byte, error) {
 		if err := s.create(tx, m, actor, at); err != nil {
 			return nil, err
 		}
@@ -158,7 +175,51 @@ func (s *Store) Create(ctx context.Context, key store.IdempotencyKey, m *Matter,
 	})
 }
 
-func (s *Store) create(tx *gorm.DB, m *Matter, actor events.Actor, at time.Time) error {
+// CreateIn files m inside tx, as SubmitComplaint does: for a matter that a
+// proceeding opens of its own motion.
+func (s *Store) CreateIn(tx store.Tx, m *Matter, actor events.Actor, at time.Time) error {
+	return s.create(tx, m, actor, at)
+}
+
+func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time) error {
+	if err := resolve(tx, m); err != nil {
+		return err
+	}
+	dups, err := possibleDuplicates(tx, m)
+	if err != nil {
+		return err
+	}
+	m.Warnings = append(m.Warnings, dups...)
+	if err := insertMatter(tx, m, at); err != nil {
+		return err
+	}
+	if err := insertLinks(tx, m, at); err != nil {
+		return err
+	}
+	m.Proceedings = nil
+	rev := m.OpenProceeding(at, reviewMachine.Route(), m.Agency)
+	if err := saveProceedings(tx, m); err != nil {
+		return err
+	}
+	codes := make([]string, len(m.Warnings))
+	for i, w := range m.Warnings {
+		codes[i] = w.Code
+	}
+	m.record(events.ComplaintSubmitted, rev, events.ComplaintSubmittedPayload{
+		Number: m.Number, Agency: m.Agency, Respondents: len(m.Respondents),
+		Rights: len(m.Rights), Evidence: len(m.Evidence), Warnings: codes,
+	})
+	if err := s.log.Append(tx, string(m.ID), actor, at, m.PendingEvents()...); err != nil {
+		return err
+	}
+	m.pending = nil
+	return nil
+}
+
+// resolve gives m's parties and rights their ids: existing ones found,
+// new ones inserted. A respondent who is the complainant or another
+// respondent is refused.
+func resolve(tx store.Tx, m *Matter) error {
 	var err error
 	if m.Complainant.ID, err = upsertParty(tx, "complainant", m.Complainant); err != nil {
 		return err
@@ -179,17 +240,19 @@ func (s *Store) create(tx *gorm.DB, m *Matter, actor events.Actor, at time.Time)
 			return err
 		}
 	}
-	dups, err := possibleDuplicates(tx, m)
-	if err != nil {
-		return err
-	}
-	m.Warnings = append(m.Warnings, dups...)
+	return nil
+}
+
+// insertMatter numbers m from the year of at in China and inserts its row,
+// SUBMITTED at version 1.
+func insertMatter(tx store.Tx, m *Matter, at time.Time) error {
+	year := civil.Today(at).Year
 	var seq int64
-	if err := tx.Raw(`SELECT next_matter_number(?)`, at.In(chinaTime).Year()).Scan(&seq).Error; err != nil {
-		return fmt.Errorf("numbering matter: %w", err)
+	if err := tx.Gorm().Raw(`SELECT next_matter_number(?)`, year).Scan(&seq).Error; err != nil {
+		return fmt.Errorf("numbering matter: %w", store.Translate(err))
 	}
 	m.ID = MatterID(newID())
-	m.Number = fmt.Sprintf("IPC-%d-%06d", at.In(chinaTime).Year(), seq)
+	m.Number = fmt.Sprintf("IPC-%d-%06d", year, seq)
 	m.State, m.Version, m.Created, m.Updated = MatterSubmitted, 1, at, at
 	warnings, err := json.Marshal(nonNil(m.Warnings))
 	if err != nil {
@@ -198,50 +261,42 @@ func (s *Store) create(tx *gorm.DB, m *Matter, actor events.Actor, at time.Time)
 	row := matterRow{ID: string(m.ID), Number: m.Number, State: string(m.State), ComplainantID: m.Complainant.ID,
 		Facts: m.Facts, Claims: m.Claims, KnownSince: m.KnownSince, Agency: m.Agency, Warnings: warnings,
 		Version: m.Version, CreateTime: at, UpdateTime: at}
-	if err := tx.Create(&row).Error; err != nil {
+	if err := tx.Gorm().Create(&row).Error; err != nil {
 		return fmt.Errorf("inserting matter: %w", store.Translate(err))
 	}
-	links := []matterPartyRow{{MatterID: row.ID, Role: "COMPLAINANT", Position: 0, PartyID: m.Complainant.ID}}
+	return nil
+}
+
+// insertLinks links m to its parties and rights, in order, and inserts its
+// evidence items.
+func insertLinks(tx store.Tx, m *Matter, at time.Time) error {
+	g := tx.Gorm()
+	links := []matterPartyRow{{MatterID: string(m.ID), Role: "COMPLAINANT", Position: 0, PartyID: m.Complainant.ID}}
 	for i, p := range m.Respondents {
-		links = append(links, matterPartyRow{MatterID: row.ID, Role: "RESPONDENT", Position: i, PartyID: p.ID})
+		links = append(links, matterPartyRow{MatterID: string(m.ID), Role: "RESPONDENT", Position: i, PartyID: p.ID})
 	}
-	if err := tx.Create(&links).Error; err != nil {
+	if err := g.Create(&links).Error; err != nil {
 		return fmt.Errorf("linking parties: %w", store.Translate(err))
 	}
-	rights := make([]matterRightRow, len(m.Rights))
-	for i, r := range m.Rights {
-		rights[i] = matterRightRow{MatterID: row.ID, Position: i, RightID: r.ID}
-	}
-	if err := tx.Create(&rights).Error; err != nil {
-		return fmt.Errorf("linking rights: %w", store.Translate(err))
+	if len(m.Rights) > 0 {
+		rights := make([]matterRightRow, len(m.Rights))
+		for i, r := range m.Rights {
+			rights[i] = matterRightRow{MatterID: string(m.ID), Position: i, RightID: r.ID}
+		}
+		if err := g.Create(&rights).Error; err != nil {
+			return fmt.Errorf("linking rights: %w", store.Translate(err))
+		}
 	}
 	if len(m.Evidence) > 0 {
 		ev := make([]evidenceRow, len(m.Evidence))
 		for i, e := range m.Evidence {
-			ev[i] = evidenceRow{ID: newID(), MatterID: row.ID, Position: i, Sha256: e.SHA256, SizeBytes: e.Size,
+			ev[i] = evidenceRow{ID: newID(), MatterID: string(m.ID), Position: i, Sha256: e.SHA256, SizeBytes: e.Size,
 				MediaType: e.MediaType, Source: e.Source, Description: e.Description, CreateTime: at}
 		}
-		if err := tx.Create(&ev).Error; err != nil {
+		if err := g.Create(&ev).Error; err != nil {
 			return fmt.Errorf("inserting evidence: %w", store.Translate(err))
 		}
 	}
-	review := &Proceeding{ID: ProceedingID(newID()), Kind: KindFilingReview, State: StateSubmitted, Forum: m.Agency, Created: at, Updated: at}
-	m.Proceedings = []*Proceeding{review}
-	if err := saveProceedings(tx, m); err != nil {
-		return err
-	}
-	codes := make([]string, len(m.Warnings))
-	for i, w := range m.Warnings {
-		codes[i] = w.Code
-	}
-	m.record("complaint.submitted", review, map[string]any{
-		"number": m.Number, "agency": m.Agency, "respondents": len(m.Respondents),
-		"rights": len(m.Rights), "evidence": len(m.Evidence), "warnings": codes,
-	})
-	if err := events.Append(tx, s.cp, string(m.ID), actor, at, m.PendingEvents()...); err != nil {
-		return err
-	}
-	m.pending = nil
 	return nil
 }
 
@@ -256,10 +311,11 @@ func nonNil(w []Warning) []Warning {
 // an organisation is found by credit code or inserted; a person is always a
 // new row. ON CONFLICT DO NOTHING takes no lock on an existing row, so
 // filings against a popular respondent do not queue behind each other.
-func upsertParty(tx *gorm.DB, field string, p Party) (string, error) {
+func upsertParty(tx store.Tx, field string, p Party) (string, error) {
+	g := tx.Gorm()
 	if p.Ref {
 		var n int64
-		if err := tx.Model(&partyRow{}).Where("id = ?", p.ID).Count(&n).Error; err != nil {
+		if err := g.Model(&partyRow{}).Where("id = ?", p.ID).Count(&n).Error; err != nil {
 			return "", store.Translate(err)
 		}
 		if n == 0 {
@@ -269,14 +325,14 @@ func upsertParty(tx *gorm.DB, field string, p Party) (string, error) {
 	}
 	row := partyRow{ID: newID(), Kind: string(p.Kind), DisplayName: p.Name, DomicileCountry: p.Country, Contact: p.Contact}
 	if p.Kind == Person {
-		if err := tx.Create(&row).Error; err != nil {
+		if err := g.Create(&row).Error; err != nil {
 			return "", fmt.Errorf("inserting party: %w", store.Translate(err))
 		}
 		return row.ID, nil
 	}
 	row.CreditCode = &p.CreditCode
 	var ids []string
-	err := tx.Raw(`INSERT INTO parties (id, kind, display_name, credit_code, domicile_country, contact)
+	err := g.Raw(`INSERT INTO parties (id, kind, display_name, credit_code, domicile_country, contact)
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (credit_code) WHERE credit_code IS NOT NULL DO NOTHING RETURNING id`,
 		row.ID, row.Kind, row.DisplayName, p.CreditCode, row.DomicileCountry, row.Contact).Scan(&ids).Error
@@ -286,24 +342,28 @@ func upsertParty(tx *gorm.DB, field string, p Party) (string, error) {
 	if len(ids) == 1 {
 		return ids[0], nil
 	}
-	if err := tx.Raw(`SELECT id FROM parties WHERE credit_code = ?`, p.CreditCode).Scan(&ids).Error; err != nil || len(ids) != 1 {
-		return "", fmt.Errorf("finding party %s: %w", p.CreditCode, store.Translate(errors.Join(err, gorm.ErrRecordNotFound)))
+	if err := g.Raw(`SELECT id FROM parties WHERE credit_code = ?`, p.CreditCode).Scan(&ids).Error; err != nil {
+		return "", fmt.Errorf("finding party %s: %w", p.CreditCode, store.Translate(err))
+	}
+	if len(ids) != 1 {
+		return "", fmt.Errorf("finding party %s: %d rows", p.CreditCode, len(ids))
 	}
 	return ids[0], nil
 }
 
 // upsertRight returns the id of the registered right of r's type and number,
 // inserting it if new; an unregistered right is always a new row.
-func upsertRight(tx *gorm.DB, r Right) (string, error) {
+func upsertRight(tx store.Tx, r Right) (string, error) {
+	g := tx.Gorm()
 	row := rightRow{ID: newID(), Type: string(r.Type), Title: r.Title, Holder: r.Holder, TermStart: r.TermStart, TermEnd: r.TermEnd, Description: r.Description}
 	if r.RegNumber == "" {
-		if err := tx.Create(&row).Error; err != nil {
+		if err := g.Create(&row).Error; err != nil {
 			return "", fmt.Errorf("inserting right: %w", store.Translate(err))
 		}
 		return row.ID, nil
 	}
 	var ids []string
-	err := tx.Raw(`INSERT INTO ip_rights (id, type, registration_number, title, holder, term_start, term_end, description)
+	err := g.Raw(`INSERT INTO ip_rights (id, type, registration_number, title, holder, term_start, term_end, description)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (type, registration_number) WHERE registration_number IS NOT NULL DO NOTHING RETURNING id`,
 		row.ID, row.Type, r.RegNumber, row.Title, row.Holder, row.TermStart, row.TermEnd, row.Description).Scan(&ids).Error
@@ -313,15 +373,18 @@ func upsertRight(tx *gorm.DB, r Right) (string, error) {
 	if len(ids) == 1 {
 		return ids[0], nil
 	}
-	if err := tx.Raw(`SELECT id FROM ip_rights WHERE type = ? AND registration_number = ?`, row.Type, r.RegNumber).Scan(&ids).Error; err != nil || len(ids) != 1 {
-		return "", fmt.Errorf("finding right %s: %w", r.RegNumber, store.Translate(errors.Join(err, gorm.ErrRecordNotFound)))
+	if err := g.Raw(`SELECT id FROM ip_rights WHERE type = ? AND registration_number = ?`, row.Type, r.RegNumber).Scan(&ids).Error; err != nil {
+		return "", fmt.Errorf("finding right %s: %w", r.RegNumber, store.Translate(err))
+	}
+	if len(ids) != 1 {
+		return "", fmt.Errorf("finding right %s: %d rows", r.RegNumber, len(ids))
 	}
 	return ids[0], nil
 }
 
 // possibleDuplicates finds active matters that already pair one of m's
 // rights with one of its respondents.
-func possibleDuplicates(tx *gorm.DB, m *Matter) ([]Warning, error) {
+func possibleDuplicates(tx store.Tx, m *Matter) ([]Warning, error) {
 	rightIDs := make([]string, len(m.Rights))
 	for i, r := range m.Rights {
 		rightIDs[i] = r.ID
@@ -334,7 +397,7 @@ func possibleDuplicates(tx *gorm.DB, m *Matter) ([]Warning, error) {
 		ID     string
 		Number string
 	}
-	err := tx.Raw(`SELECT DISTINCT m.id, m.number FROM matters m
+	err := tx.Gorm().Raw(`SELECT DISTINCT m.id, m.number FROM matters m
 		JOIN matter_rights mr ON mr.matter_id = m.id
 		JOIN matter_parties mp ON mp.matter_id = m.id AND mp.role = 'RESPONDENT'
 		WHERE mr.right_id IN ? AND mp.party_id IN ? AND m.state IN ('SUBMITTED', 'ACCEPTED')
@@ -356,7 +419,7 @@ func possibleDuplicates(tx *gorm.DB, m *Matter) ([]Warning, error) {
 // Get returns the matter id. It returns an error wrapping errs.NotFound if
 // there is none.
 func (s *Store) Get(ctx context.Context, id MatterID) (*Matter, error) {
-	ms, err := loadMatters(s.reads.WithContext(ctx), []string{string(id)})
+	ms, err := loadMatters(s.reads.Session(ctx), []string{string(id)})
 	if err != nil {
 		return nil, err
 	}
@@ -368,46 +431,134 @@ func (s *Store) Get(ctx context.Context, id MatterID) (*Matter, error) {
 // written. A repeated key returns the first call's response without running
 // fn. It returns an error wrapping errs.NotFound if id is unknown.
 func (s *Store) Update(ctx context.Context, key store.IdempotencyKey, id MatterID, actor events.Actor, at time.Time, fn func(*Matter) error, render Render) ([]byte, error) {
-	return store.Idempotent(ctx, s.db, key, func(tx *gorm.DB) ([]byte, error) {
-		var locked []string
-		if err := tx.Raw(`SELECT id FROM matters WHERE id = ? FOR UPDATE`, string(id)).Scan(&locked).Error; err != nil {
-			return nil, store.Translate(err)
-		}
-		if len(locked) == 0 {
-			return nil, errs.Errorf(errs.NotFound, "matter not found")
-		}
-		ms, err := loadMatters(tx, locked)
+	return s.db.Idempotent(ctx, key, func(tx store.Tx) ([]byte, error) {
+		m, err := s.Lock(tx, id)
 		if err != nil {
 			return nil, err
 		}
-		m := ms[0]
 		if err := fn(m); err != nil {
 			return nil, err
 		}
 		m.Version++
-		res := tx.Model(&matterRow{}).Where("id = ?", string(m.ID)).
-			Updates(map[string]any{"state": string(m.State), "version": m.Version, "update_time": at})
-		if res.Error != nil {
-			return nil, store.Translate(res.Error)
-		}
-		if err := saveProceedings(tx, m); err != nil {
+		if err := s.save(tx, m, at); err != nil {
 			return nil, err
 		}
-		if err := events.Append(tx, s.cp, string(m.ID), actor, at, m.PendingEvents()...); err != nil {
+		if err := s.log.Append(tx, string(m.ID), actor, at, m.PendingEvents()...); err != nil {
 			return nil, err
 		}
-		m.Updated = at
 		return render(m)
 	})
 }
 
-func saveProceedings(tx *gorm.DB, m *Matter) error {
+// Lock locks matter id in tx and loads it. It returns an error wrapping
+// errs.NotFound if there is none. The matter row lock serializes every
+// change to a matter, which also orders its event chain.
+func (s *Store) Lock(tx store.Tx, id MatterID) (*Matter, error) {
+	var locked []string
+	if err := tx.Gorm().Raw(`SELECT id FROM matters WHERE id = ? FOR UPDATE`, string(id)).Scan(&locked).Error; err != nil {
+		return nil, store.Translate(err)
+	}
+	if len(locked) == 0 {
+		return nil, errs.Errorf(errs.NotFound, "matter not found")
+	}
+	ms, err := loadMatters(tx, locked)
+	if err != nil {
+		return nil, err
+	}
+	return ms[0], nil
+}
+
+// SaveProceedings writes m's proceedings (new and changed) in tx, settles
+// the matter's state from them (CLOSED once every routed proceeding has
+// ended, ACCEPTED while one is open) and marks the matter updated at at. It
+// does not change the matter's etag, which covers the filing review;
+// proceedings carry their own.
+func (s *Store) SaveProceedings(tx store.Tx, m *Matter, at time.Time) error {
+	return s.save(tx, m, at)
+}
+
+// save writes the matter's state, version and update time, and its
+// proceedings.
+func (s *Store) save(tx store.Tx, m *Matter, at time.Time) error {
+	m.settle(s.routes)
+	m.Updated = at
+	res := tx.Gorm().Model(&matterRow{}).Where("id = ?", string(m.ID)).
+		Updates(map[string]any{"state": string(m.State), "version": m.Version, "update_time": at})
+	if res.Error != nil {
+		return store.Translate(res.Error)
+	}
+	return saveProceedings(tx, m)
+}
+
+// AppendEvents writes events for m in tx, chained and checkpointed.
+func (s *Store) AppendEvents(tx store.Tx, m *Matter, actor events.Actor, at time.Time, recs ...events.Record) error {
+	return s.log.Append(tx, string(m.ID), actor, at, recs...)
+}
+
+// AddEvidence adds evidence items to matter m in tx, skipping digests it
+// already has.
+func (s *Store) AddEvidence(tx store.Tx, m *Matter, items []Evidence, at time.Time) error {
+	have := map[string]bool{}
+	for _, e := range m.Evidence {
+		have[e.SHA256] = true
+	}
+	pos := len(m.Evidence)
+	var rows []evidenceRow
+	for _, e := range items {
+		if have[e.SHA256] {
+			continue
+		}
+		have[e.SHA256] = true
+		rows = append(rows, evidenceRow{ID: newID(), MatterID: string(m.ID), Position: pos, Sha256: e.SHA256, SizeBytes: e.Size,
+			MediaType: e.MediaType, Source: e.Source, Description: e.Description, CreateTime: at})
+		m.Evidence = append(m.Evidence, Evidence{ID: rows[len(rows)-1].ID, SHA256: e.SHA256, Size: e.Size, MediaType: e.MediaType, Source: e.Source, Description: e.Description})
+		pos++
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return store.Translate(tx.Gorm().Create(&rows).Error)
+}
+
+// PartyIDs returns the ids of the parties of matterID, complainant first.
+func (s *Store) PartyIDs(tx store.Tx, matterID string) ([]string, error) {
+	var ids []string
+	err := tx.Gorm().Raw(`SELECT party_id FROM matter_parties WHERE matter_id = ? ORDER BY role, position`, matterID).Scan(&ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("parties of %s: %w", matterID, store.Translate(err))
+	}
+	return ids, nil
+}
+
+// Reach returns which of matterIDs the visibility v may see: those filed
+// with or routed to an agency, or with a proceeding before a court.
+func (s *Store) Reach(tx store.Tx, v Visibility, matterIDs []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(matterIDs) == 0 {
+		return out, nil
+	}
+	cond, args, ok := v.where()
+	if !ok {
+		return out, nil
+	}
+	var ids []string
+	err := tx.Gorm().Raw(`SELECT m.id FROM matters m WHERE m.id IN ? AND `+cond, append([]any{matterIDs}, args...)...).Scan(&ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("reach: %w", store.Translate(err))
+	}
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, nil
+}
+
+func saveProceedings(tx store.Tx, m *Matter) error {
 	rows := make([]proceedingRow, len(m.Proceedings))
 	for i, p := range m.Proceedings {
 		rows[i] = proceedingRow{ID: string(p.ID), MatterID: string(m.ID), Kind: string(p.Kind), State: string(p.State),
 			Number: p.Number, Forum: p.Forum, Reason: p.Reason, CreateTime: p.Created, UpdateTime: p.Updated}
 	}
-	err := tx.Clauses(clause.OnConflict{
+	err := tx.Gorm().Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"state", "number", "forum", "reason", "update_time"}),
 	}).Create(&rows).Error
@@ -420,18 +571,18 @@ func saveProceedings(tx *gorm.DB, m *Matter) error {
 // loadMatters loads the matters ids, in that order, with a fixed number of
 // queries whatever their count (no query per matter). It returns an error
 // wrapping errs.NotFound if one is missing.
-func loadMatters(db *gorm.DB, ids []string) ([]*Matter, error) {
+func loadMatters(tx store.Tx, ids []string) ([]*Matter, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	var rows []matterRow
-	if err := db.Where("id IN ?", ids).Find(&rows).Error; err != nil {
+	if err := tx.Gorm().Where("id IN ?", ids).Find(&rows).Error; err != nil {
 		return nil, store.Translate(err)
 	}
 	byID := make(map[string]*Matter, len(rows))
 	for _, r := range rows {
 		m := &Matter{ID: MatterID(r.ID), Number: r.Number, State: MatterState(r.State), Facts: r.Facts, Claims: r.Claims,
-			KnownSince: utcDate(r.KnownSince), Agency: r.Agency, Version: r.Version, Created: r.CreateTime.UTC(), Updated: r.UpdateTime.UTC()}
+			KnownSince: r.KnownSince, Agency: r.Agency, Version: r.Version, Created: r.CreateTime.UTC(), Updated: r.UpdateTime.UTC()}
 		if err := json.Unmarshal(r.Warnings, &m.Warnings); err != nil {
 			return nil, fmt.Errorf("matter %s warnings: %w", r.ID, err)
 		}
@@ -443,7 +594,16 @@ func loadMatters(db *gorm.DB, ids []string) ([]*Matter, error) {
 			return nil, errs.Errorf(errs.NotFound, "matter not found")
 		}
 	}
+	for _, load := range []func(store.Tx, []string, map[string]*Matter) error{loadParties, loadRights, loadEvidence, loadProceedings} {
+		if err := load(tx, ids, byID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
 
+// loadParties fills in the parties of the matters of ids, in order.
+func loadParties(tx store.Tx, ids []string, byID map[string]*Matter) error {
 	var parties []struct {
 		MatterID        string
 		Role            string
@@ -454,10 +614,10 @@ func loadMatters(db *gorm.DB, ids []string) ([]*Matter, error) {
 		DomicileCountry string
 		Contact         string
 	}
-	if err := db.Raw(`SELECT mp.matter_id, mp.role, p.id, p.kind, p.display_name, p.credit_code, p.domicile_country, p.contact
+	if err := tx.Gorm().Raw(`SELECT mp.matter_id, mp.role, p.id, p.kind, p.display_name, p.credit_code, p.domicile_country, p.contact
 		FROM matter_parties mp JOIN parties p ON p.id = mp.party_id
 		WHERE mp.matter_id IN ? ORDER BY mp.matter_id, mp.role, mp.position`, ids).Scan(&parties).Error; err != nil {
-		return nil, store.Translate(err)
+		return store.Translate(err)
 	}
 	for _, p := range parties {
 		party := Party{ID: p.ID, Kind: PartyKind(p.Kind), Name: p.DisplayName, Country: p.DomicileCountry, Contact: p.Contact}
@@ -471,7 +631,11 @@ func loadMatters(db *gorm.DB, ids []string) ([]*Matter, error) {
 			m.Respondents = append(m.Respondents, party)
 		}
 	}
+	return nil
+}
 
+// loadRights fills in the rights of the matters of ids, in order.
+func loadRights(tx store.Tx, ids []string, byID map[string]*Matter) error {
 	var rights []struct {
 		MatterID           string
 		ID                 string
@@ -479,58 +643,54 @@ func loadMatters(db *gorm.DB, ids []string) ([]*Matter, error) {
 		RegistrationNumber *string
 		Title              string
 		Holder             string
-		TermStart          *time.Time
-		TermEnd            *time.Time
+		TermStart          *civil.Date
+		TermEnd            *civil.Date
 		Description        string
 	}
-	if err := db.Raw(`SELECT mr.matter_id, r.id, r.type, r.registration_number, r.title, r.holder, r.term_start, r.term_end, r.description
+	if err := tx.Gorm().Raw(`SELECT mr.matter_id, r.id, r.type, r.registration_number, r.title, r.holder, r.term_start, r.term_end, r.description
 		FROM matter_rights mr JOIN ip_rights r ON r.id = mr.right_id
 		WHERE mr.matter_id IN ? ORDER BY mr.matter_id, mr.position`, ids).Scan(&rights).Error; err != nil {
-		return nil, store.Translate(err)
+		return store.Translate(err)
 	}
 	for _, r := range rights {
-		right := Right{ID: r.ID, Type: IPType(r.Type), Title: r.Title, Holder: r.Holder, TermStart: utcDate(r.TermStart), TermEnd: utcDate(r.TermEnd), Description: r.Description}
+		right := Right{ID: r.ID, Type: IPType(r.Type), Title: r.Title, Holder: r.Holder, TermStart: r.TermStart, TermEnd: r.TermEnd, Description: r.Description}
 		if r.RegistrationNumber != nil {
 			right.RegNumber = *r.RegistrationNumber
 		}
 		byID[r.MatterID].Rights = append(byID[r.MatterID].Rights, right)
 	}
+	return nil
+}
 
+// loadEvidence fills in the evidence of the matters of ids, in order.
+func loadEvidence(tx store.Tx, ids []string, byID map[string]*Matter) error {
 	var evidence []evidenceRow
-	if err := db.Where("matter_id IN ?", ids).Order("matter_id, position").Find(&evidence).Error; err != nil {
-		return nil, store.Translate(err)
+	if err := tx.Gorm().Where("matter_id IN ?", ids).Order("matter_id, position").Find(&evidence).Error; err != nil {
+		return store.Translate(err)
 	}
 	for _, e := range evidence {
 		byID[e.MatterID].Evidence = append(byID[e.MatterID].Evidence, Evidence{ID: e.ID, SHA256: e.Sha256, Size: e.SizeBytes,
 			MediaType: e.MediaType, Source: e.Source, Description: e.Description})
 	}
+	return nil
+}
 
+// loadProceedings fills in the proceedings of the matters of ids, the
+// filing review first, then by opening.
+func loadProceedings(tx store.Tx, ids []string, byID map[string]*Matter) error {
 	var procs []proceedingRow
-	if err := db.Where("matter_id IN ?", ids).Order("matter_id, create_time, id").Find(&procs).Error; err != nil {
-		return nil, store.Translate(err)
+	if err := tx.Gorm().Where("matter_id IN ?", ids).Order("matter_id, create_time, id").Find(&procs).Error; err != nil {
+		return store.Translate(err)
 	}
 	for _, p := range procs {
 		byID[p.MatterID].Proceedings = append(byID[p.MatterID].Proceedings, &Proceeding{ID: ProceedingID(p.ID), Kind: ProceedingKind(p.Kind),
 			State: ProceedingState(p.State), Number: p.Number, Forum: p.Forum, Reason: p.Reason, Created: p.CreateTime.UTC(), Updated: p.UpdateTime.UTC()})
 	}
-	for _, m := range out {
+	for _, m := range byID {
 		// The filing review opens in the same instant as the matter; keep it first.
 		sort.SliceStable(m.Proceedings, func(i, j int) bool {
 			return m.Proceedings[i].Kind == KindFilingReview && m.Proceedings[j].Kind != KindFilingReview
 		})
 	}
-	return out, nil
-}
-
-func utcDate(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-	return &d
-}
-
-func sha256Sum(b []byte) []byte {
-	s := sha256.Sum256(b)
-	return s[:]
+	return nil
 }

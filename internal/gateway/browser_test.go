@@ -14,6 +14,8 @@ import (
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
+	"github.com/ipcase/ipcase/internal/civil"
+	"github.com/ipcase/ipcase/internal/clock"
 	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/server/servertest"
 )
@@ -75,9 +77,8 @@ func TestStatusPageInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	procs := m.GetMatter().GetProceedings()
-	r.srv.OpenDeadline(t, deadline.Spec{ProceedingID: path.Base(procs[len(procs)-1].GetName()), Kind: "enforcement.decision",
-		Trigger: deadline.Date{Year: 2026, Month: 9, Day: 10},
-		Rule:    deadline.Rule{Period: 90, Unit: deadline.CalendarDays, Basis: "Administrative Penalty Law Art. 60"}})
+	r.srv.OpenDeadline(t, path.Base(r.matter.GetName()), clock.Spec{ProceedingID: path.Base(procs[len(procs)-1].GetName()),
+		Kind: "enforcement.decision", Trigger: civil.Date{Year: 2026, Month: 9, Day: 10}, Period: deadline.DecisionPeriod})
 	alloc, cancel := chromedp.NewExecAllocator(t.Context(),
 		chromedp.ExecPath(exe),
 		chromedp.Flag("headless", true),

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/civil"
 )
 
 // deadlineOf is the next deadline of st for the page, or nil: what it is
@@ -15,13 +16,11 @@ func deadlineOf(lang string, st *ipcasev1.MatterStatus, now time.Time) *deadline
 		return nil
 	}
 	v := &deadlineView{What: translate(lang, "deadline."+d.GetKind()), Due: d.GetDueDate(), DueISO: d.GetDueDate(), Basis: d.GetRule()}
-	due, err := time.ParseInLocation(time.DateOnly, d.GetDueDate(), chinaTime)
+	due, err := civil.Parse(d.GetDueDate())
 	if err != nil {
 		return v
 	}
-	y, m, day := now.In(chinaTime).Date()
-	today := time.Date(y, m, day, 0, 0, 0, 0, chinaTime)
-	switch left := int(due.Sub(today).Hours() / 24); {
+	switch left := civil.Today(now).DaysUntil(due); {
 	case left > 0:
 		v.Left = translate(lang, "deadline.left", left)
 	case left == 0:

@@ -3,7 +3,6 @@ package gateway
 import (
 	"context"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -21,16 +20,13 @@ import (
 // messages use the same id.
 const requestIDHeader = "X-Request-Id"
 
-// The same rule as ipcased's: anything else is replaced.
-var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
-
 // withRequestID gives the request an id (the caller's, if well formed),
 // echoes it, and logs the request when it ends. The query string is never
 // logged: a sign-in link's code travels in it.
 func withRequestID(base *zap.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(requestIDHeader)
-		if !requestIDPattern.MatchString(id) {
+		if !logging.ValidRequestID(id) { // the same rule as ipcased's: anything else is replaced
 			id = uuid.NewString()
 			r.Header.Set(requestIDHeader, id)
 		}

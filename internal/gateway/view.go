@@ -11,11 +11,8 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/civil"
 )
-
-// chinaTime is how the status page shows times: matters are Chinese, and
-// so are the deadlines' days.
-var chinaTime = time.FixedZone("CST", 8*60*60)
 
 // view is what every template gets.
 type view struct {
@@ -56,7 +53,7 @@ func stampOf(ts *timestamppb.Timestamp) stamp {
 	if ts == nil {
 		return stamp{}
 	}
-	t := ts.AsTime().In(chinaTime)
+	t := ts.AsTime().In(civil.China)
 	return stamp{ISO: t.Format(time.RFC3339), Text: t.Format("2006-01-02 15:04")}
 }
 

@@ -1,11 +1,12 @@
-// Package logging builds the zap logger ipcase uses and carries it in a
-// context, so that every log line of a request has its request id, method
-// and caller.
+// Package logging builds the zap logger ipcase uses and carries it, and the
+// request id, in a context, so that every log line of a request has its
+// request id, method and caller, and what a request writes can name it.
 package logging
 
 import (
 	"context"
 	"os"
+	"regexp"
 	"strings"
 
 	"go.uber.org/zap"
@@ -52,4 +53,26 @@ func FromContext(ctx context.Context) *zap.Logger {
 		return l
 	}
 	return zap.NewNop()
+}
+
+// requestIDPattern is the form of a request id, whether the client sent it
+// (the x-request-id header, a request's request_id field) or the server
+// made it.
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
+
+// ValidRequestID says whether id has the form of a request id: 1–64
+// letters, digits and . _ : -.
+func ValidRequestID(id string) bool { return requestIDPattern.MatchString(id) }
+
+type requestIDKey struct{}
+
+// WithRequestID returns a context that carries the request id id.
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+// RequestID returns the request id in ctx, or "".
+func RequestID(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
 }

@@ -11,7 +11,7 @@ import (
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
-	"github.com/ipcase/ipcase/internal/proceeding/proceedingtest"
+	"github.com/ipcase/ipcase/internal/chaintest"
 )
 
 var monday = time.Date(2026, 9, 28, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
@@ -25,7 +25,7 @@ func code(err error) codes.Code { return status.Code(err) }
 // the way write nothing.
 func TestEnforcementToMediationToConfirmation(t *testing.T) {
 	t.Parallel()
-	env := proceedingtest.Start(t, proceedingtest.Fixed(monday))
+	env := chaintest.Start(t, chaintest.Fixed(monday))
 	officer := authtest.WithToken(t.Context(), env.Auth.Officer(t, "SAMR-HZ"))
 	mediator := authtest.WithToken(t.Context(), env.Auth.Mediator(t, "SAMR-HZ"))
 

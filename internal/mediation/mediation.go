@@ -4,11 +4,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
+	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/errs"
-	"github.com/ipcase/ipcase/internal/proceeding"
+	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/filing"
 )
 
 // State is where a mediation stands; the values are stored in the
@@ -26,65 +27,74 @@ const (
 	Closed                State = "CLOSED"
 )
 
-// transitions is the one table of the MEDIATION machine:
-// REQUESTED → IN_PROGRESS → AGREED | FAILED | WITHDRAWN; AGREED →
-// CONFIRMATION_REQUESTED.
-var transitions = map[State][]State{
-	Requested:  {InProgress, Failed, Withdrawn},
-	InProgress: {Agreed, Failed, Withdrawn},
-	Agreed:     {ConfirmationRequested},
-	// The court's answer (CPL Art. 206): a confirmed agreement ends the
-	// mediation; a refused one leaves the parties to mediate again or sue.
-	ConfirmationRequested: {Closed, Failed},
+// Machine is the MEDIATION machine: REQUESTED → IN_PROGRESS → AGREED |
+// FAILED | WITHDRAWN; AGREED → CONFIRMATION_REQUESTED, which the court's
+// answer (CPL Art. 206) ends: a confirmed agreement closes the mediation, a
+// refused one leaves the parties to mediate again or sue (FAILED).
+var Machine = filing.Machine[State]{
+	Kind:     filing.KindMediation,
+	Noun:     "the mediation",
+	Initial:  Requested,
+	Routable: true,
+	Table: map[State][]State{
+		Requested:             {InProgress, Failed, Withdrawn},
+		InProgress:            {Agreed, Failed, Withdrawn},
+		Agreed:                {ConfirmationRequested},
+		ConfirmationRequested: {Closed, Failed},
+	},
 }
+
+// active are the states in which a mediation is under way: a matter has at
+// most one such.
+var active = []State{InProgress, Agreed}
 
 // Party is a party of the matter and its consent.
 type Party struct {
-	ID          string     `json:"id"`
-	Name        string     `json:"name"`
-	Role        string     `json:"role"` // COMPLAINANT or RESPONDENT
-	Consented   bool       `json:"consented"`
-	Refused     bool       `json:"refused,omitempty"`
-	ConsentedOn *time.Time `json:"consentedOn,omitempty"`
-	RecordedBy  string     `json:"recordedBy,omitempty"`
+	ID          string      `json:"id"`
+	Name        string      `json:"name"`
+	Role        string      `json:"role"` // COMPLAINANT or RESPONDENT
+	Consented   bool        `json:"consented"`
+	Refused     bool        `json:"refused,omitempty"`
+	ConsentedOn *civil.Date `json:"consentedOn,omitempty"`
+	RecordedBy  string      `json:"recordedBy,omitempty"`
 }
 
 // Session is a mediation session.
 type Session struct {
-	Date      time.Time `json:"date"`
-	Attendees []string  `json:"attendees"`
-	Notes     string    `json:"notes"`
+	Date      civil.Date `json:"date"`
+	Attendees []string   `json:"attendees"`
+	Notes     string     `json:"notes"`
 }
 
 // Agreement is the settlement reached.
 type Agreement struct {
 	Payment            damages.Fen `json:"payment"`
-	PaymentDue         *time.Time  `json:"paymentDue,omitempty"`
+	PaymentDue         *civil.Date `json:"paymentDue,omitempty"`
 	Cessation          []string    `json:"cessation"`
 	WithdrawComplaints bool        `json:"withdrawComplaints"`
 	Other              string      `json:"other,omitempty"`
-	EffectiveOn        time.Time   `json:"effectiveOn"`
+	EffectiveOn        civil.Date  `json:"effectiveOn"`
 }
 
 // Confirmation is the joint application for judicial confirmation.
 type Confirmation struct {
-	Court      string    `json:"court"`
-	Applicants []string  `json:"applicants"`
-	AppliedOn  time.Time `json:"appliedOn"`
+	Court      string     `json:"court"`
+	Applicants []string   `json:"applicants"`
+	AppliedOn  civil.Date `json:"appliedOn"`
 }
 
 // Outcome is the court's answer to the application for confirmation.
 type Outcome struct {
-	Confirmed   bool      `json:"confirmed"`
-	Court       string    `json:"court"`
-	CourtNumber string    `json:"courtNumber,omitempty"`
-	On          time.Time `json:"on"`
-	Reason      string    `json:"reason,omitempty"`
+	Confirmed   bool       `json:"confirmed"`
+	Court       string     `json:"court"`
+	CourtNumber string     `json:"courtNumber,omitempty"`
+	On          civil.Date `json:"on"`
+	Reason      string     `json:"reason,omitempty"`
 }
 
 // Mediation is the record of one MEDIATION proceeding.
 type Mediation struct {
-	proceeding.Meta
+	filing.RecordMeta
 	State           State         `json:"state"`
 	Forum           string        `json:"forum"`
 	Parties         []Party       `json:"parties"`
@@ -92,21 +102,19 @@ type Mediation struct {
 	MediatorName    string        `json:"mediatorName,omitempty"`
 	Sessions        []Session     `json:"sessions"`
 	Agreement       *Agreement    `json:"agreement,omitempty"`
-	ConfirmationDue time.Time     `json:"confirmationDue,omitzero"`
+	ConfirmationDue civil.Date    `json:"confirmationDue,omitzero"`
 	EndReason       string        `json:"endReason,omitempty"`
 	Confirmation    *Confirmation `json:"confirmation,omitempty"`
 	Outcome         *Outcome      `json:"outcome,omitempty"`
 }
 
 // StateName is the proceeding state the mediation is in.
-func (m *Mediation) StateName() string { return string(m.State) }
+func (m *Mediation) StateName() filing.ProceedingState { return filing.ProceedingState(m.State) }
 
 // Etag is the mediation's version tag.
 func (m *Mediation) Etag() string { return fmt.Sprintf(`"m%d"`, m.Version) }
 
-func (m *Mediation) move(to State) error {
-	return proceeding.Move("the mediation", transitions, &m.State, to)
-}
+func (m *Mediation) move(to State) error { return Machine.Move(&m.State, to) }
 
 func (m *Mediation) party(id string) *Party {
 	for i := range m.Parties {
@@ -117,11 +125,9 @@ func (m *Mediation) party(id string) *Party {
 	return nil
 }
 
-func day(t time.Time) string { return t.Format(time.DateOnly) }
-
 // Consent records party id's consent or refusal, given on on and recorded
 // by by.
-func (m *Mediation) Consent(id string, consents bool, on time.Time, by string) error {
+func (m *Mediation) Consent(id string, consents bool, on civil.Date, by string) error {
 	if m.State != Requested {
 		return errs.Errorf(errs.FailedPrecondition, "consent is recorded before the mediation starts; it is %s", m.State)
 	}
@@ -130,7 +136,7 @@ func (m *Mediation) Consent(id string, consents bool, on time.Time, by string) e
 		return errs.Field("party", "parties/%s is not a party of this matter", id)
 	}
 	p.Consented, p.Refused, p.ConsentedOn, p.RecordedBy = consents, !consents, &on, by
-	m.Record("mediation.consent_recorded", map[string]any{"party": "parties/" + id, "consents": consents, "on": day(on)})
+	m.Record(events.MediationConsent, events.ConsentPayload{Party: "parties/" + id, Consents: consents, On: on})
 	return nil
 }
 
@@ -144,7 +150,7 @@ func (m *Mediation) AssignMediator(subject, name string, workers []string) error
 		return errs.Errorf(errs.FailedPrecondition, "%s worked the enforcement case of this matter and cannot mediate it", subject)
 	}
 	m.Mediator, m.MediatorName = subject, name
-	m.Record("mediation.mediator_assigned", map[string]any{"mediator": subject})
+	m.Record(events.MediationMediatorAssigned, events.MediatorPayload{Mediator: subject})
 	return nil
 }
 
@@ -167,7 +173,7 @@ func (m *Mediation) Start() error {
 	if err := m.move(InProgress); err != nil {
 		return err
 	}
-	m.Record("mediation.started", map[string]any{"mediator": m.Mediator})
+	m.Record(events.MediationStarted, events.MediationStartedPayload{Mediator: m.Mediator})
 	return nil
 }
 
@@ -177,19 +183,19 @@ func (m *Mediation) RecordSession(s Session) error {
 		return errs.Errorf(errs.FailedPrecondition, "sessions are recorded while the mediation is in progress; it is %s", m.State)
 	}
 	m.Sessions = append(m.Sessions, s)
-	m.Record("mediation.session_recorded", map[string]any{"date": day(s.Date), "attendees": s.Attendees})
+	m.Record(events.MediationSession, events.SessionPayload{Date: s.Date, Attendees: s.Attendees})
 	return nil
 }
 
 // Agree records the agreement; confirmationDue is the last day to apply for
 // judicial confirmation (30 days after it takes effect, CPL Art. 205).
-func (m *Mediation) Agree(a Agreement, confirmationDue time.Time) error {
+func (m *Mediation) Agree(a Agreement, confirmationDue civil.Date) error {
 	if err := m.move(Agreed); err != nil {
 		return err
 	}
 	m.Agreement, m.ConfirmationDue = &a, confirmationDue
-	m.Record("mediation.agreed", map[string]any{"payment": a.Payment.String(), "effectiveOn": day(a.EffectiveOn),
-		"withdrawComplaints": a.WithdrawComplaints, "confirmationDue": day(confirmationDue)})
+	m.Record(events.MediationAgreed, events.AgreedPayload{Payment: a.Payment.String(), EffectiveOn: a.EffectiveOn,
+		WithdrawComplaints: a.WithdrawComplaints, ConfirmationDue: confirmationDue})
 	return nil
 }
 
@@ -199,7 +205,7 @@ func (m *Mediation) Fail(reason string) error {
 		return err
 	}
 	m.EndReason = reason
-	m.Record("mediation.failed", map[string]any{"reason": reason})
+	m.Record(events.MediationFailed, events.ReasonPayload{Reason: reason})
 	return nil
 }
 
@@ -212,7 +218,7 @@ func (m *Mediation) Withdraw(id, reason string) error {
 		return err
 	}
 	m.EndReason = "withdrawn by parties/" + id + ": " + reason
-	m.Record("mediation.withdrawn", map[string]any{"party": "parties/" + id, "reason": reason})
+	m.Record(events.MediationWithdrawn, events.MediationWithdrawnPayload{Party: "parties/" + id, Reason: reason})
 	return nil
 }
 
@@ -235,7 +241,7 @@ func (m *Mediation) RequestConfirmation(c Confirmation, matterName, matterNumber
 	}
 	if c.AppliedOn.After(m.ConfirmationDue) {
 		return errs.Errorf(errs.FailedPrecondition, "the application was due by %s: 30 days after the agreement took effect on %s (CPL Art. 205)",
-			day(m.ConfirmationDue), day(m.Agreement.EffectiveOn))
+			m.ConfirmationDue.String(), m.Agreement.EffectiveOn.String())
 	}
 	if err := m.move(ConfirmationRequested); err != nil {
 		return err
@@ -246,15 +252,11 @@ func (m *Mediation) RequestConfirmation(c Confirmation, matterName, matterNumber
 		applicants[i] = "parties/" + a
 	}
 	a := m.Agreement
-	terms := map[string]any{"payment": a.Payment.String(), "cessation": a.Cessation, "withdrawComplaints": a.WithdrawComplaints,
-		"other": a.Other, "effectiveOn": day(a.EffectiveOn)}
-	if a.PaymentDue != nil {
-		terms["paymentDue"] = day(*a.PaymentDue)
-	}
-	m.Record("mediation.confirmation_requested", map[string]any{
-		"schema": "ipcase.confirmation.v1", "matter": matterName, "matterNumber": matterNumber,
-		"proceeding": fmt.Sprintf("%s/proceedings/%s", matterName, m.ProceedingID), "court": c.Court,
-		"applicants": applicants, "appliedOn": day(c.AppliedOn), "mediator": m.Mediator, "forum": m.Forum, "agreement": terms,
+	m.Record(events.MediationConfirmationRequested, events.ConfirmationRequest{
+		Schema: "ipcase.confirmation.v1", Matter: matterName, MatterNumber: matterNumber, Proceeding: m.Name(), Court: c.Court,
+		Applicants: applicants, AppliedOn: c.AppliedOn, Mediator: m.Mediator, Forum: m.Forum,
+		Agreement: events.AgreementTerms{Payment: a.Payment.String(), Cessation: a.Cessation, WithdrawComplaints: a.WithdrawComplaints,
+			Other: a.Other, EffectiveOn: a.EffectiveOn, PaymentDue: a.PaymentDue},
 	})
 	return nil
 }
@@ -262,20 +264,20 @@ func (m *Mediation) RequestConfirmation(c Confirmation, matterName, matterNumber
 // RecordOutcome records the court's confirmation or refusal of the
 // agreement (CPL Art. 206): a confirmed agreement closes the mediation, a
 // refused one ends it as failed. A second report of the same outcome
-// returns proceeding.ErrUnchanged.
+// returns filing.ErrUnchanged.
 func (m *Mediation) RecordOutcome(o Outcome) error {
 	if m.Outcome != nil {
-		return proceeding.ErrUnchanged
+		return filing.ErrUnchanged
 	}
-	to, typ := Closed, "mediation.confirmed"
+	to, typ := Closed, events.MediationConfirmed
 	if !o.Confirmed {
-		to, typ = Failed, "mediation.confirmation_refused"
+		to, typ = Failed, events.MediationConfirmationRefused
 		m.EndReason = "the court refused to confirm the agreement: " + o.Reason
 	}
 	if err := m.move(to); err != nil {
 		return err
 	}
 	m.Outcome = &o
-	m.Record(typ, map[string]any{"court": o.Court, "courtNumber": o.CourtNumber, "on": day(o.On), "reason": o.Reason})
+	m.Record(typ, events.ConfirmationOutcome{Court: o.Court, CourtNumber: o.CourtNumber, On: o.On, Reason: o.Reason})
 	return nil
 }

@@ -1,24 +1,19 @@
 package mediation
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/ipcase/ipcase/internal/events"
-	"github.com/ipcase/ipcase/internal/proceeding"
+	"github.com/ipcase/ipcase/internal/filing"
+	"github.com/ipcase/ipcase/internal/request"
+	"github.com/ipcase/ipcase/internal/store"
 )
 
-// SettleOthers ends the matter's other open administrative proceedings once
-// a court confirmed the agreement that settles it; package enforcement
-// provides it (enforcement.CloseSettled).
-type SettleOthers func(db *gorm.DB, matterID, reason string, at time.Time) error
-
-// systemActor is who applies what the judicial side reports.
-var systemActor = events.Actor{Subject: "ipcased", Role: "system"}
+// SettleOthers ends, in tx, the matter's other open administrative
+// proceedings once a court confirmed the agreement that settles it; package
+// enforcement provides it (enforcement.Store.CloseSettled).
+type SettleOthers func(tx store.Tx, matterID filing.MatterID, reason string, at time.Time) error
 
 // RegisterOutcomes adds the consumer that shows the court's answer on the
 // mediation (trial.agreement_confirmed, trial.confirmation_refused) and, for
@@ -26,36 +21,36 @@ var systemActor = events.Actor{Subject: "ipcased", Role: "system"}
 // proceedings with the confirmation as the reason. It runs in the
 // consumer's transaction and changes nothing when an event is redelivered.
 func RegisterOutcomes(c *events.Consumers, st *Store, settle SettleOthers, now func() time.Time) *events.Consumer {
-	return c.Register("mediation.outcomes", []string{"trial.agreement_confirmed", "trial.confirmation_refused"},
-		func(_ context.Context, db *gorm.DB, e events.Entry) error {
-			var p struct {
-				Court       string `json:"court"`
-				CourtNumber string `json:"courtNumber"`
-				Mediation   string `json:"mediation"`
-				Reason      string `json:"reason"`
-				ConfirmedOn string `json:"confirmedOn"`
-				RefusedOn   string `json:"refusedOn"`
+	return c.Register("mediation.outcomes", []events.Type{events.TrialAgreementConfirmed, events.TrialConfirmationRefused},
+		func(tx store.Tx, e events.Entry) error {
+			o, mediation, err := outcome(e.Event)
+			if err != nil {
+				return err
 			}
-			if err := json.Unmarshal(e.Event.Payload, &p); err != nil {
-				return fmt.Errorf("%s %d: %w", e.Event.Type, e.Position, err)
-			}
-			mid, pid := proceeding.ParseName(p.Mediation)
-			if mid == "" {
+			mid, pid, ok := request.SplitProceeding(mediation)
+			if !ok {
 				return nil // not a confirmation of a mediation of this store
 			}
-			o := Outcome{Confirmed: e.Event.Type == "trial.agreement_confirmed", Court: p.Court, CourtNumber: p.CourtNumber, Reason: p.Reason}
-			on := p.ConfirmedOn
-			if !o.Confirmed {
-				on = p.RefusedOn
-			}
-			o.On, _ = time.Parse(time.DateOnly, on)
 			at := now().UTC().Truncate(time.Microsecond)
-			if err := st.ChangeIn(db, mid, pid, systemActor, at, func(tx *Tx) error { return tx.Record.RecordOutcome(o) }); err != nil {
+			err = st.ChangeIn(tx, filing.MatterID(mid), filing.ProceedingID(pid), events.System, at,
+				func(c *Change) error { return c.Record.RecordOutcome(o) })
+			if err != nil {
 				return err
 			}
 			if !o.Confirmed || settle == nil {
 				return nil
 			}
-			return settle(db, string(mid), fmt.Sprintf("settled by the mediation agreement confirmed by %s %s (CPL Art. 206)", p.Court, p.CourtNumber), at)
+			return settle(tx, filing.MatterID(mid), fmt.Sprintf("settled by the mediation agreement confirmed by %s %s (CPL Art. 206)",
+				o.Court, o.CourtNumber), at)
 		})
+}
+
+// outcome reads the court's answer and the mediation it concerns.
+func outcome(e events.Event) (Outcome, string, error) {
+	if e.Type == events.TrialAgreementConfirmed {
+		p, err := events.Decode[events.AgreementConfirmed](e)
+		return Outcome{Confirmed: true, Court: p.Court, CourtNumber: p.CourtNumber, On: p.ConfirmedOn}, p.Mediation, err
+	}
+	p, err := events.Decode[events.ConfirmationRefused](e)
+	return Outcome{Court: p.Court, On: p.RefusedOn, Reason: p.Reason}, p.Mediation, err
 }

@@ -1,6 +1,7 @@
 package metrics_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -31,10 +32,13 @@ func TestDashboardUsesExportedMetrics(t *testing.T) {
 	// or not it has been observed yet.
 	db := storetest.NewDB(t)
 	mx := metrics.New()
-	if err := mx.InstrumentDB(db, "ipcase"); err != nil {
+	if err := mx.RegisterPool(db.SQL(), "ipcase"); err != nil {
 		t.Fatal(err)
 	}
-	mx.Registry().MustRegister(metrics.NewStore(db, zaptest.NewLogger(t)))
+	if err := db.OnStatement(mx.CountStatement); err != nil {
+		t.Fatal(err)
+	}
+	mx.Registry().MustRegister(metrics.NewStore(func(context.Context) (metrics.Reading, error) { return metrics.Reading{}, nil }, zaptest.NewLogger(t)))
 	gw := metrics.New()
 	metrics.InstrumentHTTP(gw, http.NotFoundHandler(), func(*http.Request) string { return "" })
 	exported := map[string]bool{}

@@ -8,12 +8,12 @@ package metrics
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"net"
 	"net/http"
 	"net/http/pprof"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -22,7 +22,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.uber.org/zap"
 	"google.golang.org/grpc"
-	"gorm.io/gorm"
 
 	"github.com/ipcase/ipcase/internal/errs"
 )
@@ -164,52 +163,19 @@ type ctxStream struct {
 
 func (s *ctxStream) Context() context.Context { return s.ctx }
 
-// InstrumentDB counts, per call, the statements db runs under the call's
-// context, and exports db's pool statistics as go_sql_*{db_name=name}.
-func (m *Metrics) InstrumentDB(db *gorm.DB, name string) error {
-	sqlDB, err := db.DB()
-	if err != nil {
-		return err
-	}
-	if err := m.reg.Register(collectors.NewDBStatsCollector(sqlDB, name)); err != nil {
-		return err
-	}
-	count := func(tx *gorm.DB) {
-		if tx.Statement == nil || tx.Statement.Context == nil {
-			return
-		}
-		n, ok := tx.Statement.Context.Value(statementsKey{}).(*atomic.Int64)
-		if !ok || transactionControl(tx.Statement.SQL.String()) {
-			return
-		}
-		n.Add(1)
-	}
-	cb := db.Callback()
-	for _, err := range []error{
-		cb.Create().After("gorm:create").Register("metrics:count", count),
-		cb.Query().After("gorm:query").Register("metrics:count", count),
-		cb.Update().After("gorm:update").Register("metrics:count", count),
-		cb.Delete().After("gorm:delete").Register("metrics:count", count),
-		cb.Row().After("gorm:row").Register("metrics:count", count),
-		cb.Raw().After("gorm:raw").Register("metrics:count", count),
-	} {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+// RegisterPool exports the statistics of a connection pool as
+// go_sql_*{db_name=name}.
+func (m *Metrics) RegisterPool(pool *sql.DB, name string) error {
+	return m.reg.Register(collectors.NewDBStatsCollector(pool, name))
 }
 
-// transactionControl reports whether sql only steers a transaction
-// (gorm's savepoints go through Exec).
-func transactionControl(sql string) bool {
-	s := strings.ToUpper(strings.TrimSpace(sql))
-	for _, p := range []string{"SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"} {
-		if strings.HasPrefix(s, p) {
-			return true
-		}
+// CountStatement counts one SQL statement against the call whose context
+// ctx is; a statement outside a call is not counted. The case store calls
+// it for every statement (store.DB.OnStatement).
+func (m *Metrics) CountStatement(ctx context.Context) {
+	if n, ok := ctx.Value(statementsKey{}).(*atomic.Int64); ok {
+		n.Add(1)
 	}
-	return false
 }
 
 // Handler serves /metrics and /debug/pprof/.

@@ -2,6 +2,7 @@ package metrics_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -22,6 +23,8 @@ import (
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
+	"github.com/ipcase/ipcase/internal/chaintest"
+	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/metrics"
@@ -93,10 +96,13 @@ func complaint(i int) *ipcasev1.SubmitComplaintRequest {
 // code, latencies, and statements per call — the same for a list page of 2
 // as of 10 matters, which is what "no N+1" means to an operator.
 func TestCallsAndStatementsAreCounted(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db := storetest.NewDB(t)
 	mx := metrics.New()
-	if err := mx.InstrumentDB(db, "ipcase"); err != nil {
+	if err := mx.RegisterPool(db.SQL(), "ipcase"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.OnStatement(mx.CountStatement); err != nil {
 		t.Fatal(err)
 	}
 	env := authtest.New(t)
@@ -105,7 +111,8 @@ func TestCallsAndStatementsAreCounted(t *testing.T) {
 		grpc.ChainStreamInterceptor(mx.StreamInterceptor()),
 	}, env.ServerOptions()...)
 	conn := servertest.Start(t, func(s *server.Server) {
-		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(filing.NewStore(db, events.NewEphemeralCheckpoints()), time.Now))
+		fs := filing.NewStore(db, events.NewLog(events.NewEphemeralCheckpoints()), chaintest.Routes()...)
+		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(fs, embedded(t), time.Now))
 	}, opts...)
 	client := ipcasev1.NewFilingServiceClient(conn)
 	officer := authtest.WithToken(ctx, env.Officer(t, "NCAC-FJ"))
@@ -183,99 +190,67 @@ func TestCallsAndStatementsAreCounted(t *testing.T) {
 	}
 }
 
-// TestStoreGauges checks the event log and deadline gauges against rows
-// put in place here: a consumer behind the log by the events it has not
-// read, and deadlines approaching, overdue and missed on days computed
-// from China Standard Time.
-func TestStoreGauges(t *testing.T) {
-	ctx := context.Background()
-	db := storetest.NewDB(t)
-	fs := filing.NewStore(db, events.NewEphemeralCheckpoints())
-	srv := filing.NewServer(fs, time.Now)
-	env := authtest.New(t)
-	conn := servertest.Start(t, func(s *server.Server) { ipcasev1.RegisterFilingServiceServer(s, srv) }, env.ServerOptions()...)
-	client := ipcasev1.NewFilingServiceClient(conn)
-	officer := authtest.WithToken(ctx, env.Officer(t, "NCAC-FJ"))
-	m, err := client.SubmitComplaint(officer, complaint(1))
+func embedded(t testing.TB) *deadline.Calendar {
+	t.Helper()
+	cal, err := deadline.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.SubmitComplaint(officer, complaint(2)); err != nil {
-		t.Fatal(err)
-	}
-	stamped, err := events.Stamp(ctx, db, 1000)
-	if err != nil || stamped == 0 {
-		t.Fatalf("stamped %d events: %v", stamped, err)
-	}
-	// A consumer that has read two positions lags by the rest.
-	if err := db.Exec(`INSERT INTO consumer_cursors (name, position) VALUES ('test.behind', 2)`).Error; err != nil {
-		t.Fatal(err)
-	}
-	var proc struct{ ID, MatterID string }
-	if err := db.Raw(`SELECT id, matter_id FROM proceedings WHERE matter_id = ? LIMIT 1`, strings.TrimPrefix(m.GetMatter().GetName(), "matters/")).Scan(&proc).Error; err != nil || proc.ID == "" {
-		t.Fatalf("proceeding of %s: %v", m.GetMatter().GetName(), err)
-	}
-	cst := time.FixedZone("CST", 8*3600)
-	today := time.Now().In(cst)
-	day := func(d int) string { return today.AddDate(0, 0, d).Format(time.DateOnly) }
-	for _, d := range []struct {
-		kind, status, due string
-	}{
-		{"test.approaching", "OPEN", day(0)},
-		{"test.approaching_late", "OPEN", day(6)},
-		{"test.far", "OPEN", day(7)},
-		{"test.overdue", "OPEN", day(-1)},
-		{"test.missed", "MISSED", day(-3)},
-	} {
-		closed := any(nil)
-		if d.status != "OPEN" {
-			closed = time.Now()
-		}
-		if err := db.Exec(`INSERT INTO deadlines (id, matter_id, proceeding_id, kind, trigger_date, period, unit, due_date, raw_end,
-			adjusted, steps, calendar_version, status, create_time, update_time, close_time)
-			VALUES (?, ?, ?, ?, ?, 5, 'calendar-days', ?, ?, false, '[]', 'test', ?, now(), now(), ?)`,
-			uuid.NewString(), proc.MatterID, proc.ID, d.kind, day(-10), d.due, d.due, d.status, closed).Error; err != nil {
-			t.Fatal(err)
-		}
-	}
+	return cal
+}
 
+// TestStoreGauges checks that a Reading is exported as the gauges operators
+// watch, each under its labels; cmd/ipcased tests the reading itself
+// against the store.
+func TestStoreGauges(t *testing.T) {
+	r := metrics.Reading{Position: 41, Unstamped: 1, Lag: map[string]int64{"test.behind": 39, "test.caught_up": 0},
+		Deadlines: []metrics.DeadlineCounts{{Kind: "trial.appeal", Approaching: 2, Overdue: 1}, {Kind: "enforcement.decision", Missed: 3}}}
 	mx := metrics.New()
-	mx.Registry().MustRegister(metrics.NewStore(db, zaptest.NewLogger(t)))
+	mx.Registry().MustRegister(metrics.NewStore(func(context.Context) (metrics.Reading, error) { return r, nil }, zaptest.NewLogger(t)))
 	web := httptest.NewServer(mx.Handler())
 	defer web.Close()
 	fams := scrape(t, web.URL)
-	gauge := func(name string, labels map[string]string) float64 {
-		t.Helper()
-		m := find(fams, name, labels)
-		if m == nil {
-			t.Fatalf("%s%v not exported", name, labels)
-		}
-		return m.GetGauge().GetValue()
-	}
-	if got := gauge("ipcase_event_log_position", nil); got != float64(stamped) {
-		t.Errorf("log position %v, want %d", got, stamped)
-	}
-	if got := gauge("ipcase_event_consumer_lag", map[string]string{"consumer": "test.behind"}); got != float64(stamped-2) {
-		t.Errorf("consumer lag %v, want %d", got, stamped-2)
-	}
-	if got := gauge("ipcase_event_unstamped", nil); got != 0 {
-		t.Errorf("unstamped %v, want 0 after stamping", got)
-	}
 	for _, c := range []struct {
-		name, kind string
-		want       float64
+		name   string
+		labels map[string]string
+		want   float64
 	}{
-		{"ipcase_deadlines_approaching", "test.approaching", 1},
-		{"ipcase_deadlines_approaching", "test.approaching_late", 1},
-		{"ipcase_deadlines_approaching", "test.far", 0},
-		{"ipcase_deadlines_approaching", "test.overdue", 0},
-		{"ipcase_deadlines_overdue", "test.overdue", 1},
-		{"ipcase_deadlines_overdue", "test.approaching", 0},
-		{"ipcase_deadlines_missed", "test.missed", 1},
-		{"ipcase_deadlines_missed", "test.overdue", 0},
+		{"ipcase_store_scrape_success", nil, 1},
+		{"ipcase_event_log_position", nil, 41},
+		{"ipcase_event_unstamped", nil, 1},
+		{"ipcase_event_consumer_lag", map[string]string{"consumer": "test.behind"}, 39},
+		{"ipcase_event_consumer_lag", map[string]string{"consumer": "test.caught_up"}, 0},
+		{"ipcase_deadlines_approaching", map[string]string{"kind": "trial.appeal"}, 2},
+		{"ipcase_deadlines_overdue", map[string]string{"kind": "trial.appeal"}, 1},
+		{"ipcase_deadlines_missed", map[string]string{"kind": "trial.appeal"}, 0},
+		{"ipcase_deadlines_approaching", map[string]string{"kind": "enforcement.decision"}, 0},
+		{"ipcase_deadlines_missed", map[string]string{"kind": "enforcement.decision"}, 3},
 	} {
-		if got := gauge(c.name, map[string]string{"kind": c.kind}); got != c.want {
-			t.Errorf("%s{kind=%q} = %v, want %v", c.name, c.kind, got, c.want)
+		m := find(fams, c.name, c.labels)
+		if m == nil {
+			t.Errorf("%s%v not exported", c.name, c.labels)
+			continue
 		}
+		if got := m.GetGauge().GetValue(); got != c.want {
+			t.Errorf("%s%v = %v, want %v", c.name, c.labels, got, c.want)
+		}
+	}
+}
+
+// TestStoreReadFails checks that a reading that fails reports the store as
+// down and nothing else.
+func TestStoreReadFails(t *testing.T) {
+	mx := metrics.New()
+	mx.Registry().MustRegister(metrics.NewStore(func(context.Context) (metrics.Reading, error) {
+		return metrics.Reading{}, errors.New("database unreachable")
+	}, zaptest.NewLogger(t)))
+	web := httptest.NewServer(mx.Handler())
+	defer web.Close()
+	fams := scrape(t, web.URL)
+	if m := find(fams, "ipcase_store_scrape_success", nil); m == nil || m.GetGauge().GetValue() != 0 {
+		t.Errorf("ipcase_store_scrape_success = %v, want 0", m)
+	}
+	if fams["ipcase_event_log_position"] != nil || fams["ipcase_deadlines_overdue"] != nil {
+		t.Error("a failed reading exported figures")
 	}
 }

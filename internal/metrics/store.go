@@ -7,7 +7,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
-	"gorm.io/gorm"
 )
 
 // ApproachingWindow is how far ahead ipcase_deadlines_approaching looks.
@@ -35,11 +34,31 @@ var (
 		"1 when the last reading of the event log and deadlines succeeded.", nil, nil)
 )
 
-// Store reads the event log's and the deadlines' state from the database
-// at scrape time. Every replica reports the same figures, so dashboards
-// take max() over replicas.
+// Reading is the state of the event log and of the statutory clocks at one
+// moment, as the packages that own them report it (events.ReadStats,
+// clock.Store.Counts); ipcased joins them.
+type Reading struct {
+	// Position is the highest position the relay has stamped.
+	Position int64
+	// Unstamped counts committed events not stamped yet.
+	Unstamped int64
+	// Lag is, per consumer, the positions past its cursor.
+	Lag map[string]int64
+	// Deadlines are, per kind, the open deadlines approaching within
+	// ApproachingWindow days and overdue, and the missed ones.
+	Deadlines []DeadlineCounts
+}
+
+// DeadlineCounts are the deadlines of one kind.
+type DeadlineCounts struct {
+	Kind                         string
+	Approaching, Overdue, Missed int64
+}
+
+// Store reports a Reading of the store at scrape time. Every replica
+// reports the same figures, so dashboards take max() over replicas.
 type Store struct {
-	db     *gorm.DB
+	read   func(context.Context) (Reading, error)
 	logger *zap.Logger
 
 	mu   sync.Mutex
@@ -47,9 +66,10 @@ type Store struct {
 	last []prometheus.Metric
 }
 
-// NewStore returns the collector; register it with Metrics.Registry.
-func NewStore(db *gorm.DB, logger *zap.Logger) *Store {
-	return &Store{db: db, logger: logger.Named("metrics")}
+// NewStore returns the collector of what read reports; register it with
+// Metrics.Registry.
+func NewStore(read func(context.Context) (Reading, error), logger *zap.Logger) *Store {
+	return &Store{read: read, logger: logger.Named("metrics")}
 }
 
 // Describe sends the descriptors of every metric Store reports.
@@ -64,66 +84,34 @@ func (s *Store) Collect(ch chan<- prometheus.Metric) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if time.Since(s.at) > storeTTL {
-		s.last, s.at = s.read(), time.Now()
+		s.last, s.at = s.collect(), time.Now()
 	}
 	for _, m := range s.last {
 		ch <- m
 	}
 }
 
-func (s *Store) read() []prometheus.Metric {
+func (s *Store) collect() []prometheus.Metric {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	out, err := s.readStore(ctx)
+	r, err := s.read(ctx)
 	if err != nil {
 		s.logger.Warn("reading the store for metrics failed", zap.Error(err))
 		return []prometheus.Metric{prometheus.MustNewConstMetric(descStoreUp, prometheus.GaugeValue, 0)}
 	}
-	return append(out, prometheus.MustNewConstMetric(descStoreUp, prometheus.GaugeValue, 1))
-}
-
-func (s *Store) readStore(ctx context.Context) ([]prometheus.Metric, error) {
-	db := s.db.WithContext(ctx)
 	var out []prometheus.Metric
-	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
-		out = append(out, prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...))
+	gauge := func(d *prometheus.Desc, v int64, labels ...string) {
+		out = append(out, prometheus.MustNewConstMetric(d, prometheus.GaugeValue, float64(v), labels...))
 	}
-	var log struct{ Position, Unstamped int64 }
-	if err := db.Raw(`SELECT (SELECT coalesce(max(position), 0) FROM event_positions) AS position,
-		(SELECT count(*) FROM event_unstamped) AS unstamped`).Scan(&log).Error; err != nil {
-		return nil, err
+	gauge(descPosition, r.Position)
+	gauge(descUnstamped, r.Unstamped)
+	for name, lag := range r.Lag {
+		gauge(descLag, lag, name)
 	}
-	gauge(descPosition, float64(log.Position))
-	gauge(descUnstamped, float64(log.Unstamped))
-	var lags []struct {
-		Name string
-		Lag  int64
+	for _, d := range r.Deadlines {
+		gauge(descApproaching, d.Approaching, d.Kind)
+		gauge(descOverdue, d.Overdue, d.Kind)
+		gauge(descMissed, d.Missed, d.Kind)
 	}
-	if err := db.Raw(`SELECT name, greatest(? - position, 0) AS lag FROM consumer_cursors ORDER BY name`, log.Position).
-		Scan(&lags).Error; err != nil {
-		return nil, err
-	}
-	for _, l := range lags {
-		gauge(descLag, float64(l.Lag), l.Name)
-	}
-	// Due days are civil dates in China; "today" is China Standard Time's.
-	var rows []struct {
-		Kind                         string
-		Approaching, Overdue, Missed int64
-	}
-	if err := db.Raw(`WITH today AS (SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date AS d)
-		SELECT kind,
-			count(*) FILTER (WHERE status = 'OPEN' AND due_date >= today.d AND due_date < today.d + ?::integer) AS approaching,
-			count(*) FILTER (WHERE status = 'OPEN' AND due_date < today.d) AS overdue,
-			count(*) FILTER (WHERE status = 'MISSED') AS missed
-		FROM deadlines, today WHERE status IN ('OPEN', 'MISSED') GROUP BY kind ORDER BY kind`, ApproachingWindow).
-		Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
-		gauge(descApproaching, float64(r.Approaching), r.Kind)
-		gauge(descOverdue, float64(r.Overdue), r.Kind)
-		gauge(descMissed, float64(r.Missed), r.Kind)
-	}
-	return out, nil
+	return append(out, prometheus.MustNewConstMetric(descStoreUp, prometheus.GaugeValue, 1))
 }

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"runtime/debug"
 	"time"
 
@@ -22,22 +21,15 @@ import (
 // the gateway forwards X-Request-Id under it.
 const RequestIDHeader = "x-request-id"
 
-var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
-
-type requestIDKey struct{}
-
 // RequestID returns the request id of ctx.
-func RequestID(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
+func RequestID(ctx context.Context) string { return logging.RequestID(ctx) }
 
 // withRequestID takes the caller's request id if it is well formed, or makes
 // one, and echoes it in the response header.
 func withRequestID(ctx context.Context) context.Context {
 	var id string
 	if md, ok := metadata.FromIncomingContext(ctx); ok {
-		if v := md.Get(RequestIDHeader); len(v) > 0 && requestIDPattern.MatchString(v[0]) {
+		if v := md.Get(RequestIDHeader); len(v) > 0 && logging.ValidRequestID(v[0]) {
 			id = v[0]
 		}
 	}
@@ -45,7 +37,7 @@ func withRequestID(ctx context.Context) context.Context {
 		id = uuid.NewString()
 	}
 	_ = grpc.SetHeader(ctx, metadata.Pairs(RequestIDHeader, id))
-	return context.WithValue(ctx, requestIDKey{}, id)
+	return logging.WithRequestID(ctx, id)
 }
 
 func requestIDUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {

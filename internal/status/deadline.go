@@ -6,7 +6,7 @@ import (
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth"
-	"github.com/ipcase/ipcase/internal/deadline"
+	"github.com/ipcase/ipcase/internal/clock"
 )
 
 // nextDeadline is the open deadline of m that falls due first among those
@@ -27,11 +27,11 @@ func (s *Server) nextDeadline(ctx context.Context, m *ipcasev1.Matter) (*ipcasev
 		}
 	}
 	var (
-		next  deadline.Deadline
+		next  clock.Deadline
 		found bool
 	)
 	for _, party := range parties {
-		d, ok, err := s.d.Deadlines.NextFor(ctx, matterID, party)
+		d, ok, err := s.d.Clocks.NextFor(ctx, matterID, party)
 		if err != nil {
 			return nil, err
 		}

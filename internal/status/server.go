@@ -11,7 +11,7 @@ import (
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth"
-	"github.com/ipcase/ipcase/internal/deadline"
+	"github.com/ipcase/ipcase/internal/clock"
 	"github.com/ipcase/ipcase/internal/errs"
 	"github.com/ipcase/ipcase/internal/filing"
 )
@@ -21,10 +21,10 @@ import (
 type Deps struct {
 	// Filing reads matters, with its access policy, projection and audit.
 	Filing *filing.Server
-	// Deadlines tells what is due next.
-	Deadlines *deadline.Store
-	Links     *Links
-	Minter    *Minter
+	// Clocks tells what is due next.
+	Clocks *clock.Store
+	Links  *Links
+	Minter *Minter
 	// PageURL is the status page's public address; see Config.PageURL.
 	PageURL string
 	Now     func() time.Time
@@ -40,7 +40,7 @@ var _ ipcasev1.StatusServiceServer = (*Server)(nil)
 
 // NewServer returns a Server over d.
 func NewServer(d Deps) *Server {
-	if d.Filing == nil || d.Deadlines == nil || d.Now == nil || (d.Links == nil) != (d.Minter == nil) {
+	if d.Filing == nil || d.Clocks == nil || d.Now == nil || (d.Links == nil) != (d.Minter == nil) {
 		panic("status.NewServer: nil dependency")
 	}
 	return &Server{d: d}

@@ -11,6 +11,8 @@ import (
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
+	"github.com/ipcase/ipcase/internal/civil"
+	"github.com/ipcase/ipcase/internal/clock"
 	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/server/servertest"
 	ipstatus "github.com/ipcase/ipcase/internal/status"
@@ -105,7 +107,7 @@ func TestSignInLink(t *testing.T) {
 		t.Errorf("expires in %s, want an hour", d)
 	}
 	var stored int
-	if err := r.srv.DB.Raw(`SELECT count(*) FROM signin_links WHERE position(convert_to(?, 'UTF8') in code_sha256) > 0`, link.GetCode()).Scan(&stored).Error; err != nil || stored != 0 {
+	if err := r.srv.DB.Session(t.Context()).Gorm().Raw(`SELECT count(*) FROM signin_links WHERE position(convert_to(?, 'UTF8') in code_sha256) > 0`, link.GetCode()).Scan(&stored).Error; err != nil || stored != 0 {
 		t.Errorf("the code itself is stored (%d rows, %v); only its hash may be", stored, err)
 	}
 
@@ -188,15 +190,18 @@ func TestNextDeadline(t *testing.T) {
 	procs := accepted.GetMatter().GetProceedings()
 	enforcement := procs[len(procs)-1].GetName()
 	respondent := strings.TrimPrefix(r.matter.GetRespondents()[0].GetName(), "parties/")
-	trigger := deadline.Date{Year: 2026, Month: 3, Day: 2}
-	open := func(kind, party string, days int, basis string) {
-		r.srv.OpenDeadline(t, deadline.Spec{ProceedingID: enforcement[strings.LastIndex(enforcement, "/")+1:], Kind: kind,
-			PartyID: party, Trigger: trigger, Rule: deadline.Rule{Period: days, Unit: deadline.CalendarDays, Basis: basis}})
+	trigger := civil.Date{Year: 2026, Month: 3, Day: 2}
+	open := func(kind, party string, period deadline.Period) {
+		r.srv.OpenDeadline(t, strings.TrimPrefix(r.matter.GetName(), "matters/"), clock.Spec{
+			ProceedingID: enforcement[strings.LastIndex(enforcement, "/")+1:], Kind: kind,
+			PartyID: party, Trigger: trigger, Period: period})
 	}
-	// 2026-03-02 + 90 days = 2026-05-31, a Sunday: moved to Monday 2026-06-01.
-	open("enforcement.decision", "", 90, "Administrative Penalty Law Art. 60")
-	// + 5 days = 2026-03-07, a Saturday: moved to Monday 2026-03-09.
-	open("enforcement.statement_window", respondent, 5, "Administrative Penalty Law Art. 45")
+	// Administrative Penalty Law Art. 60: Mon 2026-03-02 + 90 days =
+	// 2026-05-31, a Sunday: moved to Monday 2026-06-01.
+	open("enforcement.decision", "", deadline.DecisionPeriod)
+	// Administrative Penalty Law Art. 64(1): 5 working days from Mon
+	// 2026-03-02 are Mar 3, 4, 5, 6 and Monday 2026-03-09.
+	open("enforcement.statement_window", respondent, deadline.StatementWindow)
 
 	for _, tt := range []struct {
 		name, token, want, party string
@@ -215,7 +220,8 @@ func TestNextDeadline(t *testing.T) {
 			if got := d.GetKind() + " " + d.GetDueDate(); got != tt.want || d.GetParty() != tt.party || d.GetProceeding() != enforcement {
 				t.Errorf("next deadline %v, want %s of %s for %q", d, tt.want, enforcement, tt.party)
 			}
-			if tt.want == "enforcement.decision 2026-06-01" && d.GetRule() != "90 calendar days (Administrative Penalty Law Art. 60)" {
+			if tt.want == "enforcement.decision 2026-06-01" &&
+				d.GetRule() != "90 calendar days (Administrative Penalty Law Art. 60; SAMR Administrative Penalty Procedure Rules Art. 64 ¶1)" {
 				t.Errorf("rule %q", d.GetRule())
 			}
 		})

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/ipcase/ipcase/internal/auth"
@@ -89,11 +88,11 @@ func (m *Minter) Check(ctx context.Context, v *auth.Verifier) error {
 
 // Links stores sign-in links.
 type Links struct {
-	db *gorm.DB
+	db *store.DB
 }
 
 // NewLinks returns a Links over db.
-func NewLinks(db *gorm.DB) *Links {
+func NewLinks(db *store.DB) *Links {
 	if db == nil {
 		panic("status.NewLinks: nil db")
 	}
@@ -131,7 +130,7 @@ func (l *Links) Issue(ctx context.Context, matterID, partyID, issuer string, at,
 	code := base64.RawURLEncoding.EncodeToString(raw)
 	row := linkRow{ID: uuid.NewString(), CodeSha256: hashCode(code), MatterID: matterID, PartyID: partyID,
 		Issuer: issuer, CreateTime: at, ExpireTime: expire}
-	if err := l.db.WithContext(ctx).Create(&row).Error; err != nil {
+	if err := l.db.Session(ctx).Gorm().Create(&row).Error; err != nil {
 		return "", fmt.Errorf("issuing sign-in link: %w", store.Translate(err))
 	}
 	return code, nil
@@ -143,7 +142,7 @@ func (l *Links) Issue(ctx context.Context, matterID, partyID, issuer string, at,
 // redeem it at the same moment.
 func (l *Links) Redeem(ctx context.Context, code string, at time.Time) (Link, error) {
 	var rows []linkRow
-	err := l.db.WithContext(ctx).Model(&rows).Clauses(clause.Returning{}).
+	err := l.db.Session(ctx).Gorm().Model(&rows).Clauses(clause.Returning{}).
 		Where("code_sha256 = ? AND redeem_time IS NULL AND expire_time > ?", hashCode(code), at).
 		Update("redeem_time", at).Error
 	if err != nil {

@@ -6,20 +6,18 @@ import (
 	"errors"
 	"fmt"
 
-	"gorm.io/gorm"
-
 	"github.com/ipcase/ipcase/internal/errs"
 )
 
-// IdempotencyKey identifies one request for retry purposes.
+// IdempotencyKey identifies one request for retry purposes; package request
+// makes it from an API request (request.Key).
 type IdempotencyKey struct {
-	// Scope separates keys of different methods (and, with authentication,
-	// of different callers).
+	// Scope separates keys of different methods and callers.
 	Scope string
 	// RequestID is the client's request_id; empty disables idempotency.
 	RequestID string
-	// RequestHash is a digest of the request body without its request_id;
-	// the same id with another body is refused.
+	// RequestHash is the SHA-256 of the request without its request_id;
+	// the same id with another request is refused.
 	RequestHash []byte
 }
 
@@ -37,10 +35,10 @@ func (idempotencyRow) TableName() string { return "idempotency_keys" }
 // different hash the call is refused with a field error on request_id.
 // Concurrent first attempts are resolved by the key's primary key: the loser
 // rolls back and returns the winner's response.
-func Idempotent(ctx context.Context, db *gorm.DB, key IdempotencyKey, fn func(tx *gorm.DB) ([]byte, error)) ([]byte, error) {
+func (db *DB) Idempotent(ctx context.Context, key IdempotencyKey, fn func(Tx) ([]byte, error)) ([]byte, error) {
 	if key.RequestID == "" {
 		var out []byte
-		err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := db.InTx(ctx, func(tx Tx) error {
 			var err error
 			out, err = fn(tx)
 			return err
@@ -52,12 +50,12 @@ func Idempotent(ctx context.Context, db *gorm.DB, key IdempotencyKey, fn func(tx
 		return resp, err
 	}
 	var out []byte
-	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := db.InTx(ctx, func(tx Tx) error {
 		var err error
 		if out, err = fn(tx); err != nil {
 			return err
 		}
-		return tx.Create(&idempotencyRow{Key: k, RequestHash: key.RequestHash, Response: out}).Error
+		return tx.g.Create(&idempotencyRow{Key: k, RequestHash: key.RequestHash, Response: out}).Error
 	})
 	if errors.Is(Translate(err), errs.AlreadyExists) {
 		// A concurrent attempt with the same request_id committed first.
@@ -68,9 +66,9 @@ func Idempotent(ctx context.Context, db *gorm.DB, key IdempotencyKey, fn func(tx
 	return out, err
 }
 
-func storedResponse(ctx context.Context, db *gorm.DB, k string, hash []byte) ([]byte, bool, error) {
+func storedResponse(ctx context.Context, db *DB, k string, hash []byte) ([]byte, bool, error) {
 	var rows []idempotencyRow
-	if err := db.WithContext(ctx).Where("key = ?", k).Limit(1).Find(&rows).Error; err != nil {
+	if err := db.g.WithContext(ctx).Where("key = ?", k).Limit(1).Find(&rows).Error; err != nil {
 		return nil, false, fmt.Errorf("store: idempotency lookup: %w", err)
 	}
 	if len(rows) == 0 {

@@ -14,7 +14,6 @@ import (
 	"github.com/pressly/goose/v3/database"
 	"github.com/pressly/goose/v3/lock"
 	"go.uber.org/zap"
-	"gorm.io/gorm"
 )
 
 // Migrations are goose SQL files `NNNNNN_name.sql`, embedded in the binary.
@@ -46,7 +45,7 @@ const (
 // lower version than one already applied is applied too. It returns the
 // versions applied, also when a later migration fails; the failed one is
 // rolled back and not recorded.
-func Migrate(ctx context.Context, db *gorm.DB, logger *zap.Logger) ([]int64, error) {
+func Migrate(ctx context.Context, db *DB, logger *zap.Logger) ([]int64, error) {
 	files, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
 		return nil, err
@@ -55,11 +54,8 @@ func Migrate(ctx context.Context, db *gorm.DB, logger *zap.Logger) ([]int64, err
 }
 
 // migrateFS is Migrate over the migration files at the root of files.
-func migrateFS(ctx context.Context, db *gorm.DB, logger *zap.Logger, files fs.FS) ([]int64, error) {
-	sqlDB, err := db.DB()
-	if err != nil {
-		return nil, fmt.Errorf("store: migrate: %w", err)
-	}
+func migrateFS(ctx context.Context, db *DB, logger *zap.Logger, files fs.FS) ([]int64, error) {
+	sqlDB := db.SQL()
 	locker, err := lock.NewPostgresSessionLocker(
 		lock.WithLockID(migrationLockKey),
 		lock.WithLockTimeout(lockPollSeconds, lockPolls),

@@ -1,11 +1,15 @@
 // Package store is the database plumbing every domain store shares: opening
-// Postgres through gorm (pgx driver) with pool limits and zap-bridged logging,
-// translating driver errors into errs categories, applying the embedded SQL
-// migrations, and making retried requests idempotent. It knows no domain.
+// Postgres through gorm (pgx driver) with pool limits and zap-bridged
+// logging, the unit of work (Tx) that domain stores accept, translating
+// driver errors into errs categories, applying the embedded SQL migrations,
+// and making retried requests idempotent. It knows no domain. Each table
+// belongs to one domain package (README, "Who owns which table"); store
+// owns only idempotency_keys and the migrations' record.
 package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -39,12 +43,26 @@ type Config struct {
 	SlowQuery time.Duration `env:"IPCASE_DB_SLOW_QUERY, default=200ms"`
 }
 
+// DB is the case store: a pool of connections to Postgres. Domain stores
+// hold one and do their work through Tx values it hands out; none of them
+// passes the pool's gorm handle to another package.
+type DB struct {
+	g   *gorm.DB
+	url string
+}
+
+// Tx is a unit of work on the case store: a transaction begun by DB.InTx,
+// or statements each on their own from DB.Session. Domain stores accept it,
+// so that a change spanning several packages' tables commits or rolls back
+// as one; each package reaches only its own tables through it.
+type Tx struct{ g *gorm.DB }
+
 // Open connects to the database in cfg and checks that it answers.
-func Open(ctx context.Context, cfg Config, logger *zap.Logger) (*gorm.DB, error) {
+func Open(ctx context.Context, cfg Config, logger *zap.Logger) (*DB, error) {
 	if cfg.URL == "" {
 		return nil, errors.New("store: DATABASE_URL is empty")
 	}
-	db, err := gorm.Open(postgres.New(postgres.Config{DSN: cfg.URL}), &gorm.Config{
+	g, err := gorm.Open(postgres.New(postgres.Config{DSN: cfg.URL}), &gorm.Config{
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
 		Logger:                 newGormLogger(logger.Named("sql"), cfg.SlowQuery),
@@ -53,7 +71,7 @@ func Open(ctx context.Context, cfg Config, logger *zap.Logger) (*gorm.DB, error)
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
-	sqlDB, err := db.DB()
+	sqlDB, err := g.DB()
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
@@ -70,17 +88,84 @@ func Open(ctx context.Context, cfg Config, logger *zap.Logger) (*gorm.DB, error)
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("store: ping %s: %w", Redact(cfg.URL), err)
 	}
-	return db, nil
+	return &DB{g: g, url: cfg.URL}, nil
 }
 
-// Close closes db's pool.
-func Close(db *gorm.DB) error {
-	sqlDB, err := db.DB()
-	if err != nil {
-		return err
-	}
-	return sqlDB.Close()
+// Close closes the pool.
+func (db *DB) Close() error { return db.SQL().Close() }
+
+// SQL is the pool itself, for its statistics and health checks.
+func (db *DB) SQL() *sql.DB {
+	sqlDB, _ := db.g.DB() // gorm over database/sql always has one
+	return sqlDB
 }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.SQL().PingContext(ctx) }
+
+// URL is the connection URL the pool was opened with, for the sessions
+// that must live outside the pool (LISTEN, session advisory locks). It
+// carries credentials: never log it, and give clients Redact(URL) at most.
+func (db *DB) URL() string { return db.url }
+
+// InTx runs fn in a transaction, committed if fn returns nil and rolled
+// back otherwise.
+func (db *DB) InTx(ctx context.Context, fn func(Tx) error) error {
+	return db.g.WithContext(ctx).Transaction(func(g *gorm.DB) error { return fn(Tx{g}) })
+}
+
+// Session returns a Tx whose statements each commit on their own: for
+// reads, and for a single write that needs no transaction.
+func (db *DB) Session(ctx context.Context) Tx { return Tx{db.g.WithContext(ctx)} }
+
+// OnStatement calls fn with the context of every statement the pool runs,
+// except those that only steer a transaction (savepoints): metrics count
+// the statements of each call with it.
+func (db *DB) OnStatement(fn func(context.Context)) error {
+	count := func(g *gorm.DB) {
+		if g.Statement == nil || g.Statement.Context == nil || transactionControl(g.Statement.SQL.String()) {
+			return
+		}
+		fn(g.Statement.Context)
+	}
+	cb := db.g.Callback()
+	for _, err := range []error{
+		cb.Create().After("gorm:create").Register("ipcase:statement", count),
+		cb.Query().After("gorm:query").Register("ipcase:statement", count),
+		cb.Update().After("gorm:update").Register("ipcase:statement", count),
+		cb.Delete().After("gorm:delete").Register("ipcase:statement", count),
+		cb.Row().After("gorm:row").Register("ipcase:statement", count),
+		cb.Raw().After("gorm:raw").Register("ipcase:statement", count),
+	} {
+		if err != nil {
+			return fmt.Errorf("store: OnStatement: %w", err)
+		}
+	}
+	return nil
+}
+
+// transactionControl reports whether sql only steers a transaction
+// (gorm's savepoints go through Exec).
+func transactionControl(sql string) bool {
+	s := strings.ToUpper(strings.TrimSpace(sql))
+	for _, p := range []string{"SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Gorm is the gorm handle of the unit of work, for the store.go of the
+// package that owns the tables it queries; it carries the context.
+func (tx Tx) Gorm() *gorm.DB { return tx.g }
+
+// Context is the context the unit of work runs under.
+func (tx Tx) Context() context.Context { return tx.g.Statement.Context }
+
+// Now is the time the store stamps rows with: UTC, to the microsecond
+// Postgres keeps.
+func (tx Tx) Now() time.Time { return tx.g.NowFunc() }
 
 // Translate maps driver errors onto errs categories, keeping the original
 // in the chain for the log: record not found → errs.NotFound, unique
@@ -154,11 +239,12 @@ func EnsureDatabase(ctx context.Context, rawURL string, logger *zap.Logger) erro
 	if err != nil {
 		return err
 	}
-	admin, err := Open(ctx, Config{URL: adminURL, MaxOpenConns: 1}, logger)
+	adminDB, err := Open(ctx, Config{URL: adminURL, MaxOpenConns: 1}, logger)
 	if err != nil {
 		return err
 	}
-	defer Close(admin)
+	defer adminDB.Close()
+	admin := adminDB.g
 	var exists bool
 	if err := admin.WithContext(ctx).Raw(`SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ?)`, name).Scan(&exists).Error; err != nil {
 		return fmt.Errorf("store: checking database %q: %w", name, err)

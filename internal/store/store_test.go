@@ -4,8 +4,6 @@ import (
 	"errors"
 	"testing"
 
-	"gorm.io/gorm"
-
 	"github.com/ipcase/ipcase/internal/errs"
 	"github.com/ipcase/ipcase/internal/store"
 	"github.com/ipcase/ipcase/internal/store/storetest"
@@ -15,7 +13,7 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 
 func TestTranslate(t *testing.T) {
 	t.Parallel()
-	db := storetest.NewDB(t)
+	db := storetest.NewDB(t).Session(t.Context()).Gorm()
 	if err := db.Exec(`CREATE TABLE t (k text PRIMARY KEY)`).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -40,13 +38,11 @@ func TestTranslate(t *testing.T) {
 func TestIdempotent(t *testing.T) {
 	t.Parallel()
 	db := storetest.NewDB(t)
-	if err := db.Exec(`CREATE TABLE side_effects (n int)`).Error; err != nil {
-		t.Fatal(err)
-	}
+	storetest.Exec(t, db, `CREATE TABLE side_effects (n int)`)
 	run := func(hash string, resp string) ([]byte, error) {
 		key := store.IdempotencyKey{Scope: "test", RequestID: "r1", RequestHash: []byte(hash)}
-		return store.Idempotent(t.Context(), db, key, func(tx *gorm.DB) ([]byte, error) {
-			return []byte(resp), tx.Exec(`INSERT INTO side_effects VALUES (1)`).Error
+		return db.Idempotent(t.Context(), key, func(tx store.Tx) ([]byte, error) {
+			return []byte(resp), tx.Gorm().Exec(`INSERT INTO side_effects VALUES (1)`).Error
 		})
 	}
 	first, err := run("h1", "first")
@@ -61,7 +57,9 @@ func TestIdempotent(t *testing.T) {
 		t.Errorf("same id, other body: %v; want InvalidArgument", err)
 	}
 	var n int64
-	db.Raw(`SELECT count(*) FROM side_effects`).Scan(&n)
+	if err := db.Session(t.Context()).Gorm().Raw(`SELECT count(*) FROM side_effects`).Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 {
 		t.Errorf("side effects ran %d times, want 1", n)
 	}

@@ -4,8 +4,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
+	"github.com/ipcase/ipcase/internal/clock"
+	"github.com/ipcase/ipcase/internal/trial"
 )
 
 // TestJudicialConfirmation: a mediation agreement the parties ask 浙01 to
@@ -14,7 +18,9 @@ import (
 // matter's open trial as settled, with the confirmation as the reason.
 func TestJudicialConfirmation(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, "2026-09-28")
+	// Mon 2026-06-01: the trial's 6-month time limit (CPL Art. 152) ends
+	// within the loaded 2026 calendar, so it runs on a clock.
+	e := newEnv(t, "2026-06-01")
 	m := e.file(respondent, ipcasev1.ProceedingKind_PROCEEDING_KIND_TRIAL, "浙01")
 	e.pump()
 	trialName := e.trialOf(m, "浙01")
@@ -56,23 +62,21 @@ func TestJudicialConfirmation(t *testing.T) {
 	}
 	ag, err := e.Mediation.RecordAgreement(mediator, &ipcasev1.RecordAgreementRequest{Name: md.GetName(), Etag: st.GetMediation().GetEtag(),
 		Agreement: &ipcasev1.MediationAgreement{PaymentYuan: "80000", CessationUndertakings: []string{"stop selling cups bearing 星河"},
-			WithdrawComplaints: true, EffectiveOn: "2026-09-28"}})
+			WithdrawComplaints: true, EffectiveOn: "2026-06-01"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.Mediation.RequestConfirmation(mediator, &ipcasev1.RequestConfirmationRequest{Name: md.GetName(), Etag: ag.GetMediation().GetEtag(),
-		Court: "浙01", Applicants: []string{cp, rp}, AppliedOn: "2026-09-28"}); err != nil {
+		Court: "浙01", Applicants: []string{cp, rp}, AppliedOn: "2026-06-01"}); err != nil {
 		t.Fatal(err)
 	}
 	e.pump()
 	// Redelivered, the request changes nothing.
 	before := e.Counts(t)
-	if err := e.DB.Exec(`UPDATE consumer_cursors SET position = 0 WHERE name = ?`, e.consumers.Confirmations.Name()).Error; err != nil {
-		t.Fatal(err)
-	}
+	e.rewind(e.consumers.Confirmations)
 	e.pump()
-	if after := e.Counts(t); after["proceedings"] != before["proceedings"] || after["events"] != before["events"] {
-		t.Fatalf("a redelivered confirmation request wrote: %v → %v", before, after)
+	if diff := cmp.Diff(before, e.Counts(t)); diff != "" {
+		t.Fatalf("a redelivered confirmation request wrote (-before +after):\n%s", diff)
 	}
 
 	got, err := e.Filing.GetMatter(e.officer, &ipcasev1.GetMatterRequest{Name: m.GetName()})
@@ -105,6 +109,11 @@ func TestJudicialConfirmation(t *testing.T) {
 	if tr.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_SETTLED || !strings.Contains(tr.GetEndReason(), "(2026)浙01民特1号") {
 		t.Fatalf("the open trial after confirmation: %v %q", tr.GetState(), tr.GetEndReason())
 	}
+	// The enforcement case and the mediation are still open until the
+	// administrative side hears the answer.
+	if st := e.matterState(m); st != ipcasev1.MatterState_MATTER_STATE_ACCEPTED {
+		t.Errorf("before the administrative side answered, the matter is %v; want ACCEPTED", st)
+	}
 	// The administrative side shows the answer: the mediation is closed with
 	// the court's number, and the enforcement case is closed as settled.
 	e.pump()
@@ -123,19 +132,34 @@ func TestJudicialConfirmation(t *testing.T) {
 	if ge.GetCase().GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_CLOSED || !strings.Contains(ge.GetCase().GetCloseReason(), "(2026)浙01民特1号") {
 		t.Errorf("enforcement after confirmation: %v %q", ge.GetCase().GetState(), ge.GetCase().GetCloseReason())
 	}
+	// Every proceeding of the matter has ended: the trial SETTLED, the
+	// confirmation CONFIRMED, the mediation and the enforcement case CLOSED.
+	if st := e.matterState(m); st != ipcasev1.MatterState_MATTER_STATE_CLOSED {
+		t.Errorf("after the confirmation ended every proceeding, the matter is %v; want CLOSED", st)
+	}
 	// Redelivered, the answer changes nothing.
 	before = e.Counts(t)
-	if err := e.DB.Exec(`UPDATE consumer_cursors SET position = 0 WHERE name = 'mediation.outcomes'`).Error; err != nil {
-		t.Fatal(err)
-	}
+	e.rewind(e.outcomes)
 	e.pump()
-	if after := e.Counts(t); after["events"] != before["events"] {
-		t.Errorf("a redelivered confirmation wrote events: %v → %v", before["events"], after["events"])
+	if diff := cmp.Diff(before, e.Counts(t)); diff != "" {
+		t.Errorf("a redelivered confirmation wrote (-before +after):\n%s", diff)
 	}
 	// Its time limit stopped.
-	var open int64
-	e.DB.Table("deadlines").Where("status = 'OPEN' AND kind = 'trial.time_limit'").Count(&open)
-	if open != 0 {
-		t.Errorf("%d trial time limits still open", open)
+	ds, err := e.Clocks.ForMatter(t.Context(), strings.TrimPrefix(m.GetName(), "matters/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	limits := 0
+	for _, d := range ds {
+		if d.Kind != trial.KindTimeLimit {
+			continue
+		}
+		limits++
+		if d.Status == clock.StatusOpen {
+			t.Errorf("the trial time limit %s (due %s) is still open", d.ID, d.Due)
+		}
+	}
+	if limits == 0 {
+		t.Errorf("the docketed trial has no time limit among the matter's deadlines %v", ds)
 	}
 }

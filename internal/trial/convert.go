@@ -1,61 +1,56 @@
 package trial
 
 import (
-	"regexp"
-	"time"
+	"fmt"
 
 	"google.golang.org/protobuf/encoding/protojson"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
-	"github.com/ipcase/ipcase/internal/proceeding"
+	"github.com/ipcase/ipcase/internal/civil"
 )
 
-var digestRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
-
-func isDigest(s string) bool { return digestRE.MatchString(s) }
-
-func optDay(t *time.Time) string {
-	if t == nil {
+func optDay(d *civil.Date) string {
+	if d == nil {
 		return ""
 	}
-	return day(*t)
+	return d.String()
 }
 
 // toProto converts a trial to its message.
 func toProto(t *Trial) (*ipcasev1.Trial, error) {
 	out := &ipcasev1.Trial{
-		Name: proceeding.Name(&t.Meta), Etag: t.Etag(),
+		Name: t.Name(), Etag: t.Etag(),
 		State: ipcasev1.ProceedingState(ipcasev1.ProceedingState_value["PROCEEDING_STATE_"+string(t.State)]),
 		Court: t.Court, CourtNumber: t.Number,
 		Kind:      ipcasev1.CaseKind(ipcasev1.CaseKind_value["CASE_KIND_"+string(t.Kind)]),
 		Instance:  ipcasev1.TrialInstance(ipcasev1.TrialInstance_value["TRIAL_INSTANCE_"+string(t.Instance)]),
 		Procedure: ipcasev1.TrialProcedure(ipcasev1.TrialProcedure_value["TRIAL_PROCEDURE_"+string(t.Procedure)]),
-		Source:    t.Source, ReceivedOn: day(t.ReceivedOn), DocketedOn: optDay(t.DocketedOn), TimeLimitDue: optDay(t.TimeLimitDue),
+		Source:    t.Source, ReceivedOn: t.ReceivedOn.String(), DocketedOn: optDay(t.DocketedOn), TimeLimitDue: optDay(t.TimeLimitDue),
 		TimeLimitProvisional: t.TimeLimitProvisional, DossierMismatches: t.DossierMismatches, EndReason: t.EndReason,
 	}
 	if t.SecondInstance != "" {
-		out.SecondInstance = proceeding.Name(&proceeding.Meta{MatterID: t.MatterID, ProceedingID: t.SecondInstance})
+		out.SecondInstance = fmt.Sprintf("matters/%s/proceedings/%s", t.MatterID, t.SecondInstance)
 	}
 	for _, m := range t.Panel {
 		out.Panel = append(out.Panel, &ipcasev1.PanelMember{Name: m.Name, Role: m.Role})
 	}
 	for _, p := range t.Preservations {
 		pp := &ipcasev1.Preservation{Kind: ipcasev1.PreservationKind(ipcasev1.PreservationKind_value["PRESERVATION_KIND_"+p.Kind]),
-			Subject: p.Subject, OrderedOn: day(p.OrderedOn), SecurityYuan: p.Security.String()}
+			Subject: p.Subject, OrderedOn: p.OrderedOn.String(), SecurityYuan: p.Security.String()}
 		if p.Applicant != "" {
 			pp.Applicant = "parties/" + p.Applicant
 		}
 		out.Preservations = append(out.Preservations, pp)
 	}
 	for _, x := range t.Exchanges {
-		out.Exchanges = append(out.Exchanges, &ipcasev1.EvidenceExchange{HeldOn: day(x.HeldOn), Sha256: x.SHA256, Notes: x.Notes})
+		out.Exchanges = append(out.Exchanges, &ipcasev1.EvidenceExchange{HeldOn: x.HeldOn.String(), Sha256: x.SHA256, Notes: x.Notes})
 	}
 	for _, h := range t.Hearings {
-		out.Hearings = append(out.Hearings, &ipcasev1.TrialHearing{Date: day(h.Date), Place: h.Place, Attendees: h.Attendees, Record: h.Record})
+		out.Hearings = append(out.Hearings, &ipcasev1.TrialHearing{Date: h.Date.String(), Place: h.Place, Attendees: h.Attendees, Record: h.Record})
 	}
 	if j := t.Judgment; j != nil {
 		pj := &ipcasev1.Judgment{Ruling: j.Ruling, InfringementFound: j.InfringementFound, Injunction: j.Injunction,
-			CostsYuan: j.Costs.String(), CostsBorneBy: j.CostsBorneBy, JudgedOn: day(j.JudgedOn), EffectiveOn: optDay(j.EffectiveOn)}
+			CostsYuan: j.Costs.String(), CostsBorneBy: j.CostsBorneBy, JudgedOn: j.JudgedOn.String(), EffectiveOn: optDay(j.EffectiveOn)}
 		if len(j.Damages) > 0 {
 			pj.Damages = &ipcasev1.CalculateDamagesResponse{}
 			if err := protojson.Unmarshal(j.Damages, pj.Damages); err != nil {
@@ -65,11 +60,11 @@ func toProto(t *Trial) (*ipcasev1.Trial, error) {
 		out.Judgment = pj
 	}
 	for _, s := range t.Services {
-		out.Services = append(out.Services, &ipcasev1.JudgmentService{Party: "parties/" + s.Party, ServedOn: day(s.ServedOn),
-			AppealDue: day(s.AppealDue), AppealRule: s.AppealRule})
+		out.Services = append(out.Services, &ipcasev1.JudgmentService{Party: "parties/" + s.Party, ServedOn: s.ServedOn.String(),
+			AppealDue: s.AppealDue.String(), AppealRule: s.AppealRule})
 	}
 	for _, a := range t.Appeals {
-		out.Appeals = append(out.Appeals, &ipcasev1.Appeal{Party: "parties/" + a.Party, FiledOn: day(a.FiledOn),
+		out.Appeals = append(out.Appeals, &ipcasev1.Appeal{Party: "parties/" + a.Party, FiledOn: a.FiledOn.String(),
 			AppellateCourt: a.AppellateCourt, Grounds: a.Grounds})
 	}
 	for _, a := range t.Applicants {

@@ -15,14 +15,15 @@ import (
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
-	"github.com/ipcase/ipcase/internal/deadline"
+	"github.com/ipcase/ipcase/internal/chaintest"
+	"github.com/ipcase/ipcase/internal/clock"
 	"github.com/ipcase/ipcase/internal/enforcement"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/mediation"
-	"github.com/ipcase/ipcase/internal/proceeding/proceedingtest"
 	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/server/servertest"
+	"github.com/ipcase/ipcase/internal/store"
 	"github.com/ipcase/ipcase/internal/store/storetest"
 	"github.com/ipcase/ipcase/internal/trial"
 )
@@ -38,27 +39,30 @@ const agency = "SAMR-HZ"
 // service on a court listener over mutual TLS, on one database, with the
 // consumers and the sweeper driven by the test.
 type env struct {
-	*proceedingtest.Env
+	*chaintest.Env
 	t         *testing.T
 	now       atomic.Pointer[time.Time]
 	officer   context.Context
 	courtConn func(code string) *grpc.ClientConn
 	consumers trial.Consumers
+	// The administrative side's consumers of the courts' events, as
+	// ipcased wires them: effective judgments and confirmation answers.
+	judgments *events.Consumer
 	outcomes  *events.Consumer
-	sweeper   *deadline.Sweeper
+	sweeper   *clock.Sweeper
 }
 
 func newEnv(t *testing.T, day string) *env {
 	e := &env{t: t}
 	e.setDay(day)
 	now := func() time.Time { return *e.now.Load() }
-	e.Env = proceedingtest.Start(t, now)
+	e.Env = chaintest.Start(t, now)
 	e.officer = authtest.WithToken(t.Context(), e.Auth.Officer(t, agency))
-	st := trial.NewStore(e.DB, e.FilingStore)
+	st := trial.NewStore(e.FilingStore)
 	tlsCfg, serverCAs := e.Auth.ServerTLS(t)
 	addr := servertest.Serve(t, func(s *server.Server) {
-		ipcasev1.RegisterTrialServiceServer(s, trial.NewServer(st, e.Clock, now))
-		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(e.FilingStore, now))
+		ipcasev1.RegisterTrialServiceServer(s, trial.NewServer(st, e.Clocks, now))
+		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(e.FilingStore, e.Calendar, now))
 	}, tlsCfg, e.Auth.ServerOptions()...)
 	conns := map[string]*grpc.ClientConn{}
 	e.courtConn = func(code string) *grpc.ClientConn {
@@ -74,12 +78,15 @@ func newEnv(t *testing.T, day string) *env {
 		conns[code] = c
 		return c
 	}
-	cs := events.NewConsumers(e.DB, "", zap.NewNop())
-	e.consumers = trial.Register(cs, st, now)
-	// The administrative side's answer to confirmations, as serve.go wires it.
-	e.outcomes = mediation.RegisterOutcomes(cs, mediation.NewStore(e.DB, e.FilingStore),
-		enforcement.CloseSettled(enforcement.NewStore(e.DB, e.FilingStore), e.Clock), now)
-	e.sweeper = deadline.NewSweeper(e.Deadlines, deadline.Config{SweepInterval: time.Minute, Lead: 72 * time.Hour}, zap.NewNop())
+	cs := events.NewConsumers(e.DB, zap.NewNop())
+	e.consumers = trial.Register(cs, st, e.Clocks, now)
+	// The administrative side's consumers, as serve.go wires them.
+	e.judgments = enforcement.RegisterJudgments(cs)
+	settle := func(tx store.Tx, matterID filing.MatterID, reason string, at time.Time) error {
+		return e.EnforcementStore.CloseSettled(tx, e.Clocks, matterID, reason, at)
+	}
+	e.outcomes = mediation.RegisterOutcomes(cs, e.MediationStore, settle, now)
+	e.sweeper = clock.NewSweeper(e.Clocks, clock.Config{SweepInterval: time.Minute, Lead: 72 * time.Hour}, zap.NewNop())
 	return e
 }
 
@@ -107,7 +114,7 @@ func (e *env) pump() {
 			e.t.Fatal(err)
 		}
 		total := 0
-		for _, c := range []*events.Consumer{e.consumers.Transfers, e.consumers.Routed, e.consumers.Effective, e.consumers.Judgments, e.consumers.Confirmations, e.outcomes} {
+		for _, c := range []*events.Consumer{e.consumers.Transfers, e.consumers.Routed, e.consumers.Effective, e.consumers.Confirmations, e.judgments, e.outcomes} {
 			n, err := c.ConsumeOnce(ctx)
 			if err != nil {
 				e.t.Fatalf("consumer %s: %v", c.Name(), err)
@@ -121,8 +128,27 @@ func (e *env) pump() {
 	e.t.Fatal("consumers did not settle")
 }
 
+// rewind moves the consumer's cursor back to the start of the log, so that
+// the next pump redelivers every event it has applied. The cursor belongs to
+// package events, which offers no way to move it: this is tampering, as a
+// restored backup or a lost commit acknowledgement would do.
+func (e *env) rewind(c *events.Consumer) {
+	e.t.Helper()
+	storetest.Exec(e.t, e.DB, `UPDATE consumer_cursors SET position = 0 WHERE name = ?`, c.Name())
+}
+
+// matterState returns the state of matter m as the filing service shows it.
+func (e *env) matterState(m *ipcasev1.Matter) ipcasev1.MatterState {
+	e.t.Helper()
+	got, err := e.Filing.GetMatter(e.officer, &ipcasev1.GetMatterRequest{Name: m.GetName()})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return got.GetMatter().GetState()
+}
+
 // sweep runs the deadline sweeper at 10:00 CST on day.
-func (e *env) sweep(day string) deadline.Sweep {
+func (e *env) sweep(day string) clock.Sweep {
 	e.t.Helper()
 	d, err := time.ParseInLocation(time.DateOnly, day, cst)
 	if err != nil {

@@ -11,12 +11,19 @@ import (
 	"google.golang.org/grpc/codes"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/events"
 )
 
-// punitive is the damages of LAW.md §2.5's example: trademark, conduct in
-// 2020 (Trademark Law 2019), the infringer's profit 1,000,000 × 0.35 =
-// 350,000, 2.5× additive: 350,000 + 875,000 = 1,225,000, plus 50,000
-// expenses = 1,275,000.
+// punitive is a trademark award for intentional, serious infringement in
+// 2020, under Trademark Law 2019 Art. 63 ¶1 (one to five times the base):
+// the base is the infringer's profit 1,000,000 × the mark's 35 %
+// contribution (as in (2022)京民终170号) = 350,000; the 2.5× punitive part
+// is added to it, total = base + base × multiple, as the Beijing High
+// People's Court Guidelines on Punitive Damages (2022) §3.1 compute it:
+// 350,000 + 875,000 = 1,225,000; plus 50,000 reasonable expenses, part of
+// the award (Art. 63 ¶1) but not of the base (SPC Interpretation on
+// punitive damages in IP civil cases, Fa Shi [2021] No. 4, Art. 5) =
+// 1,275,000.
 func punitive() *ipcasev1.CalculateDamagesRequest {
 	return &ipcasev1.CalculateDamagesRequest{
 		IpType: ipcasev1.IpType_IP_TYPE_TRADEMARK,
@@ -29,9 +36,10 @@ func punitive() *ipcasev1.CalculateDamagesRequest {
 // TestWholeChain: complaint → enforcement → transfer to 京73 → the consumer
 // creates the trial → docket → hearing → judgment with punitive damages →
 // service on each party → no appeal → the sweeper marks the clocks missed
-// → EFFECTIVE → the respondent's infringement record has the judgment, and
-// a new enforcement case against it counts it. Dates on the real 2026
-// calendar.
+// → EFFECTIVE → the respondent's infringement record has the judgment; the
+// matter is CLOSED once the officer also closes the transferred case; a new
+// enforcement case against the respondent counts the judgment. Dates on the
+// real 2026 calendar.
 func TestWholeChain(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "2026-03-02") // Monday
@@ -73,9 +81,7 @@ func TestWholeChain(t *testing.T) {
 
 	// A redelivered transfer changes nothing.
 	before := e.Counts(t)
-	if err := e.DB.Exec(`UPDATE consumer_cursors SET position = 0 WHERE name = ?`, e.consumers.Transfers.Name()).Error; err != nil {
-		t.Fatal(err)
-	}
+	e.rewind(e.consumers.Transfers)
 	if n, err := e.consumers.Transfers.ConsumeOnce(t.Context()); err != nil || n != 1 {
 		t.Fatalf("redelivery: applied %d, %v; want 1 event applied", n, err)
 	}
@@ -134,11 +140,14 @@ func TestWholeChain(t *testing.T) {
 	if eff.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_EFFECTIVE || eff.GetJudgment().GetEffectiveOn() != "2026-05-08" {
 		t.Fatalf("after both periods: %v effective on %q; want EFFECTIVE on 2026-05-08", eff.GetState(), eff.GetJudgment().GetEffectiveOn())
 	}
+	// The administrative side's consumer recorded the infringement. Package
+	// enforcement shows the record only as a later case's prior (below),
+	// without its source, so it is read here as stored.
 	var recs []struct {
 		PartyID, Source, Reference string
 		DecidedOn                  string
 	}
-	if err := e.DB.Raw(`SELECT party_id, source, reference, to_char(decided_on, 'YYYY-MM-DD') AS decided_on FROM infringement_records`).
+	if err := e.DB.Session(t.Context()).Gorm().Raw(`SELECT party_id, source, reference, to_char(decided_on, 'YYYY-MM-DD') AS decided_on FROM infringement_records`).
 		Scan(&recs).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -148,14 +157,29 @@ func TestWholeChain(t *testing.T) {
 	}
 	// Redelivery of the effective judgment and the sweep's events changes nothing.
 	before = e.Counts(t)
-	for _, c := range []string{e.consumers.Effective.Name(), e.consumers.Judgments.Name()} {
-		if err := e.DB.Exec(`UPDATE consumer_cursors SET position = 0 WHERE name = ?`, c).Error; err != nil {
-			t.Fatal(err)
-		}
-	}
+	e.rewind(e.consumers.Effective)
+	e.rewind(e.judgments)
 	e.pump()
 	if diff := cmp.Diff(before, e.Counts(t)); diff != "" {
 		t.Errorf("redelivered effective judgment wrote (-before +after):\n%s", diff)
+	}
+
+	// The judgment is final, but the enforcement case that transferred the
+	// matter is TRANSFERRED_COURT, which its machine may still leave for
+	// CLOSED: the matter stays open until the officer closes the case.
+	if st := e.matterState(m); st != ipcasev1.MatterState_MATTER_STATE_ACCEPTED {
+		t.Fatalf("with the enforcement case not closed the matter is %v; want ACCEPTED", st)
+	}
+	gc, err := e.Enforcement.GetEnforcement(ctx, &ipcasev1.GetEnforcementRequest{Name: c.GetName()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Enforcement.CloseEnforcement(ctx, &ipcasev1.CloseEnforcementRequest{Name: c.GetName(), Etag: gc.GetCase().GetEtag(),
+		Reason: "the court's judgment (2026)京73知民初1号 is effective"}); err != nil {
+		t.Fatalf("CloseEnforcement: %v", err)
+	}
+	if st := e.matterState(m); st != ipcasev1.MatterState_MATTER_STATE_CLOSED {
+		t.Errorf("with the judgment effective and the enforcement case closed the matter is %v; want CLOSED", st)
 	}
 
 	// A new enforcement case against the respondent counts the judgment.
@@ -209,6 +233,11 @@ func TestAppeal(t *testing.T) {
 	if got := e.get("京", second.GetName()); got.GetCourtNumber() != second.GetCourtNumber() {
 		t.Fatalf("the appellate court reads %v", got)
 	}
+	// APPEALED is final, but the second instance it opened is not: the
+	// matter is still open.
+	if st := e.matterState(m); st != ipcasev1.MatterState_MATTER_STATE_ACCEPTED {
+		t.Errorf("with the second instance docketed the matter is %v; want ACCEPTED", st)
+	}
 
 	// The complainant's appeal on 06-29 is late: its period ended on 06-26.
 	e.setDay("2026-06-29")
@@ -226,10 +255,8 @@ func TestAppeal(t *testing.T) {
 	if st := e.get("京73", name).GetState(); st != ipcasev1.ProceedingState_PROCEEDING_STATE_APPEALED {
 		t.Errorf("appealed trial became %v", st)
 	}
-	var n int64
-	e.DB.Table("infringement_records").Count(&n)
-	if n != 0 {
-		t.Errorf("an appealed judgment was recorded as an infringement")
+	if n := e.Counts(t)["infringement_records"]; n != 0 {
+		t.Errorf("an appealed judgment was recorded as an infringement (%d records)", n)
 	}
 }
 
@@ -267,10 +294,21 @@ func TestAppealPeriods(t *testing.T) {
 	if e.sweep("2026-10-08").Missed != 0 {
 		t.Fatal("a clock was missed on its last day")
 	}
+	e.pump()
+	// The matter's only proceeding, the trial, is JUDGED, not final: the
+	// matter stays open.
+	if st := e.matterState(m); st != ipcasev1.MatterState_MATTER_STATE_ACCEPTED {
+		t.Fatalf("with the judgment not yet effective the matter is %v; want ACCEPTED", st)
+	}
 	e.sweep("2026-10-09")
 	e.pump()
 	if eff := e.get("京73", name); eff.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_EFFECTIVE || eff.GetJudgment().GetEffectiveOn() != "2026-10-09" {
 		t.Fatalf("trial %v effective %q", eff.GetState(), eff.GetJudgment().GetEffectiveOn())
+	}
+	// EFFECTIVE is final: every proceeding the matter was routed to has
+	// ended, so the matter is CLOSED.
+	if st := e.matterState(m); st != ipcasev1.MatterState_MATTER_STATE_CLOSED {
+		t.Errorf("with the judgment effective the matter is %v; want CLOSED", st)
 	}
 }
 
@@ -325,8 +363,10 @@ func TestConcurrentDockets(t *testing.T) {
 func TestDeclineAndCriminal(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "2026-03-02")
-	a := e.trialOf(e.file(respondent, ipcasev1.ProceedingKind_PROCEEDING_KIND_TRIAL, "京73"), "京73")
-	b := e.trialOf(e.file(respondent, ipcasev1.ProceedingKind_PROCEEDING_KIND_TRIAL, "京73"), "京73")
+	ma := e.file(respondent, ipcasev1.ProceedingKind_PROCEEDING_KIND_TRIAL, "京73")
+	a := e.trialOf(ma, "京73")
+	mb := e.file(respondent, ipcasev1.ProceedingKind_PROCEEDING_KIND_TRIAL, "京73")
+	b := e.trialOf(mb, "京73")
 	e.pump()
 	c := e.court("京73")
 	dec, err := c.DeclineTrial(t.Context(), &ipcasev1.DeclineTrialRequest{Name: a, Etag: e.get("京73", a).GetEtag(), Reason: "不属于本院管辖"})
@@ -337,10 +377,32 @@ func TestDeclineAndCriminal(t *testing.T) {
 	if err != nil || cr.GetTrial().GetCourtNumber() != "(2026)京73刑初1号" {
 		t.Fatalf("criminal docket: %v, %v", cr.GetTrial().GetCourtNumber(), err)
 	}
-	// Both are events of the matter.
-	var types []string
-	e.DB.Raw(`SELECT type FROM events WHERE type LIKE 'trial.%' ORDER BY id`).Scan(&types)
-	if !slices.Contains(types, "trial.declined") || !slices.Contains(types, "trial.docketed") {
-		t.Errorf("events %v", types)
+	// DECLINED is final, so the declined matter is CLOSED; the docketed one
+	// is not.
+	if st := e.matterState(ma); st != ipcasev1.MatterState_MATTER_STATE_CLOSED {
+		t.Errorf("the matter whose trial was declined is %v; want CLOSED", st)
+	}
+	if st := e.matterState(mb); st != ipcasev1.MatterState_MATTER_STATE_ACCEPTED {
+		t.Errorf("the matter whose trial was docketed is %v; want ACCEPTED", st)
+	}
+	// Each is an event of its matter.
+	for _, c := range []struct {
+		name string
+		want events.Type
+	}{{a, events.TrialDeclined}, {b, events.TrialDocketed}} {
+		parts := strings.Split(c.name, "/") // matters/{matter}/proceedings/{proceeding}
+		evs, err := events.List(e.DB.Session(t.Context()), parts[1], 0, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var types []events.Type
+		for _, ev := range evs {
+			if ev.ProceedingID == parts[3] {
+				types = append(types, ev.Type)
+			}
+		}
+		if !slices.Contains(types, c.want) {
+			t.Errorf("the events of %s are %v; want one %s", c.name, types, c.want)
+		}
 	}
 }

@@ -5,13 +5,12 @@ import (
 	"regexp"
 	"strconv"
 
-	"gorm.io/gorm"
-
 	"github.com/ipcase/ipcase/internal/store"
 )
 
-// CourtNumber is a court case number (案号, LAW.md §5): `(2026)京73知民初123号`
-// since 2016, `(2015)京知民初字第1677号` before.
+// CourtNumber is a court case number (案号) as the SPC Provisions on Court
+// Case Numbers (in force 2016-01-01, amended 2018-12-07) make it:
+// `(2026)京73知民初123号` since 2016, `(2015)京知民初字第1677号` before.
 type CourtNumber struct {
 	Year int
 	// Court is the court code: 最高法, a province abbreviation, or one with 2
@@ -26,8 +25,10 @@ type CourtNumber struct {
 	Legacy bool
 }
 
-// typeCodes are the type codes ipcase knows (LAW.md §5), longest first so
-// that 执恢 wins over 执; 调确 is the pre-2016 judicial confirmation.
+// typeCodes are the type codes ipcase knows (SPC Provisions on Court Case
+// Numbers, annex), longest first so that 执恢 wins over 执; 调确 is the
+// pre-2016 judicial confirmation (SPC Provisions on Judicial Confirmation
+// of People's Mediation Agreements (2011) Art. 4).
 const typeCodes = `民初|民终|民申|民再|民特|刑初|刑终|行初|行终|执恢|执异|执复|执|调确`
 
 var (
@@ -37,7 +38,9 @@ var (
 
 // ParseCourtNumber reads a court number in today's format or the pre-2016
 // 字第 form, with ASCII or full-width parentheses. 知刑初 is accepted when
-// parsing (LAW.md §5), though never generated.
+// parsing, though never generated: the 2018 amendment gives 知 to the
+// civil and administrative cases of the NPCSC decision on patent and other
+// IP litigation, and published IP-crime judgments use plain 刑初.
 func ParseCourtNumber(s string) (CourtNumber, error) {
 	m, legacy := modernRE.FindStringSubmatch(s), false
 	if m == nil {
@@ -76,7 +79,7 @@ func (n CourtNumber) String() string {
 
 // typeCode is the type code of a case of kind at instance, and whether the
 // specialised-trial code 知 goes before it: IP civil and administrative
-// cases carry it; criminal cases never do (plain 刑初, LAW.md §5).
+// cases carry it; criminal cases never do (plain 刑初, as in (2017)粤0512刑初2号).
 func typeCode(kind Kind, instance Instance) (code string, ip bool) {
 	suffix := "初"
 	if instance == Second {
@@ -93,16 +96,16 @@ func typeCode(kind Kind, instance Instance) (code string, ip bool) {
 }
 
 // nextCourtNumber takes the next number of court for its type code and
-// year in db's transaction. The counter row stays locked until the
+// year in tx. The counter row stays locked until the
 // transaction ends, so concurrent dockets at one court get consecutive
 // numbers and a rolled-back docket leaves no gap.
-func nextCourtNumber(db *gorm.DB, court string, year int, code string, ip bool) (CourtNumber, error) {
+func nextCourtNumber(tx store.Tx, court string, year int, code string, ip bool) (CourtNumber, error) {
 	key := code
 	if ip {
 		key = "知" + code
 	}
 	var n int64
-	err := db.Raw(`INSERT INTO court_number_counters (court, type_code, year, last) VALUES (?, ?, ?, 1)
+	err := tx.Gorm().Raw(`INSERT INTO court_number_counters (court, type_code, year, last) VALUES (?, ?, ?, 1)
 		ON CONFLICT (court, type_code, year) DO UPDATE SET last = court_number_counters.last + 1 RETURNING last`,
 		court, key, year).Scan(&n).Error
 	if err != nil {

@@ -2,8 +2,11 @@ package trial
 
 import "testing"
 
-// TestParseCourtNumber: LAW.md §5's examples, both formats, and malformed
-// numbers.
+// TestParseCourtNumber: numbers of published cases in the format of the SPC
+// Provisions on Court Case Numbers (in force 2016-01-01, amended 2018:
+// (2019)最高法知民终562号, (2021)粤73知民初1399号, (2020)浙03民终161号,
+// (2017)粤0512刑初2号 …) and in the 字第 format before them
+// ((2015)京知民初字第1677号), and malformed numbers.
 func TestParseCourtNumber(t *testing.T) {
 	t.Parallel()
 	ok := []struct {

@@ -1,51 +1,44 @@
 package trial
 
 import (
-	"encoding/json"
-	"fmt"
-
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"github.com/ipcase/ipcase/internal/filing"
-	"github.com/ipcase/ipcase/internal/proceeding"
 	"github.com/ipcase/ipcase/internal/store"
 )
 
-// Store keeps trials (table trial_cases).
+// Store keeps trials and judicial confirmations (table trial_cases), the
+// proceedings they came from (trial_sources) and the courts' case-number
+// counters (court_number_counters).
 type Store struct {
-	*proceeding.Store[*Trial]
+	*filing.Records[*Trial]
 	// confirm keeps CONFIRMATION proceedings, in the same table.
-	confirm *proceeding.Store[*Trial]
-	db      *gorm.DB
+	confirm *filing.Records[*Trial]
 }
 
-// NewStore returns a Store over db; matters are read and locked through fs.
-func NewStore(db *gorm.DB, fs *filing.Store) *Store {
+// NewStore returns a Store over the matters of fs.
+func NewStore(fs *filing.Store) *Store {
 	fresh := func() *Trial { return &Trial{} }
-	return &Store{Store: proceeding.NewStore(db, fs, "trial_cases", filing.KindTrial, "trial", fresh),
-		confirm: proceeding.NewStore(db, fs, "trial_cases", filing.KindConfirmation, "judicial confirmation", fresh), db: db}
+	docs := store.NewDocuments("trial_cases")
+	return &Store{Records: filing.NewRecords(fs, filing.KindTrial, "trial", docs, fresh),
+		confirm: filing.NewRecords(fs, filing.KindConfirmation, "judicial confirmation", docs, fresh)}
 }
 
-// in returns the store over tx, for changes inside a consumer's transaction.
-func (s *Store) in(tx *gorm.DB) *Store { return NewStore(tx, s.Filing()) }
-
-// Tx is what a change of a trial sees inside its transaction.
-type Tx = proceeding.Tx[*Trial]
+// Change is a change of a trial or a judicial confirmation.
+type Change = filing.Change[*Trial]
 
 func newID() string { return uuid.NewString() }
 
-// insert stores t, a new record of a proceeding already saved in db, at
-// version 1; its events are the caller's to append.
-func insert(db *gorm.DB, t *Trial) error {
-	t.Version = 1
-	doc, err := json.Marshal(t)
-	if err != nil {
-		return err
-	}
-	err = db.Table("trial_cases").Create(map[string]any{"proceeding_id": t.ProceedingID, "matter_id": t.MatterID, "doc": doc, "version": t.Version}).Error
-	if err != nil {
-		return fmt.Errorf("saving trial: %w", store.Translate(err))
-	}
-	return nil
+// fromSource reports whether a trial was already opened for the source
+// proceeding source (a transfer or a confirmation request).
+func fromSource(tx store.Tx, source string) (bool, error) {
+	var n int64
+	err := tx.Gorm().Table("trial_sources").Where("source_proceeding_id = ?", source).Count(&n).Error
+	return n > 0, store.Translate(err)
+}
+
+// recordSource records that proceeding id was opened for source.
+func recordSource(tx store.Tx, source string, id filing.ProceedingID) error {
+	return store.Translate(tx.Gorm().Exec(`INSERT INTO trial_sources (source_proceeding_id, proceeding_id) VALUES (?, ?)`,
+		source, string(id)).Error)
 }

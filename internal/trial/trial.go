@@ -7,11 +7,13 @@ package trial
 import (
 	"encoding/json"
 	"fmt"
-	"time"
+	"slices"
 
+	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/errs"
-	"github.com/ipcase/ipcase/internal/proceeding"
+	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/filing"
 )
 
 // State is where a trial stands; the values are stored in the proceeding's
@@ -40,25 +42,40 @@ const (
 // open are the states a trial can still be withdrawn or settled from.
 var open = []State{AwaitingDocketing, Docketed, PreTrial, HearingScheduled, Heard, Judged}
 
-// transitions is the one table of the TRIAL machine: AWAITING_DOCKETING →
-// DOCKETED | DECLINED; DOCKETED → PRE_TRIAL → HEARING_SCHEDULED → HEARD →
-// JUDGED → EFFECTIVE | APPEALED; WITHDRAWN and SETTLED from any open state.
-var transitions = func() map[State][]State {
-	t := map[State][]State{
-		AwaitingDocketing: {Docketed, Declined},
-		Docketed:          {PreTrial},
-		PreTrial:          {HearingScheduled},
-		HearingScheduled:  {Heard},
-		Heard:             {Judged},
-		Judged:            {Effective, Appealed},
-		// CONFIRMATION: REQUESTED → CONFIRMED | CONFIRMATION_REFUSED.
-		Requested: {Confirmed, ConfirmationRefused},
-	}
-	for _, s := range open {
-		t[s] = append(t[s], Withdrawn, Settled)
-	}
-	return t
-}()
+// Machine is the TRIAL machine: AWAITING_DOCKETING → DOCKETED | DECLINED;
+// DOCKETED → PRE_TRIAL → HEARING_SCHEDULED → HEARD → JUDGED → EFFECTIVE |
+// APPEALED; WITHDRAWN and SETTLED from any open state.
+var Machine = filing.Machine[State]{
+	Kind:     filing.KindTrial,
+	Noun:     "the trial",
+	Initial:  AwaitingDocketing,
+	Routable: true,
+	Table: func() map[State][]State {
+		t := map[State][]State{
+			AwaitingDocketing: {Docketed, Declined},
+			Docketed:          {PreTrial},
+			PreTrial:          {HearingScheduled},
+			HearingScheduled:  {Heard},
+			Heard:             {Judged},
+			Judged:            {Effective, Appealed},
+		}
+		for _, s := range open {
+			t[s] = append(t[s], Withdrawn, Settled)
+		}
+		return t
+	}(),
+}
+
+// ConfirmationMachine is the CONFIRMATION machine: a mediation agreement
+// the parties applied to have confirmed is REQUESTED → CONFIRMED |
+// CONFIRMATION_REFUSED (CPL Art. 206). Its records are kept with the
+// trials'.
+var ConfirmationMachine = filing.Machine[State]{
+	Kind:    filing.KindConfirmation,
+	Noun:    "the judicial confirmation",
+	Initial: Requested,
+	Table:   map[State][]State{Requested: {Confirmed, ConfirmationRefused}},
+}
 
 // Kind is the kind of case.
 type Kind string
@@ -102,24 +119,24 @@ type Preservation struct {
 	Kind      string      `json:"kind"` // EVIDENCE, PROPERTY, CONDUCT
 	Applicant string      `json:"applicant,omitempty"`
 	Subject   string      `json:"subject"`
-	OrderedOn time.Time   `json:"orderedOn"`
+	OrderedOn civil.Date  `json:"orderedOn"`
 	Security  damages.Fen `json:"security"`
 }
 
 // Exchange is an evidence exchange.
 type Exchange struct {
-	HeldOn time.Time `json:"heldOn"`
-	SHA256 []string  `json:"sha256"`
-	Notes  string    `json:"notes,omitempty"`
+	HeldOn civil.Date `json:"heldOn"`
+	SHA256 []string   `json:"sha256"`
+	Notes  string     `json:"notes,omitempty"`
 }
 
 // Hearing is a hearing, scheduled or held.
 type Hearing struct {
-	Date      time.Time `json:"date"`
-	Place     string    `json:"place"`
-	Attendees []string  `json:"attendees,omitempty"`
-	Record    string    `json:"record,omitempty"`
-	Held      bool      `json:"held"`
+	Date      civil.Date `json:"date"`
+	Place     string     `json:"place"`
+	Attendees []string   `json:"attendees,omitempty"`
+	Record    string     `json:"record,omitempty"`
+	Held      bool       `json:"held"`
 }
 
 // Judgment is the judgment or ruling.
@@ -131,43 +148,43 @@ type Judgment struct {
 	DamagesTotal      damages.Fen     `json:"damagesTotal"`
 	Costs             damages.Fen     `json:"costs"`
 	CostsBorneBy      string          `json:"costsBorneBy,omitempty"`
-	JudgedOn          time.Time       `json:"judgedOn"`
-	EffectiveOn       *time.Time      `json:"effectiveOn,omitempty"`
+	JudgedOn          civil.Date      `json:"judgedOn"`
+	EffectiveOn       *civil.Date     `json:"effectiveOn,omitempty"`
 }
 
 // Service is the service of the judgment on a party.
 type Service struct {
-	Party      string    `json:"party"` // party id
-	ServedOn   time.Time `json:"servedOn"`
-	AppealDue  time.Time `json:"appealDue"`
-	AppealRule string    `json:"appealRule"`
+	Party      string     `json:"party"` // party id
+	ServedOn   civil.Date `json:"servedOn"`
+	AppealDue  civil.Date `json:"appealDue"`
+	AppealRule string     `json:"appealRule"`
 }
 
 // Appeal is a party's appeal.
 type Appeal struct {
-	Party          string    `json:"party"`
-	FiledOn        time.Time `json:"filedOn"`
-	AppellateCourt string    `json:"appellateCourt"`
-	Grounds        string    `json:"grounds,omitempty"`
+	Party          string     `json:"party"`
+	FiledOn        civil.Date `json:"filedOn"`
+	AppellateCourt string     `json:"appellateCourt"`
+	Grounds        string     `json:"grounds,omitempty"`
 }
 
 // Trial is the record of one TRIAL proceeding.
 type Trial struct {
-	proceeding.Meta
-	State      State     `json:"state"`
-	Court      string    `json:"court"`
-	Number     string    `json:"number,omitempty"`
-	Kind       Kind      `json:"kind,omitempty"`
-	Instance   Instance  `json:"instance,omitempty"`
-	Procedure  Procedure `json:"procedure,omitempty"`
-	Source     string    `json:"source,omitempty"` // matters/…/proceedings/…
-	ReceivedOn time.Time `json:"receivedOn"`
+	filing.RecordMeta
+	State      State      `json:"state"`
+	Court      string     `json:"court"`
+	Number     string     `json:"number,omitempty"`
+	Kind       Kind       `json:"kind,omitempty"`
+	Instance   Instance   `json:"instance,omitempty"`
+	Procedure  Procedure  `json:"procedure,omitempty"`
+	Source     string     `json:"source,omitempty"` // matters/…/proceedings/…
+	ReceivedOn civil.Date `json:"receivedOn"`
 	// Dossier is the transfer's payload (schema ipcase.transfer.v1), kept
 	// as received.
 	Dossier              json.RawMessage `json:"dossier,omitempty"`
 	DossierMismatches    []string        `json:"dossierMismatches,omitempty"`
-	DocketedOn           *time.Time      `json:"docketedOn,omitempty"`
-	TimeLimitDue         *time.Time      `json:"timeLimitDue,omitempty"`
+	DocketedOn           *civil.Date     `json:"docketedOn,omitempty"`
+	TimeLimitDue         *civil.Date     `json:"timeLimitDue,omitempty"`
 	TimeLimitProvisional bool            `json:"timeLimitProvisional,omitempty"`
 	EndReason            string          `json:"endReason,omitempty"`
 	Panel                []PanelMember   `json:"panel,omitempty"`
@@ -187,16 +204,19 @@ type Trial struct {
 }
 
 // StateName is the proceeding state the trial is in.
-func (t *Trial) StateName() string { return string(t.State) }
+func (t *Trial) StateName() filing.ProceedingState { return filing.ProceedingState(t.State) }
 
 // Etag is the trial's version tag.
 func (t *Trial) Etag() string { return fmt.Sprintf(`"t%d"`, t.Version) }
 
+// move moves the trial through its machine: a judicial confirmation's
+// states are its machine's only.
 func (t *Trial) move(to State) error {
-	return proceeding.Move("the trial", transitions, &t.State, to)
+	if slices.Contains([]State{Requested, Confirmed, ConfirmationRefused}, t.State) {
+		return ConfirmationMachine.Move(&t.State, to)
+	}
+	return Machine.Move(&t.State, to)
 }
-
-func day(t time.Time) string { return t.Format(time.DateOnly) }
 
 func (t *Trial) service(party string) *Service {
 	for i := range t.Services {
@@ -209,29 +229,29 @@ func (t *Trial) service(party string) *Service {
 
 // Docket dockets the trial with number n on on; due is the last day of the
 // time limit (provisional when the calendar does not reach it yet).
-func (t *Trial) Docket(kind Kind, inst Instance, proc Procedure, n CourtNumber, on, due time.Time, provisional bool) error {
+func (t *Trial) Docket(kind Kind, inst Instance, proc Procedure, n CourtNumber, on, due civil.Date, provisional bool) error {
 	if err := t.move(Docketed); err != nil {
 		return err
 	}
 	t.Kind, t.Instance, t.Procedure, t.Number = kind, inst, proc, n.String()
 	t.DocketedOn = &on
-	payload := map[string]any{"court": t.Court, "courtNumber": t.Number, "kind": kind, "instance": inst,
-		"procedure": proc, "docketedOn": day(on), "source": t.Source}
+	payload := events.DocketedPayload{Court: t.Court, CourtNumber: t.Number, Kind: string(kind), Instance: string(inst),
+		Procedure: string(proc), DocketedOn: on, Source: t.Source}
 	if !due.IsZero() { // criminal time limits are not kept
 		t.TimeLimitDue, t.TimeLimitProvisional = &due, provisional
-		payload["timeLimitDue"], payload["timeLimitProvisional"] = day(due), provisional
+		payload.TimeLimitDue, payload.TimeLimitProvisional = &due, &provisional
 	}
-	t.Record("trial.docketed", payload)
+	t.Record(events.TrialDocketed, payload)
 	return nil
 }
 
 // Decline declines to docket the trial.
-func (t *Trial) Decline(reason string, on time.Time) error {
+func (t *Trial) Decline(reason string, on civil.Date) error {
 	if err := t.move(Declined); err != nil {
 		return err
 	}
 	t.EndReason = reason
-	t.Record("trial.declined", map[string]any{"court": t.Court, "reason": reason, "declinedOn": day(on), "source": t.Source})
+	t.Record(events.TrialDeclined, events.DeclinedPayload{Court: t.Court, Reason: reason, DeclinedOn: on, Source: t.Source})
 	return nil
 }
 
@@ -254,7 +274,11 @@ func (t *Trial) AssignPanel(members []PanelMember) error {
 		return errs.Errorf(errs.FailedPrecondition, "the panel is formed before the hearing is scheduled; the trial is %s", t.State)
 	}
 	t.Panel = members
-	t.Record("trial.panel_assigned", map[string]any{"members": members})
+	panel := make([]events.PanelMember, len(members))
+	for i, m := range members {
+		panel[i] = events.PanelMember(m)
+	}
+	t.Record(events.TrialPanelAssigned, events.PanelPayload{Members: panel})
 	return nil
 }
 
@@ -271,8 +295,8 @@ func (t *Trial) OrderPreservation(p Preservation) error {
 		return err
 	}
 	t.Preservations = append(t.Preservations, p)
-	t.Record("trial.preservation_ordered", map[string]any{"kind": p.Kind, "applicant": p.Applicant, "subject": p.Subject,
-		"orderedOn": day(p.OrderedOn), "security": p.Security.String()})
+	t.Record(events.TrialPreservationOrdered, events.PreservationPayload{Kind: p.Kind, Applicant: p.Applicant, Subject: p.Subject,
+		OrderedOn: p.OrderedOn, Security: p.Security.String()})
 	return nil
 }
 
@@ -282,7 +306,7 @@ func (t *Trial) RecordExchange(x Exchange) error {
 		return err
 	}
 	t.Exchanges = append(t.Exchanges, x)
-	t.Record("trial.evidence_exchanged", map[string]any{"heldOn": day(x.HeldOn), "sha256": x.SHA256})
+	t.Record(events.TrialEvidenceExchanged, events.ExchangePayload{HeldOn: x.HeldOn, SHA256: x.SHA256})
 	return nil
 }
 
@@ -296,7 +320,7 @@ func (t *Trial) ScheduleHearing(h Hearing) error {
 		}
 		t.Hearings = append(t.Hearings, h)
 	}
-	t.Record("trial.hearing_scheduled", map[string]any{"date": day(h.Date), "place": h.Place})
+	t.Record(events.TrialHearingScheduled, events.HearingScheduledPayload{Date: h.Date, Place: h.Place})
 	return nil
 }
 
@@ -307,7 +331,7 @@ func (t *Trial) RecordHearing(attendees []string, record string) error {
 	}
 	h := &t.Hearings[len(t.Hearings)-1]
 	h.Attendees, h.Record, h.Held = attendees, record, true
-	t.Record("trial.heard", map[string]any{"date": day(h.Date), "attendees": attendees})
+	t.Record(events.TrialHeard, events.HeardPayload{Date: h.Date, Attendees: attendees})
 	return nil
 }
 
@@ -317,8 +341,8 @@ func (t *Trial) Judge(j Judgment) error {
 		return err
 	}
 	t.Judgment = &j
-	t.Record("trial.judged", map[string]any{"courtNumber": t.Number, "ruling": j.Ruling, "infringementFound": j.InfringementFound,
-		"injunction": j.Injunction, "damages": j.DamagesTotal.String(), "costs": j.Costs.String(), "judgedOn": day(j.JudgedOn)})
+	t.Record(events.TrialJudged, events.JudgedPayload{CourtNumber: t.Number, Ruling: j.Ruling, InfringementFound: j.InfringementFound,
+		Injunction: j.Injunction, Damages: j.DamagesTotal.String(), Costs: j.Costs.String(), JudgedOn: j.JudgedOn})
 	return nil
 }
 
@@ -328,6 +352,6 @@ func (t *Trial) End(to State, reason string) error {
 		return err
 	}
 	t.EndReason = reason
-	t.Record("trial."+map[State]string{Withdrawn: "withdrawn", Settled: "settled"}[to], map[string]any{"reason": reason})
+	t.Record(map[State]events.Type{Withdrawn: events.TrialWithdrawn, Settled: events.TrialSettled}[to], events.ReasonPayload{Reason: reason})
 	return nil
 }

@@ -15,7 +15,6 @@ import (
 
 	"go.uber.org/zap"
 	"golang.org/x/sync/errgroup"
-	"gorm.io/gorm"
 
 	"github.com/ipcase/ipcase/internal/store"
 )
@@ -100,7 +99,7 @@ const claimBatch = 16
 // end under FOR UPDATE SKIP LOCKED), so several replicas may run
 // dispatchers side by side.
 type Dispatcher struct {
-	db     *gorm.DB
+	db     *store.DB
 	cfg    Config
 	client *http.Client
 	now    func() time.Time
@@ -109,7 +108,7 @@ type Dispatcher struct {
 
 // NewDispatcher returns a dispatcher over db with cfg, reading the time
 // from now.
-func NewDispatcher(db *gorm.DB, cfg Config, now func() time.Time, logger *zap.Logger) *Dispatcher {
+func NewDispatcher(db *store.DB, cfg Config, now func() time.Time, logger *zap.Logger) *Dispatcher {
 	if db == nil || now == nil || logger == nil {
 		panic("webhook.NewDispatcher: nil dependency")
 	}
@@ -181,7 +180,7 @@ func (d *Dispatcher) DispatchOnce(ctx context.Context) (int, error) {
 func (d *Dispatcher) claim(ctx context.Context) ([]claimed, error) {
 	now := d.now().UTC()
 	var out []claimed
-	err := d.db.WithContext(ctx).Raw(`UPDATE webhook_deliveries d SET next_attempt_at = ?
+	err := d.db.Session(ctx).Gorm().Raw(`UPDATE webhook_deliveries d SET next_attempt_at = ?
 		FROM webhooks w
 		WHERE w.id = d.webhook_id AND d.id IN (
 			SELECT h.id FROM webhook_deliveries h
@@ -205,7 +204,7 @@ func (d *Dispatcher) claim(ctx context.Context) ([]claimed, error) {
 func (d *Dispatcher) attempt(ctx context.Context, c claimed) (bool, error) {
 	code, sendErr := d.send(ctx, c)
 	now := d.now().UTC()
-	db := d.db.WithContext(ctx)
+	db := d.db.Session(ctx).Gorm()
 	var err error
 	if sendErr == nil {
 		err = db.Exec(`UPDATE webhook_deliveries SET state = ?, attempts = attempts + 1, last_status_code = ?,

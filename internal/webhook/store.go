@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 
 	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/errs"
@@ -49,11 +48,11 @@ type Delivery struct {
 
 // Store keeps webhooks and their deliveries.
 type Store struct {
-	db *gorm.DB
+	db *store.DB
 }
 
 // NewStore returns a Store over db.
-func NewStore(db *gorm.DB) *Store {
+func NewStore(db *store.DB) *Store {
 	if db == nil {
 		panic("webhook.NewStore: nil db")
 	}
@@ -101,7 +100,7 @@ func (s *Store) Create(ctx context.Context, p auth.Principal, url string, now ti
 	secret := "whsec_" + hex.EncodeToString(b)
 	w := Webhook{ID: uuid.NewString(), Owner: p.Subject, Parties: append([]string(nil), p.Parties...), URL: url,
 		CreateTime: now.UTC().Truncate(time.Microsecond)}
-	err = s.db.WithContext(ctx).Exec(`INSERT INTO webhooks (id, owner_subject, parties, url, secret, create_time)
+	err = s.db.Session(ctx).Gorm().Exec(`INSERT INTO webhooks (id, owner_subject, parties, url, secret, create_time)
 		VALUES (?, ?, ?::uuid[], ?, ?, ?)`, w.ID, w.Owner, arr, w.URL, secret, w.CreateTime).Error
 	if err != nil {
 		return Webhook{}, "", fmt.Errorf("webhook: create: %w", store.Translate(err))
@@ -133,7 +132,7 @@ func (s *Store) List(ctx context.Context, p auth.Principal) ([]Webhook, error) {
 		return nil, err
 	}
 	var rows []webhookRow
-	err = s.db.WithContext(ctx).Raw(`SELECT `+webhookCols+` FROM webhooks w WHERE w.delete_time IS NULL AND `+cond+
+	err = s.db.Session(ctx).Gorm().Raw(`SELECT `+webhookCols+` FROM webhooks w WHERE w.delete_time IS NULL AND `+cond+
 		` ORDER BY create_time DESC, id`, args...).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("webhook: list: %w", store.Translate(err))
@@ -146,7 +145,7 @@ func (s *Store) List(ctx context.Context, p auth.Principal) ([]Webhook, error) {
 }
 
 // get returns webhook id if p may see it, deleted or not.
-func (s *Store) get(ctx context.Context, tx *gorm.DB, p auth.Principal, id string) (Webhook, bool, error) {
+func (s *Store) get(tx store.Tx, p auth.Principal, id string) (Webhook, bool, error) {
 	cond, args, err := scope(p)
 	if err != nil {
 		return Webhook{}, false, err
@@ -155,7 +154,7 @@ func (s *Store) get(ctx context.Context, tx *gorm.DB, p auth.Principal, id strin
 		webhookRow `gorm:"embedded"`
 		Deleted    bool
 	}
-	err = tx.WithContext(ctx).Raw(`SELECT `+webhookCols+`, delete_time IS NOT NULL AS deleted FROM webhooks w WHERE w.id = ? AND `+cond,
+	err = tx.Gorm().Raw(`SELECT `+webhookCols+`, delete_time IS NOT NULL AS deleted FROM webhooks w WHERE w.id = ? AND `+cond,
 		append([]any{id}, args...)...).Scan(&rows).Error
 	if err != nil {
 		return Webhook{}, false, fmt.Errorf("webhook: get %s: %w", id, store.Translate(err))
@@ -169,18 +168,18 @@ func (s *Store) get(ctx context.Context, tx *gorm.DB, p auth.Principal, id strin
 // Delete deletes webhook id of p: nothing more is enqueued for it, and its
 // pending deliveries fail.
 func (s *Store) Delete(ctx context.Context, p auth.Principal, id string, now time.Time) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		_, deleted, err := s.get(ctx, tx, p, id)
+	return s.db.InTx(ctx, func(tx store.Tx) error {
+		_, deleted, err := s.get(tx, p, id)
 		if err != nil {
 			return err
 		}
 		if deleted {
 			return errs.Errorf(errs.NotFound, "webhook %s not found", id)
 		}
-		if err := tx.Exec(`UPDATE webhooks SET delete_time = ? WHERE id = ?`, now, id).Error; err != nil {
+		if err := tx.Gorm().Exec(`UPDATE webhooks SET delete_time = ? WHERE id = ?`, now, id).Error; err != nil {
 			return store.Translate(err)
 		}
-		return store.Translate(tx.Exec(`UPDATE webhook_deliveries SET state = ?, last_error = 'webhook deleted'
+		return store.Translate(tx.Gorm().Exec(`UPDATE webhook_deliveries SET state = ?, last_error = 'webhook deleted'
 			WHERE webhook_id = ? AND state = ?`, StateFailed, id, StatePending).Error)
 	})
 }
@@ -188,11 +187,11 @@ func (s *Store) Delete(ctx context.Context, p auth.Principal, id string, now tim
 // Deliveries returns up to limit deliveries of webhook id of p after
 // position after, in position order.
 func (s *Store) Deliveries(ctx context.Context, p auth.Principal, id string, after int64, limit int) ([]Delivery, error) {
-	if _, _, err := s.get(ctx, s.db, p, id); err != nil {
+	if _, _, err := s.get(s.db.Session(ctx), p, id); err != nil {
 		return nil, err
 	}
 	var out []Delivery
-	err := s.db.WithContext(ctx).Raw(`SELECT id::text AS id, webhook_id::text AS webhook_id, matter_id::text AS matter_id,
+	err := s.db.Session(ctx).Gorm().Raw(`SELECT id::text AS id, webhook_id::text AS webhook_id, matter_id::text AS matter_id,
 			position, event_seq, state, attempts, last_status_code, last_error, next_attempt_at, delivered_at
 		FROM webhook_deliveries WHERE webhook_id = ? AND position > ? ORDER BY position LIMIT ?`, id, after, limit).
 		Scan(&out).Error

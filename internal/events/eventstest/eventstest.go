@@ -4,76 +4,75 @@ package eventstest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"testing"
 	"time"
 
 	"go.uber.org/zap"
-	"gorm.io/gorm"
 
 	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/store"
 	"github.com/ipcase/ipcase/internal/store/storetest"
+	"github.com/ipcase/ipcase/internal/trial"
 )
 
 // Actor is the actor of test events.
 var Actor = events.Actor{Subject: "eventstest", Role: "system"}
 
+// Log is the event log the helpers write with.
+var Log = events.NewLog(events.NewEphemeralCheckpoints())
+
 // Open returns a pool of up to conns connections to a fresh clone of the
-// migrated template, and its URL; both go when t ends. Tests that hold
-// transactions open need more connections than storetest.NewDB gives.
-func Open(t testing.TB, conns int) (*gorm.DB, string) {
+// migrated template; both go when t ends. Tests that hold transactions
+// open need more connections than storetest.NewDB gives.
+func Open(t testing.TB, conns int) *store.DB {
 	t.Helper()
-	url := storetest.URL(t)
-	db, err := store.Open(t.Context(), store.Config{URL: url, MaxOpenConns: conns, MaxIdleConns: conns}, zap.NewNop())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close(db) })
-	return db, url
+	return storetest.Open(t, storetest.URL(t), conns)
 }
 
-// Matter inserts a matter filed with agency, with one proceeding before
-// each of forums, and its first event, `test.opened` (as filing opens a
-// matter with its first event), and returns its id.
-func Matter(t testing.TB, db *gorm.DB, agency string, forums ...string) string {
+// trialRoute opens the test matters' proceedings before courts.
+var trialRoute = trial.Machine.Route()
+
+// Matter files a matter with agency through package filing, with one
+// proceeding before each of forums, and returns its id; its first event is
+// complaint.submitted.
+func Matter(t testing.TB, db *store.DB, agency string, forums ...string) string {
 	t.Helper()
-	ctx := t.Context()
-	now := time.Now().UTC()
-	var party, matter string
-	if err := db.WithContext(ctx).Raw(`INSERT INTO parties (id, kind, display_name) VALUES (gen_random_uuid(), 'PERSON', '张三') RETURNING id`).Scan(&party).Error; err != nil {
-		t.Fatal(err)
-	}
-	err := db.WithContext(ctx).Raw(`INSERT INTO matters (id, number, state, complainant_id, facts, agency, create_time, update_time)
-		VALUES (gen_random_uuid(), ?, 'ACCEPTED', ?, 'test', ?, ?, ?) RETURNING id`, "T-"+suffix(), party, agency, now, now).Scan(&matter).Error
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range forums {
-		if err := db.WithContext(ctx).Exec(`INSERT INTO proceedings (id, matter_id, kind, state, forum, create_time, update_time)
-			VALUES (gen_random_uuid(), ?, 'TRIAL', 'OPEN', ?, ?, ?)`, matter, f, now, now).Error; err != nil {
-			t.Fatal(err)
+	fs := filing.NewStore(db, Log)
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	m := &filing.Matter{Complainant: filing.Party{Kind: filing.Person, Name: "张三", Country: "CN"},
+		Rights: []filing.Right{{Type: filing.Trademark, Title: "test"}}, Facts: "test", Agency: agency}
+	err := db.InTx(t.Context(), func(tx store.Tx) error {
+		if err := fs.CreateIn(tx, m, Actor, at); err != nil {
+			return err
 		}
-	}
-	if err := Append(ctx, db, matter, "test.opened", nil); err != nil {
+		for _, f := range forums {
+			m.OpenProceeding(at, trialRoute, f)
+		}
+		return fs.SaveProceedings(tx, m, at)
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	return matter
+	return string(m.ID)
 }
 
-// Append appends one event of type typ with payload to matter in its own
-// transaction and returns when it has committed.
-func Append(ctx context.Context, db *gorm.DB, matter, typ string, payload any) error {
-	return db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return events.Append(tx, events.NewEphemeralCheckpoints(), matter, Actor, time.Now(), events.Record{Type: typ, Payload: payload})
-	})
+// Append appends r to matter in its own transaction and returns when it
+// has committed.
+func Append(ctx context.Context, db *store.DB, matter string, r events.Record) error {
+	return db.InTx(ctx, func(tx store.Tx) error { return Log.Append(tx, matter, Actor, time.Now(), r) })
+}
+
+// Note is a record of a declared type that tests write to fill the log:
+// a session of a mediation, attended by who.
+func Note(who string) events.Record {
+	return events.Record{Type: events.MediationSession, Payload: events.SessionPayload{Attendees: []string{who}}}
 }
 
 // Relay runs a relay over db until t ends, and waits for it to stop.
-func Relay(t testing.TB, db *gorm.DB, url string) *events.Relay {
+func Relay(t testing.TB, db *store.DB) *events.Relay {
 	t.Helper()
-	r := events.NewRelay(db, url, zap.NewNop())
+	r := events.NewRelay(db, zap.NewNop())
 	ctx, cancel := context.WithCancel(context.WithoutCancel(t.Context()))
 	done := make(chan struct{})
 	go func() {
@@ -104,10 +103,4 @@ func Eventually(t testing.TB, within time.Duration, what string, cond func() boo
 		case <-tick.C:
 		}
 	}
-}
-
-func suffix() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

@@ -1,6 +1,7 @@
 package exchange_test
 
 import (
+	"context"
 	"crypto/tls"
 	"testing"
 	"time"
@@ -20,13 +21,14 @@ import (
 
 // TestSubscribeAccess checks what each caller's stream carries: a court
 // over mutual TLS sees the matters before it and the hand-offs addressed
-// to it, an officer the matters of the agency, and rights holders and bad
-// requests are refused.
+// to it, an officer the matters filed with or routed to the agency, an
+// administrator everything, each narrowed to the types asked for; rights
+// holders and bad requests are refused.
 func TestSubscribeAccess(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db, url := eventstest.Open(t, 20)
-	eventstest.Relay(t, db, url)
+	db := eventstest.Open(t, 20)
+	eventstest.Relay(t, db)
 	env := authtest.New(t)
 	plain := servertest.Start(t, register(db), env.ServerOptions()...)
 	tlsCfg, serverCAs := env.ServerTLS(t)
@@ -34,43 +36,71 @@ func TestSubscribeAccess(t *testing.T) {
 	court := servertest.Dial(t, courtAddr, grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{
 		RootCAs: serverCAs, Certificates: []tls.Certificate{env.CourtCert(t, "京73")}})))
 
-	tried := eventstest.Matter(t, db, "SAMR-HZ", "京73")     // before the court
-	transferred := eventstest.Matter(t, db, "SAMR-SZ")      // transferred to it
-	elsewhere := eventstest.Matter(t, db, "SAMR-SZ", "粤73") // none of its business
-	name := map[string]string{tried: "tried", transferred: "transferred", elsewhere: "elsewhere"}
+	tried := eventstest.Matter(t, db, "SAMR-HZ", "京73")        // before the court
+	transferred := eventstest.Matter(t, db, "SAMR-SZ")         // transferred to it
+	elsewhere := eventstest.Matter(t, db, "SAMR-SZ", "粤73")    // before another court; its agreement sent to 京73
+	mediated := eventstest.Matter(t, db, "SAMR-SH", "SAMR-HZ") // filed elsewhere, routed to SAMR-HZ
+	name := map[string]string{tried: "tried", transferred: "transferred", elsewhere: "elsewhere", mediated: "mediated"}
 	for _, e := range []struct {
-		matter, typ string
-		payload     map[string]string
+		matter string
+		rec    events.Record
 	}{
-		{tried, "trial.docketed", nil},
-		{transferred, events.TypeTransferredToCourt, map[string]string{"recipient": "京73"}},
-		{transferred, "enforcement.closed", nil},
-		{elsewhere, events.TypeTransferredToCourt, map[string]string{"recipient": "粤73"}},
-		{elsewhere, events.TypeConfirmationRequested, map[string]string{"court": "京73"}},
+		{tried, events.Record{Type: events.TrialDocketed, Payload: events.DocketedPayload{Court: "京73"}}},
+		{transferred, events.Record{Type: events.EnforcementTransferredCourt, Payload: events.TransferDossier{Recipient: "京73"}}},
+		{transferred, events.Record{Type: events.EnforcementClosed, Payload: events.EnforcementClosedPayload{Reason: "transferred"}}},
+		{elsewhere, events.Record{Type: events.EnforcementTransferredCourt, Payload: events.TransferDossier{Recipient: "粤73"}}},
+		{elsewhere, events.Record{Type: events.MediationConfirmationRequested, Payload: events.ConfirmationRequest{Court: "京73"}}},
+		{mediated, events.Record{Type: events.MediationRequested, Payload: events.MediationRequestedPayload{Forum: "SAMR-HZ"}}},
 	} {
-		if err := eventstest.Append(ctx, db, e.matter, e.typ, e.payload); err != nil {
+		if err := eventstest.Append(ctx, db, e.matter, e.rec); err != nil {
 			t.Fatal(err)
 		}
 	}
+	// Last in the log: the one matter of SAMR-GZ, which sees nothing else.
+	own := eventstest.Matter(t, db, "SAMR-GZ")
+	name[own] = "own"
 	// Every event positioned first, so a stream that would carry too much
 	// carries it in its first read, before waitFor counts.
 	eventstest.Eventually(t, 30*time.Second, "every event positioned", func() bool {
-		last, err := events.LastPosition(ctx, db)
-		return err == nil && last == 8
+		last, err := events.LastPosition(db.Session(ctx))
+		return err == nil && last == 11
 	})
+	officer := func(agency string) context.Context { return authtest.WithToken(ctx, env.Officer(t, agency)) }
+	types := func(ts ...events.Type) []string {
+		out := make([]string, len(ts))
+		for i, t := range ts {
+			out[i] = string(t)
+		}
+		return out
+	}
 	for _, tt := range []struct {
 		name  string
 		sink  func() *sink
 		wants []string
 	}{
-		{"court", func() *sink { return follow(t, ctx, court, 0, nil) }, []string{
-			"tried test.opened", "tried trial.docketed", "transferred enforcement.transferred_to_court",
+		{"court", func() *sink { return subscribe(t, ctx, court, 0, nil) }, []string{
+			"tried complaint.submitted", "tried trial.docketed", "transferred enforcement.transferred_to_court",
 			"elsewhere mediation.confirmation_requested"}},
-		{"court, transfers only", func() *sink { return follow(t, ctx, court, 0, []string{events.TypeTransferredToCourt}) },
+		{"court, transfers only", func() *sink { return subscribe(t, ctx, court, 0, types(events.EnforcementTransferredCourt)) },
 			[]string{"transferred enforcement.transferred_to_court"}},
-		{"officer of SAMR-SZ", func() *sink { return follow(t, authtest.WithToken(ctx, env.Officer(t, "SAMR-SZ")), plain, 0, nil) }, []string{
-			"transferred test.opened", "elsewhere test.opened", "transferred enforcement.transferred_to_court",
+		{"court, confirmation requests only", func() *sink {
+			return subscribe(t, ctx, court, 0, types(events.MediationConfirmationRequested))
+		}, []string{"elsewhere mediation.confirmation_requested"}},
+		{"officer of SAMR-SZ", func() *sink { return subscribe(t, officer("SAMR-SZ"), plain, 0, nil) }, []string{
+			"transferred complaint.submitted", "elsewhere complaint.submitted", "transferred enforcement.transferred_to_court",
 			"transferred enforcement.closed", "elsewhere enforcement.transferred_to_court", "elsewhere mediation.confirmation_requested"}},
+		{"officer of SAMR-SZ, transfers only", func() *sink {
+			return subscribe(t, officer("SAMR-SZ"), plain, 0, types(events.EnforcementTransferredCourt))
+		}, []string{"transferred enforcement.transferred_to_court", "elsewhere enforcement.transferred_to_court"}},
+		{"officer of SAMR-HZ: filed with it or routed to it", func() *sink { return subscribe(t, officer("SAMR-HZ"), plain, 0, nil) }, []string{
+			"tried complaint.submitted", "mediated complaint.submitted", "tried trial.docketed", "mediated mediation.requested"}},
+		{"officer of SAMR-GZ: its own matter only", func() *sink { return subscribe(t, officer("SAMR-GZ"), plain, 0, nil) },
+			[]string{"own complaint.submitted"}},
+		{"administrator", func() *sink { return subscribe(t, authtest.WithToken(ctx, env.Admin(t)), plain, 0, nil) }, []string{
+			"tried complaint.submitted", "transferred complaint.submitted", "elsewhere complaint.submitted", "mediated complaint.submitted",
+			"tried trial.docketed", "transferred enforcement.transferred_to_court", "transferred enforcement.closed",
+			"elsewhere enforcement.transferred_to_court", "elsewhere mediation.confirmation_requested", "mediated mediation.requested",
+			"own complaint.submitted"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string

@@ -2,21 +2,25 @@ package exchange_test
 
 import (
 	"context"
-	"encoding/json"
 	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/zap"
-	"gorm.io/gorm"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/events/eventstest"
 	"github.com/ipcase/ipcase/internal/server/servertest"
+	"github.com/ipcase/ipcase/internal/store"
 )
+
+// benchType is the type of the events the benchmark appends: notes
+// (eventstest.Note) attended by the event's number.
+var benchType = events.MediationSession
 
 // benchEvents is how many events each round appends, from benchWriters
 // concurrent writers over as many matters.
@@ -69,17 +73,21 @@ func BenchmarkPropagation(b *testing.B) {
 	for _, via := range []string{"consumer", "subscribe"} {
 		b.Run(via, func(b *testing.B) {
 			ctx := b.Context()
-			db, url := eventstest.Open(b, 30)
-			eventstest.Relay(b, db, url)
+			db := eventstest.Open(b, 30)
+			eventstest.Relay(b, db)
 			l := &latencies{committed: map[int]time.Time{}, handled: map[int]time.Time{}}
 			switch via {
 			case "consumer":
-				c := events.NewConsumer(db, url, "bench", []string{"bench.tick"}, func(_ context.Context, _ *gorm.DB, e events.Entry) error {
-					var p struct{ K int }
-					if err := json.Unmarshal(e.Event.Payload, &p); err != nil {
+				c := events.NewConsumer(db, "bench", []events.Type{benchType}, func(_ store.Tx, e events.Entry) error {
+					p, err := events.Decode[events.SessionPayload](e.Event)
+					if err != nil {
 						return err
 					}
-					l.mark(l.handled, p.K)
+					k, err := strconv.Atoi(p.Attendees[0])
+					if err != nil {
+						return err
+					}
+					l.mark(l.handled, k)
 					return nil
 				}, zap.NewNop())
 				rctx, cancel := context.WithCancel(ctx)
@@ -90,7 +98,7 @@ func BenchmarkPropagation(b *testing.B) {
 				env := authtest.New(b)
 				conn := servertest.Start(b, register(db), env.ServerOptions()...)
 				stream, err := ipcasev1.NewEventServiceClient(conn).Subscribe(authtest.WithToken(ctx, env.Admin(b)),
-					&ipcasev1.SubscribeRequest{Types: []string{"bench.tick"}})
+					&ipcasev1.SubscribeRequest{Types: []string{string(benchType)}})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -100,7 +108,12 @@ func BenchmarkPropagation(b *testing.B) {
 						if err != nil {
 							return
 						}
-						l.mark(l.handled, int(r.GetEvent().GetPayload().GetFields()["k"].GetNumberValue()))
+						k, err := strconv.Atoi(r.GetEvent().GetPayload().GetFields()["attendees"].GetListValue().GetValues()[0].GetStringValue())
+						if err != nil {
+							b.Error(err)
+							return
+						}
+						l.mark(l.handled, k)
 					}
 				}()
 			}
@@ -108,7 +121,6 @@ func BenchmarkPropagation(b *testing.B) {
 			for i := range matters {
 				matters[i] = eventstest.Matter(b, db, "BENCH")
 			}
-			cp := events.NewEphemeralCheckpoints()
 			round := 0
 			for b.Loop() {
 				var wg sync.WaitGroup
@@ -116,15 +128,14 @@ func BenchmarkPropagation(b *testing.B) {
 					wg.Go(func() {
 						for i := w; i < benchEvents; i += benchWriters {
 							k := round*benchEvents + i
-							tx := db.WithContext(ctx).Begin()
-							err := events.Append(tx, cp, matters[w], eventstest.Actor, time.Now(), events.Record{Type: "bench.tick", Payload: map[string]int{"k": k}})
+							err := db.InTx(ctx, func(tx store.Tx) error {
+								if err := eventstest.Log.Append(tx, matters[w], eventstest.Actor, time.Now(), eventstest.Note(strconv.Itoa(k))); err != nil {
+									return err
+								}
+								l.mark(l.committed, k) // the commit is issued next
+								return nil
+							})
 							if err != nil {
-								tx.Rollback()
-								b.Error(err)
-								return
-							}
-							l.mark(l.committed, k)
-							if err := tx.Commit().Error; err != nil {
 								b.Error(err)
 								return
 							}

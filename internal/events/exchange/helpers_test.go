@@ -2,28 +2,38 @@ package exchange_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc"
-	"gorm.io/gorm"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/events/eventstest"
 	"github.com/ipcase/ipcase/internal/events/exchange"
+	"github.com/ipcase/ipcase/internal/events/follow"
+	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/server"
+	"github.com/ipcase/ipcase/internal/store"
 	"github.com/ipcase/ipcase/internal/store/storetest"
 )
 
 func TestMain(m *testing.M) { storetest.Main(m) }
 
-func register(db *gorm.DB) func(*server.Server) {
-	return func(s *server.Server) { ipcasev1.RegisterEventServiceServer(s, exchange.NewServer(db)) }
+// newServer is the event service over db, asking filing who sees which
+// matters, as ipcased wires it.
+func newServer(db *store.DB) *exchange.Server {
+	return exchange.NewServer(db, filing.NewStore(db, eventstest.Log))
 }
 
-// sink follows a subscription in the background with exchange.Follow and
+func register(db *store.DB) func(*server.Server) {
+	return func(s *server.Server) { ipcasev1.RegisterEventServiceServer(s, newServer(db)) }
+}
+
+// sink follows a subscription in the background with follow.Follow and
 // keeps what it receives.
 type sink struct {
 	mu   sync.Mutex
@@ -32,14 +42,15 @@ type sink struct {
 	done chan struct{}
 }
 
-// follow subscribes from after with ctx's credentials until t ends.
-func follow(t *testing.T, ctx context.Context, conn *grpc.ClientConn, after int64, types []string) *sink {
+// subscribe follows a subscription from after, with ctx's credentials,
+// until t ends.
+func subscribe(t *testing.T, ctx context.Context, conn *grpc.ClientConn, after int64, types []string) *sink {
 	t.Helper()
 	ctx, cancel := context.WithCancel(ctx)
 	s := &sink{done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
-		err := exchange.Follow(ctx, ipcasev1.NewEventServiceClient(conn), after, types, func(r *ipcasev1.SubscribeResponse) error {
+		err := follow.Follow(ctx, ipcasev1.NewEventServiceClient(conn), after, types, func(r *ipcasev1.SubscribeResponse) error {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			s.got = append(s.got, r)
@@ -91,4 +102,56 @@ func checkStream(t *testing.T, got []*ipcasev1.SubscribeResponse, first int64) {
 		}
 		seq[m] = r.GetEvent().GetSequence()
 	}
+}
+
+// heldTx is a transaction that has appended an event and is held open
+// until commit, or rolled back when the test ends.
+type heldTx struct {
+	once    sync.Once
+	release chan bool
+	done    chan struct{}
+	err     error
+}
+
+// errRolledBack ends a held transaction without committing it.
+var errRolledBack = errors.New("rolled back")
+
+// hold appends rec to matter in a transaction it keeps open, and returns
+// once the event is written but not committed.
+func hold(t testing.TB, db *store.DB, matter string, rec events.Record) *heldTx {
+	t.Helper()
+	h := &heldTx{release: make(chan bool, 1), done: make(chan struct{})}
+	appended := make(chan struct{})
+	go func() {
+		defer close(h.done)
+		h.err = db.InTx(context.WithoutCancel(t.Context()), func(tx store.Tx) error {
+			if err := eventstest.Log.Append(tx, matter, eventstest.Actor, time.Now(), rec); err != nil {
+				return err
+			}
+			close(appended)
+			if !<-h.release {
+				return errRolledBack
+			}
+			return nil
+		})
+	}()
+	t.Cleanup(func() { _ = h.end(false) })
+	select {
+	case <-appended:
+	case <-h.done:
+		t.Fatalf("holding a transaction open: %v", h.err)
+	}
+	return h
+}
+
+// commit commits h and returns when it has.
+func (h *heldTx) commit() error { return h.end(true) }
+
+// end commits or rolls back h, once; later calls return the first result.
+func (h *heldTx) end(commit bool) error {
+	h.once.Do(func() {
+		h.release <- commit
+		<-h.done
+	})
+	return h.err
 }

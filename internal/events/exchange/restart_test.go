@@ -11,21 +11,20 @@ import (
 	"go.uber.org/zap"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/backoff"
-	"gorm.io/gorm"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
 	"github.com/ipcase/ipcase/internal/events/eventstest"
-	"github.com/ipcase/ipcase/internal/events/exchange"
 	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/server/servertest"
+	"github.com/ipcase/ipcase/internal/store"
 )
 
 // replica is an ipcased event service that can be stopped and started
 // again on the same address, as a restart does.
 type replica struct {
 	t          *testing.T
-	db         *gorm.DB
+	db         *store.DB
 	env        *authtest.Env
 	addr       string
 	subscribes atomic.Int64
@@ -43,7 +42,7 @@ func (r *replica) start() {
 	// A short shutdown timeout: open streams are cut, as on a real restart
 	// once IPCASE_SHUTDOWN_TIMEOUT has passed.
 	srv := server.New(server.Config{MaxRecvBytes: 4 << 20, ShutdownTimeout: 100 * time.Millisecond}, zap.NewNop(), opts...)
-	ipcasev1.RegisterEventServiceServer(srv, exchange.NewServer(r.db))
+	ipcasev1.RegisterEventServiceServer(srv, newServer(r.db))
 	lis, err := net.Listen("tcp", r.addr)
 	if err != nil {
 		r.t.Fatal(err)
@@ -68,8 +67,8 @@ func (r *replica) start() {
 func TestSubscribeResumesAfterRestart(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db, url := eventstest.Open(t, 10)
-	eventstest.Relay(t, db, url)
+	db := eventstest.Open(t, 10)
+	eventstest.Relay(t, db)
 	r := &replica{t: t, db: db, env: authtest.New(t), addr: "127.0.0.1:0"}
 	r.start()
 	conn := servertest.Dial(t, r.addr, grpc.WithConnectParams(grpc.ConnectParams{
@@ -78,13 +77,13 @@ func TestSubscribeResumesAfterRestart(t *testing.T) {
 	write := func(n int) {
 		t.Helper()
 		for range n {
-			if err := eventstest.Append(ctx, db, m, "test.tick", nil); err != nil {
+			if err := eventstest.Append(ctx, db, m, eventstest.Note("tick")); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
 	write(9)
-	s := follow(t, authtest.WithToken(ctx, r.env.Admin(t)), conn, 0, nil)
+	s := subscribe(t, authtest.WithToken(ctx, r.env.Admin(t)), conn, 0, nil)
 	s.waitFor(t, 10)
 
 	r.stop()

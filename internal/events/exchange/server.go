@@ -3,15 +3,14 @@ package exchange
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"time"
-
-	"gorm.io/gorm"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/errs"
 	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/filing"
+	"github.com/ipcase/ipcase/internal/store"
 )
 
 // pageSize is how many positions a stream reads at a time.
@@ -20,21 +19,24 @@ const pageSize = 500
 // maxTypes caps the types one subscription may name.
 const maxTypes = 50
 
-var eventType = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`)
-
 // Server implements ipcasev1.EventServiceServer.
 type Server struct {
 	ipcasev1.UnimplementedEventServiceServer
-	db   *gorm.DB
-	poll time.Duration
+	db     *store.DB
+	filing *filing.Store
+	poll   time.Duration
 }
 
 var _ ipcasev1.EventServiceServer = (*Server)(nil)
 
-// NewServer returns the event service over db. It does no I/O: each stream
-// opens its own listening connection, from db's DSN.
-func NewServer(db *gorm.DB) *Server {
-	return &Server{db: db, poll: events.FallbackPoll}
+// NewServer returns the event service over db, asking fs which matters a
+// caller may see. It does no I/O: each stream opens its own listening
+// connection.
+func NewServer(db *store.DB, fs *filing.Store) *Server {
+	if db == nil || fs == nil {
+		panic("exchange.NewServer: nil dependency")
+	}
+	return &Server{db: db, filing: fs, poll: events.FallbackPoll}
 }
 
 // Subscribe streams the events after req.after_position that the caller
@@ -45,29 +47,31 @@ func NewServer(db *gorm.DB) *Server {
 // the client resumes from the last position it received.
 func (s *Server) Subscribe(req *ipcasev1.SubscribeRequest, stream ipcasev1.EventService_SubscribeServer) error {
 	ctx := stream.Context()
-	if err := validate(req); err != nil {
-		return err
-	}
-	f, err := filterFor(ctx, req.GetTypes())
+	types, err := validate(req)
 	if err != nil {
 		return err
 	}
-	dsn, err := events.DSN(s.db)
+	r, err := readerFor(ctx)
 	if err != nil {
 		return err
 	}
-	l, err := events.Listen(ctx, dsn, events.ChannelPositions)
+	l, err := events.Listen(ctx, s.db.URL(), events.ChannelPositions)
 	if err != nil {
 		return errs.Wrap(errs.Unavailable, err, "the event stream is unavailable; retry later")
 	}
 	defer l.Close(ctx)
 	cursor := req.GetAfterPosition()
 	for {
-		page, err := events.ReadAfter(ctx, s.db, f, cursor, pageSize)
+		tx := s.db.Session(ctx)
+		page, err := events.ReadAfter(tx, types, cursor, pageSize)
 		if err != nil {
 			return err
 		}
-		for _, e := range page.Entries {
+		seen, err := s.visible(tx, r, page.Entries)
+		if err != nil {
+			return err
+		}
+		for _, e := range seen {
 			if err := stream.Send(&ipcasev1.SubscribeResponse{Position: e.Position, Event: events.ToProto(e.Event)}); err != nil {
 				return err
 			}
@@ -82,7 +86,7 @@ func (s *Server) Subscribe(req *ipcasev1.SubscribeRequest, stream ipcasev1.Event
 	}
 }
 
-func validate(req *ipcasev1.SubscribeRequest) error {
+func validate(req *ipcasev1.SubscribeRequest) ([]events.Type, error) {
 	var fe errs.FieldErrors
 	if req.GetAfterPosition() < 0 {
 		fe.Add("after_position", "must not be negative")
@@ -90,29 +94,74 @@ func validate(req *ipcasev1.SubscribeRequest) error {
 	if len(req.GetTypes()) > maxTypes {
 		fe.Add("types", "at most %d types", maxTypes)
 	}
+	types := make([]events.Type, len(req.GetTypes()))
 	for i, t := range req.GetTypes() {
-		if !eventType.MatchString(t) {
-			fe.Add(fmt.Sprintf("types[%d]", i), "not a dotted event type such as enforcement.transferred_to_court")
+		if !events.Declared(events.Type(t)) {
+			fe.Add(fmt.Sprintf("types[%d]", i), "%q is not an event type ipcase writes, such as enforcement.transferred_to_court", t)
 		}
+		types[i] = events.Type(t)
 	}
-	return fe.Err()
+	return types, fe.Err()
 }
 
-// filterFor is what the caller may see: the same reach as ListMatters,
-// plus, for a court, the hand-offs addressed to it before any proceeding
-// of the matter is before it. Rights holders never get here (policy).
-func filterFor(ctx context.Context, types []string) (events.Filter, error) {
+// reader is what a caller may see: the matters it may list, and, for a
+// court, the hand-offs addressed to it before any proceeding of the matter
+// is before it.
+type reader struct {
+	reach filing.Visibility
+	court string
+}
+
+// readerFor is the reach of the caller: the same as ListMatters'. Rights
+// holders never get here (policy).
+func readerFor(ctx context.Context) (reader, error) {
 	lf, err := auth.ListFilterFor(ctx)
 	if err != nil {
-		return events.Filter{}, err
+		return reader{}, err
 	}
 	switch {
 	case lf.All:
-		return events.Filter{All: true, Types: types}, nil
+		return reader{reach: filing.Visibility{All: true}}, nil
 	case lf.Court != "":
-		return events.Filter{Court: lf.Court, Types: types}, nil
+		return reader{reach: filing.Visibility{Court: lf.Court}, court: lf.Court}, nil
 	case lf.Agency != "":
-		return events.Filter{Agency: lf.Agency, Types: types}, nil
+		return reader{reach: filing.Visibility{Agency: lf.Agency}}, nil
 	}
-	return events.Filter{}, errs.Errorf(errs.PermissionDenied, "this role may not subscribe to events")
+	return reader{}, errs.Errorf(errs.PermissionDenied, "this role may not subscribe to events")
+}
+
+// visible keeps the entries r may see, in order.
+func (s *Server) visible(tx store.Tx, r reader, entries []events.Entry) ([]events.Entry, error) {
+	if r.reach.All || len(entries) == 0 {
+		return entries, nil
+	}
+	var ids []string
+	for _, e := range entries {
+		ids = append(ids, e.Event.MatterID)
+	}
+	reach, err := s.filing.Reach(tx, r.reach, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []events.Entry
+	for _, e := range entries {
+		if reach[e.Event.MatterID] || (r.court != "" && addressedTo(e.Event, r.court)) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// addressedTo reports whether e hands a case to court: a transfer or a
+// confirmation request naming it.
+func addressedTo(e events.Event, court string) bool {
+	switch e.Type {
+	case events.EnforcementTransferredCourt:
+		d, err := events.Decode[events.TransferDossier](e)
+		return err == nil && d.Recipient == court
+	case events.MediationConfirmationRequested:
+		d, err := events.Decode[events.ConfirmationRequest](e)
+		return err == nil && d.Court == court
+	}
+	return false
 }

@@ -1,13 +1,10 @@
 package exchange_test
 
 import (
+	"strconv"
 	"testing"
-	"time"
-
-	"gorm.io/gorm"
 
 	"github.com/ipcase/ipcase/internal/auth/authtest"
-	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/events/eventstest"
 	"github.com/ipcase/ipcase/internal/server/servertest"
 )
@@ -20,8 +17,8 @@ import (
 func TestSubscribeReorderedCommits(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db, url := eventstest.Open(t, 40)
-	eventstest.Relay(t, db, url)
+	db := eventstest.Open(t, 40)
+	eventstest.Relay(t, db)
 	env := authtest.New(t)
 	conn := servertest.Start(t, register(db), env.ServerOptions()...)
 	const n = 4
@@ -29,27 +26,23 @@ func TestSubscribeReorderedCommits(t *testing.T) {
 	for i := range matters {
 		matters[i] = eventstest.Matter(t, db, "SAMR-HZ")
 	}
-	s := follow(t, authtest.WithToken(ctx, env.Admin(t)), conn, 0, nil)
+	s := subscribe(t, authtest.WithToken(ctx, env.Admin(t)), conn, 0, nil)
 	s.waitFor(t, n) // the matters' first events
 
-	cp := events.NewEphemeralCheckpoints()
-	txs := make([]*gorm.DB, n)
+	// Transaction i writes a note attended by "i".
+	txs := make([]*heldTx, n)
 	for i := range txs {
-		txs[i] = db.WithContext(ctx).Begin()
-		defer txs[i].Rollback()
-		err := events.Append(txs[i], cp, matters[i], eventstest.Actor, time.Now(), events.Record{Type: "test.held", Payload: map[string]int{"tx": i}})
-		if err != nil {
-			t.Fatal(err)
-		}
+		txs[i] = hold(t, db, matters[i], eventstest.Note(strconv.Itoa(i)))
 	}
 	for k, i := range []int{3, 1, 0, 2} {
-		if err := txs[i].Commit().Error; err != nil {
+		if err := txs[i].commit(); err != nil {
 			t.Fatal(err)
 		}
 		// Delivered while the lower ids are still uncommitted.
 		got := s.waitFor(t, n+k+1)
-		if tx := got[len(got)-1].GetEvent().GetPayload().GetFields()["tx"].GetNumberValue(); int(tx) != i {
-			t.Fatalf("commit %d delivered transaction %v, want %d", k, tx, i)
+		attendees := got[len(got)-1].GetEvent().GetPayload().GetFields()["attendees"].GetListValue().GetValues()
+		if len(attendees) != 1 || attendees[0].GetStringValue() != strconv.Itoa(i) {
+			t.Fatalf("commit %d delivered the note of %v, want transaction %d's", k, attendees, i)
 		}
 	}
 
@@ -59,7 +52,7 @@ func TestSubscribeReorderedCommits(t *testing.T) {
 		go func() {
 			var err error
 			for i := 0; i < each && err == nil; i++ {
-				err = eventstest.Append(ctx, db, matters[(w+i)%n], "test.race", nil)
+				err = eventstest.Append(ctx, db, matters[(w+i)%n], eventstest.Note("race"))
 			}
 			errc <- err
 		}()
@@ -73,7 +66,7 @@ func TestSubscribeReorderedCommits(t *testing.T) {
 	checkStream(t, s.waitFor(t, total), 1)
 
 	var stored int64
-	if err := db.WithContext(ctx).Table("events").Count(&stored).Error; err != nil {
+	if err := db.Session(ctx).Gorm().Table("events").Count(&stored).Error; err != nil {
 		t.Fatal(err)
 	}
 	if stored != int64(total) {
@@ -82,7 +75,7 @@ func TestSubscribeReorderedCommits(t *testing.T) {
 	// The trap was set: some event was positioned after one with a higher
 	// id, which a reader of "id > last id seen" would have skipped.
 	var ids []int64
-	if err := db.WithContext(ctx).Raw(`SELECT event_id FROM event_positions ORDER BY position`).Scan(&ids).Error; err != nil {
+	if err := db.Session(ctx).Gorm().Raw(`SELECT event_id FROM event_positions ORDER BY position`).Scan(&ids).Error; err != nil {
 		t.Fatal(err)
 	}
 	skippable, maxID := 0, int64(0)

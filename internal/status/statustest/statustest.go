@@ -16,12 +16,13 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
-	"gorm.io/gorm"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/audit"
 	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
+	"github.com/ipcase/ipcase/internal/chaintest"
+	"github.com/ipcase/ipcase/internal/clock"
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/events"
@@ -30,6 +31,7 @@ import (
 	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/server/servertest"
 	"github.com/ipcase/ipcase/internal/status"
+	"github.com/ipcase/ipcase/internal/store"
 	"github.com/ipcase/ipcase/internal/store/storetest"
 )
 
@@ -38,12 +40,14 @@ type Server struct {
 	// Addr is its gRPC address.
 	Addr string
 	// DB is its database.
-	DB *gorm.DB
+	DB *store.DB
 	// EvidenceDir is its evidence folder.
 	EvidenceDir string
-	// Deadlines is its deadline store.
-	Deadlines *deadline.Store
-	key       auth.JWK
+	// Filing is its matter store.
+	Filing *filing.Store
+	// Clocks is its deadline store.
+	Clocks *clock.Store
+	key    auth.JWK
 }
 
 // Options change what Start starts.
@@ -88,29 +92,30 @@ func Start(t testing.TB, o Options) *Server {
 		t.Fatal(err)
 	}
 	db := storetest.NewDB(t)
-	cp := events.NewEphemeralCheckpoints()
+	log := events.NewLog(events.NewEphemeralCheckpoints())
 	cal, err := deadline.Embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadlines := deadline.NewStore(db, cal, cp)
+	fs := filing.NewStore(db, log, chaintest.Routes()...)
+	clocks := clock.NewStore(db, cal, log)
 	authn := auth.NewAuthenticator(v)
 	opts := []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(authn.UnaryInterceptor()),
 		grpc.ChainStreamInterceptor(authn.StreamInterceptor()),
 	}
 	addr := servertest.Serve(t, func(s *server.Server) {
-		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(filing.NewStore(db, cp), time.Now))
+		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(fs, cal, time.Now))
 		ipcasev1.RegisterDamagesServiceServer(s, damages.NewServer())
 		ipcasev1.RegisterAuditServiceServer(s, audit.NewServer(db))
 		ipcasev1.RegisterEvidenceServiceServer(s, evidence.NewServer(files, evidence.NewStore(db), o.MaxEvidenceBytes, time.Now))
 		ipcasev1.RegisterStatusServiceServer(s, status.NewServer(status.Deps{
-			Filing:    filing.NewServer(filing.NewStore(db, cp), time.Now),
-			Deadlines: deadlines,
-			Links:     status.NewLinks(db), Minter: minter, PageURL: o.PageURL, Now: time.Now,
+			Filing: filing.NewServer(fs, cal, time.Now),
+			Clocks: clocks,
+			Links:  status.NewLinks(db), Minter: minter, PageURL: o.PageURL, Now: time.Now,
 		}))
 	}, nil, opts...)
-	return &Server{Addr: addr, DB: db, EvidenceDir: filepath.Join(dir, "evidence"), Deadlines: deadlines, key: key}
+	return &Server{Addr: addr, DB: db, EvidenceDir: filepath.Join(dir, "evidence"), Filing: fs, Clocks: clocks, key: key}
 }
 
 // Token mints a token the server accepts (see authtest.Sign).
@@ -134,13 +139,18 @@ func (s *Server) Admin(t testing.TB) string {
 	return s.Token(t, auth.IssueParams{Subject: "admin", Role: auth.Admin})
 }
 
-// OpenDeadline opens a deadline as a proceeding's code would, in its own
-// transaction.
-func (s *Server) OpenDeadline(t testing.TB, sp deadline.Spec) deadline.Deadline {
+// OpenDeadline opens a deadline of matter matterID as a proceeding's code
+// would, under the matter's lock, in its own transaction.
+func (s *Server) OpenDeadline(t testing.TB, matterID string, sp clock.Spec) clock.Deadline {
 	t.Helper()
-	var d deadline.Deadline
-	err := s.DB.Transaction(func(tx *gorm.DB) (err error) {
-		d, err = s.Deadlines.Open(tx, sp)
+	var d clock.Deadline
+	err := s.DB.InTx(t.Context(), func(tx store.Tx) error {
+		m, err := s.Filing.Lock(tx, filing.MatterID(matterID))
+		if err != nil {
+			return err
+		}
+		sp.Matter = m
+		d, err = s.Clocks.Open(tx, sp)
 		return err
 	})
 	if err != nil {

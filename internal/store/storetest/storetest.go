@@ -19,7 +19,6 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-	"gorm.io/gorm"
 
 	"github.com/ipcase/ipcase/internal/store"
 )
@@ -27,7 +26,7 @@ import (
 var (
 	baseURL  string
 	template string
-	admin    *gorm.DB
+	admin    *store.DB
 	// Postgres refuses to clone a template that another session is using,
 	// including another CREATE DATABASE from it: clones are serialized.
 	cloneMu sync.Mutex
@@ -64,13 +63,13 @@ func Run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "storetest:", err)
 		return 1
 	}
-	defer store.Close(admin)
+	defer admin.Close()
 	template = "ipcase_tpl_" + randomSuffix()
-	if err := admin.WithContext(ctx).Exec("CREATE DATABASE " + store.QuoteIdent(template)).Error; err != nil {
+	if err := exec(ctx, "CREATE DATABASE "+store.QuoteIdent(template)); err != nil {
 		fmt.Fprintln(os.Stderr, "storetest: creating template:", err)
 		return 1
 	}
-	defer admin.Exec("DROP DATABASE IF EXISTS " + store.QuoteIdent(template) + " WITH (FORCE)")
+	defer exec(context.WithoutCancel(ctx), "DROP DATABASE IF EXISTS "+store.QuoteIdent(template)+" WITH (FORCE)") //nolint:errcheck // best effort at exit
 	if err := migrateTemplate(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "storetest: migrating template:", err)
 		return 1
@@ -87,9 +86,14 @@ func migrateTemplate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer store.Close(db)
+	defer db.Close()
 	_, err = store.Migrate(ctx, db, zap.NewNop())
 	return err
+}
+
+// exec runs a statement on the server's postgres database.
+func exec(ctx context.Context, sql string) error {
+	return admin.Session(ctx).Gorm().Exec(sql).Error
 }
 
 // URL returns a connection URL for a fresh clone of the migrated template,
@@ -109,20 +113,50 @@ func EmptyURL(t testing.TB) string {
 
 // NewDB returns a connection pool to a fresh clone of the migrated template;
 // the pool is closed and the database dropped when t ends.
-func NewDB(t testing.TB) *gorm.DB {
+func NewDB(t testing.TB) *store.DB {
 	t.Helper()
-	return Open(t, URL(t))
+	return Open(t, URL(t), 10)
 }
 
-// Open returns a connection pool to the database at u, closed when t ends.
-func Open(t testing.TB, u string) *gorm.DB {
+// Open opens a pool of up to conns connections to the database at url,
+// closed when t ends.
+func Open(t testing.TB, url string, conns int) *store.DB {
 	t.Helper()
-	db, err := store.Open(t.Context(), store.Config{URL: u, MaxOpenConns: 10}, zap.NewNop())
+	db, err := store.Open(t.Context(), store.Config{URL: url, MaxOpenConns: conns, MaxIdleConns: conns}, zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = store.Close(db) })
+	t.Cleanup(func() { _ = db.Close() })
 	return db
+}
+
+// Exec runs a statement on db for a test's set-up or tampering, failing
+// the test if it fails.
+func Exec(t testing.TB, db *store.DB, sql string, args ...any) {
+	t.Helper()
+	if err := db.Session(t.Context()).Gorm().Exec(sql, args...).Error; err != nil {
+		t.Fatalf("storetest: %s: %v", sql, err)
+	}
+}
+
+// RowCounts returns the number of rows of every table of db, to prove that
+// a refused call wrote nothing anywhere; it names no table itself.
+func RowCounts(t testing.TB, db *store.DB) map[string]int64 {
+	t.Helper()
+	g := db.Session(t.Context()).Gorm()
+	var tables []string
+	if err := g.Raw(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`).Scan(&tables).Error; err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[string]int64, len(tables))
+	for _, name := range tables {
+		var n int64
+		if err := g.Raw("SELECT count(*) FROM " + store.QuoteIdent(name)).Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		out[name] = n
+	}
+	return out
 }
 
 func newDatabase(t testing.TB, from string) string {
@@ -135,13 +169,13 @@ func newDatabase(t testing.TB, from string) string {
 	}
 	name := "ipcase_test_" + randomSuffix()
 	cloneMu.Lock()
-	err := admin.Exec("CREATE DATABASE " + store.QuoteIdent(name) + " TEMPLATE " + store.QuoteIdent(from)).Error
+	err := exec(t.Context(), "CREATE DATABASE "+store.QuoteIdent(name)+" TEMPLATE "+store.QuoteIdent(from))
 	cloneMu.Unlock()
 	if err != nil {
 		t.Fatalf("storetest: creating a database from %s: %v", from, err)
 	}
 	t.Cleanup(func() {
-		if err := admin.Exec("DROP DATABASE IF EXISTS " + store.QuoteIdent(name) + " WITH (FORCE)").Error; err != nil {
+		if err := exec(context.WithoutCancel(t.Context()), "DROP DATABASE IF EXISTS "+store.QuoteIdent(name)+" WITH (FORCE)"); err != nil {
 			t.Errorf("storetest: dropping %s: %v", name, err)
 		}
 	})

@@ -1,13 +1,13 @@
-package deadline
+package clock
 
 import (
 	"context"
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/store"
 )
@@ -49,7 +49,7 @@ func (s *Store) Recompute(ctx context.Context, now time.Time) (Recomputation, er
 	after := ""
 	for {
 		var ids []string
-		q := s.db.WithContext(ctx).Model(&deadlineRow{}).
+		q := s.db.Session(ctx).Gorm().Model(&deadlineRow{}).
 			Where("status = 'OPEN' AND calendar_version <> ?", version)
 		if after != "" {
 			q = q.Where("id > ?", after)
@@ -80,9 +80,9 @@ func (s *Store) Recompute(ctx context.Context, now time.Time) (Recomputation, er
 }
 
 func (s *Store) recomputeOne(ctx context.Context, id, version string, now time.Time) (moved, checked bool, err error) {
-	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.InTx(ctx, func(tx store.Tx) error {
 		var rows []deadlineRow
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).
+		if err := tx.Gorm().Clauses(clause.Locking{Strength: "UPDATE"}).
 			Where("id = ? AND status = 'OPEN' AND calendar_version <> ?", id, version).
 			Limit(1).Find(&rows).Error; err != nil {
 			return store.Translate(err)
@@ -96,11 +96,11 @@ func (s *Store) recomputeOne(ctx context.Context, id, version string, now time.T
 		if err != nil {
 			return err
 		}
-		c, err := Compute(s.cal, old.Trigger, old.Rule, old.Extensions...)
+		c, err := deadline.Compute(s.cal, old.Trigger, old.Rule, old.Extensions...)
 		if err != nil {
 			return err
 		}
-		if err := s.save(tx, &r, c); err != nil {
+		if err := save(tx, &r, c); err != nil {
 			return err
 		}
 		if c.Due == old.Due {
@@ -111,13 +111,9 @@ func (s *Store) recomputeOne(ctx context.Context, id, version string, now time.T
 		if err != nil {
 			return err
 		}
-		rec := d.Event(EventRecomputed)
-		p := d.payload()
-		p["previous_due"] = old.Due.String()
-		p["previous_calendar_version"] = old.CalendarVersion
-		p["calendar_version"] = c.CalendarVersion
-		rec.Payload = p
-		return events.Append(tx, s.cp, d.MatterID, systemActor, now, rec)
+		return s.log.Append(tx, d.MatterID, events.System, now, events.Record{Type: events.DeadlineRecomputed, ProceedingID: d.ProceedingID,
+			Payload: events.DeadlineRecomputedPayload{DeadlinePayload: d.payload(), PreviousDue: old.Due,
+				PreviousCalendarVersion: old.CalendarVersion, CalendarVersion: c.CalendarVersion}})
 	})
 	if err != nil {
 		return false, checked, fmt.Errorf("Recompute(%s): %w", id, err)

@@ -1,4 +1,4 @@
-package deadline
+package clock
 
 // Attempts is how many times Run tried to take the lock.
 func (w *Sweeper) Attempts() int64 { return w.attempts.Load() }

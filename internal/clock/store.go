@@ -1,4 +1,11 @@
-package deadline
+// Package clock keeps the statutory clocks of proceedings: the deadlines
+// table, each deadline computed by package deadline from a declared
+// statutory period and opened, met, extended or cancelled in the
+// transaction of the change that starts or stops it; the Sweeper that
+// announces approaching deadlines and marks missed ones as events of the
+// matter; and the recomputation of open deadlines when the holiday
+// calendar changes. It owns the deadlines table and nothing else.
+package clock
 
 import (
 	"context"
@@ -6,14 +13,17 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/ipcase/ipcase/internal/civil"
+	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/errs"
 	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/store"
 )
 
@@ -28,37 +38,27 @@ const (
 	StatusCancelled Status = "CANCELLED"
 )
 
-// Event types the package writes to a matter's chain.
-const (
-	EventApproaching = "deadline.approaching"
-	EventMissed      = "deadline.missed"
-	EventRecomputed  = "deadline.recomputed"
-)
-
-// systemActor is who sweeps and recomputes.
-var systemActor = events.Actor{Subject: "ipcased", Role: "system"}
-
 var kindPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`)
 
 const maxKind = 64
 
 // Spec is a deadline to open.
 type Spec struct {
-	// ProceedingID is the proceeding the clock belongs to; its matter is
-	// taken from it.
+	// Matter is the matter, locked by the caller's transaction; the
+	// proceeding and the party must be its own.
+	Matter *filing.Matter
+	// ProceedingID is the proceeding the clock belongs to.
 	ProceedingID string
 	// Kind says what the clock is for, dotted: `enforcement.decision`,
-	// `enforcement.hearing_request`, `mediation.confirmation`,
-	// `trial.appeal`.
+	// `mediation.confirmation`, `trial.appeal`.
 	Kind string
 	// PartyID, if set, makes it that party's clock (an appeal period runs
-	// from each party's own service, SPC CPL Interpretation Art. 244). The
-	// party must be a party of the matter.
+	// from each party's own service, SPC CPL Interpretation Art. 244).
 	PartyID string
 	// Trigger is the day of the event that starts the clock.
-	Trigger Date
-	// Rule is the period.
-	Rule Rule
+	Trigger civil.Date
+	// Period is the statutory period.
+	Period deadline.Period
 }
 
 // Deadline is a stored statutory clock.
@@ -71,7 +71,7 @@ type Deadline struct {
 	PartyID string
 	// Computation is the due date with its derivation, on the calendar of
 	// CalendarVersion.
-	Computation
+	deadline.Computation
 	Status Status
 	// ApproachingAnnounced is set once deadline.approaching was written for
 	// the current due date.
@@ -81,21 +81,10 @@ type Deadline struct {
 	Closed *time.Time
 }
 
-// Event returns a record of type typ about d, for the matter's chain, with
-// the deadline's id, kind, party, rule and due date as payload.
-func (d Deadline) Event(typ string) events.Record {
-	return events.Record{Type: typ, ProceedingID: d.ProceedingID, Payload: d.payload()}
-}
-
-func (d Deadline) payload() map[string]any {
-	p := map[string]any{
-		"deadline": d.ID, "kind": d.Kind, "trigger": d.Trigger.String(), "period": d.Rule.Period,
-		"unit": d.Rule.Unit.String(), "basis": d.Rule.Basis, "due": d.Due.String(), "status": string(d.Status),
-	}
-	if d.PartyID != "" {
-		p["party"] = d.PartyID
-	}
-	return p
+// payload is what every event about d says of it.
+func (d Deadline) payload() events.DeadlinePayload {
+	return events.DeadlinePayload{Deadline: d.ID, Kind: d.Kind, Party: d.PartyID, Trigger: d.Trigger, Period: d.Rule.Period,
+		Unit: d.Rule.Unit.String(), Basis: d.Rule.Basis, Due: d.Due, Status: string(d.Status)}
 }
 
 // Ref names one deadline: by id (ByID), or as the latest deadline of a kind
@@ -128,24 +117,24 @@ func (r Ref) String() string {
 
 // Store keeps deadlines in Postgres. Writes happen in the caller's
 // transaction, next to the change that starts, meets or extends the clock;
-// the caller appends its own events (Deadline.Event builds them).
+// the events of a sweep and of a recomputation it writes itself.
 type Store struct {
-	db  *gorm.DB
-	cal *Calendar
-	cp  *events.Checkpoints
+	db  *store.DB
+	cal *deadline.Calendar
+	log *events.Log
 }
 
 // NewStore returns a Store over db computing on cal; events it writes itself
-// (sweeps and recomputations) are checkpointed with cp.
-func NewStore(db *gorm.DB, cal *Calendar, cp *events.Checkpoints) *Store {
-	if db == nil || cal == nil || cp == nil {
-		panic("deadline.NewStore: nil dependency")
+// (sweeps and recomputations) go to log.
+func NewStore(db *store.DB, cal *deadline.Calendar, log *events.Log) *Store {
+	if db == nil || cal == nil || log == nil {
+		panic("clock.NewStore: nil dependency")
 	}
-	return &Store{db: db, cal: cal, cp: cp}
+	return &Store{db: db, cal: cal, log: log}
 }
 
 // Calendar returns the calendar the store computes on.
-func (s *Store) Calendar() *Calendar { return s.cal }
+func (s *Store) Calendar() *deadline.Calendar { return s.cal }
 
 type deadlineRow struct {
 	ID                   string `gorm:"primaryKey"`
@@ -153,13 +142,14 @@ type deadlineRow struct {
 	ProceedingID         string
 	Kind                 string
 	PartyID              *string
-	TriggerDate          Date `gorm:"type:date"`
+	TriggerDate          civil.Date `gorm:"type:date"`
 	Period               int
 	Unit                 string
 	Basis                string
-	Extensions           []byte `gorm:"type:jsonb"`
-	DueDate              Date   `gorm:"type:date"`
-	RawEnd               Date   `gorm:"type:date"`
+	Counting             string
+	Extensions           []byte     `gorm:"type:jsonb"`
+	DueDate              civil.Date `gorm:"type:date"`
+	RawEnd               civil.Date `gorm:"type:date"`
 	Adjusted             bool
 	EndsOnMakeUpDay      bool
 	Steps                []byte `gorm:"type:jsonb"`
@@ -174,8 +164,12 @@ type deadlineRow struct {
 func (deadlineRow) TableName() string { return "deadlines" }
 
 // setComputation writes c into r.
-func (r *deadlineRow) setComputation(c Computation) error {
-	exts, err := json.Marshal(nonNilExtensions(c.Extensions))
+func (r *deadlineRow) setComputation(c deadline.Computation) error {
+	exts := c.Extensions
+	if exts == nil {
+		exts = []deadline.Extension{}
+	}
+	extsJSON, err := json.Marshal(exts)
 	if err != nil {
 		return err
 	}
@@ -183,26 +177,23 @@ func (r *deadlineRow) setComputation(c Computation) error {
 	if err != nil {
 		return err
 	}
-	r.TriggerDate, r.Period, r.Unit, r.Basis = c.Trigger, c.Rule.Period, c.Rule.Unit.String(), c.Rule.Basis
-	r.Extensions, r.DueDate, r.RawEnd, r.Adjusted = exts, c.Due, c.RawEnd, c.Adjusted
+	r.TriggerDate, r.Period, r.Unit, r.Basis, r.Counting = c.Trigger, c.Rule.Period, c.Rule.Unit.String(), c.Rule.Basis, c.Rule.Counting.String()
+	r.Extensions, r.DueDate, r.RawEnd, r.Adjusted = extsJSON, c.Due, c.RawEnd, c.Adjusted
 	r.EndsOnMakeUpDay, r.Steps, r.CalendarVersion = c.EndsOnMakeUpWorkingDay, steps, c.CalendarVersion
 	return nil
 }
 
-func nonNilExtensions(e []Extension) []Extension {
-	if e == nil {
-		return []Extension{}
-	}
-	return e
-}
-
 func (r deadlineRow) toDeadline() (Deadline, error) {
-	unit, err := ParseUnit(r.Unit)
+	unit, err := deadline.ParseUnit(r.Unit)
+	if err != nil {
+		return Deadline{}, fmt.Errorf("deadline %s: %w", r.ID, err)
+	}
+	counting, err := deadline.ParseCounting(r.Counting)
 	if err != nil {
 		return Deadline{}, fmt.Errorf("deadline %s: %w", r.ID, err)
 	}
 	d := Deadline{ID: r.ID, MatterID: r.MatterID, ProceedingID: r.ProceedingID, Kind: r.Kind,
-		Computation: Computation{Trigger: r.TriggerDate, Rule: Rule{Period: r.Period, Unit: unit, Basis: r.Basis},
+		Computation: deadline.Computation{Trigger: r.TriggerDate, Rule: deadline.Rule{Period: r.Period, Unit: unit, Basis: r.Basis, Counting: counting},
 			Due: r.DueDate, RawEnd: r.RawEnd, Adjusted: r.Adjusted, EndsOnMakeUpWorkingDay: r.EndsOnMakeUpDay,
 			CalendarVersion: r.CalendarVersion},
 		Status: Status(r.Status), ApproachingAnnounced: r.ApproachingAnnounced,
@@ -239,49 +230,33 @@ func toDeadlines(rows []deadlineRow) ([]Deadline, error) {
 
 // Open computes sp's due date on the store's calendar and inserts it as an
 // OPEN deadline in tx; one already past due is marked MISSED by the next
-// sweep. Bad input returns *errs.FieldErrors (fields
-// proceeding_id, kind, party_id, trigger_date, period, unit, basis); a day
-// the calendar does not cover returns an error wrapping *UncoveredYearError
-// (and errs.FailedPrecondition); an open deadline of the same kind,
-// proceeding and party returns errs.AlreadyExists.
-func (s *Store) Open(tx *gorm.DB, sp Spec) (Deadline, error) {
+// sweep. Bad input returns *errs.FieldErrors (fields proceeding_id, kind,
+// party_id, trigger_date, period, unit, basis); a day the calendar does not
+// cover returns an error wrapping *deadline.UncoveredYearError (and
+// errs.FailedPrecondition), with nothing stored; an open deadline of the
+// same kind, proceeding and party returns errs.AlreadyExists.
+func (s *Store) Open(tx store.Tx, sp Spec) (Deadline, error) {
 	v := &errs.FieldErrors{}
-	if _, err := uuid.Parse(sp.ProceedingID); err != nil {
-		v.Add("proceeding_id", "must be a proceeding id (a UUID)")
+	switch {
+	case sp.Matter == nil:
+		v.Add("matter", "required")
+	case sp.Matter.Proceeding(filing.ProceedingID(sp.ProceedingID)) == nil:
+		v.Add("proceeding_id", "no proceeding %s in matter %s", sp.ProceedingID, sp.Matter.Number)
+	case sp.PartyID != "" && !slices.ContainsFunc(sp.Matter.Parties(), func(p filing.Party) bool { return p.ID == sp.PartyID }):
+		v.Add("party_id", "party %s is not a party of the proceeding's matter", sp.PartyID)
 	}
 	if len(sp.Kind) > maxKind || !kindPattern.MatchString(sp.Kind) {
 		v.Add("kind", "must be a dotted lower-case name of at most %d characters, e.g. enforcement.decision", maxKind)
 	}
-	if sp.PartyID != "" {
-		if _, err := uuid.Parse(sp.PartyID); err != nil {
-			v.Add("party_id", "must be a party id (a UUID)")
-		}
-	}
 	if err := v.Err(); err != nil {
 		return Deadline{}, err
 	}
-	var matterIDs []string
-	if err := tx.Table("proceedings").Where("id = ?", sp.ProceedingID).Limit(1).Pluck("matter_id", &matterIDs).Error; err != nil {
-		return Deadline{}, fmt.Errorf("Open(%s): %w", sp.Kind, store.Translate(err))
-	}
-	if len(matterIDs) == 0 {
-		return Deadline{}, errs.Field("proceeding_id", "no proceeding %s", sp.ProceedingID)
-	}
-	if sp.PartyID != "" {
-		var n int64
-		if err := tx.Table("matter_parties").Where("matter_id = ? AND party_id = ?", matterIDs[0], sp.PartyID).Count(&n).Error; err != nil {
-			return Deadline{}, fmt.Errorf("Open(%s): %w", sp.Kind, store.Translate(err))
-		}
-		if n == 0 {
-			return Deadline{}, errs.Field("party_id", "party %s is not a party of the proceeding's matter", sp.PartyID)
-		}
-	}
-	c, err := Compute(s.cal, sp.Trigger, sp.Rule)
+	c, err := sp.Period.Due(s.cal, sp.Trigger)
 	if err != nil {
 		return Deadline{}, fmt.Errorf("Open(%s): %w", sp.Kind, err)
 	}
-	now := tx.NowFunc()
-	row := deadlineRow{ID: uuid.NewString(), MatterID: matterIDs[0], ProceedingID: sp.ProceedingID, Kind: sp.Kind,
+	now := tx.Now()
+	row := deadlineRow{ID: uuid.NewString(), MatterID: string(sp.Matter.ID), ProceedingID: sp.ProceedingID, Kind: sp.Kind,
 		Status: string(StatusOpen), CreateTime: now, UpdateTime: now}
 	if sp.PartyID != "" {
 		row.PartyID = &sp.PartyID
@@ -289,7 +264,7 @@ func (s *Store) Open(tx *gorm.DB, sp Spec) (Deadline, error) {
 	if err := row.setComputation(c); err != nil {
 		return Deadline{}, err
 	}
-	if err := tx.Create(&row).Error; err != nil {
+	if err := tx.Gorm().Create(&row).Error; err != nil {
 		err = store.Translate(err)
 		if errors.Is(err, errs.AlreadyExists) {
 			return Deadline{}, errs.Errorf(errs.AlreadyExists, "%s is already open", ByKind(sp.ProceedingID, sp.Kind, sp.PartyID))
@@ -300,8 +275,8 @@ func (s *Store) Open(tx *gorm.DB, sp Spec) (Deadline, error) {
 }
 
 // lock reads the deadline ref names in tx and locks its row.
-func (s *Store) lock(tx *gorm.DB, ref Ref) (deadlineRow, error) {
-	q := tx.Clauses(clause.Locking{Strength: "UPDATE"})
+func (s *Store) lock(tx store.Tx, ref Ref) (deadlineRow, error) {
+	q := tx.Gorm().Clauses(clause.Locking{Strength: "UPDATE"})
 	if ref.byKind {
 		if _, err := uuid.Parse(ref.proceedingID); err != nil {
 			return deadlineRow{}, errs.Errorf(errs.NotFound, "%s not found", ref)
@@ -339,13 +314,13 @@ func notOpen(r deadlineRow) error {
 // Close ends the open deadline ref names with status MET, MISSED or
 // CANCELLED, in tx. A MISSED deadline may still be closed as MET: a
 // document posted by the last day is in time though it arrives later (CPL
-// Art. 85), after the sweeper marked the deadline missed. It returns
+// Art. 85 ¶4), after the sweeper marked the deadline missed. It returns
 // errs.NotFound if there is no such deadline; for any other change of a
 // closed deadline it returns the deadline unchanged with an error wrapping
 // errs.FailedPrecondition, so the caller can record a late act.
-func (s *Store) Close(tx *gorm.DB, ref Ref, status Status) (Deadline, error) {
+func (s *Store) Close(tx store.Tx, ref Ref, status Status) (Deadline, error) {
 	if status != StatusMet && status != StatusMissed && status != StatusCancelled {
-		return Deadline{}, errs.Errorf(errs.InvalidArgument, "Close(%s): status %q: a deadline closes as MET, MISSED or CANCELLED", ref, status)
+		return Deadline{}, fmt.Errorf("Close(%s): status %q: a deadline closes as MET, MISSED or CANCELLED", ref, status)
 	}
 	r, err := s.lock(tx, ref)
 	if err != nil {
@@ -356,9 +331,9 @@ func (s *Store) Close(tx *gorm.DB, ref Ref, status Status) (Deadline, error) {
 		d, derr := r.toDeadline()
 		return d, errors.Join(notOpen(r), derr)
 	}
-	now := tx.NowFunc()
+	now := tx.Now()
 	r.Status, r.CloseTime, r.UpdateTime = string(status), &now, now
-	if err := tx.Model(&deadlineRow{ID: r.ID}).Updates(map[string]any{"status": r.Status, "close_time": now, "update_time": now}).Error; err != nil {
+	if err := tx.Gorm().Model(&deadlineRow{ID: r.ID}).Updates(map[string]any{"status": r.Status, "close_time": now, "update_time": now}).Error; err != nil {
 		return Deadline{}, fmt.Errorf("Close(%s): %w", ref, store.Translate(err))
 	}
 	return r.toDeadline()
@@ -367,14 +342,14 @@ func (s *Store) Close(tx *gorm.DB, ref Ref, status Status) (Deadline, error) {
 // CloseProceeding ends every open deadline of proceedingID with status, or
 // only those of the given kinds, in tx, and returns them. A proceeding with
 // none is not an error.
-func (s *Store) CloseProceeding(tx *gorm.DB, proceedingID string, status Status, kinds ...string) ([]Deadline, error) {
+func (s *Store) CloseProceeding(tx store.Tx, proceedingID string, status Status, kinds ...string) ([]Deadline, error) {
 	if status != StatusMet && status != StatusMissed && status != StatusCancelled {
-		return nil, errs.Errorf(errs.InvalidArgument, "CloseProceeding(%s): status %q", proceedingID, status)
+		return nil, fmt.Errorf("CloseProceeding(%s): status %q: a deadline closes as MET, MISSED or CANCELLED", proceedingID, status)
 	}
 	if _, err := uuid.Parse(proceedingID); err != nil {
 		return nil, nil
 	}
-	q := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("proceeding_id = ? AND status = 'OPEN'", proceedingID)
+	q := tx.Gorm().Clauses(clause.Locking{Strength: "UPDATE"}).Where("proceeding_id = ? AND status = 'OPEN'", proceedingID)
 	if len(kinds) > 0 {
 		q = q.Where("kind IN ?", kinds)
 	}
@@ -385,31 +360,36 @@ func (s *Store) CloseProceeding(tx *gorm.DB, proceedingID string, status Status,
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	now := tx.NowFunc()
+	now := tx.Now()
 	ids := make([]string, len(rows))
 	for i := range rows {
 		ids[i] = rows[i].ID
 		rows[i].Status, rows[i].CloseTime, rows[i].UpdateTime = string(status), &now, now
 	}
-	if err := tx.Model(&deadlineRow{}).Where("id IN ?", ids).
+	if err := tx.Gorm().Model(&deadlineRow{}).Where("id IN ?", ids).
 		Updates(map[string]any{"status": string(status), "close_time": now, "update_time": now}).Error; err != nil {
 		return nil, fmt.Errorf("CloseProceeding(%s): %w", proceedingID, store.Translate(err))
 	}
 	return toDeadlines(rows)
 }
 
+// Settle closes the open deadlines of proceedingID of the given kinds (all
+// kinds when none is given) as MET.
+func (s *Store) Settle(tx store.Tx, proceedingID string, kinds ...string) error {
+	_, err := s.CloseProceeding(tx, proceedingID, StatusMet, kinds...)
+	return err
+}
+
 // Extend lengthens the open deadline ref names by extra, approved by
 // approvedBy for reason (e.g. +30 days with the head's approval, SAMR
-// Provisions Art. 64), recomputes it on the store's calendar and saves it in
-// tx; the derivation shows the extension and who approved it. Once the due
-// date moves, the approaching announcement is made again for the new date.
-// Errors are as for Open (fields period, unit, basis, approved_by, reason)
-// and Close.
-func (s *Store) Extend(tx *gorm.DB, ref Ref, extra Rule, approvedBy, reason string) (Deadline, error) {
-	ext := Extension{Rule: extra, ApprovedBy: approvedBy, Reason: reason}
-	v := &errs.FieldErrors{}
-	ext.check(v, "")
-	if err := v.Err(); err != nil {
+// Administrative Penalty Procedure Rules Art. 64), recomputes it on the
+// store's calendar and saves it in tx; the derivation shows the extension
+// and who approved it. Once the due date moves, the approaching
+// announcement is made again for the new date. Errors are as for Open
+// (fields period, unit, basis, approved_by, reason) and Close.
+func (s *Store) Extend(tx store.Tx, ref Ref, extra deadline.Period, approvedBy, reason string) (Deadline, error) {
+	ext := deadline.Extension{Rule: extra.Rule(), ApprovedBy: approvedBy, Reason: reason}
+	if err := ext.Check(""); err != nil {
 		return Deadline{}, err
 	}
 	r, err := s.lock(tx, ref)
@@ -423,11 +403,11 @@ func (s *Store) Extend(tx *gorm.DB, ref Ref, extra Rule, approvedBy, reason stri
 	if err != nil {
 		return Deadline{}, err
 	}
-	c, err := Compute(s.cal, d.Trigger, d.Rule, append(d.Extensions, ext)...)
+	c, err := deadline.Compute(s.cal, d.Trigger, d.Rule, append(d.Extensions, ext)...)
 	if err != nil {
 		return Deadline{}, fmt.Errorf("Extend(%s): %w", ref, err)
 	}
-	if err := s.save(tx, &r, c); err != nil {
+	if err := save(tx, &r, c); err != nil {
 		return Deadline{}, fmt.Errorf("Extend(%s): %w", ref, err)
 	}
 	return r.toDeadline()
@@ -435,15 +415,43 @@ func (s *Store) Extend(tx *gorm.DB, ref Ref, extra Rule, approvedBy, reason stri
 
 // save writes a new computation of r, resetting the approaching
 // announcement when the due date moves.
-func (s *Store) save(tx *gorm.DB, r *deadlineRow, c Computation) error {
+func save(tx store.Tx, r *deadlineRow, c deadline.Computation) error {
 	if c.Due != r.DueDate {
 		r.ApproachingAnnounced = false
 	}
 	if err := r.setComputation(c); err != nil {
 		return err
 	}
-	r.UpdateTime = tx.NowFunc()
-	return store.Translate(tx.Model(&deadlineRow{ID: r.ID}).Select("*").Omit("id", "create_time").Updates(r).Error)
+	r.UpdateTime = tx.Now()
+	return store.Translate(tx.Gorm().Model(&deadlineRow{ID: r.ID}).Select("*").Omit("id", "create_time").Updates(r).Error)
+}
+
+// Current returns, as tx sees it, the due day of the latest deadline kind
+// of proceedingID (the proceeding's own clock, an open one first),
+// following every extension and every recomputation after a calendar
+// change; ok is false if there is none.
+func (s *Store) Current(tx store.Tx, proceedingID, kind string) (due civil.Date, ok bool, err error) {
+	if _, err := uuid.Parse(proceedingID); err != nil {
+		return civil.Date{}, false, nil
+	}
+	var rows []deadlineRow
+	err = tx.Gorm().Where("proceeding_id = ? AND kind = ? AND party_id IS NULL", proceedingID, kind).
+		Order("status = 'OPEN' DESC, create_time DESC").Limit(1).Find(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return civil.Date{}, false, store.Translate(err)
+	}
+	return rows[0].DueDate, true, nil
+}
+
+// Any reports whether proceedingID has a deadline kind, for any party, in
+// one of statuses.
+func (s *Store) Any(tx store.Tx, proceedingID, kind string, statuses ...Status) (bool, error) {
+	if _, err := uuid.Parse(proceedingID); err != nil {
+		return false, nil
+	}
+	var n int64
+	err := tx.Gorm().Model(&deadlineRow{}).Where("proceeding_id = ? AND kind = ? AND status IN ?", proceedingID, kind, statuses).Count(&n).Error
+	return n > 0, store.Translate(err)
 }
 
 // Get returns the deadline with id, or an error wrapping errs.NotFound.
@@ -452,7 +460,7 @@ func (s *Store) Get(ctx context.Context, id string) (Deadline, error) {
 		return Deadline{}, errs.Errorf(errs.NotFound, "deadline %s not found", id)
 	}
 	var rows []deadlineRow
-	if err := s.db.WithContext(ctx).Where("id = ?", id).Limit(1).Find(&rows).Error; err != nil {
+	if err := s.db.Session(ctx).Gorm().Where("id = ?", id).Limit(1).Find(&rows).Error; err != nil {
 		return Deadline{}, fmt.Errorf("Get(%s): %w", id, store.Translate(err))
 	}
 	if len(rows) == 0 {
@@ -477,7 +485,7 @@ func (s *Store) list(ctx context.Context, op, where, id string) ([]Deadline, err
 		return nil, nil
 	}
 	var rows []deadlineRow
-	if err := s.db.WithContext(ctx).Where(where, id).Order("due_date, kind, party_id NULLS FIRST, id").Find(&rows).Error; err != nil {
+	if err := s.db.Session(ctx).Gorm().Where(where, id).Order("due_date, kind, party_id NULLS FIRST, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("%s(%s): %w", op, id, store.Translate(err))
 	}
 	return toDeadlines(rows)
@@ -490,7 +498,7 @@ func (s *Store) NextFor(ctx context.Context, matterID, partyID string) (d Deadli
 	if _, err := uuid.Parse(matterID); err != nil {
 		return Deadline{}, false, nil
 	}
-	q := s.db.WithContext(ctx).Where("matter_id = ? AND status = 'OPEN'", matterID)
+	q := s.db.Session(ctx).Gorm().Where("matter_id = ? AND status = 'OPEN'", matterID)
 	if partyID != "" {
 		if _, err := uuid.Parse(partyID); err != nil {
 			return Deadline{}, false, nil
@@ -506,4 +514,30 @@ func (s *Store) NextFor(ctx context.Context, matterID, partyID string) (d Deadli
 	}
 	d, err = rows[0].toDeadline()
 	return d, err == nil, err
+}
+
+// KindCounts are the deadlines of one kind that operators watch.
+type KindCounts struct {
+	Kind string
+	// Approaching are open and due within the window.
+	Approaching int64
+	// Overdue are open and past their due day, not yet marked missed.
+	Overdue int64
+	// Missed were marked missed.
+	Missed int64
+}
+
+// Counts returns, per kind, the open deadlines due within window days of
+// today and those overdue, and the missed ones.
+func (s *Store) Counts(ctx context.Context, today civil.Date, window int) ([]KindCounts, error) {
+	var rows []KindCounts
+	err := s.db.Session(ctx).Gorm().Raw(`SELECT kind,
+			count(*) FILTER (WHERE status = 'OPEN' AND due_date >= ? AND due_date < ?) AS approaching,
+			count(*) FILTER (WHERE status = 'OPEN' AND due_date < ?) AS overdue,
+			count(*) FILTER (WHERE status = 'MISSED') AS missed
+		FROM deadlines WHERE status IN ('OPEN', 'MISSED') GROUP BY kind ORDER BY kind`, today, today.AddDays(window), today).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("clock: counts: %w", store.Translate(err))
+	}
+	return rows, nil
 }

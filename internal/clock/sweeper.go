@@ -1,4 +1,4 @@
-package deadline
+package clock
 
 import (
 	"context"
@@ -10,19 +10,15 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/store"
 )
 
-// Config is the deadline configuration of ipcased.
+// Config is the sweeper's configuration.
 type Config struct {
-	// CalendarDir holds operators' calendar files (YYYY.json, the form of
-	// the embedded ones); each replaces or adds a year. Empty: the embedded
-	// calendar only.
-	CalendarDir string `env:"IPCASE_CALENDAR_DIR"`
 	// SweepInterval is how often the sweeper looks for approaching and
 	// missed deadlines, and how often a replica without the lock tries to
 	// take it.
@@ -37,20 +33,19 @@ type Config struct {
 	Lead time.Duration `env:"IPCASE_DEADLINE_LEAD, default=72h"`
 }
 
-// Load checks c and loads its calendar: the embedded notices with the files
-// of CalendarDir over them. ipcased calls it at start, so that a bad file or
-// setting stops the start.
-func (c Config) Load() (*Calendar, error) {
+// Check refuses settings the sweeper cannot run with; ipcased calls it at
+// start, so that a bad setting stops the start.
+func (c Config) Check() error {
 	if c.SweepInterval <= 0 {
-		return nil, fmt.Errorf("IPCASE_SWEEP_INTERVAL: %s must be positive", c.SweepInterval)
+		return fmt.Errorf("IPCASE_SWEEP_INTERVAL: %s must be positive", c.SweepInterval)
 	}
 	if c.LockRetry < 0 {
-		return nil, fmt.Errorf("IPCASE_SWEEP_LOCK_RETRY: %s must not be negative", c.LockRetry)
+		return fmt.Errorf("IPCASE_SWEEP_LOCK_RETRY: %s must not be negative", c.LockRetry)
 	}
 	if c.Lead < 0 {
-		return nil, fmt.Errorf("IPCASE_DEADLINE_LEAD: %s must not be negative", c.Lead)
+		return fmt.Errorf("IPCASE_DEADLINE_LEAD: %s must not be negative", c.Lead)
 	}
-	return LoadCalendar(c.CalendarDir)
+	return nil
 }
 
 // sweepLockKey is the advisory lock that keeps the sweep to one replica
@@ -79,7 +74,7 @@ type Sweeper struct {
 // lead, which are wiring errors.
 func NewSweeper(s *Store, cfg Config, logger *zap.Logger) *Sweeper {
 	if s == nil || logger == nil || cfg.SweepInterval <= 0 || cfg.Lead < 0 {
-		panic("deadline.NewSweeper: nil dependency or bad interval/lead")
+		panic("clock.NewSweeper: nil dependency or bad interval/lead")
 	}
 	retry := cfg.SweepInterval
 	if cfg.LockRetry > 0 && cfg.LockRetry < retry {
@@ -178,12 +173,8 @@ type lease struct{ conn *sql.Conn }
 
 // acquire takes the sweep lock on a connection of its own, or returns nil
 // when another session holds it.
-func acquire(ctx context.Context, db *gorm.DB) (*lease, error) {
-	sqlDB, err := db.DB()
-	if err != nil {
-		return nil, err
-	}
-	conn, err := sqlDB.Conn(ctx)
+func acquire(ctx context.Context, db *store.DB) (*lease, error) {
+	conn, err := db.SQL().Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("sweeper lock connection: %w", err)
 	}
@@ -249,40 +240,36 @@ type Sweep struct {
 // act twice; Run still keeps the sweep to one replica.
 func (w *Sweeper) SweepOnce(ctx context.Context, now time.Time) (Sweep, error) {
 	var res Sweep
-	today := Today(now)
-	n, err := w.each(ctx, now, "status = 'OPEN' AND due_date < ?", []any{today}, func(tx *gorm.DB, r *deadlineRow) (*events.Record, error) {
+	today := civil.Today(now)
+	n, err := w.each(ctx, now, "status = 'OPEN' AND due_date < ?", []any{today}, func(tx store.Tx, r *deadlineRow) (events.Record, error) {
 		r.Status, r.CloseTime, r.UpdateTime = string(StatusMissed), &now, now
-		if err := tx.Model(&deadlineRow{ID: r.ID}).Updates(map[string]any{"status": r.Status, "close_time": now, "update_time": now}).Error; err != nil {
-			return nil, err
+		if err := tx.Gorm().Model(&deadlineRow{ID: r.ID}).Updates(map[string]any{"status": r.Status, "close_time": now, "update_time": now}).Error; err != nil {
+			return events.Record{}, err
 		}
 		d, err := r.toDeadline()
 		if err != nil {
-			return nil, err
+			return events.Record{}, err
 		}
-		rec := d.Event(EventMissed)
-		rec.Payload.(map[string]any)["today"] = today.String()
-		return &rec, nil
+		return events.Record{Type: events.DeadlineMissed, ProceedingID: d.ProceedingID,
+			Payload: events.DeadlineMissedPayload{DeadlinePayload: d.payload(), Today: today}}, nil
 	})
 	res.Missed = n
 	if err != nil {
 		return res, err
 	}
-	horizon := Today(now.Add(w.lead))
+	horizon := civil.Today(now.Add(w.lead))
 	n, err = w.each(ctx, now, "status = 'OPEN' AND NOT approaching_announced AND due_date >= ? AND due_date <= ?", []any{today, horizon},
-		func(tx *gorm.DB, r *deadlineRow) (*events.Record, error) {
+		func(tx store.Tx, r *deadlineRow) (events.Record, error) {
 			r.ApproachingAnnounced, r.UpdateTime = true, now
-			if err := tx.Model(&deadlineRow{ID: r.ID}).Updates(map[string]any{"approaching_announced": true, "update_time": now}).Error; err != nil {
-				return nil, err
+			if err := tx.Gorm().Model(&deadlineRow{ID: r.ID}).Updates(map[string]any{"approaching_announced": true, "update_time": now}).Error; err != nil {
+				return events.Record{}, err
 			}
 			d, err := r.toDeadline()
 			if err != nil {
-				return nil, err
+				return events.Record{}, err
 			}
-			rec := d.Event(EventApproaching)
-			p := rec.Payload.(map[string]any)
-			p["today"] = today.String()
-			p["days_left"] = int(d.Due.time().Sub(today.time()).Hours() / 24)
-			return &rec, nil
+			return events.Record{Type: events.DeadlineApproaching, ProceedingID: d.ProceedingID,
+				Payload: events.DeadlineApproachingPayload{DeadlinePayload: d.payload(), Today: today, DaysLeft: today.DaysUntil(d.Due)}}, nil
 		})
 	res.Approaching = n
 	return res, err
@@ -291,11 +278,10 @@ func (w *Sweeper) SweepOnce(ctx context.Context, now time.Time) (Sweep, error) {
 // each runs fn, in a transaction per row, on the deadlines matching where,
 // locking each row and skipping those another transaction holds, and
 // appends the event fn returns, at now. It returns how many rows it changed.
-func (w *Sweeper) each(ctx context.Context, now time.Time, where string, args []any, fn func(*gorm.DB, *deadlineRow) (*events.Record, error)) (int, error) {
-	db := w.store.db.WithContext(ctx)
+func (w *Sweeper) each(ctx context.Context, now time.Time, where string, args []any, fn func(store.Tx, *deadlineRow) (events.Record, error)) (int, error) {
 	changed, after := 0, ""
 	for {
-		q := db.Model(&deadlineRow{}).Where(where, args...)
+		q := w.store.db.Session(ctx).Gorm().Model(&deadlineRow{}).Where(where, args...)
 		if after != "" {
 			q = q.Where("id > ?", after)
 		}
@@ -305,9 +291,9 @@ func (w *Sweeper) each(ctx context.Context, now time.Time, where string, args []
 		}
 		for _, id := range ids {
 			acted := false
-			err := db.Transaction(func(tx *gorm.DB) error {
+			err := w.store.db.InTx(ctx, func(tx store.Tx) error {
 				var rows []deadlineRow
-				if err := tx.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).
+				if err := tx.Gorm().Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).
 					Where("id = ?", id).Where(where, args...).Limit(1).Find(&rows).Error; err != nil {
 					return err
 				}
@@ -319,7 +305,7 @@ func (w *Sweeper) each(ctx context.Context, now time.Time, where string, args []
 					return err
 				}
 				acted = true
-				return events.Append(tx, w.store.cp, rows[0].MatterID, systemActor, now, *rec)
+				return w.store.log.Append(tx, rows[0].MatterID, events.System, now, rec)
 			})
 			if err != nil {
 				return changed, fmt.Errorf("sweep %s: %w", id, store.Translate(err))

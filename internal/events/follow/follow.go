@@ -1,4 +1,8 @@
-package exchange
+// Package follow is the client side of the event exchange: Follow keeps a
+// subscription to EventService.Subscribe going across broken streams,
+// resuming from the last position its caller accepted. It is a plain gRPC
+// client, so tools (the CLI's events tail) link no server code.
+package follow
 
 import (
 	"context"

@@ -1,0 +1,229 @@
+package deadline_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ipcase/ipcase/internal/deadline"
+)
+
+// citedArticle is one part of a citation: a statute (CPL, or a name ending
+// in Law, Code, Rules or Measures) and the article(s) in it.
+var citedArticle = regexp.MustCompile(`^(CPL|[A-Z][A-Za-z' ]* (Law|Code|Rules|Measures)) Arts?\. \d+`)
+
+// TestPeriods checks every declared period: it says what it is for, has a
+// length and unit the calculator accepts, a counting convention it knows,
+// and cites the statute and article that set it (not a file of ours), in
+// every part of its citation.
+func TestPeriods(t *testing.T) {
+	t.Parallel()
+	cal := embedded(t)
+	periods := deadline.Periods()
+	seen := map[deadline.Period]bool{}
+	for _, p := range periods {
+		t.Run(p.Name, func(t *testing.T) {
+			t.Parallel()
+			if strings.TrimSpace(p.Name) == "" {
+				t.Errorf("%v has no name", p)
+			}
+			if p.Length <= 0 {
+				t.Errorf("length %d, want a positive number", p.Length)
+			}
+			if u, err := deadline.ParseUnit(p.Unit.String()); err != nil || u != p.Unit {
+				t.Errorf("unit %v is not a known unit (%v)", p.Unit, err)
+			}
+			if c, err := deadline.ParseCounting(p.Counting.String()); err != nil || c != p.Counting {
+				t.Errorf("counting %v is not a known convention (%v)", p.Counting, err)
+			}
+			if strings.Contains(p.Citation, ".md") {
+				t.Errorf("citation %q names a file, not a statute", p.Citation)
+			}
+			for part := range strings.SplitSeq(p.Citation, "; ") {
+				if !citedArticle.MatchString(part) {
+					t.Errorf("citation %q: %q does not name a statute and an article", p.Citation, part)
+				}
+			}
+			// The calculator accepts the period as a rule; the calendar
+			// (2023–2026) covers even the longest, 3 years, from 2023-01-10.
+			c, err := p.Due(cal, date(t, "2023-01-10"))
+			if err != nil {
+				t.Fatalf("Due: %v", err)
+			}
+			if c.Rule != p.Rule() || !strings.Contains(c.Steps[0], "legal basis: "+p.Citation) {
+				t.Errorf("computation does not carry the period: rule %+v, first step %q", c.Rule, c.Steps[0])
+			}
+		})
+		if seen[p] {
+			t.Errorf("%q is listed twice", p.Name)
+		}
+		seen[p] = true
+	}
+	if n := declaredPeriods(t); n != len(periods) {
+		t.Errorf("the package declares %d periods; Periods lists %d", n, len(periods))
+	}
+}
+
+// declaredPeriods counts the package-level variables of the package's
+// source declared as Period literals, so that a period added without being
+// listed in Periods fails TestPeriods.
+func declaredPeriods(t *testing.T) int {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	n := 0
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			g, ok := d.(*ast.GenDecl)
+			if !ok || g.Tok != token.VAR {
+				continue
+			}
+			for _, s := range g.Specs {
+				for _, v := range s.(*ast.ValueSpec).Values {
+					if lit, ok := v.(*ast.CompositeLit); ok {
+						if id, ok := lit.Type.(*ast.Ident); ok && id.Name == "Period" {
+							n++
+						}
+					}
+				}
+			}
+		}
+	}
+	return n
+}
+
+// TestPeriodDue checks declared periods on dates worked out by hand (the
+// same counts as in TestCompute; the trigger day is not counted).
+func TestPeriodDue(t *testing.T) {
+	t.Parallel()
+	cal := embedded(t)
+	for _, tt := range []struct {
+		name    string
+		period  deadline.Period
+		trigger string
+		want    outcome
+	}{
+		// Filed Fri 2024-07-05: day 90 is Thu 2024-10-03, in the National
+		// Day holiday Oct 1–7 → Tue 2024-10-08.
+		{"decision period", deadline.DecisionPeriod, "2024-07-05", outcome{RawEnd: "2024-10-03", Due: "2024-10-08", Adjusted: true}},
+		// Notice served Fri 2024-09-27: Sep 29 (Sun, make-up) 1, Sep 30 2,
+		// Oct 8 3, Oct 9 4, Oct 10 (Thu) 5.
+		{"statement window", deadline.StatementWindow, "2024-09-27", outcome{RawEnd: "2024-10-10", Due: "2024-10-10"}},
+		// From Thu 2024-09-19: Sep 20 1, Sep 23–27 2–6, Sep 29 (Sun,
+		// make-up) 7.
+		{"hearing notice", deadline.HearingNotice, "2024-09-19", outcome{RawEnd: "2024-09-29", Due: "2024-09-29", MakeUp: true}},
+		// Agreement effective Wed 2024-03-06: day 30 is Fri 2024-04-05
+		// (Qingming, Apr 4–6) → the make-up Sunday 2024-04-07.
+		{"confirmation window", deadline.ConfirmationWindow, "2024-03-06", outcome{RawEnd: "2024-04-05", Due: "2024-04-07", Adjusted: true, MakeUp: true}},
+		// Served Fri 2024-01-26: day 15 is Sat 2024-02-10 (Spring Festival
+		// Feb 10–17) → the make-up Sunday 2024-02-18.
+		{"judgment appeal", deadline.JudgmentAppeal, "2024-01-26", outcome{RawEnd: "2024-02-10", Due: "2024-02-18", Adjusted: true, MakeUp: true}},
+		// Served Mon 2025-01-20: day 10 is Thu 2025-01-30 (Spring Festival
+		// Jan 28 – Feb 4) → Wed 2025-02-05.
+		{"ruling appeal", deadline.RulingAppeal, "2025-01-20", outcome{RawEnd: "2025-01-30", Due: "2025-02-05", Adjusted: true}},
+		// Docketed 2024-08-31: February 2025 has no 31st → Fri 2025-02-28.
+		{"ordinary time limit", deadline.OrdinaryTimeLimit, "2024-08-31", outcome{RawEnd: "2025-02-28", Due: "2025-02-28"}},
+		// Docketed 2025-11-16: Mon 2026-02-16, in the Spring Festival
+		// holiday Feb 15–23 → Tue 2026-02-24.
+		{"summary time limit", deadline.SummaryTimeLimit, "2025-11-16", outcome{RawEnd: "2026-02-16", Due: "2026-02-24", Adjusted: true}},
+		// Known on Wed 2023-03-15: 36 months later is Sun 2026-03-15, an
+		// ordinary weekend day → Mon 2026-03-16.
+		{"limitation", deadline.Limitation, "2023-03-15", outcome{RawEnd: "2026-03-15", Due: "2026-03-16", Adjusted: true}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := tt.period.Due(cal, date(t, tt.trigger))
+			if err != nil {
+				t.Fatalf("Due: %v", err)
+			}
+			o := outcome{RawEnd: got.RawEnd.String(), Due: got.Due.String(), Adjusted: got.Adjusted, MakeUp: got.EndsOnMakeUpWorkingDay}
+			if diff := cmp.Diff(tt.want, o); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s\nsteps:\n%s", diff, strings.Join(got.Steps, "\n"))
+			}
+		})
+	}
+}
+
+// TestCountingInSteps checks that a period's counting convention shows in
+// its derivation: the arithmetic is the same, but an administrative penalty
+// period cites the Administrative Penalty Law and applies the civil rules by
+// analogy, where a civil one cites CPL Art. 85 directly.
+func TestCountingInSteps(t *testing.T) {
+	t.Parallel()
+	cal := embedded(t)
+	// Filed Fri 2024-07-05: day 90 is Thu 2024-10-03, a public holiday, so
+	// both the start and the move off a rest day are cited.
+	trigger := date(t, "2024-07-05")
+	civilRule := deadline.DecisionPeriod.Rule()
+	civilRule.Counting = deadline.CivilCounting
+	for _, tt := range []struct {
+		name   string
+		rule   deadline.Rule
+		want   []string
+		absent []string
+	}{{
+		name: "administrative: the decision period",
+		rule: deadline.DecisionPeriod.Rule(),
+		want: []string{
+			"not counted; counting starts on 2024-07-06 (the Administrative Penalty Law does not say; CPL Art. 85 and Civil Code Art. 201 applied by analogy)",
+			"the first working day after it (the Administrative Penalty Law does not say; CPL Art. 85 and Civil Code Art. 203 applied by analogy)",
+		},
+		absent: []string{"SPC CPL Interpretation Art. 125"},
+	}, {
+		name: "civil: the same length counted as civil procedure counts",
+		rule: civilRule,
+		want: []string{
+			"not counted; counting starts on 2024-07-06 (CPL Art. 85; Civil Code Art. 201; SPC CPL Interpretation Art. 125)",
+			"the first working day after it (CPL Art. 85; Civil Code Art. 203; weekends are rest days",
+		},
+		absent: []string{"by analogy", "Administrative Penalty Law does not say"},
+	}} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := deadline.Compute(cal, trigger, tt.rule)
+			if err != nil {
+				t.Fatalf("Compute: %v", err)
+			}
+			if got.Due.String() != "2024-10-08" {
+				t.Errorf("due %s, want 2024-10-08 whatever the convention", got.Due)
+			}
+			all := strings.Join(got.Steps, "\n")
+			for _, s := range tt.want {
+				if !strings.Contains(all, s) {
+					t.Errorf("steps do not contain %q:\n%s", s, all)
+				}
+			}
+			for _, s := range tt.absent {
+				if strings.Contains(all, s) {
+					t.Errorf("steps contain %q:\n%s", s, all)
+				}
+			}
+		})
+	}
+	for _, p := range deadline.Periods() {
+		c, err := p.Due(cal, date(t, "2023-01-10"))
+		if err != nil {
+			t.Fatalf("%s: %v", p.Name, err)
+		}
+		analogy := strings.Contains(strings.Join(c.Steps, "\n"), "by analogy")
+		if want := p.Counting == deadline.AdministrativeCounting; analogy != want {
+			t.Errorf("%s (%s counting): steps say \"by analogy\": %t, want %t", p.Name, p.Counting, analogy, want)
+		}
+	}
+}

@@ -1,0 +1,63 @@
+package filing
+
+import (
+	"slices"
+
+	"github.com/ipcase/ipcase/internal/errs"
+)
+
+// Machine is the one state table of a kind of proceeding. Every move of a
+// proceeding's state goes through its machine's Move; the filing review's
+// machine is declared here, the others in their own packages (enforcement,
+// mediation, trial), which pass their Route to NewStore so that a matter
+// can be routed to them and closed when they end.
+type Machine[S ~string] struct {
+	// Kind is the kind of proceeding the machine runs.
+	Kind ProceedingKind
+	// Noun names a proceeding of the kind in messages: "the enforcement case".
+	Noun string
+	// Initial is the state a proceeding of the kind opens in.
+	Initial S
+	// Table lists, per state, the states it may move to. A state with no
+	// entry is final: the proceeding has ended.
+	Table map[S][]S
+	// Routable says whether a complaint may be accepted into the kind.
+	Routable bool
+}
+
+// Move sets *state to `to` if the table allows it, and otherwise refuses
+// with errs.FailedPrecondition naming the current state.
+func (m Machine[S]) Move(state *S, to S) error {
+	if !slices.Contains(m.Table[*state], to) {
+		return errs.Errorf(errs.FailedPrecondition, "%s is %s; it cannot become %s", m.Noun, *state, to)
+	}
+	*state = to
+	return nil
+}
+
+// Final reports whether s is a state the proceeding never leaves.
+func (m Machine[S]) Final(s S) bool { return len(m.Table[s]) == 0 }
+
+// Route is what filing knows of a machine.
+func (m Machine[S]) Route() Route {
+	return Route{Kind: m.Kind, Initial: ProceedingState(m.Initial), Routable: m.Routable,
+		final: func(s ProceedingState) bool { return m.Final(S(s)) }}
+}
+
+// Route is a kind of proceeding as filing sees it: the state it opens in,
+// whether a complaint may be routed to it, and which of its states end it.
+type Route struct {
+	Kind     ProceedingKind
+	Initial  ProceedingState
+	Routable bool
+	final    func(ProceedingState) bool
+}
+
+// reviewMachine is the FILING_REVIEW machine: a submitted complaint is
+// accepted, rejected or withdrawn, and nothing follows.
+var reviewMachine = Machine[ProceedingState]{
+	Kind:    KindFilingReview,
+	Noun:    "the complaint",
+	Initial: StateSubmitted,
+	Table:   map[ProceedingState][]ProceedingState{StateSubmitted: {StateAccepted, StateRejected, StateWithdrawn}},
+}

@@ -1,0 +1,320 @@
+package filing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/ipcase/ipcase/internal/audit"
+	"github.com/ipcase/ipcase/internal/auth"
+	"github.com/ipcase/ipcase/internal/civil"
+	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/request"
+	"github.com/ipcase/ipcase/internal/store"
+)
+
+// RecordMeta identifies the record of a proceeding and carries the events a
+// change of it recorded; records embed it. It is not part of the stored
+// document.
+type RecordMeta struct {
+	ProceedingID ProceedingID `json:"-"`
+	MatterID     MatterID     `json:"-"`
+	Version      int64        `json:"-"`
+
+	pending []events.Record
+}
+
+// Meta returns m, so that a record embedding RecordMeta satisfies Record.
+func (m *RecordMeta) Meta() *RecordMeta { return m }
+
+// Name is the resource name of the record's proceeding.
+func (m *RecordMeta) Name() string {
+	return fmt.Sprintf("matters/%s/proceedings/%s", m.MatterID, m.ProceedingID)
+}
+
+// Record adds an event of the proceeding, to be written with the change.
+func (m *RecordMeta) Record(typ events.Type, payload any) {
+	m.pending = append(m.pending, events.Record{Type: typ, ProceedingID: string(m.ProceedingID), Payload: payload})
+}
+
+// PendingEvents are the events recorded since the record was loaded.
+func (m *RecordMeta) PendingEvents() []events.Record { return m.pending }
+
+// Take moves the pending events of another record of the same matter,
+// changed in the same transaction, into m's, to be written with m.
+func (m *RecordMeta) Take(other *RecordMeta) {
+	m.pending = append(m.pending, other.pending...)
+	other.pending = nil
+}
+
+// Record is the record a proceedings package keeps of one proceeding, as a
+// JSON document in a table of its own.
+type Record interface {
+	// Meta returns the record's identity, version and pending events
+	// (promoted from an embedded RecordMeta).
+	Meta() *RecordMeta
+	// StateName is the state of its machine the proceeding is in.
+	StateName() ProceedingState
+	// Etag is the record's version tag.
+	Etag() string
+}
+
+// Change is one change of a record, made under its matter's lock.
+type Change[R Record] struct {
+	Tx         store.Tx
+	Matter     *Matter
+	Proceeding *Proceeding
+	Record     R
+	// At is the instant of the change; Today its day in China.
+	At    time.Time
+	Today civil.Date
+}
+
+// ErrUnchanged, returned by a change's function, means there is nothing to
+// save (a redelivered event already applied): nothing is written.
+var ErrUnchanged = errors.New("unchanged")
+
+// Records keeps the records of one kind of proceeding in documents, a table
+// the proceedings package owns, next to the matter and the proceeding that
+// this package keeps: a change locks the matter, lets the caller's domain
+// code change the record, and saves the record, the proceeding's state and
+// the events the change recorded in one transaction.
+type Records[R Record] struct {
+	filing *Store
+	kind   ProceedingKind
+	noun   string
+	docs   store.Documents
+	fresh  func() R
+}
+
+// NewRecords returns the records of proceedings of kind kept in docs; noun
+// names one in messages ("enforcement case"); fresh makes an empty record
+// to decode into.
+func NewRecords[R Record](fs *Store, kind ProceedingKind, noun string, docs store.Documents, fresh func() R) *Records[R] {
+	if fs == nil || fresh == nil {
+		panic("filing.NewRecords: nil dependency")
+	}
+	return &Records[R]{filing: fs, kind: kind, noun: noun, docs: docs, fresh: fresh}
+}
+
+// Filing returns the matter store the records hang on.
+func (s *Records[R]) Filing() *Store { return s.filing }
+
+// Load returns the record of proceeding id as tx sees it; ok is false if
+// it has none.
+func (s *Records[R]) Load(tx store.Tx, id ProceedingID) (r R, ok bool, err error) {
+	r = s.fresh()
+	matterID, version, ok, err := s.docs.Get(tx, string(id), r)
+	if err != nil || !ok {
+		return r, false, err
+	}
+	meta := r.Meta()
+	meta.ProceedingID, meta.MatterID, meta.Version = id, MatterID(matterID), version
+	return r, true, nil
+}
+
+// proceeding finds procID of this kind in m.
+func (s *Records[R]) proceeding(m *Matter, procID ProceedingID) (*Proceeding, error) {
+	p := m.Proceeding(procID)
+	if p == nil || p.Kind != s.kind {
+		return nil, errs.Errorf(errs.NotFound, "%s not found", s.noun)
+	}
+	return p, nil
+}
+
+// Get reads matter matterID and the record of its proceeding procID, for a
+// read by the caller in ctx: the caller must pass the access policy, and a
+// read by an official is recorded. The Change's Tx reads outside a
+// transaction. It returns an error wrapping errs.NotFound if either is
+// missing.
+func (s *Records[R]) Get(ctx context.Context, matterID MatterID, procID ProceedingID, at time.Time) (*Change[R], error) {
+	tx := s.filing.db.Session(ctx)
+	ms, err := loadMatters(tx, []string{string(matterID)})
+	if err != nil {
+		return nil, err
+	}
+	m := ms[0]
+	if err := auth.AuthorizeMatter(ctx, ScopeOf(m)); err != nil {
+		return nil, err
+	}
+	p, err := s.proceeding(m, procID)
+	if err != nil {
+		return nil, err
+	}
+	if err := audit.Log(tx, at, string(m.ID)); err != nil {
+		return nil, err
+	}
+	r, ok, err := s.Load(tx, procID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errs.Errorf(errs.NotFound, "the %s of this proceeding was not opened yet", s.noun)
+	}
+	return &Change[R]{Tx: tx, Matter: m, Proceeding: p, Record: r, At: at, Today: civil.Today(at)}, nil
+}
+
+// ChangeIn runs fn on the record of proceeding procID of matter matterID in
+// the caller's transaction tx, under the matter's lock, and saves what it
+// changed with its events by actor; if fn fails, or returns ErrUnchanged,
+// nothing is written. It is for ipcased's own event consumers, whose cursor
+// moves in the same transaction. It returns an error wrapping errs.NotFound
+// for an unknown matter or proceeding, and errs.FailedPrecondition if the
+// record was never opened.
+func (s *Records[R]) ChangeIn(tx store.Tx, matterID MatterID, procID ProceedingID, actor events.Actor, at time.Time, fn func(*Change[R]) error) error {
+	_, err := s.change(tx, matterID, procID, actor, at, fn)
+	return err
+}
+
+func (s *Records[R]) change(tx store.Tx, matterID MatterID, procID ProceedingID, actor events.Actor, at time.Time, fn func(*Change[R]) error) (*Change[R], error) {
+	m, err := s.filing.Lock(tx, matterID)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.proceeding(m, procID)
+	if err != nil {
+		return nil, err
+	}
+	r, ok, err := s.Load(tx, procID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errs.Errorf(errs.FailedPrecondition, "the %s of this proceeding was not opened yet", s.noun)
+	}
+	c := &Change[R]{Tx: tx, Matter: m, Proceeding: p, Record: r, At: at, Today: civil.Today(at)}
+	if err := fn(c); errors.Is(err, ErrUnchanged) {
+		return c, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return c, s.save(c, actor, false)
+}
+
+// Transition serves a request that changes a record: the request's own
+// violations (in v) and its name, etag and request_id are checked; the
+// request is keyed for retries; then, under the matter's lock, the
+// caller's access to the matter and the etag are checked before fn runs.
+// The response rendered from the change is unmarshalled into resp.
+func (s *Records[R]) Transition(ctx context.Context, req request.Identified, name, etag string, v *request.Validator,
+	now time.Time, fn func(*Change[R]) error, render func(*Change[R]) ([]byte, error), resp proto.Message) error {
+	mid, pid := v.Proceeding("name", name)
+	v.Etag(etag)
+	v.RequestID(req.GetRequestId())
+	if err := v.Err(); err != nil {
+		return err
+	}
+	key, err := request.Key(ctx, req)
+	if err != nil {
+		return err
+	}
+	at := now.UTC().Truncate(time.Microsecond)
+	b, err := s.filing.db.Idempotent(ctx, key, func(tx store.Tx) ([]byte, error) {
+		c, err := s.change(tx, MatterID(mid), ProceedingID(pid), events.ActorFrom(ctx), at, func(c *Change[R]) error {
+			// Checked under the lock, before the etag, so that a caller
+			// without access learns nothing.
+			if err := auth.AuthorizeMatter(ctx, ScopeOf(c.Matter)); err != nil {
+				return err
+			}
+			if got := c.Record.Etag(); got != etag {
+				return errs.Errorf(errs.Aborted, "etag %s is stale: it is now %s; read it again", etag, got)
+			}
+			return fn(c)
+		})
+		if err != nil {
+			return nil, err
+		}
+		return render(c)
+	})
+	if err != nil {
+		return fmt.Errorf("%s(%s): %w", op(ctx), name, err)
+	}
+	return proto.Unmarshal(b, resp)
+}
+
+// Create stores a new record under key: prepare locks or creates the
+// matter in tx, picks or adds the proceeding, and builds the record (with
+// its opening events); the response is rendered from the change. It returns
+// an error wrapping errs.AlreadyExists if the proceeding already has a
+// record. A repeated key returns the first response without running
+// prepare.
+func (s *Records[R]) Create(ctx context.Context, key store.IdempotencyKey, actor events.Actor,
+	prepare func(tx store.Tx) (*Change[R], error), render func(*Change[R]) ([]byte, error)) ([]byte, error) {
+	return s.filing.db.Idempotent(ctx, key, func(tx store.Tx) ([]byte, error) {
+		c, err := prepare(tx)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.OpenIn(c, actor); err != nil {
+			return nil, err
+		}
+		return render(c)
+	})
+}
+
+// OpenIn stores the record of a change whose proceeding has none yet, in
+// the change's transaction. It returns an error wrapping errs.AlreadyExists
+// if the proceeding already has a record.
+func (s *Records[R]) OpenIn(c *Change[R], actor events.Actor) error {
+	if _, ok, err := s.Load(c.Tx, c.Proceeding.ID); err != nil {
+		return err
+	} else if ok {
+		return errs.Errorf(errs.AlreadyExists, "this proceeding already has its %s", s.noun)
+	}
+	meta := c.Record.Meta()
+	meta.ProceedingID, meta.MatterID = c.Proceeding.ID, c.Matter.ID
+	return s.save(c, actor, true)
+}
+
+// Add stores r, the new record of a proceeding of c's matter other than
+// c's (a second instance opened by an appeal), at version 1. Its events
+// are for the caller to take into c's record.
+func (s *Records[R]) Add(c *Change[R], r R) error {
+	meta := r.Meta()
+	meta.MatterID, meta.Version = c.Matter.ID, 1
+	if err := s.filing.SaveProceedings(c.Tx, c.Matter, c.At); err != nil { // the record refers to its proceeding
+		return err
+	}
+	return s.docs.Insert(c.Tx, string(meta.ProceedingID), string(meta.MatterID), meta.Version, r)
+}
+
+// Put saves r, a record of another proceeding of c's matter that c's
+// change also changed (a trial settled by a confirmed agreement); its
+// proceeding's state follows it. Its events are for the caller to take.
+func (s *Records[R]) Put(c *Change[R], r R) error {
+	meta := r.Meta()
+	meta.Version++
+	if p := c.Matter.Proceeding(meta.ProceedingID); p != nil {
+		p.State, p.Updated = r.StateName(), c.At
+	}
+	return s.docs.Update(c.Tx, string(meta.ProceedingID), meta.Version, r)
+}
+
+// save writes the change: the proceeding's state (and the matter's, which
+// follows its proceedings), the record, and the events it recorded.
+func (s *Records[R]) save(c *Change[R], actor events.Actor, insert bool) error {
+	meta := c.Record.Meta()
+	meta.Version++
+	c.Proceeding.State, c.Proceeding.Updated = c.Record.StateName(), c.At
+	// The proceeding first: a new record refers to it.
+	if err := s.filing.SaveProceedings(c.Tx, c.Matter, c.At); err != nil {
+		return err
+	}
+	var err error
+	if insert {
+		err = s.docs.Insert(c.Tx, string(meta.ProceedingID), string(meta.MatterID), meta.Version, c.Record)
+	} else {
+		err = s.docs.Update(c.Tx, string(meta.ProceedingID), meta.Version, c.Record)
+	}
+	if err != nil {
+		return fmt.Errorf("saving %s: %w", s.noun, err)
+	}
+	// The matter's own events first (an acceptance made by the change).
+	recs := append(c.Matter.pending, meta.pending...)
+	c.Matter.pending, meta.pending = nil, nil
+	return s.filing.log.Append(c.Tx, string(c.Matter.ID), actor, c.At, recs...)
+}

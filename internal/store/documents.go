@@ -1,0 +1,58 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Documents is a table of JSON documents, one per proceeding, with the
+// columns proceeding_id, matter_id, doc (jsonb) and version: the records
+// that the proceedings packages keep of their proceedings. The package that
+// owns the table names it; Documents only reads and writes rows of it.
+type Documents struct{ table string }
+
+// NewDocuments returns the documents of table.
+func NewDocuments(table string) Documents { return Documents{table: table} }
+
+type documentRow struct {
+	MatterID string
+	Doc      []byte
+	Version  int64
+}
+
+// Get decodes the document of proceedingID into doc and returns its matter
+// and version; ok is false when there is none.
+func (d Documents) Get(tx Tx, proceedingID string, doc any) (matterID string, version int64, ok bool, err error) {
+	var rows []documentRow
+	if err := tx.g.Table(d.table).Select("matter_id, doc, version").Where("proceeding_id = ?", proceedingID).
+		Limit(1).Find(&rows).Error; err != nil {
+		return "", 0, false, Translate(err)
+	}
+	if len(rows) == 0 {
+		return "", 0, false, nil
+	}
+	if err := json.Unmarshal(rows[0].Doc, doc); err != nil {
+		return "", 0, false, fmt.Errorf("store: %s %s: %w", d.table, proceedingID, err)
+	}
+	return rows[0].MatterID, rows[0].Version, true, nil
+}
+
+// Insert stores doc as the document of proceedingID of matterID at version.
+func (d Documents) Insert(tx Tx, proceedingID, matterID string, version int64, doc any) error {
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	return Translate(tx.g.Table(d.table).Create(map[string]any{"proceeding_id": proceedingID, "matter_id": matterID,
+		"doc": b, "version": version}).Error)
+}
+
+// Update replaces the document of proceedingID with doc at version.
+func (d Documents) Update(tx Tx, proceedingID string, version int64, doc any) error {
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	return Translate(tx.g.Table(d.table).Where("proceeding_id = ?", proceedingID).
+		Updates(map[string]any{"doc": b, "version": version}).Error)
+}
