@@ -77,8 +77,7 @@ func (p *pages) newView(w http.ResponseWriter, r *http.Request) view {
 
 // setCookie sets one of the page's cookies: HttpOnly, for the whole site,
 // and Secure when r came over TLS or Config.CookieSecure says a TLS proxy
-// is in front. Plain-HTTP development (127.0.0.1) gets cookies without
-// Secure, as it has no other way to keep them.
+// is in front; served over plain HTTP otherwise (development), not Secure.
 func (p *pages) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int, sameSite http.SameSite) {
 	secure := r.TLS != nil || p.g.cfg.CookieSecure
 	//nolint:gosec // G124: Secure is decided above, on purpose false only for plain HTTP
