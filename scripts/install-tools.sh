@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Builds the pinned code generators and tools into .bin/ (git-ignored).
-# Versions live in scripts/tools/*/go.mod, kept apart from the service module.
+# Builds the pinned code generators and tools into .bin/ (git-ignored):
+# buf, the protoc plugins and grpcurl, golangci-lint. Versions live in
+# scripts/tools/*/go.mod, kept apart from the service module.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export GOBIN="$root/.bin"
 mkdir -p "$GOBIN"
-for mod in buf protoc; do
+for mod in buf protoc golangci-lint; do
 	(
 		cd "$root/scripts/tools/$mod"
 		stamp="$GOBIN/.stamp-$mod"

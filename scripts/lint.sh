@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Static checks: formatting, vet, tidy modules, generated code up to date,
 # buf lint/format, buf breaking against main, migration file names,
-# numbering and goose annotations.
+# numbering and goose annotations, golangci-lint (.ci/golangci.yml) and a
+# self-check that its depguard rules still refuse a wrong-way import.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -95,5 +96,34 @@ if [ -n "$dups" ]; then
 	echo "migration versions used twice: $dups" >&2
 	fail=1
 fi
+
+# .bin/golangci-lint is built by scripts/install-tools.sh, which gen.sh ran
+# above.
+step golangci-lint
+.bin/golangci-lint run --config .ci/golangci.yml ./... || fail=1
+
+# The depguard rules must bite: a CLI file importing internal/store (the CLI
+# is a gRPC client) has to be refused. Only the probe's package is linted,
+# with depguard alone; the probe file goes away however the script ends.
+step "golangci-lint self-check: depguard refuses cmd/ipcase -> internal/store"
+probe=cmd/ipcase/zz_depguard_probe.go
+trap 'rm -f "$probe"' EXIT
+trap 'exit 130' INT TERM HUP
+cat >"$probe" <<'GO'
+package main
+
+// A deliberate wrong-way import, written and removed by scripts/lint.sh.
+import _ "github.com/ipcase/ipcase/internal/store"
+GO
+if out=$(.bin/golangci-lint run --config .ci/golangci.yml --enable-only depguard ./cmd/ipcase 2>&1); then
+	echo "self-check: depguard accepted $probe importing internal/store: the rules do not bite" >&2
+	fail=1
+elif ! grep -q "$probe:[0-9]*:[0-9]*: import 'github.com/ipcase/ipcase/internal/store' is not allowed" <<<"$out"; then
+	printf '%s\n' "$out" >&2
+	echo "self-check: golangci-lint failed, but not on $probe's import of internal/store" >&2
+	fail=1
+fi
+rm -f "$probe"
+trap - EXIT INT TERM HUP
 
 exit $fail

@@ -46,7 +46,8 @@ func runEcho(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	lis, err := net.Listen("tcp", *addr)
+	var lc net.ListenConfig
+	lis, err := lc.Listen(ctx, "tcp", *addr)
 	if err != nil {
 		return err
 	}

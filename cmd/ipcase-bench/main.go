@@ -13,6 +13,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -20,8 +21,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:]); err != nil {
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "ipcase-bench:", err)
 		}
@@ -29,7 +31,8 @@ func main() {
 	}
 }
 
-func run(ctx context.Context, args []string) error {
+// run runs the subcommand args[0]; results go to stdout, progress to stderr.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
 		return errors.New("usage: ipcase-bench echo|load|seed [flags]")
 	}
@@ -37,9 +40,9 @@ func run(ctx context.Context, args []string) error {
 	case "echo":
 		return runEcho(ctx, args[1:])
 	case "load":
-		return runLoad(ctx, args[1:])
+		return runLoad(ctx, args[1:], stdout)
 	case "seed":
-		return runSeed(ctx, args[1:])
+		return runSeed(ctx, args[1:], stdout)
 	}
 	return fmt.Errorf("unknown command %q: want echo, load or seed", args[0])
 }

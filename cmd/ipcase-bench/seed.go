@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -70,7 +71,7 @@ type seedReport struct {
 	CursorsMoved    int64
 }
 
-func runSeed(ctx context.Context, args []string) error {
+func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	n := fs.Int("n", 10000, "bulk matters to add")
 	queue := fs.Int("accept-queue", 0, "SUBMITTED matters to add for the accept benchmarks")
@@ -103,13 +104,13 @@ func runSeed(ctx context.Context, args []string) error {
 		return err
 	}
 	if *queueFile != "" {
-		if err := os.WriteFile(*queueFile, []byte(strings.Join(rep.QueueIDs, "\n")+"\n"), 0o644); err != nil {
+		if err := os.WriteFile(*queueFile, []byte(strings.Join(rep.QueueIDs, "\n")+"\n"), 0o600); err != nil {
 			return err
 		}
 	}
-	fmt.Printf("SEED matters=%d queue=%d queue_first=%d events=%d stamped=%d cursors_moved=%d holder=%s seconds=%.1f\n",
+	_, err = fmt.Fprintf(stdout, "SEED matters=%d queue=%d queue_first=%d events=%d stamped=%d cursors_moved=%d holder=%s seconds=%.1f\n",
 		rep.Matters, rep.Queue, rep.QueueFirst, rep.Events, rep.Stamped, rep.CursorsMoved, rep.Holder, time.Since(t0).Seconds())
-	return nil
+	return err
 }
 
 // seed adds opt.N bulk and opt.Queue queue matters with COPY, in
@@ -120,12 +121,13 @@ func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) 
 	if err != nil {
 		return nil, err
 	}
-	defer conn.Close(context.Background())
+	// Closed even when ctx is done; a failed goodbye changes nothing.
+	defer func() { _ = conn.Close(context.Background()) }()
 	db, err := store.Open(ctx, store.Config{URL: opt.URL, MaxOpenConns: 2, MaxIdleConns: 2}, zap.NewNop())
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 
 	holders, err := ensurePool(ctx, conn, nsHolder, holderPool, holderName)
 	if err != nil {
@@ -275,7 +277,7 @@ func (t *tables) copy(ctx context.Context, conn *pgx.Conn) error {
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback(context.Background())
+	defer func() { _ = tx.Rollback(context.Background()) }() // after Commit: ErrTxClosed, nothing to undo
 	for _, c := range []struct {
 		table string
 		cols  []string
@@ -313,7 +315,7 @@ type generator struct {
 // A queue matter is SUBMITTED and filed in the last days.
 func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string, string) {
 	if g.rng == nil {
-		g.rng = rand.New(rand.NewPCG(uint64(g.opt.Now.UnixNano()), 7))
+		g.rng = rand.New(rand.NewPCG(uint64(g.opt.Now.UnixNano()), 7)) //nolint:gosec // G404: made-up test data, no secret
 		g.zipf = rand.NewZipf(g.rng, 1.2, 1, holderPool-1)
 	}
 	r := g.rng
@@ -329,6 +331,9 @@ func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string,
 	m.created = m.created.UTC().Truncate(time.Microsecond)
 	m.agency = agencies.pick(r)
 	ipType := ipTypes.pick(r)
+	if n < 1 {
+		panic(fmt.Sprintf("matter number %d: numbers start at 1", n))
+	}
 	slot := uint64(n) * 8
 	if queue {
 		slot |= 1 << 40 // queue numbers restart at 1; keep their parties apart

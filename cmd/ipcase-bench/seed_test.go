@@ -189,13 +189,13 @@ func checkHelpersSQL(t *testing.T, db *store.DB) {
 	if _, err := db.SQL().ExecContext(t.Context(), string(sql)); err != nil {
 		t.Fatalf("helpers.sql: %v", err)
 	}
-	for _, n := range []int64{0, 1, 4999, 123456789, 8999999999999999999} {
+	for _, n := range []uint64{0, 1, 4999, 123456789, 8999999999999999999} {
 		for _, ns := range []string{nsHolder, "95"} {
 			var got string
 			if err := db.SQL().QueryRowContext(t.Context(), `SELECT bench_credit_code($1, $2)`, ns, n).Scan(&got); err != nil {
 				t.Fatal(err)
 			}
-			if want := creditCode(ns, uint64(n)); got != want || !strings.HasPrefix(got, ns) {
+			if want := creditCode(ns, n); got != want || !strings.HasPrefix(got, ns) {
 				t.Errorf("bench_credit_code(%s, %d) = %s, creditCode gives %s", ns, n, got, want)
 			}
 		}

@@ -27,11 +27,15 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	logger := logging.NewFromEnv()
-	defer logger.Sync() //nolint:errcheck // nothing to do about a failed flush at exit
-	if err := run(ctx, logger); err != nil {
+	err := run(ctx, logger)
+	if err != nil {
 		logger.Error("ipcase-gateway exited", zap.Error(err))
+	}
+	// Not deferred: os.Exit would skip the flush of that last entry.
+	stop()
+	_ = logger.Sync() // nothing to do about a failed flush at exit
+	if err != nil {
 		os.Exit(1)
 	}
 }
@@ -46,7 +50,8 @@ func run(ctx context.Context, logger *zap.Logger) error {
 		return err
 	}
 	defer g.Close() //nolint:errcheck // closing at exit
-	lis, err := net.Listen("tcp", cfg.Addr)
+	var lc net.ListenConfig
+	lis, err := lc.Listen(ctx, "tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.Addr, err)
 	}

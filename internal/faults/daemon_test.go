@@ -1,7 +1,6 @@
 package faults
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -43,7 +42,7 @@ type daemon struct {
 // startDaemon starts `ipcased serve` on the database at dbURL, on free
 // ports, and waits until its health service answers SERVING. extraEnv
 // (NAME=value) comes last, so it overrides the defaults here. The process
-// is killed when t ends.
+// is killed when ctx is done or t ends, whichever comes first.
 func startDaemon(ctx context.Context, t *testing.T, name, dbURL string, extraEnv ...string) *daemon {
 	t.Helper()
 	// A port found free can be taken before ipcased binds it; try again
@@ -66,7 +65,7 @@ func tryStart(ctx context.Context, t *testing.T, name, dbURL string, extraEnv []
 	if err != nil {
 		return nil, err
 	}
-	d.cmd = exec.Command(ipcasedBin, "serve")
+	d.cmd = exec.CommandContext(ctx, ipcasedBin, "serve")
 	// A clean environment: nothing the developer or CI exported for their
 	// own ipcased (IPCASE_GRPC_ADDR, say) may leak into these.
 	d.cmd.Env = append([]string{
@@ -84,13 +83,15 @@ func tryStart(ctx context.Context, t *testing.T, name, dbURL string, extraEnv []
 		// takeover TestTwoReplicas measures is the one operators get.
 	}, extraEnv...)
 	d.cmd.Stdout, d.cmd.Stderr = logFile, logFile
+	// ipcased writes the log; a failed close of our copy of the
+	// descriptor loses nothing.
 	if err := d.cmd.Start(); err != nil {
-		logFile.Close()
+		_ = logFile.Close()
 		return nil, err
 	}
 	go func() {
 		_ = d.cmd.Wait()
-		logFile.Close()
+		_ = logFile.Close()
 		close(d.done)
 	}()
 	t.Cleanup(func() {
@@ -177,15 +178,19 @@ func (d *daemon) metrics(ctx context.Context, name string) (map[string]float64, 
 	if err != nil {
 		return nil, err
 	}
-	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("GET /metrics: %s", resp.Status)
 	}
 	out := map[string]float64{}
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	for sc.Scan() {
-		line := sc.Text()
+	for line := range strings.Lines(string(body)) {
+		line = strings.TrimSuffix(line, "\n")
 		rest, ok := strings.CutPrefix(line, name)
 		if !ok || (rest != "" && rest[0] != '{' && rest[0] != ' ') {
 			continue
@@ -206,7 +211,7 @@ func (d *daemon) metrics(ctx context.Context, name string) (map[string]float64, 
 			out[labels] = v
 		}
 	}
-	return out, sc.Err()
+	return out, nil
 }
 
 // authed adds the administrator's token to ctx.
@@ -217,22 +222,24 @@ func authed(ctx context.Context) context.Context {
 // freeAddr returns a loopback address nothing listens on right now.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	var lc net.ListenConfig
+	l, err := lc.Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().String()
+	addr := l.Addr().String()
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return addr
 }
 
 // tail returns the last n lines of the file at path.
 func tail(path string, n int) string {
-	f, err := os.Open(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return err.Error()
 	}
-	defer f.Close()
-	b, _ := io.ReadAll(f)
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]

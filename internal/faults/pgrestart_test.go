@@ -96,7 +96,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	pg.stop(ctx, "immediate")
 	waitFor(ctx, t, 10*time.Second, "health NOT_SERVING while Postgres is down", func() (bool, error) {
 		st, err := d.health(ctx, "")
-		return err == nil && st == healthpb.HealthCheckResponse_NOT_SERVING, fmt.Errorf("status %v, error %v", st, err)
+		return err == nil && st == healthpb.HealthCheckResponse_NOT_SERVING, seen("status", st, err)
 	})
 	t.Logf("health NOT_SERVING %s after the stop", time.Since(stopped).Round(10*time.Millisecond))
 	// Hold the outage a little longer: ipcased must neither exit nor flip
@@ -119,7 +119,7 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	pg.start(ctx)
 	waitFor(ctx, t, 15*time.Second, "health SERVING after Postgres is back", func() (bool, error) {
 		st, err := d.health(ctx, "")
-		return err == nil && st == healthpb.HealthCheckResponse_SERVING, fmt.Errorf("status %v, error %v", st, err)
+		return err == nil && st == healthpb.HealthCheckResponse_SERVING, seen("status", st, err)
 	})
 	t.Logf("health SERVING %s after the start", time.Since(started).Round(10*time.Millisecond))
 	if up, err := d.metrics(ctx, "ipcase_database_up"); err != nil || len(up) != 1 || up[""] != 1 {
@@ -144,6 +144,15 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	// The relay lost its listening connection with the server; it must
 	// come back and stamp what was committed since.
 	waitStamped(ctx, t, openDB(t, url), 15*time.Second)
+}
+
+// seen describes, for waitFor's timeout message, the last value a
+// condition saw and the error that came with it, if any.
+func seen(what string, v any, err error) error {
+	if err != nil {
+		return fmt.Errorf("%s %v: %w", what, v, err)
+	}
+	return fmt.Errorf("%s %v", what, v)
 }
 
 // waitFor polls cond every 100ms until it holds, failing t, with what and

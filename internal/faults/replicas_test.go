@@ -96,7 +96,7 @@ func TestTwoReplicas(t *testing.T) {
 				took[task] = time.Since(killed)
 			}
 		}
-		return len(took) == len(tasks), fmt.Errorf("ipcase_leader %v, error %v", v, err)
+		return len(took) == len(tasks), seen("ipcase_leader", v, err)
 	})
 	for _, task := range tasks {
 		t.Logf("%s: %s leads it %s after the kill of %s (which came after a random pause of %s)",

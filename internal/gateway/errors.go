@@ -45,7 +45,7 @@ func writeStatus(w http.ResponseWriter, st *status.Status) {
 		h.Set("WWW-Authenticate", `Bearer realm="ipcase"`)
 	}
 	w.WriteHeader(runtime.HTTPStatusFromCode(st.Code()))
-	_, _ = w.Write(b)
+	_, _ = w.Write(b) //nolint:gosec // G705: protojson-encoded, served as application/json with nosniff, never as HTML
 }
 
 // invalid returns an INVALID_ARGUMENT status with one violation.

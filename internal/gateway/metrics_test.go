@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -27,12 +28,18 @@ func TestMetrics(t *testing.T) {
 
 	hs := httptest.NewServer(r.gw.MetricsHandler())
 	defer hs.Close()
-	resp, err := hs.Client().Get(hs.URL + "/metrics")
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, hs.URL+"/metrics", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	resp, err := hs.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
 	raw, err := io.ReadAll(resp.Body)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,13 +70,20 @@ func (p *pages) register(mux *http.ServeMux) {
 func (p *pages) newView(w http.ResponseWriter, r *http.Request) view {
 	lang, chosen := pickLang(r)
 	if chosen {
-		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
-			HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: p.secure(r)})
+		p.setCookie(w, r, langCookie, lang, 365*24*3600, http.SameSiteLaxMode)
 	}
 	return view{Lang: lang, HTMLLang: htmlLang(lang)}
 }
 
-func (p *pages) secure(r *http.Request) bool { return r.TLS != nil || p.g.cfg.CookieSecure }
+// setCookie sets one of the page's cookies: HttpOnly, for the whole site,
+// and Secure when r came over TLS or Config.CookieSecure says a TLS proxy
+// is in front; served over plain HTTP otherwise (development), not Secure.
+func (p *pages) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int, sameSite http.SameSite) {
+	secure := r.TLS != nil || p.g.cfg.CookieSecure
+	//nolint:gosec // G124: Secure is decided above, on purpose false only for plain HTTP
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, SameSite: sameSite, Secure: secure})
+}
 
 // render writes page name with v and the status code.
 func (p *pages) render(w http.ResponseWriter, r *http.Request, code int, name string, v view) {
@@ -263,13 +270,11 @@ func (p *pages) setSession(w http.ResponseWriter, r *http.Request, tok string, e
 	if ttl <= 0 || ttl > maxSession {
 		ttl = maxSession
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: tok, Path: "/", MaxAge: int(ttl.Seconds()),
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: p.secure(r)})
+	p.setCookie(w, r, sessionCookie, tok, int(ttl.Seconds()), http.SameSiteStrictMode)
 }
 
 func (p *pages) clearSession(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: p.secure(r)})
+	p.setCookie(w, r, sessionCookie, "", -1, http.SameSiteStrictMode)
 }
 
 // tokenExpiry reads a JWT's exp without verifying it: it only sets how long
@@ -302,6 +307,7 @@ func runtimeStatus(c codes.Code) int {
 		return http.StatusTooManyRequests
 	case codes.Unavailable:
 		return http.StatusServiceUnavailable
+	default:
+		return http.StatusInternalServerError
 	}
-	return http.StatusInternalServerError
 }

@@ -32,7 +32,18 @@ func newBrowser(t *testing.T, r *rig) *browser {
 	}}}
 }
 
-func (b *browser) send(method, path string, form url.Values, header ...string) (*http.Response, string) {
+// reply is what a test looks at in a response whose body send has read
+// and closed.
+type reply struct {
+	StatusCode int
+	Header     http.Header
+	cookies    []*http.Cookie
+}
+
+// Cookies returns the cookies the response set.
+func (r reply) Cookies() []*http.Cookie { return r.cookies }
+
+func (b *browser) send(method, path string, form url.Values, header ...string) (reply, string) {
 	b.t.Helper()
 	var body io.Reader
 	if form != nil {
@@ -52,12 +63,14 @@ func (b *browser) send(method, path string, form url.Values, header ...string) (
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	defer resp.Body.Close()
 	page, err := io.ReadAll(resp.Body)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
+	}
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	return resp, string(page)
+	return reply{StatusCode: resp.StatusCode, Header: resp.Header, cookies: resp.Cookies()}, string(page)
 }
 
 // TestStatusPageSignIn signs in with a token: the session cookie is

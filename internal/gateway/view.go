@@ -126,8 +126,9 @@ func open(s ipcasev1.ProceedingState) bool {
 		ipcasev1.ProceedingState_PROCEEDING_STATE_CLOSED, ipcasev1.ProceedingState_PROCEEDING_STATE_DISMISSED,
 		ipcasev1.ProceedingState_PROCEEDING_STATE_FAILED, ipcasev1.ProceedingState_PROCEEDING_STATE_ACCEPTED:
 		return false
+	default:
+		return true
 	}
-	return true
 }
 
 func matterViewOf(lang string, st *ipcasev1.MatterStatus, evs []*ipcasev1.Event, now time.Time) *matterView {

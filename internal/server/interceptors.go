@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"time"
@@ -84,7 +85,8 @@ func (e *callError) GRPCStatus() *status.Status { return e.st }
 func logCall(logger *zap.Logger, start time.Time, err error) {
 	code := status.Code(err)
 	fields := []zap.Field{zap.String("code", code.String()), zap.Duration("elapsed", time.Since(start))}
-	if ce, ok := err.(*callError); ok {
+	var ce *callError
+	if errors.As(err, &ce) {
 		fields = append(fields, zap.NamedError("cause", ce.cause))
 	}
 	if code == codes.Internal || code == codes.Unknown {

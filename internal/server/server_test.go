@@ -52,9 +52,7 @@ func TestInterceptors(t *testing.T) {
 			return errors.New("pq: password authentication failed for user ipcase")
 		}, codes.Internal, "internal error (ref req-42)"},
 		{"panic is recovered and masked", func(context.Context) error {
-			var m map[string]int
-			m["boom"] = 1
-			return nil
+			panic("boom")
 		}, codes.Internal, "internal error (ref req-42)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,7 +108,8 @@ func TestHealthFollowsTheCheck(t *testing.T) {
 	t.Parallel()
 	srv := server.New(server.Config{MaxRecvBytes: 1 << 20, ShutdownTimeout: time.Second}, zaptest.NewLogger(t))
 	ipcasev1.RegisterFilingServiceServer(srv, &probe{get: func(context.Context) error { return nil }})
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	var lc net.ListenConfig
+	lis, err := lc.Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,11 +117,12 @@ func TestHealthFollowsTheCheck(t *testing.T) {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx, lis) }()
 	var down atomic.Bool
-	var reports atomic.Int32
+	var checks, reports atomic.Int32
 	watched := make(chan struct{})
 	go func() {
 		defer close(watched)
 		server.WatchHealth(ctx, 10*time.Millisecond, func(context.Context) error {
+			checks.Add(1)
 			if down.Load() {
 				return errors.New("connection refused")
 			}
@@ -142,31 +142,26 @@ func TestHealthFollowsTheCheck(t *testing.T) {
 	health := healthpb.NewHealthClient(servertest.Dial(t, lis.Addr().String()))
 	waitFor := func(want healthpb.HealthCheckResponse_ServingStatus) {
 		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			all := true
+		eventually(t, fmt.Sprintf("health becomes %v", want), func() bool {
 			for _, svc := range []string{"", "ipcase.v1.FilingService"} {
 				resp, err := health.Check(t.Context(), &healthpb.HealthCheckRequest{Service: svc})
 				if err != nil {
 					t.Fatal(err)
 				}
-				all = all && resp.GetStatus() == want
+				if resp.GetStatus() != want {
+					return false
+				}
 			}
-			if all {
-				return
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("health did not become %v", want)
-			}
-			time.Sleep(10 * time.Millisecond)
-		}
+			return true
+		})
 	}
 	waitFor(healthpb.HealthCheckResponse_SERVING)
 	down.Store(true)
 	waitFor(healthpb.HealthCheckResponse_NOT_SERVING)
 	down.Store(false)
 	waitFor(healthpb.HealthCheckResponse_SERVING)
-	time.Sleep(50 * time.Millisecond) // several more checks, all healthy
+	after := checks.Load()
+	eventually(t, "five more checks, all healthy", func() bool { return checks.Load() >= after+5 })
 	if n := reports.Load(); n != 3 {
 		t.Errorf("reported %d times, want 3 (up, down, up)", n)
 	}
@@ -183,7 +178,8 @@ func TestGracefulStopFinishesInFlightCalls(t *testing.T) {
 		<-release
 		return nil
 	}})
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	var lc net.ListenConfig
+	lis, err := lc.Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +190,11 @@ func TestGracefulStopFinishesInFlightCalls(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	defer func() {
+		if err := conn.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
 	called := make(chan error, 1)
 	go func() {
 		_, err := ipcasev1.NewFilingServiceClient(conn).GetMatter(t.Context(), &ipcasev1.GetMatterRequest{})
@@ -213,5 +213,21 @@ func TestGracefulStopFinishesInFlightCalls(t *testing.T) {
 	}
 	if err := <-served; err != nil {
 		t.Errorf("Serve: %v", err)
+	}
+}
+
+// eventually polls cond every 10ms until it holds, failing t if it does not
+// within five seconds.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("timed out waiting until %s", what)
+		}
 	}
 }

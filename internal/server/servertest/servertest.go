@@ -45,7 +45,8 @@ func Serve(t testing.TB, register func(*server.Server), tlsCfg *tls.Config, opts
 	}
 	srv := server.New(server.Config{MaxRecvBytes: 4 << 20, ShutdownTimeout: 5 * time.Second}, zaptest.NewLogger(t), opts...)
 	register(srv)
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	var lc net.ListenConfig
+	lis, err := lc.Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
