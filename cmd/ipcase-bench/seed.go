@@ -443,6 +443,8 @@ func (g *generator) review(t *tables, m seeded) {
 	review := [16]byte(uuid.New())
 	reviewState, reason := filing.ProceedingState(m.state), ""
 	switch m.state {
+	case filing.MatterSubmitted, filing.MatterAccepted:
+		// The review is in the matter's state and gave no reason.
 	case filing.MatterClosed:
 		reviewState = filing.StateAccepted
 	case filing.MatterRejected:
@@ -455,6 +457,8 @@ func (g *generator) review(t *tables, m seeded) {
 	ch.add(t, events.ComplaintSubmitted, review, holderActor, m.created, events.ComplaintSubmittedPayload{
 		Number: m.number, Agency: m.agency, Respondents: m.respondents, Rights: m.rights, Evidence: m.evidence, Warnings: []string{}})
 	switch m.state {
+	case filing.MatterSubmitted:
+		// Not reviewed yet: the complaint is all there is.
 	case filing.MatterAccepted, filing.MatterClosed:
 		route := filing.ProceedingKind(routes.pick(r))
 		forum, opened := m.agency, initial[route]

@@ -52,7 +52,7 @@ It exits 0 when the history is intact and 4 when it is broken.`,
 }
 
 func verify(ctx context.Context, cfg *config, name string) error {
-	conn, err := dial(ctx, cfg)
+	conn, err := dial(cfg)
 	if err != nil {
 		return &failure{err}
 	}

@@ -21,7 +21,7 @@ import (
 func callServer(ctx context.Context, cfg *config, method string,
 	call func(context.Context, ipcasev1.DamagesServiceClient) error, flagOf func(string) string,
 ) error {
-	conn, err := dial(ctx, cfg)
+	conn, err := dial(cfg)
 	if err != nil {
 		return &failure{err}
 	}
@@ -63,8 +63,11 @@ func remoteError(cfg *config, method string, err error, flagOf func(string) stri
 		return &failure{fmt.Errorf("ipcased at %s does not serve %s (an older server?): %s", cfg.server, method, st.Message())}
 	case codes.NotFound:
 		return &failure{errors.New(st.Message())} // "matter not found": the message names what is missing
+	default:
+		// The rest (Internal, Unknown, ResourceExhausted, …) have no advice
+		// to give: name the method, the server and the code.
+		return &failure{fmt.Errorf("%s at %s: %s: %s", method, cfg.server, st.Code(), st.Message())}
 	}
-	return &failure{fmt.Errorf("%s at %s: %s: %s", method, cfg.server, st.Code(), st.Message())}
 }
 
 // commandError classifies an error of a local calculation the way

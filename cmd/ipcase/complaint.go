@@ -174,8 +174,11 @@ func callError(cfg *config, method string, err error, flagOf func(string) string
 		return &failure{fmt.Errorf("not allowed: %s", st.Message())}
 	case codes.NotFound:
 		return &failure{errors.New(st.Message())}
+	default:
+		// Bad fields, credentials, an unreachable server, … read as for any
+		// other call.
+		return remoteError(cfg, method, err, flagOf)
 	}
-	return remoteError(cfg, method, err, flagOf)
 }
 
 // oneMatter accepts exactly one MATTER argument.

@@ -63,7 +63,7 @@ func completeMatters(cfg *config) cobra.CompletionFunc {
 		}
 		ctx, cancel := context.WithTimeout(cmd.Context(), 3*time.Second)
 		defer cancel()
-		conn, err := dial(ctx, cfg)
+		conn, err := dial(cfg)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

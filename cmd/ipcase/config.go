@@ -116,7 +116,7 @@ func noFlags(string) string { return "" }
 // into a command error through callError; method ("Service.Method") and
 // flagOf name what failed.
 func withConn(ctx context.Context, cfg *config, fn func(context.Context, clients) error, method string, flagOf func(string) string) error {
-	conn, err := dial(ctx, cfg)
+	conn, err := dial(cfg)
 	if err != nil {
 		return &failure{err}
 	}

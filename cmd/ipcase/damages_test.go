@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -33,15 +34,22 @@ func TestMain(m *testing.M) {
 	bin = filepath.Join(dir, "ipcase")
 	// No test may read the login of whoever runs the tests.
 	os.Setenv("IPCASE_CONFIG", filepath.Join(dir, "no-login.json")) //nolint:errcheck,gosec // cannot fail for this name
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	out, err := exec.CommandContext(context.Background(), "go", "build", "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "building ipcase: %v\n%s", err, out)
-		os.RemoveAll(dir)
+		removeAll(dir)
 		os.Exit(1)
 	}
 	code := storetest.Run(m) // audit tests need a database
-	os.RemoveAll(dir)
+	removeAll(dir)
 	os.Exit(code)
+}
+
+// removeAll removes TestMain's temporary directory, saying so if it cannot.
+func removeAll(dir string) {
+	if err := os.RemoveAll(dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
 }
 
 type result struct {
@@ -321,12 +329,14 @@ func TestUsageErrors(t *testing.T) {
 
 func TestServerUnreachable(t *testing.T) {
 	t.Parallel()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	lis, err := new(net.ListenConfig).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := lis.Addr().String()
-	lis.Close() // nothing listens there now
+	if err := lis.Close(); err != nil { // nothing listens there now
+		t.Fatal(err)
+	}
 	r := ipcase(t, append(append([]string{}, trademarkArgs...), "--server", addr)...)
 	if want := "cannot reach ipcased at " + addr; r.code != exitFailure || !strings.Contains(r.stderr, want) {
 		t.Errorf("exit %d, stderr:\n%s\nwant exit %d and %q", r.code, r.stderr, exitFailure, want)

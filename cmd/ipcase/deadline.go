@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -121,7 +120,7 @@ func calculateDeadline(ctx context.Context, cfg *config, f deadlineFlags, req *i
 		c, err := deadline.CalculateFromProto(cal, req)
 		return c, commandError(err, deadlineFlagOf)
 	}
-	conn, err := dial(ctx, cfg)
+	conn, err := dial(cfg)
 	if err != nil {
 		return deadline.Computation{}, &failure{err}
 	}
@@ -153,19 +152,19 @@ func printDeadline(cfg *config, c deadline.Computation) error {
 	}
 	day := func(d civil.Date) string { return fmt.Sprintf("%s (%s)", d, d.Weekday().String()[:3]) }
 	var b bytes.Buffer
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	t := newTable(&b)
 	if c.EndsOnMakeUpWorkingDay {
-		fmt.Fprintf(tw, "Due\t%s\tmake-up working day — the period is NOT extended\n", day(c.Due))
+		t.printf("Due\t%s\tmake-up working day — the period is NOT extended\n", day(c.Due))
 	} else {
-		fmt.Fprintf(tw, "Due\t%s\n", day(c.Due))
+		t.printf("Due\t%s\n", day(c.Due))
 	}
 	if c.Adjusted {
-		fmt.Fprintf(tw, "Last day\t%s\ta rest day; moved to the next working day\n", day(c.RawEnd))
+		t.printf("Last day\t%s\ta rest day; moved to the next working day\n", day(c.RawEnd))
 	}
-	fmt.Fprintf(tw, "Period\t%s from %s\n", c.Rule, day(c.Trigger))
-	fmt.Fprintf(tw, "Calendar\t%s\n", c.CalendarVersion)
-	if err := tw.Flush(); err != nil {
-		return &failure{err}
+	t.printf("Period\t%s from %s\n", c.Rule, day(c.Trigger))
+	t.printf("Calendar\t%s\n", c.CalendarVersion)
+	if err := t.flush(); err != nil {
+		return err
 	}
 	writeList(&b, "Steps", c.Steps, true)
 	return write(cfg.stdout, b.Bytes())

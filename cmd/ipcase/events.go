@@ -56,7 +56,7 @@ With -o json it prints one JSON object per line.`,
 }
 
 func tailEvents(ctx context.Context, cfg *config, after int64, types []string, count int) error {
-	conn, err := dial(ctx, cfg)
+	conn, err := dial(cfg)
 	if err != nil {
 		return &failure{err}
 	}

@@ -57,14 +57,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch {
 	case errors.As(err, &ref):
 		for _, v := range ref.violations {
-			fmt.Fprintf(stderr, "ipcase: refused: %s\n", v)
+			complain(stderr, "ipcase: refused: %s\n", v)
 		}
 		return exitRefused
 	case errors.As(err, new(*brokenError)):
-		fmt.Fprintf(stderr, "ipcase: %v\n", err)
+		complain(stderr, "ipcase: %v\n", err)
 		return exitBroken
 	case errors.As(err, &fe):
-		fmt.Fprintf(stderr, "ipcase: %v\n", fe.err)
+		complain(stderr, "ipcase: %v\n", fe.err)
 		return exitFailure
 	default:
 		// Anything not returned by a command's own code comes from parsing
@@ -73,9 +73,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if cmd != nil {
 			path = cmd.CommandPath()
 		}
-		fmt.Fprintf(stderr, "ipcase: %v\nRun '%s --help' for usage.\n", err, path)
+		complain(stderr, "ipcase: %v\nRun '%s --help' for usage.\n", err, path)
 		return exitUsage
 	}
+}
+
+// complain writes a message to stderr. A failed write is not reported:
+// stderr was the place to report it, and the exit code still says what
+// happened.
+func complain(stderr io.Writer, format string, args ...any) {
+	_, _ = fmt.Fprintf(stderr, format, args...)
 }
 
 // usageError is a command line that cannot be run: an unknown flag value, a

@@ -7,7 +7,6 @@ import (
 	"io"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -105,20 +104,20 @@ func enumName(s string) string { return strings.ToUpper(strings.ReplaceAll(s, "-
 
 func printMatters(w io.Writer, res *ipcasev1.ListMattersResponse) error {
 	var b bytes.Buffer
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	t := newTable(&b)
 	// Chinese names come last: tabwriter counts a wide character as one
 	// column, so anything after them would not line up.
-	fmt.Fprintln(tw, "NUMBER\tSTATE\tIP TYPE\tAGENCY\tFILED\tNAME\tCOMPLAINANT")
+	t.printf("NUMBER\tSTATE\tIP TYPE\tAGENCY\tFILED\tNAME\tCOMPLAINANT\n")
 	for _, m := range res.GetMatters() {
 		ip := ""
 		if len(m.GetRights()) > 0 {
 			ip = lower(m.GetRights()[0].GetType().String(), "IP_TYPE_")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.GetNumber(), lower(m.GetState().String(), "MATTER_STATE_"), ip,
+		t.printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.GetNumber(), lower(m.GetState().String(), "MATTER_STATE_"), ip,
 			m.GetAgency(), day(m.GetCreateTime()), m.GetName(), m.GetComplainant().GetDisplayName())
 	}
-	if err := tw.Flush(); err != nil {
-		return &failure{err}
+	if err := t.flush(); err != nil {
+		return err
 	}
 	if len(res.GetMatters()) == 0 {
 		b.Reset()
@@ -157,65 +156,74 @@ func newMattersShowCmd(cfg *config) *cobra.Command {
 func printMatter(w io.Writer, st *ipcasev1.MatterStatus) error {
 	m := st.GetMatter()
 	var b bytes.Buffer
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Matter\t%s\t%s\n", m.GetNumber(), m.GetName())
-	fmt.Fprintf(tw, "State\t%s\n", plainMatterState(m.GetState()))
-	fmt.Fprintf(tw, "Agency\t%s\n", m.GetAgency())
-	fmt.Fprintf(tw, "Filed\t%s\n", clock(m.GetCreateTime()))
+	t := newTable(&b)
+	t.printf("Matter\t%s\t%s\n", m.GetNumber(), m.GetName())
+	t.printf("State\t%s\n", plainMatterState(m.GetState()))
+	t.printf("Agency\t%s\n", m.GetAgency())
+	t.printf("Filed\t%s\n", clock(m.GetCreateTime()))
 	if m.GetKnownSince() != "" {
-		fmt.Fprintf(tw, "Known since\t%s\n", m.GetKnownSince())
+		t.printf("Known since\t%s\n", m.GetKnownSince())
 	}
-	fmt.Fprintf(tw, "Etag\t%s\n", m.GetEtag())
-	fmt.Fprintf(tw, "Complainant\t%s\n", partyLine(m.GetComplainant()))
+	t.printf("Etag\t%s\n", m.GetEtag())
+	t.printf("Complainant\t%s\n", partyLine(m.GetComplainant()))
 	for i, p := range m.GetRespondents() {
 		label := ""
 		if i == 0 {
 			label = "Respondents"
 		}
-		fmt.Fprintf(tw, "%s\t%s\n", label, partyLine(p))
+		t.printf("%s\t%s\n", label, partyLine(p))
 	}
 	if d := st.GetNextDeadline(); d != nil {
-		fmt.Fprintf(tw, "Next deadline\t%s by %s\t%s\n", d.GetKind(), d.GetDueDate(), d.GetRule())
+		t.printf("Next deadline\t%s by %s\t%s\n", d.GetKind(), d.GetDueDate(), d.GetRule())
 	}
-	if err := tw.Flush(); err != nil {
-		return &failure{err}
+	if err := t.flush(); err != nil {
+		return err
 	}
-	section(&b, "Rights", len(m.GetRights()), func(tw io.Writer) {
+	if err := section(&b, "Rights", len(m.GetRights()), func(t *table) {
 		for _, r := range m.GetRights() {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", lower(r.GetType().String(), "IP_TYPE_"), r.GetRegistrationNumber(), r.GetTitle())
+			t.printf("%s\t%s\t%s\n", lower(r.GetType().String(), "IP_TYPE_"), r.GetRegistrationNumber(), r.GetTitle())
 		}
-	})
-	section(&b, "Evidence", len(m.GetEvidence()), func(tw io.Writer) {
+	}); err != nil {
+		return err
+	}
+	if err := section(&b, "Evidence", len(m.GetEvidence()), func(t *table) {
 		for _, e := range m.GetEvidence() {
-			fmt.Fprintf(tw, "%s…\t%s\t%d bytes\t%s\t%s\n", e.GetSha256()[:min(12, len(e.GetSha256()))], e.GetMediaType(),
+			t.printf("%s…\t%s\t%d bytes\t%s\t%s\n", e.GetSha256()[:min(12, len(e.GetSha256()))], e.GetMediaType(),
 				e.GetSizeBytes(), lower(e.GetSource().String(), "EVIDENCE_SOURCE_"), e.GetDescription())
 		}
-	})
-	section(&b, "Proceedings", len(m.GetProceedings()), func(tw io.Writer) {
+	}); err != nil {
+		return err
+	}
+	if err := section(&b, "Proceedings", len(m.GetProceedings()), func(t *table) {
 		// The name is the CASE of `ipcase enforcement` and `ipcase mediation`.
-		fmt.Fprintln(tw, "KIND\tSTATE\tFORUM\tNUMBER\tSINCE\tNAME")
+		t.printf("KIND\tSTATE\tFORUM\tNUMBER\tSINCE\tNAME\n")
 		for _, p := range m.GetProceedings() {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", lower(p.GetKind().String(), "PROCEEDING_KIND_"),
+			t.printf("%s\t%s\t%s\t%s\t%s\t%s\n", lower(p.GetKind().String(), "PROCEEDING_KIND_"),
 				lower(p.GetState().String(), "PROCEEDING_STATE_"), p.GetForum(), p.GetNumber(), clock(p.GetUpdateTime()), p.GetName())
 		}
-	})
-	section(&b, "Warnings", len(m.GetWarnings()), func(tw io.Writer) {
+	}); err != nil {
+		return err
+	}
+	if err := section(&b, "Warnings", len(m.GetWarnings()), func(t *table) {
 		for _, wa := range m.GetWarnings() {
-			fmt.Fprintf(tw, "%s\t%s\n", wa.GetCode(), wa.GetMessage())
+			t.printf("%s\t%s\n", wa.GetCode(), wa.GetMessage())
 		}
-	})
+	}); err != nil {
+		return err
+	}
 	return write(w, b.Bytes())
 }
 
 // section writes a titled, indented table of n rows, if there are any.
-func section(b *bytes.Buffer, title string, n int, rows func(io.Writer)) {
+func section(b *bytes.Buffer, title string, n int, rows func(*table)) error {
 	if n == 0 {
-		return
+		return nil
 	}
 	fmt.Fprintf(b, "\n%s\n", title)
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	rows(&indent{w: tw})
-	_ = tw.Flush()
+	t := newTable(b)
+	t.out = &indent{w: t.tw}
+	rows(t)
+	return t.flush()
 }
 
 // indent prefixes each line with two spaces.

@@ -34,19 +34,19 @@ func printDamages(cfg *config, res damages.Result) error {
 	}
 	amounts := newAmounts(res.Base, res.Punitive, res.Damages, res.Expenses, res.Total)
 	var b bytes.Buffer
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Law\t%s\n", res.Law)
-	fmt.Fprintf(tw, "Formula\t%s\n", formula)
+	t := newTable(&b)
+	t.printf("Law\t%s\n", res.Law)
+	t.printf("Formula\t%s\n", formula)
 	if s := res.Statutory; s != nil {
-		fmt.Fprintf(tw, "Statutory range\t%s – %s\n", grouped(s.Min), grouped(s.Max))
+		t.printf("Statutory range\t%s – %s\n", grouped(s.Min), grouped(s.Max))
 	}
-	fmt.Fprintf(tw, "Base\t%s\tbase × contribution\n", amounts.col(res.Base))
-	fmt.Fprintf(tw, "Punitive\t%s\n", amounts.col(res.Punitive))
-	fmt.Fprintf(tw, "Damages\t%s\tbefore the claim cap, without expenses\n", amounts.col(res.Damages))
-	fmt.Fprintf(tw, "Expenses\t%s\n", amounts.col(res.Expenses))
-	fmt.Fprintf(tw, "Total\t%s\t%s\n", amounts.col(res.Total), capped)
-	if err := tw.Flush(); err != nil {
-		return &failure{err}
+	t.printf("Base\t%s\tbase × contribution\n", amounts.col(res.Base))
+	t.printf("Punitive\t%s\n", amounts.col(res.Punitive))
+	t.printf("Damages\t%s\tbefore the claim cap, without expenses\n", amounts.col(res.Damages))
+	t.printf("Expenses\t%s\n", amounts.col(res.Expenses))
+	t.printf("Total\t%s\t%s\n", amounts.col(res.Total), capped)
+	if err := t.flush(); err != nil {
+		return err
 	}
 	writeList(&b, "Steps", res.Steps, true)
 	writeList(&b, "Citations", res.Citations, false)
@@ -65,18 +65,18 @@ func printFine(cfg *config, res damages.FineResult) error {
 		minNote = "no minimum"
 	}
 	var b bytes.Buffer
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Law\t%s\n", res.Law)
-	fmt.Fprintf(tw, "Rule\t%s\n", res.Rule)
-	fmt.Fprintf(tw, "Minimum\t%s\t%s\n", amounts.col(res.Min), minNote)
-	fmt.Fprintf(tw, "Maximum\t%s\n", amounts.col(res.Max))
-	fmt.Fprintf(tw, "Hearing threshold\t%s\n", amounts.col(res.HearingThreshold))
-	fmt.Fprintf(tw, "Hearing required\t%s\n", yesNo(res.HearingRequired))
-	fmt.Fprintf(tw, "Heavier penalty\t%s\n", yesNo(res.Heavier))
-	fmt.Fprintf(tw, "Lighter later law\t%s\n", yesNo(res.LighterLaterLaw))
-	fmt.Fprintf(tw, "Criminal transfer\t%s\n", yesNo(res.CriminalTransfer))
-	if err := tw.Flush(); err != nil {
-		return &failure{err}
+	t := newTable(&b)
+	t.printf("Law\t%s\n", res.Law)
+	t.printf("Rule\t%s\n", res.Rule)
+	t.printf("Minimum\t%s\t%s\n", amounts.col(res.Min), minNote)
+	t.printf("Maximum\t%s\n", amounts.col(res.Max))
+	t.printf("Hearing threshold\t%s\n", amounts.col(res.HearingThreshold))
+	t.printf("Hearing required\t%s\n", yesNo(res.HearingRequired))
+	t.printf("Heavier penalty\t%s\n", yesNo(res.Heavier))
+	t.printf("Lighter later law\t%s\n", yesNo(res.LighterLaterLaw))
+	t.printf("Criminal transfer\t%s\n", yesNo(res.CriminalTransfer))
+	if err := t.flush(); err != nil {
+		return err
 	}
 	for _, r := range res.CriminalRules {
 		fmt.Fprintf(&b, "  - %s\n", r)
@@ -84,6 +84,39 @@ func printFine(cfg *config, res damages.FineResult) error {
 	writeList(&b, "Steps", res.Steps, true)
 	writeList(&b, "Citations", res.Citations, false)
 	return write(cfg.stdout, b.Bytes())
+}
+
+// table lines up the tab-separated cells of the lines printed to it
+// (text/tabwriter, two spaces between columns). It keeps the first error a
+// write met, so that a render function prints its rows and checks once, at
+// flush.
+type table struct {
+	tw  *tabwriter.Writer
+	out io.Writer // where printf writes: tw, or a writer in front of it
+	err error
+}
+
+func newTable(w io.Writer) *table {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	return &table{tw: tw, out: tw}
+}
+
+// printf prints whole lines (format ends in "\n") to the table.
+func (t *table) printf(format string, args ...any) {
+	if t.err == nil {
+		_, t.err = fmt.Fprintf(t.out, format, args...)
+	}
+}
+
+// flush writes the table out and returns the first error, as a failure.
+func (t *table) flush() error {
+	if err := t.tw.Flush(); t.err == nil {
+		t.err = err
+	}
+	if t.err != nil {
+		return &failure{t.err}
+	}
+	return nil
 }
 
 // amounts right-aligns a column of grouped yuan figures.

@@ -100,9 +100,8 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // dial connects to ipcased at cfg.server. It is the one place that knows
 // how the CLI reaches the server, so transport security and credentials
 // are added here. The connection is lazy: an unreachable server shows up
-// as an Unavailable error on the first call. ctx is for what dialing will
-// need to load (tokens, certificates).
-func dial(ctx context.Context, cfg *config) (*grpc.ClientConn, error) {
+// as an Unavailable error on the first call, under that call's context.
+func dial(cfg *config) (*grpc.ClientConn, error) {
 	transport := insecure.NewCredentials()
 	if cfg.tlsCA != "" {
 		var err error

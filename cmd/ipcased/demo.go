@@ -52,7 +52,7 @@ func demo(ctx context.Context, stdout io.Writer, addr, tok string) error {
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	client := ipcasev1.NewFilingServiceClient(conn)
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -66,7 +66,7 @@ func demo(ctx context.Context, stdout io.Writer, addr, tok string) error {
 		}
 		m := resp.GetMatter()
 		matters = append(matters, m)
-		fmt.Fprintf(stdout, "  %s  %-17s %s\n", m.GetNumber(), m.GetRights()[0].GetType().String()[len("IP_TYPE_"):], m.GetName())
+		_, _ = fmt.Fprintf(stdout, "  %s  %-17s %s\n", m.GetNumber(), m.GetRights()[0].GetType().String()[len("IP_TYPE_"):], m.GetName())
 	}
 	// The trademark matter goes to enforcement, the patent matter to court 京73.
 	routes := []struct {

@@ -53,7 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if cmd != nil && cmd != root {
 		err = fmt.Errorf("%s: %w", strings.TrimPrefix(cmd.CommandPath(), root.Name()+" "), err)
 	}
-	fmt.Fprintf(stderr, "ipcased: %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
+	_, _ = fmt.Fprintf(stderr, "ipcased: %s\n", strings.ReplaceAll(err.Error(), "\n", " "))
 	return err
 }
 

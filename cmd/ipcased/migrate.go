@@ -48,7 +48,7 @@ func migrate(ctx context.Context, create bool) error {
 		if err != nil {
 			return err
 		}
-		defer db.Close()
+		defer func() { _ = db.Close() }()
 		applied, err := store.Migrate(ctx, db, logger)
 		if err != nil {
 			return err

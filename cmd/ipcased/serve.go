@@ -312,9 +312,9 @@ func serve(ctx context.Context, logger *zap.Logger, cfg config, svc services, ve
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	if readDB != db {
-		defer readDB.Close()
+		defer func() { _ = readDB.Close() }()
 	}
 	svc.open(db, readDB)
 	mx, err := newMetrics(svc, logger)
@@ -484,7 +484,7 @@ func (s *services) rightsHolders(ctx context.Context, cfg config, v *auth.Verifi
 func listen(ctx context.Context, g *errgroup.Group, logger *zap.Logger, cfg server.Config, addr string, svc services, opts []grpc.ServerOption, name string) (*server.Server, error) {
 	srv := server.New(cfg, logger, opts...)
 	svc.register(srv)
-	lis, err := net.Listen("tcp", addr)
+	lis, err := new(net.ListenConfig).Listen(ctx, "tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listening on %s: %w", addr, err)
 	}

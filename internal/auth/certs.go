@@ -60,8 +60,9 @@ func NewCA(name string, notBefore, notAfter time.Time) (CertKey, error) {
 	})
 }
 
-// IssueServer makes a server certificate for hosts (names or IPs).
-func (ca CertKey) IssueServer(hosts []string, notBefore, notAfter time.Time) (CertKey, error) {
+// IssueServer makes a server certificate for hosts (names or IPs), signed
+// by ck, a certificate authority.
+func (ck CertKey) IssueServer(hosts []string, notBefore, notAfter time.Time) (CertKey, error) {
 	t := &x509.Certificate{
 		Subject:     pkix.Name{CommonName: hosts[0]},
 		NotBefore:   notBefore,
@@ -76,12 +77,13 @@ func (ca CertKey) IssueServer(hosts []string, notBefore, notAfter time.Time) (Ce
 			t.DNSNames = append(t.DNSNames, h)
 		}
 	}
-	return issue(&ca, t)
+	return issue(&ck, t)
 }
 
-// IssueCourt makes a client certificate naming court code.
-func (ca CertKey) IssueCourt(code string, notBefore, notAfter time.Time) (CertKey, error) {
-	return issue(&ca, &x509.Certificate{
+// IssueCourt makes a client certificate naming court code, signed by ck, a
+// certificate authority.
+func (ck CertKey) IssueCourt(code string, notBefore, notAfter time.Time) (CertKey, error) {
+	return issue(&ck, &x509.Certificate{
 		Subject:     pkix.Name{CommonName: "court " + code, Organization: []string{"ipcase courts"}},
 		URIs:        []*url.URL{CourtURI(code)},
 		NotBefore:   notBefore,
@@ -115,19 +117,19 @@ func issue(parent *CertKey, t *x509.Certificate) (CertKey, error) {
 }
 
 // CertPEM encodes the certificate.
-func (c CertKey) CertPEM() []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: c.Cert.Raw})
+func (ck CertKey) CertPEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ck.Cert.Raw})
 }
 
 // KeyPEM encodes the private key.
-func (c CertKey) KeyPEM() []byte {
-	der, _ := x509.MarshalPKCS8PrivateKey(c.Key) // an ECDSA key always marshals
+func (ck CertKey) KeyPEM() []byte {
+	der, _ := x509.MarshalPKCS8PrivateKey(ck.Key) // an ECDSA key always marshals
 	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 }
 
-// TLSCertificate returns c for a tls.Config.
-func (c CertKey) TLSCertificate() tls.Certificate {
-	return tls.Certificate{Certificate: [][]byte{c.Cert.Raw}, PrivateKey: c.Key, Leaf: c.Cert}
+// TLSCertificate returns ck for a tls.Config.
+func (ck CertKey) TLSCertificate() tls.Certificate {
+	return tls.Certificate{Certificate: [][]byte{ck.Cert.Raw}, PrivateKey: ck.Key, Leaf: ck.Cert}
 }
 
 // WriteDevCerts writes, into dir, a development CA (ca.pem, ca-key.pem), a

@@ -170,7 +170,7 @@ func (s *keySource) reload(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("fetching keys: %w", err)
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		if resp.StatusCode != http.StatusOK {
 			return fmt.Errorf("fetching keys: %s", resp.Status)
 		}

@@ -172,20 +172,20 @@ func AuthorizeMatter(ctx context.Context, m MatterScope) error {
 	}
 	method, _ := grpc.Method(ctx)
 	scope := policy[method].roles[p.Role]
-	switch {
-	case p.Role == Admin:
+	switch p.Role {
+	case Admin:
 		return nil
-	case p.Role == Officer || p.Role == Mediator:
+	case Officer, Mediator:
 		if m.Agency == p.Agency || slices.Contains(m.Forums, p.Agency) {
 			return nil
 		}
 		return errs.Errorf(errs.PermissionDenied, "agency %s has no part in this matter", p.Agency)
-	case p.Role == Court:
+	case Court:
 		if slices.Contains(m.Forums, p.Court) {
 			return nil
 		}
 		return errs.Errorf(errs.PermissionDenied, "no proceeding of this matter is before court %s", p.Court)
-	case p.Role == RightsHolder:
+	case RightsHolder:
 		parties := m.Complainants
 		if scope != AsComplainant {
 			parties = append(slices.Clip(parties), m.Respondents...)
@@ -196,8 +196,9 @@ func AuthorizeMatter(ctx context.Context, m MatterScope) error {
 			}
 		}
 		return errs.Errorf(errs.NotFound, "matter not found")
+	default: // a role no constant names
+		return errs.Errorf(errs.PermissionDenied, "the role %s has no access to matters", p.Role)
 	}
-	return errs.Errorf(errs.PermissionDenied, "the role %s has no access to matters", p.Role)
 }
 
 // ListFilter is how a list call is narrowed to what the caller may see.

@@ -17,8 +17,6 @@ const (
 	Court        Role = "court"
 )
 
-var roles = []Role{Officer, Mediator, RightsHolder, Admin, Court}
-
 // Principal is an authenticated caller.
 type Principal struct {
 	// Subject identifies the caller: the token's sub, or the court's

@@ -52,7 +52,7 @@ func TestCourtListenerHandshakes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer conn.Close()
+		defer func() { _ = conn.Close() }()
 		ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 		defer cancel()
 		return ipcasev1.NewFilingServiceClient(conn).GetMatter(ctx, &ipcasev1.GetMatterRequest{})

@@ -36,7 +36,9 @@ func (k *keyFile) publish(keys ...auth.JWK) {
 	}
 	// A later mtime than the previous version, even on coarse clocks.
 	mt := time.Now().Add(time.Duration(len(k.keys)+1) * time.Second)
-	os.Chtimes(tmp, mt, mt)
+	if err := os.Chtimes(tmp, mt, mt); err != nil {
+		k.t.Fatal(err)
+	}
 	if err := os.Rename(tmp, k.path); err != nil {
 		k.t.Fatal(err)
 	}

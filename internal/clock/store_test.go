@@ -26,8 +26,9 @@ import (
 	"github.com/ipcase/ipcase/internal/store/storetest"
 )
 
-func at(y int, m time.Month, d, h, min int) time.Time {
-	return time.Date(y, m, d, h, min, 0, 0, civil.China)
+// at is a time in 2024, the tests' year, in China.
+func at(m time.Month, d, h, mi int) time.Time {
+	return time.Date(2024, m, d, h, mi, 0, 0, civil.China)
 }
 
 func embedded(t testing.TB) *deadline.Calendar {
@@ -197,14 +198,14 @@ func TestSweepApproachingThenMissed(t *testing.T) {
 		now  time.Time
 		want clock.Sweep
 	}{
-		{"a week before", at(2024, 10, 1, 9, 0), clock.Sweep{}},
-		{"one minute before the lead time", at(2024, 10, 4, 23, 59), clock.Sweep{}},
-		{"lead time reached", at(2024, 10, 5, 0, 0), clock.Sweep{Approaching: 1}},
-		{"announced only once", at(2024, 10, 6, 10, 0), clock.Sweep{}},
-		{"the last minute of the due day", at(2024, 10, 8, 23, 59), clock.Sweep{}},
+		{"a week before", at(10, 1, 9, 0), clock.Sweep{}},
+		{"one minute before the lead time", at(10, 4, 23, 59), clock.Sweep{}},
+		{"lead time reached", at(10, 5, 0, 0), clock.Sweep{Approaching: 1}},
+		{"announced only once", at(10, 6, 10, 0), clock.Sweep{}},
+		{"the last minute of the due day", at(10, 8, 23, 59), clock.Sweep{}},
 		// 16:30 UTC on Oct 8 is 00:30 CST on Oct 9: the due day is over in China.
 		{"past due in China Standard Time", time.Date(2024, 10, 8, 16, 30, 0, 0, time.UTC), clock.Sweep{Missed: 1}},
-		{"missed only once", at(2024, 10, 10, 9, 0), clock.Sweep{}},
+		{"missed only once", at(10, 10, 9, 0), clock.Sweep{}},
 	}
 	for _, step := range steps {
 		got, err := w.SweepOnce(t.Context(), step.now)
@@ -619,7 +620,7 @@ func TestRecomputeAfterCalendarChange(t *testing.T) {
 	// announced as approaching on Oct 6.
 	dec := f.open(t, db, s1, f.decision(t))
 	if _, err := clock.NewSweeper(s1, clock.Config{SweepInterval: time.Minute, Lead: 72 * time.Hour}, zap.NewNop()).
-		SweepOnce(t.Context(), at(2024, 10, 6, 9, 0)); err != nil {
+		SweepOnce(t.Context(), at(10, 6, 9, 0)); err != nil {
 		t.Fatal(err)
 	}
 	// CPL Art. 171, served Tue 2024-03-12: day 15 is Wed 2024-03-27, a
@@ -638,7 +639,7 @@ func TestRecomputeAfterCalendarChange(t *testing.T) {
 		t.Fatal("adding a holiday did not change the calendar's version")
 	}
 	s2 := clock.NewStore(db, after, log)
-	res, err := s2.Recompute(t.Context(), at(2024, 3, 20, 9, 0))
+	res, err := s2.Recompute(t.Context(), at(3, 20, 9, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -678,7 +679,7 @@ func TestRecomputeAfterCalendarChange(t *testing.T) {
 		recomputed[0].Deadline != d.ID {
 		t.Errorf("recomputed events: %+v", recomputed)
 	}
-	if again, err := s2.Recompute(t.Context(), at(2024, 3, 20, 10, 0)); err != nil || again.Checked != 0 {
+	if again, err := s2.Recompute(t.Context(), at(3, 20, 10, 0)); err != nil || again.Checked != 0 {
 		t.Errorf("second Recompute: %+v, %v", again, err)
 	}
 	verify(t, db, log, f.matter)

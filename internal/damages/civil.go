@@ -172,7 +172,7 @@ func Calculate(req Request) (Result, error) {
 	if req.Statutory {
 		checkStatutory(req, plans, &rf)
 	} else {
-		checkBases(req, plans, &rf)
+		checkBases(plans, &rf)
 		checkPunitive(req, plans, &rf)
 	}
 	checkExpenses(req, plans, &rf)

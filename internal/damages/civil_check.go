@@ -184,7 +184,7 @@ func checkStatutory(req Request, plans []plan, rf *refusals) {
 const statutoryNotBase = "punitive damages cannot be applied to statutory damages: Fa Shi [2021] No. 4 Art. 5 lists loss, profit and the licence-fee multiple as the punitive base, not statutory damages"
 
 // checkBases requires a base per period and applies the clause's base order.
-func checkBases(req Request, plans []plan, rf *refusals) {
+func checkBases(plans []plan, rf *refusals) {
 	for _, pl := range plans {
 		f, p := pl.field, pl.p
 		if p.BaseKind == BaseKindUnspecified {

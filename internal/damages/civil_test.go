@@ -298,6 +298,7 @@ func TestCalculate(t *testing.T) {
 				if !containsLine(got.Citations, "multiplicative", "base × m", "一倍以上五倍以下确定赔偿数额") {
 					t.Errorf("citations lack the multiplicative reasoning: %q", got.Citations)
 				}
+			case damages.FormulaUnspecified: // no punitive damages, no formula to cite
 			}
 			if !containsLine(got.Citations, got.Periods[0].Law) {
 				t.Errorf("citations lack the clause %q: %q", got.Periods[0].Law, got.Citations)

@@ -140,9 +140,9 @@ func (d *decoder) ratio(field, s, zeroReason string) Ratio {
 	return r
 }
 
-func (d *decoder) count(field string, n, max int) bool {
-	if n > max {
-		d.Add(field, "%d given; at most %d are accepted", n, max)
+func (d *decoder) count(field string, n, limit int) bool {
+	if n > limit {
+		d.Add(field, "%d given; at most %d are accepted", n, limit)
 		return false
 	}
 	return true

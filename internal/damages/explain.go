@@ -133,6 +133,7 @@ func (e *explainer) totals(res Result, formula Formula, periods int) {
 	case Multiplicative:
 		e.stepf("Formula: multiplicative, damages = base × m (the statute wording \"一倍以上五倍以下确定赔偿数额\" read literally; SPC carbomer (2019)最高法知民终562号)")
 		e.cite(citeMultiply)
+	default: // FormulaUnspecified: Calculate defaults it to Additive before calling totals
 	}
 	if res.NoUplift {
 		e.stepf("Warning: multiplicative with a multiple of 1 awards only the base — no punitive uplift (read literally, \"一倍\" of the base is the base itself)")

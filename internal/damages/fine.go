@@ -151,7 +151,7 @@ func CalculateFine(r FineRequest) (FineResult, error) {
 		return FineResult{}, rf.err()
 	}
 	switch {
-	case act.publicInterest && !r.PublicInterest && !(act.passingOffToo && r.PassingOff):
+	case act.publicInterest && !r.PublicInterest && (!act.passingOffToo || !r.PassingOff):
 		rf.add("public_interest", "%s fines only where the infringement also harms the public interest%s",
 			act.name(), yesNo(act.passingOffToo, " (or is passing off a protected variety)", ""))
 	case r.InnocentSeller && !act.innocentSeller:

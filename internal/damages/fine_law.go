@@ -144,8 +144,9 @@ func fineVersions(o Offence) []fineVersion {
 			band: seedBand, publicInterest: true, passingOffToo: true, confiscatesGains: true,
 			source: "¶6 public-interest infringement, ¶7 passing off; in force under the NPCSC amending decision of 2021-12-24",
 		}}
+	default: // OffenceUnspecified and unknown values have no fine rules
+		return nil
 	}
-	return nil
 }
 
 // fineVersionAt returns the rule for o in force on d.

@@ -183,8 +183,9 @@ func Versions(ip IPType) []Version {
 			Expenses: true, Order: HolderChoice,
 			Source: "Art. 30 ¶2 base and expenses; in force under Art. 36 of the Regulations (State Council Order No. 300)",
 		}}
+	default: // IPTypeUnspecified and unknown values have no clauses
+		return nil
 	}
-	return nil
 }
 
 // trademarkVersions returns the Trademark Law damages clauses, with via set on

@@ -75,11 +75,12 @@ func allDigits(s string) bool {
 // String formats f in yuan with exactly two decimals ("1234.50"), the form
 // ParseYuan reads back; negative amounts get a leading "-".
 func (f Fen) String() string {
-	sign, u := "", uint64(f)
+	// Split before negating: neither part overflows, even at math.MinInt64.
+	sign, yuan, fen := "", int64(f)/100, int64(f)%100
 	if f < 0 {
-		sign, u = "-", uint64(-(f+1))+1 // no overflow at math.MinInt64
+		sign, yuan, fen = "-", -yuan, -fen
 	}
-	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
+	return fmt.Sprintf("%s%d.%02d", sign, yuan, fen)
 }
 
 // grouped formats f like String with thousands separators ("1,234,567.80");

@@ -87,6 +87,7 @@ func randomRequest(t testing.TB, rng *rand.Rand) (req damages.Request, m, maxM i
 	case separateClaims:
 		req.ClaimDamages = damages.Fen(1 + rng.Int64N(200_000_000_000))
 		req.ClaimExpenses = damages.Fen(1 + rng.Int64N(100_000_000))
+	case noClaim: // nothing claimed: the award is not capped
 	}
 	return req, m, maxM, mode
 }

@@ -37,8 +37,9 @@ const (
 	multiplying   = ipcasev1.PunitiveFormula_PUNITIVE_FORMULA_MULTIPLICATIVE
 )
 
-func period(start, end string, kind ipcasev1.DamagesBaseKind, base string) *ipcasev1.DamagesPeriod {
-	return &ipcasev1.DamagesPeriod{Start: start, End: end, BaseKind: kind, BaseYuan: base}
+// lossPeriod is a period whose base is the actual loss.
+func lossPeriod(start, end, base string) *ipcasev1.DamagesPeriod {
+	return &ipcasev1.DamagesPeriod{Start: start, End: end, BaseKind: lossKind, BaseYuan: base}
 }
 
 // TestCalculateDamagesRPC checks awards computed through the server against
@@ -87,8 +88,8 @@ func TestCalculateDamagesRPC(t *testing.T) {
 		req: &ipcasev1.CalculateDamagesRequest{
 			IpType: ipTradeSecret,
 			Periods: []*ipcasev1.DamagesPeriod{
-				period("2018-06-01", "2019-04-22", lossKind, "400000"),
-				period("2019-04-23", "2019-12-31", lossKind, "600000"),
+				lossPeriod("2018-06-01", "2019-04-22", "400000"),
+				lossPeriod("2019-04-23", "2019-12-31", "600000"),
 			},
 			Multiple: "3", Intentional: true, Serious: true,
 		},
@@ -115,7 +116,7 @@ func TestCalculateDamagesRPC(t *testing.T) {
 		name: "patent 2020, multiplicative 3×, separate claims cap both",
 		req: &ipcasev1.CalculateDamagesRequest{
 			IpType:   ipPatent,
-			Period:   period("2022-01-01", "2022-12-31", lossKind, "2000000"),
+			Period:   lossPeriod("2022-01-01", "2022-12-31", "2000000"),
 			Multiple: "3", Formula: multiplying, Intentional: true, Serious: true,
 			ExpensesYuan: "150000", ClaimDamagesYuan: "5000000", ClaimExpensesYuan: "100000",
 		},
@@ -219,7 +220,7 @@ func TestCalculateDamagesRPCRefusals(t *testing.T) {
 	tm2018 := func(r *ipcasev1.CalculateDamagesRequest) *ipcasev1.CalculateDamagesRequest {
 		r.IpType = ipTrademark
 		if r.Period == nil && r.Periods == nil {
-			r.Period = period("2018-01-01", "2018-12-31", lossKind, "100000")
+			r.Period = lossPeriod("2018-01-01", "2018-12-31", "100000")
 		}
 		return r
 	}
@@ -268,8 +269,8 @@ func TestCalculateDamagesRPCRefusals(t *testing.T) {
 		name: "and so are those inside a period",
 		req: &ipcasev1.CalculateDamagesRequest{IpType: ipTrademark,
 			Periods: []*ipcasev1.DamagesPeriod{
-				period("2020-01-01", "2020-06-30", lossKind, "100000"),
-				period("2020-07-01", "2020-12-31", lossKind, ""),
+				lossPeriod("2020-01-01", "2020-06-30", "100000"),
+				lossPeriod("2020-07-01", "2020-12-31", ""),
 			}},
 		want: []violation{{"periods[1].base_yuan", "a positive actual loss is required"}},
 	}, {
@@ -277,7 +278,7 @@ func TestCalculateDamagesRPCRefusals(t *testing.T) {
 		// No. 29); no retroactive application (Legislation Law 2023 Art. 104).
 		name: "a period straddling a new clause names the split",
 		req: &ipcasev1.CalculateDamagesRequest{IpType: ipTrademark,
-			Period: period("2019-06-01", "2020-06-30", lossKind, "100000")},
+			Period: lossPeriod("2019-06-01", "2020-06-30", "100000")},
 		want: []violation{{"period", "split the period at 2019-11-01"}},
 	}, {
 		// Strict order, Trademark Law 2019 Art. 63 ¶1: profit only when the

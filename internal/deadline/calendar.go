@@ -89,8 +89,9 @@ func (d Day) describe() string {
 		return "a make-up working day (调休上班, " + d.Notice + ")"
 	case Weekend:
 		return "an ordinary weekend day (a weekly rest day, State Council Provisions on Working Hours Art. 7)"
+	default: // Workday
+		return "an ordinary working day"
 	}
-	return "an ordinary working day"
 }
 
 // Calendar is the loaded set of yearly notices. It is immutable and safe
@@ -269,7 +270,7 @@ func (c *Calendar) computeVersion() string {
 	for _, yr := range c.Years() {
 		y := c.years[yr]
 		hol, work := sortedDates(y.Holidays), sortedDates(y.Workdays)
-		fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%s\n", y.Year, y.Notice, y.NoticeDate, joinDates(hol), joinDates(work))
+		_, _ = fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%s\n", y.Year, y.Notice, y.NoticeDate, joinDates(hol), joinDates(work))
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:16]
 }

@@ -195,6 +195,7 @@ func (c *counter) segment(from civil.Date, r Rule) (civil.Date, error) {
 	case WorkingDays:
 		c.months = -1
 		return c.workingDays(from, r.Period)
+	case Months, Years: // counted in months below
 	}
 	n := r.Period
 	if r.Unit == Years {
@@ -300,6 +301,7 @@ func (c *counter) roll() error {
 			"as courts and agencies are open)",
 			label(day.Date), day.describe())
 		return nil
+	case Weekend, Holiday: // rest days: rolled forward below
 	}
 	c.step("%s is %s, a rest day (法定休假日): the period ends on the first working day after it (%s)",
 		label(day.Date), day.describe(), c.Rule.Counting.rollRule())

@@ -179,7 +179,7 @@ func (c *Case) RecordHearing(heldOn civil.Date, record string) error {
 		return err
 	}
 	if c.Hearing.HeldOn != nil {
-		return errs.Errorf(errs.FailedPrecondition, "the hearing was already held on %s", (*c.Hearing.HeldOn).String())
+		return errs.Errorf(errs.FailedPrecondition, "the hearing was already held on %s", c.Hearing.HeldOn.String())
 	}
 	if heldOn.Before(c.Hearing.ScheduledFor) {
 		return errs.Field("held_on", "%s is before the day the hearing was scheduled for, %s", heldOn.String(), c.Hearing.ScheduledFor.String())

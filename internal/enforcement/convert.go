@@ -120,6 +120,7 @@ func toProtoCase(c *Case, priors []Prior) *ipcasev1.EnforcementCase {
 			pg.Status = ipcasev1.GoodsStatus_GOODS_STATUS_RELEASED
 		case Destroyed:
 			pg.Status = ipcasev1.GoodsStatus_GOODS_STATUS_DESTROYED
+		default: // Seized, what Status says of goods neither released nor destroyed: HELD, as set above
 		}
 		for _, e := range g.Custody {
 			pg.Custody = append(pg.Custody, &ipcasev1.CustodyEntry{Action: ipcasev1.CustodyAction(ipcasev1.CustodyAction_value["CUSTODY_ACTION_"+string(e.Action)]),
@@ -141,7 +142,7 @@ func toProtoCase(c *Case, priors []Prior) *ipcasev1.EnforcementCase {
 	if h := c.Hearing; h != nil {
 		out.Hearing = &ipcasev1.Hearing{RequestedOn: h.RequestedOn.String(), ScheduledFor: h.ScheduledFor.String(), Record: h.Record}
 		if h.HeldOn != nil {
-			out.Hearing.HeldOn = (*h.HeldOn).String()
+			out.Hearing.HeldOn = h.HeldOn.String()
 		}
 	}
 	if d := c.Decision; d != nil {

@@ -3,6 +3,7 @@ package enforcement
 import (
 	"context"
 	"errors"
+	"math"
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -112,8 +113,8 @@ func (s *Server) NotifyPenalty(ctx context.Context, req *ipcasev1.NotifyPenaltyR
 			if err != nil {
 				return err
 			}
-			if len(priors) > int(fr.EarlierInfringements) {
-				fr.EarlierInfringements = int32(len(priors))
+			if n := min(len(priors), math.MaxInt32); n > int(fr.EarlierInfringements) {
+				fr.EarlierInfringements = int32(n)
 			}
 			if fr.HearingThresholds == nil {
 				if h, ok := s.hearing[rec.Agency]; ok {

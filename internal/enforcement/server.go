@@ -2,6 +2,7 @@ package enforcement
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -128,8 +129,12 @@ func openRequest(req *ipcasev1.OpenEnforcementRequest, today civil.Date) (agency
 		matterID = filing.MatterID(v.Matter("matter", src.Matter))
 	case *ipcasev1.OpenEnforcementRequest_ExOfficio:
 		m, err := exOfficioMatter(src.ExOfficio, agency, today)
-		if fe, ok := err.(*errs.FieldErrors); ok {
+		var fe *errs.FieldErrors
+		switch {
+		case errors.As(err, &fe):
 			v.Violations = append(v.Violations, fe.Violations...)
+		case err != nil:
+			return "", "", nil, err
 		}
 		exOfficio = m
 	default:
@@ -189,7 +194,10 @@ func (s *Server) caseProceeding(ctx context.Context, tx store.Tx, matterID filin
 // with the raw end as a provisional due day; the clock is started once the
 // calendar covers it.
 func (s *Server) open(c *Change, agency string, exOfficio bool) error {
-	due, provisional := civil.Date{}, false
+	var (
+		due         civil.Date
+		provisional bool
+	)
 	comp, err := deadline.DecisionPeriod.Due(s.clocks.Calendar(), c.Today)
 	switch _, uncovered := deadline.IsUncovered(err); {
 	case uncovered:
@@ -219,7 +227,8 @@ func (s *Server) open(c *Change, agency string, exOfficio bool) error {
 func exOfficioMatter(x *ipcasev1.ExOfficioCase, agency string, today civil.Date) (*filing.Matter, error) {
 	m, err := filing.ComplaintFromProto(&ipcasev1.SubmitComplaintRequest{Complainant: x.GetRightsHolder(), Respondents: x.GetRespondents(),
 		Rights: x.GetRights(), Facts: x.GetFacts(), Evidence: x.GetEvidence(), Agency: agency}, today)
-	if fe, ok := err.(*errs.FieldErrors); ok {
+	var fe *errs.FieldErrors
+	if errors.As(err, &fe) {
 		out := &errs.FieldErrors{}
 		for _, viol := range fe.Violations {
 			if viol.Field != "agency" {

@@ -48,8 +48,9 @@ func authorizeFiling(ctx context.Context, m *Matter) error {
 			return errs.Errorf(errs.PermissionDenied, "a rights holder files as one of its own parties: set complainant.name to parties/{id} from its token")
 		}
 		return nil
+	default: // Mediator, Court: they file nothing
+		return errs.Errorf(errs.PermissionDenied, "role %s may not file", p.Role)
 	}
-	return errs.Errorf(errs.PermissionDenied, "role %s may not file", p.Role)
 }
 
 // visibility turns the caller's list filter into the store's.
@@ -83,10 +84,10 @@ func isRightsHolder(ctx context.Context) (auth.Principal, bool) {
 	return p, ok && p.Role == auth.RightsHolder
 }
 
-// projectMatter reduces m to what a rights holder may see: other parties'
-// contact details, the technical content of trade secrets, and warnings
-// that point at other matters are removed.
-func projectMatter(p auth.Principal, m *ipcasev1.Matter) *ipcasev1.Matter {
+// projectMatter reduces m, in place, to what a rights holder may see: other
+// parties' contact details, the technical content of trade secrets, and
+// warnings that point at other matters are removed.
+func projectMatter(p auth.Principal, m *ipcasev1.Matter) {
 	hide := func(party *ipcasev1.Party) {
 		if !p.ActsFor(strings.TrimPrefix(party.GetName(), "parties/")) {
 			party.Contact = ""
@@ -108,7 +109,6 @@ func projectMatter(p auth.Principal, m *ipcasev1.Matter) *ipcasev1.Matter {
 		}
 	}
 	m.Warnings = warnings
-	return m
 }
 
 // projectEvent reduces e to what rights holder p may see: officials are

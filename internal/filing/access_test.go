@@ -58,14 +58,14 @@ func TestAccessMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { plain.Close() })
+	t.Cleanup(func() { _ = plain.Close() })
 	court := func(code string) *grpc.ClientConn {
 		c, err := grpc.NewClient(courtAddr, grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{
 			RootCAs: serverCAs, Certificates: []tls.Certificate{env.CourtCert(t, code)}})))
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { c.Close() })
+		t.Cleanup(func() { _ = c.Close() })
 		return c
 	}
 	admin := env.Admin(t)

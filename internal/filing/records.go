@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -74,7 +75,7 @@ type Change[R Record] struct {
 	Today civil.Date
 }
 
-// ErrUnchanged, returned by a change's function, means there is nothing to
+// ErrUnchanged is returned by a change's function when there is nothing to
 // save (a redelivered event already applied): nothing is written.
 var ErrUnchanged = errors.New("unchanged")
 
@@ -313,8 +314,9 @@ func (s *Records[R]) save(c *Change[R], actor events.Actor, insert bool) error {
 	if err != nil {
 		return fmt.Errorf("saving %s: %w", s.noun, err)
 	}
-	// The matter's own events first (an acceptance made by the change).
-	recs := append(c.Matter.pending, meta.pending...)
+	// The matter's own events first (an acceptance made by the change). A
+	// new slice: appending to the matter's would write into its array.
+	recs := slices.Concat(c.Matter.pending, meta.pending)
 	c.Matter.pending, meta.pending = nil, nil
 	return s.filing.log.Append(c.Tx, string(c.Matter.ID), actor, c.At, recs...)
 }

@@ -336,7 +336,7 @@ func toProto(m *Mediation) *ipcasev1.Mediation {
 	for _, p := range m.Parties {
 		mp := &ipcasev1.MediationParty{Party: "parties/" + p.ID, DisplayName: p.Name, Role: p.Role, Consented: p.Consented}
 		if p.ConsentedOn != nil && p.Consented {
-			mp.ConsentedOn = (*p.ConsentedOn).String()
+			mp.ConsentedOn = p.ConsentedOn.String()
 		}
 		out.Parties = append(out.Parties, mp)
 	}
@@ -347,7 +347,7 @@ func toProto(m *Mediation) *ipcasev1.Mediation {
 		pa := &ipcasev1.MediationAgreement{PaymentYuan: a.Payment.String(), CessationUndertakings: a.Cessation,
 			WithdrawComplaints: a.WithdrawComplaints, OtherTerms: a.Other, EffectiveOn: a.EffectiveOn.String()}
 		if a.PaymentDue != nil {
-			pa.PaymentDue = (*a.PaymentDue).String()
+			pa.PaymentDue = a.PaymentDue.String()
 		}
 		out.Agreement = pa
 		out.ConfirmationDue = m.ConfirmationDue.String()

@@ -192,7 +192,7 @@ func (m *Metrics) Handler() http.Handler {
 
 // Serve serves h on addr until ctx ends.
 func Serve(ctx context.Context, addr string, h http.Handler, logger *zap.Logger) error {
-	lis, err := net.Listen("tcp", addr)
+	lis, err := new(net.ListenConfig).Listen(ctx, "tcp", addr)
 	if err != nil {
 		return err
 	}

@@ -44,11 +44,15 @@ const (
 // scrape fetches /metrics over HTTP and parses the text format.
 func scrape(t *testing.T, url string) map[string]*dto.MetricFamily {
 	t.Helper()
-	resp, err := http.Get(url + "/metrics")
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url+"/metrics", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /metrics: %s", resp.Status)
 	}
@@ -179,12 +183,16 @@ func TestCallsAndStatementsAreCounted(t *testing.T) {
 	}
 
 	// pprof is served on the metrics listener.
-	resp, err := http.Get(web.URL + "/debug/pprof/goroutine?debug=1")
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, web.URL+"/debug/pprof/goroutine?debug=1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), "goroutine profile") {
 		t.Errorf("pprof goroutine profile: %s", resp.Status)
 	}

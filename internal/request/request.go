@@ -44,14 +44,14 @@ const maxMediaType = 255
 type Validator struct{ errs.FieldErrors }
 
 // Text checks a string field: required means not blank; every string is at
-// most max characters and valid UTF-8 (the server's codec turns invalid
+// most limit characters and valid UTF-8 (the server's codec turns invalid
 // UTF-8 into U+FFFD, so that the field can be named here).
-func (v *Validator) Text(field, s string, required bool, max int) string {
+func (v *Validator) Text(field, s string, required bool, limit int) string {
 	switch n := utf8.RuneCountInString(s); {
 	case required && strings.TrimSpace(s) == "":
 		v.Add(field, "required")
-	case n > max:
-		v.Add(field, "too long: %d characters, at most %d", n, max)
+	case n > limit:
+		v.Add(field, "too long: %d characters, at most %d", n, limit)
 	case strings.ContainsRune(s, utf8.RuneError):
 		v.Add(field, "contains invalid UTF-8")
 	}
@@ -190,10 +190,10 @@ func (v *Validator) MediaType(field, s string, required bool) string {
 	return s
 }
 
-// Count checks the length of a list field against max.
-func (v *Validator) Count(field string, n, max int) bool {
-	if n > max {
-		v.Add(field, "too many: %d, at most %d", n, max)
+// Count checks the length of a list field against limit.
+func (v *Validator) Count(field string, n, limit int) bool {
+	if n > limit {
+		v.Add(field, "too many: %d, at most %d", n, limit)
 		return false
 	}
 	return true

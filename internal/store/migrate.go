@@ -33,6 +33,11 @@ var migrationFiles embed.FS
 // binary during a rollout and one running goose exclude each other too.
 const migrationLockKey = 0x6970636173656d69
 
+// versionTable is goose's table of applied versions, the one its provider
+// uses by default. It is a constant, never input, so SQL names it by
+// concatenation.
+const versionTable = goose.DefaultTablename
+
 // A replica that finds the lock taken polls it every lockPollSeconds, up to
 // lockPolls times (an hour), or until its context ends.
 const (
@@ -65,7 +70,7 @@ func migrateFS(ctx context.Context, db *DB, logger *zap.Logger, files fs.FS) ([]
 	}
 	adopted, err := ensureVersionTable(ctx, sqlDB, locker)
 	if err != nil {
-		return nil, fmt.Errorf("store: migrate: %s: %w", goose.DefaultTablename, err)
+		return nil, fmt.Errorf("store: migrate: %s: %w", versionTable, err)
 	}
 	if adopted > 0 {
 		logger.Info("schema_migrations adopted", zap.Int64("versions", adopted))
@@ -116,7 +121,7 @@ func migrateFS(ctx context.Context, db *DB, logger *zap.Logger, files fs.FS) ([]
 // since the table exists from then on. schema_migrations is left as it was:
 // its names stay, and a rollback to the old binary still finds its records.
 func ensureVersionTable(ctx context.Context, db *sql.DB, locker lock.SessionLocker) (adopted int64, err error) {
-	versions, err := database.NewStore(database.DialectPostgres, goose.DefaultTablename)
+	versions, err := database.NewStore(database.DialectPostgres, versionTable)
 	if err != nil {
 		return 0, err
 	}
@@ -157,7 +162,7 @@ func ensureVersionTable(ctx context.Context, db *sql.DB, locker lock.SessionLock
 		return 0, err
 	}
 	if legacy {
-		res, err := tx.ExecContext(ctx, `INSERT INTO `+goose.DefaultTablename+` (version_id, is_applied, tstamp)
+		res, err := tx.ExecContext(ctx, `INSERT INTO `+versionTable+` (version_id, is_applied, tstamp)
 			SELECT version, true, applied_at FROM schema_migrations ORDER BY version`)
 		if err != nil {
 			return 0, fmt.Errorf("adopting schema_migrations: %w", err)

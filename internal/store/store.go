@@ -243,7 +243,7 @@ func EnsureDatabase(ctx context.Context, rawURL string, logger *zap.Logger) erro
 	if err != nil {
 		return err
 	}
-	defer adminDB.Close()
+	defer func() { _ = adminDB.Close() }()
 	admin := adminDB.g
 	var exists bool
 	if err := admin.WithContext(ctx).Raw(`SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = ?)`, name).Scan(&exists).Error; err != nil {

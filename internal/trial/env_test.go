@@ -74,7 +74,7 @@ func newEnv(t *testing.T, day string) *env {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { c.Close() })
+		t.Cleanup(func() { _ = c.Close() })
 		conns[code] = c
 		return c
 	}
@@ -248,9 +248,11 @@ func (e *env) toJudgment(court, name, day string, dmg *ipcasev1.CalculateDamages
 	return j.GetTrial()
 }
 
-func (e *env) serve(court, name, etag, party, on string) *ipcasev1.Trial {
+// serve serves the judgment of trial name on party on the day on, as court
+// 京73 (every judgment the tests serve is 京73's).
+func (e *env) serve(name, etag, party, on string) *ipcasev1.Trial {
 	e.t.Helper()
-	resp, err := e.court(court).ServeJudgment(e.t.Context(), &ipcasev1.ServeJudgmentRequest{Name: name, Etag: etag, Party: party, ServedOn: on})
+	resp, err := e.court("京73").ServeJudgment(e.t.Context(), &ipcasev1.ServeJudgmentRequest{Name: name, Etag: etag, Party: party, ServedOn: on})
 	if err != nil {
 		e.t.Fatalf("ServeJudgment(%s): %v", party, err)
 	}

@@ -113,8 +113,8 @@ func TestWholeChain(t *testing.T) {
 	// On the respondent Wed 04-22: 15 days end on Thu 05-07.
 	e.setDay("2026-04-22")
 	cp, rp := m.GetComplainant().GetName(), m.GetRespondents()[0].GetName()
-	j = e.serve("京73", name, j.GetEtag(), cp, "2026-04-20")
-	j = e.serve("京73", name, j.GetEtag(), rp, "2026-04-22")
+	j = e.serve(name, j.GetEtag(), cp, "2026-04-20")
+	j = e.serve(name, j.GetEtag(), rp, "2026-04-22")
 	dues := map[string]string{}
 	for _, s := range j.GetServices() {
 		dues[s.GetParty()] = s.GetAppealDue()
@@ -209,8 +209,8 @@ func TestAppeal(t *testing.T) {
 	cp, rp := m.GetComplainant().GetName(), m.GetRespondents()[0].GetName()
 	// Served Thu 06-11: 15 days end on Fri 06-26.
 	e.setDay("2026-06-11")
-	j = e.serve("京73", name, j.GetEtag(), cp, "2026-06-11")
-	j = e.serve("京73", name, j.GetEtag(), rp, "2026-06-11")
+	j = e.serve(name, j.GetEtag(), cp, "2026-06-11")
+	j = e.serve(name, j.GetEtag(), rp, "2026-06-11")
 
 	e.setDay("2026-06-26")
 	c := e.court("京73")
@@ -273,13 +273,14 @@ func TestAppealPeriods(t *testing.T) {
 	e.setDay("2026-09-21")
 	// The foreign respondent (no domicile in China, CPL Art. 286), served Tue
 	// 09-01: 30 days end on Thu 10-01, a holiday → Thu 10-08.
-	j = e.serve("京73", name, j.GetEtag(), rp, "2026-09-01")
+	j = e.serve(name, j.GetEtag(), rp, "2026-09-01")
 	// The complainant, served Mon 09-21: 15 days end on Tue 10-06, a holiday
 	// → Thu 10-08.
-	j = e.serve("京73", name, j.GetEtag(), cp, "2026-09-21")
+	j = e.serve(name, j.GetEtag(), cp, "2026-09-21")
 	got := map[string]string{}
 	for _, s := range j.GetServices() {
-		got[s.GetParty()] = s.GetAppealDue() + " " + s.GetAppealRule()[:strings.Index(s.GetAppealRule(), " (")]
+		rule, _, _ := strings.Cut(s.GetAppealRule(), " (")
+		got[s.GetParty()] = s.GetAppealDue() + " " + rule
 	}
 	want := map[string]string{rp: "2026-10-08 30 calendar days", cp: "2026-10-08 15 calendar days"}
 	if !cmp.Equal(got, want) {

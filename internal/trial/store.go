@@ -1,8 +1,6 @@
 package trial
 
 import (
-	"github.com/google/uuid"
-
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/store"
 )
@@ -26,8 +24,6 @@ func NewStore(fs *filing.Store) *Store {
 
 // Change is a change of a trial or a judicial confirmation.
 type Change = filing.Change[*Trial]
-
-func newID() string { return uuid.NewString() }
 
 // fromSource reports whether a trial was already opened for the source
 // proceeding source (a transfer or a confirmation request).

@@ -121,8 +121,9 @@ func scope(p auth.Principal) (string, []any, error) {
 			return "", nil, err
 		}
 		return "w.parties <@ ?::uuid[]", []any{arr}, nil
+	default: // Officer, Mediator, Court: they have no webhooks
+		return "", nil, errs.Errorf(errs.PermissionDenied, "role %s has no webhooks", p.Role)
 	}
-	return "", nil, errs.Errorf(errs.PermissionDenied, "role %s has no webhooks", p.Role)
 }
 
 // List returns the live webhooks p may see, newest first.
@@ -144,32 +145,32 @@ func (s *Store) List(ctx context.Context, p auth.Principal) ([]Webhook, error) {
 	return out, nil
 }
 
-// get returns webhook id if p may see it, deleted or not.
-func (s *Store) get(tx store.Tx, p auth.Principal, id string) (Webhook, bool, error) {
+// deleted finds webhook id, deleted or not, and reports whether it is
+// deleted; a webhook p may not see is not found.
+func (s *Store) deleted(tx store.Tx, p auth.Principal, id string) (bool, error) {
 	cond, args, err := scope(p)
 	if err != nil {
-		return Webhook{}, false, err
+		return false, err
 	}
 	var rows []struct {
-		webhookRow `gorm:"embedded"`
-		Deleted    bool
+		Deleted bool
 	}
-	err = tx.Gorm().Raw(`SELECT `+webhookCols+`, delete_time IS NOT NULL AS deleted FROM webhooks w WHERE w.id = ? AND `+cond,
+	err = tx.Gorm().Raw(`SELECT delete_time IS NOT NULL AS deleted FROM webhooks w WHERE w.id = ? AND `+cond,
 		append([]any{id}, args...)...).Scan(&rows).Error
 	if err != nil {
-		return Webhook{}, false, fmt.Errorf("webhook: get %s: %w", id, store.Translate(err))
+		return false, fmt.Errorf("webhook: get %s: %w", id, store.Translate(err))
 	}
 	if len(rows) == 0 {
-		return Webhook{}, false, errs.Errorf(errs.NotFound, "webhook %s not found", id)
+		return false, errs.Errorf(errs.NotFound, "webhook %s not found", id)
 	}
-	return rows[0].webhook(), rows[0].Deleted, nil
+	return rows[0].Deleted, nil
 }
 
 // Delete deletes webhook id of p: nothing more is enqueued for it, and its
 // pending deliveries fail.
 func (s *Store) Delete(ctx context.Context, p auth.Principal, id string, now time.Time) error {
 	return s.db.InTx(ctx, func(tx store.Tx) error {
-		_, deleted, err := s.get(tx, p, id)
+		deleted, err := s.deleted(tx, p, id)
 		if err != nil {
 			return err
 		}
@@ -187,7 +188,7 @@ func (s *Store) Delete(ctx context.Context, p auth.Principal, id string, now tim
 // Deliveries returns up to limit deliveries of webhook id of p after
 // position after, in position order.
 func (s *Store) Deliveries(ctx context.Context, p auth.Principal, id string, after int64, limit int) ([]Delivery, error) {
-	if _, _, err := s.get(s.db.Session(ctx), p, id); err != nil {
+	if _, err := s.deleted(s.db.Session(ctx), p, id); err != nil {
 		return nil, err
 	}
 	var out []Delivery

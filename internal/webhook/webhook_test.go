@@ -512,7 +512,7 @@ func TestGateway(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		out := map[string]any{}
 		b, _ := io.ReadAll(resp.Body)
 		_ = json.Unmarshal(b, &out)

@@ -78,25 +78,25 @@ func TestSubscribeAccess(t *testing.T) {
 		sink  func() *sink
 		wants []string
 	}{
-		{"court", func() *sink { return subscribe(t, ctx, court, 0, nil) }, []string{
+		{"court", func() *sink { return subscribe(ctx, t, court, nil) }, []string{
 			"tried complaint.submitted", "tried trial.docketed", "transferred enforcement.transferred_to_court",
 			"elsewhere mediation.confirmation_requested"}},
-		{"court, transfers only", func() *sink { return subscribe(t, ctx, court, 0, types(events.EnforcementTransferredCourt)) },
+		{"court, transfers only", func() *sink { return subscribe(ctx, t, court, types(events.EnforcementTransferredCourt)) },
 			[]string{"transferred enforcement.transferred_to_court"}},
 		{"court, confirmation requests only", func() *sink {
-			return subscribe(t, ctx, court, 0, types(events.MediationConfirmationRequested))
+			return subscribe(ctx, t, court, types(events.MediationConfirmationRequested))
 		}, []string{"elsewhere mediation.confirmation_requested"}},
-		{"officer of SAMR-SZ", func() *sink { return subscribe(t, officer("SAMR-SZ"), plain, 0, nil) }, []string{
+		{"officer of SAMR-SZ", func() *sink { return subscribe(officer("SAMR-SZ"), t, plain, nil) }, []string{
 			"transferred complaint.submitted", "elsewhere complaint.submitted", "transferred enforcement.transferred_to_court",
 			"transferred enforcement.closed", "elsewhere enforcement.transferred_to_court", "elsewhere mediation.confirmation_requested"}},
 		{"officer of SAMR-SZ, transfers only", func() *sink {
-			return subscribe(t, officer("SAMR-SZ"), plain, 0, types(events.EnforcementTransferredCourt))
+			return subscribe(officer("SAMR-SZ"), t, plain, types(events.EnforcementTransferredCourt))
 		}, []string{"transferred enforcement.transferred_to_court", "elsewhere enforcement.transferred_to_court"}},
-		{"officer of SAMR-HZ: filed with it or routed to it", func() *sink { return subscribe(t, officer("SAMR-HZ"), plain, 0, nil) }, []string{
+		{"officer of SAMR-HZ: filed with it or routed to it", func() *sink { return subscribe(officer("SAMR-HZ"), t, plain, nil) }, []string{
 			"tried complaint.submitted", "mediated complaint.submitted", "tried trial.docketed", "mediated mediation.requested"}},
-		{"officer of SAMR-GZ: its own matter only", func() *sink { return subscribe(t, officer("SAMR-GZ"), plain, 0, nil) },
+		{"officer of SAMR-GZ: its own matter only", func() *sink { return subscribe(officer("SAMR-GZ"), t, plain, nil) },
 			[]string{"own complaint.submitted"}},
-		{"administrator", func() *sink { return subscribe(t, authtest.WithToken(ctx, env.Admin(t)), plain, 0, nil) }, []string{
+		{"administrator", func() *sink { return subscribe(authtest.WithToken(ctx, env.Admin(t)), t, plain, nil) }, []string{
 			"tried complaint.submitted", "transferred complaint.submitted", "elsewhere complaint.submitted", "mediated complaint.submitted",
 			"tried trial.docketed", "transferred enforcement.transferred_to_court", "transferred enforcement.closed",
 			"elsewhere enforcement.transferred_to_court", "elsewhere mediation.confirmation_requested", "mediated mediation.requested",

@@ -42,15 +42,15 @@ type sink struct {
 	done chan struct{}
 }
 
-// subscribe follows a subscription from after, with ctx's credentials,
-// until t ends.
-func subscribe(t *testing.T, ctx context.Context, conn *grpc.ClientConn, after int64, types []string) *sink {
+// subscribe follows a subscription from the start of the log, with ctx's
+// credentials, until t ends.
+func subscribe(ctx context.Context, t *testing.T, conn *grpc.ClientConn, types []string) *sink {
 	t.Helper()
 	ctx, cancel := context.WithCancel(ctx)
 	s := &sink{done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
-		err := follow.Follow(ctx, ipcasev1.NewEventServiceClient(conn), after, types, func(r *ipcasev1.SubscribeResponse) error {
+		err := follow.Follow(ctx, ipcasev1.NewEventServiceClient(conn), 0, types, func(r *ipcasev1.SubscribeResponse) error {
 			s.mu.Lock()
 			defer s.mu.Unlock()
 			s.got = append(s.got, r)

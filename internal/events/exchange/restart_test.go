@@ -43,7 +43,7 @@ func (r *replica) start() {
 	// once IPCASE_SHUTDOWN_TIMEOUT has passed.
 	srv := server.New(server.Config{MaxRecvBytes: 4 << 20, ShutdownTimeout: 100 * time.Millisecond}, zap.NewNop(), opts...)
 	ipcasev1.RegisterEventServiceServer(srv, newServer(r.db))
-	lis, err := net.Listen("tcp", r.addr)
+	lis, err := new(net.ListenConfig).Listen(r.t.Context(), "tcp", r.addr)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestSubscribeResumesAfterRestart(t *testing.T) {
 		}
 	}
 	write(9)
-	s := subscribe(t, authtest.WithToken(ctx, r.env.Admin(t)), conn, 0, nil)
+	s := subscribe(authtest.WithToken(ctx, r.env.Admin(t)), t, conn, nil)
 	s.waitFor(t, 10)
 
 	r.stop()

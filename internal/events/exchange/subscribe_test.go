@@ -26,7 +26,7 @@ func TestSubscribeReorderedCommits(t *testing.T) {
 	for i := range matters {
 		matters[i] = eventstest.Matter(t, db, "SAMR-HZ")
 	}
-	s := subscribe(t, authtest.WithToken(ctx, env.Admin(t)), conn, 0, nil)
+	s := subscribe(authtest.WithToken(ctx, env.Admin(t)), t, conn, nil)
 	s.waitFor(t, n) // the matters' first events
 
 	// Transaction i writes a note attended by "i".

@@ -74,6 +74,7 @@ func retryable(err error) bool {
 	switch status.Code(err) {
 	case codes.Unavailable, codes.Internal, codes.Unknown, codes.Aborted, codes.ResourceExhausted, codes.Canceled, codes.OK:
 		return true
+	default: // a refusal (InvalidArgument, NotFound, PermissionDenied, …) would only be refused again
+		return false
 	}
-	return false
 }

@@ -63,7 +63,7 @@ func Run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "storetest:", err)
 		return 1
 	}
-	defer admin.Close()
+	defer func() { _ = admin.Close() }()
 	template = "ipcase_tpl_" + randomSuffix()
 	if err := exec(ctx, "CREATE DATABASE "+store.QuoteIdent(template)); err != nil {
 		fmt.Fprintln(os.Stderr, "storetest: creating template:", err)
@@ -86,7 +86,7 @@ func migrateTemplate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer func() { _ = db.Close() }()
 	_, err = store.Migrate(ctx, db, zap.NewNop())
 	return err
 }
