@@ -29,7 +29,7 @@ func loadCompose(t *testing.T, env types.Mapping) (*types.Project, error) {
 }
 
 func TestCompose(t *testing.T) {
-	p, err := loadCompose(t, types.Mapping{"POSTGRES_PASSWORD": "s3cret"})
+	p, err := loadCompose(t, types.Mapping{"POSTGRES_PASSWORD": "s3cret", "IPCASE_DB_PASSWORD": "app-s3cret"})
 	if err != nil {
 		t.Fatalf("compose.yaml: %v", err)
 	}
@@ -51,9 +51,22 @@ func TestCompose(t *testing.T) {
 		t.Errorf("migrate runs %v %v, want ipcased migrate", migrate.Entrypoint, migrate.Command)
 	}
 	dependsOn(t, migrate, "postgres", types.ServiceConditionHealthy)
+	// migrate connects as the owner, POSTGRES_USER; ipcased serves as a
+	// role of its own, which migrate makes with IPCASE_DB_PASSWORD.
+	owner := composeEnv(t, pg, "POSTGRES_USER")
+	if u := composeEnv(t, migrate, "DATABASE_OWNER_URL"); !strings.HasPrefix(u, "postgres://"+owner+":s3cret@postgres:5432/") {
+		t.Errorf("migrate's DATABASE_OWNER_URL %q does not reach postgres as %s with POSTGRES_PASSWORD", u, owner)
+	}
 	url := composeEnv(t, migrate, "DATABASE_URL")
-	if !strings.Contains(url, ":s3cret@postgres:5432/") {
-		t.Errorf("migrate's DATABASE_URL %q does not reach postgres with POSTGRES_PASSWORD", url)
+	if !strings.Contains(url, ":app-s3cret@postgres:5432/") || strings.HasPrefix(url, "postgres://"+owner+":") {
+		t.Errorf("migrate's DATABASE_URL %q is not a serving role other than %s with IPCASE_DB_PASSWORD", url, owner)
+	}
+	for _, s := range p.Services {
+		for k, v := range s.Environment {
+			if v != nil && strings.Contains(*v, "s3cret@") && !strings.Contains(*v, "app-s3cret@") && s.Name != "migrate" {
+				t.Errorf("%s: %s carries the owner's password: only migrate may", s.Name, k)
+			}
+		}
 	}
 
 	for side, s := range map[string]types.ServiceConfig{"administrative": admin, "judicial": judicial} {
@@ -139,10 +152,13 @@ func TestCompose(t *testing.T) {
 		}
 	}
 
-	// Without the password the project does not load at all, rather than
+	// Without the passwords the project does not load at all, rather than
 	// start a database with an empty one.
-	if _, err := loadCompose(t, types.Mapping{}); err == nil || !strings.Contains(err.Error(), "POSTGRES_PASSWORD") {
+	if _, err := loadCompose(t, types.Mapping{"IPCASE_DB_PASSWORD": "x"}); err == nil || !strings.Contains(err.Error(), "POSTGRES_PASSWORD") {
 		t.Errorf("compose.yaml loads without POSTGRES_PASSWORD (err %v)", err)
+	}
+	if _, err := loadCompose(t, types.Mapping{"POSTGRES_PASSWORD": "x"}); err == nil || !strings.Contains(err.Error(), "IPCASE_DB_PASSWORD") {
+		t.Errorf("compose.yaml loads without IPCASE_DB_PASSWORD (err %v)", err)
 	}
 }
 

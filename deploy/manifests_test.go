@@ -2,6 +2,7 @@ package deploy_test
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -195,6 +196,7 @@ func checkObjects(t *testing.T, o *objects, external []string) {
 	for _, s := range external {
 		secrets[s] = true
 	}
+	serving := checkServingRole(t, db, o.secrets, secrets)
 	configMaps := map[string]bool{}
 	for _, c := range o.configMaps {
 		configMaps[c.Name] = true
@@ -294,16 +296,8 @@ func checkObjects(t *testing.T, o *objects, external []string) {
 				if r := e.ValueFrom; r != nil && r.ConfigMapKeyRef != nil && !configMaps[r.ConfigMapKeyRef.Name] {
 					t.Errorf("%s: env %s refers to ConfigMap %q, which is not in the build", p.owner, e.Name, r.ConfigMapKeyRef.Name)
 				}
-				if e.Name == "DATABASE_READ_URL" && !strings.Contains(e.Value, "@"+db.Name+"-ro:") {
-					t.Errorf("%s: DATABASE_READ_URL %q is not the Cluster's read-only Service %s-ro", p.owner, e.Value, db.Name)
-				}
-				if e.Name == "PGPASSWORD" && (e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil || e.ValueFrom.SecretKeyRef.Name != appSecret || e.ValueFrom.SecretKeyRef.Key != "password") {
-					t.Errorf("%s: PGPASSWORD must come from the Secret %s, key password", p.owner, appSecret)
-				}
-				if e.Name == "DATABASE_URL" && (e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil || e.ValueFrom.SecretKeyRef.Name != appSecret || e.ValueFrom.SecretKeyRef.Key != "uri") {
-					t.Errorf("%s: DATABASE_URL must come from the Secret %s, key uri", p.owner, appSecret)
-				}
 			}
+			checkDatabaseEnv(t, p.owner, c, db.Name, appSecret, serving)
 			for _, e := range c.EnvFrom {
 				if e.ConfigMapRef != nil && !configMaps[e.ConfigMapRef.Name] {
 					t.Errorf("%s: envFrom ConfigMap %q is not in the build", p.owner, e.ConfigMapRef.Name)
@@ -424,6 +418,87 @@ func checkObjects(t *testing.T, o *objects, external []string) {
 	}
 	if !denyAll {
 		t.Error("no default-deny ingress NetworkPolicy")
+	}
+}
+
+// servingRole is the database role ipcased serves as, and the Secret of its
+// password.
+type servingRole struct{ name, secret string }
+
+// checkServingRole wants the Cluster to declare, besides the owner, the
+// role ipcased serves as: a managed login role with no power beyond
+// logging in (ipcased migrate grants it the rest), whose password Secret
+// exists (in the base: a basic-auth Secret naming the role).
+func checkServingRole(t *testing.T, db *cnpgv1.Cluster, built []*corev1.Secret, secrets map[string]bool) servingRole {
+	t.Helper()
+	var roles []cnpgv1.RoleConfiguration
+	if db.Spec.Managed != nil {
+		roles = db.Spec.Managed.Roles
+	}
+	i := slices.IndexFunc(roles, func(r cnpgv1.RoleConfiguration) bool { return r.Login && r.Name != db.Spec.Bootstrap.InitDB.Owner })
+	if i < 0 {
+		t.Errorf("Cluster %s declares no serving role (spec.managed.roles, login): ipcased would serve as the owner", db.Name)
+		return servingRole{}
+	}
+	r := roles[i]
+	if r.Superuser || r.CreateDB || r.CreateRole || r.Replication || r.BypassRLS || len(r.InRoles) > 0 || r.Ensure == cnpgv1.EnsureAbsent {
+		t.Errorf("Cluster %s: serving role %s must be present and have no superuser, createdb, createrole, replication, bypassrls or other roles", db.Name, r.Name)
+	}
+	if r.PasswordSecret == nil || !secrets[r.PasswordSecret.Name] {
+		t.Errorf("Cluster %s: serving role %s needs a passwordSecret that exists", db.Name, r.Name)
+		return servingRole{name: r.Name}
+	}
+	if s := find(built, r.PasswordSecret.Name); s != nil && (s.Type != corev1.SecretTypeBasicAuth || s.StringData["username"] != r.Name) {
+		t.Errorf("Secret %s: want type %s with username %s, for CloudNativePG", s.Name, corev1.SecretTypeBasicAuth, r.Name)
+	}
+	return servingRole{name: r.Name, secret: r.PasswordSecret.Name}
+}
+
+// checkDatabaseEnv wants the owner's credentials in the migration Job
+// only, and every ipcased container connected as the serving role.
+func checkDatabaseEnv(t *testing.T, owner string, c corev1.Container, cluster, appSecret string, serving servingRole) {
+	t.Helper()
+	job, ipcased := strings.HasPrefix(owner, "Job "), slices.Equal(c.Args, []string{"serve"})
+	fromSecret := func(e corev1.EnvVar) *corev1.SecretKeySelector {
+		if e.ValueFrom == nil {
+			return nil
+		}
+		return e.ValueFrom.SecretKeyRef
+	}
+	has := map[string]bool{}
+	for _, e := range c.Env {
+		has[e.Name] = true
+		if r := fromSecret(e); r != nil && r.Name == appSecret && !(job && e.Name == "DATABASE_OWNER_URL" && r.Key == "uri") {
+			t.Errorf("%s: env %s comes from the owner's Secret %s: only the migration Job's DATABASE_OWNER_URL may", owner, e.Name, appSecret)
+		}
+		switch e.Name {
+		case "DATABASE_URL", "DATABASE_READ_URL":
+			host := cluster + "-rw"
+			if e.Name == "DATABASE_READ_URL" {
+				host = cluster + "-ro"
+			}
+			u, err := url.Parse(e.Value)
+			if err != nil || u.User == nil || u.User.Username() != serving.name || u.Hostname() != host {
+				t.Errorf("%s: %s %q must name the serving role %s at %s", owner, e.Name, e.Value, serving.name, host)
+			}
+			if _, set := u.User.Password(); set {
+				t.Errorf("%s: %s carries a password: give it in PGPASSWORD, from a Secret", owner, e.Name)
+			}
+		case "PGPASSWORD":
+			if r := fromSecret(e); r == nil || r.Name != serving.secret || r.Key != "password" {
+				t.Errorf("%s: PGPASSWORD must come from the Secret %s, key password", owner, serving.secret)
+			}
+		case "IPCASE_DB_SERVING_ROLE":
+			if e.Value != serving.name {
+				t.Errorf("%s: IPCASE_DB_SERVING_ROLE is %q, not the Cluster's serving role %s", owner, e.Value, serving.name)
+			}
+		}
+	}
+	switch {
+	case job && slices.Equal(c.Args, []string{"migrate"}) && (!has["DATABASE_OWNER_URL"] || !has["IPCASE_DB_SERVING_ROLE"]):
+		t.Errorf("%s: migrate needs DATABASE_OWNER_URL (the owner) and IPCASE_DB_SERVING_ROLE", owner)
+	case ipcased && (!has["DATABASE_URL"] || !has["PGPASSWORD"] || has["DATABASE_OWNER_URL"]):
+		t.Errorf("%s: ipcased serve needs DATABASE_URL and PGPASSWORD of the serving role, and never DATABASE_OWNER_URL", owner)
 	}
 }
 

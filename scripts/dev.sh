@@ -6,7 +6,11 @@
 #                           print what to try;
 #                           runs until Ctrl-C
 #   scripts/dev.sh stop     stop the private Postgres cluster
+#
+# Everything it writes under .run/ (tokens, keys, certificates, logs, the
+# database passwords) is the checkout owner's alone: mode 0600, folders 0700.
 set -euo pipefail
+umask 077
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 # shellcheck source=scripts/pg.sh
@@ -18,11 +22,18 @@ if [ "${1:-}" = stop ]; then
 fi
 
 ensure_postgres
+if [ -n "$pg_private" ] && [ -z "${DATABASE_OWNER_URL:-}" ]; then
+	# The private cluster: migrate as the owner of the tables, serve as a
+	# role that may change rows but not the schema or the logs' protections.
+	ensure_dev_roles
+fi
 export IPCASE_GRPC_ADDR=${IPCASE_GRPC_ADDR:-127.0.0.1:7070}
 export IPCASE_LOG_MODE=${IPCASE_LOG_MODE:-development}
 
 echo "dev: building" >&2
 mkdir -p .bin .run
+# Files an earlier dev.sh left readable by others (before umask 077).
+chmod -R go= .run
 go build -o .bin/ ./cmd/...
 (cd scripts/tools/protoc && GOBIN="$root/.bin" go install github.com/fullstorydev/grpcurl/cmd/grpcurl)
 
@@ -35,9 +46,11 @@ if [ ! -f $keys/signing.jwk ]; then
 	.bin/ipcased token keygen --kid dev-1 --private $keys/signing.jwk --jwks $keys/jwks.json
 	.bin/ipcased token keygen --kid checkpoint-1 --private $keys/checkpoint.jwk
 fi
-# The key that signs the tokens one-time sign-in links are exchanged for;
-# its public half joins the JWKS ipcased trusts.
-[ -f $keys/signin.jwk ] || .bin/ipcased token keygen --kid signin-1 --private $keys/signin.jwk --jwks $keys/jwks.json
+# The key that signs the sessions one-time sign-in links are exchanged for;
+# its public half joins the JWKS ipcased trusts, allowed to sign sessions
+# and nothing else (IPCASE_AUTH_KEY_ROLES says so too, for a .run/keys made
+# before keys carried their roles).
+[ -f $keys/signin.jwk ] || .bin/ipcased token keygen --kid signin-1 --roles session --private $keys/signin.jwk --jwks $keys/jwks.json
 .bin/ipcased dev certs --dir .run/certs --court 京73 --court 粤73
 export IPCASE_AUTH_JWKS_FILE=$keys/jwks.json IPCASE_CHECKPOINT_KEY_FILE=$keys/checkpoint.jwk
 export IPCASE_COURT_ADDR=${IPCASE_COURT_ADDR:-127.0.0.1:7071}
@@ -46,6 +59,11 @@ export IPCASE_GATEWAY_ADDR=${IPCASE_GATEWAY_ADDR:-127.0.0.1:8080}
 export IPCASE_METRICS_ADDR=${IPCASE_METRICS_ADDR:-127.0.0.1:9090} IPCASE_GATEWAY_METRICS_ADDR=${IPCASE_GATEWAY_METRICS_ADDR:-127.0.0.1:9091}
 export IPCASE_GATEWAY_UPSTREAM=$IPCASE_GRPC_ADDR IPCASE_STATUS_PAGE_URL=http://$IPCASE_GATEWAY_ADDR
 export IPCASE_SIGNIN_KEY_FILE=$keys/signin.jwk IPCASE_EVIDENCE_DIR=.run/evidence
+export IPCASE_AUTH_KEY_ROLES=${IPCASE_AUTH_KEY_ROLES:-signin-1=session}
+# Sign-in links go to the complainant, never to the officer who asks: in
+# development they land here, one file per message, for you to open.
+export IPCASE_SIGNIN_OUTBOX_DIR=${IPCASE_SIGNIN_OUTBOX_DIR:-.run/outbox}
+mkdir -p "$IPCASE_SIGNIN_OUTBOX_DIR" && chmod 700 "$IPCASE_SIGNIN_OUTBOX_DIR"
 
 .bin/ipcased serve >.run/ipcased.log 2>&1 &
 pid=$!
@@ -61,8 +79,15 @@ matter=$(printf '%s\n' "$demo" | sed -n 's/^DEMO_MATTER=//p')
 party=$(printf '%s\n' "$demo" | sed -n 's/^DEMO_PARTY=//p')
 .bin/ipcased token issue --key $keys/signing.jwk --sub demo-officer --role officer --agency SAMR-HZ --ttl 24h >.run/officer.token
 .bin/ipcased token issue --key $keys/signing.jwk --sub demo-holder --role rights_holder --parties "$party" --ttl 24h >.run/holder.token
-link=$(.bin/ipcase --server "$IPCASE_GRPC_ADDR" --token "$(cat .run/officer.token)" matters signin-link "$matter" | head -n 1) ||
-	{ tail -n 20 .run/ipcased.log >&2; exit 1; }
+# The officer asks for a link; ipcased sends it to the complainant's
+# contact, here a file in the outbox, and tells the officer only where.
+if sent=$(.bin/ipcase --server "$IPCASE_GRPC_ADDR" --token "$(cat .run/officer.token)" matters signin-link "$matter" 2>&1); then
+	message=$(ls -t "$IPCASE_SIGNIN_OUTBOX_DIR"/*.txt | head -n 1)
+	link=$(sed -n 's/^Link: //p' "$message")
+	linknote="the message the complainant received: $message"
+else
+	link="none" linknote="$sent"
+fi
 
 cat <<MSG
 
@@ -83,7 +108,8 @@ Tokens (24 h; also in .run/officer.token and .run/holder.token):
                        $(cat .run/holder.token)
 
 The status page, as the trademark complainant:
-  one-time link (works once, 72 h):  $link
+  one-time link (works once, 72 h; reads that matter only):  $link
+    ($linknote)
   or sign in at http://$IPCASE_GATEWAY_ADDR/ with the rights holder's token above.
 The JSON API, as the same rights holder:
   curl -s -H "Authorization: Bearer \$(cat .run/holder.token)" http://$IPCASE_GATEWAY_ADDR/v1/matters

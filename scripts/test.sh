@@ -8,6 +8,12 @@ cd "$root"
 # shellcheck source=scripts/pg.sh
 source scripts/pg.sh
 ensure_postgres
+# The private cluster (when DATABASE_URL was unset) must be the checkout
+# owner's alone: passwords only, owner-only files, and, as root, another
+# local account made for the check cannot log in.
+if [ -n "$pg_private" ]; then
+	check_private_cluster
+fi
 scripts/install-tools.sh
 scripts/lint.sh
 # The gateway's tests drive a real browser and a real OpenAPI validator.

@@ -60,7 +60,7 @@ func run(ctx context.Context, logger *zap.Logger) error {
 	grp, ctx := errgroup.WithContext(ctx)
 	grp.Go(func() error { return g.Serve(ctx, lis) })
 	if cfg.MetricsAddr != "" {
-		grp.Go(func() error { return metrics.Serve(ctx, cfg.MetricsAddr, g.MetricsHandler(), logger) })
+		grp.Go(func() error { return metrics.Serve(ctx, cfg.Metrics(), g.MetricsHandler(), logger) })
 	}
 	return grp.Wait()
 }

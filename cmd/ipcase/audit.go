@@ -17,7 +17,13 @@ type brokenError struct {
 	problem string
 }
 
+// Error names the first event that fails its check, or, when every event
+// checks out but the matter's rows are not what its history signed (seq
+// 0), says so.
 func (e *brokenError) Error() string {
+	if e.seq == 0 {
+		return fmt.Sprintf("%s: history broken: %s", e.matter, e.problem)
+	}
 	return fmt.Sprintf("%s: history broken at event %d: %s", e.matter, e.seq, e.problem)
 }
 
@@ -30,10 +36,13 @@ func newAuditCmd(cfg *config) *cobra.Command {
 	}
 	audit.AddCommand(&cobra.Command{
 		Use:   "verify MATTER",
-		Short: "Recompute a matter's event hash chain and signed head; report the first broken link",
-		Long: `verify asks ipcased to recompute the SHA-256 chain of MATTER's events and check
-the signed head of the chain. MATTER is matters/{id} or the bare id.
-It exits 0 when the history is intact and 4 when it is broken.`,
+		Short: "Recompute a matter's event hash chain and signed head, and check the matter against them",
+		Long: `verify asks ipcased to recompute the SHA-256 chain of MATTER's events, check
+the signed head of the chain, and check that the matter as stored (its state,
+agency and parties, each proceeding's kind, state and forum, and each
+proceeding record's state) is what the head signs. MATTER is matters/{id} or
+the bare id. It exits 0 when the history is intact and 4 when it is broken,
+naming the first broken event or each field that differs from the history.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usagef("%q takes one matter, got %d arguments", cmd.CommandPath(), len(args))

@@ -37,6 +37,7 @@ type deadlineJSON struct {
 	RawEnd                 string   `json:"rawEnd"`
 	Adjusted               bool     `json:"adjusted"`
 	EndsOnMakeUpWorkingDay bool     `json:"endsOnMakeUpWorkingDay"`
+	Provisional            bool     `json:"provisional"`
 	Steps                  []string `json:"steps"`
 }
 
@@ -114,8 +115,12 @@ func TestDeadlineLocalAndServerAgree(t *testing.T) {
 	}{
 		{"json", calcArgs("2023-09-18", "15", "calendar-days", "--basis", "CPL Art. 171"), exitOK},
 		{"table", []string{"deadline", "calc", "--from", "2024-03-06", "--period", "30", "--unit", "calendar-days"}, exitOK},
-		// 2026-12-20 + 15 days = 2027-01-04: no 2027 notice.
-		{"2027 refused", calcArgs("2026-12-20", "15", "calendar-days"), exitRefused},
+		// 2027-01-21 + 15 days: no 2027 notice, counted on the statutory
+		// holidays (TestDeadlineProvisional).
+		{"2027 provisional", calcArgs("2027-01-21", "15", "calendar-days"), exitOK},
+		// 2021-06-01 + 15 days: before the first notice shipped (2023) and
+		// before the 2024 Holiday Measures: refused.
+		{"2021 refused", calcArgs("2021-06-01", "15", "calendar-days"), exitRefused},
 		{"missing date and unit", []string{"deadline", "calc", "--period", "0"}, exitRefused},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -140,8 +145,8 @@ func TestDeadlineRefusedAndUsage(t *testing.T) {
 		code int
 		want string // on stderr
 	}{
-		{"a date in 2027", calcArgs("2026-12-29", "5", "working-days", "--local"), exitRefused,
-			"ipcase: refused: --from (trigger_date): no holiday calendar for 2027: 2027-01-01 needs"},
+		{"a date in 2022", calcArgs("2022-06-27", "5", "working-days", "--local"), exitRefused,
+			"ipcase: refused: --from (trigger_date): no holiday calendar for 2022: 2022-06-28 needs"},
 		{"nothing given", []string{"deadline", "calc", "--local"}, exitRefused,
 			"ipcase: refused: --from (trigger_date): required\nipcase: refused: --unit (unit): required"},
 		{"unknown unit", calcArgs("2024-01-01", "2", "fortnights", "--local"), exitUsage, `--unit: "fortnights" is not a unit`},
@@ -164,6 +169,24 @@ func TestDeadlineRefusedAndUsage(t *testing.T) {
 	}
 }
 
+// TestDeadlineProvisional is the calculator's contract for a year whose
+// holiday notice is not out: the due date, marked provisional. 2027-01-21 +
+// 15 days: day 15 is Fri 2027-02-05, New Year's Eve; the Spring Festival
+// holiday (New Year's Eve and days 1–3 of the first lunar month, National
+// Holiday Measures Art. 2 as revised 2024) runs to Mon 02-08, so the period
+// ends on Tue 2027-02-09 (CPL Art. 85 ¶3; Civil Code Art. 203).
+func TestDeadlineProvisional(t *testing.T) {
+	t.Parallel()
+	r := ipcase(t, calcArgs("2027-01-21", "15", "calendar-days", "--local")...)
+	var got deadlineJSON
+	if err := json.Unmarshal([]byte(r.stdout), &got); r.code != exitOK || err != nil {
+		t.Fatalf("exit %d, stdout %s, stderr %s: %v", r.code, r.stdout, r.stderr, err)
+	}
+	if got.Due != "2027-02-09" || !got.Provisional || !got.Adjusted {
+		t.Errorf(`due %s provisional %v adjusted %v; want "2027-02-09", provisional, adjusted`, got.Due, got.Provisional, got.Adjusted)
+	}
+}
+
 // TestDeadlineCalendarDir loads an operator's 2027 file with --calendar-dir:
 // the 2027 count then works. 2026-12-20 + 15 days = Mon 2027-01-04
 // (2027-01-01 is a Friday), a working day under this test file.
@@ -176,7 +199,7 @@ func TestDeadlineCalendarDir(t *testing.T) {
 	}
 	r := ipcase(t, calcArgs("2026-12-20", "15", "calendar-days", "--local", "--calendar-dir", dir)...)
 	var got deadlineJSON
-	if r.code != exitOK || json.Unmarshal([]byte(r.stdout), &got) != nil || got.Due != "2027-01-04" {
-		t.Errorf("exit %d, stdout %s, stderr %s; want due 2027-01-04", r.code, r.stdout, r.stderr)
+	if r.code != exitOK || json.Unmarshal([]byte(r.stdout), &got) != nil || got.Due != "2027-01-04" || got.Provisional {
+		t.Errorf("exit %d, stdout %s, stderr %s; want due 2027-01-04, not provisional", r.code, r.stdout, r.stderr)
 	}
 }

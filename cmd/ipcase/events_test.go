@@ -28,7 +28,9 @@ func TestEventsTail(t *testing.T) {
 	eventstest.Relay(t, db)
 	env := authtest.New(t)
 	fs := filing.NewStore(db, eventstest.Log)
-	addr := servertest.Serve(t, func(s *server.Server) { ipcasev1.RegisterEventServiceServer(s, exchange.NewServer(db, fs)) }, nil, env.ServerOptions()...)
+	addr := servertest.Serve(t, func(s *server.Server) {
+		ipcasev1.RegisterEventServiceServer(s, exchange.NewServer(db, fs, eventstest.Hub(t, db), exchange.Config{}))
+	}, nil, env.ServerOptions()...)
 	m := eventstest.Matter(t, db, "SAMR-HZ")
 	for _, court := range []string{"京73", "沪73", "粤73"} {
 		rec := events.Record{Type: events.EnforcementTransferredCourt, Payload: events.TransferDossier{Target: "COURT", Recipient: court}}

@@ -130,11 +130,12 @@ func newSignInLinkCmd(cfg *config) *cobra.Command {
 	var ttl time.Duration
 	cmd := &cobra.Command{
 		Use:   "signin-link MATTER",
-		Short: "Issue a one-time link that signs the matter's complainant in to the status page",
-		Long: `signin-link issues a one-time sign-in link for the complainant of MATTER. The
-link works once, until it expires (--ttl, 5m to 168h). Hand it to the
-complainant by a channel you trust: whoever opens it first sees the
-complainant's matters.`,
+		Short: "Send the matter's complainant a one-time link to the status page",
+		Long: `signin-link has ipcased send a one-time sign-in link to the complainant of
+MATTER, at the contact the matter records for it. You are told where it
+went, not what it says: the link is for the complainant. It works once,
+until it expires (--ttl, 5m to 168h), and lets the complainant read that
+matter only; to act in it, the complainant needs a rights holder's token.`,
 		Args:              oneMatter,
 		ValidArgsFunction: completeMatters(cfg),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -151,11 +152,7 @@ complainant's matters.`,
 			if cfg.output == outputJSON {
 				return writeProto(cfg.stdout, res)
 			}
-			link := res.GetUrl()
-			if link == "" {
-				link = "code " + res.GetCode() + " (the server has no IPCASE_STATUS_PAGE_URL; open /signin/link?code=… on the status page)"
-			}
-			return writef(cfg.stdout, "%s\nfor %s, works once, until %s\n", link, res.GetParty(), clock(res.GetExpireTime()))
+			return writef(cfg.stdout, "Sign-in link sent to %s for %s; it works once, until %s.\n", res.GetSentTo(), res.GetParty(), clock(res.GetExpireTime()))
 		},
 	}
 	cmd.Flags().DurationVar(&ttl, "ttl", 72*time.Hour, "how long the link works")

@@ -107,9 +107,12 @@ func demoComplaints() []*ipcasev1.SubmitComplaintRequest {
 		return &ipcasev1.Evidence{Sha256: digest, SizeBytes: 182_311, MediaType: "application/pdf",
 			Source: ipcasev1.EvidenceSource_EVIDENCE_SOURCE_NOTARISED, Description: desc}
 	}
+	withContact := func(p *ipcasev1.Party, contact string) *ipcasev1.Party { p.Contact = contact; return p }
 	return []*ipcasev1.SubmitComplaintRequest{{
-		RequestId:   "demo-trademark-1",
-		Complainant: org("北京星河茶饮有限公司", "91110108MA01HX4T2R"),
+		// -2: the complainant has a contact, where sign-in links are sent;
+		// a database demo'd before keeps its -1 and files this once more.
+		RequestId:   "demo-trademark-2",
+		Complainant: withContact(org("北京星河茶饮有限公司", "91110108MA01HX4T2R"), "legal@xinghe.example"),
 		Respondents: []*ipcasev1.Party{org("杭州仿品贸易有限公司", "91330100MA2AXQ9B12")},
 		Rights: []*ipcasev1.IpRight{{Type: ipcasev1.IpType_IP_TYPE_TRADEMARK, RegistrationNumber: "12345678",
 			Title: "星河 (class 43)", Holder: "北京星河茶饮有限公司", TermStart: "2016-03-14", TermEnd: "2036-03-13"}},

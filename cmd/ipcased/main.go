@@ -100,7 +100,7 @@ be reached, a server that stopped on an error); 2 usage error.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return flagError(cmd, args, err)
 	})
-	root.AddCommand(newServeCmd(), newMigrateCmd(), newTokenCmd(), newDevCmd(), newDemoCmd())
+	root.AddCommand(newServeCmd(), newMigrateCmd(), newTokenCmd(), newDevCmd(), newDemoCmd(), newAuditCmd())
 	return root
 }
 

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
@@ -145,7 +147,8 @@ func TestUsageErrors(t *testing.T) {
 }
 
 // configVars are the variables TestConfigErrors sets or clears.
-var configVars = []string{"DATABASE_URL", "IPCASE_SIDE", "IPCASE_CHECKPOINT_KEY_FILE", "IPCASE_AUTH_JWKS_FILE", "IPCASE_AUTH_JWKS_URL", "IPCASE_HEALTH_INTERVAL"}
+var configVars = []string{"DATABASE_URL", "IPCASE_SIDE", "IPCASE_CHECKPOINT_KEY_FILE", "IPCASE_AUTH_JWKS_FILE", "IPCASE_AUTH_JWKS_URL", "IPCASE_HEALTH_INTERVAL",
+	"IPCASE_SIGNIN_KEY_FILE", "IPCASE_SIGNIN_OUTBOX_DIR", "IPCASE_AUTH_KEY_ROLES"}
 
 // TestConfigErrors starts commands with something missing or wrong in the
 // environment: each must stop with one plain line, before it logs or
@@ -172,6 +175,10 @@ func TestConfigErrors(t *testing.T) {
 			"ipcased: serve: auth: set IPCASE_AUTH_JWKS_FILE or IPCASE_AUTH_JWKS_URL"},
 		{"no checkpoint key file", []string{"serve"}, map[string]string{"DATABASE_URL": db, "IPCASE_CHECKPOINT_KEY_FILE": missing, "IPCASE_AUTH_JWKS_FILE": writeKeys(t).jwks},
 			"ipcased: serve: checkpoint key: open " + missing},
+		{"sign-in key without an outbox", []string{"serve"}, map[string]string{"DATABASE_URL": db, "IPCASE_CHECKPOINT_KEY_FILE": missing, "IPCASE_SIGNIN_KEY_FILE": missing},
+			"ipcased: serve: IPCASE_SIGNIN_KEY_FILE is set but IPCASE_SIGNIN_OUTBOX_DIR is not"},
+		{"misspelt key role", []string{"serve"}, map[string]string{"DATABASE_URL": db, "IPCASE_CHECKPOINT_KEY_FILE": missing, "IPCASE_AUTH_JWKS_FILE": writeKeys(t).jwks,
+			"IPCASE_AUTH_KEY_ROLES": "signin-1=sesion"}, `ipcased: serve: auth: IPCASE_AUTH_KEY_ROLES: key "signin-1": "sesion" is not a key role`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, n := range configVars {
@@ -225,6 +232,49 @@ func TestTokens(t *testing.T) {
 	wantFailure(t, r, exitFailure, `ipcased: token keygen: `+k.jwks+` already has a key "test-1"`)
 	r = ipcased(t, "token", "issue", "--key", filepath.Join(t.TempDir(), "none.jwk"), "--sub", "s", "--role", "admin")
 	wantFailure(t, r, exitFailure, "ipcased: token issue: --key: open ")
+}
+
+// TestTokenRoles: keygen writes the roles a key may sign into the JWKS;
+// issue refuses what the key may not sign, and a lifetime ipcased would
+// refuse; the verifier refuses the sign-in key's administrator token even
+// when it is forged past issue.
+func TestTokenRoles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	signin, jwks := filepath.Join(dir, "signin.jwk"), filepath.Join(dir, "jwks.json")
+	if r := ipcased(t, "token", "keygen", "--kid", "signin-1", "--roles", "session", "--private", signin, "--jwks", jwks); r.code != exitOK {
+		t.Fatalf("token keygen: exit %d\n%s", r.code, r.stderr)
+	}
+	b, err := os.ReadFile(jwks)
+	if err != nil || !strings.Contains(string(b), `"roles": [`) || !strings.Contains(string(b), `"session"`) {
+		t.Errorf("JWKS %s (%v) does not give the key its roles", b, err)
+	}
+	r := ipcased(t, "token", "issue", "--key", signin, "--sub", "x", "--role", "admin")
+	wantFailure(t, r, exitFailure, `ipcased: token issue: key "signin-1" may sign session, not admin`)
+	k := writeKeys(t)
+	r = ipcased(t, "token", "issue", "--key", k.private, "--sub", "x", "--role", "admin", "--ttl", "1000h")
+	wantFailure(t, r, exitFailure, "ipcased: token issue: --ttl 1000h0m0s: ipcased accepts tokens that live up to 720h0m0s")
+	r = ipcased(t, "token", "keygen", "--kid", "k-2", "--roles", "officer,root", "--private", filepath.Join(dir, "k2.jwk"))
+	wantFailure(t, r, exitFailure, `ipcased: token keygen: --roles: "root" is not a key role`)
+
+	// What issue refuses, a thief of the key could still sign.
+	var key auth.JWK
+	b, _ = os.ReadFile(signin)
+	if err := json.Unmarshal(b, &key); err != nil {
+		t.Fatal(err)
+	}
+	key.Roles = nil
+	forged, err := auth.Issue(key, auth.IssueParams{Issuer: "ipcase", Audience: "ipcase", Subject: "x", Role: auth.Admin, TTL: time.Hour, Now: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := auth.NewVerifier(t.Context(), auth.TokenConfig{JWKSFile: jwks, Issuer: "ipcase", Audience: "ipcase"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := v.Verify(t.Context(), forged); err == nil || !strings.Contains(err.Error(), `key "signin-1" may sign session, not admin`) {
+		t.Errorf("admin token signed with the sign-in key: %v, want refused", err)
+	}
 }
 
 // TestBinary runs the built ipcased as a process: main's exit codes, and

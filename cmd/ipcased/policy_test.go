@@ -24,7 +24,7 @@ func newServices(t *testing.T, sd side) services {
 	}
 	svc := services{side: sd, cal: cal, log: events.NewLog(events.NewEphemeralCheckpoints())}
 	db := &store.DB{}
-	svc.open(db, db)
+	svc.open(db, db, zap.NewNop())
 	return svc
 }
 

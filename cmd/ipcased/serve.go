@@ -55,6 +55,8 @@ type config struct {
 	Evidence          evidence.Config
 	SignIn            status.Config
 	Webhooks          webhook.Config
+	Exchange          exchange.Config
+	Audit             audit.Config
 }
 
 // side is the part of the system a replica runs (DESIGN.md): an agency
@@ -106,6 +108,8 @@ type services struct {
 	cal *deadline.Calendar
 	// log is the event log, signing with the checkpoint key.
 	log *events.Log
+	// seal signs the access log's seals, with the checkpoint key too.
+	seal audit.SealKey
 	// hearing holds agencies' own hearing thresholds.
 	hearing map[string]damages.HearingThresholds
 	// The rights holders' services; zero values turn evidence uploads and
@@ -114,9 +118,16 @@ type services struct {
 	evidenceMax int64
 	links       *status.Links
 	minter      *status.Minter
+	sender      status.Sender
 	pageURL     string
 	// webhooks is the notification configuration.
 	webhooks webhook.Config
+	// streams bounds the event streams.
+	streams exchange.Config
+
+	// evidenceLimits are the uploaders' and matters' quotas, the upload
+	// rate and the evidence cleaner's schedule.
+	evidenceLimits evidence.Limits
 
 	// The stores, over the primary db; readDB serves the status reads (a
 	// read-only replica, or db).
@@ -126,6 +137,11 @@ type services struct {
 	enforcement *enforcement.Store
 	mediation   *mediation.Store
 	trials      *trial.Store
+	// hub is the one listening connection of the process's event streams
+	// and consumers, and exchange the event service every listener
+	// serves, so that its limits hold for the process.
+	hub      *events.Hub
+	exchange *exchange.Server
 }
 
 // routes are the machines of every kind of proceeding, so that a complaint
@@ -134,14 +150,17 @@ func routes() []filing.Route {
 	return []filing.Route{enforcement.Machine.Route(), mediation.Machine.Route(), trial.Machine.Route(), trial.ConfirmationMachine.Route()}
 }
 
-// open builds the stores over db and readDB.
-func (s *services) open(db, readDB *store.DB) {
+// open builds the stores over db and readDB, and the event service.
+func (s *services) open(db, readDB *store.DB, logger *zap.Logger) {
 	s.db, s.readDB = db, readDB
 	s.filing = filing.NewStore(db, s.log, routes()...)
+	s.filing.OnCite(evidence.NewStore(db).Cite(s.evidenceLimits, time.Now))
 	s.clocks = clock.NewStore(db, s.cal, s.log)
 	s.enforcement = enforcement.NewStore(s.filing)
 	s.mediation = mediation.NewStore(s.filing)
 	s.trials = trial.NewStore(s.filing)
+	s.hub = events.NewHub(db, logger)
+	s.exchange = exchange.NewServer(db, s.filing, s.hub, s.streams)
 }
 
 func (s services) register(srv *server.Server) {
@@ -151,18 +170,18 @@ func (s services) register(srv *server.Server) {
 	ipcasev1.RegisterDamagesServiceServer(srv, damages.NewServer())
 	ipcasev1.RegisterDeadlineServiceServer(srv, deadline.NewServer(s.cal))
 	ipcasev1.RegisterAuditServiceServer(srv, audit.NewServer(s.db))
-	ipcasev1.RegisterEventServiceServer(srv, exchange.NewServer(s.db, s.filing))
+	ipcasev1.RegisterEventServiceServer(srv, s.exchange)
 	if s.side.administrative() {
 		ipcasev1.RegisterEnforcementServiceServer(srv, enforcement.NewServer(s.enforcement, s.clocks, time.Now, s.hearing))
 		ipcasev1.RegisterMediationServiceServer(srv, mediation.NewServer(s.mediation, s.clocks, s.enforcement.Workers, time.Now))
-		ipcasev1.RegisterEvidenceServiceServer(srv, evidence.NewServer(s.files, evidence.NewStore(s.db), s.evidenceMax, time.Now))
-		ipcasev1.RegisterNotificationServiceServer(srv, webhook.NewServer(webhook.NewStore(s.db), s.webhooks.AllowHTTP, time.Now))
+		ipcasev1.RegisterEvidenceServiceServer(srv, evidence.NewServer(s.files, evidence.NewStore(s.db), s.evidenceMax, time.Now).WithLimits(s.evidenceLimits))
+		ipcasev1.RegisterNotificationServiceServer(srv, webhook.NewServer(webhook.NewStore(s.db), s.webhooks, time.Now))
 		// Status reads may come from a replica; what they write (officials'
 		// access log, sign-in links) goes to the primary.
 		ipcasev1.RegisterStatusServiceServer(srv, status.NewServer(status.Deps{
 			Filing: filing.NewServer(s.filing.ReadingFrom(s.readDB), s.cal, time.Now),
 			Clocks: clock.NewStore(s.readDB, s.cal, s.log),
-			Links:  s.links, Minter: s.minter, PageURL: s.pageURL, Now: time.Now,
+			Links:  s.links, Minter: s.minter, Sender: s.sender, PageURL: s.pageURL, Now: time.Now,
 		}))
 	}
 	if s.side.judicial() {
@@ -229,7 +248,12 @@ Environment (README.md, "Configuration", lists every variable):
   IPCASE_GRPC_ADDR              public listener, with IPCASE_TLS_CERT, IPCASE_TLS_KEY
   IPCASE_COURT_ADDR             courts' listener (empty: off), with IPCASE_COURT_CA,
                                 IPCASE_COURT_TLS_CERT, IPCASE_COURT_TLS_KEY
-  IPCASE_METRICS_ADDR           /metrics and /debug/pprof/ (empty: off)
+  IPCASE_GRPC_MAX_HEADER_BYTES  a call's header list limit on both listeners (16384); with
+                                IPCASE_GRPC_MAX_CALLS, IPCASE_GRPC_MAX_CALLS_PER_PEER and
+                                IPCASE_GRPC_REQUEST_READ_TIMEOUT, what an unauthenticated
+                                caller can make ipcased hold
+  IPCASE_METRICS_ADDR           /metrics and /debug/pprof/ (empty: off); loopback only
+                                unless IPCASE_METRICS_ALLOW_REMOTE=true
   IPCASE_LOG_MODE, IPCASE_LOG_LEVEL, and the other IPCASE_* settings`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -273,10 +297,22 @@ func readConfig(ctx context.Context, s side) (config, error) {
 	if cfg.Server.HealthInterval <= 0 {
 		return config{}, fmt.Errorf("IPCASE_HEALTH_INTERVAL: %s must be positive", cfg.Server.HealthInterval)
 	}
+	if err := cfg.Server.Check(); err != nil {
+		return config{}, err
+	}
+	if err := cfg.Metrics.Check(); err != nil {
+		return config{}, fmt.Errorf("IPCASE_METRICS_ADDR: %w (IPCASE_METRICS_ALLOW_REMOTE=true)", err)
+	}
 	if err := cfg.Webhooks.Check(); err != nil {
 		return config{}, err
 	}
 	if err := cfg.Sweeper.Check(); err != nil {
+		return config{}, err
+	}
+	if err := cfg.SignIn.Check(); err != nil {
+		return config{}, err
+	}
+	if err := cfg.Evidence.Limits.Check(); err != nil {
 		return config{}, err
 	}
 	return cfg, nil
@@ -289,12 +325,15 @@ func load(ctx context.Context, cfg config) (services, *auth.Verifier, error) {
 	if err != nil {
 		return services{}, nil, err
 	}
-	svc := services{side: cfg.Side, evidenceMax: cfg.Evidence.MaxBytes, pageURL: cfg.SignIn.PageURL, webhooks: cfg.Webhooks}
+	svc := services{side: cfg.Side, evidenceMax: cfg.Evidence.MaxBytes, evidenceLimits: cfg.Evidence.Limits, pageURL: cfg.SignIn.PageURL, webhooks: cfg.Webhooks}
 	cp, err := events.LoadCheckpoints(cfg.CheckpointKeyFile)
 	if err != nil {
 		return services{}, nil, err
 	}
 	svc.log = events.NewLog(cp)
+	if svc.seal, err = audit.LoadSealKey(cfg.CheckpointKeyFile); err != nil {
+		return services{}, nil, err
+	}
 	if svc.cal, err = cfg.Calendar.Load(); err != nil {
 		return services{}, nil, err
 	}
@@ -316,7 +355,9 @@ func serve(ctx context.Context, logger *zap.Logger, cfg config, svc services, ve
 	if readDB != db {
 		defer func() { _ = readDB.Close() }()
 	}
-	svc.open(db, readDB)
+	svc.streams = cfg.Exchange
+	svc.open(db, readDB, logger)
+	warnServingRole(ctx, db, logger)
 	mx, err := newMetrics(svc, logger)
 	if err != nil {
 		return err
@@ -340,7 +381,7 @@ func serve(ctx context.Context, logger *zap.Logger, cfg config, svc services, ve
 	}
 	g.Go(func() error { return watchHealth(ctx, logger, cfg.Server.HealthInterval, db, mx, servers) })
 	if cfg.Metrics.Addr != "" {
-		g.Go(func() error { return metrics.Serve(ctx, cfg.Metrics.Addr, mx.Handler(), logger) })
+		g.Go(func() error { return metrics.Serve(ctx, cfg.Metrics, mx.Handler(), logger) })
 	}
 	return g.Wait()
 }
@@ -394,11 +435,35 @@ func startTasks(ctx context.Context, g *errgroup.Group, logger *zap.Logger, cfg 
 	mx.Leader("relay", relay.Leading)
 	g.Go(func() error { return sweeper.Run(ctx) })
 	g.Go(func() error { return relay.Run(ctx) })
+	g.Go(func() error { return audit.NewSealer(svc.db, svc.seal, cfg.Audit, logger).Run(ctx) })
+	g.Go(func() error { return svc.hub.Run(ctx) })
 	consumers := events.NewConsumers(svc.db, logger)
+	consumers.WakeWith(svc.hub)
 	svc.consumers(consumers)
 	g.Go(func() error { return consumers.Run(ctx) })
+	g.Go(func() error { signStates(ctx, svc.filing, logger); return nil })
+	if cfg.Side.administrative() && svc.files != nil {
+		// The replicas that keep evidence compete for its cleaner.
+		cleaner := evidence.NewCleaner(svc.files, evidence.NewStore(svc.db), svc.filing.EvidenceCited, cfg.Evidence.Limits, logger)
+		mx.Leader("evidence-cleaner", cleaner.Leading)
+		g.Go(func() error { return cleaner.Run(ctx) })
+	}
 	if cfg.Side.administrative() {
 		g.Go(func() error { return webhook.NewDispatcher(svc.db, cfg.Webhooks, time.Now, logger).Run(ctx) })
+	}
+}
+
+// signStates signs, once, the state of the matters whose chain heads
+// were signed before heads carried it (migration 000013), so that their
+// verification covers it too. A failure is logged; the next start tries
+// again.
+func signStates(ctx context.Context, fs *filing.Store, logger *zap.Logger) {
+	n, err := fs.SignStates(ctx, time.Now())
+	switch {
+	case err != nil && ctx.Err() == nil:
+		logger.Warn("signing the state of matters into their histories failed", zap.Int("matters", n), zap.Error(err))
+	case n > 0:
+		logger.Info("signed the state of matters whose histories carried none", zap.Int("matters_found", n))
 	}
 }
 
@@ -456,8 +521,9 @@ func watchHealth(ctx context.Context, logger *zap.Logger, interval time.Duration
 }
 
 // rightsHolders opens the evidence store and the sign-in key, when they
-// are configured; a sign-in key whose tokens the server would refuse stops
-// the start.
+// are configured. A sign-in key whose sessions the server would refuse, or
+// that the server would let sign anything but sessions, stops the start;
+// so does a sign-in key with no way to deliver links to the parties.
 func (s *services) rightsHolders(ctx context.Context, cfg config, v *auth.Verifier) error {
 	if cfg.Evidence.Dir != "" {
 		files, err := evidence.OpenFiles(cfg.Evidence.Dir)
@@ -474,7 +540,11 @@ func (s *services) rightsHolders(ctx context.Context, cfg config, v *auth.Verifi
 		if err := m.Check(ctx, v); err != nil {
 			return err
 		}
-		s.links, s.minter = status.NewLinks(s.db), m
+		outbox, err := status.OpenOutbox(cfg.SignIn.OutboxDir)
+		if err != nil {
+			return err
+		}
+		s.links, s.minter, s.sender = status.NewLinks(s.db), m, outbox
 	}
 	return nil
 }

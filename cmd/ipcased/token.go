@@ -31,7 +31,7 @@ the tokens and ipcased reads its public keys from IPCASE_AUTH_JWKS_URL.`,
 }
 
 func newKeygenCmd() *cobra.Command {
-	var kid, privPath, jwksPath string
+	var kid, privPath, jwksPath, roles string
 	cmd := &cobra.Command{
 		Use:   "keygen --kid KID --private FILE",
 		Short: "Write a new signing key and publish its public half in a JWKS file",
@@ -40,30 +40,45 @@ and, with --jwks, adds its public half to that JWKS file, creating it if
 missing. Publishing a new key next to the old one is how keys are rotated
 without a restart: ipcased re-reads IPCASE_AUTH_JWKS_FILE when it changes.
 
+--roles are the roles tokens signed with the key may carry, written into
+the JWK ("roles"); ipcased refuses any other token the key signs
+(IPCASE_AUTH_KEY_ROLES overrides them by key id). The sign-in key
+(IPCASE_SIGNIN_KEY_FILE) gets --roles session, and ipcased will not start
+if it may sign more.
+
 The same command makes the key that signs event-chain heads
-(IPCASE_CHECKPOINT_KEY_FILE) and the sign-in key (IPCASE_SIGNIN_KEY_FILE).`,
+(IPCASE_CHECKPOINT_KEY_FILE), which is not published.`,
 		Args:    noArgs,
 		PreRunE: requireFlags("kid", "private"),
 		RunE: func(*cobra.Command, []string) error {
-			return keygen(kid, privPath, jwksPath)
+			return keygen(kid, privPath, jwksPath, roles)
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&kid, "kid", "", "key id, e.g. 2026-11 (required)")
 	fs.StringVar(&privPath, "private", "", "`file` to write the private key to, mode 0600 (required)")
 	fs.StringVar(&jwksPath, "jwks", "", "JWKS `file` to add the public key to")
+	fs.StringVar(&roles, "roles", "officer,mediator,rights_holder,admin", "comma-separated "+auth.KeyRolesHelp)
 	return cmd
 }
 
-// keygen writes a new private key and adds its public half to a JWKS file
-// (created if missing).
-func keygen(kid, privPath, jwksPath string) error {
+// keygen writes a new private key that may sign roles and adds its public
+// half to a JWKS file (created if missing).
+func keygen(kid, privPath, jwksPath, roles string) error {
+	names := strings.FieldsFunc(roles, func(r rune) bool { return r == ',' || r == ' ' })
+	if len(names) == 0 {
+		return fmt.Errorf("--roles is empty: give %s", auth.KeyRolesHelp)
+	}
+	if err := auth.CheckKeyRoles(names); err != nil {
+		return fmt.Errorf("--roles: %w", err)
+	}
 	priv, pub, err := auth.NewSigningKey(kid)
 	if err != nil {
 		return err
 	}
+	priv.Roles, pub.Roles = names, names
 	b, _ := json.MarshalIndent(priv, "", "  ")
-	if err := os.WriteFile(privPath, append(b, '\n'), 0o600); err != nil {
+	if err := writeSecretFile(privPath, append(b, '\n')); err != nil {
 		return err
 	}
 	if jwksPath == "" {
@@ -103,9 +118,12 @@ func newIssueCmd() *cobra.Command {
 		Long: `Issue prints a bearer token signed with the private key in --key (made by
 "ipcased token keygen"), for the subject and role given: an officer or a
 mediator of --agency, a rights holder acting for --parties, or an admin.
+It refuses a role the key's --roles do not include, and a --ttl longer
+than ipcased accepts, as ipcased would refuse the token.
 
 Environment: IPCASE_AUTH_ISSUER and IPCASE_AUTH_AUDIENCE are the defaults of
---iss and --aud, as they are what ipcased requires.`,
+--iss and --aud, as they are what ipcased requires; --ttl may be at most
+IPCASE_AUTH_MAX_TOKEN_LIFETIME (default 720h).`,
 		Args:    noArgs,
 		PreRunE: requireFlags("key", "sub", "role"),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -132,6 +150,15 @@ func issue(stdout io.Writer, f issueFlags) error {
 	var key auth.JWK
 	if err := json.Unmarshal(b, &key); err != nil {
 		return fmt.Errorf("--key %s: %w", f.keyPath, err)
+	}
+	limit := auth.DefaultMaxLifetime
+	if v := os.Getenv("IPCASE_AUTH_MAX_TOKEN_LIFETIME"); v != "" {
+		if limit, err = time.ParseDuration(v); err != nil {
+			return fmt.Errorf("IPCASE_AUTH_MAX_TOKEN_LIFETIME: %w", err)
+		}
+	}
+	if f.ttl <= 0 || f.ttl > limit {
+		return fmt.Errorf("--ttl %s: ipcased accepts tokens that live up to %s (IPCASE_AUTH_MAX_TOKEN_LIFETIME)", f.ttl, limit)
 	}
 	p := auth.IssueParams{Issuer: f.iss, Audience: f.aud, Subject: f.sub, Role: auth.Role(f.role), Agency: f.agency, TTL: f.ttl, Now: time.Now()}
 	if f.parties != "" {

@@ -1,6 +1,11 @@
 // Package audit records every read of a matter by an official (who looked
 // at what, when, through which method) and lets administrators query it.
-// Rows are append-only, like the event log.
+// Rows are append-only, like the event log, and hash-chained: a trigger
+// appends each row to one of several chains, a Sealer signs the chains'
+// heads with the checkpoint key every IPCASE_AUDIT_SEAL_INTERVAL, and
+// VerifyAccessLog (`ipcased audit verify-access-log`) finds rows deleted or
+// changed, by whoever could get around the trigger, once a seal covered
+// them. It owns access_log, access_log_heads and access_log_seals.
 package audit
 
 import (

@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"strings"
+	"unicode"
 
 	"github.com/google/uuid"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -34,13 +35,19 @@ func (s *Server) ListAccessLog(ctx context.Context, req *ipcasev1.ListAccessLogR
 	var f Filter
 	if m := req.GetMatter(); m != "" {
 		id, ok := strings.CutPrefix(m, "matters/")
-		if _, err := uuid.Parse(id); !ok || err != nil {
+		// uuid.Validate also takes forms the database does not
+		// (urn:uuid:…), which would fail there as INTERNAL.
+		if !ok || len(id) != 36 || uuid.Validate(id) != nil {
 			v.Add("matter", "must be a matter name, matters/{id}")
 		}
 		f.MatterID = id
 	}
-	if len(req.GetSubject()) > 256 {
+	switch subject := req.GetSubject(); {
+	case len(subject) > 256:
 		v.Add("subject", "too long")
+	case strings.ContainsFunc(subject, unicode.IsControl):
+		// NUL is not text to the database: it would fail there as INTERNAL.
+		v.Add("subject", "must not contain control characters")
 	}
 	f.Subject = req.GetSubject()
 	size := int(req.GetPageSize())

@@ -73,9 +73,15 @@ func (a *Authenticator) check(ctx context.Context, method string) (context.Conte
 	if _, ok := r.roles[p.Role]; !ok {
 		return nil, errs.Errorf(errs.PermissionDenied, "role %s may not call %s", p.Role, method)
 	}
+	if p.Session() && !sessionMay[method] {
+		return nil, errs.Errorf(errs.PermissionDenied, "a sign-in session may only read its own matter; %s needs a rights holder's full token", method)
+	}
 	ctx = WithPrincipal(ctx, p)
-	return logging.WithLogger(ctx, logging.FromContext(ctx).With(
-		zap.String("subject", p.Subject), zap.String("role", string(p.Role)), zap.String("org", p.Org()))), nil
+	fields := []zap.Field{zap.String("subject", p.Subject), zap.String("role", string(p.Role)), zap.String("org", p.Org())}
+	if p.Session() {
+		fields = append(fields, zap.String("session_matter_id", p.Matter))
+	}
+	return logging.WithLogger(ctx, logging.FromContext(ctx).With(fields...)), nil
 }
 
 // UnaryInterceptor authenticates and authorizes unary calls.

@@ -29,6 +29,10 @@ type JWK struct {
 	X   string `json:"x"`
 	Y   string `json:"y,omitempty"`
 	D   string `json:"d,omitempty"`
+	// Roles are the roles tokens signed with this key may carry (see
+	// KeyRolesHelp); ipcase's own member, which IPCASE_AUTH_KEY_ROLES
+	// overrides. Absent, the key gets IPCASE_AUTH_DEFAULT_KEY_ROLES.
+	Roles []string `json:"roles,omitempty"`
 }
 
 // JWKS is a JSON Web Key Set.
@@ -62,13 +66,35 @@ func (k JWK) publicKey() (crypto.PublicKey, error) {
 	return nil, fmt.Errorf("key %q: unsupported kty %q crv %q (want OKP/Ed25519 or EC/P-256)", k.Kid, k.Kty, k.Crv)
 }
 
+// publishedKey is one verification key with what it may sign.
+type publishedKey struct {
+	kid string
+	pub crypto.PublicKey
+	// roles are the JWK's own roles; nil when it names none.
+	roles *grant
+}
+
 // ParseJWKS decodes a key set into public keys by key id.
 func ParseJWKS(b []byte) (map[string]crypto.PublicKey, error) {
+	keys, err := parseKeySet(b)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]crypto.PublicKey, len(keys))
+	for kid, k := range keys {
+		out[kid] = k.pub
+	}
+	return out, nil
+}
+
+// parseKeySet decodes a key set with each key's roles. A key whose roles
+// name no known role makes the whole set invalid, as a bad key does.
+func parseKeySet(b []byte) (map[string]publishedKey, error) {
 	var set JWKS
 	if err := json.Unmarshal(b, &set); err != nil {
 		return nil, fmt.Errorf("parsing JWKS: %w", err)
 	}
-	keys := make(map[string]crypto.PublicKey, len(set.Keys))
+	keys := make(map[string]publishedKey, len(set.Keys))
 	for _, k := range set.Keys {
 		if k.Kid == "" {
 			return nil, errors.New("parsing JWKS: a key has no kid")
@@ -80,7 +106,15 @@ func ParseJWKS(b []byte) (map[string]crypto.PublicKey, error) {
 		if err != nil {
 			return nil, fmt.Errorf("parsing JWKS: %w", err)
 		}
-		keys[k.Kid] = pub
+		pk := publishedKey{kid: k.Kid, pub: pub}
+		if k.Roles != nil {
+			g, err := parseGrant(k.Roles)
+			if err != nil {
+				return nil, fmt.Errorf("parsing JWKS: key %q: %w", k.Kid, err)
+			}
+			pk.roles = &g
+		}
+		keys[k.Kid] = pk
 	}
 	return keys, nil
 }
@@ -119,7 +153,7 @@ type keySource struct {
 	client  *http.Client
 
 	mu      sync.Mutex
-	keys    map[string]crypto.PublicKey
+	keys    map[string]publishedKey
 	loaded  time.Time // when keys were read
 	modTime time.Time // file's mtime when read
 	checked time.Time // last time the source was looked at
@@ -127,7 +161,7 @@ type keySource struct {
 
 // lookup returns the key kid. An unknown kid triggers a reload (at most once
 // a second), which is how a newly published key is picked up.
-func (s *keySource) lookup(ctx context.Context, kid string) (crypto.PublicKey, error) {
+func (s *keySource) lookup(ctx context.Context, kid string) (publishedKey, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := time.Now()
@@ -136,13 +170,13 @@ func (s *keySource) lookup(ctx context.Context, kid string) (crypto.PublicKey, e
 		if now.Sub(s.checked) >= time.Second || s.keys == nil {
 			s.checked = now
 			if err := s.reload(ctx); err != nil && s.keys == nil {
-				return nil, err
+				return publishedKey{}, err
 			}
 		}
 	}
 	k, ok := s.keys[kid]
 	if !ok {
-		return nil, fmt.Errorf("unknown or revoked key id %q", kid)
+		return publishedKey{}, fmt.Errorf("unknown or revoked key id %q", kid)
 	}
 	return k, nil
 }
@@ -178,7 +212,7 @@ func (s *keySource) reload(ctx context.Context) error {
 			return fmt.Errorf("fetching keys: %w", err)
 		}
 	}
-	keys, err := ParseJWKS(b)
+	keys, err := parseKeySet(b)
 	if err != nil {
 		return err
 	}

@@ -138,6 +138,19 @@ var policy = map[string]rule{
 	"/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo": {public: true},
 }
 
+// sessionMay are the methods a sign-in session (a Principal bound to one
+// matter, see Principal.Matter) may call: the reads of that matter's
+// public projection the status page makes. Everything else — lists,
+// filings, withdrawals, consent, uploads, webhooks — needs a rights
+// holder's full token, which the party gets from the operator; a session
+// is refused it with PERMISSION_DENIED whatever the table above says.
+var sessionMay = map[string]bool{
+	"/ipcase.v1.FilingService/GetMatter":        true,
+	"/ipcase.v1.FilingService/ListMatterEvents": true,
+	"/ipcase.v1.StatusService/GetMatterStatus":  true,
+	"/ipcase.v1.StatusService/GetCaller":        true,
+}
+
 // HasPolicy says whether method has an entry in the policy table.
 func HasPolicy(method string) bool {
 	_, ok := policy[method]
@@ -152,19 +165,38 @@ func Allowed(method string, role Role) bool {
 
 // MatterScope is what the policy needs to know about a matter.
 type MatterScope struct {
+	// ID is the matter's id; a sign-in session reads only the matter its
+	// token names, so a scope without an ID is refused to sessions.
+	ID string
 	// Agency is the agency the complaint was filed with.
 	Agency string
 	// Forums are the agencies and courts of the matter's proceedings.
-	Forums []string
+	Forums []Forum
 	// Complainants and Respondents are party ids.
 	Complainants []string
 	Respondents  []string
 }
 
+// Forum is what a proceeding is before: an agency (an administrative
+// forum: the filing review, enforcement, mediation) or a court (a judicial
+// one: trial, confirmation). Agency and court codes are separate
+// namespaces, so a code alone says nothing: an officer's or mediator's
+// agency matches administrative forums only, a court judicial ones only.
+type Forum struct {
+	Code     string
+	Judicial bool
+}
+
+// before says whether one of forums is code, of the judicial kind or not.
+func before(forums []Forum, code string, judicial bool) bool {
+	return slices.Contains(forums, Forum{Code: code, Judicial: judicial})
+}
+
 // AuthorizeMatter decides whether the caller of the current method may act
-// on the matter described by m, by the method's scope rule. It returns an
-// error wrapping errs.PermissionDenied, or errs.NotFound for a rights holder
-// who is not a party, so that the matter's existence does not leak.
+// on the matter described by m, by the method's scope rule. Whatever the
+// role, a caller who may not is told errs.NotFound "matter not found", as
+// for a matter that does not exist, so that existence does not leak; only a
+// role no constant names gets errs.PermissionDenied.
 func AuthorizeMatter(ctx context.Context, m MatterScope) error {
 	p, ok := FromContext(ctx)
 	if !ok {
@@ -172,19 +204,22 @@ func AuthorizeMatter(ctx context.Context, m MatterScope) error {
 	}
 	method, _ := grpc.Method(ctx)
 	scope := policy[method].roles[p.Role]
+	if p.Session() && (p.Matter != m.ID || !sessionMay[method]) {
+		return errs.Errorf(errs.NotFound, "matter not found")
+	}
 	switch p.Role {
 	case Admin:
 		return nil
 	case Officer, Mediator:
-		if m.Agency == p.Agency || slices.Contains(m.Forums, p.Agency) {
+		if p.Agency != "" && (m.Agency == p.Agency || before(m.Forums, p.Agency, false)) {
 			return nil
 		}
-		return errs.Errorf(errs.PermissionDenied, "agency %s has no part in this matter", p.Agency)
+		return errs.Errorf(errs.NotFound, "matter not found")
 	case Court:
-		if slices.Contains(m.Forums, p.Court) {
+		if p.Court != "" && before(m.Forums, p.Court, true) {
 			return nil
 		}
-		return errs.Errorf(errs.PermissionDenied, "no proceeding of this matter is before court %s", p.Court)
+		return errs.Errorf(errs.NotFound, "matter not found")
 	case RightsHolder:
 		parties := m.Complainants
 		if scope != AsComplainant {
@@ -218,6 +253,9 @@ func ListFilterFor(ctx context.Context) (ListFilter, error) {
 	p, ok := FromContext(ctx)
 	if !ok {
 		return ListFilter{}, errs.Errorf(errs.Unauthenticated, "the call carries no credentials")
+	}
+	if p.Session() {
+		return ListFilter{}, errs.Errorf(errs.PermissionDenied, "a sign-in session reads its own matter and lists nothing")
 	}
 	switch p.Role {
 	case Admin:

@@ -29,7 +29,15 @@ type Principal struct {
 	Court string
 	// Parties are the party ids (UUIDs) a rights holder acts for.
 	Parties []string
+	// Matter, when set, makes p a sign-in session: a rights holder bound to
+	// that one matter (its id), which it may read and nothing more. Sign-in
+	// links mint such sessions; a rights holder's full token has none.
+	Matter string
 }
+
+// Session says whether p is a sign-in session, bound to p.Matter and
+// read-only.
+func (p Principal) Session() bool { return p.Matter != "" }
 
 // Org is the agency or court code of p, if it has one.
 func (p Principal) Org() string {

@@ -152,3 +152,152 @@ func TestIssueRefusesIncompleteScope(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyRoles: a key signs the roles IPCASE_AUTH_KEY_ROLES gives its id,
+// else its JWK's roles, else the default ones; a session key signs
+// sessions only, and a rights_holder key sessions too.
+func TestKeyRoles(t *testing.T) {
+	t.Parallel()
+	idp, signin, jwkOfficers, bare := newKey(t, "idp-1"), newKey(t, "signin-1"), newKey(t, "officers-1"), newKey(t, "bare-1")
+	signin.Roles = []string{auth.SessionKeyRole}
+	jwkOfficers.Roles = []string{"officer", "mediator"}
+	kf := newKeyFile(t)
+	kf.publish(idp, signin, jwkOfficers, bare)
+	party, matter := "3f0c9a43-5b1c-4d53-9a55-3a0f5c2b9e11", "8d2e9a43-5b1c-4d53-9a55-3a0f5c2b9e11"
+	admin := func(p *auth.IssueParams) { p.Role, p.Agency = auth.Admin, "" }
+	holder := func(p *auth.IssueParams) { p.Role, p.Agency, p.Parties = auth.RightsHolder, "", []string{party} }
+	session := func(p *auth.IssueParams) { holder(p); p.Matter = matter }
+	unsigned := func(k auth.JWK) auth.JWK { k.Roles = nil; return k } // Issue checks roles too; forge past it
+	for _, tt := range []struct {
+		name     string
+		cfg      auth.TokenConfig
+		key      auth.JWK
+		mutate   func(*auth.IssueParams)
+		accepted bool
+	}{
+		{"default roles: officer", auth.TokenConfig{}, bare, nil, true},
+		{"default roles: admin", auth.TokenConfig{}, bare, admin, true},
+		{"default roles: session", auth.TokenConfig{}, bare, session, true},
+		{"session key: session", auth.TokenConfig{}, signin, session, true},
+		{"session key: admin", auth.TokenConfig{}, unsigned(signin), admin, false},
+		{"session key: officer", auth.TokenConfig{}, unsigned(signin), nil, false},
+		{"session key: full rights holder", auth.TokenConfig{}, unsigned(signin), holder, false},
+		{"JWK roles officer,mediator: officer", auth.TokenConfig{}, jwkOfficers, nil, true},
+		{"JWK roles officer,mediator: admin", auth.TokenConfig{}, unsigned(jwkOfficers), admin, false},
+		{"config narrows the idp key: officer", auth.TokenConfig{KeyRoles: "idp-1=officer; signin-1=session"}, idp, nil, true},
+		{"config narrows the idp key: admin", auth.TokenConfig{KeyRoles: "idp-1=officer; signin-1=session"}, idp, admin, false},
+		{"config overrides the JWK", auth.TokenConfig{KeyRoles: "officers-1=admin"}, unsigned(jwkOfficers), admin, true},
+		{"default none: bare key", auth.TokenConfig{DefaultKeyRoles: "none"}, bare, nil, false},
+		{"default none: JWK roles still count", auth.TokenConfig{DefaultKeyRoles: "none"}, jwkOfficers, nil, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := tt.cfg
+			cfg.JWKSFile, cfg.Issuer, cfg.Audience, cfg.Leeway = kf.path, "ipcase-test", "ipcase", time.Second
+			v, err := auth.NewVerifier(t.Context(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := v.Verify(t.Context(), mint(t, tt.key, tt.mutate))
+			if (err == nil) != tt.accepted {
+				t.Errorf("Verify: %+v, %v; want accepted %v", p, err, tt.accepted)
+			}
+		})
+	}
+}
+
+// TestKeyRolesConfigRefused: a misspelt role is found when the verifier
+// is made, not by a refused caller.
+func TestKeyRolesConfigRefused(t *testing.T) {
+	t.Parallel()
+	kf := newKeyFile(t)
+	kf.publish(newKey(t, "k1"))
+	for _, cfg := range []auth.TokenConfig{
+		{KeyRoles: "k1=officer,superuser"},
+		{KeyRoles: "k1"},
+		{KeyRoles: "k1=officer;k1=admin"},
+		{DefaultKeyRoles: "court"},
+		{MaxLifetime: -time.Hour},
+	} {
+		cfg.JWKSFile = kf.path
+		if _, err := auth.NewVerifier(t.Context(), cfg); err == nil {
+			t.Errorf("NewVerifier(%+v) succeeded", cfg)
+		}
+	}
+	bad := newKey(t, "k2")
+	bad.Roles = []string{"root"}
+	kf.publish(bad)
+	if _, err := auth.NewVerifier(t.Context(), auth.TokenConfig{JWKSFile: kf.path}); err == nil || !strings.Contains(err.Error(), `"root" is not a key role`) {
+		t.Errorf("a JWKS with roles [root]: %v, want refused", err)
+	}
+}
+
+// TestIssueRefusesWhatTheKeyMayNotSign: `ipcased token issue` with the
+// sign-in key cannot mint an administrator.
+func TestIssueRefusesWhatTheKeyMayNotSign(t *testing.T) {
+	t.Parallel()
+	key := newKey(t, "signin-1")
+	key.Roles = []string{auth.SessionKeyRole}
+	_, err := auth.Issue(key, auth.IssueParams{Subject: "a", Role: auth.Admin, TTL: time.Hour, Now: time.Now()})
+	if err == nil || !strings.Contains(err.Error(), `key "signin-1" may sign session, not admin`) {
+		t.Errorf("Issue(admin) with a session key: %v", err)
+	}
+}
+
+// TestTokenLifetime: a token may claim no more than the configured
+// lifetime, from its iat and from now; sessions have their own, shorter
+// limit.
+func TestTokenLifetime(t *testing.T) {
+	t.Parallel()
+	key := newKey(t, "k1")
+	kf := newKeyFile(t)
+	kf.publish(key)
+	v, err := auth.NewVerifier(t.Context(), auth.TokenConfig{JWKSFile: kf.path, Issuer: "ipcase-test", Audience: "ipcase",
+		Leeway: time.Second, MaxLifetime: 48 * time.Hour, MaxSessionLifetime: 2 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	session := func(ttl time.Duration) func(*auth.IssueParams) {
+		return func(p *auth.IssueParams) {
+			p.Role, p.Agency, p.Parties = auth.RightsHolder, "", []string{"3f0c9a43-5b1c-4d53-9a55-3a0f5c2b9e11"}
+			p.Matter, p.TTL = "8d2e9a43-5b1c-4d53-9a55-3a0f5c2b9e11", ttl
+		}
+	}
+	for _, tt := range []struct {
+		name     string
+		mutate   func(*auth.IssueParams)
+		accepted bool
+	}{
+		{"47h", func(p *auth.IssueParams) { p.TTL = 47 * time.Hour }, true},
+		{"48h", func(p *auth.IssueParams) { p.TTL = 48 * time.Hour }, true},
+		{"49h", func(p *auth.IssueParams) { p.TTL = 49 * time.Hour }, false},
+		{"100 years", func(p *auth.IssueParams) { p.TTL = 100 * 365 * 24 * time.Hour }, false},
+		{"issued 3 days ago for 3 days and an hour", func(p *auth.IssueParams) { p.Now, p.TTL = time.Now().Add(-72*time.Hour), 73*time.Hour }, false},
+		{"session 2h", session(2 * time.Hour), true},
+		{"session 3h", session(3 * time.Hour), false},
+	} {
+		_, err := v.Verify(t.Context(), mint(t, key, tt.mutate))
+		if (err == nil) != tt.accepted {
+			t.Errorf("%s: %v, want accepted %v", tt.name, err, tt.accepted)
+		}
+	}
+}
+
+// TestSessionClaims: only a rights holder's token for one party may be
+// bound to a matter, and only to a matter id.
+func TestSessionClaims(t *testing.T) {
+	t.Parallel()
+	key := newKey(t, "k")
+	party, matter := "3f0c9a43-5b1c-4d53-9a55-3a0f5c2b9e11", "8d2e9a43-5b1c-4d53-9a55-3a0f5c2b9e11"
+	for _, p := range []auth.IssueParams{
+		{Subject: "o", Role: auth.Officer, Agency: "SAMR-HZ", Matter: matter},
+		{Subject: "a", Role: auth.Admin, Matter: matter},
+		{Subject: "h", Role: auth.RightsHolder, Parties: []string{party, matter}, Matter: matter},
+		{Subject: "h", Role: auth.RightsHolder, Parties: []string{party}, Matter: "matters/" + matter},
+	} {
+		p.TTL, p.Now = time.Hour, time.Now()
+		if _, err := auth.Issue(key, p); err == nil {
+			t.Errorf("Issue(%+v) succeeded", p)
+		}
+	}
+}

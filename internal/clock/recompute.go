@@ -20,8 +20,8 @@ type Recomputation struct {
 	// Checked is the number of open deadlines computed on another calendar
 	// version.
 	Checked int
-	// Moved is how many of them got a new due date (one deadline.recomputed
-	// event each).
+	// Moved is how many of them got a new due date or a new provisional
+	// standing (one deadline.recomputed event each).
 	Moved int
 	// Failed are those that could not be recomputed (typically a year the
 	// new calendar does not cover); they keep their due date and old
@@ -36,11 +36,12 @@ type RecomputeFailure struct {
 }
 
 // Recompute recomputes every OPEN deadline whose calendar version is not
-// the store's calendar's, at now. A deadline whose due date moves is saved
-// with its new derivation, its approaching announcement is reset, and a
-// deadline.recomputed event (previous and new due date and calendar
-// version) is appended to its matter's chain with the system actor. One
-// whose due date stays is saved quietly with the new version and steps.
+// the store's calendar's, at now. A deadline whose due date moves, or that
+// stops (or starts) being provisional, is saved with its new derivation,
+// its approaching announcement is reset, and a deadline.recomputed event
+// (previous and new due date, provisional flag and calendar version) is
+// appended to its matter's chain with the system actor. One whose due date
+// and standing stay is saved quietly with the new version and steps.
 // Each deadline is its own transaction, so a concurrent Close wins or waits,
 // never lost.
 func (s *Store) Recompute(ctx context.Context, now time.Time) (Recomputation, error) {
@@ -103,7 +104,7 @@ func (s *Store) recomputeOne(ctx context.Context, id, version string, now time.T
 		if err := save(tx, &r, c); err != nil {
 			return err
 		}
-		if c.Due == old.Due {
+		if c.Due == old.Due && c.Provisional == old.Provisional {
 			return nil
 		}
 		moved = true
@@ -113,7 +114,7 @@ func (s *Store) recomputeOne(ctx context.Context, id, version string, now time.T
 		}
 		return s.log.Append(tx, d.MatterID, events.System, now, events.Record{Type: events.DeadlineRecomputed, ProceedingID: d.ProceedingID,
 			Payload: events.DeadlineRecomputedPayload{DeadlinePayload: d.payload(), PreviousDue: old.Due,
-				PreviousCalendarVersion: old.CalendarVersion, CalendarVersion: c.CalendarVersion}})
+				PreviousProvisional: old.Provisional, PreviousCalendarVersion: old.CalendarVersion, CalendarVersion: c.CalendarVersion}})
 	})
 	if err != nil {
 		return false, checked, fmt.Errorf("Recompute(%s): %w", id, err)

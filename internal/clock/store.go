@@ -84,7 +84,7 @@ type Deadline struct {
 // payload is what every event about d says of it.
 func (d Deadline) payload() events.DeadlinePayload {
 	return events.DeadlinePayload{Deadline: d.ID, Kind: d.Kind, Party: d.PartyID, Trigger: d.Trigger, Period: d.Rule.Period,
-		Unit: d.Rule.Unit.String(), Basis: d.Rule.Basis, Due: d.Due, Status: string(d.Status)}
+		Unit: d.Rule.Unit.String(), Basis: d.Rule.Basis, Due: d.Due, Provisional: d.Provisional, Status: string(d.Status)}
 }
 
 // Ref names one deadline: by id (ByID), or as the latest deadline of a kind
@@ -152,6 +152,7 @@ type deadlineRow struct {
 	RawEnd               civil.Date `gorm:"type:date"`
 	Adjusted             bool
 	EndsOnMakeUpDay      bool
+	Provisional          bool
 	Steps                []byte `gorm:"type:jsonb"`
 	CalendarVersion      string
 	Status               string
@@ -179,7 +180,7 @@ func (r *deadlineRow) setComputation(c deadline.Computation) error {
 	}
 	r.TriggerDate, r.Period, r.Unit, r.Basis, r.Counting = c.Trigger, c.Rule.Period, c.Rule.Unit.String(), c.Rule.Basis, c.Rule.Counting.String()
 	r.Extensions, r.DueDate, r.RawEnd, r.Adjusted = extsJSON, c.Due, c.RawEnd, c.Adjusted
-	r.EndsOnMakeUpDay, r.Steps, r.CalendarVersion = c.EndsOnMakeUpWorkingDay, steps, c.CalendarVersion
+	r.EndsOnMakeUpDay, r.Steps, r.CalendarVersion, r.Provisional = c.EndsOnMakeUpWorkingDay, steps, c.CalendarVersion, c.Provisional
 	return nil
 }
 
@@ -195,7 +196,7 @@ func (r deadlineRow) toDeadline() (Deadline, error) {
 	d := Deadline{ID: r.ID, MatterID: r.MatterID, ProceedingID: r.ProceedingID, Kind: r.Kind,
 		Computation: deadline.Computation{Trigger: r.TriggerDate, Rule: deadline.Rule{Period: r.Period, Unit: unit, Basis: r.Basis, Counting: counting},
 			Due: r.DueDate, RawEnd: r.RawEnd, Adjusted: r.Adjusted, EndsOnMakeUpWorkingDay: r.EndsOnMakeUpDay,
-			CalendarVersion: r.CalendarVersion},
+			Provisional: r.Provisional, CalendarVersion: r.CalendarVersion},
 		Status: Status(r.Status), ApproachingAnnounced: r.ApproachingAnnounced,
 		Created: r.CreateTime.UTC(), Updated: r.UpdateTime.UTC()}
 	if r.PartyID != nil {
@@ -426,21 +427,22 @@ func save(tx store.Tx, r *deadlineRow, c deadline.Computation) error {
 	return store.Translate(tx.Gorm().Model(&deadlineRow{ID: r.ID}).Select("*").Omit("id", "create_time").Updates(r).Error)
 }
 
-// Current returns, as tx sees it, the due day of the latest deadline kind
-// of proceedingID (the proceeding's own clock, an open one first),
-// following every extension and every recomputation after a calendar
-// change; ok is false if there is none.
-func (s *Store) Current(tx store.Tx, proceedingID, kind string) (due civil.Date, ok bool, err error) {
+// Current returns, as tx sees it, the latest deadline kind of
+// proceedingID (the proceeding's own clock, an open one first), following
+// every extension and every recomputation after a calendar change: its Due
+// and whether that is Provisional. ok is false if there is none.
+func (s *Store) Current(tx store.Tx, proceedingID, kind string) (d Deadline, ok bool, err error) {
 	if _, err := uuid.Parse(proceedingID); err != nil {
-		return civil.Date{}, false, nil
+		return Deadline{}, false, nil
 	}
 	var rows []deadlineRow
 	err = tx.Gorm().Where("proceeding_id = ? AND kind = ? AND party_id IS NULL", proceedingID, kind).
 		Order("status = 'OPEN' DESC, create_time DESC").Limit(1).Find(&rows).Error
 	if err != nil || len(rows) == 0 {
-		return civil.Date{}, false, store.Translate(err)
+		return Deadline{}, false, store.Translate(err)
 	}
-	return rows[0].DueDate, true, nil
+	d, err = rows[0].toDeadline()
+	return d, err == nil, err
 }
 
 // Any reports whether proceedingID has a deadline kind, for any party, in

@@ -403,7 +403,7 @@ func TestCurrentSettleExtend(t *testing.T) {
 		if !ok {
 			return "none"
 		}
-		return due.String()
+		return due.Due.String()
 	}
 	anyIn := func(tx store.Tx, kind string, st ...clock.Status) bool {
 		t.Helper()
@@ -563,18 +563,19 @@ func TestOpenRefusals(t *testing.T) {
 			}
 		})
 	}
-	// 2026-12-20 + 15 days is 2027-01-04: no 2027 notice.
+	// 2021-06-01 + 15 days is 2021-06-16: no 2021 notice is shipped, and
+	// 2021 predates the Holiday Measures provisional years are built from.
 	before := storetest.RowCounts(t, db)
 	err := f.in(t, db, func(tx store.Tx, m *filing.Matter) error {
-		_, err := s.Open(tx, clock.Spec{Matter: m, ProceedingID: f.proceeding, Kind: "trial.appeal", Trigger: date(t, "2026-12-20"),
+		_, err := s.Open(tx, clock.Spec{Matter: m, ProceedingID: f.proceeding, Kind: "trial.appeal", Trigger: date(t, "2021-06-01"),
 			Period: deadline.JudgmentAppeal})
 		return err
 	})
-	if u, ok := deadline.IsUncovered(err); !ok || u.Year != 2027 || !errors.Is(err, errs.FailedPrecondition) {
-		t.Errorf("a deadline in 2027: %v", err)
+	if u, ok := deadline.IsUncovered(err); !ok || u.Year != 2021 || !errors.Is(err, errs.FailedPrecondition) {
+		t.Errorf("a deadline in 2021: %v", err)
 	}
 	if diff := cmp.Diff(before, storetest.RowCounts(t, db)); diff != "" {
-		t.Errorf("a deadline in 2027 wrote (-before +after):\n%s", diff)
+		t.Errorf("a deadline in 2021 wrote (-before +after):\n%s", diff)
 	}
 	if all, _ := s.ForMatter(t.Context(), f.matter); len(all) != 0 {
 		t.Errorf("refusals wrote %d deadlines", len(all))
@@ -784,4 +785,76 @@ func TestSweepersTakeTurns(t *testing.T) {
 		holder := lockHolder(t, db1)
 		return w2.Terms() >= 2 && w2.Leading() && holder != 0 && holder != pid
 	})
+}
+
+// TestRecomputeProvisionalYear opens clocks that end in 2027, which has no
+// holiday notice: they run on the statutory holidays and are provisional.
+// Once a 2027 notice is loaded, Recompute makes them exact, with an event
+// each, whether or not the day moves.
+func TestRecomputeProvisionalYear(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t)
+	log := events.NewLog(events.NewEphemeralCheckpoints())
+	before := embedded(t)
+	f := newFixture(t, db, log)
+	s1 := clock.NewStore(db, before, log)
+	// CPL Art. 171, served Thu 2027-01-21: day 15 is Fri 02-05, New Year's
+	// Eve, a statutory holiday; the Spring Festival holiday of the Holiday
+	// Measures (Art. 2: New Year's Eve and days 1–3) runs to Mon 02-08, so
+	// the provisional due day is Tue 2027-02-09.
+	spring := f.open(t, db, s1, f.appeal(t, f.infringer, "2027-01-21"))
+	// Served Mon 2027-03-01: day 15 is Tue 03-16, an ordinary working day.
+	march := f.open(t, db, s1, f.appeal(t, f.holder, "2027-03-01"))
+	if spring.Due.String() != "2027-02-09" || !spring.Provisional || march.Due.String() != "2027-03-16" || !march.Provisional {
+		t.Fatalf("opened: %s provisional %v, %s provisional %v; want 2027-02-09 and 2027-03-16, both provisional",
+			spring.Due, spring.Provisional, march.Due, march.Provisional)
+	}
+
+	// A 2027 notice as they are usually made: an eight-day Spring Festival
+	// from New Year's Eve, Fri 02-05 to Fri 02-12, with make-up working
+	// days on Sun 01-31 and Sat 02-20. Day 15 (02-05) is in it, and Sat
+	// 02-13 and Sun 02-14 are an ordinary weekend, so the period ends on
+	// Mon 2027-02-15.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "2027.json"), []byte(`{"year": 2027, "notice": "test notice 2027",
+		"notice_date": "2026-11-20", "holidays": ["2027-01-01", "2027-02-05", "2027-02-06", "2027-02-07", "2027-02-08",
+		"2027-02-09", "2027-02-10", "2027-02-11", "2027-02-12"], "workdays": ["2027-01-31", "2027-02-20"]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	after, err := deadline.LoadCalendar(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2 := clock.NewStore(db, after, log)
+	res, err := s2.Recompute(t.Context(), time.Date(2026, 11, 21, 9, 0, 0, 0, civil.China))
+	if err != nil || res.Checked != 2 || res.Moved != 2 || len(res.Failed) != 0 {
+		t.Fatalf("Recompute: %+v, %v; want 2 checked, 2 recomputed", res, err)
+	}
+	for id, want := range map[string]string{spring.ID: "2027-02-15", march.ID: "2027-03-16"} {
+		got, err := s2.Get(t.Context(), id)
+		if err != nil || got.Due.String() != want || got.Provisional {
+			t.Errorf("after the notice: due %s provisional %v, %v; want %s, exact", got.Due, got.Provisional, err, want)
+		}
+	}
+	evs, err := events.List(db.Session(t.Context()), f.matter, f.seq, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]events.DeadlineRecomputedPayload{}
+	for _, e := range evs {
+		if e.Type == events.DeadlineRecomputed {
+			p, err := events.Decode[events.DeadlineRecomputedPayload](e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen[p.Deadline] = p
+		}
+	}
+	if p := seen[spring.ID]; p.PreviousDue.String() != "2027-02-09" || p.Due.String() != "2027-02-15" || !p.PreviousProvisional || p.Provisional {
+		t.Errorf("spring festival clock's event: %+v", p)
+	}
+	if p := seen[march.ID]; p.PreviousDue.String() != "2027-03-16" || p.Due.String() != "2027-03-16" || !p.PreviousProvisional || p.Provisional {
+		t.Errorf("march clock's event: %+v", p)
+	}
+	verify(t, db, log, f.matter)
 }

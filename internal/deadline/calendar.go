@@ -74,10 +74,14 @@ type Day struct {
 	// Notice is the document that lists the date, for holidays and make-up
 	// working days.
 	Notice string
-	// Provisional is set for a December date when the next year's notice is
-	// not loaded: that notice may still reach back into December (the 2023
-	// notice, 国办发明电〔2022〕16号, made 2022-12-31 a holiday).
+	// Provisional is set for a day of a year whose notice is not loaded:
+	// its kind comes from the statutory holidays alone (provisional.go), and
+	// the notice may still make it a holiday or a make-up working day.
 	Provisional bool
+	// AwaitsNextNotice is set for a December date when the next year's
+	// notice is not loaded: that notice may still reach back into December
+	// (the 2023 notice, 国办发明电〔2022〕16号, made 2022-12-31 a holiday).
+	AwaitsNextNotice bool
 }
 
 // describe says what d is, citing its source.
@@ -272,6 +276,9 @@ func (c *Calendar) computeVersion() string {
 		hol, work := sortedDates(y.Holidays), sortedDates(y.Workdays)
 		_, _ = fmt.Fprintf(h, "%d\x00%s\x00%s\x00%s\x00%s\n", y.Year, y.Notice, y.NoticeDate, joinDates(hol), joinDates(work))
 	}
+	// The rule the provisional years are built by: a change to it moves
+	// the version, so that stored deadlines are recomputed.
+	_, _ = fmt.Fprintf(h, "provisional\x00%s\x00%d-%d\n", measures, firstProvisionalYear, lastProvisionalYear)
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
@@ -310,21 +317,32 @@ func (c *Calendar) Notice(year int) (Year, bool) {
 }
 
 // Day says what d is. A day is looked up in its own year's notice and in
-// the next year's, which can list days of the previous December. It returns *UncoveredYearError when d's year has no notice and the
-// next year's notice does not list d.
+// the next year's, which can list days of the previous December. A day of
+// a year from 2025 on without a notice comes from that year's provisional
+// calendar (provisional.go) and is marked Provisional. It returns
+// *UncoveredYearError for any other year without a notice.
 func (c *Calendar) Day(d civil.Date) (Day, error) {
 	_, own := c.years[d.Year]
 	_, next := c.years[d.Year+1]
+	awaits := d.Month == time.December && !next
 	if day, listed := c.days[d]; listed {
-		day.Provisional = d.Month == time.December && !next
+		day.AwaitsNextNotice = awaits
 		return day, nil
 	}
-	if !own {
-		return Day{}, &UncoveredYearError{Year: d.Year, Date: d}
-	}
-	day := Day{Date: d, Kind: Workday, Provisional: d.Month == time.December && !next}
+	day := Day{Date: d, Kind: Workday, AwaitsNextNotice: awaits}
 	if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
 		day.Kind = Weekend
+	}
+	if own {
+		return day, nil
+	}
+	est, ok := provisionalYear(d.Year)
+	if !ok {
+		return Day{}, &UncoveredYearError{Year: d.Year, Date: d}
+	}
+	day.Provisional = true
+	if slices.Contains(est.Holidays, d) {
+		day.Kind, day.Notice = Holiday, est.Notice
 	}
 	return day, nil
 }

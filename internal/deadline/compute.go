@@ -70,6 +70,11 @@ type Computation struct {
 	// next ordinary working day, an assumption where the law is unsettled
 	// (SOURCES.md, "Make-up working days") that users must see.
 	EndsOnMakeUpWorkingDay bool `json:"endsOnMakeUpWorkingDay"`
+	// Provisional is true when the computation read a day of a year whose
+	// State Council notice is not loaded, from that year's provisional
+	// calendar of statutory holidays: the due day may still move when the
+	// notice is published, and stored deadlines are then recomputed.
+	Provisional bool `json:"provisional"`
 	// CalendarVersion is the Version of the calendar used.
 	CalendarVersion string `json:"calendarVersion"`
 	// Steps is the derivation, one step per line, each citing its article.
@@ -113,8 +118,17 @@ type counter struct {
 	cal *Calendar
 	// months counts the months from the trigger while every segment so far
 	// is in months or years; -1 once a day segment has been counted.
-	months      int
-	provisional map[int]bool
+	months int
+	// noted holds the years whose provisional or December caveat the
+	// derivation already states.
+	noted map[int]bool
+}
+
+func (c *counter) note(year int) {
+	if c.noted == nil {
+		c.noted = map[int]bool{}
+	}
+	c.noted[year] = true
 }
 
 func (c *counter) step(format string, args ...any) {
@@ -128,11 +142,18 @@ func (c *counter) day(d civil.Date) (Day, error) {
 	if err != nil {
 		return Day{}, err
 	}
-	if day.Provisional && !c.provisional[d.Year] {
-		if c.provisional == nil {
-			c.provisional = map[int]bool{}
-		}
-		c.provisional[d.Year] = true
+	switch {
+	case c.noted[d.Year]:
+	case day.Provisional:
+		c.note(d.Year)
+		c.Provisional = true
+		c.step("%d has no State Council holiday notice loaded: its days are read from a provisional calendar of the statutory "+
+			"holidays alone (National Holiday Measures Art. 2, State Council Decree No. 795; lunar dates computed): %s. "+
+			"It cannot foresee the working day the notice gives for a holiday on a weekend (Art. 6) or its swapped days and "+
+			"make-up working days (Art. 7), so the result is provisional; open deadlines are recomputed when the %d notice is loaded",
+			d.Year, describeProvisional(d.Year), d.Year)
+	case day.AwaitsNextNotice:
+		c.note(d.Year)
 		c.step("%s is read from the %d notice alone: the %d notice is not loaded, and a notice can reach back into "+
 			"the December before its year, as 国办发明电〔2022〕16号 did. Open deadlines are recomputed when it is", d, d.Year, d.Year+1)
 	}

@@ -259,11 +259,12 @@ func TestComputeUncovered(t *testing.T) {
 		year    int
 		day     string
 	}{
-		// 2026-12-20 + 15 days: Dec 21 day 1, Dec 31 day 11, 2027-01-04 day 15.
-		{"15 days into 2027", "2026-12-20", days(15, "CPL Art. 171"), 2027, "2027-01-04"},
-		// 5 working days from Tue 2026-12-29: Dec 30 (Wed) 1, Dec 31 (Thu) 2,
-		// then 2027-01-01 needs the 2027 notice.
-		{"working days into 2027", "2026-12-29", deadline.Rule{Period: 5, Unit: deadline.WorkingDays}, 2027, "2027-01-01"},
+		// Years before 2025 without a notice have no provisional calendar:
+		// the 2024 Holiday Measures govern from 2025-01-01. 2021-06-01 + 15
+		// days = 2021-06-16.
+		{"15 days in 2021", "2021-06-01", days(15, "CPL Art. 171"), 2021, "2021-06-16"},
+		// 5 working days from Mon 2022-06-27: Tue 06-28 needs the 2022 notice.
+		{"working days in 2022", "2022-06-27", deadline.Rule{Period: 5, Unit: deadline.WorkingDays}, 2022, "2022-06-28"},
 		// 2022-12-20 + 10 days = Fri 2022-12-30: the 2023 notice lists only
 		// 2022-12-31, so the rest of 2022 is not covered.
 		{"2022 outside the one day the 2023 notice lists", "2022-12-20", days(10, ""), 2022, "2022-12-30"},

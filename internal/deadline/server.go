@@ -91,6 +91,7 @@ func ComputationToProto(c Computation) *ipcasev1.CalculateDeadlineResponse {
 		EndsOnMakeUpWorkingDay: c.EndsOnMakeUpWorkingDay,
 		Steps:                  c.Steps,
 		CalendarVersion:        c.CalendarVersion,
+		Provisional:            c.Provisional,
 	}
 }
 
@@ -99,7 +100,7 @@ func ComputationToProto(c Computation) *ipcasev1.CalculateDeadlineResponse {
 func ComputationFromProto(req *ipcasev1.CalculateDeadlineRequest, resp *ipcasev1.CalculateDeadlineResponse) (Computation, error) {
 	c := Computation{Rule: Rule{Period: int(req.GetPeriod()), Unit: unitFromProto[req.GetUnit()], Basis: req.GetBasis()},
 		Adjusted: resp.GetAdjusted(), EndsOnMakeUpWorkingDay: resp.GetEndsOnMakeUpWorkingDay(),
-		CalendarVersion: resp.GetCalendarVersion(), Steps: resp.GetSteps()}
+		CalendarVersion: resp.GetCalendarVersion(), Steps: resp.GetSteps(), Provisional: resp.GetProvisional()}
 	var err error
 	if c.Trigger, err = civil.Parse(req.GetTriggerDate()); err != nil {
 		return Computation{}, err

@@ -84,10 +84,12 @@ func TestCalculateDeadlineRPC(t *testing.T) {
 		req  *ipcasev1.CalculateDeadlineRequest
 		want []violation
 	}{{
-		// 2026-12-20 + 15 days = 2027-01-04; no 2027 notice (SOURCES.md).
+		// 2021-06-01 + 15 days = 2021-06-16; no 2021 notice is shipped and
+		// 2021 is before the 2024 Holiday Measures that provisional years
+		// are built from.
 		name: "a year without a calendar",
-		req:  &ipcasev1.CalculateDeadlineRequest{TriggerDate: "2026-12-20", Period: 15, Unit: ipcasev1.PeriodUnit_PERIOD_UNIT_CALENDAR_DAYS},
-		want: []violation{{"trigger_date", "no holiday calendar for 2027"}},
+		req:  &ipcasev1.CalculateDeadlineRequest{TriggerDate: "2021-06-01", Period: 15, Unit: ipcasev1.PeriodUnit_PERIOD_UNIT_CALENDAR_DAYS},
+		want: []violation{{"trigger_date", "no holiday calendar for 2021"}},
 	}, {
 		name: "empty request",
 		req:  &ipcasev1.CalculateDeadlineRequest{},

@@ -200,8 +200,9 @@ type Case struct {
 	Agency      string     `json:"agency"`
 	OpenedOn    civil.Date `json:"openedOn"`
 	DecisionDue civil.Date `json:"decisionDue"`
-	// DecisionDueProvisional: the period reaches a year without a holiday
-	// calendar yet, so DecisionDue is the raw end, not moved off holidays.
+	// DecisionDueProvisional: the period reaches a year whose holiday
+	// notice is not loaded yet, so DecisionDue was counted on that year's
+	// statutory holidays alone; the clock is recomputed when it is loaded.
 	DecisionDueProvisional bool           `json:"decisionDueProvisional,omitempty"`
 	Officers               []Officer      `json:"officers"`
 	Inspections            []Inspection   `json:"inspections"`

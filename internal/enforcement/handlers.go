@@ -197,6 +197,7 @@ func (s *Server) ExtendDecisionDeadline(ctx context.Context, req *ipcasev1.Exten
 			if err != nil {
 				return err
 			}
+			c.Record.DecisionDueProvisional = d.Provisional
 			return c.Record.Extend(by, reason, c.Today, d.Due)
 		},
 		func(c *ipcasev1.EnforcementCase) proto.Message {

@@ -160,11 +160,8 @@ func (s *Server) caseProceeding(ctx context.Context, tx store.Tx, matterID filin
 		}
 		return m, m.Proceedings[len(m.Proceedings)-1], nil
 	}
-	m, err := fs.Lock(tx, matterID)
+	m, err := fs.LockFor(ctx, tx, matterID)
 	if err != nil {
-		return nil, nil, err
-	}
-	if err := auth.AuthorizeMatter(ctx, filing.ScopeOf(m)); err != nil {
 		return nil, nil, err
 	}
 	if !m.Routed() {
@@ -190,32 +187,21 @@ func (s *Server) caseProceeding(ctx context.Context, tx store.Tx, matterID filin
 
 // open builds the new case of c, due to be decided 90 days after today
 // (deadline.DecisionPeriod), and starts that clock. A period reaching a
-// year whose holiday notice is not published yet still opens the case,
-// with the raw end as a provisional due day; the clock is started once the
-// calendar covers it.
+// year whose holiday notice is not published yet is counted on that year's
+// statutory holidays and marked provisional; the clock is recomputed when
+// the notice is loaded, and the case reads its due day from the clock.
 func (s *Server) open(c *Change, agency string, exOfficio bool) error {
-	var (
-		due         civil.Date
-		provisional bool
-	)
 	comp, err := deadline.DecisionPeriod.Due(s.clocks.Calendar(), c.Today)
-	switch _, uncovered := deadline.IsUncovered(err); {
-	case uncovered:
-		due, provisional = c.Today.AddDays(deadline.DecisionPeriod.Length), true
-	case err != nil:
+	if err != nil {
 		return err
-	default:
-		due = comp.Due
 	}
+	due, provisional := comp.Due, comp.Provisional
 	c.Record = &Case{RecordMeta: filing.RecordMeta{ProceedingID: c.Proceeding.ID, MatterID: c.Matter.ID}, State: Opened, Agency: agency,
 		OpenedOn: c.Today, DecisionDue: due, DecisionDueProvisional: provisional}
 	c.Record.Record(events.EnforcementOpened, events.EnforcementOpenedPayload{Agency: agency, OpenedOn: c.Today, DecisionDue: due,
 		DecisionDueProvisional: provisional, ExOfficio: exOfficio})
 	if err := s.store.Filing().SaveProceedings(c.Tx, c.Matter, c.At); err != nil { // the clock refers to it
 		return err
-	}
-	if provisional {
-		return nil
 	}
 	_, err = s.clocks.Open(c.Tx, clock.Spec{Matter: c.Matter, ProceedingID: string(c.Proceeding.ID), Kind: KindDecision,
 		Trigger: c.Today, Period: deadline.DecisionPeriod})
@@ -266,16 +252,16 @@ func fineRequestJSON(r *ipcasev1.CalculateFineRequest) ([]byte, error) {
 // of truth: they follow extensions and recomputations when the holiday
 // calendar changes (a provisional decision day becomes a real one).
 func (s *Server) refresh(tx store.Tx, c *Case) error {
-	if due, ok, err := s.clocks.Current(tx, string(c.ProceedingID), KindDecision); err != nil {
+	if d, ok, err := s.clocks.Current(tx, string(c.ProceedingID), KindDecision); err != nil {
 		return err
 	} else if ok {
-		c.DecisionDue, c.DecisionDueProvisional = due, false
+		c.DecisionDue, c.DecisionDueProvisional = d.Due, d.Provisional
 	}
 	if c.Notice != nil {
-		if due, ok, err := s.clocks.Current(tx, string(c.ProceedingID), KindStatement); err != nil {
+		if d, ok, err := s.clocks.Current(tx, string(c.ProceedingID), KindStatement); err != nil {
 			return err
 		} else if ok {
-			c.Notice.WindowDue = due
+			c.Notice.WindowDue = d.Due
 		}
 	}
 	return nil

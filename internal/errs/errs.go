@@ -37,6 +37,9 @@ var (
 	Unauthenticated    = errors.New("unauthenticated")
 	Aborted            = errors.New("aborted")
 	Unavailable        = errors.New("unavailable")
+	// ResourceExhausted is a limit reached (open streams, a quota): the
+	// call may succeed once the caller has released something or waited.
+	ResourceExhausted = errors.New("resource exhausted")
 )
 
 var codeOf = []struct {
@@ -51,6 +54,7 @@ var codeOf = []struct {
 	{Unauthenticated, codes.Unauthenticated},
 	{Aborted, codes.Aborted},
 	{Unavailable, codes.Unavailable},
+	{ResourceExhausted, codes.ResourceExhausted},
 	{context.Canceled, codes.Canceled},
 	{context.DeadlineExceeded, codes.DeadlineExceeded},
 }

@@ -46,6 +46,11 @@ type Verification struct {
 	FirstBroken int64
 	// Problem says what failed.
 	Problem string
+	// State is the matter's state that the head signs, as its writer
+	// encoded it, for the writer to compare with the matter's rows; nil
+	// for a head signed before heads carried one. It is set only when the
+	// chain and its head are intact.
+	State []byte
 }
 
 // Verify recomputes the hash chain of matterID from its first event and
@@ -53,7 +58,8 @@ type Verification struct {
 // log's keys must accept. It reports the first broken link: an altered row
 // (hash mismatch), a removed or reordered row (sequence gap or link
 // mismatch), removed newest rows (chain ends before the head), or a head
-// rewritten to match (bad signature).
+// rewritten to match, or with another state (bad signature). The state the
+// head signs is returned for the caller to check against the matter.
 func (l *Log) Verify(tx store.Tx, matterID string) (Verification, error) {
 	cp := l.cp
 	var heads []headRow
@@ -90,7 +96,7 @@ func (l *Log) Verify(tx store.Tx, matterID string) (Verification, error) {
 		head = heads[0]
 	}
 	if !cp.valid(head) {
-		return broken(max(head.Seq, 1), "the recorded head of the chain (event %d) does not carry a valid checkpoint signature: the head was rewritten", head.Seq)
+		return broken(max(head.Seq, 1), "the recorded head of the chain (event %d) does not carry a valid checkpoint signature: the head, or the state of the matter it carries, was rewritten", head.Seq)
 	}
 	switch {
 	case head.Seq > v.Checked:
@@ -100,6 +106,6 @@ func (l *Log) Verify(tx store.Tx, matterID string) (Verification, error) {
 	case !bytes.Equal(head.Hash, prev):
 		return broken(head.Seq, "the last event does not match the recorded head")
 	}
-	v.Intact = true
+	v.Intact, v.State = true, head.State
 	return v, nil
 }

@@ -13,10 +13,12 @@ import (
 	"github.com/ipcase/ipcase/internal/auth"
 )
 
-// Checkpoints signs the head of each matter's chain with the server's
-// Ed25519 checkpoint key, so that rewriting the events table and the heads
-// table together is still detected by anyone holding the public key. Older
-// public keys stay listed for verification after a rotation.
+// Checkpoints signs the head of each matter's chain, with the state of the
+// matter it carries, with the server's Ed25519 checkpoint key, so that
+// rewriting the events table and the heads table together, or the
+// matter's rows and its head's state, is still detected by anyone holding
+// the public key. Older public keys stay listed for verification after a
+// rotation.
 type Checkpoints struct {
 	kid    string
 	key    ed25519.PrivateKey
@@ -45,9 +47,17 @@ func NewEphemeralCheckpoints() *Checkpoints {
 	return c
 }
 
-func checkpointMessage(matterID string, seq int64, hash []byte) []byte {
+// checkpointMessage is what a head's signature covers. A head without a
+// state (signed before heads carried one) keeps the v1 message; one with a
+// state signs v2, which adds it, so that neither passes for the other.
+func checkpointMessage(matterID string, seq int64, hash, state []byte) []byte {
+	fields := [][]byte{[]byte("ipcase.checkpoint.v1"), []byte(matterID), []byte(strconv.FormatInt(seq, 10)), hash}
+	if state != nil {
+		fields[0] = []byte("ipcase.checkpoint.v2")
+		fields = append(fields, state)
+	}
 	var b []byte
-	for _, f := range [][]byte{[]byte("ipcase.checkpoint.v1"), []byte(matterID), []byte(strconv.FormatInt(seq, 10)), hash} {
+	for _, f := range fields {
 		b = binary.AppendUvarint(b, uint64(len(f)))
 		b = append(b, f...)
 	}
@@ -55,13 +65,16 @@ func checkpointMessage(matterID string, seq int64, hash []byte) []byte {
 }
 
 func (c *Checkpoints) sign(h *headRow) {
-	h.KeyID, h.Signature = c.SignHead(h.MatterID, h.Seq, h.Hash)
+	h.KeyID, h.Signature = c.kid, ed25519.Sign(c.key, checkpointMessage(h.MatterID, h.Seq, h.Hash, h.State))
 }
 
 // SignHead signs the head of matterID's chain, its last event seq with
-// hash, and returns the key id and the signature, as Append stores them.
+// hash, carrying no state, and returns the key id and the signature, as
+// Append stored them before heads carried the matter's state (ipcased
+// signs the state into such a head at its next start: filing's
+// SignStates).
 func (c *Checkpoints) SignHead(matterID string, seq int64, hash []byte) (kid string, signature []byte) {
-	return c.kid, ed25519.Sign(c.key, checkpointMessage(matterID, seq, hash))
+	return c.kid, ed25519.Sign(c.key, checkpointMessage(matterID, seq, hash, nil))
 }
 
 // LoadCheckpoints reads the private Ed25519 JWK in path (ipcased's
@@ -84,5 +97,5 @@ func LoadCheckpoints(path string) (*Checkpoints, error) {
 
 func (c *Checkpoints) valid(h headRow) bool {
 	pub, ok := c.verify[h.KeyID]
-	return ok && len(h.Signature) == ed25519.SignatureSize && ed25519.Verify(pub, checkpointMessage(h.MatterID, h.Seq, h.Hash), h.Signature)
+	return ok && len(h.Signature) == ed25519.SignatureSize && ed25519.Verify(pub, checkpointMessage(h.MatterID, h.Seq, h.Hash, h.State), h.Signature)
 }

@@ -32,6 +32,9 @@ type Consumer struct {
 	types  []Type
 	handle Handler
 	logger *zap.Logger
+	// hub, when set, wakes the consumer instead of a listening connection
+	// of its own.
+	hub *Hub
 }
 
 // NewConsumer returns the consumer name (lower case, `[a-z][a-z0-9_.-]*`)
@@ -66,16 +69,25 @@ func (c *Consumer) Run(ctx context.Context) error {
 }
 
 func (c *Consumer) follow(ctx context.Context) error {
-	l, err := Listen(ctx, c.db.URL(), ChannelPositions)
-	if err != nil {
-		return err
+	// wait returns when the log may have moved on.
+	var wait func(context.Context) error
+	if c.hub != nil {
+		w := c.hub.Watch()
+		defer w.Close()
+		wait = w.Wait
+	} else {
+		l, err := Listen(ctx, c.db.URL(), ChannelPositions)
+		if err != nil {
+			return err
+		}
+		defer l.Close(ctx)
+		wait = func(ctx context.Context) error { return l.Wait(ctx, FallbackPoll) }
 	}
-	defer l.Close(ctx)
 	for {
 		if _, err := c.ConsumeOnce(ctx); err != nil && ctx.Err() == nil {
 			c.logger.Warn("applying events failed", zap.Error(err))
 		}
-		if err := l.Wait(ctx, FallbackPoll); err != nil {
+		if err := wait(ctx); err != nil {
 			return err
 		}
 	}
@@ -166,6 +178,7 @@ func (c *Consumer) Position(ctx context.Context) (int64, error) {
 type Consumers struct {
 	db     *store.DB
 	logger *zap.Logger
+	hub    *Hub
 	list   []*Consumer
 }
 
@@ -185,8 +198,19 @@ func (cs *Consumers) Register(name string, types []Type, h Handler) *Consumer {
 		}
 	}
 	c := NewConsumer(cs.db, name, types, h, cs.logger)
+	c.hub = cs.hub
 	cs.list = append(cs.list, c)
 	return c
+}
+
+// WakeWith makes the consumers, those registered already and those to
+// come, wait on h, the process's one listening connection, instead of a
+// listening connection each. Call it before Run.
+func (cs *Consumers) WakeWith(h *Hub) {
+	cs.hub = h
+	for _, c := range cs.list {
+		c.hub = h
+	}
 }
 
 // Run runs every registered consumer until ctx ends; it returns nil then.

@@ -3,7 +3,11 @@
 // with the actor that caused it, and each event's hash covers its
 // predecessor's, so a row altered, removed or reordered afterwards is found
 // by Verify. The head of each chain is kept in its own table, so that
-// deleting the newest events is detected too.
+// deleting the newest events is detected too, and signed with the
+// checkpoint key together with the matter's state after its last change
+// (what package filing gives AppendState), so that the matter's rows can be
+// checked against their history; the log never signs again a head whose
+// signature does not hold.
 //
 // It also orders the log for the other side of the chain. Event ids become
 // visible out of commit order, so the Relay gives each committed event a
@@ -12,5 +16,7 @@
 // position, optionally of some types only, and never skips; who may see
 // which event is decided by package exchange, which serves the stream. ipcased's own
 // consumers (Consumer, registered with Consumers) apply events in the
-// transaction that moves their cursor.
+// transaction that moves their cursor. The streams and consumers of a
+// process wait on one Hub, which alone listens for the relay's
+// notifications, so that they hold no connection while they wait.
 package events

@@ -1,6 +1,7 @@
 package events
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -80,9 +81,13 @@ type eventRow struct {
 func (eventRow) TableName() string { return "events" }
 
 type headRow struct {
-	MatterID  string `gorm:"primaryKey"`
-	Seq       int64
-	Hash      []byte
+	MatterID string `gorm:"primaryKey"`
+	Seq      int64
+	Hash     []byte
+	// State is the matter's state after its last change, as its writer
+	// encoded it (package filing); nil for a head signed before heads
+	// carried one.
+	State     []byte `gorm:"type:json"`
 	KeyID     string
 	Signature []byte
 }
@@ -104,11 +109,31 @@ func NewLog(cp *Checkpoints) *Log {
 }
 
 // Append writes recs as the next events of matterID, chained to the current
-// head, and moves the head, signed. Call it in the transaction that makes
-// the change the events report. A record of an undeclared type, or with
-// another payload than its type declares, is refused: nothing is written.
+// head, and moves the head, signed, keeping the state it carries. Call it
+// in the transaction that makes the change the events report. A record of
+// an undeclared type, or with another payload than its type declares, is
+// refused: nothing is written. A head whose signature does not hold (one
+// rewritten outside the log) is moved but not signed again: the log does
+// not vouch for what it did not write, so Verify goes on reporting it.
 func (l *Log) Append(tx store.Tx, matterID string, actor Actor, at time.Time, recs ...Record) error {
-	if len(recs) == 0 {
+	return l.append(tx, matterID, actor, at, nil, recs)
+}
+
+// NextState returns the state of a matter after a change, given the state
+// the head of its chain carried before (nil if it carried none).
+type NextState func(prev []byte) ([]byte, error)
+
+// AppendState is Append for the writer of the matter's state (package
+// filing): the head also carries, signed, the state next returns, which
+// Verify hands back for the writer to compare with the matter's rows. With
+// no recs the head is signed again only if the state changed and the
+// head's signature holds; a matter without events has no head to carry it.
+func (l *Log) AppendState(tx store.Tx, matterID string, actor Actor, at time.Time, next NextState, recs ...Record) error {
+	return l.append(tx, matterID, actor, at, next, recs)
+}
+
+func (l *Log) append(tx store.Tx, matterID string, actor Actor, at time.Time, next NextState, recs []Record) error {
+	if len(recs) == 0 && next == nil {
 		return nil
 	}
 	for _, r := range recs {
@@ -125,6 +150,10 @@ func (l *Log) Append(tx store.Tx, matterID string, actor Actor, at time.Time, re
 	if len(heads) == 1 {
 		head = heads[0]
 	}
+	trusted := head.Seq == 0 || l.cp.valid(head)
+	if len(recs) == 0 && (head.Seq == 0 || !trusted) {
+		return nil // no head to sign a state into, or none to vouch for
+	}
 	at = at.UTC().Truncate(time.Microsecond) // what Postgres keeps
 	rows := make([]eventRow, len(recs))
 	for i, r := range recs {
@@ -138,18 +167,48 @@ func (l *Log) Append(tx store.Tx, matterID string, actor Actor, at time.Time, re
 		rows[i] = toRow(e)
 		head.Seq, head.Hash = e.Seq, e.Hash
 	}
-	if err := g.Create(&rows).Error; err != nil {
-		return fmt.Errorf("events: append to %s: %w", matterID, store.Translate(err))
+	if next != nil {
+		state, err := next(head.State)
+		if err != nil {
+			return fmt.Errorf("events: state of %s: %w", matterID, err)
+		}
+		if len(recs) == 0 && bytes.Equal(state, head.State) {
+			return nil
+		}
+		head.State = state
 	}
-	l.cp.sign(&head)
+	if len(rows) > 0 {
+		if err := g.Create(&rows).Error; err != nil {
+			return fmt.Errorf("events: append to %s: %w", matterID, store.Translate(err))
+		}
+	}
+	if trusted {
+		l.cp.sign(&head)
+	}
 	err := g.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "matter_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"seq", "hash", "key_id", "signature"}),
+		DoUpdates: clause.AssignmentColumns([]string{"seq", "hash", "state", "key_id", "signature"}),
 	}).Create(&head).Error
 	if err != nil {
 		return fmt.Errorf("events: moving head of %s: %w", matterID, store.Translate(err))
 	}
 	return nil
+}
+
+// Unsigned returns up to limit matters after the id after (all if empty)
+// whose chain head carries no state yet (heads signed before heads carried
+// one), by id.
+func Unsigned(tx store.Tx, after string, limit int) ([]string, error) {
+	q := tx.Gorm().Model(&headRow{}).Where("state IS NULL")
+	if after != "" {
+		q = q.Where("matter_id > ?", after)
+	}
+	var ids []string
+	err := q.Order("matter_id").Limit(limit).Pluck("matter_id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("events: heads without a state: %w", store.Translate(err))
+	}
+	return ids, nil
 }
 
 // List returns the events of matterID with sequence after afterSeq, oldest

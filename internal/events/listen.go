@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ipcase/ipcase/internal/store"
 )
@@ -53,21 +54,28 @@ func Listen(ctx context.Context, dsn, channel string) (*Listener, error) {
 // connection failed; a Listener whose Wait failed for another reason must
 // be closed and replaced.
 func (l *Listener) Wait(ctx context.Context, d time.Duration) error {
+	_, err := l.next(ctx, d)
+	return err
+}
+
+// next is Wait that also returns the notification, nil when d passed
+// without one.
+func (l *Listener) next(ctx context.Context, d time.Duration) (*pgconn.Notification, error) {
 	wctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
-	_, err := l.conn.WaitForNotification(wctx)
+	n, err := l.conn.WaitForNotification(wctx)
 	switch {
 	case err == nil:
-		return nil
+		return n, nil
 	case ctx.Err() != nil:
-		return ctx.Err()
+		return nil, ctx.Err()
 	case errors.Is(err, context.DeadlineExceeded) || wctx.Err() != nil:
 		if l.conn.IsClosed() {
-			return fmt.Errorf("events: listen connection closed: %w", err)
+			return nil, fmt.Errorf("events: listen connection closed: %w", err)
 		}
-		return nil // the fallback poll
+		return nil, nil // the fallback poll
 	}
-	return fmt.Errorf("events: waiting for a notification: %w", err)
+	return nil, fmt.Errorf("events: waiting for a notification: %w", err)
 }
 
 // tryLock takes the session-level advisory lock key on the Listener's

@@ -600,7 +600,10 @@ type DeadlinePayload struct {
 	Unit     string     `json:"unit"`
 	Basis    string     `json:"basis"`
 	Due      civil.Date `json:"due"`
-	Status   string     `json:"status"`
+	// Provisional: the due day was counted on a year's statutory holidays
+	// because its holiday notice was not loaded.
+	Provisional bool   `json:"provisional,omitempty"`
+	Status      string `json:"status"`
 }
 
 // DeadlineApproachingPayload announces a deadline due within the lead time.
@@ -620,6 +623,7 @@ type DeadlineMissedPayload struct {
 type DeadlineRecomputedPayload struct {
 	DeadlinePayload
 	PreviousDue             civil.Date `json:"previous_due"`
+	PreviousProvisional     bool       `json:"previous_provisional,omitempty"`
 	PreviousCalendarVersion string     `json:"previous_calendar_version"`
 	CalendarVersion         string     `json:"calendar_version"`
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/ipcase/ipcase/internal/errs"
 	"github.com/ipcase/ipcase/internal/request"
@@ -55,65 +56,149 @@ type Stored struct {
 	Deduplicated bool
 }
 
-// Put reads r to its end and stores what it read. It refuses, keeping
-// nothing, content longer than limit bytes, and content whose size is not
-// want when want > 0; both errors wrap errs.InvalidArgument and name the
-// request field that carried the content. The content is synced to disk
-// before it becomes visible under its digest, so a crash leaves either no
-// file or the whole file. An error of r is returned as it is.
-func (f *Files) Put(r io.Reader, limit, want int64) (st Stored, err error) {
+// Put reads r to its end and stores what it read: Stage, then Place. It
+// refuses, keeping nothing, what Stage refuses.
+func (f *Files) Put(r io.Reader, limit, want int64) (Stored, error) {
+	st, err := f.Stage(r, limit, want)
+	if err != nil {
+		return Stored{}, err
+	}
+	defer st.Discard()
+	if st.Deduplicated, err = st.Place(); err != nil {
+		return Stored{}, err
+	}
+	return st.Stored, nil
+}
+
+// Staged is content read, hashed and synced to disk under tmp/, not yet
+// visible under its digest.
+type Staged struct {
+	// Stored has the digest and size; Deduplicated is always false.
+	Stored
+	tmp   string
+	final string
+}
+
+// Stage reads r to its end into tmp/. It refuses, keeping nothing, content
+// longer than limit bytes, and content whose size is not want when want >
+// 0; both errors wrap errs.InvalidArgument and name the request field
+// that carried the content. The content is synced to disk before Stage
+// returns, so that Place makes the whole file visible or none of it. An
+// error of r is returned as it is. The caller must Discard what Stage
+// returns.
+func (f *Files) Stage(r io.Reader, limit, want int64) (st *Staged, err error) {
 	tmp, err := os.CreateTemp(filepath.Join(f.dir, "tmp"), "upload-*")
 	if err != nil {
-		return Stored{}, fmt.Errorf("evidence: %w", err)
+		return nil, fmt.Errorf("evidence: %w", err)
 	}
 	defer func() {
-		_ = tmp.Close()           // already closed on success
-		_ = os.Remove(tmp.Name()) // linked into place on success
+		_ = tmp.Close() // already closed on success
+		if err != nil {
+			_ = os.Remove(tmp.Name())
+		}
 	}()
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(tmp, h), io.LimitReader(r, limit+1))
 	if err != nil {
-		return Stored{}, err
+		return nil, err
 	}
 	if n > limit {
-		return Stored{}, errs.Field("chunk", "the file is larger than the limit of %d bytes", limit)
+		return nil, errs.Field("chunk", "the file is larger than the limit of %d bytes", limit)
 	}
 	if want > 0 && n != want {
-		return Stored{}, errs.Field("metadata.declared_size_bytes", "declared %d bytes, but %d arrived", want, n)
+		return nil, errs.Field("metadata.declared_size_bytes", "declared %d bytes, but %d arrived", want, n)
 	}
 	if err := tmp.Chmod(0o440); err != nil {
-		return Stored{}, fmt.Errorf("evidence: %w", err)
+		return nil, fmt.Errorf("evidence: %w", err)
 	}
 	if err := tmp.Sync(); err != nil {
-		return Stored{}, fmt.Errorf("evidence: syncing upload: %w", err)
+		return nil, fmt.Errorf("evidence: syncing upload: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return Stored{}, fmt.Errorf("evidence: %w", err)
+		return nil, fmt.Errorf("evidence: %w", err)
 	}
-	st = Stored{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}
-	final := f.Path(st.SHA256)
-	if err := os.MkdirAll(filepath.Dir(final), 0o700); err != nil {
-		return Stored{}, fmt.Errorf("evidence: %w", err)
+	d := hex.EncodeToString(h.Sum(nil))
+	return &Staged{Stored: Stored{SHA256: d, Size: n}, tmp: tmp.Name(), final: f.Path(d)}, nil
+}
+
+// Place makes the staged content visible under its digest, unless it is
+// there already; existed says which. It does the same work either way
+// (the content was written and synced by Stage, and the folder is synced
+// after), so that its time does not tell whether the content was stored
+// before.
+func (st *Staged) Place() (existed bool, err error) {
+	if err := os.MkdirAll(filepath.Dir(st.final), 0o700); err != nil {
+		return false, fmt.Errorf("evidence: %w", err)
 	}
-	if st.Deduplicated, err = place(tmp.Name(), final); err != nil {
-		return Stored{}, err
+	if existed, err = place(st.tmp, st.final); err != nil {
+		return false, err
 	}
-	if err := syncDir(filepath.Dir(final)); err != nil {
-		return Stored{}, err
+	if err := syncDir(filepath.Dir(st.final)); err != nil {
+		return false, err
 	}
-	return st, nil
+	return existed, nil
+}
+
+// Discard removes the staged copy; the content stays in the store if
+// Place put it there.
+func (st *Staged) Discard() { _ = os.Remove(st.tmp) }
+
+// Remove deletes the content with digest from the store; content that is
+// not there is no error.
+func (f *Files) Remove(digest string) error {
+	p := f.Path(digest)
+	if p == "" {
+		return fmt.Errorf("evidence: remove %q: not a digest", digest)
+	}
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("evidence: %w", err)
+	}
+	return nil
+}
+
+// RemoveStaged deletes what uploads left in tmp/ before cutoff: the
+// remains of uploads that a crash interrupted. It returns how many files
+// it removed.
+func (f *Files) RemoveStaged(cutoff time.Time) (int, error) {
+	dir := filepath.Join(f.dir, "tmp")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, fmt.Errorf("evidence: %w", err)
+	}
+	n := 0
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil || !info.Mode().IsRegular() || !info.ModTime().Before(cutoff) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err == nil {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // place puts the finished upload at final. A hard link, unlike a rename,
 // fails when final exists, so two uploads of the same content at once
-// agree on which one stored it; the content is the same either way. Where
-// the file system has no hard links, place falls back to a rename.
+// agree on which one stored it; the content is the same either way. When
+// it exists, place links the new copy beside it and unlinks it again, so
+// that the folder changes and its sync costs about what it costs for new
+// content: how long an upload takes does not tell whether someone stored
+// the same bytes before. Where the file system has no hard links, place
+// falls back to a rename.
 func place(tmp, final string) (existed bool, err error) {
 	err = os.Link(tmp, final)
 	switch {
 	case err == nil:
 		return false, nil
 	case errors.Is(err, fs.ErrExist):
+		side := final + "." + filepath.Base(tmp) // unique: tmp is
+		if err := os.Link(tmp, side); err != nil {
+			return true, fmt.Errorf("evidence: storing upload: %w", err)
+		}
+		if err := os.Remove(side); err != nil {
+			return true, fmt.Errorf("evidence: storing upload: %w", err)
+		}
 		return true, nil
 	}
 	if _, serr := os.Stat(final); serr == nil {

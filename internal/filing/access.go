@@ -2,29 +2,43 @@ package filing
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"google.golang.org/grpc"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
-	"github.com/ipcase/ipcase/internal/audit"
 	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/errs"
 	"github.com/ipcase/ipcase/internal/events"
+	"github.com/ipcase/ipcase/internal/request"
 )
 
 // ScopeOf is what the access policy needs to know about m.
 func ScopeOf(m *Matter) auth.MatterScope {
-	sc := auth.MatterScope{Agency: m.Agency, Complainants: []string{m.Complainant.ID}}
+	sc := auth.MatterScope{ID: string(m.ID), Agency: m.Agency, Complainants: []string{m.Complainant.ID}}
 	for _, p := range m.Proceedings {
-		sc.Forums = append(sc.Forums, p.Forum)
+		if f, ok := p.forum(); ok {
+			sc.Forums = append(sc.Forums, f)
+		}
 	}
 	for _, r := range m.Respondents {
 		sc.Respondents = append(sc.Respondents, r.ID)
 	}
 	return sc
+}
+
+// forum is what p is before, for the access policy; ok is false for a kind
+// that is neither administrative nor judicial.
+func (p *Proceeding) forum() (f auth.Forum, ok bool) {
+	switch {
+	case p.Kind.Judicial():
+		return auth.Forum{Code: p.Forum, Judicial: true}, true
+	case slices.Contains(administrativeKinds, string(p.Kind)):
+		return auth.Forum{Code: p.Forum}, true
+	}
+	return auth.Forum{}, false
 }
 
 // authorizeFiling decides who may file what: a rights holder files as one
@@ -47,6 +61,16 @@ func authorizeFiling(ctx context.Context, m *Matter) error {
 		if !m.Complainant.Ref || !p.ActsFor(m.Complainant.ID) {
 			return errs.Errorf(errs.PermissionDenied, "a rights holder files as one of its own parties: set complainant.name to parties/{id} from its token")
 		}
+		// A party named by reference shows its stored details; a rights
+		// holder reads none it did not give, so it names others by theirs.
+		// Refused before any lookup: whether such a party exists is not
+		// the holder's to learn either.
+		for i, r := range m.Respondents {
+			if r.Ref && !p.ActsFor(r.ID) {
+				return errs.Field(fmt.Sprintf("respondents[%d].name", i),
+					"a rights holder names a respondent by its details (kind, display_name, and credit_code for an organisation), not by a party id")
+			}
+		}
 		return nil
 	default: // Mediator, Court: they file nothing
 		return errs.Errorf(errs.PermissionDenied, "role %s may not file", p.Role)
@@ -59,7 +83,24 @@ func visibility(ctx context.Context) (Visibility, error) {
 	if err != nil {
 		return Visibility{}, err
 	}
-	return Visibility{All: lf.All, Agency: lf.Agency, Court: lf.Court, Parties: lf.Parties}, nil
+	return Visibility{All: lf.All, Agency: lf.Agency, Court: lf.Court, Parties: partyIDs(lf.Parties)}, nil
+}
+
+// matterVisibility is what the caller in ctx may see of a matter it names:
+// what it may list, except that a sign-in session, which lists nothing,
+// sees the matters of its parties (auth.AuthorizeMatter then keeps it to
+// the one it is bound to).
+func matterVisibility(ctx context.Context) (Visibility, error) {
+	if p, ok := auth.FromContext(ctx); ok && p.Role == auth.RightsHolder && p.Session() {
+		return Visibility{Parties: partyIDs(p.Parties)}, nil
+	}
+	return visibility(ctx)
+}
+
+// partyIDs are the ids that can name a party: one that is not a UUID names
+// none (and is no value for a uuid column).
+func partyIDs(ids []string) []string {
+	return slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return !request.IsUUID(id) })
 }
 
 // op names the gRPC method of ctx, for errors in the log:
@@ -67,15 +108,6 @@ func visibility(ctx context.Context) (Visibility, error) {
 func op(ctx context.Context) string {
 	m, _ := grpc.Method(ctx)
 	return m[strings.LastIndex(m, "/")+1:]
-}
-
-// authorizeRead checks that the caller in ctx may read m, and records the
-// read if the caller is an official, on the primary.
-func (s *Store) authorizeRead(ctx context.Context, m *Matter, at time.Time) error {
-	if err := auth.AuthorizeMatter(ctx, ScopeOf(m)); err != nil {
-		return err
-	}
-	return audit.Log(s.db.Session(ctx), at, string(m.ID))
 }
 
 // isRightsHolder says whether the caller sees the public projection.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -119,10 +120,21 @@ func TestAccessMatrix(t *testing.T) {
 		{"rights holder who is a party", plain, env.RightsHolder(t, parties[0]), 0},
 		{"rights holder who is not", plain, env.RightsHolder(t, uuid.NewString()), -1},
 		{"administrator", plain, admin, 0},
+		// Agency and court codes are separate namespaces: an officer whose
+		// agency is coded as court X is no court, and a court coded as
+		// agency A is no agency.
+		{"officer coded as court X", plain, env.Officer(t, "京73"), -1},
+		{"court coded as agency A over mTLS", court("SAMR-HZ"), "", -1},
 		{"no token", plain, "", 0},
 		{"expired token", plain, env.Token(t, auth.IssueParams{Subject: "late", Role: auth.Officer, Agency: "SAMR-HZ",
 			Now: time.Now().Add(-3 * time.Hour), TTL: time.Hour}), 0},
 		{"token signed by an unknown key", plain, authtest.Sign(t, unknownKey, auth.IssueParams{Subject: "forger", Role: auth.Admin}), 0},
+		// Sign-in sessions, what a redeemed sign-in link gives: the
+		// party's read-only access to the link's matter, signed with the
+		// sign-in key, which may sign nothing else.
+		{"sign-in session of the party", plain, env.Session(t, parties[0], matterID(m1)), 0},
+		{"sign-in session of the party bound to another matter", plain, env.Session(t, parties[0], matterID(m2)), -1},
+		{"token signed by the sign-in key for an admin", plain, authtest.Sign(t, anyRole(env.SignInKey()), auth.IssueParams{Subject: "forger", Role: auth.Admin}), 0},
 	}
 
 	const (
@@ -131,27 +143,39 @@ func TestAccessMatrix(t *testing.T) {
 		NF     = codes.NotFound
 		Unauth = codes.Unauthenticated
 	)
-	// want[caller][method] = {own matter, someone else's}.
+	// want[caller][method] = {own matter, someone else's}. A matter the
+	// caller may not act on is NOT_FOUND, as one that does not exist, for
+	// every role; PERMISSION_DENIED is for a method the role may not call.
 	reads := map[string][2]codes.Code{
-		"officer of agency A": {OK, PD}, "officer of agency B": {OK, PD}, "mediator of agency A": {OK, PD},
-		"court X over mTLS": {OK, PD}, "court Y over mTLS": {OK, PD},
+		"officer of agency A": {OK, NF}, "officer of agency B": {OK, NF}, "mediator of agency A": {OK, NF},
+		"court X over mTLS": {OK, NF}, "court Y over mTLS": {OK, NF},
 		"rights holder who is a party": {OK, NF}, "rights holder who is not": {NF, NF}, "administrator": {OK, OK},
+		"officer coded as court X": {NF, NF}, "court coded as agency A over mTLS": {NF, NF},
 	}
 	decide := map[string][2]codes.Code{
-		"officer of agency A": {OK, PD}, "officer of agency B": {OK, PD}, "mediator of agency A": {PD, PD},
+		"officer of agency A": {OK, NF}, "officer of agency B": {OK, NF}, "mediator of agency A": {PD, PD},
 		"court X over mTLS": {PD, PD}, "court Y over mTLS": {PD, PD},
 		"rights holder who is a party": {PD, PD}, "rights holder who is not": {PD, PD}, "administrator": {OK, OK},
+		"officer coded as court X": {NF, NF},
 	}
 	withdraw := map[string][2]codes.Code{
-		"officer of agency A": {OK, PD}, "officer of agency B": {OK, PD}, "mediator of agency A": {PD, PD},
+		"officer of agency A": {OK, NF}, "officer of agency B": {OK, NF}, "mediator of agency A": {PD, PD},
 		"court X over mTLS": {PD, PD}, "court Y over mTLS": {PD, PD},
 		"rights holder who is a party": {OK, NF}, "rights holder who is not": {NF, NF}, "administrator": {OK, OK},
+		"officer coded as court X": {NF, NF},
 	}
 	file := map[string][2]codes.Code{
 		"officer of agency A": {OK, PD}, "officer of agency B": {OK, PD}, "mediator of agency A": {PD, PD},
 		"court X over mTLS": {PD, PD}, "court Y over mTLS": {PD, PD},
 		"rights holder who is a party": {OK, PD}, "rights holder who is not": {PD, PD}, "administrator": {OK, OK},
 	}
+	// A session reads its own matter, and nothing it is not bound to; every
+	// other method is refused to it (PERMISSION_DENIED, the default below).
+	reads["sign-in session of the party"] = [2]codes.Code{OK, NF}
+	reads["sign-in session of the party bound to another matter"] = [2]codes.Code{NF, NF}
+	verify := maps.Clone(reads) // a session reads the matter and its events, and verifies nothing
+	delete(verify, "sign-in session of the party")
+	delete(verify, "sign-in session of the party bound to another matter")
 	auditLog := map[string][2]codes.Code{"administrator": {OK, OK}}
 	want := func(table map[string][2]codes.Code, c caller, own bool) codes.Code {
 		if strings.Contains(c.name, "token") && c.name != "rights holder who is not" {
@@ -181,7 +205,7 @@ func TestAccessMatrix(t *testing.T) {
 			_, err := client(c).ListMatterEvents(ctxOf(t, c), &ipcasev1.ListMatterEventsRequest{Parent: matters[side].GetName()})
 			return err
 		}},
-		{"VerifyMatterHistory", reads, func(c caller, side int) error {
+		{"VerifyMatterHistory", verify, func(c caller, side int) error {
 			_, err := client(c).VerifyMatterHistory(ctxOf(t, c), &ipcasev1.VerifyMatterHistoryRequest{Name: matters[side].GetName()})
 			return err
 		}},
@@ -260,14 +284,19 @@ func TestAccessMatrix(t *testing.T) {
 	}
 
 	// Lists show only what the caller may see.
-	for _, c := range callers[:8] {
-		resp, err := client(c).ListMatters(ctxOf(t, c), &ipcasev1.ListMattersRequest{PageSize: 100})
-		if err != nil {
-			t.Fatalf("ListMatters by %s: %v", c.name, err)
-		}
+	for _, c := range callers[:10] {
 		var names []string
-		for _, m := range resp.GetMatters() {
-			names = append(names, m.GetName())
+		for token := ""; ; {
+			resp, err := client(c).ListMatters(ctxOf(t, c), &ipcasev1.ListMattersRequest{PageSize: 100, PageToken: token})
+			if err != nil {
+				t.Fatalf("ListMatters by %s: %v", c.name, err)
+			}
+			for _, m := range resp.GetMatters() {
+				names = append(names, m.GetName())
+			}
+			if token = resp.GetNextPageToken(); token == "" {
+				break
+			}
 		}
 		for side, m := range matters {
 			seen := slices.Contains(names, m.GetName())
@@ -277,6 +306,25 @@ func TestAccessMatrix(t *testing.T) {
 			}
 		}
 	}
+
+	// A session lists nothing, not even its own matter: it reads that one.
+	for _, c := range callers {
+		if !strings.HasPrefix(c.name, "sign-in session") {
+			continue
+		}
+		if _, err := client(c).ListMatters(ctxOf(t, c), &ipcasev1.ListMattersRequest{PageSize: 100}); code(err) != PD {
+			t.Errorf("ListMatters by %s: %v, want %v", c.name, err, PD)
+		}
+	}
+}
+
+func matterID(m *ipcasev1.Matter) string { return strings.TrimPrefix(m.GetName(), "matters/") }
+
+// anyRole clears a private key's roles, so that Issue signs what its
+// holder could forge; the server still knows what the key may sign.
+func anyRole(k auth.JWK) auth.JWK {
+	k.Roles = nil
+	return k
 }
 
 func ownWord(own bool) string {

@@ -64,7 +64,7 @@ func (v *validator) party(field string, p *ipcasev1.Party) Party {
 	default:
 		v.Add(field+".kind", "must be PARTY_KIND_PERSON or PARTY_KIND_ORGANIZATION")
 	}
-	v.Text(field+".display_name", out.Name, true, maxName)
+	v.Name(field+".display_name", out.Name, true, maxName)
 	v.Text(field+".contact", out.Contact, false, maxContact)
 	if out.Country == "" {
 		out.Country = "CN"
@@ -96,9 +96,9 @@ func (v *validator) right(field string, r *ipcasev1.IpRight) Right {
 		v.Add(field+".type", "unknown IP type %d; use one of the IpType values", int32(r.GetType()))
 	}
 	out := Right{Type: t, RegNumber: strings.TrimSpace(r.GetRegistrationNumber()), Title: r.GetTitle(), Holder: r.GetHolder(), Description: r.GetDescription()}
-	v.Text(field+".registration_number", out.RegNumber, false, maxRegNumber)
-	v.Text(field+".title", out.Title, true, maxTitle)
-	v.Text(field+".holder", out.Holder, false, maxName)
+	v.Name(field+".registration_number", out.RegNumber, false, maxRegNumber)
+	v.Name(field+".title", out.Title, true, maxTitle)
+	v.Name(field+".holder", out.Holder, false, maxName)
 	v.Text(field+".description", out.Description, false, maxDescription)
 	out.TermStart = v.OptionalDate(field+".term_start", r.GetTermStart())
 	out.TermEnd = v.OptionalDate(field+".term_end", r.GetTermEnd())

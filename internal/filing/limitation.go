@@ -34,13 +34,17 @@ func limitationWarning(cal *deadline.Calendar, knownSince *civil.Date, today civ
 
 // limitationEnd is the last day of the limitation period. caveat is empty
 // when the calendar settles that day; otherwise it says what was not
-// checked: a year with no holiday notice, where only weekends were passed
-// over, or a December day the next year's notice, not yet loaded, could
-// still make a holiday.
+// checked: a year with no holiday notice, counted on its statutory holidays
+// (from 2025) or on weekends alone (before), or a December day the next
+// year's notice, not yet loaded, could still make a holiday.
 func limitationEnd(cal *deadline.Calendar, knownSince civil.Date) (end civil.Date, caveat string) {
 	c, err := deadline.Limitation.Due(cal, knownSince)
+	if err == nil && c.Provisional {
+		return c.Due, fmt.Sprintf("no holiday notice of %d is loaded, so the end was counted on the statutory holidays alone "+
+			"(National Holiday Measures Art. 2) and may still move when the notice is published (Civil Code Art. 203)", c.Due.Year)
+	}
 	if err == nil {
-		if day, err := cal.Day(c.Due); err == nil && day.Provisional {
+		if day, err := cal.Day(c.Due); err == nil && day.AwaitsNextNotice {
 			return c.Due, fmt.Sprintf("the %d holiday notice is not loaded yet and could still make %s a holiday, "+
 				"moving the end to the next working day (Civil Code Art. 203)", c.Due.Year+1, c.Due)
 		}

@@ -70,10 +70,17 @@ func TestLimitationEnd(t *testing.T) {
 		// 2023 notice did 2022-12-31.
 		{"2023-12-31", "2026-12-31", "the 2027 holiday notice is not loaded yet and could still make 2026-12-31 a holiday"},
 		// No 29 February in 2027: Art. 202 ends it on 2027-02-28, a Sunday;
-		// 2027 has no notice, so only the weekend moves it, to Mon 2027-03-01.
-		{"2024-02-29", "2027-03-01", "no holiday notice of 2027 is loaded, so only weekends were passed over"},
-		// Mon 2028-02-28; no notice of 2028.
-		{"2025-02-28", "2028-02-28", "no holiday notice of 2028 is loaded, so only weekends were passed over"},
+		// 2027 has no notice, and its statutory holidays (National Holiday
+		// Measures Art. 2: the Spring Festival is 02-05 to 02-08) leave Mon
+		// 2027-03-01 a working day.
+		{"2024-02-29", "2027-03-01", "no holiday notice of 2027 is loaded, so the end was counted on the statutory holidays alone"},
+		// Mon 2028-02-28; no notice of 2028; the 2028 Spring Festival (初一
+		// 01-26) is long over.
+		{"2025-02-28", "2028-02-28", "no holiday notice of 2028 is loaded, so the end was counted on the statutory holidays alone"},
+		// Ends Fri 2022-06-03; 2022 has no notice and predates the 2024
+		// Measures: only weekends are passed over (the real 2022 notice made
+		// it the Dragon Boat holiday).
+		{"2019-06-03", "2022-06-03", "no holiday notice of 2022 is loaded, so only weekends were passed over"},
 	} {
 		end, caveat := limitationEnd(cal, date(t, tt.known))
 		if end.String() != tt.end || (tt.caveat == "") != (caveat == "") || !strings.Contains(caveat, tt.caveat) {
@@ -106,7 +113,8 @@ func TestLimitationWarning(t *testing.T) {
 		{"2023-10-01", "2026-10-09", "2026-10-08", false},
 		// 29 Feb + 3 years → 2027-02-28 (Art. 202), a Sunday, so the period
 		// runs to Monday 2027-03-01: filing that day is in time. No notice of
-		// 2027 is loaded, which the warning says.
+		// 2027 is loaded, which the warning says (it was counted on the
+		// statutory holidays alone).
 		{"2024-02-29", "2027-03-01", "", false},
 		{"2024-02-29", "2027-03-02", "2027-03-01", true},
 		// Ends Fri 2022-06-03; no notice of 2022 is loaded (the real one
@@ -124,7 +132,7 @@ func TestLimitationWarning(t *testing.T) {
 			!strings.Contains(w.Message, "Civil Code Art. 188") || !strings.Contains(w.Message, "counted from "+tt.known):
 			t.Errorf("known %s, filed %s: warning %s %q; want LIMITATION_PERIOD_EXPIRED citing Art. 188, counted from %s, ended on %s",
 				tt.known, tt.today, w.Code, w.Message, tt.known, tt.end)
-		case tt.unchecked != strings.Contains(w.Message, "no holiday notice of "+tt.end[:4]+" is loaded, so only weekends were passed over"):
+		case tt.unchecked != strings.Contains(w.Message, "no holiday notice of "+tt.end[:4]+" is loaded"):
 			t.Errorf("known %s, filed %s: warning %q; says holidays were not checked: %v, want %v",
 				tt.known, tt.today, w.Message, !tt.unchecked, tt.unchecked)
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/request"
 	"github.com/ipcase/ipcase/internal/store"
 )
 
@@ -22,15 +23,20 @@ type Visibility struct {
 }
 
 // where is the condition, over matters aliased m, that keeps what v may
-// see; ok is false when v sees nothing.
+// see; ok is false when v sees nothing. An agency sees the matters filed
+// with it and those with an administrative proceeding before it, a court
+// those with a judicial one before it: the codes of agencies and courts
+// are separate namespaces (auth.Forum), so a forum's kind is compared with
+// its code.
 func (v Visibility) where() (cond string, args []any, ok bool) {
 	switch {
 	case v.All:
 		return "true", nil, true
 	case v.Agency != "":
-		return "(m.agency = ? OR EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id AND p.forum = ?))", []any{v.Agency, v.Agency}, true
+		return "(m.agency = ? OR EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id AND p.forum = ? AND p.kind IN ?))",
+			[]any{v.Agency, v.Agency, administrativeKinds}, true
 	case v.Court != "":
-		return "EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id AND p.forum = ?)", []any{v.Court}, true
+		return "EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id AND p.forum = ? AND p.kind IN ?)", []any{v.Court, judicialKinds}, true
 	case len(v.Parties) > 0:
 		return "EXISTS (SELECT 1 FROM matter_parties mp WHERE mp.matter_id = m.id AND mp.party_id IN ?)", []any{v.Parties}, true
 	}
@@ -71,7 +77,9 @@ func decodeCursor(token string, f Filter) (*cursor, error) {
 	}
 	b, err := base64.RawURLEncoding.DecodeString(token)
 	var c cursor
-	if err != nil || json.Unmarshal(b, &c) != nil || c.ID == "" {
+	// The id and time go into the query: an id that is not a UUID would be
+	// the database's error, INTERNAL, rather than the caller's.
+	if err != nil || json.Unmarshal(b, &c) != nil || !request.IsUUID(c.ID) || c.Time.IsZero() {
 		return nil, errs.Field("page_token", "is not a token this server issued")
 	}
 	if c.Filter != f.key() {

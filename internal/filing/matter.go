@@ -43,6 +43,18 @@ const (
 	KindConfirmation ProceedingKind = "CONFIRMATION"
 )
 
+// Kinds of proceeding by the forum they are before: an agency
+// (administrative) or a court (judicial). Agency and court codes are
+// separate namespaces; a forum's code is compared only with codes of its
+// own kind (auth.Forum). A kind in neither list is before no one.
+var (
+	administrativeKinds = []string{string(KindFilingReview), string(KindEnforcement), string(KindMediation)}
+	judicialKinds       = []string{string(KindTrial), string(KindConfirmation)}
+)
+
+// Judicial says whether a proceeding of kind k is before a court.
+func (k ProceedingKind) Judicial() bool { return slices.Contains(judicialKinds, string(k)) }
+
 // ProceedingState is the state of a proceeding; each kind uses its own
 // states, given by its machine.
 type ProceedingState string
@@ -92,6 +104,10 @@ type Matter struct {
 	Updated     time.Time
 
 	pending []events.Record
+	// signed is the matter as a change found it (loaded under lock), or
+	// as it was last signed into the head of its chain in this
+	// transaction: what the next signing starts from.
+	signed snapshot
 }
 
 // Warning flags something a reviewer should look at.

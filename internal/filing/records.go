@@ -10,7 +10,6 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/ipcase/ipcase/internal/audit"
-	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/errs"
 	"github.com/ipcase/ipcase/internal/events"
@@ -99,7 +98,17 @@ func NewRecords[R Record](fs *Store, kind ProceedingKind, noun string, docs stor
 	if fs == nil || fresh == nil {
 		panic("filing.NewRecords: nil dependency")
 	}
-	return &Records[R]{filing: fs, kind: kind, noun: noun, docs: docs, fresh: fresh}
+	s := &Records[R]{filing: fs, kind: kind, noun: noun, docs: docs, fresh: fresh}
+	// Verification compares each record's state with its proceeding's
+	// history.
+	fs.records.register(kind, func(tx store.Tx, id ProceedingID) (ProceedingState, bool, error) {
+		r, ok, err := s.Load(tx, id)
+		if err != nil || !ok {
+			return "", ok, err
+		}
+		return r.StateName(), true, nil
+	})
+	return s
 }
 
 // Filing returns the matter store the records hang on.
@@ -131,15 +140,12 @@ func (s *Records[R]) proceeding(m *Matter, procID ProceedingID) (*Proceeding, er
 // read by the caller in ctx: the caller must pass the access policy, and a
 // read by an official is recorded. The Change's Tx reads outside a
 // transaction. It returns an error wrapping errs.NotFound if either is
-// missing.
+// missing; a matter the caller may not read is missing, as one that does
+// not exist, after the same one query.
 func (s *Records[R]) Get(ctx context.Context, matterID MatterID, procID ProceedingID, at time.Time) (*Change[R], error) {
 	tx := s.filing.db.Session(ctx)
-	ms, err := loadMatters(tx, []string{string(matterID)})
+	m, err := s.filing.loadFor(ctx, tx, matterID)
 	if err != nil {
-		return nil, err
-	}
-	m := ms[0]
-	if err := auth.AuthorizeMatter(ctx, ScopeOf(m)); err != nil {
 		return nil, err
 	}
 	p, err := s.proceeding(m, procID)
@@ -167,12 +173,15 @@ func (s *Records[R]) Get(ctx context.Context, matterID MatterID, procID Proceedi
 // for an unknown matter or proceeding, and errs.FailedPrecondition if the
 // record was never opened.
 func (s *Records[R]) ChangeIn(tx store.Tx, matterID MatterID, procID ProceedingID, actor events.Actor, at time.Time, fn func(*Change[R]) error) error {
-	_, err := s.change(tx, matterID, procID, actor, at, fn)
+	_, err := s.change(tx, s.filing.Lock, matterID, procID, actor, at, fn)
 	return err
 }
 
-func (s *Records[R]) change(tx store.Tx, matterID MatterID, procID ProceedingID, actor events.Actor, at time.Time, fn func(*Change[R]) error) (*Change[R], error) {
-	m, err := s.filing.Lock(tx, matterID)
+// change locks matter matterID with lock and changes the record of its
+// proceeding procID with fn.
+func (s *Records[R]) change(tx store.Tx, lock func(store.Tx, MatterID) (*Matter, error), matterID MatterID, procID ProceedingID,
+	actor events.Actor, at time.Time, fn func(*Change[R]) error) (*Change[R], error) {
+	m, err := lock(tx, matterID)
 	if err != nil {
 		return nil, err
 	}
@@ -187,6 +196,11 @@ func (s *Records[R]) change(tx store.Tx, matterID MatterID, procID ProceedingID,
 	if !ok {
 		return nil, errs.Errorf(errs.FailedPrecondition, "the %s of this proceeding was not opened yet", s.noun)
 	}
+	if r.StateName() != p.State {
+		// Every change saves the two together: the record was changed
+		// outside the log, and this change must not sign its outcome.
+		m.signed.distrust(proceedingField(string(p.ID), "state"))
+	}
 	c := &Change[R]{Tx: tx, Matter: m, Proceeding: p, Record: r, At: at, Today: civil.Today(at)}
 	if err := fn(c); errors.Is(err, ErrUnchanged) {
 		return c, nil
@@ -198,8 +212,10 @@ func (s *Records[R]) change(tx store.Tx, matterID MatterID, procID ProceedingID,
 
 // Transition serves a request that changes a record: the request's own
 // violations (in v) and its name, etag and request_id are checked; the
-// request is keyed for retries; then, under the matter's lock, the
-// caller's access to the matter and the etag are checked before fn runs.
+// request is keyed for retries; then, as the matter is locked, the
+// caller's access to it (a matter the caller may not act on is neither
+// locked nor found, as one that does not exist), and under the lock the
+// etag, are checked before fn runs.
 // The response rendered from the change is unmarshalled into resp.
 func (s *Records[R]) Transition(ctx context.Context, req request.Identified, name, etag string, v *request.Validator,
 	now time.Time, fn func(*Change[R]) error, render func(*Change[R]) ([]byte, error), resp proto.Message) error {
@@ -215,12 +231,8 @@ func (s *Records[R]) Transition(ctx context.Context, req request.Identified, nam
 	}
 	at := now.UTC().Truncate(time.Microsecond)
 	b, err := s.filing.db.Idempotent(ctx, key, func(tx store.Tx) ([]byte, error) {
-		c, err := s.change(tx, MatterID(mid), ProceedingID(pid), events.ActorFrom(ctx), at, func(c *Change[R]) error {
-			// Checked under the lock, before the etag, so that a caller
-			// without access learns nothing.
-			if err := auth.AuthorizeMatter(ctx, ScopeOf(c.Matter)); err != nil {
-				return err
-			}
+		lock := func(tx store.Tx, id MatterID) (*Matter, error) { return s.filing.LockFor(ctx, tx, id) }
+		c, err := s.change(tx, lock, MatterID(mid), ProceedingID(pid), events.ActorFrom(ctx), at, func(c *Change[R]) error {
 			if got := c.Record.Etag(); got != etag {
 				return errs.Errorf(errs.Aborted, "etag %s is stale: it is now %s; read it again", etag, got)
 			}
@@ -277,7 +289,8 @@ func (s *Records[R]) OpenIn(c *Change[R], actor events.Actor) error {
 func (s *Records[R]) Add(c *Change[R], r R) error {
 	meta := r.Meta()
 	meta.MatterID, meta.Version = c.Matter.ID, 1
-	if err := s.filing.SaveProceedings(c.Tx, c.Matter, c.At); err != nil { // the record refers to its proceeding
+	// The record refers to its proceeding; c's change signs the state.
+	if err := s.filing.save(c.Tx, c.Matter, c.At); err != nil {
 		return err
 	}
 	return s.docs.Insert(c.Tx, string(meta.ProceedingID), string(meta.MatterID), meta.Version, r)
@@ -302,7 +315,7 @@ func (s *Records[R]) save(c *Change[R], actor events.Actor, insert bool) error {
 	meta.Version++
 	c.Proceeding.State, c.Proceeding.Updated = c.Record.StateName(), c.At
 	// The proceeding first: a new record refers to it.
-	if err := s.filing.SaveProceedings(c.Tx, c.Matter, c.At); err != nil {
+	if err := s.filing.save(c.Tx, c.Matter, c.At); err != nil {
 		return err
 	}
 	var err error
@@ -318,5 +331,5 @@ func (s *Records[R]) save(c *Change[R], actor events.Actor, insert bool) error {
 	// new slice: appending to the matter's would write into its array.
 	recs := slices.Concat(c.Matter.pending, meta.pending)
 	c.Matter.pending, meta.pending = nil, nil
-	return s.filing.log.Append(c.Tx, string(c.Matter.ID), actor, c.At, recs...)
+	return s.filing.appendState(c.Tx, c.Matter, actor, c.At, recs...)
 }

@@ -11,7 +11,6 @@ import (
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/audit"
-	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/errs"
@@ -88,13 +87,14 @@ func (s *Server) GetMatter(ctx context.Context, req *ipcasev1.GetMatterRequest) 
 }
 
 // readMatter loads matter id for a read by the caller: it must pass the
-// access policy, and a read by an official is recorded.
+// access policy (a matter it may not read is not found, as one that does
+// not exist), and a read by an official is recorded.
 func (s *Server) readMatter(ctx context.Context, id MatterID) (*Matter, error) {
-	m, err := s.store.Get(ctx, id)
+	m, err := s.store.loadFor(ctx, s.store.reads.Session(ctx), id)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.authorizeRead(ctx, m, s.now().UTC()); err != nil {
+	if err := audit.Log(s.store.db.Session(ctx), s.now().UTC(), string(m.ID)); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -221,12 +221,9 @@ func (s *Server) transition(ctx context.Context, req request.Identified, name, e
 		return err
 	}
 	at := s.now().UTC().Truncate(time.Microsecond)
+	// Update checks the caller's access as it locks the matter, before the
+	// etag, so that a caller without access learns nothing about it.
 	b, err := s.store.Update(ctx, key, id, events.ActorFrom(ctx), at, func(m *Matter) error {
-		// Checked under the lock, before the etag, so that a caller without
-		// access learns nothing about the matter.
-		if err := auth.AuthorizeMatter(ctx, ScopeOf(m)); err != nil {
-			return err
-		}
 		if m.Etag() != etag {
 			return errs.Errorf(errs.Aborted, "etag %s is stale: matter %s is now at %s; read it again", etag, m.Number, m.Etag())
 		}
@@ -300,7 +297,7 @@ func (s *Server) VerifyMatterHistory(ctx context.Context, req *ipcasev1.VerifyMa
 	if _, err := s.readMatter(ctx, id); err != nil {
 		return nil, fmt.Errorf("VerifyMatterHistory(%s): %w", id, err)
 	}
-	v, err := s.store.log.Verify(s.store.db.Session(ctx), string(id))
+	v, err := s.store.VerifyHistory(ctx, id)
 	if err != nil {
 		return nil, err
 	}

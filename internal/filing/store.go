@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/google/uuid"
 	"gorm.io/gorm/clause"
 
+	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/errs"
 	"github.com/ipcase/ipcase/internal/events"
@@ -25,6 +27,50 @@ type Store struct {
 	log   *events.Log
 	// routes are the machines of the proceedings a matter can have, by kind.
 	routes map[ProceedingKind]Route
+	// records reads the state of proceedings' records, by kind, as the
+	// proceedings packages' Records register it.
+	records *recordStates
+	// onCite, if set, is told of the evidence a matter comes to cite (OnCite).
+	onCite Citing
+}
+
+// Citing is called in the transaction in which a matter comes to cite
+// evidence, with every digest the matter will then cite and the size its
+// citation declares; an error undoes the change. evidence.Store.Cite is
+// one: it keeps cited uploads from being cleaned away and bounds the bytes
+// one matter may cite.
+type Citing func(tx store.Tx, sizes map[string]int64) error
+
+// OnCite makes s call fn whenever a matter comes to cite evidence (a
+// complaint with evidence, AddEvidence). Call it while wiring, before s
+// serves.
+func (s *Store) OnCite(fn Citing) { s.onCite = fn }
+
+// cite tells onCite that m will cite items besides what it cites already.
+func (s *Store) cite(tx store.Tx, m *Matter, items []Evidence) error {
+	if s.onCite == nil || len(items) == 0 {
+		return nil
+	}
+	sizes := make(map[string]int64, len(m.Evidence)+len(items))
+	for _, e := range append(slices.Clip(m.Evidence), items...) {
+		sizes[e.SHA256] = max(sizes[e.SHA256], e.Size)
+	}
+	return s.onCite(tx, sizes)
+}
+
+// EvidenceCited returns which of digests some matter cites, in tx.
+func (s *Store) EvidenceCited(tx store.Tx, digests []string) (map[string]bool, error) {
+	var cited []string
+	if len(digests) > 0 {
+		if err := tx.Gorm().Model(&evidenceRow{}).Distinct("sha256").Where("sha256 IN ?", digests).Pluck("sha256", &cited).Error; err != nil {
+			return nil, fmt.Errorf("cited evidence: %w", store.Translate(err))
+		}
+	}
+	out := make(map[string]bool, len(cited))
+	for _, d := range cited {
+		out[d] = true
+	}
+	return out, nil
 }
 
 // NewStore returns a Store over db writing events to log, knowing the
@@ -35,7 +81,8 @@ func NewStore(db *store.DB, log *events.Log, routes ...Route) *Store {
 	if db == nil || log == nil {
 		panic("filing.NewStore: nil dependency")
 	}
-	s := &Store{db: db, reads: db, log: log, routes: map[ProceedingKind]Route{KindFilingReview: reviewMachine.Route()}}
+	s := &Store{db: db, reads: db, log: log, routes: map[ProceedingKind]Route{KindFilingReview: reviewMachine.Route()},
+		records: &recordStates{byKind: map[ProceedingKind]func(store.Tx, ProceedingID) (ProceedingState, bool, error){}}}
 	for _, r := range routes {
 		s.routes[r.Kind] = r
 	}
@@ -135,19 +182,42 @@ type evidenceRow struct {
 
 func (evidenceRow) TableName() string { return "evidence" }
 
+// matterPartyRow links a party to a matter, with the party's details as
+// the matter's filing gave them: NULL for a party named by reference, whose
+// own row's are shown.
 type matterPartyRow struct {
-	MatterID string
-	Role     string
-	Position int
-	PartyID  string
+	MatterID        string
+	Role            string
+	Position        int
+	PartyID         string
+	DisplayName     *string
+	DomicileCountry *string
+	Contact         *string
+}
+
+// linkParty is the link of party p to matter m as role at position.
+func linkParty(m *Matter, role string, position int, p Party) matterPartyRow {
+	l := matterPartyRow{MatterID: string(m.ID), Role: role, Position: position, PartyID: p.ID}
+	if !p.Ref {
+		l.DisplayName, l.DomicileCountry, l.Contact = &p.Name, &p.Country, &p.Contact
+	}
+	return l
 }
 
 func (matterPartyRow) TableName() string { return "matter_parties" }
 
+// matterRightRow links a right to a matter, with the right's details as
+// the matter's filing gave them (Title is never empty then); a link made
+// before they were kept has none, and the right's own row's are shown.
 type matterRightRow struct {
-	MatterID string
-	Position int
-	RightID  string
+	MatterID    string
+	Position    int
+	RightID     string
+	Title       *string
+	Holder      *string
+	TermStart   *civil.Date
+	TermEnd     *civil.Date
+	Description *string
 }
 
 func (matterRightRow) TableName() string { return "matter_rights" }
@@ -182,6 +252,9 @@ func (s *Store) CreateIn(tx store.Tx, m *Matter, actor events.Actor, at time.Tim
 }
 
 func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time) error {
+	if err := s.cite(tx, &Matter{}, m.Evidence); err != nil {
+		return err
+	}
 	if err := resolve(tx, m); err != nil {
 		return err
 	}
@@ -209,7 +282,7 @@ func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time)
 		Number: m.Number, Agency: m.Agency, Respondents: len(m.Respondents),
 		Rights: len(m.Rights), Evidence: len(m.Evidence), Warnings: codes,
 	})
-	if err := s.log.Append(tx, string(m.ID), actor, at, m.PendingEvents()...); err != nil {
+	if err := s.appendState(tx, m, actor, at, m.PendingEvents()...); err != nil {
 		return err
 	}
 	m.pending = nil
@@ -271,9 +344,9 @@ func insertMatter(tx store.Tx, m *Matter, at time.Time) error {
 // evidence items.
 func insertLinks(tx store.Tx, m *Matter, at time.Time) error {
 	g := tx.Gorm()
-	links := []matterPartyRow{{MatterID: string(m.ID), Role: "COMPLAINANT", Position: 0, PartyID: m.Complainant.ID}}
+	links := []matterPartyRow{linkParty(m, "COMPLAINANT", 0, m.Complainant)}
 	for i, p := range m.Respondents {
-		links = append(links, matterPartyRow{MatterID: string(m.ID), Role: "RESPONDENT", Position: i, PartyID: p.ID})
+		links = append(links, linkParty(m, "RESPONDENT", i, p))
 	}
 	if err := g.Create(&links).Error; err != nil {
 		return fmt.Errorf("linking parties: %w", store.Translate(err))
@@ -281,7 +354,8 @@ func insertLinks(tx store.Tx, m *Matter, at time.Time) error {
 	if len(m.Rights) > 0 {
 		rights := make([]matterRightRow, len(m.Rights))
 		for i, r := range m.Rights {
-			rights[i] = matterRightRow{MatterID: string(m.ID), Position: i, RightID: r.ID}
+			rights[i] = matterRightRow{MatterID: string(m.ID), Position: i, RightID: r.ID,
+				Title: &r.Title, Holder: &r.Holder, TermStart: r.TermStart, TermEnd: r.TermEnd, Description: &r.Description}
 		}
 		if err := g.Create(&rights).Error; err != nil {
 			return fmt.Errorf("linking rights: %w", store.Translate(err))
@@ -331,17 +405,24 @@ func upsertParty(tx store.Tx, field string, p Party) (string, error) {
 		return row.ID, nil
 	}
 	row.CreditCode = &p.CreditCode
+	// One statement whether the code is new or known, so that its time does
+	// not tell a filer whether someone else named the organisation before.
+	// A known one's row is shared, not read: the matter keeps the details
+	// this filing gave (linkParty).
 	var ids []string
-	err := g.Raw(`INSERT INTO parties (id, kind, display_name, credit_code, domicile_country, contact)
-		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (credit_code) WHERE credit_code IS NOT NULL DO NOTHING RETURNING id`,
-		row.ID, row.Kind, row.DisplayName, p.CreditCode, row.DomicileCountry, row.Contact).Scan(&ids).Error
+	err := g.Raw(`WITH inserted AS (
+			INSERT INTO parties (id, kind, display_name, credit_code, domicile_country, contact)
+			VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (credit_code) WHERE credit_code IS NOT NULL DO NOTHING RETURNING id)
+		SELECT id FROM inserted UNION ALL SELECT id FROM parties WHERE credit_code = ?`,
+		row.ID, row.Kind, row.DisplayName, p.CreditCode, row.DomicileCountry, row.Contact, p.CreditCode).Scan(&ids).Error
 	if err != nil {
 		return "", fmt.Errorf("inserting party: %w", store.Translate(err))
 	}
 	if len(ids) == 1 {
 		return ids[0], nil
 	}
+	// A concurrent filing inserted the code after the statement began.
 	if err := g.Raw(`SELECT id FROM parties WHERE credit_code = ?`, p.CreditCode).Scan(&ids).Error; err != nil {
 		return "", fmt.Errorf("finding party %s: %w", p.CreditCode, store.Translate(err))
 	}
@@ -426,13 +507,54 @@ func (s *Store) Get(ctx context.Context, id MatterID) (*Matter, error) {
 	return ms[0], nil
 }
 
+// loadFor loads matter id as tx sees it, for the caller in ctx, who must
+// be allowed the current method on it (auth.AuthorizeMatter). A matter the
+// caller may not see is not found, with the answer and after the one query
+// of a matter that does not exist: the query itself keeps what the caller
+// may see, so neither the answer nor its time tells the two apart.
+func (s *Store) loadFor(ctx context.Context, tx store.Tx, id MatterID) (*Matter, error) {
+	v, err := matterVisibility(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := loadVisible(tx, []string{string(id)}, v)
+	if err != nil {
+		return nil, err
+	}
+	if err := auth.AuthorizeMatter(ctx, ScopeOf(ms[0])); err != nil {
+		return nil, err
+	}
+	return ms[0], nil
+}
+
+// LockFor is Lock for the caller in ctx, who must be allowed the current
+// method on the matter (auth.AuthorizeMatter). A matter the caller may not
+// see is neither locked nor found, with the answer and after the one query
+// of a matter that does not exist.
+func (s *Store) LockFor(ctx context.Context, tx store.Tx, id MatterID) (*Matter, error) {
+	v, err := matterVisibility(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.lockVisible(tx, id, v)
+	if err != nil {
+		return nil, err
+	}
+	if err := auth.AuthorizeMatter(ctx, ScopeOf(m)); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 // Update locks matter id, applies fn, and saves the matter, its proceedings
 // and the events fn recorded in one transaction; if fn fails nothing is
 // written. A repeated key returns the first call's response without running
-// fn. It returns an error wrapping errs.NotFound if id is unknown.
+// fn. The caller in ctx must be allowed the current method on the matter
+// (see LockFor); it returns an error wrapping errs.NotFound if id is
+// unknown or the caller may not act on it.
 func (s *Store) Update(ctx context.Context, key store.IdempotencyKey, id MatterID, actor events.Actor, at time.Time, fn func(*Matter) error, render Render) ([]byte, error) {
 	return s.db.Idempotent(ctx, key, func(tx store.Tx) ([]byte, error) {
-		m, err := s.Lock(tx, id)
+		m, err := s.LockFor(ctx, tx, id)
 		if err != nil {
 			return nil, err
 		}
@@ -443,7 +565,7 @@ func (s *Store) Update(ctx context.Context, key store.IdempotencyKey, id MatterI
 		if err := s.save(tx, m, at); err != nil {
 			return nil, err
 		}
-		if err := s.log.Append(tx, string(m.ID), actor, at, m.PendingEvents()...); err != nil {
+		if err := s.appendState(tx, m, actor, at, m.PendingEvents()...); err != nil {
 			return nil, err
 		}
 		return render(m)
@@ -454,8 +576,20 @@ func (s *Store) Update(ctx context.Context, key store.IdempotencyKey, id MatterI
 // errs.NotFound if there is none. The matter row lock serializes every
 // change to a matter, which also orders its event chain.
 func (s *Store) Lock(tx store.Tx, id MatterID) (*Matter, error) {
+	return s.lockVisible(tx, id, Visibility{All: true})
+}
+
+// lockVisible is Lock of a matter that v may see: another is neither locked
+// nor found.
+func (s *Store) lockVisible(tx store.Tx, id MatterID, v Visibility) (*Matter, error) {
+	cond, args, ok := v.where()
+	if !ok {
+		return nil, errs.Errorf(errs.NotFound, "matter not found")
+	}
 	var locked []string
-	if err := tx.Gorm().Raw(`SELECT id FROM matters WHERE id = ? FOR UPDATE`, string(id)).Scan(&locked).Error; err != nil {
+	err := tx.Gorm().Raw(`SELECT m.id FROM matters m WHERE m.id = ? AND `+cond+` FOR UPDATE OF m`, append([]any{string(id)}, args...)...).
+		Scan(&locked).Error
+	if err != nil {
 		return nil, store.Translate(err)
 	}
 	if len(locked) == 0 {
@@ -465,16 +599,21 @@ func (s *Store) Lock(tx store.Tx, id MatterID) (*Matter, error) {
 	if err != nil {
 		return nil, err
 	}
+	ms[0].signed = snapshotOf(ms[0])
 	return ms[0], nil
 }
 
 // SaveProceedings writes m's proceedings (new and changed) in tx, settles
 // the matter's state from them (CLOSED once every routed proceeding has
-// ended, ACCEPTED while one is open) and marks the matter updated at at. It
-// does not change the matter's etag, which covers the filing review;
-// proceedings carry their own.
+// ended, ACCEPTED while one is open), marks the matter updated at at and
+// signs its new state into the head of its chain. It does not change the
+// matter's etag, which covers the filing review; proceedings carry their
+// own.
 func (s *Store) SaveProceedings(tx store.Tx, m *Matter, at time.Time) error {
-	return s.save(tx, m, at)
+	if err := s.save(tx, m, at); err != nil {
+		return err
+	}
+	return s.appendState(tx, m, events.System, at)
 }
 
 // save writes the matter's state, version and update time, and its
@@ -490,9 +629,10 @@ func (s *Store) save(tx store.Tx, m *Matter, at time.Time) error {
 	return saveProceedings(tx, m)
 }
 
-// AppendEvents writes events for m in tx, chained and checkpointed.
+// AppendEvents writes events for m in tx, chained and checkpointed with
+// m's state.
 func (s *Store) AppendEvents(tx store.Tx, m *Matter, actor events.Actor, at time.Time, recs ...events.Record) error {
-	return s.log.Append(tx, string(m.ID), actor, at, recs...)
+	return s.appendState(tx, m, actor, at, recs...)
 }
 
 // AddEvidence adds evidence items to matter m in tx, skipping digests it
@@ -502,20 +642,25 @@ func (s *Store) AddEvidence(tx store.Tx, m *Matter, items []Evidence, at time.Ti
 	for _, e := range m.Evidence {
 		have[e.SHA256] = true
 	}
-	pos := len(m.Evidence)
-	var rows []evidenceRow
+	var added []Evidence
 	for _, e := range items {
-		if have[e.SHA256] {
-			continue
+		if !have[e.SHA256] {
+			have[e.SHA256] = true
+			added = append(added, e)
 		}
-		have[e.SHA256] = true
-		rows = append(rows, evidenceRow{ID: newID(), MatterID: string(m.ID), Position: pos, Sha256: e.SHA256, SizeBytes: e.Size,
-			MediaType: e.MediaType, Source: e.Source, Description: e.Description, CreateTime: at})
-		m.Evidence = append(m.Evidence, Evidence{ID: rows[len(rows)-1].ID, SHA256: e.SHA256, Size: e.Size, MediaType: e.MediaType, Source: e.Source, Description: e.Description})
-		pos++
 	}
-	if len(rows) == 0 {
+	if len(added) == 0 {
 		return nil
+	}
+	if err := s.cite(tx, m, added); err != nil {
+		return err
+	}
+	rows := make([]evidenceRow, len(added))
+	for i, e := range added {
+		e.ID = newID()
+		rows[i] = evidenceRow{ID: e.ID, MatterID: string(m.ID), Position: len(m.Evidence), Sha256: e.SHA256, SizeBytes: e.Size,
+			MediaType: e.MediaType, Source: e.Source, Description: e.Description, CreateTime: at}
+		m.Evidence = append(m.Evidence, e)
 	}
 	return store.Translate(tx.Gorm().Create(&rows).Error)
 }
@@ -572,11 +717,21 @@ func saveProceedings(tx store.Tx, m *Matter) error {
 // queries whatever their count (no query per matter). It returns an error
 // wrapping errs.NotFound if one is missing.
 func loadMatters(tx store.Tx, ids []string) ([]*Matter, error) {
+	return loadVisible(tx, ids, Visibility{All: true})
+}
+
+// loadVisible is loadMatters of matters v may see: another is missing, and
+// the first query, which finds none, is the last.
+func loadVisible(tx store.Tx, ids []string, v Visibility) ([]*Matter, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	cond, args, ok := v.where()
+	if !ok {
+		return nil, errs.Errorf(errs.NotFound, "matter not found")
+	}
 	var rows []matterRow
-	if err := tx.Gorm().Where("id IN ?", ids).Find(&rows).Error; err != nil {
+	if err := tx.Gorm().Raw(`SELECT m.* FROM matters m WHERE m.id IN ? AND `+cond, append([]any{ids}, args...)...).Scan(&rows).Error; err != nil {
 		return nil, store.Translate(err)
 	}
 	byID := make(map[string]*Matter, len(rows))
@@ -602,7 +757,10 @@ func loadMatters(tx store.Tx, ids []string) ([]*Matter, error) {
 	return out, nil
 }
 
-// loadParties fills in the parties of the matters of ids, in order.
+// loadParties fills in the parties of the matters of ids, in order, each
+// as its matter names it: an organisation's row is shared by the matters
+// that name its credit code, but its name, domicile and contact in a matter
+// are what that matter's filing gave, never what another filer wrote.
 func loadParties(tx store.Tx, ids []string, byID map[string]*Matter) error {
 	var parties []struct {
 		MatterID        string
@@ -614,7 +772,8 @@ func loadParties(tx store.Tx, ids []string, byID map[string]*Matter) error {
 		DomicileCountry string
 		Contact         string
 	}
-	if err := tx.Gorm().Raw(`SELECT mp.matter_id, mp.role, p.id, p.kind, p.display_name, p.credit_code, p.domicile_country, p.contact
+	if err := tx.Gorm().Raw(`SELECT mp.matter_id, mp.role, p.id, p.kind, COALESCE(mp.display_name, p.display_name) AS display_name,
+		p.credit_code, COALESCE(mp.domicile_country, p.domicile_country) AS domicile_country, COALESCE(mp.contact, p.contact) AS contact
 		FROM matter_parties mp JOIN parties p ON p.id = mp.party_id
 		WHERE mp.matter_id IN ? ORDER BY mp.matter_id, mp.role, mp.position`, ids).Scan(&parties).Error; err != nil {
 		return store.Translate(err)
@@ -634,7 +793,10 @@ func loadParties(tx store.Tx, ids []string, byID map[string]*Matter) error {
 	return nil
 }
 
-// loadRights fills in the rights of the matters of ids, in order.
+// loadRights fills in the rights of the matters of ids, in order, each as
+// its matter's filing described it: a registered right's row is shared by
+// the matters that name its number, but what one filer wrote of it is not
+// shown in another's matter.
 func loadRights(tx store.Tx, ids []string, byID map[string]*Matter) error {
 	var rights []struct {
 		MatterID           string
@@ -647,7 +809,12 @@ func loadRights(tx store.Tx, ids []string, byID map[string]*Matter) error {
 		TermEnd            *civil.Date
 		Description        string
 	}
-	if err := tx.Gorm().Raw(`SELECT mr.matter_id, r.id, r.type, r.registration_number, r.title, r.holder, r.term_start, r.term_end, r.description
+	if err := tx.Gorm().Raw(`SELECT mr.matter_id, r.id, r.type, r.registration_number,
+		CASE WHEN mr.title IS NULL THEN r.title ELSE mr.title END AS title,
+		CASE WHEN mr.title IS NULL THEN r.holder ELSE mr.holder END AS holder,
+		CASE WHEN mr.title IS NULL THEN r.term_start ELSE mr.term_start END AS term_start,
+		CASE WHEN mr.title IS NULL THEN r.term_end ELSE mr.term_end END AS term_end,
+		CASE WHEN mr.title IS NULL THEN r.description ELSE mr.description END AS description
 		FROM matter_rights mr JOIN ip_rights r ON r.id = mr.right_id
 		WHERE mr.matter_id IN ? ORDER BY mr.matter_id, mr.position`, ids).Scan(&rights).Error; err != nil {
 		return store.Translate(err)

@@ -6,16 +6,17 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"go.uber.org/zap"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/metrics"
@@ -38,6 +39,7 @@ type Gateway struct {
 // New returns a Gateway forwarding to cfg.Upstream. Its connections to
 // ipcased close when ctx ends; call Close as well.
 func New(ctx context.Context, cfg Config, logger *zap.Logger) (*Gateway, error) {
+	cfg = cfg.withDefaults()
 	if err := cfg.check(); err != nil {
 		return nil, err
 	}
@@ -48,7 +50,15 @@ func New(ctx context.Context, cfg Config, logger *zap.Logger) (*Gateway, error) 
 			return nil, fmt.Errorf("gateway: IPCASE_GATEWAY_UPSTREAM_CA: %w", err)
 		}
 	}
-	dial := []grpc.DialOption{grpc.WithTransportCredentials(transport), grpc.WithUserAgent("ipcase-gateway")}
+	limiter := newLimiter(cfg.RateLimit, cfg.RateBurst)
+	dial := []grpc.DialOption{
+		grpc.WithTransportCredentials(transport), grpc.WithUserAgent("ipcase-gateway"),
+		grpc.WithMaxHeaderListSize(uint32(cfg.UpstreamMaxHeaderBytes)), //nolint:gosec // G115: check bounds it to 16 MiB
+		// checkOutgoing comes first, so that what it refuses never reaches
+		// ipcased and teaches the limiter nothing.
+		grpc.WithChainUnaryInterceptor(checkOutgoingUnary, limiter.learnUnary),
+		grpc.WithChainStreamInterceptor(checkOutgoingStream, limiter.learnStream),
+	}
 	conn, err := grpc.NewClient(cfg.Upstream, dial...)
 	if err != nil {
 		return nil, fmt.Errorf("gateway: dialing %s: %w", cfg.Upstream, err)
@@ -75,42 +85,63 @@ func New(ctx context.Context, cfg Config, logger *zap.Logger) (*Gateway, error) 
 	mux.HandleFunc("POST "+uploadPath, g.upload)
 	mux.HandleFunc("GET "+openAPIPath, g.serveOpenAPI)
 	g.pages.register(mux)
-	limiter := newLimiter(cfg.RateLimit, cfg.RateBurst)
 	g.metrics = metrics.New()
-	g.handler = metrics.InstrumentHTTP(g.metrics, withRequestID(logger, g.cors(limiter.rateLimit(g.limits(mux)))), route)
+	g.handler = metrics.InstrumentHTTP(g.metrics, withRequestID(logger, g.cors(limiter.rateLimit(g.limits(mux)))), routeOf(mux))
 	return g, nil
 }
 
 // MetricsHandler serves the gateway's /metrics and /debug/pprof/.
 func (g *Gateway) MetricsHandler() http.Handler { return g.metrics.Handler() }
 
-// route names r's route for metrics: its path with ids (UUIDs, digits)
-// replaced by {id}, for the routes the gateway serves, and "other" for any
-// other path, so that scans of random paths cannot grow the label set.
-func route(r *http.Request) string {
-	p := r.URL.Path
-	switch {
-	case p == "/", p == "/healthz", p == openAPIPath, p == uploadPath, strings.HasPrefix(p, "/signin"), p == "/signout":
-		return p
-	case strings.HasPrefix(p, "/static/"):
-		return "/static/*"
-	case !strings.HasPrefix(p, "/v1/") && !strings.HasPrefix(p, "/matters/"):
-		return "other"
-	}
-	segs := strings.Split(p, "/")
-	if len(segs) > 8 {
-		return "other"
-	}
-	for i, s := range segs {
-		verb := ""
-		if j := strings.IndexByte(s, ':'); j >= 0 {
-			s, verb = s[:j], s[j:]
+// routeOf names a request's route for metrics: the pattern mux matched
+// ("/matters/{id}"), and for the API the template grpc-gateway matched,
+// which the API mux sets (apiRoute), or "/v1/*" if it did not get that far.
+// Any other path is "other": the label set is the routes the gateway
+// serves, whatever paths are asked for.
+func routeOf(mux *http.ServeMux) func(*http.Request) string {
+	return func(r *http.Request) string {
+		_, pattern := mux.Handler(r)
+		if i := strings.IndexByte(pattern, ' '); i >= 0 {
+			pattern = pattern[i+1:] // the method
 		}
-		if uuid.Validate(s) == nil || (s != "" && strings.Trim(s, "0123456789") == "") {
-			segs[i] = "{id}" + verb
+		switch pattern {
+		case "":
+			return "other"
+		case "/v1/": // refused before routing (rate limit), or no such API path
+			return "/v1/*"
+		case "/{$}":
+			return "/"
 		}
+		return pattern
 	}
-	return strings.Join(segs, "/")
+}
+
+// templateVar is a variable of a grpc-gateway path template:
+// {name=matters/*} or {name}.
+var templateVar = regexp.MustCompile(`\{[^}]*\}`)
+
+// apiRoute names the API route grpc-gateway matched for metrics, its path
+// template with each variable's wildcards as {id}:
+// /v1/{name=matters/*}/status is /v1/matters/{id}/status.
+func apiRoute(ctx context.Context, _ *http.Request) metadata.MD {
+	tmpl, ok := runtime.HTTPPathPattern(ctx)
+	if !ok {
+		return nil
+	}
+	metrics.SetRoute(ctx, templateVar.ReplaceAllStringFunc(tmpl, func(v string) string {
+		_, inner, ok := strings.Cut(strings.Trim(v, "{}"), "=")
+		if !ok {
+			return "{id}"
+		}
+		segs := strings.Split(inner, "/")
+		for i, seg := range segs {
+			if seg == "*" || seg == "**" {
+				segs[i] = "{id}"
+			}
+		}
+		return strings.Join(segs, "/")
+	}))
+	return nil
 }
 
 // apiMux is the grpc-gateway mux with every service that has an HTTP
@@ -133,6 +164,7 @@ func (g *Gateway) apiMux(ctx context.Context, dial []grpc.DialOption) (*runtime.
 		runtime.WithOutgoingHeaderMatcher(func(string) (string, bool) { return "", false }),
 		runtime.WithOutgoingTrailerMatcher(func(string) (string, bool) { return "", false }),
 		runtime.WithHealthzEndpoint(healthpb.NewHealthClient(g.conn)),
+		runtime.WithMetadata(apiRoute),
 	)
 	for _, register := range []func(context.Context, *runtime.ServeMux, string, []grpc.DialOption) error{
 		ipcasev1.RegisterFilingServiceHandlerFromEndpoint,
@@ -161,7 +193,7 @@ func (g *Gateway) Serve(ctx context.Context, lis net.Listener) error {
 		Handler:           g.handler,
 		ReadHeaderTimeout: g.cfg.ReadHeaderTimeout,
 		IdleTimeout:       g.cfg.IdleTimeout,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    g.cfg.MaxHeaderBytes,
 		ErrorLog:          zap.NewStdLog(g.logger.Named("http")),
 	}
 	errc := make(chan error, 1)

@@ -51,7 +51,8 @@ func start(t *testing.T, change func(*gateway.Config)) *rig {
 	r := &rig{srv: srv, url: hs.URL, client: hs.Client(), officer: srv.Officer(t, "SAMR-HZ"), gw: g}
 	conn := servertest.Dial(t, srv.Addr)
 	resp, err := ipcasev1.NewFilingServiceClient(conn).SubmitComplaint(authtest.WithToken(t.Context(), r.officer), &ipcasev1.SubmitComplaintRequest{
-		Complainant: &ipcasev1.Party{Kind: ipcasev1.PartyKind_PARTY_KIND_ORGANIZATION, DisplayName: "北京星河茶饮有限公司", CreditCode: "91110108MA01HX4T2R"},
+		Complainant: &ipcasev1.Party{Kind: ipcasev1.PartyKind_PARTY_KIND_ORGANIZATION, DisplayName: "北京星河茶饮有限公司", CreditCode: "91110108MA01HX4T2R",
+			Contact: "legal@xinghe.example"},
 		Respondents: []*ipcasev1.Party{{Kind: ipcasev1.PartyKind_PARTY_KIND_ORGANIZATION, DisplayName: "杭州仿品贸易有限公司", CreditCode: "91330100MA2AXQ9B12"}},
 		Rights: []*ipcasev1.IpRight{{Type: ipcasev1.IpType_IP_TYPE_TRADEMARK, RegistrationNumber: "12345678",
 			Title: "星河 (class 43)", Holder: "北京星河茶饮有限公司"}},

@@ -142,6 +142,8 @@ var messages = map[string][2]string{
 	"matter.timeline":                       {"Timeline", "时间线"},
 	"timeline.next":                         {"Next", "下一步"},
 	"timeline.by":                           {"By", "经办"},
+	"crosssite.title":                       {"Form refused", "表单被拒绝"},
+	"crosssite.text":                        {"This form was sent from another website, so it was ignored and nothing changed. Open the status page and try again.", "此表单来自其他网站，已被忽略，未作任何更改。请打开案件进度页面后重试。"},
 	"notfound.title":                        {"Not found", "未找到"},
 	"notfound.text":                         {"There is no such matter, or it is not one of yours.", "案件不存在，或不属于您。"},
 	"error.title":                           {"Something went wrong", "出现错误"},

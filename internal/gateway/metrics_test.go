@@ -11,7 +11,7 @@ import (
 
 // TestMetrics makes requests through the gateway and reads them back from
 // its metrics listener over HTTP: counted by route with ids folded into
-// {id}, by status code, and random paths folded into "other".
+// {id}, by status code, and paths that match no route folded into "other".
 func TestMetrics(t *testing.T) {
 	t.Parallel()
 	r := start(t, nil)
@@ -28,22 +28,25 @@ func TestMetrics(t *testing.T) {
 
 	hs := httptest.NewServer(r.gw.MetricsHandler())
 	defer hs.Close()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, hs.URL+"/metrics", nil)
-	if err != nil {
-		t.Fatal(err)
+	scrape := func() string {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, hs.URL+"/metrics", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := hs.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, err := io.ReadAll(resp.Body)
+		if cerr := resp.Body.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(raw)
 	}
-	resp, err := hs.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := io.ReadAll(resp.Body)
-	if cerr := resp.Body.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	body := string(raw)
+	body := scrape()
 	for _, want := range []string{
 		`ipcase_http_requests_total{code="200",route="/v1/matters/{id}/status"} 3`,
 		`ipcase_http_requests_total{code="401",route="/v1/matters/{id}/status"} 1`,
@@ -56,5 +59,25 @@ func TestMetrics(t *testing.T) {
 	}
 	if regexp.MustCompile(`route="[^"]*wp-admin`).MatchString(body) {
 		t.Error("a random path became a label value")
+	}
+
+	// Paths an attacker makes up, inside the API's and the status page's
+	// routes: they fold into the route they match, or "other", so that
+	// they cannot grow the label set; invalid UTF-8 in a path is a request
+	// like any other, not a panic that drops the connection.
+	for _, p := range []string{"/v1/matters/made-up-1/status", "/v1/matters/made-up-2/events", "/matters/made-up-3",
+		"/v1/made-up-4/matters/x", "/v1/matters/%FF%FE/status", "/matters/%FF"} {
+		if got := r.get(t, p, r.holder); got.code >= 500 {
+			t.Errorf("GET %s: %d %s", p, got.code, got.body)
+		}
+	}
+	body = scrape()
+	if regexp.MustCompile(`route="[^"]*made-up`).MatchString(body) {
+		t.Error("a random path became a label value")
+	}
+	for _, want := range []string{`route="/v1/matters/{id}/events"`, `route="/matters/{id}"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %s", want)
+		}
 	}
 }

@@ -47,7 +47,8 @@ var uploadOperation = map[string]any{"post": map[string]any{
 	"summary": "Uploads one evidence file",
 	"description": "The body is the file itself, sent as it is (not multipart), with its media type in Content-Type. " +
 		"The server computes the SHA-256 digest and the size while the file streams in and returns them; cite the digest " +
-		"in a complaint's evidence. A file over the size limit is refused with 400 and nothing is kept.",
+		"in a complaint's evidence. A file over the size limit is refused with 400 and nothing is kept; an upload past the " +
+		"uploader's quota or rate is refused with 429 and nothing is kept. Uploads no matter cites are removed after a while.",
 	"operationId": "EvidenceService_UploadEvidence",
 	"tags":        []any{"EvidenceService"},
 	"consumes":    []any{"application/octet-stream", "application/pdf", "image/jpeg", "image/png", "video/mp4"},
@@ -56,7 +57,7 @@ var uploadOperation = map[string]any{"post": map[string]any{
 		map[string]any{"name": "file", "in": "body", "required": true, "description": "The file's bytes.",
 			"schema": map[string]any{"type": "string", "format": "binary"}},
 		map[string]any{"name": "fileName", "in": "query", "required": false, "type": "string",
-			"description": "The file's name on your machine, without folders."},
+			"description": "The file's name on your machine, without folders or invisible characters."},
 	},
 	"responses": map[string]any{
 		"200": map[string]any{"description": "The file was stored.",
@@ -74,7 +75,7 @@ var evidenceFileSchema = map[string]any{"type": "object", "properties": map[stri
 	"sizeBytes":    map[string]any{"type": "string", "format": "int64", "description": "Size in bytes, counted by the server."},
 	"mediaType":    map[string]any{"type": "string", "description": "Media type as declared in Content-Type."},
 	"fileName":     map[string]any{"type": "string", "description": "The file name given."},
-	"deduplicated": map[string]any{"type": "boolean", "description": "True when the same content had been stored before."},
+	"deduplicated": map[string]any{"type": "boolean", "description": "True when you uploaded the same content before, lately; never says whether anyone else did."},
 	"createTime":   map[string]any{"type": "string", "format": "date-time", "description": "When the upload completed."},
 }}
 

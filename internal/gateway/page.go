@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
@@ -24,8 +25,10 @@ var assets embed.FS
 
 // sessionCookie holds the signed-in caller's bearer token: HttpOnly, so the
 // page's scripts (there are none) could not read it, and SameSite=Strict,
-// so no other site can make the browser send it, which is what protects
-// the page's forms from cross-site requests.
+// so no other site can make the browser send it. That protects what a
+// session reads, not the forms that set or clear it (a forged sign-in
+// would sign the victim in as the attacker): every POST of the page is
+// also refused unless it comes from the page itself (sameOrigin).
 const sessionCookie = "ipcase_session"
 
 // maxSession caps a session whose token says nothing of its expiry.
@@ -36,10 +39,18 @@ type pages struct {
 	g     *Gateway
 	tmpl  map[string]*template.Template
 	style []byte
+	// origin refuses the page's forms posted from other sites.
+	origin *http.CrossOriginProtection
 }
 
 func newPages(g *Gateway) (*pages, error) {
-	p := &pages{g: g, tmpl: map[string]*template.Template{}}
+	p := &pages{g: g, tmpl: map[string]*template.Template{}, origin: http.NewCrossOriginProtection()}
+	for _, o := range g.cfg.PageOrigins {
+		if err := p.origin.AddTrustedOrigin(o); err != nil {
+			return nil, fmt.Errorf("gateway: IPCASE_GATEWAY_PAGE_ORIGINS: %w", err)
+		}
+	}
+	p.origin.SetDenyHandler(http.HandlerFunc(p.crossSite))
 	for _, name := range []string{"signin", "link", "matters", "matter", "message"} {
 		t, err := template.ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
@@ -53,17 +64,38 @@ func newPages(g *Gateway) (*pages, error) {
 }
 
 func (p *pages) register(mux *http.ServeMux) {
+	// The page's forms change the session; post is the only way to add one.
+	post := func(path string, h http.HandlerFunc) { mux.Handle("POST "+path, p.sameOrigin(h)) }
 	mux.HandleFunc("GET /{$}", p.home)
-	mux.HandleFunc("POST /signin", p.signIn)
+	post("/signin", p.signIn)
 	mux.HandleFunc("GET /signin/link", p.linkForm)
-	mux.HandleFunc("POST /signin/link", p.redeem)
-	mux.HandleFunc("POST /signout", p.signOut)
+	post("/signin/link", p.redeem)
+	post("/signout", p.signOut)
 	mux.HandleFunc("GET /matters/{id}", p.matter)
 	mux.HandleFunc("GET /static/style.css", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/css; charset=utf-8")
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		_, _ = w.Write(p.style)
 	})
+}
+
+// sameOrigin lets a form of the page through only when the browser says it
+// was sent from the page itself: Sec-Fetch-Site same-origin (or none, typed
+// by the user), else an Origin whose host is the request's (or one of
+// Config.PageOrigins). A request with neither header is no browser's, so
+// no cross-site forgery, and passes. Every POST route of the page is
+// registered through it (register's post).
+func (p *pages) sameOrigin(h http.HandlerFunc) http.Handler { return p.origin.Handler(h) }
+
+// crossSite answers a form another site posted: nothing is changed, no
+// cookie is set or cleared.
+func (p *pages) crossSite(w http.ResponseWriter, r *http.Request) {
+	logging.FromContext(r.Context()).Info("cross-site form refused", zap.String("path", r.URL.Path),
+		zap.String("sec_fetch_site", r.Header.Get("Sec-Fetch-Site")))
+	lang, _ := pickLang(r) // the language, but no cookie: nothing is set
+	v := view{Lang: lang, HTMLLang: htmlLang(lang)}
+	v.Title, v.Alert = v.T("crosssite.title"), v.T("crosssite.text")
+	p.render(w, r, http.StatusForbidden, "message", v)
 }
 
 // newView starts the view of r, remembering a language the switch chose.
@@ -149,6 +181,10 @@ func (p *pages) home(w http.ResponseWriter, r *http.Request) {
 	caller, err := p.g.status.GetCaller(ctx, &ipcasev1.GetCallerRequest{})
 	if err != nil {
 		p.fail(w, r, v, err)
+		return
+	}
+	if m := caller.GetMatter(); m != "" { // a sign-in session reads its one matter and lists nothing
+		http.Redirect(w, r, "/"+m, http.StatusSeeOther)
 		return
 	}
 	list, err := p.g.filing.ListMatters(ctx, &ipcasev1.ListMattersRequest{PageSize: 100})
@@ -254,7 +290,7 @@ func (p *pages) matter(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if caller, err := p.g.status.GetCaller(ctx, &ipcasev1.GetCallerRequest{}); err == nil {
-		v.Caller = caller.GetSubject()
+		v.Caller, v.Session = caller.GetSubject(), caller.GetMatter() != ""
 	}
 	v.Matter = matterViewOf(v.Lang, st.GetStatus(), evs, time.Now())
 	v.Title = v.Matter.Number

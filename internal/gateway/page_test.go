@@ -148,23 +148,24 @@ func TestStatusPageLanguage(t *testing.T) {
 	}
 }
 
-// TestStatusPageLink: an officer's one-time link signs the complainant in
-// once, to its matter, with no token in any URL; the second use is refused.
+// TestStatusPageLink: the one-time link an officer has sent the
+// complainant signs it in once, to its matter, with no token in any URL;
+// the session shows that matter only; the second use is refused.
 func TestStatusPageLink(t *testing.T) {
 	t.Parallel()
 	r := start(t, nil)
 	conn := servertest.Dial(t, r.srv.Addr)
-	link, err := ipcasev1.NewStatusServiceClient(conn).IssueSignInLink(authtest.WithToken(t.Context(), r.officer),
-		&ipcasev1.IssueSignInLinkRequest{Name: r.matter.GetName()})
-	if err != nil {
+	if _, err := ipcasev1.NewStatusServiceClient(conn).IssueSignInLink(authtest.WithToken(t.Context(), r.officer),
+		&ipcasev1.IssueSignInLinkRequest{Name: r.matter.GetName()}); err != nil {
 		t.Fatal(err)
 	}
+	code := r.srv.LastMessage(t)["Code"] // as the complainant received it
 	b := newBrowser(t, r)
-	resp, page := b.send("GET", "/signin/link?code="+url.QueryEscape(link.GetCode()), nil, "Accept-Language", "zh-CN")
+	resp, page := b.send("GET", "/signin/link?code="+url.QueryEscape(code), nil, "Accept-Language", "zh-CN")
 	if resp.StatusCode != 200 || !strings.Contains(page, "继续") || resp.Header.Get("Referrer-Policy") != "no-referrer" || len(resp.Cookies()) != 0 {
 		t.Fatalf("link page (must not spend the link): %d %v\n%s", resp.StatusCode, resp.Header, page)
 	}
-	resp, _ = b.send("POST", "/signin/link", url.Values{"code": {link.GetCode()}})
+	resp, _ = b.send("POST", "/signin/link", url.Values{"code": {code}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/"+r.matter.GetName() {
 		t.Fatalf("redeem: %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
@@ -172,11 +173,14 @@ func TestStatusPageLink(t *testing.T) {
 		t.Errorf("redeem must set an HttpOnly session cookie and keep the token out of the URL: %v", resp.Header)
 	}
 	resp, page = b.send("GET", resp.Header.Get("Location"), nil, "Accept-Language", "zh-CN")
-	if resp.StatusCode != 200 || !strings.Contains(page, "提交投诉") || !strings.Contains(page, r.matter.GetNumber()) {
-		t.Errorf("matter page after the link: %d\n%s", resp.StatusCode, page)
+	if resp.StatusCode != 200 || !strings.Contains(page, "提交投诉") || !strings.Contains(page, r.matter.GetNumber()) || strings.Contains(page, "返回全部案件") {
+		t.Errorf("matter page after the link (its matter, no list to go back to): %d\n%s", resp.StatusCode, page)
+	}
+	if resp, _ := b.send("GET", "/", nil); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/"+r.matter.GetName() {
+		t.Errorf("home page of a session: %d, Location %q; want its matter", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	again := newBrowser(t, r)
-	resp, page = again.send("POST", "/signin/link", url.Values{"code": {link.GetCode()}}, "Accept-Language", "en")
+	resp, page = again.send("POST", "/signin/link", url.Values{"code": {code}}, "Accept-Language", "en")
 	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(page, "has been used or has expired") || len(resp.Cookies()) != 0 {
 		t.Errorf("second use: %d\n%s", resp.StatusCode, page)
 	}

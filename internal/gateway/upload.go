@@ -18,7 +18,7 @@ import (
 // a raw file body into a client stream, so upload does.
 const uploadPath = "/v1/evidence:upload"
 
-// uploadChunk is the size of the pieces the body is sent in.
+// uploadChunk is the largest piece the body is sent in.
 const uploadChunk = 256 << 10
 
 // upload pipes the request body into EvidenceService.UploadEvidence: the
@@ -48,9 +48,13 @@ func (g *Gateway) upload(w http.ResponseWriter, r *http.Request) {
 		meta.DeclaredSizeBytes = r.ContentLength
 	}
 	err = stream.Send(&ipcasev1.UploadEvidenceRequest{Part: &ipcasev1.UploadEvidenceRequest_Metadata{Metadata: meta}})
+	// Each read is sent as it arrives rather than gathered into whole
+	// chunks, so that an upload ipcased refuses at once (a quota, a rate,
+	// a bad name) is answered after the next read, not after the next
+	// uploadChunk bytes of a slow body.
 	buf := make([]byte, uploadChunk)
 	for err == nil {
-		n, rerr := io.ReadFull(r.Body, buf)
+		n, rerr := r.Body.Read(buf)
 		if n > 0 {
 			err = stream.Send(&ipcasev1.UploadEvidenceRequest{Part: &ipcasev1.UploadEvidenceRequest_Chunk{Chunk: buf[:n]}})
 		}

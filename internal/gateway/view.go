@@ -21,6 +21,8 @@ type view struct {
 	Title    string
 	// Caller is who is signed in; empty on the sign-in pages.
 	Caller string
+	// Session: the caller is a sign-in session, which sees one matter.
+	Session bool
 	// Alert is a message to show first (an error, a refused sign-in).
 	Alert string
 	// Page-specific data.

@@ -74,9 +74,9 @@ func (s *Server) refresh(tx store.Tx, m *Mediation) error {
 	if m.Agreement == nil {
 		return nil
 	}
-	due, ok, err := s.clocks.Current(tx, string(m.ProceedingID), KindConfirmation)
+	d, ok, err := s.clocks.Current(tx, string(m.ProceedingID), KindConfirmation)
 	if ok {
-		m.ConfirmationDue = due
+		m.ConfirmationDue = d.Due
 	}
 	return err
 }
@@ -103,11 +103,8 @@ func (s *Server) RequestMediation(ctx context.Context, req *ipcasev1.RequestMedi
 	at := s.now().UTC().Truncate(time.Microsecond)
 	actor := events.ActorFrom(ctx)
 	b, err := s.store.Create(ctx, key, actor, func(tx store.Tx) (*Change, error) {
-		m, err := s.store.Filing().Lock(tx, mid)
+		m, err := s.store.Filing().LockFor(ctx, tx, mid)
 		if err != nil {
-			return nil, err
-		}
-		if err := auth.AuthorizeMatter(ctx, filing.ScopeOf(m)); err != nil {
 			return nil, err
 		}
 		if !m.Routed() {

@@ -10,12 +10,14 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/pprof"
 	"strconv"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -28,9 +30,32 @@ import (
 
 // Config says where metrics are served.
 type Config struct {
-	// Addr is the metrics and pprof listener; empty turns it off. Keep it
-	// off the public network: pprof shows the process's internals.
+	// Addr is the metrics and pprof listener; empty turns it off. Neither
+	// asks who is calling, so it must be a loopback address (127.0.0.1,
+	// [::1], localhost) unless AllowRemote is set.
 	Addr string `env:"IPCASE_METRICS_ADDR, default=127.0.0.1:9090"`
+	// AllowRemote lets Addr be any address (0.0.0.0:9090 for a Prometheus
+	// that scrapes the pod's IP). Whoever can reach it reads /metrics;
+	// /debug/pprof/ still answers loopback callers only.
+	AllowRemote bool `env:"IPCASE_METRICS_ALLOW_REMOTE"`
+}
+
+// Check refuses an Addr that is not a loopback address unless AllowRemote
+// is set. It looks at the address as written; Serve checks the address it
+// has bound too, in case a name resolves elsewhere.
+func (c Config) Check() error {
+	if c.Addr == "" || c.AllowRemote {
+		return nil
+	}
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return fmt.Errorf("metrics address %q: %w", c.Addr, err)
+	}
+	if ip := net.ParseIP(host); (ip != nil && ip.IsLoopback()) || host == "localhost" {
+		return nil
+	}
+	return fmt.Errorf("metrics address %q is not a loopback address: /metrics and /debug/pprof/ ask no credentials, "+
+		"so serve them on 127.0.0.1, [::1] or localhost, or allow other addresses explicitly", c.Addr)
 }
 
 // Latency buckets in seconds, from a cached read to a slow transaction.
@@ -178,27 +203,61 @@ func (m *Metrics) CountStatement(ctx context.Context) {
 	}
 }
 
-// Handler serves /metrics and /debug/pprof/.
+// Handler serves /metrics, and /debug/pprof/ to callers on loopback only:
+// profiles show the process's memory and command line, and take its CPU.
 func (m *Metrics) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg}))
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
-	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
-	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.Handle("/debug/pprof/", loopbackOnly(pprof.Index))
+	mux.Handle("/debug/pprof/cmdline", loopbackOnly(pprof.Cmdline))
+	mux.Handle("/debug/pprof/profile", loopbackOnly(pprof.Profile))
+	mux.Handle("/debug/pprof/symbol", loopbackOnly(pprof.Symbol))
+	mux.Handle("/debug/pprof/trace", loopbackOnly(pprof.Trace))
 	return mux
 }
 
-// Serve serves h on addr until ctx ends.
-func Serve(ctx context.Context, addr string, h http.Handler, logger *zap.Logger) error {
-	lis, err := new(net.ListenConfig).Listen(ctx, "tcp", addr)
+// loopbackOnly answers 403 to a caller whose address is not a loopback
+// one: on a listener allowed a public address, Prometheus may scrape
+// /metrics, but profiles are taken from the host or through a port
+// forward (kubectl port-forward arrives on the pod's loopback).
+func loopbackOnly(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			http.Error(w, "pprof answers loopback callers only", http.StatusForbidden)
+			return
+		}
+		h(w, r)
+	})
+}
+
+// maxHeaderBytes bounds a request's headers on the metrics listener; a
+// scrape or a profile request needs a few hundred bytes.
+const maxHeaderBytes = 8 << 10
+
+// Serve serves h at cfg.Addr until ctx ends. It refuses an address that
+// is not loopback, as written or as bound, unless cfg.AllowRemote, and
+// then warns that the listener is open.
+func Serve(ctx context.Context, cfg Config, h http.Handler, logger *zap.Logger) error {
+	if err := cfg.Check(); err != nil {
+		return err
+	}
+	lis, err := new(net.ListenConfig).Listen(ctx, "tcp", cfg.Addr)
 	if err != nil {
 		return err
 	}
+	bound, _ := lis.Addr().(*net.TCPAddr)
+	if remote := bound == nil || !bound.IP.IsLoopback(); remote {
+		if !cfg.AllowRemote {
+			_ = lis.Close()
+			return fmt.Errorf("metrics address %q listens on %s, which is not a loopback address", cfg.Addr, lis.Addr())
+		}
+		logger.Warn("metrics listener is open beyond this host: anyone who reaches it reads /metrics without credentials; "+
+			"restrict it with a firewall or network policy", zap.String("addr", lis.Addr().String()))
+	}
 	// A CPU profile takes as long as it is asked to; WriteTimeout would cut
 	// it off, so only reading the request is bounded.
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: maxHeaderBytes}
 	logger.Info("serving metrics", zap.String("addr", lis.Addr().String()))
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(lis) }()
@@ -218,10 +277,26 @@ func Serve(ctx context.Context, addr string, h http.Handler, logger *zap.Logger)
 	return nil
 }
 
+// routeKey carries a request's *routeName in its context.
+type routeKey struct{}
+
+type routeName struct{ atomic.Pointer[string] }
+
+// SetRoute names the route of the request whose context ctx is, for
+// InstrumentHTTP, in place of what its route function would say: a router
+// deep inside next knows the template it matched. The name must be one of
+// a few values (it becomes a label), in valid UTF-8.
+func SetRoute(ctx context.Context, name string) {
+	if r, ok := ctx.Value(routeKey{}).(*routeName); ok {
+		r.Store(&name)
+	}
+}
+
 // InstrumentHTTP counts and times the requests next serves in m
 // (ipcase_http_requests_total{route,code},
 // ipcase_http_request_duration_seconds{route}); route names a request's
-// route with few enough values to be a label.
+// route, unless a handler named it with SetRoute, with few enough values
+// to be a label and in valid UTF-8 (Prometheus refuses anything else).
 func InstrumentHTTP(m *Metrics, next http.Handler, route func(*http.Request) string) http.Handler {
 	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "ipcase_http_requests_total",
@@ -236,8 +311,15 @@ func InstrumentHTTP(m *Metrics, next http.Handler, route func(*http.Request) str
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
-		next.ServeHTTP(rec, r)
+		named := new(routeName)
+		next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), routeKey{}, named)))
 		name := route(r)
+		if n := named.Load(); n != nil {
+			name = *n
+		}
+		if !utf8.ValidString(name) {
+			name = "other"
+		}
 		requests.WithLabelValues(name, strconv.Itoa(rec.code)).Inc()
 		latency.WithLabelValues(name).Observe(time.Since(start).Seconds())
 	})

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"google.golang.org/grpc"
@@ -45,8 +46,34 @@ type Validator struct{ errs.FieldErrors }
 
 // Text checks a string field: required means not blank; every string is at
 // most limit characters and valid UTF-8 (the server's codec turns invalid
-// UTF-8 into U+FFFD, so that the field can be named here).
+// UTF-8 into U+FFFD, so that the field can be named here), and carries no
+// control character but tab and line breaks and no bidirectional
+// embedding, override or isolate (U+202A–U+202E, U+2066–U+2069), which
+// would make the text display other than it reads. Names and titles use
+// Name, which refuses every invisible character.
 func (v *Validator) Text(field, s string, required bool, limit int) string {
+	v.text(field, s, required, limit, displayTrick, "control characters and bidirectional overrides are not allowed")
+	return s
+}
+
+// Name checks a name or title a person reads (a file name, a party's
+// name, a right's title) as Text does, and refuses every character that is
+// invisible or changes how the rest displays: Unicode format characters
+// (category Cf: bidirectional marks and overrides, zero-width spaces and
+// joiners, the byte order mark, tag characters), control characters (tab
+// and line breaks included), line and paragraph separators, private-use
+// characters, noncharacters, and the fillers that display as nothing
+// (U+115F, U+1160, U+3164, U+FFA0, U+034F, U+17B4, U+17B5). So
+// "\u202Efdp.exe", which displays as "exe.pdf", is refused.
+func (v *Validator) Name(field, s string, required bool, limit int) string {
+	v.text(field, s, required, limit, Invisible, "invisible formatting and control characters are not allowed in names and titles")
+	return s
+}
+
+// text checks s and records at most one violation of field: the first of
+// blank, too long, invalid UTF-8, or a character bad refuses (why says
+// why).
+func (v *Validator) text(field, s string, required bool, limit int, bad func(rune) bool, why string) {
 	switch n := utf8.RuneCountInString(s); {
 	case required && strings.TrimSpace(s) == "":
 		v.Add(field, "required")
@@ -54,19 +81,55 @@ func (v *Validator) Text(field, s string, required bool, limit int) string {
 		v.Add(field, "too long: %d characters, at most %d", n, limit)
 	case strings.ContainsRune(s, utf8.RuneError):
 		v.Add(field, "contains invalid UTF-8")
+	default:
+		if i := strings.IndexFunc(s, bad); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(s[i:])
+			v.Add(field, "contains %U at character %d: %s", r, utf8.RuneCountInString(s[:i])+1, why)
+		}
 	}
-	return s
+}
+
+// displayTrick reports whether r is refused in any text: a control
+// character other than tab, line feed and carriage return, or a
+// bidirectional embedding, override or isolate.
+func displayTrick(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r':
+		return false
+	case unicode.IsControl(r):
+		return true
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// Invisible reports whether r is refused in a name or title (see Name).
+func Invisible(r rune) bool {
+	switch {
+	case unicode.IsControl(r), unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp, unicode.Co):
+		return true
+	case r >= 0xFDD0 && r <= 0xFDEF, r&0xFFFE == 0xFFFE: // noncharacters
+		return true
+	}
+	switch r {
+	case 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0:
+		return true
+	}
+	return false
 }
 
 // maxCode bounds an agency or court code.
 const maxCode = 32
 
-// Code checks an agency or court code: at most 32 characters, no spaces.
+// Code checks an agency or court code: at most 32 characters, no spaces,
+// nothing invisible.
 func (v *Validator) Code(field, s string, required bool) string {
-	v.Text(field, s, required, maxCode)
-	if strings.ContainsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }) {
-		v.Add(field, "must not contain spaces")
+	if !strings.ContainsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }) {
+		return v.Name(field, s, required, maxCode)
 	}
+	v.Text(field, s, required, maxCode)
+	v.Add(field, "must not contain spaces")
 	return s
 }
 

@@ -41,11 +41,16 @@ func withRequestID(ctx context.Context) context.Context {
 	return logging.WithRequestID(ctx, id)
 }
 
+// requestIDUnary and requestIDStream are the first interceptors: they
+// also tell the gate that the call's request has arrived (a unary call's
+// interceptors run once it has; a stream's as it starts).
 func requestIDUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
+	requestArrived(ctx)
 	return next(withRequestID(ctx), req)
 }
 
 func requestIDStream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, next grpc.StreamHandler) error {
+	requestArrived(ss.Context())
 	return next(srv, &ctxStream{ServerStream: ss, ctx: withRequestID(ss.Context())})
 }
 
@@ -116,17 +121,18 @@ func recoveryStream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, nex
 
 // errorsUnary maps a handler's error to a status through errs.Status;
 // uncategorised errors become Internal with the request id as reference.
+// The status is bounded to fit the trailers clients accept (trailer.go).
 func errorsUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
 	resp, err := next(ctx, req)
 	if err != nil {
-		return nil, &callError{st: errs.Status(err, RequestID(ctx)), cause: err}
+		return nil, &callError{st: bounded(errs.Status(err, RequestID(ctx))), cause: err}
 	}
 	return resp, nil
 }
 
 func errorsStream(srv any, ss grpc.ServerStream, _ *grpc.StreamServerInfo, next grpc.StreamHandler) error {
 	if err := next(srv, ss); err != nil {
-		return &callError{st: errs.Status(err, RequestID(ss.Context())), cause: err}
+		return &callError{st: bounded(errs.Status(err, RequestID(ss.Context()))), cause: err}
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"time"
 
@@ -23,12 +24,75 @@ type Config struct {
 	Addr string `env:"IPCASE_GRPC_ADDR, default=127.0.0.1:7070"`
 	// MaxRecvBytes caps the size of one request message.
 	MaxRecvBytes int `env:"IPCASE_GRPC_MAX_RECV_BYTES, default=4194304"`
+	// MaxHeaderBytes caps a call's header list (names, values and 32
+	// bytes each, as HTTP/2 counts them): a bearer token and a few short
+	// headers need a few KiB. Past it the call is refused before any of it
+	// is kept, so that huge headers cannot fill memory before
+	// authentication. 0 means DefaultMaxHeaderBytes.
+	MaxHeaderBytes int `env:"IPCASE_GRPC_MAX_HEADER_BYTES, default=16384"`
+	// MaxCalls bounds the calls in flight on one listener and
+	// MaxCallsPerPeer those from one client address (an IPv4 address or
+	// an IPv6 /64; a gateway replica is one address), Subscribe streams
+	// included; RequestReadTimeout bounds the time a unary call may take
+	// to deliver its request after its headers. Until its request has
+	// arrived a unary call is not authenticated, so these bound what an
+	// anonymous client can make the server hold (gate.go). A call past a
+	// bound is refused with RESOURCE_EXHAUSTED. 0 means the default.
+	MaxCalls           int           `env:"IPCASE_GRPC_MAX_CALLS, default=1024"`
+	MaxCallsPerPeer    int           `env:"IPCASE_GRPC_MAX_CALLS_PER_PEER, default=256"`
+	RequestReadTimeout time.Duration `env:"IPCASE_GRPC_REQUEST_READ_TIMEOUT, default=30s"`
 	// ShutdownTimeout is how long in-flight calls may run after SIGTERM
 	// before they are cut off.
 	ShutdownTimeout time.Duration `env:"IPCASE_SHUTDOWN_TIMEOUT, default=30s"`
 	// HealthInterval is how often the health status is checked against
 	// the database.
 	HealthInterval time.Duration `env:"IPCASE_HEALTH_INTERVAL, default=2s"`
+}
+
+// Defaults for a Config that leaves a limit 0 (built in code, as tests
+// do); the environment's defaults are the same.
+const (
+	DefaultMaxHeaderBytes     = 16 << 10
+	DefaultMaxCalls           = 1024
+	DefaultMaxCallsPerPeer    = 256
+	DefaultRequestReadTimeout = 30 * time.Second
+)
+
+// withDefaults fills the limits c leaves 0.
+func (c Config) withDefaults() Config {
+	if c.MaxHeaderBytes <= 0 {
+		c.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	if c.MaxCalls <= 0 {
+		c.MaxCalls = DefaultMaxCalls
+	}
+	if c.MaxCallsPerPeer <= 0 {
+		c.MaxCallsPerPeer = DefaultMaxCallsPerPeer
+	}
+	if c.RequestReadTimeout <= 0 {
+		c.RequestReadTimeout = DefaultRequestReadTimeout
+	}
+	return c
+}
+
+// Bounds of Config.MaxHeaderBytes: below 1 KiB a bearer token does not
+// fit; above 1 MiB the limit no longer protects memory.
+const (
+	minHeaderBytes = 1 << 10
+	maxHeaderBytes = 1 << 20
+)
+
+// Check refuses settings the server cannot run with.
+func (c Config) Check() error {
+	switch {
+	case c.MaxHeaderBytes != 0 && (c.MaxHeaderBytes < minHeaderBytes || c.MaxHeaderBytes > maxHeaderBytes):
+		return fmt.Errorf("IPCASE_GRPC_MAX_HEADER_BYTES: %d: want %d to %d", c.MaxHeaderBytes, minHeaderBytes, maxHeaderBytes)
+	case c.MaxCalls < 0 || c.MaxCallsPerPeer < 0:
+		return fmt.Errorf("IPCASE_GRPC_MAX_CALLS %d, IPCASE_GRPC_MAX_CALLS_PER_PEER %d: want positive", c.MaxCalls, c.MaxCallsPerPeer)
+	case c.RequestReadTimeout < 0:
+		return fmt.Errorf("IPCASE_GRPC_REQUEST_READ_TIMEOUT: %s must be positive", c.RequestReadTimeout)
+	}
+	return nil
 }
 
 // Server is a gRPC server with its health service.
@@ -41,9 +105,18 @@ type Server struct {
 // New returns a server with the interceptor chain, health and reflection
 // registered. Register services on it, then call Serve.
 func New(cfg Config, logger *zap.Logger, opts ...grpc.ServerOption) *Server {
+	cfg = cfg.withDefaults()
 	opts = append([]grpc.ServerOption{
 		grpc.ForceServerCodecV2(codec{}),
 		grpc.MaxRecvMsgSize(cfg.MaxRecvBytes),
+		// Announced to clients in SETTINGS and enforced while the header
+		// block is decoded: a longer string ends the connection at its
+		// first frame (x/net/http2's hpack string limit is this value).
+		grpc.MaxHeaderListSize(uint32(min(cfg.MaxHeaderBytes, maxHeaderBytes))), //nolint:gosec // G115: bounded by maxHeaderBytes
+		// The gate admits each call (gate.go); a well-behaved client learns
+		// the per-peer bound as its connection's stream limit and waits.
+		grpc.InTapHandle(newGate(cfg).admit),
+		grpc.MaxConcurrentStreams(uint32(min(cfg.MaxCallsPerPeer, math.MaxInt32))), //nolint:gosec // G115: bounded above
 		grpc.ChainUnaryInterceptor(
 			requestIDUnary,
 			loggingUnary(logger),

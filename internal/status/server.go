@@ -16,8 +16,8 @@ import (
 	"github.com/ipcase/ipcase/internal/filing"
 )
 
-// Deps are what a Server needs. Links and Minter may both be nil, which
-// turns sign-in links off.
+// Deps are what a Server needs. Links, Minter and Sender may all be nil,
+// which turns sign-in links off.
 type Deps struct {
 	// Filing reads matters, with its access policy, projection and audit.
 	Filing *filing.Server
@@ -25,6 +25,8 @@ type Deps struct {
 	Clocks *clock.Store
 	Links  *Links
 	Minter *Minter
+	// Sender delivers links to the parties they are for.
+	Sender Sender
 	// PageURL is the status page's public address; see Config.PageURL.
 	PageURL string
 	Now     func() time.Time
@@ -40,7 +42,7 @@ var _ ipcasev1.StatusServiceServer = (*Server)(nil)
 
 // NewServer returns a Server over d.
 func NewServer(d Deps) *Server {
-	if d.Filing == nil || d.Clocks == nil || d.Now == nil || (d.Links == nil) != (d.Minter == nil) {
+	if d.Filing == nil || d.Clocks == nil || d.Now == nil || (d.Links == nil) != (d.Minter == nil) || (d.Links == nil) != (d.Sender == nil) {
 		panic("status.NewServer: nil dependency")
 	}
 	return &Server{d: d}
@@ -78,11 +80,15 @@ func (s *Server) GetCaller(ctx context.Context, _ *ipcasev1.GetCallerRequest) (*
 	for _, id := range p.Parties {
 		resp.Parties = append(resp.Parties, "parties/"+id)
 	}
+	if p.Session() {
+		resp.Matter = "matters/" + p.Matter
+	}
 	return resp, nil
 }
 
-// IssueSignInLink issues a one-time sign-in link for a matter's
-// complainant.
+// IssueSignInLink sends a one-time sign-in link to a matter's complainant,
+// at the contact the matter records, and tells the caller where it went,
+// never the code: whoever asks for a link is not whoever it is for.
 func (s *Server) IssueSignInLink(ctx context.Context, req *ipcasev1.IssueSignInLinkRequest) (*ipcasev1.IssueSignInLinkResponse, error) {
 	ttl := defaultLinkTTL
 	if t := req.GetTtlSeconds(); t != 0 {
@@ -100,21 +106,35 @@ func (s *Server) IssueSignInLink(ctx context.Context, req *ipcasev1.IssueSignInL
 		return nil, err
 	}
 	m := got.GetMatter()
-	party := strings.TrimPrefix(m.GetComplainant().GetName(), "parties/")
+	complainant := m.GetComplainant()
+	to := strings.TrimSpace(complainant.GetContact())
+	if to == "" {
+		return nil, errs.Errorf(errs.FailedPrecondition, "the complainant of %s has no contact to send a sign-in link to", m.GetNumber())
+	}
+	party := strings.TrimPrefix(complainant.GetName(), "parties/")
 	p, _ := auth.FromContext(ctx)
 	at := s.d.Now().UTC().Truncate(time.Microsecond)
-	code, err := s.d.Links.Issue(ctx, strings.TrimPrefix(m.GetName(), "matters/"), party, p.Subject, at, at.Add(ttl))
+	msg := Message{To: to, Party: complainant.GetName(), PartyName: complainant.GetDisplayName(),
+		Matter: m.GetName(), MatterNumber: m.GetNumber(), ExpireTime: at.Add(ttl)}
+	_, err = s.d.Links.Issue(ctx, strings.TrimPrefix(m.GetName(), "matters/"), party, p.Subject, at, at.Add(ttl), func(l Link, code string) error {
+		msg.Code, msg.LinkID = code, l.ID
+		if s.d.PageURL != "" {
+			msg.URL = strings.TrimSuffix(s.d.PageURL, "/") + "/signin/link?code=" + url.QueryEscape(code)
+		}
+		if err := s.d.Sender.Send(ctx, msg); err != nil {
+			return fmt.Errorf("IssueSignInLink: sending link %s: %w", l.ID,
+				errs.Wrap(errs.Unavailable, err, "the sign-in link could not be sent; try again later"))
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	resp := &ipcasev1.IssueSignInLinkResponse{Code: code, ExpireTime: timestamppb.New(at.Add(ttl)), Party: "parties/" + party}
-	if s.d.PageURL != "" {
-		resp.Url = strings.TrimSuffix(s.d.PageURL, "/") + "/signin/link?code=" + url.QueryEscape(code)
-	}
-	return resp, nil
+	return &ipcasev1.IssueSignInLinkResponse{ExpireTime: timestamppb.New(at.Add(ttl)), Party: complainant.GetName(), SentTo: Mask(to)}, nil
 }
 
-// RedeemSignInLink exchanges a code for a token.
+// RedeemSignInLink exchanges a code for a sign-in session: a token bound to
+// the link's matter, read-only.
 func (s *Server) RedeemSignInLink(ctx context.Context, req *ipcasev1.RedeemSignInLinkRequest) (*ipcasev1.RedeemSignInLinkResponse, error) {
 	code := req.GetCode()
 	if code == "" || len(code) > maxCodeLen {
@@ -128,7 +148,7 @@ func (s *Server) RedeemSignInLink(ctx context.Context, req *ipcasev1.RedeemSignI
 	if err != nil {
 		return nil, err
 	}
-	tok, exp, err := s.d.Minter.Mint("signin-link/"+l.ID, l.PartyID, at)
+	tok, exp, err := s.d.Minter.Mint("signin-link/"+l.ID, l.PartyID, l.MatterID, at)
 	if err != nil {
 		return nil, fmt.Errorf("RedeemSignInLink: minting token: %w", err)
 	}

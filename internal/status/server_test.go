@@ -2,6 +2,8 @@ package status_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -64,7 +66,7 @@ func TestGetMatterStatus(t *testing.T) {
 	}{
 		{"complainant", r.srv.RightsHolder(t, r.party), codes.OK, false},
 		{"officer of the agency", r.srv.Officer(t, "SAMR-HZ"), codes.OK, true},
-		{"officer elsewhere", r.srv.Officer(t, "SAMR-SH"), codes.PermissionDenied, false},
+		{"officer elsewhere", r.srv.Officer(t, "SAMR-SH"), codes.NotFound, false},
 		{"another rights holder", r.srv.RightsHolder(t, "0b7e9a43-5b1c-4d53-9a55-3a0f5c2b9e11"), codes.NotFound, false},
 		{"no token", "", codes.Unauthenticated, false},
 	} {
@@ -89,8 +91,10 @@ func TestGetMatterStatus(t *testing.T) {
 	}
 }
 
-// TestSignInLink issues a link as an officer, redeems it once for a token
-// that reads the matter as its complainant, and refuses it the second time.
+// TestSignInLink sends a link to the complainant as an officer asks,
+// tells the officer where it went but not what it says, and redeems it
+// once, from the complainant's outbox, for a session on the matter; the
+// second time it is refused.
 func TestSignInLink(t *testing.T) {
 	t.Parallel()
 	r := start(t)
@@ -99,19 +103,28 @@ func TestSignInLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if link.GetParty() != "parties/"+r.party || len(link.GetCode()) < 40 ||
-		link.GetUrl() != "https://status.example.cn/signin/link?code="+link.GetCode() {
-		t.Errorf("link %v: want the complainant, a long code and a URL on the page", link)
+	if link.GetParty() != "parties/"+r.party || link.GetSentTo() != "l***@xinghe.example" || link.GetCode() != "" || link.GetUrl() != "" { //nolint:staticcheck // SA1019: checking the deprecated fields stay empty
+		t.Errorf("response %v: want the complainant and the masked address, no code, no URL", link)
 	}
 	if d := time.Until(link.GetExpireTime().AsTime()); d < 59*time.Minute || d > time.Hour {
 		t.Errorf("expires in %s, want an hour", d)
 	}
+	msg := r.srv.LastMessage(t)
+	code := msg["Code"]
+	if msg["To"] != "legal@xinghe.example" || msg["Party"] != "parties/"+r.party || msg["Matter"] != r.matter.GetName() ||
+		len(code) < 40 || msg["Link"] != "https://status.example.cn/signin/link?code="+code {
+		t.Errorf("message %v: want the complainant's address, its matter, a long code and a link to the page", msg)
+	}
+	st, err := os.Stat(filepath.Join(r.srv.Outbox.Dir(), msg["file"]))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("message file mode %v (%v), want 0600", st.Mode(), err)
+	}
 	var stored int
-	if err := r.srv.DB.Session(t.Context()).Gorm().Raw(`SELECT count(*) FROM signin_links WHERE position(convert_to(?, 'UTF8') in code_sha256) > 0`, link.GetCode()).Scan(&stored).Error; err != nil || stored != 0 {
+	if err := r.srv.DB.Session(t.Context()).Gorm().Raw(`SELECT count(*) FROM signin_links WHERE position(convert_to(?, 'UTF8') in code_sha256) > 0`, code).Scan(&stored).Error; err != nil || stored != 0 {
 		t.Errorf("the code itself is stored (%d rows, %v); only its hash may be", stored, err)
 	}
 
-	got, err := r.status.RedeemSignInLink(t.Context(), &ipcasev1.RedeemSignInLinkRequest{Code: link.GetCode()})
+	got, err := r.status.RedeemSignInLink(t.Context(), &ipcasev1.RedeemSignInLinkRequest{Code: code})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,13 +135,14 @@ func TestSignInLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if caller.GetRole() != "rights_holder" || len(caller.GetParties()) != 1 || caller.GetParties()[0] != "parties/"+r.party {
-		t.Errorf("token's caller %v, want a rights holder acting for the complainant", caller)
+	if caller.GetRole() != "rights_holder" || len(caller.GetParties()) != 1 || caller.GetParties()[0] != "parties/"+r.party ||
+		caller.GetMatter() != r.matter.GetName() {
+		t.Errorf("token's caller %v, want a rights holder's session for the complainant on its matter", caller)
 	}
 	if _, err := r.status.GetMatterStatus(as(t, got.GetToken()), &ipcasev1.GetMatterStatusRequest{Name: r.matter.GetName()}); err != nil {
 		t.Errorf("the token does not read its matter: %v", err)
 	}
-	for _, code := range []string{link.GetCode(), "not-a-code", strings.Repeat("A", 43)} {
+	for _, code := range []string{code, "not-a-code", strings.Repeat("A", 43)} {
 		_, err := r.status.RedeemSignInLink(t.Context(), &ipcasev1.RedeemSignInLinkRequest{Code: code})
 		if status.Code(err) != codes.Unauthenticated {
 			t.Errorf("redeeming %.8s…: %v, want UNAUTHENTICATED", code, err)
@@ -148,7 +162,7 @@ func TestSignInLinkRefused(t *testing.T) {
 		code  codes.Code
 	}{
 		{"the complainant itself", r.srv.RightsHolder(t, r.party), 0, codes.PermissionDenied},
-		{"officer elsewhere", r.srv.Officer(t, "SAMR-SH"), 0, codes.PermissionDenied},
+		{"officer elsewhere", r.srv.Officer(t, "SAMR-SH"), 0, codes.NotFound},
 		{"too short", r.srv.Officer(t, "SAMR-HZ"), 60, codes.InvalidArgument},
 		{"too long", r.srv.Officer(t, "SAMR-HZ"), 30 * 24 * 3600, codes.InvalidArgument},
 	} {
@@ -164,7 +178,9 @@ func TestSignInLinkRefused(t *testing.T) {
 		t.Parallel()
 		links := ipstatus.NewLinks(r.srv.DB)
 		past := time.Now().Add(-2 * time.Hour)
-		code, err := links.Issue(t.Context(), strings.TrimPrefix(r.matter.GetName(), "matters/"), r.party, "test", past, past.Add(time.Hour))
+		var code string
+		_, err := links.Issue(t.Context(), strings.TrimPrefix(r.matter.GetName(), "matters/"), r.party, "test", past, past.Add(time.Hour),
+			func(_ ipstatus.Link, c string) error { code = c; return nil })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -243,15 +259,15 @@ func TestNoDeadline(t *testing.T) {
 func TestSignInLinkOnce(t *testing.T) {
 	t.Parallel()
 	r := start(t)
-	link, err := r.status.IssueSignInLink(as(t, r.srv.Officer(t, "SAMR-HZ")), &ipcasev1.IssueSignInLinkRequest{Name: r.matter.GetName()})
-	if err != nil {
+	if _, err := r.status.IssueSignInLink(as(t, r.srv.Officer(t, "SAMR-HZ")), &ipcasev1.IssueSignInLinkRequest{Name: r.matter.GetName()}); err != nil {
 		t.Fatal(err)
 	}
+	code := r.srv.LastMessage(t)["Code"]
 	const n = 8
 	errs := make(chan error, n)
 	for range n {
 		go func() {
-			_, err := r.status.RedeemSignInLink(t.Context(), &ipcasev1.RedeemSignInLinkRequest{Code: link.GetCode()})
+			_, err := r.status.RedeemSignInLink(t.Context(), &ipcasev1.RedeemSignInLinkRequest{Code: code})
 			errs <- err
 		}()
 	}

@@ -21,15 +21,32 @@ import (
 
 // Config configures sign-in links.
 type Config struct {
-	// KeyFile is the private Ed25519 JWK that signs the tokens links are
-	// exchanged for. Its public half must be in the JWKS ipcased trusts.
-	// Empty turns sign-in links off.
+	// KeyFile is the private Ed25519 JWK that signs the sessions links are
+	// exchanged for. Its public half must be in the JWKS ipcased trusts,
+	// allowed to sign sessions only (roles ["session"] in the JWKS, or
+	// IPCASE_AUTH_KEY_ROLES=<kid>=session). Empty turns sign-in links off.
 	KeyFile string `env:"IPCASE_SIGNIN_KEY_FILE"`
-	// TokenTTL is how long such a token works.
+	// TokenTTL is how long such a session works; at most
+	// IPCASE_AUTH_MAX_SESSION_LIFETIME.
 	TokenTTL time.Duration `env:"IPCASE_SIGNIN_TOKEN_TTL, default=8h"`
 	// PageURL is the status page's public address, used to build links;
-	// empty means IssueSignInLink returns the code only.
+	// empty means the message carries the code only.
 	PageURL string `env:"IPCASE_STATUS_PAGE_URL"`
+	// OutboxDir is where links are delivered: one file per message, mode
+	// 0600, in a directory only ipcased's user may open (see Outbox).
+	// Required with KeyFile: a link goes to the party, never to the
+	// official who asks for it.
+	OutboxDir string `env:"IPCASE_SIGNIN_OUTBOX_DIR"`
+}
+
+// Check refuses a sign-in key without an outbox: a link goes to the party,
+// never back to the official who asks for it, so without a way to deliver
+// it there are no links.
+func (c Config) Check() error {
+	if c.KeyFile != "" && c.OutboxDir == "" {
+		return errors.New("IPCASE_SIGNIN_KEY_FILE is set but IPCASE_SIGNIN_OUTBOX_DIR is not: sign-in links are delivered to the party, so they need an outbox")
+	}
+	return nil
 }
 
 // Minter mints the rights holder's tokens that sign-in links are exchanged
@@ -65,23 +82,50 @@ func NewMinterFromKey(k auth.JWK, issuer, audience string, ttl time.Duration) (*
 	return &Minter{key: k, issuer: issuer, audience: audience, ttl: ttl}, nil
 }
 
-// Mint returns a token for a rights holder acting for party, valid from now
+// Mint returns a sign-in session for party bound to matter (ids): a rights
+// holder's token that reads that matter and nothing more, valid from now
 // for the Minter's TTL, and its expiry.
-func (m *Minter) Mint(subject, party string, now time.Time) (string, time.Time, error) {
+func (m *Minter) Mint(subject, party, matter string, now time.Time) (string, time.Time, error) {
 	tok, err := auth.Issue(m.key, auth.IssueParams{Issuer: m.issuer, Audience: m.audience, Subject: subject,
-		Role: auth.RightsHolder, Parties: []string{party}, TTL: m.ttl, Now: now})
+		Role: auth.RightsHolder, Parties: []string{party}, Matter: matter, TTL: m.ttl, Now: now})
 	return tok, now.Add(m.ttl), err
 }
 
-// Check mints a throw-away token and verifies it with v, so that a sign-in
-// key missing from the JWKS is found at start-up, not by a complainant.
+// Kid is the sign-in key's id.
+func (m *Minter) Kid() string { return m.key.Kid }
+
+// Check verifies with v a session the Minter mints, so that a sign-in key
+// missing from the JWKS, or a TTL beyond the session limit, is found at
+// start-up, not by a complainant; and it makes sure v refuses every other
+// kind of token signed with the sign-in key, so that the key, which sits
+// on the server, can never sign an officer's or an administrator's token.
 func (m *Minter) Check(ctx context.Context, v *auth.Verifier) error {
-	tok, _, err := m.Mint("signin-self-check", uuid.NewString(), time.Now())
+	now := time.Now()
+	party := uuid.NewString()
+	tok, _, err := m.Mint("signin-self-check", party, uuid.NewString(), now)
 	if err != nil {
 		return err
 	}
 	if _, err := v.Verify(ctx, tok); err != nil {
-		return fmt.Errorf("sign-in key %q: tokens it signs are refused (is its public key in the JWKS?): %w", m.key.Kid, err)
+		return fmt.Errorf("sign-in key %q: sessions it signs are refused (is its public key in the JWKS, may it sign sessions, is IPCASE_SIGNIN_TOKEN_TTL within IPCASE_AUTH_MAX_SESSION_LIFETIME?): %w", m.key.Kid, err)
+	}
+	key := m.key
+	key.Roles = nil // sign what the verifier must refuse
+	for _, p := range []auth.IssueParams{
+		{Role: auth.Admin},
+		{Role: auth.Officer, Agency: "signin-self-check"},
+		{Role: auth.Mediator, Agency: "signin-self-check"},
+		{Role: auth.RightsHolder, Parties: []string{party}},
+	} {
+		p.Issuer, p.Audience, p.Subject, p.TTL, p.Now = m.issuer, m.audience, "signin-self-check", time.Minute, now
+		tok, err := auth.Issue(key, p)
+		if err != nil {
+			return err
+		}
+		if _, err := v.Verify(ctx, tok); err == nil {
+			return fmt.Errorf("sign-in key %q may sign %s tokens: limit it to sign-in sessions (roles [%q] in the JWKS, or IPCASE_AUTH_KEY_ROLES=%s=%s)",
+				m.key.Kid, p.Role, auth.SessionKeyRole, m.key.Kid, auth.SessionKeyRole)
+		}
 	}
 	return nil
 }
@@ -120,20 +164,29 @@ type Link struct {
 }
 
 // Issue stores a new link for party on matter, made by issuer (a subject),
-// working from at until expire, and returns its code. The code carries 256
-// random bits, so it cannot be guessed; only its hash is stored.
-func (l *Links) Issue(ctx context.Context, matterID, partyID, issuer string, at, expire time.Time) (string, error) {
+// working from at until expire, and hands its code to deliver, in the same
+// transaction: a link that could not be delivered is not kept. The code
+// carries 256 random bits, so it cannot be guessed; only its hash is
+// stored, and Issue does not return it.
+func (l *Links) Issue(ctx context.Context, matterID, partyID, issuer string, at, expire time.Time, deliver func(l Link, code string) error) (Link, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
-		return "", err
+		return Link{}, err
 	}
 	code := base64.RawURLEncoding.EncodeToString(raw)
 	row := linkRow{ID: uuid.NewString(), CodeSha256: hashCode(code), MatterID: matterID, PartyID: partyID,
 		Issuer: issuer, CreateTime: at, ExpireTime: expire}
-	if err := l.db.Session(ctx).Gorm().Create(&row).Error; err != nil {
-		return "", fmt.Errorf("issuing sign-in link: %w", store.Translate(err))
+	link := Link{ID: row.ID, MatterID: matterID, PartyID: partyID}
+	err := l.db.InTx(ctx, func(tx store.Tx) error {
+		if err := tx.Gorm().Create(&row).Error; err != nil {
+			return fmt.Errorf("issuing sign-in link: %w", store.Translate(err))
+		}
+		return deliver(link, code)
+	})
+	if err != nil {
+		return Link{}, err
 	}
-	return code, nil
+	return link, nil
 }
 
 // Redeem spends the link with code at time at. It returns an error

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	"go.uber.org/zap"
@@ -13,13 +14,38 @@ import (
 // gormLogger bridges gorm's logger to zap: every statement at Debug, slow
 // ones at Warn. Failed statements are logged at Debug only, since the error
 // is returned and logged once at the edge.
+//
+// Statements are logged with their placeholders ($1, $2, …) and never with
+// the values bound to them, at every level: a value may be a secret (a
+// webhook's signing secret, a sign-in code's digest) or personal data.
+// This is gorm's ParameterizedQueries setting, which gorm applies through
+// the ParamsFilter method below.
 type gormLogger struct {
 	logger *zap.Logger
 	slow   time.Duration
 }
 
+// Only ParamsFilter keeps the values out: gorm interpolates them into the
+// SQL handed to Trace unless the logger filters them.
+var _ gorm.ParamsFilter = (*gormLogger)(nil)
+
+// recorderParams makes gorm's statement recorder drop values as well. Scan
+// (and so Raw(…).Scan) runs its statement through that recorder, whose
+// filter is gorm's package variable RecorderParamsFilter rather than our
+// logger's, and hands the SQL it recorded to Trace.
+var recorderParams sync.Once
+
 func newGormLogger(logger *zap.Logger, slow time.Duration) gormlogger.Interface {
+	recorderParams.Do(func() {
+		gormlogger.RecorderParamsFilter = func(_ context.Context, sql string, _ ...any) (string, []any) { return sql, nil }
+	})
 	return &gormLogger{logger: logger, slow: slow}
+}
+
+// ParamsFilter drops the values bound to sql, so that only its placeholders
+// are logged (gorm's ParameterizedQueries).
+func (l *gormLogger) ParamsFilter(_ context.Context, sql string, _ ...any) (string, []any) {
+	return sql, nil
 }
 
 func (l *gormLogger) LogMode(gormlogger.LogLevel) gormlogger.Interface { return l }

@@ -162,4 +162,5 @@ func TestJudicialConfirmation(t *testing.T) {
 	if limits == 0 {
 		t.Errorf("the docketed trial has no time limit among the matter's deadlines %v", ds)
 	}
+	e.intact(m) // trial, enforcement, mediation and confirmation, settled across both sides
 }

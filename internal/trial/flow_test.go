@@ -181,6 +181,9 @@ func TestWholeChain(t *testing.T) {
 	if st := e.matterState(m); st != ipcasev1.MatterState_MATTER_STATE_CLOSED {
 		t.Errorf("with the judgment effective and the enforcement case closed the matter is %v; want CLOSED", st)
 	}
+	// The matter, its proceedings and their records are what its history
+	// says, through both sides and their consumers.
+	e.intact(m)
 
 	// A new enforcement case against the respondent counts the judgment.
 	e.setDay("2026-05-11")
@@ -258,6 +261,7 @@ func TestAppeal(t *testing.T) {
 	if n := e.Counts(t)["infringement_records"]; n != 0 {
 		t.Errorf("an appealed judgment was recorded as an infringement (%d records)", n)
 	}
+	e.intact(m) // the second instance opened by the appeal included
 }
 
 // TestAppealPeriods: worked by hand on the 2026 calendar. The National Day

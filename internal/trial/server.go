@@ -74,10 +74,10 @@ func (s *Server) render(wrap func(*ipcasev1.Trial) proto.Message) func(*Change) 
 func (s *Server) present(c *Change) (*ipcasev1.Trial, error) {
 	t := c.Record
 	if t.TimeLimitDue != nil {
-		if due, ok, err := s.clocks.Current(c.Tx, string(t.ProceedingID), KindTimeLimit); err != nil {
+		if d, ok, err := s.clocks.Current(c.Tx, string(t.ProceedingID), KindTimeLimit); err != nil {
 			return nil, err
 		} else if ok {
-			t.TimeLimitDue, t.TimeLimitProvisional = &due, false
+			t.TimeLimitDue, t.TimeLimitProvisional = &d.Due, d.Provisional
 		}
 	}
 	return toProto(t)
@@ -104,7 +104,12 @@ func (s *Server) GetTrial(ctx context.Context, req *ipcasev1.GetTrialRequest) (*
 	at := s.now().UTC().Truncate(time.Microsecond)
 	c, err := s.store.Get(ctx, filing.MatterID(mid), filing.ProceedingID(pid), at)
 	if errors.Is(err, errs.NotFound) {
-		c, err = s.store.confirm.Get(ctx, filing.MatterID(mid), filing.ProceedingID(pid), at)
+		// Not a trial: a judicial confirmation, or else the trial's answer,
+		// which for a matter the caller may not see is that of one that
+		// does not exist.
+		if cc, cerr := s.store.confirm.Get(ctx, filing.MatterID(mid), filing.ProceedingID(pid), at); !errors.Is(cerr, errs.NotFound) {
+			c, err = cc, cerr
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("GetTrial(%s): %w", req.GetName(), err)

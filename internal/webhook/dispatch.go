@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -22,8 +24,13 @@ import (
 // Config is the webhook configuration of ipcased.
 type Config struct {
 	// AllowHTTP accepts http:// webhook URLs; off, only https:// ones are
-	// accepted. Tests and development turn it on for http://127.0.0.1.
+	// accepted. Tests turn it on, with AllowLoopback, for http://127.0.0.1.
 	AllowHTTP bool `env:"IPCASE_WEBHOOK_ALLOW_HTTP, default=false"`
+	// AllowLoopback lets webhooks reach loopback addresses (127.0.0.0/8,
+	// ::1, localhost): at creation and when the dispatcher connects. Only
+	// tests, whose receivers listen on 127.0.0.1, turn it on; private,
+	// link-local and other non-public addresses are refused regardless.
+	AllowLoopback bool `env:"IPCASE_WEBHOOK_ALLOW_LOOPBACK, default=false"`
 	// Timeout bounds one delivery attempt, connection to response headers
 	// and body.
 	Timeout time.Duration `env:"IPCASE_WEBHOOK_TIMEOUT, default=10s"`
@@ -112,9 +119,22 @@ func NewDispatcher(db *store.DB, cfg Config, now func() time.Time, logger *zap.L
 	if db == nil || now == nil || logger == nil {
 		panic("webhook.NewDispatcher: nil dependency")
 	}
+	dialer := &net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second, Control: cfg.control}
 	client := &http.Client{
 		Timeout: cfg.Timeout,
+		Transport: &http.Transport{
+			// No proxy: the Control hook must see the receiver's own
+			// address, not a proxy's.
+			Proxy:                  nil,
+			DialContext:            dialer.DialContext,
+			ForceAttemptHTTP2:      true,
+			TLSHandshakeTimeout:    cfg.Timeout,
+			MaxIdleConns:           claimBatch,
+			IdleConnTimeout:        90 * time.Second,
+			MaxResponseHeaderBytes: 64 << 10,
+		},
 		// A redirect is not an acceptance: the receiver must answer 2xx.
+		// Not following one also means it cannot point us elsewhere.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return &Dispatcher{db: db, cfg: cfg, client: client, now: now, logger: logger.Named("webhook-dispatcher")}
@@ -211,19 +231,42 @@ func (d *Dispatcher) attempt(ctx context.Context, c claimed) (bool, error) {
 			last_error = '', delivered_at = ? WHERE id = ? AND state = ?`, StateDelivered, code, now, c.ID, StatePending).Error
 	} else {
 		next := now.Add(d.backoff(c.Attempts + 1))
-		msg := sendErr.Error()
-		if len(msg) > 1000 {
-			msg = msg[:1000]
-		}
+		// The holder reads last_error: it says only that the attempt failed
+		// and the receiver's status, never why a connection failed, which
+		// would map the ports of whatever the URL reaches. The cause goes
+		// to our log.
 		err = db.Exec(`UPDATE webhook_deliveries SET attempts = attempts + 1, last_status_code = ?, last_error = ?,
-			next_attempt_at = ? WHERE id = ? AND state = ?`, code, msg, next, c.ID, StatePending).Error
-		d.logger.Info("webhook delivery failed", zap.String("delivery", c.ID), zap.String("webhook", c.WebhookID),
-			zap.Int32("attempt", c.Attempts+1), zap.Time("next_attempt", next), zap.Error(sendErr))
+			next_attempt_at = ? WHERE id = ? AND state = ?`, code, failure(code), next, c.ID, StatePending).Error
+		fields := []zap.Field{zap.String("delivery", c.ID), zap.String("webhook", c.WebhookID),
+			zap.Int32("attempt", c.Attempts+1), zap.Time("next_attempt", next), zap.Error(sendErr)}
+		if errors.Is(sendErr, errNotPublic) {
+			d.logger.Warn("webhook delivery refused: the URL reaches a non-public address", fields...)
+		} else {
+			d.logger.Info("webhook delivery failed", fields...)
+		}
 	}
 	if err != nil {
 		return false, fmt.Errorf("webhook: recording delivery %s: %w", c.ID, store.Translate(err))
 	}
 	return sendErr == nil, nil
+}
+
+// failure is the last_error a holder reads after a failed attempt that got
+// status code (0: no response).
+func failure(code int) string {
+	if code == 0 {
+		return "delivery failed"
+	}
+	return fmt.Sprintf("delivery failed: HTTP %d", code)
+}
+
+// publicError is the last_error of a delivery as a holder may read it:
+// one written before delivery errors were made generic is replaced.
+func publicError(lastError string, code int32) string {
+	if lastError == "" || lastError == lastErrorDeleted || strings.HasPrefix(lastError, "delivery failed") {
+		return lastError
+	}
+	return failure(int(code))
 }
 
 // backoff is the wait after the n-th failed attempt.

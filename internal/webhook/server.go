@@ -19,50 +19,70 @@ import (
 // Server implements ipcasev1.NotificationServiceServer.
 type Server struct {
 	ipcasev1.UnimplementedNotificationServiceServer
-	store     *Store
-	allowHTTP bool
-	now       func() time.Time
+	store *Store
+	cfg   Config
+	now   func() time.Time
 }
 
 var _ ipcasev1.NotificationServiceServer = (*Server)(nil)
 
-// NewServer returns a Server over st; allowHTTP also accepts http:// URLs.
-func NewServer(st *Store, allowHTTP bool, now func() time.Time) *Server {
+// NewServer returns a Server over st that accepts the webhook URLs cfg
+// allows (AllowHTTP, AllowLoopback).
+func NewServer(st *Store, cfg Config, now func() time.Time) *Server {
 	if st == nil || now == nil {
 		panic("webhook.NewServer: nil dependency")
 	}
-	return &Server{store: st, allowHTTP: allowHTTP, now: now}
+	return &Server{store: st, cfg: cfg, now: now}
 }
 
 const maxURL = 2048
 
-// ValidateURL checks a webhook URL: absolute, https (or http when
-// allowHTTP), with a host, no credentials or fragment, at most 2048
-// characters.
-func ValidateURL(raw string, allowHTTP bool) error {
+// ValidateURL checks a webhook URL and returns it as it is to be stored:
+// absolute, https (or http with cfg.AllowHTTP), at most 2048 characters,
+// without credentials or fragment, with a valid port and a host that is a
+// public address or a domain name that is not internal by definition
+// (localhost, .local, .internal, single labels). Numeric hosts in any form
+// a resolver accepts (127.1, 0x7f000001, 2130706433, [::ffff:7f00:1]) are
+// normalised and refused unless the address is public unicast; loopback is
+// allowed only with cfg.AllowLoopback. Names are not resolved here: the
+// dispatcher checks every address it connects to. The error is an
+// errs.Field on url; it never repeats the URL.
+func ValidateURL(raw string, cfg Config) (string, error) {
 	if raw == "" {
-		return errs.Field("url", "required")
+		return "", errs.Field("url", "required")
 	}
 	if len(raw) > maxURL {
-		return errs.Field("url", "at most %d characters", maxURL)
+		return "", errs.Field("url", "at most %d characters", maxURL)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		return errs.Field("url", "not a URL: %v", err)
+		return "", errs.Field("url", "not a valid absolute URL")
 	}
 	switch {
-	case !u.IsAbs() || u.Host == "" || u.Hostname() == "":
-		return errs.Field("url", "must be an absolute URL with a host")
+	case !u.IsAbs() || u.Opaque != "" || u.Host == "" || u.Hostname() == "":
+		return "", errs.Field("url", "must be an absolute URL with a host")
 	case u.Scheme != "https" && u.Scheme != "http":
-		return errs.Field("url", "scheme must be https")
-	case u.Scheme == "http" && !allowHTTP:
-		return errs.Field("url", "scheme must be https (this server does not allow http)")
+		return "", errs.Field("url", "scheme must be https")
+	case u.Scheme == "http" && !cfg.AllowHTTP:
+		return "", errs.Field("url", "scheme must be https (this server does not allow http)")
 	case u.User != nil:
-		return errs.Field("url", "must not carry credentials")
-	case u.Fragment != "":
-		return errs.Field("url", "must not have a fragment")
+		return "", errs.Field("url", "must not carry credentials")
+	case u.Fragment != "" || strings.Contains(raw, "#"):
+		return "", errs.Field("url", "must not have a fragment")
 	}
-	return nil
+	host, why := cfg.checkHost(u.Hostname(), strings.HasPrefix(u.Host, "["))
+	if why != "" {
+		return "", errs.Field("url", "%s", why)
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return "", errs.Field("url", "port must be 1 to 65535")
+		}
+		host += ":" + strconv.Itoa(n)
+	}
+	u.Host = host
+	return u.String(), nil
 }
 
 func principal(ctx context.Context) (auth.Principal, error) {
@@ -109,7 +129,7 @@ func deliveryToProto(d Delivery) *ipcasev1.WebhookDelivery {
 		State:          stateOf[d.State],
 		Attempts:       d.Attempts,
 		LastStatusCode: d.LastStatusCode,
-		LastError:      d.LastError,
+		LastError:      publicError(d.LastError, d.LastStatusCode),
 	}
 	if d.State == StatePending {
 		out.NextAttemptTime = timestamppb.New(d.NextAttemptAt)
@@ -129,10 +149,11 @@ func (s *Server) CreateWebhook(ctx context.Context, req *ipcasev1.CreateWebhookR
 	if p.Role != auth.RightsHolder {
 		return nil, errs.Errorf(errs.PermissionDenied, "only rights holders register webhooks")
 	}
-	if err := ValidateURL(req.GetUrl(), s.allowHTTP); err != nil {
+	u, err := ValidateURL(req.GetUrl(), s.cfg)
+	if err != nil {
 		return nil, err
 	}
-	w, secret, err := s.store.Create(ctx, p, req.GetUrl(), s.now())
+	w, secret, err := s.store.Create(ctx, p, u, s.now())
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,9 @@ const (
 	StateFailed    = "FAILED"
 )
 
+// lastErrorDeleted is the last_error of the deliveries a deletion failed.
+const lastErrorDeleted = "webhook deleted"
+
 // Webhook is a registered receiver.
 type Webhook struct {
 	ID         string
@@ -180,8 +183,8 @@ func (s *Store) Delete(ctx context.Context, p auth.Principal, id string, now tim
 		if err := tx.Gorm().Exec(`UPDATE webhooks SET delete_time = ? WHERE id = ?`, now, id).Error; err != nil {
 			return store.Translate(err)
 		}
-		return store.Translate(tx.Gorm().Exec(`UPDATE webhook_deliveries SET state = ?, last_error = 'webhook deleted'
-			WHERE webhook_id = ? AND state = ?`, StateFailed, id, StatePending).Error)
+		return store.Translate(tx.Gorm().Exec(`UPDATE webhook_deliveries SET state = ?, last_error = ?
+			WHERE webhook_id = ? AND state = ?`, StateFailed, lastErrorDeleted, id, StatePending).Error)
 	})
 }
 

@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap/zaptest/observer"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -61,6 +63,7 @@ type rig struct {
 	db       *store.DB
 	fs       *filing.Store
 	logger   *zap.Logger
+	logs     *observer.ObservedLogs
 	env      *authtest.Env
 	clk      *clock
 	filing   ipcasev1.FilingServiceClient
@@ -69,7 +72,22 @@ type rig struct {
 	disp     *webhook.Dispatcher
 }
 
+// testConfig lets webhooks reach the tests' receivers on
+// http://127.0.0.1: explicit configuration, as a deployment would have to
+// set it.
+func testConfig() webhook.Config {
+	return webhook.Config{AllowHTTP: true, AllowLoopback: true, Timeout: 5 * time.Second, BackoffBase: backoffBase,
+		BackoffMax: time.Minute, Poll: time.Second}
+}
+
 func start(t *testing.T) *rig {
+	t.Helper()
+	return startWith(t, testConfig(), testConfig())
+}
+
+// startWith starts the services with cfg for the server that creates
+// webhooks and dispatchCfg for the dispatcher.
+func startWith(t *testing.T, cfg, dispatchCfg webhook.Config) *rig {
 	t.Helper()
 	db := storetest.NewDB(t)
 	env := authtest.New(t)
@@ -82,17 +100,17 @@ func start(t *testing.T) *rig {
 	fs := filing.NewStore(db, events.NewLog(events.NewEphemeralCheckpoints()), chaintest.Routes()...)
 	addr := servertest.Serve(t, func(s *server.Server) {
 		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(fs, cal, time.Now))
-		ipcasev1.RegisterNotificationServiceServer(s, webhook.NewServer(webhook.NewStore(db), true, clk.Now))
+		ipcasev1.RegisterNotificationServiceServer(s, webhook.NewServer(webhook.NewStore(db), cfg, clk.Now))
 	}, nil, env.ServerOptions()...)
 	conn := servertest.Dial(t, addr)
-	logger := zaptest.NewLogger(t)
-	cfg := webhook.Config{AllowHTTP: true, Timeout: 5 * time.Second, BackoffBase: backoffBase, BackoffMax: time.Minute, Poll: time.Second}
+	obs, logs := observer.New(zap.InfoLevel)
+	logger := zap.New(zapcore.NewTee(zaptest.NewLogger(t).Core(), obs))
 	return &rig{
-		db: db, fs: fs, logger: logger, env: env, clk: clk, addr: addr,
+		db: db, fs: fs, logger: logger, logs: logs, env: env, clk: clk, addr: addr,
 		filing:   ipcasev1.NewFilingServiceClient(conn),
 		notify:   ipcasev1.NewNotificationServiceClient(conn),
 		consumer: webhook.Register(events.NewConsumers(db, logger), fs, clk.Now),
-		disp:     webhook.NewDispatcher(db, cfg, clk.Now, logger),
+		disp:     webhook.NewDispatcher(db, dispatchCfg, clk.Now, logger),
 	}
 }
 
@@ -377,7 +395,7 @@ func TestRetriesInOrder(t *testing.T) {
 	}
 	first := log[0]
 	if first.GetState() != ipcasev1.DeliveryState_DELIVERY_STATE_PENDING || first.GetAttempts() != 1 ||
-		first.GetLastStatusCode() != 500 || first.GetLastError() == "" ||
+		first.GetLastStatusCode() != 500 || first.GetLastError() != "delivery failed: HTTP 500" ||
 		!first.GetNextAttemptTime().AsTime().Equal(r.clk.Now().Add(backoffBase)) {
 		t.Errorf("after one failure: %v", first)
 	}
@@ -459,16 +477,22 @@ func TestCreateWebhookValidation(t *testing.T) {
 
 func TestValidateURLHTTPSOnly(t *testing.T) {
 	t.Parallel()
-	if err := webhook.ValidateURL("http://127.0.0.1:8080/hook", false); err == nil {
+	if _, err := webhook.ValidateURL("http://hooks.example.cn/hook", webhook.Config{}); err == nil {
 		t.Error("http accepted without AllowHTTP")
 	}
-	for _, u := range []string{"https://hooks.example.cn/ipcase?x=1", "https://127.0.0.1:8443/"} {
-		if err := webhook.ValidateURL(u, false); err != nil {
+	for _, u := range []string{"https://hooks.example.cn/ipcase?x=1", "https://8.8.8.8:8443/"} {
+		if _, err := webhook.ValidateURL(u, webhook.Config{}); err != nil {
 			t.Errorf("ValidateURL(%s): %v", u, err)
 		}
 	}
-	if err := webhook.ValidateURL("http://127.0.0.1:8080/hook", true); err != nil {
+	if _, err := webhook.ValidateURL("http://hooks.example.cn/hook", webhook.Config{AllowHTTP: true}); err != nil {
 		t.Errorf("http with AllowHTTP: %v", err)
+	}
+	if _, err := webhook.ValidateURL("http://127.0.0.1:8080/hook", webhook.Config{AllowHTTP: true}); err == nil {
+		t.Error("http://127.0.0.1 accepted without AllowLoopback")
+	}
+	if _, err := webhook.ValidateURL("http://127.0.0.1:8080/hook", testConfig()); err != nil {
+		t.Errorf("http://127.0.0.1 with AllowHTTP and AllowLoopback: %v", err)
 	}
 }
 
@@ -532,6 +556,9 @@ func TestGateway(t *testing.T) {
 	}
 	if code, bad := call(http.MethodPost, "/v1/webhooks", `{"url": "ftp://example.cn/"}`); code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(bad), "url") {
 		t.Errorf("bad URL over HTTP: %d %v, want 400 naming url", code, bad)
+	}
+	if code, bad := call(http.MethodPost, "/v1/webhooks", `{"url": "https://0xa9fea9fe/latest/meta-data/"}`); code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(bad), "link-local") {
+		t.Errorf("link-local URL over HTTP: %d %v, want 400 naming url", code, bad)
 	}
 	if code, _ := call(http.MethodDelete, "/v1/"+name, ""); code != http.StatusOK {
 		t.Errorf("DELETE: %d", code)

@@ -181,8 +181,13 @@ type CalculateDeadlineResponse struct {
 	// The version of the holiday calendar used ("sha256:" and 16 hex digits);
 	// it changes whenever a day of the calendar changes.
 	CalendarVersion string `protobuf:"bytes,6,opt,name=calendar_version,json=calendarVersion,proto3" json:"calendar_version,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// True when the computation read a day of a year whose State Council
+	// holiday notice is not loaded yet, from that year's statutory holidays
+	// (National Holiday Measures Art. 2): the due date may still move when
+	// the notice is published. The steps say which year.
+	Provisional   bool `protobuf:"varint,7,opt,name=provisional,proto3" json:"provisional,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CalculateDeadlineResponse) Reset() {
@@ -257,6 +262,13 @@ func (x *CalculateDeadlineResponse) GetCalendarVersion() string {
 	return ""
 }
 
+func (x *CalculateDeadlineResponse) GetProvisional() bool {
+	if x != nil {
+		return x.Provisional
+	}
+	return false
+}
+
 var File_ipcase_v1_deadline_service_proto protoreflect.FileDescriptor
 
 const file_ipcase_v1_deadline_service_proto_rawDesc = "" +
@@ -266,7 +278,7 @@ const file_ipcase_v1_deadline_service_proto_rawDesc = "" +
 	"\ftrigger_date\x18\x01 \x01(\tR\vtriggerDate\x12\x16\n" +
 	"\x06period\x18\x02 \x01(\x05R\x06period\x12)\n" +
 	"\x04unit\x18\x03 \x01(\x0e2\x15.ipcase.v1.PeriodUnitR\x04unit\x12\x14\n" +
-	"\x05basis\x18\x04 \x01(\tR\x05basis\"\xf2\x01\n" +
+	"\x05basis\x18\x04 \x01(\tR\x05basis\"\x94\x02\n" +
 	"\x19CalculateDeadlineResponse\x12\x19\n" +
 	"\bdue_date\x18\x01 \x01(\tR\adueDate\x12 \n" +
 	"\fraw_end_date\x18\x02 \x01(\tR\n" +
@@ -274,7 +286,8 @@ const file_ipcase_v1_deadline_service_proto_rawDesc = "" +
 	"\badjusted\x18\x03 \x01(\bR\badjusted\x12;\n" +
 	"\x1bends_on_make_up_working_day\x18\x04 \x01(\bR\x16endsOnMakeUpWorkingDay\x12\x14\n" +
 	"\x05steps\x18\x05 \x03(\tR\x05steps\x12)\n" +
-	"\x10calendar_version\x18\x06 \x01(\tR\x0fcalendarVersion*\x95\x01\n" +
+	"\x10calendar_version\x18\x06 \x01(\tR\x0fcalendarVersion\x12 \n" +
+	"\vprovisional\x18\a \x01(\bR\vprovisional*\x95\x01\n" +
 	"\n" +
 	"PeriodUnit\x12\x1b\n" +
 	"\x17PERIOD_UNIT_UNSPECIFIED\x10\x00\x12\x1d\n" +

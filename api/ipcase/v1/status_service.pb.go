@@ -310,7 +310,10 @@ type GetCallerResponse struct {
 	// Agency or court code, for officials.
 	Organization string `protobuf:"bytes,3,opt,name=organization,proto3" json:"organization,omitempty"`
 	// Parties (`parties/{party}`) a rights holder acts for.
-	Parties       []string `protobuf:"bytes,4,rep,name=parties,proto3" json:"parties,omitempty"`
+	Parties []string `protobuf:"bytes,4,rep,name=parties,proto3" json:"parties,omitempty"`
+	// For a sign-in session, the one matter it may read, `matters/{matter}`;
+	// empty for a full token. A session changes nothing.
+	Matter        string `protobuf:"bytes,5,opt,name=matter,proto3" json:"matter,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -373,6 +376,13 @@ func (x *GetCallerResponse) GetParties() []string {
 	return nil
 }
 
+func (x *GetCallerResponse) GetMatter() string {
+	if x != nil {
+		return x.Matter
+	}
+	return ""
+}
+
 // Request for StatusService.IssueSignInLink.
 type IssueSignInLinkRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -431,15 +441,20 @@ func (x *IssueSignInLinkRequest) GetTtlSeconds() int64 {
 // Response for StatusService.IssueSignInLink.
 type IssueSignInLinkResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The one-time code; shown only here.
+	// Never set: the code goes to the party, not to the caller.
+	//
+	// Deprecated: Marked as deprecated in ipcase/v1/status_service.proto.
 	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
-	// The link to hand to the complainant, when the server knows the status
-	// page's address (IPCASE_STATUS_PAGE_URL); empty otherwise.
+	// Never set: the link goes to the party, not to the caller.
+	//
+	// Deprecated: Marked as deprecated in ipcase/v1/status_service.proto.
 	Url string `protobuf:"bytes,2,opt,name=url,proto3" json:"url,omitempty"`
-	// When the code stops working.
+	// When the link stops working.
 	ExpireTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
-	// The party who signs in, `parties/{party}`.
-	Party         string `protobuf:"bytes,4,opt,name=party,proto3" json:"party,omitempty"`
+	// The party the link was sent to, `parties/{party}`.
+	Party string `protobuf:"bytes,4,opt,name=party,proto3" json:"party,omitempty"`
+	// Where it was sent, masked: `l***@example.cn`, `+86 *** **** 0000`.
+	SentTo        string `protobuf:"bytes,5,opt,name=sent_to,json=sentTo,proto3" json:"sent_to,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -474,6 +489,7 @@ func (*IssueSignInLinkResponse) Descriptor() ([]byte, []int) {
 	return file_ipcase_v1_status_service_proto_rawDescGZIP(), []int{7}
 }
 
+// Deprecated: Marked as deprecated in ipcase/v1/status_service.proto.
 func (x *IssueSignInLinkResponse) GetCode() string {
 	if x != nil {
 		return x.Code
@@ -481,6 +497,7 @@ func (x *IssueSignInLinkResponse) GetCode() string {
 	return ""
 }
 
+// Deprecated: Marked as deprecated in ipcase/v1/status_service.proto.
 func (x *IssueSignInLinkResponse) GetUrl() string {
 	if x != nil {
 		return x.Url
@@ -498,6 +515,13 @@ func (x *IssueSignInLinkResponse) GetExpireTime() *timestamppb.Timestamp {
 func (x *IssueSignInLinkResponse) GetParty() string {
 	if x != nil {
 		return x.Party
+	}
+	return ""
+}
+
+func (x *IssueSignInLinkResponse) GetSentTo() string {
+	if x != nil {
+		return x.SentTo
 	}
 	return ""
 }
@@ -551,7 +575,8 @@ func (x *RedeemSignInLinkRequest) GetCode() string {
 // Response for StatusService.RedeemSignInLink.
 type RedeemSignInLinkResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// A rights holder's bearer token acting for the complainant.
+	// A sign-in session: a rights holder's bearer token acting for the
+	// complainant, bound to `matter` and read-only.
 	Token string `protobuf:"bytes,1,opt,name=token,proto3" json:"token,omitempty"`
 	// When the token expires.
 	ExpireTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
@@ -632,22 +657,24 @@ const file_ipcase_v1_status_service_proto_rawDesc = "" +
 	"\bdue_date\x18\x03 \x01(\tR\adueDate\x12\x12\n" +
 	"\x04rule\x18\x04 \x01(\tR\x04rule\x12\x14\n" +
 	"\x05party\x18\x05 \x01(\tR\x05party\"\x12\n" +
-	"\x10GetCallerRequest\"\x7f\n" +
+	"\x10GetCallerRequest\"\x97\x01\n" +
 	"\x11GetCallerResponse\x12\x18\n" +
 	"\asubject\x18\x01 \x01(\tR\asubject\x12\x12\n" +
 	"\x04role\x18\x02 \x01(\tR\x04role\x12\"\n" +
 	"\forganization\x18\x03 \x01(\tR\forganization\x12\x18\n" +
-	"\aparties\x18\x04 \x03(\tR\aparties\"M\n" +
+	"\aparties\x18\x04 \x03(\tR\aparties\x12\x16\n" +
+	"\x06matter\x18\x05 \x01(\tR\x06matter\"M\n" +
 	"\x16IssueSignInLinkRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1f\n" +
 	"\vttl_seconds\x18\x02 \x01(\x03R\n" +
-	"ttlSeconds\"\x92\x01\n" +
-	"\x17IssueSignInLinkResponse\x12\x12\n" +
-	"\x04code\x18\x01 \x01(\tR\x04code\x12\x10\n" +
-	"\x03url\x18\x02 \x01(\tR\x03url\x12;\n" +
+	"ttlSeconds\"\xb3\x01\n" +
+	"\x17IssueSignInLinkResponse\x12\x16\n" +
+	"\x04code\x18\x01 \x01(\tB\x02\x18\x01R\x04code\x12\x14\n" +
+	"\x03url\x18\x02 \x01(\tB\x02\x18\x01R\x03url\x12;\n" +
 	"\vexpire_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"expireTime\x12\x14\n" +
-	"\x05party\x18\x04 \x01(\tR\x05party\"-\n" +
+	"\x05party\x18\x04 \x01(\tR\x05party\x12\x17\n" +
+	"\asent_to\x18\x05 \x01(\tR\x06sentTo\"-\n" +
 	"\x17RedeemSignInLinkRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\"\x85\x01\n" +
 	"\x18RedeemSignInLinkResponse\x12\x14\n" +

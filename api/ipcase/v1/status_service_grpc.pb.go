@@ -32,8 +32,8 @@ const (
 // StatusService tells the people in a matter where it stands: its
 // proceedings across the chain and what is due next. It also signs
 // complainants in to the status page with one-time links that an officer
-// issues, so that a complainant without an identity-provider account can
-// follow its matter.
+// has sent to them, so that a complainant without an identity-provider
+// account can follow its matter.
 type StatusServiceClient interface {
 	// Returns where a matter stands: the matter (rights holders get the public
 	// projection), with every proceeding and its state, and the next deadline
@@ -42,15 +42,21 @@ type StatusServiceClient interface {
 	// Returns the caller as the server sees it: subject, role and scope. It
 	// reads no matter, so it is how a client checks a token.
 	GetCaller(ctx context.Context, in *GetCallerRequest, opts ...grpc.CallOption) (*GetCallerResponse, error)
-	// Issues a one-time sign-in link for the complainant of a matter. Only a
-	// hash of the code is stored; the code is returned once, works once, and
-	// expires.
+	// Sends a one-time sign-in link to the complainant of a matter, at the
+	// contact the matter records for it, through the server's configured
+	// sender. The caller learns that the link was sent and where (masked),
+	// never the code: the link is for the party, not for the official who
+	// asks for it. Only a hash of the code is stored; it works once, and
+	// expires. A complainant without a contact is FAILED_PRECONDITION.
 	IssueSignInLink(ctx context.Context, in *IssueSignInLinkRequest, opts ...grpc.CallOption) (*IssueSignInLinkResponse, error)
-	// Exchanges a sign-in code for a short-lived rights holder's token acting
-	// for the matter's complainant. Needs no credentials: the code is the
-	// credential. A used, expired or unknown code is refused with
-	// UNAUTHENTICATED, without saying which. The status page calls it; it has
-	// no HTTP mapping, so the token never travels in a URL.
+	// Exchanges a sign-in code for a short-lived sign-in session: a rights
+	// holder's token acting for the matter's complainant, bound to that one
+	// matter and read-only (it reads the matter, its status and its events,
+	// and nothing else; acting in the matter needs a rights holder's full
+	// token). Needs no credentials: the code is the credential. A used,
+	// expired or unknown code is refused with UNAUTHENTICATED, without saying
+	// which. The status page calls it; it has no HTTP mapping, so the token
+	// never travels in a URL.
 	RedeemSignInLink(ctx context.Context, in *RedeemSignInLinkRequest, opts ...grpc.CallOption) (*RedeemSignInLinkResponse, error)
 }
 
@@ -109,8 +115,8 @@ func (c *statusServiceClient) RedeemSignInLink(ctx context.Context, in *RedeemSi
 // StatusService tells the people in a matter where it stands: its
 // proceedings across the chain and what is due next. It also signs
 // complainants in to the status page with one-time links that an officer
-// issues, so that a complainant without an identity-provider account can
-// follow its matter.
+// has sent to them, so that a complainant without an identity-provider
+// account can follow its matter.
 type StatusServiceServer interface {
 	// Returns where a matter stands: the matter (rights holders get the public
 	// projection), with every proceeding and its state, and the next deadline
@@ -119,15 +125,21 @@ type StatusServiceServer interface {
 	// Returns the caller as the server sees it: subject, role and scope. It
 	// reads no matter, so it is how a client checks a token.
 	GetCaller(context.Context, *GetCallerRequest) (*GetCallerResponse, error)
-	// Issues a one-time sign-in link for the complainant of a matter. Only a
-	// hash of the code is stored; the code is returned once, works once, and
-	// expires.
+	// Sends a one-time sign-in link to the complainant of a matter, at the
+	// contact the matter records for it, through the server's configured
+	// sender. The caller learns that the link was sent and where (masked),
+	// never the code: the link is for the party, not for the official who
+	// asks for it. Only a hash of the code is stored; it works once, and
+	// expires. A complainant without a contact is FAILED_PRECONDITION.
 	IssueSignInLink(context.Context, *IssueSignInLinkRequest) (*IssueSignInLinkResponse, error)
-	// Exchanges a sign-in code for a short-lived rights holder's token acting
-	// for the matter's complainant. Needs no credentials: the code is the
-	// credential. A used, expired or unknown code is refused with
-	// UNAUTHENTICATED, without saying which. The status page calls it; it has
-	// no HTTP mapping, so the token never travels in a URL.
+	// Exchanges a sign-in code for a short-lived sign-in session: a rights
+	// holder's token acting for the matter's complainant, bound to that one
+	// matter and read-only (it reads the matter, its status and its events,
+	// and nothing else; acting in the matter needs a rights holder's full
+	// token). Needs no credentials: the code is the credential. A used,
+	// expired or unknown code is refused with UNAUTHENTICATED, without saying
+	// which. The status page calls it; it has no HTTP mapping, so the token
+	// never travels in a URL.
 	RedeemSignInLink(context.Context, *RedeemSignInLinkRequest) (*RedeemSignInLinkResponse, error)
 	mustEmbedUnimplementedStatusServiceServer()
 }

@@ -24,11 +24,13 @@ const (
 	Audience = "ipcase"
 )
 
-// Env is a key pair with its JWKS file, and a court CA.
+// Env is a key pair with its JWKS file, a sign-in key published next to
+// it that may sign sign-in sessions only, and a court CA.
 type Env struct {
 	Auth     *auth.Authenticator
 	JWKSFile string
 	key      auth.JWK
+	signin   auth.JWK
 	CA       auth.CertKey
 }
 
@@ -39,8 +41,13 @@ func New(t testing.TB) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	signin, signinPub, err := auth.NewSigningKey("signin-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signin.Roles, signinPub.Roles = []string{auth.SessionKeyRole}, []string{auth.SessionKeyRole}
 	path := filepath.Join(t.TempDir(), "jwks.json")
-	b, _ := json.Marshal(auth.JWKS{Keys: []auth.JWK{pub}})
+	b, _ := json.Marshal(auth.JWKS{Keys: []auth.JWK{pub, signinPub}})
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +60,7 @@ func New(t testing.TB) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Env{Auth: auth.NewAuthenticator(v), JWKSFile: path, key: priv, CA: ca}
+	return &Env{Auth: auth.NewAuthenticator(v), JWKSFile: path, key: priv, signin: signin, CA: ca}
 }
 
 // ServerOptions install the authenticator's interceptors.
@@ -107,6 +114,19 @@ func (e *Env) Mediator(t testing.TB, agency string) string {
 func (e *Env) RightsHolder(t testing.TB, parties ...string) string {
 	return e.Token(t, auth.IssueParams{Subject: "holder-" + parties[0][:8], Role: auth.RightsHolder, Parties: parties})
 }
+
+// Session mints a sign-in session, as a redeemed sign-in link gives: a
+// rights holder acting for party, bound to matter (ids), read-only, signed
+// with the Env's sign-in key.
+func (e *Env) Session(t testing.TB, party, matter string) string {
+	return Sign(t, e.signin, auth.IssueParams{Subject: "signin-link/" + matter[:8], Role: auth.RightsHolder,
+		Parties: []string{party}, Matter: matter})
+}
+
+// SignInKey is the Env's sign-in key, published with roles ["session"]:
+// tests forge with it (after clearing Roles, which Issue checks) what its
+// holder could.
+func (e *Env) SignInKey() auth.JWK { return e.signin }
 
 // Admin mints an administrator's token.
 func (e *Env) Admin(t testing.TB) string {

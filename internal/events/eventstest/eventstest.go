@@ -11,6 +11,7 @@ import (
 
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/filing"
+	"github.com/ipcase/ipcase/internal/mediation"
 	"github.com/ipcase/ipcase/internal/store"
 	"github.com/ipcase/ipcase/internal/store/storetest"
 	"github.com/ipcase/ipcase/internal/trial"
@@ -38,6 +39,19 @@ var trialRoute = trial.Machine.Route()
 // complaint.submitted.
 func Matter(t testing.TB, db *store.DB, agency string, forums ...string) string {
 	t.Helper()
+	return routed(t, db, agency, trialRoute, forums...)
+}
+
+// Mediated is Matter with a mediation before body, an agency, where Matter
+// opens trials before courts: agency and court codes are compared by the
+// kind of the proceeding.
+func Mediated(t testing.TB, db *store.DB, agency, body string) string {
+	t.Helper()
+	return routed(t, db, agency, mediation.Machine.Route(), body)
+}
+
+func routed(t testing.TB, db *store.DB, agency string, route filing.Route, forums ...string) string {
+	t.Helper()
 	fs := filing.NewStore(db, Log)
 	at := time.Now().UTC().Truncate(time.Microsecond)
 	m := &filing.Matter{Complainant: filing.Party{Kind: filing.Person, Name: "张三", Country: "CN"},
@@ -47,7 +61,7 @@ func Matter(t testing.TB, db *store.DB, agency string, forums ...string) string 
 			return err
 		}
 		for _, f := range forums {
-			m.OpenProceeding(at, trialRoute, f)
+			m.OpenProceeding(at, route, f)
 		}
 		return fs.SaveProceedings(tx, m, at)
 	})
@@ -84,6 +98,23 @@ func Relay(t testing.TB, db *store.DB) *events.Relay {
 		<-done
 	})
 	return r
+}
+
+// Hub runs a Hub over db until t ends, and waits for it to stop.
+func Hub(t testing.TB, db *store.DB) *events.Hub {
+	t.Helper()
+	h := events.NewHub(db, zap.NewNop())
+	ctx, cancel := context.WithCancel(context.WithoutCancel(t.Context()))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = h.Run(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return h
 }
 
 // Eventually polls cond every few milliseconds until it holds, failing t

@@ -30,16 +30,18 @@ func TestSubscribeAccess(t *testing.T) {
 	db := eventstest.Open(t, 20)
 	eventstest.Relay(t, db)
 	env := authtest.New(t)
-	plain := servertest.Start(t, register(db), env.ServerOptions()...)
+	// One server on both listeners, as ipcased serves it.
+	reg := register(t, db)
+	plain := servertest.Start(t, reg, env.ServerOptions()...)
 	tlsCfg, serverCAs := env.ServerTLS(t)
-	courtAddr := servertest.Serve(t, register(db), tlsCfg, env.ServerOptions()...)
+	courtAddr := servertest.Serve(t, reg, tlsCfg, env.ServerOptions()...)
 	court := servertest.Dial(t, courtAddr, grpc.WithTransportCredentials(credentials.NewTLS(&tls.Config{
 		RootCAs: serverCAs, Certificates: []tls.Certificate{env.CourtCert(t, "京73")}})))
 
-	tried := eventstest.Matter(t, db, "SAMR-HZ", "京73")        // before the court
-	transferred := eventstest.Matter(t, db, "SAMR-SZ")         // transferred to it
-	elsewhere := eventstest.Matter(t, db, "SAMR-SZ", "粤73")    // before another court; its agreement sent to 京73
-	mediated := eventstest.Matter(t, db, "SAMR-SH", "SAMR-HZ") // filed elsewhere, routed to SAMR-HZ
+	tried := eventstest.Matter(t, db, "SAMR-HZ", "京73")          // before the court
+	transferred := eventstest.Matter(t, db, "SAMR-SZ")           // transferred to it
+	elsewhere := eventstest.Matter(t, db, "SAMR-SZ", "粤73")      // before another court; its agreement sent to 京73
+	mediated := eventstest.Mediated(t, db, "SAMR-SH", "SAMR-HZ") // filed elsewhere, routed to SAMR-HZ
 	name := map[string]string{tried: "tried", transferred: "transferred", elsewhere: "elsewhere", mediated: "mediated"}
 	for _, e := range []struct {
 		matter string

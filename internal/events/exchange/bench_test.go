@@ -96,7 +96,7 @@ func BenchmarkPropagation(b *testing.B) {
 				b.Cleanup(func() { cancel(); <-done })
 			case "subscribe":
 				env := authtest.New(b)
-				conn := servertest.Start(b, register(db), env.ServerOptions()...)
+				conn := servertest.Start(b, register(b, db), env.ServerOptions()...)
 				stream, err := ipcasev1.NewEventServiceClient(conn).Subscribe(authtest.WithToken(ctx, env.Admin(b)),
 					&ipcasev1.SubscribeRequest{Types: []string{string(benchType)}})
 				if err != nil {

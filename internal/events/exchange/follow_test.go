@@ -25,7 +25,7 @@ func TestFollowEnds(t *testing.T) {
 	db := eventstest.Open(t, 10)
 	eventstest.Relay(t, db)
 	env := authtest.New(t)
-	client := ipcasev1.NewEventServiceClient(servertest.Start(t, register(db), env.ServerOptions()...))
+	client := ipcasev1.NewEventServiceClient(servertest.Start(t, register(t, db), env.ServerOptions()...))
 	m := eventstest.Matter(t, db, "SAMR-HZ")
 	if err := eventstest.Append(t.Context(), db, m, eventstest.Note("two")); err != nil {
 		t.Fatal(err)

@@ -24,13 +24,16 @@ import (
 func TestMain(m *testing.M) { storetest.Main(m) }
 
 // newServer is the event service over db, asking filing who sees which
-// matters, as ipcased wires it.
-func newServer(db *store.DB) *exchange.Server {
-	return exchange.NewServer(db, filing.NewStore(db, eventstest.Log))
+// matters, woken by a hub of its own that runs until t ends, as ipcased
+// wires it.
+func newServer(t testing.TB, db *store.DB, cfg exchange.Config) *exchange.Server {
+	return exchange.NewServer(db, filing.NewStore(db, eventstest.Log), eventstest.Hub(t, db), cfg)
 }
 
-func register(db *store.DB) func(*server.Server) {
-	return func(s *server.Server) { ipcasev1.RegisterEventServiceServer(s, newServer(db)) }
+// register adds the event service over db, with the default limits.
+func register(t testing.TB, db *store.DB) func(*server.Server) {
+	srv := newServer(t, db, exchange.Config{})
+	return func(s *server.Server) { ipcasev1.RegisterEventServiceServer(s, srv) }
 }
 
 // sink follows a subscription in the background with follow.Follow and
@@ -40,6 +43,8 @@ type sink struct {
 	got  []*ipcasev1.SubscribeResponse
 	err  error
 	done chan struct{}
+	// stop cancels the subscription and waits for Follow to return.
+	stop func()
 }
 
 // subscribe follows a subscription from the start of the log, with ctx's
@@ -48,6 +53,7 @@ func subscribe(ctx context.Context, t *testing.T, conn *grpc.ClientConn, types [
 	t.Helper()
 	ctx, cancel := context.WithCancel(ctx)
 	s := &sink{done: make(chan struct{})}
+	s.stop = func() { cancel(); <-s.done }
 	go func() {
 		defer close(s.done)
 		err := follow.Follow(ctx, ipcasev1.NewEventServiceClient(conn), 0, types, func(r *ipcasev1.SubscribeResponse) error {
@@ -60,7 +66,7 @@ func subscribe(ctx context.Context, t *testing.T, conn *grpc.ClientConn, types [
 		s.err = err
 		s.mu.Unlock()
 	}()
-	t.Cleanup(func() { cancel(); <-s.done })
+	t.Cleanup(s.stop)
 	return s
 }
 
@@ -87,13 +93,13 @@ func matterOf(r *ipcasev1.SubscribeResponse) string {
 	return strings.Split(r.GetEvent().GetName(), "/")[1]
 }
 
-// checkStream checks that got holds every position from first on exactly
+// checkStream checks that got holds every position from 1 on exactly
 // once, in order, and each matter's events in sequence order without gaps.
-func checkStream(t *testing.T, got []*ipcasev1.SubscribeResponse, first int64) {
+func checkStream(t *testing.T, got []*ipcasev1.SubscribeResponse) {
 	t.Helper()
 	seq := map[string]int64{}
 	for i, r := range got {
-		if want := first + int64(i); r.GetPosition() != want {
+		if want := 1 + int64(i); r.GetPosition() != want {
 			t.Fatalf("response %d has position %d, want %d: an event was skipped or repeated", i, r.GetPosition(), want)
 		}
 		m := matterOf(r)

@@ -15,6 +15,7 @@ import (
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
 	"github.com/ipcase/ipcase/internal/events/eventstest"
+	"github.com/ipcase/ipcase/internal/events/exchange"
 	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/server/servertest"
 	"github.com/ipcase/ipcase/internal/store"
@@ -42,7 +43,7 @@ func (r *replica) start() {
 	// A short shutdown timeout: open streams are cut, as on a real restart
 	// once IPCASE_SHUTDOWN_TIMEOUT has passed.
 	srv := server.New(server.Config{MaxRecvBytes: 4 << 20, ShutdownTimeout: 100 * time.Millisecond}, zap.NewNop(), opts...)
-	ipcasev1.RegisterEventServiceServer(srv, newServer(r.db))
+	ipcasev1.RegisterEventServiceServer(srv, newServer(r.t, r.db, exchange.Config{}))
 	lis, err := new(net.ListenConfig).Listen(r.t.Context(), "tcp", r.addr)
 	if err != nil {
 		r.t.Fatal(err)
@@ -91,7 +92,7 @@ func TestSubscribeResumesAfterRestart(t *testing.T) {
 	r.start()
 	write(10)
 	got := s.waitFor(t, 30)
-	checkStream(t, got, 1)
+	checkStream(t, got)
 	if n := r.subscribes.Load(); n < 2 {
 		t.Errorf("%d Subscribe calls; want at least 2: the stream never broke", n)
 	}

@@ -3,7 +3,6 @@ package exchange
 import (
 	"context"
 	"fmt"
-	"time"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth"
@@ -22,29 +21,37 @@ const maxTypes = 50
 // Server implements ipcasev1.EventServiceServer.
 type Server struct {
 	ipcasev1.UnimplementedEventServiceServer
-	db     *store.DB
-	filing *filing.Store
-	poll   time.Duration
+	db      *store.DB
+	filing  *filing.Store
+	hub     *events.Hub
+	streams *streams
+	// readers holds a token per stream reading the log now.
+	readers chan struct{}
 }
 
 var _ ipcasev1.EventServiceServer = (*Server)(nil)
 
 // NewServer returns the event service over db, asking fs which matters a
-// caller may see. It does no I/O: each stream opens its own listening
-// connection.
-func NewServer(db *store.DB, fs *filing.Store) *Server {
-	if db == nil || fs == nil {
+// caller may see, woken by hub, within cfg's limits (zero fields take the
+// defaults). It does no I/O; streams read through db's pool, and hub,
+// whose Run the caller runs, holds the one listening connection they
+// share. One Server serves every listener of a process, so that its
+// limits hold for the process.
+func NewServer(db *store.DB, fs *filing.Store, hub *events.Hub, cfg Config) *Server {
+	if db == nil || fs == nil || hub == nil {
 		panic("exchange.NewServer: nil dependency")
 	}
-	return &Server{db: db, filing: fs, poll: events.FallbackPoll}
+	cfg = cfg.withDefaults()
+	return &Server{db: db, filing: fs, hub: hub, streams: newStreams(cfg), readers: make(chan struct{}, cfg.Readers)}
 }
 
 // Subscribe streams the events after req.after_position that the caller
-// may see, then follows the log: it listens on events.ChannelPositions
-// before each read, so a position stamped after a read wakes it at once,
-// and reads again at least every FallbackPoll should a notification be
-// lost. The stream ends only when the caller cancels or the server stops;
-// the client resumes from the last position it received.
+// may see, then follows the log: it watches the hub before each read, so a
+// position stamped after a read wakes it at once. The stream ends only
+// when the caller cancels or the server stops; the client resumes from the
+// last position it received. A caller past its cap of open streams, or a
+// server past its own, is refused with errs.ResourceExhausted before
+// anything is read.
 func (s *Server) Subscribe(req *ipcasev1.SubscribeRequest, stream ipcasev1.EventService_SubscribeServer) error {
 	ctx := stream.Context()
 	types, err := validate(req)
@@ -55,19 +62,16 @@ func (s *Server) Subscribe(req *ipcasev1.SubscribeRequest, stream ipcasev1.Event
 	if err != nil {
 		return err
 	}
-	l, err := events.Listen(ctx, s.db.URL(), events.ChannelPositions)
+	release, err := s.streams.take(ctx)
 	if err != nil {
-		return errs.Wrap(errs.Unavailable, err, "the event stream is unavailable; retry later")
+		return err
 	}
-	defer l.Close(ctx)
+	defer release()
+	w := s.hub.Watch()
+	defer w.Close()
 	cursor := req.GetAfterPosition()
 	for {
-		tx := s.db.Session(ctx)
-		page, err := events.ReadAfter(tx, types, cursor, pageSize)
-		if err != nil {
-			return err
-		}
-		seen, err := s.visible(tx, r, page.Entries)
+		page, seen, err := s.read(ctx, r, types, cursor)
 		if err != nil {
 			return err
 		}
@@ -80,10 +84,32 @@ func (s *Server) Subscribe(req *ipcasev1.SubscribeRequest, stream ipcasev1.Event
 		if page.Full {
 			continue
 		}
-		if err := l.Wait(ctx, s.poll); err != nil {
+		if err := w.Wait(ctx); err != nil {
 			return err
 		}
 	}
+}
+
+// read reads a page after cursor through the pool, and the entries of it r
+// may see, taking one of the readers' places while it does. Sending them
+// is left to the caller: a slow client must not hold a place.
+func (s *Server) read(ctx context.Context, r reader, types []events.Type, cursor int64) (events.Page, []events.Entry, error) {
+	select {
+	case s.readers <- struct{}{}:
+	case <-ctx.Done():
+		return events.Page{}, nil, ctx.Err()
+	}
+	defer func() { <-s.readers }()
+	tx := s.db.Session(ctx)
+	page, err := events.ReadAfter(tx, types, cursor, pageSize)
+	if err != nil {
+		return events.Page{}, nil, err
+	}
+	seen, err := s.visible(tx, r, page.Entries)
+	if err != nil {
+		return events.Page{}, nil, err
+	}
+	return page, seen, nil
 }
 
 func validate(req *ipcasev1.SubscribeRequest) ([]events.Type, error) {

@@ -20,7 +20,7 @@ func TestSubscribeReorderedCommits(t *testing.T) {
 	db := eventstest.Open(t, 40)
 	eventstest.Relay(t, db)
 	env := authtest.New(t)
-	conn := servertest.Start(t, register(db), env.ServerOptions()...)
+	conn := servertest.Start(t, register(t, db), env.ServerOptions()...)
 	const n = 4
 	matters := make([]string, n)
 	for i := range matters {
@@ -63,7 +63,7 @@ func TestSubscribeReorderedCommits(t *testing.T) {
 		}
 	}
 	total := 2*n + writers*each
-	checkStream(t, s.waitFor(t, total), 1)
+	checkStream(t, s.waitFor(t, total))
 
 	var stored int64
 	if err := db.Session(ctx).Gorm().Table("events").Count(&stored).Error; err != nil {

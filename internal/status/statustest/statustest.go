@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,7 +48,11 @@ type Server struct {
 	Filing *filing.Store
 	// Clocks is its deadline store.
 	Clocks *clock.Store
+	// Outbox is where it delivers sign-in links, as the complainant would
+	// receive them.
+	Outbox *status.Outbox
 	key    auth.JWK
+	signin auth.JWK
 }
 
 // Options change what Start starts.
@@ -69,6 +74,8 @@ func Start(t testing.TB, o Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// As `ipcased token keygen --roles session` publishes it.
+	signin.Roles, signinPub.Roles = []string{auth.SessionKeyRole}, []string{auth.SessionKeyRole}
 	dir := t.TempDir()
 	jwks := filepath.Join(dir, "jwks.json")
 	b, _ := json.Marshal(auth.JWKS{Keys: []auth.JWK{pub, signinPub}})
@@ -85,6 +92,10 @@ func Start(t testing.TB, o Options) *Server {
 		t.Fatal(err)
 	}
 	if err := minter.Check(t.Context(), v); err != nil {
+		t.Fatal(err)
+	}
+	outbox, err := status.OpenOutbox(filepath.Join(dir, "outbox"))
+	if err != nil {
 		t.Fatal(err)
 	}
 	files, err := evidence.OpenFiles(filepath.Join(dir, "evidence"))
@@ -112,10 +123,64 @@ func Start(t testing.TB, o Options) *Server {
 		ipcasev1.RegisterStatusServiceServer(s, status.NewServer(status.Deps{
 			Filing: filing.NewServer(fs, cal, time.Now),
 			Clocks: clocks,
-			Links:  status.NewLinks(db), Minter: minter, PageURL: o.PageURL, Now: time.Now,
+			Links:  status.NewLinks(db), Minter: minter, Sender: outbox, PageURL: o.PageURL, Now: time.Now,
 		}))
 	}, nil, opts...)
-	return &Server{Addr: addr, DB: db, EvidenceDir: filepath.Join(dir, "evidence"), Filing: fs, Clocks: clocks, key: key}
+	return &Server{Addr: addr, DB: db, EvidenceDir: filepath.Join(dir, "evidence"), Filing: fs, Clocks: clocks,
+		Outbox: outbox, key: key, signin: signin}
+}
+
+// SigningKey is the private key of the officials' and holders' tokens the
+// server trusts (published with no roles of its own, so it signs the
+// default ones); tests forge with it what an identity provider could.
+func (s *Server) SigningKey() auth.JWK { return s.key }
+
+// SignInKey is the private key the server signs sessions with, published
+// with roles ["session"]; tests forge with it what its holder could.
+func (s *Server) SignInKey() auth.JWK { return s.signin }
+
+// Message is a sign-in message as the party received it: its header lines
+// (Link, Code, To, Party, Matter, …).
+type Message map[string]string
+
+// Messages returns the messages delivered to the outbox so far, oldest
+// first.
+func (s *Server) Messages(t testing.TB) []Message {
+	t.Helper()
+	entries, err := os.ReadDir(s.Outbox.Dir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []Message
+	for _, e := range entries { // ReadDir sorts by name, which starts with the time
+		if strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(s.Outbox.Dir(), e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := Message{"file": e.Name()}
+		head, _, _ := strings.Cut(string(b), "\n\n")
+		for _, line := range strings.Split(head, "\n") {
+			if k, v, ok := strings.Cut(line, ": "); ok {
+				m[k] = v
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// LastMessage returns the message delivered last; the test fails if there
+// is none.
+func (s *Server) LastMessage(t testing.TB) Message {
+	t.Helper()
+	ms := s.Messages(t)
+	if len(ms) == 0 {
+		t.Fatal("no sign-in message in the outbox")
+	}
+	return ms[len(ms)-1]
 }
 
 // Token mints a token the server accepts (see authtest.Sign).

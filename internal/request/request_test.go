@@ -1,0 +1,96 @@
+package request_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ipcase/ipcase/internal/request"
+)
+
+// TestNameRefusesInvisibleCharacters: a name or title carries nothing a
+// reader cannot see (issue 13 item 16); free text carries no control
+// characters but tab and line breaks and no bidirectional override; every
+// refusal names the field and the character.
+func TestNameRefusesInvisibleCharacters(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		s          string
+		name, text bool // accepted as a name, as text
+	}{
+		{"购买公证书.pdf", true, true},
+		{"北京星河茶饮有限公司", true, true},
+		{"naïve résumé (1).pdf", true, true},
+		{"ملف الأدلة", true, true},
+		{"Beweis – Kopie", true, true},
+		{"山田\u3000太郎", true, true},                     // ideographic space
+		{"葛\U000E0100城", true, true},                   // an ideographic variation selector
+		{"\u202Efdp.exe", false, false},                // right-to-left override
+		{"a\u202Ab", false, false},                     // left-to-right embedding
+		{"a\u2066b\u2069", false, false},               // isolates
+		{"report\u200F", false, true},                  // right-to-left mark
+		{"re\u200Bport", false, true},                  // zero-width space
+		{"re\u200Dport", false, true},                  // zero-width joiner
+		{"\uFEFFreport", false, true},                  // byte order mark
+		{"re\u00ADport", false, true},                  // soft hyphen
+		{"flag\U000E0067", false, true},                // tag character
+		{"\u3164", false, true},                        // Hangul filler
+		{"a\u2028b", false, true},                      // line separator
+		{"a\uE000b", false, true},                      // private use
+		{"a\uFDD0b", false, true},                      // noncharacter
+		{"line one\nline two\tand a tab", false, true}, // free text may break lines
+		{"bell\a", false, false},                       // control
+		{"nul\x00", false, false},                      // control
+		{"c1\u0085", false, false},                     // next line, a C1 control
+		{strings.Repeat("名", 10), true, true},
+	} {
+		var v request.Validator
+		v.Name("name", tt.s, true, 100)
+		if got := v.Err() == nil; got != tt.name {
+			t.Errorf("Name(%+q): accepted %v, want %v (%v)", tt.s, got, tt.name, v.Err())
+		}
+		if !tt.name && (len(v.Violations) != 1 || v.Violations[0].Field != "name" || !strings.Contains(v.Violations[0].Reason, "U+")) {
+			t.Errorf("Name(%+q): violations %+v, want one of name naming the character", tt.s, v.Violations)
+		}
+		var w request.Validator
+		w.Text("facts", tt.s, true, 100)
+		if got := w.Err() == nil; got != tt.text {
+			t.Errorf("Text(%+q): accepted %v, want %v (%v)", tt.s, got, tt.text, w.Err())
+		}
+	}
+}
+
+// TestNameReason: the reason says which character, where.
+func TestNameReason(t *testing.T) {
+	t.Parallel()
+	var v request.Validator
+	v.Name("metadata.file_name", "ab\u202Efdp.exe", false, 255)
+	want := "metadata.file_name: contains U+202E at character 3: invisible formatting and control characters are not allowed in names and titles"
+	if err := v.Err(); err == nil || err.Error() != "invalid argument: "+want {
+		t.Errorf("got %v, want %q", err, want)
+	}
+}
+
+// TestCode: agency and court codes carry no spaces and nothing invisible.
+func TestCode(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		s  string
+		ok bool
+	}{
+		{"SAMR-HZ", true},
+		{"京73", true},
+		{"SAMR HZ", false},
+		{"SAMR\tHZ", false},
+		{"SAMR-HZ\u200B", false},
+		{"\u202E37京", false},
+	} {
+		var v request.Validator
+		v.Code("agency", tt.s, true)
+		if got := v.Err() == nil; got != tt.ok {
+			t.Errorf("Code(%+q): accepted %v, want %v (%v)", tt.s, got, tt.ok, v.Err())
+		}
+		if !tt.ok && len(v.Violations) != 1 {
+			t.Errorf("Code(%+q): %d violations, want 1", tt.s, len(v.Violations))
+		}
+	}
+}
