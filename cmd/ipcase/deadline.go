@@ -153,9 +153,12 @@ func printDeadline(cfg *config, c deadline.Computation) error {
 	day := func(d civil.Date) string { return fmt.Sprintf("%s (%s)", d, d.Weekday().String()[:3]) }
 	var b bytes.Buffer
 	t := newTable(&b)
-	if c.EndsOnMakeUpWorkingDay {
+	switch {
+	case c.Provisional:
+		t.printf("Due\t%s\tPROVISIONAL: no holiday notice is loaded for a year it counts in; recomputed when one is\n", day(c.Due))
+	case c.EndsOnMakeUpWorkingDay:
 		t.printf("Due\t%s\tmake-up working day — the period is NOT extended\n", day(c.Due))
-	} else {
+	default:
 		t.printf("Due\t%s\n", day(c.Due))
 	}
 	if c.Adjusted {

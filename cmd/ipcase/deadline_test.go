@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -184,6 +185,11 @@ func TestDeadlineProvisional(t *testing.T) {
 	}
 	if got.Due != "2027-02-09" || !got.Provisional || !got.Adjusted {
 		t.Errorf(`due %s provisional %v adjusted %v; want "2027-02-09", provisional, adjusted`, got.Due, got.Provisional, got.Adjusted)
+	}
+	// The table says so on the due line, where an officer reads the date.
+	r = ipcase(t, "deadline", "calc", "--local", "--from", "2027-01-21", "--period", "15", "--unit", "calendar-days")
+	if r.code != exitOK || !regexp.MustCompile(`(?m)^Due\s+2027-02-09 \(Tue\)\s+PROVISIONAL`).MatchString(r.stdout) {
+		t.Errorf("table: exit %d, stdout %s; want the due line marked PROVISIONAL", r.code, r.stdout)
 	}
 }
 
