@@ -170,6 +170,9 @@ func (g *Gateway) apiMux(ctx context.Context, dial []grpc.DialOption) (*runtime.
 		ipcasev1.RegisterFilingServiceHandlerFromEndpoint,
 		ipcasev1.RegisterStatusServiceHandlerFromEndpoint,
 		ipcasev1.RegisterDamagesServiceHandlerFromEndpoint,
+		ipcasev1.RegisterDeadlineServiceHandlerFromEndpoint,
+		ipcasev1.RegisterEnforcementServiceHandlerFromEndpoint,
+		ipcasev1.RegisterMediationServiceHandlerFromEndpoint,
 		ipcasev1.RegisterAuditServiceHandlerFromEndpoint,
 		ipcasev1.RegisterNotificationServiceHandlerFromEndpoint,
 	} {

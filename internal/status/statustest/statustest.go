@@ -26,14 +26,17 @@ import (
 	"github.com/ipcase/ipcase/internal/clock"
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/deadline"
+	"github.com/ipcase/ipcase/internal/enforcement"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/evidence"
 	"github.com/ipcase/ipcase/internal/filing"
+	"github.com/ipcase/ipcase/internal/mediation"
 	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/server/servertest"
 	"github.com/ipcase/ipcase/internal/status"
 	"github.com/ipcase/ipcase/internal/store"
 	"github.com/ipcase/ipcase/internal/store/storetest"
+	"github.com/ipcase/ipcase/internal/webhook"
 )
 
 // Server is a running ipcased.
@@ -120,6 +123,11 @@ func Start(t testing.TB, o Options) *Server {
 		ipcasev1.RegisterDamagesServiceServer(s, damages.NewServer())
 		ipcasev1.RegisterAuditServiceServer(s, audit.NewServer(db))
 		ipcasev1.RegisterEvidenceServiceServer(s, evidence.NewServer(files, evidence.NewStore(db), o.MaxEvidenceBytes, time.Now))
+		es := enforcement.NewStore(fs)
+		ipcasev1.RegisterEnforcementServiceServer(s, enforcement.NewServer(es, clocks, time.Now, map[string]damages.HearingThresholds{}))
+		ipcasev1.RegisterMediationServiceServer(s, mediation.NewServer(mediation.NewStore(fs), clocks, es.Workers, time.Now))
+		ipcasev1.RegisterDeadlineServiceServer(s, deadline.NewServer(cal))
+		ipcasev1.RegisterNotificationServiceServer(s, webhook.NewServer(webhook.NewStore(db), webhook.Config{AllowHTTP: true, AllowLoopback: true}, time.Now))
 		ipcasev1.RegisterStatusServiceServer(s, status.NewServer(status.Deps{
 			Filing: filing.NewServer(fs, cal, time.Now),
 			Clocks: clocks,
