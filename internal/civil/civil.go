@@ -37,9 +37,37 @@ func Today(now time.Time) Date { return Of(now.In(China)) }
 func Parse(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
+		if NoSuchDay(s) {
+			return Date{}, fmt.Errorf("%q does not exist: %s", s, dayCount(s))
+		}
 		return Date{}, fmt.Errorf("%q is not a date in the form 2024-10-08", s)
 	}
 	return Of(t), nil
+}
+
+// NoSuchDay says whether s is written as a date (YYYY-MM-DD, month 01–12)
+// but names a day its month does not have, such as 2026-02-30.
+func NoSuchDay(s string) bool {
+	var y, m, d int
+	if len(s) != len(time.DateOnly) || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	if _, err := fmt.Sscanf(s, "%4d-%2d-%2d", &y, &m, &d); err != nil || y < 1 || m < 1 || m > 12 || d < 1 || d > 31 {
+		return false
+	}
+	return d > daysIn(y, time.Month(m))
+}
+
+// dayCount says how many days the month of a NoSuchDay date has.
+func dayCount(s string) string {
+	var y, m int
+	_, _ = fmt.Sscanf(s, "%4d-%2d", &y, &m)
+	return fmt.Sprintf("%s %d has %d days", time.Month(m), y, daysIn(y, time.Month(m)))
+}
+
+// daysIn is the number of days of month m of year y.
+func daysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
 // String formats d as "2024-10-08".

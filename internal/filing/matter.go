@@ -123,6 +123,13 @@ func (m *Matter) Name() string { return "matters/" + string(m.ID) }
 // Etag is the opaque version tag clients send back on transitions.
 func (m *Matter) Etag() string { return fmt.Sprintf(`"v%d"`, m.Version) }
 
+// EtagMatches says whether the etag a caller sent is current: the quoted
+// form the API returns ("v3"), or the same without its quotes (v3), which
+// people type on a command line and shells strip.
+func EtagMatches(sent, current string) bool {
+	return sent == current || `"`+sent+`"` == current
+}
+
 // Routed says whether the complaint was accepted and routed: only such a
 // matter gets new proceedings, whether some are still open (ACCEPTED) or
 // all have ended (CLOSED).

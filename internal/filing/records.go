@@ -233,7 +233,7 @@ func (s *Records[R]) Transition(ctx context.Context, req request.Identified, nam
 	b, err := s.filing.db.Idempotent(ctx, key, func(tx store.Tx) ([]byte, error) {
 		lock := func(tx store.Tx, id MatterID) (*Matter, error) { return s.filing.LockFor(ctx, tx, id) }
 		c, err := s.change(tx, lock, MatterID(mid), ProceedingID(pid), events.ActorFrom(ctx), at, func(c *Change[R]) error {
-			if got := c.Record.Etag(); got != etag {
+			if got := c.Record.Etag(); !EtagMatches(etag, got) {
 				return errs.Errorf(errs.Aborted, "etag %s is stale: it is now %s; read it again", etag, got)
 			}
 			return fn(c)

@@ -143,6 +143,9 @@ func (s *Server) ListMatters(ctx context.Context, req *ipcasev1.ListMattersReque
 	if d := v.OptionalDate("filed_to", req.GetFiledTo()); d != nil {
 		until := d.AddDays(1).Start(civil.China)
 		f.Until = &until
+		if f.From != nil && !f.From.Before(until) {
+			v.Add("filed_to", "%s is before the range's first day %s: no day is in that range", req.GetFiledTo(), req.GetFiledFrom())
+		}
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -224,7 +227,7 @@ func (s *Server) transition(ctx context.Context, req request.Identified, name, e
 	// Update checks the caller's access as it locks the matter, before the
 	// etag, so that a caller without access learns nothing about it.
 	b, err := s.store.Update(ctx, key, id, events.ActorFrom(ctx), at, func(m *Matter) error {
-		if m.Etag() != etag {
+		if !EtagMatches(etag, m.Etag()) {
 			return errs.Errorf(errs.Aborted, "etag %s is stale: matter %s is now at %s; read it again", etag, m.Number, m.Etag())
 		}
 		return fn(m, at)

@@ -513,6 +513,11 @@ func TestListPagesAndFilters(t *testing.T) {
 	if len(day.GetMatters()) != 23 || len(next.GetMatters()) != 0 {
 		t.Errorf("date filter: %d on 2026-11-20, %d from 2026-11-21; want 23 and 0", len(day.GetMatters()), len(next.GetMatters()))
 	}
+	// A range that ends before it starts is a mistake, not an empty list.
+	_, err = f.client.ListMatters(ctx, &ipcasev1.ListMattersRequest{FiledFrom: "2026-11-21", FiledTo: "2026-11-20", PageSize: 100})
+	if code(err) != codes.InvalidArgument || !strings.Contains(status.Convert(err).Message(), "filed_to") {
+		t.Errorf("filed_to before filed_from: %v; want InvalidArgument naming filed_to", err)
+	}
 	first, _ := f.client.ListMatters(ctx, &ipcasev1.ListMattersRequest{PageSize: 10})
 	_, err = f.client.ListMatters(ctx, &ipcasev1.ListMattersRequest{PageSize: 10, PageToken: first.GetNextPageToken(), IpType: ipcasev1.IpType_IP_TYPE_TRADEMARK})
 	if code(err) != codes.InvalidArgument {
@@ -549,4 +554,25 @@ func slicesContain(s []string, v string) bool {
 		}
 	}
 	return false
+}
+
+// TestUnquotedEtagIsAccepted: an etag typed without its quotes (`--etag v1`,
+// which a shell leaves after stripping "\"v1\"") names the same version;
+// it was refused as stale, "now at \"v1\"".
+func TestUnquotedEtagIsAccepted(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixed(filedAt))
+	m := mustSubmit(t, f, complaint(""))
+	unquoted := strings.Trim(m.GetEtag(), `"`)
+	if unquoted == m.GetEtag() {
+		t.Fatalf("etag %s has no quotes to leave out", m.GetEtag())
+	}
+	if _, err := f.client.AcceptComplaint(t.Context(), &ipcasev1.AcceptComplaintRequest{Name: m.GetName(), Etag: unquoted,
+		Route: ipcasev1.ProceedingKind_PROCEEDING_KIND_MEDIATION, Forum: "MED-HZ"}); err != nil {
+		t.Fatalf("accept with etag %s: %v", unquoted, err)
+	}
+	// Still an etag: the old version, quoted or not, is stale now.
+	if _, err := f.client.WithdrawComplaint(t.Context(), &ipcasev1.WithdrawComplaintRequest{Name: m.GetName(), Etag: unquoted}); code(err) != codes.Aborted {
+		t.Errorf("withdraw with the old etag %s: %v; want ABORTED", unquoted, err)
+	}
 }

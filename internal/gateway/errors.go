@@ -78,6 +78,9 @@ func handleError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, 
 		err = hs.Err
 	}
 	st := status.Convert(err)
+	if method, ok := runtime.RPCMethod(ctx); ok && hasViolations(st) {
+		st = jsonFieldNames(st, inputType(method))
+	}
 	if st.Code() == codes.InvalidArgument && !hasViolations(st) {
 		if v := gatewayViolations(ctx, r); len(v) > 0 {
 			st = withViolations(status.New(codes.InvalidArgument, v[0].GetField()+": "+v[0].GetDescription()), v)
@@ -152,4 +155,63 @@ func (b *body) refuse(field, reason string) {
 		field = "body"
 	}
 	b.refused = &errdetails.BadRequest_FieldViolation{Field: field, Description: reason}
+}
+
+// jsonFieldNames rewrites the field paths of st's violations, which ipcased
+// writes with the proto's names (filed_from, respondents[1].credit_code),
+// into the JSON names an HTTP client sent (filedFrom,
+// respondents[1].creditCode), in the message too, where each violation
+// begins "path:". Paths that do not name fields of in are left as they are.
+func jsonFieldNames(st *status.Status, in protoreflect.MessageType) *status.Status {
+	if in == nil {
+		return st
+	}
+	p := st.Proto()
+	changed := false
+	for _, d := range st.Details() {
+		br, ok := d.(*errdetails.BadRequest)
+		if !ok {
+			continue
+		}
+		for _, v := range br.GetFieldViolations() {
+			if js := jsonPath(in.Descriptor(), v.GetField()); js != v.GetField() {
+				// The message joins the violations as "field: reason; …".
+				msg := "; " + p.GetMessage()
+				msg = strings.ReplaceAll(msg, "; "+v.GetField()+":", "; "+js+":")
+				p.Message = strings.TrimPrefix(msg, "; ")
+				v.Field, changed = js, true
+			}
+		}
+		if !changed {
+			return st
+		}
+		out := status.New(st.Code(), p.GetMessage())
+		if withDetails, err := out.WithDetails(br); err == nil {
+			return withDetails
+		}
+		return st
+	}
+	return st
+}
+
+// jsonPath maps a dotted proto field path with optional [i] indexes to
+// JSON names, as far as md describes it.
+func jsonPath(md protoreflect.MessageDescriptor, path string) string {
+	segs := strings.Split(path, ".")
+	for i, seg := range segs {
+		if md == nil {
+			break
+		}
+		name, index, _ := strings.Cut(seg, "[")
+		fd := md.Fields().ByName(protoreflect.Name(name))
+		if fd == nil {
+			break
+		}
+		segs[i] = fd.JSONName()
+		if index != "" {
+			segs[i] += "[" + index
+		}
+		md = fd.Message()
+	}
+	return strings.Join(segs, ".")
 }

@@ -138,6 +138,10 @@ func TestBadInput(t *testing.T) {
 		{"a body over the limit", "POST", "/v1/matters:submitComplaint", big, "facts", "65536"},
 		{"a query parameter of the wrong type", "GET", "/v1/matters?pageSize=many", "", "pageSize", "many"},
 		{"refused by ipcased", "POST", "/v1/matters:submitComplaint", `{"facts": "", "agency": "SAMR-HZ"}`, "facts", ""},
+		// ipcased names fields as the proto does (filed_from); the client
+		// sent, and reads, the JSON names.
+		{"refused by ipcased, named as sent", "GET", "/v1/matters?filedFrom=2026-11-21&filedTo=2026-11-20", "", "filedTo", "first day"},
+		{"a day that does not exist", "POST", "/v1/matters:submitComplaint", `{"facts": "x", "agency": "SAMR-HZ", "knownSince": "2026-02-30"}`, "knownSince", "February 2026 has 28 days"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -152,6 +156,9 @@ func TestBadInput(t *testing.T) {
 			}
 			if !strings.Contains(desc, tt.mention) {
 				t.Errorf("%s: %q does not mention %q", tt.field, desc, tt.mention)
+			}
+			if msg, _ := resp.json(t)["message"].(string); strings.Contains(msg, "known_since") || strings.Contains(msg, "filed_") {
+				t.Errorf("message %q names a field by its proto name", msg)
 			}
 		})
 	}

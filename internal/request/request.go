@@ -144,9 +144,19 @@ func (v *Validator) Date(field, s string, def civil.Date) civil.Date {
 	}
 	d, err := civil.Parse(s)
 	if err != nil {
-		v.Add(field, "must be a date written YYYY-MM-DD, got %q", s)
+		v.badDate(field, s, err)
 	}
 	return d
+}
+
+// badDate adds the violation of a date that did not parse: a day that does
+// not exist is said so, since it is written correctly.
+func (v *Validator) badDate(field, s string, err error) {
+	if civil.NoSuchDay(s) {
+		v.Add(field, "%v", err)
+		return
+	}
+	v.Add(field, "must be a date written YYYY-MM-DD, got %q", s)
 }
 
 // OptionalDate parses a YYYY-MM-DD field that may be empty (nil).
@@ -156,7 +166,7 @@ func (v *Validator) OptionalDate(field, s string) *civil.Date {
 	}
 	d, err := civil.Parse(s)
 	if err != nil {
-		v.Add(field, "must be a date written YYYY-MM-DD, got %q", s)
+		v.badDate(field, s, err)
 		return nil
 	}
 	return &d

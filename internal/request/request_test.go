@@ -94,3 +94,24 @@ func TestCode(t *testing.T) {
 		}
 	}
 }
+
+// TestDateThatDoesNotExist: 2026-02-30 is written as a date, so being told
+// it "must be a date written YYYY-MM-DD" misleads; the violation says the
+// day does not exist and how long the month is. A malformed date still
+// gets the form.
+func TestDateThatDoesNotExist(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ in, want string }{
+		{"2026-02-30", `known_since: "2026-02-30" does not exist: February 2026 has 28 days`},
+		{"2024-02-30", `known_since: "2024-02-30" does not exist: February 2024 has 29 days`},
+		{"2026-04-31", `known_since: "2026-04-31" does not exist: April 2026 has 30 days`},
+		{"2026-13-01", `known_since: must be a date written YYYY-MM-DD, got "2026-13-01"`},
+		{"2026-2-3", `known_since: must be a date written YYYY-MM-DD, got "2026-2-3"`},
+	} {
+		var v request.Validator
+		v.OptionalDate("known_since", tt.in)
+		if err := v.Err(); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v; want %s", tt.in, err, tt.want)
+		}
+	}
+}
