@@ -28,7 +28,7 @@ func TestAuditVerify(t *testing.T) {
 		t.Errorf("intact history: exit %d, stdout %q, stderr %q", ok.code, ok.stdout, ok.stderr)
 	}
 	anon := ipcase(t, "audit", "verify", name, "--server", addr)
-	if anon.code != exitFailure || !strings.Contains(anon.stderr, "refused the credentials") {
+	if anon.code != exitFailure || !strings.Contains(anon.stderr, "no token: run ipcase login first") {
 		t.Errorf("no token: exit %d, stderr %q", anon.code, anon.stderr)
 	}
 

@@ -52,11 +52,14 @@ func remoteError(cfg *config, method string, err error, flagOf func(string) stri
 		}
 		return &refusedError{vs}
 	case codes.Unauthenticated:
-		return &failure{fmt.Errorf("ipcased at %s refused the credentials: set --token or IPCASE_TOKEN to a valid token", cfg.server)}
+		if cfg.token == "" {
+			return &failure{fmt.Errorf("no token: run ipcase login first (or give --token or IPCASE_TOKEN)")}
+		}
+		return &failure{fmt.Errorf("ipcased at %s refused the credentials: run ipcase login again with a valid token (or set --token or IPCASE_TOKEN)", cfg.server)}
 	case codes.PermissionDenied:
 		return &failure{fmt.Errorf("ipcased at %s: not allowed: %s", cfg.server, st.Message())}
 	case codes.Unavailable:
-		return &failure{fmt.Errorf("cannot reach ipcased at %s: %s", cfg.server, st.Message())}
+		return &failure{fmt.Errorf("cannot reach ipcased at %s: %s", cfg.server, unreachable(cfg, st.Message()))}
 	case codes.DeadlineExceeded:
 		return &failure{fmt.Errorf("ipcased at %s did not answer within %s (--timeout)", cfg.server, cfg.timeout)}
 	case codes.Unimplemented:
@@ -120,4 +123,24 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
+}
+
+// unreachable says what a connection failure means for the person at the
+// keyboard: the wrong port or protocol is far likelier than a broken
+// server, and gRPC's own words ("error reading server preface: EOF") do
+// not say so.
+func unreachable(cfg *config, msg string) string {
+	switch {
+	case strings.Contains(msg, "frame too large") || strings.Contains(msg, "HTTP/1"):
+		return "it answered in HTTP/1, not gRPC: is that the gateway or the status page (8080)? Give ipcased's gRPC port (7070)"
+	case strings.Contains(msg, "server preface: EOF") && cfg.tlsCA == "":
+		return "it closed the connection at once: it expects TLS (the courts' port, 7071, wants a court certificate too); give ipcased's bearer-token port (7070), or --tls-ca if that port uses TLS"
+	case strings.Contains(msg, "first record does not look like a TLS handshake") || strings.Contains(msg, "server gave HTTP response"):
+		return "it does not speak TLS: leave out --tls-ca"
+	case strings.Contains(msg, "connection refused"):
+		return "nothing listens there: is ipcased running? (scripts/dev.sh starts it on 127.0.0.1:7070)"
+	case strings.Contains(msg, "certificate"):
+		return "its certificate was not accepted (" + msg + "): check --tls-ca"
+	}
+	return msg
 }

@@ -165,7 +165,7 @@ func TestDeadlineRefusedAndUsage(t *testing.T) {
 	}
 	addr, _ := startDeadlineServer(t)
 	r := ipcase(t, calcArgs("2024-01-01", "2", "months", "--server", addr)...)
-	if r.code != exitFailure || !strings.Contains(r.stderr, "refused the credentials") {
+	if r.code != exitFailure || !strings.Contains(r.stderr, "no token: run ipcase login first") {
 		t.Errorf("without a token: exit %d, stderr %q", r.code, r.stderr)
 	}
 }

@@ -136,7 +136,7 @@ func TestLogin(t *testing.T) {
 		if r := u.run(t, "", "logout"); r.code != exitOK {
 			t.Fatalf("logout: %d %s", r.code, r.stderr)
 		}
-		if r := u.run(t, "", "matters", "list"); r.code != exitFailure || !strings.Contains(r.stderr, "refused the credentials") {
+		if r := u.run(t, "", "matters", "list"); r.code != exitFailure || !strings.Contains(r.stderr, "no token: run ipcase login first") {
 			t.Errorf("after logout: exit %d, %q", r.code, r.stderr)
 		}
 	})

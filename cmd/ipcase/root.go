@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -112,6 +113,9 @@ func dial(cfg *config) (*grpc.ClientConn, error) {
 	opts := []grpc.DialOption{grpc.WithTransportCredentials(transport), grpc.WithUserAgent("ipcase/" + buildVersion())}
 	if cfg.token != "" {
 		opts = append(opts, grpc.WithPerRPCCredentials(bearer{token: cfg.token, secure: cfg.tlsCA != ""}))
+	}
+	if u := strings.ToLower(cfg.server); strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "grpc://") {
+		return nil, fmt.Errorf("--server %q: give ipcased's gRPC address as host:port (e.g. 127.0.0.1:7070), not a URL", cfg.server)
 	}
 	conn, err := grpc.NewClient(cfg.server, opts...)
 	if err != nil {
