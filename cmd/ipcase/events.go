@@ -9,6 +9,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/events/follow"
 )
 
@@ -96,5 +97,5 @@ func printEvent(cfg *config, r *ipcasev1.SubscribeResponse) error {
 		by += ", " + org
 	}
 	return writef(cfg.stdout, "%-8d %s  %-40s %s  by %s\n", r.GetPosition(),
-		e.GetOccurTime().AsTime().Format("2006-01-02T15:04:05Z07:00"), e.GetType(), e.GetName(), by)
+		e.GetOccurTime().AsTime().In(civil.China).Format("2006-01-02 15:04:05 MST"), e.GetType(), e.GetName(), by)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -58,6 +59,10 @@ func TestEventsTail(t *testing.T) {
 	if r.code != exitOK || len(lines) != 2 || !strings.HasPrefix(lines[0], "3 ") || !strings.HasPrefix(lines[1], "4 ") ||
 		!strings.Contains(lines[0], "enforcement.transferred_to_court") || !strings.Contains(lines[0], "matters/"+m+"/events/3") {
 		t.Errorf("tail --after 2: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// In China time, as every other command prints it, not UTC.
+	if !regexp.MustCompile(`^3 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d CST `).MatchString(lines[0]) {
+		t.Errorf("tail prints %q; want the time in China Standard Time", lines[0])
 	}
 
 	r = tail(admin, "-o", "json", "--count", "1")

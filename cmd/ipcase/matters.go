@@ -297,6 +297,10 @@ func newMattersTimelineCmd(cfg *config) *cobra.Command {
 // details indented.
 func printTimeline(w io.Writer, evs []*ipcasev1.Event) error {
 	var b bytes.Buffer
+	width := 28 // the type column fits the longest type shown
+	for _, e := range evs {
+		width = max(width, len(e.GetType()))
+	}
 	for _, e := range evs {
 		who := e.GetActor().GetRole()
 		if s := e.GetActor().GetSubject(); s != "" {
@@ -305,7 +309,7 @@ func printTimeline(w io.Writer, evs []*ipcasev1.Event) error {
 		if o := e.GetActor().GetOrganization(); o != "" {
 			who += ", " + o
 		}
-		fmt.Fprintf(&b, "%s  #%-3d %-28s by %s\n", clock(e.GetOccurTime()), e.GetSequence(), e.GetType(), who)
+		fmt.Fprintf(&b, "%s  #%-3d %-*s by %s\n", clock(e.GetOccurTime()), e.GetSequence(), width, e.GetType(), who)
 		fields := e.GetPayload().GetFields()
 		keys := make([]string, 0, len(fields))
 		for k := range fields {

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"path"
 	"strings"
 	"testing"
+	"time"
 
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/civil"
 	// The CLI's own clock() formats times.
 	statclock "github.com/ipcase/ipcase/internal/clock"
@@ -89,5 +94,26 @@ func TestMatters(t *testing.T) {
 		if r := s.run(t, "", tt.args...); r.code != tt.code || !strings.Contains(r.stderr, tt.stderr) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tt.args, r.code, r.stderr, tt.code, tt.stderr)
 		}
+	}
+}
+
+// TestTimelineColumnsAlign: the type column is as wide as the longest type
+// shown, so "by" starts in one column even after
+// enforcement.decision_deadline_extended (38 characters, wider than the 28
+// the column had).
+func TestTimelineColumnsAlign(t *testing.T) {
+	t.Parallel()
+	at := timestamppb.New(time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC))
+	evs := []*ipcasev1.Event{
+		{Sequence: 1, Type: "complaint.submitted", OccurTime: at, Actor: &ipcasev1.Actor{Role: "officer", Subject: "wang"}},
+		{Sequence: 2, Type: "enforcement.decision_deadline_extended", OccurTime: at, Actor: &ipcasev1.Actor{Role: "officer", Subject: "wang"}},
+	}
+	var b bytes.Buffer
+	if err := printTimeline(&b, evs); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 2 || strings.Index(lines[0], " by ") != strings.Index(lines[1], " by ") || strings.Index(lines[0], " by ") < 0 {
+		t.Errorf("columns do not align:\n%s", b.String())
 	}
 }
