@@ -155,7 +155,7 @@ func newEnforcementCustodyCmd(cfg *config) *cobra.Command {
 			return r.GetCase(), err
 		})
 	fs := cmd.Flags()
-	fs.StringVar(&f.goods, "goods", "", "the goods' id, as `show` prints it")
+	fs.StringVar(&f.goods, "goods", "", "the goods' `id`, as enforcement show prints it")
 	fs.StringVar(&f.action, "action", "", "moved, sampled, examined, released or destroyed")
 	fs.StringVar(&f.by, "by", "", "who")
 	fs.StringVar(&f.location, "location", "", "where the goods went (moved)")

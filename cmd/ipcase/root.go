@@ -75,7 +75,8 @@ state table does not allow, a stale --etag;
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	pf := root.PersistentFlags()
-	pf.StringVar(&cfg.server, "server", envServer, "ipcased gRPC address `host:port` (default from IPCASE_SERVER, else ipcase login)")
+	pf.StringVar(&cfg.server, "server", envServer, "ipcased gRPC address `host:port` (default from IPCASE_SERVER, else ipcase login, else 127.0.0.1:7070)")
+	pf.Lookup("server").DefValue = "" // said once, in the usage above
 	pf.StringVar(&cfg.token, "token", firstOf(os.Getenv("IPCASE_TOKEN"), saved.Token), "bearer token (default from IPCASE_TOKEN, else ipcase login)")
 	pf.Lookup("token").DefValue = "" // --help must not print a token
 	pf.StringVar(&cfg.tlsCA, "tls-ca", firstOf(os.Getenv("IPCASE_TLS_CA"), saved.TLSCA), "CA `file` to verify ipcased's certificate; without it the connection is plaintext (default from IPCASE_TLS_CA, else ipcase login)")
