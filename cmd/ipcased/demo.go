@@ -57,8 +57,15 @@ func demo(ctx context.Context, stdout io.Writer, addr, tok string) error {
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 
+	// What each demo matter shows, in the order demoComplaints files them.
+	shows := []string{
+		"enforcement case at SAMR-HZ, penalty notified: the 5-working-day hearing window runs",
+		"sent to the Beijing IP Court (京73): awaiting docketing",
+		"known since 2023-02-01, past the 3-year limitation period (Civil Code Art. 188): a warning on the matter",
+		"a trade secret: the technical content stays out of every projection",
+	}
 	var matters []*ipcasev1.Matter
-	for _, c := range demoComplaints() {
+	for i, c := range demoComplaints() {
 		// WaitForReady: dev.sh runs this right after starting the server.
 		resp, err := client.SubmitComplaint(ctx, c, grpc.WaitForReady(true))
 		if err != nil {
@@ -66,7 +73,7 @@ func demo(ctx context.Context, stdout io.Writer, addr, tok string) error {
 		}
 		m := resp.GetMatter()
 		matters = append(matters, m)
-		_, _ = fmt.Fprintf(stdout, "  %s  %-17s %s\n", m.GetNumber(), m.GetRights()[0].GetType().String()[len("IP_TYPE_"):], m.GetName())
+		_, _ = fmt.Fprintf(stdout, "  %s  %-17s %s\n      %s\n", m.GetNumber(), m.GetRights()[0].GetType().String()[len("IP_TYPE_"):], m.GetName(), shows[i])
 	}
 	// The trademark matter goes to enforcement, the patent matter to court 京73.
 	routes := []struct {
