@@ -35,6 +35,10 @@ var cst = time.FixedZone("CST", 8*3600)
 
 const agency = "SAMR-HZ"
 
+// postingDays is the courts' wait for appeals posted in time, as ipcased's
+// default (IPCASE_APPEAL_POSTING_GRACE_DAYS).
+const postingDays = 7
+
 // env is the administrative side (plain gRPC with tokens) and the trial
 // service on a court listener over mutual TLS, on one database, with the
 // consumers and the sweeper driven by the test.
@@ -79,7 +83,7 @@ func newEnv(t *testing.T, day string) *env {
 		return c
 	}
 	cs := events.NewConsumers(e.DB, zap.NewNop())
-	e.consumers = trial.Register(cs, st, e.Clocks, now)
+	e.consumers = trial.Register(cs, st, e.Clocks, now, trial.Config{AppealPostingDays: postingDays})
 	// The administrative side's consumers, as serve.go wires them.
 	e.judgments = enforcement.RegisterJudgments(cs)
 	settle := func(tx store.Tx, matterID filing.MatterID, reason string, at time.Time) error {
