@@ -75,6 +75,7 @@ func (c Counting) cite(articles string) string {
 		return "the Administrative Penalty Law does not say; " + articles + " applied by analogy"
 	case CriminalCounting:
 		return "Criminal Procedure Law Art. 105, to the same effect as " + articles
+	case CivilCounting:
 	}
 	return articles
 }
@@ -86,6 +87,7 @@ func (c Counting) startRule() string {
 		return c.cite("CPL Art. 85 and Civil Code Art. 201")
 	case CriminalCounting:
 		return "Criminal Procedure Law Art. 105 ¶1; Art. 230: from the day after receipt of the judgment"
+	case CivilCounting:
 	}
 	return "CPL Art. 85; Civil Code Art. 201; SPC CPL Interpretation Art. 125"
 }
@@ -97,6 +99,7 @@ func (c Counting) rollRule() string {
 		return c.cite("CPL Art. 85 and Civil Code Art. 203")
 	case CriminalCounting:
 		return "Criminal Procedure Law Art. 105 ¶3; weekends are rest days under the State Council Provisions on Working Hours Art. 7"
+	case CivilCounting:
 	}
 	return "CPL Art. 85; Civil Code Art. 203; weekends are rest days under the State Council Provisions on Working Hours Art. 7"
 }
