@@ -51,6 +51,7 @@ type config struct {
 	CheckpointKeyFile string `env:"IPCASE_CHECKPOINT_KEY_FILE, required"`
 	Calendar          deadline.Config
 	Sweeper           clock.Config
+	Trial             trial.Config
 	Enforcement       enforcement.Config
 	Evidence          evidence.Config
 	SignIn            status.Config
@@ -124,6 +125,8 @@ type services struct {
 	webhooks webhook.Config
 	// streams bounds the event streams.
 	streams exchange.Config
+	// trial is the courts' settings.
+	trial trial.Config
 
 	// evidenceLimits are the uploaders' and matters' quotas, the upload
 	// rate and the evidence cleaner's schedule.
@@ -192,7 +195,7 @@ func (s services) register(srv *server.Server) {
 // consumers registers the side's event consumers.
 func (s services) consumers(cs *events.Consumers) {
 	if s.side.judicial() {
-		trial.Register(cs, s.trials, s.clocks, time.Now)
+		trial.Register(cs, s.trials, s.clocks, time.Now, s.trial)
 	}
 	if s.side.administrative() {
 		enforcement.RegisterJudgments(cs)
@@ -309,6 +312,9 @@ func readConfig(ctx context.Context, s side) (config, error) {
 	if err := cfg.Sweeper.Check(); err != nil {
 		return config{}, err
 	}
+	if err := cfg.Trial.Check(); err != nil {
+		return config{}, err
+	}
 	if err := cfg.SignIn.Check(); err != nil {
 		return config{}, err
 	}
@@ -325,7 +331,8 @@ func load(ctx context.Context, cfg config) (services, *auth.Verifier, error) {
 	if err != nil {
 		return services{}, nil, err
 	}
-	svc := services{side: cfg.Side, evidenceMax: cfg.Evidence.MaxBytes, evidenceLimits: cfg.Evidence.Limits, pageURL: cfg.SignIn.PageURL, webhooks: cfg.Webhooks}
+	svc := services{side: cfg.Side, evidenceMax: cfg.Evidence.MaxBytes, evidenceLimits: cfg.Evidence.Limits, pageURL: cfg.SignIn.PageURL, webhooks: cfg.Webhooks,
+		trial: cfg.Trial}
 	cp, err := events.LoadCheckpoints(cfg.CheckpointKeyFile)
 	if err != nil {
 		return services{}, nil, err

@@ -101,6 +101,7 @@ var policy = map[string]rule{
 	"/ipcase.v1.TrialService/DocketTrial":            courtOnMatter,
 	"/ipcase.v1.TrialService/DeclineTrial":           courtOnMatter,
 	"/ipcase.v1.TrialService/ExtendTimeLimit":        courtOnMatter,
+	"/ipcase.v1.TrialService/PauseTimeLimit":         courtOnMatter,
 	"/ipcase.v1.TrialService/AssignPanel":            courtOnMatter,
 	"/ipcase.v1.TrialService/OrderPreservation":      courtOnMatter,
 	"/ipcase.v1.TrialService/RecordEvidenceExchange": courtOnMatter,

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/ipcase/ipcase/internal/civil"
@@ -277,7 +278,25 @@ func (s *Store) Open(tx store.Tx, sp Spec) (Deadline, error) {
 
 // lock reads the deadline ref names in tx and locks its row.
 func (s *Store) lock(tx store.Tx, ref Ref) (deadlineRow, error) {
-	q := tx.Gorm().Clauses(clause.Locking{Strength: "UPDATE"})
+	return find(tx.Gorm().Clauses(clause.Locking{Strength: "UPDATE"}), ref)
+}
+
+// Latest returns, as tx sees it and without locking it, the deadline ref
+// names (for ByKind, the latest, an open one first), following every
+// extension and recomputation; ok is false if there is none.
+func (s *Store) Latest(tx store.Tx, ref Ref) (d Deadline, ok bool, err error) {
+	r, err := find(tx.Gorm(), ref)
+	if errors.Is(err, errs.NotFound) {
+		return Deadline{}, false, nil
+	} else if err != nil {
+		return Deadline{}, false, err
+	}
+	d, err = r.toDeadline()
+	return d, err == nil, err
+}
+
+// find reads the deadline ref names with q.
+func find(q *gorm.DB, ref Ref) (deadlineRow, error) {
 	if ref.byKind {
 		if _, err := uuid.Parse(ref.proceedingID); err != nil {
 			return deadlineRow{}, errs.Errorf(errs.NotFound, "%s not found", ref)

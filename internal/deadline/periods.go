@@ -23,9 +23,16 @@ const (
 	// Law Art. 85); for its longer periods the law says nothing of counting,
 	// and the civil method is applied by analogy.
 	AdministrativeCounting
+	// CriminalCounting is criminal procedure's: Criminal Procedure Law
+	// Art. 105 ¶1 and ¶3 (the starting day is not counted; a last day on a
+	// holiday moves to the next day after it). The arithmetic is civil
+	// procedure's; the exception of ¶3 for the time a suspect or defendant
+	// is held in custody concerns custody periods, which ipcase does not
+	// keep.
+	CriminalCounting
 )
 
-var countingNames = map[Counting]string{CivilCounting: "civil", AdministrativeCounting: "administrative"}
+var countingNames = map[Counting]string{CivilCounting: "civil", AdministrativeCounting: "administrative", CriminalCounting: "criminal"}
 
 // String is the convention's stored name: "civil" or "administrative".
 func (c Counting) String() string {
@@ -60,26 +67,39 @@ func ParseCounting(s string) (Counting, error) {
 
 // cite names the law behind a counting rule: civil procedure's and civil
 // law's articles as they are for CivilCounting, the same articles applied
-// by analogy for AdministrativeCounting, whose law says nothing of it.
+// by analogy for AdministrativeCounting, whose law says nothing of it;
+// CriminalCounting cites the Criminal Procedure Law, which says the same.
 func (c Counting) cite(articles string) string {
-	if c == AdministrativeCounting {
+	switch c {
+	case AdministrativeCounting:
 		return "the Administrative Penalty Law does not say; " + articles + " applied by analogy"
+	case CriminalCounting:
+		return "Criminal Procedure Law Art. 105, to the same effect as " + articles
+	case CivilCounting:
 	}
 	return articles
 }
 
 // startRule cites what says the trigger day is not counted.
 func (c Counting) startRule() string {
-	if c == AdministrativeCounting {
+	switch c {
+	case AdministrativeCounting:
 		return c.cite("CPL Art. 85 and Civil Code Art. 201")
+	case CriminalCounting:
+		return "Criminal Procedure Law Art. 105 ¶1; Art. 230: from the day after receipt of the judgment"
+	case CivilCounting:
 	}
 	return "CPL Art. 85; Civil Code Art. 201; SPC CPL Interpretation Art. 125"
 }
 
 // rollRule cites what moves a last day off a rest day.
 func (c Counting) rollRule() string {
-	if c == AdministrativeCounting {
+	switch c {
+	case AdministrativeCounting:
 		return c.cite("CPL Art. 85 and Civil Code Art. 203")
+	case CriminalCounting:
+		return "Criminal Procedure Law Art. 105 ¶3; weekends are rest days under the State Council Provisions on Working Hours Art. 7"
+	case CivilCounting:
 	}
 	return "CPL Art. 85; Civil Code Art. 203; weekends are rest days under the State Council Provisions on Working Hours Art. 7"
 }
@@ -155,6 +175,10 @@ var (
 	SummaryExtension = Period{Name: "extend the summary-procedure time limit with the court president's approval", Length: 1, Unit: Months, Citation: "CPL Art. 164"}
 	// SecondInstanceTimeLimit: an appeal against a judgment, 3 months.
 	SecondInstanceTimeLimit = Period{Name: "second-instance time limit", Length: 3, Unit: Months, Citation: "CPL Art. 183"}
+	// RulingAppealTimeLimit: an appeal against a ruling is decided within
+	// 30 days of its docketing at the second instance.
+	RulingAppealTimeLimit = Period{Name: "second-instance time limit, appeal against a ruling", Length: 30, Unit: CalendarDays,
+		Citation: "CPL Art. 183 ¶2"}
 	// AdministrativeFirstInstance: an administrative case, 6 months.
 	AdministrativeFirstInstance = Period{Name: "administrative first-instance time limit", Length: 6, Unit: Months,
 		Citation: "Administrative Litigation Law Art. 81"}
@@ -164,6 +188,14 @@ var (
 	// JudgmentAppeal: an appeal against a judgment within 15 days of
 	// service.
 	JudgmentAppeal = Period{Name: "appeal against a judgment", Length: 15, Unit: CalendarDays, Citation: "CPL Art. 171"}
+	// AdministrativeJudgmentAppeal: an appeal against an administrative
+	// judgment within 15 days of service.
+	AdministrativeJudgmentAppeal = Period{Name: "appeal against an administrative judgment", Length: 15, Unit: CalendarDays,
+		Citation: "Administrative Litigation Law Art. 85"}
+	// AdministrativeRulingAppeal: an appeal against an administrative
+	// ruling within 10 days of service.
+	AdministrativeRulingAppeal = Period{Name: "appeal against an administrative ruling", Length: 10, Unit: CalendarDays,
+		Citation: "Administrative Litigation Law Art. 85"}
 	// RulingAppeal: an appeal against a ruling within 10 days of service.
 	RulingAppeal = Period{Name: "appeal against a ruling", Length: 10, Unit: CalendarDays, Citation: "CPL Art. 171 ¶2"}
 	// ForeignPartyAppeal: a party with no domicile in China appeals within
@@ -171,6 +203,36 @@ var (
 	ForeignPartyAppeal = Period{Name: "appeal by a party with no domicile in China", Length: 30, Unit: CalendarDays,
 		Citation: "CPL Art. 286"}
 )
+
+// Criminal procedure.
+var (
+	// CriminalJudgmentAppeal: an appeal against a criminal judgment within
+	// 10 days, from the day after receipt.
+	CriminalJudgmentAppeal = Period{Name: "appeal against a criminal judgment", Length: 10, Unit: CalendarDays,
+		Citation: "Criminal Procedure Law Art. 230", Counting: CriminalCounting}
+	// CriminalRulingAppeal: an appeal against a criminal ruling within 5
+	// days, from the day after receipt.
+	CriminalRulingAppeal = Period{Name: "appeal against a criminal ruling", Length: 5, Unit: CalendarDays,
+		Citation: "Criminal Procedure Law Art. 230", Counting: CriminalCounting}
+)
+
+// TimeLimitPause is a period of days the trial time limit does not count
+// (public announcement, appraisal, settlement talks of both parties, a
+// jurisdiction objection or dispute: SPC Interpretation on the Application
+// of the CPL (2022) Art. 243); the time limit is extended by it.
+func TimeLimitPause(days int) Period {
+	return Period{Name: "period not counted in the trial time limit", Length: days, Unit: CalendarDays,
+		Citation: "SPC Interpretation on the Application of the CPL (2022) Art. 243"}
+}
+
+// AppealPostingWindow is how many days after the last appeal period of a
+// judgment ends a court waits for an appeal that may have been posted by
+// the last day (CPL Art. 85 ¶4) before it treats the judgment as effective.
+// The law sets no length; the court chooses it (trial.Config).
+func AppealPostingWindow(days int) Period {
+	return Period{Name: "wait for an appeal posted in time", Length: days, Unit: CalendarDays,
+		Citation: "CPL Art. 85 ¶4 (length set by the court)"}
+}
 
 // Civil law.
 var (
@@ -184,5 +246,6 @@ var (
 func Periods() []Period {
 	return []Period{DecisionPeriod, DecisionExtension, StatementWindow, HearingNotice, ConfirmationWindow,
 		OrdinaryTimeLimit, OrdinaryExtension, SummaryTimeLimit, SummaryExtension, SecondInstanceTimeLimit,
-		AdministrativeFirstInstance, AdministrativeSecondInstance, JudgmentAppeal, RulingAppeal, ForeignPartyAppeal, Limitation}
+		RulingAppealTimeLimit, AdministrativeFirstInstance, AdministrativeSecondInstance, JudgmentAppeal, RulingAppeal, ForeignPartyAppeal,
+		AdministrativeJudgmentAppeal, AdministrativeRulingAppeal, CriminalJudgmentAppeal, CriminalRulingAppeal, Limitation}
 }

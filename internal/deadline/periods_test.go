@@ -142,6 +142,27 @@ func TestPeriodDue(t *testing.T) {
 		// Docketed 2025-11-16: Mon 2026-02-16, in the Spring Festival
 		// holiday Feb 15–23 → Tue 2026-02-24.
 		{"summary time limit", deadline.SummaryTimeLimit, "2025-11-16", outcome{RawEnd: "2026-02-16", Due: "2026-02-24", Adjusted: true}},
+		// Criminal judgment received Thu 2024-09-26: 10 days (Criminal
+		// Procedure Law Art. 230, from the day after receipt): day 10 is Sun
+		// 2024-10-06, in the National Day holiday Oct 1–7 → Tue 2024-10-08
+		// (Art. 105 ¶3).
+		{"criminal judgment appeal", deadline.CriminalJudgmentAppeal, "2024-09-26", outcome{RawEnd: "2024-10-06", Due: "2024-10-08", Adjusted: true}},
+		// Criminal ruling received Fri 2025-01-24: 5 days (Art. 230): day 5
+		// is Wed 2025-01-29, in the Spring Festival Jan 28 – Feb 4 → Wed
+		// 2025-02-05.
+		{"criminal ruling appeal", deadline.CriminalRulingAppeal, "2025-01-24", outcome{RawEnd: "2025-01-29", Due: "2025-02-05", Adjusted: true}},
+		// Administrative judgment served Mon 2026-04-20: 15 days
+		// (Administrative Litigation Law Art. 85): day 15 is Tue 05-05, in
+		// the Labour Day holiday May 1–5 → Wed 2026-05-06.
+		{"administrative judgment appeal", deadline.AdministrativeJudgmentAppeal, "2026-04-20", outcome{RawEnd: "2026-05-05", Due: "2026-05-06", Adjusted: true}},
+		// Administrative ruling served Mon 2026-09-21: 10 days (Art. 85):
+		// day 10 is Thu 10-01, in the National Day holiday Oct 1–7 → Thu
+		// 2026-10-08.
+		{"administrative ruling appeal", deadline.AdministrativeRulingAppeal, "2026-09-21", outcome{RawEnd: "2026-10-01", Due: "2026-10-08", Adjusted: true}},
+		// An appeal against a ruling docketed Mon 2026-09-07: 30 days (CPL
+		// Art. 183 ¶2): Sep 8–30 are days 1–23, Oct 7 is day 30, in the
+		// National Day holiday → Thu 2026-10-08.
+		{"ruling appeal time limit", deadline.RulingAppealTimeLimit, "2026-09-07", outcome{RawEnd: "2026-10-07", Due: "2026-10-08", Adjusted: true}},
 		// Known on Wed 2023-03-15: 36 months later is Sun 2026-03-15, an
 		// ordinary weekend day → Mon 2026-03-16.
 		{"limitation", deadline.Limitation, "2023-03-15", outcome{RawEnd: "2026-03-15", Due: "2026-03-16", Adjusted: true}},
@@ -172,6 +193,8 @@ func TestCountingInSteps(t *testing.T) {
 	trigger := date(t, "2024-07-05")
 	civilRule := deadline.DecisionPeriod.Rule()
 	civilRule.Counting = deadline.CivilCounting
+	criminalRule := deadline.DecisionPeriod.Rule()
+	criminalRule.Counting = deadline.CriminalCounting
 	for _, tt := range []struct {
 		name   string
 		rule   deadline.Rule
@@ -193,6 +216,15 @@ func TestCountingInSteps(t *testing.T) {
 			"the first working day after it (CPL Art. 85; Civil Code Art. 203; weekends are rest days",
 		},
 		absent: []string{"by analogy", "Administrative Penalty Law does not say"},
+	}, {
+		name: "criminal: the same length counted as criminal procedure counts",
+		rule: criminalRule,
+		want: []string{
+			"not counted; counting starts on 2024-07-06 (Criminal Procedure Law Art. 105 ¶1",
+			"the first working day after it (Criminal Procedure Law Art. 105 ¶3",
+			"a document posted by then is in time (Criminal Procedure Law Art. 105",
+		},
+		absent: []string{"by analogy", "SPC CPL Interpretation Art. 125"},
 	}} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -418,6 +418,7 @@ var (
 	TrialDocketed             = declare[DocketedPayload]("trial.docketed")
 	TrialDeclined             = declare[DeclinedPayload]("trial.declined")
 	TrialTimeLimitExtended    = declare[TimeLimitExtendedPayload]("trial.time_limit_extended")
+	TrialTimeLimitPaused      = declare[TimeLimitPausedPayload]("trial.time_limit_paused")
 	TrialPanelAssigned        = declare[PanelPayload]("trial.panel_assigned")
 	TrialPreservationOrdered  = declare[PreservationPayload]("trial.preservation_ordered")
 	TrialEvidenceExchanged    = declare[ExchangePayload]("trial.evidence_exchanged")
@@ -473,6 +474,18 @@ type TimeLimitExtendedPayload struct {
 	Basis        string     `json:"basis"`
 	ApprovedBy   string     `json:"approvedBy"`
 	Reason       string     `json:"reason"`
+	TimeLimitDue civil.Date `json:"timeLimitDue"`
+}
+
+// TimeLimitPausedPayload is a period the trial time limit does not count
+// (SPC Interpretation on the Application of the CPL (2022) Art. 243), and
+// the time limit it extends.
+type TimeLimitPausedPayload struct {
+	Reason       string     `json:"reason"`
+	Start        civil.Date `json:"start"`
+	End          civil.Date `json:"end"`
+	Days         int        `json:"days"`
+	Basis        string     `json:"basis"`
 	TimeLimitDue civil.Date `json:"timeLimitDue"`
 }
 
@@ -539,6 +552,9 @@ type AppealedPayload struct {
 	FiledOn        civil.Date `json:"filedOn"`
 	AppellateCourt string     `json:"appellateCourt"`
 	SecondInstance string     `json:"secondInstance"`
+	// PostedOn is the day an appeal that came by post was posted (CPL
+	// Art. 85 ¶4).
+	PostedOn *civil.Date `json:"postedOn,omitempty"`
 }
 
 // JudgmentEffective is a judgment that took effect, which the

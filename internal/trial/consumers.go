@@ -3,12 +3,14 @@ package trial
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/clock"
+	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/store"
@@ -22,19 +24,52 @@ type Consumers struct {
 	// Routed gives a trial record to a TRIAL proceeding opened by a
 	// filing's acceptance (proceeding.opened).
 	Routed *events.Consumer
-	// Effective makes a judgment EFFECTIVE once every party's appeal period
-	// passed without appeal (deadline.missed of trial.appeal).
+	// Effective waits, once every party's appeal period passed without
+	// appeal (deadline.missed of trial.appeal), for an appeal posted in
+	// time (a trial.appeal_posting clock of Config's length), and makes the
+	// judgment EFFECTIVE when that passes too.
 	Effective *events.Consumer
 	// Confirmations opens a CONFIRMATION proceeding at the court for
 	// mediation.confirmation_requested.
 	Confirmations *events.Consumer
 }
 
+// Config is the courts' settings.
+type Config struct {
+	// AppealPostingDays is how many calendar days after the last appeal
+	// period of a judgment ends the court waits for an appeal posted by
+	// that day (CPL Art. 85 ¶4: posted in time is in time, whenever it
+	// arrives) before it records the judgment as effective. The law sets
+	// no length. Seven days cover domestic post (EMS and court mail arrive
+	// in one to three days) with a weekend or a short holiday on the way,
+	// while an effective judgment reaches the repeat-infringer record
+	// only a week later; an appeal posted in time that arrives later
+	// still reopens the judgment. 0 records it at once.
+	AppealPostingDays int `env:"IPCASE_APPEAL_POSTING_GRACE_DAYS, default=7"`
+}
+
+// maxPostingDays bounds AppealPostingDays: a wait longer than the
+// foreign party's whole appeal period (CPL Art. 286) is a typo.
+const maxPostingDays = 30
+
+// Check refuses settings the consumers cannot run with; ipcased calls it
+// at start.
+func (c Config) Check() error {
+	if c.AppealPostingDays < 0 || c.AppealPostingDays > maxPostingDays {
+		return fmt.Errorf("IPCASE_APPEAL_POSTING_GRACE_DAYS: %d must be between 0 and %d days", c.AppealPostingDays, maxPostingDays)
+	}
+	return nil
+}
+
 // Register registers the courts' consumers in cs, over st and the clocks,
-// writing at the time now reads. The administrative side's consumer of the
-// judgments they produce is enforcement's (enforcement.RegisterJudgments).
-func Register(cs *events.Consumers, st *Store, clocks *clock.Store, now func() time.Time) Consumers {
-	h := &handlers{store: st, clocks: clocks, now: now}
+// with cfg's settings, writing at the time now reads. The administrative
+// side's consumer of the judgments they produce is enforcement's
+// (enforcement.RegisterJudgments). It panics on a cfg Check refuses.
+func Register(cs *events.Consumers, st *Store, clocks *clock.Store, now func() time.Time, cfg Config) Consumers {
+	if err := cfg.Check(); err != nil {
+		panic("trial.Register: " + err.Error())
+	}
+	h := &handlers{store: st, clocks: clocks, now: now, posting: cfg.AppealPostingDays}
 	return Consumers{
 		Transfers:     cs.Register("trial.transfers", []events.Type{events.EnforcementTransferredCourt}, h.transfer),
 		Routed:        cs.Register("trial.routed", []events.Type{events.ProceedingOpened}, h.routed),
@@ -44,9 +79,10 @@ func Register(cs *events.Consumers, st *Store, clocks *clock.Store, now func() t
 }
 
 type handlers struct {
-	store  *Store
-	clocks *clock.Store
-	now    func() time.Time
+	store   *Store
+	clocks  *clock.Store
+	now     func() time.Time
+	posting int
 }
 
 // change is a change in the consumer's transaction, at the time now reads.
@@ -150,15 +186,18 @@ func (h *handlers) routed(tx store.Tx, e events.Entry) error {
 // errNothing ends a consumer's change without writing.
 var errNothing = filing.ErrUnchanged
 
-// effective makes a judgment effective when an appeal clock of its
-// proceeding was missed and no clock is still open, every party was
-// served, and nobody appealed.
+// effective follows a judgment whose appeal periods ran out: when the last
+// party's period is missed, every party was served and nobody appealed, it
+// opens the posting window (KindPosting) from the last day of the periods;
+// when that is missed too, the judgment is EFFECTIVE, from the day after
+// the last period ended (CPL Art. 158: a judgment not appealed within the
+// period is effective).
 func (h *handlers) effective(tx store.Tx, e events.Entry) error {
 	d, err := events.Decode[events.DeadlineMissedPayload](e.Event)
 	if err != nil {
 		return err
 	}
-	if d.Kind != KindAppeal {
+	if d.Kind != KindAppeal && d.Kind != KindPosting {
 		return nil
 	}
 	if _, ok, err := h.store.Load(tx, filing.ProceedingID(e.Event.ProceedingID)); err != nil || !ok {
@@ -170,6 +209,9 @@ func (h *handlers) effective(tx store.Tx, e events.Entry) error {
 			t := c.Record
 			if t.State != Judged || len(t.Appeals) > 0 {
 				return errNothing
+			}
+			if err := refresh(c.Tx, h.clocks, t); err != nil {
+				return err
 			}
 			var last civil.Date
 			for _, p := range c.Matter.Parties() {
@@ -186,21 +228,20 @@ func (h *handlers) effective(tx store.Tx, e events.Entry) error {
 			} else if open {
 				return errNothing
 			}
-			if err := t.move(Effective); err != nil {
-				return err
+			if d.Kind == KindAppeal && h.posting > 0 {
+				if opened, err := h.clocks.Any(c.Tx, string(t.ProceedingID), KindPosting,
+					clock.StatusOpen, clock.StatusMet, clock.StatusMissed, clock.StatusCancelled); err != nil {
+					return err
+				} else if opened {
+					return errNothing
+				}
+				if _, err := h.clocks.Open(c.Tx, clock.Spec{Matter: c.Matter, ProceedingID: string(t.ProceedingID), Kind: KindPosting,
+					Trigger: last, Period: deadline.AppealPostingWindow(h.posting)}); err != nil {
+					return err
+				}
+				return errNothing // the clock is written; the trial is not changed
 			}
-			on := last.AddDays(1)
-			t.Judgment.EffectiveOn = &on
-			respondents := []string{}
-			for _, r := range c.Matter.Respondents {
-				respondents = append(respondents, "parties/"+r.ID)
-			}
-			t.Record(events.TrialJudgmentEffective, events.JudgmentEffective{
-				Matter: c.Matter.Name(), Proceeding: t.Name(), Court: t.Court, CourtNumber: t.Number, Respondents: respondents,
-				InfringementFound: t.Judgment.InfringementFound, Ruling: t.Judgment.Ruling, Damages: t.Judgment.DamagesTotal.String(),
-				DecidedOn: t.Judgment.JudgedOn, EffectiveOn: on,
-			})
-			return nil
+			return t.takeEffect(c.Matter, last.AddDays(1))
 		})
 }
 

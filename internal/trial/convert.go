@@ -10,7 +10,7 @@ import (
 )
 
 func optDay(d *civil.Date) string {
-	if d == nil {
+	if d == nil || d.IsZero() {
 		return ""
 	}
 	return d.String()
@@ -27,6 +27,12 @@ func toProto(t *Trial) (*ipcasev1.Trial, error) {
 		Procedure: ipcasev1.TrialProcedure(ipcasev1.TrialProcedure_value["TRIAL_PROCEDURE_"+string(t.Procedure)]),
 		Source:    t.Source, ReceivedOn: t.ReceivedOn.String(), DocketedOn: optDay(t.DocketedOn), TimeLimitDue: optDay(t.TimeLimitDue),
 		TimeLimitProvisional: t.TimeLimitProvisional, DossierMismatches: t.DossierMismatches, EndReason: t.EndReason,
+		ForeignRelated: t.ForeignRelated,
+	}
+	for _, p := range t.Pauses {
+		out.TimeLimitPauses = append(out.TimeLimitPauses, &ipcasev1.TimeLimitPause{
+			Reason: ipcasev1.TimeLimitPauseReason(ipcasev1.TimeLimitPauseReason_value["TIME_LIMIT_PAUSE_REASON_"+p.Reason]),
+			Start:  p.Start.String(), End: p.End.String(), Notes: p.Notes})
 	}
 	if t.SecondInstance != "" {
 		out.SecondInstance = fmt.Sprintf("matters/%s/proceedings/%s", t.MatterID, t.SecondInstance)
@@ -61,11 +67,11 @@ func toProto(t *Trial) (*ipcasev1.Trial, error) {
 	}
 	for _, s := range t.Services {
 		out.Services = append(out.Services, &ipcasev1.JudgmentService{Party: "parties/" + s.Party, ServedOn: s.ServedOn.String(),
-			AppealDue: s.AppealDue.String(), AppealRule: s.AppealRule})
+			AppealDue: optDay(&s.AppealDue), AppealRule: s.AppealRule, AppealDueProvisional: s.AppealDueProvisional})
 	}
 	for _, a := range t.Appeals {
 		out.Appeals = append(out.Appeals, &ipcasev1.Appeal{Party: "parties/" + a.Party, FiledOn: a.FiledOn.String(),
-			AppellateCourt: a.AppellateCourt, Grounds: a.Grounds})
+			AppellateCourt: a.AppellateCourt, Grounds: a.Grounds, PostedOn: optDay(a.PostedOn)})
 	}
 	for _, a := range t.Applicants {
 		out.Applicants = append(out.Applicants, "parties/"+a)

@@ -35,6 +35,10 @@ var cst = time.FixedZone("CST", 8*3600)
 
 const agency = "SAMR-HZ"
 
+// postingDays is the courts' wait for appeals posted in time, as ipcased's
+// default (IPCASE_APPEAL_POSTING_GRACE_DAYS).
+const postingDays = 7
+
 // env is the administrative side (plain gRPC with tokens) and the trial
 // service on a court listener over mutual TLS, on one database, with the
 // consumers and the sweeper driven by the test.
@@ -79,7 +83,7 @@ func newEnv(t *testing.T, day string) *env {
 		return c
 	}
 	cs := events.NewConsumers(e.DB, zap.NewNop())
-	e.consumers = trial.Register(cs, st, e.Clocks, now)
+	e.consumers = trial.Register(cs, st, e.Clocks, now, trial.Config{AppealPostingDays: postingDays})
 	// The administrative side's consumers, as serve.go wires them.
 	e.judgments = enforcement.RegisterJudgments(cs)
 	settle := func(tx store.Tx, matterID filing.MatterID, reason string, at time.Time) error {
@@ -215,17 +219,31 @@ func (e *env) get(court, name string) *ipcasev1.Trial {
 	return resp.GetTrial()
 }
 
-// toJudgment dockets the trial at court, forms the panel, holds the hearing
-// on day and pronounces judgment with dmg.
+// toJudgment dockets the civil trial at court, forms the panel, holds the
+// hearing on day and pronounces judgment with dmg.
 func (e *env) toJudgment(court, name, day string, dmg *ipcasev1.CalculateDamagesRequest) *ipcasev1.Trial {
 	e.t.Helper()
-	ctx, c := e.t.Context(), e.court(court)
+	return e.judgeAs(court, name, day, ipcasev1.CaseKind_CASE_KIND_CIVIL, false, dmg)
+}
+
+// judgeAs dockets the trial at court as a case of kind and takes it to a
+// judgment (a ruling if ruling) on day.
+func (e *env) judgeAs(court, name, day string, kind ipcasev1.CaseKind, ruling bool, dmg *ipcasev1.CalculateDamagesRequest) *ipcasev1.Trial {
+	e.t.Helper()
 	tr := e.get(court, name)
-	d, err := c.DocketTrial(ctx, &ipcasev1.DocketTrialRequest{Name: name, Etag: tr.GetEtag(), Kind: ipcasev1.CaseKind_CASE_KIND_CIVIL})
+	d, err := e.court(court).DocketTrial(e.t.Context(), &ipcasev1.DocketTrialRequest{Name: name, Etag: tr.GetEtag(), Kind: kind})
 	if err != nil {
 		e.t.Fatalf("DocketTrial: %v", err)
 	}
-	p, err := c.AssignPanel(ctx, &ipcasev1.AssignPanelRequest{Name: name, Etag: d.GetTrial().GetEtag(), Members: []*ipcasev1.PanelMember{
+	return e.hear(court, d.GetTrial(), day, ruling, dmg)
+}
+
+// hear takes the docketed trial tr at court to a judgment (a ruling if
+// ruling) on day: panel, hearing, judgment with dmg.
+func (e *env) hear(court string, tr *ipcasev1.Trial, day string, ruling bool, dmg *ipcasev1.CalculateDamagesRequest) *ipcasev1.Trial {
+	e.t.Helper()
+	ctx, c, name := e.t.Context(), e.court(court), tr.GetName()
+	p, err := c.AssignPanel(ctx, &ipcasev1.AssignPanelRequest{Name: name, Etag: tr.GetEtag(), Members: []*ipcasev1.PanelMember{
 		{Name: "张法官", Role: "PRESIDING_JUDGE"}, {Name: "李法官", Role: "JUDGE"}, {Name: "王技术调查官", Role: "TECHNICAL_INVESTIGATOR"}}})
 	if err != nil {
 		e.t.Fatalf("AssignPanel: %v", err)
@@ -241,7 +259,7 @@ func (e *env) toJudgment(court, name, day string, dmg *ipcasev1.CalculateDamages
 		e.t.Fatalf("RecordTrialHearing: %v", err)
 	}
 	j, err := c.EnterJudgment(ctx, &ipcasev1.EnterJudgmentRequest{Name: name, Etag: h.GetTrial().GetEtag(), InfringementFound: true,
-		Injunction: "被告立即停止销售侵犯第12345678号注册商标专用权的商品", Damages: dmg, CostsYuan: "12000", CostsBorneBy: "被告"})
+		Ruling: ruling, Injunction: "被告立即停止销售侵犯第12345678号注册商标专用权的商品", Damages: dmg, CostsYuan: "12000", CostsBorneBy: "被告"})
 	if err != nil {
 		e.t.Fatalf("EnterJudgment: %v", err)
 	}
@@ -249,10 +267,17 @@ func (e *env) toJudgment(court, name, day string, dmg *ipcasev1.CalculateDamages
 }
 
 // serve serves the judgment of trial name on party on the day on, as court
-// 京73 (every judgment the tests serve is 京73's).
+// 京73.
 func (e *env) serve(name, etag, party, on string) *ipcasev1.Trial {
 	e.t.Helper()
-	resp, err := e.court("京73").ServeJudgment(e.t.Context(), &ipcasev1.ServeJudgmentRequest{Name: name, Etag: etag, Party: party, ServedOn: on})
+	return e.serveAt("京73", name, etag, party, on)
+}
+
+// serveAt serves the judgment of trial name before court on party on the
+// day on.
+func (e *env) serveAt(court, name, etag, party, on string) *ipcasev1.Trial {
+	e.t.Helper()
+	resp, err := e.court(court).ServeJudgment(e.t.Context(), &ipcasev1.ServeJudgmentRequest{Name: name, Etag: etag, Party: party, ServedOn: on})
 	if err != nil {
 		e.t.Fatalf("ServeJudgment(%s): %v", party, err)
 	}

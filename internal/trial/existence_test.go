@@ -81,6 +81,7 @@ var byName = map[string]struct {
 	"/ipcase.v1.TrialService/DocketTrial":            {filing.KindTrial, `{"name":"{{PROCEEDING}}","etag":"e","kind":"CASE_KIND_CIVIL"}`},
 	"/ipcase.v1.TrialService/DeclineTrial":           {filing.KindTrial, `{"name":"{{PROCEEDING}}","etag":"e","reason":"r"}`},
 	"/ipcase.v1.TrialService/ExtendTimeLimit":        {filing.KindTrial, `{"name":"{{PROCEEDING}}","etag":"e","approvedBy":"a","reason":"r"}`},
+	"/ipcase.v1.TrialService/PauseTimeLimit":         {filing.KindTrial, `{"name":"{{PROCEEDING}}","etag":"e","pause":{"reason":"TIME_LIMIT_PAUSE_REASON_APPRAISAL","start":"2026-06-01","end":"2026-06-10"}}`},
 	"/ipcase.v1.TrialService/AssignPanel":            {filing.KindTrial, `{"name":"{{PROCEEDING}}","etag":"e","members":[{"name":"n","role":"JUDGE"}]}`},
 	"/ipcase.v1.TrialService/OrderPreservation":      {filing.KindTrial, `{"name":"{{PROCEEDING}}","etag":"e","order":{"kind":"PRESERVATION_KIND_EVIDENCE","subject":"s","orderedOn":"2026-06-01"}}`},
 	"/ipcase.v1.TrialService/RecordEvidenceExchange": {filing.KindTrial, `{"name":"{{PROCEEDING}}","etag":"e","exchange":{"heldOn":"2026-06-01"}}`},

@@ -131,9 +131,23 @@ func TestWholeChain(t *testing.T) {
 	if st := e.get("京73", name).GetState(); st != ipcasev1.ProceedingState_PROCEEDING_STATE_JUDGED {
 		t.Fatalf("with one appeal period running the trial is %v; want JUDGED", st)
 	}
-	// 05-08: both passed without appeal → EFFECTIVE.
+	// 05-08: both passed without appeal, but an appeal posted by 05-07
+	// is in time whenever it arrives (CPL Art. 85 ¶4): the court waits 7
+	// days (postingDays) from 05-07, to Thu 05-14, a working day.
 	if res := e.sweep("2026-05-08"); res.Missed != 1 {
 		t.Fatalf("sweep 05-08 missed %d; want 1", res.Missed)
+	}
+	e.pump()
+	if st := e.get("京73", name).GetState(); st != ipcasev1.ProceedingState_PROCEEDING_STATE_JUDGED {
+		t.Fatalf("within the posting window the trial is %v; want JUDGED", st)
+	}
+	if res := e.sweep("2026-05-14"); res.Missed != 0 {
+		t.Fatalf("sweep 05-14 missed %d; want 0 on the window's last day", res.Missed)
+	}
+	// 05-15: the window passed with no appeal → EFFECTIVE, from the day
+	// after the last period ended (CPL Art. 158).
+	if res := e.sweep("2026-05-15"); res.Missed != 1 {
+		t.Fatalf("sweep 05-15 missed %d; want the posting window", res.Missed)
 	}
 	e.pump()
 	eff := e.get("京73", name)
@@ -186,7 +200,7 @@ func TestWholeChain(t *testing.T) {
 	e.intact(m)
 
 	// A new enforcement case against the respondent counts the judgment.
-	e.setDay("2026-05-11")
+	e.setDay("2026-05-18")
 	m2 := e.file(respondent, ipcasev1.ProceedingKind_PROCEEDING_KIND_ENFORCEMENT, agency)
 	open2, err := e.Enforcement.OpenEnforcement(ctx, &ipcasev1.OpenEnforcementRequest{
 		Source: &ipcasev1.OpenEnforcementRequest_Matter{Matter: m2.GetName()}, Agency: agency})
@@ -305,7 +319,15 @@ func TestAppealPeriods(t *testing.T) {
 	if st := e.matterState(m); st != ipcasev1.MatterState_MATTER_STATE_ACCEPTED {
 		t.Fatalf("with the judgment not yet effective the matter is %v; want ACCEPTED", st)
 	}
+	// 10-09 the periods have passed; the posting window (7 days from
+	// 10-08) runs to Thu 10-15, so the judgment is recorded effective on
+	// 10-16, as from 10-09.
 	e.sweep("2026-10-09")
+	e.pump()
+	if st := e.get("京73", name).GetState(); st != ipcasev1.ProceedingState_PROCEEDING_STATE_JUDGED {
+		t.Fatalf("within the posting window the trial is %v; want JUDGED", st)
+	}
+	e.sweep("2026-10-16")
 	e.pump()
 	if eff := e.get("京73", name); eff.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_EFFECTIVE || eff.GetJudgment().GetEffectiveOn() != "2026-10-09" {
 		t.Fatalf("trial %v effective %q", eff.GetState(), eff.GetJudgment().GetEffectiveOn())

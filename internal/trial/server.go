@@ -21,12 +21,16 @@ import (
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/request"
+	"github.com/ipcase/ipcase/internal/store"
 )
 
 // Deadline kinds the trial keeps.
 const (
 	KindTimeLimit = "trial.time_limit"
 	KindAppeal    = "trial.appeal"
+	// KindPosting is the wait, after the last appeal period of a judgment
+	// ended, for an appeal posted in time (Config.AppealPostingDays).
+	KindPosting = "trial.appeal_posting"
 )
 
 const maxText = 4000
@@ -69,18 +73,37 @@ func (s *Server) render(wrap func(*ipcasev1.Trial) proto.Message) func(*Change) 
 	}
 }
 
-// present converts the record, taking the time limit from the stored
-// deadline, which follows extensions and calendar recomputations.
+// present converts the record, with its clocks as stored (refresh).
 func (s *Server) present(c *Change) (*ipcasev1.Trial, error) {
-	t := c.Record
+	if err := refresh(c.Tx, s.clocks, c.Record); err != nil {
+		return nil, err
+	}
+	return toProto(c.Record)
+}
+
+// refresh takes t's time limit and each party's last day to appeal from
+// the stored deadlines, which follow extensions and the recomputations
+// made when a year's holiday notice is loaded.
+func refresh(tx store.Tx, clocks *clock.Store, t *Trial) error {
 	if t.TimeLimitDue != nil {
-		if d, ok, err := s.clocks.Current(c.Tx, string(t.ProceedingID), KindTimeLimit); err != nil {
-			return nil, err
+		if d, ok, err := clocks.Current(tx, string(t.ProceedingID), KindTimeLimit); err != nil {
+			return err
 		} else if ok {
 			t.TimeLimitDue, t.TimeLimitProvisional = &d.Due, d.Provisional
 		}
 	}
-	return toProto(t)
+	for i := range t.Services {
+		sv := &t.Services[i]
+		if sv.AppealDue.IsZero() { // a final judgment
+			continue
+		}
+		if d, ok, err := clocks.Latest(tx, clock.ByKind(string(t.ProceedingID), KindAppeal, sv.Party)); err != nil {
+			return err
+		} else if ok {
+			sv.AppealDue, sv.AppealDueProvisional = d.Due, d.Provisional
+		}
+	}
+	return nil
 }
 
 // change runs fn as a change of the trial named name by its own court.
@@ -123,9 +146,12 @@ func (s *Server) GetTrial(ctx context.Context, req *ipcasev1.GetTrialRequest) (*
 
 // timeLimit is the trial time limit of a case: CPL Art. 152 (ordinary, 6
 // months), Art. 164 (summary, 3 months), Art. 183 (second instance, 3
-// months); Administrative Litigation Law Arts. 81 and 88 (6 and 3 months).
+// months against a judgment, 30 days against a ruling);
+// Administrative Litigation Law Arts. 81 and 88 (6 and 3 months). A
+// foreign-related civil case is not bound by Arts. 152 and 183 (Art. 287);
+// Art. 164 is not named there, so a summary procedure keeps its 3 months.
 // Criminal time limits are not kept (ok false).
-func timeLimit(kind Kind, inst Instance, proc Procedure) (p deadline.Period, ok bool) {
+func timeLimit(kind Kind, inst Instance, proc Procedure, foreign, rulingAppeal bool) (p deadline.Period, ok bool) {
 	switch {
 	case kind == Criminal:
 		return deadline.Period{}, false
@@ -133,6 +159,10 @@ func timeLimit(kind Kind, inst Instance, proc Procedure) (p deadline.Period, ok 
 		return deadline.AdministrativeSecondInstance, true
 	case kind == Administrative:
 		return deadline.AdministrativeFirstInstance, true
+	case foreign && (inst == Second || proc == Ordinary):
+		return deadline.Period{}, false
+	case inst == Second && rulingAppeal:
+		return deadline.RulingAppealTimeLimit, true
 	case inst == Second:
 		return deadline.SecondInstanceTimeLimit, true
 	case proc == Summary:
@@ -142,11 +172,20 @@ func timeLimit(kind Kind, inst Instance, proc Procedure) (p deadline.Period, ok 
 	}
 }
 
+// foreignRelated reports whether m has a party domiciled abroad, which
+// makes its case foreign-related (SPC Interpretation on the Application of
+// the CPL (2022) Art. 520(1)-(2)).
+func foreignRelated(m *filing.Matter) bool {
+	return slices.ContainsFunc(m.Parties(), func(p filing.Party) bool { return p.Country != "" && p.Country != "CN" })
+}
+
 // docket numbers t, the record of c's proceeding or of one c opened, at its
-// court and starts its time limit, on c's day. A time limit reaching a year
-// whose holiday notice is not published yet keeps its raw end, provisional,
+// court and starts its time limit, on c's day: foreign says the case is
+// foreign-related for a reason the parties do not show, rulingAppeal that
+// it is an appeal against a ruling. A time limit reaching a year whose
+// holiday notice is not published yet keeps its raw end, provisional,
 // until the calendar is loaded.
-func (s *Server) docket(c *Change, t *Trial, p *filing.Proceeding, kind Kind, inst Instance, proc Procedure) error {
+func (s *Server) docket(c *Change, t *Trial, p *filing.Proceeding, kind Kind, inst Instance, proc Procedure, foreign, rulingAppeal bool) error {
 	if t.State != AwaitingDocketing {
 		return errs.Errorf(errs.FailedPrecondition, "the trial is %s; only a case awaiting docketing is docketed", t.State)
 	}
@@ -157,7 +196,8 @@ func (s *Server) docket(c *Change, t *Trial, p *filing.Proceeding, kind Kind, in
 	}
 	var due civil.Date
 	provisional := false
-	limit, track := timeLimit(kind, inst, proc)
+	t.ForeignRelated = foreign || foreignRelated(c.Matter)
+	limit, track := timeLimit(kind, inst, proc, t.ForeignRelated, rulingAppeal)
 	if track {
 		comp, err := limit.Due(s.clocks.Calendar(), c.Today)
 		if _, uncovered := deadline.IsUncovered(err); uncovered {
@@ -201,7 +241,9 @@ func (s *Server) DocketTrial(ctx context.Context, req *ipcasev1.DocketTrialReque
 	}
 	resp := &ipcasev1.DocketTrialResponse{}
 	return resp, s.change(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
-		func(c *Change) error { return s.docket(c, c.Record, c.Proceeding, kind, inst, proc) },
+		func(c *Change) error {
+			return s.docket(c, c.Record, c.Proceeding, kind, inst, proc, req.GetForeignRelated(), false)
+		},
 		s.render(func(t *ipcasev1.Trial) proto.Message { return &ipcasev1.DocketTrialResponse{Trial: t} }))
 }
 
@@ -231,6 +273,9 @@ func (s *Server) ExtendTimeLimit(ctx context.Context, req *ipcasev1.ExtendTimeLi
 			if t.Kind != Civil || t.Instance != First {
 				return errs.Errorf(errs.FailedPrecondition, "only a civil first instance's extension is kept (CPL Arts. 152, 164)")
 			}
+			if t.TimeLimitDue == nil {
+				return errs.Errorf(errs.FailedPrecondition, "a foreign-related case has no time limit to extend (CPL Art. 287)")
+			}
 			ext := deadline.OrdinaryExtension
 			if t.Procedure == Summary {
 				ext = deadline.SummaryExtension
@@ -245,6 +290,53 @@ func (s *Server) ExtendTimeLimit(ctx context.Context, req *ipcasev1.ExtendTimeLi
 			return nil
 		},
 		s.render(func(t *ipcasev1.Trial) proto.Message { return &ipcasev1.ExtendTimeLimitResponse{Trial: t} }))
+}
+
+// PauseTimeLimit records a period the time limit does not count (SPC
+// Interpretation on the Application of the CPL (2022) Art. 243) and
+// extends the time limit by its days, counted on from the limit's last day
+// before any move off a rest day.
+func (s *Server) PauseTimeLimit(ctx context.Context, req *ipcasev1.PauseTimeLimitRequest) (*ipcasev1.PauseTimeLimitResponse, error) {
+	var v request.Validator
+	pp := req.GetPause()
+	p := Pause{Reason: strings.TrimPrefix(pp.GetReason().String(), "TIME_LIMIT_PAUSE_REASON_"),
+		Start: v.Date("pause.start", pp.GetStart(), civil.Date{}), End: v.Date("pause.end", pp.GetEnd(), civil.Date{}),
+		Notes: v.Text("pause.notes", pp.GetNotes(), false, maxText)}
+	if !slices.Contains(pauseReasons, p.Reason) {
+		v.Add("pause.reason", "required: one of %s (SPC Interpretation on the Application of the CPL (2022) Art. 243)", strings.Join(pauseReasons, ", "))
+	}
+	if !p.Start.IsZero() && !p.End.IsZero() && p.End.Before(p.Start) {
+		v.Add("pause.end", "must not be before pause.start (%s)", p.Start)
+	}
+	resp := &ipcasev1.PauseTimeLimitResponse{}
+	return resp, s.change(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
+		func(c *Change) error {
+			t := c.Record
+			switch {
+			case !slices.Contains([]State{Docketed, PreTrial, HearingScheduled, Heard}, t.State):
+				return errs.Errorf(errs.FailedPrecondition, "the time limit runs from docketing until judgment; the trial is %s", t.State)
+			case t.TimeLimitDue == nil:
+				return errs.Errorf(errs.FailedPrecondition, "no time limit is kept for this case (a criminal case, or a foreign-related civil case: CPL Art. 287)")
+			case p.Start.Before(*t.DocketedOn):
+				return errs.Field("pause.start", "must not be before docketing (%s): the time limit starts then", t.DocketedOn)
+			case p.Start.After(c.Today):
+				return errs.Field("pause.start", "%s is in the future: record a pause once it has begun", p.Start)
+			}
+			for _, o := range t.Pauses {
+				if p.overlaps(o) {
+					return errs.Field("pause", "overlaps the %s pause of %s – %s: a day is not left out twice", o.Reason, o.Start, o.End)
+				}
+			}
+			period := deadline.TimeLimitPause(p.Days())
+			d, err := s.clocks.Extend(c.Tx, clock.ByKind(string(t.ProceedingID), KindTimeLimit, ""), period, "the court "+t.Court,
+				fmt.Sprintf("%s %s – %s not counted", p.Reason, p.Start, p.End))
+			if err != nil {
+				return err
+			}
+			t.PauseTimeLimit(p, period.String(), d.Due)
+			return nil
+		},
+		s.render(func(t *ipcasev1.Trial) proto.Message { return &ipcasev1.PauseTimeLimitResponse{Trial: t} }))
 }
 
 // AssignPanel forms the panel.
@@ -377,18 +469,37 @@ func (s *Server) EnterJudgment(ctx context.Context, req *ipcasev1.EnterJudgmentR
 			if err := c.Record.Judge(j); err != nil {
 				return err
 			}
+			if c.Record.Court == SupremeCourt { // effective when pronounced (CPL Art. 158)
+				if err := c.Record.takeEffect(c.Matter, j.JudgedOn); err != nil {
+					return err
+				}
+			}
 			return s.clocks.Settle(c.Tx, string(c.Record.ProceedingID), KindTimeLimit)
 		},
 		s.render(func(t *ipcasev1.Trial) proto.Message { return &ipcasev1.EnterJudgmentResponse{Trial: t} }))
 }
 
-// appealPeriod is a party's appeal period: 15 days from service of a
-// judgment, 10 of a ruling (CPL Art. 171); 30 for a party with no domicile
-// in China (Art. 286).
-func appealPeriod(ruling bool, country string) deadline.Period {
+// appealPeriod is a party's appeal period in a case of kind: in a civil
+// case 15 days from service of a judgment, 10 of a ruling (CPL Art. 171);
+// in an administrative case the same (Administrative Litigation Law
+// Art. 85); 30 for a party with no domicile in China (CPL Art. 286,
+// applied to administrative cases by Administrative Litigation Law
+// Art. 101, as courts do in trademark review cases of foreign applicants).
+// In a criminal case 10 days against a judgment and 5 against a ruling,
+// from the day after receipt, for every party: the Criminal Procedure Law
+// has no longer period for parties abroad (Criminal Procedure Law Art. 230).
+func appealPeriod(kind Kind, ruling bool, country string) deadline.Period {
 	switch {
+	case kind == Criminal && ruling:
+		return deadline.CriminalRulingAppeal
+	case kind == Criminal:
+		return deadline.CriminalJudgmentAppeal
 	case country != "" && country != "CN":
 		return deadline.ForeignPartyAppeal
+	case kind == Administrative && ruling:
+		return deadline.AdministrativeRulingAppeal
+	case kind == Administrative:
+		return deadline.AdministrativeJudgmentAppeal
 	case ruling:
 		return deadline.RulingAppeal
 	default:
@@ -396,7 +507,13 @@ func appealPeriod(ruling bool, country string) deadline.Period {
 	}
 }
 
-// ServeJudgment records service on a party and starts its appeal period.
+// ServeJudgment records service on a party and starts its appeal period. A
+// final judgment has none (Trial.finality): a second instance's takes
+// effect once it is served on every party of the matter, on the day of the
+// last service (ipcase's reading: the CPL does not say when a judgment
+// served on the parties on different days takes effect, and service of the
+// last party is the majority answer); one of the Supreme People's Court
+// took effect when pronounced.
 func (s *Server) ServeJudgment(ctx context.Context, req *ipcasev1.ServeJudgmentRequest) (*ipcasev1.ServeJudgmentResponse, error) {
 	var v request.Validator
 	party := v.Party("party", req.GetParty())
@@ -409,14 +526,33 @@ func (s *Server) ServeJudgment(ctx context.Context, req *ipcasev1.ServeJudgmentR
 			switch {
 			case !ok:
 				return errs.Field("party", "parties/%s is not a party of this matter", party)
-			case t.State != Judged && t.State != Appealed:
+			case t.State != Judged && t.State != Appealed && (t.State != Effective || t.finality() == ""):
 				return errs.Errorf(errs.FailedPrecondition, "a judgment is served once pronounced; the trial is %s", t.State)
 			case t.service(party) != nil:
 				return errs.Errorf(errs.FailedPrecondition, "the judgment was served on parties/%s on %s", party, t.service(party).ServedOn.String())
 			case servedOn.After(c.Today) || servedOn.Before(t.Judgment.JudgedOn):
 				return errs.Field("served_on", "must lie between the judgment (%s) and today (%s)", t.Judgment.JudgedOn, c.Today)
 			}
-			period := appealPeriod(t.Judgment.Ruling, p.Country)
+			if why := t.finality(); why != "" {
+				rule := "no appeal: " + why
+				t.Services = append(t.Services, Service{Party: party, ServedOn: servedOn, AppealRule: rule})
+				t.Record(events.TrialJudgmentServed, events.ServedPayload{Party: "parties/" + party, ServedOn: servedOn, AppealRule: rule})
+				if t.State != Judged {
+					return nil
+				}
+				last := servedOn
+				for _, mp := range c.Matter.Parties() {
+					sv := t.service(mp.ID)
+					if sv == nil {
+						return nil
+					}
+					if sv.ServedOn.After(last) {
+						last = sv.ServedOn
+					}
+				}
+				return t.takeEffect(c.Matter, last)
+			}
+			period := appealPeriod(t.Kind, t.Judgment.Ruling, p.Country)
 			d, err := s.clocks.Open(c.Tx, clock.Spec{Matter: c.Matter, ProceedingID: string(t.ProceedingID), Kind: KindAppeal,
 				PartyID: party, Trigger: servedOn, Period: period})
 			if _, uncovered := deadline.IsUncovered(err); uncovered {
@@ -425,7 +561,8 @@ func (s *Server) ServeJudgment(ctx context.Context, req *ipcasev1.ServeJudgmentR
 				return err
 			}
 			rule := period.String()
-			t.Services = append(t.Services, Service{Party: party, ServedOn: servedOn, AppealDue: d.Due, AppealRule: rule})
+			t.Services = append(t.Services, Service{Party: party, ServedOn: servedOn, AppealDue: d.Due, AppealDueProvisional: d.Provisional,
+				AppealRule: rule})
 			t.Record(events.TrialJudgmentServed, events.ServedPayload{Party: "parties/" + party, ServedOn: servedOn,
 				AppealDue: d.Due, AppealRule: rule})
 			return nil
@@ -435,14 +572,19 @@ func (s *Server) ServeJudgment(ctx context.Context, req *ipcasev1.ServeJudgmentR
 
 // FileAppeal records an appeal: in time, it opens the second instance at
 // the appellate court (DOCKETED, numbered 终) and the first becomes
-// APPEALED; a later appeal by another party joins it. A late appeal is
-// refused with the last day, and nothing is written.
+// APPEALED; a later appeal by another party joins it. An appeal is in time
+// when it was handed in, or posted, by the last day of the party's period
+// (CPL Art. 85 ¶4; Criminal Procedure Law Art. 105): one posted in time is
+// accepted whenever it arrives, even after the judgment was recorded
+// EFFECTIVE, which it reopens. A late appeal is refused with the last day,
+// and an appeal against a final judgment with the reason; nothing is
+// written.
 func (s *Server) FileAppeal(ctx context.Context, req *ipcasev1.FileAppealRequest) (*ipcasev1.FileAppealResponse, error) {
 	var v request.Validator
 	party := v.Party("party", req.GetParty())
 	filedOn := v.Date("filed_on", req.GetFiledOn(), civil.Today(s.now()))
-	a := Appeal{Party: party, FiledOn: filedOn, AppellateCourt: v.Code("appellate_court", req.GetAppellateCourt(), true),
-		Grounds: v.Text("grounds", req.GetGrounds(), false, maxText)}
+	a := Appeal{Party: party, FiledOn: filedOn, PostedOn: v.OptionalDate("posted_on", req.GetPostedOn()),
+		AppellateCourt: v.Code("appellate_court", req.GetAppellateCourt(), true), Grounds: v.Text("grounds", req.GetGrounds(), false, maxText)}
 	var second *Trial
 	resp := &ipcasev1.FileAppealResponse{}
 	render := func(c *Change) ([]byte, error) {
@@ -461,10 +603,16 @@ func (s *Server) FileAppeal(ctx context.Context, req *ipcasev1.FileAppealRequest
 	return resp, s.change(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
 		func(c *Change) error {
 			t := c.Record
+			if err := refresh(c.Tx, s.clocks, t); err != nil {
+				return err
+			}
 			sv := t.service(party)
 			_, isParty := c.Matter.Party(party)
+			lodged, how := a.lodged()
 			switch {
-			case t.State != Judged && t.State != Appealed:
+			case t.Judgment != nil && t.finality() != "":
+				return errs.Errorf(errs.FailedPrecondition, "no appeal lies against %s: %s", t.Number, t.finality())
+			case t.State != Judged && t.State != Appealed && t.State != Effective:
 				return errs.Errorf(errs.FailedPrecondition, "an appeal lies against a pronounced judgment; the trial is %s", t.State)
 			case !isParty:
 				return errs.Field("party", "parties/%s is not a party of this matter", party)
@@ -474,22 +622,31 @@ func (s *Server) FileAppeal(ctx context.Context, req *ipcasev1.FileAppealRequest
 				return errs.Errorf(errs.AlreadyExists, "parties/%s already appealed", party)
 			case filedOn.After(c.Today) || filedOn.Before(sv.ServedOn):
 				return errs.Field("filed_on", "must lie between service (%s) and today (%s)", sv.ServedOn, c.Today)
-			case filedOn.After(sv.AppealDue):
-				return errs.Errorf(errs.FailedPrecondition, "the appeal period of parties/%s ended on %s (%s, from service on %s); an appeal filed on %s is late",
-					party, sv.AppealDue.String(), sv.AppealRule, sv.ServedOn.String(), filedOn.String())
+			case a.PostedOn != nil && (a.PostedOn.After(filedOn) || a.PostedOn.Before(sv.ServedOn)):
+				return errs.Field("posted_on", "must lie between service (%s) and the day the court received the appeal (%s): "+
+					"an appeal is not posted before the judgment it appeals reached the party, nor after it arrived, nor in the future",
+					sv.ServedOn, filedOn)
+			case lodged.After(sv.AppealDue):
+				return errs.Errorf(errs.FailedPrecondition, "the appeal period of parties/%s ended on %s (%s, from service on %s); an appeal %s on %s is late",
+					party, sv.AppealDue.String(), sv.AppealRule, sv.ServedOn.String(), how, lodged.String())
 			case t.State == Appealed && a.AppellateCourt != t.Appeals[0].AppellateCourt:
 				return errs.Field("appellate_court", "the appeal is before %s already", t.Appeals[0].AppellateCourt)
 			}
+			// A MISSED clock closes as MET too: the appeal was posted in
+			// time. The wait for posted appeals ends with it.
 			if _, err := s.clocks.Close(c.Tx, clock.ByKind(string(t.ProceedingID), KindAppeal, party), clock.StatusMet); err != nil {
+				return err
+			}
+			if _, err := s.clocks.CloseProceeding(c.Tx, string(t.ProceedingID), clock.StatusCancelled, KindPosting); err != nil {
 				return err
 			}
 			t.Appeals = append(t.Appeals, a)
 			if t.State == Appealed {
-				t.Record(events.TrialAppealed, events.AppealedPayload{Party: "parties/" + party, FiledOn: filedOn,
+				t.Record(events.TrialAppealed, events.AppealedPayload{Party: "parties/" + party, FiledOn: filedOn, PostedOn: a.PostedOn,
 					AppellateCourt: a.AppellateCourt, SecondInstance: fmt.Sprintf("matters/%s/proceedings/%s", t.MatterID, t.SecondInstance)})
 				return nil
 			}
-			if err := t.move(Appealed); err != nil {
+			if err := t.appeal(); err != nil {
 				return err
 			}
 			var err error
@@ -497,7 +654,7 @@ func (s *Server) FileAppeal(ctx context.Context, req *ipcasev1.FileAppealRequest
 				return err
 			}
 			t.SecondInstance = string(second.ProceedingID)
-			t.Record(events.TrialAppealed, events.AppealedPayload{Party: "parties/" + party, FiledOn: filedOn,
+			t.Record(events.TrialAppealed, events.AppealedPayload{Party: "parties/" + party, FiledOn: filedOn, PostedOn: a.PostedOn,
 				AppellateCourt: a.AppellateCourt, SecondInstance: second.Name()})
 			t.Take(&second.RecordMeta)
 			return nil
@@ -515,7 +672,7 @@ func (s *Server) openSecond(c *Change, a Appeal) (*Trial, error) {
 	if err := s.store.Filing().SaveProceedings(c.Tx, c.Matter, c.At); err != nil { // the record and the clock refer to it
 		return nil, err
 	}
-	if err := s.docket(c, t, p, first.Kind, Second, Ordinary); err != nil {
+	if err := s.docket(c, t, p, first.Kind, Second, Ordinary, first.ForeignRelated, first.Judgment.Ruling); err != nil {
 		return nil, err
 	}
 	p.State, p.Updated = t.StateName(), c.At

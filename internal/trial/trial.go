@@ -154,19 +154,56 @@ type Judgment struct {
 
 // Service is the service of the judgment on a party.
 type Service struct {
-	Party      string     `json:"party"` // party id
-	ServedOn   civil.Date `json:"servedOn"`
-	AppealDue  civil.Date `json:"appealDue"`
-	AppealRule string     `json:"appealRule"`
+	Party    string     `json:"party"` // party id
+	ServedOn civil.Date `json:"servedOn"`
+	// AppealDue is the last day of the party's appeal period as computed
+	// at service; the clock (KindAppeal) follows recomputations. Zero for
+	// a final judgment.
+	AppealDue            civil.Date `json:"appealDue"`
+	AppealDueProvisional bool       `json:"appealDueProvisional,omitempty"`
+	// AppealRule is the period, or why no appeal lies.
+	AppealRule string `json:"appealRule"`
 }
 
 // Appeal is a party's appeal.
 type Appeal struct {
-	Party          string     `json:"party"`
-	FiledOn        civil.Date `json:"filedOn"`
-	AppellateCourt string     `json:"appellateCourt"`
-	Grounds        string     `json:"grounds,omitempty"`
+	Party string `json:"party"`
+	// FiledOn is the day the court received it.
+	FiledOn civil.Date `json:"filedOn"`
+	// PostedOn is the day it was posted, if it came by post: that day
+	// decides whether it is in time (CPL Art. 85 ¶4).
+	PostedOn       *civil.Date `json:"postedOn,omitempty"`
+	AppellateCourt string      `json:"appellateCourt"`
+	Grounds        string      `json:"grounds,omitempty"`
 }
+
+// lodged is the day that decides whether a is in time: the day posted,
+// else the day received.
+func (a Appeal) lodged() (civil.Date, string) {
+	if a.PostedOn != nil {
+		return *a.PostedOn, "posted"
+	}
+	return a.FiledOn, "filed"
+}
+
+// Pause is a period the trial time limit does not count (SPC
+// Interpretation on the Application of the CPL (2022) Art. 243).
+type Pause struct {
+	// Reason is one of pauseReasons.
+	Reason string     `json:"reason"`
+	Start  civil.Date `json:"start"`
+	End    civil.Date `json:"end"`
+	Notes  string     `json:"notes,omitempty"`
+}
+
+// pauseReasons are the periods Art. 243 excludes from the time limit.
+var pauseReasons = []string{"ANNOUNCEMENT", "APPRAISAL", "SETTLEMENT_TALKS", "JURISDICTION_OBJECTION", "JURISDICTION_DISPUTE"}
+
+// Days is the number of days p does not count, both ends included.
+func (p Pause) Days() int { return p.Start.DaysUntil(p.End) + 1 }
+
+// overlaps reports whether p and o share a day.
+func (p Pause) overlaps(o Pause) bool { return !p.End.Before(o.Start) && !o.End.Before(p.Start) }
 
 // Trial is the record of one TRIAL proceeding.
 type Trial struct {
@@ -186,15 +223,20 @@ type Trial struct {
 	DocketedOn           *civil.Date     `json:"docketedOn,omitempty"`
 	TimeLimitDue         *civil.Date     `json:"timeLimitDue,omitempty"`
 	TimeLimitProvisional bool            `json:"timeLimitProvisional,omitempty"`
-	EndReason            string          `json:"endReason,omitempty"`
-	Panel                []PanelMember   `json:"panel,omitempty"`
-	Preservations        []Preservation  `json:"preservations,omitempty"`
-	Exchanges            []Exchange      `json:"exchanges,omitempty"`
-	Hearings             []Hearing       `json:"hearings,omitempty"`
-	Judgment             *Judgment       `json:"judgment,omitempty"`
-	Services             []Service       `json:"services,omitempty"`
-	Appeals              []Appeal        `json:"appeals,omitempty"`
-	SecondInstance       string          `json:"secondInstance,omitempty"` // proceeding id
+	// ForeignRelated: a civil case has no 6- or 3-month time limit (CPL
+	// Art. 287).
+	ForeignRelated bool `json:"foreignRelated,omitempty"`
+	// Pauses are the periods the time limit does not count.
+	Pauses         []Pause        `json:"pauses,omitempty"`
+	EndReason      string         `json:"endReason,omitempty"`
+	Panel          []PanelMember  `json:"panel,omitempty"`
+	Preservations  []Preservation `json:"preservations,omitempty"`
+	Exchanges      []Exchange     `json:"exchanges,omitempty"`
+	Hearings       []Hearing      `json:"hearings,omitempty"`
+	Judgment       *Judgment      `json:"judgment,omitempty"`
+	Services       []Service      `json:"services,omitempty"`
+	Appeals        []Appeal       `json:"appeals,omitempty"`
+	SecondInstance string         `json:"secondInstance,omitempty"` // proceeding id
 	// Judicial confirmation: the applicants (party ids), the agreement as
 	// in the ipcase.confirmation.v1 payload, and what confirming it ended.
 	Applicants        []string        `json:"applicants,omitempty"`
@@ -225,6 +267,61 @@ func (t *Trial) service(party string) *Service {
 		}
 	}
 	return nil
+}
+
+// SupremeCourt is the court code of the Supreme People's Court.
+const SupremeCourt = "最高法"
+
+// finality says why no appeal lies against the trial's judgment, or ""
+// when one does: judgments of a second instance and of the Supreme
+// People's Court are final (CPL Arts. 158, 182; Criminal Procedure Law
+// Art. 244; the two-instance rule of Administrative Litigation Law Art. 7).
+func (t *Trial) finality() string {
+	switch {
+	case t.Court == SupremeCourt && t.Kind == Criminal:
+		return "a judgment of the Supreme People's Court is final (Criminal Procedure Law Art. 244)"
+	case t.Court == SupremeCourt:
+		return "a judgment of the Supreme People's Court is effective when pronounced (CPL Art. 158)"
+	case t.Instance != Second:
+		return ""
+	case t.Kind == Criminal:
+		return "a second-instance judgment is final (Criminal Procedure Law Art. 244)"
+	case t.Kind == Administrative:
+		return "a second-instance judgment is final (Administrative Litigation Law Art. 7: two instances)"
+	}
+	return "a second-instance judgment is final (CPL Art. 182)"
+}
+
+// takeEffect makes the judgment effective on on and reports it to the
+// administrative side, which records it against m's respondents.
+func (t *Trial) takeEffect(m *filing.Matter, on civil.Date) error {
+	if err := t.move(Effective); err != nil {
+		return err
+	}
+	t.Judgment.EffectiveOn = &on
+	respondents := []string{}
+	for _, r := range m.Respondents {
+		respondents = append(respondents, "parties/"+r.ID)
+	}
+	t.Record(events.TrialJudgmentEffective, events.JudgmentEffective{
+		Matter: m.Name(), Proceeding: t.Name(), Court: t.Court, CourtNumber: t.Number, Respondents: respondents,
+		InfringementFound: t.Judgment.InfringementFound, Ruling: t.Judgment.Ruling, Damages: t.Judgment.DamagesTotal.String(),
+		DecidedOn: t.Judgment.JudgedOn, EffectiveOn: on,
+	})
+	return nil
+}
+
+// appeal moves the judgment to APPEALED. A judgment recorded EFFECTIVE
+// after the posting window is reopened: an appeal posted by the last day
+// of the period is in time whenever it arrives (CPL Art. 85 ¶4), so the
+// judgment never took effect. That is the one move the machine's table
+// does not list, so that EFFECTIVE stays a final state for the matter.
+func (t *Trial) appeal() error {
+	if t.State == Effective && t.finality() == "" {
+		t.State, t.Judgment.EffectiveOn = Appealed, nil
+		return nil
+	}
+	return t.move(Appealed)
 }
 
 // Docket dockets the trial with number n on on; due is the last day of the
@@ -344,6 +441,15 @@ func (t *Trial) Judge(j Judgment) error {
 	t.Record(events.TrialJudged, events.JudgedPayload{CourtNumber: t.Number, Ruling: j.Ruling, InfringementFound: j.InfringementFound,
 		Injunction: j.Injunction, Damages: j.DamagesTotal.String(), Costs: j.Costs.String(), JudgedOn: j.JudgedOn})
 	return nil
+}
+
+// PauseTimeLimit records p, a period the time limit does not count, which
+// moved its last day to due.
+func (t *Trial) PauseTimeLimit(p Pause, basis string, due civil.Date) {
+	t.Pauses = append(t.Pauses, p)
+	t.TimeLimitDue = &due
+	t.Record(events.TrialTimeLimitPaused, events.TimeLimitPausedPayload{Reason: p.Reason, Start: p.Start, End: p.End, Days: p.Days(),
+		Basis: basis, TimeLimitDue: due})
 }
 
 // End withdraws or settles the trial.

@@ -241,6 +241,72 @@ func (PreservationKind) EnumDescriptor() ([]byte, []int) {
 	return file_ipcase_v1_trial_service_proto_rawDescGZIP(), []int{3}
 }
 
+// Why a period is not counted in the trial time limit (SPC Interpretation
+// on the Application of the CPL (2022) Art. 243).
+type TimeLimitPauseReason int32
+
+const (
+	// Not set.
+	TimeLimitPauseReason_TIME_LIMIT_PAUSE_REASON_UNSPECIFIED TimeLimitPauseReason = 0
+	// A public announcement period (公告期间).
+	TimeLimitPauseReason_TIME_LIMIT_PAUSE_REASON_ANNOUNCEMENT TimeLimitPauseReason = 1
+	// An appraisal or identification (鉴定期间).
+	TimeLimitPauseReason_TIME_LIMIT_PAUSE_REASON_APPRAISAL TimeLimitPauseReason = 2
+	// Settlement talks of both parties (双方当事人和解期间).
+	TimeLimitPauseReason_TIME_LIMIT_PAUSE_REASON_SETTLEMENT_TALKS TimeLimitPauseReason = 3
+	// Hearing a party's objection to jurisdiction (审理管辖异议).
+	TimeLimitPauseReason_TIME_LIMIT_PAUSE_REASON_JURISDICTION_OBJECTION TimeLimitPauseReason = 4
+	// Settling a jurisdiction dispute between courts (处理管辖争议).
+	TimeLimitPauseReason_TIME_LIMIT_PAUSE_REASON_JURISDICTION_DISPUTE TimeLimitPauseReason = 5
+)
+
+// Enum value maps for TimeLimitPauseReason.
+var (
+	TimeLimitPauseReason_name = map[int32]string{
+		0: "TIME_LIMIT_PAUSE_REASON_UNSPECIFIED",
+		1: "TIME_LIMIT_PAUSE_REASON_ANNOUNCEMENT",
+		2: "TIME_LIMIT_PAUSE_REASON_APPRAISAL",
+		3: "TIME_LIMIT_PAUSE_REASON_SETTLEMENT_TALKS",
+		4: "TIME_LIMIT_PAUSE_REASON_JURISDICTION_OBJECTION",
+		5: "TIME_LIMIT_PAUSE_REASON_JURISDICTION_DISPUTE",
+	}
+	TimeLimitPauseReason_value = map[string]int32{
+		"TIME_LIMIT_PAUSE_REASON_UNSPECIFIED":            0,
+		"TIME_LIMIT_PAUSE_REASON_ANNOUNCEMENT":           1,
+		"TIME_LIMIT_PAUSE_REASON_APPRAISAL":              2,
+		"TIME_LIMIT_PAUSE_REASON_SETTLEMENT_TALKS":       3,
+		"TIME_LIMIT_PAUSE_REASON_JURISDICTION_OBJECTION": 4,
+		"TIME_LIMIT_PAUSE_REASON_JURISDICTION_DISPUTE":   5,
+	}
+)
+
+func (x TimeLimitPauseReason) Enum() *TimeLimitPauseReason {
+	p := new(TimeLimitPauseReason)
+	*p = x
+	return p
+}
+
+func (x TimeLimitPauseReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TimeLimitPauseReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_ipcase_v1_trial_service_proto_enumTypes[4].Descriptor()
+}
+
+func (TimeLimitPauseReason) Type() protoreflect.EnumType {
+	return &file_ipcase_v1_trial_service_proto_enumTypes[4]
+}
+
+func (x TimeLimitPauseReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TimeLimitPauseReason.Descriptor instead.
+func (TimeLimitPauseReason) EnumDescriptor() ([]byte, []int) {
+	return file_ipcase_v1_trial_service_proto_rawDescGZIP(), []int{4}
+}
+
 // GetTrialRequest names a trial.
 type GetTrialRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -347,9 +413,15 @@ type DocketTrialRequest struct {
 	// First or second instance; UNSPECIFIED means first.
 	Instance TrialInstance `protobuf:"varint,5,opt,name=instance,proto3,enum=ipcase.v1.TrialInstance" json:"instance,omitempty"`
 	// Ordinary or summary; UNSPECIFIED means ordinary.
-	Procedure     TrialProcedure `protobuf:"varint,6,opt,name=procedure,proto3,enum=ipcase.v1.TrialProcedure" json:"procedure,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Procedure TrialProcedure `protobuf:"varint,6,opt,name=procedure,proto3,enum=ipcase.v1.TrialProcedure" json:"procedure,omitempty"`
+	// A foreign-related case (SPC Interpretation on the Application of the
+	// CPL (2022) Art. 520) for a reason the parties do not show, e.g. the
+	// subject matter or the facts are abroad. A case with a party domiciled
+	// abroad is foreign-related without it. A foreign-related civil case has
+	// no 6-month or 3-month time limit (CPL Art. 287).
+	ForeignRelated bool `protobuf:"varint,7,opt,name=foreign_related,json=foreignRelated,proto3" json:"foreign_related,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *DocketTrialRequest) Reset() {
@@ -422,6 +494,13 @@ func (x *DocketTrialRequest) GetProcedure() TrialProcedure {
 		return x.Procedure
 	}
 	return TrialProcedure_TRIAL_PROCEDURE_UNSPECIFIED
+}
+
+func (x *DocketTrialRequest) GetForeignRelated() bool {
+	if x != nil {
+		return x.ForeignRelated
+	}
+	return false
 }
 
 // DocketTrialResponse is the docketed trial.
@@ -1919,13 +1998,17 @@ type FileAppealRequest struct {
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The appellant, `parties/{id}`.
 	Party string `protobuf:"bytes,4,opt,name=party,proto3" json:"party,omitempty"`
-	// The day the appeal was filed or posted (CPL Art. 85: posting in time is
-	// in time), YYYY-MM-DD; empty: today.
+	// The day the court received the appeal, YYYY-MM-DD; empty: today.
 	FiledOn string `protobuf:"bytes,5,opt,name=filed_on,json=filedOn,proto3" json:"filed_on,omitempty"`
 	// The appellate court's code, e.g. `京`; required.
 	AppellateCourt string `protobuf:"bytes,6,opt,name=appellate_court,json=appellateCourt,proto3" json:"appellate_court,omitempty"`
 	// The grounds.
-	Grounds       string `protobuf:"bytes,7,opt,name=grounds,proto3" json:"grounds,omitempty"`
+	Grounds string `protobuf:"bytes,7,opt,name=grounds,proto3" json:"grounds,omitempty"`
+	// The day the appellant posted the appeal, YYYY-MM-DD, if it came by
+	// post: an appeal posted by the last day of the period is in time,
+	// whenever it arrives (CPL Art. 85 ¶4; Criminal Procedure Law
+	// Art. 105). Not in the future, not before service, not after filed_on.
+	PostedOn      string `protobuf:"bytes,8,opt,name=posted_on,json=postedOn,proto3" json:"posted_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2005,6 +2088,13 @@ func (x *FileAppealRequest) GetAppellateCourt() string {
 func (x *FileAppealRequest) GetGrounds() string {
 	if x != nil {
 		return x.Grounds
+	}
+	return ""
+}
+
+func (x *FileAppealRequest) GetPostedOn() string {
+	if x != nil {
+		return x.PostedOn
 	}
 	return ""
 }
@@ -2659,10 +2749,15 @@ type JudgmentService struct {
 	ServedOn string `protobuf:"bytes,2,opt,name=served_on,json=servedOn,proto3" json:"served_on,omitempty"`
 	// The last day to appeal.
 	AppealDue string `protobuf:"bytes,3,opt,name=appeal_due,json=appealDue,proto3" json:"appeal_due,omitempty"`
-	// The rule, e.g. "15 calendar days (CPL Art. 171)".
-	AppealRule    string `protobuf:"bytes,4,opt,name=appeal_rule,json=appealRule,proto3" json:"appeal_rule,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The rule, e.g. "15 calendar days (CPL Art. 171)", or why no appeal
+	// lies (a final judgment, CPL Arts. 158, 182).
+	AppealRule string `protobuf:"bytes,4,opt,name=appeal_rule,json=appealRule,proto3" json:"appeal_rule,omitempty"`
+	// The last day to appeal was counted on a year whose holiday notice is
+	// not loaded (a provisional calendar of the statutory holidays); it is
+	// recomputed when the notice is loaded.
+	AppealDueProvisional bool `protobuf:"varint,5,opt,name=appeal_due_provisional,json=appealDueProvisional,proto3" json:"appeal_due_provisional,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *JudgmentService) Reset() {
@@ -2723,17 +2818,26 @@ func (x *JudgmentService) GetAppealRule() string {
 	return ""
 }
 
+func (x *JudgmentService) GetAppealDueProvisional() bool {
+	if x != nil {
+		return x.AppealDueProvisional
+	}
+	return false
+}
+
 // An appeal.
 type Appeal struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The appellant, `parties/{id}`.
 	Party string `protobuf:"bytes,1,opt,name=party,proto3" json:"party,omitempty"`
-	// The day filed or posted.
+	// The day the court received it.
 	FiledOn string `protobuf:"bytes,2,opt,name=filed_on,json=filedOn,proto3" json:"filed_on,omitempty"`
 	// The appellate court.
 	AppellateCourt string `protobuf:"bytes,3,opt,name=appellate_court,json=appellateCourt,proto3" json:"appellate_court,omitempty"`
 	// The grounds.
-	Grounds       string `protobuf:"bytes,4,opt,name=grounds,proto3" json:"grounds,omitempty"`
+	Grounds string `protobuf:"bytes,4,opt,name=grounds,proto3" json:"grounds,omitempty"`
+	// The day it was posted, if it came by post (CPL Art. 85 ¶4).
+	PostedOn      string `protobuf:"bytes,5,opt,name=posted_on,json=postedOn,proto3" json:"posted_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2796,6 +2900,207 @@ func (x *Appeal) GetGrounds() string {
 	return ""
 }
 
+func (x *Appeal) GetPostedOn() string {
+	if x != nil {
+		return x.PostedOn
+	}
+	return ""
+}
+
+// A period not counted in the trial time limit.
+type TimeLimitPause struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Why; required.
+	Reason TimeLimitPauseReason `protobuf:"varint,1,opt,name=reason,proto3,enum=ipcase.v1.TimeLimitPauseReason" json:"reason,omitempty"`
+	// The first day not counted, YYYY-MM-DD; required, not before docketing,
+	// not in the future.
+	Start string `protobuf:"bytes,2,opt,name=start,proto3" json:"start,omitempty"`
+	// The last day not counted, YYYY-MM-DD; required, not before start. It
+	// may lie ahead (an announcement period of known length).
+	End string `protobuf:"bytes,3,opt,name=end,proto3" json:"end,omitempty"`
+	// Notes, e.g. the appraisal body.
+	Notes         string `protobuf:"bytes,4,opt,name=notes,proto3" json:"notes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TimeLimitPause) Reset() {
+	*x = TimeLimitPause{}
+	mi := &file_ipcase_v1_trial_service_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TimeLimitPause) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TimeLimitPause) ProtoMessage() {}
+
+func (x *TimeLimitPause) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_trial_service_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TimeLimitPause.ProtoReflect.Descriptor instead.
+func (*TimeLimitPause) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_trial_service_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *TimeLimitPause) GetReason() TimeLimitPauseReason {
+	if x != nil {
+		return x.Reason
+	}
+	return TimeLimitPauseReason_TIME_LIMIT_PAUSE_REASON_UNSPECIFIED
+}
+
+func (x *TimeLimitPause) GetStart() string {
+	if x != nil {
+		return x.Start
+	}
+	return ""
+}
+
+func (x *TimeLimitPause) GetEnd() string {
+	if x != nil {
+		return x.End
+	}
+	return ""
+}
+
+func (x *TimeLimitPause) GetNotes() string {
+	if x != nil {
+		return x.Notes
+	}
+	return ""
+}
+
+// PauseTimeLimitRequest records a period not counted in the time limit.
+type PauseTimeLimitRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The trial proceeding.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The etag as last read.
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Makes the call safe to retry.
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The period.
+	Pause         *TimeLimitPause `protobuf:"bytes,4,opt,name=pause,proto3" json:"pause,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PauseTimeLimitRequest) Reset() {
+	*x = PauseTimeLimitRequest{}
+	mi := &file_ipcase_v1_trial_service_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PauseTimeLimitRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PauseTimeLimitRequest) ProtoMessage() {}
+
+func (x *PauseTimeLimitRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_trial_service_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PauseTimeLimitRequest.ProtoReflect.Descriptor instead.
+func (*PauseTimeLimitRequest) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_trial_service_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *PauseTimeLimitRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *PauseTimeLimitRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *PauseTimeLimitRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *PauseTimeLimitRequest) GetPause() *TimeLimitPause {
+	if x != nil {
+		return x.Pause
+	}
+	return nil
+}
+
+// PauseTimeLimitResponse is the trial with its extended time limit.
+type PauseTimeLimitResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The trial.
+	Trial         *Trial `protobuf:"bytes,1,opt,name=trial,proto3" json:"trial,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PauseTimeLimitResponse) Reset() {
+	*x = PauseTimeLimitResponse{}
+	mi := &file_ipcase_v1_trial_service_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PauseTimeLimitResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PauseTimeLimitResponse) ProtoMessage() {}
+
+func (x *PauseTimeLimitResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_trial_service_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PauseTimeLimitResponse.ProtoReflect.Descriptor instead.
+func (*PauseTimeLimitResponse) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_trial_service_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *PauseTimeLimitResponse) GetTrial() *Trial {
+	if x != nil {
+		return x.Trial
+	}
+	return nil
+}
+
 // A trial proceeding, or a judicial confirmation (CONFIRMATION) of a
 // mediation agreement.
 type Trial struct {
@@ -2855,13 +3160,19 @@ type Trial struct {
 	AgreementPaymentYuan string `protobuf:"bytes,25,opt,name=agreement_payment_yuan,json=agreementPaymentYuan,proto3" json:"agreement_payment_yuan,omitempty"`
 	// Judicial confirmation: the proceedings the confirmation ended.
 	ClosedProceedings []string `protobuf:"bytes,26,rep,name=closed_proceedings,json=closedProceedings,proto3" json:"closed_proceedings,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// A foreign-related case: a civil one has no 6-month or 3-month time
+	// limit (CPL Art. 287).
+	ForeignRelated bool `protobuf:"varint,27,opt,name=foreign_related,json=foreignRelated,proto3" json:"foreign_related,omitempty"`
+	// The periods not counted in the time limit (SPC Interpretation on the
+	// Application of the CPL (2022) Art. 243), each extending it.
+	TimeLimitPauses []*TimeLimitPause `protobuf:"bytes,28,rep,name=time_limit_pauses,json=timeLimitPauses,proto3" json:"time_limit_pauses,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *Trial) Reset() {
 	*x = Trial{}
-	mi := &file_ipcase_v1_trial_service_proto_msgTypes[39]
+	mi := &file_ipcase_v1_trial_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2873,7 +3184,7 @@ func (x *Trial) String() string {
 func (*Trial) ProtoMessage() {}
 
 func (x *Trial) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_trial_service_proto_msgTypes[39]
+	mi := &file_ipcase_v1_trial_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2886,7 +3197,7 @@ func (x *Trial) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Trial.ProtoReflect.Descriptor instead.
 func (*Trial) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_trial_service_proto_rawDescGZIP(), []int{39}
+	return file_ipcase_v1_trial_service_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *Trial) GetName() string {
@@ -3071,6 +3382,20 @@ func (x *Trial) GetClosedProceedings() []string {
 	return nil
 }
 
+func (x *Trial) GetForeignRelated() bool {
+	if x != nil {
+		return x.ForeignRelated
+	}
+	return false
+}
+
+func (x *Trial) GetTimeLimitPauses() []*TimeLimitPause {
+	if x != nil {
+		return x.TimeLimitPauses
+	}
+	return nil
+}
+
 var File_ipcase_v1_trial_service_proto protoreflect.FileDescriptor
 
 const file_ipcase_v1_trial_service_proto_rawDesc = "" +
@@ -3079,7 +3404,7 @@ const file_ipcase_v1_trial_service_proto_rawDesc = "" +
 	"\x0fGetTrialRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\":\n" +
 	"\x10GetTrialResponse\x12&\n" +
-	"\x05trial\x18\x01 \x01(\v2\x10.ipcase.v1.TrialR\x05trial\"\xf3\x01\n" +
+	"\x05trial\x18\x01 \x01(\v2\x10.ipcase.v1.TrialR\x05trial\"\x9c\x02\n" +
 	"\x12DocketTrialRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
@@ -3087,7 +3412,8 @@ const file_ipcase_v1_trial_service_proto_rawDesc = "" +
 	"request_id\x18\x03 \x01(\tR\trequestId\x12'\n" +
 	"\x04kind\x18\x04 \x01(\x0e2\x13.ipcase.v1.CaseKindR\x04kind\x124\n" +
 	"\binstance\x18\x05 \x01(\x0e2\x18.ipcase.v1.TrialInstanceR\binstance\x127\n" +
-	"\tprocedure\x18\x06 \x01(\x0e2\x19.ipcase.v1.TrialProcedureR\tprocedure\"=\n" +
+	"\tprocedure\x18\x06 \x01(\x0e2\x19.ipcase.v1.TrialProcedureR\tprocedure\x12'\n" +
+	"\x0fforeign_related\x18\a \x01(\bR\x0eforeignRelated\"=\n" +
 	"\x13DocketTrialResponse\x12&\n" +
 	"\x05trial\x18\x01 \x01(\v2\x10.ipcase.v1.TrialR\x05trial\"t\n" +
 	"\x13DeclineTrialRequest\x12\x12\n" +
@@ -3195,7 +3521,7 @@ const file_ipcase_v1_trial_service_proto_rawDesc = "" +
 	"\x05party\x18\x04 \x01(\tR\x05party\x12\x1b\n" +
 	"\tserved_on\x18\x05 \x01(\tR\bservedOn\"?\n" +
 	"\x15ServeJudgmentResponse\x12&\n" +
-	"\x05trial\x18\x01 \x01(\v2\x10.ipcase.v1.TrialR\x05trial\"\xce\x01\n" +
+	"\x05trial\x18\x01 \x01(\v2\x10.ipcase.v1.TrialR\x05trial\"\xeb\x01\n" +
 	"\x11FileAppealRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
@@ -3204,7 +3530,8 @@ const file_ipcase_v1_trial_service_proto_rawDesc = "" +
 	"\x05party\x18\x04 \x01(\tR\x05party\x12\x19\n" +
 	"\bfiled_on\x18\x05 \x01(\tR\afiledOn\x12'\n" +
 	"\x0fappellate_court\x18\x06 \x01(\tR\x0eappellateCourt\x12\x18\n" +
-	"\agrounds\x18\a \x01(\tR\agrounds\"w\n" +
+	"\agrounds\x18\a \x01(\tR\agrounds\x12\x1b\n" +
+	"\tposted_on\x18\b \x01(\tR\bpostedOn\"w\n" +
 	"\x12FileAppealResponse\x12&\n" +
 	"\x05trial\x18\x01 \x01(\v2\x10.ipcase.v1.TrialR\x05trial\x129\n" +
 	"\x0fsecond_instance\x18\x02 \x01(\v2\x10.ipcase.v1.TrialR\x0esecondInstance\"u\n" +
@@ -3251,19 +3578,34 @@ const file_ipcase_v1_trial_service_proto_rawDesc = "" +
 	"costs_yuan\x18\x05 \x01(\tR\tcostsYuan\x12$\n" +
 	"\x0ecosts_borne_by\x18\x06 \x01(\tR\fcostsBorneBy\x12\x1b\n" +
 	"\tjudged_on\x18\a \x01(\tR\bjudgedOn\x12!\n" +
-	"\feffective_on\x18\b \x01(\tR\veffectiveOn\"\x84\x01\n" +
+	"\feffective_on\x18\b \x01(\tR\veffectiveOn\"\xba\x01\n" +
 	"\x0fJudgmentService\x12\x14\n" +
 	"\x05party\x18\x01 \x01(\tR\x05party\x12\x1b\n" +
 	"\tserved_on\x18\x02 \x01(\tR\bservedOn\x12\x1d\n" +
 	"\n" +
 	"appeal_due\x18\x03 \x01(\tR\tappealDue\x12\x1f\n" +
 	"\vappeal_rule\x18\x04 \x01(\tR\n" +
-	"appealRule\"|\n" +
+	"appealRule\x124\n" +
+	"\x16appeal_due_provisional\x18\x05 \x01(\bR\x14appealDueProvisional\"\x99\x01\n" +
 	"\x06Appeal\x12\x14\n" +
 	"\x05party\x18\x01 \x01(\tR\x05party\x12\x19\n" +
 	"\bfiled_on\x18\x02 \x01(\tR\afiledOn\x12'\n" +
 	"\x0fappellate_court\x18\x03 \x01(\tR\x0eappellateCourt\x12\x18\n" +
-	"\agrounds\x18\x04 \x01(\tR\agrounds\"\xd7\b\n" +
+	"\agrounds\x18\x04 \x01(\tR\agrounds\x12\x1b\n" +
+	"\tposted_on\x18\x05 \x01(\tR\bpostedOn\"\x87\x01\n" +
+	"\x0eTimeLimitPause\x127\n" +
+	"\x06reason\x18\x01 \x01(\x0e2\x1f.ipcase.v1.TimeLimitPauseReasonR\x06reason\x12\x14\n" +
+	"\x05start\x18\x02 \x01(\tR\x05start\x12\x10\n" +
+	"\x03end\x18\x03 \x01(\tR\x03end\x12\x14\n" +
+	"\x05notes\x18\x04 \x01(\tR\x05notes\"\x8f\x01\n" +
+	"\x15PauseTimeLimitRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\x12/\n" +
+	"\x05pause\x18\x04 \x01(\v2\x19.ipcase.v1.TimeLimitPauseR\x05pause\"@\n" +
+	"\x16PauseTimeLimitResponse\x12&\n" +
+	"\x05trial\x18\x01 \x01(\v2\x10.ipcase.v1.TrialR\x05trial\"\xc7\t\n" +
 	"\x05Trial\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x120\n" +
@@ -3296,7 +3638,9 @@ const file_ipcase_v1_trial_service_proto_rawDesc = "" +
 	"applicants\x18\x18 \x03(\tR\n" +
 	"applicants\x124\n" +
 	"\x16agreement_payment_yuan\x18\x19 \x01(\tR\x14agreementPaymentYuan\x12-\n" +
-	"\x12closed_proceedings\x18\x1a \x03(\tR\x11closedProceedings*p\n" +
+	"\x12closed_proceedings\x18\x1a \x03(\tR\x11closedProceedings\x12'\n" +
+	"\x0fforeign_related\x18\x1b \x01(\bR\x0eforeignRelated\x12E\n" +
+	"\x11time_limit_pauses\x18\x1c \x03(\v2\x19.ipcase.v1.TimeLimitPauseR\x0ftimeLimitPauses*p\n" +
 	"\bCaseKind\x12\x19\n" +
 	"\x15CASE_KIND_UNSPECIFIED\x10\x00\x12\x13\n" +
 	"\x0fCASE_KIND_CIVIL\x10\x01\x12\x16\n" +
@@ -3314,8 +3658,14 @@ const file_ipcase_v1_trial_service_proto_rawDesc = "" +
 	"\x1dPRESERVATION_KIND_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aPRESERVATION_KIND_EVIDENCE\x10\x01\x12\x1e\n" +
 	"\x1aPRESERVATION_KIND_PROPERTY\x10\x02\x12\x1d\n" +
-	"\x19PRESERVATION_KIND_CONDUCT\x10\x032\xfb\n" +
-	"\n" +
+	"\x19PRESERVATION_KIND_CONDUCT\x10\x03*\xa4\x02\n" +
+	"\x14TimeLimitPauseReason\x12'\n" +
+	"#TIME_LIMIT_PAUSE_REASON_UNSPECIFIED\x10\x00\x12(\n" +
+	"$TIME_LIMIT_PAUSE_REASON_ANNOUNCEMENT\x10\x01\x12%\n" +
+	"!TIME_LIMIT_PAUSE_REASON_APPRAISAL\x10\x02\x12,\n" +
+	"(TIME_LIMIT_PAUSE_REASON_SETTLEMENT_TALKS\x10\x03\x122\n" +
+	".TIME_LIMIT_PAUSE_REASON_JURISDICTION_OBJECTION\x10\x04\x120\n" +
+	",TIME_LIMIT_PAUSE_REASON_JURISDICTION_DISPUTE\x10\x052\xd2\v\n" +
 	"\fTrialService\x12C\n" +
 	"\bGetTrial\x12\x1a.ipcase.v1.GetTrialRequest\x1a\x1b.ipcase.v1.GetTrialResponse\x12L\n" +
 	"\vDocketTrial\x12\x1d.ipcase.v1.DocketTrialRequest\x1a\x1e.ipcase.v1.DocketTrialResponse\x12O\n" +
@@ -3329,7 +3679,8 @@ const file_ipcase_v1_trial_service_proto_rawDesc = "" +
 	"\rEnterJudgment\x12\x1f.ipcase.v1.EnterJudgmentRequest\x1a .ipcase.v1.EnterJudgmentResponse\x12R\n" +
 	"\rServeJudgment\x12\x1f.ipcase.v1.ServeJudgmentRequest\x1a .ipcase.v1.ServeJudgmentResponse\x12I\n" +
 	"\n" +
-	"FileAppeal\x12\x1c.ipcase.v1.FileAppealRequest\x1a\x1d.ipcase.v1.FileAppealResponse\x12R\n" +
+	"FileAppeal\x12\x1c.ipcase.v1.FileAppealRequest\x1a\x1d.ipcase.v1.FileAppealResponse\x12U\n" +
+	"\x0ePauseTimeLimit\x12 .ipcase.v1.PauseTimeLimitRequest\x1a!.ipcase.v1.PauseTimeLimitResponse\x12R\n" +
 	"\rWithdrawTrial\x12\x1f.ipcase.v1.WithdrawTrialRequest\x1a .ipcase.v1.WithdrawTrialResponse\x12L\n" +
 	"\vSettleTrial\x12\x1d.ipcase.v1.SettleTrialRequest\x1a\x1e.ipcase.v1.SettleTrialResponse\x12[\n" +
 	"\x10ConfirmAgreement\x12\".ipcase.v1.ConfirmAgreementRequest\x1a#.ipcase.v1.ConfirmAgreementResponse\x12a\n" +
@@ -3347,132 +3698,142 @@ func file_ipcase_v1_trial_service_proto_rawDescGZIP() []byte {
 	return file_ipcase_v1_trial_service_proto_rawDescData
 }
 
-var file_ipcase_v1_trial_service_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_ipcase_v1_trial_service_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
+var file_ipcase_v1_trial_service_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_ipcase_v1_trial_service_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
 var file_ipcase_v1_trial_service_proto_goTypes = []any{
 	(CaseKind)(0),                          // 0: ipcase.v1.CaseKind
 	(TrialInstance)(0),                     // 1: ipcase.v1.TrialInstance
 	(TrialProcedure)(0),                    // 2: ipcase.v1.TrialProcedure
 	(PreservationKind)(0),                  // 3: ipcase.v1.PreservationKind
-	(*GetTrialRequest)(nil),                // 4: ipcase.v1.GetTrialRequest
-	(*GetTrialResponse)(nil),               // 5: ipcase.v1.GetTrialResponse
-	(*DocketTrialRequest)(nil),             // 6: ipcase.v1.DocketTrialRequest
-	(*DocketTrialResponse)(nil),            // 7: ipcase.v1.DocketTrialResponse
-	(*DeclineTrialRequest)(nil),            // 8: ipcase.v1.DeclineTrialRequest
-	(*DeclineTrialResponse)(nil),           // 9: ipcase.v1.DeclineTrialResponse
-	(*ExtendTimeLimitRequest)(nil),         // 10: ipcase.v1.ExtendTimeLimitRequest
-	(*ExtendTimeLimitResponse)(nil),        // 11: ipcase.v1.ExtendTimeLimitResponse
-	(*PanelMember)(nil),                    // 12: ipcase.v1.PanelMember
-	(*AssignPanelRequest)(nil),             // 13: ipcase.v1.AssignPanelRequest
-	(*AssignPanelResponse)(nil),            // 14: ipcase.v1.AssignPanelResponse
-	(*Preservation)(nil),                   // 15: ipcase.v1.Preservation
-	(*OrderPreservationRequest)(nil),       // 16: ipcase.v1.OrderPreservationRequest
-	(*OrderPreservationResponse)(nil),      // 17: ipcase.v1.OrderPreservationResponse
-	(*EvidenceExchange)(nil),               // 18: ipcase.v1.EvidenceExchange
-	(*RecordEvidenceExchangeRequest)(nil),  // 19: ipcase.v1.RecordEvidenceExchangeRequest
-	(*RecordEvidenceExchangeResponse)(nil), // 20: ipcase.v1.RecordEvidenceExchangeResponse
-	(*TrialHearing)(nil),                   // 21: ipcase.v1.TrialHearing
-	(*ScheduleHearingRequest)(nil),         // 22: ipcase.v1.ScheduleHearingRequest
-	(*ScheduleHearingResponse)(nil),        // 23: ipcase.v1.ScheduleHearingResponse
-	(*RecordTrialHearingRequest)(nil),      // 24: ipcase.v1.RecordTrialHearingRequest
-	(*RecordTrialHearingResponse)(nil),     // 25: ipcase.v1.RecordTrialHearingResponse
-	(*EnterJudgmentRequest)(nil),           // 26: ipcase.v1.EnterJudgmentRequest
-	(*EnterJudgmentResponse)(nil),          // 27: ipcase.v1.EnterJudgmentResponse
-	(*ServeJudgmentRequest)(nil),           // 28: ipcase.v1.ServeJudgmentRequest
-	(*ServeJudgmentResponse)(nil),          // 29: ipcase.v1.ServeJudgmentResponse
-	(*FileAppealRequest)(nil),              // 30: ipcase.v1.FileAppealRequest
-	(*FileAppealResponse)(nil),             // 31: ipcase.v1.FileAppealResponse
-	(*WithdrawTrialRequest)(nil),           // 32: ipcase.v1.WithdrawTrialRequest
-	(*WithdrawTrialResponse)(nil),          // 33: ipcase.v1.WithdrawTrialResponse
-	(*SettleTrialRequest)(nil),             // 34: ipcase.v1.SettleTrialRequest
-	(*SettleTrialResponse)(nil),            // 35: ipcase.v1.SettleTrialResponse
-	(*ConfirmAgreementRequest)(nil),        // 36: ipcase.v1.ConfirmAgreementRequest
-	(*ConfirmAgreementResponse)(nil),       // 37: ipcase.v1.ConfirmAgreementResponse
-	(*RefuseConfirmationRequest)(nil),      // 38: ipcase.v1.RefuseConfirmationRequest
-	(*RefuseConfirmationResponse)(nil),     // 39: ipcase.v1.RefuseConfirmationResponse
-	(*Judgment)(nil),                       // 40: ipcase.v1.Judgment
-	(*JudgmentService)(nil),                // 41: ipcase.v1.JudgmentService
-	(*Appeal)(nil),                         // 42: ipcase.v1.Appeal
-	(*Trial)(nil),                          // 43: ipcase.v1.Trial
-	(*CalculateDamagesRequest)(nil),        // 44: ipcase.v1.CalculateDamagesRequest
-	(*CalculateDamagesResponse)(nil),       // 45: ipcase.v1.CalculateDamagesResponse
-	(ProceedingState)(0),                   // 46: ipcase.v1.ProceedingState
+	(TimeLimitPauseReason)(0),              // 4: ipcase.v1.TimeLimitPauseReason
+	(*GetTrialRequest)(nil),                // 5: ipcase.v1.GetTrialRequest
+	(*GetTrialResponse)(nil),               // 6: ipcase.v1.GetTrialResponse
+	(*DocketTrialRequest)(nil),             // 7: ipcase.v1.DocketTrialRequest
+	(*DocketTrialResponse)(nil),            // 8: ipcase.v1.DocketTrialResponse
+	(*DeclineTrialRequest)(nil),            // 9: ipcase.v1.DeclineTrialRequest
+	(*DeclineTrialResponse)(nil),           // 10: ipcase.v1.DeclineTrialResponse
+	(*ExtendTimeLimitRequest)(nil),         // 11: ipcase.v1.ExtendTimeLimitRequest
+	(*ExtendTimeLimitResponse)(nil),        // 12: ipcase.v1.ExtendTimeLimitResponse
+	(*PanelMember)(nil),                    // 13: ipcase.v1.PanelMember
+	(*AssignPanelRequest)(nil),             // 14: ipcase.v1.AssignPanelRequest
+	(*AssignPanelResponse)(nil),            // 15: ipcase.v1.AssignPanelResponse
+	(*Preservation)(nil),                   // 16: ipcase.v1.Preservation
+	(*OrderPreservationRequest)(nil),       // 17: ipcase.v1.OrderPreservationRequest
+	(*OrderPreservationResponse)(nil),      // 18: ipcase.v1.OrderPreservationResponse
+	(*EvidenceExchange)(nil),               // 19: ipcase.v1.EvidenceExchange
+	(*RecordEvidenceExchangeRequest)(nil),  // 20: ipcase.v1.RecordEvidenceExchangeRequest
+	(*RecordEvidenceExchangeResponse)(nil), // 21: ipcase.v1.RecordEvidenceExchangeResponse
+	(*TrialHearing)(nil),                   // 22: ipcase.v1.TrialHearing
+	(*ScheduleHearingRequest)(nil),         // 23: ipcase.v1.ScheduleHearingRequest
+	(*ScheduleHearingResponse)(nil),        // 24: ipcase.v1.ScheduleHearingResponse
+	(*RecordTrialHearingRequest)(nil),      // 25: ipcase.v1.RecordTrialHearingRequest
+	(*RecordTrialHearingResponse)(nil),     // 26: ipcase.v1.RecordTrialHearingResponse
+	(*EnterJudgmentRequest)(nil),           // 27: ipcase.v1.EnterJudgmentRequest
+	(*EnterJudgmentResponse)(nil),          // 28: ipcase.v1.EnterJudgmentResponse
+	(*ServeJudgmentRequest)(nil),           // 29: ipcase.v1.ServeJudgmentRequest
+	(*ServeJudgmentResponse)(nil),          // 30: ipcase.v1.ServeJudgmentResponse
+	(*FileAppealRequest)(nil),              // 31: ipcase.v1.FileAppealRequest
+	(*FileAppealResponse)(nil),             // 32: ipcase.v1.FileAppealResponse
+	(*WithdrawTrialRequest)(nil),           // 33: ipcase.v1.WithdrawTrialRequest
+	(*WithdrawTrialResponse)(nil),          // 34: ipcase.v1.WithdrawTrialResponse
+	(*SettleTrialRequest)(nil),             // 35: ipcase.v1.SettleTrialRequest
+	(*SettleTrialResponse)(nil),            // 36: ipcase.v1.SettleTrialResponse
+	(*ConfirmAgreementRequest)(nil),        // 37: ipcase.v1.ConfirmAgreementRequest
+	(*ConfirmAgreementResponse)(nil),       // 38: ipcase.v1.ConfirmAgreementResponse
+	(*RefuseConfirmationRequest)(nil),      // 39: ipcase.v1.RefuseConfirmationRequest
+	(*RefuseConfirmationResponse)(nil),     // 40: ipcase.v1.RefuseConfirmationResponse
+	(*Judgment)(nil),                       // 41: ipcase.v1.Judgment
+	(*JudgmentService)(nil),                // 42: ipcase.v1.JudgmentService
+	(*Appeal)(nil),                         // 43: ipcase.v1.Appeal
+	(*TimeLimitPause)(nil),                 // 44: ipcase.v1.TimeLimitPause
+	(*PauseTimeLimitRequest)(nil),          // 45: ipcase.v1.PauseTimeLimitRequest
+	(*PauseTimeLimitResponse)(nil),         // 46: ipcase.v1.PauseTimeLimitResponse
+	(*Trial)(nil),                          // 47: ipcase.v1.Trial
+	(*CalculateDamagesRequest)(nil),        // 48: ipcase.v1.CalculateDamagesRequest
+	(*CalculateDamagesResponse)(nil),       // 49: ipcase.v1.CalculateDamagesResponse
+	(ProceedingState)(0),                   // 50: ipcase.v1.ProceedingState
 }
 var file_ipcase_v1_trial_service_proto_depIdxs = []int32{
-	43, // 0: ipcase.v1.GetTrialResponse.trial:type_name -> ipcase.v1.Trial
+	47, // 0: ipcase.v1.GetTrialResponse.trial:type_name -> ipcase.v1.Trial
 	0,  // 1: ipcase.v1.DocketTrialRequest.kind:type_name -> ipcase.v1.CaseKind
 	1,  // 2: ipcase.v1.DocketTrialRequest.instance:type_name -> ipcase.v1.TrialInstance
 	2,  // 3: ipcase.v1.DocketTrialRequest.procedure:type_name -> ipcase.v1.TrialProcedure
-	43, // 4: ipcase.v1.DocketTrialResponse.trial:type_name -> ipcase.v1.Trial
-	43, // 5: ipcase.v1.DeclineTrialResponse.trial:type_name -> ipcase.v1.Trial
-	43, // 6: ipcase.v1.ExtendTimeLimitResponse.trial:type_name -> ipcase.v1.Trial
-	12, // 7: ipcase.v1.AssignPanelRequest.members:type_name -> ipcase.v1.PanelMember
-	43, // 8: ipcase.v1.AssignPanelResponse.trial:type_name -> ipcase.v1.Trial
+	47, // 4: ipcase.v1.DocketTrialResponse.trial:type_name -> ipcase.v1.Trial
+	47, // 5: ipcase.v1.DeclineTrialResponse.trial:type_name -> ipcase.v1.Trial
+	47, // 6: ipcase.v1.ExtendTimeLimitResponse.trial:type_name -> ipcase.v1.Trial
+	13, // 7: ipcase.v1.AssignPanelRequest.members:type_name -> ipcase.v1.PanelMember
+	47, // 8: ipcase.v1.AssignPanelResponse.trial:type_name -> ipcase.v1.Trial
 	3,  // 9: ipcase.v1.Preservation.kind:type_name -> ipcase.v1.PreservationKind
-	15, // 10: ipcase.v1.OrderPreservationRequest.order:type_name -> ipcase.v1.Preservation
-	43, // 11: ipcase.v1.OrderPreservationResponse.trial:type_name -> ipcase.v1.Trial
-	18, // 12: ipcase.v1.RecordEvidenceExchangeRequest.exchange:type_name -> ipcase.v1.EvidenceExchange
-	43, // 13: ipcase.v1.RecordEvidenceExchangeResponse.trial:type_name -> ipcase.v1.Trial
-	43, // 14: ipcase.v1.ScheduleHearingResponse.trial:type_name -> ipcase.v1.Trial
-	43, // 15: ipcase.v1.RecordTrialHearingResponse.trial:type_name -> ipcase.v1.Trial
-	44, // 16: ipcase.v1.EnterJudgmentRequest.damages:type_name -> ipcase.v1.CalculateDamagesRequest
-	43, // 17: ipcase.v1.EnterJudgmentResponse.trial:type_name -> ipcase.v1.Trial
-	43, // 18: ipcase.v1.ServeJudgmentResponse.trial:type_name -> ipcase.v1.Trial
-	43, // 19: ipcase.v1.FileAppealResponse.trial:type_name -> ipcase.v1.Trial
-	43, // 20: ipcase.v1.FileAppealResponse.second_instance:type_name -> ipcase.v1.Trial
-	43, // 21: ipcase.v1.WithdrawTrialResponse.trial:type_name -> ipcase.v1.Trial
-	43, // 22: ipcase.v1.SettleTrialResponse.trial:type_name -> ipcase.v1.Trial
-	43, // 23: ipcase.v1.ConfirmAgreementResponse.trial:type_name -> ipcase.v1.Trial
-	43, // 24: ipcase.v1.RefuseConfirmationResponse.trial:type_name -> ipcase.v1.Trial
-	45, // 25: ipcase.v1.Judgment.damages:type_name -> ipcase.v1.CalculateDamagesResponse
-	46, // 26: ipcase.v1.Trial.state:type_name -> ipcase.v1.ProceedingState
-	0,  // 27: ipcase.v1.Trial.kind:type_name -> ipcase.v1.CaseKind
-	1,  // 28: ipcase.v1.Trial.instance:type_name -> ipcase.v1.TrialInstance
-	2,  // 29: ipcase.v1.Trial.procedure:type_name -> ipcase.v1.TrialProcedure
-	12, // 30: ipcase.v1.Trial.panel:type_name -> ipcase.v1.PanelMember
-	15, // 31: ipcase.v1.Trial.preservations:type_name -> ipcase.v1.Preservation
-	18, // 32: ipcase.v1.Trial.exchanges:type_name -> ipcase.v1.EvidenceExchange
-	21, // 33: ipcase.v1.Trial.hearings:type_name -> ipcase.v1.TrialHearing
-	40, // 34: ipcase.v1.Trial.judgment:type_name -> ipcase.v1.Judgment
-	41, // 35: ipcase.v1.Trial.services:type_name -> ipcase.v1.JudgmentService
-	42, // 36: ipcase.v1.Trial.appeals:type_name -> ipcase.v1.Appeal
-	4,  // 37: ipcase.v1.TrialService.GetTrial:input_type -> ipcase.v1.GetTrialRequest
-	6,  // 38: ipcase.v1.TrialService.DocketTrial:input_type -> ipcase.v1.DocketTrialRequest
-	8,  // 39: ipcase.v1.TrialService.DeclineTrial:input_type -> ipcase.v1.DeclineTrialRequest
-	10, // 40: ipcase.v1.TrialService.ExtendTimeLimit:input_type -> ipcase.v1.ExtendTimeLimitRequest
-	13, // 41: ipcase.v1.TrialService.AssignPanel:input_type -> ipcase.v1.AssignPanelRequest
-	16, // 42: ipcase.v1.TrialService.OrderPreservation:input_type -> ipcase.v1.OrderPreservationRequest
-	19, // 43: ipcase.v1.TrialService.RecordEvidenceExchange:input_type -> ipcase.v1.RecordEvidenceExchangeRequest
-	22, // 44: ipcase.v1.TrialService.ScheduleHearing:input_type -> ipcase.v1.ScheduleHearingRequest
-	24, // 45: ipcase.v1.TrialService.RecordTrialHearing:input_type -> ipcase.v1.RecordTrialHearingRequest
-	26, // 46: ipcase.v1.TrialService.EnterJudgment:input_type -> ipcase.v1.EnterJudgmentRequest
-	28, // 47: ipcase.v1.TrialService.ServeJudgment:input_type -> ipcase.v1.ServeJudgmentRequest
-	30, // 48: ipcase.v1.TrialService.FileAppeal:input_type -> ipcase.v1.FileAppealRequest
-	32, // 49: ipcase.v1.TrialService.WithdrawTrial:input_type -> ipcase.v1.WithdrawTrialRequest
-	34, // 50: ipcase.v1.TrialService.SettleTrial:input_type -> ipcase.v1.SettleTrialRequest
-	36, // 51: ipcase.v1.TrialService.ConfirmAgreement:input_type -> ipcase.v1.ConfirmAgreementRequest
-	38, // 52: ipcase.v1.TrialService.RefuseConfirmation:input_type -> ipcase.v1.RefuseConfirmationRequest
-	5,  // 53: ipcase.v1.TrialService.GetTrial:output_type -> ipcase.v1.GetTrialResponse
-	7,  // 54: ipcase.v1.TrialService.DocketTrial:output_type -> ipcase.v1.DocketTrialResponse
-	9,  // 55: ipcase.v1.TrialService.DeclineTrial:output_type -> ipcase.v1.DeclineTrialResponse
-	11, // 56: ipcase.v1.TrialService.ExtendTimeLimit:output_type -> ipcase.v1.ExtendTimeLimitResponse
-	14, // 57: ipcase.v1.TrialService.AssignPanel:output_type -> ipcase.v1.AssignPanelResponse
-	17, // 58: ipcase.v1.TrialService.OrderPreservation:output_type -> ipcase.v1.OrderPreservationResponse
-	20, // 59: ipcase.v1.TrialService.RecordEvidenceExchange:output_type -> ipcase.v1.RecordEvidenceExchangeResponse
-	23, // 60: ipcase.v1.TrialService.ScheduleHearing:output_type -> ipcase.v1.ScheduleHearingResponse
-	25, // 61: ipcase.v1.TrialService.RecordTrialHearing:output_type -> ipcase.v1.RecordTrialHearingResponse
-	27, // 62: ipcase.v1.TrialService.EnterJudgment:output_type -> ipcase.v1.EnterJudgmentResponse
-	29, // 63: ipcase.v1.TrialService.ServeJudgment:output_type -> ipcase.v1.ServeJudgmentResponse
-	31, // 64: ipcase.v1.TrialService.FileAppeal:output_type -> ipcase.v1.FileAppealResponse
-	33, // 65: ipcase.v1.TrialService.WithdrawTrial:output_type -> ipcase.v1.WithdrawTrialResponse
-	35, // 66: ipcase.v1.TrialService.SettleTrial:output_type -> ipcase.v1.SettleTrialResponse
-	37, // 67: ipcase.v1.TrialService.ConfirmAgreement:output_type -> ipcase.v1.ConfirmAgreementResponse
-	39, // 68: ipcase.v1.TrialService.RefuseConfirmation:output_type -> ipcase.v1.RefuseConfirmationResponse
-	53, // [53:69] is the sub-list for method output_type
-	37, // [37:53] is the sub-list for method input_type
-	37, // [37:37] is the sub-list for extension type_name
-	37, // [37:37] is the sub-list for extension extendee
-	0,  // [0:37] is the sub-list for field type_name
+	16, // 10: ipcase.v1.OrderPreservationRequest.order:type_name -> ipcase.v1.Preservation
+	47, // 11: ipcase.v1.OrderPreservationResponse.trial:type_name -> ipcase.v1.Trial
+	19, // 12: ipcase.v1.RecordEvidenceExchangeRequest.exchange:type_name -> ipcase.v1.EvidenceExchange
+	47, // 13: ipcase.v1.RecordEvidenceExchangeResponse.trial:type_name -> ipcase.v1.Trial
+	47, // 14: ipcase.v1.ScheduleHearingResponse.trial:type_name -> ipcase.v1.Trial
+	47, // 15: ipcase.v1.RecordTrialHearingResponse.trial:type_name -> ipcase.v1.Trial
+	48, // 16: ipcase.v1.EnterJudgmentRequest.damages:type_name -> ipcase.v1.CalculateDamagesRequest
+	47, // 17: ipcase.v1.EnterJudgmentResponse.trial:type_name -> ipcase.v1.Trial
+	47, // 18: ipcase.v1.ServeJudgmentResponse.trial:type_name -> ipcase.v1.Trial
+	47, // 19: ipcase.v1.FileAppealResponse.trial:type_name -> ipcase.v1.Trial
+	47, // 20: ipcase.v1.FileAppealResponse.second_instance:type_name -> ipcase.v1.Trial
+	47, // 21: ipcase.v1.WithdrawTrialResponse.trial:type_name -> ipcase.v1.Trial
+	47, // 22: ipcase.v1.SettleTrialResponse.trial:type_name -> ipcase.v1.Trial
+	47, // 23: ipcase.v1.ConfirmAgreementResponse.trial:type_name -> ipcase.v1.Trial
+	47, // 24: ipcase.v1.RefuseConfirmationResponse.trial:type_name -> ipcase.v1.Trial
+	49, // 25: ipcase.v1.Judgment.damages:type_name -> ipcase.v1.CalculateDamagesResponse
+	4,  // 26: ipcase.v1.TimeLimitPause.reason:type_name -> ipcase.v1.TimeLimitPauseReason
+	44, // 27: ipcase.v1.PauseTimeLimitRequest.pause:type_name -> ipcase.v1.TimeLimitPause
+	47, // 28: ipcase.v1.PauseTimeLimitResponse.trial:type_name -> ipcase.v1.Trial
+	50, // 29: ipcase.v1.Trial.state:type_name -> ipcase.v1.ProceedingState
+	0,  // 30: ipcase.v1.Trial.kind:type_name -> ipcase.v1.CaseKind
+	1,  // 31: ipcase.v1.Trial.instance:type_name -> ipcase.v1.TrialInstance
+	2,  // 32: ipcase.v1.Trial.procedure:type_name -> ipcase.v1.TrialProcedure
+	13, // 33: ipcase.v1.Trial.panel:type_name -> ipcase.v1.PanelMember
+	16, // 34: ipcase.v1.Trial.preservations:type_name -> ipcase.v1.Preservation
+	19, // 35: ipcase.v1.Trial.exchanges:type_name -> ipcase.v1.EvidenceExchange
+	22, // 36: ipcase.v1.Trial.hearings:type_name -> ipcase.v1.TrialHearing
+	41, // 37: ipcase.v1.Trial.judgment:type_name -> ipcase.v1.Judgment
+	42, // 38: ipcase.v1.Trial.services:type_name -> ipcase.v1.JudgmentService
+	43, // 39: ipcase.v1.Trial.appeals:type_name -> ipcase.v1.Appeal
+	44, // 40: ipcase.v1.Trial.time_limit_pauses:type_name -> ipcase.v1.TimeLimitPause
+	5,  // 41: ipcase.v1.TrialService.GetTrial:input_type -> ipcase.v1.GetTrialRequest
+	7,  // 42: ipcase.v1.TrialService.DocketTrial:input_type -> ipcase.v1.DocketTrialRequest
+	9,  // 43: ipcase.v1.TrialService.DeclineTrial:input_type -> ipcase.v1.DeclineTrialRequest
+	11, // 44: ipcase.v1.TrialService.ExtendTimeLimit:input_type -> ipcase.v1.ExtendTimeLimitRequest
+	14, // 45: ipcase.v1.TrialService.AssignPanel:input_type -> ipcase.v1.AssignPanelRequest
+	17, // 46: ipcase.v1.TrialService.OrderPreservation:input_type -> ipcase.v1.OrderPreservationRequest
+	20, // 47: ipcase.v1.TrialService.RecordEvidenceExchange:input_type -> ipcase.v1.RecordEvidenceExchangeRequest
+	23, // 48: ipcase.v1.TrialService.ScheduleHearing:input_type -> ipcase.v1.ScheduleHearingRequest
+	25, // 49: ipcase.v1.TrialService.RecordTrialHearing:input_type -> ipcase.v1.RecordTrialHearingRequest
+	27, // 50: ipcase.v1.TrialService.EnterJudgment:input_type -> ipcase.v1.EnterJudgmentRequest
+	29, // 51: ipcase.v1.TrialService.ServeJudgment:input_type -> ipcase.v1.ServeJudgmentRequest
+	31, // 52: ipcase.v1.TrialService.FileAppeal:input_type -> ipcase.v1.FileAppealRequest
+	45, // 53: ipcase.v1.TrialService.PauseTimeLimit:input_type -> ipcase.v1.PauseTimeLimitRequest
+	33, // 54: ipcase.v1.TrialService.WithdrawTrial:input_type -> ipcase.v1.WithdrawTrialRequest
+	35, // 55: ipcase.v1.TrialService.SettleTrial:input_type -> ipcase.v1.SettleTrialRequest
+	37, // 56: ipcase.v1.TrialService.ConfirmAgreement:input_type -> ipcase.v1.ConfirmAgreementRequest
+	39, // 57: ipcase.v1.TrialService.RefuseConfirmation:input_type -> ipcase.v1.RefuseConfirmationRequest
+	6,  // 58: ipcase.v1.TrialService.GetTrial:output_type -> ipcase.v1.GetTrialResponse
+	8,  // 59: ipcase.v1.TrialService.DocketTrial:output_type -> ipcase.v1.DocketTrialResponse
+	10, // 60: ipcase.v1.TrialService.DeclineTrial:output_type -> ipcase.v1.DeclineTrialResponse
+	12, // 61: ipcase.v1.TrialService.ExtendTimeLimit:output_type -> ipcase.v1.ExtendTimeLimitResponse
+	15, // 62: ipcase.v1.TrialService.AssignPanel:output_type -> ipcase.v1.AssignPanelResponse
+	18, // 63: ipcase.v1.TrialService.OrderPreservation:output_type -> ipcase.v1.OrderPreservationResponse
+	21, // 64: ipcase.v1.TrialService.RecordEvidenceExchange:output_type -> ipcase.v1.RecordEvidenceExchangeResponse
+	24, // 65: ipcase.v1.TrialService.ScheduleHearing:output_type -> ipcase.v1.ScheduleHearingResponse
+	26, // 66: ipcase.v1.TrialService.RecordTrialHearing:output_type -> ipcase.v1.RecordTrialHearingResponse
+	28, // 67: ipcase.v1.TrialService.EnterJudgment:output_type -> ipcase.v1.EnterJudgmentResponse
+	30, // 68: ipcase.v1.TrialService.ServeJudgment:output_type -> ipcase.v1.ServeJudgmentResponse
+	32, // 69: ipcase.v1.TrialService.FileAppeal:output_type -> ipcase.v1.FileAppealResponse
+	46, // 70: ipcase.v1.TrialService.PauseTimeLimit:output_type -> ipcase.v1.PauseTimeLimitResponse
+	34, // 71: ipcase.v1.TrialService.WithdrawTrial:output_type -> ipcase.v1.WithdrawTrialResponse
+	36, // 72: ipcase.v1.TrialService.SettleTrial:output_type -> ipcase.v1.SettleTrialResponse
+	38, // 73: ipcase.v1.TrialService.ConfirmAgreement:output_type -> ipcase.v1.ConfirmAgreementResponse
+	40, // 74: ipcase.v1.TrialService.RefuseConfirmation:output_type -> ipcase.v1.RefuseConfirmationResponse
+	58, // [58:75] is the sub-list for method output_type
+	41, // [41:58] is the sub-list for method input_type
+	41, // [41:41] is the sub-list for extension type_name
+	41, // [41:41] is the sub-list for extension extendee
+	0,  // [0:41] is the sub-list for field type_name
 }
 
 func init() { file_ipcase_v1_trial_service_proto_init() }
@@ -3487,8 +3848,8 @@ func file_ipcase_v1_trial_service_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ipcase_v1_trial_service_proto_rawDesc), len(file_ipcase_v1_trial_service_proto_rawDesc)),
-			NumEnums:      4,
-			NumMessages:   40,
+			NumEnums:      5,
+			NumMessages:   43,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

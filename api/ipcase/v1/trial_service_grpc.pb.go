@@ -31,6 +31,7 @@ const (
 	TrialService_EnterJudgment_FullMethodName          = "/ipcase.v1.TrialService/EnterJudgment"
 	TrialService_ServeJudgment_FullMethodName          = "/ipcase.v1.TrialService/ServeJudgment"
 	TrialService_FileAppeal_FullMethodName             = "/ipcase.v1.TrialService/FileAppeal"
+	TrialService_PauseTimeLimit_FullMethodName         = "/ipcase.v1.TrialService/PauseTimeLimit"
 	TrialService_WithdrawTrial_FullMethodName          = "/ipcase.v1.TrialService/WithdrawTrial"
 	TrialService_SettleTrial_FullMethodName            = "/ipcase.v1.TrialService/SettleTrial"
 	TrialService_ConfirmAgreement_FullMethodName       = "/ipcase.v1.TrialService/ConfirmAgreement"
@@ -75,8 +76,17 @@ type TrialServiceClient interface {
 	// appeal period.
 	ServeJudgment(ctx context.Context, in *ServeJudgmentRequest, opts ...grpc.CallOption) (*ServeJudgmentResponse, error)
 	// Records a party's appeal: within the period it opens a second-instance
-	// proceeding at the appellate court; a late appeal is refused.
+	// proceeding at the appellate court; a late appeal is refused. An appeal
+	// posted by the period's last day is in time whenever it arrives (CPL
+	// Art. 85 ¶4). A second-instance judgment, or one of the Supreme People's
+	// Court, is final: no appeal lies (CPL Arts. 158, 182).
 	FileAppeal(ctx context.Context, in *FileAppealRequest, opts ...grpc.CallOption) (*FileAppealResponse, error)
+	// Records a period that the trial time limit does not count (SPC
+	// Interpretation on the Application of the CPL (2022) Art. 243:
+	// public announcement, appraisal, settlement talks of both parties,
+	// a jurisdiction objection or a jurisdiction dispute between courts);
+	// the time limit is extended by its length.
+	PauseTimeLimit(ctx context.Context, in *PauseTimeLimitRequest, opts ...grpc.CallOption) (*PauseTimeLimitResponse, error)
 	// Ends an open trial by withdrawal of the action.
 	WithdrawTrial(ctx context.Context, in *WithdrawTrialRequest, opts ...grpc.CallOption) (*WithdrawTrialResponse, error)
 	// Ends an open trial by settlement.
@@ -217,6 +227,16 @@ func (c *trialServiceClient) FileAppeal(ctx context.Context, in *FileAppealReque
 	return out, nil
 }
 
+func (c *trialServiceClient) PauseTimeLimit(ctx context.Context, in *PauseTimeLimitRequest, opts ...grpc.CallOption) (*PauseTimeLimitResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(PauseTimeLimitResponse)
+	err := c.cc.Invoke(ctx, TrialService_PauseTimeLimit_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *trialServiceClient) WithdrawTrial(ctx context.Context, in *WithdrawTrialRequest, opts ...grpc.CallOption) (*WithdrawTrialResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(WithdrawTrialResponse)
@@ -295,8 +315,17 @@ type TrialServiceServer interface {
 	// appeal period.
 	ServeJudgment(context.Context, *ServeJudgmentRequest) (*ServeJudgmentResponse, error)
 	// Records a party's appeal: within the period it opens a second-instance
-	// proceeding at the appellate court; a late appeal is refused.
+	// proceeding at the appellate court; a late appeal is refused. An appeal
+	// posted by the period's last day is in time whenever it arrives (CPL
+	// Art. 85 ¶4). A second-instance judgment, or one of the Supreme People's
+	// Court, is final: no appeal lies (CPL Arts. 158, 182).
 	FileAppeal(context.Context, *FileAppealRequest) (*FileAppealResponse, error)
+	// Records a period that the trial time limit does not count (SPC
+	// Interpretation on the Application of the CPL (2022) Art. 243:
+	// public announcement, appraisal, settlement talks of both parties,
+	// a jurisdiction objection or a jurisdiction dispute between courts);
+	// the time limit is extended by its length.
+	PauseTimeLimit(context.Context, *PauseTimeLimitRequest) (*PauseTimeLimitResponse, error)
 	// Ends an open trial by withdrawal of the action.
 	WithdrawTrial(context.Context, *WithdrawTrialRequest) (*WithdrawTrialResponse, error)
 	// Ends an open trial by settlement.
@@ -352,6 +381,9 @@ func (UnimplementedTrialServiceServer) ServeJudgment(context.Context, *ServeJudg
 }
 func (UnimplementedTrialServiceServer) FileAppeal(context.Context, *FileAppealRequest) (*FileAppealResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method FileAppeal not implemented")
+}
+func (UnimplementedTrialServiceServer) PauseTimeLimit(context.Context, *PauseTimeLimitRequest) (*PauseTimeLimitResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PauseTimeLimit not implemented")
 }
 func (UnimplementedTrialServiceServer) WithdrawTrial(context.Context, *WithdrawTrialRequest) (*WithdrawTrialResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method WithdrawTrial not implemented")
@@ -602,6 +634,24 @@ func _TrialService_FileAppeal_Handler(srv interface{}, ctx context.Context, dec 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _TrialService_PauseTimeLimit_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PauseTimeLimitRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TrialServiceServer).PauseTimeLimit(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TrialService_PauseTimeLimit_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TrialServiceServer).PauseTimeLimit(ctx, req.(*PauseTimeLimitRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _TrialService_WithdrawTrial_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(WithdrawTrialRequest)
 	if err := dec(in); err != nil {
@@ -728,6 +778,10 @@ var TrialService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "FileAppeal",
 			Handler:    _TrialService_FileAppeal_Handler,
+		},
+		{
+			MethodName: "PauseTimeLimit",
+			Handler:    _TrialService_PauseTimeLimit_Handler,
 		},
 		{
 			MethodName: "WithdrawTrial",
