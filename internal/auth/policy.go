@@ -176,6 +176,10 @@ type MatterScope struct {
 	// Complainants and Respondents are party ids.
 	Complainants []string
 	Respondents  []string
+	// RespondentsNotified: the respondents have been told of the matter (a
+	// proceeding that involves them openly); until then a respondent's own
+	// token does not see it.
+	RespondentsNotified bool
 }
 
 // Forum is what a proceeding is before: an agency (an administrative
@@ -223,7 +227,7 @@ func AuthorizeMatter(ctx context.Context, m MatterScope) error {
 		return errs.Errorf(errs.NotFound, "matter not found")
 	case RightsHolder:
 		parties := m.Complainants
-		if scope != AsComplainant {
+		if scope != AsComplainant && m.RespondentsNotified {
 			parties = append(slices.Clip(parties), m.Respondents...)
 		}
 		for _, id := range parties {

@@ -41,6 +41,9 @@ var Machine = filing.Machine[State]{
 	Noun:     "the enforcement case",
 	Initial:  Opened,
 	Routable: true,
+	// The respondent learns of the case from the penalty notice (APL Art.
+	// 44); an inspection is not announced to it beforehand.
+	Confidential: []State{Opened, Investigating},
 	Table: func() map[State][]State {
 		t := map[State][]State{
 			Opened:              {Investigating, Dismissed, TransferredToPolice},

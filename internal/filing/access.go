@@ -15,9 +15,10 @@ import (
 	"github.com/ipcase/ipcase/internal/request"
 )
 
-// ScopeOf is what the access policy needs to know about m.
-func ScopeOf(m *Matter) auth.MatterScope {
-	sc := auth.MatterScope{ID: string(m.ID), Agency: m.Agency, Complainants: []string{m.Complainant.ID}}
+// scopeOf is what the access policy needs to know about m.
+func (s *Store) scopeOf(m *Matter) auth.MatterScope {
+	sc := auth.MatterScope{ID: string(m.ID), Agency: m.Agency, Complainants: []string{m.Complainant.ID},
+		RespondentsNotified: s.notice.told(m)}
 	for _, p := range m.Proceedings {
 		if f, ok := p.forum(); ok {
 			sc.Forums = append(sc.Forums, f)

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -28,7 +29,7 @@ type Visibility struct {
 // those with a judicial one before it: the codes of agencies and courts
 // are separate namespaces (auth.Forum), so a forum's kind is compared with
 // its code.
-func (v Visibility) where() (cond string, args []any, ok bool) {
+func (v Visibility) where(n notice) (cond string, args []any, ok bool) {
 	switch {
 	case v.All:
 		return "true", nil, true
@@ -38,7 +39,10 @@ func (v Visibility) where() (cond string, args []any, ok bool) {
 	case v.Court != "":
 		return "EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id AND p.forum = ? AND p.kind IN ?)", []any{v.Court, judicialKinds}, true
 	case len(v.Parties) > 0:
-		return "EXISTS (SELECT 1 FROM matter_parties mp WHERE mp.matter_id = m.id AND mp.party_id IN ?)", []any{v.Parties}, true
+		// A complainant sees its matter from the start; a respondent once
+		// it has been told of it (notice).
+		return "EXISTS (SELECT 1 FROM matter_parties mp WHERE mp.matter_id = m.id AND mp.party_id IN ? AND (mp.role = 'COMPLAINANT' OR " + n.cond + "))",
+			append([]any{v.Parties}, n.args...), true
 	}
 	return "", nil, false
 }
@@ -96,7 +100,7 @@ func (s *Store) List(ctx context.Context, f Filter, pageToken string, pageSize i
 	if err != nil {
 		return nil, "", err
 	}
-	cond, args, ok := f.Visible.where()
+	cond, args, ok := f.Visible.where(s.notice)
 	if !ok {
 		return nil, "", nil // sees nothing
 	}
@@ -147,4 +151,47 @@ func (s *Store) List(ctx context.Context, f Filter, pageToken string, pageSize i
 	}
 	ms, err := loadMatters(tx, ids)
 	return ms, next, err
+}
+
+// notice is when the respondents of a matter have been told of it: once
+// one of its proceedings is in a state its machine does not keep
+// confidential (Machine.Confidential).
+type notice struct {
+	confidential map[ProceedingKind][]ProceedingState
+	// cond is the same rule in SQL over matters m, with args.
+	cond string
+	args []any
+}
+
+func noticeOf(routes map[ProceedingKind]Route) notice {
+	n := notice{confidential: map[ProceedingKind][]ProceedingState{}}
+	kinds := make([]ProceedingKind, 0, len(routes))
+	for k := range routes {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	var pairs []string
+	for _, k := range kinds {
+		n.confidential[k] = routes[k].Confidential
+		for _, st := range routes[k].Confidential {
+			pairs = append(pairs, "(?, ?)")
+			n.args = append(n.args, string(k), string(st))
+		}
+	}
+	n.cond = "EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id"
+	if len(pairs) > 0 {
+		n.cond += " AND (p.kind, p.state) NOT IN (" + strings.Join(pairs, ", ") + ")"
+	}
+	n.cond += ")"
+	return n
+}
+
+// told says whether m's respondents have been told of it.
+func (n notice) told(m *Matter) bool {
+	for _, p := range m.Proceedings {
+		if !slices.Contains(n.confidential[p.Kind], p.State) {
+			return true
+		}
+	}
+	return false
 }

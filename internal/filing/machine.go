@@ -23,6 +23,13 @@ type Machine[S ~string] struct {
 	Table map[S][]S
 	// Routable says whether a complaint may be accepted into the kind.
 	Routable bool
+	// Confidential are the states in which the respondents have not yet
+	// been told of the proceeding (an investigation before the penalty
+	// notice, a suit before the court dockets and serves it). Through such
+	// a proceeding alone a respondent's own token does not see the matter:
+	// telling the alleged infringer of a complaint before the agency or the
+	// court does would let it hide goods and books.
+	Confidential []S
 }
 
 // Move sets *state to `to` if the table allows it, and otherwise refuses
@@ -40,8 +47,12 @@ func (m Machine[S]) Final(s S) bool { return len(m.Table[s]) == 0 }
 
 // Route is what filing knows of a machine.
 func (m Machine[S]) Route() Route {
-	return Route{Kind: m.Kind, Initial: ProceedingState(m.Initial), Routable: m.Routable,
+	r := Route{Kind: m.Kind, Initial: ProceedingState(m.Initial), Routable: m.Routable,
 		final: func(s ProceedingState) bool { return m.Final(S(s)) }}
+	for _, c := range m.Confidential {
+		r.Confidential = append(r.Confidential, ProceedingState(c))
+	}
+	return r
 }
 
 // Route is a kind of proceeding as filing sees it: the state it opens in,
@@ -50,7 +61,9 @@ type Route struct {
 	Kind     ProceedingKind
 	Initial  ProceedingState
 	Routable bool
-	final    func(ProceedingState) bool
+	// Confidential: see Machine.Confidential.
+	Confidential []ProceedingState
+	final        func(ProceedingState) bool
 }
 
 // reviewMachine is the FILING_REVIEW machine: a submitted complaint is
@@ -60,4 +73,7 @@ var reviewMachine = Machine[ProceedingState]{
 	Noun:    "the complaint",
 	Initial: StateSubmitted,
 	Table:   map[ProceedingState][]ProceedingState{StateSubmitted: {StateAccepted, StateRejected, StateWithdrawn}},
+	// The review is between the complainant and the agency: it tells the
+	// respondent nothing, whatever its outcome.
+	Confidential: []ProceedingState{StateSubmitted, StateAccepted, StateRejected, StateWithdrawn},
 }

@@ -27,6 +27,8 @@ type Store struct {
 	log   *events.Log
 	// routes are the machines of the proceedings a matter can have, by kind.
 	routes map[ProceedingKind]Route
+	// notice says, from routes, when respondents have been told of a matter.
+	notice notice
 	// records reads the state of proceedings' records, by kind, as the
 	// proceedings packages' Records register it.
 	records *recordStates
@@ -86,6 +88,7 @@ func NewStore(db *store.DB, log *events.Log, routes ...Route) *Store {
 	for _, r := range routes {
 		s.routes[r.Kind] = r
 	}
+	s.notice = noticeOf(s.routes)
 	return s
 }
 
@@ -517,11 +520,11 @@ func (s *Store) loadFor(ctx context.Context, tx store.Tx, id MatterID) (*Matter,
 	if err != nil {
 		return nil, err
 	}
-	ms, err := loadVisible(tx, []string{string(id)}, v)
+	ms, err := s.loadVisible(tx, []string{string(id)}, v)
 	if err != nil {
 		return nil, err
 	}
-	if err := auth.AuthorizeMatter(ctx, ScopeOf(ms[0])); err != nil {
+	if err := auth.AuthorizeMatter(ctx, s.scopeOf(ms[0])); err != nil {
 		return nil, err
 	}
 	return ms[0], nil
@@ -540,7 +543,7 @@ func (s *Store) LockFor(ctx context.Context, tx store.Tx, id MatterID) (*Matter,
 	if err != nil {
 		return nil, err
 	}
-	if err := auth.AuthorizeMatter(ctx, ScopeOf(m)); err != nil {
+	if err := auth.AuthorizeMatter(ctx, s.scopeOf(m)); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -582,7 +585,7 @@ func (s *Store) Lock(tx store.Tx, id MatterID) (*Matter, error) {
 // lockVisible is Lock of a matter that v may see: another is neither locked
 // nor found.
 func (s *Store) lockVisible(tx store.Tx, id MatterID, v Visibility) (*Matter, error) {
-	cond, args, ok := v.where()
+	cond, args, ok := v.where(s.notice)
 	if !ok {
 		return nil, errs.Errorf(errs.NotFound, "matter not found")
 	}
@@ -682,7 +685,7 @@ func (s *Store) Reach(tx store.Tx, v Visibility, matterIDs []string) (map[string
 	if len(matterIDs) == 0 {
 		return out, nil
 	}
-	cond, args, ok := v.where()
+	cond, args, ok := v.where(s.notice)
 	if !ok {
 		return out, nil
 	}
@@ -717,18 +720,24 @@ func saveProceedings(tx store.Tx, m *Matter) error {
 // queries whatever their count (no query per matter). It returns an error
 // wrapping errs.NotFound if one is missing.
 func loadMatters(tx store.Tx, ids []string) ([]*Matter, error) {
-	return loadVisible(tx, ids, Visibility{All: true})
+	return loadWhere(tx, ids, "true", nil)
 }
 
 // loadVisible is loadMatters of matters v may see: another is missing, and
 // the first query, which finds none, is the last.
-func loadVisible(tx store.Tx, ids []string, v Visibility) ([]*Matter, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	cond, args, ok := v.where()
+func (s *Store) loadVisible(tx store.Tx, ids []string, v Visibility) ([]*Matter, error) {
+	cond, args, ok := v.where(s.notice)
 	if !ok {
 		return nil, errs.Errorf(errs.NotFound, "matter not found")
+	}
+	return loadWhere(tx, ids, cond, args)
+}
+
+// loadWhere is loadMatters of the matters of ids that cond (over matters
+// m, with args) keeps.
+func loadWhere(tx store.Tx, ids []string, cond string, args []any) ([]*Matter, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
 	var rows []matterRow
 	if err := tx.Gorm().Raw(`SELECT m.* FROM matters m WHERE m.id IN ? AND `+cond, append([]any{ids}, args...)...).Scan(&rows).Error; err != nil {

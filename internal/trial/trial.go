@@ -50,6 +50,9 @@ var Machine = filing.Machine[State]{
 	Noun:     "the trial",
 	Initial:  AwaitingDocketing,
 	Routable: true,
+	// The defendant is served once the court dockets the case (CPL Art.
+	// 128); a case the court declines is never served.
+	Confidential: []State{AwaitingDocketing, Declined},
 	Table: func() map[State][]State {
 		t := map[State][]State{
 			AwaitingDocketing: {Docketed, Declined},
