@@ -90,7 +90,8 @@ func startServer(t *testing.T) string {
 var trademarkArgs = []string{"damages", "calc", "--ip-type", "trademark",
 	"--conduct-start", "2020-01-01", "--conduct-end", "2020-12-31",
 	"--base-kind", "infringer-profit", "--base", "1000000", "--contribution", "0.35",
-	"--multiple", "2.5", "--intentional", "--serious", "--expenses", "50000", "--claim", "3000000"}
+	"--multiple", "2.5", "--intentional", "--serious", "--punitive-claimed", "with-complaint",
+	"--expenses", "50000", "--claim", "3000000"}
 
 // damagesJSON is the part of `damages calc -o json` the issue requires.
 type damagesJSON struct {
@@ -142,12 +143,12 @@ func TestCalcLocalJSON(t *testing.T) {
 				t.Fatalf("output is not JSON: %v\n%s", err, r.stdout)
 			}
 			cites := strings.Join(got.Citations, "\n")
-			// The clause applied, the judgment behind the claim cap (Xiaomi v
-			// Shenzhen Xiaomi (2020)粤03民初7080号) and, with punitive damages,
+			// The clause applied, the rule behind the claim cap (Civil
+			// Procedure Law 2023 Art. 211(11): no award beyond the claim) and, with punitive damages,
 			// the authority for the formula: the Beijing High People's Court
 			// Guidelines on Punitive Damages (2022) §3.1 (additive) or the
 			// statute wording read literally (multiplicative).
-			want := []string{"Trademark Law 2019, Art. 63", "(2020)粤03民初7080号"}
+			want := []string{"Trademark Law 2019, Art. 63", "Civil Procedure Law 2023 Art. 211(11)"}
 			switch tt.want.Formula {
 			case "additive":
 				want = append(want, "Beijing High People's Court Guidelines on Punitive Damages (2022) §3.1")
@@ -180,7 +181,8 @@ func TestLocalAndServerAgree(t *testing.T) {
 		{"trademark calc JSON", append(append([]string{}, trademarkArgs...), "-o", "json"), exitOK},
 		{"trademark calc table", trademarkArgs, exitOK},
 		{"trade secret over two periods", []string{"damages", "calc", "-o", "json", "--ip-type", "trade-secret",
-			"--multiple", "3", "--intentional", "--serious",
+			"--multiple", "3", "--intentional", "--serious", "--punitive-claimed", "before-debate-end",
+			"--liability", "by-share", "--defendant", "A", "--defendant", "B", "--defendant", "C",
 			"--period", "start=2018-06-01,end=2019-04-22,base-kind=actual-loss,base=400000",
 			"--period", "start=2019-04-23,end=2019-12-31,base-kind=actual-loss,base=600000.5,contribution=0.333333"}, exitOK},
 		{"statutory copyright", []string{"damages", "calc", "-o", "json", "--ip-type", "copyright", "--statutory",
@@ -222,14 +224,35 @@ func TestCalcRefused(t *testing.T) {
 		// Trademark Law 2013 Art. 63 ¶1 governs conduct 2014-05-01 …
 		// 2019-10-31: 1–3× ("一倍以上三倍以下").
 		name:  "multiple 3.5 under Trademark Law 2013",
-		extra: []string{"--multiple", "3.5", "--intentional", "--serious"},
-		want:  []string{"ipcase: refused: --multiple (multiple): 3.5 is outside the 1–3× range of Trademark Law 2013, Art. 63"},
+		extra: []string{"--multiple", "3.5", "--intentional", "--serious", "--punitive-claimed", "with-complaint"},
+		want:  []string{"ipcase: refused: --multiple (multiple): 3.5 is outside the 1–3× range of Trademark Law 2013, Art. 63 ¶1"},
 	}, {
-		name:  "punitive without the findings of Civil Code Art. 1185",
+		// Conduct in 2018, before the Civil Code: the findings rest on
+		// Trademark Law 2013 Art. 63 ¶1, not on Civil Code Art. 1185; and
+		// punitive damages need the plaintiff's claim (Fa Shi [2021] No. 4
+		// Art. 2).
+		name:  "punitive without a claim or the findings",
 		extra: []string{"--multiple", "2"},
 		want: []string{
-			"ipcase: refused: --intentional (intentional): punitive damages need intentional infringement (Trademark Law 2013, Art. 63: malicious (恶意)) — Civil Code Art. 1185, Fa Shi [2021] No. 4 Art. 3; the SPC reads 恶意 as included in 故意 (Fa Shi [2021] No. 4 Art. 1)",
-			"ipcase: refused: --serious (serious): punitive damages need serious circumstances (情节严重) — Civil Code Art. 1185, Fa Shi [2021] No. 4 Art. 4",
+			"ipcase: refused: --punitive-claimed (punitive_claim): punitive damages are awarded only on the plaintiff's claim stating the amount, method, facts and reasons (Fa Shi [2021] No. 4 Art. 2 ¶1), never of the court's own motion; say when it was claimed: with-complaint or before-debate-end",
+			"ipcase: refused: --intentional (intentional): punitive damages need intentional infringement (Trademark Law 2013, Art. 63: malicious (恶意)) — Trademark Law 2013, Art. 63 ¶1, Fa Shi [2021] No. 4 Art. 3; the SPC reads 恶意 as included in 故意 (Fa Shi [2021] No. 4 Art. 1)",
+			"ipcase: refused: --serious (serious): punitive damages need serious circumstances (情节严重) — Trademark Law 2013, Art. 63 ¶1, Fa Shi [2021] No. 4 Art. 4",
+		},
+	}, {
+		// Fa Shi [2021] No. 4 Art. 2 ¶2: a claim added after the
+		// first-instance debate ended is out of time.
+		name:  "punitive claimed after the debate ended",
+		extra: []string{"--multiple", "2", "--intentional", "--serious", "--punitive-claimed", "after-debate-end"},
+		want: []string{
+			"ipcase: refused: --punitive-claimed (punitive_claim): a punitive claim added after the first-instance court debate ended is out of time: Fa Shi [2021] No. 4 Art. 2 ¶2 admits an added claim only before the debate ends",
+		},
+	}, {
+		// Civil Code Art. 178 ¶2 / Art. 177: shares for every defendant or
+		// for none.
+		name:  "shares for some defendants only",
+		extra: []string{"--liability", "by-share", "--defendant", "A=0.5", "--defendant", "B"},
+		want: []string{
+			"ipcase: refused: --defendant (defendants): give a share for every defendant or for none (equal shares, Civil Code Arts. 177, 178): 1 of 2 have one",
 		},
 	}, {
 		name:  "contribution 0",
