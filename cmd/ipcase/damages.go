@@ -50,6 +50,12 @@ type calcFlags struct {
 	expenses                           string
 	claim, claimDamages, claimExpenses string
 	paidFine                           string
+
+	separateActs, booksWithheld bool
+	punitiveClaimed             string
+	plantVarietyFactors         []string
+	liability                   string
+	defendants                  []string
 }
 
 // singlePeriodFlags describe one period; --period replaces them.
@@ -71,14 +77,26 @@ Every figure cites its statute and article: the damages clause of the IP law in
 force during the conduct, Civil Code Art. 1185 and the SPC Interpretation on
 Punitive Damages in IP Civil Cases (Fa Shi [2021] No. 4).
 
-Conduct that crosses the day a new damages clause took effect must be split:
-give one --period per part instead of --conduct-start/--conduct-end/--base...`,
+The periods are one continuing act unless --separate-acts is given: the whole
+act is compensated under the clause in force when it ended, with one statutory
+award in its range (SPC Interpretation on Copyright Civil Disputes (2020)
+Art. 29; Fa Shi [2014] No. 4 Art. 9; Fa Shi [2020] No. 15 Art. 1 ¶3), while the
+punitive part follows the clause in force during the conduct: a period taking
+a multiple must not cross the day a new clause took effect, so give one
+--period per part instead of --conduct-start/--conduct-end/--base...
+
+Punitive damages need the plaintiff's timely claim (--punitive-claimed, Fa Shi
+[2021] No. 4 Art. 2). With a claim the court fee is computed (诉讼费用交纳办法
+Art. 13); with --liability and --defendant the total is apportioned. Every
+figure is listed with the article that produced it.`,
 		Example: `  ipcase damages calc --local --ip-type trademark \
     --conduct-start 2020-01-01 --conduct-end 2020-12-31 \
     --base-kind infringer-profit --base 1000000 --contribution 0.35 \
-    --multiple 2.5 --intentional --serious --expenses 50000 --claim 3000000 -o json
+    --multiple 2.5 --intentional --serious --punitive-claimed with-complaint \
+    --expenses 50000 --claim 3000000 -o json
 
   ipcase damages calc --local --ip-type trade-secret --multiple 3 --intentional --serious \
+    --punitive-claimed with-complaint --liability joint-and-several --defendant A=0.7 --defendant B=0.3 \
     --period start=2018-06-01,end=2019-04-22,base-kind=actual-loss,base=400000 \
     --period start=2019-04-23,end=2019-12-31,base-kind=actual-loss,base=600000`,
 		Args: noArgs,
@@ -117,6 +135,12 @@ give one --period per part instead of --conduct-start/--conduct-end/--base...`,
 	fs.StringVar(&f.claimDamages, "claim-damages", "", "the plaintiff's claim for damages alone (yuan)")
 	fs.StringVar(&f.claimExpenses, "claim-expenses", "", "the plaintiff's claim for expenses alone (yuan)")
 	fs.StringVar(&f.paidFine, "paid-fine", "", "a fine already paid for the same act (yuan); noted, never deducted")
+	fs.StringVar(&f.punitiveClaimed, "punitive-claimed", "", "when the plaintiff claimed punitive damages (Fa Shi [2021] No. 4 Art. 2), needed with --multiple: with-complaint, before-debate-end, after-debate-end, on-appeal")
+	fs.BoolVar(&f.separateActs, "separate-acts", false, "the periods are separate acts, each compensated under the law of its time (default: one continuing act, compensated under the law in force when it ended)")
+	fs.BoolVar(&f.booksWithheld, "books-withheld", false, "the infringer withheld or falsified its books; the profit base was fixed from the holder's claim and evidence (e.g. Trademark Law 2019 Art. 63 ¶2)")
+	fs.StringSliceVar(&f.plantVarietyFactors, "plant-variety-factor", nil, "SPC Plant Variety Provisions (II) Art. 17 serious cases: repeat-after-penalty, as-business, forged-certificate, unlabelled-packs, seed-law-77, refuses-sites")
+	fs.StringVar(&f.liability, "liability", "", "how several defendants answer: joint-and-several (Civil Code Arts. 1168, 1169, 178) or by-share (Arts. 1172, 177)")
+	fs.StringArrayVar(&f.defendants, "defendant", nil, "one of several defendants, repeatable: NAME or NAME=SHARE (e.g. A=0.6); shares for all or none")
 	return cmd
 }
 
@@ -141,8 +165,31 @@ func (f *calcFlags) request(cmd *cobra.Command) (*ipcasev1.CalculateDamagesReque
 		ClaimDamagesYuan:    f.claimDamages,
 		ClaimExpensesYuan:   f.claimExpenses,
 		PaidFineYuan:        f.paidFine,
+		SeparateActs:        f.separateActs,
+		BooksWithheld:       f.booksWithheld,
 	}
 	var err error
+	if f.punitiveClaimed != "" {
+		if req.PunitiveClaim, err = parseEnum("--punitive-claimed", f.punitiveClaimed, damages.ParsePunitiveClaim); err != nil {
+			return nil, err
+		}
+	}
+	if f.liability != "" {
+		if req.Liability, err = parseEnum("--liability", f.liability, damages.ParseLiability); err != nil {
+			return nil, err
+		}
+	}
+	for _, s := range f.plantVarietyFactors {
+		v, err := parseEnum("--plant-variety-factor", s, damages.ParsePlantVarietyFactor)
+		if err != nil {
+			return nil, err
+		}
+		req.PlantVarietyFactors = append(req.PlantVarietyFactors, v)
+	}
+	for _, s := range f.defendants {
+		name, share, _ := strings.Cut(s, "=")
+		req.Defendants = append(req.Defendants, &ipcasev1.DamagesDefendant{Name: name, Share: share})
+	}
 	if f.ipType != "" {
 		if req.IpType, err = parseEnum("--ip-type", f.ipType, damages.ParseIPType); err != nil {
 			return nil, err
@@ -316,6 +363,12 @@ var damagesFlags = map[string]string{
 	"claim_damages_yuan":    "--claim-damages",
 	"claim_expenses_yuan":   "--claim-expenses",
 	"paid_fine_yuan":        "--paid-fine",
+	"punitive_claim":        "--punitive-claimed",
+	"separate_acts":         "--separate-acts",
+	"books_withheld":        "--books-withheld",
+	"plant_variety_factors": "--plant-variety-factor",
+	"liability":             "--liability",
+	"defendants":            "--defendant",
 }
 
 // damagesFlagOf returns the flag for a request field path: "multiple" →
@@ -330,6 +383,10 @@ func damagesFlagOf(field string) string {
 			flag += " " + strings.ReplaceAll(sub, "_", "-")
 		}
 		return flag
+	}
+	if rest, ok := strings.CutPrefix(field, "defendants["); ok {
+		n, _, _ := strings.Cut(rest, "]")
+		return "--defendant #" + itoa(atoi(n)+1)
 	}
 	return damagesFlags[stripIndex(field)]
 }

@@ -90,7 +90,8 @@ func startServer(t *testing.T) string {
 var trademarkArgs = []string{"damages", "calc", "--ip-type", "trademark",
 	"--conduct-start", "2020-01-01", "--conduct-end", "2020-12-31",
 	"--base-kind", "infringer-profit", "--base", "1000000", "--contribution", "0.35",
-	"--multiple", "2.5", "--intentional", "--serious", "--expenses", "50000", "--claim", "3000000"}
+	"--multiple", "2.5", "--intentional", "--serious", "--punitive-claimed", "with-complaint",
+	"--expenses", "50000", "--claim", "3000000"}
 
 // damagesJSON is the part of `damages calc -o json` the issue requires.
 type damagesJSON struct {
@@ -142,12 +143,12 @@ func TestCalcLocalJSON(t *testing.T) {
 				t.Fatalf("output is not JSON: %v\n%s", err, r.stdout)
 			}
 			cites := strings.Join(got.Citations, "\n")
-			// The clause applied, the judgment behind the claim cap (Xiaomi v
-			// Shenzhen Xiaomi (2020)粤03民初7080号) and, with punitive damages,
+			// The clause applied, the rule behind the claim cap (Civil
+			// Procedure Law 2023 Art. 211(11): no award beyond the claim) and, with punitive damages,
 			// the authority for the formula: the Beijing High People's Court
 			// Guidelines on Punitive Damages (2022) §3.1 (additive) or the
 			// statute wording read literally (multiplicative).
-			want := []string{"Trademark Law 2019, Art. 63", "(2020)粤03民初7080号"}
+			want := []string{"Trademark Law 2019, Art. 63", "Civil Procedure Law 2023 Art. 211(11)"}
 			switch tt.want.Formula {
 			case "additive":
 				want = append(want, "Beijing High People's Court Guidelines on Punitive Damages (2022) §3.1")
@@ -180,7 +181,8 @@ func TestLocalAndServerAgree(t *testing.T) {
 		{"trademark calc JSON", append(append([]string{}, trademarkArgs...), "-o", "json"), exitOK},
 		{"trademark calc table", trademarkArgs, exitOK},
 		{"trade secret over two periods", []string{"damages", "calc", "-o", "json", "--ip-type", "trade-secret",
-			"--multiple", "3", "--intentional", "--serious",
+			"--multiple", "3", "--intentional", "--serious", "--punitive-claimed", "before-debate-end",
+			"--liability", "by-share", "--defendant", "A", "--defendant", "B", "--defendant", "C",
 			"--period", "start=2018-06-01,end=2019-04-22,base-kind=actual-loss,base=400000",
 			"--period", "start=2019-04-23,end=2019-12-31,base-kind=actual-loss,base=600000.5,contribution=0.333333"}, exitOK},
 		{"statutory copyright", []string{"damages", "calc", "-o", "json", "--ip-type", "copyright", "--statutory",
@@ -222,14 +224,35 @@ func TestCalcRefused(t *testing.T) {
 		// Trademark Law 2013 Art. 63 ¶1 governs conduct 2014-05-01 …
 		// 2019-10-31: 1–3× ("一倍以上三倍以下").
 		name:  "multiple 3.5 under Trademark Law 2013",
-		extra: []string{"--multiple", "3.5", "--intentional", "--serious"},
-		want:  []string{"ipcase: refused: --multiple (multiple): 3.5 is outside the 1–3× range of Trademark Law 2013, Art. 63"},
+		extra: []string{"--multiple", "3.5", "--intentional", "--serious", "--punitive-claimed", "with-complaint"},
+		want:  []string{"ipcase: refused: --multiple (multiple): 3.5 is outside the 1–3× range of Trademark Law 2013, Art. 63 ¶1"},
 	}, {
-		name:  "punitive without the findings of Civil Code Art. 1185",
+		// Conduct in 2018, before the Civil Code: the findings rest on
+		// Trademark Law 2013 Art. 63 ¶1, not on Civil Code Art. 1185; and
+		// punitive damages need the plaintiff's claim (Fa Shi [2021] No. 4
+		// Art. 2).
+		name:  "punitive without a claim or the findings",
 		extra: []string{"--multiple", "2"},
 		want: []string{
-			"ipcase: refused: --intentional (intentional): punitive damages need intentional infringement (Trademark Law 2013, Art. 63: malicious (恶意)) — Civil Code Art. 1185, Fa Shi [2021] No. 4 Art. 3; the SPC reads 恶意 as included in 故意 (Fa Shi [2021] No. 4 Art. 1)",
-			"ipcase: refused: --serious (serious): punitive damages need serious circumstances (情节严重) — Civil Code Art. 1185, Fa Shi [2021] No. 4 Art. 4",
+			"ipcase: refused: --punitive-claimed (punitive_claim): punitive damages are awarded only on the plaintiff's claim stating the amount, method, facts and reasons (Fa Shi [2021] No. 4 Art. 2 ¶1), never of the court's own motion; say when it was claimed: with-complaint or before-debate-end",
+			"ipcase: refused: --intentional (intentional): punitive damages need intentional infringement (Trademark Law 2013, Art. 63: malicious (恶意)) — Trademark Law 2013, Art. 63 ¶1, Fa Shi [2021] No. 4 Art. 3; the SPC reads 恶意 as included in 故意 (Fa Shi [2021] No. 4 Art. 1)",
+			"ipcase: refused: --serious (serious): punitive damages need serious circumstances (情节严重) — Trademark Law 2013, Art. 63 ¶1, Fa Shi [2021] No. 4 Art. 4",
+		},
+	}, {
+		// Fa Shi [2021] No. 4 Art. 2 ¶2: a claim added after the
+		// first-instance debate ended is out of time.
+		name:  "punitive claimed after the debate ended",
+		extra: []string{"--multiple", "2", "--intentional", "--serious", "--punitive-claimed", "after-debate-end"},
+		want: []string{
+			"ipcase: refused: --punitive-claimed (punitive_claim): a punitive claim added after the first-instance court debate ended is out of time: Fa Shi [2021] No. 4 Art. 2 ¶2 admits an added claim only before the debate ends",
+		},
+	}, {
+		// Civil Code Art. 178 ¶2 / Art. 177: shares for every defendant or
+		// for none.
+		name:  "shares for some defendants only",
+		extra: []string{"--liability", "by-share", "--defendant", "A=0.5", "--defendant", "B"},
+		want: []string{
+			"ipcase: refused: --defendant (defendants): give a share for every defendant or for none (equal shares, Civil Code Arts. 177, 178): 1 of 2 have one",
 		},
 	}, {
 		name:  "contribution 0",
@@ -364,4 +387,110 @@ func TestVersion(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &v); r.code != exitOK || err != nil || v.Version == "" || !strings.HasPrefix(v.Go, "go") {
 		t.Errorf("exit %d, %v, output:\n%s%s", r.code, err, r.stdout, r.stderr)
 	}
+}
+
+// TestCalcFiguresCiteArticles checks that `damages calc` shows every figure
+// with the article that produced it, in JSON and in the table. Hand-worked:
+// Patent Law 2020 Art. 71 ¶1, conduct in 2022: the holder takes the profit
+// 500,000 although the loss was proven (loss 或者 gain); additive 2×
+// (Beijing High People's Court Guidelines (2022) §3.1): punitive 1,000,000,
+// damages 1,500,000; expenses 40,000 (¶3): total 1,540,000 ≤ claim 2,000,000
+// (Civil Procedure Law 2023 Art. 211(11)). Court fee on 2,000,000
+// (诉讼费用交纳办法 Art. 13(1)): 50 + 2,250 + 2,000 + 4,500 + 5,000 + 9,000 =
+// 22,800. By share 0.6 / 0.4 (Civil Code Arts. 1172, 177): 924,000 and
+// 616,000.
+func TestCalcFiguresCiteArticles(t *testing.T) {
+	t.Parallel()
+	args := []string{"damages", "calc", "--local", "--ip-type", "patent-invention",
+		"--conduct-start", "2022-01-01", "--conduct-end", "2022-12-31",
+		"--base-kind", "infringer-profit", "--base", "500000", "--proven", "actual-loss,infringer-profit",
+		"--multiple", "2", "--intentional", "--serious", "--punitive-claimed", "with-complaint",
+		"--expenses", "40000", "--claim", "2000000",
+		"--liability", "by-share", "--defendant", "A=0.6", "--defendant", "B=0.4"}
+	type figure struct{ Name, Value, Article string }
+	want := []figure{
+		{"Period 1 base", "500000.00", "Patent Law 2020, Art. 71 ¶1"},
+		{"Period 1 multiple", "2", "Patent Law 2020, Art. 71 ¶1; Fa Shi [2021] No. 4 Art. 6"},
+		{"Period 1 punitive part", "1000000.00", "Beijing High People's Court Guidelines on Punitive Damages (2022) §3.1"},
+		{"Damages", "1500000.00", "Patent Law 2020, Art. 71"},
+		{"Expenses", "40000.00", "Patent Law 2020, Art. 71 ¶3"},
+		{"Claim cap", "2000000.00", "Civil Procedure Law 2023 Art. 211(11)"},
+		{"Total", "1540000.00", "Civil Procedure Law 2023 Art. 211(11)"},
+		{"Court fee", "22800.00", "诉讼费用交纳办法 (State Council 2006) Art. 13(1)"},
+		{"Defendant A", "924000.00 (share 924000.00)", "Civil Code Arts. 1172, 177"},
+		{"Defendant B", "616000.00 (share 616000.00)", "Civil Code Arts. 1172, 177"},
+	}
+	r := ipcase(t, append(append([]string{}, args...), "-o", "json")...)
+	if r.code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	var got struct{ Figures []figure }
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, r.stdout)
+	}
+	if len(got.Figures) != len(want) {
+		t.Fatalf("figures:\n%+v\nwant %d", got.Figures, len(want))
+	}
+	for i, w := range want {
+		g := got.Figures[i]
+		if g.Name != w.Name || g.Value != w.Value || !strings.Contains(g.Article, w.Article) {
+			t.Errorf("figure %d = %+v, want %s %s citing %q", i, g, w.Name, w.Value, w.Article)
+		}
+	}
+	table := ipcase(t, args...)
+	if table.code != exitOK || !strings.Contains(table.stdout, "Figures and the articles behind them:") {
+		t.Fatalf("exit %d, table:\n%s%s", table.code, table.stdout, table.stderr)
+	}
+	for _, w := range want {
+		if !containsLine(strings.Split(table.stdout, "\n"), w.Name, w.Value, w.Article) {
+			t.Errorf("table lacks %q %q %q:\n%s", w.Name, w.Value, w.Article, table.stdout)
+		}
+	}
+	for _, row := range []string{"Court fee", "22,800.00", "Defendant A", "924,000.00"} {
+		if !strings.Contains(table.stdout, row) {
+			t.Errorf("summary lacks %q:\n%s", row, table.stdout)
+		}
+	}
+}
+
+// TestCalcStatutoryContinuing: copyright 2020-01 … 2022-12 as one
+// continuing act gets one statutory award under Copyright Law 2020 Art. 54
+// ¶2 (500–5,000,000), stating the reading; the output cites the range's
+// article. Separate acts across the two versions are refused instead.
+func TestCalcStatutoryContinuing(t *testing.T) {
+	t.Parallel()
+	args := []string{"damages", "calc", "--local", "--ip-type", "copyright", "--statutory", "--statutory-amount", "3000000",
+		"--period", "start=2020-01-01,end=2021-05-31", "--period", "start=2021-06-01,end=2022-12-31"}
+	r := ipcase(t, args...)
+	if r.code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	lines := strings.Split(r.stdout, "\n")
+	for _, frag := range [][]string{
+		{"Statutory range", "500.00–5000000.00", "Copyright Law 2020, Art. 54 ¶2"},
+		{"Damages", "3000000.00", "Copyright Law 2020, Art. 54 ¶2"},
+		{"One continuing act", "majority reading", "Art. 29", "Fa Shi [2014] No. 4 Art. 9", "Fa Shi [2020] No. 15 Art. 1 ¶3"},
+	} {
+		if !containsLine(lines, frag...) {
+			t.Errorf("output lacks %q:\n%s", frag, r.stdout)
+		}
+	}
+	r = ipcase(t, append(args, "--separate-acts")...)
+	if r.code != exitRefused || !strings.Contains(r.stderr, "--period (periods): statutory damages are one amount within one clause's range, but these separate acts") {
+		t.Errorf("separate acts: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+}
+
+// containsLine reports whether any line contains every fragment.
+func containsLine(lines []string, fragments ...string) bool {
+	for _, l := range lines {
+		ok := true
+		for _, f := range fragments {
+			ok = ok && strings.Contains(l, f)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }

@@ -21,6 +21,9 @@ func printDamages(cfg *config, res damages.Result) error {
 	if res.Periods == nil {
 		res.Periods = []damages.PeriodResult{}
 	}
+	if res.Figures == nil {
+		res.Figures = []damages.Figure{}
+	}
 	if cfg.output == outputJSON {
 		return writeJSON(cfg.stdout, res)
 	}
@@ -32,7 +35,14 @@ func printDamages(cfg *config, res damages.Result) error {
 	if res.CappedByClaim {
 		capped = "capped by the claim"
 	}
-	amounts := newAmounts(res.Base, res.Punitive, res.Damages, res.Expenses, res.Total)
+	figs := []damages.Fen{res.Base, res.Punitive, res.Damages, res.Expenses, res.Total}
+	if res.CourtFee != nil {
+		figs = append(figs, res.CourtFee.Fee)
+	}
+	for _, d := range res.Defendants {
+		figs = append(figs, d.Owes)
+	}
+	amounts := newAmounts(figs...)
 	var b bytes.Buffer
 	t := newTable(&b)
 	t.printf("Law\t%s\n", res.Law)
@@ -45,12 +55,34 @@ func printDamages(cfg *config, res damages.Result) error {
 	t.printf("Damages\t%s\tbefore the claim cap, without expenses\n", amounts.col(res.Damages))
 	t.printf("Expenses\t%s\n", amounts.col(res.Expenses))
 	t.printf("Total\t%s\t%s\n", amounts.col(res.Total), capped)
+	if f := res.CourtFee; f != nil {
+		t.printf("Court fee\t%s\ton the claim %s\n", amounts.col(f.Fee), grouped(f.Claim))
+	}
+	for _, d := range res.Defendants {
+		t.printf("Defendant %s\t%s\town share %s (%s)\n", d.Name, amounts.col(d.Owes), grouped(d.Internal), res.Liability)
+	}
 	if err := t.flush(); err != nil {
+		return err
+	}
+	if err := writeFigures(&b, res.Figures); err != nil {
 		return err
 	}
 	writeList(&b, "Steps", res.Steps, true)
 	writeList(&b, "Citations", res.Citations, false)
 	return write(cfg.stdout, b.Bytes())
+}
+
+// writeFigures lists every figure with the article that produced it.
+func writeFigures(b *bytes.Buffer, figs []damages.Figure) error {
+	if len(figs) == 0 {
+		return nil
+	}
+	b.WriteString("\nFigures and the articles behind them:\n")
+	t := newTable(b)
+	for _, f := range figs {
+		t.printf("  %s\t%s\t%s\n", f.Name, f.Value, f.Article)
+	}
+	return t.flush()
 }
 
 // printFine is printDamages for a fine.

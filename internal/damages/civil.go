@@ -3,16 +3,20 @@ package damages
 import (
 	"fmt"
 	"math/big"
+	"sort"
 	"strings"
 
 	"github.com/ipcase/ipcase/internal/civil"
 )
 
 // Period is one stretch of infringing conduct with its own compensatory
-// base. Conduct that crosses the day a new version of the damages clause
-// took effect must be given as one Period per version (Legislation Law 2023
-// Art. 104; SOURCES.md, temporal rules): Calculate refuses a period that
-// straddles a boundary rather than apportioning one base by days, which
+// base. The periods of a request are one continuing act unless
+// Request.SeparateActs says otherwise: the whole act is then compensated
+// under the clause in force when it ended (see Request.SeparateActs), and a
+// period may straddle the day a new clause took effect. Only the punitive
+// part follows the clause in force during the conduct, so a period that
+// takes a multiple must lie under one clause: Calculate refuses one that
+// straddles a boundary rather than apportioning its base by days, which
 // would invent a rule; Boundaries says where to split.
 type Period struct {
 	// Start and End are the first and last day of the conduct, inclusive.
@@ -85,6 +89,37 @@ type Request struct {
 	// paid for the same act. It does not reduce the award and is only
 	// noted (Fa Shi [2021] No. 4 Art. 6).
 	PaidFine Fen
+
+	// SeparateActs (separate_acts) says the periods are separate acts, each
+	// compensated under the clause in force during it (Legislation Law 2023
+	// Art. 104). By default they are one continuing act, compensated under
+	// the clause in force when it ended, with one statutory range — the
+	// majority reading of SPC Interpretation on Copyright Civil Disputes
+	// (2020) Art. 29, Fa Shi [2014] No. 4 Art. 9 and Fa Shi [2020] No. 15
+	// Art. 1 ¶3 — while the punitive part of each period follows the clause
+	// in force during it.
+	SeparateActs bool
+
+	// BooksWithheld (books_withheld): the infringer, ordered to produce its
+	// books, refused or produced false ones, and the base (the infringer's
+	// profit) was fixed by reference to the holder's claim and evidence
+	// (e.g. Trademark Law 2019 Art. 63 ¶2, Patent Law 2020 Art. 71 ¶4; for
+	// the punitive base Fa Shi [2021] No. 4 Art. 5 ¶3).
+	BooksWithheld bool
+
+	// PunitiveClaim (punitive_claim) is whether and when the plaintiff
+	// claimed punitive damages (Fa Shi [2021] No. 4 Art. 2); a multiple
+	// needs a timely claim.
+	PunitiveClaim PunitiveClaim
+
+	// PlantVarietyFactors (plant_variety_factors) are the serious cases of
+	// SPC Plant Variety Provisions (II) Art. 17 ¶1 found by the court.
+	PlantVarietyFactors []PlantVarietyFactor
+
+	// Liability (liability) and Defendants (defendants) apportion the total
+	// among several defendants; both empty for one defendant.
+	Liability  Liability
+	Defendants []Defendant
 }
 
 // PeriodResult is one period's share of a Result. Its figures are each
@@ -99,8 +134,12 @@ type PeriodResult struct {
 	Contribution  Ratio      `json:"contribution"`
 	EffectiveBase Fen        `json:"effectiveBase"` // base × contribution
 	Multiple      Ratio      `json:"multiple,omitzero"`
-	Punitive      Fen        `json:"punitive"`
-	Damages       Fen        `json:"damages"`
+	// PunitiveLaw is the clause whose multiple applied (in force during the
+	// period); empty without punitive damages. Law is the clause that
+	// compensates the period.
+	PunitiveLaw string `json:"punitiveLaw,omitempty"`
+	Punitive    Fen    `json:"punitive"`
+	Damages     Fen    `json:"damages"`
 }
 
 // Result is the outcome of Calculate; its JSON form is the CLI's output.
@@ -131,8 +170,25 @@ type Result struct {
 	Law       string         `json:"law"`
 	Citations []string       `json:"citations"`
 	Periods   []PeriodResult `json:"periods"`
+	// Figures lists every figure with the article that produced it, in the
+	// order of the derivation.
+	Figures []Figure `json:"figures"`
+	// CourtFee is the case acceptance fee on the claim; nil without a claim.
+	CourtFee *CourtFee `json:"courtFee,omitempty"`
+	// Liability and Defendants apportion Total among several defendants.
+	Liability  Liability        `json:"liability,omitzero"`
+	Defendants []DefendantShare `json:"defendants,omitempty"`
 	// Steps is the derivation, one human-readable line per step.
 	Steps []string `json:"steps"`
+}
+
+// Figure is one figure of a Result with the statute and article that
+// produced it. Value is an amount in yuan ("350000.00"), a multiple ("2.5")
+// or a range ("500.00–5000000.00").
+type Figure struct {
+	Name    string `json:"name"`
+	Value   string `json:"value"`
+	Article string `json:"article"`
 }
 
 // StatutoryRange is the statutory-damages range of the clause applied;
@@ -142,13 +198,16 @@ type StatutoryRange struct {
 	Max Fen `json:"max"`
 }
 
-// plan is a validated period with the clause that governs it and the
-// multiple applied to it (zero: compensatory only).
+// plan is a validated period with the clause that compensates it (v), the
+// clause in force during it (pv: its punitive part follows this one), the
+// first version boundary it straddles (zero if none) and the multiple
+// applied to it (zero: compensatory only).
 type plan struct {
-	field string
-	p     Period
-	v     Version
-	m     Ratio
+	field    string
+	p        Period
+	v, pv    Version
+	straddle civil.Date
+	m        Ratio
 }
 
 // Calculate computes civil damages for req under the clause versions in
@@ -165,14 +224,14 @@ func Calculate(req Request) (Result, error) {
 	if rf.any() {
 		return Result{}, rf.err()
 	}
-	plans := resolveVersions(req.IPType, periods, fields, &rf)
+	plans := resolveVersions(req, periods, fields, &rf)
 	if rf.any() {
 		return Result{}, rf.err()
 	}
 	if req.Statutory {
 		checkStatutory(req, plans, &rf)
 	} else {
-		checkBases(plans, &rf)
+		checkBases(req, plans, &rf)
 		checkPunitive(req, plans, &rf)
 	}
 	checkExpenses(req, plans, &rf)
@@ -207,6 +266,7 @@ func compute(req Request, plans []plan) (Result, error) {
 		dmg := new(big.Rat).Set(eb)
 		if !pl.m.IsZero() {
 			anyPun = true
+			pr.PunitiveLaw = pl.pv.Name()
 			if formula == Additive {
 				dmg.Add(eb, new(big.Rat).Mul(eb, pl.m.rat())) // base + base × m
 			} else {
@@ -225,7 +285,7 @@ func compute(req Request, plans []plan) (Result, error) {
 		}
 		pr.Punitive = pr.Damages - pr.EffectiveBase
 		res.Periods = append(res.Periods, pr)
-		ex.period(len(res.Periods), pl, pr, formula)
+		ex.period(req, len(res.Periods), pl, pr, formula)
 	}
 	var err error
 	if res.Base, err = roundHalfUp(sumBase); err != nil {
@@ -246,44 +306,68 @@ func compute(req Request, plans []plan) (Result, error) {
 		res.Damages = req.StatutoryAmount
 		ex.statutory(req, v)
 	} else {
-		ex.totals(res, formula, len(plans))
+		ex.totals(res, formula, plans)
+		ex.plantVariety(req, res, formula)
 	}
 	res.Expenses = req.Expenses
-	ex.expenses(req, res.Damages)
+	ex.expenses(req, res.Damages, plans[len(plans)-1].v)
 	res.Total, res.CappedByClaim = applyClaim(req, res.Damages, &ex)
+	if claim := req.claimAmount(); claim > 0 {
+		fee, err := courtFee(claim, &ex)
+		if err != nil {
+			return Result{}, err
+		}
+		res.CourtFee = &fee
+		ex.figure(feeFigure(fee))
+	}
+	if res.Defendants, err = apportion(req, res.Total, &ex); err != nil {
+		return Result{}, err
+	}
+	res.Liability = req.Liability
+	for _, f := range defendantFigures(req.Liability, res.Defendants) {
+		ex.figure(f)
+	}
 	ex.paidFine(req)
 	res.Law = lawNames(plans)
-	res.Citations, res.Steps = ex.cites.list, ex.steps
+	res.Citations, res.Steps, res.Figures = ex.cites.list, ex.steps, ex.figures
 	return res, nil
 }
 
-// applyClaim caps damages + expenses at the plaintiff's claim: civil courts
-// award no more than claimed (Xiaomi v Shenzhen Xiaomi (2020)粤03民初7080号;
-// SOURCES.md).
+// citeClaimCap is the rule behind the claim cap: a judgment that goes beyond
+// the claims is a ground for retrial, so a court awards no more than the
+// plaintiff claims (不告不理).
+const citeClaimCap = "Civil Procedure Law 2023 Art. 211(11): a judgment that goes beyond the claims (超出诉讼请求) is a ground for retrial, so the award does not exceed the plaintiff's claim"
+
+// applyClaim caps damages + expenses at the plaintiff's claim
+// (citeClaimCap).
 func applyClaim(req Request, damages Fen, ex *explainer) (total Fen, capped bool) {
 	total = damages + req.Expenses
 	switch {
 	case req.ClaimTotal > 0:
 		if total > req.ClaimTotal {
-			ex.stepf("Claim cap: damages + expenses %s exceed the combined claim %s; the award is capped at %s",
+			ex.stepf("Claim cap: damages + expenses %s exceed the combined claim %s; the award is capped at %s (Civil Procedure Law 2023 Art. 211(11))",
 				total.grouped(), req.ClaimTotal.grouped(), req.ClaimTotal.grouped())
 			total, capped = req.ClaimTotal, true
 		} else {
-			ex.stepf("Claim cap: damages + expenses %s ≤ the combined claim %s; not capped",
+			ex.stepf("Claim cap: damages + expenses %s ≤ the combined claim %s; not capped (Civil Procedure Law 2023 Art. 211(11))",
 				total.grouped(), req.ClaimTotal.grouped())
 		}
+		ex.figure(Figure{Name: "Claim cap", Value: req.ClaimTotal.String(), Article: "Civil Procedure Law 2023 Art. 211(11) (no award beyond the claim)"})
 	case req.ClaimDamages > 0:
 		d, e := min(damages, req.ClaimDamages), min(req.Expenses, req.ClaimExpenses)
 		capped = d < damages || e < req.Expenses
-		ex.stepf("Claim cap, separately: damages %s against claim %s → %s; expenses %s against claim %s → %s; total %s%s",
+		ex.stepf("Claim cap, separately: damages %s against claim %s → %s; expenses %s against claim %s → %s; total %s%s (Civil Procedure Law 2023 Art. 211(11))",
 			damages.grouped(), req.ClaimDamages.grouped(), d.grouped(), req.Expenses.grouped(),
 			req.ClaimExpenses.grouped(), e.grouped(), (d + e).grouped(), cappedNote(capped))
+		ex.figure(Figure{Name: "Claim cap", Value: req.ClaimDamages.String() + " + " + req.ClaimExpenses.String(), Article: "Civil Procedure Law 2023 Art. 211(11) (no award beyond the claim)"})
 		total = d + e
 	default:
-		ex.stepf("No claim given: the total %s is not capped; a court awards no more than the plaintiff claims", total.grouped())
+		ex.stepf("No claim given: the total %s is not capped; a court awards no more than the plaintiff claims (Civil Procedure Law 2023 Art. 211(11))", total.grouped())
+		ex.figure(Figure{Name: "Total", Value: total.String(), Article: "damages + expenses; not capped, no claim given"})
 		return total, false
 	}
-	ex.cite("The award does not exceed the plaintiff's claim: Xiaomi v Shenzhen Xiaomi (2020)粤03民初7080号 computed more than the claim and awarded exactly the amount claimed")
+	ex.cite(citeClaimCap)
+	ex.figure(Figure{Name: "Total", Value: total.String(), Article: "damages + expenses" + cappedNote(capped) + ": Civil Procedure Law 2023 Art. 211(11)"})
 	return total, capped
 }
 
@@ -294,11 +378,20 @@ func cappedNote(capped bool) string {
 	return " (not capped)"
 }
 
-// lawNames joins the distinct clause versions applied, in period order.
+// lawNames joins the distinct clause versions applied — those that
+// compensate and those whose multiple applied — oldest first.
 func lawNames(plans []plan) string {
-	var names []string
+	var vs []Version
 	for _, pl := range plans {
-		if n := pl.v.Name(); len(names) == 0 || names[len(names)-1] != n {
+		vs = append(vs, pl.v)
+		if !pl.m.IsZero() {
+			vs = append(vs, pl.pv)
+		}
+	}
+	sort.SliceStable(vs, func(i, j int) bool { return vs[i].InForce.Before(vs[j].InForce) })
+	var names []string
+	for _, v := range vs {
+		if n := v.Name(); len(names) == 0 || names[len(names)-1] != n {
 			names = append(names, n)
 		}
 	}

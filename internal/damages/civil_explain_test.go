@@ -18,7 +18,7 @@ func TestCalculateExplains(t *testing.T) {
 	t.Run("multiplicative 1x is flagged", func(t *testing.T) {
 		t.Parallel()
 		req := base(damages.Trademark, "2020-01-01", "2020-06-30", damages.ActualLoss, y(100_000))
-		req.Multiple, req.Formula, req.Intentional, req.Serious = ratio(t, "1"), damages.Multiplicative, true, true
+		req.Multiple, req.Formula, req.Intentional, req.Serious, req.PunitiveClaim = ratio(t, "1"), damages.Multiplicative, true, true, damages.PunitiveWithComplaint
 		got, err := damages.Calculate(req)
 		if err != nil {
 			t.Fatal(err)
@@ -31,7 +31,7 @@ func TestCalculateExplains(t *testing.T) {
 	t.Run("additive is the default and says so", func(t *testing.T) {
 		t.Parallel()
 		req := base(damages.Copyright, "2022-01-01", "2022-12-31", damages.ActualLoss, y(100_000))
-		req.Multiple, req.Intentional, req.Serious = ratio(t, "1"), true, true
+		req.Multiple, req.Intentional, req.Serious, req.PunitiveClaim = ratio(t, "1"), true, true, damages.PunitiveWithComplaint
 		req.IntentFactors = []damages.IntentFactor{damages.AfterNotice, damages.PiracyCounterfeit}
 		req.SeriousFactors = []damages.SeriousFactor{damages.InfringingAsBusiness}
 		got, err := damages.Calculate(req)
@@ -64,7 +64,7 @@ func TestCalculateExplains(t *testing.T) {
 	t.Run("malice bridge cited under Trademark 2019", func(t *testing.T) {
 		t.Parallel()
 		req := base(damages.Trademark, "2020-01-01", "2020-12-31", damages.ActualLoss, y(100_000))
-		req.Multiple, req.Intentional, req.Serious = ratio(t, "2"), true, true
+		req.Multiple, req.Intentional, req.Serious, req.PunitiveClaim = ratio(t, "2"), true, true, damages.PunitiveWithComplaint
 		got, err := damages.Calculate(req)
 		if err != nil {
 			t.Fatal(err)
@@ -106,7 +106,7 @@ func TestCalculateExplains(t *testing.T) {
 
 	t.Run("period breakdown and split note", func(t *testing.T) {
 		t.Parallel()
-		req := damages.Request{IPType: damages.TradeSecret, Multiple: ratio(t, "3"), Intentional: true, Serious: true,
+		req := damages.Request{IPType: damages.TradeSecret, Multiple: ratio(t, "3"), Intentional: true, Serious: true, PunitiveClaim: damages.PunitiveWithComplaint,
 			Periods: []damages.Period{
 				{Start: day(t, "2018-06-01"), End: day(t, "2019-04-22"), BaseKind: damages.ActualLoss, Base: y(1_000_000)},
 				{Start: day(t, "2019-04-23"), End: day(t, "2020-12-31"), BaseKind: damages.ActualLoss, Base: y(2_000_000)},
@@ -125,7 +125,9 @@ func TestCalculateExplains(t *testing.T) {
 			t.Errorf("total %s capped %v, want 1000000.00 true", got.Total, got.CappedByClaim)
 		}
 		for _, frag := range [][]string{
-			{"Period 1", "compensatory only", "Anti-Unfair Competition Law 2017, Art. 17 has no punitive clause"},
+			{"Period 1", "compensatory only", "Anti-Unfair Competition Law 2017, Art. 17, in force during the conduct, has no punitive clause"},
+			{"One continuing act that ended under Anti-Unfair Competition Law 2019, Art. 17", "majority reading", "Fa Shi [2020] No. 15 Art. 1 ¶3"},
+			{"Civil Code Art. 1185 is not applied", "before the Civil Code took effect on 2021-01-01"},
 			{"Period 2: punitive 2,000,000.00 × 3 = 6,000,000.00"},
 			{"Claim cap", "capped at 1,000,000.00"},
 			{"500,000.00 already paid", "does not reduce", "Art. 6"},
@@ -134,10 +136,17 @@ func TestCalculateExplains(t *testing.T) {
 				t.Errorf("steps lack %q: %q", frag, got.Steps)
 			}
 		}
-		// Legislation Law 2023 Art. 104: no retroactive application, so the
-		// AUCL 2019 multiple reaches only conduct from 2019-04-23.
-		if !containsLine(got.Citations, "Legislation Law 2023 Art. 104", "retroactively") {
+		// One continuing act: compensation under the later law (SPC
+		// Interpretation on Copyright Civil Disputes (2020) Art. 29, Fa Shi
+		// [2014] No. 4 Art. 9, Fa Shi [2020] No. 15 Art. 1 ¶3), the
+		// punitive part only under a punitive clause (Legislation Law 2023
+		// Art. 104); Civil Code Art. 1185 is not cited, all conduct ended in
+		// 2020.
+		if !containsLine(got.Citations, "continuing act", "Fa Shi [2014] No. 4) Art. 9", "Legislation Law 2023 Art. 104") {
 			t.Errorf("citations lack the temporal rule: %q", got.Citations)
+		}
+		if containsLine(got.Citations, "Civil Code Art. 1185") {
+			t.Errorf("Civil Code Art. 1185 cited for conduct that ended in 2020: %q", got.Citations)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package damages_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/ipcase/ipcase/internal/civil"
@@ -19,7 +20,7 @@ func TestCalculateRefuses(t *testing.T) {
 	}
 	span := func(start, end string) damages.Period { return damages.Period{Start: day(t, start), End: day(t, end)} }
 	punitive := func(ip damages.IPType, p damages.Period, m string) damages.Request {
-		return damages.Request{IPType: ip, Period: p, Multiple: ratio(t, m), Intentional: true, Serious: true}
+		return damages.Request{IPType: ip, Period: p, Multiple: ratio(t, m), Intentional: true, Serious: true, PunitiveClaim: damages.PunitiveWithComplaint}
 	}
 	tm2013 := per("2016-01-01", "2016-12-31", damages.ActualLoss, y(100_000))
 	tm2019 := per("2020-01-01", "2020-12-31", damages.ActualLoss, y(100_000))
@@ -57,7 +58,22 @@ func TestCalculateRefuses(t *testing.T) {
 		name:      "punitive without intent",
 		req:       damages.Request{IPType: damages.Trademark, Period: tm2019, Multiple: ratio(t, "2"), Serious: true, IntentFactors: []damages.IntentFactor{damages.AfterNotice}},
 		field:     "intentional",
-		fragments: []string{"intentional infringement", "Trademark Law 2019, Art. 63: malicious (恶意)", "Civil Code Art. 1185", "Art. 3", "presume intent"},
+		fragments: []string{"intentional infringement", "Trademark Law 2019, Art. 63: malicious (恶意)", "Trademark Law 2019, Art. 63 ¶1", "Art. 3", "presume intent"},
+	}, {
+		// Conduct reaching 2021-01-01 falls under the Civil Code (Fa Shi
+		// [2020] No. 15 Art. 1 ¶3), whose Art. 1185 requires intent.
+		name:      "punitive without intent, conduct under the Civil Code",
+		req:       damages.Request{IPType: damages.Trademark, Period: per("2020-06-01", "2021-01-01", damages.ActualLoss, y(1)), Multiple: ratio(t, "2"), Serious: true, PunitiveClaim: damages.PunitiveWithComplaint},
+		field:     "intentional",
+		fragments: []string{"Trademark Law 2019, Art. 63 ¶1, Civil Code Art. 1185"},
+	}, {
+		// Seed Law 2015 Art. 73 ¶3 ("侵犯植物新品种权，情节严重的") names no
+		// mental state, but conduct from 2021-01-01 needs intent under Civil
+		// Code Art. 1185; the clause itself is not cited for it.
+		name:      "plant variety 2015 reaching the Civil Code needs intent",
+		req:       damages.Request{IPType: damages.PlantVariety, Period: per("2020-06-01", "2021-03-31", damages.ActualLoss, y(1)), Multiple: ratio(t, "2"), Serious: true, PunitiveClaim: damages.PunitiveWithComplaint},
+		field:     "intentional",
+		fragments: []string{"— Civil Code Art. 1185, Fa Shi [2021] No. 4 Art. 3"},
 	}, {
 		name:      "punitive without seriousness",
 		req:       damages.Request{IPType: damages.Copyright, Period: per("2022-01-01", "2022-12-31", damages.ActualLoss, y(1)), Multiple: ratio(t, "2"), Intentional: true},
@@ -123,16 +139,18 @@ func TestCalculateRefuses(t *testing.T) {
 		field:     "statutory",
 		fragments: []string{"IC Layout Design Regulations 2001, Art. 30 provides no statutory damages"},
 	}, {
-		name: "statutory damages across two versions",
-		req: damages.Request{IPType: damages.Copyright, Statutory: true, Periods: []damages.Period{
+		// Separate acts under two versions: one statutory award each, never
+		// one for both.
+		name: "statutory damages for separate acts across two versions",
+		req: damages.Request{IPType: damages.Copyright, Statutory: true, SeparateActs: true, Periods: []damages.Period{
 			span("2021-01-01", "2021-05-31"), span("2021-06-01", "2021-12-31")}},
 		field:     "periods",
-		fragments: []string{"Copyright Law 2010, Art. 49 and Copyright Law 2020, Art. 54"},
+		fragments: []string{"these separate acts fall under Copyright Law 2010, Art. 49 and Copyright Law 2020, Art. 54", "never one per version"},
 	}, {
 		name:      "licence fee skipped ahead of a proven loss under Patent 2020",
 		req:       damages.Request{IPType: damages.PatentInvention, Period: per("2022-01-01", "2022-12-31", damages.LicenceFee, y(1), damages.ActualLoss)},
 		field:     "period.base_kind",
-		fragments: []string{"licence-fee is refused because actual-loss was proven", "Patent Law 2020, Art. 71", "actual loss → infringer's profit → licence-fee multiple"},
+		fragments: []string{"licence-fee is refused because actual-loss was proven", "Patent Law 2020, Art. 71", "actual loss or infringer's profit at the holder's choice, and a licence-fee multiple only when both are hard to determine"},
 	}, {
 		name:      "profit ahead of a proven loss under Trademark 2019",
 		req:       damages.Request{IPType: damages.Trademark, Period: per("2020-01-01", "2020-12-31", damages.InfringerProfit, y(1), damages.ActualLoss)},
@@ -149,10 +167,12 @@ func TestCalculateRefuses(t *testing.T) {
 		field:     "period.base_kind",
 		fragments: []string{"licence-fee is refused because infringer-profit was proven", "Copyright Law 2020, Art. 54", "holder's choice", "only when both are hard to determine"},
 	}, {
-		name:      "licence fee under AUCL 2025, which has none",
-		req:       damages.Request{IPType: damages.TradeSecret, Period: per("2026-01-01", "2026-12-31", damages.LicenceFee, y(1))},
+		// Copyright Law 2010 Art. 49 ¶1: loss, then illegal gain; no
+		// licence-fee step and no rule making a fee the measure of loss.
+		name:      "licence fee under Copyright 2010, which has none",
+		req:       damages.Request{IPType: damages.Copyright, Period: per("2015-01-01", "2015-12-31", damages.LicenceFee, y(1))},
 		field:     "period.base_kind",
-		fragments: []string{"licence-fee is refused", "Anti-Unfair Competition Law 2025, Art. 22", "has no licence-fee base"},
+		fragments: []string{"licence-fee is refused", "Copyright Law 2010, Art. 49", "has no licence-fee base"},
 	}, {
 		name:      "conduct before the first patent version",
 		req:       damages.Request{IPType: damages.PatentInvention, Period: per("2009-09-30", "2009-12-31", damages.ActualLoss, y(1))},
@@ -164,15 +184,21 @@ func TestCalculateRefuses(t *testing.T) {
 		field:     "period.start",
 		fragments: []string{"conduct on 2014-04-30 is before Trademark Law 2013, Art. 63 took effect on 2014-05-01"},
 	}, {
-		name:      "period straddling Trademark 2019",
-		req:       damages.Request{IPType: damages.Trademark, Period: per("2019-06-01", "2020-01-31", damages.ActualLoss, y(1))},
+		// Separate acts each follow the law of their time (Legislation Law
+		// 2023 Art. 104), so one of them cannot straddle a new clause.
+		name:      "separate act straddling Trademark 2019",
+		req:       damages.Request{IPType: damages.Trademark, SeparateActs: true, Period: per("2019-06-01", "2020-01-31", damages.ActualLoss, y(1))},
 		field:     "period",
-		fragments: []string{"straddles 2019-11-01, when Trademark Law 2019, Art. 63 took effect", "split the period at 2019-11-01 (2019-06-01 … 2019-10-31 and 2019-11-01 … 2020-01-31)"},
+		fragments: []string{"straddles 2019-11-01, when Trademark Law 2019, Art. 63 took effect", "separate acts each follow the law of their time", "split the period at 2019-11-01 (2019-06-01 … 2019-10-31 and 2019-11-01 … 2020-01-31)"},
 	}, {
-		name:      "period straddling AUCL 2019",
-		req:       damages.Request{IPType: damages.TradeSecret, Periods: []damages.Period{per("2019-01-01", "2019-12-31", damages.ActualLoss, y(1))}},
+		// One continuing act is compensated under the later law, but the
+		// punitive part follows the clause in force during the conduct:
+		// a period taking a multiple may not straddle AUCL 2019 (the first
+		// trade-secret punitive clause, 2019-04-23).
+		name:      "punitive period straddling AUCL 2019",
+		req:       damages.Request{IPType: damages.TradeSecret, Multiple: ratio(t, "2"), Intentional: true, Serious: true, PunitiveClaim: damages.PunitiveWithComplaint, Periods: []damages.Period{per("2019-01-01", "2019-12-31", damages.ActualLoss, y(1))}},
 		field:     "periods[0]",
-		fragments: []string{"straddles 2019-04-23", "Anti-Unfair Competition Law 2019, Art. 17"},
+		fragments: []string{"straddles 2019-04-23", "Anti-Unfair Competition Law 2019, Art. 17", "punitive part follows the clause in force during the conduct", "split the period at 2019-04-23 (2019-01-01 … 2019-04-22 and 2019-04-23 … 2019-12-31)"},
 	}, {
 		name: "overlapping periods",
 		req: damages.Request{IPType: damages.Trademark, Periods: []damages.Period{
@@ -254,16 +280,20 @@ func TestCalculateRefusesAll(t *testing.T) {
 		Period:   damages.Period{Start: day(t, "2016-01-01"), End: day(t, "2016-12-31"), BaseKind: damages.ActualLoss, Base: damages.Yuan(1)},
 		Multiple: ratio(t, "4")})
 	var ies damages.InputErrors
-	if !errors.As(err, &ies) || len(ies) != 3 {
-		t.Fatalf("err = %v, want 3 refusals (intentional, serious, multiple)", err)
+	if !errors.As(err, &ies) || len(ies) != 4 {
+		t.Fatalf("err = %v, want 4 refusals (multiple, punitive_claim, intentional, serious)", err)
 	}
 	var first damages.InputError
-	if !errors.As(err, &first) || first.Field != "intentional" {
-		t.Errorf("errors.As(InputError) = %+v, want the intentional refusal", first)
+	const want = "multiple: 4 is outside the 1–3× range of Trademark Law 2013, Art. 63 ¶1"
+	if !errors.As(err, &first) || first.Error() != want {
+		t.Errorf("errors.As(InputError) = %q, want %q", first.Error(), want)
 	}
-	const want = "multiple: 4 is outside the 1–3× range of Trademark Law 2013, Art. 63"
-	if ies[2].Error() != want {
-		t.Errorf("third refusal = %q, want %q", ies[2].Error(), want)
+	var fields []string
+	for _, e := range ies {
+		fields = append(fields, e.Field)
+	}
+	if got := strings.Join(fields, ","); got != "multiple,punitive_claim,intentional,serious" {
+		t.Errorf("fields = %s", got)
 	}
 }
 

@@ -20,7 +20,7 @@ func TestCalculate(t *testing.T) {
 	add, mul := damages.Additive, damages.Multiplicative
 	// punitive fills in a finding of intent and seriousness with multiple m.
 	punitive := func(r damages.Request, m string, f damages.Formula) damages.Request {
-		r.Multiple, r.Formula, r.Intentional, r.Serious = ratio(t, m), f, true, true
+		r.Multiple, r.Formula, r.Intentional, r.Serious, r.PunitiveClaim = ratio(t, m), f, true, true, damages.PunitiveWithComplaint
 		return r
 	}
 	type want struct {
@@ -195,12 +195,24 @@ func TestCalculate(t *testing.T) {
 			Statutory: true, StatutoryAmount: y(500)},
 		want: want{0, 0, y(500), 0, y(500), false, 0, "Copyright Law 2020, Art. 54"},
 	}, {
-		// Split at AUCL 2019 (2019-04-23): before, AUCL 2017 Art. 17 has no
-		// punitive clause → loss 1,000,000 only; after, AUCL 2019 Art. 17:
-		// 2,000,000 + 3 × 2,000,000 = 8,000,000. Base 3,000,000, punitive
-		// 6,000,000, damages 9,000,000.
+		// One continuing act split at AUCL 2019 (2019-04-23): the whole act
+		// is compensated under AUCL 2019 Art. 17 ¶3 (the law in force when it
+		// ended; Fa Shi [2020] No. 15 Art. 1 ¶3 reading), but the punitive part
+		// only after 2019-04-23, AUCL 2017 having none: loss 1,000,000
+		// compensatory; 2,000,000 + 3 × 2,000,000 = 8,000,000. Base
+		// 3,000,000, punitive 6,000,000, damages 9,000,000.
 		name: "trade-secret split across 2019-04-23",
 		req: punitive(damages.Request{IPType: damages.TradeSecret, Periods: []damages.Period{
+			per("2018-06-01", "2019-04-22", loss, y(1_000_000)),
+			per("2019-04-23", "2020-12-31", loss, y(2_000_000)),
+		}}, "3", add),
+		want: want{y(3_000_000), y(6_000_000), y(9_000_000), 0, y(9_000_000), false, add,
+			"Anti-Unfair Competition Law 2019, Art. 17"},
+	}, {
+		// The same as separate acts: each under the clause of its time
+		// (Legislation Law 2023 Art. 104) — same figures, both clauses.
+		name: "trade-secret separate acts across 2019-04-23",
+		req: punitive(damages.Request{IPType: damages.TradeSecret, SeparateActs: true, Periods: []damages.Period{
 			per("2018-06-01", "2019-04-22", loss, y(1_000_000)),
 			per("2019-04-23", "2020-12-31", loss, y(2_000_000)),
 		}}, "3", add),
@@ -243,16 +255,44 @@ func TestCalculate(t *testing.T) {
 		want: want{y(1_000_000), y(2_000_000), y(3_000_000), 0, y(3_000_000), false, add,
 			"Anti-Unfair Competition Law 2019, Art. 17; Anti-Unfair Competition Law 2025, Art. 22"},
 	}, {
-		// Split at Patent 2020 (2021-06-01): 2008 Art. 65 loss 1,000,000
-		// only; 2020 Art. 71 loss 500,000 × 3 = 1,500,000. Base 1,500,000;
-		// damages 2,500,000; punitive 1,000,000.
+		// One continuing act split at Patent 2020 (2021-06-01), compensated
+		// under 2020 Art. 71: loss 1,000,000 only (2008 Art. 65, in force then,
+		// has no punitive clause); loss 500,000 × 3 = 1,500,000. Base
+		// 1,500,000; damages 2,500,000; punitive 1,000,000.
 		name: "patent split across 2021-06-01",
 		req: punitive(damages.Request{IPType: damages.PatentInvention, Periods: []damages.Period{
 			per("2020-01-01", "2021-05-31", loss, y(1_000_000)),
 			per("2021-06-01", "2021-12-31", loss, y(500_000)),
 		}}, "3", mul),
 		want: want{y(1_500_000), y(1_000_000), y(2_500_000), 0, y(2_500_000), false, mul,
-			"Patent Law 2008, Art. 65; Patent Law 2020, Art. 71"},
+			"Patent Law 2020, Art. 71"},
+	}, {
+		// Patent Law 2020 Art. 71 ¶1 "实际损失或者侵权人因侵权所获得的利益":
+		// the holder may take the profit 800,000 although the loss was proven
+		// (strict order refused it before); additive 1×: 800,000 + 800,000 =
+		// 1,600,000.
+		name: "patent 2020 holder takes profit with loss proven",
+		req: punitive(damages.Request{IPType: damages.PatentInvention,
+			Period: per("2022-01-01", "2022-12-31", profit, y(800_000), loss, profit)}, "1", add),
+		want: want{y(800_000), y(800_000), y(1_600_000), 0, y(1_600_000), false, add, "Patent Law 2020, Art. 71"},
+	}, {
+		// AUCL 2019 Art. 17 ¶3 has no licence-fee step, but the actual loss
+		// may be measured by the trade-secret licence fee (SPC Trade Secret
+		// Provisions 2020 Art. 20 ¶1): fee 300,000 as the loss; additive 2×:
+		// 300,000 + 600,000 = 900,000.
+		name: "trade-secret licence fee as the measure of loss",
+		req: punitive(damages.Request{IPType: damages.TradeSecret,
+			Period: per("2020-01-01", "2020-12-31", fee, y(300_000))}, "2", add),
+		want: want{y(300_000), y(600_000), y(900_000), 0, y(900_000), false, add, "Anti-Unfair Competition Law 2019, Art. 17"},
+	}, {
+		// Seed Law 2015 Art. 73 ¶3 "侵犯植物新品种权，情节严重的": serious
+		// circumstances only, no intent, and the conduct ended before the
+		// Civil Code (Art. 1185) took effect: 1–3× without an intent
+		// finding; loss 100,000 + 2 × 100,000 = 300,000.
+		name: "plant-variety 2015 punitive without intent before 2021",
+		req: damages.Request{IPType: damages.PlantVariety, Period: per("2019-01-01", "2019-12-31", loss, y(100_000)),
+			Multiple: ratio(t, "2"), Serious: true, PunitiveClaim: damages.PunitiveBeforeDebateEnd},
+		want: want{y(100_000), y(200_000), y(300_000), 0, y(300_000), false, add, "Seed Law 2015, Art. 73"},
 	}, {
 		// Split at Seed Law 2021 (2022-03-01): 2015 Art. 73 (1–3×) loss
 		// 200,000 + 3 × 200,000 = 800,000; 2021 Art. 72 with a period multiple

@@ -291,6 +291,7 @@ func requestFromProto(req *ipcasev1.CalculateDamagesRequest) (Request, error) {
 		ClaimExpenses:   d.yuan("claim_expenses_yuan", req.GetClaimExpensesYuan()),
 		PaidFine:        d.yuan("paid_fine_yuan", req.GetPaidFineYuan()),
 	}
+	civilFromProto(&d, req, &r)
 	if p := req.GetPeriod(); p != nil {
 		r.Period = periodFromProto(&d, "period", p)
 	}
@@ -425,6 +426,7 @@ func ResultToProto(r Result) *ipcasev1.CalculateDamagesResponse {
 		}
 		out.Periods = append(out.Periods, pr)
 	}
+	civilToProto(r, out)
 	return out
 }
 
@@ -470,6 +472,7 @@ func ResultFromProto(resp *ipcasev1.CalculateDamagesResponse) (Result, error) {
 		}
 		r.Periods = append(r.Periods, pr)
 	}
+	civilFromResponse(&p, resp, &r)
 	return r, p.err()
 }
 

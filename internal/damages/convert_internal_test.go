@@ -85,7 +85,7 @@ func TestResultRoundTrip(t *testing.T) {
 	d := func(s string) civil.Date { v, _ := civil.Parse(s); return v }
 	r := func(s string) Ratio { v, _ := ParseRatio(s); return v }
 	for _, req := range []Request{{
-		IPType: TradeSecret, Multiple: r("3"), Intentional: true, Serious: true, Formula: Multiplicative,
+		IPType: TradeSecret, Multiple: r("3"), Intentional: true, Serious: true, Formula: Multiplicative, PunitiveClaim: PunitiveWithComplaint,
 		Periods: []Period{
 			{Start: d("2018-06-01"), End: d("2019-04-22"), BaseKind: ActualLoss, Base: 40_000_033},
 			{Start: d("2019-04-23"), End: d("2019-12-31"), BaseKind: ActualLoss, Base: 60_000_001, Contribution: r("0.333333")},

@@ -1,6 +1,7 @@
 package damages
 
 import (
+	"strings"
 	"time"
 
 	"github.com/ipcase/ipcase/internal/civil"
@@ -45,6 +46,37 @@ type Version struct {
 	// Source names the paragraphs of Article that carry the figures and the
 	// instrument that set InForce. It is shown to users with every result.
 	Source string `json:"source"`
+
+	// Paras names the paragraph of Article behind each figure, so that every
+	// figure of a Result cites the paragraph that produced it.
+	Paras Paras `json:"paras"`
+
+	// LicenceAsLoss, when set, cites the rule that lets a licence fee measure
+	// the holder's actual loss where the clause itself has no licence-fee
+	// base (trade secrets: SPC Trade Secret Provisions 2020 Art. 20 ¶1). A
+	// licence-fee base then ranks as actual loss.
+	LicenceAsLoss string `json:"licenceAsLoss,omitempty"`
+}
+
+// Paras are the paragraphs ("¶1") of a damages clause that carry its base
+// rule, punitive multiple, statutory damages and expenses, and the rule on
+// an infringer who withholds its books. Books may name another instrument
+// where the clause has no such paragraph; empty means none is encoded.
+type Paras struct {
+	Base      string `json:"base"`
+	Punitive  string `json:"punitive,omitempty"`
+	Statutory string `json:"statutory,omitempty"`
+	Expenses  string `json:"expenses"`
+	Books     string `json:"books,omitempty"`
+}
+
+// cite names paragraph para of v, e.g. "Patent Law 2020, Art. 71 ¶2"; a
+// para that names its own instrument (it contains "Art.") is returned as is.
+func (v Version) cite(para string) string {
+	if strings.Contains(para, "Art.") {
+		return para
+	}
+	return v.Law + ", " + v.Article + " " + para
 }
 
 // Name is the human citation, e.g. "Trademark Law 2019, Art. 63", with the
@@ -81,16 +113,20 @@ func Versions(ip IPType) []Version {
 			Statutory: true, StatutoryMin: Yuan(10_000), StatutoryMax: Yuan(1_000_000),
 			Expenses: true, Order: StrictOrder, LicenceFee: true,
 			Source: "Art. 65 ¶1 base and expenses, ¶2 statutory damages; in force under Presidential Order No. 8 (2008)",
+			Paras: Paras{Base: "¶1", Statutory: "¶2", Expenses: "¶1",
+				Books: "SPC Interpretation (II) on Patent Infringement Disputes (Fa Shi [2016] No. 1) Art. 27"},
 		}, {
-			// Patent Law 2020 Art. 71 ¶1: 1–5× where intentional and serious;
-			// ¶2 statutory 30,000–5,000,000; ¶3 expenses. The ¶1 base order
-			// is encoded as strict; SOURCES.md notes that the text reads loss
-			// "或者" gain.
+			// Patent Law 2020 Art. 71 ¶1: "实际损失或者侵权人因侵权所获得的
+			// 利益" — loss or gain at the holder's choice, the licence-fee
+			// multiple only when both are hard to determine; 1–5× where
+			// intentional and serious; ¶2 statutory 30,000–5,000,000; ¶3
+			// expenses; ¶4 books withheld.
 			Law: "Patent Law 2020", Article: "Art. 71", InForce: ymd(2021, time.June, 1),
 			Punitive: true, MultipleMin: oneTimes, MultipleMax: fiveTimes, IntentWord: intentional,
 			Statutory: true, StatutoryMin: Yuan(30_000), StatutoryMax: Yuan(5_000_000),
-			Expenses: true, Order: StrictOrder, LicenceFee: true,
-			Source: "Art. 71 ¶1 base and multiple, ¶2 statutory damages, ¶3 expenses; in force under the NPCSC amending decision of 2020-10-17",
+			Expenses: true, Order: HolderChoice, LicenceFee: true,
+			Source: "Art. 71 ¶1 base and multiple, ¶2 statutory damages, ¶3 expenses, ¶4 books withheld; in force under the NPCSC amending decision of 2020-10-17",
+			Paras:  Paras{Base: "¶1", Punitive: "¶1", Statutory: "¶2", Expenses: "¶3", Books: "¶4"},
 		}}
 	case Trademark:
 		return trademarkVersions("")
@@ -111,6 +147,7 @@ func Versions(ip IPType) []Version {
 			Statutory: true, StatutoryMax: Yuan(500_000),
 			Expenses: true, Order: StrictOrder,
 			Source: "Art. 49 ¶1 base and expenses, ¶2 statutory damages; in force under Presidential Order No. 26 (2010)",
+			Paras:  Paras{Base: "¶1", Statutory: "¶2", Expenses: "¶1"},
 		}, {
 			// Copyright Law 2020 Art. 54: ¶1 loss or illegal gain at the
 			// holder's choice, licence fee when both are hard to compute, 1–5×
@@ -120,10 +157,13 @@ func Versions(ip IPType) []Version {
 			Punitive: true, MultipleMin: oneTimes, MultipleMax: fiveTimes, IntentWord: intentional,
 			Statutory: true, StatutoryMin: Yuan(500), StatutoryMax: Yuan(5_000_000),
 			Expenses: true, Order: HolderChoice, LicenceFee: true,
-			Source: "Art. 54 ¶1 base and multiple, ¶2 statutory damages, ¶3 expenses; in force under the NPCSC amending decision of 2020-11-11",
+			Source: "Art. 54 ¶1 base and multiple, ¶2 statutory damages, ¶3 expenses, ¶4 books withheld; in force under the NPCSC amending decision of 2020-11-11",
+			Paras:  Paras{Base: "¶1", Punitive: "¶1", Statutory: "¶2", Expenses: "¶3", Books: "¶4"},
 		}}
 	case TradeSecret:
-		// No AUCL version has a licence-fee step in the statute text.
+		// No AUCL version has a licence-fee step in the statute text, but a
+		// licence fee may measure the holder's actual loss (SPC Trade Secret
+		// Provisions 2020 Art. 20 ¶1): LicenceAsLoss.
 		return []Version{{
 			// AUCL 2017 Art. 17: ¶3 loss before gain, expenses included, no
 			// punitive clause; ¶4 statutory ≤ 3,000,000 for Art. 6 and Art. 9
@@ -132,6 +172,7 @@ func Versions(ip IPType) []Version {
 			Statutory: true, StatutoryMax: Yuan(3_000_000),
 			Expenses: true, Order: StrictOrder,
 			Source: "Art. 17 ¶3 base and expenses, ¶4 statutory damages; in force under Art. 32 of the 2017 revision",
+			Paras:  Paras{Base: "¶3", Statutory: "¶4", Expenses: "¶3"}, LicenceAsLoss: citeTradeSecretFee,
 		}, {
 			// AUCL 2019 Art. 17: ¶3 loss before gain, 1–5× where malicious and
 			// serious, expenses; ¶4 statutory ≤ 5,000,000 for Art. 6 and Art. 9
@@ -142,6 +183,7 @@ func Versions(ip IPType) []Version {
 			Statutory: true, StatutoryMax: Yuan(5_000_000),
 			Expenses: true, Order: StrictOrder,
 			Source: "Art. 17 ¶3 base, multiple and expenses, ¶4 statutory damages; in force under Presidential Order No. 29 (2019)",
+			Paras:  Paras{Base: "¶3", Punitive: "¶3", Statutory: "¶4", Expenses: "¶3"}, LicenceAsLoss: citeTradeSecretFee,
 		}, {
 			// AUCL 2025 Art. 22: ¶3 loss "或者" gain, 1–5× where intentional
 			// (故意) and serious, expenses; ¶4 statutory ≤ 5,000,000 for Art. 7
@@ -151,18 +193,22 @@ func Versions(ip IPType) []Version {
 			Statutory: true, StatutoryMax: Yuan(5_000_000),
 			Expenses: true, Order: HolderChoice,
 			Source: "Art. 22 ¶3 base, multiple and expenses, ¶4 statutory damages; in force under Art. 41 of the 2025 revision",
+			Paras:  Paras{Base: "¶3", Punitive: "¶3", Statutory: "¶4", Expenses: "¶3"}, LicenceAsLoss: citeTradeSecretFee,
 		}}
 	case PlantVariety:
 		return []Version{{
 			// Seed Law 2015 Art. 73: ¶3 loss → gain → licence-fee multiple,
-			// expenses, 1–3×; ¶4 statutory ≤ 3,000,000. In force 2016-01-01
-			// (Art. 94). IntentWord: see SOURCES.md, the ¶3 text names only
-			// serious circumstances.
+			// expenses, 1–3× "侵犯植物新品种权，情节严重的": serious
+			// circumstances only, no mental state, so no IntentWord (intent is
+			// still needed for conduct from 2021-01-01, under Civil Code
+			// Art. 1185); ¶4 statutory ≤ 3,000,000. In force 2016-01-01
+			// (Art. 94).
 			Law: "Seed Law 2015", Article: "Art. 73", InForce: ymd(2016, time.January, 1),
-			Punitive: true, MultipleMin: oneTimes, MultipleMax: threeTimes, IntentWord: intentional,
+			Punitive: true, MultipleMin: oneTimes, MultipleMax: threeTimes,
 			Statutory: true, StatutoryMax: Yuan(3_000_000),
 			Expenses: true, Order: StrictOrder, LicenceFee: true,
 			Source: "Art. 73 ¶3 base, expenses and multiple, ¶4 statutory damages; in force under Art. 94 of the 2015 revision",
+			Paras:  Paras{Base: "¶3", Punitive: "¶3", Statutory: "¶4", Expenses: "¶3"},
 		}, {
 			// Seed Law 2021 Art. 72: ¶3 loss → gain → licence-fee multiple,
 			// 1–5× where intentional and serious; ¶4 statutory ≤ 5,000,000; ¶5
@@ -172,6 +218,7 @@ func Versions(ip IPType) []Version {
 			Statutory: true, StatutoryMax: Yuan(5_000_000),
 			Expenses: true, Order: StrictOrder, LicenceFee: true,
 			Source: "Art. 72 ¶3 base and multiple, ¶4 statutory damages, ¶5 expenses; in force under the NPCSC amending decision of 2021-12-24",
+			Paras:  Paras{Base: "¶3", Punitive: "¶3", Statutory: "¶4", Expenses: "¶5"},
 		}}
 	case ICLayout:
 		return []Version{{
@@ -182,6 +229,7 @@ func Versions(ip IPType) []Version {
 			Law: "IC Layout Design Regulations 2001", Article: "Art. 30", InForce: ymd(2001, time.October, 1),
 			Expenses: true, Order: HolderChoice,
 			Source: "Art. 30 ¶2 base and expenses; in force under Art. 36 of the Regulations (State Council Order No. 300)",
+			Paras:  Paras{Base: "¶2", Expenses: "¶2"},
 		}}
 	default: // IPTypeUnspecified and unknown values have no clauses
 		return nil
@@ -198,7 +246,8 @@ func trademarkVersions(via string) []Version {
 		Punitive: true, MultipleMin: oneTimes, MultipleMax: threeTimes, IntentWord: malicious,
 		Statutory: true, StatutoryMax: Yuan(3_000_000),
 		Expenses: true, Order: StrictOrder, LicenceFee: true,
-		Source: "Art. 63 ¶1 base, multiple and expenses, ¶3 statutory damages; in force under the NPCSC amending decision of 2013-08-30",
+		Source: "Art. 63 ¶1 base, multiple and expenses, ¶2 books withheld, ¶3 statutory damages; in force under the NPCSC amending decision of 2013-08-30",
+		Paras:  Paras{Base: "¶1", Punitive: "¶1", Statutory: "¶3", Expenses: "¶1", Books: "¶2"},
 	}, {
 		// Trademark Law 2019 Art. 63 ¶1: strict order; 1–5× where malicious and
 		// serious; expenses "应当包括"; ¶3 statutory ≤ 5,000,000. In force
@@ -207,7 +256,8 @@ func trademarkVersions(via string) []Version {
 		Punitive: true, MultipleMin: oneTimes, MultipleMax: fiveTimes, IntentWord: malicious,
 		Statutory: true, StatutoryMax: Yuan(5_000_000),
 		Expenses: true, Order: StrictOrder, LicenceFee: true,
-		Source: "Art. 63 ¶1 base, multiple and expenses, ¶3 statutory damages; in force under Presidential Order No. 29 (2019)",
+		Source: "Art. 63 ¶1 base, multiple and expenses, ¶2 books withheld, ¶3 statutory damages; in force under Presidential Order No. 29 (2019)",
+		Paras:  Paras{Base: "¶1", Punitive: "¶1", Statutory: "¶3", Expenses: "¶1", Books: "¶2"},
 	}, {
 		// Trademark Law 2026 Art. 77: ¶1 loss or gain (the holder's choice:
 		// a reading, see SOURCES.md), licence fee when both are hard to
@@ -217,7 +267,8 @@ func trademarkVersions(via string) []Version {
 		Punitive: true, MultipleMin: oneTimes, MultipleMax: fiveTimes, IntentWord: intentional,
 		Statutory: true, StatutoryMax: Yuan(5_000_000),
 		Expenses: true, Order: HolderChoice, LicenceFee: true,
-		Source: "Art. 77 ¶1 base and multiple, ¶3 statutory damages, ¶4 expenses; in force under Art. 87 of the 2026 revision",
+		Source: "Art. 77 ¶1 base and multiple, ¶2 books withheld, ¶3 statutory damages, ¶4 expenses; in force under Art. 87 of the 2026 revision",
+		Paras:  Paras{Base: "¶1", Punitive: "¶1", Statutory: "¶3", Expenses: "¶4", Books: "¶2"},
 	}}
 }
 

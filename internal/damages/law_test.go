@@ -34,9 +34,14 @@ func TestVersionAt(t *testing.T) {
 	}{
 		// Patent Law 2008 Art. 65: no punitive; statutory 10,000–1,000,000.
 		{damages.PatentInvention, "2009-10-01", want{"Patent Law 2008, Art. 65", "", "", damages.Yuan(10_000), damages.Yuan(1_000_000), strict, true, "", "", true}},
-		// Patent Law 2020 Art. 71: 1–5×; statutory 30,000–5,000,000.
-		{damages.PatentInvention, "2021-06-01", want{"Patent Law 2020, Art. 71", "1", "5", damages.Yuan(30_000), damages.Yuan(5_000_000), strict, true, "Patent Law 2008, Art. 65", inten, true}},
-		{damages.PatentUtilityModel, "2021-06-01", want{"Patent Law 2020, Art. 71", "1", "5", damages.Yuan(30_000), damages.Yuan(5_000_000), strict, true, "Patent Law 2008, Art. 65", inten, true}},
+		// Patent Law 2020 Art. 71 ¶1: "实际损失或者侵权人因侵权所获得的利益"
+		// — loss or gain at the holder's choice, the licence-fee multiple
+		// only when both are hard to determine; 1–5×; ¶2 statutory
+		// 30,000–5,000,000.
+		{damages.PatentInvention, "2021-06-01", want{"Patent Law 2020, Art. 71", "1", "5", damages.Yuan(30_000), damages.Yuan(5_000_000), choice, true, "Patent Law 2008, Art. 65", inten, true}},
+		{damages.PatentUtilityModel, "2021-06-01", want{"Patent Law 2020, Art. 71", "1", "5", damages.Yuan(30_000), damages.Yuan(5_000_000), choice, true, "Patent Law 2008, Art. 65", inten, true}},
+		{damages.PatentDesign, "2021-06-01", want{"Patent Law 2020, Art. 71", "1", "5", damages.Yuan(30_000), damages.Yuan(5_000_000), choice, true, "Patent Law 2008, Art. 65", inten, true}},
+		{damages.PatentUtilityModel, "2009-10-01", want{"Patent Law 2008, Art. 65", "", "", damages.Yuan(10_000), damages.Yuan(1_000_000), strict, true, "", "", true}},
 		{damages.PatentDesign, "2009-10-01", want{"Patent Law 2008, Art. 65", "", "", damages.Yuan(10_000), damages.Yuan(1_000_000), strict, true, "", "", true}},
 		// Trademark Law 2013 Art. 63: 1–3× (malicious), ≤ 3,000,000.
 		{damages.Trademark, "2014-05-01", want{"Trademark Law 2013, Art. 63", "1", "3", 0, damages.Yuan(3_000_000), strict, true, "", mal, true}},
@@ -57,8 +62,9 @@ func TestVersionAt(t *testing.T) {
 		{damages.TradeSecret, "2019-04-23", want{"Anti-Unfair Competition Law 2019, Art. 17", "1", "5", 0, damages.Yuan(5_000_000), strict, false, "Anti-Unfair Competition Law 2017, Art. 17", mal, true}},
 		// AUCL 2025 Art. 22: 1–5× (intentional), ≤ 5,000,000, loss or gain.
 		{damages.TradeSecret, "2025-10-15", want{"Anti-Unfair Competition Law 2025, Art. 22", "1", "5", 0, damages.Yuan(5_000_000), choice, false, "Anti-Unfair Competition Law 2019, Art. 17", inten, true}},
-		// Seed Law 2015 Art. 73: 1–3×, ≤ 3,000,000.
-		{damages.PlantVariety, "2016-01-01", want{"Seed Law 2015, Art. 73", "1", "3", 0, damages.Yuan(3_000_000), strict, true, "", inten, true}},
+		// Seed Law 2015 Art. 73 ¶3: 1–3× "侵犯植物新品种权，情节严重的" —
+		// serious circumstances only, no mental state; ¶4 ≤ 3,000,000.
+		{damages.PlantVariety, "2016-01-01", want{"Seed Law 2015, Art. 73", "1", "3", 0, damages.Yuan(3_000_000), strict, true, "", "", true}},
 		// Seed Law 2021 Art. 72: 1–5×, ≤ 5,000,000.
 		{damages.PlantVariety, "2022-03-01", want{"Seed Law 2021, Art. 72", "1", "5", 0, damages.Yuan(5_000_000), strict, true, "Seed Law 2015, Art. 73", inten, true}},
 		// IC Layout Regulations Art. 30: gain or loss, expenses; nothing else.
@@ -125,5 +131,56 @@ func TestVersionsIsACopy(t *testing.T) {
 	}
 	if damages.Versions(damages.IPTypeUnspecified) != nil {
 		t.Error("Versions(unspecified) is not nil")
+	}
+}
+
+// TestVersionParas checks, for every IP type × version, the paragraph the
+// engine cites for each figure, read from the statute text: e.g. Patent Law
+// 2020 Art. 71 ¶1 base and multiple, ¶2 statutory damages, ¶3 expenses, ¶4
+// books withheld; Trademark Law 2026 Art. 77 ¶3 statutory, ¶4 expenses; and
+// the trade-secret licence fee as a measure of loss (SPC Trade Secret
+// Provisions 2020 Art. 20 ¶1) on every AUCL version.
+func TestVersionParas(t *testing.T) {
+	t.Parallel()
+	type want struct {
+		base, punitive, statutory, expenses, books string
+		licenceAsLoss                              bool
+	}
+	wants := map[string]want{
+		"Patent Law 2008, Art. 65":                   {"¶1", "", "¶2", "¶1", "SPC Interpretation (II) on Patent Infringement Disputes (Fa Shi [2016] No. 1) Art. 27", false},
+		"Patent Law 2020, Art. 71":                   {"¶1", "¶1", "¶2", "¶3", "¶4", false},
+		"Trademark Law 2013, Art. 63":                {"¶1", "¶1", "¶3", "¶1", "¶2", false},
+		"Trademark Law 2019, Art. 63":                {"¶1", "¶1", "¶3", "¶1", "¶2", false},
+		"Trademark Law 2026, Art. 77":                {"¶1", "¶1", "¶3", "¶4", "¶2", false},
+		"Copyright Law 2010, Art. 49":                {"¶1", "", "¶2", "¶1", "", false},
+		"Copyright Law 2020, Art. 54":                {"¶1", "¶1", "¶2", "¶3", "¶4", false},
+		"Anti-Unfair Competition Law 2017, Art. 17":  {"¶3", "", "¶4", "¶3", "", true},
+		"Anti-Unfair Competition Law 2019, Art. 17":  {"¶3", "¶3", "¶4", "¶3", "", true},
+		"Anti-Unfair Competition Law 2025, Art. 22":  {"¶3", "¶3", "¶4", "¶3", "", true},
+		"Seed Law 2015, Art. 73":                     {"¶3", "¶3", "¶4", "¶3", "", false},
+		"Seed Law 2021, Art. 72":                     {"¶3", "¶3", "¶4", "¶5", "", false},
+		"IC Layout Design Regulations 2001, Art. 30": {"¶2", "", "", "¶2", "", false},
+	}
+	seen := map[string]bool{}
+	for ip := damages.PatentInvention; ip <= damages.ICLayout; ip++ {
+		for _, v := range damages.Versions(ip) {
+			key := v.Law + ", " + v.Article
+			w, ok := wants[key]
+			if !ok {
+				t.Errorf("%s: %s has no expected paragraphs", ip, key)
+				continue
+			}
+			seen[key] = true
+			got := want{v.Paras.Base, v.Paras.Punitive, v.Paras.Statutory, v.Paras.Expenses, v.Paras.Books, v.LicenceAsLoss != ""}
+			if got != w {
+				t.Errorf("%s %s: paras %+v, want %+v", ip, key, got, w)
+			}
+			if (v.Paras.Punitive != "") != v.Punitive || (v.Paras.Statutory != "") != v.Statutory {
+				t.Errorf("%s %s: punitive/statutory paragraph and flag disagree", ip, key)
+			}
+		}
+	}
+	if len(seen) != len(wants) {
+		t.Errorf("versions seen %d, want %d", len(seen), len(wants))
 	}
 }

@@ -75,7 +75,7 @@ func randomRequest(t testing.TB, rng *rand.Rand) (req damages.Request, m, maxM i
 	req.IPType = ip
 	if punitive && rng.IntN(4) != 0 {
 		m = 1_000_000 + rng.Int64N(maxM-1_000_000+1)
-		req.Multiple, req.Intentional, req.Serious = microRatio(t, m), true, true
+		req.Multiple, req.Intentional, req.Serious, req.PunitiveClaim = microRatio(t, m), true, true, damages.PunitiveWithComplaint
 		req.Formula = []damages.Formula{0, damages.Additive, damages.Multiplicative}[rng.IntN(3)]
 	}
 	if rng.IntN(2) == 0 {

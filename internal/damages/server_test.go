@@ -28,6 +28,7 @@ func newClient(t *testing.T) ipcasev1.DamagesServiceClient {
 
 const (
 	ipTrademark   = ipcasev1.IpType_IP_TYPE_TRADEMARK
+	claimed       = ipcasev1.PunitiveClaim_PUNITIVE_CLAIM_WITH_COMPLAINT
 	ipTradeSecret = ipcasev1.IpType_IP_TYPE_TRADE_SECRET
 	ipCopyright   = ipcasev1.IpType_IP_TYPE_COPYRIGHT
 	ipPatent      = ipcasev1.IpType_IP_TYPE_PATENT_INVENTION
@@ -64,7 +65,7 @@ func TestCalculateDamagesRPC(t *testing.T) {
 			IpType: ipTrademark,
 			Period: &ipcasev1.DamagesPeriod{Start: "2020-01-01", End: "2020-12-31", BaseKind: profitKind,
 				BaseYuan: "1000000", Contribution: "0.35"},
-			Multiple: "2.5", Intentional: true, Serious: true,
+			Multiple: "2.5", Intentional: true, Serious: true, PunitiveClaim: claimed,
 			ExpensesYuan: "50000", ClaimTotalYuan: "3000000",
 		},
 		want: &ipcasev1.CalculateDamagesResponse{
@@ -74,16 +75,23 @@ func TestCalculateDamagesRPC(t *testing.T) {
 			Periods: []*ipcasev1.DamagesPeriodResult{{
 				Start: "2020-01-01", End: "2020-12-31", Law: "Trademark Law 2019, Art. 63", BaseKind: profitKind,
 				BaseYuan: "1000000.00", Contribution: "0.35", EffectiveBaseYuan: "350000.00", Multiple: "2.5",
-				PunitiveYuan: "875000.00", DamagesYuan: "1225000.00",
+				PunitiveYuan: "875000.00", DamagesYuan: "1225000.00", PunitiveLaw: "Trademark Law 2019, Art. 63",
 			}},
+			// 诉讼费用交纳办法 Art. 13(1) on the claim 3,000,000: 50 + 90,000 ×
+			// 2.5 % + 100,000 × 2 % + 300,000 × 1.5 % + 500,000 × 1 % +
+			// 1,000,000 × 0.9 % + 1,000,000 × 0.8 % = 50 + 2,250 + 2,000 +
+			// 4,500 + 5,000 + 9,000 + 8,000 = 30,800.
+			CourtFee: &ipcasev1.CourtFee{ClaimYuan: "3000000.00", FeeYuan: "30800.00"},
 		},
 	}, {
-		// Trade secret across the AUCL 2019 amendment (in force 2019-04-23;
-		// no retroactive application, Legislation Law 2023 Art. 104): AUCL
-		// 2017 Art. 17 has no punitive clause, so
-		// 2018-06-01 … 2019-04-22 is compensatory only: 400,000. AUCL 2019
-		// Art. 17 allows 1–5×: 600,000 + 600,000 × 3 = 2,400,000. Totals:
-		// base 1,000,000, punitive 1,800,000, damages 2,800,000.
+		// Trade secret, one continuing act across the AUCL 2019 amendment (in
+		// force 2019-04-23): compensated under AUCL 2019 Art. 17, the law in
+		// force when it ended (Fa Shi [2020] No. 15 Art. 1 ¶3 reading), but
+		// punitive only for conduct under a punitive clause: AUCL 2017
+		// Art. 17 has none, so 2018-06-01 … 2019-04-22 is compensatory only:
+		// 400,000. AUCL 2019 Art. 17 ¶3 allows 1–5×: 600,000 + 600,000 × 3 =
+		// 2,400,000. Totals: base 1,000,000, punitive 1,800,000, damages
+		// 2,800,000.
 		name: "trade secret split at 2019-04-23, punitive only after",
 		req: &ipcasev1.CalculateDamagesRequest{
 			IpType: ipTradeSecret,
@@ -91,20 +99,20 @@ func TestCalculateDamagesRPC(t *testing.T) {
 				lossPeriod("2018-06-01", "2019-04-22", "400000"),
 				lossPeriod("2019-04-23", "2019-12-31", "600000"),
 			},
-			Multiple: "3", Intentional: true, Serious: true,
+			Multiple: "3", Intentional: true, Serious: true, PunitiveClaim: claimed,
 		},
 		want: &ipcasev1.CalculateDamagesResponse{
 			BaseYuan: "1000000.00", PunitiveYuan: "1800000.00", DamagesYuan: "2800000.00",
 			ExpensesYuan: "0.00", TotalYuan: "2800000.00", Formula: additive,
-			Law: "Anti-Unfair Competition Law 2017, Art. 17; Anti-Unfair Competition Law 2019, Art. 17",
+			Law: "Anti-Unfair Competition Law 2019, Art. 17",
 			Periods: []*ipcasev1.DamagesPeriodResult{{
-				Start: "2018-06-01", End: "2019-04-22", Law: "Anti-Unfair Competition Law 2017, Art. 17", BaseKind: lossKind,
+				Start: "2018-06-01", End: "2019-04-22", Law: "Anti-Unfair Competition Law 2019, Art. 17", BaseKind: lossKind,
 				BaseYuan: "400000.00", Contribution: "1", EffectiveBaseYuan: "400000.00",
 				PunitiveYuan: "0.00", DamagesYuan: "400000.00",
 			}, {
 				Start: "2019-04-23", End: "2019-12-31", Law: "Anti-Unfair Competition Law 2019, Art. 17", BaseKind: lossKind,
 				BaseYuan: "600000.00", Contribution: "1", EffectiveBaseYuan: "600000.00", Multiple: "3",
-				PunitiveYuan: "1800000.00", DamagesYuan: "2400000.00",
+				PunitiveYuan: "1800000.00", DamagesYuan: "2400000.00", PunitiveLaw: "Anti-Unfair Competition Law 2019, Art. 17",
 			}},
 		},
 	}, {
@@ -117,7 +125,7 @@ func TestCalculateDamagesRPC(t *testing.T) {
 		req: &ipcasev1.CalculateDamagesRequest{
 			IpType:   ipPatent,
 			Period:   lossPeriod("2022-01-01", "2022-12-31", "2000000"),
-			Multiple: "3", Formula: multiplying, Intentional: true, Serious: true,
+			Multiple: "3", Formula: multiplying, Intentional: true, Serious: true, PunitiveClaim: claimed,
 			ExpensesYuan: "150000", ClaimDamagesYuan: "5000000", ClaimExpensesYuan: "100000",
 		},
 		want: &ipcasev1.CalculateDamagesResponse{
@@ -127,8 +135,12 @@ func TestCalculateDamagesRPC(t *testing.T) {
 			Periods: []*ipcasev1.DamagesPeriodResult{{
 				Start: "2022-01-01", End: "2022-12-31", Law: "Patent Law 2020, Art. 71", BaseKind: lossKind,
 				BaseYuan: "2000000.00", Contribution: "1", EffectiveBaseYuan: "2000000.00", Multiple: "3",
-				PunitiveYuan: "4000000.00", DamagesYuan: "6000000.00",
+				PunitiveYuan: "4000000.00", DamagesYuan: "6000000.00", PunitiveLaw: "Patent Law 2020, Art. 71",
 			}},
+			// Art. 13(1) on the claims 5,000,000 + 100,000 = 5,100,000: 30,800
+			// up to 3,000,000 (above) + 2,000,000 × 0.8 % = 46,800, + 100,000 ×
+			// 0.7 % = 700: 47,500.
+			CourtFee: &ipcasev1.CourtFee{ClaimYuan: "5100000.00", FeeYuan: "47500.00"},
 		},
 	}, {
 		// Copyright Law 2020 Art. 54 ¶2: statutory damages 500–5,000,000.
@@ -150,6 +162,9 @@ func TestCalculateDamagesRPC(t *testing.T) {
 				BaseYuan: "0.00", Contribution: "1", EffectiveBaseYuan: "0.00",
 				PunitiveYuan: "0.00", DamagesYuan: "0.00",
 			}},
+			// Art. 13(1) on the claim 310,000: 50 + 2,250 + 2,000 (up to
+			// 200,000) + 110,000 × 1.5 % = 1,650: 5,950.
+			CourtFee: &ipcasev1.CourtFee{ClaimYuan: "310000.00", FeeYuan: "5950.00"},
 		},
 	}} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -159,7 +174,7 @@ func TestCalculateDamagesRPC(t *testing.T) {
 				t.Fatalf("CalculateDamages: %v", err)
 			}
 			if diff := cmp.Diff(tt.want, got, protocmp.Transform(),
-				protocmp.IgnoreFields(&ipcasev1.CalculateDamagesResponse{}, "citations", "steps")); diff != "" {
+				protocmp.IgnoreFields(&ipcasev1.CalculateDamagesResponse{}, "citations", "steps", "figures")); diff != "" {
 				t.Errorf("mismatch (-want +got):\n%s", diff)
 			}
 			if len(got.GetCitations()) == 0 || !strings.Contains(strings.Join(got.GetCitations(), "\n"), tt.want.GetPeriods()[0].GetLaw()) {
@@ -232,12 +247,15 @@ func TestCalculateDamagesRPCRefusals(t *testing.T) {
 		// Trademark Law 2013 Art. 63 ¶1 (conduct 2014-05-01 … 2019-10-31):
 		// 1–3× ("一倍以上三倍以下").
 		name: "multiple 3.5 under Trademark Law 2013",
-		req:  tm2018(&ipcasev1.CalculateDamagesRequest{Multiple: "3.5", Intentional: true, Serious: true}),
+		req:  tm2018(&ipcasev1.CalculateDamagesRequest{Multiple: "3.5", Intentional: true, Serious: true, PunitiveClaim: claimed}),
 		want: []violation{{"multiple", "3.5 is outside the 1–3× range of Trademark Law 2013, Art. 63"}},
 	}, {
-		name: "punitive without the findings (Civil Code Art. 1185)",
+		// Conduct in 2018 ended before the Civil Code: the findings rest on
+		// Trademark Law 2013 Art. 63 ¶1, not on Civil Code Art. 1185; and
+		// nothing was claimed (Fa Shi [2021] No. 4 Art. 2).
+		name: "punitive without a claim or the findings",
 		req:  tm2018(&ipcasev1.CalculateDamagesRequest{Multiple: "2"}),
-		want: []violation{{"intentional", "Civil Code Art. 1185"}, {"serious", "Fa Shi [2021] No. 4 Art. 4"}},
+		want: []violation{{"punitive_claim", "Fa Shi [2021] No. 4 Art. 2 ¶1"}, {"intentional", "Trademark Law 2013, Art. 63 ¶1"}, {"serious", "Fa Shi [2021] No. 4 Art. 4"}},
 	}, {
 		name: "explicit zeros are refused, not read as unset",
 		req: tm2018(&ipcasev1.CalculateDamagesRequest{Multiple: "0",
@@ -275,9 +293,10 @@ func TestCalculateDamagesRPCRefusals(t *testing.T) {
 		want: []violation{{"periods[1].base_yuan", "a positive actual loss is required"}},
 	}, {
 		// Trademark Law 2019 took effect 2019-11-01 (Presidential Order
-		// No. 29); no retroactive application (Legislation Law 2023 Art. 104).
-		name: "a period straddling a new clause names the split",
-		req: &ipcasev1.CalculateDamagesRequest{IpType: ipTrademark,
+		// No. 29); separate acts follow the law of their time (Legislation
+		// Law 2023 Art. 104).
+		name: "a separate act straddling a new clause names the split",
+		req: &ipcasev1.CalculateDamagesRequest{IpType: ipTrademark, SeparateActs: true,
 			Period: lossPeriod("2019-06-01", "2020-06-30", "100000")},
 		want: []violation{{"period", "split the period at 2019-11-01"}},
 	}, {

@@ -30,6 +30,8 @@ func punitive() *ipcasev1.CalculateDamagesRequest {
 		Period: &ipcasev1.DamagesPeriod{Start: "2020-01-01", End: "2020-12-31",
 			BaseKind: ipcasev1.DamagesBaseKind_DAMAGES_BASE_KIND_INFRINGER_PROFIT, BaseYuan: "1000000", Contribution: "0.35"},
 		Multiple: "2.5", Intentional: true, Serious: true, ExpensesYuan: "50000", ClaimTotalYuan: "3000000",
+		// Punitive damages only on the plaintiff's claim (Fa Shi [2021] No. 4 Art. 2).
+		PunitiveClaim: ipcasev1.PunitiveClaim_PUNITIVE_CLAIM_WITH_COMPLAINT,
 	}
 }
 

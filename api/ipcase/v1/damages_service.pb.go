@@ -22,6 +22,196 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// PunitiveClaim is whether and when the plaintiff claimed punitive damages
+// (Fa Shi [2021] No. 4 Art. 2).
+type PunitiveClaim int32
+
+const (
+	// Not claimed: a multiple is refused.
+	PunitiveClaim_PUNITIVE_CLAIM_UNSPECIFIED PunitiveClaim = 0
+	// Stated in the complaint.
+	PunitiveClaim_PUNITIVE_CLAIM_WITH_COMPLAINT PunitiveClaim = 1
+	// Added before the first-instance court debate ended (Art. 2 ¶2).
+	PunitiveClaim_PUNITIVE_CLAIM_BEFORE_DEBATE_END PunitiveClaim = 2
+	// Added after the first-instance court debate ended: out of time, refused.
+	PunitiveClaim_PUNITIVE_CLAIM_AFTER_DEBATE_END PunitiveClaim = 3
+	// First raised on appeal: only mediation, else a separate suit; refused.
+	PunitiveClaim_PUNITIVE_CLAIM_ON_APPEAL PunitiveClaim = 4
+)
+
+// Enum value maps for PunitiveClaim.
+var (
+	PunitiveClaim_name = map[int32]string{
+		0: "PUNITIVE_CLAIM_UNSPECIFIED",
+		1: "PUNITIVE_CLAIM_WITH_COMPLAINT",
+		2: "PUNITIVE_CLAIM_BEFORE_DEBATE_END",
+		3: "PUNITIVE_CLAIM_AFTER_DEBATE_END",
+		4: "PUNITIVE_CLAIM_ON_APPEAL",
+	}
+	PunitiveClaim_value = map[string]int32{
+		"PUNITIVE_CLAIM_UNSPECIFIED":       0,
+		"PUNITIVE_CLAIM_WITH_COMPLAINT":    1,
+		"PUNITIVE_CLAIM_BEFORE_DEBATE_END": 2,
+		"PUNITIVE_CLAIM_AFTER_DEBATE_END":  3,
+		"PUNITIVE_CLAIM_ON_APPEAL":         4,
+	}
+)
+
+func (x PunitiveClaim) Enum() *PunitiveClaim {
+	p := new(PunitiveClaim)
+	*p = x
+	return p
+}
+
+func (x PunitiveClaim) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PunitiveClaim) Descriptor() protoreflect.EnumDescriptor {
+	return file_ipcase_v1_damages_service_proto_enumTypes[0].Descriptor()
+}
+
+func (PunitiveClaim) Type() protoreflect.EnumType {
+	return &file_ipcase_v1_damages_service_proto_enumTypes[0]
+}
+
+func (x PunitiveClaim) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PunitiveClaim.Descriptor instead.
+func (PunitiveClaim) EnumDescriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{0}
+}
+
+// PlantVarietyFactor is a serious case of SPC Plant Variety Provisions (II)
+// Art. 17 ¶1, items (1)–(6).
+type PlantVarietyFactor int32
+
+const (
+	// Not set; refused in a list.
+	PlantVarietyFactor_PLANT_VARIETY_FACTOR_UNSPECIFIED PlantVarietyFactor = 0
+	// (1) Repeated the infringement after an administrative penalty or a
+	// judgment.
+	PlantVarietyFactor_PLANT_VARIETY_FACTOR_REPEAT_AFTER_PENALTY PlantVarietyFactor = 1
+	// (2) Infringes plant-variety rights as a business.
+	PlantVarietyFactor_PLANT_VARIETY_FACTOR_AS_BUSINESS PlantVarietyFactor = 2
+	// (3) Forged a plant-variety-right certificate.
+	PlantVarietyFactor_PLANT_VARIETY_FACTOR_FORGED_CERTIFICATE PlantVarietyFactor = 3
+	// (4) Sold a protected variety in packs without mark or label.
+	PlantVarietyFactor_PLANT_VARIETY_FACTOR_UNLABELLED_PACKS PlantVarietyFactor = 4
+	// (5) Breached Seed Law Art. 77 ¶1 items (1), (2) or (4).
+	PlantVarietyFactor_PLANT_VARIETY_FACTOR_SEED_LAW_77 PlantVarietyFactor = 5
+	// (6) Refused to disclose where the material is produced, propagated,
+	// sold or stored.
+	PlantVarietyFactor_PLANT_VARIETY_FACTOR_REFUSES_SITES PlantVarietyFactor = 6
+)
+
+// Enum value maps for PlantVarietyFactor.
+var (
+	PlantVarietyFactor_name = map[int32]string{
+		0: "PLANT_VARIETY_FACTOR_UNSPECIFIED",
+		1: "PLANT_VARIETY_FACTOR_REPEAT_AFTER_PENALTY",
+		2: "PLANT_VARIETY_FACTOR_AS_BUSINESS",
+		3: "PLANT_VARIETY_FACTOR_FORGED_CERTIFICATE",
+		4: "PLANT_VARIETY_FACTOR_UNLABELLED_PACKS",
+		5: "PLANT_VARIETY_FACTOR_SEED_LAW_77",
+		6: "PLANT_VARIETY_FACTOR_REFUSES_SITES",
+	}
+	PlantVarietyFactor_value = map[string]int32{
+		"PLANT_VARIETY_FACTOR_UNSPECIFIED":          0,
+		"PLANT_VARIETY_FACTOR_REPEAT_AFTER_PENALTY": 1,
+		"PLANT_VARIETY_FACTOR_AS_BUSINESS":          2,
+		"PLANT_VARIETY_FACTOR_FORGED_CERTIFICATE":   3,
+		"PLANT_VARIETY_FACTOR_UNLABELLED_PACKS":     4,
+		"PLANT_VARIETY_FACTOR_SEED_LAW_77":          5,
+		"PLANT_VARIETY_FACTOR_REFUSES_SITES":        6,
+	}
+)
+
+func (x PlantVarietyFactor) Enum() *PlantVarietyFactor {
+	p := new(PlantVarietyFactor)
+	*p = x
+	return p
+}
+
+func (x PlantVarietyFactor) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PlantVarietyFactor) Descriptor() protoreflect.EnumDescriptor {
+	return file_ipcase_v1_damages_service_proto_enumTypes[1].Descriptor()
+}
+
+func (PlantVarietyFactor) Type() protoreflect.EnumType {
+	return &file_ipcase_v1_damages_service_proto_enumTypes[1]
+}
+
+func (x PlantVarietyFactor) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PlantVarietyFactor.Descriptor instead.
+func (PlantVarietyFactor) EnumDescriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{1}
+}
+
+// Liability is how several defendants answer for one award.
+type Liability int32
+
+const (
+	// One defendant: no apportionment.
+	Liability_LIABILITY_UNSPECIFIED Liability = 0
+	// Joint infringement or abetting/assisting (Civil Code Arts. 1168, 1169):
+	// each answers for the whole; internally by share, equal where the shares
+	// cannot be determined (Art. 178).
+	Liability_LIABILITY_JOINT_AND_SEVERAL Liability = 1
+	// Separate acts causing the same damage: each owes its share, equal where
+	// the shares cannot be determined (Civil Code Arts. 1172, 177).
+	Liability_LIABILITY_BY_SHARE Liability = 2
+)
+
+// Enum value maps for Liability.
+var (
+	Liability_name = map[int32]string{
+		0: "LIABILITY_UNSPECIFIED",
+		1: "LIABILITY_JOINT_AND_SEVERAL",
+		2: "LIABILITY_BY_SHARE",
+	}
+	Liability_value = map[string]int32{
+		"LIABILITY_UNSPECIFIED":       0,
+		"LIABILITY_JOINT_AND_SEVERAL": 1,
+		"LIABILITY_BY_SHARE":          2,
+	}
+)
+
+func (x Liability) Enum() *Liability {
+	p := new(Liability)
+	*p = x
+	return p
+}
+
+func (x Liability) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Liability) Descriptor() protoreflect.EnumDescriptor {
+	return file_ipcase_v1_damages_service_proto_enumTypes[2].Descriptor()
+}
+
+func (Liability) Type() protoreflect.EnumType {
+	return &file_ipcase_v1_damages_service_proto_enumTypes[2]
+}
+
+func (x Liability) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Liability.Descriptor instead.
+func (Liability) EnumDescriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{2}
+}
+
 // DamagesBaseKind is how a period's compensatory base was determined, in the
 // statutory order of preference (e.g. Trademark Law 2019 Art. 63 ¶1; Fa Shi
 // [2021] No. 4 Art. 5).
@@ -65,11 +255,11 @@ func (x DamagesBaseKind) String() string {
 }
 
 func (DamagesBaseKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_damages_service_proto_enumTypes[0].Descriptor()
+	return file_ipcase_v1_damages_service_proto_enumTypes[3].Descriptor()
 }
 
 func (DamagesBaseKind) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_damages_service_proto_enumTypes[0]
+	return &file_ipcase_v1_damages_service_proto_enumTypes[3]
 }
 
 func (x DamagesBaseKind) Number() protoreflect.EnumNumber {
@@ -78,7 +268,7 @@ func (x DamagesBaseKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use DamagesBaseKind.Descriptor instead.
 func (DamagesBaseKind) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{0}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{3}
 }
 
 // PunitiveFormula is how the punitive multiple m turns the base into damages;
@@ -124,11 +314,11 @@ func (x PunitiveFormula) String() string {
 }
 
 func (PunitiveFormula) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_damages_service_proto_enumTypes[1].Descriptor()
+	return file_ipcase_v1_damages_service_proto_enumTypes[4].Descriptor()
 }
 
 func (PunitiveFormula) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_damages_service_proto_enumTypes[1]
+	return &file_ipcase_v1_damages_service_proto_enumTypes[4]
 }
 
 func (x PunitiveFormula) Number() protoreflect.EnumNumber {
@@ -137,7 +327,7 @@ func (x PunitiveFormula) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use PunitiveFormula.Descriptor instead.
 func (PunitiveFormula) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{1}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{4}
 }
 
 // IntentFactor is a circumstance from which a court may presume intent, in the
@@ -196,11 +386,11 @@ func (x IntentFactor) String() string {
 }
 
 func (IntentFactor) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_damages_service_proto_enumTypes[2].Descriptor()
+	return file_ipcase_v1_damages_service_proto_enumTypes[5].Descriptor()
 }
 
 func (IntentFactor) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_damages_service_proto_enumTypes[2]
+	return &file_ipcase_v1_damages_service_proto_enumTypes[5]
 }
 
 func (x IntentFactor) Number() protoreflect.EnumNumber {
@@ -209,7 +399,7 @@ func (x IntentFactor) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use IntentFactor.Descriptor instead.
 func (IntentFactor) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{2}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{5}
 }
 
 // SeriousFactor is a circumstance in which a court may find the infringement
@@ -272,11 +462,11 @@ func (x SeriousFactor) String() string {
 }
 
 func (SeriousFactor) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_damages_service_proto_enumTypes[3].Descriptor()
+	return file_ipcase_v1_damages_service_proto_enumTypes[6].Descriptor()
 }
 
 func (SeriousFactor) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_damages_service_proto_enumTypes[3]
+	return &file_ipcase_v1_damages_service_proto_enumTypes[6]
 }
 
 func (x SeriousFactor) Number() protoreflect.EnumNumber {
@@ -285,7 +475,7 @@ func (x SeriousFactor) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use SeriousFactor.Descriptor instead.
 func (SeriousFactor) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{3}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{6}
 }
 
 // CriminalThresholdCondition says to whom a criminal threshold applies.
@@ -329,11 +519,11 @@ func (x CriminalThresholdCondition) String() string {
 }
 
 func (CriminalThresholdCondition) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_damages_service_proto_enumTypes[4].Descriptor()
+	return file_ipcase_v1_damages_service_proto_enumTypes[7].Descriptor()
 }
 
 func (CriminalThresholdCondition) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_damages_service_proto_enumTypes[4]
+	return &file_ipcase_v1_damages_service_proto_enumTypes[7]
 }
 
 func (x CriminalThresholdCondition) Number() protoreflect.EnumNumber {
@@ -342,7 +532,7 @@ func (x CriminalThresholdCondition) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CriminalThresholdCondition.Descriptor instead.
 func (CriminalThresholdCondition) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{4}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{7}
 }
 
 // FineOffence is what an administrative fine punishes.
@@ -397,11 +587,11 @@ func (x FineOffence) String() string {
 }
 
 func (FineOffence) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_damages_service_proto_enumTypes[5].Descriptor()
+	return file_ipcase_v1_damages_service_proto_enumTypes[8].Descriptor()
 }
 
 func (FineOffence) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_damages_service_proto_enumTypes[5]
+	return &file_ipcase_v1_damages_service_proto_enumTypes[8]
 }
 
 func (x FineOffence) Number() protoreflect.EnumNumber {
@@ -410,7 +600,7 @@ func (x FineOffence) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use FineOffence.Descriptor instead.
 func (FineOffence) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{5}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{8}
 }
 
 // Request for DamagesService.CalculateDamages.
@@ -467,7 +657,32 @@ type CalculateDamagesRequest struct {
 	ClaimExpensesYuan string `protobuf:"bytes,15,opt,name=claim_expenses_yuan,json=claimExpensesYuan,proto3" json:"claim_expenses_yuan,omitempty"`
 	// An administrative or criminal fine already paid for the same act. It
 	// does not reduce the award and is only noted (Fa Shi [2021] No. 4 Art. 6).
-	PaidFineYuan  string `protobuf:"bytes,16,opt,name=paid_fine_yuan,json=paidFineYuan,proto3" json:"paid_fine_yuan,omitempty"`
+	PaidFineYuan string `protobuf:"bytes,16,opt,name=paid_fine_yuan,json=paidFineYuan,proto3" json:"paid_fine_yuan,omitempty"`
+	// The periods are separate acts, each compensated under the clause in
+	// force during it. Unset (the default): they are one continuing act,
+	// compensated under the clause in force when it ended, with one statutory
+	// award in that clause's range — the majority reading of SPC
+	// Interpretation on Copyright Civil Disputes (2020) Art. 29, Fa Shi [2014]
+	// No. 4 Art. 9 and Fa Shi [2020] No. 15 Art. 1 ¶3 — while the punitive
+	// part of each period follows the clause in force during it.
+	SeparateActs bool `protobuf:"varint,17,opt,name=separate_acts,json=separateActs,proto3" json:"separate_acts,omitempty"`
+	// The infringer, ordered to produce its books, refused or produced false
+	// ones, and the base (the infringer's profit) was fixed by reference to the
+	// holder's claim and evidence (e.g. Trademark Law 2019 Art. 63 ¶2, Patent
+	// Law 2020 Art. 71 ¶4; Fa Shi [2021] No. 4 Art. 5 ¶3).
+	BooksWithheld bool `protobuf:"varint,18,opt,name=books_withheld,json=booksWithheld,proto3" json:"books_withheld,omitempty"`
+	// Whether and when the plaintiff claimed punitive damages (Fa Shi [2021]
+	// No. 4 Art. 2); a multiple needs WITH_COMPLAINT or BEFORE_DEBATE_END.
+	PunitiveClaim PunitiveClaim `protobuf:"varint,19,opt,name=punitive_claim,json=punitiveClaim,proto3,enum=ipcase.v1.PunitiveClaim" json:"punitive_claim,omitempty"`
+	// Serious cases of SPC Plant Variety Provisions (II) Art. 17 ¶1 found by
+	// the court; items (1)–(5) let the punitive amount be set at twice the
+	// base or more (Art. 17 ¶2). Plant varieties only.
+	PlantVarietyFactors []PlantVarietyFactor `protobuf:"varint,20,rep,packed,name=plant_variety_factors,json=plantVarietyFactors,proto3,enum=ipcase.v1.PlantVarietyFactor" json:"plant_variety_factors,omitempty"`
+	// How several defendants answer for the award; required with defendants.
+	Liability Liability `protobuf:"varint,21,opt,name=liability,proto3,enum=ipcase.v1.Liability" json:"liability,omitempty"`
+	// The defendants among whom the total is apportioned (two or more, at
+	// most 32); empty for one defendant.
+	Defendants    []*DamagesDefendant `protobuf:"bytes,22,rep,name=defendants,proto3" json:"defendants,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -614,6 +829,104 @@ func (x *CalculateDamagesRequest) GetPaidFineYuan() string {
 	return ""
 }
 
+func (x *CalculateDamagesRequest) GetSeparateActs() bool {
+	if x != nil {
+		return x.SeparateActs
+	}
+	return false
+}
+
+func (x *CalculateDamagesRequest) GetBooksWithheld() bool {
+	if x != nil {
+		return x.BooksWithheld
+	}
+	return false
+}
+
+func (x *CalculateDamagesRequest) GetPunitiveClaim() PunitiveClaim {
+	if x != nil {
+		return x.PunitiveClaim
+	}
+	return PunitiveClaim_PUNITIVE_CLAIM_UNSPECIFIED
+}
+
+func (x *CalculateDamagesRequest) GetPlantVarietyFactors() []PlantVarietyFactor {
+	if x != nil {
+		return x.PlantVarietyFactors
+	}
+	return nil
+}
+
+func (x *CalculateDamagesRequest) GetLiability() Liability {
+	if x != nil {
+		return x.Liability
+	}
+	return Liability_LIABILITY_UNSPECIFIED
+}
+
+func (x *CalculateDamagesRequest) GetDefendants() []*DamagesDefendant {
+	if x != nil {
+		return x.Defendants
+	}
+	return nil
+}
+
+// One of several defendants.
+type DamagesDefendant struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The defendant's name; required, unique within the request.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Its share of the award in (0, 1], e.g. "0.6"; give a share for every
+	// defendant (summing to 1) or for none (equal shares). "0" is refused.
+	Share         string `protobuf:"bytes,2,opt,name=share,proto3" json:"share,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DamagesDefendant) Reset() {
+	*x = DamagesDefendant{}
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DamagesDefendant) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DamagesDefendant) ProtoMessage() {}
+
+func (x *DamagesDefendant) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DamagesDefendant.ProtoReflect.Descriptor instead.
+func (*DamagesDefendant) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *DamagesDefendant) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *DamagesDefendant) GetShare() string {
+	if x != nil {
+		return x.Share
+	}
+	return ""
+}
+
 // One period of infringing conduct with its own compensatory base.
 type DamagesPeriod struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -642,7 +955,7 @@ type DamagesPeriod struct {
 
 func (x *DamagesPeriod) Reset() {
 	*x = DamagesPeriod{}
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[1]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -654,7 +967,7 @@ func (x *DamagesPeriod) String() string {
 func (*DamagesPeriod) ProtoMessage() {}
 
 func (x *DamagesPeriod) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[1]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -667,7 +980,7 @@ func (x *DamagesPeriod) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DamagesPeriod.ProtoReflect.Descriptor instead.
 func (*DamagesPeriod) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{1}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *DamagesPeriod) GetStart() string {
@@ -759,14 +1072,23 @@ type CalculateDamagesResponse struct {
 	Periods []*DamagesPeriodResult `protobuf:"bytes,12,rep,name=periods,proto3" json:"periods,omitempty"`
 	// The derivation, one human-readable line per step, meant to be shown as
 	// is.
-	Steps         []string `protobuf:"bytes,13,rep,name=steps,proto3" json:"steps,omitempty"`
+	Steps []string `protobuf:"bytes,13,rep,name=steps,proto3" json:"steps,omitempty"`
+	// Every figure with the statute and article that produced it, in the
+	// order of the derivation.
+	Figures []*DamagesFigure `protobuf:"bytes,14,rep,name=figures,proto3" json:"figures,omitempty"`
+	// The case acceptance fee on the claim; unset without a claim.
+	CourtFee *CourtFee `protobuf:"bytes,15,opt,name=court_fee,json=courtFee,proto3" json:"court_fee,omitempty"`
+	// The liability applied to the defendants; UNSPECIFIED for one defendant.
+	Liability Liability `protobuf:"varint,16,opt,name=liability,proto3,enum=ipcase.v1.Liability" json:"liability,omitempty"`
+	// What each defendant answers for, in request order.
+	Defendants    []*DefendantShare `protobuf:"bytes,17,rep,name=defendants,proto3" json:"defendants,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CalculateDamagesResponse) Reset() {
 	*x = CalculateDamagesResponse{}
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[2]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -778,7 +1100,7 @@ func (x *CalculateDamagesResponse) String() string {
 func (*CalculateDamagesResponse) ProtoMessage() {}
 
 func (x *CalculateDamagesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[2]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -791,7 +1113,7 @@ func (x *CalculateDamagesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CalculateDamagesResponse.ProtoReflect.Descriptor instead.
 func (*CalculateDamagesResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{2}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *CalculateDamagesResponse) GetBaseYuan() string {
@@ -885,6 +1207,231 @@ func (x *CalculateDamagesResponse) GetSteps() []string {
 	return nil
 }
 
+func (x *CalculateDamagesResponse) GetFigures() []*DamagesFigure {
+	if x != nil {
+		return x.Figures
+	}
+	return nil
+}
+
+func (x *CalculateDamagesResponse) GetCourtFee() *CourtFee {
+	if x != nil {
+		return x.CourtFee
+	}
+	return nil
+}
+
+func (x *CalculateDamagesResponse) GetLiability() Liability {
+	if x != nil {
+		return x.Liability
+	}
+	return Liability_LIABILITY_UNSPECIFIED
+}
+
+func (x *CalculateDamagesResponse) GetDefendants() []*DefendantShare {
+	if x != nil {
+		return x.Defendants
+	}
+	return nil
+}
+
+// One figure of a CalculateDamagesResponse and the article behind it.
+type DamagesFigure struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the figure is, e.g. "Period 1 base", "Expenses", "Court fee".
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The figure: yuan with two decimals, a multiple ("2.5") or a range
+	// ("500.00–5000000.00").
+	Value string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	// The statute and article (or, for the punitive formula, the guideline)
+	// that produced it.
+	Article       string `protobuf:"bytes,3,opt,name=article,proto3" json:"article,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DamagesFigure) Reset() {
+	*x = DamagesFigure{}
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DamagesFigure) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DamagesFigure) ProtoMessage() {}
+
+func (x *DamagesFigure) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DamagesFigure.ProtoReflect.Descriptor instead.
+func (*DamagesFigure) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *DamagesFigure) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *DamagesFigure) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
+func (x *DamagesFigure) GetArticle() string {
+	if x != nil {
+		return x.Article
+	}
+	return ""
+}
+
+// The case acceptance fee of a property case (Measures on the Payment of
+// Litigation Costs, 2006, Art. 13(1); IP cases with an amount in dispute by
+// Art. 13(3)).
+type CourtFee struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The amount claimed the fee is computed on.
+	ClaimYuan string `protobuf:"bytes,1,opt,name=claim_yuan,json=claimYuan,proto3" json:"claim_yuan,omitempty"`
+	// The fee, cumulative by bracket, rounded half up to the fen once.
+	FeeYuan       string `protobuf:"bytes,2,opt,name=fee_yuan,json=feeYuan,proto3" json:"fee_yuan,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CourtFee) Reset() {
+	*x = CourtFee{}
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CourtFee) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CourtFee) ProtoMessage() {}
+
+func (x *CourtFee) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CourtFee.ProtoReflect.Descriptor instead.
+func (*CourtFee) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *CourtFee) GetClaimYuan() string {
+	if x != nil {
+		return x.ClaimYuan
+	}
+	return ""
+}
+
+func (x *CourtFee) GetFeeYuan() string {
+	if x != nil {
+		return x.FeeYuan
+	}
+	return ""
+}
+
+// What one defendant answers for.
+type DefendantShare struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The defendant's name.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The share given; empty for equal shares.
+	Share string `protobuf:"bytes,2,opt,name=share,proto3" json:"share,omitempty"`
+	// What the holder may claim from it: the whole total when joint and
+	// several, its share otherwise.
+	OwesYuan string `protobuf:"bytes,3,opt,name=owes_yuan,json=owesYuan,proto3" json:"owes_yuan,omitempty"`
+	// Its final share among the defendants.
+	InternalYuan  string `protobuf:"bytes,4,opt,name=internal_yuan,json=internalYuan,proto3" json:"internal_yuan,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DefendantShare) Reset() {
+	*x = DefendantShare{}
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DefendantShare) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DefendantShare) ProtoMessage() {}
+
+func (x *DefendantShare) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DefendantShare.ProtoReflect.Descriptor instead.
+func (*DefendantShare) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *DefendantShare) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *DefendantShare) GetShare() string {
+	if x != nil {
+		return x.Share
+	}
+	return ""
+}
+
+func (x *DefendantShare) GetOwesYuan() string {
+	if x != nil {
+		return x.OwesYuan
+	}
+	return ""
+}
+
+func (x *DefendantShare) GetInternalYuan() string {
+	if x != nil {
+		return x.InternalYuan
+	}
+	return ""
+}
+
 // One period's share of a CalculateDamagesResponse.
 type DamagesPeriodResult struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -907,14 +1454,17 @@ type DamagesPeriodResult struct {
 	// The punitive part of damages_yuan.
 	PunitiveYuan string `protobuf:"bytes,9,opt,name=punitive_yuan,json=punitiveYuan,proto3" json:"punitive_yuan,omitempty"`
 	// Effective base plus punitive part.
-	DamagesYuan   string `protobuf:"bytes,10,opt,name=damages_yuan,json=damagesYuan,proto3" json:"damages_yuan,omitempty"`
+	DamagesYuan string `protobuf:"bytes,10,opt,name=damages_yuan,json=damagesYuan,proto3" json:"damages_yuan,omitempty"`
+	// The clause whose multiple applied, in force during the period; empty
+	// without punitive damages. law is the clause that compensates it.
+	PunitiveLaw   string `protobuf:"bytes,11,opt,name=punitive_law,json=punitiveLaw,proto3" json:"punitive_law,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *DamagesPeriodResult) Reset() {
 	*x = DamagesPeriodResult{}
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[3]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -926,7 +1476,7 @@ func (x *DamagesPeriodResult) String() string {
 func (*DamagesPeriodResult) ProtoMessage() {}
 
 func (x *DamagesPeriodResult) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[3]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -939,7 +1489,7 @@ func (x *DamagesPeriodResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DamagesPeriodResult.ProtoReflect.Descriptor instead.
 func (*DamagesPeriodResult) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{3}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *DamagesPeriodResult) GetStart() string {
@@ -1012,6 +1562,13 @@ func (x *DamagesPeriodResult) GetDamagesYuan() string {
 	return ""
 }
 
+func (x *DamagesPeriodResult) GetPunitiveLaw() string {
+	if x != nil {
+		return x.PunitiveLaw
+	}
+	return ""
+}
+
 // The statutory-damages range of a damages clause.
 type StatutoryDamagesRange struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1025,7 +1582,7 @@ type StatutoryDamagesRange struct {
 
 func (x *StatutoryDamagesRange) Reset() {
 	*x = StatutoryDamagesRange{}
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[4]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1037,7 +1594,7 @@ func (x *StatutoryDamagesRange) String() string {
 func (*StatutoryDamagesRange) ProtoMessage() {}
 
 func (x *StatutoryDamagesRange) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[4]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1050,7 +1607,7 @@ func (x *StatutoryDamagesRange) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatutoryDamagesRange.ProtoReflect.Descriptor instead.
 func (*StatutoryDamagesRange) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{4}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *StatutoryDamagesRange) GetMinYuan() string {
@@ -1130,7 +1687,7 @@ type CalculateFineRequest struct {
 
 func (x *CalculateFineRequest) Reset() {
 	*x = CalculateFineRequest{}
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[5]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1142,7 +1699,7 @@ func (x *CalculateFineRequest) String() string {
 func (*CalculateFineRequest) ProtoMessage() {}
 
 func (x *CalculateFineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[5]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1155,7 +1712,7 @@ func (x *CalculateFineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CalculateFineRequest.ProtoReflect.Descriptor instead.
 func (*CalculateFineRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{5}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *CalculateFineRequest) GetOffence() FineOffence {
@@ -1306,7 +1863,7 @@ type FineHearingThresholds struct {
 
 func (x *FineHearingThresholds) Reset() {
 	*x = FineHearingThresholds{}
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[6]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1318,7 +1875,7 @@ func (x *FineHearingThresholds) String() string {
 func (*FineHearingThresholds) ProtoMessage() {}
 
 func (x *FineHearingThresholds) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[6]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1331,7 +1888,7 @@ func (x *FineHearingThresholds) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FineHearingThresholds.ProtoReflect.Descriptor instead.
 func (*FineHearingThresholds) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{6}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *FineHearingThresholds) GetNaturalPersonYuan() string {
@@ -1371,7 +1928,7 @@ type CriminalThreshold struct {
 
 func (x *CriminalThreshold) Reset() {
 	*x = CriminalThreshold{}
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[7]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1383,7 +1940,7 @@ func (x *CriminalThreshold) String() string {
 func (*CriminalThreshold) ProtoMessage() {}
 
 func (x *CriminalThreshold) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[7]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1396,7 +1953,7 @@ func (x *CriminalThreshold) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CriminalThreshold.ProtoReflect.Descriptor instead.
 func (*CriminalThreshold) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{7}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *CriminalThreshold) GetOffence() FineOffence {
@@ -1479,7 +2036,7 @@ type CalculateFineResponse struct {
 
 func (x *CalculateFineResponse) Reset() {
 	*x = CalculateFineResponse{}
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[8]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1491,7 +2048,7 @@ func (x *CalculateFineResponse) String() string {
 func (*CalculateFineResponse) ProtoMessage() {}
 
 func (x *CalculateFineResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[8]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1504,7 +2061,7 @@ func (x *CalculateFineResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CalculateFineResponse.ProtoReflect.Descriptor instead.
 func (*CalculateFineResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{8}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *CalculateFineResponse) GetMinYuan() string {
@@ -1595,7 +2152,7 @@ var File_ipcase_v1_damages_service_proto protoreflect.FileDescriptor
 
 const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1fipcase/v1/damages_service.proto\x12\tipcase.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x16ipcase/v1/matter.proto\"\xe1\x05\n" +
+	"\x1fipcase/v1/damages_service.proto\x12\tipcase.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x16ipcase/v1/matter.proto\"\xb2\b\n" +
 	"\x17CalculateDamagesRequest\x12*\n" +
 	"\aip_type\x18\x01 \x01(\x0e2\x11.ipcase.v1.IpTypeR\x06ipType\x120\n" +
 	"\x06period\x18\x02 \x01(\v2\x18.ipcase.v1.DamagesPeriodR\x06period\x122\n" +
@@ -1613,7 +2170,18 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\x10claim_total_yuan\x18\r \x01(\tR\x0eclaimTotalYuan\x12,\n" +
 	"\x12claim_damages_yuan\x18\x0e \x01(\tR\x10claimDamagesYuan\x12.\n" +
 	"\x13claim_expenses_yuan\x18\x0f \x01(\tR\x11claimExpensesYuan\x12$\n" +
-	"\x0epaid_fine_yuan\x18\x10 \x01(\tR\fpaidFineYuan\"\x81\x02\n" +
+	"\x0epaid_fine_yuan\x18\x10 \x01(\tR\fpaidFineYuan\x12#\n" +
+	"\rseparate_acts\x18\x11 \x01(\bR\fseparateActs\x12%\n" +
+	"\x0ebooks_withheld\x18\x12 \x01(\bR\rbooksWithheld\x12?\n" +
+	"\x0epunitive_claim\x18\x13 \x01(\x0e2\x18.ipcase.v1.PunitiveClaimR\rpunitiveClaim\x12Q\n" +
+	"\x15plant_variety_factors\x18\x14 \x03(\x0e2\x1d.ipcase.v1.PlantVarietyFactorR\x13plantVarietyFactors\x122\n" +
+	"\tliability\x18\x15 \x01(\x0e2\x14.ipcase.v1.LiabilityR\tliability\x12;\n" +
+	"\n" +
+	"defendants\x18\x16 \x03(\v2\x1b.ipcase.v1.DamagesDefendantR\n" +
+	"defendants\"<\n" +
+	"\x10DamagesDefendant\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
+	"\x05share\x18\x02 \x01(\tR\x05share\"\x81\x02\n" +
 	"\rDamagesPeriod\x12\x14\n" +
 	"\x05start\x18\x01 \x01(\tR\x05start\x12\x10\n" +
 	"\x03end\x18\x02 \x01(\tR\x03end\x127\n" +
@@ -1621,7 +2189,7 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\tbase_yuan\x18\x04 \x01(\tR\bbaseYuan\x12\"\n" +
 	"\fcontribution\x18\x05 \x01(\tR\fcontribution\x122\n" +
 	"\x06proven\x18\x06 \x03(\x0e2\x1a.ipcase.v1.DamagesBaseKindR\x06proven\x12\x1a\n" +
-	"\bmultiple\x18\a \x01(\tR\bmultiple\"\x89\x04\n" +
+	"\bmultiple\x18\a \x01(\tR\bmultiple\"\xde\x05\n" +
 	"\x18CalculateDamagesResponse\x12\x1b\n" +
 	"\tbase_yuan\x18\x01 \x01(\tR\bbaseYuan\x12#\n" +
 	"\rpunitive_yuan\x18\x02 \x01(\tR\fpunitiveYuan\x12!\n" +
@@ -1637,7 +2205,26 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	" \x01(\tR\x03law\x12\x1c\n" +
 	"\tcitations\x18\v \x03(\tR\tcitations\x128\n" +
 	"\aperiods\x18\f \x03(\v2\x1e.ipcase.v1.DamagesPeriodResultR\aperiods\x12\x14\n" +
-	"\x05steps\x18\r \x03(\tR\x05steps\"\xdd\x02\n" +
+	"\x05steps\x18\r \x03(\tR\x05steps\x122\n" +
+	"\afigures\x18\x0e \x03(\v2\x18.ipcase.v1.DamagesFigureR\afigures\x120\n" +
+	"\tcourt_fee\x18\x0f \x01(\v2\x13.ipcase.v1.CourtFeeR\bcourtFee\x122\n" +
+	"\tliability\x18\x10 \x01(\x0e2\x14.ipcase.v1.LiabilityR\tliability\x129\n" +
+	"\n" +
+	"defendants\x18\x11 \x03(\v2\x19.ipcase.v1.DefendantShareR\n" +
+	"defendants\"S\n" +
+	"\rDamagesFigure\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value\x12\x18\n" +
+	"\aarticle\x18\x03 \x01(\tR\aarticle\"D\n" +
+	"\bCourtFee\x12\x1d\n" +
+	"\n" +
+	"claim_yuan\x18\x01 \x01(\tR\tclaimYuan\x12\x19\n" +
+	"\bfee_yuan\x18\x02 \x01(\tR\afeeYuan\"|\n" +
+	"\x0eDefendantShare\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
+	"\x05share\x18\x02 \x01(\tR\x05share\x12\x1b\n" +
+	"\towes_yuan\x18\x03 \x01(\tR\bowesYuan\x12#\n" +
+	"\rinternal_yuan\x18\x04 \x01(\tR\finternalYuan\"\x80\x03\n" +
 	"\x13DamagesPeriodResult\x12\x14\n" +
 	"\x05start\x18\x01 \x01(\tR\x05start\x12\x10\n" +
 	"\x03end\x18\x02 \x01(\tR\x03end\x12\x10\n" +
@@ -1649,7 +2236,8 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\bmultiple\x18\b \x01(\tR\bmultiple\x12#\n" +
 	"\rpunitive_yuan\x18\t \x01(\tR\fpunitiveYuan\x12!\n" +
 	"\fdamages_yuan\x18\n" +
-	" \x01(\tR\vdamagesYuan\"M\n" +
+	" \x01(\tR\vdamagesYuan\x12!\n" +
+	"\fpunitive_law\x18\v \x01(\tR\vpunitiveLaw\"M\n" +
 	"\x15StatutoryDamagesRange\x12\x19\n" +
 	"\bmin_yuan\x18\x01 \x01(\tR\aminYuan\x12\x19\n" +
 	"\bmax_yuan\x18\x02 \x01(\tR\amaxYuan\"\x8b\a\n" +
@@ -1698,7 +2286,25 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\x0ecriminal_rules\x18\n" +
 	" \x03(\tR\rcriminalRules\x12\x1c\n" +
 	"\tcitations\x18\v \x03(\tR\tcitations\x12\x14\n" +
-	"\x05steps\x18\f \x03(\tR\x05steps*\xa2\x01\n" +
+	"\x05steps\x18\f \x03(\tR\x05steps*\xbb\x01\n" +
+	"\rPunitiveClaim\x12\x1e\n" +
+	"\x1aPUNITIVE_CLAIM_UNSPECIFIED\x10\x00\x12!\n" +
+	"\x1dPUNITIVE_CLAIM_WITH_COMPLAINT\x10\x01\x12$\n" +
+	" PUNITIVE_CLAIM_BEFORE_DEBATE_END\x10\x02\x12#\n" +
+	"\x1fPUNITIVE_CLAIM_AFTER_DEBATE_END\x10\x03\x12\x1c\n" +
+	"\x18PUNITIVE_CLAIM_ON_APPEAL\x10\x04*\xb5\x02\n" +
+	"\x12PlantVarietyFactor\x12$\n" +
+	" PLANT_VARIETY_FACTOR_UNSPECIFIED\x10\x00\x12-\n" +
+	")PLANT_VARIETY_FACTOR_REPEAT_AFTER_PENALTY\x10\x01\x12$\n" +
+	" PLANT_VARIETY_FACTOR_AS_BUSINESS\x10\x02\x12+\n" +
+	"'PLANT_VARIETY_FACTOR_FORGED_CERTIFICATE\x10\x03\x12)\n" +
+	"%PLANT_VARIETY_FACTOR_UNLABELLED_PACKS\x10\x04\x12$\n" +
+	" PLANT_VARIETY_FACTOR_SEED_LAW_77\x10\x05\x12&\n" +
+	"\"PLANT_VARIETY_FACTOR_REFUSES_SITES\x10\x06*_\n" +
+	"\tLiability\x12\x19\n" +
+	"\x15LIABILITY_UNSPECIFIED\x10\x00\x12\x1f\n" +
+	"\x1bLIABILITY_JOINT_AND_SEVERAL\x10\x01\x12\x16\n" +
+	"\x12LIABILITY_BY_SHARE\x10\x02*\xa2\x01\n" +
 	"\x0fDamagesBaseKind\x12!\n" +
 	"\x1dDAMAGES_BASE_KIND_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dDAMAGES_BASE_KIND_ACTUAL_LOSS\x10\x01\x12&\n" +
@@ -1753,55 +2359,70 @@ func file_ipcase_v1_damages_service_proto_rawDescGZIP() []byte {
 	return file_ipcase_v1_damages_service_proto_rawDescData
 }
 
-var file_ipcase_v1_damages_service_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_ipcase_v1_damages_service_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_ipcase_v1_damages_service_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
+var file_ipcase_v1_damages_service_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_ipcase_v1_damages_service_proto_goTypes = []any{
-	(DamagesBaseKind)(0),             // 0: ipcase.v1.DamagesBaseKind
-	(PunitiveFormula)(0),             // 1: ipcase.v1.PunitiveFormula
-	(IntentFactor)(0),                // 2: ipcase.v1.IntentFactor
-	(SeriousFactor)(0),               // 3: ipcase.v1.SeriousFactor
-	(CriminalThresholdCondition)(0),  // 4: ipcase.v1.CriminalThresholdCondition
-	(FineOffence)(0),                 // 5: ipcase.v1.FineOffence
-	(*CalculateDamagesRequest)(nil),  // 6: ipcase.v1.CalculateDamagesRequest
-	(*DamagesPeriod)(nil),            // 7: ipcase.v1.DamagesPeriod
-	(*CalculateDamagesResponse)(nil), // 8: ipcase.v1.CalculateDamagesResponse
-	(*DamagesPeriodResult)(nil),      // 9: ipcase.v1.DamagesPeriodResult
-	(*StatutoryDamagesRange)(nil),    // 10: ipcase.v1.StatutoryDamagesRange
-	(*CalculateFineRequest)(nil),     // 11: ipcase.v1.CalculateFineRequest
-	(*FineHearingThresholds)(nil),    // 12: ipcase.v1.FineHearingThresholds
-	(*CriminalThreshold)(nil),        // 13: ipcase.v1.CriminalThreshold
-	(*CalculateFineResponse)(nil),    // 14: ipcase.v1.CalculateFineResponse
-	(IpType)(0),                      // 15: ipcase.v1.IpType
-	(PartyKind)(0),                   // 16: ipcase.v1.PartyKind
+	(PunitiveClaim)(0),               // 0: ipcase.v1.PunitiveClaim
+	(PlantVarietyFactor)(0),          // 1: ipcase.v1.PlantVarietyFactor
+	(Liability)(0),                   // 2: ipcase.v1.Liability
+	(DamagesBaseKind)(0),             // 3: ipcase.v1.DamagesBaseKind
+	(PunitiveFormula)(0),             // 4: ipcase.v1.PunitiveFormula
+	(IntentFactor)(0),                // 5: ipcase.v1.IntentFactor
+	(SeriousFactor)(0),               // 6: ipcase.v1.SeriousFactor
+	(CriminalThresholdCondition)(0),  // 7: ipcase.v1.CriminalThresholdCondition
+	(FineOffence)(0),                 // 8: ipcase.v1.FineOffence
+	(*CalculateDamagesRequest)(nil),  // 9: ipcase.v1.CalculateDamagesRequest
+	(*DamagesDefendant)(nil),         // 10: ipcase.v1.DamagesDefendant
+	(*DamagesPeriod)(nil),            // 11: ipcase.v1.DamagesPeriod
+	(*CalculateDamagesResponse)(nil), // 12: ipcase.v1.CalculateDamagesResponse
+	(*DamagesFigure)(nil),            // 13: ipcase.v1.DamagesFigure
+	(*CourtFee)(nil),                 // 14: ipcase.v1.CourtFee
+	(*DefendantShare)(nil),           // 15: ipcase.v1.DefendantShare
+	(*DamagesPeriodResult)(nil),      // 16: ipcase.v1.DamagesPeriodResult
+	(*StatutoryDamagesRange)(nil),    // 17: ipcase.v1.StatutoryDamagesRange
+	(*CalculateFineRequest)(nil),     // 18: ipcase.v1.CalculateFineRequest
+	(*FineHearingThresholds)(nil),    // 19: ipcase.v1.FineHearingThresholds
+	(*CriminalThreshold)(nil),        // 20: ipcase.v1.CriminalThreshold
+	(*CalculateFineResponse)(nil),    // 21: ipcase.v1.CalculateFineResponse
+	(IpType)(0),                      // 22: ipcase.v1.IpType
+	(PartyKind)(0),                   // 23: ipcase.v1.PartyKind
 }
 var file_ipcase_v1_damages_service_proto_depIdxs = []int32{
-	15, // 0: ipcase.v1.CalculateDamagesRequest.ip_type:type_name -> ipcase.v1.IpType
-	7,  // 1: ipcase.v1.CalculateDamagesRequest.period:type_name -> ipcase.v1.DamagesPeriod
-	7,  // 2: ipcase.v1.CalculateDamagesRequest.periods:type_name -> ipcase.v1.DamagesPeriod
-	1,  // 3: ipcase.v1.CalculateDamagesRequest.formula:type_name -> ipcase.v1.PunitiveFormula
-	2,  // 4: ipcase.v1.CalculateDamagesRequest.intent_factors:type_name -> ipcase.v1.IntentFactor
-	3,  // 5: ipcase.v1.CalculateDamagesRequest.serious_factors:type_name -> ipcase.v1.SeriousFactor
-	0,  // 6: ipcase.v1.DamagesPeriod.base_kind:type_name -> ipcase.v1.DamagesBaseKind
-	0,  // 7: ipcase.v1.DamagesPeriod.proven:type_name -> ipcase.v1.DamagesBaseKind
-	1,  // 8: ipcase.v1.CalculateDamagesResponse.formula:type_name -> ipcase.v1.PunitiveFormula
-	10, // 9: ipcase.v1.CalculateDamagesResponse.statutory_range:type_name -> ipcase.v1.StatutoryDamagesRange
-	9,  // 10: ipcase.v1.CalculateDamagesResponse.periods:type_name -> ipcase.v1.DamagesPeriodResult
-	0,  // 11: ipcase.v1.DamagesPeriodResult.base_kind:type_name -> ipcase.v1.DamagesBaseKind
-	5,  // 12: ipcase.v1.CalculateFineRequest.offence:type_name -> ipcase.v1.FineOffence
-	16, // 13: ipcase.v1.CalculateFineRequest.party:type_name -> ipcase.v1.PartyKind
-	12, // 14: ipcase.v1.CalculateFineRequest.hearing_thresholds:type_name -> ipcase.v1.FineHearingThresholds
-	13, // 15: ipcase.v1.CalculateFineRequest.criminal_thresholds:type_name -> ipcase.v1.CriminalThreshold
-	5,  // 16: ipcase.v1.CriminalThreshold.offence:type_name -> ipcase.v1.FineOffence
-	4,  // 17: ipcase.v1.CriminalThreshold.condition:type_name -> ipcase.v1.CriminalThresholdCondition
-	6,  // 18: ipcase.v1.DamagesService.CalculateDamages:input_type -> ipcase.v1.CalculateDamagesRequest
-	11, // 19: ipcase.v1.DamagesService.CalculateFine:input_type -> ipcase.v1.CalculateFineRequest
-	8,  // 20: ipcase.v1.DamagesService.CalculateDamages:output_type -> ipcase.v1.CalculateDamagesResponse
-	14, // 21: ipcase.v1.DamagesService.CalculateFine:output_type -> ipcase.v1.CalculateFineResponse
-	20, // [20:22] is the sub-list for method output_type
-	18, // [18:20] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	22, // 0: ipcase.v1.CalculateDamagesRequest.ip_type:type_name -> ipcase.v1.IpType
+	11, // 1: ipcase.v1.CalculateDamagesRequest.period:type_name -> ipcase.v1.DamagesPeriod
+	11, // 2: ipcase.v1.CalculateDamagesRequest.periods:type_name -> ipcase.v1.DamagesPeriod
+	4,  // 3: ipcase.v1.CalculateDamagesRequest.formula:type_name -> ipcase.v1.PunitiveFormula
+	5,  // 4: ipcase.v1.CalculateDamagesRequest.intent_factors:type_name -> ipcase.v1.IntentFactor
+	6,  // 5: ipcase.v1.CalculateDamagesRequest.serious_factors:type_name -> ipcase.v1.SeriousFactor
+	0,  // 6: ipcase.v1.CalculateDamagesRequest.punitive_claim:type_name -> ipcase.v1.PunitiveClaim
+	1,  // 7: ipcase.v1.CalculateDamagesRequest.plant_variety_factors:type_name -> ipcase.v1.PlantVarietyFactor
+	2,  // 8: ipcase.v1.CalculateDamagesRequest.liability:type_name -> ipcase.v1.Liability
+	10, // 9: ipcase.v1.CalculateDamagesRequest.defendants:type_name -> ipcase.v1.DamagesDefendant
+	3,  // 10: ipcase.v1.DamagesPeriod.base_kind:type_name -> ipcase.v1.DamagesBaseKind
+	3,  // 11: ipcase.v1.DamagesPeriod.proven:type_name -> ipcase.v1.DamagesBaseKind
+	4,  // 12: ipcase.v1.CalculateDamagesResponse.formula:type_name -> ipcase.v1.PunitiveFormula
+	17, // 13: ipcase.v1.CalculateDamagesResponse.statutory_range:type_name -> ipcase.v1.StatutoryDamagesRange
+	16, // 14: ipcase.v1.CalculateDamagesResponse.periods:type_name -> ipcase.v1.DamagesPeriodResult
+	13, // 15: ipcase.v1.CalculateDamagesResponse.figures:type_name -> ipcase.v1.DamagesFigure
+	14, // 16: ipcase.v1.CalculateDamagesResponse.court_fee:type_name -> ipcase.v1.CourtFee
+	2,  // 17: ipcase.v1.CalculateDamagesResponse.liability:type_name -> ipcase.v1.Liability
+	15, // 18: ipcase.v1.CalculateDamagesResponse.defendants:type_name -> ipcase.v1.DefendantShare
+	3,  // 19: ipcase.v1.DamagesPeriodResult.base_kind:type_name -> ipcase.v1.DamagesBaseKind
+	8,  // 20: ipcase.v1.CalculateFineRequest.offence:type_name -> ipcase.v1.FineOffence
+	23, // 21: ipcase.v1.CalculateFineRequest.party:type_name -> ipcase.v1.PartyKind
+	19, // 22: ipcase.v1.CalculateFineRequest.hearing_thresholds:type_name -> ipcase.v1.FineHearingThresholds
+	20, // 23: ipcase.v1.CalculateFineRequest.criminal_thresholds:type_name -> ipcase.v1.CriminalThreshold
+	8,  // 24: ipcase.v1.CriminalThreshold.offence:type_name -> ipcase.v1.FineOffence
+	7,  // 25: ipcase.v1.CriminalThreshold.condition:type_name -> ipcase.v1.CriminalThresholdCondition
+	9,  // 26: ipcase.v1.DamagesService.CalculateDamages:input_type -> ipcase.v1.CalculateDamagesRequest
+	18, // 27: ipcase.v1.DamagesService.CalculateFine:input_type -> ipcase.v1.CalculateFineRequest
+	12, // 28: ipcase.v1.DamagesService.CalculateDamages:output_type -> ipcase.v1.CalculateDamagesResponse
+	21, // 29: ipcase.v1.DamagesService.CalculateFine:output_type -> ipcase.v1.CalculateFineResponse
+	28, // [28:30] is the sub-list for method output_type
+	26, // [26:28] is the sub-list for method input_type
+	26, // [26:26] is the sub-list for extension type_name
+	26, // [26:26] is the sub-list for extension extendee
+	0,  // [0:26] is the sub-list for field type_name
 }
 
 func init() { file_ipcase_v1_damages_service_proto_init() }
@@ -1815,8 +2436,8 @@ func file_ipcase_v1_damages_service_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ipcase_v1_damages_service_proto_rawDesc), len(file_ipcase_v1_damages_service_proto_rawDesc)),
-			NumEnums:      6,
-			NumMessages:   9,
+			NumEnums:      9,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
