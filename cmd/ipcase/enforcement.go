@@ -26,8 +26,25 @@ func caseSummary(r record) string {
 		s += fmt.Sprintf("\n  notice: %s–%s yuan under %s; defence/hearing until %s", n.GetRange().GetMinYuan(), n.GetRange().GetMaxYuan(),
 			n.GetRange().GetLaw(), n.GetHearingRequestDue())
 	}
+	for _, p := range k.GetPauses() {
+		s += fmt.Sprintf("\n  not counted (SAMR Administrative Penalty Procedure Rules Art. 64 ¶2): %s %s – %s, %d days",
+			lower(p.GetKind().String(), "PAUSE_KIND_"), p.GetStart(), p.GetEnd(), p.GetDays())
+	}
+	if h := k.GetHearing(); h != nil && h.GetHeldOn() == "" {
+		if h.GetNoticeServedOn() == "" {
+			s += fmt.Sprintf("\n  hearing requested %s; notice not served yet", h.GetRequestedOn())
+		} else {
+			s += fmt.Sprintf("\n  hearing on %s, notice served %s", h.GetScheduledFor(), h.GetNoticeServedOn())
+		}
+	}
 	if d := k.GetDecision(); d != nil {
 		s += fmt.Sprintf("\n  decision %s of %s: fine %s yuan (%s)", d.GetNumber(), d.GetDecidedOn(), d.GetFineYuan(), d.GetLaw())
+	}
+	if p := k.GetPayment(); p != nil {
+		s += "\n  payment: " + p.GetWorking()
+		if p.GetDueProvisional() {
+			s += " (due day provisional: the holiday calendar of that year is not loaded)"
+		}
 	}
 	for _, g := range k.GetSeizedGoods() {
 		s += fmt.Sprintf("\n  goods %s: %d %s %s, %s", g.GetId(), g.GetQuantity(), g.GetUnit(), g.GetDescription(), lower(g.GetStatus().String(), "GOODS_STATUS_"))
@@ -49,8 +66,8 @@ func newEnforcementCmd(cfg *config) *cobra.Command {
 	}
 	cmd.AddCommand(newEnforcementOpenCmd(cfg), enforcementVerbs.show(cfg, "Show a case", "GetEnforcement"),
 		newEnforcementAssignCmd(cfg), newEnforcementInspectCmd(cfg), newEnforcementCustodyCmd(cfg), newEnforcementFindingsCmd(cfg),
-		newEnforcementNotifyCmd(cfg), newEnforcementHearingCmd(cfg), newEnforcementHearingHeldCmd(cfg), newEnforcementExtendCmd(cfg),
-		newEnforcementDecideCmd(cfg), newEnforcementDismissCmd(cfg), newEnforcementTransferCmd(cfg), newEnforcementCloseCmd(cfg))
+		newEnforcementNotifyCmd(cfg), newEnforcementHearingCmd(cfg), newEnforcementHearingNoticeCmd(cfg), newEnforcementHearingHeldCmd(cfg),
+		newEnforcementPauseCmd(cfg), newEnforcementExtendCmd(cfg), newEnforcementDecideCmd(cfg), newEnforcementPaidCmd(cfg), newEnforcementDismissCmd(cfg), newEnforcementTransferCmd(cfg), newEnforcementCloseCmd(cfg))
 	return cmd
 }
 
@@ -185,10 +202,10 @@ func newEnforcementFindingsCmd(cfg *config) *cobra.Command {
 
 func newEnforcementNotifyCmd(cfg *config) *cobra.Command {
 	var f struct {
-		offence, conductDate, party, servedOn string
-		serious, publicInterest               bool
+		offence, conductDate, conductFrom, party, servedOn string
+		serious, publicInterest                            bool
 	}
-	cmd := enforcementStep(cfg, "notify CASE --offence trademark|copyright|patent-passing-off|trade-secret|plant-variety --conduct-date D --party person|organization [--served-on D]",
+	cmd := enforcementStep(cfg, "notify CASE --offence trademark|copyright|patent-passing-off|trade-secret|plant-variety --conduct-date D --party person|organization [--conduct-from D] [--served-on D]",
 		"Serve the notice of the intended penalty, with the lawful fine range and the party's 5 working days",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
 			o, ok := ipcasev1.FineOffence_value["FINE_OFFENCE_"+strings.ToUpper(strings.ReplaceAll(f.offence, "-", "_"))]
@@ -200,13 +217,14 @@ func newEnforcementNotifyCmd(cfg *config) *cobra.Command {
 				return nil, usagef("--party: %q is not person or organization", f.party)
 			}
 			r, err := c.enforcement.NotifyPenalty(ctx, &ipcasev1.NotifyPenaltyRequest{Name: name, Etag: etag, RequestId: id, ServedOn: f.servedOn,
-				Fine: &ipcasev1.CalculateFineRequest{Offence: ipcasev1.FineOffence(o), ConductDate: f.conductDate, Party: ipcasev1.PartyKind(pk),
+				ConductStartedOn: f.conductFrom, Fine: &ipcasev1.CalculateFineRequest{Offence: ipcasev1.FineOffence(o), ConductDate: f.conductDate, Party: ipcasev1.PartyKind(pk),
 					Serious: f.serious, PublicInterest: f.publicInterest}})
 			return r.GetCase(), err
 		})
 	fs := cmd.Flags()
 	fs.StringVar(&f.offence, "offence", "", "what is fined")
-	fs.StringVar(&f.conductDate, "conduct-date", "", "day of the act (YYYY-MM-DD)")
+	fs.StringVar(&f.conductDate, "conduct-date", "", "day of the act, the last day of a continuing act (YYYY-MM-DD)")
+	fs.StringVar(&f.conductFrom, "conduct-from", "", "first day of a continuing act (default the conduct date); the repeat rule counts conduct")
 	fs.StringVar(&f.party, "party", "", "person or organization (the hearing threshold depends on it)")
 	fs.StringVar(&f.servedOn, "served-on", "", "day of service (default today)")
 	fs.BoolVar(&f.serious, "serious", false, "other serious circumstances")
@@ -215,16 +233,61 @@ func newEnforcementNotifyCmd(cfg *config) *cobra.Command {
 }
 
 func newEnforcementHearingCmd(cfg *config) *cobra.Command {
-	var f struct{ requestedOn, scheduledFor string }
-	cmd := enforcementStep(cfg, "hearing CASE --scheduled-for D [--requested-on D]", "Record the party's request for a hearing",
+	var requestedOn string
+	cmd := enforcementStep(cfg, "hearing CASE [--requested-on D]", "Record the party's request for a hearing; serve its notice with hearing-notice",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
-			r, err := c.enforcement.RequestHearing(ctx, &ipcasev1.RequestHearingRequest{Name: name, Etag: etag, RequestId: id,
-				RequestedOn: f.requestedOn, ScheduledFor: f.scheduledFor})
+			r, err := c.enforcement.RequestHearing(ctx, &ipcasev1.RequestHearingRequest{Name: name, Etag: etag, RequestId: id, RequestedOn: requestedOn})
+			return r.GetCase(), err
+		})
+	cmd.Flags().StringVar(&requestedOn, "requested-on", "", "day of the request (default today)")
+	return cmd
+}
+
+func newEnforcementHearingNoticeCmd(cfg *config) *cobra.Command {
+	var f struct{ servedOn, scheduledFor string }
+	cmd := enforcementStep(cfg, "hearing-notice CASE --scheduled-for D [--served-on D]",
+		"Record the service of the hearing notice, at least 7 working days before the hearing (SAMR Hearing Measures Art. 20)",
+		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
+			r, err := c.enforcement.ServeHearingNotice(ctx, &ipcasev1.ServeHearingNoticeRequest{Name: name, Etag: etag, RequestId: id,
+				ServedOn: f.servedOn, ScheduledFor: f.scheduledFor})
 			return r.GetCase(), err
 		})
 	fs := cmd.Flags()
-	fs.StringVar(&f.requestedOn, "requested-on", "", "day of the request (default today)")
-	fs.StringVar(&f.scheduledFor, "scheduled-for", "", "day of the hearing (7 working days' notice)")
+	fs.StringVar(&f.servedOn, "served-on", "", "day the notice was served (default today)")
+	fs.StringVar(&f.scheduledFor, "scheduled-for", "", "day of the hearing: the 7th working day after service at the earliest")
+	return cmd
+}
+
+func newEnforcementPauseCmd(cfg *config) *cobra.Command {
+	var f struct{ kind, start, end, reason string }
+	cmd := enforcementStep(cfg, "pause CASE --kind suspension|hearing|public-notice|testing|identification|refund-order --from D --to D --reason TEXT",
+		"Record time not counted in the 90 days to decide (SAMR Administrative Penalty Procedure Rules Art. 64 ¶2); the due day moves by its days",
+		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
+			k, ok := ipcasev1.PauseKind_value["PAUSE_KIND_"+strings.ToUpper(strings.ReplaceAll(f.kind, "-", "_"))]
+			if !ok || k == 0 {
+				return nil, usagef("--kind: %q is not suspension, hearing, public-notice, testing, identification or refund-order", f.kind)
+			}
+			r, err := c.enforcement.RecordDecisionPause(ctx, &ipcasev1.RecordDecisionPauseRequest{Name: name, Etag: etag, RequestId: id,
+				Pause: &ipcasev1.DecisionPause{Kind: ipcasev1.PauseKind(k), Start: f.start, End: f.end, Reason: f.reason}})
+			return r.GetCase(), err
+		})
+	fs := cmd.Flags()
+	fs.StringVar(&f.kind, "kind", "", "what the time was spent on")
+	fs.StringVar(&f.start, "from", "", "first day not counted (YYYY-MM-DD)")
+	fs.StringVar(&f.end, "to", "", "last day not counted, included; not after today")
+	fs.StringVar(&f.reason, "reason", "", "why, e.g. the appraisal body and report number")
+	return cmd
+}
+
+func newEnforcementPaidCmd(cfg *config) *cobra.Command {
+	var paidOn string
+	cmd := enforcementStep(cfg, "paid CASE [--paid-on D]",
+		"Record that the fine was paid; paid late, the case shows the surcharge of 3 % a day, at most the fine (Administrative Penalty Law Art. 72)",
+		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
+			r, err := c.enforcement.RecordFinePayment(ctx, &ipcasev1.RecordFinePaymentRequest{Name: name, Etag: etag, RequestId: id, PaidOn: paidOn})
+			return r.GetCase(), err
+		})
+	cmd.Flags().StringVar(&paidOn, "paid-on", "", "day paid (default today)")
 	return cmd
 }
 
@@ -242,33 +305,47 @@ func newEnforcementHearingHeldCmd(cfg *config) *cobra.Command {
 }
 
 func newEnforcementExtendCmd(cfg *config) *cobra.Command {
-	var f struct{ approvedBy, reason string }
-	cmd := enforcementStep(cfg, "extend CASE --approved-by WHO --reason TEXT", "Extend the decision deadline by 30 days, naming who approved",
+	var f struct {
+		approvedBy, reason, days string
+		collective               bool
+	}
+	cmd := enforcementStep(cfg, "extend CASE --approved-by WHO --reason TEXT [--collective --days N]",
+		"Extend the decision deadline: 30 days with the head's approval, then by collective decision of the heads for the days it fixes (SAMR Administrative Penalty Procedure Rules Art. 64 ¶1)",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
+			var days int64
+			if f.days != "" {
+				var err error
+				if days, err = strconv.ParseInt(f.days, 10, 32); err != nil {
+					return nil, usagef("--days: %q is not a whole number of days", f.days)
+				}
+			}
 			r, err := c.enforcement.ExtendDecisionDeadline(ctx, &ipcasev1.ExtendDecisionDeadlineRequest{Name: name, Etag: etag, RequestId: id,
-				ApprovedBy: f.approvedBy, Reason: f.reason})
+				ApprovedBy: f.approvedBy, Reason: f.reason, CollectiveDecision: f.collective, Days: int32(days)})
 			return r.GetCase(), err
 		})
 	fs := cmd.Flags()
-	fs.StringVar(&f.approvedBy, "approved-by", "", "the head of the agency who approved")
+	fs.StringVar(&f.approvedBy, "approved-by", "", "the head of the agency who approved, or the heads' meeting that decided")
 	fs.StringVar(&f.reason, "reason", "", "why")
+	fs.BoolVar(&f.collective, "collective", false, "a further extension, decided collectively by the agency's heads")
+	fs.StringVar(&f.days, "days", "", "with --collective: the length the heads fixed, in calendar days")
 	return cmd
 }
 
 func newEnforcementDecideCmd(cfg *config) *cobra.Command {
 	var f struct {
-		fine, decidedOn, confiscation string
-		destroy                       []string
+		fine, decidedOn, servedOn, confiscation string
+		destroy                                 []string
 	}
 	cmd := enforcementStep(cfg, "decide CASE --fine YUAN [--confiscation TEXT] [--destroy ORDER …]", "Decide the penalty within the lawful range",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
 			r, err := c.enforcement.DecidePenalty(ctx, &ipcasev1.DecidePenaltyRequest{Name: name, Etag: etag, RequestId: id, FineYuan: f.fine,
-				DecidedOn: f.decidedOn, Confiscation: f.confiscation, DestructionOrders: f.destroy})
+				DecidedOn: f.decidedOn, ServedOn: f.servedOn, Confiscation: f.confiscation, DestructionOrders: f.destroy})
 			return r.GetCase(), err
 		})
 	fs := cmd.Flags()
 	fs.StringVar(&f.fine, "fine", "", "the fine in yuan")
 	fs.StringVar(&f.decidedOn, "decided-on", "", "day of the decision (default today; never later)")
+	fs.StringVar(&f.servedOn, "served-on", "", "day the decision reached the party (default the decision day); the 15 days to pay run from it")
 	fs.StringVar(&f.confiscation, "confiscation", "", "what is confiscated")
 	fs.StringArrayVar(&f.destroy, "destroy", nil, "a destruction order (repeat)")
 	return cmd

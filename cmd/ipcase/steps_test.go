@@ -118,7 +118,7 @@ func TestEnforcementStepFlags(t *testing.T) {
 	// A case extended, then transferred to the police.
 	c := step("open", e.matter(t, ipcasev1.ProceedingKind_PROCEEDING_KIND_ENFORCEMENT), "--agency", "SAMR-HZ").GetName()
 	step("extend", c, "--approved-by", "head of SAMR-HZ", "--reason", "expert opinion pending")
-	check("extend", &ipcasev1.DecisionExtension{ApprovedBy: "head of SAMR-HZ", Reason: "expert opinion pending"}, k.GetExtension())
+	check("extend", &ipcasev1.DecisionExtension{ApprovedBy: "head of SAMR-HZ", Reason: "expert opinion pending", Days: 30}, k.GetExtension())
 	step("transfer", c, "--police", "Hangzhou PSB", "--reason", "volume above the criminal threshold")
 	check("transfer --police", &ipcasev1.Transfer{Target: ipcasev1.TransferTarget_TRANSFER_TARGET_POLICE, Recipient: "Hangzhou PSB",
 		Reason: "volume above the criminal threshold"}, k.GetTransfer())
@@ -157,22 +157,28 @@ func TestEnforcementStepFlags(t *testing.T) {
 		"--computation", "Art. 78")
 	check("findings", &ipcasev1.Findings{Text: "1,600 cups at 25 yuan", BusinessVolumeYuan: "40000.00", IllegalGainsYuan: "8000.00",
 		GoodsValueYuan: "40000.00", Computation: "Art. 78"}, k.GetFindings())
+	step("pause", c, "--kind", "testing", "--from", "2026-09-29", "--to", "2026-09-30", "--reason", "appraisal of the cups")
+	check("pause", &ipcasev1.DecisionPause{Kind: ipcasev1.PauseKind_PAUSE_KIND_TESTING, Start: "2026-09-29", End: "2026-09-30",
+		Reason: "appraisal of the cups", Days: 2}, k.GetPauses()[0])
 	step("notify", c, "--offence", "trademark", "--conduct-date", "2026-06-01", "--party", "organization", "--served-on", "2026-09-29",
 		"--serious", "--public-interest")
 	check("notify", &ipcasev1.PenaltyNotice{ServedOn: "2026-09-29", Fine: &ipcasev1.CalculateFineRequest{
 		Offence: ipcasev1.FineOffence_FINE_OFFENCE_TRADEMARK, ConductDate: "2026-06-01", Party: ipcasev1.PartyKind_PARTY_KIND_ORGANIZATION,
 		Serious: true, PublicInterest: true}},
 		&ipcasev1.PenaltyNotice{ServedOn: k.GetNotice().GetServedOn(), Fine: k.GetNotice().GetFine()})
-	step("hearing", c, "--requested-on", "2026-09-29", "--scheduled-for", "2026-10-26")
+	step("hearing", c, "--requested-on", "2026-09-29")
+	step("hearing-notice", c, "--served-on", "2026-09-30", "--scheduled-for", "2026-10-26")
 	e.setDay(t, "2026-10-27")
 	step("hearing-held", c, "--held-on", "2026-10-26", "--record", "the party contested the volume")
-	check("hearing", &ipcasev1.Hearing{RequestedOn: "2026-09-29", ScheduledFor: "2026-10-26", HeldOn: "2026-10-26",
+	check("hearing", &ipcasev1.Hearing{RequestedOn: "2026-09-29", NoticeServedOn: "2026-09-30", ScheduledFor: "2026-10-26", HeldOn: "2026-10-26",
 		Record: "the party contested the volume"}, k.GetHearing())
 	e.setDay(t, "2026-10-28")
 	step("decide", c, "--fine", "120000.00", "--decided-on", "2026-10-27", "--confiscation", "the cups",
 		"--destroy", "the moulds", "--destroy", "the labels")
 	check("decide", &ipcasev1.PenaltyDecision{DecidedOn: "2026-10-27", FineYuan: "120000.00", Confiscation: "the cups",
 		DestructionOrders: []string{"the moulds", "the labels"}}, k.GetDecision())
+	step("paid", c, "--paid-on", "2026-10-28")
+	check("paid", &ipcasev1.FinePayment{PaidOn: "2026-10-28"}, &ipcasev1.FinePayment{PaidOn: k.GetPayment().GetPaidOn()})
 	step("transfer", c, "--court", "浙01", "--reason", "the complainant sued")
 	check("transfer --court", &ipcasev1.Transfer{Target: ipcasev1.TransferTarget_TRANSFER_TARGET_COURT, Recipient: "浙01",
 		Reason: "the complainant sued"}, k.GetTransfer())

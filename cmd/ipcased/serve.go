@@ -198,7 +198,7 @@ func (s services) consumers(cs *events.Consumers) {
 		trial.Register(cs, s.trials, s.clocks, time.Now, s.trial)
 	}
 	if s.side.administrative() {
-		enforcement.RegisterJudgments(cs)
+		enforcement.RegisterJudgments(cs, s.enforcement)
 		webhook.Register(cs, s.filing, time.Now)
 		settle := func(tx store.Tx, matterID filing.MatterID, reason string, at time.Time) error {
 			return s.enforcement.CloseSettled(tx, s.clocks, matterID, reason, at)

@@ -189,7 +189,7 @@ func TestSweepApproachingThenMissed(t *testing.T) {
 	s := clock.NewStore(db, embedded(t), log)
 	f := newFixture(t, db, log)
 	d := f.open(t, db, s, f.decision(t))
-	if d.Due.String() != "2024-10-08" || d.Status != clock.StatusOpen || d.MatterID != f.matter || d.Rule.Counting != deadline.AdministrativeCounting {
+	if d.Due.String() != "2024-10-08" || d.Status != clock.StatusOpen || d.MatterID != f.matter || d.Rule.Counting != deadline.MarketRegulationCounting {
 		t.Fatalf("opened %+v", d)
 	}
 	w := clock.NewSweeper(s, clock.Config{SweepInterval: time.Minute, Lead: 72 * time.Hour}, zap.NewNop())

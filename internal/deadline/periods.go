@@ -30,11 +30,22 @@ const (
 	// is held in custody concerns custody periods, which ipcase does not
 	// keep.
 	CriminalCounting
+	// MarketRegulationCounting is market regulation's penalty procedure:
+	// SAMR Administrative Penalty Procedure Rules Art. 80 — the first day
+	// is not counted, time in transit is not counted, and a last day on a
+	// statutory holiday moves to the first day after it; its 2, 3, 5 and 7
+	// days are working days as in the Administrative Penalty Law (Art. 85).
+	MarketRegulationCounting
 )
 
-var countingNames = map[Counting]string{CivilCounting: "civil", AdministrativeCounting: "administrative", CriminalCounting: "criminal"}
+var countingNames = map[Counting]string{CivilCounting: "civil", AdministrativeCounting: "administrative",
+	CriminalCounting: "criminal", MarketRegulationCounting: "market-regulation"}
 
-// String is the convention's stored name: "civil" or "administrative".
+// samrCounting is the article market regulation counts its periods by.
+const samrCounting = "SAMR Administrative Penalty Procedure Rules Art. 80"
+
+// String is the convention's stored name: "civil", "administrative",
+// "criminal" or "market-regulation".
 func (c Counting) String() string {
 	if s, ok := countingNames[c]; ok {
 		return s
@@ -62,15 +73,18 @@ func ParseCounting(s string) (Counting, error) {
 			return c, nil
 		}
 	}
-	return 0, fmt.Errorf("%q is not a counting convention; use civil or administrative", s)
+	return 0, fmt.Errorf("%q is not a counting convention; use civil, administrative or market-regulation", s)
 }
 
 // cite names the law behind a counting rule: civil procedure's and civil
 // law's articles as they are for CivilCounting, the same articles applied
 // by analogy for AdministrativeCounting, whose law says nothing of it;
-// CriminalCounting cites the Criminal Procedure Law, which says the same.
+// CriminalCounting cites the Criminal Procedure Law, which says the same,
+// and MarketRegulationCounting the SAMR rules' own article.
 func (c Counting) cite(articles string) string {
 	switch c {
+	case MarketRegulationCounting:
+		return samrCounting
 	case AdministrativeCounting:
 		return "the Administrative Penalty Law does not say; " + articles + " applied by analogy"
 	case CriminalCounting:
@@ -87,6 +101,8 @@ func (c Counting) startRule() string {
 		return c.cite("CPL Art. 85 and Civil Code Art. 201")
 	case CriminalCounting:
 		return "Criminal Procedure Law Art. 105 ¶1; Art. 230: from the day after receipt of the judgment"
+	case MarketRegulationCounting:
+		return samrCounting
 	case CivilCounting:
 	}
 	return "CPL Art. 85; Civil Code Art. 201; SPC CPL Interpretation Art. 125"
@@ -99,6 +115,8 @@ func (c Counting) rollRule() string {
 		return c.cite("CPL Art. 85 and Civil Code Art. 203")
 	case CriminalCounting:
 		return "Criminal Procedure Law Art. 105 ¶3; weekends are rest days under the State Council Provisions on Working Hours Art. 7"
+	case MarketRegulationCounting:
+		return samrCounting + "; weekends are rest days under the State Council Provisions on Working Hours Art. 7"
 	case CivilCounting:
 	}
 	return "CPL Art. 85; Civil Code Art. 203; weekends are rest days under the State Council Provisions on Working Hours Art. 7"
@@ -134,25 +152,54 @@ func (p Period) Due(cal *Calendar, trigger civil.Date) (Computation, error) {
 	return Compute(cal, trigger, p.Rule())
 }
 
-// Administrative penalty procedure (market regulation).
+// Administrative penalty procedure (market regulation). Its periods are
+// counted by the SAMR rules' own article (MarketRegulationCounting).
 var (
 	// DecisionPeriod: a case is decided within 90 days of its opening (立案).
 	DecisionPeriod = Period{Name: "decide the case", Length: 90, Unit: CalendarDays,
-		Citation: "Administrative Penalty Law Art. 60; SAMR Administrative Penalty Procedure Rules Art. 64 ¶1", Counting: AdministrativeCounting}
-	// DecisionExtension: the decision period may be extended once by 30
-	// days with the approval of the agency's head.
+		Citation: "Administrative Penalty Law Art. 60; SAMR Administrative Penalty Procedure Rules Art. 64 ¶1", Counting: MarketRegulationCounting}
+	// DecisionExtension: the decision period may be extended by 30 days
+	// with the approval of the agency's head.
 	DecisionExtension = Period{Name: "extend the decision period with the head's approval", Length: 30, Unit: CalendarDays,
-		Citation: "SAMR Administrative Penalty Procedure Rules Art. 64 ¶1", Counting: AdministrativeCounting}
+		Citation: "SAMR Administrative Penalty Procedure Rules Art. 64 ¶1", Counting: MarketRegulationCounting}
 	// StatementWindow: after the notice of an intended penalty is served,
 	// the party has 5 working days to state its case, defend itself or ask
 	// for a hearing.
 	StatementWindow = Period{Name: "state a defence or ask for a hearing", Length: 5, Unit: WorkingDays,
-		Citation: "Administrative Penalty Law Arts. 62, 64(1); SAMR Administrative Penalty Procedure Rules Art. 57 ¶2", Counting: AdministrativeCounting}
-	// HearingNotice: the party is told the hearing's time and place at
-	// least 7 working days before it.
+		Citation: "Administrative Penalty Law Arts. 62, 64(1); SAMR Administrative Penalty Procedure Rules Art. 57 ¶2", Counting: MarketRegulationCounting}
+	// HearingNotice: the notice of the hearing's time and place is served
+	// on the party at least 7 working days before the hearing; counted
+	// from its service, the 7th working day is the earliest hearing day.
 	HearingNotice = Period{Name: "notice of the hearing", Length: 7, Unit: WorkingDays,
-		Citation: "Administrative Penalty Law Art. 64(2); SAMR Hearing Measures Art. 20", Counting: AdministrativeCounting}
+		Citation: "SAMR Hearing Measures Art. 20; Administrative Penalty Law Art. 64(2)", Counting: MarketRegulationCounting}
+	// FinePayment: a fine is paid within 15 days of receiving the decision.
+	FinePayment = Period{Name: "pay the fine", Length: 15, Unit: CalendarDays,
+		Citation: "Administrative Penalty Law Art. 67 ¶3; SAMR Administrative Penalty Procedure Rules Art. 72", Counting: MarketRegulationCounting}
 )
+
+// MaxFurtherExtension bounds the length of one further extension of the
+// decision period, against typos: the rules ask for "a reasonable period"
+// and name no figure.
+const MaxFurtherExtension = 365
+
+// FurtherDecisionExtension is a further extension of the decision period,
+// after the 30 days, by the number of days the collective decision of the
+// agency's heads fixed (SAMR Administrative Penalty Procedure Rules Art. 64
+// ¶1: "应当同时确定延长的合理期限").
+func FurtherDecisionExtension(days int) Period {
+	return Period{Name: "continue the decision period by collective decision of the agency's heads", Length: days, Unit: CalendarDays,
+		Citation: "SAMR Administrative Penalty Procedure Rules Art. 64 ¶1", Counting: MarketRegulationCounting}
+}
+
+// DecisionPause is time not counted in the decision period: days spent on
+// a suspension, hearing, public notice, testing, inspection, quarantine or
+// appraisal, identification by the right holder, or an ordered refund
+// (SAMR Administrative Penalty Procedure Rules Art. 64 ¶2). The period is
+// lengthened by those days.
+func DecisionPause(days int) Period {
+	return Period{Name: "time not counted in the decision period", Length: days, Unit: CalendarDays,
+		Citation: "SAMR Administrative Penalty Procedure Rules Art. 64 ¶2 (time not counted)", Counting: MarketRegulationCounting}
+}
 
 // Mediation.
 var (
@@ -244,7 +291,7 @@ var (
 // Periods lists every declared period, for the README's table and its
 // test.
 func Periods() []Period {
-	return []Period{DecisionPeriod, DecisionExtension, StatementWindow, HearingNotice, ConfirmationWindow,
+	return []Period{DecisionPeriod, DecisionExtension, StatementWindow, HearingNotice, FinePayment, ConfirmationWindow,
 		OrdinaryTimeLimit, OrdinaryExtension, SummaryTimeLimit, SummaryExtension, SecondInstanceTimeLimit,
 		RulingAppealTimeLimit, AdministrativeFirstInstance, AdministrativeSecondInstance, JudgmentAppeal, RulingAppeal, ForeignPartyAppeal,
 		AdministrativeJudgmentAppeal, AdministrativeRulingAppeal, CriminalJudgmentAppeal, CriminalRulingAppeal, Limitation}

@@ -182,9 +182,12 @@ func TestPeriodDue(t *testing.T) {
 }
 
 // TestCountingInSteps checks that a period's counting convention shows in
-// its derivation: the arithmetic is the same, but an administrative penalty
-// period cites the Administrative Penalty Law and applies the civil rules by
-// analogy, where a civil one cites CPL Art. 85 directly.
+// its derivation: the arithmetic is the same, but a market-regulation
+// penalty period cites the SAMR rules' own counting article (SAMR
+// Administrative Penalty Procedure Rules Art. 80: the first day is not
+// counted; a last day on a statutory holiday moves to the day after it),
+// an administrative one without such an article applies the civil rules by
+// analogy, and a civil one cites CPL Art. 85 directly.
 func TestCountingInSteps(t *testing.T) {
 	t.Parallel()
 	cal := embedded(t)
@@ -195,14 +198,24 @@ func TestCountingInSteps(t *testing.T) {
 	civilRule.Counting = deadline.CivilCounting
 	criminalRule := deadline.DecisionPeriod.Rule()
 	criminalRule.Counting = deadline.CriminalCounting
+	adminRule := deadline.DecisionPeriod.Rule()
+	adminRule.Counting = deadline.AdministrativeCounting
 	for _, tt := range []struct {
 		name   string
 		rule   deadline.Rule
 		want   []string
 		absent []string
 	}{{
-		name: "administrative: the decision period",
+		name: "market regulation: the decision period",
 		rule: deadline.DecisionPeriod.Rule(),
+		want: []string{
+			"not counted; counting starts on 2024-07-06 (SAMR Administrative Penalty Procedure Rules Art. 80)",
+			"the first working day after it (SAMR Administrative Penalty Procedure Rules Art. 80; weekends are rest days",
+		},
+		absent: []string{"CPL", "Civil Code", "by analogy"},
+	}, {
+		name: "administrative: the same length under a law that does not say how to count",
+		rule: adminRule,
 		want: []string{
 			"not counted; counting starts on 2024-07-06 (the Administrative Penalty Law does not say; CPL Art. 85 and Civil Code Art. 201 applied by analogy)",
 			"the first working day after it (the Administrative Penalty Law does not say; CPL Art. 85 and Civil Code Art. 203 applied by analogy)",

@@ -95,9 +95,13 @@ func TestCalculateDeadlineRPC(t *testing.T) {
 		req:  &ipcasev1.CalculateDeadlineRequest{},
 		want: []violation{{"trigger_date", "required"}, {"unit", "required"}, {"period", "positive"}},
 	}, {
-		name: "malformed date, unknown unit",
+		name: "a day that does not exist, unknown unit",
 		req:  &ipcasev1.CalculateDeadlineRequest{TriggerDate: "2024-02-30", Period: 5, Unit: 9},
-		want: []violation{{"trigger_date", "not a date"}, {"unit", "unknown value 9"}},
+		want: []violation{{"trigger_date", "does not exist: February 2024 has 29 days"}, {"unit", "unknown value 9"}},
+	}, {
+		name: "malformed date",
+		req:  &ipcasev1.CalculateDeadlineRequest{TriggerDate: "2024-2-3", Period: 5, Unit: ipcasev1.PeriodUnit_PERIOD_UNIT_CALENDAR_DAYS},
+		want: []violation{{"trigger_date", "not a date"}},
 	}} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -149,8 +149,9 @@ func (n *Notice) Rights() string {
 }
 
 // RequestHearing records the party's request for a hearing, made within the
-// window, for a day at least 7 working days after notice of it (earliest).
-func (c *Case) RequestHearing(requestedOn, scheduledFor, earliest civil.Date) error {
+// window. The hearing's day is set when its notice is served
+// (ServeHearingNotice).
+func (c *Case) RequestHearing(requestedOn civil.Date) error {
 	if err := c.require("request a hearing", PenaltyNotified); err != nil {
 		return err
 	}
@@ -162,14 +163,35 @@ func (c *Case) RequestHearing(requestedOn, scheduledFor, earliest civil.Date) er
 		return errs.Errorf(errs.FailedPrecondition, "a hearing had to be requested by %s (5 working days after the notice was served on %s; "+
 			"Administrative Penalty Law Art. 64(1))", c.Notice.WindowDue.String(), c.Notice.ServedOn.String())
 	}
-	if scheduledFor.Before(earliest) {
-		return errs.Field("scheduled_for", "the party must be told 7 working days before the hearing (Administrative Penalty Law Art. 64(2)): the earliest day is %s", earliest.String())
-	}
-	c.Hearing = &HearingRecord{RequestedOn: requestedOn, ScheduledFor: scheduledFor}
+	c.Hearing = &HearingRecord{RequestedOn: requestedOn}
 	if err := c.move(Hearing); err != nil {
 		return err
 	}
-	c.Record(events.EnforcementHearingRequested, events.HearingRequestedPayload{RequestedOn: requestedOn, ScheduledFor: scheduledFor})
+	c.Record(events.EnforcementHearingRequested, events.HearingRequestedPayload{RequestedOn: requestedOn})
+	return nil
+}
+
+// ServeHearingNotice records the service on servedOn of the notice of a
+// hearing on scheduledFor, which must be no earlier than earliest, the 7th
+// working day after service (SAMR Hearing Measures Art. 20: the notice is
+// served 7 working days before the hearing). Served again before the
+// hearing is held, it reschedules it.
+func (c *Case) ServeHearingNotice(servedOn, scheduledFor, earliest civil.Date) error {
+	if err := c.require("serve a hearing notice", Hearing); err != nil {
+		return err
+	}
+	if c.Hearing.HeldOn != nil {
+		return errs.Errorf(errs.FailedPrecondition, "the hearing was already held on %s", c.Hearing.HeldOn.String())
+	}
+	if servedOn.Before(c.Hearing.RequestedOn) {
+		return errs.Field("served_on", "%s is before the hearing was requested on %s", servedOn.String(), c.Hearing.RequestedOn.String())
+	}
+	if scheduledFor.Before(earliest) {
+		return errs.Field("scheduled_for", "the notice served on %s must reach the party 7 working days before the hearing "+
+			"(%s): the earliest day is %s", servedOn.String(), deadline.HearingNotice.Citation, earliest.String())
+	}
+	c.Hearing.NoticeServedOn, c.Hearing.ScheduledFor = &servedOn, scheduledFor
+	c.Record(events.EnforcementHearingNotice, events.HearingNoticePayload{ServedOn: servedOn, ScheduledFor: scheduledFor})
 	return nil
 }
 
@@ -181,6 +203,10 @@ func (c *Case) RecordHearing(heldOn civil.Date, record string) error {
 	if c.Hearing.HeldOn != nil {
 		return errs.Errorf(errs.FailedPrecondition, "the hearing was already held on %s", c.Hearing.HeldOn.String())
 	}
+	if c.Hearing.ScheduledFor.IsZero() {
+		return errs.Errorf(errs.FailedPrecondition, "no hearing notice was served: serve it 7 working days before the hearing (%s)",
+			deadline.HearingNotice.Citation)
+	}
 	if heldOn.Before(c.Hearing.ScheduledFor) {
 		return errs.Field("held_on", "%s is before the day the hearing was scheduled for, %s", heldOn.String(), c.Hearing.ScheduledFor.String())
 	}
@@ -189,19 +215,90 @@ func (c *Case) RecordHearing(heldOn civil.Date, record string) error {
 	return nil
 }
 
-// Extend records the extension of the decision deadline to newDue.
-func (c *Case) Extend(approvedBy, reason string, on, newDue civil.Date) error {
-	if err := c.require("extend the decision deadline", Opened, Investigating, PenaltyNotified, Hearing); err != nil {
+// undecided are the states in which the decision period runs.
+var undecided = []State{Opened, Investigating, PenaltyNotified, Hearing}
+
+// Extend records an extension of the decision deadline approved on e.On.
+// The first is the 30 days the agency's head approves; after it, only the
+// collective decision of the agency's heads continues the extension, for
+// the length it fixes (SAMR Administrative Penalty Procedure Rules Art. 64
+// ¶1). move lengthens the clock by the period and returns the new due day
+// and whether it is provisional; it is called only once every check has
+// passed.
+func (c *Case) Extend(e Extension, move func(deadline.Period) (deadline.Computation, error)) error {
+	if err := c.require("extend the decision deadline", undecided...); err != nil {
 		return err
 	}
-	if c.Extension != nil {
-		return errs.Errorf(errs.FailedPrecondition, "the decision deadline was already extended on %s by %s; a further extension needs the collective decision of the agency's heads (SAMR Provisions Art. 64)",
+	period := deadline.DecisionExtension
+	switch {
+	case c.Extension == nil && e.Collective:
+		return errs.Field("collective_decision", "the first extension is the 30 days the agency's head approves (%s); "+
+			"a collective decision continues it only after that", deadline.DecisionExtension.Citation)
+	case c.Extension == nil && e.Days != 0:
+		return errs.Field("days", "the first extension is 30 days (%s); a length is fixed only by a collective decision continuing it",
+			deadline.DecisionExtension.Citation)
+	case c.Extension != nil && !e.Collective:
+		return errs.Errorf(errs.FailedPrecondition, "the decision deadline was already extended on %s by %s; a further extension needs "+
+			"the collective decision of the agency's heads, with the length it fixes (SAMR Administrative Penalty Procedure Rules Art. 64 ¶1)",
 			c.Extension.On.String(), c.Extension.ApprovedBy)
+	case c.Extension != nil && (e.Days < 1 || e.Days > deadline.MaxFurtherExtension):
+		return errs.Field("days", "the collective decision fixes the length of the further extension: 1 to %d calendar days, got %d",
+			deadline.MaxFurtherExtension, e.Days)
+	case c.Extension != nil:
+		period = deadline.FurtherDecisionExtension(e.Days)
 	}
-	c.Extension = &Extension{ApprovedBy: approvedBy, Reason: reason, On: on, NewDue: newDue}
+	comp, err := move(period)
+	if err != nil {
+		return err
+	}
+	e.NewDue, e.Days = comp.Due, period.Length
 	old := c.DecisionDue
-	c.DecisionDue = newDue
-	c.Record(events.EnforcementDeadlineExtended, events.DecisionExtendedPayload{ApprovedBy: approvedBy, Reason: reason, From: old, To: newDue})
+	c.DecisionDue, c.DecisionDueProvisional = comp.Due, comp.Provisional
+	if c.Extension == nil {
+		c.Extension = &e
+	} else {
+		c.FurtherExtensions = append(c.FurtherExtensions, e)
+	}
+	c.Record(events.EnforcementDeadlineExtended, events.DecisionExtendedPayload{ApprovedBy: e.ApprovedBy, Reason: e.Reason, From: old, To: comp.Due,
+		Collective: e.Collective, Days: e.Days})
+	return nil
+}
+
+// Pause records time not counted in the decision period (SAMR
+// Administrative Penalty Procedure Rules Art. 64 ¶2). It must have ended by
+// today, begun on or after the opening and no later than the current due
+// day, and overlap no pause already recorded. move lengthens the clock by
+// the pause's days; it is called only once every check has passed.
+func (c *Case) Pause(p Pause, today civil.Date, move func(deadline.Period) (deadline.Computation, error)) error {
+	if err := c.require("record time not counted in the decision period", undecided...); err != nil {
+		return err
+	}
+	switch {
+	case p.End.Before(p.Start):
+		return errs.Field("pause.end", "%s is before the start, %s", p.End.String(), p.Start.String())
+	case p.End.After(today):
+		return errs.Field("pause.end", "%s is after today, %s: record the time once it has ended", p.End.String(), today.String())
+	case !p.Start.After(c.OpenedOn):
+		return errs.Field("pause.start", "%s is not after the case was opened on %s, the day not counted anyway (%s)",
+			p.Start.String(), c.OpenedOn.String(), "SAMR Administrative Penalty Procedure Rules Art. 80")
+	case p.Start.After(c.DecisionDue):
+		return errs.Field("pause.start", "%s is after the decision was due on %s: the period had run out", p.Start.String(), c.DecisionDue.String())
+	}
+	for _, q := range c.Pauses {
+		if !p.Start.After(q.End) && !q.Start.After(p.End) {
+			return errs.Field("pause", "%s – %s overlaps the time already not counted for %s, %s – %s",
+				p.Start.String(), p.End.String(), q.Kind, q.Start.String(), q.End.String())
+		}
+	}
+	comp, err := move(deadline.DecisionPause(p.Days()))
+	if err != nil {
+		return err
+	}
+	old := c.DecisionDue
+	c.DecisionDue, c.DecisionDueProvisional = comp.Due, comp.Provisional
+	c.Pauses = append(c.Pauses, p)
+	c.Record(events.EnforcementDecisionPause, events.DecisionPausePayload{Kind: string(p.Kind), Start: p.Start, End: p.End, Days: p.Days(),
+		Reason: p.Reason, From: old, To: comp.Due})
 	return nil
 }
 
@@ -209,7 +306,7 @@ func (c *Case) Extend(approvedBy, reason string, on, newDue civil.Date) error {
 // (or the hearing been held), and the fine must lie in r, the range
 // recomputed for the decision day. number is called only once every check
 // has passed, so that a refused decision uses no number.
-func (c *Case) Decide(decidedOn civil.Date, fine damages.Fen, r damages.FineResult, confiscation string, destruction []string, number func() (string, error)) error {
+func (c *Case) Decide(decidedOn, servedOn civil.Date, fine damages.Fen, r damages.FineResult, confiscation string, destruction []string, number func() (string, error)) error {
 	if err := c.require("decide", PenaltyNotified, Hearing); err != nil {
 		return err
 	}
@@ -228,12 +325,59 @@ func (c *Case) Decide(decidedOn civil.Date, fine damages.Fen, r damages.FineResu
 	if err != nil {
 		return err
 	}
-	c.Decision = &Decision{Number: n, DecidedOn: decidedOn, Fine: fine, Law: r.Law, Confiscation: confiscation, Destruction: destruction}
-	if err := c.move(Decided); err != nil {
-		return err
+	c.Decision = &Decision{Number: n, DecidedOn: decidedOn, ServedOn: servedOn, Fine: fine, Law: r.Law, Confiscation: confiscation, Destruction: destruction}
+	return c.move(Decided)
+}
+
+// RecordDecided records the decision's event, once the payment clock, if
+// any, is open: its due day is in the event.
+func (c *Case) RecordDecided() {
+	d := c.Decision
+	p := events.DecidedPayload{Number: d.Number, DecidedOn: d.DecidedOn, Fine: d.Fine.String(), Law: d.Law,
+		Confiscation: d.Confiscation, Destruction: d.Destruction}
+	if d.Payment != nil {
+		p.PaymentDue = d.Payment.Due
 	}
-	c.Record(events.EnforcementDecided, events.DecidedPayload{Number: n, DecidedOn: decidedOn, Fine: fine.String(), Law: r.Law,
-		Confiscation: confiscation, Destruction: destruction})
+	c.Record(events.EnforcementDecided, p)
+}
+
+// surchargeRate is the late-payment surcharge per day, in per cent of the
+// fine (Administrative Penalty Law Art. 72(1); SAMR Administrative Penalty
+// Procedure Rules Art. 75).
+const surchargeRate = 3
+
+// Surcharge returns the days overdue and the surcharge on fine for a
+// payment due on due and made (or still not made) on asOf: 3 % of the fine
+// for each day after due up to asOf, at most the fine itself
+// (Administrative Penalty Law Art. 72(1): "每日按罚款数额的百分之三加处罚款，
+// 加处罚款的数额不得超出罚款的数额"). The first day overdue is the day after
+// due; a fraction of a fen is dropped (the law does not say how to round).
+func Surcharge(fine damages.Fen, due, asOf civil.Date) (days int, amount damages.Fen) {
+	if !asOf.After(due) {
+		return 0, 0
+	}
+	days = due.DaysUntil(asOf)
+	amount = fine * surchargeRate * damages.Fen(days) / 100
+	return days, min(amount, fine)
+}
+
+// PayFine records that the fine was paid on paidOn, with the surcharge
+// owed if it was paid late.
+func (c *Case) PayFine(paidOn civil.Date) error {
+	d := c.Decision
+	switch {
+	case d == nil:
+		return errs.Errorf(errs.FailedPrecondition, "no penalty was decided: the enforcement case is %s", c.State)
+	case d.Payment == nil:
+		return errs.Errorf(errs.FailedPrecondition, "decision %s imposed no fine", d.Number)
+	case d.Payment.PaidOn != nil:
+		return errs.Errorf(errs.FailedPrecondition, "the fine of decision %s was paid on %s", d.Number, d.Payment.PaidOn.String())
+	case paidOn.Before(d.ServedOn):
+		return errs.Field("paid_on", "%s is before the decision reached the party on %s", paidOn.String(), d.ServedOn.String())
+	}
+	d.Payment.PaidOn = &paidOn
+	days, amount := Surcharge(d.Fine, d.Payment.Due, paidOn)
+	c.Record(events.EnforcementFinePaid, events.FinePaidPayload{PaidOn: paidOn, Due: d.Payment.Due, DaysOverdue: days, Surcharge: amount.String()})
 	return nil
 }
 

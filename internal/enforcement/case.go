@@ -160,14 +160,21 @@ type Notice struct {
 	WindowDue        civil.Date `json:"windowDue"`
 	HearingAvailable bool       `json:"hearingAvailable"`
 	CriminalFlag     bool       `json:"criminalFlag"`
+	// ConductFrom is the first day of the conduct; FineRequest's
+	// conduct_date is its last. Zero in a case notified before it was
+	// recorded: the conduct date then stands for both.
+	ConductFrom civil.Date `json:"conductFrom,omitzero"`
 }
 
-// HearingRecord is a hearing before the decision.
+// HearingRecord is a hearing before the decision. ScheduledFor is set
+// when its notice is served (NoticeServedOn); a case recorded before the
+// service was a fact of its own has ScheduledFor without NoticeServedOn.
 type HearingRecord struct {
-	RequestedOn  civil.Date  `json:"requestedOn"`
-	ScheduledFor civil.Date  `json:"scheduledFor"`
-	HeldOn       *civil.Date `json:"heldOn,omitempty"`
-	Record       string      `json:"record,omitempty"`
+	RequestedOn    civil.Date  `json:"requestedOn"`
+	NoticeServedOn *civil.Date `json:"noticeServedOn,omitempty"`
+	ScheduledFor   civil.Date  `json:"scheduledFor,omitzero"`
+	HeldOn         *civil.Date `json:"heldOn,omitempty"`
+	Record         string      `json:"record,omitempty"`
 }
 
 // Decision is a penalty decision.
@@ -178,6 +185,19 @@ type Decision struct {
 	Law          string      `json:"law"`
 	Confiscation string      `json:"confiscation"`
 	Destruction  []string    `json:"destruction"`
+	// ServedOn is the day the decision reached the party, from which the
+	// fine is due within 15 days (Administrative Penalty Law Art. 67 ¶3).
+	ServedOn civil.Date `json:"servedOn,omitzero"`
+	// Payment is the fine's payment; nil without a fine.
+	Payment *Payment `json:"payment,omitempty"`
+}
+
+// Payment is the payment of a decided fine.
+type Payment struct {
+	// Due is the last day to pay, from the clock KindPayment.
+	Due            civil.Date  `json:"due"`
+	DueProvisional bool        `json:"dueProvisional,omitempty"`
+	PaidOn         *civil.Date `json:"paidOn,omitempty"`
 }
 
 // Transfer sends the case to a court or the police.
@@ -188,13 +208,46 @@ type Transfer struct {
 	On        civil.Date `json:"on"`
 }
 
-// Extension is the approved extension of the decision deadline.
+// Extension is an approved extension of the decision deadline: the first,
+// of 30 days, by the agency's head; a further one by collective decision of
+// the agency's heads, for the Days they fixed (SAMR Administrative Penalty
+// Procedure Rules Art. 64 ¶1).
 type Extension struct {
 	ApprovedBy string     `json:"approvedBy"`
 	Reason     string     `json:"reason"`
 	On         civil.Date `json:"on"`
 	NewDue     civil.Date `json:"newDue"`
+	Collective bool       `json:"collective,omitempty"`
+	Days       int        `json:"days,omitempty"`
 }
+
+// PauseKind is what time not counted in the decision period was spent on.
+type PauseKind string
+
+// The time not counted in the decision period (SAMR Administrative Penalty
+// Procedure Rules Art. 64 ¶2).
+const (
+	Suspension     PauseKind = "SUSPENSION"     // 中止
+	HearingTime    PauseKind = "HEARING"        // 听证
+	PublicNotice   PauseKind = "PUBLIC_NOTICE"  // 公告
+	Testing        PauseKind = "TESTING"        // 检测、检验、检疫、鉴定
+	Identification PauseKind = "IDENTIFICATION" // 权利人辨认或者鉴别
+	RefundOrder    PauseKind = "REFUND_ORDER"   // 责令退还多收价款
+)
+
+// Pause is time not counted in the decision period: the days from Start to
+// End, both included.
+type Pause struct {
+	Kind   PauseKind  `json:"kind"`
+	Start  civil.Date `json:"start"`
+	End    civil.Date `json:"end"`
+	Reason string     `json:"reason"`
+}
+
+// Days is the number of days not counted: Start and End are both days
+// spent on it (ipcase's reading; the rules say only that the time is not
+// counted).
+func (p Pause) Days() int { return p.Start.DaysUntil(p.End) + 1 }
 
 // Case is an enforcement case: the record of one ENFORCEMENT proceeding.
 type Case struct {
@@ -217,7 +270,11 @@ type Case struct {
 	DismissalReason        string         `json:"dismissalReason,omitempty"`
 	Transfer               *Transfer      `json:"transfer,omitempty"`
 	Extension              *Extension     `json:"extension,omitempty"`
-	CloseReason            string         `json:"closeReason,omitempty"`
+	// FurtherExtensions are the extensions after the first.
+	FurtherExtensions []Extension `json:"furtherExtensions,omitempty"`
+	// Pauses are the periods not counted in the decision period.
+	Pauses      []Pause `json:"pauses,omitempty"`
+	CloseReason string  `json:"closeReason,omitempty"`
 }
 
 // StateName is the proceeding state the case is in.

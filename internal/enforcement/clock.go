@@ -4,4 +4,5 @@ package enforcement
 const (
 	KindDecision  = "enforcement.decision"
 	KindStatement = "enforcement.statement_window"
+	KindPayment   = "enforcement.fine_payment"
 )

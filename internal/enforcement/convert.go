@@ -2,12 +2,14 @@ package enforcement
 
 import (
 	"fmt"
+	"math"
 
 	"google.golang.org/protobuf/encoding/protojson"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/damages"
+	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/request"
@@ -87,7 +89,46 @@ var custodyActions = map[ipcasev1.CustodyAction]CustodyAction{
 	ipcasev1.CustodyAction_CUSTODY_ACTION_DESTROYED: Destroyed,
 }
 
-func toProtoCase(c *Case, priors []Prior) *ipcasev1.EnforcementCase {
+var pauseKinds = map[ipcasev1.PauseKind]PauseKind{
+	ipcasev1.PauseKind_PAUSE_KIND_SUSPENSION:     Suspension,
+	ipcasev1.PauseKind_PAUSE_KIND_HEARING:        HearingTime,
+	ipcasev1.PauseKind_PAUSE_KIND_PUBLIC_NOTICE:  PublicNotice,
+	ipcasev1.PauseKind_PAUSE_KIND_TESTING:        Testing,
+	ipcasev1.PauseKind_PAUSE_KIND_IDENTIFICATION: Identification,
+	ipcasev1.PauseKind_PAUSE_KIND_REFUND_ORDER:   RefundOrder,
+}
+
+func toProtoExtension(e Extension) *ipcasev1.DecisionExtension {
+	return &ipcasev1.DecisionExtension{ApprovedBy: e.ApprovedBy, Reason: e.Reason, ApprovedOn: e.On.String(), NewDue: e.NewDue.String(),
+		CollectiveDecision: e.Collective, Days: int32(min(e.Days, deadline.MaxFurtherExtension))}
+}
+
+// toProtoPayment shows the fine's payment of d as of today: the days
+// overdue and the surcharge up to the payment, or up to today while unpaid.
+func toProtoPayment(d *Decision, today civil.Date) *ipcasev1.FinePayment {
+	p := d.Payment
+	asOf := today
+	out := &ipcasev1.FinePayment{FineYuan: d.Fine.String(), Due: p.Due.String(), DueProvisional: p.DueProvisional}
+	if p.PaidOn != nil {
+		asOf, out.PaidOn = *p.PaidOn, p.PaidOn.String()
+	}
+	days, amount := Surcharge(d.Fine, p.Due, asOf)
+	out.AsOf, out.DaysOverdue, out.SurchargeYuan = asOf.String(), int32(min(days, math.MaxInt32)), amount.String()
+	out.Working = fmt.Sprintf("Due %s: 15 days after the decision reached the party on %s (%s). ", p.Due, d.ServedOn, deadline.FinePayment.Citation)
+	switch {
+	case days == 0:
+		out.Working += fmt.Sprintf("Not overdue on %s: no surcharge.", asOf)
+	case amount == d.Fine:
+		out.Working += fmt.Sprintf("%d days overdue on %s; 3 %% of %s a day would be more than the fine, so the surcharge is the fine itself, %s "+
+			"(Administrative Penalty Law Art. 72(1): at most the fine).", days, asOf, d.Fine, amount)
+	default:
+		out.Working += fmt.Sprintf("%d days overdue on %s (from %s): %d × 3 %% × %s = %s (Administrative Penalty Law Art. 72(1): "+
+			"3 %% of the fine a day, at most the fine).", days, asOf, p.Due.AddDays(1), days, d.Fine, amount)
+	}
+	return out
+}
+
+func toProtoCase(c *Case, priors []Prior, today civil.Date) *ipcasev1.EnforcementCase {
 	out := &ipcasev1.EnforcementCase{
 		Name:                   c.Name(),
 		Matter:                 "matters/" + string(c.MatterID),
@@ -140,7 +181,13 @@ func toProtoCase(c *Case, priors []Prior) *ipcasev1.EnforcementCase {
 		out.Notice = pn
 	}
 	if h := c.Hearing; h != nil {
-		out.Hearing = &ipcasev1.Hearing{RequestedOn: h.RequestedOn.String(), ScheduledFor: h.ScheduledFor.String(), Record: h.Record}
+		out.Hearing = &ipcasev1.Hearing{RequestedOn: h.RequestedOn.String(), Record: h.Record}
+		if !h.ScheduledFor.IsZero() {
+			out.Hearing.ScheduledFor = h.ScheduledFor.String()
+		}
+		if h.NoticeServedOn != nil {
+			out.Hearing.NoticeServedOn = h.NoticeServedOn.String()
+		}
 		if h.HeldOn != nil {
 			out.Hearing.HeldOn = h.HeldOn.String()
 		}
@@ -148,6 +195,16 @@ func toProtoCase(c *Case, priors []Prior) *ipcasev1.EnforcementCase {
 	if d := c.Decision; d != nil {
 		out.Decision = &ipcasev1.PenaltyDecision{Number: d.Number, DecidedOn: d.DecidedOn.String(), FineYuan: d.Fine.String(), Law: d.Law,
 			Confiscation: d.Confiscation, DestructionOrders: d.Destruction}
+		if d.Payment != nil {
+			out.Payment = toProtoPayment(d, today)
+		}
+	}
+	for _, p := range c.Pauses {
+		out.Pauses = append(out.Pauses, &ipcasev1.DecisionPause{Kind: ipcasev1.PauseKind(ipcasev1.PauseKind_value["PAUSE_KIND_"+string(p.Kind)]),
+			Start: p.Start.String(), End: p.End.String(), Reason: p.Reason, Days: int32(min(p.Days(), math.MaxInt32))})
+	}
+	for _, e := range c.FurtherExtensions {
+		out.FurtherExtensions = append(out.FurtherExtensions, toProtoExtension(e))
 	}
 	if t := c.Transfer; t != nil {
 		target := ipcasev1.TransferTarget_TRANSFER_TARGET_COURT
@@ -157,11 +214,15 @@ func toProtoCase(c *Case, priors []Prior) *ipcasev1.EnforcementCase {
 		out.Transfer = &ipcasev1.Transfer{Target: target, Recipient: t.Recipient, Reason: t.Reason, TransferredOn: t.On.String()}
 	}
 	if e := c.Extension; e != nil {
-		out.Extension = &ipcasev1.DecisionExtension{ApprovedBy: e.ApprovedBy, Reason: e.Reason, ApprovedOn: e.On.String(), NewDue: e.NewDue.String()}
+		out.Extension = toProtoExtension(*e)
 	}
 	for _, p := range priors {
-		out.PriorInfringements = append(out.PriorInfringements, &ipcasev1.PriorInfringement{Party: "parties/" + p.PartyID,
-			Matter: "matters/" + p.MatterID, Reference: p.Reference, DecidedOn: p.DecidedOn.String()})
+		pp := &ipcasev1.PriorInfringement{Party: "parties/" + p.PartyID, Matter: "matters/" + p.MatterID, Reference: p.Reference,
+			DecidedOn: p.DecidedOn.String(), IpType: p.IPType, Counted: p.Counted}
+		if p.ConductFrom != nil && p.ConductTo != nil {
+			pp.ConductFrom, pp.ConductTo = p.ConductFrom.String(), p.ConductTo.String()
+		}
+		out.PriorInfringements = append(out.PriorInfringements, pp)
 	}
 	return out
 }

@@ -180,24 +180,42 @@ func TestEnforcementFlow(t *testing.T) {
 	}
 	c = f.get(c.GetName())
 
-	// The hearing: asked for on 10-12; the party is told 7 working days
-	// ahead (APL Art. 64(2)): 10-13, 14, 15, 16, 19, 20, 21 → 10-21 at the
-	// earliest. 10-20 is refused.
-	_, err = f.Enforcement.RequestHearing(f.ctx, &ipcasev1.RequestHearingRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestedOn: "2026-10-12", ScheduledFor: "2026-10-20"})
-	if code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), "2026-10-21") {
-		t.Errorf("hearing on 10-20: %v; want InvalidArgument naming 2026-10-21", err)
-	}
-	hr, err := f.Enforcement.RequestHearing(f.ctx, &ipcasev1.RequestHearingRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestedOn: "2026-10-12", ScheduledFor: "2026-10-21"})
+	// The hearing: asked for on Mon 10-12, its notice served on Tue 10-13.
+	// The notice must reach the party 7 working days before the hearing
+	// (SAMR Hearing Measures Art. 20; APL Art. 85), counted from the
+	// service, not from the request: 10-14, 15, 16, 19, 20, 21, 22 → Thu
+	// 10-22 at the earliest. Counted from the request it would have been
+	// 10-21, which is refused.
+	hr, err := f.Enforcement.RequestHearing(f.ctx, &ipcasev1.RequestHearingRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestedOn: "2026-10-12"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Without a notice served, no hearing can be recorded.
+	f.setDay("2026-10-13")
+	_, err = f.Enforcement.RecordHearing(f.ctx, &ipcasev1.RecordHearingRequest{Name: c.GetName(), Etag: hr.GetCase().GetEtag(), HeldOn: "2026-10-13", Record: "x"})
+	if code(err) != codes.FailedPrecondition || !strings.Contains(err.Error(), "no hearing notice was served") {
+		t.Errorf("hearing without a notice: %v; want FailedPrecondition", err)
+	}
+	_, err = f.Enforcement.ServeHearingNotice(f.ctx, &ipcasev1.ServeHearingNoticeRequest{Name: c.GetName(), Etag: hr.GetCase().GetEtag(),
+		ServedOn: "2026-10-13", ScheduledFor: "2026-10-21"})
+	if code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), "the earliest day is 2026-10-22") {
+		t.Errorf("hearing on 10-21: %v; want InvalidArgument naming 2026-10-22", err)
+	}
+	hn, err := f.Enforcement.ServeHearingNotice(f.ctx, &ipcasev1.ServeHearingNoticeRequest{Name: c.GetName(), Etag: hr.GetCase().GetEtag(),
+		ServedOn: "2026-10-13", ScheduledFor: "2026-10-22"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := hn.GetCase().GetHearing(); h.GetNoticeServedOn() != "2026-10-13" || h.GetScheduledFor() != "2026-10-22" {
+		t.Errorf("hearing = %v; want notice served 2026-10-13, scheduled for 2026-10-22", h)
+	}
 	// Deciding before the hearing is held is refused.
 	f.setDay("2026-10-22")
-	_, err = f.Enforcement.DecidePenalty(f.ctx, &ipcasev1.DecidePenaltyRequest{Name: c.GetName(), Etag: hr.GetCase().GetEtag(), FineYuan: "120000", DecidedOn: "2026-10-22"})
+	_, err = f.Enforcement.DecidePenalty(f.ctx, &ipcasev1.DecidePenaltyRequest{Name: c.GetName(), Etag: hn.GetCase().GetEtag(), FineYuan: "120000", DecidedOn: "2026-10-22"})
 	if code(err) != codes.FailedPrecondition {
 		t.Errorf("decision before the hearing: %v; want FailedPrecondition", err)
 	}
-	held, err := f.Enforcement.RecordHearing(f.ctx, &ipcasev1.RecordHearingRequest{Name: c.GetName(), Etag: hr.GetCase().GetEtag(), HeldOn: "2026-10-21", Record: "The respondent admitted the sales."})
+	held, err := f.Enforcement.RecordHearing(f.ctx, &ipcasev1.RecordHearingRequest{Name: c.GetName(), Etag: hn.GetCase().GetEtag(), HeldOn: "2026-10-22", Record: "The respondent admitted the sales."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,6 +228,12 @@ func TestEnforcementFlow(t *testing.T) {
 	d := dec.GetCase().GetDecision()
 	if d.GetNumber() != "SAMR-HZ处罚〔2026〕1号" || d.GetFineYuan() != "120000.00" || d.GetLaw() != "Trademark Law 2019, Art. 60 ¶2" {
 		t.Errorf("decision = %v; want number SAMR-HZ处罚〔2026〕1号, fine 120000.00 under Trademark Law 2019, Art. 60 ¶2", d)
+	}
+	// Decided and delivered on the spot on Mon 10-26: 15 days to pay (APL
+	// Art. 67 ¶3), the day itself not counted: 10-31 is day 5, 11-10 day
+	// 15, a Tuesday and a working day. Not overdue: no surcharge.
+	if p := dec.GetCase().GetPayment(); p.GetDue() != "2026-11-10" || p.GetDueProvisional() || p.GetSurchargeYuan() != "0.00" || p.GetDaysOverdue() != 0 {
+		t.Errorf("payment = %v; want due 2026-11-10, exact, no surcharge", p)
 	}
 	// The seized goods are destroyed, with a certificate, and the case closed.
 	f.setDay("2026-11-02")
@@ -229,7 +253,7 @@ func TestEnforcementFlow(t *testing.T) {
 	want := []string{"complaint.submitted", "complaint.accepted", "proceeding.opened", "enforcement.opened",
 		"enforcement.officers_assigned", "enforcement.inspection_recorded", "enforcement.custody_recorded",
 		"enforcement.findings_recorded", "enforcement.penalty_notified", "enforcement.hearing_requested",
-		"enforcement.hearing_held", "enforcement.decided", "enforcement.custody_recorded", "enforcement.closed"}
+		"enforcement.hearing_notice_served", "enforcement.hearing_held", "enforcement.decided", "enforcement.custody_recorded", "enforcement.closed"}
 	if diff := cmp.Diff(want, f.timeline(m.GetName())); diff != "" {
 		t.Errorf("timeline mismatch (-want +got):\n%s", diff)
 	}

@@ -89,6 +89,10 @@ func (s *Server) NotifyPenalty(ctx context.Context, req *ipcasev1.NotifyPenaltyR
 	var v validator
 	today := civil.Today(s.now())
 	served := v.Date("served_on", req.GetServedOn(), today)
+	var conductFrom civil.Date
+	if d := v.OptionalDate("conduct_started_on", req.GetConductStartedOn()); d != nil {
+		conductFrom = *d
+	}
 	if req.GetFine() == nil {
 		v.Add("fine", "required: the facts of the fine (offence, conduct date, party, figures)")
 	}
@@ -109,11 +113,17 @@ func (s *Server) NotifyPenalty(ctx context.Context, req *ipcasev1.NotifyPenaltyR
 					fr.GoodsValueYuan = rec.Findings.GoodsValue.String()
 				}
 			}
-			priors, err := priorInfringements(c.Tx, respondentIDs(c.Matter), served, rec.MatterID)
+			// Earlier infringements of the same law, committed within 5
+			// years of this conduct (Trademark Law 2019 Art. 60 ¶2).
+			conduct := conductOf(&Notice{ConductFrom: conductFrom}, fr)
+			if !conductFrom.IsZero() && !conduct.To.IsZero() && conductFrom.After(conduct.To) {
+				return errs.Field("conduct_started_on", "%s is after the conduct's last day, fine.conduct_date %s", conductFrom.String(), conduct.To.String())
+			}
+			priors, err := priorInfringements(c.Tx, respondentIDs(c.Matter), served, conduct, rec.MatterID)
 			if err != nil {
 				return err
 			}
-			if n := min(len(priors), math.MaxInt32); n > int(fr.EarlierInfringements) {
+			if n := min(counted(priors), math.MaxInt32); n > int(fr.EarlierInfringements) {
 				fr.EarlierInfringements = int32(n)
 			}
 			if fr.HearingThresholds == nil {
@@ -136,6 +146,7 @@ func (s *Server) NotifyPenalty(ctx context.Context, req *ipcasev1.NotifyPenaltyR
 			if err := rec.Notify(served, b, r, window.Due); err != nil {
 				return err
 			}
+			rec.Notice.ConductFrom = conduct.From
 			_, err = s.clocks.Open(c.Tx, clock.Spec{Matter: c.Matter, ProceedingID: string(rec.ProceedingID), Kind: KindStatement,
 				Trigger: served, Period: deadline.StatementWindow})
 			return err
@@ -148,23 +159,43 @@ func (s *Server) RequestHearing(ctx context.Context, req *ipcasev1.RequestHearin
 	var v validator
 	today := civil.Today(s.now())
 	requested := v.Date("requested_on", req.GetRequestedOn(), today)
-	scheduled := v.Date("scheduled_for", req.GetScheduledFor(), civil.Date{})
+	if req.GetScheduledFor() != "" {
+		v.Add("scheduled_for", "must be empty: the hearing's day is set when its notice is served (ServeHearingNotice), "+
+			"7 working days ahead counted from the service (%s)", deadline.HearingNotice.Citation)
+	}
 	resp := &ipcasev1.RequestHearingResponse{}
 	return resp, s.change(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
 		func(c *Change) error {
 			if err := s.refresh(c.Tx, c.Record); err != nil {
 				return err
 			}
-			earliest, err := deadline.HearingNotice.Due(s.clocks.Calendar(), requested)
-			if err != nil {
-				return err
-			}
-			if err := c.Record.RequestHearing(requested, scheduled, earliest.Due); err != nil {
+			if err := c.Record.RequestHearing(requested); err != nil {
 				return err
 			}
 			return s.clocks.Settle(c.Tx, string(c.Record.ProceedingID), KindStatement)
 		},
 		func(c *ipcasev1.EnforcementCase) proto.Message { return &ipcasev1.RequestHearingResponse{Case: c} })
+}
+
+// ServeHearingNotice records the service of the hearing notice.
+func (s *Server) ServeHearingNotice(ctx context.Context, req *ipcasev1.ServeHearingNoticeRequest) (*ipcasev1.ServeHearingNoticeResponse, error) {
+	var v validator
+	today := civil.Today(s.now())
+	served := v.Date("served_on", req.GetServedOn(), today)
+	if served.After(today) {
+		v.Add("served_on", "%s is after today, %s: record the service once it was made", served.String(), today.String())
+	}
+	scheduled := v.Date("scheduled_for", req.GetScheduledFor(), civil.Date{})
+	resp := &ipcasev1.ServeHearingNoticeResponse{}
+	return resp, s.change(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
+		func(c *Change) error {
+			earliest, err := deadline.HearingNotice.Due(s.clocks.Calendar(), served)
+			if err != nil {
+				return err
+			}
+			return c.Record.ServeHearingNotice(served, scheduled, earliest.Due)
+		},
+		func(c *ipcasev1.EnforcementCase) proto.Message { return &ipcasev1.ServeHearingNoticeResponse{Case: c} })
 }
 
 // RecordHearing records that the hearing was held.
@@ -182,27 +213,87 @@ func (s *Server) RecordHearing(ctx context.Context, req *ipcasev1.RecordHearingR
 		func(c *ipcasev1.EnforcementCase) proto.Message { return &ipcasev1.RecordHearingResponse{Case: c} })
 }
 
-// ExtendDecisionDeadline extends the decision deadline by 30 days.
+// moveDecision returns the function that lengthens the open decision clock
+// of c by a period, as the case's Extend and Pause call it.
+func (s *Server) moveDecision(c *Change, approvedBy, reason string) func(deadline.Period) (deadline.Computation, error) {
+	return func(p deadline.Period) (deadline.Computation, error) {
+		d, err := s.clocks.Extend(c.Tx, clock.ByKind(string(c.Record.ProceedingID), KindDecision, ""), p, approvedBy, reason)
+		return d.Computation, err
+	}
+}
+
+// ExtendDecisionDeadline extends the decision deadline: by 30 days with the
+// head's approval, then by collective decision for the days it fixes.
 func (s *Server) ExtendDecisionDeadline(ctx context.Context, req *ipcasev1.ExtendDecisionDeadlineRequest) (*ipcasev1.ExtendDecisionDeadlineResponse, error) {
 	var v validator
-	by := v.Text("approved_by", req.GetApprovedBy(), true, 200)
-	reason := v.Text("reason", req.GetReason(), true, maxShort)
+	e := Extension{ApprovedBy: v.Text("approved_by", req.GetApprovedBy(), true, 200), Reason: v.Text("reason", req.GetReason(), true, maxShort),
+		Collective: req.GetCollectiveDecision(), Days: int(req.GetDays())}
 	resp := &ipcasev1.ExtendDecisionDeadlineResponse{}
 	return resp, s.change(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
 		func(c *Change) error {
-			if c.Record.Extension != nil { // checked before the clock moves
-				return c.Record.Extend(by, reason, c.Today, civil.Date{})
-			}
-			d, err := s.clocks.Extend(c.Tx, clock.ByKind(string(c.Record.ProceedingID), KindDecision, ""), deadline.DecisionExtension, by, reason)
-			if err != nil {
+			if err := s.refresh(c.Tx, c.Record); err != nil {
 				return err
 			}
-			c.Record.DecisionDueProvisional = d.Provisional
-			return c.Record.Extend(by, reason, c.Today, d.Due)
+			e.On = c.Today
+			who := e.ApprovedBy
+			if e.Collective {
+				who = "collective decision of the agency's heads: " + who
+			}
+			return c.Record.Extend(e, s.moveDecision(c, who, e.Reason))
 		},
 		func(c *ipcasev1.EnforcementCase) proto.Message {
 			return &ipcasev1.ExtendDecisionDeadlineResponse{Case: c}
 		})
+}
+
+// RecordDecisionPause records time not counted in the decision period.
+func (s *Server) RecordDecisionPause(ctx context.Context, req *ipcasev1.RecordDecisionPauseRequest) (*ipcasev1.RecordDecisionPauseResponse, error) {
+	var v validator
+	pp := req.GetPause()
+	if pp == nil {
+		v.Add("pause", "required")
+	}
+	p := Pause{Kind: pauseKinds[pp.GetKind()], Start: v.Date("pause.start", pp.GetStart(), civil.Date{}),
+		End: v.Date("pause.end", pp.GetEnd(), civil.Date{}), Reason: v.Text("pause.reason", pp.GetReason(), true, maxShort)}
+	if pp != nil && p.Kind == "" {
+		v.Add("pause.kind", "required: SUSPENSION, HEARING, PUBLIC_NOTICE, TESTING, IDENTIFICATION or REFUND_ORDER (SAMR Administrative Penalty Procedure Rules Art. 64 ¶2)")
+	}
+	resp := &ipcasev1.RecordDecisionPauseResponse{}
+	return resp, s.change(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
+		func(c *Change) error {
+			if err := s.refresh(c.Tx, c.Record); err != nil {
+				return err
+			}
+			who := "not counted: " + string(p.Kind) + " " + p.Start.String() + " – " + p.End.String()
+			return c.Record.Pause(p, c.Today, s.moveDecision(c, who, p.Reason))
+		},
+		func(c *ipcasev1.EnforcementCase) proto.Message { return &ipcasev1.RecordDecisionPauseResponse{Case: c} })
+}
+
+// RecordFinePayment records that the fine was paid.
+func (s *Server) RecordFinePayment(ctx context.Context, req *ipcasev1.RecordFinePaymentRequest) (*ipcasev1.RecordFinePaymentResponse, error) {
+	var v validator
+	today := civil.Today(s.now())
+	paid := v.Date("paid_on", req.GetPaidOn(), today)
+	if paid.After(today) {
+		v.Add("paid_on", "%s is after today, %s: record a payment once it was made", paid.String(), today.String())
+	}
+	resp := &ipcasev1.RecordFinePaymentResponse{}
+	return resp, s.change(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
+		func(c *Change) error {
+			if err := s.refresh(c.Tx, c.Record); err != nil {
+				return err
+			}
+			if err := c.Record.PayFine(paid); err != nil {
+				return err
+			}
+			if paid.After(c.Record.Decision.Payment.Due) {
+				_, err := s.clocks.CloseProceeding(c.Tx, string(c.Record.ProceedingID), clock.StatusMissed, KindPayment)
+				return err
+			}
+			return s.clocks.Settle(c.Tx, string(c.Record.ProceedingID), KindPayment)
+		},
+		func(c *ipcasev1.EnforcementCase) proto.Message { return &ipcasev1.RecordFinePaymentResponse{Case: c} })
 }
 
 // DecidePenalty decides the penalty.
@@ -215,6 +306,14 @@ func (s *Server) DecidePenalty(ctx context.Context, req *ipcasev1.DecidePenaltyR
 		v.Add("decided_on", "%s is after today, %s: a decision is dated the day it is made", decided.String(), today.String())
 	}
 	fine := v.Yuan("fine_yuan", req.GetFineYuan(), true)
+	served := v.Date("served_on", req.GetServedOn(), decided)
+	switch {
+	case req.GetServedOn() == "": // the decision day, checked above
+	case served.Before(decided):
+		v.Add("served_on", "%s is before the decision of %s", served.String(), decided.String())
+	case served.After(today):
+		v.Add("served_on", "%s is after today, %s: record the service once it was made", served.String(), today.String())
+	}
 	confiscation := v.Text("confiscation", req.GetConfiscation(), false, maxText)
 	if len(req.GetDestructionOrders()) > 50 {
 		v.Add("destruction_orders", "too many: at most 50")
@@ -243,17 +342,31 @@ func (s *Server) DecidePenalty(ctx context.Context, req *ipcasev1.DecidePenaltyR
 			if err != nil {
 				return prefixFields("fine.", err)
 			}
-			err = rec.Decide(decided, fine, r, confiscation, req.GetDestructionOrders(), func() (string, error) {
+			conduct := conductOf(rec.Notice, fr)
+			err = rec.Decide(decided, served, fine, r, confiscation, req.GetDestructionOrders(), func() (string, error) {
 				return nextDecisionNumber(c.Tx, rec.Agency, decided.Year)
 			})
 			if err != nil {
 				return err
 			}
-			if err := recordInfringements(c.Tx, string(c.Matter.ID), string(rec.ProceedingID), respondentIDs(c.Matter),
-				"ADMINISTRATIVE_DECISION", rec.Decision.Number, decided); err != nil {
+			if err := recordInfringements(c.Tx, infringement{matterID: string(c.Matter.ID), procID: string(rec.ProceedingID),
+				respondents: respondentIDs(c.Matter), source: "ADMINISTRATIVE_DECISION", reference: rec.Decision.Number, on: decided,
+				laws: []string{lawOfOffence(fr.GetOffence())}, from: conduct.From, to: conduct.To}); err != nil {
 				return err
 			}
-			return s.clocks.Settle(c.Tx, string(rec.ProceedingID))
+			if err := s.clocks.Settle(c.Tx, string(rec.ProceedingID)); err != nil {
+				return err
+			}
+			if fine > 0 { // 15 days to pay from receipt of the decision (Administrative Penalty Law Art. 67 ¶3)
+				d, err := s.clocks.Open(c.Tx, clock.Spec{Matter: c.Matter, ProceedingID: string(rec.ProceedingID), Kind: KindPayment,
+					Trigger: served, Period: deadline.FinePayment})
+				if err != nil {
+					return err
+				}
+				rec.Decision.Payment = &Payment{Due: d.Due, DueProvisional: d.Provisional}
+			}
+			rec.RecordDecided()
+			return nil
 		},
 		func(c *ipcasev1.EnforcementCase) proto.Message { return &ipcasev1.DecidePenaltyResponse{Case: c} })
 }

@@ -40,7 +40,7 @@ func TestRefusalsWriteNothing(t *testing.T) {
 			return err
 		}, codes.FailedPrecondition, "until 2026-10-13"},
 		{"a hearing asked for after the window", func() error {
-			_, err := f.Enforcement.RequestHearing(f.ctx, &ipcasev1.RequestHearingRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestedOn: "2026-10-14", ScheduledFor: "2026-10-30"})
+			_, err := f.Enforcement.RequestHearing(f.ctx, &ipcasev1.RequestHearingRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestedOn: "2026-10-14"})
 			return err
 		}, codes.FailedPrecondition, "by 2026-10-13"},
 		{"one officer on an inspection", func() error {

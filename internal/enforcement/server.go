@@ -59,16 +59,25 @@ func (s *Server) render(wrap func(*ipcasev1.EnforcementCase) proto.Message) func
 }
 
 // present converts the case as c sees it, with the respondents' prior
-// infringements and the due days of its stored clocks.
+// infringements (as of the notice, compared with its conduct; before a
+// notice, as of today) and the due days of its stored clocks.
 func (s *Server) present(c *Change) (*ipcasev1.EnforcementCase, error) {
-	priors, err := priorInfringements(c.Tx, respondentIDs(c.Matter), c.Record.OpenedOn, c.Record.MatterID)
+	on, conduct := c.Today, Conduct{}
+	if n := c.Record.Notice; n != nil {
+		fr := &ipcasev1.CalculateFineRequest{}
+		if err := protojson.Unmarshal(n.FineRequest, fr); err != nil {
+			return nil, err
+		}
+		on, conduct = n.ServedOn, conductOf(n, fr)
+	}
+	priors, err := priorInfringements(c.Tx, respondentIDs(c.Matter), on, conduct, c.Record.MatterID)
 	if err != nil {
 		return nil, err
 	}
 	if err := s.refresh(c.Tx, c.Record); err != nil {
 		return nil, err
 	}
-	return toProtoCase(c.Record, priors), nil
+	return toProtoCase(c.Record, priors, c.Today), nil
 }
 
 func respondentIDs(m *filing.Matter) []string {
@@ -262,6 +271,13 @@ func (s *Server) refresh(tx store.Tx, c *Case) error {
 			return err
 		} else if ok {
 			c.Notice.WindowDue = d.Due
+		}
+	}
+	if c.Decision != nil && c.Decision.Payment != nil {
+		if d, ok, err := s.clocks.Current(tx, string(c.ProceedingID), KindPayment); err != nil {
+			return err
+		} else if ok {
+			c.Decision.Payment.Due, c.Decision.Payment.DueProvisional = d.Due, d.Provisional
 		}
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/clock"
 	"github.com/ipcase/ipcase/internal/events"
@@ -46,48 +47,176 @@ func nextDecisionNumber(tx store.Tx, agency string, year int) (string, error) {
 	return fmt.Sprintf("%s处罚〔%d〕%d号", agency, year, n), nil
 }
 
-// Prior is an earlier decided infringement of a party.
+// Prior is an earlier decided infringement of a party: the law it was
+// under (IPType: "TRADEMARK", "PATENT", …; empty if not known) and the
+// first and last day of the conduct (nil if not recorded). Counted says
+// whether it makes the fine at hand heavier.
 type Prior struct {
-	PartyID   string
-	MatterID  string
-	Reference string
-	DecidedOn civil.Date
+	PartyID     string
+	MatterID    string
+	Reference   string
+	DecidedOn   civil.Date
+	IPType      string
+	ConductFrom *civil.Date
+	ConductTo   *civil.Date
+	Counted     bool
 }
 
-// priorInfringements returns the infringements of parties decided in the 5
-// years up to on (Trademark Law 2019 Art. 60 ¶2: two or more within 5
-// years), excluding matter exclude.
-func priorInfringements(tx store.Tx, parties []string, on civil.Date, exclude filing.MatterID) ([]Prior, error) {
-	var rows []struct {
-		PartyID   string
-		MatterID  string
-		Reference string
-		DecidedOn civil.Date
+// repeatYears is the window of the repeat rule: trademark infringements
+// committed (实施) within five years (Trademark Law 2019 Art. 60 ¶2; 2026
+// Art. 74 ¶2).
+const repeatYears = 5
+
+// Conduct is what a new infringement is compared with: its law and the
+// first and last day of its conduct. A zero Conduct (no notice yet) counts
+// nothing.
+type Conduct struct {
+	IPType   string
+	From, To civil.Date
+}
+
+// counts reports whether prior p counts as an earlier infringement for
+// conduct c: the same law, and conduct on record that ended no earlier
+// than 5 years before c began and began no later than c ended ("五年内",
+// the day 5 years back included, as 内 includes the number, SAMR
+// Administrative Penalty Procedure Rules Art. 84). A prior without a law or
+// conduct dates on record is not counted: the rule counts conduct
+// committed, which such a record does not establish.
+func (c Conduct) counts(p Prior) bool {
+	if c.IPType == "" || p.IPType != c.IPType || p.ConductFrom == nil || p.ConductTo == nil {
+		return false
 	}
-	since, _ := on.AddMonths(-60)
-	err := tx.Gorm().Raw(`SELECT party_id, matter_id, reference, decided_on FROM infringement_records
-		WHERE party_id IN ? AND decided_on > ? AND decided_on <= ? AND matter_id <> ?
-		ORDER BY decided_on DESC`, parties, since, on, string(exclude)).Scan(&rows).Error
+	since, _ := c.From.AddMonths(-12 * repeatYears)
+	return !p.ConductTo.Before(since) && !p.ConductFrom.After(c.To)
+}
+
+// priorInfringements returns the infringements of parties on record by
+// on, outside matter exclude, whose conduct (or, if it is not recorded,
+// decision) reaches into the 5 years before c began (before on, for a
+// zero c), each marked Counted as c.counts says.
+func priorInfringements(tx store.Tx, parties []string, on civil.Date, c Conduct, exclude filing.MatterID) ([]Prior, error) {
+	var rows []struct {
+		PartyID     string
+		MatterID    string
+		Reference   string
+		DecidedOn   civil.Date
+		IPType      *string
+		ConductFrom *civil.Date
+		ConductTo   *civil.Date
+	}
+	ref := c.From
+	if ref.IsZero() {
+		ref = on
+	}
+	since, _ := ref.AddMonths(-12 * repeatYears)
+	err := tx.Gorm().Raw(`SELECT party_id, matter_id, reference, decided_on, ip_type, conduct_from, conduct_to FROM infringement_records
+		WHERE party_id IN ? AND decided_on <= ? AND COALESCE(conduct_to, decided_on) >= ? AND matter_id <> ?
+		ORDER BY decided_on DESC, reference, ip_type`, parties, on, since, string(exclude)).Scan(&rows).Error
 	if err != nil {
 		return nil, store.Translate(err)
 	}
 	out := make([]Prior, len(rows))
 	for i, r := range rows {
-		out[i] = Prior(r)
+		out[i] = Prior{PartyID: r.PartyID, MatterID: r.MatterID, Reference: r.Reference, DecidedOn: r.DecidedOn,
+			ConductFrom: r.ConductFrom, ConductTo: r.ConductTo}
+		if r.IPType != nil {
+			out[i].IPType = *r.IPType
+		}
+		out[i].Counted = c.counts(out[i])
 	}
 	return out, nil
 }
 
-// recordInfringements adds the decided infringement of each of the
-// respondents of matterID in proceeding procID; a repeated report of the
-// same proceeding changes nothing.
-func recordInfringements(tx store.Tx, matterID, procID string, respondents []string, source, reference string, on civil.Date) error {
-	for _, r := range respondents {
-		err := tx.Gorm().Exec(`INSERT INTO infringement_records (party_id, matter_id, proceeding_id, source, reference, decided_on)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (proceeding_id, party_id) DO NOTHING`,
-			r, matterID, procID, source, reference, on).Error
-		if err != nil {
-			return fmt.Errorf("recording infringement: %w", store.Translate(err))
+// counted is the number of priors that count.
+func counted(priors []Prior) int {
+	n := 0
+	for _, p := range priors {
+		if p.Counted {
+			n++
+		}
+	}
+	return n
+}
+
+// lawOfOffence is the law a fine's offence is under, as infringement
+// records name it.
+func lawOfOffence(o ipcasev1.FineOffence) string {
+	switch o {
+	case ipcasev1.FineOffence_FINE_OFFENCE_TRADEMARK:
+		return "TRADEMARK"
+	case ipcasev1.FineOffence_FINE_OFFENCE_COPYRIGHT:
+		return "COPYRIGHT"
+	case ipcasev1.FineOffence_FINE_OFFENCE_PATENT_PASSING_OFF:
+		return "PATENT"
+	case ipcasev1.FineOffence_FINE_OFFENCE_TRADE_SECRET:
+		return "TRADE_SECRET"
+	case ipcasev1.FineOffence_FINE_OFFENCE_PLANT_VARIETY:
+		return "PLANT_VARIETY"
+	case ipcasev1.FineOffence_FINE_OFFENCE_UNSPECIFIED:
+	}
+	return ""
+}
+
+// lawOfRight is the law a right is protected by, as infringement records
+// name it: the three kinds of patent are PATENT, and a geographical
+// indication is registered as a collective or certification mark
+// (Trademark Law 2019 Art. 16; its fines are trademark fines).
+func lawOfRight(t filing.IPType) string {
+	switch t {
+	case filing.PatentInvention, filing.PatentUtilityModel, filing.PatentDesign:
+		return "PATENT"
+	case filing.GeographicalIndication:
+		return string(filing.Trademark)
+	case filing.Trademark, filing.Copyright, filing.TradeSecret, filing.ICLayoutDesign, filing.PlantVariety:
+	}
+	return string(t)
+}
+
+// conductOf is the conduct the fine request fr of c's notice describes:
+// the offence's law, from the recorded first day (or the conduct date) to
+// the conduct date.
+func conductOf(n *Notice, fr *ipcasev1.CalculateFineRequest) Conduct {
+	to, err := civil.Parse(fr.GetConductDate())
+	if err != nil {
+		return Conduct{}
+	}
+	from := to
+	if n != nil && !n.ConductFrom.IsZero() {
+		from = n.ConductFrom
+	}
+	return Conduct{IPType: lawOfOffence(fr.GetOffence()), From: from, To: to}
+}
+
+// infringement is a decided infringement to put on the respondents'
+// record, once per law; conduct dates are zero when not known.
+type infringement struct {
+	matterID, procID  string
+	respondents       []string
+	source, reference string
+	on                civil.Date
+	laws              []string
+	from, to          civil.Date
+}
+
+// recordInfringements adds inf to the record of each respondent; a
+// repeated report of the same proceeding changes nothing.
+func recordInfringements(tx store.Tx, inf infringement) error {
+	var from, to *civil.Date
+	if !inf.from.IsZero() {
+		from, to = &inf.from, &inf.to
+	}
+	for _, r := range inf.respondents {
+		for _, law := range inf.laws {
+			var ipType *string
+			if law != "" {
+				ipType = &law
+			}
+			err := tx.Gorm().Exec(`INSERT INTO infringement_records (party_id, matter_id, proceeding_id, source, reference, decided_on,
+				ip_type, conduct_from, conduct_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+				r, inf.matterID, inf.procID, inf.source, inf.reference, inf.on, ipType, from, to).Error
+			if err != nil {
+				return fmt.Errorf("recording infringement: %w", store.Translate(err))
+			}
 		}
 	}
 	return nil
@@ -152,13 +281,16 @@ func (s *Store) CloseSettled(tx store.Tx, clocks *clock.Store, matterID filing.M
 // RegisterJudgments adds the administrative side's consumer of effective
 // judgments: a judgment that found infringement goes into each
 // respondent's infringement_records (source JUDGMENT, the court number as
-// reference, on the day it took effect), so that the repeat-offender rules
-// count it. A redelivery changes nothing.
-func RegisterJudgments(cs *events.Consumers) *events.Consumer {
-	return cs.Register("enforcement.judgments", []events.Type{events.TrialJudgmentEffective}, recordJudgment)
+// reference, on the day it took effect), once for each law of the matter's
+// rights (read from st's matters). The judgment's report carries no conduct
+// dates, so the record has none: it is listed on later cases but not
+// counted by the repeat rule until they are known. A redelivery changes
+// nothing.
+func RegisterJudgments(cs *events.Consumers, st *Store) *events.Consumer {
+	return cs.Register("enforcement.judgments", []events.Type{events.TrialJudgmentEffective}, st.recordJudgment)
 }
 
-func recordJudgment(tx store.Tx, e events.Entry) error {
+func (s *Store) recordJudgment(tx store.Tx, e events.Entry) error {
 	d, err := events.Decode[events.JudgmentEffective](e.Event)
 	if err != nil {
 		return err
@@ -166,9 +298,20 @@ func recordJudgment(tx store.Tx, e events.Entry) error {
 	if !d.InfringementFound {
 		return nil
 	}
+	m, err := s.Filing().Lock(tx, filing.MatterID(e.Event.MatterID))
+	if err != nil {
+		return err
+	}
+	var laws []string
+	for _, r := range m.Rights {
+		if l := lawOfRight(r.Type); !slices.Contains(laws, l) {
+			laws = append(laws, l)
+		}
+	}
 	respondents := make([]string, len(d.Respondents))
 	for i, r := range d.Respondents {
 		respondents[i] = strings.TrimPrefix(r, "parties/")
 	}
-	return recordInfringements(tx, e.Event.MatterID, e.Event.ProceedingID, respondents, "JUDGMENT", d.CourtNumber, d.EffectiveOn)
+	return recordInfringements(tx, infringement{matterID: e.Event.MatterID, procID: e.Event.ProceedingID, respondents: respondents,
+		source: "JUDGMENT", reference: d.CourtNumber, on: d.EffectiveOn, laws: laws})
 }

@@ -147,6 +147,9 @@ var (
 	EnforcementPenaltyNotified   = declare[PenaltyNotifiedPayload]("enforcement.penalty_notified")
 	EnforcementHearingRequested  = declare[HearingRequestedPayload]("enforcement.hearing_requested")
 	EnforcementHearingHeld       = declare[HearingHeldPayload]("enforcement.hearing_held")
+	EnforcementHearingNotice     = declare[HearingNoticePayload]("enforcement.hearing_notice_served")
+	EnforcementDecisionPause     = declare[DecisionPausePayload]("enforcement.decision_pause_recorded")
+	EnforcementFinePaid          = declare[FinePaidPayload]("enforcement.fine_paid")
 	EnforcementDeadlineExtended  = declare[DecisionExtendedPayload]("enforcement.decision_deadline_extended")
 	EnforcementDecided           = declare[DecidedPayload]("enforcement.decided", "number", "decidedOn")
 	EnforcementDismissed         = declare[ReasonPayload]("enforcement.dismissed")
@@ -219,12 +222,46 @@ type HearingHeldPayload struct {
 	HeldOn civil.Date `json:"heldOn"`
 }
 
-// DecisionExtendedPayload is the extension of the decision deadline.
+// HearingNoticePayload is the service of a hearing notice: the hearing's
+// day, at least 7 working days after service (SAMR Hearing Measures
+// Art. 20).
+type HearingNoticePayload struct {
+	ServedOn     civil.Date `json:"servedOn"`
+	ScheduledFor civil.Date `json:"scheduledFor"`
+}
+
+// DecisionPausePayload is time not counted in the decision period (SAMR
+// Administrative Penalty Procedure Rules Art. 64 ¶2) and the due day it
+// moved.
+type DecisionPausePayload struct {
+	Kind   string     `json:"kind"`
+	Start  civil.Date `json:"start"`
+	End    civil.Date `json:"end"`
+	Days   int        `json:"days"`
+	Reason string     `json:"reason"`
+	From   civil.Date `json:"from"`
+	To     civil.Date `json:"to"`
+}
+
+// FinePaidPayload is a fine paid, with the late-payment surcharge owed
+// (Administrative Penalty Law Art. 72(1)).
+type FinePaidPayload struct {
+	PaidOn      civil.Date `json:"paidOn"`
+	Due         civil.Date `json:"due"`
+	DaysOverdue int        `json:"daysOverdue"`
+	Surcharge   string     `json:"surcharge"`
+}
+
+// DecisionExtendedPayload is the extension of the decision deadline; a
+// further one, after the first 30 days, was decided collectively by the
+// agency's heads for Days.
 type DecisionExtendedPayload struct {
 	ApprovedBy string     `json:"approvedBy"`
 	Reason     string     `json:"reason"`
 	From       civil.Date `json:"from"`
 	To         civil.Date `json:"to"`
+	Collective bool       `json:"collective,omitempty"`
+	Days       int        `json:"days,omitempty"`
 }
 
 // DecidedPayload is a penalty decision.
@@ -235,6 +272,9 @@ type DecidedPayload struct {
 	Law          string     `json:"law"`
 	Confiscation string     `json:"confiscation"`
 	Destruction  []string   `json:"destruction"`
+	// PaymentDue is the last day to pay the fine (Administrative Penalty
+	// Law Art. 67 ¶3); zero without a fine.
+	PaymentDue civil.Date `json:"paymentDue,omitzero"`
 }
 
 // EnforcementClosedPayload is a closed case; Settled when a court-confirmed

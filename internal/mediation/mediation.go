@@ -95,17 +95,21 @@ type Outcome struct {
 // Mediation is the record of one MEDIATION proceeding.
 type Mediation struct {
 	filing.RecordMeta
-	State           State         `json:"state"`
-	Forum           string        `json:"forum"`
-	Parties         []Party       `json:"parties"`
-	Mediator        string        `json:"mediator,omitempty"`
-	MediatorName    string        `json:"mediatorName,omitempty"`
-	Sessions        []Session     `json:"sessions"`
-	Agreement       *Agreement    `json:"agreement,omitempty"`
-	ConfirmationDue civil.Date    `json:"confirmationDue,omitzero"`
-	EndReason       string        `json:"endReason,omitempty"`
-	Confirmation    *Confirmation `json:"confirmation,omitempty"`
-	Outcome         *Outcome      `json:"outcome,omitempty"`
+	State           State      `json:"state"`
+	Forum           string     `json:"forum"`
+	Parties         []Party    `json:"parties"`
+	Mediator        string     `json:"mediator,omitempty"`
+	MediatorName    string     `json:"mediatorName,omitempty"`
+	Sessions        []Session  `json:"sessions"`
+	Agreement       *Agreement `json:"agreement,omitempty"`
+	ConfirmationDue civil.Date `json:"confirmationDue,omitzero"`
+	// ConfirmationDueProvisional: the window reaches a year whose holiday
+	// notice is not loaded, so ConfirmationDue was counted on that year's
+	// statutory holidays alone; the clock is recomputed when it is loaded.
+	ConfirmationDueProvisional bool          `json:"confirmationDueProvisional,omitempty"`
+	EndReason                  string        `json:"endReason,omitempty"`
+	Confirmation               *Confirmation `json:"confirmation,omitempty"`
+	Outcome                    *Outcome      `json:"outcome,omitempty"`
 }
 
 // StateName is the proceeding state the mediation is in.
@@ -188,12 +192,13 @@ func (m *Mediation) RecordSession(s Session) error {
 }
 
 // Agree records the agreement; confirmationDue is the last day to apply for
-// judicial confirmation (30 days after it takes effect, CPL Art. 205).
-func (m *Mediation) Agree(a Agreement, confirmationDue civil.Date) error {
+// judicial confirmation (30 days after it takes effect, CPL Art. 205),
+// provisional when counted on a provisional holiday calendar.
+func (m *Mediation) Agree(a Agreement, confirmationDue civil.Date, provisional bool) error {
 	if err := m.move(Agreed); err != nil {
 		return err
 	}
-	m.Agreement, m.ConfirmationDue = &a, confirmationDue
+	m.Agreement, m.ConfirmationDue, m.ConfirmationDueProvisional = &a, confirmationDue, provisional
 	m.Record(events.MediationAgreed, events.AgreedPayload{Payment: a.Payment.String(), EffectiveOn: a.EffectiveOn,
 		WithdrawComplaints: a.WithdrawComplaints, ConfirmationDue: confirmationDue})
 	return nil

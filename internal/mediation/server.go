@@ -76,7 +76,7 @@ func (s *Server) refresh(tx store.Tx, m *Mediation) error {
 	}
 	d, ok, err := s.clocks.Current(tx, string(m.ProceedingID), KindConfirmation)
 	if ok {
-		m.ConfirmationDue = d.Due
+		m.ConfirmationDue, m.ConfirmationDueProvisional = d.Due, d.Provisional
 	}
 	return err
 }
@@ -262,11 +262,14 @@ func (s *Server) RecordAgreement(ctx context.Context, req *ipcasev1.RecordAgreem
 	resp := &ipcasev1.RecordAgreementResponse{}
 	return resp, s.change(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
 		func(c *Change) error {
+			// A window reaching a year without a holiday notice is counted
+			// on its statutory holidays and marked provisional, never
+			// refused; the clock is recomputed when the notice is loaded.
 			due, err := deadline.ConfirmationWindow.Due(s.clocks.Calendar(), agreement.EffectiveOn)
 			if err != nil {
 				return err
 			}
-			if err := c.Record.Agree(agreement, due.Due); err != nil {
+			if err := c.Record.Agree(agreement, due.Due, due.Provisional); err != nil {
 				return err
 			}
 			_, err = s.clocks.Open(c.Tx, clock.Spec{Matter: c.Matter, ProceedingID: string(c.Record.ProceedingID), Kind: KindConfirmation,
@@ -347,7 +350,7 @@ func toProto(m *Mediation) *ipcasev1.Mediation {
 			pa.PaymentDue = a.PaymentDue.String()
 		}
 		out.Agreement = pa
-		out.ConfirmationDue = m.ConfirmationDue.String()
+		out.ConfirmationDue, out.ConfirmationDueProvisional = m.ConfirmationDue.String(), m.ConfirmationDueProvisional
 	}
 	if o := m.Outcome; o != nil {
 		out.Outcome = &ipcasev1.ConfirmationOutcome{Confirmed: o.Confirmed, Court: o.Court, CourtNumber: o.CourtNumber, DecidedOn: o.On.String(), Reason: o.Reason}

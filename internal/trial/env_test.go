@@ -85,7 +85,7 @@ func newEnv(t *testing.T, day string) *env {
 	cs := events.NewConsumers(e.DB, zap.NewNop())
 	e.consumers = trial.Register(cs, st, e.Clocks, now, trial.Config{AppealPostingDays: postingDays})
 	// The administrative side's consumers, as serve.go wires them.
-	e.judgments = enforcement.RegisterJudgments(cs)
+	e.judgments = enforcement.RegisterJudgments(cs, e.EnforcementStore)
 	settle := func(tx store.Tx, matterID filing.MatterID, reason string, at time.Time) error {
 		return e.EnforcementStore.CloseSettled(tx, e.Clocks, matterID, reason, at)
 	}

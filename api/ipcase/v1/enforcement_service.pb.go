@@ -22,6 +22,76 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// PauseKind is what a period not counted in the decision period was spent
+// on (SAMR Administrative Penalty Procedure Rules Art. 64 ¶2).
+type PauseKind int32
+
+const (
+	// Not set.
+	PauseKind_PAUSE_KIND_UNSPECIFIED PauseKind = 0
+	// Suspension of the case (中止).
+	PauseKind_PAUSE_KIND_SUSPENSION PauseKind = 1
+	// A hearing (听证).
+	PauseKind_PAUSE_KIND_HEARING PauseKind = 2
+	// Public notice (公告).
+	PauseKind_PAUSE_KIND_PUBLIC_NOTICE PauseKind = 3
+	// Testing, inspection, quarantine or appraisal (检测、检验、检疫、鉴定).
+	PauseKind_PAUSE_KIND_TESTING PauseKind = 4
+	// Identification or authentication by the right holder (权利人辨认或者鉴别).
+	PauseKind_PAUSE_KIND_IDENTIFICATION PauseKind = 5
+	// An order to refund overcharges (责令退还多收价款).
+	PauseKind_PAUSE_KIND_REFUND_ORDER PauseKind = 6
+)
+
+// Enum value maps for PauseKind.
+var (
+	PauseKind_name = map[int32]string{
+		0: "PAUSE_KIND_UNSPECIFIED",
+		1: "PAUSE_KIND_SUSPENSION",
+		2: "PAUSE_KIND_HEARING",
+		3: "PAUSE_KIND_PUBLIC_NOTICE",
+		4: "PAUSE_KIND_TESTING",
+		5: "PAUSE_KIND_IDENTIFICATION",
+		6: "PAUSE_KIND_REFUND_ORDER",
+	}
+	PauseKind_value = map[string]int32{
+		"PAUSE_KIND_UNSPECIFIED":    0,
+		"PAUSE_KIND_SUSPENSION":     1,
+		"PAUSE_KIND_HEARING":        2,
+		"PAUSE_KIND_PUBLIC_NOTICE":  3,
+		"PAUSE_KIND_TESTING":        4,
+		"PAUSE_KIND_IDENTIFICATION": 5,
+		"PAUSE_KIND_REFUND_ORDER":   6,
+	}
+)
+
+func (x PauseKind) Enum() *PauseKind {
+	p := new(PauseKind)
+	*p = x
+	return p
+}
+
+func (x PauseKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (PauseKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_ipcase_v1_enforcement_service_proto_enumTypes[0].Descriptor()
+}
+
+func (PauseKind) Type() protoreflect.EnumType {
+	return &file_ipcase_v1_enforcement_service_proto_enumTypes[0]
+}
+
+func (x PauseKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use PauseKind.Descriptor instead.
+func (PauseKind) EnumDescriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{0}
+}
+
 // GoodsStatus is where seized goods stand.
 type GoodsStatus int32
 
@@ -63,11 +133,11 @@ func (x GoodsStatus) String() string {
 }
 
 func (GoodsStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_enforcement_service_proto_enumTypes[0].Descriptor()
+	return file_ipcase_v1_enforcement_service_proto_enumTypes[1].Descriptor()
 }
 
 func (GoodsStatus) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_enforcement_service_proto_enumTypes[0]
+	return &file_ipcase_v1_enforcement_service_proto_enumTypes[1]
 }
 
 func (x GoodsStatus) Number() protoreflect.EnumNumber {
@@ -76,7 +146,7 @@ func (x GoodsStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use GoodsStatus.Descriptor instead.
 func (GoodsStatus) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{0}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{1}
 }
 
 // CustodyAction is a step in the custody of seized goods.
@@ -132,11 +202,11 @@ func (x CustodyAction) String() string {
 }
 
 func (CustodyAction) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_enforcement_service_proto_enumTypes[1].Descriptor()
+	return file_ipcase_v1_enforcement_service_proto_enumTypes[2].Descriptor()
 }
 
 func (CustodyAction) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_enforcement_service_proto_enumTypes[1]
+	return &file_ipcase_v1_enforcement_service_proto_enumTypes[2]
 }
 
 func (x CustodyAction) Number() protoreflect.EnumNumber {
@@ -145,7 +215,7 @@ func (x CustodyAction) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CustodyAction.Descriptor instead.
 func (CustodyAction) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{1}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{2}
 }
 
 // TransferTarget is where a case is transferred.
@@ -185,11 +255,11 @@ func (x TransferTarget) String() string {
 }
 
 func (TransferTarget) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_enforcement_service_proto_enumTypes[2].Descriptor()
+	return file_ipcase_v1_enforcement_service_proto_enumTypes[3].Descriptor()
 }
 
 func (TransferTarget) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_enforcement_service_proto_enumTypes[2]
+	return &file_ipcase_v1_enforcement_service_proto_enumTypes[3]
 }
 
 func (x TransferTarget) Number() protoreflect.EnumNumber {
@@ -198,7 +268,7 @@ func (x TransferTarget) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use TransferTarget.Descriptor instead.
 func (TransferTarget) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{2}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{3}
 }
 
 // Request for EnforcementService.OpenEnforcement.
@@ -1027,9 +1097,14 @@ type NotifyPenaltyRequest struct {
 	Fine *CalculateFineRequest `protobuf:"bytes,4,opt,name=fine,proto3" json:"fine,omitempty"`
 	// Day the notice was served on the party (YYYY-MM-DD); the hearing window
 	// runs from it. Empty: today.
-	ServedOn      string `protobuf:"bytes,5,opt,name=served_on,json=servedOn,proto3" json:"served_on,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ServedOn string `protobuf:"bytes,5,opt,name=served_on,json=servedOn,proto3" json:"served_on,omitempty"`
+	// First day of the conduct (YYYY-MM-DD); fine.conduct_date is its last.
+	// Empty: the conduct_date. The respondents' record keeps both, and the
+	// repeat rule (Trademark Law 2019 Art. 60 ¶2) counts the same kind of
+	// infringement committed within 5 years of them.
+	ConductStartedOn string `protobuf:"bytes,6,opt,name=conduct_started_on,json=conductStartedOn,proto3" json:"conduct_started_on,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *NotifyPenaltyRequest) Reset() {
@@ -1097,6 +1172,13 @@ func (x *NotifyPenaltyRequest) GetServedOn() string {
 	return ""
 }
 
+func (x *NotifyPenaltyRequest) GetConductStartedOn() string {
+	if x != nil {
+		return x.ConductStartedOn
+	}
+	return ""
+}
+
 // Response for EnforcementService.NotifyPenalty.
 type NotifyPenaltyResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1154,8 +1236,9 @@ type RequestHearingRequest struct {
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// Day the party asked for the hearing (YYYY-MM-DD); empty: today.
 	RequestedOn string `protobuf:"bytes,4,opt,name=requested_on,json=requestedOn,proto3" json:"requested_on,omitempty"`
-	// Day the hearing is to be held (YYYY-MM-DD); the party must be told 7
-	// working days before (Administrative Penalty Law Art. 64(2)).
+	// Must be empty: the hearing's day is set by ServeHearingNotice, since
+	// the 7 working days run from the service of its notice (SAMR Hearing
+	// Measures Art. 20), not from the request.
 	ScheduledFor  string `protobuf:"bytes,5,opt,name=scheduled_for,json=scheduledFor,proto3" json:"scheduled_for,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1226,6 +1309,375 @@ func (x *RequestHearingRequest) GetScheduledFor() string {
 	return ""
 }
 
+// Request for EnforcementService.ServeHearingNotice.
+type ServeHearingNoticeRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The enforcement proceeding, `matters/{matter}/proceedings/{proceeding}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The case's etag as last read; a stale etag is refused with ABORTED.
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Makes the call safe to retry.
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Day the hearing notice was served on the party (YYYY-MM-DD); empty:
+	// today. Not before the request, not after today.
+	ServedOn string `protobuf:"bytes,4,opt,name=served_on,json=servedOn,proto3" json:"served_on,omitempty"`
+	// Day the hearing is to be held (YYYY-MM-DD): at least the 7th working
+	// day after service (SAMR Hearing Measures Art. 20; Administrative
+	// Penalty Law Arts. 64(2), 85).
+	ScheduledFor  string `protobuf:"bytes,5,opt,name=scheduled_for,json=scheduledFor,proto3" json:"scheduled_for,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ServeHearingNoticeRequest) Reset() {
+	*x = ServeHearingNoticeRequest{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ServeHearingNoticeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ServeHearingNoticeRequest) ProtoMessage() {}
+
+func (x *ServeHearingNoticeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ServeHearingNoticeRequest.ProtoReflect.Descriptor instead.
+func (*ServeHearingNoticeRequest) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *ServeHearingNoticeRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ServeHearingNoticeRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *ServeHearingNoticeRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *ServeHearingNoticeRequest) GetServedOn() string {
+	if x != nil {
+		return x.ServedOn
+	}
+	return ""
+}
+
+func (x *ServeHearingNoticeRequest) GetScheduledFor() string {
+	if x != nil {
+		return x.ScheduledFor
+	}
+	return ""
+}
+
+// Response for EnforcementService.ServeHearingNotice.
+type ServeHearingNoticeResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The case after the change.
+	Case          *EnforcementCase `protobuf:"bytes,1,opt,name=case,proto3" json:"case,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ServeHearingNoticeResponse) Reset() {
+	*x = ServeHearingNoticeResponse{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ServeHearingNoticeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ServeHearingNoticeResponse) ProtoMessage() {}
+
+func (x *ServeHearingNoticeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ServeHearingNoticeResponse.ProtoReflect.Descriptor instead.
+func (*ServeHearingNoticeResponse) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *ServeHearingNoticeResponse) GetCase() *EnforcementCase {
+	if x != nil {
+		return x.Case
+	}
+	return nil
+}
+
+// Request for EnforcementService.RecordDecisionPause.
+type RecordDecisionPauseRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The enforcement proceeding, `matters/{matter}/proceedings/{proceeding}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The case's etag as last read; a stale etag is refused with ABORTED.
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Makes the call safe to retry.
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The period not counted; it has ended (its last day is not after today).
+	Pause         *DecisionPause `protobuf:"bytes,4,opt,name=pause,proto3" json:"pause,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordDecisionPauseRequest) Reset() {
+	*x = RecordDecisionPauseRequest{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordDecisionPauseRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordDecisionPauseRequest) ProtoMessage() {}
+
+func (x *RecordDecisionPauseRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordDecisionPauseRequest.ProtoReflect.Descriptor instead.
+func (*RecordDecisionPauseRequest) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *RecordDecisionPauseRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RecordDecisionPauseRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *RecordDecisionPauseRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RecordDecisionPauseRequest) GetPause() *DecisionPause {
+	if x != nil {
+		return x.Pause
+	}
+	return nil
+}
+
+// Response for EnforcementService.RecordDecisionPause.
+type RecordDecisionPauseResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The case after the change.
+	Case          *EnforcementCase `protobuf:"bytes,1,opt,name=case,proto3" json:"case,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordDecisionPauseResponse) Reset() {
+	*x = RecordDecisionPauseResponse{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordDecisionPauseResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordDecisionPauseResponse) ProtoMessage() {}
+
+func (x *RecordDecisionPauseResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordDecisionPauseResponse.ProtoReflect.Descriptor instead.
+func (*RecordDecisionPauseResponse) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *RecordDecisionPauseResponse) GetCase() *EnforcementCase {
+	if x != nil {
+		return x.Case
+	}
+	return nil
+}
+
+// Request for EnforcementService.RecordFinePayment.
+type RecordFinePaymentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The enforcement proceeding, `matters/{matter}/proceedings/{proceeding}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The case's etag as last read; a stale etag is refused with ABORTED.
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Makes the call safe to retry.
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Day the fine (and any surcharge) was paid (YYYY-MM-DD); empty: today.
+	PaidOn        string `protobuf:"bytes,4,opt,name=paid_on,json=paidOn,proto3" json:"paid_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordFinePaymentRequest) Reset() {
+	*x = RecordFinePaymentRequest{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordFinePaymentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordFinePaymentRequest) ProtoMessage() {}
+
+func (x *RecordFinePaymentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordFinePaymentRequest.ProtoReflect.Descriptor instead.
+func (*RecordFinePaymentRequest) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *RecordFinePaymentRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RecordFinePaymentRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *RecordFinePaymentRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RecordFinePaymentRequest) GetPaidOn() string {
+	if x != nil {
+		return x.PaidOn
+	}
+	return ""
+}
+
+// Response for EnforcementService.RecordFinePayment.
+type RecordFinePaymentResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The case after the change.
+	Case          *EnforcementCase `protobuf:"bytes,1,opt,name=case,proto3" json:"case,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordFinePaymentResponse) Reset() {
+	*x = RecordFinePaymentResponse{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordFinePaymentResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordFinePaymentResponse) ProtoMessage() {}
+
+func (x *RecordFinePaymentResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordFinePaymentResponse.ProtoReflect.Descriptor instead.
+func (*RecordFinePaymentResponse) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *RecordFinePaymentResponse) GetCase() *EnforcementCase {
+	if x != nil {
+		return x.Case
+	}
+	return nil
+}
+
 // Response for EnforcementService.RequestHearing.
 type RequestHearingResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1237,7 +1689,7 @@ type RequestHearingResponse struct {
 
 func (x *RequestHearingResponse) Reset() {
 	*x = RequestHearingResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[16]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1249,7 +1701,7 @@ func (x *RequestHearingResponse) String() string {
 func (*RequestHearingResponse) ProtoMessage() {}
 
 func (x *RequestHearingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[16]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1262,7 +1714,7 @@ func (x *RequestHearingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestHearingResponse.ProtoReflect.Descriptor instead.
 func (*RequestHearingResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{16}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RequestHearingResponse) GetCase() *EnforcementCase {
@@ -1291,7 +1743,7 @@ type RecordHearingRequest struct {
 
 func (x *RecordHearingRequest) Reset() {
 	*x = RecordHearingRequest{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[17]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1303,7 +1755,7 @@ func (x *RecordHearingRequest) String() string {
 func (*RecordHearingRequest) ProtoMessage() {}
 
 func (x *RecordHearingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[17]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1316,7 +1768,7 @@ func (x *RecordHearingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordHearingRequest.ProtoReflect.Descriptor instead.
 func (*RecordHearingRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{17}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *RecordHearingRequest) GetName() string {
@@ -1365,7 +1817,7 @@ type RecordHearingResponse struct {
 
 func (x *RecordHearingResponse) Reset() {
 	*x = RecordHearingResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[18]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1377,7 +1829,7 @@ func (x *RecordHearingResponse) String() string {
 func (*RecordHearingResponse) ProtoMessage() {}
 
 func (x *RecordHearingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[18]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1390,7 +1842,7 @@ func (x *RecordHearingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordHearingResponse.ProtoReflect.Descriptor instead.
 func (*RecordHearingResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{18}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *RecordHearingResponse) GetCase() *EnforcementCase {
@@ -1409,17 +1861,25 @@ type ExtendDecisionDeadlineRequest struct {
 	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
 	// Makes the call safe to retry.
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
-	// Who approved the extension (the head of the agency).
+	// Who approved the extension: the head of the agency for the first;
+	// for a further one, the heads who decided collectively.
 	ApprovedBy string `protobuf:"bytes,4,opt,name=approved_by,json=approvedBy,proto3" json:"approved_by,omitempty"`
 	// Why the case needs more time.
-	Reason        string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	Reason string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The agency's heads decided collectively to continue the extension
+	// (SAMR Administrative Penalty Procedure Rules Art. 64 ¶1); required for
+	// any extension after the first.
+	CollectiveDecision bool `protobuf:"varint,6,opt,name=collective_decision,json=collectiveDecision,proto3" json:"collective_decision,omitempty"`
+	// For a collective decision, the length it fixed, in calendar days (1 to
+	// 365); empty for the first extension, which is 30 days.
+	Days          int32 `protobuf:"varint,7,opt,name=days,proto3" json:"days,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ExtendDecisionDeadlineRequest) Reset() {
 	*x = ExtendDecisionDeadlineRequest{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[19]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1431,7 +1891,7 @@ func (x *ExtendDecisionDeadlineRequest) String() string {
 func (*ExtendDecisionDeadlineRequest) ProtoMessage() {}
 
 func (x *ExtendDecisionDeadlineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[19]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1444,7 +1904,7 @@ func (x *ExtendDecisionDeadlineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExtendDecisionDeadlineRequest.ProtoReflect.Descriptor instead.
 func (*ExtendDecisionDeadlineRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{19}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ExtendDecisionDeadlineRequest) GetName() string {
@@ -1482,6 +1942,20 @@ func (x *ExtendDecisionDeadlineRequest) GetReason() string {
 	return ""
 }
 
+func (x *ExtendDecisionDeadlineRequest) GetCollectiveDecision() bool {
+	if x != nil {
+		return x.CollectiveDecision
+	}
+	return false
+}
+
+func (x *ExtendDecisionDeadlineRequest) GetDays() int32 {
+	if x != nil {
+		return x.Days
+	}
+	return 0
+}
+
 // Response for EnforcementService.ExtendDecisionDeadline.
 type ExtendDecisionDeadlineResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1493,7 +1967,7 @@ type ExtendDecisionDeadlineResponse struct {
 
 func (x *ExtendDecisionDeadlineResponse) Reset() {
 	*x = ExtendDecisionDeadlineResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[20]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1505,7 +1979,7 @@ func (x *ExtendDecisionDeadlineResponse) String() string {
 func (*ExtendDecisionDeadlineResponse) ProtoMessage() {}
 
 func (x *ExtendDecisionDeadlineResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[20]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1518,7 +1992,7 @@ func (x *ExtendDecisionDeadlineResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExtendDecisionDeadlineResponse.ProtoReflect.Descriptor instead.
 func (*ExtendDecisionDeadlineResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{20}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ExtendDecisionDeadlineResponse) GetCase() *EnforcementCase {
@@ -1546,13 +2020,17 @@ type DecidePenaltyRequest struct {
 	Confiscation string `protobuf:"bytes,6,opt,name=confiscation,proto3" json:"confiscation,omitempty"`
 	// Orders to destroy seized goods or tools.
 	DestructionOrders []string `protobuf:"bytes,7,rep,name=destruction_orders,json=destructionOrders,proto3" json:"destruction_orders,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// Day the decision reached the party (YYYY-MM-DD), from which the 15
+	// days to pay the fine run (Administrative Penalty Law Art. 67 ¶3);
+	// empty: the decision day (delivered on the spot, Art. 61).
+	ServedOn      string `protobuf:"bytes,8,opt,name=served_on,json=servedOn,proto3" json:"served_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *DecidePenaltyRequest) Reset() {
 	*x = DecidePenaltyRequest{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[21]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1564,7 +2042,7 @@ func (x *DecidePenaltyRequest) String() string {
 func (*DecidePenaltyRequest) ProtoMessage() {}
 
 func (x *DecidePenaltyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[21]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1577,7 +2055,7 @@ func (x *DecidePenaltyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecidePenaltyRequest.ProtoReflect.Descriptor instead.
 func (*DecidePenaltyRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{21}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *DecidePenaltyRequest) GetName() string {
@@ -1629,6 +2107,13 @@ func (x *DecidePenaltyRequest) GetDestructionOrders() []string {
 	return nil
 }
 
+func (x *DecidePenaltyRequest) GetServedOn() string {
+	if x != nil {
+		return x.ServedOn
+	}
+	return ""
+}
+
 // Response for EnforcementService.DecidePenalty.
 type DecidePenaltyResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1640,7 +2125,7 @@ type DecidePenaltyResponse struct {
 
 func (x *DecidePenaltyResponse) Reset() {
 	*x = DecidePenaltyResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[22]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1652,7 +2137,7 @@ func (x *DecidePenaltyResponse) String() string {
 func (*DecidePenaltyResponse) ProtoMessage() {}
 
 func (x *DecidePenaltyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[22]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1665,7 +2150,7 @@ func (x *DecidePenaltyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecidePenaltyResponse.ProtoReflect.Descriptor instead.
 func (*DecidePenaltyResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{22}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *DecidePenaltyResponse) GetCase() *EnforcementCase {
@@ -1692,7 +2177,7 @@ type DismissEnforcementRequest struct {
 
 func (x *DismissEnforcementRequest) Reset() {
 	*x = DismissEnforcementRequest{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[23]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1704,7 +2189,7 @@ func (x *DismissEnforcementRequest) String() string {
 func (*DismissEnforcementRequest) ProtoMessage() {}
 
 func (x *DismissEnforcementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[23]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1717,7 +2202,7 @@ func (x *DismissEnforcementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DismissEnforcementRequest.ProtoReflect.Descriptor instead.
 func (*DismissEnforcementRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{23}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *DismissEnforcementRequest) GetName() string {
@@ -1759,7 +2244,7 @@ type DismissEnforcementResponse struct {
 
 func (x *DismissEnforcementResponse) Reset() {
 	*x = DismissEnforcementResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[24]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1771,7 +2256,7 @@ func (x *DismissEnforcementResponse) String() string {
 func (*DismissEnforcementResponse) ProtoMessage() {}
 
 func (x *DismissEnforcementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[24]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1784,7 +2269,7 @@ func (x *DismissEnforcementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DismissEnforcementResponse.ProtoReflect.Descriptor instead.
 func (*DismissEnforcementResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{24}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *DismissEnforcementResponse) GetCase() *EnforcementCase {
@@ -1814,7 +2299,7 @@ type TransferToCourtRequest struct {
 
 func (x *TransferToCourtRequest) Reset() {
 	*x = TransferToCourtRequest{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[25]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1826,7 +2311,7 @@ func (x *TransferToCourtRequest) String() string {
 func (*TransferToCourtRequest) ProtoMessage() {}
 
 func (x *TransferToCourtRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[25]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1839,7 +2324,7 @@ func (x *TransferToCourtRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransferToCourtRequest.ProtoReflect.Descriptor instead.
 func (*TransferToCourtRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{25}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *TransferToCourtRequest) GetName() string {
@@ -1888,7 +2373,7 @@ type TransferToCourtResponse struct {
 
 func (x *TransferToCourtResponse) Reset() {
 	*x = TransferToCourtResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[26]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1900,7 +2385,7 @@ func (x *TransferToCourtResponse) String() string {
 func (*TransferToCourtResponse) ProtoMessage() {}
 
 func (x *TransferToCourtResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[26]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1913,7 +2398,7 @@ func (x *TransferToCourtResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransferToCourtResponse.ProtoReflect.Descriptor instead.
 func (*TransferToCourtResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{26}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *TransferToCourtResponse) GetCase() *EnforcementCase {
@@ -1942,7 +2427,7 @@ type TransferToPoliceRequest struct {
 
 func (x *TransferToPoliceRequest) Reset() {
 	*x = TransferToPoliceRequest{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[27]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1954,7 +2439,7 @@ func (x *TransferToPoliceRequest) String() string {
 func (*TransferToPoliceRequest) ProtoMessage() {}
 
 func (x *TransferToPoliceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[27]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1967,7 +2452,7 @@ func (x *TransferToPoliceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransferToPoliceRequest.ProtoReflect.Descriptor instead.
 func (*TransferToPoliceRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{27}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *TransferToPoliceRequest) GetName() string {
@@ -2016,7 +2501,7 @@ type TransferToPoliceResponse struct {
 
 func (x *TransferToPoliceResponse) Reset() {
 	*x = TransferToPoliceResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[28]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2028,7 +2513,7 @@ func (x *TransferToPoliceResponse) String() string {
 func (*TransferToPoliceResponse) ProtoMessage() {}
 
 func (x *TransferToPoliceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[28]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2041,7 +2526,7 @@ func (x *TransferToPoliceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransferToPoliceResponse.ProtoReflect.Descriptor instead.
 func (*TransferToPoliceResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{28}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *TransferToPoliceResponse) GetCase() *EnforcementCase {
@@ -2069,7 +2554,7 @@ type CloseEnforcementRequest struct {
 
 func (x *CloseEnforcementRequest) Reset() {
 	*x = CloseEnforcementRequest{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[29]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2081,7 +2566,7 @@ func (x *CloseEnforcementRequest) String() string {
 func (*CloseEnforcementRequest) ProtoMessage() {}
 
 func (x *CloseEnforcementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[29]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2094,7 +2579,7 @@ func (x *CloseEnforcementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseEnforcementRequest.ProtoReflect.Descriptor instead.
 func (*CloseEnforcementRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{29}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *CloseEnforcementRequest) GetName() string {
@@ -2136,7 +2621,7 @@ type CloseEnforcementResponse struct {
 
 func (x *CloseEnforcementResponse) Reset() {
 	*x = CloseEnforcementResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[30]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2148,7 +2633,7 @@ func (x *CloseEnforcementResponse) String() string {
 func (*CloseEnforcementResponse) ProtoMessage() {}
 
 func (x *CloseEnforcementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[30]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2161,7 +2646,7 @@ func (x *CloseEnforcementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseEnforcementResponse.ProtoReflect.Descriptor instead.
 func (*CloseEnforcementResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{30}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *CloseEnforcementResponse) GetCase() *EnforcementCase {
@@ -2215,16 +2700,25 @@ type EnforcementCase struct {
 	// case was opened, from this store (repeat-offender rules).
 	PriorInfringements []*PriorInfringement `protobuf:"bytes,19,rep,name=prior_infringements,json=priorInfringements,proto3" json:"prior_infringements,omitempty"`
 	// True when the decision period reaches a year whose holiday calendar is
-	// not loaded yet: decision_due is then the raw end, not moved off
-	// holidays, until the calendar arrives.
+	// not loaded yet: decision_due is then counted on that year's statutory
+	// holidays alone, until the calendar arrives.
 	DecisionDueProvisional bool `protobuf:"varint,20,opt,name=decision_due_provisional,json=decisionDueProvisional,proto3" json:"decision_due_provisional,omitempty"`
-	unknownFields          protoimpl.UnknownFields
-	sizeCache              protoimpl.SizeCache
+	// Periods not counted in the decision period (SAMR Administrative Penalty
+	// Procedure Rules Art. 64 ¶2), in the order recorded; decision_due is
+	// later by their days.
+	Pauses []*DecisionPause `protobuf:"bytes,21,rep,name=pauses,proto3" json:"pauses,omitempty"`
+	// Extensions after the first, each by collective decision of the
+	// agency's heads (SAMR Administrative Penalty Procedure Rules Art. 64 ¶1).
+	FurtherExtensions []*DecisionExtension `protobuf:"bytes,22,rep,name=further_extensions,json=furtherExtensions,proto3" json:"further_extensions,omitempty"`
+	// The fine's payment, once a fine was decided.
+	Payment       *FinePayment `protobuf:"bytes,23,opt,name=payment,proto3" json:"payment,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *EnforcementCase) Reset() {
 	*x = EnforcementCase{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[31]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2236,7 +2730,7 @@ func (x *EnforcementCase) String() string {
 func (*EnforcementCase) ProtoMessage() {}
 
 func (x *EnforcementCase) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[31]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2249,7 +2743,7 @@ func (x *EnforcementCase) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnforcementCase.ProtoReflect.Descriptor instead.
 func (*EnforcementCase) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{31}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *EnforcementCase) GetName() string {
@@ -2392,6 +2886,221 @@ func (x *EnforcementCase) GetDecisionDueProvisional() bool {
 	return false
 }
 
+func (x *EnforcementCase) GetPauses() []*DecisionPause {
+	if x != nil {
+		return x.Pauses
+	}
+	return nil
+}
+
+func (x *EnforcementCase) GetFurtherExtensions() []*DecisionExtension {
+	if x != nil {
+		return x.FurtherExtensions
+	}
+	return nil
+}
+
+func (x *EnforcementCase) GetPayment() *FinePayment {
+	if x != nil {
+		return x.Payment
+	}
+	return nil
+}
+
+// A period not counted in the decision period.
+type DecisionPause struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the time was spent on.
+	Kind PauseKind `protobuf:"varint,1,opt,name=kind,proto3,enum=ipcase.v1.PauseKind" json:"kind,omitempty"`
+	// First day not counted, YYYY-MM-DD.
+	Start string `protobuf:"bytes,2,opt,name=start,proto3" json:"start,omitempty"`
+	// Last day not counted, YYYY-MM-DD; both days are included.
+	End string `protobuf:"bytes,3,opt,name=end,proto3" json:"end,omitempty"`
+	// Why, e.g. the appraisal body and its report number.
+	Reason string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Days not counted (end − start + 1); set by the server.
+	Days          int32 `protobuf:"varint,5,opt,name=days,proto3" json:"days,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DecisionPause) Reset() {
+	*x = DecisionPause{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DecisionPause) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DecisionPause) ProtoMessage() {}
+
+func (x *DecisionPause) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DecisionPause.ProtoReflect.Descriptor instead.
+func (*DecisionPause) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *DecisionPause) GetKind() PauseKind {
+	if x != nil {
+		return x.Kind
+	}
+	return PauseKind_PAUSE_KIND_UNSPECIFIED
+}
+
+func (x *DecisionPause) GetStart() string {
+	if x != nil {
+		return x.Start
+	}
+	return ""
+}
+
+func (x *DecisionPause) GetEnd() string {
+	if x != nil {
+		return x.End
+	}
+	return ""
+}
+
+func (x *DecisionPause) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *DecisionPause) GetDays() int32 {
+	if x != nil {
+		return x.Days
+	}
+	return 0
+}
+
+// The payment of a decided fine.
+type FinePayment struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The fine, in yuan.
+	FineYuan string `protobuf:"bytes,1,opt,name=fine_yuan,json=fineYuan,proto3" json:"fine_yuan,omitempty"`
+	// Last day to pay: 15 days after the decision reached the party
+	// (Administrative Penalty Law Art. 67 ¶3), YYYY-MM-DD.
+	Due string `protobuf:"bytes,2,opt,name=due,proto3" json:"due,omitempty"`
+	// True when due was counted on a provisional calendar (no holiday notice
+	// loaded for its year); it is recomputed when the notice is loaded.
+	DueProvisional bool `protobuf:"varint,3,opt,name=due_provisional,json=dueProvisional,proto3" json:"due_provisional,omitempty"`
+	// Day it was paid; empty while unpaid.
+	PaidOn string `protobuf:"bytes,4,opt,name=paid_on,json=paidOn,proto3" json:"paid_on,omitempty"`
+	// The day the surcharge is counted to: paid_on, or today while unpaid.
+	AsOf string `protobuf:"bytes,5,opt,name=as_of,json=asOf,proto3" json:"as_of,omitempty"`
+	// Days overdue up to as_of.
+	DaysOverdue int32 `protobuf:"varint,6,opt,name=days_overdue,json=daysOverdue,proto3" json:"days_overdue,omitempty"`
+	// The surcharge: 3 % of the fine a day overdue, at most the fine
+	// (Administrative Penalty Law Art. 72(1)), in yuan.
+	SurchargeYuan string `protobuf:"bytes,7,opt,name=surcharge_yuan,json=surchargeYuan,proto3" json:"surcharge_yuan,omitempty"`
+	// How the surcharge was worked out, with the articles.
+	Working       string `protobuf:"bytes,8,opt,name=working,proto3" json:"working,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FinePayment) Reset() {
+	*x = FinePayment{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FinePayment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FinePayment) ProtoMessage() {}
+
+func (x *FinePayment) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FinePayment.ProtoReflect.Descriptor instead.
+func (*FinePayment) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *FinePayment) GetFineYuan() string {
+	if x != nil {
+		return x.FineYuan
+	}
+	return ""
+}
+
+func (x *FinePayment) GetDue() string {
+	if x != nil {
+		return x.Due
+	}
+	return ""
+}
+
+func (x *FinePayment) GetDueProvisional() bool {
+	if x != nil {
+		return x.DueProvisional
+	}
+	return false
+}
+
+func (x *FinePayment) GetPaidOn() string {
+	if x != nil {
+		return x.PaidOn
+	}
+	return ""
+}
+
+func (x *FinePayment) GetAsOf() string {
+	if x != nil {
+		return x.AsOf
+	}
+	return ""
+}
+
+func (x *FinePayment) GetDaysOverdue() int32 {
+	if x != nil {
+		return x.DaysOverdue
+	}
+	return 0
+}
+
+func (x *FinePayment) GetSurchargeYuan() string {
+	if x != nil {
+		return x.SurchargeYuan
+	}
+	return ""
+}
+
+func (x *FinePayment) GetWorking() string {
+	if x != nil {
+		return x.Working
+	}
+	return ""
+}
+
 // An officer assigned to a case.
 type Officer struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2407,7 +3116,7 @@ type Officer struct {
 
 func (x *Officer) Reset() {
 	*x = Officer{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[32]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2419,7 +3128,7 @@ func (x *Officer) String() string {
 func (*Officer) ProtoMessage() {}
 
 func (x *Officer) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[32]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2432,7 +3141,7 @@ func (x *Officer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Officer.ProtoReflect.Descriptor instead.
 func (*Officer) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{32}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *Officer) GetSubject() string {
@@ -2479,7 +3188,7 @@ type Inspection struct {
 
 func (x *Inspection) Reset() {
 	*x = Inspection{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[33]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2491,7 +3200,7 @@ func (x *Inspection) String() string {
 func (*Inspection) ProtoMessage() {}
 
 func (x *Inspection) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[33]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2504,7 +3213,7 @@ func (x *Inspection) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Inspection.ProtoReflect.Descriptor instead.
 func (*Inspection) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{33}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *Inspection) GetId() string {
@@ -2581,7 +3290,7 @@ type SeizedGoods struct {
 
 func (x *SeizedGoods) Reset() {
 	*x = SeizedGoods{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[34]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2593,7 +3302,7 @@ func (x *SeizedGoods) String() string {
 func (*SeizedGoods) ProtoMessage() {}
 
 func (x *SeizedGoods) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[34]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2606,7 +3315,7 @@ func (x *SeizedGoods) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SeizedGoods.ProtoReflect.Descriptor instead.
 func (*SeizedGoods) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{34}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *SeizedGoods) GetId() string {
@@ -2686,7 +3395,7 @@ type CustodyEntry struct {
 
 func (x *CustodyEntry) Reset() {
 	*x = CustodyEntry{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[35]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2698,7 +3407,7 @@ func (x *CustodyEntry) String() string {
 func (*CustodyEntry) ProtoMessage() {}
 
 func (x *CustodyEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[35]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2711,7 +3420,7 @@ func (x *CustodyEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustodyEntry.ProtoReflect.Descriptor instead.
 func (*CustodyEntry) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{35}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *CustodyEntry) GetAction() CustodyAction {
@@ -2778,7 +3487,7 @@ type Findings struct {
 
 func (x *Findings) Reset() {
 	*x = Findings{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[36]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2790,7 +3499,7 @@ func (x *Findings) String() string {
 func (*Findings) ProtoMessage() {}
 
 func (x *Findings) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[36]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2803,7 +3512,7 @@ func (x *Findings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Findings.ProtoReflect.Descriptor instead.
 func (*Findings) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{36}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *Findings) GetText() string {
@@ -2872,7 +3581,7 @@ type PenaltyNotice struct {
 
 func (x *PenaltyNotice) Reset() {
 	*x = PenaltyNotice{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[37]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2884,7 +3593,7 @@ func (x *PenaltyNotice) String() string {
 func (*PenaltyNotice) ProtoMessage() {}
 
 func (x *PenaltyNotice) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[37]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2897,7 +3606,7 @@ func (x *PenaltyNotice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PenaltyNotice.ProtoReflect.Descriptor instead.
 func (*PenaltyNotice) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{37}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *PenaltyNotice) GetServedOn() string {
@@ -2954,19 +3663,21 @@ type Hearing struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Day it was requested.
 	RequestedOn string `protobuf:"bytes,1,opt,name=requested_on,json=requestedOn,proto3" json:"requested_on,omitempty"`
-	// Day it is to be held.
+	// Day it is to be held, set when its notice is served.
 	ScheduledFor string `protobuf:"bytes,2,opt,name=scheduled_for,json=scheduledFor,proto3" json:"scheduled_for,omitempty"`
 	// Day it was held; empty until then.
 	HeldOn string `protobuf:"bytes,3,opt,name=held_on,json=heldOn,proto3" json:"held_on,omitempty"`
 	// The record, in brief.
-	Record        string `protobuf:"bytes,4,opt,name=record,proto3" json:"record,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Record string `protobuf:"bytes,4,opt,name=record,proto3" json:"record,omitempty"`
+	// Day the hearing notice was served on the party; empty until then.
+	NoticeServedOn string `protobuf:"bytes,5,opt,name=notice_served_on,json=noticeServedOn,proto3" json:"notice_served_on,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Hearing) Reset() {
 	*x = Hearing{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[38]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2978,7 +3689,7 @@ func (x *Hearing) String() string {
 func (*Hearing) ProtoMessage() {}
 
 func (x *Hearing) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[38]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2991,7 +3702,7 @@ func (x *Hearing) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Hearing.ProtoReflect.Descriptor instead.
 func (*Hearing) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{38}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *Hearing) GetRequestedOn() string {
@@ -3022,6 +3733,13 @@ func (x *Hearing) GetRecord() string {
 	return ""
 }
 
+func (x *Hearing) GetNoticeServedOn() string {
+	if x != nil {
+		return x.NoticeServedOn
+	}
+	return ""
+}
+
 // A penalty decision.
 type PenaltyDecision struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3044,7 +3762,7 @@ type PenaltyDecision struct {
 
 func (x *PenaltyDecision) Reset() {
 	*x = PenaltyDecision{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[39]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3056,7 +3774,7 @@ func (x *PenaltyDecision) String() string {
 func (*PenaltyDecision) ProtoMessage() {}
 
 func (x *PenaltyDecision) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[39]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3069,7 +3787,7 @@ func (x *PenaltyDecision) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PenaltyDecision.ProtoReflect.Descriptor instead.
 func (*PenaltyDecision) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{39}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *PenaltyDecision) GetNumber() string {
@@ -3131,7 +3849,7 @@ type Transfer struct {
 
 func (x *Transfer) Reset() {
 	*x = Transfer{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[40]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3143,7 +3861,7 @@ func (x *Transfer) String() string {
 func (*Transfer) ProtoMessage() {}
 
 func (x *Transfer) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[40]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3156,7 +3874,7 @@ func (x *Transfer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Transfer.ProtoReflect.Descriptor instead.
 func (*Transfer) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{40}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *Transfer) GetTarget() TransferTarget {
@@ -3197,14 +3915,18 @@ type DecisionExtension struct {
 	// Day approved, YYYY-MM-DD.
 	ApprovedOn string `protobuf:"bytes,3,opt,name=approved_on,json=approvedOn,proto3" json:"approved_on,omitempty"`
 	// The new due day, YYYY-MM-DD.
-	NewDue        string `protobuf:"bytes,4,opt,name=new_due,json=newDue,proto3" json:"new_due,omitempty"`
+	NewDue string `protobuf:"bytes,4,opt,name=new_due,json=newDue,proto3" json:"new_due,omitempty"`
+	// Decided collectively by the agency's heads (a further extension).
+	CollectiveDecision bool `protobuf:"varint,5,opt,name=collective_decision,json=collectiveDecision,proto3" json:"collective_decision,omitempty"`
+	// Its length in calendar days.
+	Days          int32 `protobuf:"varint,6,opt,name=days,proto3" json:"days,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *DecisionExtension) Reset() {
 	*x = DecisionExtension{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[41]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3216,7 +3938,7 @@ func (x *DecisionExtension) String() string {
 func (*DecisionExtension) ProtoMessage() {}
 
 func (x *DecisionExtension) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[41]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3229,7 +3951,7 @@ func (x *DecisionExtension) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecisionExtension.ProtoReflect.Descriptor instead.
 func (*DecisionExtension) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{41}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *DecisionExtension) GetApprovedBy() string {
@@ -3260,6 +3982,20 @@ func (x *DecisionExtension) GetNewDue() string {
 	return ""
 }
 
+func (x *DecisionExtension) GetCollectiveDecision() bool {
+	if x != nil {
+		return x.CollectiveDecision
+	}
+	return false
+}
+
+func (x *DecisionExtension) GetDays() int32 {
+	if x != nil {
+		return x.Days
+	}
+	return 0
+}
+
 // An infringement of a respondent decided earlier.
 type PriorInfringement struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3270,14 +4006,27 @@ type PriorInfringement struct {
 	// Decision number or court case number.
 	Reference string `protobuf:"bytes,3,opt,name=reference,proto3" json:"reference,omitempty"`
 	// Day of the decision or the day the judgment took effect, YYYY-MM-DD.
-	DecidedOn     string `protobuf:"bytes,4,opt,name=decided_on,json=decidedOn,proto3" json:"decided_on,omitempty"`
+	DecidedOn string `protobuf:"bytes,4,opt,name=decided_on,json=decidedOn,proto3" json:"decided_on,omitempty"`
+	// The law the infringement was under: TRADEMARK (geographical
+	// indications registered as marks included), PATENT, COPYRIGHT,
+	// TRADE_SECRET, IC_LAYOUT_DESIGN or PLANT_VARIETY; empty if not known.
+	IpType string `protobuf:"bytes,5,opt,name=ip_type,json=ipType,proto3" json:"ip_type,omitempty"`
+	// First day of the conduct, YYYY-MM-DD; empty if not recorded.
+	ConductFrom string `protobuf:"bytes,6,opt,name=conduct_from,json=conductFrom,proto3" json:"conduct_from,omitempty"`
+	// Last day of the conduct, YYYY-MM-DD; empty if not recorded.
+	ConductTo string `protobuf:"bytes,7,opt,name=conduct_to,json=conductTo,proto3" json:"conduct_to,omitempty"`
+	// Whether it counts as an earlier infringement for the notice's fine:
+	// the same law, conduct within 5 years of the new conduct (Trademark Law
+	// 2019 Art. 60 ¶2: "五年内实施两次以上"). One without recorded conduct
+	// dates is listed but not counted.
+	Counted       bool `protobuf:"varint,8,opt,name=counted,proto3" json:"counted,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PriorInfringement) Reset() {
 	*x = PriorInfringement{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[42]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3289,7 +4038,7 @@ func (x *PriorInfringement) String() string {
 func (*PriorInfringement) ProtoMessage() {}
 
 func (x *PriorInfringement) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[42]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3302,7 +4051,7 @@ func (x *PriorInfringement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PriorInfringement.ProtoReflect.Descriptor instead.
 func (*PriorInfringement) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{42}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *PriorInfringement) GetParty() string {
@@ -3331,6 +4080,34 @@ func (x *PriorInfringement) GetDecidedOn() string {
 		return x.DecidedOn
 	}
 	return ""
+}
+
+func (x *PriorInfringement) GetIpType() string {
+	if x != nil {
+		return x.IpType
+	}
+	return ""
+}
+
+func (x *PriorInfringement) GetConductFrom() string {
+	if x != nil {
+		return x.ConductFrom
+	}
+	return ""
+}
+
+func (x *PriorInfringement) GetConductTo() string {
+	if x != nil {
+		return x.ConductTo
+	}
+	return ""
+}
+
+func (x *PriorInfringement) GetCounted() bool {
+	if x != nil {
+		return x.Counted
+	}
+	return false
 }
 
 var File_ipcase_v1_enforcement_service_proto protoreflect.FileDescriptor
@@ -3392,14 +4169,15 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"request_id\x18\x03 \x01(\tR\trequestId\x12/\n" +
 	"\bfindings\x18\x04 \x01(\v2\x13.ipcase.v1.FindingsR\bfindings\"H\n" +
 	"\x16RecordFindingsResponse\x12.\n" +
-	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\xaf\x01\n" +
+	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\xdd\x01\n" +
 	"\x14NotifyPenaltyRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\x123\n" +
 	"\x04fine\x18\x04 \x01(\v2\x1f.ipcase.v1.CalculateFineRequestR\x04fine\x12\x1b\n" +
-	"\tserved_on\x18\x05 \x01(\tR\bservedOn\"G\n" +
+	"\tserved_on\x18\x05 \x01(\tR\bservedOn\x12,\n" +
+	"\x12conduct_started_on\x18\x06 \x01(\tR\x10conductStartedOn\"G\n" +
 	"\x15NotifyPenaltyResponse\x12.\n" +
 	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\xa6\x01\n" +
 	"\x15RequestHearingRequest\x12\x12\n" +
@@ -3408,7 +4186,32 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tR\trequestId\x12!\n" +
 	"\frequested_on\x18\x04 \x01(\tR\vrequestedOn\x12#\n" +
-	"\rscheduled_for\x18\x05 \x01(\tR\fscheduledFor\"H\n" +
+	"\rscheduled_for\x18\x05 \x01(\tR\fscheduledFor\"\xa4\x01\n" +
+	"\x19ServeHearingNoticeRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\x12\x1b\n" +
+	"\tserved_on\x18\x04 \x01(\tR\bservedOn\x12#\n" +
+	"\rscheduled_for\x18\x05 \x01(\tR\fscheduledFor\"L\n" +
+	"\x1aServeHearingNoticeResponse\x12.\n" +
+	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\x93\x01\n" +
+	"\x1aRecordDecisionPauseRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\x12.\n" +
+	"\x05pause\x18\x04 \x01(\v2\x18.ipcase.v1.DecisionPauseR\x05pause\"M\n" +
+	"\x1bRecordDecisionPauseResponse\x12.\n" +
+	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"z\n" +
+	"\x18RecordFinePaymentRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\x12\x17\n" +
+	"\apaid_on\x18\x04 \x01(\tR\x06paidOn\"K\n" +
+	"\x19RecordFinePaymentResponse\x12.\n" +
+	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"H\n" +
 	"\x16RequestHearingResponse\x12.\n" +
 	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\x8e\x01\n" +
 	"\x14RecordHearingRequest\x12\x12\n" +
@@ -3419,7 +4222,7 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\aheld_on\x18\x04 \x01(\tR\x06heldOn\x12\x16\n" +
 	"\x06record\x18\x05 \x01(\tR\x06record\"G\n" +
 	"\x15RecordHearingResponse\x12.\n" +
-	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\x9f\x01\n" +
+	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\xe4\x01\n" +
 	"\x1dExtendDecisionDeadlineRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
@@ -3427,9 +4230,11 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"request_id\x18\x03 \x01(\tR\trequestId\x12\x1f\n" +
 	"\vapproved_by\x18\x04 \x01(\tR\n" +
 	"approvedBy\x12\x16\n" +
-	"\x06reason\x18\x05 \x01(\tR\x06reason\"P\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\x12/\n" +
+	"\x13collective_decision\x18\x06 \x01(\bR\x12collectiveDecision\x12\x12\n" +
+	"\x04days\x18\a \x01(\x05R\x04days\"P\n" +
 	"\x1eExtendDecisionDeadlineResponse\x12.\n" +
-	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\xec\x01\n" +
+	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\x89\x02\n" +
 	"\x14DecidePenaltyRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
@@ -3439,7 +4244,8 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\n" +
 	"decided_on\x18\x05 \x01(\tR\tdecidedOn\x12\"\n" +
 	"\fconfiscation\x18\x06 \x01(\tR\fconfiscation\x12-\n" +
-	"\x12destruction_orders\x18\a \x03(\tR\x11destructionOrders\"G\n" +
+	"\x12destruction_orders\x18\a \x03(\tR\x11destructionOrders\x12\x1b\n" +
+	"\tserved_on\x18\b \x01(\tR\bservedOn\"G\n" +
 	"\x15DecidePenaltyResponse\x12.\n" +
 	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"z\n" +
 	"\x19DismissEnforcementRequest\x12\x12\n" +
@@ -3476,7 +4282,7 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"request_id\x18\x03 \x01(\tR\trequestId\x12\x16\n" +
 	"\x06reason\x18\x04 \x01(\tR\x06reason\"J\n" +
 	"\x18CloseEnforcementResponse\x12.\n" +
-	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\x8c\a\n" +
+	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\xbd\b\n" +
 	"\x0fEnforcementCase\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06matter\x18\x02 \x01(\tR\x06matter\x120\n" +
@@ -3498,7 +4304,25 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\textension\x18\x11 \x01(\v2\x1c.ipcase.v1.DecisionExtensionR\textension\x12!\n" +
 	"\fclose_reason\x18\x12 \x01(\tR\vcloseReason\x12M\n" +
 	"\x13prior_infringements\x18\x13 \x03(\v2\x1c.ipcase.v1.PriorInfringementR\x12priorInfringements\x128\n" +
-	"\x18decision_due_provisional\x18\x14 \x01(\bR\x16decisionDueProvisional\"i\n" +
+	"\x18decision_due_provisional\x18\x14 \x01(\bR\x16decisionDueProvisional\x120\n" +
+	"\x06pauses\x18\x15 \x03(\v2\x18.ipcase.v1.DecisionPauseR\x06pauses\x12K\n" +
+	"\x12further_extensions\x18\x16 \x03(\v2\x1c.ipcase.v1.DecisionExtensionR\x11furtherExtensions\x120\n" +
+	"\apayment\x18\x17 \x01(\v2\x16.ipcase.v1.FinePaymentR\apayment\"\x8d\x01\n" +
+	"\rDecisionPause\x12(\n" +
+	"\x04kind\x18\x01 \x01(\x0e2\x14.ipcase.v1.PauseKindR\x04kind\x12\x14\n" +
+	"\x05start\x18\x02 \x01(\tR\x05start\x12\x10\n" +
+	"\x03end\x18\x03 \x01(\tR\x03end\x12\x16\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\x12\x12\n" +
+	"\x04days\x18\x05 \x01(\x05R\x04days\"\xf7\x01\n" +
+	"\vFinePayment\x12\x1b\n" +
+	"\tfine_yuan\x18\x01 \x01(\tR\bfineYuan\x12\x10\n" +
+	"\x03due\x18\x02 \x01(\tR\x03due\x12'\n" +
+	"\x0fdue_provisional\x18\x03 \x01(\bR\x0edueProvisional\x12\x17\n" +
+	"\apaid_on\x18\x04 \x01(\tR\x06paidOn\x12\x13\n" +
+	"\x05as_of\x18\x05 \x01(\tR\x04asOf\x12!\n" +
+	"\fdays_overdue\x18\x06 \x01(\x05R\vdaysOverdue\x12%\n" +
+	"\x0esurcharge_yuan\x18\a \x01(\tR\rsurchargeYuan\x12\x18\n" +
+	"\aworking\x18\b \x01(\tR\aworking\"i\n" +
 	"\aOfficer\x12\x18\n" +
 	"\asubject\x18\x01 \x01(\tR\asubject\x12!\n" +
 	"\fdisplay_name\x18\x02 \x01(\tR\vdisplayName\x12!\n" +
@@ -3543,12 +4367,13 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\x06rights\x18\x04 \x01(\tR\x06rights\x12+\n" +
 	"\x11hearing_available\x18\x05 \x01(\bR\x10hearingAvailable\x12.\n" +
 	"\x13hearing_request_due\x18\x06 \x01(\tR\x11hearingRequestDue\x12<\n" +
-	"\x1acriminal_threshold_crossed\x18\a \x01(\bR\x18criminalThresholdCrossed\"\x82\x01\n" +
+	"\x1acriminal_threshold_crossed\x18\a \x01(\bR\x18criminalThresholdCrossed\"\xac\x01\n" +
 	"\aHearing\x12!\n" +
 	"\frequested_on\x18\x01 \x01(\tR\vrequestedOn\x12#\n" +
 	"\rscheduled_for\x18\x02 \x01(\tR\fscheduledFor\x12\x17\n" +
 	"\aheld_on\x18\x03 \x01(\tR\x06heldOn\x12\x16\n" +
-	"\x06record\x18\x04 \x01(\tR\x06record\"\xca\x01\n" +
+	"\x06record\x18\x04 \x01(\tR\x06record\x12(\n" +
+	"\x10notice_served_on\x18\x05 \x01(\tR\x0enoticeServedOn\"\xca\x01\n" +
 	"\x0fPenaltyDecision\x12\x16\n" +
 	"\x06number\x18\x01 \x01(\tR\x06number\x12\x1d\n" +
 	"\n" +
@@ -3561,20 +4386,35 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.ipcase.v1.TransferTargetR\x06target\x12\x1c\n" +
 	"\trecipient\x18\x02 \x01(\tR\trecipient\x12\x16\n" +
 	"\x06reason\x18\x03 \x01(\tR\x06reason\x12%\n" +
-	"\x0etransferred_on\x18\x04 \x01(\tR\rtransferredOn\"\x86\x01\n" +
+	"\x0etransferred_on\x18\x04 \x01(\tR\rtransferredOn\"\xcb\x01\n" +
 	"\x11DecisionExtension\x12\x1f\n" +
 	"\vapproved_by\x18\x01 \x01(\tR\n" +
 	"approvedBy\x12\x16\n" +
 	"\x06reason\x18\x02 \x01(\tR\x06reason\x12\x1f\n" +
 	"\vapproved_on\x18\x03 \x01(\tR\n" +
 	"approvedOn\x12\x17\n" +
-	"\anew_due\x18\x04 \x01(\tR\x06newDue\"~\n" +
+	"\anew_due\x18\x04 \x01(\tR\x06newDue\x12/\n" +
+	"\x13collective_decision\x18\x05 \x01(\bR\x12collectiveDecision\x12\x12\n" +
+	"\x04days\x18\x06 \x01(\x05R\x04days\"\xf3\x01\n" +
 	"\x11PriorInfringement\x12\x14\n" +
 	"\x05party\x18\x01 \x01(\tR\x05party\x12\x16\n" +
 	"\x06matter\x18\x02 \x01(\tR\x06matter\x12\x1c\n" +
 	"\treference\x18\x03 \x01(\tR\treference\x12\x1d\n" +
 	"\n" +
-	"decided_on\x18\x04 \x01(\tR\tdecidedOn*y\n" +
+	"decided_on\x18\x04 \x01(\tR\tdecidedOn\x12\x17\n" +
+	"\aip_type\x18\x05 \x01(\tR\x06ipType\x12!\n" +
+	"\fconduct_from\x18\x06 \x01(\tR\vconductFrom\x12\x1d\n" +
+	"\n" +
+	"conduct_to\x18\a \x01(\tR\tconductTo\x12\x18\n" +
+	"\acounted\x18\b \x01(\bR\acounted*\xcc\x01\n" +
+	"\tPauseKind\x12\x1a\n" +
+	"\x16PAUSE_KIND_UNSPECIFIED\x10\x00\x12\x19\n" +
+	"\x15PAUSE_KIND_SUSPENSION\x10\x01\x12\x16\n" +
+	"\x12PAUSE_KIND_HEARING\x10\x02\x12\x1c\n" +
+	"\x18PAUSE_KIND_PUBLIC_NOTICE\x10\x03\x12\x16\n" +
+	"\x12PAUSE_KIND_TESTING\x10\x04\x12\x1d\n" +
+	"\x19PAUSE_KIND_IDENTIFICATION\x10\x05\x12\x1b\n" +
+	"\x17PAUSE_KIND_REFUND_ORDER\x10\x06*y\n" +
 	"\vGoodsStatus\x12\x1c\n" +
 	"\x18GOODS_STATUS_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11GOODS_STATUS_HELD\x10\x01\x12\x19\n" +
@@ -3591,7 +4431,7 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\x0eTransferTarget\x12\x1f\n" +
 	"\x1bTRANSFER_TARGET_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15TRANSFER_TARGET_COURT\x10\x01\x12\x1a\n" +
-	"\x16TRANSFER_TARGET_POLICE\x10\x022\xbd\x12\n" +
+	"\x16TRANSFER_TARGET_POLICE\x10\x022\xc1\x16\n" +
 	"\x12EnforcementService\x12\x7f\n" +
 	"\x0fOpenEnforcement\x12!.ipcase.v1.OpenEnforcementRequest\x1a\".ipcase.v1.OpenEnforcementResponse\"%\x82\xd3\xe4\x93\x02\x1f:\x01*b\x04case\"\x14/v1/enforcement:open\x12\x93\x01\n" +
 	"\x0eGetEnforcement\x12 .ipcase.v1.GetEnforcementRequest\x1a!.ipcase.v1.GetEnforcementResponse\"<\x82\xd3\xe4\x93\x026b\x04case\x12./v1/{name=matters/*/proceedings/*}/enforcement\x12\x99\x01\n" +
@@ -3600,7 +4440,10 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\rRecordCustody\x12\x1f.ipcase.v1.RecordCustodyRequest\x1a .ipcase.v1.RecordCustodyResponse\"A\x82\xd3\xe4\x93\x02;:\x01*b\x04case\"0/v1/{name=matters/*/proceedings/*}:recordCustody\x12\x99\x01\n" +
 	"\x0eRecordFindings\x12 .ipcase.v1.RecordFindingsRequest\x1a!.ipcase.v1.RecordFindingsResponse\"B\x82\xd3\xe4\x93\x02<:\x01*b\x04case\"1/v1/{name=matters/*/proceedings/*}:recordFindings\x12\x95\x01\n" +
 	"\rNotifyPenalty\x12\x1f.ipcase.v1.NotifyPenaltyRequest\x1a .ipcase.v1.NotifyPenaltyResponse\"A\x82\xd3\xe4\x93\x02;:\x01*b\x04case\"0/v1/{name=matters/*/proceedings/*}:notifyPenalty\x12\x99\x01\n" +
-	"\x0eRequestHearing\x12 .ipcase.v1.RequestHearingRequest\x1a!.ipcase.v1.RequestHearingResponse\"B\x82\xd3\xe4\x93\x02<:\x01*b\x04case\"1/v1/{name=matters/*/proceedings/*}:requestHearing\x12\x95\x01\n" +
+	"\x0eRequestHearing\x12 .ipcase.v1.RequestHearingRequest\x1a!.ipcase.v1.RequestHearingResponse\"B\x82\xd3\xe4\x93\x02<:\x01*b\x04case\"1/v1/{name=matters/*/proceedings/*}:requestHearing\x12\xa9\x01\n" +
+	"\x12ServeHearingNotice\x12$.ipcase.v1.ServeHearingNoticeRequest\x1a%.ipcase.v1.ServeHearingNoticeResponse\"F\x82\xd3\xe4\x93\x02@:\x01*b\x04case\"5/v1/{name=matters/*/proceedings/*}:serveHearingNotice\x12\xad\x01\n" +
+	"\x13RecordDecisionPause\x12%.ipcase.v1.RecordDecisionPauseRequest\x1a&.ipcase.v1.RecordDecisionPauseResponse\"G\x82\xd3\xe4\x93\x02A:\x01*b\x04case\"6/v1/{name=matters/*/proceedings/*}:recordDecisionPause\x12\xa5\x01\n" +
+	"\x11RecordFinePayment\x12#.ipcase.v1.RecordFinePaymentRequest\x1a$.ipcase.v1.RecordFinePaymentResponse\"E\x82\xd3\xe4\x93\x02?:\x01*b\x04case\"4/v1/{name=matters/*/proceedings/*}:recordFinePayment\x12\x95\x01\n" +
 	"\rRecordHearing\x12\x1f.ipcase.v1.RecordHearingRequest\x1a .ipcase.v1.RecordHearingResponse\"A\x82\xd3\xe4\x93\x02;:\x01*b\x04case\"0/v1/{name=matters/*/proceedings/*}:recordHearing\x12\xb9\x01\n" +
 	"\x16ExtendDecisionDeadline\x12(.ipcase.v1.ExtendDecisionDeadlineRequest\x1a).ipcase.v1.ExtendDecisionDeadlineResponse\"J\x82\xd3\xe4\x93\x02D:\x01*b\x04case\"9/v1/{name=matters/*/proceedings/*}:extendDecisionDeadline\x12\x95\x01\n" +
 	"\rDecidePenalty\x12\x1f.ipcase.v1.DecidePenaltyRequest\x1a .ipcase.v1.DecidePenaltyResponse\"A\x82\xd3\xe4\x93\x02;:\x01*b\x04case\"0/v1/{name=matters/*/proceedings/*}:decidePenalty\x12\x9e\x01\n" +
@@ -3621,142 +4464,165 @@ func file_ipcase_v1_enforcement_service_proto_rawDescGZIP() []byte {
 	return file_ipcase_v1_enforcement_service_proto_rawDescData
 }
 
-var file_ipcase_v1_enforcement_service_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_ipcase_v1_enforcement_service_proto_msgTypes = make([]protoimpl.MessageInfo, 43)
+var file_ipcase_v1_enforcement_service_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_ipcase_v1_enforcement_service_proto_msgTypes = make([]protoimpl.MessageInfo, 51)
 var file_ipcase_v1_enforcement_service_proto_goTypes = []any{
-	(GoodsStatus)(0),                       // 0: ipcase.v1.GoodsStatus
-	(CustodyAction)(0),                     // 1: ipcase.v1.CustodyAction
-	(TransferTarget)(0),                    // 2: ipcase.v1.TransferTarget
-	(*OpenEnforcementRequest)(nil),         // 3: ipcase.v1.OpenEnforcementRequest
-	(*ExOfficioCase)(nil),                  // 4: ipcase.v1.ExOfficioCase
-	(*OpenEnforcementResponse)(nil),        // 5: ipcase.v1.OpenEnforcementResponse
-	(*GetEnforcementRequest)(nil),          // 6: ipcase.v1.GetEnforcementRequest
-	(*GetEnforcementResponse)(nil),         // 7: ipcase.v1.GetEnforcementResponse
-	(*AssignOfficersRequest)(nil),          // 8: ipcase.v1.AssignOfficersRequest
-	(*AssignOfficersResponse)(nil),         // 9: ipcase.v1.AssignOfficersResponse
-	(*RecordInspectionRequest)(nil),        // 10: ipcase.v1.RecordInspectionRequest
-	(*RecordInspectionResponse)(nil),       // 11: ipcase.v1.RecordInspectionResponse
-	(*RecordCustodyRequest)(nil),           // 12: ipcase.v1.RecordCustodyRequest
-	(*RecordCustodyResponse)(nil),          // 13: ipcase.v1.RecordCustodyResponse
-	(*RecordFindingsRequest)(nil),          // 14: ipcase.v1.RecordFindingsRequest
-	(*RecordFindingsResponse)(nil),         // 15: ipcase.v1.RecordFindingsResponse
-	(*NotifyPenaltyRequest)(nil),           // 16: ipcase.v1.NotifyPenaltyRequest
-	(*NotifyPenaltyResponse)(nil),          // 17: ipcase.v1.NotifyPenaltyResponse
-	(*RequestHearingRequest)(nil),          // 18: ipcase.v1.RequestHearingRequest
-	(*RequestHearingResponse)(nil),         // 19: ipcase.v1.RequestHearingResponse
-	(*RecordHearingRequest)(nil),           // 20: ipcase.v1.RecordHearingRequest
-	(*RecordHearingResponse)(nil),          // 21: ipcase.v1.RecordHearingResponse
-	(*ExtendDecisionDeadlineRequest)(nil),  // 22: ipcase.v1.ExtendDecisionDeadlineRequest
-	(*ExtendDecisionDeadlineResponse)(nil), // 23: ipcase.v1.ExtendDecisionDeadlineResponse
-	(*DecidePenaltyRequest)(nil),           // 24: ipcase.v1.DecidePenaltyRequest
-	(*DecidePenaltyResponse)(nil),          // 25: ipcase.v1.DecidePenaltyResponse
-	(*DismissEnforcementRequest)(nil),      // 26: ipcase.v1.DismissEnforcementRequest
-	(*DismissEnforcementResponse)(nil),     // 27: ipcase.v1.DismissEnforcementResponse
-	(*TransferToCourtRequest)(nil),         // 28: ipcase.v1.TransferToCourtRequest
-	(*TransferToCourtResponse)(nil),        // 29: ipcase.v1.TransferToCourtResponse
-	(*TransferToPoliceRequest)(nil),        // 30: ipcase.v1.TransferToPoliceRequest
-	(*TransferToPoliceResponse)(nil),       // 31: ipcase.v1.TransferToPoliceResponse
-	(*CloseEnforcementRequest)(nil),        // 32: ipcase.v1.CloseEnforcementRequest
-	(*CloseEnforcementResponse)(nil),       // 33: ipcase.v1.CloseEnforcementResponse
-	(*EnforcementCase)(nil),                // 34: ipcase.v1.EnforcementCase
-	(*Officer)(nil),                        // 35: ipcase.v1.Officer
-	(*Inspection)(nil),                     // 36: ipcase.v1.Inspection
-	(*SeizedGoods)(nil),                    // 37: ipcase.v1.SeizedGoods
-	(*CustodyEntry)(nil),                   // 38: ipcase.v1.CustodyEntry
-	(*Findings)(nil),                       // 39: ipcase.v1.Findings
-	(*PenaltyNotice)(nil),                  // 40: ipcase.v1.PenaltyNotice
-	(*Hearing)(nil),                        // 41: ipcase.v1.Hearing
-	(*PenaltyDecision)(nil),                // 42: ipcase.v1.PenaltyDecision
-	(*Transfer)(nil),                       // 43: ipcase.v1.Transfer
-	(*DecisionExtension)(nil),              // 44: ipcase.v1.DecisionExtension
-	(*PriorInfringement)(nil),              // 45: ipcase.v1.PriorInfringement
-	(*Party)(nil),                          // 46: ipcase.v1.Party
-	(*IpRight)(nil),                        // 47: ipcase.v1.IpRight
-	(*Evidence)(nil),                       // 48: ipcase.v1.Evidence
-	(*CalculateFineRequest)(nil),           // 49: ipcase.v1.CalculateFineRequest
-	(ProceedingState)(0),                   // 50: ipcase.v1.ProceedingState
-	(*CalculateFineResponse)(nil),          // 51: ipcase.v1.CalculateFineResponse
+	(PauseKind)(0),                         // 0: ipcase.v1.PauseKind
+	(GoodsStatus)(0),                       // 1: ipcase.v1.GoodsStatus
+	(CustodyAction)(0),                     // 2: ipcase.v1.CustodyAction
+	(TransferTarget)(0),                    // 3: ipcase.v1.TransferTarget
+	(*OpenEnforcementRequest)(nil),         // 4: ipcase.v1.OpenEnforcementRequest
+	(*ExOfficioCase)(nil),                  // 5: ipcase.v1.ExOfficioCase
+	(*OpenEnforcementResponse)(nil),        // 6: ipcase.v1.OpenEnforcementResponse
+	(*GetEnforcementRequest)(nil),          // 7: ipcase.v1.GetEnforcementRequest
+	(*GetEnforcementResponse)(nil),         // 8: ipcase.v1.GetEnforcementResponse
+	(*AssignOfficersRequest)(nil),          // 9: ipcase.v1.AssignOfficersRequest
+	(*AssignOfficersResponse)(nil),         // 10: ipcase.v1.AssignOfficersResponse
+	(*RecordInspectionRequest)(nil),        // 11: ipcase.v1.RecordInspectionRequest
+	(*RecordInspectionResponse)(nil),       // 12: ipcase.v1.RecordInspectionResponse
+	(*RecordCustodyRequest)(nil),           // 13: ipcase.v1.RecordCustodyRequest
+	(*RecordCustodyResponse)(nil),          // 14: ipcase.v1.RecordCustodyResponse
+	(*RecordFindingsRequest)(nil),          // 15: ipcase.v1.RecordFindingsRequest
+	(*RecordFindingsResponse)(nil),         // 16: ipcase.v1.RecordFindingsResponse
+	(*NotifyPenaltyRequest)(nil),           // 17: ipcase.v1.NotifyPenaltyRequest
+	(*NotifyPenaltyResponse)(nil),          // 18: ipcase.v1.NotifyPenaltyResponse
+	(*RequestHearingRequest)(nil),          // 19: ipcase.v1.RequestHearingRequest
+	(*ServeHearingNoticeRequest)(nil),      // 20: ipcase.v1.ServeHearingNoticeRequest
+	(*ServeHearingNoticeResponse)(nil),     // 21: ipcase.v1.ServeHearingNoticeResponse
+	(*RecordDecisionPauseRequest)(nil),     // 22: ipcase.v1.RecordDecisionPauseRequest
+	(*RecordDecisionPauseResponse)(nil),    // 23: ipcase.v1.RecordDecisionPauseResponse
+	(*RecordFinePaymentRequest)(nil),       // 24: ipcase.v1.RecordFinePaymentRequest
+	(*RecordFinePaymentResponse)(nil),      // 25: ipcase.v1.RecordFinePaymentResponse
+	(*RequestHearingResponse)(nil),         // 26: ipcase.v1.RequestHearingResponse
+	(*RecordHearingRequest)(nil),           // 27: ipcase.v1.RecordHearingRequest
+	(*RecordHearingResponse)(nil),          // 28: ipcase.v1.RecordHearingResponse
+	(*ExtendDecisionDeadlineRequest)(nil),  // 29: ipcase.v1.ExtendDecisionDeadlineRequest
+	(*ExtendDecisionDeadlineResponse)(nil), // 30: ipcase.v1.ExtendDecisionDeadlineResponse
+	(*DecidePenaltyRequest)(nil),           // 31: ipcase.v1.DecidePenaltyRequest
+	(*DecidePenaltyResponse)(nil),          // 32: ipcase.v1.DecidePenaltyResponse
+	(*DismissEnforcementRequest)(nil),      // 33: ipcase.v1.DismissEnforcementRequest
+	(*DismissEnforcementResponse)(nil),     // 34: ipcase.v1.DismissEnforcementResponse
+	(*TransferToCourtRequest)(nil),         // 35: ipcase.v1.TransferToCourtRequest
+	(*TransferToCourtResponse)(nil),        // 36: ipcase.v1.TransferToCourtResponse
+	(*TransferToPoliceRequest)(nil),        // 37: ipcase.v1.TransferToPoliceRequest
+	(*TransferToPoliceResponse)(nil),       // 38: ipcase.v1.TransferToPoliceResponse
+	(*CloseEnforcementRequest)(nil),        // 39: ipcase.v1.CloseEnforcementRequest
+	(*CloseEnforcementResponse)(nil),       // 40: ipcase.v1.CloseEnforcementResponse
+	(*EnforcementCase)(nil),                // 41: ipcase.v1.EnforcementCase
+	(*DecisionPause)(nil),                  // 42: ipcase.v1.DecisionPause
+	(*FinePayment)(nil),                    // 43: ipcase.v1.FinePayment
+	(*Officer)(nil),                        // 44: ipcase.v1.Officer
+	(*Inspection)(nil),                     // 45: ipcase.v1.Inspection
+	(*SeizedGoods)(nil),                    // 46: ipcase.v1.SeizedGoods
+	(*CustodyEntry)(nil),                   // 47: ipcase.v1.CustodyEntry
+	(*Findings)(nil),                       // 48: ipcase.v1.Findings
+	(*PenaltyNotice)(nil),                  // 49: ipcase.v1.PenaltyNotice
+	(*Hearing)(nil),                        // 50: ipcase.v1.Hearing
+	(*PenaltyDecision)(nil),                // 51: ipcase.v1.PenaltyDecision
+	(*Transfer)(nil),                       // 52: ipcase.v1.Transfer
+	(*DecisionExtension)(nil),              // 53: ipcase.v1.DecisionExtension
+	(*PriorInfringement)(nil),              // 54: ipcase.v1.PriorInfringement
+	(*Party)(nil),                          // 55: ipcase.v1.Party
+	(*IpRight)(nil),                        // 56: ipcase.v1.IpRight
+	(*Evidence)(nil),                       // 57: ipcase.v1.Evidence
+	(*CalculateFineRequest)(nil),           // 58: ipcase.v1.CalculateFineRequest
+	(ProceedingState)(0),                   // 59: ipcase.v1.ProceedingState
+	(*CalculateFineResponse)(nil),          // 60: ipcase.v1.CalculateFineResponse
 }
 var file_ipcase_v1_enforcement_service_proto_depIdxs = []int32{
-	4,  // 0: ipcase.v1.OpenEnforcementRequest.ex_officio:type_name -> ipcase.v1.ExOfficioCase
-	46, // 1: ipcase.v1.ExOfficioCase.rights_holder:type_name -> ipcase.v1.Party
-	46, // 2: ipcase.v1.ExOfficioCase.respondents:type_name -> ipcase.v1.Party
-	47, // 3: ipcase.v1.ExOfficioCase.rights:type_name -> ipcase.v1.IpRight
-	48, // 4: ipcase.v1.ExOfficioCase.evidence:type_name -> ipcase.v1.Evidence
-	34, // 5: ipcase.v1.OpenEnforcementResponse.case:type_name -> ipcase.v1.EnforcementCase
-	34, // 6: ipcase.v1.GetEnforcementResponse.case:type_name -> ipcase.v1.EnforcementCase
-	35, // 7: ipcase.v1.AssignOfficersRequest.officers:type_name -> ipcase.v1.Officer
-	34, // 8: ipcase.v1.AssignOfficersResponse.case:type_name -> ipcase.v1.EnforcementCase
-	36, // 9: ipcase.v1.RecordInspectionRequest.inspection:type_name -> ipcase.v1.Inspection
-	34, // 10: ipcase.v1.RecordInspectionResponse.case:type_name -> ipcase.v1.EnforcementCase
-	38, // 11: ipcase.v1.RecordCustodyRequest.entry:type_name -> ipcase.v1.CustodyEntry
-	34, // 12: ipcase.v1.RecordCustodyResponse.case:type_name -> ipcase.v1.EnforcementCase
-	39, // 13: ipcase.v1.RecordFindingsRequest.findings:type_name -> ipcase.v1.Findings
-	34, // 14: ipcase.v1.RecordFindingsResponse.case:type_name -> ipcase.v1.EnforcementCase
-	49, // 15: ipcase.v1.NotifyPenaltyRequest.fine:type_name -> ipcase.v1.CalculateFineRequest
-	34, // 16: ipcase.v1.NotifyPenaltyResponse.case:type_name -> ipcase.v1.EnforcementCase
-	34, // 17: ipcase.v1.RequestHearingResponse.case:type_name -> ipcase.v1.EnforcementCase
-	34, // 18: ipcase.v1.RecordHearingResponse.case:type_name -> ipcase.v1.EnforcementCase
-	34, // 19: ipcase.v1.ExtendDecisionDeadlineResponse.case:type_name -> ipcase.v1.EnforcementCase
-	34, // 20: ipcase.v1.DecidePenaltyResponse.case:type_name -> ipcase.v1.EnforcementCase
-	34, // 21: ipcase.v1.DismissEnforcementResponse.case:type_name -> ipcase.v1.EnforcementCase
-	34, // 22: ipcase.v1.TransferToCourtResponse.case:type_name -> ipcase.v1.EnforcementCase
-	34, // 23: ipcase.v1.TransferToPoliceResponse.case:type_name -> ipcase.v1.EnforcementCase
-	34, // 24: ipcase.v1.CloseEnforcementResponse.case:type_name -> ipcase.v1.EnforcementCase
-	50, // 25: ipcase.v1.EnforcementCase.state:type_name -> ipcase.v1.ProceedingState
-	35, // 26: ipcase.v1.EnforcementCase.officers:type_name -> ipcase.v1.Officer
-	36, // 27: ipcase.v1.EnforcementCase.inspections:type_name -> ipcase.v1.Inspection
-	37, // 28: ipcase.v1.EnforcementCase.seized_goods:type_name -> ipcase.v1.SeizedGoods
-	39, // 29: ipcase.v1.EnforcementCase.findings:type_name -> ipcase.v1.Findings
-	40, // 30: ipcase.v1.EnforcementCase.notice:type_name -> ipcase.v1.PenaltyNotice
-	41, // 31: ipcase.v1.EnforcementCase.hearing:type_name -> ipcase.v1.Hearing
-	42, // 32: ipcase.v1.EnforcementCase.decision:type_name -> ipcase.v1.PenaltyDecision
-	43, // 33: ipcase.v1.EnforcementCase.transfer:type_name -> ipcase.v1.Transfer
-	44, // 34: ipcase.v1.EnforcementCase.extension:type_name -> ipcase.v1.DecisionExtension
-	45, // 35: ipcase.v1.EnforcementCase.prior_infringements:type_name -> ipcase.v1.PriorInfringement
-	37, // 36: ipcase.v1.Inspection.seized_goods:type_name -> ipcase.v1.SeizedGoods
-	48, // 37: ipcase.v1.Inspection.evidence:type_name -> ipcase.v1.Evidence
-	0,  // 38: ipcase.v1.SeizedGoods.status:type_name -> ipcase.v1.GoodsStatus
-	38, // 39: ipcase.v1.SeizedGoods.custody:type_name -> ipcase.v1.CustodyEntry
-	1,  // 40: ipcase.v1.CustodyEntry.action:type_name -> ipcase.v1.CustodyAction
-	49, // 41: ipcase.v1.PenaltyNotice.fine:type_name -> ipcase.v1.CalculateFineRequest
-	51, // 42: ipcase.v1.PenaltyNotice.range:type_name -> ipcase.v1.CalculateFineResponse
-	2,  // 43: ipcase.v1.Transfer.target:type_name -> ipcase.v1.TransferTarget
-	3,  // 44: ipcase.v1.EnforcementService.OpenEnforcement:input_type -> ipcase.v1.OpenEnforcementRequest
-	6,  // 45: ipcase.v1.EnforcementService.GetEnforcement:input_type -> ipcase.v1.GetEnforcementRequest
-	8,  // 46: ipcase.v1.EnforcementService.AssignOfficers:input_type -> ipcase.v1.AssignOfficersRequest
-	10, // 47: ipcase.v1.EnforcementService.RecordInspection:input_type -> ipcase.v1.RecordInspectionRequest
-	12, // 48: ipcase.v1.EnforcementService.RecordCustody:input_type -> ipcase.v1.RecordCustodyRequest
-	14, // 49: ipcase.v1.EnforcementService.RecordFindings:input_type -> ipcase.v1.RecordFindingsRequest
-	16, // 50: ipcase.v1.EnforcementService.NotifyPenalty:input_type -> ipcase.v1.NotifyPenaltyRequest
-	18, // 51: ipcase.v1.EnforcementService.RequestHearing:input_type -> ipcase.v1.RequestHearingRequest
-	20, // 52: ipcase.v1.EnforcementService.RecordHearing:input_type -> ipcase.v1.RecordHearingRequest
-	22, // 53: ipcase.v1.EnforcementService.ExtendDecisionDeadline:input_type -> ipcase.v1.ExtendDecisionDeadlineRequest
-	24, // 54: ipcase.v1.EnforcementService.DecidePenalty:input_type -> ipcase.v1.DecidePenaltyRequest
-	26, // 55: ipcase.v1.EnforcementService.DismissEnforcement:input_type -> ipcase.v1.DismissEnforcementRequest
-	28, // 56: ipcase.v1.EnforcementService.TransferToCourt:input_type -> ipcase.v1.TransferToCourtRequest
-	30, // 57: ipcase.v1.EnforcementService.TransferToPolice:input_type -> ipcase.v1.TransferToPoliceRequest
-	32, // 58: ipcase.v1.EnforcementService.CloseEnforcement:input_type -> ipcase.v1.CloseEnforcementRequest
-	5,  // 59: ipcase.v1.EnforcementService.OpenEnforcement:output_type -> ipcase.v1.OpenEnforcementResponse
-	7,  // 60: ipcase.v1.EnforcementService.GetEnforcement:output_type -> ipcase.v1.GetEnforcementResponse
-	9,  // 61: ipcase.v1.EnforcementService.AssignOfficers:output_type -> ipcase.v1.AssignOfficersResponse
-	11, // 62: ipcase.v1.EnforcementService.RecordInspection:output_type -> ipcase.v1.RecordInspectionResponse
-	13, // 63: ipcase.v1.EnforcementService.RecordCustody:output_type -> ipcase.v1.RecordCustodyResponse
-	15, // 64: ipcase.v1.EnforcementService.RecordFindings:output_type -> ipcase.v1.RecordFindingsResponse
-	17, // 65: ipcase.v1.EnforcementService.NotifyPenalty:output_type -> ipcase.v1.NotifyPenaltyResponse
-	19, // 66: ipcase.v1.EnforcementService.RequestHearing:output_type -> ipcase.v1.RequestHearingResponse
-	21, // 67: ipcase.v1.EnforcementService.RecordHearing:output_type -> ipcase.v1.RecordHearingResponse
-	23, // 68: ipcase.v1.EnforcementService.ExtendDecisionDeadline:output_type -> ipcase.v1.ExtendDecisionDeadlineResponse
-	25, // 69: ipcase.v1.EnforcementService.DecidePenalty:output_type -> ipcase.v1.DecidePenaltyResponse
-	27, // 70: ipcase.v1.EnforcementService.DismissEnforcement:output_type -> ipcase.v1.DismissEnforcementResponse
-	29, // 71: ipcase.v1.EnforcementService.TransferToCourt:output_type -> ipcase.v1.TransferToCourtResponse
-	31, // 72: ipcase.v1.EnforcementService.TransferToPolice:output_type -> ipcase.v1.TransferToPoliceResponse
-	33, // 73: ipcase.v1.EnforcementService.CloseEnforcement:output_type -> ipcase.v1.CloseEnforcementResponse
-	59, // [59:74] is the sub-list for method output_type
-	44, // [44:59] is the sub-list for method input_type
-	44, // [44:44] is the sub-list for extension type_name
-	44, // [44:44] is the sub-list for extension extendee
-	0,  // [0:44] is the sub-list for field type_name
+	5,  // 0: ipcase.v1.OpenEnforcementRequest.ex_officio:type_name -> ipcase.v1.ExOfficioCase
+	55, // 1: ipcase.v1.ExOfficioCase.rights_holder:type_name -> ipcase.v1.Party
+	55, // 2: ipcase.v1.ExOfficioCase.respondents:type_name -> ipcase.v1.Party
+	56, // 3: ipcase.v1.ExOfficioCase.rights:type_name -> ipcase.v1.IpRight
+	57, // 4: ipcase.v1.ExOfficioCase.evidence:type_name -> ipcase.v1.Evidence
+	41, // 5: ipcase.v1.OpenEnforcementResponse.case:type_name -> ipcase.v1.EnforcementCase
+	41, // 6: ipcase.v1.GetEnforcementResponse.case:type_name -> ipcase.v1.EnforcementCase
+	44, // 7: ipcase.v1.AssignOfficersRequest.officers:type_name -> ipcase.v1.Officer
+	41, // 8: ipcase.v1.AssignOfficersResponse.case:type_name -> ipcase.v1.EnforcementCase
+	45, // 9: ipcase.v1.RecordInspectionRequest.inspection:type_name -> ipcase.v1.Inspection
+	41, // 10: ipcase.v1.RecordInspectionResponse.case:type_name -> ipcase.v1.EnforcementCase
+	47, // 11: ipcase.v1.RecordCustodyRequest.entry:type_name -> ipcase.v1.CustodyEntry
+	41, // 12: ipcase.v1.RecordCustodyResponse.case:type_name -> ipcase.v1.EnforcementCase
+	48, // 13: ipcase.v1.RecordFindingsRequest.findings:type_name -> ipcase.v1.Findings
+	41, // 14: ipcase.v1.RecordFindingsResponse.case:type_name -> ipcase.v1.EnforcementCase
+	58, // 15: ipcase.v1.NotifyPenaltyRequest.fine:type_name -> ipcase.v1.CalculateFineRequest
+	41, // 16: ipcase.v1.NotifyPenaltyResponse.case:type_name -> ipcase.v1.EnforcementCase
+	41, // 17: ipcase.v1.ServeHearingNoticeResponse.case:type_name -> ipcase.v1.EnforcementCase
+	42, // 18: ipcase.v1.RecordDecisionPauseRequest.pause:type_name -> ipcase.v1.DecisionPause
+	41, // 19: ipcase.v1.RecordDecisionPauseResponse.case:type_name -> ipcase.v1.EnforcementCase
+	41, // 20: ipcase.v1.RecordFinePaymentResponse.case:type_name -> ipcase.v1.EnforcementCase
+	41, // 21: ipcase.v1.RequestHearingResponse.case:type_name -> ipcase.v1.EnforcementCase
+	41, // 22: ipcase.v1.RecordHearingResponse.case:type_name -> ipcase.v1.EnforcementCase
+	41, // 23: ipcase.v1.ExtendDecisionDeadlineResponse.case:type_name -> ipcase.v1.EnforcementCase
+	41, // 24: ipcase.v1.DecidePenaltyResponse.case:type_name -> ipcase.v1.EnforcementCase
+	41, // 25: ipcase.v1.DismissEnforcementResponse.case:type_name -> ipcase.v1.EnforcementCase
+	41, // 26: ipcase.v1.TransferToCourtResponse.case:type_name -> ipcase.v1.EnforcementCase
+	41, // 27: ipcase.v1.TransferToPoliceResponse.case:type_name -> ipcase.v1.EnforcementCase
+	41, // 28: ipcase.v1.CloseEnforcementResponse.case:type_name -> ipcase.v1.EnforcementCase
+	59, // 29: ipcase.v1.EnforcementCase.state:type_name -> ipcase.v1.ProceedingState
+	44, // 30: ipcase.v1.EnforcementCase.officers:type_name -> ipcase.v1.Officer
+	45, // 31: ipcase.v1.EnforcementCase.inspections:type_name -> ipcase.v1.Inspection
+	46, // 32: ipcase.v1.EnforcementCase.seized_goods:type_name -> ipcase.v1.SeizedGoods
+	48, // 33: ipcase.v1.EnforcementCase.findings:type_name -> ipcase.v1.Findings
+	49, // 34: ipcase.v1.EnforcementCase.notice:type_name -> ipcase.v1.PenaltyNotice
+	50, // 35: ipcase.v1.EnforcementCase.hearing:type_name -> ipcase.v1.Hearing
+	51, // 36: ipcase.v1.EnforcementCase.decision:type_name -> ipcase.v1.PenaltyDecision
+	52, // 37: ipcase.v1.EnforcementCase.transfer:type_name -> ipcase.v1.Transfer
+	53, // 38: ipcase.v1.EnforcementCase.extension:type_name -> ipcase.v1.DecisionExtension
+	54, // 39: ipcase.v1.EnforcementCase.prior_infringements:type_name -> ipcase.v1.PriorInfringement
+	42, // 40: ipcase.v1.EnforcementCase.pauses:type_name -> ipcase.v1.DecisionPause
+	53, // 41: ipcase.v1.EnforcementCase.further_extensions:type_name -> ipcase.v1.DecisionExtension
+	43, // 42: ipcase.v1.EnforcementCase.payment:type_name -> ipcase.v1.FinePayment
+	0,  // 43: ipcase.v1.DecisionPause.kind:type_name -> ipcase.v1.PauseKind
+	46, // 44: ipcase.v1.Inspection.seized_goods:type_name -> ipcase.v1.SeizedGoods
+	57, // 45: ipcase.v1.Inspection.evidence:type_name -> ipcase.v1.Evidence
+	1,  // 46: ipcase.v1.SeizedGoods.status:type_name -> ipcase.v1.GoodsStatus
+	47, // 47: ipcase.v1.SeizedGoods.custody:type_name -> ipcase.v1.CustodyEntry
+	2,  // 48: ipcase.v1.CustodyEntry.action:type_name -> ipcase.v1.CustodyAction
+	58, // 49: ipcase.v1.PenaltyNotice.fine:type_name -> ipcase.v1.CalculateFineRequest
+	60, // 50: ipcase.v1.PenaltyNotice.range:type_name -> ipcase.v1.CalculateFineResponse
+	3,  // 51: ipcase.v1.Transfer.target:type_name -> ipcase.v1.TransferTarget
+	4,  // 52: ipcase.v1.EnforcementService.OpenEnforcement:input_type -> ipcase.v1.OpenEnforcementRequest
+	7,  // 53: ipcase.v1.EnforcementService.GetEnforcement:input_type -> ipcase.v1.GetEnforcementRequest
+	9,  // 54: ipcase.v1.EnforcementService.AssignOfficers:input_type -> ipcase.v1.AssignOfficersRequest
+	11, // 55: ipcase.v1.EnforcementService.RecordInspection:input_type -> ipcase.v1.RecordInspectionRequest
+	13, // 56: ipcase.v1.EnforcementService.RecordCustody:input_type -> ipcase.v1.RecordCustodyRequest
+	15, // 57: ipcase.v1.EnforcementService.RecordFindings:input_type -> ipcase.v1.RecordFindingsRequest
+	17, // 58: ipcase.v1.EnforcementService.NotifyPenalty:input_type -> ipcase.v1.NotifyPenaltyRequest
+	19, // 59: ipcase.v1.EnforcementService.RequestHearing:input_type -> ipcase.v1.RequestHearingRequest
+	20, // 60: ipcase.v1.EnforcementService.ServeHearingNotice:input_type -> ipcase.v1.ServeHearingNoticeRequest
+	22, // 61: ipcase.v1.EnforcementService.RecordDecisionPause:input_type -> ipcase.v1.RecordDecisionPauseRequest
+	24, // 62: ipcase.v1.EnforcementService.RecordFinePayment:input_type -> ipcase.v1.RecordFinePaymentRequest
+	27, // 63: ipcase.v1.EnforcementService.RecordHearing:input_type -> ipcase.v1.RecordHearingRequest
+	29, // 64: ipcase.v1.EnforcementService.ExtendDecisionDeadline:input_type -> ipcase.v1.ExtendDecisionDeadlineRequest
+	31, // 65: ipcase.v1.EnforcementService.DecidePenalty:input_type -> ipcase.v1.DecidePenaltyRequest
+	33, // 66: ipcase.v1.EnforcementService.DismissEnforcement:input_type -> ipcase.v1.DismissEnforcementRequest
+	35, // 67: ipcase.v1.EnforcementService.TransferToCourt:input_type -> ipcase.v1.TransferToCourtRequest
+	37, // 68: ipcase.v1.EnforcementService.TransferToPolice:input_type -> ipcase.v1.TransferToPoliceRequest
+	39, // 69: ipcase.v1.EnforcementService.CloseEnforcement:input_type -> ipcase.v1.CloseEnforcementRequest
+	6,  // 70: ipcase.v1.EnforcementService.OpenEnforcement:output_type -> ipcase.v1.OpenEnforcementResponse
+	8,  // 71: ipcase.v1.EnforcementService.GetEnforcement:output_type -> ipcase.v1.GetEnforcementResponse
+	10, // 72: ipcase.v1.EnforcementService.AssignOfficers:output_type -> ipcase.v1.AssignOfficersResponse
+	12, // 73: ipcase.v1.EnforcementService.RecordInspection:output_type -> ipcase.v1.RecordInspectionResponse
+	14, // 74: ipcase.v1.EnforcementService.RecordCustody:output_type -> ipcase.v1.RecordCustodyResponse
+	16, // 75: ipcase.v1.EnforcementService.RecordFindings:output_type -> ipcase.v1.RecordFindingsResponse
+	18, // 76: ipcase.v1.EnforcementService.NotifyPenalty:output_type -> ipcase.v1.NotifyPenaltyResponse
+	26, // 77: ipcase.v1.EnforcementService.RequestHearing:output_type -> ipcase.v1.RequestHearingResponse
+	21, // 78: ipcase.v1.EnforcementService.ServeHearingNotice:output_type -> ipcase.v1.ServeHearingNoticeResponse
+	23, // 79: ipcase.v1.EnforcementService.RecordDecisionPause:output_type -> ipcase.v1.RecordDecisionPauseResponse
+	25, // 80: ipcase.v1.EnforcementService.RecordFinePayment:output_type -> ipcase.v1.RecordFinePaymentResponse
+	28, // 81: ipcase.v1.EnforcementService.RecordHearing:output_type -> ipcase.v1.RecordHearingResponse
+	30, // 82: ipcase.v1.EnforcementService.ExtendDecisionDeadline:output_type -> ipcase.v1.ExtendDecisionDeadlineResponse
+	32, // 83: ipcase.v1.EnforcementService.DecidePenalty:output_type -> ipcase.v1.DecidePenaltyResponse
+	34, // 84: ipcase.v1.EnforcementService.DismissEnforcement:output_type -> ipcase.v1.DismissEnforcementResponse
+	36, // 85: ipcase.v1.EnforcementService.TransferToCourt:output_type -> ipcase.v1.TransferToCourtResponse
+	38, // 86: ipcase.v1.EnforcementService.TransferToPolice:output_type -> ipcase.v1.TransferToPoliceResponse
+	40, // 87: ipcase.v1.EnforcementService.CloseEnforcement:output_type -> ipcase.v1.CloseEnforcementResponse
+	70, // [70:88] is the sub-list for method output_type
+	52, // [52:70] is the sub-list for method input_type
+	52, // [52:52] is the sub-list for extension type_name
+	52, // [52:52] is the sub-list for extension extendee
+	0,  // [0:52] is the sub-list for field type_name
 }
 
 func init() { file_ipcase_v1_enforcement_service_proto_init() }
@@ -3775,8 +4641,8 @@ func file_ipcase_v1_enforcement_service_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ipcase_v1_enforcement_service_proto_rawDesc), len(file_ipcase_v1_enforcement_service_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   43,
+			NumEnums:      4,
+			NumMessages:   51,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -371,6 +371,141 @@ func local_request_EnforcementService_RequestHearing_0(ctx context.Context, mars
 	return msg, metadata, err
 }
 
+func request_EnforcementService_ServeHearingNotice_0(ctx context.Context, marshaler runtime.Marshaler, client EnforcementServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ServeHearingNoticeRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ServeHearingNotice(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_EnforcementService_ServeHearingNotice_0(ctx context.Context, marshaler runtime.Marshaler, server EnforcementServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ServeHearingNoticeRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	msg, err := server.ServeHearingNotice(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+func request_EnforcementService_RecordDecisionPause_0(ctx context.Context, marshaler runtime.Marshaler, client EnforcementServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq RecordDecisionPauseRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.RecordDecisionPause(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_EnforcementService_RecordDecisionPause_0(ctx context.Context, marshaler runtime.Marshaler, server EnforcementServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq RecordDecisionPauseRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	msg, err := server.RecordDecisionPause(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+func request_EnforcementService_RecordFinePayment_0(ctx context.Context, marshaler runtime.Marshaler, client EnforcementServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq RecordFinePaymentRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.RecordFinePayment(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_EnforcementService_RecordFinePayment_0(ctx context.Context, marshaler runtime.Marshaler, server EnforcementServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq RecordFinePaymentRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	msg, err := server.RecordFinePayment(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 func request_EnforcementService_RecordHearing_0(ctx context.Context, marshaler runtime.Marshaler, client EnforcementServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq RecordHearingRequest
@@ -852,6 +987,66 @@ func RegisterEnforcementServiceHandlerServer(ctx context.Context, mux *runtime.S
 		}
 		forward_EnforcementService_RequestHearing_0(annotatedContext, mux, outboundMarshaler, w, req, response_EnforcementService_RequestHearing_0{resp.(*RequestHearingResponse)}, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_EnforcementService_ServeHearingNotice_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ipcase.v1.EnforcementService/ServeHearingNotice", runtime.WithHTTPPathPattern("/v1/{name=matters/*/proceedings/*}:serveHearingNotice"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_EnforcementService_ServeHearingNotice_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EnforcementService_ServeHearingNotice_0(annotatedContext, mux, outboundMarshaler, w, req, response_EnforcementService_ServeHearingNotice_0{resp.(*ServeHearingNoticeResponse)}, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_EnforcementService_RecordDecisionPause_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ipcase.v1.EnforcementService/RecordDecisionPause", runtime.WithHTTPPathPattern("/v1/{name=matters/*/proceedings/*}:recordDecisionPause"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_EnforcementService_RecordDecisionPause_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EnforcementService_RecordDecisionPause_0(annotatedContext, mux, outboundMarshaler, w, req, response_EnforcementService_RecordDecisionPause_0{resp.(*RecordDecisionPauseResponse)}, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_EnforcementService_RecordFinePayment_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ipcase.v1.EnforcementService/RecordFinePayment", runtime.WithHTTPPathPattern("/v1/{name=matters/*/proceedings/*}:recordFinePayment"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_EnforcementService_RecordFinePayment_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EnforcementService_RecordFinePayment_0(annotatedContext, mux, outboundMarshaler, w, req, response_EnforcementService_RecordFinePayment_0{resp.(*RecordFinePaymentResponse)}, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_EnforcementService_RecordHearing_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1168,6 +1363,57 @@ func RegisterEnforcementServiceHandlerClient(ctx context.Context, mux *runtime.S
 		}
 		forward_EnforcementService_RequestHearing_0(annotatedContext, mux, outboundMarshaler, w, req, response_EnforcementService_RequestHearing_0{resp.(*RequestHearingResponse)}, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_EnforcementService_ServeHearingNotice_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ipcase.v1.EnforcementService/ServeHearingNotice", runtime.WithHTTPPathPattern("/v1/{name=matters/*/proceedings/*}:serveHearingNotice"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_EnforcementService_ServeHearingNotice_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EnforcementService_ServeHearingNotice_0(annotatedContext, mux, outboundMarshaler, w, req, response_EnforcementService_ServeHearingNotice_0{resp.(*ServeHearingNoticeResponse)}, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_EnforcementService_RecordDecisionPause_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ipcase.v1.EnforcementService/RecordDecisionPause", runtime.WithHTTPPathPattern("/v1/{name=matters/*/proceedings/*}:recordDecisionPause"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_EnforcementService_RecordDecisionPause_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EnforcementService_RecordDecisionPause_0(annotatedContext, mux, outboundMarshaler, w, req, response_EnforcementService_RecordDecisionPause_0{resp.(*RecordDecisionPauseResponse)}, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_EnforcementService_RecordFinePayment_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ipcase.v1.EnforcementService/RecordFinePayment", runtime.WithHTTPPathPattern("/v1/{name=matters/*/proceedings/*}:recordFinePayment"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_EnforcementService_RecordFinePayment_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EnforcementService_RecordFinePayment_0(annotatedContext, mux, outboundMarshaler, w, req, response_EnforcementService_RecordFinePayment_0{resp.(*RecordFinePaymentResponse)}, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_EnforcementService_RecordHearing_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1362,6 +1608,33 @@ func (m response_EnforcementService_RequestHearing_0) XXX_ResponseBody() interfa
 	return response.Case
 }
 
+type response_EnforcementService_ServeHearingNotice_0 struct {
+	*ServeHearingNoticeResponse
+}
+
+func (m response_EnforcementService_ServeHearingNotice_0) XXX_ResponseBody() interface{} {
+	response := m.ServeHearingNoticeResponse
+	return response.Case
+}
+
+type response_EnforcementService_RecordDecisionPause_0 struct {
+	*RecordDecisionPauseResponse
+}
+
+func (m response_EnforcementService_RecordDecisionPause_0) XXX_ResponseBody() interface{} {
+	response := m.RecordDecisionPauseResponse
+	return response.Case
+}
+
+type response_EnforcementService_RecordFinePayment_0 struct {
+	*RecordFinePaymentResponse
+}
+
+func (m response_EnforcementService_RecordFinePayment_0) XXX_ResponseBody() interface{} {
+	response := m.RecordFinePaymentResponse
+	return response.Case
+}
+
 type response_EnforcementService_RecordHearing_0 struct {
 	*RecordHearingResponse
 }
@@ -1434,6 +1707,9 @@ var (
 	pattern_EnforcementService_RecordFindings_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "recordFindings"))
 	pattern_EnforcementService_NotifyPenalty_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "notifyPenalty"))
 	pattern_EnforcementService_RequestHearing_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "requestHearing"))
+	pattern_EnforcementService_ServeHearingNotice_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "serveHearingNotice"))
+	pattern_EnforcementService_RecordDecisionPause_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "recordDecisionPause"))
+	pattern_EnforcementService_RecordFinePayment_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "recordFinePayment"))
 	pattern_EnforcementService_RecordHearing_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "recordHearing"))
 	pattern_EnforcementService_ExtendDecisionDeadline_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "extendDecisionDeadline"))
 	pattern_EnforcementService_DecidePenalty_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "decidePenalty"))
@@ -1452,6 +1728,9 @@ var (
 	forward_EnforcementService_RecordFindings_0         = runtime.ForwardResponseMessage
 	forward_EnforcementService_NotifyPenalty_0          = runtime.ForwardResponseMessage
 	forward_EnforcementService_RequestHearing_0         = runtime.ForwardResponseMessage
+	forward_EnforcementService_ServeHearingNotice_0     = runtime.ForwardResponseMessage
+	forward_EnforcementService_RecordDecisionPause_0    = runtime.ForwardResponseMessage
+	forward_EnforcementService_RecordFinePayment_0      = runtime.ForwardResponseMessage
 	forward_EnforcementService_RecordHearing_0          = runtime.ForwardResponseMessage
 	forward_EnforcementService_ExtendDecisionDeadline_0 = runtime.ForwardResponseMessage
 	forward_EnforcementService_DecidePenalty_0          = runtime.ForwardResponseMessage

@@ -27,6 +27,9 @@ const (
 	EnforcementService_RecordFindings_FullMethodName         = "/ipcase.v1.EnforcementService/RecordFindings"
 	EnforcementService_NotifyPenalty_FullMethodName          = "/ipcase.v1.EnforcementService/NotifyPenalty"
 	EnforcementService_RequestHearing_FullMethodName         = "/ipcase.v1.EnforcementService/RequestHearing"
+	EnforcementService_ServeHearingNotice_FullMethodName     = "/ipcase.v1.EnforcementService/ServeHearingNotice"
+	EnforcementService_RecordDecisionPause_FullMethodName    = "/ipcase.v1.EnforcementService/RecordDecisionPause"
+	EnforcementService_RecordFinePayment_FullMethodName      = "/ipcase.v1.EnforcementService/RecordFinePayment"
 	EnforcementService_RecordHearing_FullMethodName          = "/ipcase.v1.EnforcementService/RecordHearing"
 	EnforcementService_ExtendDecisionDeadline_FullMethodName = "/ipcase.v1.EnforcementService/ExtendDecisionDeadline"
 	EnforcementService_DecidePenalty_FullMethodName          = "/ipcase.v1.EnforcementService/DecidePenalty"
@@ -65,9 +68,15 @@ type EnforcementServiceClient interface {
 	NotifyPenalty(ctx context.Context, in *NotifyPenaltyRequest, opts ...grpc.CallOption) (*NotifyPenaltyResponse, error)
 	// Records the party's request for a hearing, within 5 working days of the notice (Administrative Penalty Law Art. 64).
 	RequestHearing(ctx context.Context, in *RequestHearingRequest, opts ...grpc.CallOption) (*RequestHearingResponse, error)
+	// Records the service of the hearing notice, which must reach the party at least 7 working days before the hearing (SAMR Hearing Measures Art. 20; Administrative Penalty Law Art. 64(2)); served again, it reschedules the hearing.
+	ServeHearingNotice(ctx context.Context, in *ServeHearingNoticeRequest, opts ...grpc.CallOption) (*ServeHearingNoticeResponse, error)
+	// Records a period that is not counted in the decision period (suspension, hearing, public notice, testing or appraisal, identification by the right holder, ordered refunds; SAMR Administrative Penalty Procedure Rules Art. 64 ¶2); the decision due day moves by its days.
+	RecordDecisionPause(ctx context.Context, in *RecordDecisionPauseRequest, opts ...grpc.CallOption) (*RecordDecisionPauseResponse, error)
+	// Records that the fine was paid; paid late, the surcharge of 3 % a day, at most the fine, stops growing (Administrative Penalty Law Arts. 67, 72).
+	RecordFinePayment(ctx context.Context, in *RecordFinePaymentRequest, opts ...grpc.CallOption) (*RecordFinePaymentResponse, error)
 	// Records that the hearing was held.
 	RecordHearing(ctx context.Context, in *RecordHearingRequest, opts ...grpc.CallOption) (*RecordHearingResponse, error)
-	// Extends the decision deadline by 30 days with the approval of the agency's head, named (SAMR Provisions Art. 64).
+	// Extends the decision deadline: first by 30 days with the approval of the agency's head, named; after that, by the length the collective decision of the agency's heads fixes (SAMR Administrative Penalty Procedure Rules Art. 64 ¶1).
 	ExtendDecisionDeadline(ctx context.Context, in *ExtendDecisionDeadlineRequest, opts ...grpc.CallOption) (*ExtendDecisionDeadlineResponse, error)
 	// Decides the penalty: a fine within the lawful range, confiscation and destruction orders. Refused inside the hearing window and outside the range. The decision gets a number unique per agency and year, without gaps.
 	DecidePenalty(ctx context.Context, in *DecidePenaltyRequest, opts ...grpc.CallOption) (*DecidePenaltyResponse, error)
@@ -163,6 +172,36 @@ func (c *enforcementServiceClient) RequestHearing(ctx context.Context, in *Reque
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(RequestHearingResponse)
 	err := c.cc.Invoke(ctx, EnforcementService_RequestHearing_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *enforcementServiceClient) ServeHearingNotice(ctx context.Context, in *ServeHearingNoticeRequest, opts ...grpc.CallOption) (*ServeHearingNoticeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ServeHearingNoticeResponse)
+	err := c.cc.Invoke(ctx, EnforcementService_ServeHearingNotice_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *enforcementServiceClient) RecordDecisionPause(ctx context.Context, in *RecordDecisionPauseRequest, opts ...grpc.CallOption) (*RecordDecisionPauseResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordDecisionPauseResponse)
+	err := c.cc.Invoke(ctx, EnforcementService_RecordDecisionPause_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *enforcementServiceClient) RecordFinePayment(ctx context.Context, in *RecordFinePaymentRequest, opts ...grpc.CallOption) (*RecordFinePaymentResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordFinePaymentResponse)
+	err := c.cc.Invoke(ctx, EnforcementService_RecordFinePayment_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -268,9 +307,15 @@ type EnforcementServiceServer interface {
 	NotifyPenalty(context.Context, *NotifyPenaltyRequest) (*NotifyPenaltyResponse, error)
 	// Records the party's request for a hearing, within 5 working days of the notice (Administrative Penalty Law Art. 64).
 	RequestHearing(context.Context, *RequestHearingRequest) (*RequestHearingResponse, error)
+	// Records the service of the hearing notice, which must reach the party at least 7 working days before the hearing (SAMR Hearing Measures Art. 20; Administrative Penalty Law Art. 64(2)); served again, it reschedules the hearing.
+	ServeHearingNotice(context.Context, *ServeHearingNoticeRequest) (*ServeHearingNoticeResponse, error)
+	// Records a period that is not counted in the decision period (suspension, hearing, public notice, testing or appraisal, identification by the right holder, ordered refunds; SAMR Administrative Penalty Procedure Rules Art. 64 ¶2); the decision due day moves by its days.
+	RecordDecisionPause(context.Context, *RecordDecisionPauseRequest) (*RecordDecisionPauseResponse, error)
+	// Records that the fine was paid; paid late, the surcharge of 3 % a day, at most the fine, stops growing (Administrative Penalty Law Arts. 67, 72).
+	RecordFinePayment(context.Context, *RecordFinePaymentRequest) (*RecordFinePaymentResponse, error)
 	// Records that the hearing was held.
 	RecordHearing(context.Context, *RecordHearingRequest) (*RecordHearingResponse, error)
-	// Extends the decision deadline by 30 days with the approval of the agency's head, named (SAMR Provisions Art. 64).
+	// Extends the decision deadline: first by 30 days with the approval of the agency's head, named; after that, by the length the collective decision of the agency's heads fixes (SAMR Administrative Penalty Procedure Rules Art. 64 ¶1).
 	ExtendDecisionDeadline(context.Context, *ExtendDecisionDeadlineRequest) (*ExtendDecisionDeadlineResponse, error)
 	// Decides the penalty: a fine within the lawful range, confiscation and destruction orders. Refused inside the hearing window and outside the range. The decision gets a number unique per agency and year, without gaps.
 	DecidePenalty(context.Context, *DecidePenaltyRequest) (*DecidePenaltyResponse, error)
@@ -315,6 +360,15 @@ func (UnimplementedEnforcementServiceServer) NotifyPenalty(context.Context, *Not
 }
 func (UnimplementedEnforcementServiceServer) RequestHearing(context.Context, *RequestHearingRequest) (*RequestHearingResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RequestHearing not implemented")
+}
+func (UnimplementedEnforcementServiceServer) ServeHearingNotice(context.Context, *ServeHearingNoticeRequest) (*ServeHearingNoticeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ServeHearingNotice not implemented")
+}
+func (UnimplementedEnforcementServiceServer) RecordDecisionPause(context.Context, *RecordDecisionPauseRequest) (*RecordDecisionPauseResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordDecisionPause not implemented")
+}
+func (UnimplementedEnforcementServiceServer) RecordFinePayment(context.Context, *RecordFinePaymentRequest) (*RecordFinePaymentResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordFinePayment not implemented")
 }
 func (UnimplementedEnforcementServiceServer) RecordHearing(context.Context, *RecordHearingRequest) (*RecordHearingResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordHearing not implemented")
@@ -502,6 +556,60 @@ func _EnforcementService_RequestHearing_Handler(srv interface{}, ctx context.Con
 	return interceptor(ctx, in, info, handler)
 }
 
+func _EnforcementService_ServeHearingNotice_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ServeHearingNoticeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EnforcementServiceServer).ServeHearingNotice(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EnforcementService_ServeHearingNotice_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EnforcementServiceServer).ServeHearingNotice(ctx, req.(*ServeHearingNoticeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _EnforcementService_RecordDecisionPause_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordDecisionPauseRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EnforcementServiceServer).RecordDecisionPause(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EnforcementService_RecordDecisionPause_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EnforcementServiceServer).RecordDecisionPause(ctx, req.(*RecordDecisionPauseRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _EnforcementService_RecordFinePayment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordFinePaymentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EnforcementServiceServer).RecordFinePayment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EnforcementService_RecordFinePayment_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EnforcementServiceServer).RecordFinePayment(ctx, req.(*RecordFinePaymentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _EnforcementService_RecordHearing_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(RecordHearingRequest)
 	if err := dec(in); err != nil {
@@ -666,6 +774,18 @@ var EnforcementService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RequestHearing",
 			Handler:    _EnforcementService_RequestHearing_Handler,
+		},
+		{
+			MethodName: "ServeHearingNotice",
+			Handler:    _EnforcementService_ServeHearingNotice_Handler,
+		},
+		{
+			MethodName: "RecordDecisionPause",
+			Handler:    _EnforcementService_RecordDecisionPause_Handler,
+		},
+		{
+			MethodName: "RecordFinePayment",
+			Handler:    _EnforcementService_RecordFinePayment_Handler,
 		},
 		{
 			MethodName: "RecordHearing",

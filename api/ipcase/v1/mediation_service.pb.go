@@ -1263,9 +1263,14 @@ type Mediation struct {
 	// The application for judicial confirmation, once made.
 	Confirmation *ConfirmationApplication `protobuf:"bytes,13,opt,name=confirmation,proto3" json:"confirmation,omitempty"`
 	// The court's answer to the application, once given.
-	Outcome       *ConfirmationOutcome `protobuf:"bytes,14,opt,name=outcome,proto3" json:"outcome,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Outcome *ConfirmationOutcome `protobuf:"bytes,14,opt,name=outcome,proto3" json:"outcome,omitempty"`
+	// True when confirmation_due was counted on a provisional calendar: the
+	// period reaches a year whose State Council holiday notice is not loaded,
+	// so its statutory holidays alone were used (National Holiday Measures
+	// Art. 2). The day is recomputed when the notice is loaded.
+	ConfirmationDueProvisional bool `protobuf:"varint,15,opt,name=confirmation_due_provisional,json=confirmationDueProvisional,proto3" json:"confirmation_due_provisional,omitempty"`
+	unknownFields              protoimpl.UnknownFields
+	sizeCache                  protoimpl.SizeCache
 }
 
 func (x *Mediation) Reset() {
@@ -1394,6 +1399,13 @@ func (x *Mediation) GetOutcome() *ConfirmationOutcome {
 		return x.Outcome
 	}
 	return nil
+}
+
+func (x *Mediation) GetConfirmationDueProvisional() bool {
+	if x != nil {
+		return x.ConfirmationDueProvisional
+	}
+	return false
 }
 
 // The court's answer to an application for judicial confirmation (CPL
@@ -1869,7 +1881,7 @@ const file_ipcase_v1_mediation_service_proto_rawDesc = "" +
 	"\n" +
 	"applied_on\x18\x06 \x01(\tR\tappliedOn\"Q\n" +
 	"\x1bRequestConfirmationResponse\x122\n" +
-	"\tmediation\x18\x01 \x01(\v2\x14.ipcase.v1.MediationR\tmediation\"\xcb\x04\n" +
+	"\tmediation\x18\x01 \x01(\v2\x14.ipcase.v1.MediationR\tmediation\"\x8d\x05\n" +
 	"\tMediation\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06matter\x18\x02 \x01(\tR\x06matter\x120\n" +
@@ -1886,7 +1898,8 @@ const file_ipcase_v1_mediation_service_proto_rawDesc = "" +
 	"\n" +
 	"end_reason\x18\f \x01(\tR\tendReason\x12F\n" +
 	"\fconfirmation\x18\r \x01(\v2\".ipcase.v1.ConfirmationApplicationR\fconfirmation\x128\n" +
-	"\aoutcome\x18\x0e \x01(\v2\x1e.ipcase.v1.ConfirmationOutcomeR\aoutcome\"\xa3\x01\n" +
+	"\aoutcome\x18\x0e \x01(\v2\x1e.ipcase.v1.ConfirmationOutcomeR\aoutcome\x12@\n" +
+	"\x1cconfirmation_due_provisional\x18\x0f \x01(\bR\x1aconfirmationDueProvisional\"\xa3\x01\n" +
 	"\x13ConfirmationOutcome\x12\x1c\n" +
 	"\tconfirmed\x18\x01 \x01(\bR\tconfirmed\x12\x14\n" +
 	"\x05court\x18\x02 \x01(\tR\x05court\x12!\n" +
