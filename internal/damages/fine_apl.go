@@ -98,7 +98,8 @@ func penaltyLimits(r FineRequest, res *FineResult, ex *explainer) string {
 }
 
 // limitation applies Art. 36: the act (or the end of a continuing act) on
-// ConductDate must be discovered within 2 years, or 5. The period is counted
+// ConductDate must be discovered within 2 years, or 5. Without a discovery
+// date it only warns when the decision comes after the period. The period is counted
 // in years to the corresponding day (Civil Code Art. 202): an act on
 // 2022-03-01 discovered on 2024-03-01 is in time, on 2024-03-02 it is not.
 func limitation(r FineRequest, res *FineResult, ex *explainer) string {
@@ -107,21 +108,28 @@ func limitation(r FineRequest, res *FineResult, ex *explainer) string {
 		years = 5
 	}
 	last, _ := r.ConductDate.AddMonths(12 * years)
-	discovered, basis := r.DiscoveredDate, "discovered"
-	if discovered.IsZero() {
-		discovered, basis = r.DecisionDate, "no discovery date given; counted to the decision"
-	}
 	ex.cite(citeAPL36)
-	if !discovered.After(last) {
-		ex.stepf("Limitation: act on %s, %s on %s, within the %d years ending %s (Administrative Penalty Law 2021 Art. 36)",
-			r.ConductDate, basis, discovered, years, last)
+	if r.DiscoveredDate.IsZero() {
+		// Discovery comes before the decision, so a decision in time means
+		// a discovery in time; a later decision proves nothing either way.
+		if !r.DecisionDate.After(last) {
+			ex.stepf("Limitation: act on %s, decided on %s, within the %d years ending %s (Administrative Penalty Law 2021 Art. 36)",
+				r.ConductDate, r.DecisionDate, years, last)
+		} else {
+			ex.stepf("Warning — limitation: the act on %s ended more than %d years before the decision on %s; if it was not discovered by %s, "+
+				"no penalty may be imposed (Administrative Penalty Law 2021 Art. 36): give the discovery date", r.ConductDate, years, r.DecisionDate, last)
+		}
+		return ""
+	}
+	if !r.DiscoveredDate.After(last) {
+		ex.stepf("Limitation: act on %s, discovered on %s, within the %d years ending %s (Administrative Penalty Law 2021 Art. 36)",
+			r.ConductDate, r.DiscoveredDate, years, last)
 		return ""
 	}
 	res.NoPenalty, res.TimeBarred, res.Min, res.Max = true, true, 0, 0
 	res.Rule = fmt.Sprintf("not discovered within %d years: no penalty", years)
-	ex.stepf("Limitation: act on %s, %s on %s, after the %d years ending %s — no penalty may be imposed (Administrative Penalty Law 2021 Art. 36)%s",
-		r.ConductDate, basis, discovered, years, last,
-		yesNo(r.DiscoveredDate.IsZero(), "; give the discovery date if the act was discovered earlier", ""))
+	ex.stepf("Limitation: act on %s, discovered on %s, after the %d years ending %s — no penalty may be imposed (Administrative Penalty Law 2021 Art. 36)",
+		r.ConductDate, r.DiscoveredDate, years, last)
 	return "Administrative Penalty Law 2021 Art. 36"
 }
 

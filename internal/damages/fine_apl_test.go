@@ -111,8 +111,10 @@ func TestPenaltyLimits(t *testing.T) {
 		{"five years for health", tm(func(r *damages.FineRequest) {
 			r.DiscoveredDate, r.DecisionDate, r.EndangersLifeOrFinance = day(t, "2024-03-02"), day(t, "2024-06-01"), true
 		}), full, "within the 5 years ending 2027-03-01"},
-		{"no discovery date: counted to the decision", tm(func(r *damages.FineRequest) { r.DecisionDate = day(t, "2024-03-02") }),
-			want{noPenalty: true, timeBarred: true}, "give the discovery date"},
+		// Without a discovery date a decision after 2024-03-01 only warns:
+		// the act may have been discovered in time.
+		{"no discovery date: a warning", tm(func(r *damages.FineRequest) { r.DecisionDate = day(t, "2024-03-02") }),
+			full, "Warning — limitation: the act on 2022-03-01 ended more than 2 years before the decision on 2024-03-02; if it was not discovered by 2024-03-01"},
 		// Art. 33 ¶1 first sentence: minor, corrected in time, no harm → no penalty.
 		{"minor, corrected, no harm", tm(func(r *damages.FineRequest) { r.CorrectedInTime, r.MinorNoHarm = true, true }),
 			want{noPenalty: true}, "No penalty: the violation was minor, corrected in time and caused no harm"},
