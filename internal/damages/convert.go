@@ -3,7 +3,6 @@ package damages
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 	"unicode/utf8"
 
@@ -552,7 +551,7 @@ func FineResultToProto(r FineResult) *ipcasev1.CalculateFineResponse {
 	}
 	if p := r.Payment; p != nil {
 		out.Payment = &ipcasev1.FinePayment{FineYuan: p.Fine.String(), ReceivedDate: p.Received.String(), DueDate: p.Due.String(),
-			DaysLate: int32(min(p.DaysLate, math.MaxInt32)), SurchargeYuan: p.Surcharge.String(), Capped: p.Capped, TotalYuan: p.Total.String()}
+			DaysLate: int64(p.DaysLate), SurchargeYuan: p.Surcharge.String(), Capped: p.Capped, TotalYuan: p.Total.String()}
 		if !p.Paid.IsZero() {
 			out.Payment.PaidDate = p.Paid.String()
 		}

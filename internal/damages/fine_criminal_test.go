@@ -16,8 +16,8 @@ func TestCriminalThresholdByActDate(t *testing.T) {
 	t.Parallel()
 	y := damages.Yuan
 	const (
-		old = "Fa Shi [2004] No. 19 with Fa Shi [2007] No. 6, the 2011 SPC/SPP/MPS Opinions on IP Criminal Cases (Fa Fa [2011] No. 3) and Fa Shi [2020] No. 10"
-		new = "Fa Shi [2025] No. 5"
+		earlier = "Fa Shi [2004] No. 19 with Fa Shi [2007] No. 6, the 2011 SPC/SPP/MPS Opinions on IP Criminal Cases (Fa Fa [2011] No. 3) and Fa Shi [2020] No. 10"
+		later   = "Fa Shi [2025] No. 5"
 	)
 	req := func(o damages.Offence, conduct, decision string, mod func(*damages.FineRequest)) damages.FineRequest {
 		r := damages.FineRequest{Offence: o, ConductDate: day(t, conduct), DecisionDate: day(t, decision), Party: damages.Organisation,
@@ -40,13 +40,13 @@ func TestCriminalThresholdByActDate(t *testing.T) {
 		req: req(damages.OffencePatentPassingOff, "2024-05-01", "2025-06-01", func(r *damages.FineRequest) {
 			r.HolderLoss = y(300_000)
 		}),
-		interp: old, fragment: "is judged under " + old,
+		interp: earlier, fragment: "is judged under " + earlier,
 	}, {
 		name: "2024 patent passing off, loss 300,000, decided in 2024",
 		req: req(damages.OffencePatentPassingOff, "2024-05-01", "2024-11-01", func(r *damages.FineRequest) {
 			r.HolderLoss = y(300_000)
 		}),
-		interp: old, fragment: "no patent-passing-off (Criminal Law Art. 216) threshold reached under " + old,
+		interp: earlier, fragment: "no patent-passing-off (Criminal Law Art. 216) threshold reached under " + earlier,
 	}, {
 		// 500,000 ≥ 500,000 (以上 includes the number): flagged, citing the
 		// 2004 article.
@@ -54,7 +54,7 @@ func TestCriminalThresholdByActDate(t *testing.T) {
 		req: req(damages.OffencePatentPassingOff, "2024-05-01", "2025-06-01", func(r *damages.FineRequest) {
 			r.HolderLoss = y(500_000)
 		}),
-		flagged: true, interp: old, fragment: "Criminal Law Art. 216, Fa Shi [2004] No. 19 Art. 4(1)–(2): right holder's loss 500,000.00 ≥ 500,000.00",
+		flagged: true, interp: earlier, fragment: "Criminal Law Art. 216, Fa Shi [2004] No. 19 Art. 4(1)–(2): right holder's loss 500,000.00 ≥ 500,000.00",
 	}, {
 		// The same act in 2025 falls under Fa Shi [2025] No. 5 Art. 10(2):
 		// 300,000 ≥ 300,000.
@@ -62,7 +62,7 @@ func TestCriminalThresholdByActDate(t *testing.T) {
 		req: req(damages.OffencePatentPassingOff, "2025-05-01", "2025-08-01", func(r *damages.FineRequest) {
 			r.HolderLoss = y(300_000)
 		}),
-		flagged: true, interp: new, fragment: "Fa Shi [2025] No. 5 Art. 10(1)–(2): right holder's loss 300,000.00 ≥ 300,000.00",
+		flagged: true, interp: later, fragment: "Fa Shi [2025] No. 5 Art. 10(1)–(2): right holder's loss 300,000.00 ≥ 300,000.00",
 	}, {
 		// Trademark, repeat offender, volume 30,000, 2024: Fa Shi [2004]
 		// No. 19 Art. 1 ¶1 has no repeat line and needs 50,000; the 2025
@@ -72,13 +72,13 @@ func TestCriminalThresholdByActDate(t *testing.T) {
 		req: req(damages.OffenceTrademark, "2024-05-01", "2025-06-01", func(r *damages.FineRequest) {
 			r.BusinessVolume, r.CriminalRepeat = y(30_000), true
 		}),
-		interp: old, fragment: "not more favourable",
+		interp: earlier, fragment: "not more favourable",
 	}, {
 		name: "2025 repeat offender, volume 30,000",
 		req: req(damages.OffenceTrademark, "2025-05-01", "2025-08-01", func(r *damages.FineRequest) {
 			r.BusinessVolume, r.CriminalRepeat = y(30_000), true
 		}),
-		flagged: true, interp: new, fragment: "Art. 3 ¶1(3) (repeat within 2 years): illegal business volume 30,000.00 ≥ 30,000.00",
+		flagged: true, interp: later, fragment: "Art. 3 ¶1(3) (repeat within 2 years): illegal business volume 30,000.00 ≥ 30,000.00",
 	}, {
 		// Online copyright, 60,000 clicks in 2024: the 2011 Opinions Art. 13
 		// flag 50,000 clicks; Fa Shi [2025] No. 5 Art. 13 ¶1(4) needs
@@ -89,13 +89,13 @@ func TestCriminalThresholdByActDate(t *testing.T) {
 		req: req(damages.OffenceCopyright, "2024-05-01", "2025-06-01", func(r *damages.FineRequest) {
 			r.Clicks = 60_000
 		}),
-		interp: new, fragment: "the later interpretation is more favourable and applies",
+		interp: later, fragment: "the later interpretation is more favourable and applies",
 	}, {
 		name: "2024 online copyright, 60,000 clicks, decided in 2024",
 		req: req(damages.OffenceCopyright, "2024-05-01", "2024-10-01", func(r *damages.FineRequest) {
 			r.Clicks = 60_000
 		}),
-		flagged: true, interp: old, fragment: "Opinions on IP Criminal Cases (Fa Fa [2011] No. 3) Art. 13: clicks 60000 ≥ 50000",
+		flagged: true, interp: earlier, fragment: "Opinions on IP Criminal Cases (Fa Fa [2011] No. 3) Art. 13: clicks 60000 ≥ 50000",
 	}, {
 		// Fa Shi [2025] No. 5 Art. 13 ¶1(5): 300 copies (≥ 250, half of
 		// 500) and 6,000 downloads (≥ 5,000, half of 10,000): two figures
@@ -104,7 +104,7 @@ func TestCriminalThresholdByActDate(t *testing.T) {
 		req: req(damages.OffenceCopyright, "2025-06-01", "2025-09-01", func(r *damages.FineRequest) {
 			r.Copies, r.Downloads = 300, 6_000
 		}),
-		flagged: true, interp: new, fragment: "copies 300 ≥ half of 500 and downloads 6000 ≥ half of 10000",
+		flagged: true, interp: later, fragment: "copies 300 ≥ half of 500 and downloads 6000 ≥ half of 10000",
 	}, {
 		// Services became a crime under Art. 213 on 2021-03-01 (Amendment
 		// XI); an act in 2020 was none (Criminal Law Art. 12).
@@ -121,14 +121,14 @@ func TestCriminalThresholdByActDate(t *testing.T) {
 		req: req(damages.OffenceTrademark, "2022-06-01", "2025-06-01", func(r *damages.FineRequest) {
 			r.CriminalAct, r.IllegalGains = damages.ActCounterfeitServices, y(60_000)
 		}),
-		flagged: true, interp: new, fragment: "Art. 3 ¶2(1) (services): illegal gains 60,000.00 ≥ 50,000.00",
+		flagged: true, interp: later, fragment: "Art. 3 ¶2(1) (services): illegal gains 60,000.00 ≥ 50,000.00",
 	}, {
 		// Fa Shi [2025] No. 5 Art. 6 ¶1(1): 10,000 labels.
 		name: "2025 labels 10,000",
 		req: req(damages.OffenceTrademark, "2025-06-01", "2025-09-01", func(r *damages.FineRequest) {
 			r.CriminalAct, r.LabelPieces = damages.ActLabels, 10_000
 		}),
-		flagged: true, interp: new, fragment: "Criminal Law Art. 215, Fa Shi [2025] No. 5 Art. 6 ¶1(1): labels 10000 ≥ 10000",
+		flagged: true, interp: later, fragment: "Criminal Law Art. 215, Fa Shi [2025] No. 5 Art. 6 ¶1(1): labels 10000 ≥ 10000",
 	}, {
 		// Fa Shi [2025] No. 5 Art. 14 ¶1: selling infringing copies, sales
 		// ≥ 100,000; 40,000 sold + 260,000 unsold = 300,000 ≥ 3 × 100,000.
@@ -136,7 +136,7 @@ func TestCriminalThresholdByActDate(t *testing.T) {
 		req: req(damages.OffenceCopyright, "2025-06-01", "2025-09-01", func(r *damages.FineRequest) {
 			r.CriminalAct, r.Sales, r.UnsoldValue = damages.ActSellCopies, y(40_000), y(260_000)
 		}),
-		flagged: true, interp: new, fragment: "Criminal Law Art. 218, Fa Shi [2025] No. 5 Art. 14 ¶1: sales plus unsold goods 300,000.00 ≥ 300,000.00",
+		flagged: true, interp: later, fragment: "Criminal Law Art. 218, Fa Shi [2025] No. 5 Art. 14 ¶1: sales plus unsold goods 300,000.00 ≥ 300,000.00",
 	}, {
 		// Fa Shi [2004] No. 19 Art. 6: selling copies needs gains ≥ 100,000
 		// in 2024; 60,000 does not, and the 2025 line of 50,000 is harsher.
@@ -144,7 +144,7 @@ func TestCriminalThresholdByActDate(t *testing.T) {
 		req: req(damages.OffenceCopyright, "2024-06-01", "2025-09-01", func(r *damages.FineRequest) {
 			r.CriminalAct, r.IllegalGains = damages.ActSellCopies, y(60_000)
 		}),
-		interp: old, fragment: "no sell-copies (Criminal Law Art. 218) threshold reached under " + old,
+		interp: earlier, fragment: "no sell-copies (Criminal Law Art. 218) threshold reached under " + earlier,
 	}} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

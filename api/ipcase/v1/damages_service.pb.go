@@ -2142,7 +2142,7 @@ type FinePayment struct {
 	// Day it was paid; empty if not yet.
 	PaidDate string `protobuf:"bytes,4,opt,name=paid_date,json=paidDate,proto3" json:"paid_date,omitempty"`
 	// Days paid after the due day.
-	DaysLate int32 `protobuf:"varint,5,opt,name=days_late,json=daysLate,proto3" json:"days_late,omitempty"`
+	DaysLate int64 `protobuf:"varint,5,opt,name=days_late,json=daysLate,proto3" json:"days_late,omitempty"`
 	// 3 % of the fine per day late, at most the fine.
 	SurchargeYuan string `protobuf:"bytes,6,opt,name=surcharge_yuan,json=surchargeYuan,proto3" json:"surcharge_yuan,omitempty"`
 	// The surcharge reached the fine and was capped.
@@ -2211,7 +2211,7 @@ func (x *FinePayment) GetPaidDate() string {
 	return ""
 }
 
-func (x *FinePayment) GetDaysLate() int32 {
+func (x *FinePayment) GetDaysLate() int64 {
 	if x != nil {
 		return x.DaysLate
 	}
@@ -2408,7 +2408,7 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\rreceived_date\x18\x02 \x01(\tR\freceivedDate\x12\x19\n" +
 	"\bdue_date\x18\x03 \x01(\tR\adueDate\x12\x1b\n" +
 	"\tpaid_date\x18\x04 \x01(\tR\bpaidDate\x12\x1b\n" +
-	"\tdays_late\x18\x05 \x01(\x05R\bdaysLate\x12%\n" +
+	"\tdays_late\x18\x05 \x01(\x03R\bdaysLate\x12%\n" +
 	"\x0esurcharge_yuan\x18\x06 \x01(\tR\rsurchargeYuan\x12\x16\n" +
 	"\x06capped\x18\a \x01(\bR\x06capped\x12\x1d\n" +
 	"\n" +
