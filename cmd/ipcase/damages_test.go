@@ -193,6 +193,10 @@ func TestLocalAndServerAgree(t *testing.T) {
 			"--decision-date", "2025-11-01", "--serious", "--gains", "300000", "--party", "person"}, exitOK},
 		{"refusal", []string{"damages", "calc", "--ip-type", "trademark", "--conduct-start", "2018-01-01",
 			"--conduct-end", "2018-12-31", "--base-kind", "actual-loss", "--base", "1,000", "--multiple", "3.5"}, exitRefused},
+		{"fine with every new flag", []string{"damages", "fine", "-o", "json", "--offence", "copyright", "--conduct-date", "2024-05-01",
+			"--decision-date", "2025-06-01", "--volume", "60000", "--public-interest", "--party", "organization", "--clicks", "60000",
+			"--copies", "100", "--corrected", "--first-violation", "--minor-harm", "--proposed-fine", "60000", "--received-date", "2025-06-03",
+			"--paid-date", "2025-07-30", "--discovered-date", "2025-01-01"}, exitOK},
 		{"fine refusal", []string{"damages", "fine", "--offence", "copyright", "--conduct-date", "2024-03-01",
 			"--decision-date", "2024-09-01", "--volume", "50000", "--party", "person"}, exitRefused},
 	} {
@@ -282,7 +286,8 @@ func TestCalcRefused(t *testing.T) {
 // (Civil Code Art. 1259), so 49,999.99 takes the ≤ 250,000 branch and
 // 50,000 the ≤ 5 × volume branch, which gives 250,000 exactly there and
 // 250,000.05 one fen above. The criminal threshold for goods is a volume of
-// 50,000 (Fa Shi [2025] No. 5 Art. 3); an organisation must be offered a
+// 50,000 (Fa Shi [2004] No. 19 Art. 1 ¶1(1), in force for this 2024 act;
+// Fa Shi [2025] No. 5 Art. 3 ¶1(1) keeps it); an organisation must be offered a
 // hearing from 100,000 (SAMR Hearing Measures Art. 5).
 func TestFineBoundary(t *testing.T) {
 	t.Parallel()

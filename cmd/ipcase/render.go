@@ -85,28 +85,42 @@ func writeFigures(b *bytes.Buffer, figs []damages.Figure) error {
 	return t.flush()
 }
 
-// printFine is printDamages for a fine.
+// printFine is printDamages for a fine: the figures, each with the article
+// that produced it, then the flags, the steps and the citations.
 func printFine(cfg *config, res damages.FineResult) error {
 	res.Citations, res.Steps = nonNil(res.Citations), nonNil(res.Steps)
+	if res.Figures == nil {
+		res.Figures = []damages.Figure{}
+	}
 	if cfg.output == outputJSON {
 		return writeJSON(cfg.stdout, res)
-	}
-	amounts := newAmounts(res.Min, res.Max, res.HearingThreshold)
-	minNote := ""
-	if res.Min == 0 {
-		minNote = "no minimum"
 	}
 	var b bytes.Buffer
 	t := newTable(&b)
 	t.printf("Law\t%s\n", res.Law)
 	t.printf("Rule\t%s\n", res.Rule)
-	t.printf("Minimum\t%s\t%s\n", amounts.col(res.Min), minNote)
-	t.printf("Maximum\t%s\n", amounts.col(res.Max))
-	t.printf("Hearing threshold\t%s\n", amounts.col(res.HearingThreshold))
+	if err := t.flush(); err != nil {
+		return err
+	}
+	b.WriteString("\nFigures\n")
+	t = newTable(&b)
+	for _, f := range res.Figures {
+		t.printf("  %s\t%s\t%s\n", f.Name, figureValue(f.Value), f.Article)
+	}
+	if err := t.flush(); err != nil {
+		return err
+	}
+	b.WriteString("\n")
+	t = newTable(&b)
 	t.printf("Hearing required\t%s\n", yesNo(res.HearingRequired))
 	t.printf("Heavier penalty\t%s\n", yesNo(res.Heavier))
 	t.printf("Lighter later law\t%s\n", yesNo(res.LighterLaterLaw))
+	t.printf("Innocent seller\t%s\n", yesNo(res.InnocentSeller))
+	t.printf("No penalty\t%s\n", yesNo(res.NoPenalty))
 	t.printf("Criminal transfer\t%s\n", yesNo(res.CriminalTransfer))
+	if res.CriminalInterpretation != "" {
+		t.printf("Criminal thresholds\t%s (%s)\n", res.CriminalInterpretation, res.CriminalAct.Article())
+	}
 	if err := t.flush(); err != nil {
 		return err
 	}
@@ -116,6 +130,19 @@ func printFine(cfg *config, res damages.FineResult) error {
 	writeList(&b, "Steps", res.Steps, true)
 	writeList(&b, "Citations", res.Citations, false)
 	return write(cfg.stdout, b.Bytes())
+}
+
+// figureValue groups a yuan figure ("250000.00" → "250,000.00") and leaves
+// dates and counts as they are.
+func figureValue(v string) string {
+	if !strings.Contains(v, ".") {
+		return v
+	}
+	f, err := damages.ParseYuan(v)
+	if err != nil {
+		return v
+	}
+	return grouped(f)
 }
 
 // table lines up the tab-separated cells of the lines printed to it

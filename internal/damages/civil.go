@@ -182,9 +182,9 @@ type Result struct {
 	Steps []string `json:"steps"`
 }
 
-// Figure is one figure of a Result with the statute and article that
-// produced it. Value is an amount in yuan ("350000.00"), a multiple ("2.5")
-// or a range ("500.00–5000000.00").
+// Figure is one figure of a Result or a FineResult with the statute and
+// article that produced it. Value is an amount in yuan ("350000.00"), a
+// multiple ("2.5"), a range ("500.00–5000000.00"), a date or a count.
 type Figure struct {
 	Name    string `json:"name"`
 	Value   string `json:"value"`

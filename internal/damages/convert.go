@@ -65,6 +65,9 @@ var wireNames = map[string]string{
 	"illegal_gains":         "illegal_gains_yuan",
 	"goods_value":           "goods_value_yuan",
 	"holder_loss":           "holder_loss_yuan",
+	"sales":                 "sales_yuan",
+	"unsold_value":          "unsold_value_yuan",
+	"sales_plus_unsold":     "sales_plus_unsold_yuan",
 	"proposed_fine":         "proposed_fine_yuan",
 	"natural_person":        "natural_person_yuan",
 	"organisation":          "organization_yuan",
@@ -238,6 +241,17 @@ var (
 		{OffencePatentPassingOff, ipcasev1.FineOffence_FINE_OFFENCE_PATENT_PASSING_OFF},
 		{OffenceTradeSecret, ipcasev1.FineOffence_FINE_OFFENCE_TRADE_SECRET},
 		{OffencePlantVariety, ipcasev1.FineOffence_FINE_OFFENCE_PLANT_VARIETY},
+		{OffenceConfusion, ipcasev1.FineOffence_FINE_OFFENCE_CONFUSION},
+	}
+	criminalActPairs = []enumPair[CriminalAct, ipcasev1.CriminalAct]{
+		{ActCounterfeitGoods, ipcasev1.CriminalAct_CRIMINAL_ACT_COUNTERFEIT_GOODS},
+		{ActCounterfeitServices, ipcasev1.CriminalAct_CRIMINAL_ACT_COUNTERFEIT_SERVICES},
+		{ActSellCounterfeit, ipcasev1.CriminalAct_CRIMINAL_ACT_SELL_COUNTERFEIT},
+		{ActLabels, ipcasev1.CriminalAct_CRIMINAL_ACT_LABELS},
+		{ActPatentPassingOff, ipcasev1.CriminalAct_CRIMINAL_ACT_PATENT_PASSING_OFF},
+		{ActCopyright, ipcasev1.CriminalAct_CRIMINAL_ACT_COPYRIGHT},
+		{ActSellCopies, ipcasev1.CriminalAct_CRIMINAL_ACT_SELL_COPIES},
+		{ActTradeSecret, ipcasev1.CriminalAct_CRIMINAL_ACT_TRADE_SECRET},
 	}
 	partyKindPairs = []enumPair[PartyKind, ipcasev1.PartyKind]{
 		{NaturalPerson, ipcasev1.PartyKind_PARTY_KIND_PERSON},
@@ -268,6 +282,9 @@ func (f SeriousFactor) Proto() ipcasev1.SeriousFactor { return toProto(f, seriou
 
 // Proto returns o's DamagesService value.
 func (o Offence) Proto() ipcasev1.FineOffence { return toProto(o, offencePairs) }
+
+// Proto returns a's DamagesService value.
+func (a CriminalAct) Proto() ipcasev1.CriminalAct { return toProto(a, criminalActPairs) }
 
 // Proto returns p's DamagesService value.
 func (p PartyKind) Proto() ipcasev1.PartyKind { return toProto(p, partyKindPairs) }
@@ -339,23 +356,45 @@ func periodFromProto(d *decoder, field string, p *ipcasev1.DamagesPeriod) Period
 func fineRequestFromProto(req *ipcasev1.CalculateFineRequest) (FineRequest, error) {
 	var d decoder
 	r := FineRequest{
-		Offence:              fromProto(&d, "offence", req.GetOffence(), offencePairs),
-		ConductDate:          d.date("conduct_date", req.GetConductDate()),
-		DecisionDate:         d.date("decision_date", req.GetDecisionDate()),
-		BusinessVolume:       d.yuan("business_volume_yuan", req.GetBusinessVolumeYuan()),
-		IllegalGains:         d.yuan("illegal_gains_yuan", req.GetIllegalGainsYuan()),
-		GoodsValue:           d.yuan("goods_value_yuan", req.GetGoodsValueYuan()),
-		HolderLoss:           d.yuan("holder_loss_yuan", req.GetHolderLossYuan()),
-		RepeatWithin5Years:   req.GetRepeatWithinFiveYears(),
-		EarlierInfringements: int(req.GetEarlierInfringements()),
-		Serious:              req.GetSerious(),
-		PublicInterest:       req.GetPublicInterest(),
-		PassingOff:           req.GetPassingOff(),
-		InnocentSeller:       req.GetInnocentSeller(),
-		Party:                fromProto(&d, "party", req.GetParty(), partyKindPairs),
-		ProposedFine:         d.yuan("proposed_fine_yuan", req.GetProposedFineYuan()),
-		CriminalRepeat:       req.GetCriminalRepeat(),
-		MultipleRights:       req.GetMultipleRights(),
+		Offence:                fromProto(&d, "offence", req.GetOffence(), offencePairs),
+		ConductDate:            d.date("conduct_date", req.GetConductDate()),
+		DecisionDate:           d.date("decision_date", req.GetDecisionDate()),
+		BusinessVolume:         d.yuan("business_volume_yuan", req.GetBusinessVolumeYuan()),
+		IllegalGains:           d.yuan("illegal_gains_yuan", req.GetIllegalGainsYuan()),
+		GoodsValue:             d.yuan("goods_value_yuan", req.GetGoodsValueYuan()),
+		HolderLoss:             d.yuan("holder_loss_yuan", req.GetHolderLossYuan()),
+		RepeatWithin5Years:     req.GetRepeatWithinFiveYears(),
+		EarlierInfringements:   int(req.GetEarlierInfringements()),
+		Serious:                req.GetSerious(),
+		PublicInterest:         req.GetPublicInterest(),
+		PassingOff:             req.GetPassingOff(),
+		InnocentSeller:         req.GetInnocentSeller(),
+		Party:                  fromProto(&d, "party", req.GetParty(), partyKindPairs),
+		ProposedFine:           d.yuan("proposed_fine_yuan", req.GetProposedFineYuan()),
+		CriminalRepeat:         req.GetCriminalRepeat(),
+		MultipleRights:         req.GetMultipleRights(),
+		CriminalAct:            fromProto(&d, "criminal_act", req.GetCriminalAct(), criminalActPairs),
+		Sales:                  d.yuan("sales_yuan", req.GetSalesYuan()),
+		UnsoldValue:            d.yuan("unsold_value_yuan", req.GetUnsoldValueYuan()),
+		Copies:                 req.GetCopies(),
+		LabelPieces:            req.GetLabelPieces(),
+		WorksOnline:            req.GetWorksOnline(),
+		Downloads:              req.GetDownloads(),
+		Clicks:                 req.GetClicks(),
+		Members:                req.GetMembers(),
+		SellerDidNotKnow:       req.GetSellerDidNotKnow(),
+		LawfulSource:           req.GetLawfulSource(),
+		SupplierNamed:          req.GetSupplierNamed(),
+		CorrectedInTime:        req.GetCorrectedInTime(),
+		MinorNoHarm:            req.GetMinorNoHarm(),
+		FirstViolation:         req.GetFirstViolation(),
+		MinorHarm:              req.GetMinorHarm(),
+		Mitigation:             req.GetMitigation(),
+		DiscoveredDate:         d.date("discovered_date", req.GetDiscoveredDate()),
+		EndangersLifeOrFinance: req.GetEndangersLifeOrFinance(),
+		ReceivedDate:           d.date("received_date", req.GetReceivedDate()),
+		PaidDate:               d.date("paid_date", req.GetPaidDate()),
+		PaymentDue:             d.date("payment_due", req.GetPaymentDue()),
 	}
 	if h := req.GetHearingThresholds(); h != nil {
 		r.Hearing = HearingThresholds{
@@ -373,12 +412,22 @@ func fineRequestFromProto(req *ipcasev1.CalculateFineRequest) (FineRequest, erro
 
 func thresholdFromProto(d *decoder, field string, t *ipcasev1.CriminalThreshold) CriminalThreshold {
 	out := CriminalThreshold{
-		Offence:        fromProto(d, field+".offence", t.GetOffence(), offencePairs),
-		Condition:      fromProto(d, field+".condition", t.GetCondition(), conditionPairs),
-		Rule:           t.GetRule(),
-		IllegalGains:   d.yuan(field+".illegal_gains_yuan", t.GetIllegalGainsYuan()),
-		BusinessVolume: d.yuan(field+".business_volume_yuan", t.GetBusinessVolumeYuan()),
-		HolderLoss:     d.yuan(field+".holder_loss_yuan", t.GetHolderLossYuan()),
+		Offence:         fromProto(d, field+".offence", t.GetOffence(), offencePairs),
+		Condition:       fromProto(d, field+".condition", t.GetCondition(), conditionPairs),
+		Rule:            t.GetRule(),
+		IllegalGains:    d.yuan(field+".illegal_gains_yuan", t.GetIllegalGainsYuan()),
+		BusinessVolume:  d.yuan(field+".business_volume_yuan", t.GetBusinessVolumeYuan()),
+		HolderLoss:      d.yuan(field+".holder_loss_yuan", t.GetHolderLossYuan()),
+		Act:             fromProto(d, field+".act", t.GetAct(), criminalActPairs),
+		Sales:           d.yuan(field+".sales_yuan", t.GetSalesYuan()),
+		SalesPlusUnsold: d.yuan(field+".sales_plus_unsold_yuan", t.GetSalesPlusUnsoldYuan()),
+		Copies:          t.GetCopies(),
+		LabelPieces:     t.GetLabelPieces(),
+		WorksOnline:     t.GetWorksOnline(),
+		Downloads:       t.GetDownloads(),
+		Clicks:          t.GetClicks(),
+		Members:         t.GetMembers(),
+		HalfOfTwo:       t.GetHalfOfTwo(),
 	}
 	// ThresholdAlways is the calculator's zero value, so the proto's
 	// UNSPECIFIED cannot be left for the calculator to refuse.
@@ -478,20 +527,39 @@ func ResultFromProto(resp *ipcasev1.CalculateDamagesResponse) (Result, error) {
 
 // FineResultToProto converts a CalculateFine result to its response message.
 func FineResultToProto(r FineResult) *ipcasev1.CalculateFineResponse {
-	return &ipcasev1.CalculateFineResponse{
-		MinYuan:              r.Min.String(),
-		MaxYuan:              r.Max.String(),
-		Law:                  r.Law,
-		Rule:                 r.Rule,
-		LighterLaterLaw:      r.LighterLaterLaw,
-		Heavier:              r.Heavier,
-		HearingRequired:      r.HearingRequired,
-		HearingThresholdYuan: r.HearingThreshold.String(),
-		CriminalTransfer:     r.CriminalTransfer,
-		CriminalRules:        r.CriminalRules,
-		Citations:            r.Citations,
-		Steps:                r.Steps,
+	out := &ipcasev1.CalculateFineResponse{
+		MinYuan:                r.Min.String(),
+		MaxYuan:                r.Max.String(),
+		Law:                    r.Law,
+		Rule:                   r.Rule,
+		LighterLaterLaw:        r.LighterLaterLaw,
+		Heavier:                r.Heavier,
+		HearingRequired:        r.HearingRequired,
+		HearingThresholdYuan:   r.HearingThreshold.String(),
+		CriminalTransfer:       r.CriminalTransfer,
+		CriminalRules:          r.CriminalRules,
+		Citations:              r.Citations,
+		Steps:                  r.Steps,
+		CriminalAct:            r.CriminalAct.Proto(),
+		CriminalInterpretation: r.CriminalInterpretation,
+		InnocentSeller:         r.InnocentSeller,
+		NoCompensation:         r.NoCompensation,
+		NoPenalty:              r.NoPenalty,
+		TimeBarred:             r.TimeBarred,
+		MayWaive:               r.MayWaive,
+		Mitigated:              r.Mitigated,
 	}
+	for _, f := range r.Figures {
+		out.Figures = append(out.Figures, &ipcasev1.FineFigure{Name: f.Name, Value: f.Value, Article: f.Article})
+	}
+	if p := r.Payment; p != nil {
+		out.Payment = &ipcasev1.LatePayment{FineYuan: p.Fine.String(), ReceivedDate: p.Received.String(), DueDate: p.Due.String(),
+			DaysLate: int64(p.DaysLate), SurchargeYuan: p.Surcharge.String(), Capped: p.Capped, TotalYuan: p.Total.String()}
+		if !p.Paid.IsZero() {
+			out.Payment.PaidDate = p.Paid.String()
+		}
+	}
+	return out
 }
 
 // FineResultFromProto converts a CalculateFine response back to its
@@ -499,18 +567,40 @@ func FineResultToProto(r FineResult) *ipcasev1.CalculateFineResponse {
 func FineResultFromProto(resp *ipcasev1.CalculateFineResponse) (FineResult, error) {
 	var p parser
 	r := FineResult{
-		Min:              p.fen("min_yuan", resp.GetMinYuan()),
-		Max:              p.fen("max_yuan", resp.GetMaxYuan()),
-		Law:              resp.GetLaw(),
-		Rule:             resp.GetRule(),
-		LighterLaterLaw:  resp.GetLighterLaterLaw(),
-		Heavier:          resp.GetHeavier(),
-		HearingRequired:  resp.GetHearingRequired(),
-		HearingThreshold: p.fen("hearing_threshold_yuan", resp.GetHearingThresholdYuan()),
-		CriminalTransfer: resp.GetCriminalTransfer(),
-		CriminalRules:    resp.GetCriminalRules(),
-		Citations:        resp.GetCitations(),
-		Steps:            resp.GetSteps(),
+		Min:                    p.fen("min_yuan", resp.GetMinYuan()),
+		Max:                    p.fen("max_yuan", resp.GetMaxYuan()),
+		Law:                    resp.GetLaw(),
+		Rule:                   resp.GetRule(),
+		LighterLaterLaw:        resp.GetLighterLaterLaw(),
+		Heavier:                resp.GetHeavier(),
+		HearingRequired:        resp.GetHearingRequired(),
+		HearingThreshold:       p.fen("hearing_threshold_yuan", resp.GetHearingThresholdYuan()),
+		CriminalTransfer:       resp.GetCriminalTransfer(),
+		CriminalRules:          resp.GetCriminalRules(),
+		Citations:              resp.GetCitations(),
+		Steps:                  resp.GetSteps(),
+		CriminalInterpretation: resp.GetCriminalInterpretation(),
+		InnocentSeller:         resp.GetInnocentSeller(),
+		NoCompensation:         resp.GetNoCompensation(),
+		NoPenalty:              resp.GetNoPenalty(),
+		TimeBarred:             resp.GetTimeBarred(),
+		MayWaive:               resp.GetMayWaive(),
+		Mitigated:              resp.GetMitigated(),
+	}
+	var err error
+	if r.CriminalAct, err = decodeProto("criminal_act", resp.GetCriminalAct(), criminalActPairs); err != nil {
+		p.errs = append(p.errs, err)
+	}
+	for _, f := range resp.GetFigures() {
+		r.Figures = append(r.Figures, Figure{Name: f.GetName(), Value: f.GetValue(), Article: f.GetArticle()})
+	}
+	if pp := resp.GetPayment(); pp != nil {
+		r.Payment = &Payment{Fine: p.fen("payment.fine_yuan", pp.GetFineYuan()), Received: p.date("payment.received_date", pp.GetReceivedDate()),
+			Due: p.date("payment.due_date", pp.GetDueDate()), DaysLate: int(pp.GetDaysLate()),
+			Surcharge: p.fen("payment.surcharge_yuan", pp.GetSurchargeYuan()), Capped: pp.GetCapped(), Total: p.fen("payment.total_yuan", pp.GetTotalYuan())}
+		if pp.GetPaidDate() != "" {
+			r.Payment.Paid = p.date("payment.paid_date", pp.GetPaidDate())
+		}
 	}
 	return r, p.err()
 }

@@ -68,13 +68,21 @@ type FineRequest struct {
 	ConductDate  civil.Date
 	DecisionDate civil.Date
 	// The figures the rules test; zero means none. BusinessVolume
-	// (business_volume, 违法经营额): trademark, copyright. IllegalGains
-	// (illegal_gains): patent passing off. GoodsValue (goods_value): seeds.
-	// HolderLoss (holder_loss): only criminal thresholds.
+	// (business_volume, 违法经营额): trademark, copyright, confusion.
+	// IllegalGains (illegal_gains): patent passing off. GoodsValue
+	// (goods_value): seeds. HolderLoss (holder_loss), Sales (sales, 销售金额)
+	// and UnsoldValue (unsold_value, 货值金额 of goods not yet sold): only
+	// criminal thresholds.
 	BusinessVolume Fen
 	IllegalGains   Fen
 	GoodsValue     Fen
 	HolderLoss     Fen
+	Sales          Fen
+	UnsoldValue    Fen
+	// Counts tested only against criminal thresholds: Copies (copies),
+	// LabelPieces (label_pieces), WorksOnline (works_online), Downloads
+	// (downloads), Clicks (clicks), Members (members).
+	Copies, LabelPieces, WorksOnline, Downloads, Clicks, Members int64
 	// RepeatWithin5Years (repeat_within_5_years) or EarlierInfringements
 	// (earlier_infringements) > 0: two or more infringements within 5
 	// years (Trademark Law Art. 60 ¶2). Serious (serious): other serious
@@ -85,23 +93,71 @@ type FineRequest struct {
 	// PublicInterest (public_interest): the act also harms the public
 	// interest, which copyright and plant-variety infringement fines need;
 	// PassingOff (passing_off): passing off a protected variety, fined
-	// without it. InnocentSeller (innocent_seller): a trademark seller who
-	// did not know, shows a lawful source and names the supplier.
+	// without it.
 	PublicInterest bool
 	PassingOff     bool
-	InnocentSeller bool
+	// A seller's defence (Trademark Law 2019 Art. 60 ¶2, 2026 Art. 74 ¶2;
+	// AUCL 2025 Art. 23 ¶2): SellerDidNotKnow (seller_did_not_know),
+	// LawfulSource (lawful_source: shows the goods were lawfully obtained),
+	// SupplierNamed (supplier_named). All three spare the fine and the
+	// damages; not knowing alone rules out the selling crimes, which need
+	// knowledge (Criminal Law Arts. 214, 218). InnocentSeller
+	// (innocent_seller) asserts all three at once.
+	SellerDidNotKnow bool
+	LawfulSource     bool
+	SupplierNamed    bool
+	InnocentSeller   bool
+	// Administrative Penalty Law 2021 Arts. 32–33: CorrectedInTime
+	// (corrected_in_time, 及时改正), MinorNoHarm (minor_no_harm: the
+	// violation was minor and caused no harm), FirstViolation
+	// (first_violation, 初次违法), MinorHarm (minor_harm: its harm was
+	// minor), Mitigation (mitigation: a circumstance of Art. 32, e.g. the
+	// party on its own removed or reduced the harm).
+	CorrectedInTime bool
+	MinorNoHarm     bool
+	FirstViolation  bool
+	MinorHarm       bool
+	Mitigation      bool
+	// DiscoveredDate (discovered_date): the day the act was discovered,
+	// for the limitation of Administrative Penalty Law Art. 36; zero: the
+	// decision date is used. EndangersLifeOrFinance
+	// (endangers_life_or_finance): the act endangers life, health or
+	// financial security and had harmful consequences (5 years, not 2).
+	DiscoveredDate         civil.Date
+	EndangersLifeOrFinance bool
+	// Payment of ProposedFine (Administrative Penalty Law Arts. 67, 72):
+	// ReceivedDate (received_date) the party received the decision,
+	// PaidDate (paid_date) it paid; PaymentDue (payment_due) overrides the
+	// 15th day when that falls on a rest day (compute it with the deadline
+	// calculator, FinePayment).
+	ReceivedDate civil.Date
+	PaidDate     civil.Date
+	PaymentDue   civil.Date
 	// Party (party) and Hearing (hearing_thresholds) decide the hearing
 	// right; ProposedFine (proposed_fine), if set, must lie in the range.
 	Party        PartyKind
 	Hearing      HearingThresholds
 	ProposedFine Fen
-	// CriminalThresholds (criminal_thresholds): nil means
-	// DefaultCriminalThresholds. CriminalRepeat (criminal_repeat): punished
-	// for the same group of IP crimes within 2 years; MultipleRights
-	// (multiple_rights): two or more marks or patents.
+	// CriminalAct (criminal_act): the crime the act may be; zero: the
+	// offence's usual one (selling, for a trademark seller). CriminalThresholds
+	// (criminal_thresholds): nil means the thresholds in force when the act
+	// was done. CriminalRepeat (criminal_repeat): punished for the same
+	// group of IP crimes within 2 years; MultipleRights (multiple_rights):
+	// two or more marks or patents.
+	CriminalAct        CriminalAct
 	CriminalThresholds []CriminalThreshold
 	CriminalRepeat     bool
 	MultipleRights     bool
+}
+
+// innocentSeller reports whether all three facts of the seller's defence
+// are established.
+func (r FineRequest) innocentSeller() bool {
+	return r.InnocentSeller || (r.SellerDidNotKnow && r.LawfulSource && r.SupplierNamed)
+}
+
+func (r FineRequest) sellerFacts() bool {
+	return r.InnocentSeller || r.SellerDidNotKnow || r.LawfulSource || r.SupplierNamed
 }
 
 // FineResult is the outcome of CalculateFine; its JSON form is the CLI's
@@ -119,24 +175,49 @@ type FineResult struct {
 	LighterLaterLaw bool `json:"lighterLaterLaw"`
 	// Heavier: the rule orders a heavier penalty (从重) within the range.
 	Heavier bool `json:"heavier"`
+	// InnocentSeller: the seller's defence holds: no fine, no damages
+	// (NoCompensation), no criminal flag.
+	InnocentSeller bool `json:"innocentSeller"`
+	NoCompensation bool `json:"noCompensation"`
+	// NoPenalty: no penalty may be imposed (a minor violation corrected in
+	// time, or the limitation of Art. 36: TimeBarred). MayWaive: the agency
+	// may impose none (a first violation; Art. 33 ¶1). Mitigated: the
+	// penalty must be lighter or reduced below the minimum (Art. 32), so Min
+	// is 0.
+	NoPenalty  bool `json:"noPenalty"`
+	TimeBarred bool `json:"timeBarred"`
+	MayWaive   bool `json:"mayWaive"`
+	Mitigated  bool `json:"mitigated"`
 	// HearingRequired: the proposed fine (or Max, if none was proposed)
 	// reaches HearingThreshold, or the illegal gains the rule confiscates do.
 	HearingRequired  bool `json:"hearingRequired"`
 	HearingThreshold Fen  `json:"hearingThreshold"`
-	// CriminalTransfer: the figures reach a criminal threshold, listed in
-	// CriminalRules. It is a flag for the officer, not a finding.
-	CriminalTransfer bool     `json:"criminalTransfer"`
-	CriminalRules    []string `json:"criminalRules,omitempty"`
-	Citations        []string `json:"citations"`
-	Steps            []string `json:"steps"`
+	// CriminalTransfer: the figures reach a criminal threshold of
+	// CriminalAct under CriminalInterpretation (the one applied to the act),
+	// listed in CriminalRules. It is a flag for the officer, not a finding.
+	CriminalTransfer       bool        `json:"criminalTransfer"`
+	CriminalAct            CriminalAct `json:"criminalAct"`
+	CriminalInterpretation string      `json:"criminalInterpretation,omitempty"`
+	CriminalRules          []string    `json:"criminalRules,omitempty"`
+	// Payment is set when ReceivedDate and ProposedFine were given.
+	Payment *Payment `json:"payment,omitempty"`
+	// Figures lists every figure with its article; Citations and Steps
+	// explain the result.
+	Figures   []Figure `json:"figures"`
+	Citations []string `json:"citations"`
+	Steps     []string `json:"steps"`
 }
 
 // CalculateFine computes the lawful fine range for r under the rule in force
 // on the conduct date, or the rule in force on the decision date if that is
-// lighter (Administrative Penalty Law Art. 37). It returns InputErrors for
-// an unknown offence, missing or inverted dates, conduct before the earliest
-// encoded rule, a copyright or plant-variety fine without public-interest
-// harm, and a proposed fine outside the range.
+// lighter (Administrative Penalty Law Art. 37), then applies the seller's
+// defence, Administrative Penalty Law Arts. 32, 33 and 36, the hearing right
+// and the criminal-transfer check, and the payment surcharge if dates are
+// given. It returns InputErrors for an unknown offence, missing or inverted
+// dates, conduct before the earliest encoded rule, a copyright or
+// plant-variety fine without public-interest harm, seller facts where the
+// rule has no seller's defence, a criminal act foreign to the offence, and a
+// proposed fine outside the range.
 func CalculateFine(r FineRequest) (FineResult, error) {
 	var rf refusals
 	checkFineRequest(r, &rf)
@@ -154,8 +235,8 @@ func CalculateFine(r FineRequest) (FineResult, error) {
 	case act.publicInterest && !r.PublicInterest && (!act.passingOffToo || !r.PassingOff):
 		rf.add("public_interest", "%s fines only where the infringement also harms the public interest%s",
 			act.name(), yesNo(act.passingOffToo, " (or is passing off a protected variety)", ""))
-	case r.InnocentSeller && !act.innocentSeller:
-		rf.add("innocent_seller", "%s has no innocent-seller rule", act.name())
+	case (r.InnocentSeller || r.LawfulSource || r.SupplierNamed) && act.innocentSeller == "":
+		rf.add(sellerField(r), "%s has no innocent-seller rule: a seller who did not know and names its supplier is fined like anyone else", act.name())
 	}
 	if rf.any() {
 		return FineResult{}, rf.err()
@@ -169,22 +250,88 @@ func CalculateFine(r FineRequest) (FineResult, error) {
 	applied, band, lighter := lighterOf(r, act, dec, &ex)
 	res.LighterLaterLaw = lighter
 	res.Min, res.Max, res.Law, res.Rule = band.min, band.max, applied.name(), band.rule
-	if r.InnocentSeller {
-		res.Min, res.Max = 0, 0
-		res.Rule = "innocent seller with lawful source and named supplier: ordered to stop selling, no fine"
-		ex.stepf("%s: a seller who did not know, shows a lawful source and names the supplier is only ordered to stop selling", applied.name())
+	minLaw, maxLaw := applied.name(), applied.name()
+	if r.Offence == OffenceConfusion && r.Serious {
+		ex.stepf("Serious circumstances: the business licence is also revoked (%s); the fine range does not change", applied.name())
+	}
+	if r.sellerFacts() && applied.innocentSeller != "" {
+		sellerDefence(r, applied, &res, &ex)
+		if res.InnocentSeller {
+			minLaw, maxLaw = applied.law+", "+applied.innocentSeller, applied.law+", "+applied.innocentSeller
+		}
+	}
+	if !res.InnocentSeller {
+		if why := penaltyLimits(r, &res, &ex); why != "" {
+			minLaw, maxLaw = why, why
+		} else if res.MayWaive || res.Mitigated {
+			minLaw = "Administrative Penalty Law 2021 " + yesNo(res.Mitigated, "Art. 32", "Art. 33 ¶1")
+		}
 	}
 	ex.stepf("Lawful range: %s", rangeText(res.Min, res.Max))
 	res.Heavier = heavier(r, applied, &ex)
 	hearing(r, applied, &res, &ex)
 	criminal(r, &res, &ex)
-	res.Citations, res.Steps = ex.cites.list, ex.steps
+	res.Figures = []Figure{
+		{"minimum fine", res.Min.String(), minLaw},
+		{"maximum fine", res.Max.String(), maxLaw},
+		{"hearing threshold", res.HearingThreshold.String(), "SAMR Hearing Measures Art. 5 (Administrative Penalty Law 2021 Art. 63)"},
+	}
 	if r.ProposedFine > 0 {
 		if err := CheckFine(res, r.ProposedFine); err != nil {
 			return FineResult{}, err
 		}
+		if !r.ReceivedDate.IsZero() {
+			p := LateSurcharge(r.ProposedFine, r.ReceivedDate, r.PaymentDue, r.PaidDate)
+			res.Payment = &p
+			res.Figures = append(res.Figures, p.figures()...)
+			ex.steps = append(ex.steps, p.Steps...)
+			ex.cite(citePayment)
+		}
 	}
+	res.Citations, res.Steps = ex.cites.list, ex.steps
 	return res, nil
+}
+
+func sellerField(r FineRequest) string {
+	switch {
+	case r.InnocentSeller:
+		return "innocent_seller"
+	case r.LawfulSource:
+		return "lawful_source"
+	default:
+		return "supplier_named"
+	}
+}
+
+// sellerDefence applies the innocent-seller rule of v: all three facts
+// spare the fine (and, where v has one, the damages); a missing fact is
+// named.
+func sellerDefence(r FineRequest, v fineVersion, res *FineResult, ex *explainer) {
+	art := v.law + ", " + v.innocentSeller
+	if !r.innocentSeller() {
+		var missing []string
+		for _, m := range []struct {
+			ok   bool
+			what string
+		}{{r.SellerDidNotKnow, "did not know the goods infringed"}, {r.LawfulSource, "shows the goods were lawfully obtained"},
+			{r.SupplierNamed, "names the supplier"}} {
+			if !m.ok {
+				missing = append(missing, m.what)
+			}
+		}
+		ex.stepf("Seller's defence (%s) not made out: it is not established that the seller %s; the fine applies", art, strings.Join(missing, ", "))
+		return
+	}
+	res.InnocentSeller = true
+	res.Min, res.Max = 0, 0
+	res.Rule = "innocent seller: did not know, showed a lawful source and named the supplier — ordered to stop selling, no fine"
+	ex.stepf("%s: a seller who did not know, shows the goods were lawfully obtained and names the supplier is only ordered to stop selling; no fine", art)
+	ex.cite(art + ": a seller who did not know, shows a lawful source and names the supplier is only ordered to stop selling")
+	if v.noCompensation != "" {
+		res.NoCompensation = true
+		ex.stepf("No damages are owed either (%s, %s)", v.law, v.noCompensation)
+		ex.cite(v.law + ", " + v.noCompensation + ": such a seller owes no compensation")
+	}
 }
 
 // lighterOf applies Administrative Penalty Law Art. 37: the rule in force at
@@ -239,6 +386,19 @@ func checkFineRequest(r FineRequest, rf *refusals) {
 	checkAmount(rf, "illegal_gains", r.IllegalGains)
 	checkAmount(rf, "goods_value", r.GoodsValue)
 	checkAmount(rf, "holder_loss", r.HolderLoss)
+	checkAmount(rf, "sales", r.Sales)
+	checkAmount(rf, "unsold_value", r.UnsoldValue)
+	for _, c := range []struct {
+		name string
+		v    int64
+	}{{"copies", r.Copies}, {"label_pieces", r.LabelPieces}, {"works_online", r.WorksOnline},
+		{"downloads", r.Downloads}, {"clicks", r.Clicks}, {"members", r.Members}} {
+		if c.v < 0 {
+			rf.add(c.name, "%d is negative", c.v)
+		}
+	}
+	checkFineDates(r, dOK, rf)
+	checkCriminalAct(r, rf)
 	checkAmount(rf, "proposed_fine", r.ProposedFine)
 	checkAmount(rf, "hearing_thresholds.natural_person", r.Hearing.NaturalPerson)
 	checkAmount(rf, "hearing_thresholds.organisation", r.Hearing.Organisation)
@@ -256,7 +416,7 @@ func checkFineRequest(r FineRequest, rf *refusals) {
 func heavier(r FineRequest, v fineVersion, ex *explainer) bool {
 	repeat := r.RepeatWithin5Years || r.EarlierInfringements > 0
 	if !v.heavier {
-		if repeat || (r.Serious && r.Offence != OffenceTradeSecret) {
+		if repeat || (r.Serious && r.Offence != OffenceTradeSecret && r.Offence != OffenceConfusion) {
 			ex.stepf("%s names no heavier-penalty (从重) rule; the repeat or serious flag does not change the range", v.name())
 		}
 		return false
@@ -310,32 +470,4 @@ func hearing(r FineRequest, v fineVersion, res *FineResult, ex *explainer) {
 		ex.stepf("Hearing: %s %s < %s for %s; no hearing right from the fine", what, basis.grouped(), res.HearingThreshold.grouped(), r.Party.label())
 	}
 	ex.cite("Administrative Penalty Law 2021 Art. 63; SAMR Hearing Measures Art. 5 (10,000 natural person / 100,000 organisation unless set otherwise)")
-}
-
-func hasThreshold(o Offence, ts []CriminalThreshold) bool {
-	for _, t := range ts {
-		if t.Offence == o {
-			return true
-		}
-	}
-	return false
-}
-
-// criminal flags figures that reach a criminal-transfer threshold.
-func criminal(r FineRequest, res *FineResult, ex *explainer) {
-	ts := r.CriminalThresholds
-	if ts == nil {
-		ts = DefaultCriminalThresholds()
-	}
-	res.CriminalRules = crossedThresholds(r, ts)
-	res.CriminalTransfer = len(res.CriminalRules) > 0
-	if !res.CriminalTransfer {
-		ex.stepf("Criminal transfer: no %s threshold reached%s", r.Offence,
-			yesNo(hasThreshold(r.Offence, ts), "", " (none is configured for this offence)"))
-		return
-	}
-	for _, rule := range res.CriminalRules {
-		ex.stepf("Criminal transfer: %s", rule)
-	}
-	ex.cite("State Council Transfer Provisions 2020 Art. 3 ¶2 (transfer on reasonable suspicion), Art. 11 (a penalty does not replace transfer; a fine paid is offset against a criminal fine)")
 }

@@ -19,9 +19,10 @@ const (
 	OffencePatentPassingOff         // passing off a patent (假冒专利); infringement itself is not fined
 	OffenceTradeSecret              // trade-secret infringement
 	OffencePlantVariety             // plant-variety infringement or passing off a protected variety
+	OffenceConfusion                // confusion (混淆) under the Anti-Unfair Competition Law
 )
 
-var offenceNames = []string{"unspecified", "trademark", "copyright", "patent-passing-off", "trade-secret", "plant-variety"}
+var offenceNames = []string{"unspecified", "trademark", "copyright", "patent-passing-off", "trade-secret", "plant-variety", "confusion"}
 
 // String returns the CLI spelling, e.g. "patent-passing-off".
 func (o Offence) String() string { return enumName(offenceNames, int(o)) }
@@ -49,9 +50,10 @@ type fineVersion struct {
 	// heavier: the article orders a heavier penalty (从重) for two or more
 	// infringements within 5 years or other serious circumstances.
 	heavier bool
-	// innocentSeller: the article spares a seller who did not know, shows a
-	// lawful source and names the supplier.
-	innocentSeller bool
+	// innocentSeller names the paragraph that spares a seller who did not
+	// know, shows a lawful source and names the supplier ("" if none), and
+	// noCompensation the one that spares it damages ("" if none).
+	innocentSeller, noCompensation string
 	// confiscatesGains: the article confiscates illegal gains, which counts
 	// towards the hearing threshold (SAMR Hearing Measures Art. 5).
 	confiscatesGains bool
@@ -86,16 +88,18 @@ func fineVersions(o Offence) []fineVersion {
 	case OffenceTrademark:
 		// Art. 60 ¶2 (the 2013 and 2019 texts are the same) and 2026
 		// Art. 74 ¶2 set the same figures.
-		tm := func(law, art string, d civil.Date, src string) fineVersion {
+		// The innocent seller is the last sentence of the same paragraph; the
+		// damages rule for it is Art. 64 ¶2 (2026: Art. 78 ¶2).
+		tm := func(law, art, comp string, d civil.Date, src string) fineVersion {
 			return fineVersion{law: law, article: art, inForce: d, band: trademarkBand,
-				heavier: true, innocentSeller: true, source: src}
+				heavier: true, innocentSeller: art, noCompensation: comp, source: src}
 		}
 		return []fineVersion{
-			tm("Trademark Law 2013", "Art. 60 ¶2", ymd(2014, time.May, 1),
+			tm("Trademark Law 2013", "Art. 60 ¶2", "Art. 64 ¶2", ymd(2014, time.May, 1),
 				"in force under the NPCSC amending decision of 2013-08-30; same text as the 2019 Art. 60 ¶2"),
-			tm("Trademark Law 2019", "Art. 60 ¶2", ymd(2019, time.November, 1),
+			tm("Trademark Law 2019", "Art. 60 ¶2", "Art. 64 ¶2", ymd(2019, time.November, 1),
 				"in force under Presidential Order No. 29 (2019); the 2019 amendment left Art. 60 unchanged"),
-			tm("Trademark Law 2026", "Art. 74 ¶2", ymd(2027, time.January, 1),
+			tm("Trademark Law 2026", "Art. 74 ¶2", "Art. 78 ¶2", ymd(2027, time.January, 1),
 				"in force under Art. 87 of the 2026 revision; same figures as the 2019 Art. 60 ¶2"),
 		}
 	case OffenceCopyright:
@@ -123,21 +127,45 @@ func fineVersions(o Offence) []fineVersion {
 			band: patent2020Band, confiscatesGains: true, source: "in force under the NPCSC amending decision of 2020-10-17",
 		}}
 	case OffenceTradeSecret:
-		// Trade-secret fines start with the 2019 amendment: the AUCL 2017
-		// Art. 21 figures are not encoded (SOURCES.md).
 		return []fineVersion{{
+			// AUCL 2017 Art. 21: 100,000–500,000; serious 500,000–3,000,000;
+			// no confiscation of gains.
+			law: "Anti-Unfair Competition Law 2017", article: "Art. 21", inForce: ymd(2018, time.January, 1),
+			band:   auclBand(Yuan(500_000), Yuan(500_000), Yuan(3_000_000)),
+			source: "in force under Art. 32 of the 2017 revision (adopted 2017-11-04)",
+		}, {
 			law: "Anti-Unfair Competition Law 2019", article: "Art. 21", inForce: ymd(2019, time.April, 23),
-			band: auclBand(Yuan(500_000)), confiscatesGains: true,
+			band: auclBand(Yuan(1_000_000), Yuan(500_000), Yuan(5_000_000)), confiscatesGains: true,
 			source: "in force on promulgation under Presidential Order No. 29 (2019)",
 		}, {
 			law: "Anti-Unfair Competition Law 2025", article: "Art. 26", inForce: ymd(2025, time.October, 15),
-			band: auclBand(Yuan(1_000_000)), confiscatesGains: true,
+			band: auclBand(Yuan(1_000_000), Yuan(1_000_000), Yuan(5_000_000)), confiscatesGains: true,
 			source: "in force under Art. 41 of the 2025 revision",
 		}}
+	case OffenceConfusion:
+		// AUCL 2017 Art. 18 ¶1 (the 2019 amendment left it unchanged) and
+		// 2025 Art. 23 ¶1 set the same figures as Trademark Law Art. 60 ¶2;
+		// "serious" adds revocation of the business licence, not a higher
+		// fine. Only the 2025 text spares an innocent seller (Art. 23 ¶2).
+		cf := func(law, art string, d civil.Date, innocent, src string) fineVersion {
+			return fineVersion{law: law, article: art, inForce: d, band: trademarkBand, innocentSeller: innocent, source: src}
+		}
+		return []fineVersion{
+			cf("Anti-Unfair Competition Law 2017", "Art. 18 ¶1", ymd(2018, time.January, 1), "",
+				"in force under Art. 32 of the 2017 revision (adopted 2017-11-04)"),
+			cf("Anti-Unfair Competition Law 2019", "Art. 18 ¶1", ymd(2019, time.April, 23), "",
+				"in force on promulgation under Presidential Order No. 29 (2019); Art. 18 unchanged from 2017"),
+			cf("Anti-Unfair Competition Law 2025", "Art. 23 ¶1", ymd(2025, time.October, 15), "Art. 23 ¶2",
+				"in force under Art. 41 of the 2025 revision; Art. 23 ¶1 keeps the 2019 figures"),
+		}
 	case OffencePlantVariety:
-		// Plant-variety fines start with the 2021 amendment: the Seed Law
-		// 2015 Art. 73 figures are not encoded (SOURCES.md).
 		return []fineVersion{{
+			// Seed Law 2015 Art. 73 ¶5 (public interest) and ¶6 (passing
+			// off): the same figures as the 2021 Art. 72.
+			law: "Seed Law 2015", article: "Art. 73 ¶5–6", inForce: ymd(2016, time.January, 1),
+			band: seedBand, publicInterest: true, passingOffToo: true, confiscatesGains: true,
+			source: "¶5 public-interest infringement, ¶6 passing off; in force under Art. 94 of the 2015 revision (adopted 2015-11-04)",
+		}, {
 			law: "Seed Law 2021", article: "Art. 72", inForce: ymd(2022, time.March, 1),
 			// Art. 72 ¶6–7 also confiscate the illegal gains and the seeds
 			// ("没收违法所得和种子"), which counts toward the hearing threshold.
@@ -217,14 +245,16 @@ func patent2020Band(r FineRequest) fineBand {
 	return fineBand{0, Yuan(250_000), fmt.Sprintf("illegal gains %s: none or ≤ 50,000 (五万元以下): up to 250,000.00", g.grouped())}
 }
 
-// auclBand: AUCL 2019 Art. 21 / 2025 Art. 26: 100,000–1,000,000; serious →
-// seriousFloor–5,000,000 (500,000 in 2019, 1,000,000 in 2025).
-func auclBand(seriousFloor Fen) func(FineRequest) fineBand {
+// auclBand: the trade-secret fines, 100,000–ordinaryMax; serious →
+// seriousFloor–seriousMax. AUCL 2017 Art. 21: 500,000; 500,000–3,000,000.
+// AUCL 2019 Art. 21: 1,000,000; 500,000–5,000,000. AUCL 2025 Art. 26:
+// 1,000,000; 1,000,000–5,000,000.
+func auclBand(ordinaryMax, seriousFloor, seriousMax Fen) func(FineRequest) fineBand {
 	return func(r FineRequest) fineBand {
 		if r.Serious {
-			return fineBand{seriousFloor, Yuan(5_000_000), fmt.Sprintf("serious circumstances: %s", rangeText(seriousFloor, Yuan(5_000_000)))}
+			return fineBand{seriousFloor, seriousMax, fmt.Sprintf("serious circumstances: %s", rangeText(seriousFloor, seriousMax))}
 		}
-		return fineBand{Yuan(100_000), Yuan(1_000_000), "not serious: " + rangeText(Yuan(100_000), Yuan(1_000_000))}
+		return fineBand{Yuan(100_000), ordinaryMax, "not serious: " + rangeText(Yuan(100_000), ordinaryMax)}
 	}
 }
 

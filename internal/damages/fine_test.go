@@ -155,6 +155,13 @@ func TestCalculateFineFlags(t *testing.T) {
 		mod(&r)
 		return r
 	}
+	// tm25: an act and decision after Fa Shi [2025] No. 5 took effect
+	// (2025-04-26), so its thresholds apply.
+	tm25 := func(mod func(*damages.FineRequest)) damages.FineRequest {
+		r := tm(mod)
+		r.ConductDate, r.DecisionDate = day(t, "2025-06-01"), day(t, "2025-12-01")
+		return r
+	}
 	type flags struct{ heavier, hearing, criminal bool }
 	for _, tt := range []struct {
 		name string
@@ -181,15 +188,18 @@ func TestCalculateFineFlags(t *testing.T) {
 		{"confiscated gains reach the threshold", damages.FineRequest{Offence: damages.OffencePatentPassingOff, ConductDate: day(t, "2022-01-01"), DecisionDate: day(t, "2022-02-01"),
 			IllegalGains: y(120_000), Party: damages.Organisation, ProposedFine: y(50_000)}, flags{hearing: true, criminal: true}, "confiscating illegal gains of 120,000.00"},
 		{"innocent seller: no fine, no hearing", tm(func(r *damages.FineRequest) { r.InnocentSeller, r.ProposedFine = true, 0 }), flags{}, "only ordered to stop selling"},
-		// Fa Shi [2025] No. 5 Art. 3 (goods): volume ≥ 50,000 or gains ≥ 30,000.
-		{"volume 49,999.99 below the crime line", tm(func(r *damages.FineRequest) { r.BusinessVolume = yuan(t, "49999.99") }), flags{}, "no trademark threshold reached"},
-		{"volume 50,000 reaches it", tm(func(r *damages.FineRequest) { r.BusinessVolume = y(50_000) }), flags{criminal: true}, "illegal business volume 50,000.00 ≥ 50,000.00"},
-		{"gains 30,000 reach it", tm(func(r *damages.FineRequest) { r.IllegalGains = y(30_000) }), flags{criminal: true}, "illegal gains 30,000.00 ≥ 30,000.00"},
-		{"repeat offender at 30,000", tm(func(r *damages.FineRequest) { r.BusinessVolume, r.CriminalRepeat = y(30_000), true }), flags{criminal: true}, "repeat offender"},
-		{"two marks at 30,000", tm(func(r *damages.FineRequest) { r.BusinessVolume, r.MultipleRights = y(30_000), true }), flags{criminal: true}, "two or more marks"},
-		{"30,000 alone is below", tm(func(r *damages.FineRequest) { r.BusinessVolume = y(30_000) }), flags{}, "no trademark threshold"},
+		// Fa Shi [2025] No. 5 Art. 3 ¶1 (goods): volume ≥ 50,000 or gains ≥ 30,000.
+		{"volume 49,999.99 below the crime line", tm25(func(r *damages.FineRequest) { r.BusinessVolume = yuan(t, "49999.99") }), flags{}, "no counterfeit-goods (Criminal Law Art. 213) threshold reached under Fa Shi [2025] No. 5"},
+		{"volume 50,000 reaches it", tm25(func(r *damages.FineRequest) { r.BusinessVolume = y(50_000) }), flags{criminal: true}, "illegal business volume 50,000.00 ≥ 50,000.00"},
+		{"gains 30,000 reach it", tm25(func(r *damages.FineRequest) { r.IllegalGains = y(30_000) }), flags{criminal: true}, "illegal gains 30,000.00 ≥ 30,000.00"},
+		// Art. 3 ¶1(3): repeat within 2 years, volume ≥ 30,000; ¶1(2): two marks, the same.
+		{"repeat offender at 30,000", tm25(func(r *damages.FineRequest) { r.BusinessVolume, r.CriminalRepeat = y(30_000), true }), flags{criminal: true}, "Art. 3 ¶1(3) (repeat within 2 years)"},
+		{"two marks at 30,000", tm25(func(r *damages.FineRequest) { r.BusinessVolume, r.MultipleRights = y(30_000), true }), flags{criminal: true}, "two or more marks"},
+		{"30,000 alone is below", tm25(func(r *damages.FineRequest) { r.BusinessVolume = y(30_000) }), flags{}, "no counterfeit-goods (Criminal Law Art. 213) threshold"},
+		// Fa Shi [2004] No. 19 Art. 1 ¶1(1), in force in 2020, has the same 50,000.
+		{"2020 act under Fa Shi [2004] No. 19", tm(func(r *damages.FineRequest) { r.BusinessVolume = y(50_000) }), flags{criminal: true}, "Fa Shi [2004] No. 19 Art. 1 ¶1(1): illegal business volume 50,000.00 ≥ 50,000.00"},
 		// Fa Shi [2025] No. 5 Arts. 16–19: owner's loss ≥ 300,000.
-		{"trade secret loss 300,000", damages.FineRequest{Offence: damages.OffenceTradeSecret, ConductDate: day(t, "2022-01-01"), DecisionDate: day(t, "2022-02-01"),
+		{"trade secret loss 300,000", damages.FineRequest{Offence: damages.OffenceTradeSecret, ConductDate: day(t, "2025-06-01"), DecisionDate: day(t, "2025-07-01"),
 			HolderLoss: y(300_000), Party: damages.Organisation, ProposedFine: y(100_000)}, flags{hearing: true, criminal: true}, "right holder's loss 300,000.00 ≥ 300,000.00"},
 		{"agency's own threshold table", tm(func(r *damages.FineRequest) {
 			r.IllegalGains = y(10_000)
@@ -229,8 +239,8 @@ func TestCalculateFineRefuses(t *testing.T) {
 	}{
 		{"trademark before 2014-05-01", base(damages.OffenceTrademark, "2014-04-30", none), "conduct_date",
 			[]string{"conduct on 2014-04-30 is before Trademark Law 2013, Art. 60 ¶2 took effect on 2014-05-01"}},
-		{"trade secret before AUCL 2019", base(damages.OffenceTradeSecret, "2019-04-22", none), "conduct_date",
-			[]string{"Anti-Unfair Competition Law 2019, Art. 21 took effect on 2019-04-23"}},
+		{"trade secret before AUCL 2017", base(damages.OffenceTradeSecret, "2017-12-31", none), "conduct_date",
+			[]string{"Anti-Unfair Competition Law 2017, Art. 21 took effect on 2018-01-01"}},
 		{"decision before conduct", base(damages.OffenceTrademark, "2020-01-01", func(r *damages.FineRequest) { r.DecisionDate = day(t, "2019-12-31") }),
 			"decision_date", []string{"2019-12-31 is before the conduct date 2020-01-01"}},
 		{"copyright without public-interest harm", base(damages.OffenceCopyright, "2022-01-01", none), "public_interest",
@@ -290,7 +300,8 @@ func TestCheckFine(t *testing.T) {
 
 func TestCalculateFineNoThresholdConfigured(t *testing.T) {
 	t.Parallel()
-	// Seed Law 2021 Art. 72: no criminal threshold is encoded for plant varieties.
+	// Seed Law 2021 Art. 72: plant-variety infringement is none of the IP
+	// crimes of Criminal Law Arts. 213–219.
 	got, err := damages.CalculateFine(damages.FineRequest{Offence: damages.OffencePlantVariety, ConductDate: day(t, "2022-06-01"),
 		DecisionDate: day(t, "2022-07-01"), GoodsValue: damages.Yuan(1_000_000), PublicInterest: true, Party: damages.NaturalPerson})
 	if err != nil {
@@ -298,7 +309,7 @@ func TestCalculateFineNoThresholdConfigured(t *testing.T) {
 	}
 	// 5–10 × 1,000,000 = 5,000,000–10,000,000.
 	if got.Min != damages.Yuan(5_000_000) || got.Max != damages.Yuan(10_000_000) || got.CriminalTransfer ||
-		!containsLine(got.Steps, "none is configured") {
+		!containsLine(got.Steps, "none of the IP crimes of Criminal Law Arts. 213–219") {
 		t.Errorf("range %s–%s criminal %v steps %q", got.Min, got.Max, got.CriminalTransfer, got.Steps)
 	}
 }

@@ -328,6 +328,12 @@ func TestCalculateFineRPC(t *testing.T) {
 		return r
 	}
 	tm := ipcasev1.FineOffence_FINE_OFFENCE_TRADEMARK
+	// figures lists the three figures every result carries.
+	figures := func(lo, hi, law, hearing string) []*ipcasev1.FineFigure {
+		return []*ipcasev1.FineFigure{{Name: "minimum fine", Value: lo, Article: law}, {Name: "maximum fine", Value: hi, Article: law},
+			{Name: "hearing threshold", Value: hearing, Article: "SAMR Hearing Measures Art. 5 (Administrative Penalty Law 2021 Art. 63)"}}
+	}
+	const regime2020 = "Fa Shi [2004] No. 19 with Fa Shi [2007] No. 6, the 2011 SPC/SPP/MPS Opinions on IP Criminal Cases (Fa Fa [2011] No. 3) and Fa Shi [2020] No. 10"
 	for _, tt := range []struct {
 		name string
 		req  *ipcasev1.CalculateFineRequest
@@ -335,20 +341,25 @@ func TestCalculateFineRPC(t *testing.T) {
 	}{{
 		// Trademark Law 2019 Art. 60 ¶2: volume "不足五万元"
 		// → ≤ 250,000. Organisation: hearing from 100,000 (SAMR Hearing
-		// Measures Art. 5); below the criminal 50,000 volume (Fa Shi [2025]
-		// No. 5).
+		// Measures Art. 5); below the criminal 50,000 volume (Fa Shi [2004]
+		// No. 19 Art. 1, in force when the act was done).
 		name: "trademark 49,999.99: < 50,000 branch",
 		req:  fine(tm, func(r *ipcasev1.CalculateFineRequest) { r.BusinessVolumeYuan = "49999.99" }),
 		want: &ipcasev1.CalculateFineResponse{MinYuan: "0.00", MaxYuan: "250000.00", Law: "Trademark Law 2019, Art. 60 ¶2",
-			HearingRequired: true, HearingThresholdYuan: "100000.00"},
+			HearingRequired: true, HearingThresholdYuan: "100000.00", CriminalAct: ipcasev1.CriminalAct_CRIMINAL_ACT_COUNTERFEIT_GOODS,
+			CriminalInterpretation: regime2020, Figures: figures("0.00", "250000.00", "Trademark Law 2019, Art. 60 ¶2", "100000.00")},
 	}, {
 		// "五万元以上" includes 50,000 (Civil Code Art. 1259): ≤ 5 × 50,000 =
-		// 250,000; the volume reaches the criminal threshold of 50,000.
+		// 250,000; the volume reaches the criminal threshold of 50,000 of
+		// Fa Shi [2004] No. 19 Art. 1 ¶1(1), in force when the act was done
+		// (Fa Shi [2025] No. 5 Art. 3 keeps it, so it is not more favourable).
 		name: "trademark 50,000: ≥ 50,000 branch, criminal transfer flagged",
 		req:  fine(tm, func(r *ipcasev1.CalculateFineRequest) { r.BusinessVolumeYuan = "50000" }),
 		want: &ipcasev1.CalculateFineResponse{MinYuan: "0.00", MaxYuan: "250000.00", Law: "Trademark Law 2019, Art. 60 ¶2",
 			HearingRequired: true, HearingThresholdYuan: "100000.00", CriminalTransfer: true,
-			CriminalRules: []string{"Criminal Law Arts. 213–214, Fa Shi [2025] No. 5 Arts. 3, 5 (goods): illegal business volume 50,000.00 ≥ 50,000.00"}},
+			CriminalRules:          []string{"Criminal Law Art. 213, Fa Shi [2004] No. 19 Art. 1 ¶1(1): illegal business volume 50,000.00 ≥ 50,000.00"},
+			CriminalAct:            ipcasev1.CriminalAct_CRIMINAL_ACT_COUNTERFEIT_GOODS,
+			CriminalInterpretation: regime2020, Figures: figures("0.00", "250000.00", "Trademark Law 2019, Art. 60 ¶2", "100000.00")},
 	}, {
 		// Copyright Law 2020 Art. 53: ≥ 50,000 → 1–5 × volume
 		// = 50,000–250,000; repeat within 5 years has no 从重 rule there.
@@ -358,7 +369,9 @@ func TestCalculateFineRPC(t *testing.T) {
 		}),
 		want: &ipcasev1.CalculateFineResponse{MinYuan: "50000.00", MaxYuan: "250000.00", Law: "Copyright Law 2020, Art. 53",
 			HearingRequired: true, HearingThresholdYuan: "10000.00", CriminalTransfer: true,
-			CriminalRules: []string{"Criminal Law Art. 217, Fa Shi [2025] No. 5 Arts. 11–13: illegal business volume 50,000.00 ≥ 50,000.00"}},
+			CriminalRules:          []string{"Criminal Law Art. 217, Fa Shi [2004] No. 19 Art. 5 ¶1(1); Fa Shi [2007] No. 6 Art. 1 (其他严重情节): illegal business volume 50,000.00 ≥ 50,000.00"},
+			CriminalAct:            ipcasev1.CriminalAct_CRIMINAL_ACT_COPYRIGHT,
+			CriminalInterpretation: regime2020, Figures: figures("50000.00", "250000.00", "Copyright Law 2020, Art. 53", "10000.00")},
 	}} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()

@@ -2,6 +2,7 @@ package deadline
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/ipcase/ipcase/internal/civil"
 )
@@ -201,6 +202,46 @@ func DecisionPause(days int) Period {
 		Citation: "SAMR Administrative Penalty Procedure Rules Art. 64 ¶2 (time not counted)", Counting: MarketRegulationCounting}
 }
 
+// Fines and the transfer of suspected crimes (行刑衔接).
+var (
+	// TransferDecision: the agency's head decides within 3 days of the
+	// case team's report whether to transfer a suspected crime to the
+	// police; an approved case goes to the police within 24 hours
+	// (TransferHandover). The Provisions say nothing of counting; the
+	// civil method is applied, and the days are calendar days (only the
+	// Administrative Penalty Law's own 2, 3, 5 and 7 days are working days,
+	// its Art. 85).
+	TransferDecision = Period{Name: "decide whether to transfer a suspected crime to the police", Length: 3, Unit: CalendarDays,
+		Citation: "State Council Provisions on Transferring Suspected Crimes Art. 5 ¶2"}
+	// PoliceReview: the police review a transferred case within 3 days of
+	// receiving it and notify the agency in writing whether they open one.
+	PoliceReview = Period{Name: "police review of a transferred case", Length: 3, Unit: CalendarDays,
+		Citation: "State Council Provisions on Transferring Suspected Crimes Art. 8"}
+	// TransferReconsideration: within 3 days of a refusal to open a case
+	// the agency may ask the police to reconsider; the police decide within
+	// 3 days of the request (PoliceReconsideration).
+	TransferReconsideration = Period{Name: "ask the police to reconsider a refusal", Length: 3, Unit: CalendarDays,
+		Citation: "State Council Provisions on Transferring Suspected Crimes Art. 9 ¶1"}
+	// PoliceReconsideration: the police decide on reconsideration within 3
+	// days of the request.
+	PoliceReconsideration = Period{Name: "police decision on reconsideration", Length: 3, Unit: CalendarDays,
+		Citation: "State Council Provisions on Transferring Suspected Crimes Art. 9 ¶2"}
+	// ExhibitHandover: once the police open a case, the agency hands over
+	// the exhibits and files within 3 days of the notice.
+	ExhibitHandover = Period{Name: "hand the exhibits to the police", Length: 3, Unit: CalendarDays,
+		Citation: "State Council Provisions on Transferring Suspected Crimes Art. 12"}
+)
+
+// TransferHandover is the time within which an approved transfer reaches
+// the police: 24 hours from the approval (State Council Provisions on
+// Transferring Suspected Crimes Art. 5 ¶2). Hours are not days: no rest day
+// moves it.
+const TransferHandover = 24 * time.Hour
+
+// TransferDue returns when a transfer approved at approved must reach the
+// police (TransferHandover).
+func TransferDue(approved time.Time) time.Time { return approved.Add(TransferHandover) }
+
 // Mediation.
 var (
 	// ConfirmationWindow: the parties apply jointly for judicial
@@ -291,7 +332,8 @@ var (
 // Periods lists every declared period, for the README's table and its
 // test.
 func Periods() []Period {
-	return []Period{DecisionPeriod, DecisionExtension, StatementWindow, HearingNotice, FinePayment, ConfirmationWindow,
+	return []Period{DecisionPeriod, DecisionExtension, StatementWindow, HearingNotice, FinePayment,
+		TransferDecision, PoliceReview, TransferReconsideration, PoliceReconsideration, ExhibitHandover, ConfirmationWindow,
 		OrdinaryTimeLimit, OrdinaryExtension, SummaryTimeLimit, SummaryExtension, SecondInstanceTimeLimit,
 		RulingAppealTimeLimit, AdministrativeFirstInstance, AdministrativeSecondInstance, JudgmentAppeal, RulingAppeal, ForeignPartyAppeal,
 		AdministrativeJudgmentAppeal, AdministrativeRulingAppeal, CriminalJudgmentAppeal, CriminalRulingAppeal, Limitation}

@@ -15,8 +15,9 @@ import (
 )
 
 // citedArticle is one part of a citation: a statute (CPL, or a name ending
-// in Law, Code, Rules or Measures) and the article(s) in it.
-var citedArticle = regexp.MustCompile(`^(CPL|[A-Z][A-Za-z' ]* (Law|Code|Rules|Measures)) Arts?\. \d+`)
+// in Law, Code, Rules, Measures or a name with Provisions) and the
+// article(s) in it.
+var citedArticle = regexp.MustCompile(`^(CPL|[A-Z][A-Za-z' ]* (Law|Code|Rules|Measures)|[A-Z][A-Za-z' ]*Provisions[A-Za-z' ]*) Arts?\. \d+`)
 
 // TestPeriods checks every declared period: it says what it is for, has a
 // length and unit the calculator accepts, a counting convention it knows,

@@ -478,6 +478,83 @@ func (SeriousFactor) EnumDescriptor() ([]byte, []int) {
 	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{6}
 }
 
+// CriminalAct is the IP crime of Criminal Law Arts. 213–219 an act may be.
+type CriminalAct int32
+
+const (
+	// Not set: the offence's usual crime.
+	CriminalAct_CRIMINAL_ACT_UNSPECIFIED CriminalAct = 0
+	// Art. 213: a registered mark used on the same goods.
+	CriminalAct_CRIMINAL_ACT_COUNTERFEIT_GOODS CriminalAct = 1
+	// Art. 213: on the same services (since 2021-03-01).
+	CriminalAct_CRIMINAL_ACT_COUNTERFEIT_SERVICES CriminalAct = 2
+	// Art. 214: selling goods bearing a counterfeit registered mark.
+	CriminalAct_CRIMINAL_ACT_SELL_COUNTERFEIT CriminalAct = 3
+	// Art. 215: making or selling counterfeit mark labels.
+	CriminalAct_CRIMINAL_ACT_LABELS CriminalAct = 4
+	// Art. 216: passing off a patent.
+	CriminalAct_CRIMINAL_ACT_PATENT_PASSING_OFF CriminalAct = 5
+	// Art. 217: infringing copyright.
+	CriminalAct_CRIMINAL_ACT_COPYRIGHT CriminalAct = 6
+	// Art. 218: selling infringing copies.
+	CriminalAct_CRIMINAL_ACT_SELL_COPIES CriminalAct = 7
+	// Art. 219: infringing trade secrets.
+	CriminalAct_CRIMINAL_ACT_TRADE_SECRET CriminalAct = 8
+)
+
+// Enum value maps for CriminalAct.
+var (
+	CriminalAct_name = map[int32]string{
+		0: "CRIMINAL_ACT_UNSPECIFIED",
+		1: "CRIMINAL_ACT_COUNTERFEIT_GOODS",
+		2: "CRIMINAL_ACT_COUNTERFEIT_SERVICES",
+		3: "CRIMINAL_ACT_SELL_COUNTERFEIT",
+		4: "CRIMINAL_ACT_LABELS",
+		5: "CRIMINAL_ACT_PATENT_PASSING_OFF",
+		6: "CRIMINAL_ACT_COPYRIGHT",
+		7: "CRIMINAL_ACT_SELL_COPIES",
+		8: "CRIMINAL_ACT_TRADE_SECRET",
+	}
+	CriminalAct_value = map[string]int32{
+		"CRIMINAL_ACT_UNSPECIFIED":          0,
+		"CRIMINAL_ACT_COUNTERFEIT_GOODS":    1,
+		"CRIMINAL_ACT_COUNTERFEIT_SERVICES": 2,
+		"CRIMINAL_ACT_SELL_COUNTERFEIT":     3,
+		"CRIMINAL_ACT_LABELS":               4,
+		"CRIMINAL_ACT_PATENT_PASSING_OFF":   5,
+		"CRIMINAL_ACT_COPYRIGHT":            6,
+		"CRIMINAL_ACT_SELL_COPIES":          7,
+		"CRIMINAL_ACT_TRADE_SECRET":         8,
+	}
+)
+
+func (x CriminalAct) Enum() *CriminalAct {
+	p := new(CriminalAct)
+	*p = x
+	return p
+}
+
+func (x CriminalAct) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (CriminalAct) Descriptor() protoreflect.EnumDescriptor {
+	return file_ipcase_v1_damages_service_proto_enumTypes[7].Descriptor()
+}
+
+func (CriminalAct) Type() protoreflect.EnumType {
+	return &file_ipcase_v1_damages_service_proto_enumTypes[7]
+}
+
+func (x CriminalAct) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use CriminalAct.Descriptor instead.
+func (CriminalAct) EnumDescriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{7}
+}
+
 // CriminalThresholdCondition says to whom a criminal threshold applies.
 type CriminalThresholdCondition int32
 
@@ -519,11 +596,11 @@ func (x CriminalThresholdCondition) String() string {
 }
 
 func (CriminalThresholdCondition) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_damages_service_proto_enumTypes[7].Descriptor()
+	return file_ipcase_v1_damages_service_proto_enumTypes[8].Descriptor()
 }
 
 func (CriminalThresholdCondition) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_damages_service_proto_enumTypes[7]
+	return &file_ipcase_v1_damages_service_proto_enumTypes[8]
 }
 
 func (x CriminalThresholdCondition) Number() protoreflect.EnumNumber {
@@ -532,7 +609,7 @@ func (x CriminalThresholdCondition) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CriminalThresholdCondition.Descriptor instead.
 func (CriminalThresholdCondition) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{7}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{8}
 }
 
 // FineOffence is what an administrative fine punishes.
@@ -552,8 +629,11 @@ const (
 	// Trade-secret infringement (AUCL 2019 Art. 21; 2025 Art. 26).
 	FineOffence_FINE_OFFENCE_TRADE_SECRET FineOffence = 4
 	// Plant-variety infringement or passing off a protected variety (Seed Law
-	// 2021 Art. 72).
+	// 2021 Art. 72; 2015 Art. 73).
 	FineOffence_FINE_OFFENCE_PLANT_VARIETY FineOffence = 5
+	// Confusion (混淆) under the Anti-Unfair Competition Law (2017/2019
+	// Art. 18; 2025 Art. 23).
+	FineOffence_FINE_OFFENCE_CONFUSION FineOffence = 6
 )
 
 // Enum value maps for FineOffence.
@@ -565,6 +645,7 @@ var (
 		3: "FINE_OFFENCE_PATENT_PASSING_OFF",
 		4: "FINE_OFFENCE_TRADE_SECRET",
 		5: "FINE_OFFENCE_PLANT_VARIETY",
+		6: "FINE_OFFENCE_CONFUSION",
 	}
 	FineOffence_value = map[string]int32{
 		"FINE_OFFENCE_UNSPECIFIED":        0,
@@ -573,6 +654,7 @@ var (
 		"FINE_OFFENCE_PATENT_PASSING_OFF": 3,
 		"FINE_OFFENCE_TRADE_SECRET":       4,
 		"FINE_OFFENCE_PLANT_VARIETY":      5,
+		"FINE_OFFENCE_CONFUSION":          6,
 	}
 )
 
@@ -587,11 +669,11 @@ func (x FineOffence) String() string {
 }
 
 func (FineOffence) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_damages_service_proto_enumTypes[8].Descriptor()
+	return file_ipcase_v1_damages_service_proto_enumTypes[9].Descriptor()
 }
 
 func (FineOffence) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_damages_service_proto_enumTypes[8]
+	return &file_ipcase_v1_damages_service_proto_enumTypes[9]
 }
 
 func (x FineOffence) Number() protoreflect.EnumNumber {
@@ -600,7 +682,7 @@ func (x FineOffence) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use FineOffence.Descriptor instead.
 func (FineOffence) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{8}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{9}
 }
 
 // Request for DamagesService.CalculateDamages.
@@ -1681,8 +1763,65 @@ type CalculateFineRequest struct {
 	CriminalRepeat bool `protobuf:"varint,18,opt,name=criminal_repeat,json=criminalRepeat,proto3" json:"criminal_repeat,omitempty"`
 	// Two or more marks or patents are involved; selects the lower thresholds.
 	MultipleRights bool `protobuf:"varint,19,opt,name=multiple_rights,json=multipleRights,proto3" json:"multiple_rights,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The crime the act may be; unset: the offence's usual one (selling, when
+	// seller facts are given).
+	CriminalAct CriminalAct `protobuf:"varint,20,opt,name=criminal_act,json=criminalAct,proto3,enum=ipcase.v1.CriminalAct" json:"criminal_act,omitempty"`
+	// Sales amount (销售金额); tested only against the criminal thresholds.
+	SalesYuan string `protobuf:"bytes,21,opt,name=sales_yuan,json=salesYuan,proto3" json:"sales_yuan,omitempty"`
+	// Value of goods or copies not yet sold (货值金额); tested only against
+	// the criminal thresholds, added to sales_yuan.
+	UnsoldValueYuan string `protobuf:"bytes,22,opt,name=unsold_value_yuan,json=unsoldValueYuan,proto3" json:"unsold_value_yuan,omitempty"`
+	// Infringing copies; criminal thresholds only.
+	Copies int64 `protobuf:"varint,23,opt,name=copies,proto3" json:"copies,omitempty"`
+	// Counterfeit mark labels (pieces); criminal thresholds only.
+	LabelPieces int64 `protobuf:"varint,24,opt,name=label_pieces,json=labelPieces,proto3" json:"label_pieces,omitempty"`
+	// Works made available online; criminal thresholds only.
+	WorksOnline int64 `protobuf:"varint,25,opt,name=works_online,json=worksOnline,proto3" json:"works_online,omitempty"`
+	// Downloads; criminal thresholds only.
+	Downloads int64 `protobuf:"varint,26,opt,name=downloads,proto3" json:"downloads,omitempty"`
+	// Clicks; criminal thresholds only.
+	Clicks int64 `protobuf:"varint,27,opt,name=clicks,proto3" json:"clicks,omitempty"`
+	// Registered members of a members-only service; criminal thresholds only.
+	Members int64 `protobuf:"varint,28,opt,name=members,proto3" json:"members,omitempty"`
+	// The seller did not know the goods infringed: no selling crime (Criminal
+	// Law Arts. 214, 218 need knowledge); with lawful_source and
+	// supplier_named, no fine and no damages.
+	SellerDidNotKnow bool `protobuf:"varint,29,opt,name=seller_did_not_know,json=sellerDidNotKnow,proto3" json:"seller_did_not_know,omitempty"`
+	// The seller shows the goods were lawfully obtained.
+	LawfulSource bool `protobuf:"varint,30,opt,name=lawful_source,json=lawfulSource,proto3" json:"lawful_source,omitempty"`
+	// The seller names its supplier.
+	SupplierNamed bool `protobuf:"varint,31,opt,name=supplier_named,json=supplierNamed,proto3" json:"supplier_named,omitempty"`
+	// The violation was corrected in time (Administrative Penalty Law 2021
+	// Art. 33 ¶1).
+	CorrectedInTime bool `protobuf:"varint,32,opt,name=corrected_in_time,json=correctedInTime,proto3" json:"corrected_in_time,omitempty"`
+	// The violation was minor and caused no harm (Art. 33 ¶1, first
+	// sentence: no penalty, with corrected_in_time).
+	MinorNoHarm bool `protobuf:"varint,33,opt,name=minor_no_harm,json=minorNoHarm,proto3" json:"minor_no_harm,omitempty"`
+	// A first violation (Art. 33 ¶1, second sentence: the agency may impose
+	// none, with minor_harm and corrected_in_time).
+	FirstViolation bool `protobuf:"varint,34,opt,name=first_violation,json=firstViolation,proto3" json:"first_violation,omitempty"`
+	// The harm was minor.
+	MinorHarm bool `protobuf:"varint,35,opt,name=minor_harm,json=minorHarm,proto3" json:"minor_harm,omitempty"`
+	// A circumstance of Administrative Penalty Law 2021 Art. 32 (the party
+	// removed or reduced the harm on its own, …): lighter or below the minimum.
+	Mitigation bool `protobuf:"varint,36,opt,name=mitigation,proto3" json:"mitigation,omitempty"`
+	// Day the act was discovered (YYYY-MM-DD), for the limitation of
+	// Administrative Penalty Law 2021 Art. 36; empty: the decision date.
+	DiscoveredDate string `protobuf:"bytes,37,opt,name=discovered_date,json=discoveredDate,proto3" json:"discovered_date,omitempty"`
+	// The act endangers life, health or financial security and had harmful
+	// consequences: 5 years instead of 2 (Art. 36).
+	EndangersLifeOrFinance bool `protobuf:"varint,38,opt,name=endangers_life_or_finance,json=endangersLifeOrFinance,proto3" json:"endangers_life_or_finance,omitempty"`
+	// Day the party received the decision (YYYY-MM-DD); with
+	// proposed_fine_yuan, the payment and its surcharge are computed
+	// (Administrative Penalty Law 2021 Arts. 67, 72).
+	ReceivedDate string `protobuf:"bytes,39,opt,name=received_date,json=receivedDate,proto3" json:"received_date,omitempty"`
+	// Day the fine was paid (YYYY-MM-DD); empty: not yet paid.
+	PaidDate string `protobuf:"bytes,40,opt,name=paid_date,json=paidDate,proto3" json:"paid_date,omitempty"`
+	// Day payment is due when the 15th day after receipt is a rest day
+	// (YYYY-MM-DD; from the deadline calculator); empty: the 15th day.
+	PaymentDue    string `protobuf:"bytes,41,opt,name=payment_due,json=paymentDue,proto3" json:"payment_due,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CalculateFineRequest) Reset() {
@@ -1848,6 +1987,160 @@ func (x *CalculateFineRequest) GetMultipleRights() bool {
 	return false
 }
 
+func (x *CalculateFineRequest) GetCriminalAct() CriminalAct {
+	if x != nil {
+		return x.CriminalAct
+	}
+	return CriminalAct_CRIMINAL_ACT_UNSPECIFIED
+}
+
+func (x *CalculateFineRequest) GetSalesYuan() string {
+	if x != nil {
+		return x.SalesYuan
+	}
+	return ""
+}
+
+func (x *CalculateFineRequest) GetUnsoldValueYuan() string {
+	if x != nil {
+		return x.UnsoldValueYuan
+	}
+	return ""
+}
+
+func (x *CalculateFineRequest) GetCopies() int64 {
+	if x != nil {
+		return x.Copies
+	}
+	return 0
+}
+
+func (x *CalculateFineRequest) GetLabelPieces() int64 {
+	if x != nil {
+		return x.LabelPieces
+	}
+	return 0
+}
+
+func (x *CalculateFineRequest) GetWorksOnline() int64 {
+	if x != nil {
+		return x.WorksOnline
+	}
+	return 0
+}
+
+func (x *CalculateFineRequest) GetDownloads() int64 {
+	if x != nil {
+		return x.Downloads
+	}
+	return 0
+}
+
+func (x *CalculateFineRequest) GetClicks() int64 {
+	if x != nil {
+		return x.Clicks
+	}
+	return 0
+}
+
+func (x *CalculateFineRequest) GetMembers() int64 {
+	if x != nil {
+		return x.Members
+	}
+	return 0
+}
+
+func (x *CalculateFineRequest) GetSellerDidNotKnow() bool {
+	if x != nil {
+		return x.SellerDidNotKnow
+	}
+	return false
+}
+
+func (x *CalculateFineRequest) GetLawfulSource() bool {
+	if x != nil {
+		return x.LawfulSource
+	}
+	return false
+}
+
+func (x *CalculateFineRequest) GetSupplierNamed() bool {
+	if x != nil {
+		return x.SupplierNamed
+	}
+	return false
+}
+
+func (x *CalculateFineRequest) GetCorrectedInTime() bool {
+	if x != nil {
+		return x.CorrectedInTime
+	}
+	return false
+}
+
+func (x *CalculateFineRequest) GetMinorNoHarm() bool {
+	if x != nil {
+		return x.MinorNoHarm
+	}
+	return false
+}
+
+func (x *CalculateFineRequest) GetFirstViolation() bool {
+	if x != nil {
+		return x.FirstViolation
+	}
+	return false
+}
+
+func (x *CalculateFineRequest) GetMinorHarm() bool {
+	if x != nil {
+		return x.MinorHarm
+	}
+	return false
+}
+
+func (x *CalculateFineRequest) GetMitigation() bool {
+	if x != nil {
+		return x.Mitigation
+	}
+	return false
+}
+
+func (x *CalculateFineRequest) GetDiscoveredDate() string {
+	if x != nil {
+		return x.DiscoveredDate
+	}
+	return ""
+}
+
+func (x *CalculateFineRequest) GetEndangersLifeOrFinance() bool {
+	if x != nil {
+		return x.EndangersLifeOrFinance
+	}
+	return false
+}
+
+func (x *CalculateFineRequest) GetReceivedDate() string {
+	if x != nil {
+		return x.ReceivedDate
+	}
+	return ""
+}
+
+func (x *CalculateFineRequest) GetPaidDate() string {
+	if x != nil {
+		return x.PaidDate
+	}
+	return ""
+}
+
+func (x *CalculateFineRequest) GetPaymentDue() string {
+	if x != nil {
+		return x.PaymentDue
+	}
+	return ""
+}
+
 // Fines at and above which the party must be offered a hearing
 // (Administrative Penalty Law Art. 63).
 type FineHearingThresholds struct {
@@ -1922,8 +2215,28 @@ type CriminalThreshold struct {
 	BusinessVolumeYuan string `protobuf:"bytes,5,opt,name=business_volume_yuan,json=businessVolumeYuan,proto3" json:"business_volume_yuan,omitempty"`
 	// The right holder's loss that reaches the threshold; empty: not tested.
 	HolderLossYuan string `protobuf:"bytes,6,opt,name=holder_loss_yuan,json=holderLossYuan,proto3" json:"holder_loss_yuan,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The crime it measures; unset: every crime of the offence.
+	Act CriminalAct `protobuf:"varint,7,opt,name=act,proto3,enum=ipcase.v1.CriminalAct" json:"act,omitempty"`
+	// Sales that reach the threshold; empty: not tested.
+	SalesYuan string `protobuf:"bytes,8,opt,name=sales_yuan,json=salesYuan,proto3" json:"sales_yuan,omitempty"`
+	// Sales plus unsold goods that reach the threshold; empty: not tested.
+	SalesPlusUnsoldYuan string `protobuf:"bytes,9,opt,name=sales_plus_unsold_yuan,json=salesPlusUnsoldYuan,proto3" json:"sales_plus_unsold_yuan,omitempty"`
+	// Copies that reach the threshold; 0: not tested.
+	Copies int64 `protobuf:"varint,10,opt,name=copies,proto3" json:"copies,omitempty"`
+	// Label pieces that reach the threshold; 0: not tested.
+	LabelPieces int64 `protobuf:"varint,11,opt,name=label_pieces,json=labelPieces,proto3" json:"label_pieces,omitempty"`
+	// Works made available online that reach the threshold; 0: not tested.
+	WorksOnline int64 `protobuf:"varint,12,opt,name=works_online,json=worksOnline,proto3" json:"works_online,omitempty"`
+	// Downloads that reach the threshold; 0: not tested.
+	Downloads int64 `protobuf:"varint,13,opt,name=downloads,proto3" json:"downloads,omitempty"`
+	// Clicks that reach the threshold; 0: not tested.
+	Clicks int64 `protobuf:"varint,14,opt,name=clicks,proto3" json:"clicks,omitempty"`
+	// Registered members that reach the threshold; 0: not tested.
+	Members int64 `protobuf:"varint,15,opt,name=members,proto3" json:"members,omitempty"`
+	// Also crossed when two or more of its figures each reach half.
+	HalfOfTwo     bool `protobuf:"varint,16,opt,name=half_of_two,json=halfOfTwo,proto3" json:"half_of_two,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CriminalThreshold) Reset() {
@@ -1998,6 +2311,76 @@ func (x *CriminalThreshold) GetHolderLossYuan() string {
 	return ""
 }
 
+func (x *CriminalThreshold) GetAct() CriminalAct {
+	if x != nil {
+		return x.Act
+	}
+	return CriminalAct_CRIMINAL_ACT_UNSPECIFIED
+}
+
+func (x *CriminalThreshold) GetSalesYuan() string {
+	if x != nil {
+		return x.SalesYuan
+	}
+	return ""
+}
+
+func (x *CriminalThreshold) GetSalesPlusUnsoldYuan() string {
+	if x != nil {
+		return x.SalesPlusUnsoldYuan
+	}
+	return ""
+}
+
+func (x *CriminalThreshold) GetCopies() int64 {
+	if x != nil {
+		return x.Copies
+	}
+	return 0
+}
+
+func (x *CriminalThreshold) GetLabelPieces() int64 {
+	if x != nil {
+		return x.LabelPieces
+	}
+	return 0
+}
+
+func (x *CriminalThreshold) GetWorksOnline() int64 {
+	if x != nil {
+		return x.WorksOnline
+	}
+	return 0
+}
+
+func (x *CriminalThreshold) GetDownloads() int64 {
+	if x != nil {
+		return x.Downloads
+	}
+	return 0
+}
+
+func (x *CriminalThreshold) GetClicks() int64 {
+	if x != nil {
+		return x.Clicks
+	}
+	return 0
+}
+
+func (x *CriminalThreshold) GetMembers() int64 {
+	if x != nil {
+		return x.Members
+	}
+	return 0
+}
+
+func (x *CriminalThreshold) GetHalfOfTwo() bool {
+	if x != nil {
+		return x.HalfOfTwo
+	}
+	return false
+}
+
 // Response for DamagesService.CalculateFine.
 type CalculateFineResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2029,7 +2412,29 @@ type CalculateFineResponse struct {
 	// The rules relied on, each naming its article.
 	Citations []string `protobuf:"bytes,11,rep,name=citations,proto3" json:"citations,omitempty"`
 	// The derivation, one human-readable line per step.
-	Steps         []string `protobuf:"bytes,12,rep,name=steps,proto3" json:"steps,omitempty"`
+	Steps []string `protobuf:"bytes,12,rep,name=steps,proto3" json:"steps,omitempty"`
+	// The crime checked against the thresholds.
+	CriminalAct CriminalAct `protobuf:"varint,13,opt,name=criminal_act,json=criminalAct,proto3,enum=ipcase.v1.CriminalAct" json:"criminal_act,omitempty"`
+	// The interpretation whose thresholds were applied to the act, e.g. "Fa
+	// Shi [2025] No. 5"; empty when none applied.
+	CriminalInterpretation string `protobuf:"bytes,14,opt,name=criminal_interpretation,json=criminalInterpretation,proto3" json:"criminal_interpretation,omitempty"`
+	// The seller's defence holds: no fine, no criminal flag.
+	InnocentSeller bool `protobuf:"varint,15,opt,name=innocent_seller,json=innocentSeller,proto3" json:"innocent_seller,omitempty"`
+	// Such a seller owes no damages either (Trademark Law 2019 Art. 64 ¶2).
+	NoCompensation bool `protobuf:"varint,16,opt,name=no_compensation,json=noCompensation,proto3" json:"no_compensation,omitempty"`
+	// No penalty may be imposed (Administrative Penalty Law 2021 Arts. 33,
+	// 36).
+	NoPenalty bool `protobuf:"varint,17,opt,name=no_penalty,json=noPenalty,proto3" json:"no_penalty,omitempty"`
+	// The act was not discovered within the limitation period (Art. 36).
+	TimeBarred bool `protobuf:"varint,18,opt,name=time_barred,json=timeBarred,proto3" json:"time_barred,omitempty"`
+	// The agency may impose no penalty (a first violation, Art. 33 ¶1).
+	MayWaive bool `protobuf:"varint,19,opt,name=may_waive,json=mayWaive,proto3" json:"may_waive,omitempty"`
+	// The penalty must be lighter or below the minimum (Art. 32).
+	Mitigated bool `protobuf:"varint,20,opt,name=mitigated,proto3" json:"mitigated,omitempty"`
+	// The payment, when received_date and proposed_fine_yuan were given.
+	Payment *LatePayment `protobuf:"bytes,21,opt,name=payment,proto3" json:"payment,omitempty"`
+	// Every figure with the article that produced it.
+	Figures       []*FineFigure `protobuf:"bytes,22,rep,name=figures,proto3" json:"figures,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2148,6 +2553,250 @@ func (x *CalculateFineResponse) GetSteps() []string {
 	return nil
 }
 
+func (x *CalculateFineResponse) GetCriminalAct() CriminalAct {
+	if x != nil {
+		return x.CriminalAct
+	}
+	return CriminalAct_CRIMINAL_ACT_UNSPECIFIED
+}
+
+func (x *CalculateFineResponse) GetCriminalInterpretation() string {
+	if x != nil {
+		return x.CriminalInterpretation
+	}
+	return ""
+}
+
+func (x *CalculateFineResponse) GetInnocentSeller() bool {
+	if x != nil {
+		return x.InnocentSeller
+	}
+	return false
+}
+
+func (x *CalculateFineResponse) GetNoCompensation() bool {
+	if x != nil {
+		return x.NoCompensation
+	}
+	return false
+}
+
+func (x *CalculateFineResponse) GetNoPenalty() bool {
+	if x != nil {
+		return x.NoPenalty
+	}
+	return false
+}
+
+func (x *CalculateFineResponse) GetTimeBarred() bool {
+	if x != nil {
+		return x.TimeBarred
+	}
+	return false
+}
+
+func (x *CalculateFineResponse) GetMayWaive() bool {
+	if x != nil {
+		return x.MayWaive
+	}
+	return false
+}
+
+func (x *CalculateFineResponse) GetMitigated() bool {
+	if x != nil {
+		return x.Mitigated
+	}
+	return false
+}
+
+func (x *CalculateFineResponse) GetPayment() *LatePayment {
+	if x != nil {
+		return x.Payment
+	}
+	return nil
+}
+
+func (x *CalculateFineResponse) GetFigures() []*FineFigure {
+	if x != nil {
+		return x.Figures
+	}
+	return nil
+}
+
+// One figure of a fine result and the article that produced it.
+type FineFigure struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What it is, e.g. "maximum fine".
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The value: yuan with two decimals, a date or a count.
+	Value string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	// The statute and article that produced it.
+	Article       string `protobuf:"bytes,3,opt,name=article,proto3" json:"article,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FineFigure) Reset() {
+	*x = FineFigure{}
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FineFigure) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FineFigure) ProtoMessage() {}
+
+func (x *FineFigure) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FineFigure.ProtoReflect.Descriptor instead.
+func (*FineFigure) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *FineFigure) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *FineFigure) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
+func (x *FineFigure) GetArticle() string {
+	if x != nil {
+		return x.Article
+	}
+	return ""
+}
+
+// The payment of a fine and its late surcharge (Administrative Penalty Law
+// 2021 Arts. 67, 72).
+type LatePayment struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The fine.
+	FineYuan string `protobuf:"bytes,1,opt,name=fine_yuan,json=fineYuan,proto3" json:"fine_yuan,omitempty"`
+	// Day the decision was received.
+	ReceivedDate string `protobuf:"bytes,2,opt,name=received_date,json=receivedDate,proto3" json:"received_date,omitempty"`
+	// Day payment was due.
+	DueDate string `protobuf:"bytes,3,opt,name=due_date,json=dueDate,proto3" json:"due_date,omitempty"`
+	// Day it was paid; empty if not yet.
+	PaidDate string `protobuf:"bytes,4,opt,name=paid_date,json=paidDate,proto3" json:"paid_date,omitempty"`
+	// Days paid after the due day.
+	DaysLate int64 `protobuf:"varint,5,opt,name=days_late,json=daysLate,proto3" json:"days_late,omitempty"`
+	// 3 % of the fine per day late, at most the fine.
+	SurchargeYuan string `protobuf:"bytes,6,opt,name=surcharge_yuan,json=surchargeYuan,proto3" json:"surcharge_yuan,omitempty"`
+	// The surcharge reached the fine and was capped.
+	Capped bool `protobuf:"varint,7,opt,name=capped,proto3" json:"capped,omitempty"`
+	// Fine plus surcharge.
+	TotalYuan     string `protobuf:"bytes,8,opt,name=total_yuan,json=totalYuan,proto3" json:"total_yuan,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *LatePayment) Reset() {
+	*x = LatePayment{}
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LatePayment) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LatePayment) ProtoMessage() {}
+
+func (x *LatePayment) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LatePayment.ProtoReflect.Descriptor instead.
+func (*LatePayment) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *LatePayment) GetFineYuan() string {
+	if x != nil {
+		return x.FineYuan
+	}
+	return ""
+}
+
+func (x *LatePayment) GetReceivedDate() string {
+	if x != nil {
+		return x.ReceivedDate
+	}
+	return ""
+}
+
+func (x *LatePayment) GetDueDate() string {
+	if x != nil {
+		return x.DueDate
+	}
+	return ""
+}
+
+func (x *LatePayment) GetPaidDate() string {
+	if x != nil {
+		return x.PaidDate
+	}
+	return ""
+}
+
+func (x *LatePayment) GetDaysLate() int64 {
+	if x != nil {
+		return x.DaysLate
+	}
+	return 0
+}
+
+func (x *LatePayment) GetSurchargeYuan() string {
+	if x != nil {
+		return x.SurchargeYuan
+	}
+	return ""
+}
+
+func (x *LatePayment) GetCapped() bool {
+	if x != nil {
+		return x.Capped
+	}
+	return false
+}
+
+func (x *LatePayment) GetTotalYuan() string {
+	if x != nil {
+		return x.TotalYuan
+	}
+	return ""
+}
+
 var File_ipcase_v1_damages_service_proto protoreflect.FileDescriptor
 
 const file_ipcase_v1_damages_service_proto_rawDesc = "" +
@@ -2240,7 +2889,7 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\fpunitive_law\x18\v \x01(\tR\vpunitiveLaw\"M\n" +
 	"\x15StatutoryDamagesRange\x12\x19\n" +
 	"\bmin_yuan\x18\x01 \x01(\tR\aminYuan\x12\x19\n" +
-	"\bmax_yuan\x18\x02 \x01(\tR\amaxYuan\"\x8b\a\n" +
+	"\bmax_yuan\x18\x02 \x01(\tR\amaxYuan\"\xb9\r\n" +
 	"\x14CalculateFineRequest\x120\n" +
 	"\aoffence\x18\x01 \x01(\x0e2\x16.ipcase.v1.FineOffenceR\aoffence\x12!\n" +
 	"\fconduct_date\x18\x02 \x01(\tR\vconductDate\x12#\n" +
@@ -2262,17 +2911,56 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\x12proposed_fine_yuan\x18\x10 \x01(\tR\x10proposedFineYuan\x12M\n" +
 	"\x13criminal_thresholds\x18\x11 \x03(\v2\x1c.ipcase.v1.CriminalThresholdR\x12criminalThresholds\x12'\n" +
 	"\x0fcriminal_repeat\x18\x12 \x01(\bR\x0ecriminalRepeat\x12'\n" +
-	"\x0fmultiple_rights\x18\x13 \x01(\bR\x0emultipleRights\"t\n" +
+	"\x0fmultiple_rights\x18\x13 \x01(\bR\x0emultipleRights\x129\n" +
+	"\fcriminal_act\x18\x14 \x01(\x0e2\x16.ipcase.v1.CriminalActR\vcriminalAct\x12\x1d\n" +
+	"\n" +
+	"sales_yuan\x18\x15 \x01(\tR\tsalesYuan\x12*\n" +
+	"\x11unsold_value_yuan\x18\x16 \x01(\tR\x0funsoldValueYuan\x12\x16\n" +
+	"\x06copies\x18\x17 \x01(\x03R\x06copies\x12!\n" +
+	"\flabel_pieces\x18\x18 \x01(\x03R\vlabelPieces\x12!\n" +
+	"\fworks_online\x18\x19 \x01(\x03R\vworksOnline\x12\x1c\n" +
+	"\tdownloads\x18\x1a \x01(\x03R\tdownloads\x12\x16\n" +
+	"\x06clicks\x18\x1b \x01(\x03R\x06clicks\x12\x18\n" +
+	"\amembers\x18\x1c \x01(\x03R\amembers\x12-\n" +
+	"\x13seller_did_not_know\x18\x1d \x01(\bR\x10sellerDidNotKnow\x12#\n" +
+	"\rlawful_source\x18\x1e \x01(\bR\flawfulSource\x12%\n" +
+	"\x0esupplier_named\x18\x1f \x01(\bR\rsupplierNamed\x12*\n" +
+	"\x11corrected_in_time\x18  \x01(\bR\x0fcorrectedInTime\x12\"\n" +
+	"\rminor_no_harm\x18! \x01(\bR\vminorNoHarm\x12'\n" +
+	"\x0ffirst_violation\x18\" \x01(\bR\x0efirstViolation\x12\x1d\n" +
+	"\n" +
+	"minor_harm\x18# \x01(\bR\tminorHarm\x12\x1e\n" +
+	"\n" +
+	"mitigation\x18$ \x01(\bR\n" +
+	"mitigation\x12'\n" +
+	"\x0fdiscovered_date\x18% \x01(\tR\x0ediscoveredDate\x129\n" +
+	"\x19endangers_life_or_finance\x18& \x01(\bR\x16endangersLifeOrFinance\x12#\n" +
+	"\rreceived_date\x18' \x01(\tR\freceivedDate\x12\x1b\n" +
+	"\tpaid_date\x18( \x01(\tR\bpaidDate\x12\x1f\n" +
+	"\vpayment_due\x18) \x01(\tR\n" +
+	"paymentDue\"t\n" +
 	"\x15FineHearingThresholds\x12.\n" +
 	"\x13natural_person_yuan\x18\x01 \x01(\tR\x11naturalPersonYuan\x12+\n" +
-	"\x11organization_yuan\x18\x02 \x01(\tR\x10organizationYuan\"\xa8\x02\n" +
+	"\x11organization_yuan\x18\x02 \x01(\tR\x10organizationYuan\"\xf4\x04\n" +
 	"\x11CriminalThreshold\x120\n" +
 	"\aoffence\x18\x01 \x01(\x0e2\x16.ipcase.v1.FineOffenceR\aoffence\x12C\n" +
 	"\tcondition\x18\x02 \x01(\x0e2%.ipcase.v1.CriminalThresholdConditionR\tcondition\x12\x12\n" +
 	"\x04rule\x18\x03 \x01(\tR\x04rule\x12,\n" +
 	"\x12illegal_gains_yuan\x18\x04 \x01(\tR\x10illegalGainsYuan\x120\n" +
 	"\x14business_volume_yuan\x18\x05 \x01(\tR\x12businessVolumeYuan\x12(\n" +
-	"\x10holder_loss_yuan\x18\x06 \x01(\tR\x0eholderLossYuan\"\xa2\x03\n" +
+	"\x10holder_loss_yuan\x18\x06 \x01(\tR\x0eholderLossYuan\x12(\n" +
+	"\x03act\x18\a \x01(\x0e2\x16.ipcase.v1.CriminalActR\x03act\x12\x1d\n" +
+	"\n" +
+	"sales_yuan\x18\b \x01(\tR\tsalesYuan\x123\n" +
+	"\x16sales_plus_unsold_yuan\x18\t \x01(\tR\x13salesPlusUnsoldYuan\x12\x16\n" +
+	"\x06copies\x18\n" +
+	" \x01(\x03R\x06copies\x12!\n" +
+	"\flabel_pieces\x18\v \x01(\x03R\vlabelPieces\x12!\n" +
+	"\fworks_online\x18\f \x01(\x03R\vworksOnline\x12\x1c\n" +
+	"\tdownloads\x18\r \x01(\x03R\tdownloads\x12\x16\n" +
+	"\x06clicks\x18\x0e \x01(\x03R\x06clicks\x12\x18\n" +
+	"\amembers\x18\x0f \x01(\x03R\amembers\x12\x1e\n" +
+	"\vhalf_of_two\x18\x10 \x01(\bR\thalfOfTwo\"\xc6\x06\n" +
 	"\x15CalculateFineResponse\x12\x19\n" +
 	"\bmin_yuan\x18\x01 \x01(\tR\aminYuan\x12\x19\n" +
 	"\bmax_yuan\x18\x02 \x01(\tR\amaxYuan\x12\x10\n" +
@@ -2286,7 +2974,34 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\x0ecriminal_rules\x18\n" +
 	" \x03(\tR\rcriminalRules\x12\x1c\n" +
 	"\tcitations\x18\v \x03(\tR\tcitations\x12\x14\n" +
-	"\x05steps\x18\f \x03(\tR\x05steps*\xbb\x01\n" +
+	"\x05steps\x18\f \x03(\tR\x05steps\x129\n" +
+	"\fcriminal_act\x18\r \x01(\x0e2\x16.ipcase.v1.CriminalActR\vcriminalAct\x127\n" +
+	"\x17criminal_interpretation\x18\x0e \x01(\tR\x16criminalInterpretation\x12'\n" +
+	"\x0finnocent_seller\x18\x0f \x01(\bR\x0einnocentSeller\x12'\n" +
+	"\x0fno_compensation\x18\x10 \x01(\bR\x0enoCompensation\x12\x1d\n" +
+	"\n" +
+	"no_penalty\x18\x11 \x01(\bR\tnoPenalty\x12\x1f\n" +
+	"\vtime_barred\x18\x12 \x01(\bR\n" +
+	"timeBarred\x12\x1b\n" +
+	"\tmay_waive\x18\x13 \x01(\bR\bmayWaive\x12\x1c\n" +
+	"\tmitigated\x18\x14 \x01(\bR\tmitigated\x120\n" +
+	"\apayment\x18\x15 \x01(\v2\x16.ipcase.v1.LatePaymentR\apayment\x12/\n" +
+	"\afigures\x18\x16 \x03(\v2\x15.ipcase.v1.FineFigureR\afigures\"P\n" +
+	"\n" +
+	"FineFigure\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value\x12\x18\n" +
+	"\aarticle\x18\x03 \x01(\tR\aarticle\"\x82\x02\n" +
+	"\vLatePayment\x12\x1b\n" +
+	"\tfine_yuan\x18\x01 \x01(\tR\bfineYuan\x12#\n" +
+	"\rreceived_date\x18\x02 \x01(\tR\freceivedDate\x12\x19\n" +
+	"\bdue_date\x18\x03 \x01(\tR\adueDate\x12\x1b\n" +
+	"\tpaid_date\x18\x04 \x01(\tR\bpaidDate\x12\x1b\n" +
+	"\tdays_late\x18\x05 \x01(\x03R\bdaysLate\x12%\n" +
+	"\x0esurcharge_yuan\x18\x06 \x01(\tR\rsurchargeYuan\x12\x16\n" +
+	"\x06capped\x18\a \x01(\bR\x06capped\x12\x1d\n" +
+	"\n" +
+	"total_yuan\x18\b \x01(\tR\ttotalYuan*\xbb\x01\n" +
 	"\rPunitiveClaim\x12\x1e\n" +
 	"\x1aPUNITIVE_CLAIM_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dPUNITIVE_CLAIM_WITH_COMPLAINT\x10\x01\x12$\n" +
@@ -2330,19 +3045,30 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\"SERIOUS_FACTOR_DEFIES_PRESERVATION\x10\x04\x12&\n" +
 	"\"SERIOUS_FACTOR_HUGE_PROFIT_OR_LOSS\x10\x05\x12#\n" +
 	"\x1fSERIOUS_FACTOR_ENDANGERS_PUBLIC\x10\x06\x12\x18\n" +
-	"\x14SERIOUS_FACTOR_OTHER\x10\a*\xce\x01\n" +
+	"\x14SERIOUS_FACTOR_OTHER\x10\a*\xb0\x02\n" +
+	"\vCriminalAct\x12\x1c\n" +
+	"\x18CRIMINAL_ACT_UNSPECIFIED\x10\x00\x12\"\n" +
+	"\x1eCRIMINAL_ACT_COUNTERFEIT_GOODS\x10\x01\x12%\n" +
+	"!CRIMINAL_ACT_COUNTERFEIT_SERVICES\x10\x02\x12!\n" +
+	"\x1dCRIMINAL_ACT_SELL_COUNTERFEIT\x10\x03\x12\x17\n" +
+	"\x13CRIMINAL_ACT_LABELS\x10\x04\x12#\n" +
+	"\x1fCRIMINAL_ACT_PATENT_PASSING_OFF\x10\x05\x12\x1a\n" +
+	"\x16CRIMINAL_ACT_COPYRIGHT\x10\x06\x12\x1c\n" +
+	"\x18CRIMINAL_ACT_SELL_COPIES\x10\a\x12\x1d\n" +
+	"\x19CRIMINAL_ACT_TRADE_SECRET\x10\b*\xce\x01\n" +
 	"\x1aCriminalThresholdCondition\x12,\n" +
 	"(CRIMINAL_THRESHOLD_CONDITION_UNSPECIFIED\x10\x00\x12'\n" +
 	"#CRIMINAL_THRESHOLD_CONDITION_ALWAYS\x10\x01\x12'\n" +
 	"#CRIMINAL_THRESHOLD_CONDITION_REPEAT\x10\x02\x120\n" +
-	",CRIMINAL_THRESHOLD_CONDITION_MULTIPLE_RIGHTS\x10\x03*\xc7\x01\n" +
+	",CRIMINAL_THRESHOLD_CONDITION_MULTIPLE_RIGHTS\x10\x03*\xe3\x01\n" +
 	"\vFineOffence\x12\x1c\n" +
 	"\x18FINE_OFFENCE_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16FINE_OFFENCE_TRADEMARK\x10\x01\x12\x1a\n" +
 	"\x16FINE_OFFENCE_COPYRIGHT\x10\x02\x12#\n" +
 	"\x1fFINE_OFFENCE_PATENT_PASSING_OFF\x10\x03\x12\x1d\n" +
 	"\x19FINE_OFFENCE_TRADE_SECRET\x10\x04\x12\x1e\n" +
-	"\x1aFINE_OFFENCE_PLANT_VARIETY\x10\x052\x83\x02\n" +
+	"\x1aFINE_OFFENCE_PLANT_VARIETY\x10\x05\x12\x1a\n" +
+	"\x16FINE_OFFENCE_CONFUSION\x10\x062\x83\x02\n" +
 	"\x0eDamagesService\x12}\n" +
 	"\x10CalculateDamages\x12\".ipcase.v1.CalculateDamagesRequest\x1a#.ipcase.v1.CalculateDamagesResponse\" \x82\xd3\xe4\x93\x02\x1a:\x01*\"\x15/v1/damages:calculate\x12r\n" +
 	"\rCalculateFine\x12\x1f.ipcase.v1.CalculateFineRequest\x1a .ipcase.v1.CalculateFineResponse\"\x1e\x82\xd3\xe4\x93\x02\x18:\x01*\"\x13/v1/fines:calculateB1Z/github.com/ipcase/ipcase/api/ipcase/v1;ipcasev1b\x06proto3"
@@ -2359,8 +3085,8 @@ func file_ipcase_v1_damages_service_proto_rawDescGZIP() []byte {
 	return file_ipcase_v1_damages_service_proto_rawDescData
 }
 
-var file_ipcase_v1_damages_service_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
-var file_ipcase_v1_damages_service_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_ipcase_v1_damages_service_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
+var file_ipcase_v1_damages_service_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_ipcase_v1_damages_service_proto_goTypes = []any{
 	(PunitiveClaim)(0),               // 0: ipcase.v1.PunitiveClaim
 	(PlantVarietyFactor)(0),          // 1: ipcase.v1.PlantVarietyFactor
@@ -2369,60 +3095,68 @@ var file_ipcase_v1_damages_service_proto_goTypes = []any{
 	(PunitiveFormula)(0),             // 4: ipcase.v1.PunitiveFormula
 	(IntentFactor)(0),                // 5: ipcase.v1.IntentFactor
 	(SeriousFactor)(0),               // 6: ipcase.v1.SeriousFactor
-	(CriminalThresholdCondition)(0),  // 7: ipcase.v1.CriminalThresholdCondition
-	(FineOffence)(0),                 // 8: ipcase.v1.FineOffence
-	(*CalculateDamagesRequest)(nil),  // 9: ipcase.v1.CalculateDamagesRequest
-	(*DamagesDefendant)(nil),         // 10: ipcase.v1.DamagesDefendant
-	(*DamagesPeriod)(nil),            // 11: ipcase.v1.DamagesPeriod
-	(*CalculateDamagesResponse)(nil), // 12: ipcase.v1.CalculateDamagesResponse
-	(*DamagesFigure)(nil),            // 13: ipcase.v1.DamagesFigure
-	(*CourtFee)(nil),                 // 14: ipcase.v1.CourtFee
-	(*DefendantShare)(nil),           // 15: ipcase.v1.DefendantShare
-	(*DamagesPeriodResult)(nil),      // 16: ipcase.v1.DamagesPeriodResult
-	(*StatutoryDamagesRange)(nil),    // 17: ipcase.v1.StatutoryDamagesRange
-	(*CalculateFineRequest)(nil),     // 18: ipcase.v1.CalculateFineRequest
-	(*FineHearingThresholds)(nil),    // 19: ipcase.v1.FineHearingThresholds
-	(*CriminalThreshold)(nil),        // 20: ipcase.v1.CriminalThreshold
-	(*CalculateFineResponse)(nil),    // 21: ipcase.v1.CalculateFineResponse
-	(IpType)(0),                      // 22: ipcase.v1.IpType
-	(PartyKind)(0),                   // 23: ipcase.v1.PartyKind
+	(CriminalAct)(0),                 // 7: ipcase.v1.CriminalAct
+	(CriminalThresholdCondition)(0),  // 8: ipcase.v1.CriminalThresholdCondition
+	(FineOffence)(0),                 // 9: ipcase.v1.FineOffence
+	(*CalculateDamagesRequest)(nil),  // 10: ipcase.v1.CalculateDamagesRequest
+	(*DamagesDefendant)(nil),         // 11: ipcase.v1.DamagesDefendant
+	(*DamagesPeriod)(nil),            // 12: ipcase.v1.DamagesPeriod
+	(*CalculateDamagesResponse)(nil), // 13: ipcase.v1.CalculateDamagesResponse
+	(*DamagesFigure)(nil),            // 14: ipcase.v1.DamagesFigure
+	(*CourtFee)(nil),                 // 15: ipcase.v1.CourtFee
+	(*DefendantShare)(nil),           // 16: ipcase.v1.DefendantShare
+	(*DamagesPeriodResult)(nil),      // 17: ipcase.v1.DamagesPeriodResult
+	(*StatutoryDamagesRange)(nil),    // 18: ipcase.v1.StatutoryDamagesRange
+	(*CalculateFineRequest)(nil),     // 19: ipcase.v1.CalculateFineRequest
+	(*FineHearingThresholds)(nil),    // 20: ipcase.v1.FineHearingThresholds
+	(*CriminalThreshold)(nil),        // 21: ipcase.v1.CriminalThreshold
+	(*CalculateFineResponse)(nil),    // 22: ipcase.v1.CalculateFineResponse
+	(*FineFigure)(nil),               // 23: ipcase.v1.FineFigure
+	(*LatePayment)(nil),              // 24: ipcase.v1.LatePayment
+	(IpType)(0),                      // 25: ipcase.v1.IpType
+	(PartyKind)(0),                   // 26: ipcase.v1.PartyKind
 }
 var file_ipcase_v1_damages_service_proto_depIdxs = []int32{
-	22, // 0: ipcase.v1.CalculateDamagesRequest.ip_type:type_name -> ipcase.v1.IpType
-	11, // 1: ipcase.v1.CalculateDamagesRequest.period:type_name -> ipcase.v1.DamagesPeriod
-	11, // 2: ipcase.v1.CalculateDamagesRequest.periods:type_name -> ipcase.v1.DamagesPeriod
+	25, // 0: ipcase.v1.CalculateDamagesRequest.ip_type:type_name -> ipcase.v1.IpType
+	12, // 1: ipcase.v1.CalculateDamagesRequest.period:type_name -> ipcase.v1.DamagesPeriod
+	12, // 2: ipcase.v1.CalculateDamagesRequest.periods:type_name -> ipcase.v1.DamagesPeriod
 	4,  // 3: ipcase.v1.CalculateDamagesRequest.formula:type_name -> ipcase.v1.PunitiveFormula
 	5,  // 4: ipcase.v1.CalculateDamagesRequest.intent_factors:type_name -> ipcase.v1.IntentFactor
 	6,  // 5: ipcase.v1.CalculateDamagesRequest.serious_factors:type_name -> ipcase.v1.SeriousFactor
 	0,  // 6: ipcase.v1.CalculateDamagesRequest.punitive_claim:type_name -> ipcase.v1.PunitiveClaim
 	1,  // 7: ipcase.v1.CalculateDamagesRequest.plant_variety_factors:type_name -> ipcase.v1.PlantVarietyFactor
 	2,  // 8: ipcase.v1.CalculateDamagesRequest.liability:type_name -> ipcase.v1.Liability
-	10, // 9: ipcase.v1.CalculateDamagesRequest.defendants:type_name -> ipcase.v1.DamagesDefendant
+	11, // 9: ipcase.v1.CalculateDamagesRequest.defendants:type_name -> ipcase.v1.DamagesDefendant
 	3,  // 10: ipcase.v1.DamagesPeriod.base_kind:type_name -> ipcase.v1.DamagesBaseKind
 	3,  // 11: ipcase.v1.DamagesPeriod.proven:type_name -> ipcase.v1.DamagesBaseKind
 	4,  // 12: ipcase.v1.CalculateDamagesResponse.formula:type_name -> ipcase.v1.PunitiveFormula
-	17, // 13: ipcase.v1.CalculateDamagesResponse.statutory_range:type_name -> ipcase.v1.StatutoryDamagesRange
-	16, // 14: ipcase.v1.CalculateDamagesResponse.periods:type_name -> ipcase.v1.DamagesPeriodResult
-	13, // 15: ipcase.v1.CalculateDamagesResponse.figures:type_name -> ipcase.v1.DamagesFigure
-	14, // 16: ipcase.v1.CalculateDamagesResponse.court_fee:type_name -> ipcase.v1.CourtFee
+	18, // 13: ipcase.v1.CalculateDamagesResponse.statutory_range:type_name -> ipcase.v1.StatutoryDamagesRange
+	17, // 14: ipcase.v1.CalculateDamagesResponse.periods:type_name -> ipcase.v1.DamagesPeriodResult
+	14, // 15: ipcase.v1.CalculateDamagesResponse.figures:type_name -> ipcase.v1.DamagesFigure
+	15, // 16: ipcase.v1.CalculateDamagesResponse.court_fee:type_name -> ipcase.v1.CourtFee
 	2,  // 17: ipcase.v1.CalculateDamagesResponse.liability:type_name -> ipcase.v1.Liability
-	15, // 18: ipcase.v1.CalculateDamagesResponse.defendants:type_name -> ipcase.v1.DefendantShare
+	16, // 18: ipcase.v1.CalculateDamagesResponse.defendants:type_name -> ipcase.v1.DefendantShare
 	3,  // 19: ipcase.v1.DamagesPeriodResult.base_kind:type_name -> ipcase.v1.DamagesBaseKind
-	8,  // 20: ipcase.v1.CalculateFineRequest.offence:type_name -> ipcase.v1.FineOffence
-	23, // 21: ipcase.v1.CalculateFineRequest.party:type_name -> ipcase.v1.PartyKind
-	19, // 22: ipcase.v1.CalculateFineRequest.hearing_thresholds:type_name -> ipcase.v1.FineHearingThresholds
-	20, // 23: ipcase.v1.CalculateFineRequest.criminal_thresholds:type_name -> ipcase.v1.CriminalThreshold
-	8,  // 24: ipcase.v1.CriminalThreshold.offence:type_name -> ipcase.v1.FineOffence
-	7,  // 25: ipcase.v1.CriminalThreshold.condition:type_name -> ipcase.v1.CriminalThresholdCondition
-	9,  // 26: ipcase.v1.DamagesService.CalculateDamages:input_type -> ipcase.v1.CalculateDamagesRequest
-	18, // 27: ipcase.v1.DamagesService.CalculateFine:input_type -> ipcase.v1.CalculateFineRequest
-	12, // 28: ipcase.v1.DamagesService.CalculateDamages:output_type -> ipcase.v1.CalculateDamagesResponse
-	21, // 29: ipcase.v1.DamagesService.CalculateFine:output_type -> ipcase.v1.CalculateFineResponse
-	28, // [28:30] is the sub-list for method output_type
-	26, // [26:28] is the sub-list for method input_type
-	26, // [26:26] is the sub-list for extension type_name
-	26, // [26:26] is the sub-list for extension extendee
-	0,  // [0:26] is the sub-list for field type_name
+	9,  // 20: ipcase.v1.CalculateFineRequest.offence:type_name -> ipcase.v1.FineOffence
+	26, // 21: ipcase.v1.CalculateFineRequest.party:type_name -> ipcase.v1.PartyKind
+	20, // 22: ipcase.v1.CalculateFineRequest.hearing_thresholds:type_name -> ipcase.v1.FineHearingThresholds
+	21, // 23: ipcase.v1.CalculateFineRequest.criminal_thresholds:type_name -> ipcase.v1.CriminalThreshold
+	7,  // 24: ipcase.v1.CalculateFineRequest.criminal_act:type_name -> ipcase.v1.CriminalAct
+	9,  // 25: ipcase.v1.CriminalThreshold.offence:type_name -> ipcase.v1.FineOffence
+	8,  // 26: ipcase.v1.CriminalThreshold.condition:type_name -> ipcase.v1.CriminalThresholdCondition
+	7,  // 27: ipcase.v1.CriminalThreshold.act:type_name -> ipcase.v1.CriminalAct
+	7,  // 28: ipcase.v1.CalculateFineResponse.criminal_act:type_name -> ipcase.v1.CriminalAct
+	24, // 29: ipcase.v1.CalculateFineResponse.payment:type_name -> ipcase.v1.LatePayment
+	23, // 30: ipcase.v1.CalculateFineResponse.figures:type_name -> ipcase.v1.FineFigure
+	10, // 31: ipcase.v1.DamagesService.CalculateDamages:input_type -> ipcase.v1.CalculateDamagesRequest
+	19, // 32: ipcase.v1.DamagesService.CalculateFine:input_type -> ipcase.v1.CalculateFineRequest
+	13, // 33: ipcase.v1.DamagesService.CalculateDamages:output_type -> ipcase.v1.CalculateDamagesResponse
+	22, // 34: ipcase.v1.DamagesService.CalculateFine:output_type -> ipcase.v1.CalculateFineResponse
+	33, // [33:35] is the sub-list for method output_type
+	31, // [31:33] is the sub-list for method input_type
+	31, // [31:31] is the sub-list for extension type_name
+	31, // [31:31] is the sub-list for extension extendee
+	0,  // [0:31] is the sub-list for field type_name
 }
 
 func init() { file_ipcase_v1_damages_service_proto_init() }
@@ -2436,8 +3170,8 @@ func file_ipcase_v1_damages_service_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ipcase_v1_damages_service_proto_rawDesc), len(file_ipcase_v1_damages_service_proto_rawDesc)),
-			NumEnums:      9,
-			NumMessages:   13,
+			NumEnums:      10,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
