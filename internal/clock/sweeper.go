@@ -204,7 +204,9 @@ func (w *Sweeper) SweepOnce(ctx context.Context, now time.Time) (Sweep, error) {
 
 // each runs fn, in a transaction per row, on the deadlines matching where,
 // locking each row and skipping those another transaction holds, and
-// appends the event fn returns, at now. It returns how many rows it changed.
+// appends the event fn returns, at now. Each transaction locks the
+// deadline's matter first, as transitions do (Store.lockMatterOf). It
+// returns how many rows it changed.
 func (w *Sweeper) each(ctx context.Context, now time.Time, where string, args []any, fn func(store.Tx, *deadlineRow) (events.Record, error)) (int, error) {
 	changed, after := 0, ""
 	for {
@@ -219,6 +221,9 @@ func (w *Sweeper) each(ctx context.Context, now time.Time, where string, args []
 		for _, id := range ids {
 			acted := false
 			err := w.store.db.InTx(ctx, func(tx store.Tx) error {
+				if found, err := w.store.lockMatterOf(tx, id); err != nil || !found {
+					return err
+				}
 				var rows []deadlineRow
 				if err := tx.Gorm().Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).
 					Where("id = ?", id).Where(where, args...).Limit(1).Find(&rows).Error; err != nil {
