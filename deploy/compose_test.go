@@ -44,6 +44,17 @@ func TestCompose(t *testing.T) {
 	if !strings.HasPrefix(pg.Image, "postgres:15") && !strings.HasPrefix(pg.Image, "postgres:16") {
 		t.Errorf("postgres runs %s, want postgres:15 or 16", pg.Image)
 	}
+	// An acknowledged write must survive a crash of the container or the
+	// host: no setting that trades that for speed.
+	pgArgs := append(append([]string{}, pg.Command...), pg.Entrypoint...)
+	for k, v := range pg.Environment {
+		if v != nil {
+			pgArgs = append(pgArgs, k+"="+*v)
+		}
+	}
+	if bad := notDurable(pgArgs...); bad != "" {
+		t.Errorf("postgres runs with %s: an acknowledged write could be lost in a crash", bad)
+	}
 	if pg.HealthCheck == nil || len(pg.HealthCheck.Test) == 0 {
 		t.Error("postgres needs a health check: migrate waits for it")
 	}
@@ -175,4 +186,20 @@ func dependsOn(t *testing.T, s types.ServiceConfig, on, condition string) {
 	if d, ok := s.DependsOn[on]; !ok || d.Condition != condition {
 		t.Errorf("%s must depend on %s with condition %s (has %v)", s.Name, on, condition, s.DependsOn)
 	}
+}
+
+// notDurable returns the first setting among args that lets Postgres
+// acknowledge a commit it could lose in a crash (fsync, synchronous_commit
+// or full_page_writes off, initdb --no-sync), or "".
+func notDurable(args ...string) string {
+	for _, a := range args {
+		norm := strings.ToLower(strings.Join(strings.Fields(a), ""))
+		for _, bad := range []string{"fsync=off", "fsync=false", "fsync=0", "synchronous_commit=off", "synchronous_commit=false",
+			"synchronous_commit=0", "full_page_writes=off", "full_page_writes=false", "--no-sync", "--nosync"} {
+			if strings.Contains(norm, bad) {
+				return bad
+			}
+		}
+	}
+	return ""
 }

@@ -187,6 +187,13 @@ func checkObjects(t *testing.T, o *objects, external []string) {
 	if db.Spec.Instances < 2 {
 		t.Errorf("Cluster %s has %d instances: a primary and at least one replica", db.Name, db.Spec.Instances)
 	}
+	// Durable commits: nothing in the cluster's parameters may let Postgres
+	// acknowledge a commit a crash could lose.
+	for k, v := range db.Spec.PostgresConfiguration.Parameters {
+		if bad := notDurable(k + "=" + v); bad != "" {
+			t.Errorf("Cluster %s sets %s: an acknowledged write could be lost in a crash", db.Name, bad)
+		}
+	}
 	// The operator creates <cluster>-app for the owner.
 	appSecret := db.Name + "-app"
 	secrets := map[string]bool{appSecret: true}

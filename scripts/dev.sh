@@ -98,6 +98,10 @@ ipcase is running.
   courts       $IPCASE_COURT_ADDR   (mutual TLS; certificates in .run/certs/)
   metrics      http://$IPCASE_METRICS_ADDR/metrics, http://$IPCASE_GATEWAY_METRICS_ADDR/metrics   (pprof: /debug/pprof/)
   database     $(printf '%s' "$DATABASE_URL" | sed 's#//[^@]*@#//#')
+$(if [ -n "${pg_private:-}" ]; then
+	echo "               private cluster (scripts/pg.sh), fsync=off: an acknowledged write survives a crash of"
+	echo "               Postgres or ipcased, but a crash of the machine can lose it: development data only"
+fi)
 
 Demo matters:
 $(printf '%s\n' "$demo" | grep -v '^DEMO_')

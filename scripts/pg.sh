@@ -4,8 +4,9 @@
 # private cluster under .pgdata/ (git-ignored) on its own port and socket, so
 # it never collides with a system Postgres, and then sets pg_private=1. The cluster is created with the
 # distribution's initdb/pg_ctl, installing the postgresql package with apt
-# when it is missing and we are root. It trades durability for speed
-# (fsync=off): it holds development and test data only.
+# when it is missing and we are root. It trades some durability for speed
+# (pg_settings): an acknowledged write survives a crash of Postgres or of
+# ipcased, but not of the machine. It holds development and test data only.
 #
 # The private cluster is for the checkout's owner only: every role has a
 # password (SCRAM-SHA-256; pg_hba.conf has no trust line), generated into
@@ -37,6 +38,18 @@ pick_port() {
 	done
 	echo "pg: no free port in 55432-55531; set IPCASE_PG_PORT" >&2
 	return 1
+}
+
+# pg_settings prints the private cluster's server settings (postgres -c
+# options). fsync=off and full_page_writes=off skip the flushes to disk:
+# a crash of the machine (power, kernel) can lose or corrupt the cluster.
+# synchronous_commit stays on: a commit is acknowledged only once its WAL
+# is written to the operating system, so a crash of Postgres itself
+# (kill -9, pg_ctl stop -m immediate) loses no acknowledged write. With
+# synchronous_commit=off it lost up to the last ~0.6 s of them
+# (3 × wal_writer_delay); the faults round test proves this.
+pg_settings() {
+	echo "-c listen_addresses=127.0.0.1 -c unix_socket_permissions=0700 -c max_connections=300 -c fsync=off -c full_page_writes=off -c synchronous_commit=on"
 }
 
 pg_bindir() {
@@ -152,7 +165,7 @@ ensure_postgres() {
 		pg_port=$(pick_port)
 		echo "pg: starting it on 127.0.0.1:$pg_port" >&2
 		if ! pg_run "$bindir/pg_ctl" -D "$datadir" -l "$pg_home/postgres.log" -w -t 60 start \
-			-o "-p $pg_port -k $pg_home/run -c listen_addresses=127.0.0.1 -c unix_socket_permissions=0700 -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"; then
+			-o "-p $pg_port -k $pg_home/run $(pg_settings)"; then
 			echo "pg: could not start Postgres; see $pg_home/postgres.log (is port $pg_port taken? set IPCASE_PG_PORT)" >&2
 			tail -n 20 "$pg_home/postgres.log" >&2 || true
 			return 1

@@ -440,6 +440,8 @@ func startTasks(ctx context.Context, g *errgroup.Group, logger *zap.Logger, cfg 
 	relay := events.NewRelay(svc.db, logger)
 	mx.Leader("sweeper", sweeper.Leading)
 	mx.Leader("relay", relay.Leading)
+	mx.Failures("sweeper", sweeper.Failures)
+	mx.Failures("relay", relay.Failures)
 	g.Go(func() error { return sweeper.Run(ctx) })
 	g.Go(func() error { return relay.Run(ctx) })
 	g.Go(func() error { return audit.NewSealer(svc.db, svc.seal, cfg.Audit, logger).Run(ctx) })
@@ -447,16 +449,20 @@ func startTasks(ctx context.Context, g *errgroup.Group, logger *zap.Logger, cfg 
 	consumers := events.NewConsumers(svc.db, logger)
 	consumers.WakeWith(svc.hub)
 	svc.consumers(consumers)
+	mx.Failures("consumers", consumers.Failures)
 	g.Go(func() error { return consumers.Run(ctx) })
 	g.Go(func() error { signStates(ctx, svc.filing, logger); return nil })
 	if cfg.Side.administrative() && svc.files != nil {
 		// The replicas that keep evidence compete for its cleaner.
 		cleaner := evidence.NewCleaner(svc.files, evidence.NewStore(svc.db), svc.filing.EvidenceCited, cfg.Evidence.Limits, logger)
 		mx.Leader("evidence-cleaner", cleaner.Leading)
+		mx.Failures("evidence-cleaner", cleaner.Failures)
 		g.Go(func() error { return cleaner.Run(ctx) })
 	}
 	if cfg.Side.administrative() {
-		g.Go(func() error { return webhook.NewDispatcher(svc.db, cfg.Webhooks, time.Now, logger).Run(ctx) })
+		dispatcher := webhook.NewDispatcher(svc.db, cfg.Webhooks, time.Now, logger)
+		mx.Failures("webhook-dispatcher", dispatcher.Failures)
+		g.Go(func() error { return dispatcher.Run(ctx) })
 	}
 }
 

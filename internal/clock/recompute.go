@@ -82,6 +82,9 @@ func (s *Store) Recompute(ctx context.Context, now time.Time) (Recomputation, er
 
 func (s *Store) recomputeOne(ctx context.Context, id, version string, now time.Time) (moved, checked bool, err error) {
 	err = s.db.InTx(ctx, func(tx store.Tx) error {
+		if found, err := s.lockMatterOf(tx, id); err != nil || !found {
+			return err
+		}
 		var rows []deadlineRow
 		if err := tx.Gorm().Clauses(clause.Locking{Strength: "UPDATE"}).
 			Where("id = ? AND status = 'OPEN' AND calendar_version <> ?", id, version).

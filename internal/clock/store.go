@@ -123,6 +123,9 @@ type Store struct {
 	db  *store.DB
 	cal *deadline.Calendar
 	log *events.Log
+	// matters locks a deadline's matter before the sweep or a
+	// recomputation touches the deadline (lockMatterOf).
+	matters *filing.Store
 }
 
 // NewStore returns a Store over db computing on cal; events it writes itself
@@ -131,7 +134,29 @@ func NewStore(db *store.DB, cal *deadline.Calendar, log *events.Log) *Store {
 	if db == nil || cal == nil || log == nil {
 		panic("clock.NewStore: nil dependency")
 	}
-	return &Store{db: db, cal: cal, log: log}
+	return &Store{db: db, cal: cal, log: log, matters: filing.NewStore(db, log)}
+}
+
+// lockMatterOf locks, in tx, the matter of deadline id, and reports
+// whether there is such a deadline. The sweep and recomputations change a
+// deadline in a transaction of their own, outside any transition, and so
+// must take their locks in the order every transition takes them: the
+// matter first (filing.Store.Lock), then its deadlines, then its chain's
+// head (events.Log.Append). Locking the deadline first deadlocks against a
+// transition (DecidePenalty) that holds the matter and closes the
+// proceeding's deadlines: each would wait for the other's row.
+func (s *Store) lockMatterOf(tx store.Tx, id string) (bool, error) {
+	var matters []string
+	if err := tx.Gorm().Model(&deadlineRow{}).Where("id = ?", id).Limit(1).Pluck("matter_id", &matters).Error; err != nil {
+		return false, store.Translate(err)
+	}
+	if len(matters) == 0 {
+		return false, nil
+	}
+	if _, err := s.matters.Lock(tx, filing.MatterID(matters[0])); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // Calendar returns the calendar the store computes on.

@@ -2,11 +2,7 @@ package clock
 
 import (
 	"context"
-	"database/sql"
-	"database/sql/driver"
-	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -26,7 +22,7 @@ type Config struct {
 	// LockRetry is how often a replica without the sweep lock tries to
 	// take it, at most SweepInterval: it bounds how long sweeping stops
 	// when the leading replica dies.
-	LockRetry time.Duration `env:"IPCASE_SWEEP_LOCK_RETRY, default=5s"`
+	LockRetry time.Duration `env:"IPCASE_SWEEP_LOCK_RETRY, default=1s"`
 	// Lead is how long before the start of its due day (China Standard
 	// Time) a deadline is announced as approaching; 72h announces it on the
 	// third day before.
@@ -60,13 +56,9 @@ const sweepBatch = 500
 type Sweeper struct {
 	store    *Store
 	interval time.Duration
-	retry    time.Duration
 	lead     time.Duration
+	lock     *store.Singleton
 	logger   *zap.Logger
-
-	leading  atomic.Bool
-	attempts atomic.Int64 // lock attempts, for tests
-	terms    atomic.Int64 // times the lock was taken, for tests
 }
 
 // NewSweeper returns a Sweeper over s with cfg's interval and lead time. It
@@ -80,60 +72,51 @@ func NewSweeper(s *Store, cfg Config, logger *zap.Logger) *Sweeper {
 	if cfg.LockRetry > 0 && cfg.LockRetry < retry {
 		retry = cfg.LockRetry
 	}
-	return &Sweeper{store: s, interval: cfg.SweepInterval, retry: retry, lead: cfg.Lead, logger: logger.Named("deadline-sweeper")}
+	logger = logger.Named("deadline-sweeper")
+	return &Sweeper{store: s, interval: cfg.SweepInterval, lead: cfg.Lead,
+		lock: s.db.Singleton("sweeper", sweepLockKey, retry, logger), logger: logger}
 }
 
 // Leading reports whether this sweeper holds the lock now.
-func (w *Sweeper) Leading() bool { return w.leading.Load() }
+func (w *Sweeper) Leading() bool { return w.lock.Leading() }
 
-// Run sweeps every interval until ctx ends, on one replica at a time: it
-// takes a Postgres advisory lock on a connection of its own and sweeps
-// while it holds it. When it takes the lock it first recomputes the open
-// deadlines computed on another calendar version (Store.Recompute). If the
-// lock is lost (the connection dies), it stops sweeping and tries again; a
-// replica without the lock tries every LockRetry. Database errors are
-// logged and retried, never returned: Run returns nil when ctx ends.
+// Failures is how many times the sweeper failed to take its lock or to
+// sweep since the start.
+func (w *Sweeper) Failures() int64 { return w.lock.Backoff().Failures() }
+
+// Run sweeps every interval until ctx ends, on one replica at a time
+// (store.Singleton: a Postgres advisory lock on a connection of its own,
+// checked every store.LeaseCheck; the sweep stops as soon as the lock's
+// session is lost). When it takes the lock it first recomputes the open
+// deadlines computed on another calendar version (Store.Recompute). A
+// replica without the lock tries every LockRetry. Failures are retried
+// with backoff and logged once per run of them, never returned: Run
+// returns nil when ctx ends.
 func (w *Sweeper) Run(ctx context.Context) error {
-	for {
-		w.attempts.Add(1)
-		if err := w.lead1(ctx); err != nil && ctx.Err() == nil {
-			w.logger.Warn("deadline sweep stopped; retrying", zap.Error(err))
-		}
-		if !sleep(ctx, w.retry) {
-			return nil
-		}
-	}
+	return w.lock.Run(ctx, w.sweepWhileLeading)
 }
 
-// lead1 takes the lock if it is free and sweeps until it is lost or ctx
-// ends.
-func (w *Sweeper) lead1(ctx context.Context) error {
-	l, err := acquire(ctx, w.store.db)
-	if err != nil || l == nil {
-		return err
-	}
-	defer l.release(ctx, w.logger)
-	w.terms.Add(1)
-	w.leading.Store(true)
-	defer w.leading.Store(false)
-	w.logger.Info("deadline sweeper took the lock")
+// sweepWhileLeading sweeps every interval until ctx ends.
+func (w *Sweeper) sweepWhileLeading(ctx context.Context) error {
+	backoff := w.lock.Backoff()
 	recomputed := false
 	for {
-		if err := l.held(ctx); err != nil {
-			return fmt.Errorf("sweeper lock lost: %w", err)
-		}
 		if !recomputed {
 			recomputed = w.recompute(ctx)
 		}
+		wait := w.interval
 		if res, err := w.SweepOnce(ctx, time.Now()); err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
-			w.logger.Warn("deadline sweep failed", zap.Error(err))
-		} else if res.Approaching+res.Missed > 0 {
-			w.logger.Info("deadlines swept", zap.Int("approaching", res.Approaching), zap.Int("missed", res.Missed))
+			wait = min(wait, backoff.Fail(fmt.Errorf("deadline sweep: %w", err)))
+		} else {
+			backoff.OK()
+			if res.Approaching+res.Missed > 0 {
+				w.logger.Info("deadlines swept", zap.Int("approaching", res.Approaching), zap.Int("missed", res.Missed))
+			}
 		}
-		if !sleep(ctx, w.interval) {
+		if !sleep(ctx, wait) {
 			return nil
 		}
 	}
@@ -166,62 +149,6 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-t.C:
 		return true
 	}
-}
-
-// lease is the sweep lock, held by the session of conn.
-type lease struct{ conn *sql.Conn }
-
-// acquire takes the sweep lock on a connection of its own, or returns nil
-// when another session holds it.
-func acquire(ctx context.Context, db *store.DB) (*lease, error) {
-	conn, err := db.SQL().Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("sweeper lock connection: %w", err)
-	}
-	var ok bool
-	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, sweepLockKey).Scan(&ok); err != nil {
-		discard(conn)
-		return nil, fmt.Errorf("sweeper lock: %w", err)
-	}
-	if !ok {
-		_ = conn.Close()
-		return nil, nil
-	}
-	return &lease{conn: conn}, nil
-}
-
-// held checks that the session still exists and holds the lock.
-func (l *lease) held(ctx context.Context) error {
-	var ok bool
-	err := l.conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'
-		AND pid = pg_backend_pid() AND granted AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1)`,
-		sweepLockKey>>32, sweepLockKey&0xffffffff).Scan(&ok)
-	switch {
-	case err != nil:
-		return err
-	case !ok:
-		return errors.New("the session no longer holds the advisory lock")
-	}
-	return nil
-}
-
-// release unlocks and returns the connection to the pool, or closes it
-// when unlocking fails, which ends the session and so the lock.
-func (l *lease) release(ctx context.Context, logger *zap.Logger) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if _, err := l.conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, sweepLockKey); err != nil {
-		discard(l.conn)
-		return
-	}
-	_ = l.conn.Close()
-	logger.Info("deadline sweeper released the lock")
-}
-
-// discard closes conn's session instead of returning it to the pool.
-func discard(conn *sql.Conn) {
-	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-	_ = conn.Close()
 }
 
 // Sweep is what one SweepOnce did.
@@ -277,7 +204,9 @@ func (w *Sweeper) SweepOnce(ctx context.Context, now time.Time) (Sweep, error) {
 
 // each runs fn, in a transaction per row, on the deadlines matching where,
 // locking each row and skipping those another transaction holds, and
-// appends the event fn returns, at now. It returns how many rows it changed.
+// appends the event fn returns, at now. Each transaction locks the
+// deadline's matter first, as transitions do (Store.lockMatterOf). It
+// returns how many rows it changed.
 func (w *Sweeper) each(ctx context.Context, now time.Time, where string, args []any, fn func(store.Tx, *deadlineRow) (events.Record, error)) (int, error) {
 	changed, after := 0, ""
 	for {
@@ -292,6 +221,9 @@ func (w *Sweeper) each(ctx context.Context, now time.Time, where string, args []
 		for _, id := range ids {
 			acted := false
 			err := w.store.db.InTx(ctx, func(tx store.Tx) error {
+				if found, err := w.store.lockMatterOf(tx, id); err != nil || !found {
+					return err
+				}
 				var rows []deadlineRow
 				if err := tx.Gorm().Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"}).
 					Where("id = ?", id).Where(where, args...).Limit(1).Find(&rows).Error; err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"time"
 
 	"go.uber.org/zap"
 	"golang.org/x/sync/errgroup"
@@ -35,6 +36,8 @@ type Consumer struct {
 	// hub, when set, wakes the consumer instead of a listening connection
 	// of its own.
 	hub *Hub
+	// backoff paces retries while applying fails, and logs such a run once.
+	backoff *store.Backoff
 }
 
 // NewConsumer returns the consumer name (lower case, `[a-z][a-z0-9_.-]*`)
@@ -44,23 +47,24 @@ func NewConsumer(db *store.DB, name string, types []Type, h Handler, logger *zap
 	if db == nil || h == nil || logger == nil || !consumerName.MatchString(name) {
 		panic("events.NewConsumer: nil dependency or bad name " + name)
 	}
-	return &Consumer{db: db, name: name, types: types, handle: h,
-		logger: logger.Named("event-consumer").With(zap.String("consumer", name))}
+	logger = logger.Named("event-consumer").With(zap.String("consumer", name))
+	return &Consumer{db: db, name: name, types: types, handle: h, logger: logger,
+		backoff: store.NewBackoff("consumer "+name, time.Second, maxBackoff, logger)}
 }
 
 // Name is the consumer's name, the key of its cursor.
 func (c *Consumer) Name() string { return c.name }
 
 // Run applies events as they are stamped until ctx ends, woken by the
-// relay's notifications and at least every FallbackPoll. A handler error is
-// logged and the same event retried at the next wake. Run returns nil when
+// relay's notifications and at least every FallbackPoll. A handler error,
+// or a database that does not answer, is retried with backoff (up to
+// maxBackoff), logged once per run of failures. Run returns nil when
 // ctx ends. Consumers of the same name on several replicas take turns on
 // the cursor's row lock, so each event is still applied once in effect.
 func (c *Consumer) Run(ctx context.Context) error {
 	for ctx.Err() == nil {
 		if err := c.follow(ctx); err != nil && ctx.Err() == nil {
-			c.logger.Warn("event consumer stopped; retrying", zap.Error(err))
-			if !sleep(ctx, FallbackPoll) {
+			if !sleep(ctx, c.backoff.Fail(fmt.Errorf("following the log: %w", err))) {
 				break
 			}
 		}
@@ -84,9 +88,18 @@ func (c *Consumer) follow(ctx context.Context) error {
 		wait = func(ctx context.Context) error { return l.Wait(ctx, FallbackPoll) }
 	}
 	for {
-		if _, err := c.ConsumeOnce(ctx); err != nil && ctx.Err() == nil {
-			c.logger.Warn("applying events failed", zap.Error(err))
+		if _, err := c.ConsumeOnce(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			// Retry after the backoff whether or not the log moves: the
+			// same events wait, and waking on it cannot help.
+			if !sleep(ctx, c.backoff.Fail(fmt.Errorf("applying events: %w", err))) {
+				return nil
+			}
+			continue
 		}
+		c.backoff.OK()
 		if err := wait(ctx); err != nil {
 			return err
 		}
@@ -211,6 +224,16 @@ func (cs *Consumers) WakeWith(h *Hub) {
 	for _, c := range cs.list {
 		c.hub = h
 	}
+}
+
+// Failures is how many times the registered consumers failed to apply
+// events or to follow the log, together, since the start.
+func (cs *Consumers) Failures() int64 {
+	var n int64
+	for _, c := range cs.list {
+		n += c.backoff.Failures()
+	}
+	return n
 }
 
 // Run runs every registered consumer until ctx ends; it returns nil then.

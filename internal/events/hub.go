@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -33,6 +34,8 @@ type Hub struct {
 	listening atomic.Bool
 	// failing says the last attempt to listen failed.
 	failing bool
+	// backoff logs a run of failures to listen once.
+	backoff *store.Backoff
 
 	mu      sync.Mutex
 	waiters map[*Waiter]struct{}
@@ -46,7 +49,9 @@ func NewHub(db *store.DB, logger *zap.Logger) *Hub {
 	if db == nil || logger == nil {
 		panic("events.NewHub: nil dependency")
 	}
-	return &Hub{db: db, poll: FallbackPoll, logger: logger.Named("event-hub"), waiters: map[*Waiter]struct{}{}}
+	logger = logger.Named("event-hub")
+	return &Hub{db: db, poll: FallbackPoll, logger: logger, waiters: map[*Waiter]struct{}{},
+		backoff: store.NewBackoff("event listener", FallbackPoll, FallbackPoll, logger)}
 }
 
 // Listening reports whether the Hub's connection listens now.
@@ -60,7 +65,8 @@ func (h *Hub) Listening() bool { return h.listening.Load() }
 func (h *Hub) Run(ctx context.Context) error {
 	for {
 		if err := h.listen(ctx); err != nil && ctx.Err() == nil {
-			h.logger.Warn("event listener failed; polling until it reconnects", zap.Error(err))
+			// Polling until it reconnects; logged once per run of failures.
+			h.backoff.Fail(fmt.Errorf("listening for positions: %w", err))
 			if !h.failing {
 				h.failing = true
 				h.wake()
@@ -81,6 +87,7 @@ func (h *Hub) listen(ctx context.Context) error {
 	}
 	defer l.Close(ctx)
 	h.failing = false
+	h.backoff.OK()
 	h.listening.Store(true)
 	defer h.listening.Store(false)
 	// What was stamped while nothing listened is noticed now: listening

@@ -78,14 +78,6 @@ func (l *Listener) next(ctx context.Context, d time.Duration) (*pgconn.Notificat
 	return nil, fmt.Errorf("events: waiting for a notification: %w", err)
 }
 
-// tryLock takes the session-level advisory lock key on the Listener's
-// connection, so that it is held exactly as long as the connection lives.
-func (l *Listener) tryLock(ctx context.Context, key int64) (bool, error) {
-	var ok bool
-	err := l.conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, key).Scan(&ok)
-	return ok, err
-}
-
 // Close ends the Listener's session, and with it the listen and any lock
 // it held. It works when ctx has already ended.
 func (l *Listener) Close(ctx context.Context) {

@@ -3,7 +3,6 @@ package events
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -16,6 +15,10 @@ const relayLockKey int64 = 0x6970636173657266
 
 // stampLockKey serializes stamping itself, whoever calls it ("ipcasest").
 const stampLockKey int64 = 0x6970636173657374
+
+// maxBackoff caps the wait between a background loop's retries while the
+// database fails: it resumes within it of the database's return.
+const maxBackoff = 5 * time.Second
 
 // stampBatch is how many events one stamping statement positions.
 const stampBatch = 1000
@@ -42,9 +45,8 @@ RETURNING position`
 type Relay struct {
 	db     *store.DB
 	poll   time.Duration
+	lock   *store.Singleton
 	logger *zap.Logger
-
-	leading atomic.Bool
 }
 
 // NewRelay returns a Relay stamping through db, listening and holding its
@@ -54,45 +56,36 @@ func NewRelay(db *store.DB, logger *zap.Logger) *Relay {
 	if db == nil || logger == nil {
 		panic("events.NewRelay: nil dependency")
 	}
-	return &Relay{db: db, poll: FallbackPoll, logger: logger.Named("event-relay")}
+	logger = logger.Named("event-relay")
+	return &Relay{db: db, poll: FallbackPoll, lock: db.Singleton("relay", relayLockKey, 0, logger), logger: logger}
 }
 
 // Leading reports whether this relay holds the relay lock now.
-func (r *Relay) Leading() bool { return r.leading.Load() }
+func (r *Relay) Leading() bool { return r.lock.Leading() }
+
+// Failures is how many times the relay failed to take its lock, to listen
+// or to stamp, since the start.
+func (r *Relay) Failures() int64 { return r.lock.Backoff().Failures() }
 
 // Run stamps events as they commit until ctx ends, on one replica at a
-// time: it takes an advisory lock on a connection of its own, which also
-// listens on ChannelEvents, and stamps on every notification, and at least
-// every FallbackPoll. A replica without the lock tries again every
-// FallbackPoll; if the connection dies, so does the lock, and Run starts
-// over. Database errors are logged and retried, never returned: Run
-// returns nil when ctx ends.
+// time (store.Singleton): while it holds the relay lock it listens on
+// ChannelEvents on a connection of its own and stamps on every
+// notification, and at least every FallbackPoll; it stops within about
+// store.LeaseCheck of losing the lock's session. Failures are retried with
+// backoff and logged once per run of them, never returned: Run returns nil
+// when ctx ends.
 func (r *Relay) Run(ctx context.Context) error {
-	for {
-		if err := r.lead(ctx); err != nil && ctx.Err() == nil {
-			r.logger.Warn("event relay stopped; retrying", zap.Error(err))
-		}
-		if !sleep(ctx, r.poll) {
-			return nil
-		}
-	}
+	return r.lock.Run(ctx, r.lead)
 }
 
-// lead takes the lock if it is free and stamps until the connection fails
-// or ctx ends.
+// lead stamps until the listening connection fails or ctx ends.
 func (r *Relay) lead(ctx context.Context) error {
 	l, err := Listen(ctx, r.db.URL(), ChannelEvents)
 	if err != nil {
 		return err
 	}
 	defer l.Close(ctx)
-	ok, err := l.tryLock(ctx, relayLockKey)
-	if err != nil || !ok {
-		return err
-	}
-	r.leading.Store(true)
-	defer r.leading.Store(false)
-	r.logger.Info("event relay took the lock")
+	backoff := r.lock.Backoff()
 	for {
 		// Listening started before this stamp, so nothing committed after
 		// it goes unnoticed.
@@ -100,8 +93,14 @@ func (r *Relay) lead(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			r.logger.Warn("stamping events failed", zap.Error(err))
+			// The database is failing: wait (silently after the first
+			// failure), then stamp again; a notification cannot help.
+			if !sleep(ctx, backoff.Fail(fmt.Errorf("stamping events: %w", err))) {
+				return nil
+			}
+			continue
 		}
+		backoff.OK()
 		if err := l.Wait(ctx, r.poll); err != nil {
 			if ctx.Err() != nil {
 				return nil

@@ -3,11 +3,7 @@ package evidence
 import (
 	"cmp"
 	"context"
-	"database/sql"
-	"database/sql/driver"
-	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -31,9 +27,8 @@ type Cleaner struct {
 	cited    Cited
 	ttl      time.Duration
 	interval time.Duration
+	lock     *store.Singleton
 	logger   *zap.Logger
-
-	leading atomic.Bool
 }
 
 // NewCleaner returns a Cleaner of the uploads in st and the content in
@@ -48,11 +43,17 @@ func NewCleaner(files *Files, st *Store, cited Cited, l Limits, logger *zap.Logg
 	if l = l.orDefault(); l.Check() != nil {
 		panic("evidence.NewCleaner: " + l.Check().Error())
 	}
-	return &Cleaner{files: files, store: st, cited: cited, ttl: l.UncitedTTL, interval: l.CleanInterval, logger: logger.Named("evidence-cleaner")}
+	logger = logger.Named("evidence-cleaner")
+	return &Cleaner{files: files, store: st, cited: cited, ttl: l.UncitedTTL, interval: l.CleanInterval,
+		lock: st.db.Singleton("evidence-cleaner", cleanLockKey, min(l.CleanInterval, store.LeaseRetry), logger), logger: logger}
 }
 
 // Leading reports whether this cleaner holds the lock now.
-func (c *Cleaner) Leading() bool { return c.leading.Load() }
+func (c *Cleaner) Leading() bool { return c.lock.Leading() }
+
+// Failures is how many times the cleaner failed to take its lock or to
+// clean since the start.
+func (c *Cleaner) Failures() int64 { return c.lock.Backoff().Failures() }
 
 // Clean is what one CleanOnce did.
 type Clean struct {
@@ -109,48 +110,35 @@ func (c *Cleaner) CleanOnce(ctx context.Context, now time.Time) (Clean, error) {
 	return res, cmp.Or(failed, err)
 }
 
-// Run cleans every interval until ctx ends, on one replica at a time: it
-// takes a Postgres advisory lock on a connection of its own and cleans
-// while it holds it; a replica without the lock tries again every
-// interval. Errors are logged and retried, never returned: Run returns nil
-// when ctx ends.
+// Run cleans every interval until ctx ends, on one replica at a time
+// (store.Singleton: a Postgres advisory lock on a connection of its own,
+// checked every store.LeaseCheck); a replica without the lock tries again
+// every store.LeaseRetry (or interval, if shorter). Failures are retried
+// with backoff and logged once per run of them, never returned: Run
+// returns nil when ctx ends.
 func (c *Cleaner) Run(ctx context.Context) error {
-	for {
-		if err := c.lead(ctx); err != nil && ctx.Err() == nil {
-			c.logger.Warn("evidence cleaning stopped; retrying", zap.Error(err))
-		}
-		if !sleep(ctx, c.interval) {
-			return nil
-		}
-	}
+	return c.lock.Run(ctx, c.cleanWhileLeading)
 }
 
-// lead takes the lock if it is free and cleans until it is lost or ctx
-// ends.
-func (c *Cleaner) lead(ctx context.Context) error {
-	l, err := acquire(ctx, c.store.db)
-	if err != nil || l == nil {
-		return err
-	}
-	defer l.release(ctx, c.logger)
-	c.leading.Store(true)
-	defer c.leading.Store(false)
-	c.logger.Info("evidence cleaner took the lock")
+// cleanWhileLeading cleans every interval until ctx ends.
+func (c *Cleaner) cleanWhileLeading(ctx context.Context) error {
+	backoff := c.lock.Backoff()
 	for {
-		if err := l.held(ctx); err != nil {
-			return fmt.Errorf("cleaner lock lost: %w", err)
-		}
+		wait := c.interval
 		res, err := c.CleanOnce(ctx, time.Now())
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return nil
 		case err != nil:
-			c.logger.Warn("evidence cleaning failed", zap.Error(err))
-		case res.Uploads+res.Cited > 0 || res.Staged > 0:
-			c.logger.Info("evidence cleaned", zap.Int64("uploads_removed", res.Uploads), zap.Int("contents_removed", res.Contents),
-				zap.Int64("uploads_cited", res.Cited), zap.Int("staged_removed", res.Staged))
+			wait = min(wait, backoff.Fail(fmt.Errorf("evidence cleaning: %w", err)))
+		default:
+			backoff.OK()
+			if res.Uploads+res.Cited > 0 || res.Staged > 0 {
+				c.logger.Info("evidence cleaned", zap.Int64("uploads_removed", res.Uploads), zap.Int("contents_removed", res.Contents),
+					zap.Int64("uploads_cited", res.Cited), zap.Int("staged_removed", res.Staged))
+			}
 		}
-		if !sleep(ctx, c.interval) {
+		if !sleep(ctx, wait) {
 			return nil
 		}
 	}
@@ -165,60 +153,4 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	case <-t.C:
 		return true
 	}
-}
-
-// lease is the cleaner's lock, held by the session of conn.
-type lease struct{ conn *sql.Conn }
-
-// acquire takes the cleaner's lock on a connection of its own, or returns
-// nil when another session holds it.
-func acquire(ctx context.Context, db *store.DB) (*lease, error) {
-	conn, err := db.SQL().Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("cleaner lock connection: %w", err)
-	}
-	var ok bool
-	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, cleanLockKey).Scan(&ok); err != nil {
-		discard(conn)
-		return nil, fmt.Errorf("cleaner lock: %w", err)
-	}
-	if !ok {
-		_ = conn.Close()
-		return nil, nil
-	}
-	return &lease{conn: conn}, nil
-}
-
-// held checks that the session still exists and holds the lock.
-func (l *lease) held(ctx context.Context) error {
-	var ok bool
-	err := l.conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'
-		AND pid = pg_backend_pid() AND granted AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1)`,
-		cleanLockKey>>32, cleanLockKey&0xffffffff).Scan(&ok)
-	switch {
-	case err != nil:
-		return err
-	case !ok:
-		return errors.New("the session no longer holds the advisory lock")
-	}
-	return nil
-}
-
-// release unlocks and returns the connection to the pool, or closes it
-// when unlocking fails, which ends the session and so the lock.
-func (l *lease) release(ctx context.Context, logger *zap.Logger) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if _, err := l.conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, cleanLockKey); err != nil {
-		discard(l.conn)
-		return
-	}
-	_ = l.conn.Close()
-	logger.Info("evidence cleaner released the lock")
-}
-
-// discard closes conn's session instead of returning it to the pool.
-func discard(conn *sql.Conn) {
-	_ = conn.Raw(func(any) error { return driver.ErrBadConn })
-	_ = conn.Close()
 }

@@ -77,6 +77,9 @@ type cluster struct {
 	// ourselves.
 	owner   string
 	started bool
+	// settings are the server's -c options; empty: the throwaway settings
+	// of start (fsync and synchronous_commit off).
+	settings string
 }
 
 // newCluster initdbs a cluster in a fresh folder, removed when t ends,
@@ -173,8 +176,12 @@ func (c *cluster) start(ctx context.Context) {
 		if !c.started {
 			c.port = freePort(c.t)
 		}
+		settings := c.settings
+		if settings == "" {
+			settings = "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+		}
 		out, err := c.run(ctx, "pg_ctl", "-D", c.data(), "-l", filepath.Join(c.dir, "postgres.log"), "-w", "-t", "60", "start",
-			"-o", fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=100", c.port, c.dir))
+			"-o", fmt.Sprintf("-p %d -k %s %s", c.port, c.dir, settings))
 		if err == nil {
 			c.started = true
 			return

@@ -78,9 +78,10 @@ func tryStart(ctx context.Context, t *testing.T, name, dbURL string, extraEnv []
 		"IPCASE_CHECKPOINT_KEY_FILE=" + checkpointKey,
 		"IPCASE_SHUTDOWN_TIMEOUT=2s",
 		"IPCASE_HEALTH_INTERVAL=500ms",
-		// The sweeper and the relay keep their production retry intervals
-		// (IPCASE_SWEEP_LOCK_RETRY, events.FallbackPoll: 5s each), so the
-		// takeover TestTwoReplicas measures is the one operators get.
+		// The singletons keep their production lock retry
+		// (store.LeaseRetry, IPCASE_SWEEP_LOCK_RETRY: 1s each), so the
+		// takeovers TestTwoReplicas and TestLeaderLosesItsSession measure
+		// are the ones operators get.
 	}, extraEnv...)
 	d.cmd.Stdout, d.cmd.Stderr = logFile, logFile
 	// ipcased writes the log; a failed close of our copy of the

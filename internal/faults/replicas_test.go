@@ -77,12 +77,12 @@ func TestTwoReplicas(t *testing.T) {
 	dead := replicas[leader["relay"]]
 	survivor := replicas[1-leader["relay"]]
 	positions := count(ctx, t, db, `SELECT count(*) FROM event_positions`)
-	// The survivor's relay and sweeper try their locks every 5s
-	// (events.FallbackPoll, IPCASE_SWEEP_LOCK_RETRY) from its start; the
+	// The survivor's relay and sweeper try their locks about every second
+	// (store.LeaseRetry, IPCASE_SWEEP_LOCK_RETRY) from its start; the
 	// test's own schedule would always kill at the same point of that
 	// cycle, so a random pause spreads the kill over it and the takeover
 	// times measured over runs cover the whole range.
-	pause := rand.N(5 * time.Second)
+	pause := rand.N(time.Second)
 	sleepCtx(ctx, pause)
 	killed := time.Now()
 	dead.kill()

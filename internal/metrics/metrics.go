@@ -118,6 +118,20 @@ func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 // each scrape. Call it before serving.
 func (m *Metrics) Leader(task string, leading func() bool) { m.leaders[task] = leading }
 
+// Failures exports ipcase_background_failures_total{task}: how many
+// attempts of the background task (a singleton, the consumers, the webhook
+// dispatcher) failed since the start, as n says at each scrape. A rate
+// above zero means the task cannot reach the database (or keeps failing
+// for another reason its first logged failure gives). Call it before
+// serving, once per task.
+func (m *Metrics) Failures(task string, n func() int64) {
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name:        "ipcase_background_failures_total",
+		Help:        "Failed attempts of a background task (relay, sweeper, consumers, webhook dispatcher…) since the start.",
+		ConstLabels: prometheus.Labels{"task": task},
+	}, func() float64 { return float64(n()) }))
+}
+
 // leaderCollector reads the leaders at scrape time, so that a gauge is
 // never stale after a lock is lost.
 type leaderCollector struct{ m *Metrics }

@@ -111,6 +111,9 @@ type Dispatcher struct {
 	client *http.Client
 	now    func() time.Time
 	logger *zap.Logger
+	// backoff paces retries while dispatching fails (the database does not
+	// answer), and logs such a run once.
+	failing *store.Backoff
 }
 
 // NewDispatcher returns a dispatcher over db with cfg, reading the time
@@ -137,19 +140,29 @@ func NewDispatcher(db *store.DB, cfg Config, now func() time.Time, logger *zap.L
 		// Not following one also means it cannot point us elsewhere.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
-	return &Dispatcher{db: db, cfg: cfg, client: client, now: now, logger: logger.Named("webhook-dispatcher")}
+	logger = logger.Named("webhook-dispatcher")
+	return &Dispatcher{db: db, cfg: cfg, client: client, now: now, logger: logger,
+		failing: store.NewBackoff("webhook dispatcher", cfg.Poll, max(cfg.Poll, 5*time.Second), logger)}
 }
 
+// Failures is how many dispatch rounds failed since the start.
+func (d *Dispatcher) Failures() int64 { return d.failing.Failures() }
+
 // Run dispatches until ctx ends, every cfg.Poll; it returns nil then.
+// While dispatching fails (the database does not answer) it backs off, up
+// to 5 s or cfg.Poll if longer, and logs the run of failures once.
 func (d *Dispatcher) Run(ctx context.Context) error {
-	t := time.NewTicker(d.cfg.Poll)
-	defer t.Stop()
 	for {
+		wait := d.cfg.Poll
 		if _, err := d.DispatchOnce(ctx); err != nil && ctx.Err() == nil {
-			d.logger.Warn("dispatching webhooks failed", zap.Error(err))
+			wait = max(wait, d.failing.Fail(fmt.Errorf("dispatching webhooks: %w", err)))
+		} else if err == nil {
+			d.failing.OK()
 		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return nil
 		case <-t.C:
 		}
