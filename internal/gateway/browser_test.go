@@ -175,7 +175,7 @@ func checkDeadline(t *testing.T, text, lang string) {
 	t.Helper()
 	want := map[string][]string{
 		"en": {"The agency's decision is due", "by 2026-12-09", "Administrative Penalty Law Art. 60"},
-		"zh": {"执法机关作出处理决定的期限", "截止 2026-12-09"},
+		"zh": {"执法机关作出处理决定的期限", "截止 2026年12月9日", "90 日（《行政处罚法》第60条；《市场监督管理行政处罚程序规定》第64条第1款）"},
 	}[lang]
 	for _, w := range want {
 		if !strings.Contains(text, w) {
