@@ -89,6 +89,16 @@ func TestEveryValueLabelled(t *testing.T) {
 			}
 		}
 	}
+	for key := range decisions {
+		if !events.Declared(events.Type(strings.TrimPrefix(key, "event."))) {
+			t.Errorf("decisions names %s, which the events catalog does not declare", key)
+		}
+	}
+	for _, key := range []string{eventDecided, eventClosed} {
+		if !events.Declared(events.Type(strings.TrimPrefix(key, "event."))) {
+			t.Errorf("%s is not a declared event type", key)
+		}
+	}
 	for _, k := range clockKinds {
 		labelled(t, "deadline."+k)
 	}

@@ -34,12 +34,14 @@ func open(s ipcasev1.ProceedingState) bool { return !slices.Contains(ended, s) }
 
 // decisions are the event types the page also shows under "What was
 // decided": what an agency, a court or the parties decided, addressed to
-// the parties.
+// the parties. The gateway reads events through the API, not package
+// events, so it names types by their page keys ("event.<type>", as the
+// labels do); TestEveryValueLabelled checks each is a declared type.
 var decisions = map[string]bool{
-	"complaint.rejected": true, "enforcement.decided": true, "enforcement.dismissed": true,
-	"mediation.agreed": true, "mediation.confirmed": true, "mediation.confirmation_refused": true,
-	"trial.declined": true, "trial.judged": true, "trial.judgment_effective": true,
-	"trial.agreement_confirmed": true, "trial.confirmation_refused": true, "trial.settled": true,
+	"event.complaint.rejected": true, "event.enforcement.decided": true, "event.enforcement.dismissed": true,
+	"event.mediation.agreed": true, "event.mediation.confirmed": true, "event.mediation.confirmation_refused": true,
+	"event.trial.declined": true, "event.trial.judged": true, "event.trial.judgment_effective": true,
+	"event.trial.agreement_confirmed": true, "event.trial.confirmation_refused": true, "event.trial.settled": true,
 }
 
 // stateLabel is state s of a proceeding of kind k: a kind's own label
@@ -99,7 +101,7 @@ func matterViewOf(lang string, st *ipcasev1.MatterStatus, evs []*ipcasev1.Event,
 	for _, e := range evs {
 		en := entryOf(lang, e, kinds)
 		v.Timeline = append(v.Timeline, en)
-		if decisions[e.GetType()] {
+		if decisions["event."+e.GetType()] {
 			v.Decided = append(v.Decided, en)
 		}
 	}
@@ -114,24 +116,30 @@ func matterViewOf(lang string, st *ipcasev1.MatterStatus, evs []*ipcasev1.Event,
 // proceeding that says most of it; an enforcement case closed after a
 // settlement or a penalty decision says so.
 func endText(lang string, p *ipcasev1.Proceeding, evs []*ipcasev1.Event) string {
-	key := "ended." + p.GetState().String()
+	end := "ended." + p.GetState().String()
 	if p.GetState() == ipcasev1.ProceedingState_PROCEEDING_STATE_CLOSED {
-		key = "ended." + p.GetKind().String()
+		end = "ended." + p.GetKind().String()
 		for _, e := range evs {
-			switch {
+			switch key := "event." + e.GetType(); {
 			case e.GetProceeding() != p.GetName():
-			case e.GetType() == "enforcement.decided":
-				key = "ended.decided"
-			case e.GetType() == "enforcement.closed" && e.GetPayload().GetFields()["settled"].GetBoolValue():
-				key = "ended.settled"
+			case key == eventDecided:
+				end = "ended.decided"
+			case key == eventClosed && e.GetPayload().GetFields()["settled"].GetBoolValue():
+				end = "ended.settled"
 			}
 		}
 	}
-	if _, ok := messages[key]; !ok {
-		key = "ended.other"
+	if _, ok := messages[end]; !ok {
+		end = "ended.other"
 	}
-	return translate(lang, key)
+	return translate(lang, end)
 }
+
+// The events that tell how an enforcement case was closed, by page key.
+const (
+	eventDecided = "event.enforcement.decided"
+	eventClosed  = "event.enforcement.closed"
+)
 
 func entryOf(lang string, e *ipcasev1.Event, kinds map[string]string) entry {
 	out := entry{When: stampOf(e.GetOccurTime()), Title: translate(lang, "event."+e.GetType()),
