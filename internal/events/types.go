@@ -151,9 +151,9 @@ var (
 	EnforcementDecisionPause     = declare[DecisionPausePayload]("enforcement.decision_pause_recorded")
 	EnforcementFinePaid          = declare[FinePaidPayload]("enforcement.fine_paid")
 	EnforcementDeadlineExtended  = declare[DecisionExtendedPayload]("enforcement.decision_deadline_extended")
-	EnforcementDecided           = declare[DecidedPayload]("enforcement.decided", "number", "decidedOn")
+	EnforcementDecided           = declare[DecidedPayload]("enforcement.decided", "number", "decidedOn", "fine", "confiscation")
 	EnforcementDismissed         = declare[ReasonPayload]("enforcement.dismissed")
-	EnforcementClosed            = declare[EnforcementClosedPayload]("enforcement.closed")
+	EnforcementClosed            = declare[EnforcementClosedPayload]("enforcement.closed", "settled")
 	EnforcementTransferredCourt  = declare[TransferDossier]("enforcement.transferred_to_court", "target", "recipient", "transferredOn")
 	EnforcementTransferredPolice = declare[TransferDossier]("enforcement.transferred_to_police", "target", "transferredOn")
 )
@@ -365,12 +365,12 @@ var (
 	MediationMediatorAssigned      = declare[MediatorPayload]("mediation.mediator_assigned")
 	MediationStarted               = declare[MediationStartedPayload]("mediation.started")
 	MediationSession               = declare[SessionPayload]("mediation.session_recorded")
-	MediationAgreed                = declare[AgreedPayload]("mediation.agreed", "effectiveOn", "confirmationDue")
+	MediationAgreed                = declare[AgreedPayload]("mediation.agreed", "payment", "effectiveOn", "confirmationDue")
 	MediationFailed                = declare[ReasonPayload]("mediation.failed")
 	MediationWithdrawn             = declare[MediationWithdrawnPayload]("mediation.withdrawn")
 	MediationConfirmationRequested = declare[ConfirmationRequest]("mediation.confirmation_requested", "court", "appliedOn")
-	MediationConfirmed             = declare[ConfirmationOutcome]("mediation.confirmed")
-	MediationConfirmationRefused   = declare[ConfirmationOutcome]("mediation.confirmation_refused")
+	MediationConfirmed             = declare[ConfirmationOutcome]("mediation.confirmed", "court", "courtNumber", "on")
+	MediationConfirmationRefused   = declare[ConfirmationOutcome]("mediation.confirmation_refused", "court", "on")
 )
 
 // MediationRequestedPayload is a mediation opened on a matter.
@@ -452,11 +452,14 @@ type ConfirmationOutcome struct {
 	Reason      string     `json:"reason"`
 }
 
-// Trials.
+// Trials. A rights holder sees what a court decided in its matter (the
+// docket, the judgment and its figures, its effect, a confirmation): the
+// decisions addressed to the parties; never the panel, hearings or
+// evidence digests.
 var (
 	TrialReceived             = declare[TrialReceivedPayload]("trial.received")
-	TrialDocketed             = declare[DocketedPayload]("trial.docketed")
-	TrialDeclined             = declare[DeclinedPayload]("trial.declined")
+	TrialDocketed             = declare[DocketedPayload]("trial.docketed", "court", "courtNumber", "docketedOn")
+	TrialDeclined             = declare[DeclinedPayload]("trial.declined", "court", "declinedOn")
 	TrialTimeLimitExtended    = declare[TimeLimitExtendedPayload]("trial.time_limit_extended")
 	TrialTimeLimitPaused      = declare[TimeLimitPausedPayload]("trial.time_limit_paused")
 	TrialPanelAssigned        = declare[PanelPayload]("trial.panel_assigned")
@@ -464,15 +467,15 @@ var (
 	TrialEvidenceExchanged    = declare[ExchangePayload]("trial.evidence_exchanged")
 	TrialHearingScheduled     = declare[HearingScheduledPayload]("trial.hearing_scheduled")
 	TrialHeard                = declare[HeardPayload]("trial.heard")
-	TrialJudged               = declare[JudgedPayload]("trial.judged")
+	TrialJudged               = declare[JudgedPayload]("trial.judged", "courtNumber", "ruling", "infringementFound", "injunction", "damages", "costs", "judgedOn")
 	TrialJudgmentServed       = declare[ServedPayload]("trial.judgment_served")
 	TrialAppealed             = declare[AppealedPayload]("trial.appealed")
-	TrialJudgmentEffective    = declare[JudgmentEffective]("trial.judgment_effective")
+	TrialJudgmentEffective    = declare[JudgmentEffective]("trial.judgment_effective", "courtNumber", "effectiveOn")
 	TrialWithdrawn            = declare[ReasonPayload]("trial.withdrawn")
 	TrialSettled              = declare[ReasonPayload]("trial.settled")
 	TrialConfirmationReceived = declare[ConfirmationReceivedPayload]("trial.confirmation_received")
-	TrialAgreementConfirmed   = declare[AgreementConfirmed]("trial.agreement_confirmed")
-	TrialConfirmationRefused  = declare[ConfirmationRefused]("trial.confirmation_refused")
+	TrialAgreementConfirmed   = declare[AgreementConfirmed]("trial.agreement_confirmed", "court", "courtNumber", "confirmedOn")
+	TrialConfirmationRefused  = declare[ConfirmationRefused]("trial.confirmation_refused", "court", "refusedOn")
 )
 
 // TrialReceivedPayload is a case arriving at a court: by transfer (Source

@@ -15,7 +15,11 @@ func deadlineOf(lang string, st *ipcasev1.MatterStatus, now time.Time) *deadline
 	if d.GetDueDate() == "" {
 		return nil
 	}
-	v := &deadlineView{What: translate(lang, "deadline."+d.GetKind()), Due: d.GetDueDate(), DueISO: d.GetDueDate(), Basis: d.GetRule()}
+	v := &deadlineView{What: translate(lang, "deadline."+d.GetKind()), Due: dateText(lang, d.GetDueDate()), DueISO: d.GetDueDate(),
+		Basis: ruleText(lang, d.GetRule())}
+	if v.Due == "" {
+		v.Due = d.GetDueDate()
+	}
 	due, err := civil.Parse(d.GetDueDate())
 	if err != nil {
 		return v

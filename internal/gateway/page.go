@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +31,17 @@ var assets embed.FS
 // would sign the victim in as the attacker): every POST of the page is
 // also refused unless it comes from the page itself (sameOrigin).
 const sessionCookie = "ipcase_session"
+
+// linkCookie holds a one-time link's code between the link's first GET
+// and its Continue: the GET moves the code out of the URL (into this
+// HttpOnly cookie, for the sign-in path only) and redirects to the bare
+// path, so the language switch and a reload keep the code without
+// putting it in any further URL; redeem spends and clears it. Lax, not
+// Strict: the link is opened from a mail, a navigation from another site.
+const linkCookie = "ipcase_link"
+
+// linkTTL is how long the code waits in linkCookie for Continue.
+const linkTTL = 15 * time.Minute
 
 // maxSession caps a session whose token says nothing of its expiry.
 const maxSession = 12 * time.Hour
@@ -68,6 +80,15 @@ func (p *pages) register(mux *http.ServeMux) {
 	post := func(path string, h http.HandlerFunc) { mux.Handle("POST "+path, p.sameOrigin(h)) }
 	mux.HandleFunc("GET /{$}", p.home)
 	post("/signin", p.signIn)
+	// A reload or a language switch after a refused sign-in asks for the
+	// form again: it lives at /.
+	mux.HandleFunc("GET /signin", func(w http.ResponseWriter, r *http.Request) {
+		to := "/"
+		if q := r.URL.Query().Get("lang"); q == langZH || q == langEN {
+			to += "?lang=" + q
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
+	})
 	mux.HandleFunc("GET /signin/link", p.linkForm)
 	post("/signin/link", p.redeem)
 	post("/signout", p.signOut)
@@ -93,7 +114,7 @@ func (p *pages) crossSite(w http.ResponseWriter, r *http.Request) {
 	logging.FromContext(r.Context()).Info("cross-site form refused", zap.String("path", r.URL.Path),
 		zap.String("sec_fetch_site", r.Header.Get("Sec-Fetch-Site")))
 	lang, _ := pickLang(r) // the language, but no cookie: nothing is set
-	v := view{Lang: lang, HTMLLang: htmlLang(lang)}
+	v := view{Lang: lang, HTMLLang: htmlLang(lang), Here: here(r)}
 	v.Title, v.Alert = v.T("crosssite.title"), v.T("crosssite.text")
 	p.render(w, r, http.StatusForbidden, "message", v)
 }
@@ -102,18 +123,32 @@ func (p *pages) crossSite(w http.ResponseWriter, r *http.Request) {
 func (p *pages) newView(w http.ResponseWriter, r *http.Request) view {
 	lang, chosen := pickLang(r)
 	if chosen {
-		p.setCookie(w, r, langCookie, lang, 365*24*3600, http.SameSiteLaxMode)
+		p.setCookie(w, r, langCookie, "/", lang, 365*24*3600, http.SameSiteLaxMode)
 	}
-	return view{Lang: lang, HTMLLang: htmlLang(lang)}
+	return view{Lang: lang, HTMLLang: htmlLang(lang), Here: here(r)}
 }
 
-// setCookie sets one of the page's cookies: HttpOnly, for the whole site,
+// here is the page the language switch reloads: the page itself when it
+// was got, else the page whose form was posted (the link page keeps its
+// code in linkCookie) or the home page, never a path that only takes POST.
+func here(r *http.Request) string {
+	switch {
+	case r.Method == http.MethodGet:
+		return r.URL.Path
+	case r.URL.Path == "/signin/link":
+		return "/signin/link"
+	default:
+		return "/"
+	}
+}
+
+// setCookie sets one of the page's cookies: HttpOnly, for path,
 // and Secure when r came over TLS or Config.CookieSecure says a TLS proxy
 // is in front; served over plain HTTP otherwise (development), not Secure.
-func (p *pages) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int, sameSite http.SameSite) {
+func (p *pages) setCookie(w http.ResponseWriter, r *http.Request, name, path, value string, maxAge int, sameSite http.SameSite) {
 	secure := r.TLS != nil || p.g.cfg.CookieSecure
 	//nolint:gosec // G124: Secure is decided above, on purpose false only for plain HTTP
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge,
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: path, MaxAge: maxAge,
 		HttpOnly: true, SameSite: sameSite, Secure: secure})
 }
 
@@ -192,7 +227,7 @@ func (p *pages) home(w http.ResponseWriter, r *http.Request) {
 		p.fail(w, r, v, err)
 		return
 	}
-	v.Title, v.Caller = v.T("matters.title"), caller.GetSubject()
+	v.Title, v.Caller = v.T("matters.title"), callerName(caller, list.GetMatters()...)
 	for _, m := range list.GetMatters() {
 		v.Matters = append(v.Matters, matterRowOf(v.Lang, m))
 	}
@@ -226,10 +261,22 @@ func (p *pages) signIn(w http.ResponseWriter, r *http.Request) {
 }
 
 // linkForm asks before spending a one-time link, so that a mail scanner
-// that fetches the link does not use it up.
+// that fetches the link does not use it up. The link's code moves from
+// the URL into linkCookie at once.
 func (p *pages) linkForm(w http.ResponseWriter, r *http.Request) {
+	if code := r.URL.Query().Get("code"); code != "" && len(code) <= 128 {
+		p.setCookie(w, r, linkCookie, "/signin/link", code, int(linkTTL.Seconds()), http.SameSiteLaxMode)
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		w.Header().Set("Cache-Control", "no-store")
+		to := "/signin/link"
+		if q := r.URL.Query().Get("lang"); q == langZH || q == langEN {
+			to += "?lang=" + q
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
+		return
+	}
 	v := p.newView(w, r)
-	v.Title, v.Code = v.T("link.title"), r.URL.Query().Get("code")
+	v.Title = v.T("link.title")
 	p.render(w, r, http.StatusOK, "link", v)
 }
 
@@ -238,9 +285,16 @@ func (p *pages) linkForm(w http.ResponseWriter, r *http.Request) {
 func (p *pages) redeem(w http.ResponseWriter, r *http.Request) {
 	v := p.newView(w, r)
 	v.Title = v.T("link.title")
+	code := r.PostFormValue("code")
+	if c, err := r.Cookie(linkCookie); err == nil {
+		if code == "" {
+			code = c.Value
+		}
+		p.setCookie(w, r, linkCookie, "/signin/link", "", -1, http.SameSiteLaxMode) // a code is tried once
+	}
 	ctx, cancel := call(r, "")
 	defer cancel()
-	res, err := p.g.status.RedeemSignInLink(ctx, &ipcasev1.RedeemSignInLinkRequest{Code: r.PostFormValue("code")})
+	res, err := p.g.status.RedeemSignInLink(ctx, &ipcasev1.RedeemSignInLinkRequest{Code: code})
 	if err != nil {
 		switch status.Code(err) {
 		case codes.Unauthenticated, codes.InvalidArgument:
@@ -290,7 +344,7 @@ func (p *pages) matter(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if caller, err := p.g.status.GetCaller(ctx, &ipcasev1.GetCallerRequest{}); err == nil {
-		v.Caller, v.Session = caller.GetSubject(), caller.GetMatter() != ""
+		v.Caller, v.Session = callerName(caller, st.GetStatus().GetMatter()), caller.GetMatter() != ""
 	}
 	v.Matter = matterViewOf(v.Lang, st.GetStatus(), evs, time.Now())
 	v.Title = v.Matter.Number
@@ -306,11 +360,29 @@ func (p *pages) setSession(w http.ResponseWriter, r *http.Request, tok string, e
 	if ttl <= 0 || ttl > maxSession {
 		ttl = maxSession
 	}
-	p.setCookie(w, r, sessionCookie, tok, int(ttl.Seconds()), http.SameSiteStrictMode)
+	p.setCookie(w, r, sessionCookie, "/", tok, int(ttl.Seconds()), http.SameSiteStrictMode)
 }
 
 func (p *pages) clearSession(w http.ResponseWriter, r *http.Request) {
-	p.setCookie(w, r, sessionCookie, "", -1, http.SameSiteStrictMode)
+	p.setCookie(w, r, sessionCookie, "/", "", -1, http.SameSiteStrictMode)
+}
+
+// callerName is who the header says is signed in: the names of the
+// parties the caller acts for, as the matters shown name them; the
+// token's subject only when none of them is a party there (an official).
+func callerName(c *ipcasev1.GetCallerResponse, matters ...*ipcasev1.Matter) string {
+	var names []string
+	for _, m := range matters {
+		for _, party := range append([]*ipcasev1.Party{m.GetComplainant()}, m.GetRespondents()...) {
+			if slices.Contains(c.GetParties(), party.GetName()) && party.GetDisplayName() != "" && !slices.Contains(names, party.GetDisplayName()) {
+				names = append(names, party.GetDisplayName())
+			}
+		}
+	}
+	if len(names) == 0 {
+		return c.GetSubject()
+	}
+	return strings.Join(names, "; ")
 }
 
 // tokenExpiry reads a JWT's exp without verifying it: it only sets how long

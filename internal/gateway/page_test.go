@@ -161,20 +161,42 @@ func TestStatusPageLink(t *testing.T) {
 	}
 	code := r.srv.LastMessage(t)["Code"] // as the complainant received it
 	b := newBrowser(t, r)
-	resp, page := b.send("GET", "/signin/link?code="+url.QueryEscape(code), nil, "Accept-Language", "zh-CN")
-	if resp.StatusCode != 200 || !strings.Contains(page, "继续") || resp.Header.Get("Referrer-Policy") != "no-referrer" || len(resp.Cookies()) != 0 {
-		t.Fatalf("link page (must not spend the link): %d %v\n%s", resp.StatusCode, resp.Header, page)
+	// The link's GET moves the code into a cookie for the sign-in path and
+	// redirects to a URL without it; nothing is spent yet.
+	resp, _ := b.send("GET", "/signin/link?code="+url.QueryEscape(code), nil, "Accept-Language", "zh-CN")
+	c := resp.Cookies()
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/signin/link" || resp.Header.Get("Referrer-Policy") != "no-referrer" ||
+		len(c) != 1 || c[0].Name != "ipcase_link" || c[0].Value != code || !c[0].HttpOnly || c[0].Path != "/signin/link" || c[0].MaxAge <= 0 {
+		t.Fatalf("link: %d %v; want a redirect to /signin/link with the code in an HttpOnly cookie for that path", resp.StatusCode, resp.Header)
 	}
-	resp, _ = b.send("POST", "/signin/link", url.Values{"code": {code}})
+	resp, page := b.send("GET", "/signin/link", nil, "Accept-Language", "zh-CN")
+	if resp.StatusCode != 200 || !strings.Contains(page, "继续") || resp.Header.Get("Referrer-Policy") != "no-referrer" || strings.Contains(page, code) ||
+		!strings.Contains(page, `href="/signin/link?lang=en"`) {
+		t.Fatalf("link page (must not spend the link nor show its code; its switch stays on it): %d %v\n%s", resp.StatusCode, resp.Header, page)
+	}
+	// The language switch keeps the code (it is in the cookie, not the URL).
+	resp, page = b.send("GET", "/signin/link?lang=en", nil)
+	if resp.StatusCode != 200 || !strings.Contains(page, "Continue") || strings.Contains(page, code) {
+		t.Fatalf("link page in English: %d\n%s", resp.StatusCode, page)
+	}
+	resp, _ = b.send("POST", "/signin/link", url.Values{})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/"+r.matter.GetName() {
-		t.Fatalf("redeem: %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
+		t.Fatalf("redeem with the code from the cookie: %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if strings.Contains(resp.Header.Get("Location"), "token") || len(resp.Cookies()) != 1 || !resp.Cookies()[0].HttpOnly {
-		t.Errorf("redeem must set an HttpOnly session cookie and keep the token out of the URL: %v", resp.Header)
+	var session, spent bool
+	for _, c := range resp.Cookies() {
+		session = session || c.Name == "ipcase_session" && c.HttpOnly && c.MaxAge > 0
+		spent = spent || c.Name == "ipcase_link" && c.MaxAge < 0
 	}
+	if strings.Contains(resp.Header.Get("Location"), "token") || !session || !spent {
+		t.Errorf("redeem must set an HttpOnly session cookie, clear the link's, and keep the token out of the URL: %v", resp.Header)
+	}
+	// English, as chosen on the link page; the header names the party the
+	// session acts for, not the session's subject (signin-link/…).
 	resp, page = b.send("GET", resp.Header.Get("Location"), nil, "Accept-Language", "zh-CN")
-	if resp.StatusCode != 200 || !strings.Contains(page, "提交投诉") || !strings.Contains(page, r.matter.GetNumber()) || strings.Contains(page, "返回全部案件") {
-		t.Errorf("matter page after the link (its matter, no list to go back to): %d\n%s", resp.StatusCode, page)
+	if resp.StatusCode != 200 || !strings.Contains(page, "Complaint filed") || !strings.Contains(page, r.matter.GetNumber()) || strings.Contains(page, "All your matters") ||
+		!strings.Contains(page, "Signed in as 北京星河茶饮有限公司") || strings.Contains(page, "signin-link/") {
+		t.Errorf("matter page after the link (its matter in the language chosen, the party's name, no list to go back to): %d\n%s", resp.StatusCode, page)
 	}
 	if resp, _ := b.send("GET", "/", nil); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/"+r.matter.GetName() {
 		t.Errorf("home page of a session: %d, Location %q; want its matter", resp.StatusCode, resp.Header.Get("Location"))

@@ -1,13 +1,9 @@
 package gateway
 
 import (
-	"fmt"
-	"slices"
-	"sort"
 	"strings"
 	"time"
 
-	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
@@ -28,7 +24,8 @@ type view struct {
 	// Page-specific data.
 	Matters []matterRow
 	Matter  *matterView
-	Code    string
+	// Here is the path the language switch reloads (see here).
+	Here string
 }
 
 // T translates key into the page's language.
@@ -97,7 +94,10 @@ type matterView struct {
 	Now, Next   string
 	Deadline    *deadlineView
 	Proceedings []procRow
-	Timeline    []entry
+	// Decided are the decisions of the matter addressed to the parties:
+	// judgments, penalty decisions, agreements and their confirmation.
+	Decided  []entry
+	Timeline []entry
 }
 
 type procRow struct {
@@ -119,102 +119,4 @@ type entry struct {
 	Details     []string
 	Upcoming    bool
 	UpcomingDue string
-}
-
-// open says whether a proceeding in state s still has steps to come.
-func open(s ipcasev1.ProceedingState) bool {
-	switch s {
-	case ipcasev1.ProceedingState_PROCEEDING_STATE_REJECTED, ipcasev1.ProceedingState_PROCEEDING_STATE_WITHDRAWN,
-		ipcasev1.ProceedingState_PROCEEDING_STATE_CLOSED, ipcasev1.ProceedingState_PROCEEDING_STATE_DISMISSED,
-		ipcasev1.ProceedingState_PROCEEDING_STATE_FAILED, ipcasev1.ProceedingState_PROCEEDING_STATE_ACCEPTED:
-		return false
-	default:
-		return true
-	}
-}
-
-func matterViewOf(lang string, st *ipcasev1.MatterStatus, evs []*ipcasev1.Event, now time.Time) *matterView {
-	m := st.GetMatter()
-	v := &matterView{Number: m.GetNumber(), Rights: rightsOf(m), Against: againstOf(m), Agency: m.GetAgency(),
-		Filed: stampOf(m.GetCreateTime()), State: translate(lang, "matter."+m.GetState().String())}
-	kinds := map[string]string{}
-	var current *ipcasev1.Proceeding
-	for _, p := range m.GetProceedings() {
-		kind := translate(lang, "kind."+p.GetKind().String())
-		kinds[p.GetName()] = kind
-		v.Proceedings = append(v.Proceedings, procRow{Kind: kind, Forum: p.GetForum(), Number: p.GetNumber(),
-			State: translate(lang, "state."+p.GetState().String()), Since: stampOf(p.GetUpdateTime())})
-		if open(p.GetState()) {
-			current = p // the newest open proceeding
-		}
-	}
-	switch {
-	case current != nil:
-		v.Now = fmt.Sprintf("%s (%s): %s", kinds[current.GetName()], current.GetForum(),
-			translate(lang, "state."+current.GetState().String()))
-		key := "next." + current.GetState().String()
-		if _, ok := messages[key]; !ok {
-			key = "next.unknown"
-		}
-		v.Next = translate(lang, key)
-	default:
-		v.Now = v.State
-		v.Next = translate(lang, "next.done")
-	}
-	v.Deadline = deadlineOf(lang, st, now)
-	for _, e := range evs {
-		v.Timeline = append(v.Timeline, entryOf(lang, e, kinds))
-	}
-	if v.Deadline != nil {
-		v.Timeline = append(v.Timeline, entry{Upcoming: true, Title: v.Deadline.What,
-			UpcomingDue: translate(lang, "deadline.by", v.Deadline.Due)})
-	}
-	return v
-}
-
-func entryOf(lang string, e *ipcasev1.Event, kinds map[string]string) entry {
-	out := entry{When: stampOf(e.GetOccurTime()), Title: translate(lang, "event."+e.GetType()),
-		Proceeding: kinds[e.GetProceeding()]}
-	if a := e.GetActor(); a != nil {
-		out.Actor = strings.TrimSpace(translate(lang, "role."+a.GetRole()) + " " + a.GetOrganization())
-	}
-	fields := e.GetPayload().GetFields()
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if val := valueText(lang, fields[k]); val != "" {
-			out.Details = append(out.Details, translate(lang, "field."+k)+": "+val)
-		}
-	}
-	return out
-}
-
-// valueText shows a payload value; enum-like values are translated when
-// the catalog knows them.
-func valueText(lang string, v *structpb.Value) string {
-	switch x := v.GetKind().(type) {
-	case *structpb.Value_StringValue:
-		for _, p := range []string{"kind.PROCEEDING_KIND_", "state.PROCEEDING_STATE_"} {
-			if _, ok := messages[p+x.StringValue]; ok {
-				return translate(lang, p+x.StringValue)
-			}
-		}
-		return x.StringValue
-	case *structpb.Value_NumberValue:
-		return fmt.Sprint(x.NumberValue)
-	case *structpb.Value_BoolValue:
-		return fmt.Sprint(x.BoolValue)
-	case *structpb.Value_ListValue:
-		var parts []string
-		for _, item := range x.ListValue.GetValues() {
-			if s := valueText(lang, item); s != "" {
-				parts = append(parts, s)
-			}
-		}
-		return strings.Join(slices.Compact(parts), ", ")
-	}
-	return ""
 }
