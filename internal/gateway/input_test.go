@@ -23,9 +23,11 @@ func TestInvalidUTF8IsNamed(t *testing.T) {
 		code                            int
 		field                           string
 	}{
-		{"page token", "GET", "/v1/matters?pageToken=%FF%FE", "", r.holder, 400, "page_token"},
-		{"page token, proto name", "GET", "/v1/matters?page_token=ok%C3%28", "", r.holder, 400, "page_token"},
-		{"event page token", "GET", "/v1/" + r.matter.GetName() + "/events?pageToken=%FF", "", r.holder, 400, "page_token"},
+		// Violations name fields by their JSON names, whichever spelling
+		// the query used.
+		{"page token", "GET", "/v1/matters?pageToken=%FF%FE", "", r.holder, 400, "pageToken"},
+		{"page token, proto name", "GET", "/v1/matters?page_token=ok%C3%28", "", r.holder, 400, "pageToken"},
+		{"event page token", "GET", "/v1/" + r.matter.GetName() + "/events?pageToken=%FF", "", r.holder, 400, "pageToken"},
 		{"party filter", "GET", "/v1/matters?party=parties%2F%FF", "", r.holder, 400, "party"},
 		{"access log subject", "GET", "/v1/accessLog?subject=%FF%FE", "", r.officer, 400, "subject"},
 		{"path", "GET", "/v1/matters/%FF%FE/status", "", r.holder, 400, "name"},
