@@ -483,6 +483,9 @@ func signStates(ctx context.Context, fs *filing.Store, logger *zap.Logger) {
 // listenAll starts the public listener and, if IPCASE_COURT_ADDR is set,
 // the courts' mutual-TLS listener, and returns their servers.
 func listenAll(ctx context.Context, g *errgroup.Group, logger *zap.Logger, cfg config, svc services, mx *metrics.Metrics, authn *auth.Authenticator) ([]*server.Server, error) {
+	// The admission gate tells signed-in callers from anonymous ones as
+	// their headers arrive (server.Config.Vouch).
+	cfg.Server.Vouch = authn.Caller
 	// Metrics see every call, refused ones included, so they come before
 	// authentication.
 	authOpts := []grpc.ServerOption{

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/health"
 	healthpb "google.golang.org/grpc/health/grpc_health_v1"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/reflection"
 )
 
@@ -41,6 +42,20 @@ type Config struct {
 	MaxCalls           int           `env:"IPCASE_GRPC_MAX_CALLS, default=1024"`
 	MaxCallsPerPeer    int           `env:"IPCASE_GRPC_MAX_CALLS_PER_PEER, default=256"`
 	RequestReadTimeout time.Duration `env:"IPCASE_GRPC_REQUEST_READ_TIMEOUT, default=30s"`
+	// MaxAnonymousCalls and MaxAnonymousCallsPerPeer bound, within
+	// MaxCalls, the calls whose credentials do not verify when their
+	// headers arrive (none, made up, expired; public methods): in all and
+	// from one address. A call whose credentials verify (Vouch) counts
+	// against MaxCallsPerPeer by its caller instead of its address, so that
+	// anonymous calls, however many addresses they come from, cannot crowd
+	// out the callers who are signed in, and the users of one gateway do
+	// not share one address's bound. 0 means the default.
+	MaxAnonymousCalls        int `env:"IPCASE_GRPC_MAX_ANONYMOUS_CALLS, default=128"`
+	MaxAnonymousCallsPerPeer int `env:"IPCASE_GRPC_MAX_ANONYMOUS_CALLS_PER_PEER, default=16"`
+	// Vouch names the caller a call's headers (and its connection, in ctx)
+	// verify as, or "" when they do not (set in code: ipcased gives the
+	// authenticator's; nil treats every call as anonymous).
+	Vouch func(ctx context.Context, header metadata.MD) string
 	// ShutdownTimeout is how long in-flight calls may run after SIGTERM
 	// before they are cut off.
 	ShutdownTimeout time.Duration `env:"IPCASE_SHUTDOWN_TIMEOUT, default=30s"`
@@ -56,6 +71,8 @@ const (
 	DefaultMaxCalls           = 1024
 	DefaultMaxCallsPerPeer    = 256
 	DefaultRequestReadTimeout = 30 * time.Second
+	DefaultMaxAnonymousCalls  = 128
+	DefaultMaxAnonymousPeer   = 16
 )
 
 // withDefaults fills the limits c leaves 0.
@@ -72,6 +89,12 @@ func (c Config) withDefaults() Config {
 	if c.RequestReadTimeout <= 0 {
 		c.RequestReadTimeout = DefaultRequestReadTimeout
 	}
+	if c.MaxAnonymousCalls <= 0 {
+		c.MaxAnonymousCalls = min(DefaultMaxAnonymousCalls, c.MaxCalls)
+	}
+	if c.MaxAnonymousCallsPerPeer <= 0 {
+		c.MaxAnonymousCallsPerPeer = min(DefaultMaxAnonymousPeer, c.MaxCallsPerPeer)
+	}
 	return c
 }
 
@@ -87,8 +110,9 @@ func (c Config) Check() error {
 	switch {
 	case c.MaxHeaderBytes != 0 && (c.MaxHeaderBytes < minHeaderBytes || c.MaxHeaderBytes > maxHeaderBytes):
 		return fmt.Errorf("IPCASE_GRPC_MAX_HEADER_BYTES: %d: want %d to %d", c.MaxHeaderBytes, minHeaderBytes, maxHeaderBytes)
-	case c.MaxCalls < 0 || c.MaxCallsPerPeer < 0:
-		return fmt.Errorf("IPCASE_GRPC_MAX_CALLS %d, IPCASE_GRPC_MAX_CALLS_PER_PEER %d: want positive", c.MaxCalls, c.MaxCallsPerPeer)
+	case c.MaxCalls < 0 || c.MaxCallsPerPeer < 0 || c.MaxAnonymousCalls < 0 || c.MaxAnonymousCallsPerPeer < 0:
+		return fmt.Errorf("IPCASE_GRPC_MAX_CALLS %d, IPCASE_GRPC_MAX_CALLS_PER_PEER %d, IPCASE_GRPC_MAX_ANONYMOUS_CALLS %d, IPCASE_GRPC_MAX_ANONYMOUS_CALLS_PER_PEER %d: want positive",
+			c.MaxCalls, c.MaxCallsPerPeer, c.MaxAnonymousCalls, c.MaxAnonymousCallsPerPeer)
 	case c.RequestReadTimeout < 0:
 		return fmt.Errorf("IPCASE_GRPC_REQUEST_READ_TIMEOUT: %s must be positive", c.RequestReadTimeout)
 	}
