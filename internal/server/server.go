@@ -41,6 +41,12 @@ type Config struct {
 	MaxCalls           int           `env:"IPCASE_GRPC_MAX_CALLS, default=1024"`
 	MaxCallsPerPeer    int           `env:"IPCASE_GRPC_MAX_CALLS_PER_PEER, default=256"`
 	RequestReadTimeout time.Duration `env:"IPCASE_GRPC_REQUEST_READ_TIMEOUT, default=30s"`
+	// CallTimeout bounds every unary call: a call whose client set no
+	// deadline, or a later one, gets this one, and its transactions'
+	// statement and lock timeouts are derived from it (store.DB.InTx), so
+	// that a stuck database answers DEADLINE_EXCEEDED in bounded time and
+	// gives its pool connection back. 0 means DefaultCallTimeout.
+	CallTimeout time.Duration `env:"IPCASE_GRPC_CALL_TIMEOUT, default=10s"`
 	// ShutdownTimeout is how long in-flight calls may run after SIGTERM
 	// before they are cut off.
 	ShutdownTimeout time.Duration `env:"IPCASE_SHUTDOWN_TIMEOUT, default=30s"`
@@ -56,6 +62,7 @@ const (
 	DefaultMaxCalls           = 1024
 	DefaultMaxCallsPerPeer    = 256
 	DefaultRequestReadTimeout = 30 * time.Second
+	DefaultCallTimeout        = 10 * time.Second
 )
 
 // withDefaults fills the limits c leaves 0.
@@ -71,6 +78,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RequestReadTimeout <= 0 {
 		c.RequestReadTimeout = DefaultRequestReadTimeout
+	}
+	if c.CallTimeout <= 0 {
+		c.CallTimeout = DefaultCallTimeout
 	}
 	return c
 }
@@ -91,6 +101,8 @@ func (c Config) Check() error {
 		return fmt.Errorf("IPCASE_GRPC_MAX_CALLS %d, IPCASE_GRPC_MAX_CALLS_PER_PEER %d: want positive", c.MaxCalls, c.MaxCallsPerPeer)
 	case c.RequestReadTimeout < 0:
 		return fmt.Errorf("IPCASE_GRPC_REQUEST_READ_TIMEOUT: %s must be positive", c.RequestReadTimeout)
+	case c.CallTimeout < 0:
+		return fmt.Errorf("IPCASE_GRPC_CALL_TIMEOUT: %s must be positive", c.CallTimeout)
 	}
 	return nil
 }
@@ -121,6 +133,7 @@ func New(cfg Config, logger *zap.Logger, opts ...grpc.ServerOption) *Server {
 			requestIDUnary,
 			loggingUnary(logger),
 			errorsUnary,
+			deadlineUnary(cfg.CallTimeout),
 			recoveryUnary, // inside errorsUnary, so a panic is masked as Internal
 		),
 		grpc.ChainStreamInterceptor(
