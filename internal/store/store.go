@@ -142,7 +142,12 @@ func boundStatements(ctx context.Context, g *gorm.DB) error {
 		return context.DeadlineExceeded
 	}
 	ms := strconv.FormatInt(left.Milliseconds(), 10)
-	return g.Exec(setTimeouts, ms, ms).Error
+	for _, name := range []string{"statement_timeout", "lock_timeout"} {
+		if err := g.Exec(setLocal + name + " = " + ms).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // maxTimeoutMargin is how much earlier than the context's deadline
@@ -150,9 +155,12 @@ func boundStatements(ctx context.Context, g *gorm.DB) error {
 // the answer to travel back before the context ends.
 const maxTimeoutMargin = 250 * time.Millisecond
 
-// setTimeouts sets the transaction's timeouts in one statement (SET takes
-// no parameters; set_config does).
-const setTimeouts = `SELECT set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)`
+// setLocal begins the statements that set the timeouts: SET, not a
+// SELECT of set_config, because a SET takes no snapshot, so that a
+// transaction may still choose its isolation level after it
+// (SET TRANSACTION must come before any query). SET takes no parameters;
+// the value is an integer this package formats.
+const setLocal = "SET LOCAL "
 
 // Session returns a Tx whose statements each commit on their own: for
 // reads, and for a single write that needs no transaction.
@@ -187,7 +195,7 @@ func (db *DB) OnStatement(fn func(context.Context)) error {
 // transactionControl reports whether sql only steers a transaction
 // (gorm's savepoints go through Exec).
 func transactionControl(sql string) bool {
-	if strings.HasPrefix(sql, setTimeouts[:strings.Index(setTimeouts, "?")]) {
+	if strings.HasPrefix(sql, setLocal) {
 		return true // boundStatements
 	}
 	s := strings.ToUpper(strings.TrimSpace(sql))
