@@ -3,6 +3,7 @@ package faults
 import (
 	"context"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -86,6 +87,21 @@ func leak(msg string, forbidden ...string) string {
 		}
 	}
 	return ""
+}
+
+// grepLog returns the first n lines of the file at path that contain s.
+func grepLog(path, s string, n int) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	var out []string
+	for line := range strings.Lines(string(b)) {
+		if strings.Contains(line, s) && len(out) < n {
+			out = append(out, line)
+		}
+	}
+	return strings.Join(out, "")
 }
 
 // port is the cluster's port as a string, which no message may carry.

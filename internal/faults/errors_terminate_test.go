@@ -68,6 +68,9 @@ func TestTerminatedBackendsAreUnavailable(t *testing.T) {
 		t.Errorf("no call met a terminated backend (%d terminated): the fault was not injected", terminated)
 	}
 	o.check(t, "under pg_terminate_backend", codes.Unavailable)
+	if t.Failed() {
+		t.Logf("the first failures ipcased logged:\n%s", grepLog(d.logPath, "call failed", 3))
+	}
 	if !d.alive() {
 		t.Fatalf("ipcased exited:\n%s", tail(d.logPath, 20))
 	}

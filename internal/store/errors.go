@@ -34,6 +34,8 @@ const (
 // driver or gorm error onto an errs category with a sentence for the
 // caller, keeping the original in the chain for the log. In order:
 //
+//   - a connection cut by the call's deadline (pgx's i/o timeout) →
+//     context.DeadlineExceeded;
 //   - a lost or unreachable connection (SQLSTATE class 08, 57P01–57P03,
 //     pgconn's "conn closed", an unexpected EOF, a network error,
 //     driver.ErrBadConn, sql.ErrConnDone, a failed connect) → errs.Unavailable,
@@ -50,8 +52,9 @@ const (
 //
 // Other errors, and errors already translated, are returned unchanged.
 // Every gorm statement's error passes through it (Open installs it as
-// gorm's error translator); code outside gorm (a LISTEN connection) calls
-// it itself.
+// gorm's error translator, and after gorm's row callback, which bypasses
+// the translator); code outside gorm (a LISTEN connection) calls it
+// itself.
 func Translate(err error) error {
 	if err == nil {
 		return nil
@@ -62,6 +65,9 @@ func Translate(err error) error {
 	}
 	if connectionLost(err) {
 		return errs.Wrap(errs.Unavailable, err, msgUnavailable)
+	}
+	if timedOut(err) {
+		return errs.Wrap(context.DeadlineExceeded, err, msgTimeout)
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
@@ -93,15 +99,15 @@ func Translate(err error) error {
 
 // connectionLost reports whether err says the database could not be
 // reached or went away mid-call. A cancellation or deadline of the call's
-// own context is not one (it is reported as such), unless it cut short a
-// connect, which pgconn reports as a *ConnectError.
+// context is not one, even when it cut short a connect: it is reported as
+// such (a database that answers nobody makes every call meet its deadline).
 func connectionLost(err error) bool {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || timedOut(err) {
+		return false
+	}
 	var connect *pgconn.ConnectError
 	if errors.As(err, &connect) {
-		return !errors.Is(err, context.Canceled)
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
+		return true // refused, or refused us (too many clients, no such database)
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
@@ -117,6 +123,14 @@ func connectionLost(err error) bool {
 		errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.ECONNREFUSED) ||
 		errors.Is(err, syscall.EPIPE)
+}
+
+// timedOut reports whether err is the read or write timeout pgx sets on
+// the connection when the call's context ends (the connection is then
+// dropped): the deadline, not a lost database.
+func timedOut(err error) bool {
+	var ne net.Error
+	return pgconn.Timeout(err) || (errors.As(err, &ne) && ne.Timeout())
 }
 
 // dialector is gorm's Postgres dialector whose error translator is

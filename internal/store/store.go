@@ -73,6 +73,13 @@ func Open(ctx context.Context, cfg Config, logger *zap.Logger) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
+	// gorm's row callback (Raw(…).Scan, Rows) sets the statement's error
+	// itself, past the translator the dialector installs; classify it too.
+	if err := g.Callback().Row().After("gorm:row").Register("ipcase:translate", func(g *gorm.DB) {
+		g.Error = Translate(g.Error)
+	}); err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
 	sqlDB, err := g.DB()
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
