@@ -415,6 +415,7 @@ func openDatabases(ctx context.Context, cfg store.Config, logger *zap.Logger) (d
 // and the case store's gauges.
 func newMetrics(svc services, logger *zap.Logger) (*metrics.Metrics, error) {
 	mx := metrics.New()
+	mx.AlertTo(logger.Named("storage"))
 	pools := map[string]*store.DB{"ipcase": svc.db}
 	if svc.readDB != svc.db {
 		pools["ipcase_read"] = svc.readDB

@@ -15,11 +15,8 @@ package errs
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"fmt"
-	"io"
-	"net"
 	"strings"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -59,17 +56,32 @@ var codeOf = []struct {
 	{context.DeadlineExceeded, codes.DeadlineExceeded},
 }
 
+// outranking are the categories that say the call could not be carried
+// out at all: the store was lost, full or too slow, or the call was
+// cancelled. Found anywhere in an error's chain they decide its code,
+// whatever the code that met them concluded: a lookup cut off by a lost
+// connection found nothing, which is not "not found".
+var outranking = []struct {
+	err  error
+	code codes.Code
+}{
+	{Unavailable, codes.Unavailable},
+	{context.DeadlineExceeded, codes.DeadlineExceeded},
+	{context.Canceled, codes.Canceled},
+	{ResourceExhausted, codes.ResourceExhausted},
+}
+
 // Code returns the gRPC code for err's category, or codes.Internal when err
-// belongs to none.
+// belongs to none. The database driver's errors get their category from
+// store.Translate, the one place that knows them.
 func Code(err error) codes.Code {
 	if err == nil {
 		return codes.OK
 	}
-	// A lost connection decides the code whatever the code that met it
-	// concluded: a query that failed because the database went away says
-	// nothing about the matter it looked for.
-	if connectionLost(err) {
-		return codes.Unavailable
+	for _, c := range outranking {
+		if errors.Is(err, c.err) {
+			return c.code
+		}
 	}
 	var fe *FieldErrors
 	if errors.As(err, &fe) {
@@ -86,28 +98,25 @@ func Code(err error) codes.Code {
 	return codes.Internal
 }
 
-// connectionLost reports whether err says the database (or another peer)
-// could not be reached or went away mid-call: a network error, a dropped
-// connection, or a Postgres connection-exception or shutdown SQLSTATE
-// (class 08, 57P01–57P03). Such a call is worth retrying, so it is
-// Unavailable rather than Internal. The SQLSTATE is read through the
-// method pgconn.PgError has, so that errs needs no driver.
-func connectionLost(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false // the call's own deadline or cancellation, reported as such
-	}
-	var ne net.Error
-	if errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return true
-	}
-	var se interface{ SQLState() string }
-	if errors.As(err, &se) {
-		switch s := se.SQLState(); {
-		case strings.HasPrefix(s, "08"), s == "57P01", s == "57P02", s == "57P03":
-			return true
-		}
-	}
-	return false
+// Full is the category of a write refused because a store's storage (the
+// database's disk, the evidence folder's file system) is full. It wraps
+// ResourceExhausted; Store names the store ("db", "evidence") for the
+// alert an operator gets.
+type Full struct{ Store string }
+
+// StorageFull returns the category of a full store.
+func StorageFull(store string) error { return &Full{Store: store} }
+
+func (f *Full) Error() string { return f.Store + " storage is full" }
+
+// Unwrap makes errors.Is(err, ResourceExhausted) true.
+func (f *Full) Unwrap() error { return ResourceExhausted }
+
+// Is makes every Full of the same store match, so that a category made
+// twice compares equal.
+func (f *Full) Is(target error) bool {
+	t, ok := target.(*Full)
+	return ok && t.Store == f.Store
 }
 
 // Error is an error of one category with a message written for the caller.
@@ -150,6 +159,15 @@ func (e *Error) Unwrap() []error {
 		return []error{e.category}
 	}
 	return []error{e.category, e.cause}
+}
+
+// ownCode is the code of err's own category: for an *Error, that of the
+// category it was made with, not of its cause.
+func ownCode(err error) codes.Code {
+	if e, ok := err.(*Error); ok { //nolint:errorlint // err itself, not its chain
+		return Code(e.category)
+	}
+	return Code(err)
 }
 
 // Violation is one bad field of a request.
@@ -205,7 +223,9 @@ func (e *FieldErrors) Unwrap() error { return InvalidArgument }
 // violations attached as errdetails.BadRequest) it carries — never the
 // context wrapped around it. A status made by gRPC itself passes through.
 // Anything else is Internal with a reference the logs can be searched for;
-// a lost connection is Unavailable without its address; a category wrapped
+// when a category that outranks (a lost store, a deadline) met the error,
+// the caller reads what was said of it, not of the lookup it cut short; a
+// category wrapped
 // without an *Error gets the category's name only. ref is the request id,
 // under which the server logs the whole chain.
 func Status(err error, ref string) *status.Status {
@@ -213,21 +233,15 @@ func Status(err error, ref string) *status.Status {
 	if code == codes.Internal || code == codes.Unknown {
 		return status.Newf(codes.Internal, "internal error (ref %s)", ref)
 	}
-	if code == codes.Unavailable && connectionLost(err) {
-		// A lost connection's message names hosts and ports; the caller
-		// needs only to know that a retry may succeed.
-		return status.Newf(codes.Unavailable, "the case store is unavailable; retry later (ref %s)", ref)
-	}
 	var fe *FieldErrors
-	if errors.As(err, &fe) {
+	if code == codes.InvalidArgument && errors.As(err, &fe) {
 		return badRequest(fe)
 	}
-	var m interface{ Message() string }
-	if errors.As(err, &m) {
-		return status.New(code, m.Message())
+	if msg, ok := messageFor(err, code); ok {
+		return status.New(code, msg)
 	}
 	var se interface{ GRPCStatus() *status.Status }
-	if errors.As(err, &se) {
+	if errors.As(err, &se) && se.GRPCStatus().Code() == code {
 		return se.GRPCStatus()
 	}
 	if code == codes.Canceled || code == codes.DeadlineExceeded {
@@ -239,6 +253,29 @@ func Status(err error, ref string) *status.Status {
 		}
 	}
 	return status.Newf(code, "%s (ref %s)", code, ref)
+}
+
+// messageFor finds, depth first, the outermost error in err's tree that
+// has a Message for the caller and whose own category gives code: when a
+// lost connection outranks the "party not found" wrapped around it, the
+// caller reads what was said about the connection.
+func messageFor(err error, code codes.Code) (string, bool) {
+	if m, ok := err.(interface{ Message() string }); ok && ownCode(err) == code { //nolint:errorlint // the walk visits each error of the tree itself
+		return m.Message(), true
+	}
+	switch u := err.(type) { //nolint:errorlint // as above
+	case interface{ Unwrap() error }:
+		if next := u.Unwrap(); next != nil {
+			return messageFor(next, code)
+		}
+	case interface{ Unwrap() []error }:
+		for _, next := range u.Unwrap() {
+			if msg, ok := messageFor(next, code); ok {
+				return msg, true
+			}
+		}
+	}
+	return "", false
 }
 
 func badRequest(fe *FieldErrors) *status.Status {

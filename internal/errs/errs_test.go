@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
+	"syscall"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -32,16 +34,25 @@ func TestStatus(t *testing.T) {
 			codes.AlreadyExists, "the webhook already exists"},
 		{"a bare category gets its name and a reference", fmt.Errorf("Get(%s): %w", "postgres://u@h/db", errs.NotFound), codes.NotFound, "not found (ref r-1)"},
 		{"deadline", fmt.Errorf("query: %w", context.DeadlineExceeded), codes.DeadlineExceeded, "DeadlineExceeded"},
-		{"a lost connection outranks the category the code concluded", errs.Wrap(errs.NotFound, fmt.Errorf("finding party: %w", sqlState("57P01")), "party not found"),
-			codes.Unavailable, "the case store is unavailable; retry later (ref r-1)"},
-		{"uncategorised is masked", errors.New("pq: relation secret_table does not exist"), codes.Internal, "internal error (ref r-1)"},
-		{"refused connection is unavailable, without the address", fmt.Errorf("load matter: %w",
-			&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}), codes.Unavailable,
-			"the case store is unavailable; retry later (ref r-1)"},
-		{"server shutting down is unavailable", fmt.Errorf("save: %w", sqlState("57P01")), codes.Unavailable,
-			"the case store is unavailable; retry later (ref r-1)"},
-		{"connection dropped mid-query", fmt.Errorf("save: %w", io.ErrUnexpectedEOF), codes.Unavailable,
-			"the case store is unavailable; retry later (ref r-1)"},
+		// The store says a lost connection is Unavailable (store.Translate);
+		// that outranks the category the code that met it concluded, and the
+		// caller reads what was said of the connection.
+		{"a lost store outranks the category the code concluded", errs.Wrap(errs.NotFound,
+			fmt.Errorf("finding party: %w", errs.Wrap(errs.Unavailable, sqlState("57P01"), "the case store is unavailable; retry later")), "party not found"),
+			codes.Unavailable, "the case store is unavailable; retry later"},
+		{"a deadline outranks not found", errs.Wrap(errs.NotFound, fmt.Errorf("load: %w", context.DeadlineExceeded), "matter not found"),
+			codes.DeadlineExceeded, "DeadlineExceeded"},
+		{"a full store", fmt.Errorf("save: %w", errs.Wrap(errs.StorageFull("evidence"), errors.New("write /data/tmp/upload-1: no space left on device"), "evidence storage is full")),
+			codes.ResourceExhausted, "evidence storage is full"},
+		{"a bare Unavailable gets its name", fmt.Errorf("x: %w", errs.Unavailable), codes.Unavailable, "unavailable (ref r-1)"},
+		// Raw driver and network errors that skipped the store's
+		// translation say nothing of themselves.
+		{"an untranslated network error is masked", fmt.Errorf("load matter: %w",
+			&net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}), codes.Internal,
+			"internal error (ref r-1)"},
+		{"a file error is not a lost connection", fmt.Errorf("save: %w", &fs.PathError{Op: "write", Path: "/x", Err: syscall.ENOSPC}),
+			codes.Internal, "internal error (ref r-1)"},
+		{"an unexpected EOF is masked", fmt.Errorf("save: %w", io.ErrUnexpectedEOF), codes.Internal, "internal error (ref r-1)"},
 		{"other SQLSTATEs stay internal", fmt.Errorf("save: %w", sqlState("42P01")), codes.Internal, "internal error (ref r-1)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

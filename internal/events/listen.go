@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/ipcase/ipcase/internal/errs"
 	"github.com/ipcase/ipcase/internal/store"
 )
 
@@ -40,11 +41,11 @@ type Listener struct {
 func Listen(ctx context.Context, dsn, channel string) (*Listener, error) {
 	conn, err := pgx.Connect(ctx, dsn)
 	if err != nil {
-		return nil, fmt.Errorf("events: listen connection to %s: %w", store.Redact(dsn), err)
+		return nil, feedUnavailable(fmt.Errorf("events: listen connection to %s: %w", store.Redact(dsn), err))
 	}
 	if _, err := conn.Exec(ctx, "LISTEN "+pgx.Identifier{channel}.Sanitize()); err != nil {
 		_ = conn.Close(ctx)
-		return nil, fmt.Errorf("events: LISTEN %s: %w", channel, err)
+		return nil, feedUnavailable(fmt.Errorf("events: LISTEN %s: %w", channel, err))
 	}
 	return &Listener{conn: conn}, nil
 }
@@ -71,11 +72,19 @@ func (l *Listener) next(ctx context.Context, d time.Duration) (*pgconn.Notificat
 		return nil, ctx.Err()
 	case errors.Is(err, context.DeadlineExceeded) || wctx.Err() != nil:
 		if l.conn.IsClosed() {
-			return nil, fmt.Errorf("events: listen connection closed: %w", err)
+			return nil, feedUnavailable(fmt.Errorf("events: listen connection closed: %w", err))
 		}
 		return nil, nil // the fallback poll
 	}
-	return nil, fmt.Errorf("events: waiting for a notification: %w", err)
+	return nil, feedUnavailable(fmt.Errorf("events: waiting for a notification: %w", err))
+}
+
+// feedUnavailable is a failure of the listening connection as a caller
+// may read it: UNAVAILABLE, "the event feed is unavailable; retry". The
+// detail (the redacted URL, the driver's text) stays in the chain, for
+// the log only.
+func feedUnavailable(err error) error {
+	return errs.Wrap(errs.Unavailable, err, "the event feed is unavailable; retry")
 }
 
 // Close ends the Listener's session, and with it the listen and any lock

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/ipcase/ipcase/internal/errs"
@@ -87,6 +88,7 @@ type Staged struct {
 // error of r is returned as it is. The caller must Discard what Stage
 // returns.
 func (f *Files) Stage(r io.Reader, limit, want int64) (st *Staged, err error) {
+	defer func() { err = full(err) }()
 	tmp, err := os.CreateTemp(filepath.Join(f.dir, "tmp"), "upload-*")
 	if err != nil {
 		return nil, fmt.Errorf("evidence: %w", err)
@@ -127,6 +129,7 @@ func (f *Files) Stage(r io.Reader, limit, want int64) (st *Staged, err error) {
 // after), so that its time does not tell whether the content was stored
 // before.
 func (st *Staged) Place() (existed bool, err error) {
+	defer func() { err = full(err) }()
 	if err := os.MkdirAll(filepath.Dir(st.final), 0o700); err != nil {
 		return false, fmt.Errorf("evidence: %w", err)
 	}
@@ -208,6 +211,20 @@ func place(tmp, final string) (existed bool, err error) {
 		return false, fmt.Errorf("evidence: storing upload: %w", err)
 	}
 	return false, nil
+}
+
+// msgFull is what an uploader is told when the folder's file system is
+// full or the store's quota spent.
+const msgFull = "evidence storage is full: the file was not stored; retry once an operator has freed space"
+
+// full says ENOSPC and EDQUOT as errs.StorageFull("evidence"), for the
+// uploader (RESOURCE_EXHAUSTED) and for the operator's alert
+// (ipcase_storage_full{store="evidence"}); other errors pass unchanged.
+func full(err error) error {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return errs.Wrap(errs.StorageFull("evidence"), err, msgFull)
+	}
+	return err
 }
 
 // syncDir makes a new directory entry durable.

@@ -2,7 +2,8 @@
 // call counts and latencies, the SQL statements each call issues (an N+1
 // shows as a rising count), the database pool, whether this replica leads
 // the event relay and the deadline sweeper, how far each event consumer
-// lags, and the statutory deadlines approaching and missed. It serves them,
+// lags, whether a store is full, and the statutory deadlines approaching
+// and missed. It serves them,
 // with pprof, on a listener of its own, never on the API's.
 package metrics
 
@@ -70,6 +71,7 @@ type Metrics struct {
 	dbUp       prometheus.Gauge
 	leader     *prometheus.GaugeVec
 	leaders    map[string]func() bool
+	storage    *storage
 }
 
 // New returns a registry with the Go runtime and process collectors and
@@ -102,11 +104,13 @@ func New() *Metrics {
 			Help: "1 when this replica holds the advisory lock of the task (relay, sweeper).",
 		}, []string{"task"}),
 		leaders: map[string]func() bool{},
+		storage: newStorage(),
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		m.requests, m.latency, m.statements, m.dbUp, leaderCollector{m},
+		m.storage.gauge, m.storage.refused,
 	)
 	return m
 }
@@ -191,6 +195,7 @@ func (m *Metrics) StreamInterceptor() grpc.StreamServerInterceptor {
 
 func (m *Metrics) observe(method string, start time.Time, n *atomic.Int64, err error) {
 	m.requests.WithLabelValues(method, errs.Code(err).String()).Inc()
+	m.storage.observe(method, err)
 	m.latency.WithLabelValues(method).Observe(time.Since(start).Seconds())
 	m.statements.WithLabelValues(method).Observe(float64(n.Load()))
 }

@@ -101,6 +101,22 @@ func logCall(logger *zap.Logger, start time.Time, err error) {
 	logger.Info("call", fields...)
 }
 
+// deadlineUnary gives a call the deadline d from now unless its client
+// set an earlier one: no unary call may hold a pool connection, a lock or
+// a goroutine for longer. It runs inside errorsUnary, so that the
+// deadline's end is reported as DEADLINE_EXCEEDED like the client's own.
+// Streams (Subscribe, uploads) last as long as their client wants.
+func deadlineUnary(d time.Duration) grpc.UnaryServerInterceptor {
+	return func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, next grpc.UnaryHandler) (any, error) {
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= d {
+			return next(ctx, req)
+		}
+		ctx, cancel := context.WithTimeout(ctx, d)
+		defer cancel()
+		return next(ctx, req)
+	}
+}
+
 func recoveryUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, next grpc.UnaryHandler) (resp any, err error) {
 	defer func() {
 		if p := recover(); p != nil {

@@ -56,6 +56,12 @@ type Config struct {
 	// verify as, or "" when they do not (set in code: ipcased gives the
 	// authenticator's; nil treats every call as anonymous).
 	Vouch func(ctx context.Context, header metadata.MD) string
+	// CallTimeout bounds every unary call: a call whose client set no
+	// deadline, or a later one, gets this one, and its transactions'
+	// statement and lock timeouts are derived from it (store.DB.InTx), so
+	// that a stuck database answers DEADLINE_EXCEEDED in bounded time and
+	// gives its pool connection back. 0 means DefaultCallTimeout.
+	CallTimeout time.Duration `env:"IPCASE_GRPC_CALL_TIMEOUT, default=10s"`
 	// ShutdownTimeout is how long in-flight calls may run after SIGTERM
 	// before they are cut off.
 	ShutdownTimeout time.Duration `env:"IPCASE_SHUTDOWN_TIMEOUT, default=30s"`
@@ -73,6 +79,7 @@ const (
 	DefaultRequestReadTimeout = 30 * time.Second
 	DefaultMaxAnonymousCalls  = 128
 	DefaultMaxAnonymousPeer   = 16
+	DefaultCallTimeout        = 10 * time.Second
 )
 
 // withDefaults fills the limits c leaves 0.
@@ -95,6 +102,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxAnonymousCallsPerPeer <= 0 {
 		c.MaxAnonymousCallsPerPeer = min(DefaultMaxAnonymousPeer, c.MaxCallsPerPeer)
 	}
+	if c.CallTimeout <= 0 {
+		c.CallTimeout = DefaultCallTimeout
+	}
 	return c
 }
 
@@ -115,6 +125,8 @@ func (c Config) Check() error {
 			c.MaxCalls, c.MaxCallsPerPeer, c.MaxAnonymousCalls, c.MaxAnonymousCallsPerPeer)
 	case c.RequestReadTimeout < 0:
 		return fmt.Errorf("IPCASE_GRPC_REQUEST_READ_TIMEOUT: %s must be positive", c.RequestReadTimeout)
+	case c.CallTimeout < 0:
+		return fmt.Errorf("IPCASE_GRPC_CALL_TIMEOUT: %s must be positive", c.CallTimeout)
 	}
 	return nil
 }
@@ -145,6 +157,7 @@ func New(cfg Config, logger *zap.Logger, opts ...grpc.ServerOption) *Server {
 			requestIDUnary,
 			loggingUnary(logger),
 			errorsUnary,
+			deadlineUnary(cfg.CallTimeout),
 			recoveryUnary, // inside errorsUnary, so a panic is masked as Internal
 		),
 		grpc.ChainStreamInterceptor(

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,13 +63,21 @@ func Open(ctx context.Context, cfg Config, logger *zap.Logger) (*DB, error) {
 	if cfg.URL == "" {
 		return nil, errors.New("store: DATABASE_URL is empty")
 	}
-	g, err := gorm.Open(postgres.New(postgres.Config{DSN: cfg.URL}), &gorm.Config{
+	pg, _ := postgres.New(postgres.Config{DSN: cfg.URL}).(*postgres.Dialector)
+	g, err := gorm.Open(dialector{pg}, &gorm.Config{
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
 		Logger:                 newGormLogger(logger.Named("sql"), cfg.SlowQuery),
 		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 	})
 	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	// gorm's row callback (Raw(…).Scan, Rows) sets the statement's error
+	// itself, past the translator the dialector installs; classify it too.
+	if err := g.Callback().Row().After("gorm:row").Register("ipcase:translate", func(g *gorm.DB) {
+		g.Error = Translate(g.Error)
+	}); err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
 	sqlDB, err := g.DB()
@@ -109,17 +118,63 @@ func (db *DB) Ping(ctx context.Context) error { return db.SQL().PingContext(ctx)
 func (db *DB) URL() string { return db.url }
 
 // InTx runs fn in a transaction, committed if fn returns nil and rolled
-// back otherwise.
+// back otherwise. When ctx has a deadline (every gRPC call has one, see
+// server.Config.CallTimeout), the transaction's statement_timeout and
+// lock_timeout are set to what remains of it, less a margin: a statement
+// that waits on a lock or runs too long is cancelled by Postgres, which
+// answers 57014 (Translate: DeadlineExceeded) on a connection that stays
+// usable, rather than by the context, which has to drop the connection.
 func (db *DB) InTx(ctx context.Context, fn func(Tx) error) error {
-	return db.g.WithContext(ctx).Transaction(func(g *gorm.DB) error { return fn(Tx{g}) })
+	return db.g.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		if err := boundStatements(ctx, g); err != nil {
+			return err
+		}
+		return fn(Tx{g})
+	})
 }
+
+// boundStatements sets the transaction's statement and lock timeouts from
+// ctx's deadline, if it has one. Both are the same: Postgres counts a
+// lock wait into statement_timeout, so with equal values a locked row
+// answers 57014 (the deadline) — lock_timeout is there for a statement
+// that turns statement_timeout off for itself.
+func boundStatements(ctx context.Context, g *gorm.DB) error {
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		return nil
+	}
+	left := time.Until(deadline)
+	left -= min(left/20, maxTimeoutMargin)
+	if left < time.Millisecond {
+		return context.DeadlineExceeded
+	}
+	ms := strconv.FormatInt(left.Milliseconds(), 10)
+	for _, name := range []string{"statement_timeout", "lock_timeout"} {
+		if err := g.Exec(setLocal + name + " = " + ms).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxTimeoutMargin is how much earlier than the context's deadline
+// Postgres cancels a statement (at most; 5% of a short deadline): time for
+// the answer to travel back before the context ends.
+const maxTimeoutMargin = 250 * time.Millisecond
+
+// setLocal begins the statements that set the timeouts: SET, not a
+// SELECT of set_config, because a SET takes no snapshot, so that a
+// transaction may still choose its isolation level after it
+// (SET TRANSACTION must come before any query). SET takes no parameters;
+// the value is an integer this package formats.
+const setLocal = "SET LOCAL "
 
 // Session returns a Tx whose statements each commit on their own: for
 // reads, and for a single write that needs no transaction.
 func (db *DB) Session(ctx context.Context) Tx { return Tx{db.g.WithContext(ctx)} }
 
 // OnStatement calls fn with the context of every statement the pool runs,
-// except those that only steer a transaction (savepoints): metrics count
+// except those that only steer a transaction (savepoints, its timeouts): metrics count
 // the statements of each call with it.
 func (db *DB) OnStatement(fn func(context.Context)) error {
 	count := func(g *gorm.DB) {
@@ -147,6 +202,9 @@ func (db *DB) OnStatement(fn func(context.Context)) error {
 // transactionControl reports whether sql only steers a transaction
 // (gorm's savepoints go through Exec).
 func transactionControl(sql string) bool {
+	if strings.HasPrefix(sql, setLocal) {
+		return true // boundStatements
+	}
 	s := strings.ToUpper(strings.TrimSpace(sql))
 	for _, p := range []string{"SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT"} {
 		if strings.HasPrefix(s, p) {
@@ -166,33 +224,6 @@ func (tx Tx) Context() context.Context { return tx.g.Statement.Context }
 // Now is the time the store stamps rows with: UTC, to the microsecond
 // Postgres keeps.
 func (tx Tx) Now() time.Time { return tx.g.NowFunc() }
-
-// Translate maps driver errors onto errs categories, keeping the original
-// in the chain for the log: record not found → errs.NotFound, unique
-// violation → errs.AlreadyExists, serialization failure or deadlock →
-// errs.Aborted, each with a plain message for the caller. Other errors are
-// returned unchanged.
-func Translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	switch {
-	case errors.Is(err, gorm.ErrRecordNotFound):
-		return errs.Wrap(errs.NotFound, err, "not found")
-	case errors.Is(err, gorm.ErrDuplicatedKey):
-		return errs.Wrap(errs.AlreadyExists, err, "already exists")
-	}
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		switch pgErr.Code {
-		case "23505":
-			return errs.Wrap(errs.AlreadyExists, err, "already exists")
-		case "40001", "40P01":
-			return errs.Wrap(errs.Aborted, err, "the change met a concurrent one and was undone; retry it")
-		}
-	}
-	return err
-}
 
 // WithDatabase returns rawURL with its database name replaced by name.
 func WithDatabase(rawURL, name string) (string, error) {
