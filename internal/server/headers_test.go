@@ -145,8 +145,7 @@ func TestParkedCallsAreBounded(t *testing.T) {
 	t.Parallel()
 	const perPeer, total = 40, 60
 	srv := server.New(server.Config{MaxRecvBytes: 1 << 20, ShutdownTimeout: time.Second,
-		MaxCalls: total, MaxCallsPerPeer: perPeer, MaxAnonymousCalls: total, MaxAnonymousCallsPerPeer: perPeer,
-		RequestReadTimeout: 2 * time.Second}, zaptest.NewLogger(t))
+		MaxCalls: total, MaxCallsPerPeer: perPeer, RequestReadTimeout: 2 * time.Second}, zaptest.NewLogger(t))
 	ipcasev1.RegisterFilingServiceServer(srv, &probe{get: func(context.Context) error { return nil }})
 	var lc net.ListenConfig
 	lis, err := lc.Listen(t.Context(), "tcp", "127.0.0.1:0")

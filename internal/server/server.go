@@ -54,7 +54,8 @@ type Config struct {
 	MaxAnonymousCallsPerPeer int `env:"IPCASE_GRPC_MAX_ANONYMOUS_CALLS_PER_PEER, default=16"`
 	// Vouch names the caller a call's headers (and its connection, in ctx)
 	// verify as, or "" when they do not (set in code: ipcased gives the
-	// authenticator's; nil treats every call as anonymous).
+	// authenticator's). Without it every call is anonymous and the
+	// anonymous bounds are MaxCalls and MaxCallsPerPeer.
 	Vouch func(ctx context.Context, header metadata.MD) string
 	// CallTimeout bounds every unary call: a call whose client set no
 	// deadline, or a later one, gets this one, and its transactions'
@@ -96,11 +97,18 @@ func (c Config) withDefaults() Config {
 	if c.RequestReadTimeout <= 0 {
 		c.RequestReadTimeout = DefaultRequestReadTimeout
 	}
-	if c.MaxAnonymousCalls <= 0 {
-		c.MaxAnonymousCalls = min(DefaultMaxAnonymousCalls, c.MaxCalls)
-	}
-	if c.MaxAnonymousCallsPerPeer <= 0 {
-		c.MaxAnonymousCallsPerPeer = min(DefaultMaxAnonymousPeer, c.MaxCallsPerPeer)
+	switch {
+	case c.Vouch == nil:
+		// No way to tell callers apart: every call is anonymous, and the
+		// general bounds are the anonymous ones.
+		c.MaxAnonymousCalls, c.MaxAnonymousCallsPerPeer = c.MaxCalls, c.MaxCallsPerPeer
+	default:
+		if c.MaxAnonymousCalls <= 0 {
+			c.MaxAnonymousCalls = min(DefaultMaxAnonymousCalls, c.MaxCalls)
+		}
+		if c.MaxAnonymousCallsPerPeer <= 0 {
+			c.MaxAnonymousCallsPerPeer = min(DefaultMaxAnonymousPeer, c.MaxCallsPerPeer)
+		}
 	}
 	if c.CallTimeout <= 0 {
 		c.CallTimeout = DefaultCallTimeout

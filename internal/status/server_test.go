@@ -205,6 +205,12 @@ func TestNextDeadline(t *testing.T) {
 	}
 	procs := accepted.GetMatter().GetProceedings()
 	enforcement := procs[len(procs)-1].GetName()
+	// Mediation is requested too, so the respondent has been told of the
+	// matter: a respondent's own token reads a matter only from then on.
+	if _, err := ipcasev1.NewMediationServiceClient(servertest.Dial(t, r.srv.Addr)).RequestMediation(as(t, officer),
+		&ipcasev1.RequestMediationRequest{Matter: r.matter.GetName(), Forum: "SAMR-HZ"}); err != nil {
+		t.Fatal(err)
+	}
 	respondent := strings.TrimPrefix(r.matter.GetRespondents()[0].GetName(), "parties/")
 	trigger := civil.Date{Year: 2026, Month: 3, Day: 2}
 	open := func(kind, party string, period deadline.Period) {
