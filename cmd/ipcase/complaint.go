@@ -37,7 +37,7 @@ func flagOfTransition(field string) string { return transitionFlags[stripIndex(f
 func newComplaintCmd(cfg *config) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "complaint",
-		Short: "Review a filed complaint: accept it into a proceeding, reject it, or withdraw it",
+		Short: "File a complaint, or review one: accept it into a proceeding, reject it, or withdraw it",
 		Long: `The filing review of a complaint ends in one of three ways. Each verb takes the
 matter (matters/{id} or the bare id) and refuses, with exit code 3 and the
 reason, a move the state table does not allow (a complaint already decided)
@@ -99,7 +99,7 @@ or a stale --etag (someone changed the matter since you read it).`,
 	}
 	withdraw.Flags().StringVar(&reason, "reason", "", "why the complaint is withdrawn")
 	tr.flags(withdraw)
-	cmd.AddCommand(accept, reject, withdraw)
+	cmd.AddCommand(newComplaintSubmitCmd(cfg), accept, reject, withdraw)
 	return cmd
 }
 

@@ -107,6 +107,8 @@ type clients struct {
 	status      ipcasev1.StatusServiceClient
 	enforcement ipcasev1.EnforcementServiceClient
 	mediation   ipcasev1.MediationServiceClient
+	evidence    ipcasev1.EvidenceServiceClient
+	trial       ipcasev1.TrialServiceClient
 }
 
 // noFlags is the flagOf of a command whose request fields have no flags.
@@ -124,7 +126,8 @@ func withConn(ctx context.Context, cfg *config, fn func(context.Context, clients
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
 	if err := fn(ctx, clients{filing: ipcasev1.NewFilingServiceClient(conn), status: ipcasev1.NewStatusServiceClient(conn),
-		enforcement: ipcasev1.NewEnforcementServiceClient(conn), mediation: ipcasev1.NewMediationServiceClient(conn)}); err != nil {
+		enforcement: ipcasev1.NewEnforcementServiceClient(conn), mediation: ipcasev1.NewMediationServiceClient(conn),
+		evidence: ipcasev1.NewEvidenceServiceClient(conn), trial: ipcasev1.NewTrialServiceClient(conn)}); err != nil {
 		return callError(cfg, method, err, flagOf)
 	}
 	return nil
