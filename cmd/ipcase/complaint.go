@@ -157,8 +157,11 @@ func proceedingsSummary(m *ipcasev1.Matter) string {
 // table refuses and a stale etag are refusals (exit 3) in plain words,
 // like bad fields; the rest as remoteError says.
 func callError(cfg *config, method string, err error, flagOf func(string) string) error {
-	var ue *usageError
-	if errors.As(err, &ue) { // a flag found wrong only once the command ran
+	var (
+		ue *usageError
+		fe *failure
+	)
+	if errors.As(err, &ue) || errors.As(err, &fe) { // a flag found wrong, or a failure explained, once the command ran
 		return err
 	}
 	st := status.Convert(err)

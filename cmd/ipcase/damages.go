@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/damages"
@@ -94,8 +95,14 @@ give one --period per part instead of --conduct-start/--conduct-end/--base...`,
 			return printDamages(cfg, res)
 		},
 	}
-	fs := cmd.Flags()
-	fs.BoolVar(&f.local, "local", false, "compute in process, without a server")
+	cmd.Flags().BoolVar(&f.local, "local", false, "compute in process, without a server")
+	f.register(cmd.Flags())
+	return cmd
+}
+
+// register adds the calculator's input flags (all but --local) to fs;
+// court judgment takes the same flags for its award.
+func (f *calcFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.ipType, "ip-type", "", "right infringed: "+strings.Join(ipTypeNames, ", "))
 	fs.StringVar(&f.conductStart, "conduct-start", "", "first day of the conduct (YYYY-MM-DD)")
 	fs.StringVar(&f.conductEnd, "conduct-end", "", "last day of the conduct (YYYY-MM-DD)")
@@ -117,7 +124,6 @@ give one --period per part instead of --conduct-start/--conduct-end/--base...`,
 	fs.StringVar(&f.claimDamages, "claim-damages", "", "the plaintiff's claim for damages alone (yuan)")
 	fs.StringVar(&f.claimExpenses, "claim-expenses", "", "the plaintiff's claim for expenses alone (yuan)")
 	fs.StringVar(&f.paidFine, "paid-fine", "", "a fine already paid for the same act (yuan); noted, never deducted")
-	return cmd
 }
 
 // ipTypeNames are the CLI spellings of damages.IPType.
