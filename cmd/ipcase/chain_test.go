@@ -184,7 +184,8 @@ func (u *user) must(args ...string) string {
 func (u *user) read(out proto.Message, args ...string) {
 	u.e.t.Helper()
 	s := u.must(append(args, "-o", "json")...)
-	if err := protojson.Unmarshal([]byte(s), out); err != nil {
+	// matters show adds what is due next to the matter.
+	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal([]byte(s), out); err != nil {
 		u.e.t.Fatalf("ipcase %s: %v in %q", strings.Join(args, " "), err, s)
 	}
 }
