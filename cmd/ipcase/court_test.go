@@ -234,6 +234,13 @@ func TestCourtVerbs(t *testing.T) {
 		if verb.args[0] != "decline" {
 			step("docket", n, "--kind", "civil")
 		}
+		if verb.args[0] == "settle" { // extended first: the president's approval moves the time limit (CPL Art. 152)
+			before := tr.GetTimeLimitDue()
+			step("extend", n, "--approved-by", "院长 刘", "--reason", "complex damages")
+			if tr.GetTimeLimitDue() <= before {
+				t.Errorf("extend: time limit %s, was %s", tr.GetTimeLimitDue(), before)
+			}
+		}
 		step(append([]string{verb.args[0], n}, verb.args[1:]...)...)
 		if tr.GetEndReason() != verb.args[2] {
 			t.Errorf("%s: the trial reads %v, %q", verb.args[0], tr.GetState(), tr.GetEndReason())
