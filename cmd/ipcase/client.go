@@ -135,8 +135,13 @@ func unreachable(cfg *config, msg string) string {
 		return "it answered in HTTP/1, not gRPC: is that the gateway or the status page (8080)? Give ipcased's gRPC port (7070)"
 	case strings.Contains(msg, "server preface: EOF") && cfg.tlsCA == "":
 		return "it closed the connection at once: it expects TLS (the courts' port, 7071, wants a court certificate too); give ipcased's bearer-token port (7070), or --tls-ca if that port uses TLS"
+	case (strings.Contains(msg, "first record does not look like a TLS handshake") || strings.Contains(msg, "server gave HTTP response")) && cfg.cert != "":
+		return "it does not speak TLS: a court calls the courts' listener (IPCASE_COURT_ADDR, 127.0.0.1:7071 in scripts/dev.sh), not the bearer-token port"
 	case strings.Contains(msg, "first record does not look like a TLS handshake") || strings.Contains(msg, "server gave HTTP response"):
 		return "it does not speak TLS: leave out --tls-ca"
+	case cfg.cert == "" && cfg.tlsCA != "" && (strings.Contains(msg, "certificate required") || strings.Contains(msg, "broken pipe") ||
+		strings.Contains(msg, "connection reset")):
+		return "it ended the TLS handshake (" + msg + "): if that is the courts' listener, it wants a court's certificate: ipcase login --court --cert court.pem --key court-key.pem --ca ca.pem, or use the bearer-token port (7070)"
 	case strings.Contains(msg, "connection refused"):
 		return "nothing listens there: is ipcased running? (scripts/dev.sh starts it on 127.0.0.1:7070)"
 	case strings.Contains(msg, "certificate"):

@@ -37,7 +37,7 @@ func flagOfTransition(field string) string { return transitionFlags[stripIndex(f
 func newComplaintCmd(cfg *config) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "complaint",
-		Short: "Review a filed complaint: accept it into a proceeding, reject it, or withdraw it",
+		Short: "File a complaint, or review one: accept it into a proceeding, reject it, or withdraw it",
 		Long: `The filing review of a complaint ends in one of three ways. Each verb takes the
 matter (matters/{id} or the bare id) and refuses, with exit code 3 and the
 reason, a move the state table does not allow (a complaint already decided)
@@ -59,10 +59,16 @@ or a stale --etag (someone changed the matter since you read it).`,
 			if !ok {
 				return usagef("--route: %q is not enforcement, mediation or trial", route)
 			}
-			return tr.run(cmd.Context(), cfg, "AcceptComplaint", matterName(args[0]), func(ctx context.Context, c clients, name, etag, id string) (*ipcasev1.Matter, error) {
+			var accepted *ipcasev1.Matter
+			err := tr.run(cmd.Context(), cfg, "AcceptComplaint", matterName(args[0]), func(ctx context.Context, c clients, name, etag, id string) (*ipcasev1.Matter, error) {
 				r, err := c.filing.AcceptComplaint(ctx, &ipcasev1.AcceptComplaintRequest{Name: name, Etag: etag, RequestId: id, Route: kind, Forum: forum, Note: note})
-				return r.GetMatter(), err
+				accepted = r.GetMatter()
+				return accepted, err
 			})
+			if err != nil || cfg.output == outputJSON {
+				return err
+			}
+			return writef(cfg.stdout, "%s\n", nextAfterAccept(accepted, kind, forum))
 		},
 	}
 	accept.Flags().StringVar(&route, "route", "", "where the matter goes: enforcement, mediation or trial")
@@ -99,8 +105,30 @@ or a stale --etag (someone changed the matter since you read it).`,
 	}
 	withdraw.Flags().StringVar(&reason, "reason", "", "why the complaint is withdrawn")
 	tr.flags(withdraw)
-	cmd.AddCommand(accept, reject, withdraw)
+	cmd.AddCommand(newComplaintSubmitCmd(cfg), accept, reject, withdraw)
 	return cmd
+}
+
+// nextAfterAccept says what accepting the matter into route before forum
+// did and what comes next. Acceptance opens the route's proceeding, but
+// only a trial gets going by itself (the court receives it and dockets
+// it); an enforcement case is opened, and a mediation requested, by the
+// next command.
+func nextAfterAccept(m *ipcasev1.Matter, route ipcasev1.ProceedingKind, forum string) string {
+	switch route {
+	case ipcasev1.ProceedingKind_PROCEEDING_KIND_ENFORCEMENT:
+		return fmt.Sprintf("Accepted into enforcement before %s; no case is open yet.\nNext: ipcase enforcement open %s --agency %s", forum, m.GetName(), forum)
+	case ipcasev1.ProceedingKind_PROCEEDING_KIND_MEDIATION:
+		return fmt.Sprintf("Accepted into mediation before %s; no mediation is requested yet.\nNext: ipcase mediation request %s --forum %s", forum, m.GetName(), forum)
+	default:
+		trial := "PROCEEDING"
+		for _, p := range m.GetProceedings() {
+			if p.GetKind() == route && p.GetForum() == forum {
+				trial = p.GetName()
+			}
+		}
+		return fmt.Sprintf("Accepted into trial before %s; the court receives it, awaiting docketing.\nNext, as %s: ipcase court docket %s --kind civil", forum, forum, trial)
+	}
 }
 
 var routes = map[string]ipcasev1.ProceedingKind{
@@ -157,8 +185,11 @@ func proceedingsSummary(m *ipcasev1.Matter) string {
 // table refuses and a stale etag are refusals (exit 3) in plain words,
 // like bad fields; the rest as remoteError says.
 func callError(cfg *config, method string, err error, flagOf func(string) string) error {
-	var ue *usageError
-	if errors.As(err, &ue) { // a flag found wrong only once the command ran
+	var (
+		ue *usageError
+		fe *failure
+	)
+	if errors.As(err, &ue) || errors.As(err, &fe) { // a flag found wrong, or a failure explained, once the command ran
 		return err
 	}
 	st := status.Convert(err)

@@ -15,12 +15,17 @@ import (
 // savedLogin is what `ipcase login` keeps: the server and the credentials
 // to reach it, so that later commands need neither flag nor variable.
 // Precedence, for each setting: the flag, then the environment variable
-// (IPCASE_SERVER, IPCASE_TOKEN, IPCASE_TLS_CA), then this file, then the
-// default.
+// (IPCASE_SERVER, IPCASE_TOKEN, IPCASE_TLS_CA, IPCASE_COURT_CERT,
+// IPCASE_COURT_KEY), then this file, then the default. A login is either a
+// token's or a court's: each login replaces the file.
 type savedLogin struct {
 	Server string `json:"server,omitempty"`
 	Token  string `json:"token,omitempty"`
 	TLSCA  string `json:"tlsCA,omitempty"`
+	// Cert and Key are a court's client certificate and key, saved by
+	// `ipcase login --court`, for mutual TLS on the courts' listener.
+	Cert string `json:"cert,omitempty"`
+	Key  string `json:"key,omitempty"`
 }
 
 // configPath is the file `ipcase login` writes: IPCASE_CONFIG if set, else
@@ -107,6 +112,8 @@ type clients struct {
 	status      ipcasev1.StatusServiceClient
 	enforcement ipcasev1.EnforcementServiceClient
 	mediation   ipcasev1.MediationServiceClient
+	evidence    ipcasev1.EvidenceServiceClient
+	trial       ipcasev1.TrialServiceClient
 }
 
 // noFlags is the flagOf of a command whose request fields have no flags.
@@ -124,7 +131,8 @@ func withConn(ctx context.Context, cfg *config, fn func(context.Context, clients
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
 	if err := fn(ctx, clients{filing: ipcasev1.NewFilingServiceClient(conn), status: ipcasev1.NewStatusServiceClient(conn),
-		enforcement: ipcasev1.NewEnforcementServiceClient(conn), mediation: ipcasev1.NewMediationServiceClient(conn)}); err != nil {
+		enforcement: ipcasev1.NewEnforcementServiceClient(conn), mediation: ipcasev1.NewMediationServiceClient(conn),
+		evidence: ipcasev1.NewEvidenceServiceClient(conn), trial: ipcasev1.NewTrialServiceClient(conn)}); err != nil {
 		return callError(cfg, method, err, flagOf)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/damages"
@@ -112,8 +113,14 @@ figure is listed with the article that produced it.`,
 			return printDamages(cfg, res)
 		},
 	}
-	fs := cmd.Flags()
-	fs.BoolVar(&f.local, "local", false, "compute in process, without a server")
+	cmd.Flags().BoolVar(&f.local, "local", false, "compute in process, without a server")
+	f.register(cmd.Flags())
+	return cmd
+}
+
+// register adds the calculator's input flags (all but --local) to fs;
+// court judgment takes the same flags for its award.
+func (f *calcFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.ipType, "ip-type", "", "right infringed: "+strings.Join(ipTypeNames, ", "))
 	fs.StringVar(&f.conductStart, "conduct-start", "", "first day of the conduct (YYYY-MM-DD)")
 	fs.StringVar(&f.conductEnd, "conduct-end", "", "last day of the conduct (YYYY-MM-DD)")
@@ -141,7 +148,6 @@ figure is listed with the article that produced it.`,
 	fs.StringSliceVar(&f.plantVarietyFactors, "plant-variety-factor", nil, "SPC Plant Variety Provisions (II) Art. 17 serious cases: repeat-after-penalty, as-business, forged-certificate, unlabelled-packs, seed-law-77, refuses-sites")
 	fs.StringVar(&f.liability, "liability", "", "how several defendants answer: joint-and-several (Civil Code Arts. 1168, 1169, 178) or by-share (Arts. 1172, 177)")
 	fs.StringArrayVar(&f.defendants, "defendant", nil, "one of several defendants, repeatable: NAME or NAME=SHARE (e.g. A=0.6); shares for all or none")
-	return cmd
 }
 
 // ipTypeNames are the CLI spellings of damages.IPType.

@@ -15,7 +15,10 @@ import (
 )
 
 func newLoginCmd(cfg *config) *cobra.Command {
-	var tokenFile string
+	var (
+		tokenFile string
+		court     bool
+	)
 	cmd := &cobra.Command{
 		Use:   "login",
 		Short: "Check a token with ipcased and save the server and token for later commands",
@@ -29,9 +32,27 @@ The token is read from --token-file, else --token, else standard input, so
 that it need not appear in the shell's history:
 
   ipcase login --server ipcase.samr-hz.example:7070 --tls-ca ca.pem --token-file officer.token
-  pass show ipcase/token | ipcase login --server 127.0.0.1:7070`,
+  pass show ipcase/token | ipcase login --server 127.0.0.1:7070
+
+A court logs in with its client certificate instead, on ipcased's courts'
+listener (mutual TLS, 7071 in scripts/dev.sh); login --court checks the
+handshake with a call and saves the server and the paths of the
+certificate, its key and the CA (--ca, the same as --tls-ca):
+
+  ipcase login --court --server 127.0.0.1:7071 --cert .run/certs/court-1.pem \
+    --key .run/certs/court-1-key.pem --ca .run/certs/ca.pem
+
+Each login replaces the saved one: a token login forgets a court's
+certificate, a court login the token.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if court {
+				return courtLogin(cmd.Context(), cfg)
+			}
+			if set := flagChanged(cmd.Flags(), "cert", "key"); len(set) > 0 {
+				return usagef("%s: a court's certificate logs in with login --court", strings.Join(set, ", "))
+			}
+			cfg.dropSavedCourt(cmd) // a token login replaces a court's
 			tok, err := readToken(cmd, cfg, tokenFile)
 			if err != nil {
 				return err
@@ -41,6 +62,9 @@ that it need not appear in the shell's history:
 		},
 	}
 	cmd.Flags().StringVar(&tokenFile, "token-file", "", "read the token from `file`")
+	cmd.Flags().BoolVar(&court, "court", false, "log in as a court, with --cert, --key and --ca, over mutual TLS")
+	cmd.Flags().StringVar(&cfg.tlsCA, "ca", cfg.tlsCA, "the CA `file` of ipcased's certificate (the same as --tls-ca)")
+	cmd.Flags().Lookup("ca").DefValue = ""
 	return cmd
 }
 
@@ -109,19 +133,19 @@ func getCaller(ctx context.Context, cfg *config) (*ipcasev1.GetCallerResponse, e
 func newLogoutCmd(cfg *config) *cobra.Command {
 	return &cobra.Command{
 		Use:   "logout",
-		Short: "Forget the saved token (the server stays saved)",
+		Short: "Forget the saved token or court certificate (the server stays saved)",
 		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
 			l, err := loadLogin()
 			if err != nil {
 				return &failure{err}
 			}
-			l.Token = ""
+			l.Token, l.Cert, l.Key = "", "", ""
 			path, err := saveLogin(l)
 			if err != nil {
 				return &failure{err}
 			}
-			return writef(cfg.stdout, "Token removed from %s.\n", path)
+			return writef(cfg.stdout, "Credentials removed from %s.\n", path)
 		},
 	}
 }

@@ -38,7 +38,8 @@ type stepCall func(ctx context.Context, c clients, name, etag, requestID string)
 
 // run reads the etag with get unless given, applies call, and prints the
 // record with summary (or as JSON).
-func (st *step) run(ctx context.Context, cfg *config, method, name string, get getRecord, call stepCall, summary func(record) string) error {
+func (st *step) run(ctx context.Context, cfg *config, method, name string, get getRecord, call stepCall, summary func(record) string,
+	flagOf func(string) string) error {
 	id := firstOf(st.requestID, "cli-"+uuid.NewString())
 	var r record
 	err := withConn(ctx, cfg, func(ctx context.Context, c clients) error {
@@ -53,7 +54,7 @@ func (st *step) run(ctx context.Context, cfg *config, method, name string, get g
 		var err error
 		r, err = call(ctx, c, name, etag, id)
 		return err
-	}, method, stepFlag)
+	}, method, flagOf)
 	if err != nil {
 		return err
 	}
@@ -74,6 +75,15 @@ type proceedingVerbs struct {
 	service string // the gRPC service, naming the method in errors
 	get     getRecord
 	summary func(record) string
+	// flagOf names the flag behind a request field; nil: stepFlag.
+	flagOf func(string) string
+}
+
+func (v proceedingVerbs) flag(field string) string {
+	if v.flagOf != nil {
+		return v.flagOf(field)
+	}
+	return stepFlag(field)
 }
 
 // open builds a command that opens a proceeding on the matter MATTER, its
@@ -90,7 +100,7 @@ func (v proceedingVerbs) open(cfg *config, use, short, method string, call stepC
 func (v proceedingVerbs) step(cfg *config, use, short, method string, call stepCall) *cobra.Command {
 	var st step
 	cmd := &cobra.Command{Use: use, Short: short, Args: oneCase, RunE: func(cmd *cobra.Command, args []string) error {
-		return st.run(cmd.Context(), cfg, v.service+"."+method, args[0], v.get, call, v.summary)
+		return st.run(cmd.Context(), cfg, v.service+"."+method, args[0], v.get, call, v.summary, v.flag)
 	}}
 	st.flags(cmd)
 	return cmd
@@ -106,7 +116,7 @@ func (v proceedingVerbs) show(cfg *config, short, method string) *cobra.Command 
 				return err
 			}
 			return printRecord(cfg, r, v.summary)
-		}, v.service+"."+method, stepFlag)
+		}, v.service+"."+method, v.flag)
 	}}
 }
 

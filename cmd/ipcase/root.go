@@ -26,9 +26,14 @@ var version = ""
 
 // config holds the root's persistent flags, shared by every command.
 type config struct {
-	server  string
-	token   string
-	tlsCA   string
+	server string
+	token  string
+	tlsCA  string
+	// cert and key are a court's client certificate and key (PEM): with
+	// them the CLI calls as that court, over mutual TLS, with no token.
+	cert, key string
+	// saved is what the last login saved.
+	saved   savedLogin
 	output  string
 	timeout time.Duration
 	stdout  io.Writer
@@ -40,10 +45,10 @@ const (
 )
 
 func newRootCmd(stdout, stderr io.Writer, envServer string) *cobra.Command {
-	cfg := &config{stdout: stdout}
 	// What `ipcase login` saved fills in what neither a flag nor the
 	// environment gives; a broken file is reported when a command runs.
 	saved, savedErr := loadLogin()
+	cfg := &config{stdout: stdout, saved: saved}
 	envServer = firstOf(envServer, saved.Server, defaultServer)
 	root := &cobra.Command{
 		Use:   "ipcase",
@@ -57,7 +62,7 @@ state table does not allow, a stale --etag;
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          noArgs,
-		PersistentPreRunE: func(*cobra.Command, []string) error {
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			if savedErr != nil {
 				return &failure{savedErr}
 			}
@@ -66,6 +71,11 @@ state table does not allow, a stale --etag;
 			}
 			if cfg.timeout <= 0 {
 				return usagef("--timeout: %s must be positive", cfg.timeout)
+			}
+			// A token given now beats a court certificate saved by an
+			// earlier login, which would otherwise win at the server.
+			if cfg.token != "" && saved.Token == "" {
+				cfg.dropSavedCourt(cmd)
 			}
 			return nil
 		},
@@ -80,12 +90,29 @@ state table does not allow, a stale --etag;
 	pf.StringVar(&cfg.token, "token", firstOf(os.Getenv("IPCASE_TOKEN"), saved.Token), "bearer token (default from IPCASE_TOKEN, else ipcase login)")
 	pf.Lookup("token").DefValue = "" // --help must not print a token
 	pf.StringVar(&cfg.tlsCA, "tls-ca", firstOf(os.Getenv("IPCASE_TLS_CA"), saved.TLSCA), "CA `file` to verify ipcased's certificate; without it the connection is plaintext (default from IPCASE_TLS_CA, else ipcase login)")
+	pf.StringVar(&cfg.cert, "cert", firstOf(os.Getenv("IPCASE_COURT_CERT"), saved.Cert), "a court's client certificate `file` (PEM): call as that court, over mutual TLS (default from IPCASE_COURT_CERT, else ipcase login --court)")
+	pf.StringVar(&cfg.key, "key", firstOf(os.Getenv("IPCASE_COURT_KEY"), saved.Key), "the court certificate's private key `file` (PEM) (default from IPCASE_COURT_KEY, else ipcase login --court)")
 	pf.StringVarP(&cfg.output, "output", "o", outputTable, "output format: table or json")
 	pf.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "how long to wait for the server")
 	root.AddCommand(newVersionCmd(cfg), newDamagesCmd(cfg), newAuditCmd(cfg), newDeadlineCmd(cfg))
 	root.AddCommand(newLoginCmd(cfg), newLogoutCmd(cfg), newMattersCmd(cfg), newComplaintCmd(cfg), newCompletionCmd(root))
-	root.AddCommand(newEventsCmd(cfg), newEnforcementCmd(cfg), newMediationCmd(cfg))
+	root.AddCommand(newEventsCmd(cfg), guardSecondCase(cfg, newEnforcementCmd(cfg)), newMediationCmd(cfg), newCourtCmd(cfg))
 	return root
+}
+
+// dropSavedCourt forgets the court certificate, key and CA that a court's
+// login saved, where no flag or variable gives them now: a command run
+// with a token is not a court's.
+func (cfg *config) dropSavedCourt(cmd *cobra.Command) {
+	if cfg.saved.Cert == "" {
+		return
+	}
+	if !cmd.Flags().Changed("cert") && os.Getenv("IPCASE_COURT_CERT") == "" {
+		cfg.cert, cfg.key = "", ""
+	}
+	if !cmd.Flags().Changed("tls-ca") && !cmd.Flags().Changed("ca") && os.Getenv("IPCASE_TLS_CA") == "" {
+		cfg.tlsCA = ""
+	}
 }
 
 // noArgs refuses positional arguments as a usage error, naming them.
@@ -105,14 +132,19 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // as an Unavailable error on the first call, under that call's context.
 func dial(cfg *config) (*grpc.ClientConn, error) {
 	transport := insecure.NewCredentials()
-	if cfg.tlsCA != "" {
+	if cfg.cert != "" || cfg.key != "" {
+		var err error
+		if transport, err = courtTransport(cfg); err != nil {
+			return nil, err
+		}
+	} else if cfg.tlsCA != "" {
 		var err error
 		if transport, err = credentials.NewClientTLSFromFile(cfg.tlsCA, ""); err != nil {
 			return nil, fmt.Errorf("--tls-ca: %w", err)
 		}
 	}
 	opts := []grpc.DialOption{grpc.WithTransportCredentials(transport), grpc.WithUserAgent("ipcase/" + buildVersion())}
-	if cfg.token != "" {
+	if cfg.token != "" && cfg.cert == "" { // a court is its certificate
 		opts = append(opts, grpc.WithPerRPCCredentials(bearer{token: cfg.token, secure: cfg.tlsCA != ""}))
 	}
 	if u := strings.ToLower(cfg.server); strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "grpc://") {
