@@ -341,24 +341,18 @@ func (c *Case) RecordDecided() {
 	c.Record(events.EnforcementDecided, p)
 }
 
-// surchargeRate is the late-payment surcharge per day, in per cent of the
-// fine (Administrative Penalty Law Art. 72(1); SAMR Administrative Penalty
-// Procedure Rules Art. 75).
-const surchargeRate = 3
-
-// Surcharge returns the days overdue and the surcharge on fine for a
-// payment due on due and made (or still not made) on asOf: 3 % of the fine
-// for each day after due up to asOf, at most the fine itself
-// (Administrative Penalty Law Art. 72(1): "每日按罚款数额的百分之三加处罚款，
-// 加处罚款的数额不得超出罚款的数额"). The first day overdue is the day after
-// due; a fraction of a fen is dropped (the law does not say how to round).
+// Surcharge is the late-payment surcharge on fine due on due, as of asOf:
+// the days overdue and 3 % of the fine for each, at most the fine
+// (Administrative Penalty Law 2021 Art. 72 ¶1(1): "每日按罚款数额的百分之三加处
+// 罚款，加处罚款的数额不得超出罚款的数额"), computed by the fine calculator
+// (damages.LateSurcharge, which rounds half up to the fen: the law does not
+// say how to round), so that a case and the calculator agree to the fen.
 func Surcharge(fine damages.Fen, due, asOf civil.Date) (days int, amount damages.Fen) {
 	if !asOf.After(due) {
 		return 0, 0
 	}
-	days = due.DaysUntil(asOf)
-	amount = fine * surchargeRate * damages.Fen(days) / 100
-	return days, min(amount, fine)
+	p := damages.LateSurcharge(fine, civil.Date{}, due, asOf)
+	return p.DaysLate, p.Surcharge
 }
 
 // PayFine records that the fine was paid on paidOn, with the surcharge

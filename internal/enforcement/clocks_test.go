@@ -159,8 +159,9 @@ func TestSurcharge(t *testing.T) {
 		{"33 days late", 12_000_000, "2026-12-13", 33, 11_880_000},
 		// 34 days: 122,400 would pass the fine: capped at 120,000.
 		{"34 days late: capped at the fine", 12_000_000, "2026-12-14", 34, 12_000_000},
-		// 3 % of 333.33 is 9.9999: the fraction of a fen is dropped.
-		{"a fraction of a fen", 33_333, "2026-11-11", 1, 999},
+		// 3 % of 333.33 is 9.9999: rounded half up to the fen, 10.00, as
+		// the fine calculator rounds it (they dropped the fraction, 9.99).
+		{"a fraction of a fen", 33_333, "2026-11-11", 1, 1000},
 	} {
 		days, got := enforcement.Surcharge(tt.fine, due, civilDate(t, tt.asOf))
 		if days != tt.days || got != tt.want {
