@@ -2,15 +2,19 @@ package filing
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/errs"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/store"
@@ -19,29 +23,73 @@ import (
 // snapshot is what the head of a matter's chain signs of the matter after
 // each change: the fields that decide who may see it and where it stands
 // (its state, agency and parties, and each proceeding's kind, state and
-// forum), by name ("matter agency", "proceeding <id> forum"), with their
-// values. It is flat so that merging and comparing treat every field
-// alike: a new kind of proceeding or a new state needs nothing here.
+// forum), and, since version 2, what the matter says (its number, facts
+// and claims, each party's details — the complainant's contact is where a
+// sign-in link goes —, its rights and its evidence), by name ("matter
+// agency", "proceeding <id> forum"), with their values; long or personal
+// values as their SHA-256, so a head holds no contact or facts in clear.
+// It is flat so that merging and comparing treat every field alike: a new
+// kind of proceeding or a new state needs nothing here.
 type snapshot map[string]string
 
 // snapshotVersion is kept in a snapshot under versionKey, for the day its
 // fields change.
 const (
 	versionKey      = "v"
-	snapshotVersion = "1"
+	snapshotVersion = "2"
 )
 
 // snapshotOf is m's snapshot as it stands in memory.
 func snapshotOf(m *Matter) snapshot {
 	s := snapshot{versionKey: snapshotVersion, "matter state": string(m.State), "matter agency": m.Agency}
 	s[partyField("COMPLAINANT", 0)] = "parties/" + m.Complainant.ID
+	s[partyField("COMPLAINANT", 0)+" details"] = partyDigest(m.Complainant)
 	for i, r := range m.Respondents {
 		s[partyField("RESPONDENT", i)] = "parties/" + r.ID
+		s[partyField("RESPONDENT", i)+" details"] = partyDigest(r)
 	}
 	for _, p := range m.Proceedings {
 		s.addProceeding(string(p.ID), string(p.Kind), string(p.State), p.Forum)
 	}
+	s["matter number"] = m.Number
+	s["matter facts"] = digest(m.Facts)
+	s["matter claims"] = digest(m.Claims)
+	for i, r := range m.Rights {
+		s[fmt.Sprintf("matter right %d", i+1)] = digest(string(r.Type), r.RegNumber, r.Title, r.Holder, dateText(r.TermStart), dateText(r.TermEnd), r.Description)
+	}
+	for i, e := range m.Evidence {
+		s[fmt.Sprintf("matter evidence %d", i+1)] = digest(e.SHA256, strconv.FormatInt(e.Size, 10), e.MediaType, e.Source, e.Description)
+	}
 	return s
+}
+
+// sinceVersion2 says whether field k was first signed by version 2 of the
+// snapshot: a head signed before has none of them, which is no tampering.
+func sinceVersion2(k string) bool {
+	return strings.HasSuffix(k, " details") || k == "matter number" || k == "matter facts" || k == "matter claims" ||
+		strings.HasPrefix(k, "matter right ") || strings.HasPrefix(k, "matter evidence ")
+}
+
+// partyDigest is the digest of what a matter says of a party.
+func partyDigest(p Party) string {
+	return digest(string(p.Kind), p.Name, p.CreditCode, p.Country, p.Contact)
+}
+
+// digest is the SHA-256 of fields, each length-prefixed so that no two
+// lists of fields give the same bytes.
+func digest(fields ...string) string {
+	h := sha256.New()
+	for _, f := range fields {
+		fmt.Fprintf(h, "%d:%s", len(f), f)
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+func dateText(d *civil.Date) string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
 }
 
 // partyField names the party of a matter_parties row: "matter
@@ -106,7 +154,9 @@ func merge(prev, base, final snapshot) snapshot {
 			pv, pok := prev[k]
 			bv, bok := base[k]
 			from := prev
-			if pok == bok && pv == bv {
+			if pok == bok && pv == bv || !pok && prev[versionKey] == "1" && sinceVersion2(k) {
+				// Unchanged outside the log, or a field the previous head
+				// did not sign yet: the change signs what it leaves.
 				from = final
 			}
 			if v, ok := from[k]; ok {
@@ -132,12 +182,14 @@ func differences(want, got snapshot) []string {
 	}
 	var out []string
 	for _, k := range keys {
-		if k == versionKey {
+		if k == versionKey || want[versionKey] == "1" && sinceVersion2(k) {
 			continue
 		}
 		wv, wok := want[k]
 		gv, gok := got[k]
 		switch {
+		case wok && gok && wv != gv && strings.HasPrefix(wv, "sha256:"):
+			out = append(out, fmt.Sprintf("%s changed outside its history", k))
 		case wok && gok && wv != gv:
 			out = append(out, fmt.Sprintf("%s %s does not match its history: %s", k, show(gv), show(wv)))
 		case wok && !gok:
@@ -266,6 +318,18 @@ func (s *Store) current(tx store.Tx, id MatterID, signed snapshot) (got, want sn
 	}
 	for _, p := range procs {
 		got.addProceeding(p.ID, p.Kind, p.State, p.Forum)
+	}
+	// What the matter says (version 2's fields), as a read shows it.
+	loaded, err := loadMatters(tx, []string{string(id)})
+	switch {
+	case err == nil:
+		for k, v := range snapshotOf(loaded[0]) {
+			if sinceVersion2(k) {
+				got[k] = v
+			}
+		}
+	case !errors.Is(err, errs.NotFound):
+		return nil, nil, err
 	}
 	want = maps.Clone(signed)
 	for pid, kind := range signed.proceedings() {

@@ -109,6 +109,17 @@ func TestStateTamperingIsDetected(t *testing.T) {
 			[]string{"proceeding " + intruder + " forum CNIPA-SH is not in its history"}},
 		{"proceeding removed", []string{`DELETE FROM proceedings WHERE id = '{enforcement}'`},
 			[]string{"proceeding {enforcement} forum is missing; its history says SAMR-HZ"}},
+		// Found re-attacking issue 13: what a matter says was not signed,
+		// so these passed as intact. The complainant's contact is where a
+		// sign-in link goes.
+		{"complainant's contact", []string{`UPDATE matter_parties SET contact = 'attacker@evil.example' WHERE matter_id = '{matter}' AND role = 'COMPLAINANT'`},
+			[]string{"matter complainant details changed outside its history"}},
+		{"facts", []string{`UPDATE matters SET facts = 'nothing happened' WHERE id = '{matter}'`},
+			[]string{"matter facts changed outside its history"}},
+		{"number", []string{`UPDATE matters SET number = 'IPC-2026-999999' WHERE id = '{matter}'`},
+			[]string{"matter number IPC-2026-999999 does not match its history: IPC-2026-"}},
+		{"evidence", []string{`UPDATE evidence SET description = 'forged' WHERE matter_id = '{matter}'`},
+			[]string{"matter evidence 1 changed outside its history"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
