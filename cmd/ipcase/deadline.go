@@ -61,7 +61,12 @@ day) is a working day: a period ending on one is NOT extended. The law is
 unsettled there (CPL Art. 85 and Civil Code Art. 203 move only a statutory
 rest day, and the notice makes the day a working day), and the steps say so.
 
-A date in a year without a holiday notice is refused (exit 3), naming the year.`,
+A date in a year from 2025 on without a holiday notice (to 2100) is read from
+that year's statutory holidays alone (National Holiday Measures Art. 2), a
+provisional calendar that cannot foresee the notice's swapped days and make-up
+working days: the due date is computed and marked PROVISIONAL (in JSON,
+"provisional": true), and the steps say so. A date in an earlier year without
+a notice, or after 2100, is refused (exit 3), naming the year.`,
 		Example: `  ipcase deadline calc --local --from 2024-01-26 --period 15 --unit calendar-days --basis "CPL Art. 171" -o json
   ipcase deadline calc --local --from 2024-09-27 --period 5 --unit working-days --basis "Administrative Penalty Law Art. 64"`,
 		Args: noArgs,

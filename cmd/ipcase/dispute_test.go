@@ -10,14 +10,14 @@ import (
 // TestWholeDisputeByCLI drives one dispute from complaint to its end with
 // the built binary alone, as the officer, the clerks of two courts and the
 // mediator would, each logged in with their own config (the README's
-// session, "The CLI for officers and mediators"): complaint with evidence,
-// acceptance into enforcement, the case, its transfer to 京73, docket,
-// hearing, judgment with punitive damages, service, an appeal to 京, the
-// second instance, a mediation during the appeal and its judicial
-// confirmation by 京, which settles the second instance and closes the
-// matter. ipcased's background tasks (the event relay and consumers) are
-// run by the test where the session waits for them. Dates on the 2026
-// calendar.
+// session in "The CLI for officers, mediators and court clerks"):
+// complaint with evidence, acceptance into enforcement, the case, its
+// transfer to 京73, docket, hearing, judgment with punitive damages,
+// service, an appeal to 京, the second instance, a mediation during the
+// appeal and its judicial confirmation by 京, which settles the second
+// instance and closes the matter. ipcased's background tasks (the event
+// relay and consumers) are run by the test where the session waits for
+// them. Dates on the 2026 calendar.
 func TestWholeDisputeByCLI(t *testing.T) {
 	t.Parallel()
 	e := newChain(t, "2026-03-02") // a Monday
