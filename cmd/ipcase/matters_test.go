@@ -12,6 +12,7 @@ import (
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/civil"
+
 	// The CLI's own clock() formats times.
 	statclock "github.com/ipcase/ipcase/internal/clock"
 	"github.com/ipcase/ipcase/internal/deadline"
@@ -113,7 +114,7 @@ func TestTimelineColumnsAlign(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
-	if len(lines) != 2 || strings.Index(lines[0], " by ") != strings.Index(lines[1], " by ") || strings.Index(lines[0], " by ") < 0 {
+	if len(lines) != 2 || !strings.Contains(lines[0], " by ") || strings.Index(lines[0], " by ") != strings.Index(lines[1], " by ") {
 		t.Errorf("columns do not align:\n%s", b.String())
 	}
 }

@@ -24,7 +24,7 @@ const (
 	citeStatute        = "Statutory damages only when loss, profit and licence fee are all hard to determine (the statutory-damages paragraph of the clause applied); they are not a punitive base: Fa Shi [2021] No. 4 Art. 5 names loss, illegal gain, profit and the licence-fee multiple as the base, not statutory damages"
 	citeAdditive       = "Punitive formula additive, damages = base + base × m: the statutes and Fa Shi [2021] No. 4 leave the formula open; this reading is that of the Beijing High People's Court Guidelines on Punitive Damages (2022) §3.1 \"赔偿总额\", of SPC drafting judges in 《人民司法》 and of SPC 丹玉405 (2022)最高法知民终2907号"
 	citeMultiply       = "Punitive formula multiplicative, damages = base × m: the statutes and Fa Shi [2021] No. 4 leave the formula open; this reading takes the statute wording \"可以在按照上述方法确定数额的一倍以上五倍以下确定赔偿数额\" (e.g. Trademark Law 2019 Art. 63 ¶1, Patent Law 2020 Art. 71 ¶1) literally, as in SPC carbomer (2019)最高法知民终562号"
-	citeTradeSecretFee = "SPC Provisions on Trade Secret Civil Cases (Fa Shi [2020] No. 7) Art. 20 ¶1: the holder's actual loss may be determined by reference to the trade-secret licence fee"
+	citeTradeSecretFee = "SPC Provisions on Trade Secret Civil Cases (Fa Shi [2020] No. 7) Art. 20 ¶1: the holder's actual loss may be determined by reference to the trade-secret licence fee" //nolint:gosec // G101: a legal citation that names trade secrets, not a credential
 )
 
 // citations is an ordered set.

@@ -100,7 +100,7 @@ var pauseKinds = map[ipcasev1.PauseKind]PauseKind{
 
 func toProtoExtension(e Extension) *ipcasev1.DecisionExtension {
 	return &ipcasev1.DecisionExtension{ApprovedBy: e.ApprovedBy, Reason: e.Reason, ApprovedOn: e.On.String(), NewDue: e.NewDue.String(),
-		CollectiveDecision: e.Collective, Days: int32(min(e.Days, deadline.MaxFurtherExtension))}
+		CollectiveDecision: e.Collective, Days: int32(min(e.Days, deadline.MaxFurtherExtension))} //nolint:gosec // G115: at most MaxFurtherExtension (365)
 }
 
 // toProtoPayment shows the fine's payment of d as of today: the days
@@ -113,7 +113,7 @@ func toProtoPayment(d *Decision, today civil.Date) *ipcasev1.FinePayment {
 		asOf, out.PaidOn = *p.PaidOn, p.PaidOn.String()
 	}
 	days, amount := Surcharge(d.Fine, p.Due, asOf)
-	out.AsOf, out.DaysOverdue, out.SurchargeYuan = asOf.String(), int32(min(days, math.MaxInt32)), amount.String()
+	out.AsOf, out.DaysOverdue, out.SurchargeYuan = asOf.String(), int32(min(days, math.MaxInt32)), amount.String() //nolint:gosec // G115: bounded by math.MaxInt32
 	out.Working = fmt.Sprintf("Due %s: 15 days after the decision reached the party on %s (%s). ", p.Due, d.ServedOn, deadline.FinePayment.Citation)
 	switch {
 	case days == 0:
@@ -201,7 +201,7 @@ func toProtoCase(c *Case, priors []Prior, today civil.Date) *ipcasev1.Enforcemen
 	}
 	for _, p := range c.Pauses {
 		out.Pauses = append(out.Pauses, &ipcasev1.DecisionPause{Kind: ipcasev1.PauseKind(ipcasev1.PauseKind_value["PAUSE_KIND_"+string(p.Kind)]),
-			Start: p.Start.String(), End: p.End.String(), Reason: p.Reason, Days: int32(min(p.Days(), math.MaxInt32))})
+			Start: p.Start.String(), End: p.End.String(), Reason: p.Reason, Days: int32(min(p.Days(), math.MaxInt32))}) //nolint:gosec // G115: bounded by math.MaxInt32
 	}
 	for _, e := range c.FurtherExtensions {
 		out.FurtherExtensions = append(out.FurtherExtensions, toProtoExtension(e))

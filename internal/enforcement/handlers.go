@@ -124,7 +124,7 @@ func (s *Server) NotifyPenalty(ctx context.Context, req *ipcasev1.NotifyPenaltyR
 				return err
 			}
 			if n := min(counted(priors), math.MaxInt32); n > int(fr.EarlierInfringements) {
-				fr.EarlierInfringements = int32(n)
+				fr.EarlierInfringements = int32(n) //nolint:gosec // G115: bounded by math.MaxInt32 above
 			}
 			if fr.HearingThresholds == nil {
 				if h, ok := s.hearing[rec.Agency]; ok {

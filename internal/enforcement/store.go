@@ -152,6 +152,10 @@ func lawOfOffence(o ipcasev1.FineOffence) string {
 		return "TRADE_SECRET"
 	case ipcasev1.FineOffence_FINE_OFFENCE_PLANT_VARIETY:
 		return "PLANT_VARIETY"
+	case ipcasev1.FineOffence_FINE_OFFENCE_CONFUSION:
+		// Confusion is unfair competition (AUCL 2019 Art. 6), not the
+		// infringement of a right: no repeat rule counts it, and it is
+		// recorded without a law.
 	case ipcasev1.FineOffence_FINE_OFFENCE_UNSPECIFIED:
 	}
 	return ""

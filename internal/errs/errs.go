@@ -260,7 +260,7 @@ func Status(err error, ref string) *status.Status {
 // lost connection outranks the "party not found" wrapped around it, the
 // caller reads what was said about the connection.
 func messageFor(err error, code codes.Code) (string, bool) {
-	if m, ok := err.(interface{ Message() string }); ok && ownCode(err) == code { //nolint:errorlint // the walk visits each error of the tree itself
+	if m, ok := err.(interface{ Message() string }); ok && ownCode(err) == code {
 		return m.Message(), true
 	}
 	switch u := err.(type) { //nolint:errorlint // as above

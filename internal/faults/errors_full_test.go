@@ -56,7 +56,7 @@ func TestFullEvidenceDisk(t *testing.T) {
 		}
 		chunk := make([]byte, 64<<10)
 		for sent := 0; sent < size; sent += len(chunk) {
-			chunk[0] = byte(size) // content differs with size
+			chunk[0] = "0123456789abcdef"[size%16] // content differs with size
 			if err := s.Send(&ipcasev1.UploadEvidenceRequest{Part: &ipcasev1.UploadEvidenceRequest_Chunk{Chunk: chunk[:min(len(chunk), size-sent)]}}); err != nil {
 				break // the server answered early; CloseAndRecv says what
 			}

@@ -119,12 +119,12 @@ func TestStatusPageInBrowser(t *testing.T) {
 	if h := text("h1"); h != r.matter.GetNumber() {
 		t.Errorf("heading %q, want %s", h, r.matter.GetNumber())
 	}
-	checkReflow(t, ctx, "the English matter page")
-	checkFocusRing(t, ctx)
+	checkReflow(ctx, t, "the English matter page")
+	checkFocusRing(ctx, t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(r.url+"/"), chromedp.WaitVisible(matterLink)); err != nil {
 		t.Fatal(err)
 	}
-	checkReflow(t, ctx, "the English list of matters")
+	checkReflow(ctx, t, "the English list of matters")
 	if err := chromedp.Do(ctx, chromedp.Click(matterLink), chromedp.WaitVisible(chromedp.CSS("ol.timeline"))); err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func newChrome(t *testing.T, exe string) context.Context {
 // SC 1.4.10: 320 px at 400 % zoom of a 1280 px window; 400 px is what the
 // issue measured) and fails if the page scrolls sideways; tables may
 // scroll only inside their own region.
-func checkReflow(t *testing.T, ctx context.Context, what string) {
+func checkReflow(ctx context.Context, t *testing.T, what string) {
 	t.Helper()
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(400, 900), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("main"))); err != nil {
 		t.Fatal(err)
@@ -217,7 +217,7 @@ func checkReflow(t *testing.T, ctx context.Context, what string) {
 // checkFocusRing focuses the first link of the page and checks the
 // contrast of its outline against white and against the status card's
 // background, where it also sits (WCAG 2.1 SC 1.4.11: at least 3:1).
-func checkFocusRing(t *testing.T, ctx context.Context) {
+func checkFocusRing(ctx context.Context, t *testing.T) {
 	t.Helper()
 	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS("main a"))); err != nil {
 		t.Fatal(err)

@@ -83,11 +83,7 @@ func (p *pages) register(mux *http.ServeMux) {
 	// A reload or a language switch after a refused sign-in asks for the
 	// form again: it lives at /.
 	mux.HandleFunc("GET /signin", func(w http.ResponseWriter, r *http.Request) {
-		to := "/"
-		if q := r.URL.Query().Get("lang"); q == langZH || q == langEN {
-			to += "?lang=" + q
-		}
-		http.Redirect(w, r, to, http.StatusSeeOther)
+		http.Redirect(w, r, withLang("/", r), http.StatusSeeOther)
 	})
 	mux.HandleFunc("GET /signin/link", p.linkForm)
 	post("/signin/link", p.redeem)
@@ -268,11 +264,7 @@ func (p *pages) linkForm(w http.ResponseWriter, r *http.Request) {
 		p.setCookie(w, r, linkCookie, "/signin/link", code, int(linkTTL.Seconds()), http.SameSiteLaxMode)
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		w.Header().Set("Cache-Control", "no-store")
-		to := "/signin/link"
-		if q := r.URL.Query().Get("lang"); q == langZH || q == langEN {
-			to += "?lang=" + q
-		}
-		http.Redirect(w, r, to, http.StatusSeeOther)
+		http.Redirect(w, r, withLang("/signin/link", r), http.StatusSeeOther)
 		return
 	}
 	v := p.newView(w, r)
@@ -418,4 +410,16 @@ func runtimeStatus(c codes.Code) int {
 	default:
 		return http.StatusInternalServerError
 	}
+}
+
+// withLang is path with the lang parameter r chose, if it is one of the
+// page's languages: only constants reach the Location header.
+func withLang(path string, r *http.Request) string {
+	switch r.URL.Query().Get("lang") {
+	case langZH:
+		return path + "?lang=" + langZH
+	case langEN:
+		return path + "?lang=" + langEN
+	}
+	return path
 }

@@ -97,18 +97,16 @@ func (c Config) withDefaults() Config {
 	if c.RequestReadTimeout <= 0 {
 		c.RequestReadTimeout = DefaultRequestReadTimeout
 	}
-	switch {
-	case c.Vouch == nil:
+	if c.Vouch == nil {
 		// No way to tell callers apart: every call is anonymous, and the
 		// general bounds are the anonymous ones.
 		c.MaxAnonymousCalls, c.MaxAnonymousCallsPerPeer = c.MaxCalls, c.MaxCallsPerPeer
-	default:
-		if c.MaxAnonymousCalls <= 0 {
-			c.MaxAnonymousCalls = min(DefaultMaxAnonymousCalls, c.MaxCalls)
-		}
-		if c.MaxAnonymousCallsPerPeer <= 0 {
-			c.MaxAnonymousCallsPerPeer = min(DefaultMaxAnonymousPeer, c.MaxCallsPerPeer)
-		}
+	}
+	if c.MaxAnonymousCalls <= 0 {
+		c.MaxAnonymousCalls = min(DefaultMaxAnonymousCalls, c.MaxCalls)
+	}
+	if c.MaxAnonymousCallsPerPeer <= 0 {
+		c.MaxAnonymousCallsPerPeer = min(DefaultMaxAnonymousPeer, c.MaxCallsPerPeer)
 	}
 	if c.CallTimeout <= 0 {
 		c.CallTimeout = DefaultCallTimeout

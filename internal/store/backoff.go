@@ -32,11 +32,11 @@ type Backoff struct {
 
 // NewBackoff returns the Backoff of task, logging to logger. It panics on
 // a nil logger or base > max, which are wiring errors.
-func NewBackoff(task string, base, max time.Duration, logger *zap.Logger) *Backoff {
-	if logger == nil || base <= 0 || base > max {
+func NewBackoff(task string, base, maxWait time.Duration, logger *zap.Logger) *Backoff {
+	if logger == nil || base <= 0 || base > maxWait {
 		panic("store.NewBackoff: nil logger or bad base/max")
 	}
-	return &Backoff{task: task, base: base, max: max, logger: logger}
+	return &Backoff{task: task, base: base, max: maxWait, logger: logger}
 }
 
 // Failures is how many failures Fail has recorded since the start.
@@ -64,7 +64,7 @@ func (b *Backoff) Fail(err error) time.Duration {
 		d *= 2
 	}
 	d = min(d, b.max)
-	return d/2 + rand.N(d/2+1)
+	return d/2 + rand.N(d/2+1) //nolint:gosec // G404: jitter needs no secret randomness
 }
 
 // OK records a successful attempt, logging the recovery if failures came

@@ -114,7 +114,7 @@ func (s *Singleton) Run(ctx context.Context, work func(ctx context.Context) erro
 		default:
 			s.backoff.OK()
 			// ±20 %, so that replicas started together do not ask in step.
-			wait = wait*4/5 + rand.N(wait*2/5+1)
+			wait = wait*4/5 + rand.N(wait*2/5+1) //nolint:gosec // G404: jitter needs no secret randomness
 		}
 		if !sleep(ctx, wait) {
 			return nil
