@@ -90,9 +90,10 @@ func (r *Redacted) secrets(src Source, text string) string {
 	})
 }
 
-// addressIntro introduces an address; a bare 住 only after a comma or at
-// the start of a line, where it cannot be part of a word.
-var addressIntro = regexp.MustCompile(`(家庭住址|住址|现住址|现住|家住|住所地|住所|暂住|经常居住地|(?:^|[，,\n])住)[：:]?([^，。；,;、\n（(]+)`)
+// addressIntro introduces an address; a bare 住 only after a comma, a
+// closing bracket or at the start of a line, where it cannot be part of a
+// word.
+var addressIntro = regexp.MustCompile(`(家庭住址|住址|现住址|现住|家住|住所地|住所|暂住|经常居住地|(?:^|[，,\n）)])住)[：:]?([^，。；,;、\n（(]+)`)
 
 // addresses cuts natural persons' addresses to the county or district
 // (SPC Art. 10(1), Art. 11(1)). An address belongs to the last person

@@ -92,11 +92,11 @@ func insert(tx store.Tx, d *Document) error {
 	}
 	d.ID = uuid.NewString()
 	err = tx.Gorm().Exec(`INSERT INTO published_documents (`+columns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)),
-			ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?, ?, ?, ?, ?, ?)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ARRAY(SELECT jsonb_array_elements_text(?::jsonb)),
+			ARRAY(SELECT jsonb_array_elements_text(?::jsonb)), ?, ?::jsonb, ?, ?, ?, ?)
 		ON CONFLICT (matter_id, event_seq, kind, subject) DO NOTHING`,
 		d.ID, d.MatterID, d.EventSeq, string(d.EventType), string(d.Kind), d.Subject, d.Number, d.Issuer, dateTime(d.DecidedOn), eff,
-		parties, orgs, types, d.Text, redactions,
+		string(parties), string(orgs), string(types), d.Text, string(redactions),
 		d.Withheld, due, d.PublishRule, d.PublishTime).Error
 	if err != nil {
 		return fmt.Errorf("publishing %s %s of matter %s: %w", d.Kind, d.Number, d.MatterID, store.Translate(err))
