@@ -28,6 +28,7 @@ import (
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/mediation"
 	"github.com/ipcase/ipcase/internal/metrics"
+	"github.com/ipcase/ipcase/internal/publication"
 	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/status"
 	"github.com/ipcase/ipcase/internal/store"
@@ -174,6 +175,9 @@ func (s services) register(srv *server.Server) {
 	ipcasev1.RegisterDeadlineServiceServer(srv, deadline.NewServer(s.cal))
 	ipcasev1.RegisterAuditServiceServer(srv, audit.NewServer(s.db))
 	ipcasev1.RegisterEventServiceServer(srv, s.exchange)
+	// The register of published documents is public; reads may come from
+	// a replica.
+	ipcasev1.RegisterPublicationServiceServer(srv, publication.NewServer(publication.NewStore(s.readDB)))
 	if s.side.administrative() {
 		ipcasev1.RegisterEnforcementServiceServer(srv, enforcement.NewServer(s.enforcement, s.clocks, time.Now, s.hearing))
 		ipcasev1.RegisterMediationServiceServer(srv, mediation.NewServer(s.mediation, s.clocks, s.enforcement.Workers, time.Now))
@@ -199,6 +203,9 @@ func (s services) consumers(cs *events.Consumers) {
 	}
 	if s.side.administrative() {
 		enforcement.RegisterJudgments(cs, s.enforcement)
+		// The administrative side publishes the decisions and judgments it
+		// learns of; one consumer, so each is published once.
+		publication.Register(cs, s.filing, s.cal, time.Now)
 		webhook.Register(cs, s.filing, time.Now)
 		settle := func(tx store.Tx, matterID filing.MatterID, reason string, at time.Time) error {
 			return s.enforcement.CloseSettled(tx, s.clocks, matterID, reason, at)

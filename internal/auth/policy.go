@@ -125,6 +125,10 @@ var policy = map[string]rule{
 	"/ipcase.v1.StatusService/IssueSignInLink":  allow(Officer, OnMatter, Admin, OnMatter),
 	// The one-time code is the credential; the service checks it.
 	"/ipcase.v1.StatusService/RedeemSignInLink": {public: true},
+	// The register of published documents is open to anyone, without an
+	// account: what it holds was redacted for publication.
+	"/ipcase.v1.PublicationService/ListPublishedDocuments": {public: true},
+	"/ipcase.v1.PublicationService/GetPublishedDocument":   {public: true},
 
 	// Webhooks: rights holders register their own (scoped to their parties in the service); admins may read them.
 	"/ipcase.v1.NotificationService/CreateWebhook":         allow(RightsHolder, NoMatter),
@@ -154,6 +158,9 @@ var sessionMay = map[string]bool{
 	"/ipcase.v1.StatusService/GetMatterStatus":  true,
 	"/ipcase.v1.StatusService/GetCaller":        true,
 }
+
+// Public reports whether method is open to callers without an identity.
+func Public(method string) bool { return policy[method].public }
 
 // HasPolicy says whether method has an entry in the policy table.
 func HasPolicy(method string) bool {

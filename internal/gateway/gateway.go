@@ -175,6 +175,7 @@ func (g *Gateway) apiMux(ctx context.Context, dial []grpc.DialOption) (*runtime.
 		ipcasev1.RegisterMediationServiceHandlerFromEndpoint,
 		ipcasev1.RegisterAuditServiceHandlerFromEndpoint,
 		ipcasev1.RegisterNotificationServiceHandlerFromEndpoint,
+		ipcasev1.RegisterPublicationServiceHandlerFromEndpoint,
 	} {
 		if err := register(ctx, mux, g.cfg.Upstream, dial); err != nil {
 			return nil, fmt.Errorf("gateway: %w", err)

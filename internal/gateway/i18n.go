@@ -140,6 +140,7 @@ var messages = map[string][2]string{
 	"deadline.trial.appeal":                 {"Time to appeal the judgment", "上诉期限"},
 	"deadline.trial.time_limit":             {"The court's time limit for deciding the case", "法院审理期限"},
 	"decided.title":                         {"What was decided", "处理结果"},
+	"decided.published":                     {"The published, redacted documents of this matter", "本案已公开（经隐名处理）的文书"},
 	"matter.procs":                          {"Proceedings", "办理程序"},
 	"matter.timeline":                       {"Timeline", "时间线"},
 	"timeline.next":                         {"Next", "下一步"},

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"sort"
 	"strings"
@@ -66,7 +67,8 @@ func nextLabel(lang string, k ipcasev1.ProceedingKind, s ipcasev1.ProceedingStat
 func matterViewOf(lang string, st *ipcasev1.MatterStatus, evs []*ipcasev1.Event, now time.Time) *matterView {
 	m := st.GetMatter()
 	v := &matterView{Number: m.GetNumber(), Rights: rightsOf(m), Against: againstOf(m), Agency: m.GetAgency(),
-		Filed: stampOf(m.GetCreateTime()), State: translate(lang, "matter."+m.GetState().String())}
+		Published: "/v1/publishedDocuments?matter=" + url.QueryEscape(m.GetName()),
+		Filed:     stampOf(m.GetCreateTime()), State: translate(lang, "matter."+m.GetState().String())}
 	kinds := map[string]string{}
 	var current, end *ipcasev1.Proceeding
 	rank := func(p *ipcasev1.Proceeding) int { return slices.Index(ended, p.GetState()) }

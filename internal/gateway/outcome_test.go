@@ -59,10 +59,12 @@ func TestSettledMatterReadsClosed(t *testing.T) {
 		{langEN, []string{"<p class=\"state\">Closed</p>", "Settled: a court confirmed the parties' mediation agreement", "Nothing more is due",
 			"What was decided", "Penalty decided", "Fine: ¥150,000.00", "Confiscation: 没收侵权商品1200件", "Number: 杭市监处罚〔2026〕12号",
 			"Judgment pronounced", "Infringement found: yes", "Injunction: 立即停止销售侵权商品", "Damages and reasonable expenses awarded: ¥1,234,567.80",
-			"Court costs: ¥21,400.00", "Payment agreed: ¥800,000.00", "Agreement confirmed by the court", "Confirmed on: 2026-12-20"},
+			"Court costs: ¥21,400.00", "Payment agreed: ¥800,000.00", "Agreement confirmed by the court", "Confirmed on: 2026-12-20",
+			`<a id="published" href="/v1/publishedDocuments?matter=matters%2Fx">The published, redacted documents of this matter</a>`},
 			[]string{"Accepted, in progress", "The office in charge will take the next step"}},
 		{langZH, []string{"<p class=\"state\">已结案</p>", "以调解结案：法院已裁定调解协议有效", "处理结果", "罚款：150,000.00 元",
-			"判赔金额（含合理开支）：1,234,567.80 元", "诉讼费：21,400.00 元", "认定侵权：是", "确认日期：2026年12月20日"},
+			"判赔金额（含合理开支）：1,234,567.80 元", "诉讼费：21,400.00 元", "认定侵权：是", "确认日期：2026年12月20日",
+			"本案已公开（经隐名处理）的文书"},
 			[]string{"已受理，正在办理", "承办机关将进行下一步处理"}},
 	} {
 		page := renderMatter(t, p, tt.lang, st, evs)

@@ -1,6 +1,7 @@
 package gateway_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
 	"github.com/ipcase/ipcase/internal/server/servertest"
 )
@@ -46,6 +48,18 @@ func TestEveryOpenAPIRouteIsServed(t *testing.T) {
 			}
 			resp := r.do(t, method, url, "", body, "Content-Type", "application/json")
 			walked = append(walked, method+" "+path)
+			if rpc := grpcMethod(op); auth.Public(rpc) {
+				// A public method answers without a token: 200, or the
+				// gRPC status ipcased maps (a JSON body with a code),
+				// never the router's 404 or ipcased's 501.
+				fromIpcased := resp.code == http.StatusNotFound && bytes.Contains(resp.body, []byte(`"code":5`)) &&
+					!bytes.Contains(resp.body, []byte(`"message":"Not Found"`)) // the router's own 404
+				if resp.code != http.StatusOK && !fromIpcased {
+					t.Errorf("%s %s (%s), public method %s: %d %s; want an answer from ipcased without a token",
+						method, path, url, rpc, resp.code, resp.body)
+				}
+				continue
+			}
 			if resp.code != http.StatusUnauthorized {
 				t.Errorf("%s %s (%s): %d %s; want 401 from ipcased, i.e. a route the gateway serves to a service ipcased serves",
 					method, path, url, resp.code, resp.body)
@@ -59,6 +73,14 @@ func TestEveryOpenAPIRouteIsServed(t *testing.T) {
 	if resp := r.get(t, "/v1/noSuchCollection/"+uuid.NewString(), ""); resp.code != http.StatusNotFound {
 		t.Errorf("an unrouted path answered %d %s; want the router's 404, or this test proves nothing", resp.code, resp.body)
 	}
+}
+
+// grpcMethod is the full gRPC method name of an OpenAPI operation, whose
+// operationId is Service_Method.
+func grpcMethod(op any) string {
+	id, _ := op.(map[string]any)["operationId"].(string)
+	svc, m, _ := strings.Cut(id, "_")
+	return "/ipcase.v1." + svc + "/" + m
 }
 
 // concrete fills the path's templated segments with values that match

@@ -98,6 +98,9 @@ type matterView struct {
 	// judgments, penalty decisions, agreements and their confirmation.
 	Decided  []entry
 	Timeline []entry
+	// Published links the documents of the matter published on the public
+	// register, redacted (PublicationService).
+	Published string
 }
 
 type procRow struct {

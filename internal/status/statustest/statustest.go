@@ -31,6 +31,7 @@ import (
 	"github.com/ipcase/ipcase/internal/evidence"
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/mediation"
+	"github.com/ipcase/ipcase/internal/publication"
 	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/server/servertest"
 	"github.com/ipcase/ipcase/internal/status"
@@ -127,6 +128,7 @@ func Start(t testing.TB, o Options) *Server {
 		ipcasev1.RegisterEnforcementServiceServer(s, enforcement.NewServer(es, clocks, time.Now, map[string]damages.HearingThresholds{}))
 		ipcasev1.RegisterMediationServiceServer(s, mediation.NewServer(mediation.NewStore(fs), clocks, es.Workers, time.Now))
 		ipcasev1.RegisterDeadlineServiceServer(s, deadline.NewServer(cal))
+		ipcasev1.RegisterPublicationServiceServer(s, publication.NewServer(publication.NewStore(db)))
 		ipcasev1.RegisterNotificationServiceServer(s, webhook.NewServer(webhook.NewStore(db), webhook.Config{AllowHTTP: true, AllowLoopback: true}, time.Now))
 		ipcasev1.RegisterStatusServiceServer(s, status.NewServer(status.Deps{
 			Filing: filing.NewServer(fs, cal, time.Now),
