@@ -111,7 +111,7 @@ func (c *Case) RecordFindings(f Findings) error {
 	}
 	c.Findings = &f
 	c.Record(events.EnforcementFindings, events.FindingsPayload{BusinessVolume: f.BusinessVolume.String(),
-		IllegalGains: f.IllegalGains.String(), GoodsValue: f.GoodsValue.String(), Computation: f.Computation})
+		IllegalGains: f.IllegalGains.String(), GoodsValue: f.GoodsValue.String(), Computation: f.Computation, Evidence: f.Evidence})
 	return nil
 }
 
@@ -334,7 +334,7 @@ func (c *Case) Decide(decidedOn, servedOn civil.Date, fine damages.Fen, r damage
 func (c *Case) RecordDecided() {
 	d := c.Decision
 	p := events.DecidedPayload{Number: d.Number, DecidedOn: d.DecidedOn, Fine: d.Fine.String(), Law: d.Law,
-		Confiscation: d.Confiscation, Destruction: d.Destruction}
+		Confiscation: d.Confiscation, Destruction: d.Destruction, Evidence: d.Evidence}
 	if d.Payment != nil {
 		p.PaymentDue = d.Payment.Due
 	}
