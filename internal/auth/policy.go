@@ -92,16 +92,18 @@ var policy = map[string]rule{
 	"/ipcase.v1.EnforcementService/CloseEnforcement":       officerOnMatter,
 
 	// Mediation: mediators of the body; parties consent, withdraw and apply for confirmation.
-	"/ipcase.v1.MediationService/RequestMediation":    allow(Officer, OnMatter, Mediator, OnMatter, RightsHolder, OnMatter, Court, OnMatter, Admin, OnMatter),
-	"/ipcase.v1.MediationService/GetMediation":        allow(Officer, OnMatter, Mediator, OnMatter, RightsHolder, OnMatter, Court, OnMatter, Admin, OnMatter),
-	"/ipcase.v1.MediationService/RecordConsent":       allow(Mediator, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
-	"/ipcase.v1.MediationService/AssignMediator":      allow(Mediator, OnMatter, Officer, OnMatter, Admin, OnMatter),
-	"/ipcase.v1.MediationService/StartMediation":      mediatorOnMatter,
-	"/ipcase.v1.MediationService/RecordSession":       mediatorOnMatter,
-	"/ipcase.v1.MediationService/RecordAgreement":     mediatorOnMatter,
-	"/ipcase.v1.MediationService/FailMediation":       mediatorOnMatter,
-	"/ipcase.v1.MediationService/WithdrawMediation":   allow(Mediator, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
-	"/ipcase.v1.MediationService/RequestConfirmation": allow(Mediator, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.MediationService/RequestMediation":  allow(Officer, OnMatter, Mediator, OnMatter, RightsHolder, OnMatter, Court, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.MediationService/GetMediation":      allow(Officer, OnMatter, Mediator, OnMatter, RightsHolder, OnMatter, Court, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.MediationService/RecordConsent":     allow(Mediator, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.MediationService/AssignMediator":    allow(Mediator, OnMatter, Officer, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.MediationService/StartMediation":    mediatorOnMatter,
+	"/ipcase.v1.MediationService/RecordSession":     mediatorOnMatter,
+	"/ipcase.v1.MediationService/RecordAgreement":   mediatorOnMatter,
+	"/ipcase.v1.MediationService/FailMediation":     mediatorOnMatter,
+	"/ipcase.v1.MediationService/WithdrawMediation": allow(Mediator, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
+	// The right holder chooses where the matter goes; a mediator may record its choice.
+	"/ipcase.v1.MediationService/ChooseRouteAfterMediation": allow(RightsHolder, AsComplainant, Mediator, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.MediationService/RequestConfirmation":       allow(Mediator, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
 	// Trials: courts over mutual TLS, on matters with a proceeding before them; the service keeps each court to its own cases.
 	"/ipcase.v1.TrialService/GetTrial":               allow(Court, OnMatter, Officer, OnMatter, Mediator, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
 	"/ipcase.v1.TrialService/DocketTrial":            courtOnMatter,

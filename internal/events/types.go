@@ -431,7 +431,49 @@ var (
 	MediationConfirmationRequested = declare[ConfirmationRequest]("mediation.confirmation_requested", "court", "appliedOn")
 	MediationConfirmed             = declare[ConfirmationOutcome]("mediation.confirmed", "court", "courtNumber", "on")
 	MediationConfirmationRefused   = declare[ConfirmationOutcome]("mediation.confirmation_refused", "court", "on")
+	MediationRouteChosen           = declare[RouteChosenPayload]("mediation.route_chosen", "route", "on")
+	MediationSuitFiled             = declare[MediationRecord]("mediation.suit_filed", "court", "on")
 )
+
+// RouteChosenPayload is the route the right holder chose after a
+// mediation ended without agreement: ENFORCEMENT, with the enforcement
+// proceedings resumed.
+type RouteChosenPayload struct {
+	Route   string     `json:"route"`
+	Resumed []string   `json:"resumed"`
+	On      civil.Date `json:"on"`
+}
+
+// MediationRecord is the hand-off to the court a right holder sues in
+// after a mediation without agreement (schema ipcase.mediation_record.v1):
+// who mediated, who took part, when the sessions were and how the
+// mediation ended. It leaves out what the parties said, offered or
+// conceded in mediation (the session notes): a fact a party accepted to
+// reach a settlement is no evidence against it in the later suit (SPC
+// Interpretation of the CPL Art. 107).
+type MediationRecord struct {
+	Schema       string                 `json:"schema"`
+	Matter       string                 `json:"matter"`
+	MatterNumber string                 `json:"matterNumber"`
+	Mediation    string                 `json:"mediation"`
+	Court        string                 `json:"court"`
+	Forum        string                 `json:"forum"`
+	Mediator     string                 `json:"mediator"`
+	Parties      []MediationRecordParty `json:"parties"`
+	Sessions     []SessionPayload       `json:"sessions"`
+	Ended        string                 `json:"ended"`
+	EndReason    string                 `json:"endReason"`
+	TermDue      civil.Date             `json:"termDue,omitzero"`
+	On           civil.Date             `json:"on"`
+	Withheld     string                 `json:"withheld"`
+}
+
+// MediationRecordParty is a party of the mediation and its role.
+type MediationRecordParty struct {
+	Party string `json:"party"`
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+}
 
 // MediationRequestedPayload is a mediation opened on a matter.
 type MediationRequestedPayload struct {
