@@ -141,7 +141,7 @@ func (v *validator) appraisal(a *ipcasev1.AppraisalRequest, today civil.Date) Ap
 		return Appraisal{}
 	}
 	out := Appraisal{ID: newID(), Kind: appraisalKinds[a.GetKind()], Institution: v.Text("appraisal.institution", a.GetInstitution(), true, maxShort),
-		Question: v.Text("appraisal.question", a.GetQuestion(), true, maxText), SentOn: v.Date("appraisal.sent_on", a.GetSentOn(), civil.Date{})}
+		Question: v.Text("appraisal.question", a.GetQuestion(), true, maxText), SentOn: v.Date("appraisal.sent_on", a.GetSentOn(), today)}
 	if out.Kind == "" {
 		v.Add("appraisal.kind", "required: TESTING (inspection, testing or appraisal by an institution) or IDENTIFICATION (by the right holder)")
 	}

@@ -2001,6 +2001,7 @@ type AppraisalRequest struct {
 	// Ids of the seized goods the samples are taken from; at least one.
 	Samples []string `protobuf:"bytes,4,rep,name=samples,proto3" json:"samples,omitempty"`
 	// Day the request and samples were sent, YYYY-MM-DD; not after today.
+	// Empty: today.
 	SentOn        string `protobuf:"bytes,5,opt,name=sent_on,json=sentOn,proto3" json:"sent_on,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
