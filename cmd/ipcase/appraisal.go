@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,20 +11,21 @@ import (
 )
 
 // document is the flags naming an uploaded document by its digest.
-type document struct {
-	sha256, mediaType string
-	size              int64
-}
+type document struct{ sha256, mediaType, size string }
 
 func (d *document) flags(cmd *cobra.Command, what string) {
 	fs := cmd.Flags()
 	fs.StringVar(&d.sha256, "document", "", "SHA-256 of the "+what+", uploaded first (ipcase complaint submit prints digests)")
-	fs.Int64Var(&d.size, "size", 0, "its size in bytes")
+	fs.StringVar(&d.size, "size", "", "its size in bytes")
 	fs.StringVar(&d.mediaType, "media-type", "application/pdf", "its media type")
 }
 
-func (d *document) proto() *ipcasev1.Evidence {
-	return &ipcasev1.Evidence{Sha256: d.sha256, SizeBytes: d.size, MediaType: d.mediaType}
+func (d *document) proto() (*ipcasev1.Evidence, error) {
+	n, err := strconv.ParseInt(d.size, 10, 64)
+	if err != nil || n < 0 {
+		return nil, usagef("--size: %q is not a size in bytes", d.size)
+	}
+	return &ipcasev1.Evidence{Sha256: d.sha256, SizeBytes: n, MediaType: d.mediaType}, nil
 }
 
 func newEnforcementAppraiseCmd(cfg *config) *cobra.Command {
@@ -61,9 +63,13 @@ func newEnforcementReportCmd(cfg *config) *cobra.Command {
 	cmd := enforcementStep(cfg, "report CASE --appraisal ID --number N --qualification Q --conclusion TEXT --reported-on D [--received-on D] --document SHA256 --size N",
 		"Record an institution's report; the report joins the matter's evidence and the days from sending to receipt are not counted",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
+			doc, err := f.doc.proto()
+			if err != nil {
+				return nil, err
+			}
 			r, err := c.enforcement.RecordAppraisalReport(ctx, &ipcasev1.RecordAppraisalReportRequest{Name: name, Etag: etag, RequestId: id,
 				AppraisalId: f.appraisal, Report: &ipcasev1.AppraisalReport{Number: f.number, Qualification: f.qualification,
-					Conclusion: f.conclusion, ReportedOn: f.reportedOn, ReceivedOn: f.receivedOn, Document: f.doc.proto()}})
+					Conclusion: f.conclusion, ReportedOn: f.reportedOn, ReceivedOn: f.receivedOn, Document: doc}})
 			return r.GetCase(), err
 		})
 	fs := cmd.Flags()
@@ -87,6 +93,10 @@ func newEnforcementIdentifiedCmd(cfg *config) *cobra.Command {
 	cmd := enforcementStep(cfg, "identified CASE --appraisal ID --signed-by NAME --signed-on D [--received-on D] --counterfeit GOODS … [--genuine GOODS …] --basis TEXT --document SHA256 --size N",
 		"Record the right holder's signed identification (辨认鉴别) of every sample; the statement joins the matter's evidence and the days from sending to receipt are not counted",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
+			doc, err := f.doc.proto()
+			if err != nil {
+				return nil, err
+			}
 			var items []*ipcasev1.IdentifiedItem
 			for _, g := range f.counterfeit {
 				items = append(items, &ipcasev1.IdentifiedItem{GoodsId: g, Counterfeit: true, Basis: f.basis})
@@ -96,7 +106,7 @@ func newEnforcementIdentifiedCmd(cfg *config) *cobra.Command {
 			}
 			r, err := c.enforcement.RecordIdentification(ctx, &ipcasev1.RecordIdentificationRequest{Name: name, Etag: etag, RequestId: id,
 				AppraisalId: f.appraisal, Identification: &ipcasev1.Identification{SignedBy: f.signedBy, SignedOn: f.signedOn,
-					ReceivedOn: f.receivedOn, Items: items, Statement: f.doc.proto()}})
+					ReceivedOn: f.receivedOn, Items: items, Statement: doc}})
 			return r.GetCase(), err
 		})
 	fs := cmd.Flags()
