@@ -67,7 +67,7 @@ func newEnforcementCmd(cfg *config) *cobra.Command {
 	cmd.AddCommand(newEnforcementOpenCmd(cfg), enforcementVerbs.show(cfg, "Show a case", "GetEnforcement"),
 		newEnforcementAssignCmd(cfg), newEnforcementInspectCmd(cfg), newEnforcementCustodyCmd(cfg), newEnforcementFindingsCmd(cfg),
 		newEnforcementNotifyCmd(cfg), newEnforcementHearingCmd(cfg), newEnforcementHearingNoticeCmd(cfg), newEnforcementHearingHeldCmd(cfg),
-		newEnforcementPauseCmd(cfg), newEnforcementExtendCmd(cfg), newEnforcementDecideCmd(cfg), newEnforcementPaidCmd(cfg), newEnforcementDismissCmd(cfg), newEnforcementTransferCmd(cfg), newEnforcementCloseCmd(cfg))
+		newEnforcementPauseCmd(cfg), newEnforcementAppraiseCmd(cfg), newEnforcementReportCmd(cfg), newEnforcementIdentifiedCmd(cfg), newEnforcementExtendCmd(cfg), newEnforcementDecideCmd(cfg), newEnforcementPaidCmd(cfg), newEnforcementDismissCmd(cfg), newEnforcementTransferCmd(cfg), newEnforcementCloseCmd(cfg))
 	return cmd
 }
 

@@ -49,7 +49,7 @@ func newMediationCmd(cfg *config) *cobra.Command {
 	}
 	cmd.AddCommand(newMediationRequestCmd(cfg), mediationVerbs.show(cfg, "Show a mediation", "GetMediation"), newMediationConsentCmd(cfg),
 		newMediationMediatorCmd(cfg), newMediationStartCmd(cfg), newMediationSessionCmd(cfg), newMediationAgreeCmd(cfg), newMediationFailCmd(cfg),
-		newMediationConfirmCmd(cfg))
+		newMediationConfirmCmd(cfg), newMediationRouteCmd(cfg))
 	return cmd
 }
 

@@ -180,7 +180,7 @@ func (s services) register(srv *server.Server) {
 	ipcasev1.RegisterPublicationServiceServer(srv, publication.NewServer(publication.NewStore(s.readDB)))
 	if s.side.administrative() {
 		ipcasev1.RegisterEnforcementServiceServer(srv, enforcement.NewServer(s.enforcement, s.clocks, time.Now, s.hearing))
-		ipcasev1.RegisterMediationServiceServer(srv, mediation.NewServer(s.mediation, s.clocks, s.enforcement.Workers, time.Now))
+		ipcasev1.RegisterMediationServiceServer(srv, mediation.NewServer(s.mediation, s.clocks, s.enforcement.Workers, time.Now).WithOpenCases(s.enforcement.OpenCases))
 		ipcasev1.RegisterEvidenceServiceServer(srv, evidence.NewServer(s.files, evidence.NewStore(s.db), s.evidenceMax, time.Now).WithLimits(s.evidenceLimits))
 		ipcasev1.RegisterNotificationServiceServer(srv, webhook.NewServer(webhook.NewStore(s.db), s.webhooks, time.Now))
 		// Status reads may come from a replica; what they write (officials'
@@ -211,6 +211,8 @@ func (s services) consumers(cs *events.Consumers) {
 			return s.enforcement.CloseSettled(tx, s.clocks, matterID, reason, at)
 		}
 		mediation.RegisterOutcomes(cs, s.mediation, settle, time.Now)
+		mediation.RegisterTerms(cs, s.mediation, time.Now)
+		enforcement.RegisterResumptions(cs, s.enforcement, time.Now)
 	}
 }
 

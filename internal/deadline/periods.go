@@ -322,6 +322,20 @@ func AppealPostingWindow(days int) Period {
 		Citation: "CPL Art. 85 ¶4 (length set by the court)"}
 }
 
+// DefaultMediationDays is the time a mediation may take when the mediator
+// sets none: 30 days, ipcase's default. Administrative mediation of the
+// damages (Trademark Law Art. 60 ¶3; Patent Law Art. 65) has no statutory
+// term; the mediator sets it with the parties, who may agree to more.
+const DefaultMediationDays = 30
+
+// MediationTerm is the time set for a mediation, counted from its start;
+// when it runs out without agreement the mediation has failed and the
+// parties may sue (Trademark Law Art. 60 ¶3; Patent Law Art. 65).
+func MediationTerm(days int) Period {
+	return Period{Name: "time set for the mediation", Length: days, Unit: CalendarDays,
+		Citation: "Trademark Law Art. 60 ¶3; Patent Law Art. 65 (length set by the mediator)"}
+}
+
 // Civil law.
 var (
 	// Limitation: the general limitation period runs 3 years from when the

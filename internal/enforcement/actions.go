@@ -3,6 +3,7 @@ package enforcement
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/damages"
@@ -111,7 +112,7 @@ func (c *Case) RecordFindings(f Findings) error {
 	}
 	c.Findings = &f
 	c.Record(events.EnforcementFindings, events.FindingsPayload{BusinessVolume: f.BusinessVolume.String(),
-		IllegalGains: f.IllegalGains.String(), GoodsValue: f.GoodsValue.String(), Computation: f.Computation})
+		IllegalGains: f.IllegalGains.String(), GoodsValue: f.GoodsValue.String(), Computation: f.Computation, Evidence: f.Evidence})
 	return nil
 }
 
@@ -334,7 +335,7 @@ func (c *Case) Decide(decidedOn, servedOn civil.Date, fine damages.Fen, r damage
 func (c *Case) RecordDecided() {
 	d := c.Decision
 	p := events.DecidedPayload{Number: d.Number, DecidedOn: d.DecidedOn, Fine: d.Fine.String(), Law: d.Law,
-		Confiscation: d.Confiscation, Destruction: d.Destruction}
+		Confiscation: d.Confiscation, Destruction: d.Destruction, Evidence: d.Evidence}
 	if d.Payment != nil {
 		p.PaymentDue = d.Payment.Due
 	}
@@ -431,5 +432,18 @@ func (c *Case) Settle(reason string) error {
 	}
 	c.CloseReason = reason
 	c.Record(events.EnforcementClosed, events.EnforcementClosedPayload{Reason: reason, Settled: true})
+	return nil
+}
+
+// Resume takes the case up again after mediation (a proceeding name) of
+// the same matter ended without agreement on on and the right holder chose
+// enforcement. A case that ended meanwhile, or resumed after the same
+// mediation, is left as it is (filing.ErrUnchanged).
+func (c *Case) Resume(mediation string, on civil.Date) error {
+	if Machine.Final(c.State) || slices.ContainsFunc(c.Resumptions, func(r Resumption) bool { return r.Mediation == mediation }) {
+		return filing.ErrUnchanged
+	}
+	c.Resumptions = append(c.Resumptions, Resumption{Mediation: mediation, On: on})
+	c.Record(events.EnforcementResumed, events.EnforcementResumedPayload{Mediation: mediation, On: on})
 	return nil
 }

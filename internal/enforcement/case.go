@@ -146,6 +146,9 @@ type Findings struct {
 	GoodsValue     damages.Fen `json:"goodsValue"`
 	Computation    string      `json:"computation"`
 	RecordedOn     civil.Date  `json:"recordedOn"`
+	// Evidence are the digests of the matter's evidence the findings
+	// rest on.
+	Evidence []string `json:"evidence,omitempty"`
 }
 
 // Notice is the notice of the intended penalty.
@@ -190,6 +193,9 @@ type Decision struct {
 	ServedOn civil.Date `json:"servedOn,omitzero"`
 	// Payment is the fine's payment; nil without a fine.
 	Payment *Payment `json:"payment,omitempty"`
+	// Evidence are the digests of the matter's evidence the decision
+	// rests on.
+	Evidence []string `json:"evidence,omitempty"`
 }
 
 // Payment is the payment of a decided fine.
@@ -275,6 +281,19 @@ type Case struct {
 	// Pauses are the periods not counted in the decision period.
 	Pauses      []Pause `json:"pauses,omitempty"`
 	CloseReason string  `json:"closeReason,omitempty"`
+	// Appraisals are the inspections, tests, appraisals and
+	// identifications requested, oldest first.
+	Appraisals []Appraisal `json:"appraisals,omitempty"`
+	// Resumptions are the days the case was taken up again after a
+	// mediation of the matter ended without agreement.
+	Resumptions []Resumption `json:"resumptions,omitempty"`
+}
+
+// Resumption is the case taken up again after Mediation (a proceeding
+// name) ended without agreement and the right holder chose enforcement.
+type Resumption struct {
+	Mediation string     `json:"mediation"`
+	On        civil.Date `json:"on"`
 }
 
 // StateName is the proceeding state the case is in.

@@ -171,7 +171,7 @@ func toProtoCase(c *Case, priors []Prior, today civil.Date) *ipcasev1.Enforcemen
 	}
 	if f := c.Findings; f != nil {
 		out.Findings = &ipcasev1.Findings{Text: f.Text, BusinessVolumeYuan: f.BusinessVolume.String(), IllegalGainsYuan: f.IllegalGains.String(),
-			GoodsValueYuan: f.GoodsValue.String(), Computation: f.Computation, RecordedOn: f.RecordedOn.String()}
+			GoodsValueYuan: f.GoodsValue.String(), Computation: f.Computation, RecordedOn: f.RecordedOn.String(), Evidence: f.Evidence}
 	}
 	if n := c.Notice; n != nil {
 		pn := &ipcasev1.PenaltyNotice{ServedOn: n.ServedOn.String(), Range: damages.FineResultToProto(n.Range), Rights: n.Rights(),
@@ -194,7 +194,7 @@ func toProtoCase(c *Case, priors []Prior, today civil.Date) *ipcasev1.Enforcemen
 	}
 	if d := c.Decision; d != nil {
 		out.Decision = &ipcasev1.PenaltyDecision{Number: d.Number, DecidedOn: d.DecidedOn.String(), FineYuan: d.Fine.String(), Law: d.Law,
-			Confiscation: d.Confiscation, DestructionOrders: d.Destruction}
+			Confiscation: d.Confiscation, DestructionOrders: d.Destruction, Evidence: d.Evidence}
 		if d.Payment != nil {
 			out.Payment = toProtoPayment(d, today)
 		}
@@ -202,6 +202,9 @@ func toProtoCase(c *Case, priors []Prior, today civil.Date) *ipcasev1.Enforcemen
 	for _, p := range c.Pauses {
 		out.Pauses = append(out.Pauses, &ipcasev1.DecisionPause{Kind: ipcasev1.PauseKind(ipcasev1.PauseKind_value["PAUSE_KIND_"+string(p.Kind)]),
 			Start: p.Start.String(), End: p.End.String(), Reason: p.Reason, Days: int32(min(p.Days(), math.MaxInt32))}) //nolint:gosec // G115: bounded by math.MaxInt32
+	}
+	for i := range c.Appraisals {
+		out.Appraisals = append(out.Appraisals, toProtoAppraisal(&c.Appraisals[i]))
 	}
 	for _, e := range c.FurtherExtensions {
 		out.FurtherExtensions = append(out.FurtherExtensions, toProtoExtension(e))

@@ -77,10 +77,16 @@ func (s *Server) RecordFindings(ctx context.Context, req *ipcasev1.RecordFinding
 		BusinessVolume: v.Yuan("findings.business_volume_yuan", f.GetBusinessVolumeYuan(), false),
 		IllegalGains:   v.Yuan("findings.illegal_gains_yuan", f.GetIllegalGainsYuan(), false),
 		GoodsValue:     v.Yuan("findings.goods_value_yuan", f.GetGoodsValueYuan(), false),
-		Computation:    v.Text("findings.computation", f.GetComputation(), true, maxText), RecordedOn: today}
+		Computation:    v.Text("findings.computation", f.GetComputation(), true, maxText), RecordedOn: today,
+		Evidence: v.digests("findings.evidence", f.GetEvidence())}
 	resp := &ipcasev1.RecordFindingsResponse{}
 	return resp, s.change(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
-		func(c *Change) error { return c.Record.RecordFindings(findings) },
+		func(c *Change) error {
+			if err := cited(c.Matter, "findings.evidence", findings.Evidence); err != nil {
+				return err
+			}
+			return c.Record.RecordFindings(findings)
+		},
 		func(c *ipcasev1.EnforcementCase) proto.Message { return &ipcasev1.RecordFindingsResponse{Case: c} })
 }
 
@@ -321,12 +327,16 @@ func (s *Server) DecidePenalty(ctx context.Context, req *ipcasev1.DecidePenaltyR
 	for _, d := range req.GetDestructionOrders() {
 		v.Text("destruction_orders", d, true, maxShort)
 	}
+	evidence := v.digests("evidence", req.GetEvidence())
 	resp := &ipcasev1.DecidePenaltyResponse{}
 	return resp, s.change(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
 		func(c *Change) error {
 			rec := c.Record
 			if rec.Notice == nil {
 				return rec.require("decide", PenaltyNotified, Hearing)
+			}
+			if err := cited(c.Matter, "evidence", evidence); err != nil {
+				return err
 			}
 			if err := s.refresh(c.Tx, rec); err != nil {
 				return err
@@ -349,6 +359,7 @@ func (s *Server) DecidePenalty(ctx context.Context, req *ipcasev1.DecidePenaltyR
 			if err != nil {
 				return err
 			}
+			rec.Decision.Evidence = evidence
 			if err := recordInfringements(c.Tx, infringement{matterID: string(c.Matter.ID), procID: string(rec.ProceedingID),
 				respondents: respondentIDs(c.Matter), source: "ADMINISTRATIVE_DECISION", reference: rec.Decision.Number, on: decided,
 				laws: []string{lawOfOffence(fr.GetOffence())}, from: conduct.From, to: conduct.To}); err != nil {

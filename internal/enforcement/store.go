@@ -13,6 +13,7 @@ import (
 	"github.com/ipcase/ipcase/internal/clock"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/filing"
+	"github.com/ipcase/ipcase/internal/request"
 	"github.com/ipcase/ipcase/internal/store"
 )
 
@@ -280,6 +281,53 @@ func (s *Store) CloseSettled(tx store.Tx, clocks *clock.Store, matterID filing.M
 		}
 	}
 	return nil
+}
+
+// OpenCases names, in tx, the enforcement cases of m that are open: the
+// cases a right holder resumes by choosing enforcement after a mediation
+// without agreement (mediation.OpenCases).
+func (s *Store) OpenCases(tx store.Tx, m *filing.Matter) ([]string, error) {
+	var names []string
+	for _, p := range m.Proceedings {
+		if p.Kind != filing.KindEnforcement || Machine.Final(State(p.State)) {
+			continue
+		}
+		c, ok, err := s.Load(tx, p.ID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			names = append(names, c.Name())
+		}
+	}
+	return names, nil
+}
+
+// RegisterResumptions adds the consumer that takes up again the
+// enforcement cases a right holder chose after a mediation of the matter
+// ended without agreement (mediation.route_chosen): each records the
+// resumption in its history. A redelivery changes nothing.
+func RegisterResumptions(cs *events.Consumers, st *Store, now func() time.Time) *events.Consumer {
+	return cs.Register("enforcement.resumptions", []events.Type{events.MediationRouteChosen}, func(tx store.Tx, e events.Entry) error {
+		p, err := events.Decode[events.RouteChosenPayload](e.Event)
+		if err != nil {
+			return err
+		}
+		mediation := (&filing.RecordMeta{MatterID: filing.MatterID(e.Event.MatterID), ProceedingID: filing.ProceedingID(e.Event.ProceedingID)}).Name()
+		at := now().UTC().Truncate(time.Microsecond)
+		for _, name := range p.Resumed {
+			mid, pid, ok := request.SplitProceeding(name)
+			if !ok || mid != e.Event.MatterID {
+				continue
+			}
+			err := st.ChangeIn(tx, filing.MatterID(mid), filing.ProceedingID(pid), events.System, at,
+				func(c *Change) error { return c.Record.Resume(mediation, p.On) })
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // RegisterJudgments adds the administrative side's consumer of effective

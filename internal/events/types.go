@@ -139,24 +139,80 @@ type ProceedingOpenedPayload struct {
 
 // Enforcement: the administrative cases.
 var (
-	EnforcementOpened            = declare[EnforcementOpenedPayload]("enforcement.opened", "openedOn", "decisionDue", "decisionDueProvisional")
-	EnforcementOfficersAssigned  = declare[OfficersAssignedPayload]("enforcement.officers_assigned")
-	EnforcementInspection        = declare[InspectionPayload]("enforcement.inspection_recorded")
-	EnforcementCustody           = declare[CustodyPayload]("enforcement.custody_recorded")
-	EnforcementFindings          = declare[FindingsPayload]("enforcement.findings_recorded")
-	EnforcementPenaltyNotified   = declare[PenaltyNotifiedPayload]("enforcement.penalty_notified")
-	EnforcementHearingRequested  = declare[HearingRequestedPayload]("enforcement.hearing_requested")
-	EnforcementHearingHeld       = declare[HearingHeldPayload]("enforcement.hearing_held")
-	EnforcementHearingNotice     = declare[HearingNoticePayload]("enforcement.hearing_notice_served")
-	EnforcementDecisionPause     = declare[DecisionPausePayload]("enforcement.decision_pause_recorded")
-	EnforcementFinePaid          = declare[FinePaidPayload]("enforcement.fine_paid")
-	EnforcementDeadlineExtended  = declare[DecisionExtendedPayload]("enforcement.decision_deadline_extended")
-	EnforcementDecided           = declare[DecidedPayload]("enforcement.decided", "number", "decidedOn", "fine", "confiscation")
-	EnforcementDismissed         = declare[ReasonPayload]("enforcement.dismissed")
-	EnforcementClosed            = declare[EnforcementClosedPayload]("enforcement.closed", "settled")
-	EnforcementTransferredCourt  = declare[TransferDossier]("enforcement.transferred_to_court", "target", "recipient", "transferredOn")
-	EnforcementTransferredPolice = declare[TransferDossier]("enforcement.transferred_to_police", "target", "transferredOn")
+	EnforcementOpened             = declare[EnforcementOpenedPayload]("enforcement.opened", "openedOn", "decisionDue", "decisionDueProvisional")
+	EnforcementOfficersAssigned   = declare[OfficersAssignedPayload]("enforcement.officers_assigned")
+	EnforcementInspection         = declare[InspectionPayload]("enforcement.inspection_recorded")
+	EnforcementCustody            = declare[CustodyPayload]("enforcement.custody_recorded")
+	EnforcementFindings           = declare[FindingsPayload]("enforcement.findings_recorded")
+	EnforcementPenaltyNotified    = declare[PenaltyNotifiedPayload]("enforcement.penalty_notified")
+	EnforcementHearingRequested   = declare[HearingRequestedPayload]("enforcement.hearing_requested")
+	EnforcementHearingHeld        = declare[HearingHeldPayload]("enforcement.hearing_held")
+	EnforcementHearingNotice      = declare[HearingNoticePayload]("enforcement.hearing_notice_served")
+	EnforcementDecisionPause      = declare[DecisionPausePayload]("enforcement.decision_pause_recorded")
+	EnforcementFinePaid           = declare[FinePaidPayload]("enforcement.fine_paid")
+	EnforcementDeadlineExtended   = declare[DecisionExtendedPayload]("enforcement.decision_deadline_extended")
+	EnforcementDecided            = declare[DecidedPayload]("enforcement.decided", "number", "decidedOn", "fine", "confiscation")
+	EnforcementDismissed          = declare[ReasonPayload]("enforcement.dismissed")
+	EnforcementClosed             = declare[EnforcementClosedPayload]("enforcement.closed", "settled")
+	EnforcementTransferredCourt   = declare[TransferDossier]("enforcement.transferred_to_court", "target", "recipient", "transferredOn")
+	EnforcementTransferredPolice  = declare[TransferDossier]("enforcement.transferred_to_police", "target", "transferredOn")
+	EnforcementAppraisalRequested = declare[AppraisalRequestedPayload]("enforcement.appraisal_requested", "institution", "question", "sentOn")
+	EnforcementAppraisalReported  = declare[AppraisalReportedPayload]("enforcement.appraisal_reported",
+		"institution", "reportNumber", "qualification", "conclusion", "receivedOn", "daysNotCounted")
+	EnforcementIdentification = declare[IdentificationPayload]("enforcement.identification_recorded",
+		"signedBy", "signedOn", "receivedOn", "counterfeitItems", "daysNotCounted")
+	EnforcementResumed = declare[EnforcementResumedPayload]("enforcement.resumed_after_mediation", "on")
 )
+
+// AppraisalRequestedPayload is a request for inspection, testing or
+// appraisal by an institution (Kind TESTING) or for identification by the
+// right holder (Kind IDENTIFICATION), with the seized goods sampled.
+type AppraisalRequestedPayload struct {
+	Appraisal   string     `json:"appraisal"`
+	Kind        string     `json:"appraisalKind"`
+	Institution string     `json:"institution"`
+	Question    string     `json:"question"`
+	Samples     []string   `json:"samples"`
+	SentOn      civil.Date `json:"sentOn"`
+}
+
+// AppraisalReportedPayload is an institution's report received, its
+// document cited by digest, and the days not counted in the decision
+// period on its account (SAMR Administrative Penalty Procedure Rules
+// Art. 64 ¶2).
+type AppraisalReportedPayload struct {
+	Appraisal      string     `json:"appraisal"`
+	Institution    string     `json:"institution"`
+	ReportNumber   string     `json:"reportNumber"`
+	Qualification  string     `json:"qualification"`
+	Conclusion     string     `json:"conclusion"`
+	ReportedOn     civil.Date `json:"reportedOn"`
+	ReceivedOn     civil.Date `json:"receivedOn"`
+	Document       string     `json:"document"`
+	DaysNotCounted int        `json:"daysNotCounted"`
+}
+
+// IdentificationPayload is a right holder's signed identification
+// received, its statement cited by digest, with how many of the items it
+// says are counterfeit.
+type IdentificationPayload struct {
+	Appraisal        string     `json:"appraisal"`
+	SignedBy         string     `json:"signedBy"`
+	SignedOn         civil.Date `json:"signedOn"`
+	ReceivedOn       civil.Date `json:"receivedOn"`
+	Items            int        `json:"items"`
+	CounterfeitItems int        `json:"counterfeitItems"`
+	Statement        string     `json:"statement"`
+	DaysNotCounted   int        `json:"daysNotCounted"`
+}
+
+// EnforcementResumedPayload is an enforcement case taken up again after a
+// mediation of the same matter ended without agreement, the right holder
+// having chosen enforcement.
+type EnforcementResumedPayload struct {
+	Mediation string     `json:"mediation"`
+	On        civil.Date `json:"on"`
+}
 
 // EnforcementOpenedPayload is a case opened (立案).
 type EnforcementOpenedPayload struct {
@@ -194,10 +250,11 @@ type CustodyPayload struct {
 
 // FindingsPayload are the investigation's figures, amounts in yuan.
 type FindingsPayload struct {
-	BusinessVolume string `json:"businessVolume"`
-	IllegalGains   string `json:"illegalGains"`
-	GoodsValue     string `json:"goodsValue"`
-	Computation    string `json:"computation"`
+	BusinessVolume string   `json:"businessVolume"`
+	IllegalGains   string   `json:"illegalGains"`
+	GoodsValue     string   `json:"goodsValue"`
+	Computation    string   `json:"computation"`
+	Evidence       []string `json:"evidence,omitempty"`
 }
 
 // PenaltyNotifiedPayload is the notice of an intended penalty.
@@ -275,6 +332,9 @@ type DecidedPayload struct {
 	// PaymentDue is the last day to pay the fine (Administrative Penalty
 	// Law Art. 67 ¶3); zero without a fine.
 	PaymentDue civil.Date `json:"paymentDue,omitzero"`
+	// Evidence are the digests of the matter's evidence the decision
+	// rests on.
+	Evidence []string `json:"evidence,omitempty"`
 }
 
 // EnforcementClosedPayload is a closed case; Settled when a court-confirmed
@@ -371,7 +431,49 @@ var (
 	MediationConfirmationRequested = declare[ConfirmationRequest]("mediation.confirmation_requested", "court", "appliedOn")
 	MediationConfirmed             = declare[ConfirmationOutcome]("mediation.confirmed", "court", "courtNumber", "on")
 	MediationConfirmationRefused   = declare[ConfirmationOutcome]("mediation.confirmation_refused", "court", "on")
+	MediationRouteChosen           = declare[RouteChosenPayload]("mediation.route_chosen", "route", "on")
+	MediationSuitFiled             = declare[MediationRecord]("mediation.suit_filed", "court", "on")
 )
+
+// RouteChosenPayload is the route the right holder chose after a
+// mediation ended without agreement: ENFORCEMENT, with the enforcement
+// proceedings resumed.
+type RouteChosenPayload struct {
+	Route   string     `json:"route"`
+	Resumed []string   `json:"resumed"`
+	On      civil.Date `json:"on"`
+}
+
+// MediationRecord is the hand-off to the court a right holder sues in
+// after a mediation without agreement (schema ipcase.mediation_record.v1):
+// who mediated, who took part, when the sessions were and how the
+// mediation ended. It leaves out what the parties said, offered or
+// conceded in mediation (the session notes): a fact a party accepted to
+// reach a settlement is no evidence against it in the later suit (SPC
+// Interpretation of the CPL Art. 107).
+type MediationRecord struct {
+	Schema       string                 `json:"schema"`
+	Matter       string                 `json:"matter"`
+	MatterNumber string                 `json:"matterNumber"`
+	Mediation    string                 `json:"mediation"`
+	Court        string                 `json:"court"`
+	Forum        string                 `json:"forum"`
+	Mediator     string                 `json:"mediator"`
+	Parties      []MediationRecordParty `json:"parties"`
+	Sessions     []SessionPayload       `json:"sessions"`
+	Ended        string                 `json:"ended"`
+	EndReason    string                 `json:"endReason"`
+	TermDue      civil.Date             `json:"termDue,omitzero"`
+	On           civil.Date             `json:"on"`
+	Withheld     string                 `json:"withheld"`
+}
+
+// MediationRecordParty is a party of the mediation and its role.
+type MediationRecordParty struct {
+	Party string `json:"party"`
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+}
 
 // MediationRequestedPayload is a mediation opened on a matter.
 type MediationRequestedPayload struct {

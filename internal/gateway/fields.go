@@ -13,7 +13,7 @@ import (
 type format int
 
 const (
-	asCode     format = iota + 1 // a code or number as written: SAMR-HZ, 京73, (2026)京73知民初1号
+	asCode     format = iota + 1 // a code or number as written: SAMR-HZ, 京73, (2026)京73知民初1号, 10
 	asText                       // free text an official wrote, shown as written
 	asDate                       // YYYY-MM-DD: 2026-12-03 / 2026年12月3日
 	asYuan                       // an amount in yuan, "12345.00": ¥12,345.00 / 12,345.00 元
@@ -64,6 +64,17 @@ var shownFields = map[string]format{
 	"ruling":                 asBool,
 	"infringementFound":      asBool,
 	"settled":                asBool,
+	"institution":            asText,
+	"question":               asText,
+	"sentOn":                 asDate,
+	"reportNumber":           asCode,
+	"qualification":          asText,
+	"conclusion":             asText,
+	"receivedOn":             asDate,
+	"daysNotCounted":         asCode,
+	"signedBy":               asText,
+	"signedOn":               asDate,
+	"counterfeitItems":       asCode,
 }
 
 // fieldFormat is how field name of an event of type typ reads, and
@@ -87,6 +98,9 @@ func fieldText(lang string, f format, v *structpb.Value) string {
 		}
 		return translate(lang, "bool."+strconv.FormatBool(b.BoolValue))
 	case asCode, asText:
+		if n, ok := v.GetKind().(*structpb.Value_NumberValue); ok && f == asCode {
+			return strconv.FormatFloat(n.NumberValue, 'f', -1, 64) // a count: daysNotCounted
+		}
 		return strings.TrimSpace(v.GetStringValue())
 	case asDate:
 		return dateText(lang, v.GetStringValue())

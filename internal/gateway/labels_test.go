@@ -38,7 +38,7 @@ var (
 	procKinds    = enumNames(ipcasev1.ProceedingKind(0).Descriptor())
 	procStates   = enumNames(ipcasev1.ProceedingState(0).Descriptor())
 	// clockKinds are the kinds of every clock a proceeding runs.
-	clockKinds = []string{enforcement.KindDecision, enforcement.KindStatement, mediation.KindConfirmation, trial.KindTimeLimit, trial.KindAppeal}
+	clockKinds = []string{enforcement.KindDecision, enforcement.KindStatement, mediation.KindConfirmation, mediation.KindTerm, trial.KindTimeLimit, trial.KindAppeal}
 	actorRoles = []string{string(auth.Officer), string(auth.Mediator), string(auth.Court), string(auth.RightsHolder), string(auth.Admin), "system"}
 )
 
@@ -133,6 +133,9 @@ func TestRuleInChinese(t *testing.T) {
 		{"3 years (Civil Code Art. 188)", "3 年（《民法典》第188条）"},
 		{"15 calendar days (Criminal Procedure Law Art. 230)", "15 日（《刑事诉讼法》第230条）"},
 		{"7 calendar days (CPL Art. 85 ¶4 (length set by the court))", "7 日（《民事诉讼法》第85条第4款（期间由法院确定））"},
+		// The time a mediator set for the mediation of the damages.
+		{"30 calendar days (Trademark Law Art. 60 ¶3; Patent Law Art. 65 (length set by the mediator))",
+			"30 日（《商标法》第60条第3款；《专利法》第65条（期间由调解员确定））"},
 	} {
 		if got, ok := zhRule(tt.rule); !ok || got != tt.want {
 			t.Errorf("zhRule(%q) = %q, %v; want %q", tt.rule, got, ok, tt.want)
@@ -188,6 +191,17 @@ var samples = map[string]sample{
 	"ruling":                 {false, "no", "否"},
 	"infringementFound":      {true, "yes", "是"},
 	"settled":                {true, "yes", "是"},
+	"institution":            {"浙江省产品质量检验研究院", "浙江省产品质量检验研究院", "浙江省产品质量检验研究院"},
+	"question":               {"样品上的商标是否为假冒", "样品上的商标是否为假冒", "样品上的商标是否为假冒"},
+	"sentOn":                 {"2026-03-16", "2026-03-16", "2026年3月16日"},
+	"reportNumber":           {"浙质检〔2026〕鉴字第0316号", "浙质检〔2026〕鉴字第0316号", "浙质检〔2026〕鉴字第0316号"},
+	"qualification":          {"资质认定证书 161100000001", "资质认定证书 161100000001", "资质认定证书 161100000001"},
+	"conclusion":             {"送检样品系假冒注册商标的商品", "送检样品系假冒注册商标的商品", "送检样品系假冒注册商标的商品"},
+	"receivedOn":             {"2026-03-25", "2026-03-25", "2026年3月25日"},
+	"daysNotCounted":         {10, "10", "10"},
+	"signedBy":               {"陈敏", "陈敏", "陈敏"},
+	"signedOn":               {"2026-03-28", "2026-03-28", "2026年3月28日"},
+	"counterfeitItems":       {2, "2", "2"},
 }
 
 // deadlineKind is a deadline event's kind field.

@@ -39,8 +39,9 @@ var zhStatutes = []struct{ en, zh string }{
 
 // zhNotes are the remarks a citation may end with.
 var zhNotes = map[string]string{
-	"length set by the court": "期间由法院确定",
-	"time not counted":        "期间不计入",
+	"length set by the court":    "期间由法院确定",
+	"length set by the mediator": "期间由调解员确定",
+	"time not counted":           "期间不计入",
 }
 
 // zhItems are item numbers, （一） to （十）.

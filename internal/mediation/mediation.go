@@ -110,7 +110,29 @@ type Mediation struct {
 	EndReason                  string        `json:"endReason,omitempty"`
 	Confirmation               *Confirmation `json:"confirmation,omitempty"`
 	Outcome                    *Outcome      `json:"outcome,omitempty"`
+	// TermDue is the last day of the time set for the mediation, from its
+	// start; zero before the start.
+	TermDue civil.Date `json:"termDue,omitzero"`
+	// Route is what the right holder chose after the mediation ended
+	// without agreement.
+	Route *Route `json:"route,omitempty"`
 }
+
+// Route is where the matter went after a mediation without agreement:
+// ENFORCEMENT (Resumed names the enforcement proceedings taken up again)
+// or TRIAL (a suit filed with Court).
+type Route struct {
+	Kind    string     `json:"kind"`
+	Court   string     `json:"court,omitempty"`
+	On      civil.Date `json:"on"`
+	Resumed []string   `json:"resumed,omitempty"`
+}
+
+// Route kinds.
+const (
+	RouteEnforcement = "ENFORCEMENT"
+	RouteSuit        = "TRIAL"
+)
 
 // StateName is the proceeding state the mediation is in.
 func (m *Mediation) StateName() filing.ProceedingState { return filing.ProceedingState(m.State) }
@@ -160,7 +182,7 @@ func (m *Mediation) AssignMediator(subject, name string, workers []string) error
 
 // Start starts the mediation: every party must have consented (mediation is
 // voluntary) and a mediator be assigned.
-func (m *Mediation) Start() error {
+func (m *Mediation) Start(termDue civil.Date) error {
 	var missing []string
 	for _, p := range m.Parties {
 		if !p.Consented {
@@ -177,6 +199,7 @@ func (m *Mediation) Start() error {
 	if err := m.move(InProgress); err != nil {
 		return err
 	}
+	m.TermDue = termDue
 	m.Record(events.MediationStarted, events.MediationStartedPayload{Mediator: m.Mediator})
 	return nil
 }
@@ -212,6 +235,58 @@ func (m *Mediation) Fail(reason string) error {
 	m.EndReason = reason
 	m.Record(events.MediationFailed, events.ReasonPayload{Reason: reason})
 	return nil
+}
+
+// Expire ends a mediation still in progress when the time set for it ran
+// out on due without agreement; otherwise it changes nothing
+// (filing.ErrUnchanged).
+func (m *Mediation) Expire(due civil.Date) error {
+	if m.State != InProgress {
+		return filing.ErrUnchanged
+	}
+	return m.Fail("the time set for the mediation ran out on " + due.String() + " without agreement")
+}
+
+// ended reports whether the mediation ended without agreement: failed
+// (the mediator closed it, its time ran out, or a court refused the
+// agreement) or withdrawn by a party.
+func (m *Mediation) ended() bool { return m.State == Failed || m.State == Withdrawn }
+
+// ChooseRoute records the route the right holder chose after the
+// mediation ended without agreement, once. record is the record a court
+// receives for a suit (r.Kind TRIAL).
+func (m *Mediation) ChooseRoute(r Route, record events.MediationRecord) error {
+	switch {
+	case !m.ended():
+		return errs.Errorf(errs.FailedPrecondition, "the route after mediation is chosen once it ended without agreement; the mediation is %s", m.State)
+	case m.Route != nil:
+		return errs.Errorf(errs.FailedPrecondition, "the right holder already chose %s on %s", m.Route.Kind, m.Route.On.String())
+	}
+	m.Route = &r
+	if r.Kind == RouteSuit {
+		m.Record(events.MediationSuitFiled, record)
+		return nil
+	}
+	m.Record(events.MediationRouteChosen, events.RouteChosenPayload{Route: r.Kind, Resumed: r.Resumed, On: r.On})
+	return nil
+}
+
+// CourtRecord is the record of the mediation a court receives when the right
+// holder sues at court on on: the sessions' days and attendees, not their
+// notes, where the parties' statements, offers and concessions are (SPC
+// Interpretation of the CPL Art. 107).
+func (m *Mediation) CourtRecord(matterName, matterNumber, court string, on civil.Date) events.MediationRecord {
+	r := events.MediationRecord{Schema: "ipcase.mediation_record.v1", Matter: matterName, MatterNumber: matterNumber, Mediation: m.Name(),
+		Court: court, Forum: m.Forum, Mediator: m.MediatorName, Parties: []events.MediationRecordParty{}, Sessions: []events.SessionPayload{},
+		Ended: string(m.State), EndReason: m.EndReason, TermDue: m.TermDue, On: on,
+		Withheld: "what the parties said, offered or conceded in mediation (SPC Interpretation of the CPL Art. 107)"}
+	for _, p := range m.Parties {
+		r.Parties = append(r.Parties, events.MediationRecordParty{Party: "parties/" + p.ID, Name: p.Name, Role: p.Role})
+	}
+	for _, s := range m.Sessions {
+		r.Sessions = append(r.Sessions, events.SessionPayload{Date: s.Date, Attendees: s.Attendees})
+	}
+	return r
 }
 
 // Withdraw records that party id withdrew.

@@ -45,6 +45,22 @@ func RegisterOutcomes(c *events.Consumers, st *Store, settle SettleOthers, now f
 		})
 }
 
+// RegisterTerms adds the consumer that ends as failed a mediation still in
+// progress when the time set for it ran out (deadline.missed of
+// KindTerm), so that the right holder may choose another route. A
+// redelivery, or a mediation already ended, changes nothing.
+func RegisterTerms(c *events.Consumers, st *Store, now func() time.Time) *events.Consumer {
+	return c.Register("mediation.terms", []events.Type{events.DeadlineMissed}, func(tx store.Tx, e events.Entry) error {
+		d, err := events.Decode[events.DeadlineMissedPayload](e.Event)
+		if err != nil || d.Kind != KindTerm {
+			return err
+		}
+		at := now().UTC().Truncate(time.Microsecond)
+		return st.ChangeIn(tx, filing.MatterID(e.Event.MatterID), filing.ProceedingID(e.Event.ProceedingID), events.System, at,
+			func(c *Change) error { return c.Record.Expire(d.Due) })
+	})
+}
+
 // outcome reads the court's answer and the mediation it concerns.
 func outcome(e events.Event) (Outcome, string, error) {
 	if e.Type == events.TrialAgreementConfirmed {

@@ -20,8 +20,22 @@ import (
 	"github.com/ipcase/ipcase/internal/store"
 )
 
-// KindConfirmation is the deadline kind of the confirmation window.
-const KindConfirmation = "mediation.confirmation"
+// Deadline kinds of mediations.
+const (
+	// KindConfirmation is the deadline kind of the confirmation window.
+	KindConfirmation = "mediation.confirmation"
+	// KindTerm is the time set for the mediation, from its start.
+	KindTerm = "mediation.term"
+)
+
+// maxTermDays bounds the time a mediator may set: a year.
+const maxTermDays = 366
+
+// OpenCases names, in tx, the open enforcement cases of m, which resume
+// when the right holder chooses enforcement after a mediation without
+// agreement (package enforcement consumes mediation.route_chosen).
+// Package enforcement provides it (enforcement.Store.OpenCases).
+type OpenCases func(tx store.Tx, m *filing.Matter) ([]string, error)
 
 // Workers names, in tx, who worked the enforcement cases of m: a mediator
 // must not be one of them. Package enforcement provides it
@@ -45,7 +59,16 @@ type Server struct {
 	store   *Store
 	clocks  *clock.Store
 	workers Workers
+	open    OpenCases
 	now     func() time.Time
+}
+
+// WithOpenCases makes s find with fn the enforcement cases a right holder
+// resumes by choosing enforcement after a mediation without agreement;
+// without it, that route is refused. Call it while wiring.
+func (s *Server) WithOpenCases(fn OpenCases) *Server {
+	s.open = fn
+	return s
 }
 
 var _ ipcasev1.MediationServiceServer = (*Server)(nil)
@@ -71,6 +94,11 @@ func (s *Server) render(wrap func(*ipcasev1.Mediation) proto.Message) func(*Chan
 // refresh takes the confirmation deadline from the stored deadlines, which
 // follow recomputations when the holiday calendar changes.
 func (s *Server) refresh(tx store.Tx, m *Mediation) error {
+	if d, ok, err := s.clocks.Current(tx, string(m.ProceedingID), KindTerm); err != nil {
+		return err
+	} else if ok {
+		m.TermDue = d.Due
+	}
 	if m.Agreement == nil {
 		return nil
 	}
@@ -210,9 +238,28 @@ func (s *Server) AssignMediator(ctx context.Context, req *ipcasev1.AssignMediato
 // StartMediation starts the mediation.
 func (s *Server) StartMediation(ctx context.Context, req *ipcasev1.StartMediationRequest) (*ipcasev1.StartMediationResponse, error) {
 	var v request.Validator
+	days := int(req.GetTermDays())
+	switch {
+	case days == 0:
+		days = deadline.DefaultMediationDays
+	case days < 0 || days > maxTermDays:
+		v.Add("term_days", "the time set for the mediation is 1 to %d days, got %d", maxTermDays, days)
+	}
+	term := deadline.MediationTerm(days)
 	resp := &ipcasev1.StartMediationResponse{}
 	return resp, s.change(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
-		func(c *Change) error { return c.Record.Start() },
+		func(c *Change) error {
+			due, err := term.Due(s.clocks.Calendar(), c.Today)
+			if err != nil {
+				return err
+			}
+			if err := c.Record.Start(due.Due); err != nil {
+				return err
+			}
+			_, err = s.clocks.Open(c.Tx, clock.Spec{Matter: c.Matter, ProceedingID: string(c.Record.ProceedingID), Kind: KindTerm,
+				Trigger: c.Today, Period: term})
+			return err
+		},
 		func(m *ipcasev1.Mediation) proto.Message { return &ipcasev1.StartMediationResponse{Mediation: m} })
 }
 
@@ -272,6 +319,9 @@ func (s *Server) RecordAgreement(ctx context.Context, req *ipcasev1.RecordAgreem
 			if err := c.Record.Agree(agreement, due.Due, due.Provisional); err != nil {
 				return err
 			}
+			if err := s.clocks.Settle(c.Tx, string(c.Record.ProceedingID), KindTerm); err != nil {
+				return err
+			}
 			_, err = s.clocks.Open(c.Tx, clock.Spec{Matter: c.Matter, ProceedingID: string(c.Record.ProceedingID), Kind: KindConfirmation,
 				Trigger: agreement.EffectiveOn, Period: deadline.ConfirmationWindow})
 			return err
@@ -285,7 +335,12 @@ func (s *Server) FailMediation(ctx context.Context, req *ipcasev1.FailMediationR
 	reason := v.Text("reason", req.GetReason(), true, 2000)
 	resp := &ipcasev1.FailMediationResponse{}
 	return resp, s.change(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
-		func(c *Change) error { return c.Record.Fail(reason) },
+		func(c *Change) error {
+			if err := c.Record.Fail(reason); err != nil {
+				return err
+			}
+			return s.clocks.Settle(c.Tx, string(c.Record.ProceedingID))
+		},
 		func(m *ipcasev1.Mediation) proto.Message { return &ipcasev1.FailMediationResponse{Mediation: m} })
 }
 
@@ -306,6 +361,52 @@ func (s *Server) WithdrawMediation(ctx context.Context, req *ipcasev1.WithdrawMe
 			return s.clocks.Settle(c.Tx, string(c.Record.ProceedingID))
 		},
 		func(m *ipcasev1.Mediation) proto.Message { return &ipcasev1.WithdrawMediationResponse{Mediation: m} })
+}
+
+// ChooseRouteAfterMediation records the right holder's route after a
+// mediation without agreement: enforcement resumes, or a suit is filed and
+// the court receives the mediation's record.
+func (s *Server) ChooseRouteAfterMediation(ctx context.Context, req *ipcasev1.ChooseRouteAfterMediationRequest) (*ipcasev1.ChooseRouteAfterMediationResponse, error) {
+	var v request.Validator
+	r := Route{}
+	switch req.GetRoute() {
+	case ipcasev1.MediationRoute_MEDIATION_ROUTE_ENFORCEMENT:
+		r.Kind = RouteEnforcement
+		if req.GetCourt() != "" {
+			v.Add("court", "must be empty: enforcement resumes before the agency of the matter's case")
+		}
+	case ipcasev1.MediationRoute_MEDIATION_ROUTE_SUIT:
+		r.Kind, r.Court = RouteSuit, v.Code("court", req.GetCourt(), true)
+	default:
+		v.Add("route", "required: ENFORCEMENT (the matter's enforcement case resumes) or SUIT (the right holder sues)")
+	}
+	resp := &ipcasev1.ChooseRouteAfterMediationResponse{}
+	return resp, s.change(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
+		func(c *Change) error {
+			r.On = c.Today
+			md := c.Record
+			if !md.ended() || md.Route != nil {
+				return md.ChooseRoute(r, events.MediationRecord{}) // the refusal, before anything else is written
+			}
+			if r.Kind == RouteEnforcement {
+				var open []string
+				if s.open != nil {
+					var err error
+					if open, err = s.open(c.Tx, c.Matter); err != nil {
+						return err
+					}
+				}
+				if len(open) == 0 {
+					return errs.Errorf(errs.FailedPrecondition, "matter %s has no open enforcement case to resume: choose SUIT, "+
+						"or ask the agency to open a case on the matter", c.Matter.Number)
+				}
+				r.Resumed = open
+			}
+			return md.ChooseRoute(r, md.CourtRecord(c.Matter.Name(), c.Matter.Number, r.Court, c.Today))
+		},
+		func(m *ipcasev1.Mediation) proto.Message {
+			return &ipcasev1.ChooseRouteAfterMediationResponse{Mediation: m}
+		})
 }
 
 // RequestConfirmation records the joint application to court.
@@ -354,6 +455,15 @@ func toProto(m *Mediation) *ipcasev1.Mediation {
 	}
 	if o := m.Outcome; o != nil {
 		out.Outcome = &ipcasev1.ConfirmationOutcome{Confirmed: o.Confirmed, Court: o.Court, CourtNumber: o.CourtNumber, DecidedOn: o.On.String(), Reason: o.Reason}
+	}
+	if !m.TermDue.IsZero() {
+		out.TermDue = m.TermDue.String()
+	}
+	if r := m.Route; r != nil {
+		out.Route = &ipcasev1.RouteChoice{Route: ipcasev1.MediationRoute_MEDIATION_ROUTE_ENFORCEMENT, Court: r.Court, ChosenOn: r.On.String(), Resumed: r.Resumed}
+		if r.Kind == RouteSuit {
+			out.Route.Route = ipcasev1.MediationRoute_MEDIATION_ROUTE_SUIT
+		}
 	}
 	if c := m.Confirmation; c != nil {
 		pc := &ipcasev1.ConfirmationApplication{Court: c.Court, AppliedOn: c.AppliedOn.String()}

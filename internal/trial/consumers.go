@@ -32,6 +32,10 @@ type Consumers struct {
 	// Confirmations opens a CONFIRMATION proceeding at the court for
 	// mediation.confirmation_requested.
 	Confirmations *events.Consumer
+	// Suits turns mediation.suit_filed, a right holder's suit after a
+	// mediation without agreement, into a trial awaiting docketing at the
+	// court, with the mediation's record as its dossier.
+	Suits *events.Consumer
 }
 
 // Config is the courts' settings.
@@ -75,6 +79,7 @@ func Register(cs *events.Consumers, st *Store, clocks *clock.Store, now func() t
 		Routed:        cs.Register("trial.routed", []events.Type{events.ProceedingOpened}, h.routed),
 		Effective:     cs.Register("trial.effective", []events.Type{events.DeadlineMissed}, h.effective),
 		Confirmations: cs.Register("trial.confirmations", []events.Type{events.MediationConfirmationRequested}, h.confirmation),
+		Suits:         cs.Register("trial.suits", []events.Type{events.MediationSuitFiled}, h.suit),
 	}
 }
 
@@ -102,6 +107,29 @@ func (h *handlers) transfer(tx store.Tx, e events.Entry) error {
 	if d.Target != "COURT" || d.Recipient == "" {
 		return nil
 	}
+	dossier := make([]string, len(d.Evidence))
+	for i, ev := range d.Evidence {
+		dossier[i] = ev.SHA256
+	}
+	return h.receive(tx, e, d.Recipient, dossier)
+}
+
+// suit creates the trial a right holder's suit after a mediation without
+// agreement asks for, once per mediation, with the mediation's record
+// (which leaves out what the parties conceded in mediation) as its
+// dossier.
+func (h *handlers) suit(tx store.Tx, e events.Entry) error {
+	d, err := events.Decode[events.MediationRecord](e.Event)
+	if err != nil || d.Court == "" {
+		return err
+	}
+	return h.receive(tx, e, d.Court, nil)
+}
+
+// receive opens, once per source proceeding (e's), a trial awaiting
+// docketing at court with e's payload as its dossier, whose evidence
+// digests are checked against the matter's.
+func (h *handlers) receive(tx store.Tx, e events.Entry, court string, dossier []string) error {
 	if done, err := fromSource(tx, e.Event.ProceedingID); err != nil || done {
 		return err
 	}
@@ -110,14 +138,12 @@ func (h *handlers) transfer(tx store.Tx, e events.Entry) error {
 		return err
 	}
 	c := h.change(tx, m, nil, nil)
-	c.Proceeding = m.OpenProceeding(c.At, Machine.Route(), d.Recipient)
+	c.Proceeding = m.OpenProceeding(c.At, Machine.Route(), court)
 	source := (&filing.RecordMeta{MatterID: m.ID, ProceedingID: filing.ProceedingID(e.Event.ProceedingID)}).Name()
-	t := &Trial{State: AwaitingDocketing, Court: d.Recipient, Source: source, ReceivedOn: c.Today, Dossier: e.Event.Payload}
-	dossier := make([]string, len(d.Evidence))
-	for i, ev := range d.Evidence {
-		dossier[i] = ev.SHA256
+	t := &Trial{State: AwaitingDocketing, Court: court, Source: source, ReceivedOn: c.Today, Dossier: e.Event.Payload}
+	if dossier != nil { // a mediation's record cites no evidence
+		t.DossierMismatches = mismatches(m, dossier)
 	}
-	t.DossierMismatches = mismatches(m, dossier)
 	t.Record(events.TrialReceived, events.TrialReceivedPayload{Court: t.Court, Source: source, ReceivedOn: t.ReceivedOn,
 		DossierMismatches: nonNil(t.DossierMismatches)})
 	c.Record = t

@@ -53,7 +53,10 @@ type env struct {
 	// ipcased wires them: effective judgments and confirmation answers.
 	judgments *events.Consumer
 	outcomes  *events.Consumer
-	sweeper   *clock.Sweeper
+	// After a mediation without agreement: its time running out, and the
+	// enforcement cases the right holder resumes.
+	terms, resumptions *events.Consumer
+	sweeper            *clock.Sweeper
 }
 
 func newEnv(t *testing.T, day string) *env {
@@ -90,6 +93,8 @@ func newEnv(t *testing.T, day string) *env {
 		return e.EnforcementStore.CloseSettled(tx, e.Clocks, matterID, reason, at)
 	}
 	e.outcomes = mediation.RegisterOutcomes(cs, e.MediationStore, settle, now)
+	e.terms = mediation.RegisterTerms(cs, e.MediationStore, now)
+	e.resumptions = enforcement.RegisterResumptions(cs, e.EnforcementStore, now)
 	e.sweeper = clock.NewSweeper(e.Clocks, clock.Config{SweepInterval: time.Minute, Lead: 72 * time.Hour}, zap.NewNop())
 	return e
 }
@@ -118,7 +123,7 @@ func (e *env) pump() {
 			e.t.Fatal(err)
 		}
 		total := 0
-		for _, c := range []*events.Consumer{e.consumers.Transfers, e.consumers.Routed, e.consumers.Effective, e.consumers.Confirmations, e.judgments, e.outcomes} {
+		for _, c := range []*events.Consumer{e.consumers.Transfers, e.consumers.Routed, e.consumers.Effective, e.consumers.Confirmations, e.consumers.Suits, e.judgments, e.outcomes, e.terms, e.resumptions} {
 			n, err := c.ConsumeOnce(ctx)
 			if err != nil {
 				e.t.Fatalf("consumer %s: %v", c.Name(), err)

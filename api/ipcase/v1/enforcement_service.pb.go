@@ -22,6 +22,60 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// AppraisalKind is who examines the samples (SAMR Administrative Penalty
+// Procedure Rules Art. 64 ¶2 names both).
+type AppraisalKind int32
+
+const (
+	// Not set.
+	AppraisalKind_APPRAISAL_KIND_UNSPECIFIED AppraisalKind = 0
+	// Inspection, testing or appraisal by a qualified institution (检验、检测、鉴定).
+	AppraisalKind_APPRAISAL_KIND_TESTING AppraisalKind = 1
+	// Identification or authentication by the right holder (权利人辨认鉴别).
+	AppraisalKind_APPRAISAL_KIND_IDENTIFICATION AppraisalKind = 2
+)
+
+// Enum value maps for AppraisalKind.
+var (
+	AppraisalKind_name = map[int32]string{
+		0: "APPRAISAL_KIND_UNSPECIFIED",
+		1: "APPRAISAL_KIND_TESTING",
+		2: "APPRAISAL_KIND_IDENTIFICATION",
+	}
+	AppraisalKind_value = map[string]int32{
+		"APPRAISAL_KIND_UNSPECIFIED":    0,
+		"APPRAISAL_KIND_TESTING":        1,
+		"APPRAISAL_KIND_IDENTIFICATION": 2,
+	}
+)
+
+func (x AppraisalKind) Enum() *AppraisalKind {
+	p := new(AppraisalKind)
+	*p = x
+	return p
+}
+
+func (x AppraisalKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (AppraisalKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_ipcase_v1_enforcement_service_proto_enumTypes[0].Descriptor()
+}
+
+func (AppraisalKind) Type() protoreflect.EnumType {
+	return &file_ipcase_v1_enforcement_service_proto_enumTypes[0]
+}
+
+func (x AppraisalKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use AppraisalKind.Descriptor instead.
+func (AppraisalKind) EnumDescriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{0}
+}
+
 // PauseKind is what a period not counted in the decision period was spent
 // on (SAMR Administrative Penalty Procedure Rules Art. 64 ¶2).
 type PauseKind int32
@@ -76,11 +130,11 @@ func (x PauseKind) String() string {
 }
 
 func (PauseKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_enforcement_service_proto_enumTypes[0].Descriptor()
+	return file_ipcase_v1_enforcement_service_proto_enumTypes[1].Descriptor()
 }
 
 func (PauseKind) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_enforcement_service_proto_enumTypes[0]
+	return &file_ipcase_v1_enforcement_service_proto_enumTypes[1]
 }
 
 func (x PauseKind) Number() protoreflect.EnumNumber {
@@ -89,7 +143,7 @@ func (x PauseKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use PauseKind.Descriptor instead.
 func (PauseKind) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{0}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{1}
 }
 
 // GoodsStatus is where seized goods stand.
@@ -133,11 +187,11 @@ func (x GoodsStatus) String() string {
 }
 
 func (GoodsStatus) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_enforcement_service_proto_enumTypes[1].Descriptor()
+	return file_ipcase_v1_enforcement_service_proto_enumTypes[2].Descriptor()
 }
 
 func (GoodsStatus) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_enforcement_service_proto_enumTypes[1]
+	return &file_ipcase_v1_enforcement_service_proto_enumTypes[2]
 }
 
 func (x GoodsStatus) Number() protoreflect.EnumNumber {
@@ -146,7 +200,7 @@ func (x GoodsStatus) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use GoodsStatus.Descriptor instead.
 func (GoodsStatus) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{1}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{2}
 }
 
 // CustodyAction is a step in the custody of seized goods.
@@ -202,11 +256,11 @@ func (x CustodyAction) String() string {
 }
 
 func (CustodyAction) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_enforcement_service_proto_enumTypes[2].Descriptor()
+	return file_ipcase_v1_enforcement_service_proto_enumTypes[3].Descriptor()
 }
 
 func (CustodyAction) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_enforcement_service_proto_enumTypes[2]
+	return &file_ipcase_v1_enforcement_service_proto_enumTypes[3]
 }
 
 func (x CustodyAction) Number() protoreflect.EnumNumber {
@@ -215,7 +269,7 @@ func (x CustodyAction) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use CustodyAction.Descriptor instead.
 func (CustodyAction) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{2}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{3}
 }
 
 // TransferTarget is where a case is transferred.
@@ -255,11 +309,11 @@ func (x TransferTarget) String() string {
 }
 
 func (TransferTarget) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_enforcement_service_proto_enumTypes[3].Descriptor()
+	return file_ipcase_v1_enforcement_service_proto_enumTypes[4].Descriptor()
 }
 
 func (TransferTarget) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_enforcement_service_proto_enumTypes[3]
+	return &file_ipcase_v1_enforcement_service_proto_enumTypes[4]
 }
 
 func (x TransferTarget) Number() protoreflect.EnumNumber {
@@ -268,7 +322,7 @@ func (x TransferTarget) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use TransferTarget.Descriptor instead.
 func (TransferTarget) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{3}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{4}
 }
 
 // Request for EnforcementService.OpenEnforcement.
@@ -1559,6 +1613,800 @@ func (x *RecordDecisionPauseResponse) GetCase() *EnforcementCase {
 	return nil
 }
 
+// Request for EnforcementService.RequestAppraisal.
+type RequestAppraisalRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The enforcement proceeding, `matters/{matter}/proceedings/{proceeding}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The case's etag as last read; a stale etag is refused with ABORTED.
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Makes the call safe to retry.
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// What is asked of whom.
+	Appraisal     *AppraisalRequest `protobuf:"bytes,4,opt,name=appraisal,proto3" json:"appraisal,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RequestAppraisalRequest) Reset() {
+	*x = RequestAppraisalRequest{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RequestAppraisalRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RequestAppraisalRequest) ProtoMessage() {}
+
+func (x *RequestAppraisalRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RequestAppraisalRequest.ProtoReflect.Descriptor instead.
+func (*RequestAppraisalRequest) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *RequestAppraisalRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RequestAppraisalRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *RequestAppraisalRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RequestAppraisalRequest) GetAppraisal() *AppraisalRequest {
+	if x != nil {
+		return x.Appraisal
+	}
+	return nil
+}
+
+// Response for EnforcementService.RequestAppraisal.
+type RequestAppraisalResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The case after the change.
+	Case          *EnforcementCase `protobuf:"bytes,1,opt,name=case,proto3" json:"case,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RequestAppraisalResponse) Reset() {
+	*x = RequestAppraisalResponse{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RequestAppraisalResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RequestAppraisalResponse) ProtoMessage() {}
+
+func (x *RequestAppraisalResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RequestAppraisalResponse.ProtoReflect.Descriptor instead.
+func (*RequestAppraisalResponse) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *RequestAppraisalResponse) GetCase() *EnforcementCase {
+	if x != nil {
+		return x.Case
+	}
+	return nil
+}
+
+// Request for EnforcementService.RecordAppraisalReport.
+type RecordAppraisalReportRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The enforcement proceeding, `matters/{matter}/proceedings/{proceeding}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The case's etag as last read; a stale etag is refused with ABORTED.
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Makes the call safe to retry.
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The id of the pending request of kind APPRAISAL_KIND_TESTING.
+	AppraisalId string `protobuf:"bytes,4,opt,name=appraisal_id,json=appraisalId,proto3" json:"appraisal_id,omitempty"`
+	// The report.
+	Report        *AppraisalReport `protobuf:"bytes,5,opt,name=report,proto3" json:"report,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordAppraisalReportRequest) Reset() {
+	*x = RecordAppraisalReportRequest{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordAppraisalReportRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordAppraisalReportRequest) ProtoMessage() {}
+
+func (x *RecordAppraisalReportRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordAppraisalReportRequest.ProtoReflect.Descriptor instead.
+func (*RecordAppraisalReportRequest) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *RecordAppraisalReportRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RecordAppraisalReportRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *RecordAppraisalReportRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RecordAppraisalReportRequest) GetAppraisalId() string {
+	if x != nil {
+		return x.AppraisalId
+	}
+	return ""
+}
+
+func (x *RecordAppraisalReportRequest) GetReport() *AppraisalReport {
+	if x != nil {
+		return x.Report
+	}
+	return nil
+}
+
+// Response for EnforcementService.RecordAppraisalReport.
+type RecordAppraisalReportResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The case after the change.
+	Case          *EnforcementCase `protobuf:"bytes,1,opt,name=case,proto3" json:"case,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordAppraisalReportResponse) Reset() {
+	*x = RecordAppraisalReportResponse{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordAppraisalReportResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordAppraisalReportResponse) ProtoMessage() {}
+
+func (x *RecordAppraisalReportResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordAppraisalReportResponse.ProtoReflect.Descriptor instead.
+func (*RecordAppraisalReportResponse) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *RecordAppraisalReportResponse) GetCase() *EnforcementCase {
+	if x != nil {
+		return x.Case
+	}
+	return nil
+}
+
+// Request for EnforcementService.RecordIdentification.
+type RecordIdentificationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The enforcement proceeding, `matters/{matter}/proceedings/{proceeding}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The case's etag as last read; a stale etag is refused with ABORTED.
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Makes the call safe to retry.
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The id of the pending request of kind APPRAISAL_KIND_IDENTIFICATION.
+	AppraisalId string `protobuf:"bytes,4,opt,name=appraisal_id,json=appraisalId,proto3" json:"appraisal_id,omitempty"`
+	// The right holder's signed statement.
+	Identification *Identification `protobuf:"bytes,5,opt,name=identification,proto3" json:"identification,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *RecordIdentificationRequest) Reset() {
+	*x = RecordIdentificationRequest{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordIdentificationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordIdentificationRequest) ProtoMessage() {}
+
+func (x *RecordIdentificationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordIdentificationRequest.ProtoReflect.Descriptor instead.
+func (*RecordIdentificationRequest) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *RecordIdentificationRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *RecordIdentificationRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *RecordIdentificationRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RecordIdentificationRequest) GetAppraisalId() string {
+	if x != nil {
+		return x.AppraisalId
+	}
+	return ""
+}
+
+func (x *RecordIdentificationRequest) GetIdentification() *Identification {
+	if x != nil {
+		return x.Identification
+	}
+	return nil
+}
+
+// Response for EnforcementService.RecordIdentification.
+type RecordIdentificationResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The case after the change.
+	Case          *EnforcementCase `protobuf:"bytes,1,opt,name=case,proto3" json:"case,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordIdentificationResponse) Reset() {
+	*x = RecordIdentificationResponse{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordIdentificationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordIdentificationResponse) ProtoMessage() {}
+
+func (x *RecordIdentificationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordIdentificationResponse.ProtoReflect.Descriptor instead.
+func (*RecordIdentificationResponse) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *RecordIdentificationResponse) GetCase() *EnforcementCase {
+	if x != nil {
+		return x.Case
+	}
+	return nil
+}
+
+// An AppraisalRequest sends samples of seized goods to be examined.
+type AppraisalRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Who examines: an institution (testing, appraisal) or the right holder
+	// (identification).
+	Kind AppraisalKind `protobuf:"varint,1,opt,name=kind,proto3,enum=ipcase.v1.AppraisalKind" json:"kind,omitempty"`
+	// The institution, or the right holder, the samples go to.
+	Institution string `protobuf:"bytes,2,opt,name=institution,proto3" json:"institution,omitempty"`
+	// The question put to it.
+	Question string `protobuf:"bytes,3,opt,name=question,proto3" json:"question,omitempty"`
+	// Ids of the seized goods the samples are taken from; at least one.
+	Samples []string `protobuf:"bytes,4,rep,name=samples,proto3" json:"samples,omitempty"`
+	// Day the request and samples were sent, YYYY-MM-DD; not after today.
+	// Empty: today.
+	SentOn        string `protobuf:"bytes,5,opt,name=sent_on,json=sentOn,proto3" json:"sent_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AppraisalRequest) Reset() {
+	*x = AppraisalRequest{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AppraisalRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AppraisalRequest) ProtoMessage() {}
+
+func (x *AppraisalRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AppraisalRequest.ProtoReflect.Descriptor instead.
+func (*AppraisalRequest) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *AppraisalRequest) GetKind() AppraisalKind {
+	if x != nil {
+		return x.Kind
+	}
+	return AppraisalKind_APPRAISAL_KIND_UNSPECIFIED
+}
+
+func (x *AppraisalRequest) GetInstitution() string {
+	if x != nil {
+		return x.Institution
+	}
+	return ""
+}
+
+func (x *AppraisalRequest) GetQuestion() string {
+	if x != nil {
+		return x.Question
+	}
+	return ""
+}
+
+func (x *AppraisalRequest) GetSamples() []string {
+	if x != nil {
+		return x.Samples
+	}
+	return nil
+}
+
+func (x *AppraisalRequest) GetSentOn() string {
+	if x != nil {
+		return x.SentOn
+	}
+	return ""
+}
+
+// An institution's report.
+type AppraisalReport struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The report's number.
+	Number string `protobuf:"bytes,1,opt,name=number,proto3" json:"number,omitempty"`
+	// The institution's qualification (accreditation or licence number).
+	Qualification string `protobuf:"bytes,2,opt,name=qualification,proto3" json:"qualification,omitempty"`
+	// The conclusion.
+	Conclusion string `protobuf:"bytes,3,opt,name=conclusion,proto3" json:"conclusion,omitempty"`
+	// Day the report is dated, YYYY-MM-DD.
+	ReportedOn string `protobuf:"bytes,4,opt,name=reported_on,json=reportedOn,proto3" json:"reported_on,omitempty"`
+	// Day the agency received it, YYYY-MM-DD; not after today, not before
+	// the request was sent. Empty: reported_on.
+	ReceivedOn string `protobuf:"bytes,5,opt,name=received_on,json=receivedOn,proto3" json:"received_on,omitempty"`
+	// The report document, uploaded first (EvidenceService.UploadEvidence)
+	// and named by its digest; it joins the matter's evidence.
+	Document      *Evidence `protobuf:"bytes,6,opt,name=document,proto3" json:"document,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AppraisalReport) Reset() {
+	*x = AppraisalReport{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AppraisalReport) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AppraisalReport) ProtoMessage() {}
+
+func (x *AppraisalReport) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AppraisalReport.ProtoReflect.Descriptor instead.
+func (*AppraisalReport) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *AppraisalReport) GetNumber() string {
+	if x != nil {
+		return x.Number
+	}
+	return ""
+}
+
+func (x *AppraisalReport) GetQualification() string {
+	if x != nil {
+		return x.Qualification
+	}
+	return ""
+}
+
+func (x *AppraisalReport) GetConclusion() string {
+	if x != nil {
+		return x.Conclusion
+	}
+	return ""
+}
+
+func (x *AppraisalReport) GetReportedOn() string {
+	if x != nil {
+		return x.ReportedOn
+	}
+	return ""
+}
+
+func (x *AppraisalReport) GetReceivedOn() string {
+	if x != nil {
+		return x.ReceivedOn
+	}
+	return ""
+}
+
+func (x *AppraisalReport) GetDocument() *Evidence {
+	if x != nil {
+		return x.Document
+	}
+	return nil
+}
+
+// A right holder's signed identification (辨认鉴别) of samples.
+type Identification struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Who signed it for the right holder.
+	SignedBy string `protobuf:"bytes,1,opt,name=signed_by,json=signedBy,proto3" json:"signed_by,omitempty"`
+	// Day it was signed, YYYY-MM-DD.
+	SignedOn string `protobuf:"bytes,2,opt,name=signed_on,json=signedOn,proto3" json:"signed_on,omitempty"`
+	// Day the agency received it, YYYY-MM-DD; not after today, not before
+	// the request was sent. Empty: signed_on.
+	ReceivedOn string `protobuf:"bytes,3,opt,name=received_on,json=receivedOn,proto3" json:"received_on,omitempty"`
+	// The items identified: every sample of the request, each once.
+	Items []*IdentifiedItem `protobuf:"bytes,4,rep,name=items,proto3" json:"items,omitempty"`
+	// The signed statement, uploaded first and named by its digest; it
+	// joins the matter's evidence.
+	Statement     *Evidence `protobuf:"bytes,5,opt,name=statement,proto3" json:"statement,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Identification) Reset() {
+	*x = Identification{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Identification) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Identification) ProtoMessage() {}
+
+func (x *Identification) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Identification.ProtoReflect.Descriptor instead.
+func (*Identification) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{28}
+}
+
+func (x *Identification) GetSignedBy() string {
+	if x != nil {
+		return x.SignedBy
+	}
+	return ""
+}
+
+func (x *Identification) GetSignedOn() string {
+	if x != nil {
+		return x.SignedOn
+	}
+	return ""
+}
+
+func (x *Identification) GetReceivedOn() string {
+	if x != nil {
+		return x.ReceivedOn
+	}
+	return ""
+}
+
+func (x *Identification) GetItems() []*IdentifiedItem {
+	if x != nil {
+		return x.Items
+	}
+	return nil
+}
+
+func (x *Identification) GetStatement() *Evidence {
+	if x != nil {
+		return x.Statement
+	}
+	return nil
+}
+
+// One item identified by the right holder.
+type IdentifiedItem struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Id of the seized goods.
+	GoodsId string `protobuf:"bytes,1,opt,name=goods_id,json=goodsId,proto3" json:"goods_id,omitempty"`
+	// True when the right holder says the goods are not its own (counterfeit).
+	Counterfeit bool `protobuf:"varint,2,opt,name=counterfeit,proto3" json:"counterfeit,omitempty"`
+	// The marks or features the identification rests on.
+	Basis         string `protobuf:"bytes,3,opt,name=basis,proto3" json:"basis,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IdentifiedItem) Reset() {
+	*x = IdentifiedItem{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IdentifiedItem) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IdentifiedItem) ProtoMessage() {}
+
+func (x *IdentifiedItem) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IdentifiedItem.ProtoReflect.Descriptor instead.
+func (*IdentifiedItem) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *IdentifiedItem) GetGoodsId() string {
+	if x != nil {
+		return x.GoodsId
+	}
+	return ""
+}
+
+func (x *IdentifiedItem) GetCounterfeit() bool {
+	if x != nil {
+		return x.Counterfeit
+	}
+	return false
+}
+
+func (x *IdentifiedItem) GetBasis() string {
+	if x != nil {
+		return x.Basis
+	}
+	return ""
+}
+
+// An Appraisal is a request for examination and its result.
+type Appraisal struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Server-assigned id.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// What was asked.
+	Request *AppraisalRequest `protobuf:"bytes,2,opt,name=request,proto3" json:"request,omitempty"`
+	// The institution's report, once received.
+	Report *AppraisalReport `protobuf:"bytes,3,opt,name=report,proto3" json:"report,omitempty"`
+	// The right holder's identification, once received.
+	Identification *Identification `protobuf:"bytes,4,opt,name=identification,proto3" json:"identification,omitempty"`
+	// True until the result is received: the decision period does not run
+	// meanwhile.
+	Pending bool `protobuf:"varint,5,opt,name=pending,proto3" json:"pending,omitempty"`
+	// Days not counted in the decision period on its account (from sent_on
+	// to the receipt, both included, less days already not counted); set
+	// once the result is received.
+	DaysNotCounted int32 `protobuf:"varint,6,opt,name=days_not_counted,json=daysNotCounted,proto3" json:"days_not_counted,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *Appraisal) Reset() {
+	*x = Appraisal{}
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Appraisal) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Appraisal) ProtoMessage() {}
+
+func (x *Appraisal) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Appraisal.ProtoReflect.Descriptor instead.
+func (*Appraisal) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *Appraisal) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Appraisal) GetRequest() *AppraisalRequest {
+	if x != nil {
+		return x.Request
+	}
+	return nil
+}
+
+func (x *Appraisal) GetReport() *AppraisalReport {
+	if x != nil {
+		return x.Report
+	}
+	return nil
+}
+
+func (x *Appraisal) GetIdentification() *Identification {
+	if x != nil {
+		return x.Identification
+	}
+	return nil
+}
+
+func (x *Appraisal) GetPending() bool {
+	if x != nil {
+		return x.Pending
+	}
+	return false
+}
+
+func (x *Appraisal) GetDaysNotCounted() int32 {
+	if x != nil {
+		return x.DaysNotCounted
+	}
+	return 0
+}
+
 // Request for EnforcementService.RecordFinePayment.
 type RecordFinePaymentRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1576,7 +2424,7 @@ type RecordFinePaymentRequest struct {
 
 func (x *RecordFinePaymentRequest) Reset() {
 	*x = RecordFinePaymentRequest{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[20]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1588,7 +2436,7 @@ func (x *RecordFinePaymentRequest) String() string {
 func (*RecordFinePaymentRequest) ProtoMessage() {}
 
 func (x *RecordFinePaymentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[20]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1601,7 +2449,7 @@ func (x *RecordFinePaymentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordFinePaymentRequest.ProtoReflect.Descriptor instead.
 func (*RecordFinePaymentRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{20}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *RecordFinePaymentRequest) GetName() string {
@@ -1643,7 +2491,7 @@ type RecordFinePaymentResponse struct {
 
 func (x *RecordFinePaymentResponse) Reset() {
 	*x = RecordFinePaymentResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[21]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1655,7 +2503,7 @@ func (x *RecordFinePaymentResponse) String() string {
 func (*RecordFinePaymentResponse) ProtoMessage() {}
 
 func (x *RecordFinePaymentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[21]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1668,7 +2516,7 @@ func (x *RecordFinePaymentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordFinePaymentResponse.ProtoReflect.Descriptor instead.
 func (*RecordFinePaymentResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{21}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *RecordFinePaymentResponse) GetCase() *EnforcementCase {
@@ -1689,7 +2537,7 @@ type RequestHearingResponse struct {
 
 func (x *RequestHearingResponse) Reset() {
 	*x = RequestHearingResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[22]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1701,7 +2549,7 @@ func (x *RequestHearingResponse) String() string {
 func (*RequestHearingResponse) ProtoMessage() {}
 
 func (x *RequestHearingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[22]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1714,7 +2562,7 @@ func (x *RequestHearingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestHearingResponse.ProtoReflect.Descriptor instead.
 func (*RequestHearingResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{22}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *RequestHearingResponse) GetCase() *EnforcementCase {
@@ -1743,7 +2591,7 @@ type RecordHearingRequest struct {
 
 func (x *RecordHearingRequest) Reset() {
 	*x = RecordHearingRequest{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[23]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1755,7 +2603,7 @@ func (x *RecordHearingRequest) String() string {
 func (*RecordHearingRequest) ProtoMessage() {}
 
 func (x *RecordHearingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[23]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1768,7 +2616,7 @@ func (x *RecordHearingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordHearingRequest.ProtoReflect.Descriptor instead.
 func (*RecordHearingRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{23}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *RecordHearingRequest) GetName() string {
@@ -1817,7 +2665,7 @@ type RecordHearingResponse struct {
 
 func (x *RecordHearingResponse) Reset() {
 	*x = RecordHearingResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[24]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1829,7 +2677,7 @@ func (x *RecordHearingResponse) String() string {
 func (*RecordHearingResponse) ProtoMessage() {}
 
 func (x *RecordHearingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[24]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1842,7 +2690,7 @@ func (x *RecordHearingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordHearingResponse.ProtoReflect.Descriptor instead.
 func (*RecordHearingResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{24}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *RecordHearingResponse) GetCase() *EnforcementCase {
@@ -1879,7 +2727,7 @@ type ExtendDecisionDeadlineRequest struct {
 
 func (x *ExtendDecisionDeadlineRequest) Reset() {
 	*x = ExtendDecisionDeadlineRequest{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[25]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1891,7 +2739,7 @@ func (x *ExtendDecisionDeadlineRequest) String() string {
 func (*ExtendDecisionDeadlineRequest) ProtoMessage() {}
 
 func (x *ExtendDecisionDeadlineRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[25]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1904,7 +2752,7 @@ func (x *ExtendDecisionDeadlineRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExtendDecisionDeadlineRequest.ProtoReflect.Descriptor instead.
 func (*ExtendDecisionDeadlineRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{25}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ExtendDecisionDeadlineRequest) GetName() string {
@@ -1967,7 +2815,7 @@ type ExtendDecisionDeadlineResponse struct {
 
 func (x *ExtendDecisionDeadlineResponse) Reset() {
 	*x = ExtendDecisionDeadlineResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[26]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1979,7 +2827,7 @@ func (x *ExtendDecisionDeadlineResponse) String() string {
 func (*ExtendDecisionDeadlineResponse) ProtoMessage() {}
 
 func (x *ExtendDecisionDeadlineResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[26]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1992,7 +2840,7 @@ func (x *ExtendDecisionDeadlineResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExtendDecisionDeadlineResponse.ProtoReflect.Descriptor instead.
 func (*ExtendDecisionDeadlineResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{26}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ExtendDecisionDeadlineResponse) GetCase() *EnforcementCase {
@@ -2023,14 +2871,17 @@ type DecidePenaltyRequest struct {
 	// Day the decision reached the party (YYYY-MM-DD), from which the 15
 	// days to pay the fine run (Administrative Penalty Law Art. 67 ¶3);
 	// empty: the decision day (delivered on the spot, Art. 61).
-	ServedOn      string `protobuf:"bytes,8,opt,name=served_on,json=servedOn,proto3" json:"served_on,omitempty"`
+	ServedOn string `protobuf:"bytes,8,opt,name=served_on,json=servedOn,proto3" json:"served_on,omitempty"`
+	// Digests of the matter's evidence the decision rests on; each must be
+	// evidence of the matter.
+	Evidence      []string `protobuf:"bytes,9,rep,name=evidence,proto3" json:"evidence,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *DecidePenaltyRequest) Reset() {
 	*x = DecidePenaltyRequest{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[27]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2042,7 +2893,7 @@ func (x *DecidePenaltyRequest) String() string {
 func (*DecidePenaltyRequest) ProtoMessage() {}
 
 func (x *DecidePenaltyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[27]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2055,7 +2906,7 @@ func (x *DecidePenaltyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecidePenaltyRequest.ProtoReflect.Descriptor instead.
 func (*DecidePenaltyRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{27}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *DecidePenaltyRequest) GetName() string {
@@ -2114,6 +2965,13 @@ func (x *DecidePenaltyRequest) GetServedOn() string {
 	return ""
 }
 
+func (x *DecidePenaltyRequest) GetEvidence() []string {
+	if x != nil {
+		return x.Evidence
+	}
+	return nil
+}
+
 // Response for EnforcementService.DecidePenalty.
 type DecidePenaltyResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2125,7 +2983,7 @@ type DecidePenaltyResponse struct {
 
 func (x *DecidePenaltyResponse) Reset() {
 	*x = DecidePenaltyResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[28]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2137,7 +2995,7 @@ func (x *DecidePenaltyResponse) String() string {
 func (*DecidePenaltyResponse) ProtoMessage() {}
 
 func (x *DecidePenaltyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[28]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2150,7 +3008,7 @@ func (x *DecidePenaltyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecidePenaltyResponse.ProtoReflect.Descriptor instead.
 func (*DecidePenaltyResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{28}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *DecidePenaltyResponse) GetCase() *EnforcementCase {
@@ -2177,7 +3035,7 @@ type DismissEnforcementRequest struct {
 
 func (x *DismissEnforcementRequest) Reset() {
 	*x = DismissEnforcementRequest{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[29]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2189,7 +3047,7 @@ func (x *DismissEnforcementRequest) String() string {
 func (*DismissEnforcementRequest) ProtoMessage() {}
 
 func (x *DismissEnforcementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[29]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2202,7 +3060,7 @@ func (x *DismissEnforcementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DismissEnforcementRequest.ProtoReflect.Descriptor instead.
 func (*DismissEnforcementRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{29}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *DismissEnforcementRequest) GetName() string {
@@ -2244,7 +3102,7 @@ type DismissEnforcementResponse struct {
 
 func (x *DismissEnforcementResponse) Reset() {
 	*x = DismissEnforcementResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[30]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2256,7 +3114,7 @@ func (x *DismissEnforcementResponse) String() string {
 func (*DismissEnforcementResponse) ProtoMessage() {}
 
 func (x *DismissEnforcementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[30]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2269,7 +3127,7 @@ func (x *DismissEnforcementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DismissEnforcementResponse.ProtoReflect.Descriptor instead.
 func (*DismissEnforcementResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{30}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *DismissEnforcementResponse) GetCase() *EnforcementCase {
@@ -2299,7 +3157,7 @@ type TransferToCourtRequest struct {
 
 func (x *TransferToCourtRequest) Reset() {
 	*x = TransferToCourtRequest{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[31]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2311,7 +3169,7 @@ func (x *TransferToCourtRequest) String() string {
 func (*TransferToCourtRequest) ProtoMessage() {}
 
 func (x *TransferToCourtRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[31]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2324,7 +3182,7 @@ func (x *TransferToCourtRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransferToCourtRequest.ProtoReflect.Descriptor instead.
 func (*TransferToCourtRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{31}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *TransferToCourtRequest) GetName() string {
@@ -2373,7 +3231,7 @@ type TransferToCourtResponse struct {
 
 func (x *TransferToCourtResponse) Reset() {
 	*x = TransferToCourtResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[32]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2385,7 +3243,7 @@ func (x *TransferToCourtResponse) String() string {
 func (*TransferToCourtResponse) ProtoMessage() {}
 
 func (x *TransferToCourtResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[32]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2398,7 +3256,7 @@ func (x *TransferToCourtResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransferToCourtResponse.ProtoReflect.Descriptor instead.
 func (*TransferToCourtResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{32}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *TransferToCourtResponse) GetCase() *EnforcementCase {
@@ -2427,7 +3285,7 @@ type TransferToPoliceRequest struct {
 
 func (x *TransferToPoliceRequest) Reset() {
 	*x = TransferToPoliceRequest{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[33]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2439,7 +3297,7 @@ func (x *TransferToPoliceRequest) String() string {
 func (*TransferToPoliceRequest) ProtoMessage() {}
 
 func (x *TransferToPoliceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[33]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2452,7 +3310,7 @@ func (x *TransferToPoliceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransferToPoliceRequest.ProtoReflect.Descriptor instead.
 func (*TransferToPoliceRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{33}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *TransferToPoliceRequest) GetName() string {
@@ -2501,7 +3359,7 @@ type TransferToPoliceResponse struct {
 
 func (x *TransferToPoliceResponse) Reset() {
 	*x = TransferToPoliceResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[34]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2513,7 +3371,7 @@ func (x *TransferToPoliceResponse) String() string {
 func (*TransferToPoliceResponse) ProtoMessage() {}
 
 func (x *TransferToPoliceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[34]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2526,7 +3384,7 @@ func (x *TransferToPoliceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransferToPoliceResponse.ProtoReflect.Descriptor instead.
 func (*TransferToPoliceResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{34}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *TransferToPoliceResponse) GetCase() *EnforcementCase {
@@ -2554,7 +3412,7 @@ type CloseEnforcementRequest struct {
 
 func (x *CloseEnforcementRequest) Reset() {
 	*x = CloseEnforcementRequest{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[35]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2566,7 +3424,7 @@ func (x *CloseEnforcementRequest) String() string {
 func (*CloseEnforcementRequest) ProtoMessage() {}
 
 func (x *CloseEnforcementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[35]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2579,7 +3437,7 @@ func (x *CloseEnforcementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseEnforcementRequest.ProtoReflect.Descriptor instead.
 func (*CloseEnforcementRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{35}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *CloseEnforcementRequest) GetName() string {
@@ -2621,7 +3479,7 @@ type CloseEnforcementResponse struct {
 
 func (x *CloseEnforcementResponse) Reset() {
 	*x = CloseEnforcementResponse{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[36]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2633,7 +3491,7 @@ func (x *CloseEnforcementResponse) String() string {
 func (*CloseEnforcementResponse) ProtoMessage() {}
 
 func (x *CloseEnforcementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[36]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2646,7 +3504,7 @@ func (x *CloseEnforcementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CloseEnforcementResponse.ProtoReflect.Descriptor instead.
 func (*CloseEnforcementResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{36}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *CloseEnforcementResponse) GetCase() *EnforcementCase {
@@ -2711,14 +3569,17 @@ type EnforcementCase struct {
 	// agency's heads (SAMR Administrative Penalty Procedure Rules Art. 64 ¶1).
 	FurtherExtensions []*DecisionExtension `protobuf:"bytes,22,rep,name=further_extensions,json=furtherExtensions,proto3" json:"further_extensions,omitempty"`
 	// The fine's payment, once a fine was decided.
-	Payment       *FinePayment `protobuf:"bytes,23,opt,name=payment,proto3" json:"payment,omitempty"`
+	Payment *FinePayment `protobuf:"bytes,23,opt,name=payment,proto3" json:"payment,omitempty"`
+	// Inspections, tests, appraisals and identifications requested, oldest
+	// first.
+	Appraisals    []*Appraisal `protobuf:"bytes,24,rep,name=appraisals,proto3" json:"appraisals,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *EnforcementCase) Reset() {
 	*x = EnforcementCase{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[37]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2730,7 +3591,7 @@ func (x *EnforcementCase) String() string {
 func (*EnforcementCase) ProtoMessage() {}
 
 func (x *EnforcementCase) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[37]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2743,7 +3604,7 @@ func (x *EnforcementCase) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use EnforcementCase.ProtoReflect.Descriptor instead.
 func (*EnforcementCase) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{37}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *EnforcementCase) GetName() string {
@@ -2907,6 +3768,13 @@ func (x *EnforcementCase) GetPayment() *FinePayment {
 	return nil
 }
 
+func (x *EnforcementCase) GetAppraisals() []*Appraisal {
+	if x != nil {
+		return x.Appraisals
+	}
+	return nil
+}
+
 // A period not counted in the decision period.
 type DecisionPause struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2926,7 +3794,7 @@ type DecisionPause struct {
 
 func (x *DecisionPause) Reset() {
 	*x = DecisionPause{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[38]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2938,7 +3806,7 @@ func (x *DecisionPause) String() string {
 func (*DecisionPause) ProtoMessage() {}
 
 func (x *DecisionPause) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[38]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2951,7 +3819,7 @@ func (x *DecisionPause) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecisionPause.ProtoReflect.Descriptor instead.
 func (*DecisionPause) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{38}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *DecisionPause) GetKind() PauseKind {
@@ -3017,7 +3885,7 @@ type FinePayment struct {
 
 func (x *FinePayment) Reset() {
 	*x = FinePayment{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[39]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3029,7 +3897,7 @@ func (x *FinePayment) String() string {
 func (*FinePayment) ProtoMessage() {}
 
 func (x *FinePayment) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[39]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3042,7 +3910,7 @@ func (x *FinePayment) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FinePayment.ProtoReflect.Descriptor instead.
 func (*FinePayment) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{39}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *FinePayment) GetFineYuan() string {
@@ -3116,7 +3984,7 @@ type Officer struct {
 
 func (x *Officer) Reset() {
 	*x = Officer{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[40]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3128,7 +3996,7 @@ func (x *Officer) String() string {
 func (*Officer) ProtoMessage() {}
 
 func (x *Officer) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[40]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3141,7 +4009,7 @@ func (x *Officer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Officer.ProtoReflect.Descriptor instead.
 func (*Officer) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{40}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *Officer) GetSubject() string {
@@ -3188,7 +4056,7 @@ type Inspection struct {
 
 func (x *Inspection) Reset() {
 	*x = Inspection{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[41]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3200,7 +4068,7 @@ func (x *Inspection) String() string {
 func (*Inspection) ProtoMessage() {}
 
 func (x *Inspection) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[41]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3213,7 +4081,7 @@ func (x *Inspection) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Inspection.ProtoReflect.Descriptor instead.
 func (*Inspection) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{41}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *Inspection) GetId() string {
@@ -3290,7 +4158,7 @@ type SeizedGoods struct {
 
 func (x *SeizedGoods) Reset() {
 	*x = SeizedGoods{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[42]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3302,7 +4170,7 @@ func (x *SeizedGoods) String() string {
 func (*SeizedGoods) ProtoMessage() {}
 
 func (x *SeizedGoods) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[42]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3315,7 +4183,7 @@ func (x *SeizedGoods) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SeizedGoods.ProtoReflect.Descriptor instead.
 func (*SeizedGoods) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{42}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *SeizedGoods) GetId() string {
@@ -3395,7 +4263,7 @@ type CustodyEntry struct {
 
 func (x *CustodyEntry) Reset() {
 	*x = CustodyEntry{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[43]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3407,7 +4275,7 @@ func (x *CustodyEntry) String() string {
 func (*CustodyEntry) ProtoMessage() {}
 
 func (x *CustodyEntry) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[43]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3420,7 +4288,7 @@ func (x *CustodyEntry) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CustodyEntry.ProtoReflect.Descriptor instead.
 func (*CustodyEntry) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{43}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *CustodyEntry) GetAction() CustodyAction {
@@ -3480,14 +4348,17 @@ type Findings struct {
 	// Art. 78: sale price × quantity).
 	Computation string `protobuf:"bytes,5,opt,name=computation,proto3" json:"computation,omitempty"`
 	// Day recorded, YYYY-MM-DD.
-	RecordedOn    string `protobuf:"bytes,6,opt,name=recorded_on,json=recordedOn,proto3" json:"recorded_on,omitempty"`
+	RecordedOn string `protobuf:"bytes,6,opt,name=recorded_on,json=recordedOn,proto3" json:"recorded_on,omitempty"`
+	// Digests of the matter's evidence the findings rest on (reports,
+	// identifications, seized items); each must be evidence of the matter.
+	Evidence      []string `protobuf:"bytes,7,rep,name=evidence,proto3" json:"evidence,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Findings) Reset() {
 	*x = Findings{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[44]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3499,7 +4370,7 @@ func (x *Findings) String() string {
 func (*Findings) ProtoMessage() {}
 
 func (x *Findings) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[44]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3512,7 +4383,7 @@ func (x *Findings) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Findings.ProtoReflect.Descriptor instead.
 func (*Findings) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{44}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *Findings) GetText() string {
@@ -3557,6 +4428,13 @@ func (x *Findings) GetRecordedOn() string {
 	return ""
 }
 
+func (x *Findings) GetEvidence() []string {
+	if x != nil {
+		return x.Evidence
+	}
+	return nil
+}
+
 // The notice of the intended penalty.
 type PenaltyNotice struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3581,7 +4459,7 @@ type PenaltyNotice struct {
 
 func (x *PenaltyNotice) Reset() {
 	*x = PenaltyNotice{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[45]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3593,7 +4471,7 @@ func (x *PenaltyNotice) String() string {
 func (*PenaltyNotice) ProtoMessage() {}
 
 func (x *PenaltyNotice) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[45]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3606,7 +4484,7 @@ func (x *PenaltyNotice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PenaltyNotice.ProtoReflect.Descriptor instead.
 func (*PenaltyNotice) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{45}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *PenaltyNotice) GetServedOn() string {
@@ -3677,7 +4555,7 @@ type Hearing struct {
 
 func (x *Hearing) Reset() {
 	*x = Hearing{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[46]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3689,7 +4567,7 @@ func (x *Hearing) String() string {
 func (*Hearing) ProtoMessage() {}
 
 func (x *Hearing) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[46]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3702,7 +4580,7 @@ func (x *Hearing) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Hearing.ProtoReflect.Descriptor instead.
 func (*Hearing) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{46}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *Hearing) GetRequestedOn() string {
@@ -3756,13 +4634,15 @@ type PenaltyDecision struct {
 	Confiscation string `protobuf:"bytes,5,opt,name=confiscation,proto3" json:"confiscation,omitempty"`
 	// Destruction orders.
 	DestructionOrders []string `protobuf:"bytes,6,rep,name=destruction_orders,json=destructionOrders,proto3" json:"destruction_orders,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// Digests of the matter's evidence the decision rests on.
+	Evidence      []string `protobuf:"bytes,7,rep,name=evidence,proto3" json:"evidence,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PenaltyDecision) Reset() {
 	*x = PenaltyDecision{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[47]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3774,7 +4654,7 @@ func (x *PenaltyDecision) String() string {
 func (*PenaltyDecision) ProtoMessage() {}
 
 func (x *PenaltyDecision) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[47]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3787,7 +4667,7 @@ func (x *PenaltyDecision) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PenaltyDecision.ProtoReflect.Descriptor instead.
 func (*PenaltyDecision) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{47}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *PenaltyDecision) GetNumber() string {
@@ -3832,6 +4712,13 @@ func (x *PenaltyDecision) GetDestructionOrders() []string {
 	return nil
 }
 
+func (x *PenaltyDecision) GetEvidence() []string {
+	if x != nil {
+		return x.Evidence
+	}
+	return nil
+}
+
 // A transfer of the case out of the agency.
 type Transfer struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3849,7 +4736,7 @@ type Transfer struct {
 
 func (x *Transfer) Reset() {
 	*x = Transfer{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[48]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3861,7 +4748,7 @@ func (x *Transfer) String() string {
 func (*Transfer) ProtoMessage() {}
 
 func (x *Transfer) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[48]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3874,7 +4761,7 @@ func (x *Transfer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Transfer.ProtoReflect.Descriptor instead.
 func (*Transfer) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{48}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *Transfer) GetTarget() TransferTarget {
@@ -3926,7 +4813,7 @@ type DecisionExtension struct {
 
 func (x *DecisionExtension) Reset() {
 	*x = DecisionExtension{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[49]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3938,7 +4825,7 @@ func (x *DecisionExtension) String() string {
 func (*DecisionExtension) ProtoMessage() {}
 
 func (x *DecisionExtension) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[49]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3951,7 +4838,7 @@ func (x *DecisionExtension) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecisionExtension.ProtoReflect.Descriptor instead.
 func (*DecisionExtension) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{49}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *DecisionExtension) GetApprovedBy() string {
@@ -4026,7 +4913,7 @@ type PriorInfringement struct {
 
 func (x *PriorInfringement) Reset() {
 	*x = PriorInfringement{}
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[50]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4038,7 +4925,7 @@ func (x *PriorInfringement) String() string {
 func (*PriorInfringement) ProtoMessage() {}
 
 func (x *PriorInfringement) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[50]
+	mi := &file_ipcase_v1_enforcement_service_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4051,7 +4938,7 @@ func (x *PriorInfringement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PriorInfringement.ProtoReflect.Descriptor instead.
 func (*PriorInfringement) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{50}
+	return file_ipcase_v1_enforcement_service_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *PriorInfringement) GetParty() string {
@@ -4203,7 +5090,68 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"request_id\x18\x03 \x01(\tR\trequestId\x12.\n" +
 	"\x05pause\x18\x04 \x01(\v2\x18.ipcase.v1.DecisionPauseR\x05pause\"M\n" +
 	"\x1bRecordDecisionPauseResponse\x12.\n" +
-	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"z\n" +
+	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\x9b\x01\n" +
+	"\x17RequestAppraisalRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\x129\n" +
+	"\tappraisal\x18\x04 \x01(\v2\x1b.ipcase.v1.AppraisalRequestR\tappraisal\"J\n" +
+	"\x18RequestAppraisalResponse\x12.\n" +
+	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\xbc\x01\n" +
+	"\x1cRecordAppraisalReportRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\x12!\n" +
+	"\fappraisal_id\x18\x04 \x01(\tR\vappraisalId\x122\n" +
+	"\x06report\x18\x05 \x01(\v2\x1a.ipcase.v1.AppraisalReportR\x06report\"O\n" +
+	"\x1dRecordAppraisalReportResponse\x12.\n" +
+	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\xca\x01\n" +
+	"\x1bRecordIdentificationRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\x12!\n" +
+	"\fappraisal_id\x18\x04 \x01(\tR\vappraisalId\x12A\n" +
+	"\x0eidentification\x18\x05 \x01(\v2\x19.ipcase.v1.IdentificationR\x0eidentification\"N\n" +
+	"\x1cRecordIdentificationResponse\x12.\n" +
+	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\xb1\x01\n" +
+	"\x10AppraisalRequest\x12,\n" +
+	"\x04kind\x18\x01 \x01(\x0e2\x18.ipcase.v1.AppraisalKindR\x04kind\x12 \n" +
+	"\vinstitution\x18\x02 \x01(\tR\vinstitution\x12\x1a\n" +
+	"\bquestion\x18\x03 \x01(\tR\bquestion\x12\x18\n" +
+	"\asamples\x18\x04 \x03(\tR\asamples\x12\x17\n" +
+	"\asent_on\x18\x05 \x01(\tR\x06sentOn\"\xe2\x01\n" +
+	"\x0fAppraisalReport\x12\x16\n" +
+	"\x06number\x18\x01 \x01(\tR\x06number\x12$\n" +
+	"\rqualification\x18\x02 \x01(\tR\rqualification\x12\x1e\n" +
+	"\n" +
+	"conclusion\x18\x03 \x01(\tR\n" +
+	"conclusion\x12\x1f\n" +
+	"\vreported_on\x18\x04 \x01(\tR\n" +
+	"reportedOn\x12\x1f\n" +
+	"\vreceived_on\x18\x05 \x01(\tR\n" +
+	"receivedOn\x12/\n" +
+	"\bdocument\x18\x06 \x01(\v2\x13.ipcase.v1.EvidenceR\bdocument\"\xcf\x01\n" +
+	"\x0eIdentification\x12\x1b\n" +
+	"\tsigned_by\x18\x01 \x01(\tR\bsignedBy\x12\x1b\n" +
+	"\tsigned_on\x18\x02 \x01(\tR\bsignedOn\x12\x1f\n" +
+	"\vreceived_on\x18\x03 \x01(\tR\n" +
+	"receivedOn\x12/\n" +
+	"\x05items\x18\x04 \x03(\v2\x19.ipcase.v1.IdentifiedItemR\x05items\x121\n" +
+	"\tstatement\x18\x05 \x01(\v2\x13.ipcase.v1.EvidenceR\tstatement\"c\n" +
+	"\x0eIdentifiedItem\x12\x19\n" +
+	"\bgoods_id\x18\x01 \x01(\tR\agoodsId\x12 \n" +
+	"\vcounterfeit\x18\x02 \x01(\bR\vcounterfeit\x12\x14\n" +
+	"\x05basis\x18\x03 \x01(\tR\x05basis\"\x8d\x02\n" +
+	"\tAppraisal\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x125\n" +
+	"\arequest\x18\x02 \x01(\v2\x1b.ipcase.v1.AppraisalRequestR\arequest\x122\n" +
+	"\x06report\x18\x03 \x01(\v2\x1a.ipcase.v1.AppraisalReportR\x06report\x12A\n" +
+	"\x0eidentification\x18\x04 \x01(\v2\x19.ipcase.v1.IdentificationR\x0eidentification\x12\x18\n" +
+	"\apending\x18\x05 \x01(\bR\apending\x12(\n" +
+	"\x10days_not_counted\x18\x06 \x01(\x05R\x0edaysNotCounted\"z\n" +
 	"\x18RecordFinePaymentRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
@@ -4234,7 +5182,7 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\x13collective_decision\x18\x06 \x01(\bR\x12collectiveDecision\x12\x12\n" +
 	"\x04days\x18\a \x01(\x05R\x04days\"P\n" +
 	"\x1eExtendDecisionDeadlineResponse\x12.\n" +
-	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\x89\x02\n" +
+	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\xa5\x02\n" +
 	"\x14DecidePenaltyRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
@@ -4245,7 +5193,8 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"decided_on\x18\x05 \x01(\tR\tdecidedOn\x12\"\n" +
 	"\fconfiscation\x18\x06 \x01(\tR\fconfiscation\x12-\n" +
 	"\x12destruction_orders\x18\a \x03(\tR\x11destructionOrders\x12\x1b\n" +
-	"\tserved_on\x18\b \x01(\tR\bservedOn\"G\n" +
+	"\tserved_on\x18\b \x01(\tR\bservedOn\x12\x1a\n" +
+	"\bevidence\x18\t \x03(\tR\bevidence\"G\n" +
 	"\x15DecidePenaltyResponse\x12.\n" +
 	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"z\n" +
 	"\x19DismissEnforcementRequest\x12\x12\n" +
@@ -4282,7 +5231,7 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"request_id\x18\x03 \x01(\tR\trequestId\x12\x16\n" +
 	"\x06reason\x18\x04 \x01(\tR\x06reason\"J\n" +
 	"\x18CloseEnforcementResponse\x12.\n" +
-	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\xbd\b\n" +
+	"\x04case\x18\x01 \x01(\v2\x1a.ipcase.v1.EnforcementCaseR\x04case\"\xf3\b\n" +
 	"\x0fEnforcementCase\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06matter\x18\x02 \x01(\tR\x06matter\x120\n" +
@@ -4307,7 +5256,10 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\x18decision_due_provisional\x18\x14 \x01(\bR\x16decisionDueProvisional\x120\n" +
 	"\x06pauses\x18\x15 \x03(\v2\x18.ipcase.v1.DecisionPauseR\x06pauses\x12K\n" +
 	"\x12further_extensions\x18\x16 \x03(\v2\x1c.ipcase.v1.DecisionExtensionR\x11furtherExtensions\x120\n" +
-	"\apayment\x18\x17 \x01(\v2\x16.ipcase.v1.FinePaymentR\apayment\"\x8d\x01\n" +
+	"\apayment\x18\x17 \x01(\v2\x16.ipcase.v1.FinePaymentR\apayment\x124\n" +
+	"\n" +
+	"appraisals\x18\x18 \x03(\v2\x14.ipcase.v1.AppraisalR\n" +
+	"appraisals\"\x8d\x01\n" +
 	"\rDecisionPause\x12(\n" +
 	"\x04kind\x18\x01 \x01(\x0e2\x14.ipcase.v1.PauseKindR\x04kind\x12\x14\n" +
 	"\x05start\x18\x02 \x01(\tR\x05start\x12\x10\n" +
@@ -4351,7 +5303,7 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\x02by\x18\x03 \x01(\tR\x02by\x12\x1a\n" +
 	"\blocation\x18\x04 \x01(\tR\blocation\x12\x12\n" +
 	"\x04note\x18\x05 \x01(\tR\x04note\x12 \n" +
-	"\vcertificate\x18\x06 \x01(\tR\vcertificate\"\xeb\x01\n" +
+	"\vcertificate\x18\x06 \x01(\tR\vcertificate\"\x87\x02\n" +
 	"\bFindings\x12\x12\n" +
 	"\x04text\x18\x01 \x01(\tR\x04text\x120\n" +
 	"\x14business_volume_yuan\x18\x02 \x01(\tR\x12businessVolumeYuan\x12,\n" +
@@ -4359,7 +5311,8 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\x10goods_value_yuan\x18\x04 \x01(\tR\x0egoodsValueYuan\x12 \n" +
 	"\vcomputation\x18\x05 \x01(\tR\vcomputation\x12\x1f\n" +
 	"\vrecorded_on\x18\x06 \x01(\tR\n" +
-	"recordedOn\"\xcc\x02\n" +
+	"recordedOn\x12\x1a\n" +
+	"\bevidence\x18\a \x03(\tR\bevidence\"\xcc\x02\n" +
 	"\rPenaltyNotice\x12\x1b\n" +
 	"\tserved_on\x18\x01 \x01(\tR\bservedOn\x123\n" +
 	"\x04fine\x18\x02 \x01(\v2\x1f.ipcase.v1.CalculateFineRequestR\x04fine\x126\n" +
@@ -4373,7 +5326,7 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\rscheduled_for\x18\x02 \x01(\tR\fscheduledFor\x12\x17\n" +
 	"\aheld_on\x18\x03 \x01(\tR\x06heldOn\x12\x16\n" +
 	"\x06record\x18\x04 \x01(\tR\x06record\x12(\n" +
-	"\x10notice_served_on\x18\x05 \x01(\tR\x0enoticeServedOn\"\xca\x01\n" +
+	"\x10notice_served_on\x18\x05 \x01(\tR\x0enoticeServedOn\"\xe6\x01\n" +
 	"\x0fPenaltyDecision\x12\x16\n" +
 	"\x06number\x18\x01 \x01(\tR\x06number\x12\x1d\n" +
 	"\n" +
@@ -4381,7 +5334,8 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\tfine_yuan\x18\x03 \x01(\tR\bfineYuan\x12\x10\n" +
 	"\x03law\x18\x04 \x01(\tR\x03law\x12\"\n" +
 	"\fconfiscation\x18\x05 \x01(\tR\fconfiscation\x12-\n" +
-	"\x12destruction_orders\x18\x06 \x03(\tR\x11destructionOrders\"\x9a\x01\n" +
+	"\x12destruction_orders\x18\x06 \x03(\tR\x11destructionOrders\x12\x1a\n" +
+	"\bevidence\x18\a \x03(\tR\bevidence\"\x9a\x01\n" +
 	"\bTransfer\x121\n" +
 	"\x06target\x18\x01 \x01(\x0e2\x19.ipcase.v1.TransferTargetR\x06target\x12\x1c\n" +
 	"\trecipient\x18\x02 \x01(\tR\trecipient\x12\x16\n" +
@@ -4406,7 +5360,11 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\fconduct_from\x18\x06 \x01(\tR\vconductFrom\x12\x1d\n" +
 	"\n" +
 	"conduct_to\x18\a \x01(\tR\tconductTo\x12\x18\n" +
-	"\acounted\x18\b \x01(\bR\acounted*\xcc\x01\n" +
+	"\acounted\x18\b \x01(\bR\acounted*n\n" +
+	"\rAppraisalKind\x12\x1e\n" +
+	"\x1aAPPRAISAL_KIND_UNSPECIFIED\x10\x00\x12\x1a\n" +
+	"\x16APPRAISAL_KIND_TESTING\x10\x01\x12!\n" +
+	"\x1dAPPRAISAL_KIND_IDENTIFICATION\x10\x02*\xcc\x01\n" +
 	"\tPauseKind\x12\x1a\n" +
 	"\x16PAUSE_KIND_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15PAUSE_KIND_SUSPENSION\x10\x01\x12\x16\n" +
@@ -4431,7 +5389,7 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\x0eTransferTarget\x12\x1f\n" +
 	"\x1bTRANSFER_TARGET_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15TRANSFER_TARGET_COURT\x10\x01\x12\x1a\n" +
-	"\x16TRANSFER_TARGET_POLICE\x10\x022\xc1\x16\n" +
+	"\x16TRANSFER_TARGET_POLICE\x10\x022\xd1\x1a\n" +
 	"\x12EnforcementService\x12\x7f\n" +
 	"\x0fOpenEnforcement\x12!.ipcase.v1.OpenEnforcementRequest\x1a\".ipcase.v1.OpenEnforcementResponse\"%\x82\xd3\xe4\x93\x02\x1f:\x01*b\x04case\"\x14/v1/enforcement:open\x12\x93\x01\n" +
 	"\x0eGetEnforcement\x12 .ipcase.v1.GetEnforcementRequest\x1a!.ipcase.v1.GetEnforcementResponse\"<\x82\xd3\xe4\x93\x026b\x04case\x12./v1/{name=matters/*/proceedings/*}/enforcement\x12\x99\x01\n" +
@@ -4441,7 +5399,10 @@ const file_ipcase_v1_enforcement_service_proto_rawDesc = "" +
 	"\x0eRecordFindings\x12 .ipcase.v1.RecordFindingsRequest\x1a!.ipcase.v1.RecordFindingsResponse\"B\x82\xd3\xe4\x93\x02<:\x01*b\x04case\"1/v1/{name=matters/*/proceedings/*}:recordFindings\x12\x95\x01\n" +
 	"\rNotifyPenalty\x12\x1f.ipcase.v1.NotifyPenaltyRequest\x1a .ipcase.v1.NotifyPenaltyResponse\"A\x82\xd3\xe4\x93\x02;:\x01*b\x04case\"0/v1/{name=matters/*/proceedings/*}:notifyPenalty\x12\x99\x01\n" +
 	"\x0eRequestHearing\x12 .ipcase.v1.RequestHearingRequest\x1a!.ipcase.v1.RequestHearingResponse\"B\x82\xd3\xe4\x93\x02<:\x01*b\x04case\"1/v1/{name=matters/*/proceedings/*}:requestHearing\x12\xa9\x01\n" +
-	"\x12ServeHearingNotice\x12$.ipcase.v1.ServeHearingNoticeRequest\x1a%.ipcase.v1.ServeHearingNoticeResponse\"F\x82\xd3\xe4\x93\x02@:\x01*b\x04case\"5/v1/{name=matters/*/proceedings/*}:serveHearingNotice\x12\xad\x01\n" +
+	"\x12ServeHearingNotice\x12$.ipcase.v1.ServeHearingNoticeRequest\x1a%.ipcase.v1.ServeHearingNoticeResponse\"F\x82\xd3\xe4\x93\x02@:\x01*b\x04case\"5/v1/{name=matters/*/proceedings/*}:serveHearingNotice\x12\xa1\x01\n" +
+	"\x10RequestAppraisal\x12\".ipcase.v1.RequestAppraisalRequest\x1a#.ipcase.v1.RequestAppraisalResponse\"D\x82\xd3\xe4\x93\x02>:\x01*b\x04case\"3/v1/{name=matters/*/proceedings/*}:requestAppraisal\x12\xb5\x01\n" +
+	"\x15RecordAppraisalReport\x12'.ipcase.v1.RecordAppraisalReportRequest\x1a(.ipcase.v1.RecordAppraisalReportResponse\"I\x82\xd3\xe4\x93\x02C:\x01*b\x04case\"8/v1/{name=matters/*/proceedings/*}:recordAppraisalReport\x12\xb1\x01\n" +
+	"\x14RecordIdentification\x12&.ipcase.v1.RecordIdentificationRequest\x1a'.ipcase.v1.RecordIdentificationResponse\"H\x82\xd3\xe4\x93\x02B:\x01*b\x04case\"7/v1/{name=matters/*/proceedings/*}:recordIdentification\x12\xad\x01\n" +
 	"\x13RecordDecisionPause\x12%.ipcase.v1.RecordDecisionPauseRequest\x1a&.ipcase.v1.RecordDecisionPauseResponse\"G\x82\xd3\xe4\x93\x02A:\x01*b\x04case\"6/v1/{name=matters/*/proceedings/*}:recordDecisionPause\x12\xa5\x01\n" +
 	"\x11RecordFinePayment\x12#.ipcase.v1.RecordFinePaymentRequest\x1a$.ipcase.v1.RecordFinePaymentResponse\"E\x82\xd3\xe4\x93\x02?:\x01*b\x04case\"4/v1/{name=matters/*/proceedings/*}:recordFinePayment\x12\x95\x01\n" +
 	"\rRecordHearing\x12\x1f.ipcase.v1.RecordHearingRequest\x1a .ipcase.v1.RecordHearingResponse\"A\x82\xd3\xe4\x93\x02;:\x01*b\x04case\"0/v1/{name=matters/*/proceedings/*}:recordHearing\x12\xb9\x01\n" +
@@ -4464,165 +5425,197 @@ func file_ipcase_v1_enforcement_service_proto_rawDescGZIP() []byte {
 	return file_ipcase_v1_enforcement_service_proto_rawDescData
 }
 
-var file_ipcase_v1_enforcement_service_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
-var file_ipcase_v1_enforcement_service_proto_msgTypes = make([]protoimpl.MessageInfo, 51)
+var file_ipcase_v1_enforcement_service_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
+var file_ipcase_v1_enforcement_service_proto_msgTypes = make([]protoimpl.MessageInfo, 62)
 var file_ipcase_v1_enforcement_service_proto_goTypes = []any{
-	(PauseKind)(0),                         // 0: ipcase.v1.PauseKind
-	(GoodsStatus)(0),                       // 1: ipcase.v1.GoodsStatus
-	(CustodyAction)(0),                     // 2: ipcase.v1.CustodyAction
-	(TransferTarget)(0),                    // 3: ipcase.v1.TransferTarget
-	(*OpenEnforcementRequest)(nil),         // 4: ipcase.v1.OpenEnforcementRequest
-	(*ExOfficioCase)(nil),                  // 5: ipcase.v1.ExOfficioCase
-	(*OpenEnforcementResponse)(nil),        // 6: ipcase.v1.OpenEnforcementResponse
-	(*GetEnforcementRequest)(nil),          // 7: ipcase.v1.GetEnforcementRequest
-	(*GetEnforcementResponse)(nil),         // 8: ipcase.v1.GetEnforcementResponse
-	(*AssignOfficersRequest)(nil),          // 9: ipcase.v1.AssignOfficersRequest
-	(*AssignOfficersResponse)(nil),         // 10: ipcase.v1.AssignOfficersResponse
-	(*RecordInspectionRequest)(nil),        // 11: ipcase.v1.RecordInspectionRequest
-	(*RecordInspectionResponse)(nil),       // 12: ipcase.v1.RecordInspectionResponse
-	(*RecordCustodyRequest)(nil),           // 13: ipcase.v1.RecordCustodyRequest
-	(*RecordCustodyResponse)(nil),          // 14: ipcase.v1.RecordCustodyResponse
-	(*RecordFindingsRequest)(nil),          // 15: ipcase.v1.RecordFindingsRequest
-	(*RecordFindingsResponse)(nil),         // 16: ipcase.v1.RecordFindingsResponse
-	(*NotifyPenaltyRequest)(nil),           // 17: ipcase.v1.NotifyPenaltyRequest
-	(*NotifyPenaltyResponse)(nil),          // 18: ipcase.v1.NotifyPenaltyResponse
-	(*RequestHearingRequest)(nil),          // 19: ipcase.v1.RequestHearingRequest
-	(*ServeHearingNoticeRequest)(nil),      // 20: ipcase.v1.ServeHearingNoticeRequest
-	(*ServeHearingNoticeResponse)(nil),     // 21: ipcase.v1.ServeHearingNoticeResponse
-	(*RecordDecisionPauseRequest)(nil),     // 22: ipcase.v1.RecordDecisionPauseRequest
-	(*RecordDecisionPauseResponse)(nil),    // 23: ipcase.v1.RecordDecisionPauseResponse
-	(*RecordFinePaymentRequest)(nil),       // 24: ipcase.v1.RecordFinePaymentRequest
-	(*RecordFinePaymentResponse)(nil),      // 25: ipcase.v1.RecordFinePaymentResponse
-	(*RequestHearingResponse)(nil),         // 26: ipcase.v1.RequestHearingResponse
-	(*RecordHearingRequest)(nil),           // 27: ipcase.v1.RecordHearingRequest
-	(*RecordHearingResponse)(nil),          // 28: ipcase.v1.RecordHearingResponse
-	(*ExtendDecisionDeadlineRequest)(nil),  // 29: ipcase.v1.ExtendDecisionDeadlineRequest
-	(*ExtendDecisionDeadlineResponse)(nil), // 30: ipcase.v1.ExtendDecisionDeadlineResponse
-	(*DecidePenaltyRequest)(nil),           // 31: ipcase.v1.DecidePenaltyRequest
-	(*DecidePenaltyResponse)(nil),          // 32: ipcase.v1.DecidePenaltyResponse
-	(*DismissEnforcementRequest)(nil),      // 33: ipcase.v1.DismissEnforcementRequest
-	(*DismissEnforcementResponse)(nil),     // 34: ipcase.v1.DismissEnforcementResponse
-	(*TransferToCourtRequest)(nil),         // 35: ipcase.v1.TransferToCourtRequest
-	(*TransferToCourtResponse)(nil),        // 36: ipcase.v1.TransferToCourtResponse
-	(*TransferToPoliceRequest)(nil),        // 37: ipcase.v1.TransferToPoliceRequest
-	(*TransferToPoliceResponse)(nil),       // 38: ipcase.v1.TransferToPoliceResponse
-	(*CloseEnforcementRequest)(nil),        // 39: ipcase.v1.CloseEnforcementRequest
-	(*CloseEnforcementResponse)(nil),       // 40: ipcase.v1.CloseEnforcementResponse
-	(*EnforcementCase)(nil),                // 41: ipcase.v1.EnforcementCase
-	(*DecisionPause)(nil),                  // 42: ipcase.v1.DecisionPause
-	(*FinePayment)(nil),                    // 43: ipcase.v1.FinePayment
-	(*Officer)(nil),                        // 44: ipcase.v1.Officer
-	(*Inspection)(nil),                     // 45: ipcase.v1.Inspection
-	(*SeizedGoods)(nil),                    // 46: ipcase.v1.SeizedGoods
-	(*CustodyEntry)(nil),                   // 47: ipcase.v1.CustodyEntry
-	(*Findings)(nil),                       // 48: ipcase.v1.Findings
-	(*PenaltyNotice)(nil),                  // 49: ipcase.v1.PenaltyNotice
-	(*Hearing)(nil),                        // 50: ipcase.v1.Hearing
-	(*PenaltyDecision)(nil),                // 51: ipcase.v1.PenaltyDecision
-	(*Transfer)(nil),                       // 52: ipcase.v1.Transfer
-	(*DecisionExtension)(nil),              // 53: ipcase.v1.DecisionExtension
-	(*PriorInfringement)(nil),              // 54: ipcase.v1.PriorInfringement
-	(*Party)(nil),                          // 55: ipcase.v1.Party
-	(*IpRight)(nil),                        // 56: ipcase.v1.IpRight
-	(*Evidence)(nil),                       // 57: ipcase.v1.Evidence
-	(*CalculateFineRequest)(nil),           // 58: ipcase.v1.CalculateFineRequest
-	(ProceedingState)(0),                   // 59: ipcase.v1.ProceedingState
-	(*CalculateFineResponse)(nil),          // 60: ipcase.v1.CalculateFineResponse
+	(AppraisalKind)(0),                     // 0: ipcase.v1.AppraisalKind
+	(PauseKind)(0),                         // 1: ipcase.v1.PauseKind
+	(GoodsStatus)(0),                       // 2: ipcase.v1.GoodsStatus
+	(CustodyAction)(0),                     // 3: ipcase.v1.CustodyAction
+	(TransferTarget)(0),                    // 4: ipcase.v1.TransferTarget
+	(*OpenEnforcementRequest)(nil),         // 5: ipcase.v1.OpenEnforcementRequest
+	(*ExOfficioCase)(nil),                  // 6: ipcase.v1.ExOfficioCase
+	(*OpenEnforcementResponse)(nil),        // 7: ipcase.v1.OpenEnforcementResponse
+	(*GetEnforcementRequest)(nil),          // 8: ipcase.v1.GetEnforcementRequest
+	(*GetEnforcementResponse)(nil),         // 9: ipcase.v1.GetEnforcementResponse
+	(*AssignOfficersRequest)(nil),          // 10: ipcase.v1.AssignOfficersRequest
+	(*AssignOfficersResponse)(nil),         // 11: ipcase.v1.AssignOfficersResponse
+	(*RecordInspectionRequest)(nil),        // 12: ipcase.v1.RecordInspectionRequest
+	(*RecordInspectionResponse)(nil),       // 13: ipcase.v1.RecordInspectionResponse
+	(*RecordCustodyRequest)(nil),           // 14: ipcase.v1.RecordCustodyRequest
+	(*RecordCustodyResponse)(nil),          // 15: ipcase.v1.RecordCustodyResponse
+	(*RecordFindingsRequest)(nil),          // 16: ipcase.v1.RecordFindingsRequest
+	(*RecordFindingsResponse)(nil),         // 17: ipcase.v1.RecordFindingsResponse
+	(*NotifyPenaltyRequest)(nil),           // 18: ipcase.v1.NotifyPenaltyRequest
+	(*NotifyPenaltyResponse)(nil),          // 19: ipcase.v1.NotifyPenaltyResponse
+	(*RequestHearingRequest)(nil),          // 20: ipcase.v1.RequestHearingRequest
+	(*ServeHearingNoticeRequest)(nil),      // 21: ipcase.v1.ServeHearingNoticeRequest
+	(*ServeHearingNoticeResponse)(nil),     // 22: ipcase.v1.ServeHearingNoticeResponse
+	(*RecordDecisionPauseRequest)(nil),     // 23: ipcase.v1.RecordDecisionPauseRequest
+	(*RecordDecisionPauseResponse)(nil),    // 24: ipcase.v1.RecordDecisionPauseResponse
+	(*RequestAppraisalRequest)(nil),        // 25: ipcase.v1.RequestAppraisalRequest
+	(*RequestAppraisalResponse)(nil),       // 26: ipcase.v1.RequestAppraisalResponse
+	(*RecordAppraisalReportRequest)(nil),   // 27: ipcase.v1.RecordAppraisalReportRequest
+	(*RecordAppraisalReportResponse)(nil),  // 28: ipcase.v1.RecordAppraisalReportResponse
+	(*RecordIdentificationRequest)(nil),    // 29: ipcase.v1.RecordIdentificationRequest
+	(*RecordIdentificationResponse)(nil),   // 30: ipcase.v1.RecordIdentificationResponse
+	(*AppraisalRequest)(nil),               // 31: ipcase.v1.AppraisalRequest
+	(*AppraisalReport)(nil),                // 32: ipcase.v1.AppraisalReport
+	(*Identification)(nil),                 // 33: ipcase.v1.Identification
+	(*IdentifiedItem)(nil),                 // 34: ipcase.v1.IdentifiedItem
+	(*Appraisal)(nil),                      // 35: ipcase.v1.Appraisal
+	(*RecordFinePaymentRequest)(nil),       // 36: ipcase.v1.RecordFinePaymentRequest
+	(*RecordFinePaymentResponse)(nil),      // 37: ipcase.v1.RecordFinePaymentResponse
+	(*RequestHearingResponse)(nil),         // 38: ipcase.v1.RequestHearingResponse
+	(*RecordHearingRequest)(nil),           // 39: ipcase.v1.RecordHearingRequest
+	(*RecordHearingResponse)(nil),          // 40: ipcase.v1.RecordHearingResponse
+	(*ExtendDecisionDeadlineRequest)(nil),  // 41: ipcase.v1.ExtendDecisionDeadlineRequest
+	(*ExtendDecisionDeadlineResponse)(nil), // 42: ipcase.v1.ExtendDecisionDeadlineResponse
+	(*DecidePenaltyRequest)(nil),           // 43: ipcase.v1.DecidePenaltyRequest
+	(*DecidePenaltyResponse)(nil),          // 44: ipcase.v1.DecidePenaltyResponse
+	(*DismissEnforcementRequest)(nil),      // 45: ipcase.v1.DismissEnforcementRequest
+	(*DismissEnforcementResponse)(nil),     // 46: ipcase.v1.DismissEnforcementResponse
+	(*TransferToCourtRequest)(nil),         // 47: ipcase.v1.TransferToCourtRequest
+	(*TransferToCourtResponse)(nil),        // 48: ipcase.v1.TransferToCourtResponse
+	(*TransferToPoliceRequest)(nil),        // 49: ipcase.v1.TransferToPoliceRequest
+	(*TransferToPoliceResponse)(nil),       // 50: ipcase.v1.TransferToPoliceResponse
+	(*CloseEnforcementRequest)(nil),        // 51: ipcase.v1.CloseEnforcementRequest
+	(*CloseEnforcementResponse)(nil),       // 52: ipcase.v1.CloseEnforcementResponse
+	(*EnforcementCase)(nil),                // 53: ipcase.v1.EnforcementCase
+	(*DecisionPause)(nil),                  // 54: ipcase.v1.DecisionPause
+	(*FinePayment)(nil),                    // 55: ipcase.v1.FinePayment
+	(*Officer)(nil),                        // 56: ipcase.v1.Officer
+	(*Inspection)(nil),                     // 57: ipcase.v1.Inspection
+	(*SeizedGoods)(nil),                    // 58: ipcase.v1.SeizedGoods
+	(*CustodyEntry)(nil),                   // 59: ipcase.v1.CustodyEntry
+	(*Findings)(nil),                       // 60: ipcase.v1.Findings
+	(*PenaltyNotice)(nil),                  // 61: ipcase.v1.PenaltyNotice
+	(*Hearing)(nil),                        // 62: ipcase.v1.Hearing
+	(*PenaltyDecision)(nil),                // 63: ipcase.v1.PenaltyDecision
+	(*Transfer)(nil),                       // 64: ipcase.v1.Transfer
+	(*DecisionExtension)(nil),              // 65: ipcase.v1.DecisionExtension
+	(*PriorInfringement)(nil),              // 66: ipcase.v1.PriorInfringement
+	(*Party)(nil),                          // 67: ipcase.v1.Party
+	(*IpRight)(nil),                        // 68: ipcase.v1.IpRight
+	(*Evidence)(nil),                       // 69: ipcase.v1.Evidence
+	(*CalculateFineRequest)(nil),           // 70: ipcase.v1.CalculateFineRequest
+	(ProceedingState)(0),                   // 71: ipcase.v1.ProceedingState
+	(*CalculateFineResponse)(nil),          // 72: ipcase.v1.CalculateFineResponse
 }
 var file_ipcase_v1_enforcement_service_proto_depIdxs = []int32{
-	5,  // 0: ipcase.v1.OpenEnforcementRequest.ex_officio:type_name -> ipcase.v1.ExOfficioCase
-	55, // 1: ipcase.v1.ExOfficioCase.rights_holder:type_name -> ipcase.v1.Party
-	55, // 2: ipcase.v1.ExOfficioCase.respondents:type_name -> ipcase.v1.Party
-	56, // 3: ipcase.v1.ExOfficioCase.rights:type_name -> ipcase.v1.IpRight
-	57, // 4: ipcase.v1.ExOfficioCase.evidence:type_name -> ipcase.v1.Evidence
-	41, // 5: ipcase.v1.OpenEnforcementResponse.case:type_name -> ipcase.v1.EnforcementCase
-	41, // 6: ipcase.v1.GetEnforcementResponse.case:type_name -> ipcase.v1.EnforcementCase
-	44, // 7: ipcase.v1.AssignOfficersRequest.officers:type_name -> ipcase.v1.Officer
-	41, // 8: ipcase.v1.AssignOfficersResponse.case:type_name -> ipcase.v1.EnforcementCase
-	45, // 9: ipcase.v1.RecordInspectionRequest.inspection:type_name -> ipcase.v1.Inspection
-	41, // 10: ipcase.v1.RecordInspectionResponse.case:type_name -> ipcase.v1.EnforcementCase
-	47, // 11: ipcase.v1.RecordCustodyRequest.entry:type_name -> ipcase.v1.CustodyEntry
-	41, // 12: ipcase.v1.RecordCustodyResponse.case:type_name -> ipcase.v1.EnforcementCase
-	48, // 13: ipcase.v1.RecordFindingsRequest.findings:type_name -> ipcase.v1.Findings
-	41, // 14: ipcase.v1.RecordFindingsResponse.case:type_name -> ipcase.v1.EnforcementCase
-	58, // 15: ipcase.v1.NotifyPenaltyRequest.fine:type_name -> ipcase.v1.CalculateFineRequest
-	41, // 16: ipcase.v1.NotifyPenaltyResponse.case:type_name -> ipcase.v1.EnforcementCase
-	41, // 17: ipcase.v1.ServeHearingNoticeResponse.case:type_name -> ipcase.v1.EnforcementCase
-	42, // 18: ipcase.v1.RecordDecisionPauseRequest.pause:type_name -> ipcase.v1.DecisionPause
-	41, // 19: ipcase.v1.RecordDecisionPauseResponse.case:type_name -> ipcase.v1.EnforcementCase
-	41, // 20: ipcase.v1.RecordFinePaymentResponse.case:type_name -> ipcase.v1.EnforcementCase
-	41, // 21: ipcase.v1.RequestHearingResponse.case:type_name -> ipcase.v1.EnforcementCase
-	41, // 22: ipcase.v1.RecordHearingResponse.case:type_name -> ipcase.v1.EnforcementCase
-	41, // 23: ipcase.v1.ExtendDecisionDeadlineResponse.case:type_name -> ipcase.v1.EnforcementCase
-	41, // 24: ipcase.v1.DecidePenaltyResponse.case:type_name -> ipcase.v1.EnforcementCase
-	41, // 25: ipcase.v1.DismissEnforcementResponse.case:type_name -> ipcase.v1.EnforcementCase
-	41, // 26: ipcase.v1.TransferToCourtResponse.case:type_name -> ipcase.v1.EnforcementCase
-	41, // 27: ipcase.v1.TransferToPoliceResponse.case:type_name -> ipcase.v1.EnforcementCase
-	41, // 28: ipcase.v1.CloseEnforcementResponse.case:type_name -> ipcase.v1.EnforcementCase
-	59, // 29: ipcase.v1.EnforcementCase.state:type_name -> ipcase.v1.ProceedingState
-	44, // 30: ipcase.v1.EnforcementCase.officers:type_name -> ipcase.v1.Officer
-	45, // 31: ipcase.v1.EnforcementCase.inspections:type_name -> ipcase.v1.Inspection
-	46, // 32: ipcase.v1.EnforcementCase.seized_goods:type_name -> ipcase.v1.SeizedGoods
-	48, // 33: ipcase.v1.EnforcementCase.findings:type_name -> ipcase.v1.Findings
-	49, // 34: ipcase.v1.EnforcementCase.notice:type_name -> ipcase.v1.PenaltyNotice
-	50, // 35: ipcase.v1.EnforcementCase.hearing:type_name -> ipcase.v1.Hearing
-	51, // 36: ipcase.v1.EnforcementCase.decision:type_name -> ipcase.v1.PenaltyDecision
-	52, // 37: ipcase.v1.EnforcementCase.transfer:type_name -> ipcase.v1.Transfer
-	53, // 38: ipcase.v1.EnforcementCase.extension:type_name -> ipcase.v1.DecisionExtension
-	54, // 39: ipcase.v1.EnforcementCase.prior_infringements:type_name -> ipcase.v1.PriorInfringement
-	42, // 40: ipcase.v1.EnforcementCase.pauses:type_name -> ipcase.v1.DecisionPause
-	53, // 41: ipcase.v1.EnforcementCase.further_extensions:type_name -> ipcase.v1.DecisionExtension
-	43, // 42: ipcase.v1.EnforcementCase.payment:type_name -> ipcase.v1.FinePayment
-	0,  // 43: ipcase.v1.DecisionPause.kind:type_name -> ipcase.v1.PauseKind
-	46, // 44: ipcase.v1.Inspection.seized_goods:type_name -> ipcase.v1.SeizedGoods
-	57, // 45: ipcase.v1.Inspection.evidence:type_name -> ipcase.v1.Evidence
-	1,  // 46: ipcase.v1.SeizedGoods.status:type_name -> ipcase.v1.GoodsStatus
-	47, // 47: ipcase.v1.SeizedGoods.custody:type_name -> ipcase.v1.CustodyEntry
-	2,  // 48: ipcase.v1.CustodyEntry.action:type_name -> ipcase.v1.CustodyAction
-	58, // 49: ipcase.v1.PenaltyNotice.fine:type_name -> ipcase.v1.CalculateFineRequest
-	60, // 50: ipcase.v1.PenaltyNotice.range:type_name -> ipcase.v1.CalculateFineResponse
-	3,  // 51: ipcase.v1.Transfer.target:type_name -> ipcase.v1.TransferTarget
-	4,  // 52: ipcase.v1.EnforcementService.OpenEnforcement:input_type -> ipcase.v1.OpenEnforcementRequest
-	7,  // 53: ipcase.v1.EnforcementService.GetEnforcement:input_type -> ipcase.v1.GetEnforcementRequest
-	9,  // 54: ipcase.v1.EnforcementService.AssignOfficers:input_type -> ipcase.v1.AssignOfficersRequest
-	11, // 55: ipcase.v1.EnforcementService.RecordInspection:input_type -> ipcase.v1.RecordInspectionRequest
-	13, // 56: ipcase.v1.EnforcementService.RecordCustody:input_type -> ipcase.v1.RecordCustodyRequest
-	15, // 57: ipcase.v1.EnforcementService.RecordFindings:input_type -> ipcase.v1.RecordFindingsRequest
-	17, // 58: ipcase.v1.EnforcementService.NotifyPenalty:input_type -> ipcase.v1.NotifyPenaltyRequest
-	19, // 59: ipcase.v1.EnforcementService.RequestHearing:input_type -> ipcase.v1.RequestHearingRequest
-	20, // 60: ipcase.v1.EnforcementService.ServeHearingNotice:input_type -> ipcase.v1.ServeHearingNoticeRequest
-	22, // 61: ipcase.v1.EnforcementService.RecordDecisionPause:input_type -> ipcase.v1.RecordDecisionPauseRequest
-	24, // 62: ipcase.v1.EnforcementService.RecordFinePayment:input_type -> ipcase.v1.RecordFinePaymentRequest
-	27, // 63: ipcase.v1.EnforcementService.RecordHearing:input_type -> ipcase.v1.RecordHearingRequest
-	29, // 64: ipcase.v1.EnforcementService.ExtendDecisionDeadline:input_type -> ipcase.v1.ExtendDecisionDeadlineRequest
-	31, // 65: ipcase.v1.EnforcementService.DecidePenalty:input_type -> ipcase.v1.DecidePenaltyRequest
-	33, // 66: ipcase.v1.EnforcementService.DismissEnforcement:input_type -> ipcase.v1.DismissEnforcementRequest
-	35, // 67: ipcase.v1.EnforcementService.TransferToCourt:input_type -> ipcase.v1.TransferToCourtRequest
-	37, // 68: ipcase.v1.EnforcementService.TransferToPolice:input_type -> ipcase.v1.TransferToPoliceRequest
-	39, // 69: ipcase.v1.EnforcementService.CloseEnforcement:input_type -> ipcase.v1.CloseEnforcementRequest
-	6,  // 70: ipcase.v1.EnforcementService.OpenEnforcement:output_type -> ipcase.v1.OpenEnforcementResponse
-	8,  // 71: ipcase.v1.EnforcementService.GetEnforcement:output_type -> ipcase.v1.GetEnforcementResponse
-	10, // 72: ipcase.v1.EnforcementService.AssignOfficers:output_type -> ipcase.v1.AssignOfficersResponse
-	12, // 73: ipcase.v1.EnforcementService.RecordInspection:output_type -> ipcase.v1.RecordInspectionResponse
-	14, // 74: ipcase.v1.EnforcementService.RecordCustody:output_type -> ipcase.v1.RecordCustodyResponse
-	16, // 75: ipcase.v1.EnforcementService.RecordFindings:output_type -> ipcase.v1.RecordFindingsResponse
-	18, // 76: ipcase.v1.EnforcementService.NotifyPenalty:output_type -> ipcase.v1.NotifyPenaltyResponse
-	26, // 77: ipcase.v1.EnforcementService.RequestHearing:output_type -> ipcase.v1.RequestHearingResponse
-	21, // 78: ipcase.v1.EnforcementService.ServeHearingNotice:output_type -> ipcase.v1.ServeHearingNoticeResponse
-	23, // 79: ipcase.v1.EnforcementService.RecordDecisionPause:output_type -> ipcase.v1.RecordDecisionPauseResponse
-	25, // 80: ipcase.v1.EnforcementService.RecordFinePayment:output_type -> ipcase.v1.RecordFinePaymentResponse
-	28, // 81: ipcase.v1.EnforcementService.RecordHearing:output_type -> ipcase.v1.RecordHearingResponse
-	30, // 82: ipcase.v1.EnforcementService.ExtendDecisionDeadline:output_type -> ipcase.v1.ExtendDecisionDeadlineResponse
-	32, // 83: ipcase.v1.EnforcementService.DecidePenalty:output_type -> ipcase.v1.DecidePenaltyResponse
-	34, // 84: ipcase.v1.EnforcementService.DismissEnforcement:output_type -> ipcase.v1.DismissEnforcementResponse
-	36, // 85: ipcase.v1.EnforcementService.TransferToCourt:output_type -> ipcase.v1.TransferToCourtResponse
-	38, // 86: ipcase.v1.EnforcementService.TransferToPolice:output_type -> ipcase.v1.TransferToPoliceResponse
-	40, // 87: ipcase.v1.EnforcementService.CloseEnforcement:output_type -> ipcase.v1.CloseEnforcementResponse
-	70, // [70:88] is the sub-list for method output_type
-	52, // [52:70] is the sub-list for method input_type
-	52, // [52:52] is the sub-list for extension type_name
-	52, // [52:52] is the sub-list for extension extendee
-	0,  // [0:52] is the sub-list for field type_name
+	6,  // 0: ipcase.v1.OpenEnforcementRequest.ex_officio:type_name -> ipcase.v1.ExOfficioCase
+	67, // 1: ipcase.v1.ExOfficioCase.rights_holder:type_name -> ipcase.v1.Party
+	67, // 2: ipcase.v1.ExOfficioCase.respondents:type_name -> ipcase.v1.Party
+	68, // 3: ipcase.v1.ExOfficioCase.rights:type_name -> ipcase.v1.IpRight
+	69, // 4: ipcase.v1.ExOfficioCase.evidence:type_name -> ipcase.v1.Evidence
+	53, // 5: ipcase.v1.OpenEnforcementResponse.case:type_name -> ipcase.v1.EnforcementCase
+	53, // 6: ipcase.v1.GetEnforcementResponse.case:type_name -> ipcase.v1.EnforcementCase
+	56, // 7: ipcase.v1.AssignOfficersRequest.officers:type_name -> ipcase.v1.Officer
+	53, // 8: ipcase.v1.AssignOfficersResponse.case:type_name -> ipcase.v1.EnforcementCase
+	57, // 9: ipcase.v1.RecordInspectionRequest.inspection:type_name -> ipcase.v1.Inspection
+	53, // 10: ipcase.v1.RecordInspectionResponse.case:type_name -> ipcase.v1.EnforcementCase
+	59, // 11: ipcase.v1.RecordCustodyRequest.entry:type_name -> ipcase.v1.CustodyEntry
+	53, // 12: ipcase.v1.RecordCustodyResponse.case:type_name -> ipcase.v1.EnforcementCase
+	60, // 13: ipcase.v1.RecordFindingsRequest.findings:type_name -> ipcase.v1.Findings
+	53, // 14: ipcase.v1.RecordFindingsResponse.case:type_name -> ipcase.v1.EnforcementCase
+	70, // 15: ipcase.v1.NotifyPenaltyRequest.fine:type_name -> ipcase.v1.CalculateFineRequest
+	53, // 16: ipcase.v1.NotifyPenaltyResponse.case:type_name -> ipcase.v1.EnforcementCase
+	53, // 17: ipcase.v1.ServeHearingNoticeResponse.case:type_name -> ipcase.v1.EnforcementCase
+	54, // 18: ipcase.v1.RecordDecisionPauseRequest.pause:type_name -> ipcase.v1.DecisionPause
+	53, // 19: ipcase.v1.RecordDecisionPauseResponse.case:type_name -> ipcase.v1.EnforcementCase
+	31, // 20: ipcase.v1.RequestAppraisalRequest.appraisal:type_name -> ipcase.v1.AppraisalRequest
+	53, // 21: ipcase.v1.RequestAppraisalResponse.case:type_name -> ipcase.v1.EnforcementCase
+	32, // 22: ipcase.v1.RecordAppraisalReportRequest.report:type_name -> ipcase.v1.AppraisalReport
+	53, // 23: ipcase.v1.RecordAppraisalReportResponse.case:type_name -> ipcase.v1.EnforcementCase
+	33, // 24: ipcase.v1.RecordIdentificationRequest.identification:type_name -> ipcase.v1.Identification
+	53, // 25: ipcase.v1.RecordIdentificationResponse.case:type_name -> ipcase.v1.EnforcementCase
+	0,  // 26: ipcase.v1.AppraisalRequest.kind:type_name -> ipcase.v1.AppraisalKind
+	69, // 27: ipcase.v1.AppraisalReport.document:type_name -> ipcase.v1.Evidence
+	34, // 28: ipcase.v1.Identification.items:type_name -> ipcase.v1.IdentifiedItem
+	69, // 29: ipcase.v1.Identification.statement:type_name -> ipcase.v1.Evidence
+	31, // 30: ipcase.v1.Appraisal.request:type_name -> ipcase.v1.AppraisalRequest
+	32, // 31: ipcase.v1.Appraisal.report:type_name -> ipcase.v1.AppraisalReport
+	33, // 32: ipcase.v1.Appraisal.identification:type_name -> ipcase.v1.Identification
+	53, // 33: ipcase.v1.RecordFinePaymentResponse.case:type_name -> ipcase.v1.EnforcementCase
+	53, // 34: ipcase.v1.RequestHearingResponse.case:type_name -> ipcase.v1.EnforcementCase
+	53, // 35: ipcase.v1.RecordHearingResponse.case:type_name -> ipcase.v1.EnforcementCase
+	53, // 36: ipcase.v1.ExtendDecisionDeadlineResponse.case:type_name -> ipcase.v1.EnforcementCase
+	53, // 37: ipcase.v1.DecidePenaltyResponse.case:type_name -> ipcase.v1.EnforcementCase
+	53, // 38: ipcase.v1.DismissEnforcementResponse.case:type_name -> ipcase.v1.EnforcementCase
+	53, // 39: ipcase.v1.TransferToCourtResponse.case:type_name -> ipcase.v1.EnforcementCase
+	53, // 40: ipcase.v1.TransferToPoliceResponse.case:type_name -> ipcase.v1.EnforcementCase
+	53, // 41: ipcase.v1.CloseEnforcementResponse.case:type_name -> ipcase.v1.EnforcementCase
+	71, // 42: ipcase.v1.EnforcementCase.state:type_name -> ipcase.v1.ProceedingState
+	56, // 43: ipcase.v1.EnforcementCase.officers:type_name -> ipcase.v1.Officer
+	57, // 44: ipcase.v1.EnforcementCase.inspections:type_name -> ipcase.v1.Inspection
+	58, // 45: ipcase.v1.EnforcementCase.seized_goods:type_name -> ipcase.v1.SeizedGoods
+	60, // 46: ipcase.v1.EnforcementCase.findings:type_name -> ipcase.v1.Findings
+	61, // 47: ipcase.v1.EnforcementCase.notice:type_name -> ipcase.v1.PenaltyNotice
+	62, // 48: ipcase.v1.EnforcementCase.hearing:type_name -> ipcase.v1.Hearing
+	63, // 49: ipcase.v1.EnforcementCase.decision:type_name -> ipcase.v1.PenaltyDecision
+	64, // 50: ipcase.v1.EnforcementCase.transfer:type_name -> ipcase.v1.Transfer
+	65, // 51: ipcase.v1.EnforcementCase.extension:type_name -> ipcase.v1.DecisionExtension
+	66, // 52: ipcase.v1.EnforcementCase.prior_infringements:type_name -> ipcase.v1.PriorInfringement
+	54, // 53: ipcase.v1.EnforcementCase.pauses:type_name -> ipcase.v1.DecisionPause
+	65, // 54: ipcase.v1.EnforcementCase.further_extensions:type_name -> ipcase.v1.DecisionExtension
+	55, // 55: ipcase.v1.EnforcementCase.payment:type_name -> ipcase.v1.FinePayment
+	35, // 56: ipcase.v1.EnforcementCase.appraisals:type_name -> ipcase.v1.Appraisal
+	1,  // 57: ipcase.v1.DecisionPause.kind:type_name -> ipcase.v1.PauseKind
+	58, // 58: ipcase.v1.Inspection.seized_goods:type_name -> ipcase.v1.SeizedGoods
+	69, // 59: ipcase.v1.Inspection.evidence:type_name -> ipcase.v1.Evidence
+	2,  // 60: ipcase.v1.SeizedGoods.status:type_name -> ipcase.v1.GoodsStatus
+	59, // 61: ipcase.v1.SeizedGoods.custody:type_name -> ipcase.v1.CustodyEntry
+	3,  // 62: ipcase.v1.CustodyEntry.action:type_name -> ipcase.v1.CustodyAction
+	70, // 63: ipcase.v1.PenaltyNotice.fine:type_name -> ipcase.v1.CalculateFineRequest
+	72, // 64: ipcase.v1.PenaltyNotice.range:type_name -> ipcase.v1.CalculateFineResponse
+	4,  // 65: ipcase.v1.Transfer.target:type_name -> ipcase.v1.TransferTarget
+	5,  // 66: ipcase.v1.EnforcementService.OpenEnforcement:input_type -> ipcase.v1.OpenEnforcementRequest
+	8,  // 67: ipcase.v1.EnforcementService.GetEnforcement:input_type -> ipcase.v1.GetEnforcementRequest
+	10, // 68: ipcase.v1.EnforcementService.AssignOfficers:input_type -> ipcase.v1.AssignOfficersRequest
+	12, // 69: ipcase.v1.EnforcementService.RecordInspection:input_type -> ipcase.v1.RecordInspectionRequest
+	14, // 70: ipcase.v1.EnforcementService.RecordCustody:input_type -> ipcase.v1.RecordCustodyRequest
+	16, // 71: ipcase.v1.EnforcementService.RecordFindings:input_type -> ipcase.v1.RecordFindingsRequest
+	18, // 72: ipcase.v1.EnforcementService.NotifyPenalty:input_type -> ipcase.v1.NotifyPenaltyRequest
+	20, // 73: ipcase.v1.EnforcementService.RequestHearing:input_type -> ipcase.v1.RequestHearingRequest
+	21, // 74: ipcase.v1.EnforcementService.ServeHearingNotice:input_type -> ipcase.v1.ServeHearingNoticeRequest
+	25, // 75: ipcase.v1.EnforcementService.RequestAppraisal:input_type -> ipcase.v1.RequestAppraisalRequest
+	27, // 76: ipcase.v1.EnforcementService.RecordAppraisalReport:input_type -> ipcase.v1.RecordAppraisalReportRequest
+	29, // 77: ipcase.v1.EnforcementService.RecordIdentification:input_type -> ipcase.v1.RecordIdentificationRequest
+	23, // 78: ipcase.v1.EnforcementService.RecordDecisionPause:input_type -> ipcase.v1.RecordDecisionPauseRequest
+	36, // 79: ipcase.v1.EnforcementService.RecordFinePayment:input_type -> ipcase.v1.RecordFinePaymentRequest
+	39, // 80: ipcase.v1.EnforcementService.RecordHearing:input_type -> ipcase.v1.RecordHearingRequest
+	41, // 81: ipcase.v1.EnforcementService.ExtendDecisionDeadline:input_type -> ipcase.v1.ExtendDecisionDeadlineRequest
+	43, // 82: ipcase.v1.EnforcementService.DecidePenalty:input_type -> ipcase.v1.DecidePenaltyRequest
+	45, // 83: ipcase.v1.EnforcementService.DismissEnforcement:input_type -> ipcase.v1.DismissEnforcementRequest
+	47, // 84: ipcase.v1.EnforcementService.TransferToCourt:input_type -> ipcase.v1.TransferToCourtRequest
+	49, // 85: ipcase.v1.EnforcementService.TransferToPolice:input_type -> ipcase.v1.TransferToPoliceRequest
+	51, // 86: ipcase.v1.EnforcementService.CloseEnforcement:input_type -> ipcase.v1.CloseEnforcementRequest
+	7,  // 87: ipcase.v1.EnforcementService.OpenEnforcement:output_type -> ipcase.v1.OpenEnforcementResponse
+	9,  // 88: ipcase.v1.EnforcementService.GetEnforcement:output_type -> ipcase.v1.GetEnforcementResponse
+	11, // 89: ipcase.v1.EnforcementService.AssignOfficers:output_type -> ipcase.v1.AssignOfficersResponse
+	13, // 90: ipcase.v1.EnforcementService.RecordInspection:output_type -> ipcase.v1.RecordInspectionResponse
+	15, // 91: ipcase.v1.EnforcementService.RecordCustody:output_type -> ipcase.v1.RecordCustodyResponse
+	17, // 92: ipcase.v1.EnforcementService.RecordFindings:output_type -> ipcase.v1.RecordFindingsResponse
+	19, // 93: ipcase.v1.EnforcementService.NotifyPenalty:output_type -> ipcase.v1.NotifyPenaltyResponse
+	38, // 94: ipcase.v1.EnforcementService.RequestHearing:output_type -> ipcase.v1.RequestHearingResponse
+	22, // 95: ipcase.v1.EnforcementService.ServeHearingNotice:output_type -> ipcase.v1.ServeHearingNoticeResponse
+	26, // 96: ipcase.v1.EnforcementService.RequestAppraisal:output_type -> ipcase.v1.RequestAppraisalResponse
+	28, // 97: ipcase.v1.EnforcementService.RecordAppraisalReport:output_type -> ipcase.v1.RecordAppraisalReportResponse
+	30, // 98: ipcase.v1.EnforcementService.RecordIdentification:output_type -> ipcase.v1.RecordIdentificationResponse
+	24, // 99: ipcase.v1.EnforcementService.RecordDecisionPause:output_type -> ipcase.v1.RecordDecisionPauseResponse
+	37, // 100: ipcase.v1.EnforcementService.RecordFinePayment:output_type -> ipcase.v1.RecordFinePaymentResponse
+	40, // 101: ipcase.v1.EnforcementService.RecordHearing:output_type -> ipcase.v1.RecordHearingResponse
+	42, // 102: ipcase.v1.EnforcementService.ExtendDecisionDeadline:output_type -> ipcase.v1.ExtendDecisionDeadlineResponse
+	44, // 103: ipcase.v1.EnforcementService.DecidePenalty:output_type -> ipcase.v1.DecidePenaltyResponse
+	46, // 104: ipcase.v1.EnforcementService.DismissEnforcement:output_type -> ipcase.v1.DismissEnforcementResponse
+	48, // 105: ipcase.v1.EnforcementService.TransferToCourt:output_type -> ipcase.v1.TransferToCourtResponse
+	50, // 106: ipcase.v1.EnforcementService.TransferToPolice:output_type -> ipcase.v1.TransferToPoliceResponse
+	52, // 107: ipcase.v1.EnforcementService.CloseEnforcement:output_type -> ipcase.v1.CloseEnforcementResponse
+	87, // [87:108] is the sub-list for method output_type
+	66, // [66:87] is the sub-list for method input_type
+	66, // [66:66] is the sub-list for extension type_name
+	66, // [66:66] is the sub-list for extension extendee
+	0,  // [0:66] is the sub-list for field type_name
 }
 
 func init() { file_ipcase_v1_enforcement_service_proto_init() }
@@ -4641,8 +5634,8 @@ func file_ipcase_v1_enforcement_service_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ipcase_v1_enforcement_service_proto_rawDesc), len(file_ipcase_v1_enforcement_service_proto_rawDesc)),
-			NumEnums:      4,
-			NumMessages:   51,
+			NumEnums:      5,
+			NumMessages:   62,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

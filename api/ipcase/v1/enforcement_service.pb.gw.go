@@ -416,6 +416,141 @@ func local_request_EnforcementService_ServeHearingNotice_0(ctx context.Context, 
 	return msg, metadata, err
 }
 
+func request_EnforcementService_RequestAppraisal_0(ctx context.Context, marshaler runtime.Marshaler, client EnforcementServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq RequestAppraisalRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.RequestAppraisal(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_EnforcementService_RequestAppraisal_0(ctx context.Context, marshaler runtime.Marshaler, server EnforcementServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq RequestAppraisalRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	msg, err := server.RequestAppraisal(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+func request_EnforcementService_RecordAppraisalReport_0(ctx context.Context, marshaler runtime.Marshaler, client EnforcementServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq RecordAppraisalReportRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.RecordAppraisalReport(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_EnforcementService_RecordAppraisalReport_0(ctx context.Context, marshaler runtime.Marshaler, server EnforcementServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq RecordAppraisalReportRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	msg, err := server.RecordAppraisalReport(ctx, &protoReq)
+	return msg, metadata, err
+}
+
+func request_EnforcementService_RecordIdentification_0(ctx context.Context, marshaler runtime.Marshaler, client EnforcementServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq RecordIdentificationRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.RecordIdentification(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_EnforcementService_RecordIdentification_0(ctx context.Context, marshaler runtime.Marshaler, server EnforcementServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq RecordIdentificationRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	msg, err := server.RecordIdentification(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 func request_EnforcementService_RecordDecisionPause_0(ctx context.Context, marshaler runtime.Marshaler, client EnforcementServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq RecordDecisionPauseRequest
@@ -1007,6 +1142,66 @@ func RegisterEnforcementServiceHandlerServer(ctx context.Context, mux *runtime.S
 		}
 		forward_EnforcementService_ServeHearingNotice_0(annotatedContext, mux, outboundMarshaler, w, req, response_EnforcementService_ServeHearingNotice_0{resp.(*ServeHearingNoticeResponse)}, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_EnforcementService_RequestAppraisal_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ipcase.v1.EnforcementService/RequestAppraisal", runtime.WithHTTPPathPattern("/v1/{name=matters/*/proceedings/*}:requestAppraisal"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_EnforcementService_RequestAppraisal_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EnforcementService_RequestAppraisal_0(annotatedContext, mux, outboundMarshaler, w, req, response_EnforcementService_RequestAppraisal_0{resp.(*RequestAppraisalResponse)}, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_EnforcementService_RecordAppraisalReport_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ipcase.v1.EnforcementService/RecordAppraisalReport", runtime.WithHTTPPathPattern("/v1/{name=matters/*/proceedings/*}:recordAppraisalReport"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_EnforcementService_RecordAppraisalReport_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EnforcementService_RecordAppraisalReport_0(annotatedContext, mux, outboundMarshaler, w, req, response_EnforcementService_RecordAppraisalReport_0{resp.(*RecordAppraisalReportResponse)}, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_EnforcementService_RecordIdentification_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ipcase.v1.EnforcementService/RecordIdentification", runtime.WithHTTPPathPattern("/v1/{name=matters/*/proceedings/*}:recordIdentification"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_EnforcementService_RecordIdentification_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EnforcementService_RecordIdentification_0(annotatedContext, mux, outboundMarshaler, w, req, response_EnforcementService_RecordIdentification_0{resp.(*RecordIdentificationResponse)}, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_EnforcementService_RecordDecisionPause_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1380,6 +1575,57 @@ func RegisterEnforcementServiceHandlerClient(ctx context.Context, mux *runtime.S
 		}
 		forward_EnforcementService_ServeHearingNotice_0(annotatedContext, mux, outboundMarshaler, w, req, response_EnforcementService_ServeHearingNotice_0{resp.(*ServeHearingNoticeResponse)}, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_EnforcementService_RequestAppraisal_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ipcase.v1.EnforcementService/RequestAppraisal", runtime.WithHTTPPathPattern("/v1/{name=matters/*/proceedings/*}:requestAppraisal"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_EnforcementService_RequestAppraisal_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EnforcementService_RequestAppraisal_0(annotatedContext, mux, outboundMarshaler, w, req, response_EnforcementService_RequestAppraisal_0{resp.(*RequestAppraisalResponse)}, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_EnforcementService_RecordAppraisalReport_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ipcase.v1.EnforcementService/RecordAppraisalReport", runtime.WithHTTPPathPattern("/v1/{name=matters/*/proceedings/*}:recordAppraisalReport"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_EnforcementService_RecordAppraisalReport_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EnforcementService_RecordAppraisalReport_0(annotatedContext, mux, outboundMarshaler, w, req, response_EnforcementService_RecordAppraisalReport_0{resp.(*RecordAppraisalReportResponse)}, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodPost, pattern_EnforcementService_RecordIdentification_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ipcase.v1.EnforcementService/RecordIdentification", runtime.WithHTTPPathPattern("/v1/{name=matters/*/proceedings/*}:recordIdentification"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_EnforcementService_RecordIdentification_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_EnforcementService_RecordIdentification_0(annotatedContext, mux, outboundMarshaler, w, req, response_EnforcementService_RecordIdentification_0{resp.(*RecordIdentificationResponse)}, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_EnforcementService_RecordDecisionPause_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -1617,6 +1863,33 @@ func (m response_EnforcementService_ServeHearingNotice_0) XXX_ResponseBody() int
 	return response.Case
 }
 
+type response_EnforcementService_RequestAppraisal_0 struct {
+	*RequestAppraisalResponse
+}
+
+func (m response_EnforcementService_RequestAppraisal_0) XXX_ResponseBody() interface{} {
+	response := m.RequestAppraisalResponse
+	return response.Case
+}
+
+type response_EnforcementService_RecordAppraisalReport_0 struct {
+	*RecordAppraisalReportResponse
+}
+
+func (m response_EnforcementService_RecordAppraisalReport_0) XXX_ResponseBody() interface{} {
+	response := m.RecordAppraisalReportResponse
+	return response.Case
+}
+
+type response_EnforcementService_RecordIdentification_0 struct {
+	*RecordIdentificationResponse
+}
+
+func (m response_EnforcementService_RecordIdentification_0) XXX_ResponseBody() interface{} {
+	response := m.RecordIdentificationResponse
+	return response.Case
+}
+
 type response_EnforcementService_RecordDecisionPause_0 struct {
 	*RecordDecisionPauseResponse
 }
@@ -1708,6 +1981,9 @@ var (
 	pattern_EnforcementService_NotifyPenalty_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "notifyPenalty"))
 	pattern_EnforcementService_RequestHearing_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "requestHearing"))
 	pattern_EnforcementService_ServeHearingNotice_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "serveHearingNotice"))
+	pattern_EnforcementService_RequestAppraisal_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "requestAppraisal"))
+	pattern_EnforcementService_RecordAppraisalReport_0  = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "recordAppraisalReport"))
+	pattern_EnforcementService_RecordIdentification_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "recordIdentification"))
 	pattern_EnforcementService_RecordDecisionPause_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "recordDecisionPause"))
 	pattern_EnforcementService_RecordFinePayment_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "recordFinePayment"))
 	pattern_EnforcementService_RecordHearing_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "recordHearing"))
@@ -1729,6 +2005,9 @@ var (
 	forward_EnforcementService_NotifyPenalty_0          = runtime.ForwardResponseMessage
 	forward_EnforcementService_RequestHearing_0         = runtime.ForwardResponseMessage
 	forward_EnforcementService_ServeHearingNotice_0     = runtime.ForwardResponseMessage
+	forward_EnforcementService_RequestAppraisal_0       = runtime.ForwardResponseMessage
+	forward_EnforcementService_RecordAppraisalReport_0  = runtime.ForwardResponseMessage
+	forward_EnforcementService_RecordIdentification_0   = runtime.ForwardResponseMessage
 	forward_EnforcementService_RecordDecisionPause_0    = runtime.ForwardResponseMessage
 	forward_EnforcementService_RecordFinePayment_0      = runtime.ForwardResponseMessage
 	forward_EnforcementService_RecordHearing_0          = runtime.ForwardResponseMessage

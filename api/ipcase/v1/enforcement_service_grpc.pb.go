@@ -28,6 +28,9 @@ const (
 	EnforcementService_NotifyPenalty_FullMethodName          = "/ipcase.v1.EnforcementService/NotifyPenalty"
 	EnforcementService_RequestHearing_FullMethodName         = "/ipcase.v1.EnforcementService/RequestHearing"
 	EnforcementService_ServeHearingNotice_FullMethodName     = "/ipcase.v1.EnforcementService/ServeHearingNotice"
+	EnforcementService_RequestAppraisal_FullMethodName       = "/ipcase.v1.EnforcementService/RequestAppraisal"
+	EnforcementService_RecordAppraisalReport_FullMethodName  = "/ipcase.v1.EnforcementService/RecordAppraisalReport"
+	EnforcementService_RecordIdentification_FullMethodName   = "/ipcase.v1.EnforcementService/RecordIdentification"
 	EnforcementService_RecordDecisionPause_FullMethodName    = "/ipcase.v1.EnforcementService/RecordDecisionPause"
 	EnforcementService_RecordFinePayment_FullMethodName      = "/ipcase.v1.EnforcementService/RecordFinePayment"
 	EnforcementService_RecordHearing_FullMethodName          = "/ipcase.v1.EnforcementService/RecordHearing"
@@ -70,6 +73,12 @@ type EnforcementServiceClient interface {
 	RequestHearing(ctx context.Context, in *RequestHearingRequest, opts ...grpc.CallOption) (*RequestHearingResponse, error)
 	// Records the service of the hearing notice, which must reach the party at least 7 working days before the hearing (SAMR Hearing Measures Art. 20; Administrative Penalty Law Art. 64(2)); served again, it reschedules the hearing.
 	ServeHearingNotice(ctx context.Context, in *ServeHearingNoticeRequest, opts ...grpc.CallOption) (*ServeHearingNoticeResponse, error)
+	// Sends samples of seized goods for inspection, testing or appraisal (检验、检测、鉴定) to an institution, or to the right holder for identification (辨认鉴别); the decision period does not run from the day sent until the result is received (SAMR Administrative Penalty Procedure Rules Art. 64 ¶2).
+	RequestAppraisal(ctx context.Context, in *RequestAppraisalRequest, opts ...grpc.CallOption) (*RequestAppraisalResponse, error)
+	// Records the institution's report on an appraisal request; the report joins the matter's evidence by its digest, and the days from sending to receipt are not counted in the decision period (SAMR Administrative Penalty Procedure Rules Art. 64 ¶2).
+	RecordAppraisalReport(ctx context.Context, in *RecordAppraisalReportRequest, opts ...grpc.CallOption) (*RecordAppraisalReportResponse, error)
+	// Records the right holder's signed identification of the samples; the statement joins the matter's evidence by its digest, and the days from sending to receipt are not counted in the decision period (SAMR Administrative Penalty Procedure Rules Art. 64 ¶2).
+	RecordIdentification(ctx context.Context, in *RecordIdentificationRequest, opts ...grpc.CallOption) (*RecordIdentificationResponse, error)
 	// Records a period that is not counted in the decision period (suspension, hearing, public notice, testing or appraisal, identification by the right holder, ordered refunds; SAMR Administrative Penalty Procedure Rules Art. 64 ¶2); the decision due day moves by its days.
 	RecordDecisionPause(ctx context.Context, in *RecordDecisionPauseRequest, opts ...grpc.CallOption) (*RecordDecisionPauseResponse, error)
 	// Records that the fine was paid; paid late, the surcharge of 3 % a day, at most the fine, stops growing (Administrative Penalty Law Arts. 67, 72).
@@ -182,6 +191,36 @@ func (c *enforcementServiceClient) ServeHearingNotice(ctx context.Context, in *S
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ServeHearingNoticeResponse)
 	err := c.cc.Invoke(ctx, EnforcementService_ServeHearingNotice_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *enforcementServiceClient) RequestAppraisal(ctx context.Context, in *RequestAppraisalRequest, opts ...grpc.CallOption) (*RequestAppraisalResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RequestAppraisalResponse)
+	err := c.cc.Invoke(ctx, EnforcementService_RequestAppraisal_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *enforcementServiceClient) RecordAppraisalReport(ctx context.Context, in *RecordAppraisalReportRequest, opts ...grpc.CallOption) (*RecordAppraisalReportResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordAppraisalReportResponse)
+	err := c.cc.Invoke(ctx, EnforcementService_RecordAppraisalReport_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *enforcementServiceClient) RecordIdentification(ctx context.Context, in *RecordIdentificationRequest, opts ...grpc.CallOption) (*RecordIdentificationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RecordIdentificationResponse)
+	err := c.cc.Invoke(ctx, EnforcementService_RecordIdentification_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -309,6 +348,12 @@ type EnforcementServiceServer interface {
 	RequestHearing(context.Context, *RequestHearingRequest) (*RequestHearingResponse, error)
 	// Records the service of the hearing notice, which must reach the party at least 7 working days before the hearing (SAMR Hearing Measures Art. 20; Administrative Penalty Law Art. 64(2)); served again, it reschedules the hearing.
 	ServeHearingNotice(context.Context, *ServeHearingNoticeRequest) (*ServeHearingNoticeResponse, error)
+	// Sends samples of seized goods for inspection, testing or appraisal (检验、检测、鉴定) to an institution, or to the right holder for identification (辨认鉴别); the decision period does not run from the day sent until the result is received (SAMR Administrative Penalty Procedure Rules Art. 64 ¶2).
+	RequestAppraisal(context.Context, *RequestAppraisalRequest) (*RequestAppraisalResponse, error)
+	// Records the institution's report on an appraisal request; the report joins the matter's evidence by its digest, and the days from sending to receipt are not counted in the decision period (SAMR Administrative Penalty Procedure Rules Art. 64 ¶2).
+	RecordAppraisalReport(context.Context, *RecordAppraisalReportRequest) (*RecordAppraisalReportResponse, error)
+	// Records the right holder's signed identification of the samples; the statement joins the matter's evidence by its digest, and the days from sending to receipt are not counted in the decision period (SAMR Administrative Penalty Procedure Rules Art. 64 ¶2).
+	RecordIdentification(context.Context, *RecordIdentificationRequest) (*RecordIdentificationResponse, error)
 	// Records a period that is not counted in the decision period (suspension, hearing, public notice, testing or appraisal, identification by the right holder, ordered refunds; SAMR Administrative Penalty Procedure Rules Art. 64 ¶2); the decision due day moves by its days.
 	RecordDecisionPause(context.Context, *RecordDecisionPauseRequest) (*RecordDecisionPauseResponse, error)
 	// Records that the fine was paid; paid late, the surcharge of 3 % a day, at most the fine, stops growing (Administrative Penalty Law Arts. 67, 72).
@@ -363,6 +408,15 @@ func (UnimplementedEnforcementServiceServer) RequestHearing(context.Context, *Re
 }
 func (UnimplementedEnforcementServiceServer) ServeHearingNotice(context.Context, *ServeHearingNoticeRequest) (*ServeHearingNoticeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ServeHearingNotice not implemented")
+}
+func (UnimplementedEnforcementServiceServer) RequestAppraisal(context.Context, *RequestAppraisalRequest) (*RequestAppraisalResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RequestAppraisal not implemented")
+}
+func (UnimplementedEnforcementServiceServer) RecordAppraisalReport(context.Context, *RecordAppraisalReportRequest) (*RecordAppraisalReportResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordAppraisalReport not implemented")
+}
+func (UnimplementedEnforcementServiceServer) RecordIdentification(context.Context, *RecordIdentificationRequest) (*RecordIdentificationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RecordIdentification not implemented")
 }
 func (UnimplementedEnforcementServiceServer) RecordDecisionPause(context.Context, *RecordDecisionPauseRequest) (*RecordDecisionPauseResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RecordDecisionPause not implemented")
@@ -574,6 +628,60 @@ func _EnforcementService_ServeHearingNotice_Handler(srv interface{}, ctx context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _EnforcementService_RequestAppraisal_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RequestAppraisalRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EnforcementServiceServer).RequestAppraisal(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EnforcementService_RequestAppraisal_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EnforcementServiceServer).RequestAppraisal(ctx, req.(*RequestAppraisalRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _EnforcementService_RecordAppraisalReport_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordAppraisalReportRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EnforcementServiceServer).RecordAppraisalReport(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EnforcementService_RecordAppraisalReport_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EnforcementServiceServer).RecordAppraisalReport(ctx, req.(*RecordAppraisalReportRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _EnforcementService_RecordIdentification_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RecordIdentificationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EnforcementServiceServer).RecordIdentification(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EnforcementService_RecordIdentification_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EnforcementServiceServer).RecordIdentification(ctx, req.(*RecordIdentificationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _EnforcementService_RecordDecisionPause_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(RecordDecisionPauseRequest)
 	if err := dec(in); err != nil {
@@ -778,6 +886,18 @@ var EnforcementService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ServeHearingNotice",
 			Handler:    _EnforcementService_ServeHearingNotice_Handler,
+		},
+		{
+			MethodName: "RequestAppraisal",
+			Handler:    _EnforcementService_RequestAppraisal_Handler,
+		},
+		{
+			MethodName: "RecordAppraisalReport",
+			Handler:    _EnforcementService_RecordAppraisalReport_Handler,
+		},
+		{
+			MethodName: "RecordIdentification",
+			Handler:    _EnforcementService_RecordIdentification_Handler,
 		},
 		{
 			MethodName: "RecordDecisionPause",

@@ -238,6 +238,10 @@ const (
 	EvidenceSource_EVIDENCE_SOURCE_SEIZED EvidenceSource = 4
 	// Anything else.
 	EvidenceSource_EVIDENCE_SOURCE_OTHER EvidenceSource = 5
+	// An inspection, testing or appraisal report an agency received.
+	EvidenceSource_EVIDENCE_SOURCE_APPRAISAL_REPORT EvidenceSource = 6
+	// A right holder's signed identification an agency received.
+	EvidenceSource_EVIDENCE_SOURCE_IDENTIFICATION EvidenceSource = 7
 )
 
 // Enum value maps for EvidenceSource.
@@ -249,14 +253,18 @@ var (
 		3: "EVIDENCE_SOURCE_TIMESTAMPED",
 		4: "EVIDENCE_SOURCE_SEIZED",
 		5: "EVIDENCE_SOURCE_OTHER",
+		6: "EVIDENCE_SOURCE_APPRAISAL_REPORT",
+		7: "EVIDENCE_SOURCE_IDENTIFICATION",
 	}
 	EvidenceSource_value = map[string]int32{
-		"EVIDENCE_SOURCE_UNSPECIFIED": 0,
-		"EVIDENCE_SOURCE_PARTY":       1,
-		"EVIDENCE_SOURCE_NOTARISED":   2,
-		"EVIDENCE_SOURCE_TIMESTAMPED": 3,
-		"EVIDENCE_SOURCE_SEIZED":      4,
-		"EVIDENCE_SOURCE_OTHER":       5,
+		"EVIDENCE_SOURCE_UNSPECIFIED":      0,
+		"EVIDENCE_SOURCE_PARTY":            1,
+		"EVIDENCE_SOURCE_NOTARISED":        2,
+		"EVIDENCE_SOURCE_TIMESTAMPED":      3,
+		"EVIDENCE_SOURCE_SEIZED":           4,
+		"EVIDENCE_SOURCE_OTHER":            5,
+		"EVIDENCE_SOURCE_APPRAISAL_REPORT": 6,
+		"EVIDENCE_SOURCE_IDENTIFICATION":   7,
 	}
 )
 
@@ -1276,14 +1284,16 @@ const file_ipcase_v1_matter_proto_rawDesc = "" +
 	"\x14IP_TYPE_TRADE_SECRET\x10\x06\x12#\n" +
 	"\x1fIP_TYPE_GEOGRAPHICAL_INDICATION\x10\a\x12\x1c\n" +
 	"\x18IP_TYPE_IC_LAYOUT_DESIGN\x10\b\x12\x19\n" +
-	"\x15IP_TYPE_PLANT_VARIETY\x10\t*\xc3\x01\n" +
+	"\x15IP_TYPE_PLANT_VARIETY\x10\t*\x8d\x02\n" +
 	"\x0eEvidenceSource\x12\x1f\n" +
 	"\x1bEVIDENCE_SOURCE_UNSPECIFIED\x10\x00\x12\x19\n" +
 	"\x15EVIDENCE_SOURCE_PARTY\x10\x01\x12\x1d\n" +
 	"\x19EVIDENCE_SOURCE_NOTARISED\x10\x02\x12\x1f\n" +
 	"\x1bEVIDENCE_SOURCE_TIMESTAMPED\x10\x03\x12\x1a\n" +
 	"\x16EVIDENCE_SOURCE_SEIZED\x10\x04\x12\x19\n" +
-	"\x15EVIDENCE_SOURCE_OTHER\x10\x05*\xd1\x01\n" +
+	"\x15EVIDENCE_SOURCE_OTHER\x10\x05\x12$\n" +
+	" EVIDENCE_SOURCE_APPRAISAL_REPORT\x10\x06\x12\"\n" +
+	"\x1eEVIDENCE_SOURCE_IDENTIFICATION\x10\a*\xd1\x01\n" +
 	"\x0eProceedingKind\x12\x1f\n" +
 	"\x1bPROCEEDING_KIND_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dPROCEEDING_KIND_FILING_REVIEW\x10\x01\x12\x1f\n" +

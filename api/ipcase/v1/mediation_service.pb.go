@@ -22,6 +22,59 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// MediationRoute is where a matter goes after a mediation without agreement.
+type MediationRoute int32
+
+const (
+	// Not set.
+	MediationRoute_MEDIATION_ROUTE_UNSPECIFIED MediationRoute = 0
+	// The matter's open enforcement case resumes.
+	MediationRoute_MEDIATION_ROUTE_ENFORCEMENT MediationRoute = 1
+	// The right holder sues; the court receives the mediation's record.
+	MediationRoute_MEDIATION_ROUTE_SUIT MediationRoute = 2
+)
+
+// Enum value maps for MediationRoute.
+var (
+	MediationRoute_name = map[int32]string{
+		0: "MEDIATION_ROUTE_UNSPECIFIED",
+		1: "MEDIATION_ROUTE_ENFORCEMENT",
+		2: "MEDIATION_ROUTE_SUIT",
+	}
+	MediationRoute_value = map[string]int32{
+		"MEDIATION_ROUTE_UNSPECIFIED": 0,
+		"MEDIATION_ROUTE_ENFORCEMENT": 1,
+		"MEDIATION_ROUTE_SUIT":        2,
+	}
+)
+
+func (x MediationRoute) Enum() *MediationRoute {
+	p := new(MediationRoute)
+	*p = x
+	return p
+}
+
+func (x MediationRoute) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (MediationRoute) Descriptor() protoreflect.EnumDescriptor {
+	return file_ipcase_v1_mediation_service_proto_enumTypes[0].Descriptor()
+}
+
+func (MediationRoute) Type() protoreflect.EnumType {
+	return &file_ipcase_v1_mediation_service_proto_enumTypes[0]
+}
+
+func (x MediationRoute) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use MediationRoute.Descriptor instead.
+func (MediationRoute) EnumDescriptor() ([]byte, []int) {
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{0}
+}
+
 // Request for MediationService.RequestMediation.
 type RequestMediationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -507,7 +560,11 @@ type StartMediationRequest struct {
 	// The mediation's etag as last read; a stale etag is refused with ABORTED.
 	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
 	// Makes the call safe to retry.
-	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// Days the mediation may take, counted from the start, as the mediator
+	// set them with the parties; 0: 30. When they run out without
+	// agreement, the mediation ends as failed.
+	TermDays      int32 `protobuf:"varint,4,opt,name=term_days,json=termDays,proto3" json:"term_days,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -561,6 +618,13 @@ func (x *StartMediationRequest) GetRequestId() string {
 		return x.RequestId
 	}
 	return ""
+}
+
+func (x *StartMediationRequest) GetTermDays() int32 {
+	if x != nil {
+		return x.TermDays
+	}
+	return 0
 }
 
 // Response for MediationService.StartMediation.
@@ -1094,6 +1158,207 @@ func (x *WithdrawMediationResponse) GetMediation() *Mediation {
 	return nil
 }
 
+// Request for MediationService.ChooseRouteAfterMediation.
+type ChooseRouteAfterMediationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The mediation proceeding, `matters/{matter}/proceedings/{proceeding}`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The mediation's etag as last read; a stale etag is refused with ABORTED.
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Makes the call safe to retry.
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The route the right holder chose.
+	Route MediationRoute `protobuf:"varint,4,opt,name=route,proto3,enum=ipcase.v1.MediationRoute" json:"route,omitempty"`
+	// For SUIT: code of the court the suit is filed with.
+	Court         string `protobuf:"bytes,5,opt,name=court,proto3" json:"court,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChooseRouteAfterMediationRequest) Reset() {
+	*x = ChooseRouteAfterMediationRequest{}
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChooseRouteAfterMediationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChooseRouteAfterMediationRequest) ProtoMessage() {}
+
+func (x *ChooseRouteAfterMediationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChooseRouteAfterMediationRequest.ProtoReflect.Descriptor instead.
+func (*ChooseRouteAfterMediationRequest) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *ChooseRouteAfterMediationRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ChooseRouteAfterMediationRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
+func (x *ChooseRouteAfterMediationRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *ChooseRouteAfterMediationRequest) GetRoute() MediationRoute {
+	if x != nil {
+		return x.Route
+	}
+	return MediationRoute_MEDIATION_ROUTE_UNSPECIFIED
+}
+
+func (x *ChooseRouteAfterMediationRequest) GetCourt() string {
+	if x != nil {
+		return x.Court
+	}
+	return ""
+}
+
+// Response for MediationService.ChooseRouteAfterMediation.
+type ChooseRouteAfterMediationResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The mediation after the change.
+	Mediation     *Mediation `protobuf:"bytes,1,opt,name=mediation,proto3" json:"mediation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChooseRouteAfterMediationResponse) Reset() {
+	*x = ChooseRouteAfterMediationResponse{}
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChooseRouteAfterMediationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChooseRouteAfterMediationResponse) ProtoMessage() {}
+
+func (x *ChooseRouteAfterMediationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChooseRouteAfterMediationResponse.ProtoReflect.Descriptor instead.
+func (*ChooseRouteAfterMediationResponse) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *ChooseRouteAfterMediationResponse) GetMediation() *Mediation {
+	if x != nil {
+		return x.Mediation
+	}
+	return nil
+}
+
+// The route chosen after a mediation without agreement.
+type RouteChoice struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The route.
+	Route MediationRoute `protobuf:"varint,1,opt,name=route,proto3,enum=ipcase.v1.MediationRoute" json:"route,omitempty"`
+	// For SUIT, the court; for ENFORCEMENT, empty.
+	Court string `protobuf:"bytes,2,opt,name=court,proto3" json:"court,omitempty"`
+	// Day chosen, YYYY-MM-DD.
+	ChosenOn string `protobuf:"bytes,3,opt,name=chosen_on,json=chosenOn,proto3" json:"chosen_on,omitempty"`
+	// For ENFORCEMENT, the enforcement proceedings resumed.
+	Resumed       []string `protobuf:"bytes,4,rep,name=resumed,proto3" json:"resumed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RouteChoice) Reset() {
+	*x = RouteChoice{}
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RouteChoice) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RouteChoice) ProtoMessage() {}
+
+func (x *RouteChoice) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RouteChoice.ProtoReflect.Descriptor instead.
+func (*RouteChoice) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *RouteChoice) GetRoute() MediationRoute {
+	if x != nil {
+		return x.Route
+	}
+	return MediationRoute_MEDIATION_ROUTE_UNSPECIFIED
+}
+
+func (x *RouteChoice) GetCourt() string {
+	if x != nil {
+		return x.Court
+	}
+	return ""
+}
+
+func (x *RouteChoice) GetChosenOn() string {
+	if x != nil {
+		return x.ChosenOn
+	}
+	return ""
+}
+
+func (x *RouteChoice) GetResumed() []string {
+	if x != nil {
+		return x.Resumed
+	}
+	return nil
+}
+
 // Request for MediationService.RequestConfirmation.
 type RequestConfirmationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1116,7 +1381,7 @@ type RequestConfirmationRequest struct {
 
 func (x *RequestConfirmationRequest) Reset() {
 	*x = RequestConfirmationRequest{}
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[18]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1128,7 +1393,7 @@ func (x *RequestConfirmationRequest) String() string {
 func (*RequestConfirmationRequest) ProtoMessage() {}
 
 func (x *RequestConfirmationRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[18]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1141,7 +1406,7 @@ func (x *RequestConfirmationRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestConfirmationRequest.ProtoReflect.Descriptor instead.
 func (*RequestConfirmationRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{18}
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *RequestConfirmationRequest) GetName() string {
@@ -1197,7 +1462,7 @@ type RequestConfirmationResponse struct {
 
 func (x *RequestConfirmationResponse) Reset() {
 	*x = RequestConfirmationResponse{}
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[19]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1209,7 +1474,7 @@ func (x *RequestConfirmationResponse) String() string {
 func (*RequestConfirmationResponse) ProtoMessage() {}
 
 func (x *RequestConfirmationResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[19]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1222,7 +1487,7 @@ func (x *RequestConfirmationResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RequestConfirmationResponse.ProtoReflect.Descriptor instead.
 func (*RequestConfirmationResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{19}
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RequestConfirmationResponse) GetMediation() *Mediation {
@@ -1269,13 +1534,18 @@ type Mediation struct {
 	// so its statutory holidays alone were used (National Holiday Measures
 	// Art. 2). The day is recomputed when the notice is loaded.
 	ConfirmationDueProvisional bool `protobuf:"varint,15,opt,name=confirmation_due_provisional,json=confirmationDueProvisional,proto3" json:"confirmation_due_provisional,omitempty"`
-	unknownFields              protoimpl.UnknownFields
-	sizeCache                  protoimpl.SizeCache
+	// Last day of the time set for the mediation (StartMediation's
+	// term_days after the start), YYYY-MM-DD; empty before the start.
+	TermDue string `protobuf:"bytes,16,opt,name=term_due,json=termDue,proto3" json:"term_due,omitempty"`
+	// The route chosen after the mediation ended without agreement.
+	Route         *RouteChoice `protobuf:"bytes,17,opt,name=route,proto3" json:"route,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Mediation) Reset() {
 	*x = Mediation{}
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[20]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1287,7 +1557,7 @@ func (x *Mediation) String() string {
 func (*Mediation) ProtoMessage() {}
 
 func (x *Mediation) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[20]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1300,7 +1570,7 @@ func (x *Mediation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Mediation.ProtoReflect.Descriptor instead.
 func (*Mediation) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{20}
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *Mediation) GetName() string {
@@ -1408,6 +1678,20 @@ func (x *Mediation) GetConfirmationDueProvisional() bool {
 	return false
 }
 
+func (x *Mediation) GetTermDue() string {
+	if x != nil {
+		return x.TermDue
+	}
+	return ""
+}
+
+func (x *Mediation) GetRoute() *RouteChoice {
+	if x != nil {
+		return x.Route
+	}
+	return nil
+}
+
 // The court's answer to an application for judicial confirmation (CPL
 // Art. 206).
 type ConfirmationOutcome struct {
@@ -1429,7 +1713,7 @@ type ConfirmationOutcome struct {
 
 func (x *ConfirmationOutcome) Reset() {
 	*x = ConfirmationOutcome{}
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[21]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1441,7 +1725,7 @@ func (x *ConfirmationOutcome) String() string {
 func (*ConfirmationOutcome) ProtoMessage() {}
 
 func (x *ConfirmationOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[21]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1454,7 +1738,7 @@ func (x *ConfirmationOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmationOutcome.ProtoReflect.Descriptor instead.
 func (*ConfirmationOutcome) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{21}
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ConfirmationOutcome) GetConfirmed() bool {
@@ -1511,7 +1795,7 @@ type MediationParty struct {
 
 func (x *MediationParty) Reset() {
 	*x = MediationParty{}
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[22]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1523,7 +1807,7 @@ func (x *MediationParty) String() string {
 func (*MediationParty) ProtoMessage() {}
 
 func (x *MediationParty) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[22]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1536,7 +1820,7 @@ func (x *MediationParty) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MediationParty.ProtoReflect.Descriptor instead.
 func (*MediationParty) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{22}
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *MediationParty) GetParty() string {
@@ -1589,7 +1873,7 @@ type MediationSession struct {
 
 func (x *MediationSession) Reset() {
 	*x = MediationSession{}
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[23]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1601,7 +1885,7 @@ func (x *MediationSession) String() string {
 func (*MediationSession) ProtoMessage() {}
 
 func (x *MediationSession) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[23]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1614,7 +1898,7 @@ func (x *MediationSession) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MediationSession.ProtoReflect.Descriptor instead.
 func (*MediationSession) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{23}
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *MediationSession) GetDate() string {
@@ -1659,7 +1943,7 @@ type MediationAgreement struct {
 
 func (x *MediationAgreement) Reset() {
 	*x = MediationAgreement{}
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[24]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1671,7 +1955,7 @@ func (x *MediationAgreement) String() string {
 func (*MediationAgreement) ProtoMessage() {}
 
 func (x *MediationAgreement) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[24]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1684,7 +1968,7 @@ func (x *MediationAgreement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MediationAgreement.ProtoReflect.Descriptor instead.
 func (*MediationAgreement) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{24}
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *MediationAgreement) GetPaymentYuan() string {
@@ -1744,7 +2028,7 @@ type ConfirmationApplication struct {
 
 func (x *ConfirmationApplication) Reset() {
 	*x = ConfirmationApplication{}
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[25]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1756,7 +2040,7 @@ func (x *ConfirmationApplication) String() string {
 func (*ConfirmationApplication) ProtoMessage() {}
 
 func (x *ConfirmationApplication) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[25]
+	mi := &file_ipcase_v1_mediation_service_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1769,7 +2053,7 @@ func (x *ConfirmationApplication) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmationApplication.ProtoReflect.Descriptor instead.
 func (*ConfirmationApplication) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{25}
+	return file_ipcase_v1_mediation_service_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *ConfirmationApplication) GetCourt() string {
@@ -1828,12 +2112,13 @@ const file_ipcase_v1_mediation_service_proto_rawDesc = "" +
 	"\bmediator\x18\x04 \x01(\tR\bmediator\x12!\n" +
 	"\fdisplay_name\x18\x05 \x01(\tR\vdisplayName\"L\n" +
 	"\x16AssignMediatorResponse\x122\n" +
-	"\tmediation\x18\x01 \x01(\v2\x14.ipcase.v1.MediationR\tmediation\"^\n" +
+	"\tmediation\x18\x01 \x01(\v2\x14.ipcase.v1.MediationR\tmediation\"{\n" +
 	"\x15StartMediationRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tR\trequestId\"L\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\x12\x1b\n" +
+	"\tterm_days\x18\x04 \x01(\x05R\btermDays\"L\n" +
 	"\x16StartMediationResponse\x122\n" +
 	"\tmediation\x18\x01 \x01(\v2\x14.ipcase.v1.MediationR\tmediation\"\x94\x01\n" +
 	"\x14RecordSessionRequest\x12\x12\n" +
@@ -1868,7 +2153,21 @@ const file_ipcase_v1_mediation_service_proto_rawDesc = "" +
 	"\x05party\x18\x04 \x01(\tR\x05party\x12\x16\n" +
 	"\x06reason\x18\x05 \x01(\tR\x06reason\"O\n" +
 	"\x19WithdrawMediationResponse\x122\n" +
-	"\tmediation\x18\x01 \x01(\v2\x14.ipcase.v1.MediationR\tmediation\"\xb8\x01\n" +
+	"\tmediation\x18\x01 \x01(\v2\x14.ipcase.v1.MediationR\tmediation\"\xb0\x01\n" +
+	" ChooseRouteAfterMediationRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tR\trequestId\x12/\n" +
+	"\x05route\x18\x04 \x01(\x0e2\x19.ipcase.v1.MediationRouteR\x05route\x12\x14\n" +
+	"\x05court\x18\x05 \x01(\tR\x05court\"W\n" +
+	"!ChooseRouteAfterMediationResponse\x122\n" +
+	"\tmediation\x18\x01 \x01(\v2\x14.ipcase.v1.MediationR\tmediation\"\x8b\x01\n" +
+	"\vRouteChoice\x12/\n" +
+	"\x05route\x18\x01 \x01(\x0e2\x19.ipcase.v1.MediationRouteR\x05route\x12\x14\n" +
+	"\x05court\x18\x02 \x01(\tR\x05court\x12\x1b\n" +
+	"\tchosen_on\x18\x03 \x01(\tR\bchosenOn\x12\x18\n" +
+	"\aresumed\x18\x04 \x03(\tR\aresumed\"\xb8\x01\n" +
 	"\x1aRequestConfirmationRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
 	"\x04etag\x18\x02 \x01(\tR\x04etag\x12\x1d\n" +
@@ -1881,7 +2180,7 @@ const file_ipcase_v1_mediation_service_proto_rawDesc = "" +
 	"\n" +
 	"applied_on\x18\x06 \x01(\tR\tappliedOn\"Q\n" +
 	"\x1bRequestConfirmationResponse\x122\n" +
-	"\tmediation\x18\x01 \x01(\v2\x14.ipcase.v1.MediationR\tmediation\"\x8d\x05\n" +
+	"\tmediation\x18\x01 \x01(\v2\x14.ipcase.v1.MediationR\tmediation\"\xd6\x05\n" +
 	"\tMediation\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
 	"\x06matter\x18\x02 \x01(\tR\x06matter\x120\n" +
@@ -1899,7 +2198,9 @@ const file_ipcase_v1_mediation_service_proto_rawDesc = "" +
 	"end_reason\x18\f \x01(\tR\tendReason\x12F\n" +
 	"\fconfirmation\x18\r \x01(\v2\".ipcase.v1.ConfirmationApplicationR\fconfirmation\x128\n" +
 	"\aoutcome\x18\x0e \x01(\v2\x1e.ipcase.v1.ConfirmationOutcomeR\aoutcome\x12@\n" +
-	"\x1cconfirmation_due_provisional\x18\x0f \x01(\bR\x1aconfirmationDueProvisional\"\xa3\x01\n" +
+	"\x1cconfirmation_due_provisional\x18\x0f \x01(\bR\x1aconfirmationDueProvisional\x12\x19\n" +
+	"\bterm_due\x18\x10 \x01(\tR\atermDue\x12,\n" +
+	"\x05route\x18\x11 \x01(\v2\x16.ipcase.v1.RouteChoiceR\x05route\"\xa3\x01\n" +
 	"\x13ConfirmationOutcome\x12\x1c\n" +
 	"\tconfirmed\x18\x01 \x01(\bR\tconfirmed\x12\x14\n" +
 	"\x05court\x18\x02 \x01(\tR\x05court\x12!\n" +
@@ -1932,7 +2233,11 @@ const file_ipcase_v1_mediation_service_proto_rawDesc = "" +
 	"applicants\x18\x02 \x03(\tR\n" +
 	"applicants\x12\x1d\n" +
 	"\n" +
-	"applied_on\x18\x03 \x01(\tR\tappliedOn2\xb5\f\n" +
+	"applied_on\x18\x03 \x01(\tR\tappliedOn*l\n" +
+	"\x0eMediationRoute\x12\x1f\n" +
+	"\x1bMEDIATION_ROUTE_UNSPECIFIED\x10\x00\x12\x1f\n" +
+	"\x1bMEDIATION_ROUTE_ENFORCEMENT\x10\x01\x12\x18\n" +
+	"\x14MEDIATION_ROUTE_SUIT\x10\x022\xf4\r\n" +
 	"\x10MediationService\x12\x88\x01\n" +
 	"\x10RequestMediation\x12\".ipcase.v1.RequestMediationRequest\x1a#.ipcase.v1.RequestMediationResponse\"+\x82\xd3\xe4\x93\x02%:\x01*b\tmediation\"\x15/v1/mediation:request\x12\x90\x01\n" +
 	"\fGetMediation\x12\x1e.ipcase.v1.GetMediationRequest\x1a\x1f.ipcase.v1.GetMediationResponse\"?\x82\xd3\xe4\x93\x029b\tmediation\x12,/v1/{name=matters/*/proceedings/*}/mediation\x12\x9a\x01\n" +
@@ -1941,7 +2246,8 @@ const file_ipcase_v1_mediation_service_proto_rawDesc = "" +
 	"\x0eStartMediation\x12 .ipcase.v1.StartMediationRequest\x1a!.ipcase.v1.StartMediationResponse\">\x82\xd3\xe4\x93\x028:\x01*b\tmediation\"(/v1/{name=matters/*/proceedings/*}:start\x12\x9a\x01\n" +
 	"\rRecordSession\x12\x1f.ipcase.v1.RecordSessionRequest\x1a .ipcase.v1.RecordSessionResponse\"F\x82\xd3\xe4\x93\x02@:\x01*b\tmediation\"0/v1/{name=matters/*/proceedings/*}:recordSession\x12\xa2\x01\n" +
 	"\x0fRecordAgreement\x12!.ipcase.v1.RecordAgreementRequest\x1a\".ipcase.v1.RecordAgreementResponse\"H\x82\xd3\xe4\x93\x02B:\x01*b\tmediation\"2/v1/{name=matters/*/proceedings/*}:recordAgreement\x12\x91\x01\n" +
-	"\rFailMediation\x12\x1f.ipcase.v1.FailMediationRequest\x1a .ipcase.v1.FailMediationResponse\"=\x82\xd3\xe4\x93\x027:\x01*b\tmediation\"'/v1/{name=matters/*/proceedings/*}:fail\x12\xa1\x01\n" +
+	"\rFailMediation\x12\x1f.ipcase.v1.FailMediationRequest\x1a .ipcase.v1.FailMediationResponse\"=\x82\xd3\xe4\x93\x027:\x01*b\tmediation\"'/v1/{name=matters/*/proceedings/*}:fail\x12\xbc\x01\n" +
+	"\x19ChooseRouteAfterMediation\x12+.ipcase.v1.ChooseRouteAfterMediationRequest\x1a,.ipcase.v1.ChooseRouteAfterMediationResponse\"D\x82\xd3\xe4\x93\x02>:\x01*b\tmediation\"./v1/{name=matters/*/proceedings/*}:chooseRoute\x12\xa1\x01\n" +
 	"\x11WithdrawMediation\x12#.ipcase.v1.WithdrawMediationRequest\x1a$.ipcase.v1.WithdrawMediationResponse\"A\x82\xd3\xe4\x93\x02;:\x01*b\tmediation\"+/v1/{name=matters/*/proceedings/*}:withdraw\x12\xb2\x01\n" +
 	"\x13RequestConfirmation\x12%.ipcase.v1.RequestConfirmationRequest\x1a&.ipcase.v1.RequestConfirmationResponse\"L\x82\xd3\xe4\x93\x02F:\x01*b\tmediation\"6/v1/{name=matters/*/proceedings/*}:requestConfirmationB1Z/github.com/ipcase/ipcase/api/ipcase/v1;ipcasev1b\x06proto3"
 
@@ -1957,80 +2263,91 @@ func file_ipcase_v1_mediation_service_proto_rawDescGZIP() []byte {
 	return file_ipcase_v1_mediation_service_proto_rawDescData
 }
 
-var file_ipcase_v1_mediation_service_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
+var file_ipcase_v1_mediation_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_ipcase_v1_mediation_service_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
 var file_ipcase_v1_mediation_service_proto_goTypes = []any{
-	(*RequestMediationRequest)(nil),     // 0: ipcase.v1.RequestMediationRequest
-	(*RequestMediationResponse)(nil),    // 1: ipcase.v1.RequestMediationResponse
-	(*GetMediationRequest)(nil),         // 2: ipcase.v1.GetMediationRequest
-	(*GetMediationResponse)(nil),        // 3: ipcase.v1.GetMediationResponse
-	(*RecordConsentRequest)(nil),        // 4: ipcase.v1.RecordConsentRequest
-	(*RecordConsentResponse)(nil),       // 5: ipcase.v1.RecordConsentResponse
-	(*AssignMediatorRequest)(nil),       // 6: ipcase.v1.AssignMediatorRequest
-	(*AssignMediatorResponse)(nil),      // 7: ipcase.v1.AssignMediatorResponse
-	(*StartMediationRequest)(nil),       // 8: ipcase.v1.StartMediationRequest
-	(*StartMediationResponse)(nil),      // 9: ipcase.v1.StartMediationResponse
-	(*RecordSessionRequest)(nil),        // 10: ipcase.v1.RecordSessionRequest
-	(*RecordSessionResponse)(nil),       // 11: ipcase.v1.RecordSessionResponse
-	(*RecordAgreementRequest)(nil),      // 12: ipcase.v1.RecordAgreementRequest
-	(*RecordAgreementResponse)(nil),     // 13: ipcase.v1.RecordAgreementResponse
-	(*FailMediationRequest)(nil),        // 14: ipcase.v1.FailMediationRequest
-	(*FailMediationResponse)(nil),       // 15: ipcase.v1.FailMediationResponse
-	(*WithdrawMediationRequest)(nil),    // 16: ipcase.v1.WithdrawMediationRequest
-	(*WithdrawMediationResponse)(nil),   // 17: ipcase.v1.WithdrawMediationResponse
-	(*RequestConfirmationRequest)(nil),  // 18: ipcase.v1.RequestConfirmationRequest
-	(*RequestConfirmationResponse)(nil), // 19: ipcase.v1.RequestConfirmationResponse
-	(*Mediation)(nil),                   // 20: ipcase.v1.Mediation
-	(*ConfirmationOutcome)(nil),         // 21: ipcase.v1.ConfirmationOutcome
-	(*MediationParty)(nil),              // 22: ipcase.v1.MediationParty
-	(*MediationSession)(nil),            // 23: ipcase.v1.MediationSession
-	(*MediationAgreement)(nil),          // 24: ipcase.v1.MediationAgreement
-	(*ConfirmationApplication)(nil),     // 25: ipcase.v1.ConfirmationApplication
-	(ProceedingState)(0),                // 26: ipcase.v1.ProceedingState
+	(MediationRoute)(0),                       // 0: ipcase.v1.MediationRoute
+	(*RequestMediationRequest)(nil),           // 1: ipcase.v1.RequestMediationRequest
+	(*RequestMediationResponse)(nil),          // 2: ipcase.v1.RequestMediationResponse
+	(*GetMediationRequest)(nil),               // 3: ipcase.v1.GetMediationRequest
+	(*GetMediationResponse)(nil),              // 4: ipcase.v1.GetMediationResponse
+	(*RecordConsentRequest)(nil),              // 5: ipcase.v1.RecordConsentRequest
+	(*RecordConsentResponse)(nil),             // 6: ipcase.v1.RecordConsentResponse
+	(*AssignMediatorRequest)(nil),             // 7: ipcase.v1.AssignMediatorRequest
+	(*AssignMediatorResponse)(nil),            // 8: ipcase.v1.AssignMediatorResponse
+	(*StartMediationRequest)(nil),             // 9: ipcase.v1.StartMediationRequest
+	(*StartMediationResponse)(nil),            // 10: ipcase.v1.StartMediationResponse
+	(*RecordSessionRequest)(nil),              // 11: ipcase.v1.RecordSessionRequest
+	(*RecordSessionResponse)(nil),             // 12: ipcase.v1.RecordSessionResponse
+	(*RecordAgreementRequest)(nil),            // 13: ipcase.v1.RecordAgreementRequest
+	(*RecordAgreementResponse)(nil),           // 14: ipcase.v1.RecordAgreementResponse
+	(*FailMediationRequest)(nil),              // 15: ipcase.v1.FailMediationRequest
+	(*FailMediationResponse)(nil),             // 16: ipcase.v1.FailMediationResponse
+	(*WithdrawMediationRequest)(nil),          // 17: ipcase.v1.WithdrawMediationRequest
+	(*WithdrawMediationResponse)(nil),         // 18: ipcase.v1.WithdrawMediationResponse
+	(*ChooseRouteAfterMediationRequest)(nil),  // 19: ipcase.v1.ChooseRouteAfterMediationRequest
+	(*ChooseRouteAfterMediationResponse)(nil), // 20: ipcase.v1.ChooseRouteAfterMediationResponse
+	(*RouteChoice)(nil),                       // 21: ipcase.v1.RouteChoice
+	(*RequestConfirmationRequest)(nil),        // 22: ipcase.v1.RequestConfirmationRequest
+	(*RequestConfirmationResponse)(nil),       // 23: ipcase.v1.RequestConfirmationResponse
+	(*Mediation)(nil),                         // 24: ipcase.v1.Mediation
+	(*ConfirmationOutcome)(nil),               // 25: ipcase.v1.ConfirmationOutcome
+	(*MediationParty)(nil),                    // 26: ipcase.v1.MediationParty
+	(*MediationSession)(nil),                  // 27: ipcase.v1.MediationSession
+	(*MediationAgreement)(nil),                // 28: ipcase.v1.MediationAgreement
+	(*ConfirmationApplication)(nil),           // 29: ipcase.v1.ConfirmationApplication
+	(ProceedingState)(0),                      // 30: ipcase.v1.ProceedingState
 }
 var file_ipcase_v1_mediation_service_proto_depIdxs = []int32{
-	20, // 0: ipcase.v1.RequestMediationResponse.mediation:type_name -> ipcase.v1.Mediation
-	20, // 1: ipcase.v1.GetMediationResponse.mediation:type_name -> ipcase.v1.Mediation
-	20, // 2: ipcase.v1.RecordConsentResponse.mediation:type_name -> ipcase.v1.Mediation
-	20, // 3: ipcase.v1.AssignMediatorResponse.mediation:type_name -> ipcase.v1.Mediation
-	20, // 4: ipcase.v1.StartMediationResponse.mediation:type_name -> ipcase.v1.Mediation
-	23, // 5: ipcase.v1.RecordSessionRequest.session:type_name -> ipcase.v1.MediationSession
-	20, // 6: ipcase.v1.RecordSessionResponse.mediation:type_name -> ipcase.v1.Mediation
-	24, // 7: ipcase.v1.RecordAgreementRequest.agreement:type_name -> ipcase.v1.MediationAgreement
-	20, // 8: ipcase.v1.RecordAgreementResponse.mediation:type_name -> ipcase.v1.Mediation
-	20, // 9: ipcase.v1.FailMediationResponse.mediation:type_name -> ipcase.v1.Mediation
-	20, // 10: ipcase.v1.WithdrawMediationResponse.mediation:type_name -> ipcase.v1.Mediation
-	20, // 11: ipcase.v1.RequestConfirmationResponse.mediation:type_name -> ipcase.v1.Mediation
-	26, // 12: ipcase.v1.Mediation.state:type_name -> ipcase.v1.ProceedingState
-	22, // 13: ipcase.v1.Mediation.parties:type_name -> ipcase.v1.MediationParty
-	23, // 14: ipcase.v1.Mediation.sessions:type_name -> ipcase.v1.MediationSession
-	24, // 15: ipcase.v1.Mediation.agreement:type_name -> ipcase.v1.MediationAgreement
-	25, // 16: ipcase.v1.Mediation.confirmation:type_name -> ipcase.v1.ConfirmationApplication
-	21, // 17: ipcase.v1.Mediation.outcome:type_name -> ipcase.v1.ConfirmationOutcome
-	0,  // 18: ipcase.v1.MediationService.RequestMediation:input_type -> ipcase.v1.RequestMediationRequest
-	2,  // 19: ipcase.v1.MediationService.GetMediation:input_type -> ipcase.v1.GetMediationRequest
-	4,  // 20: ipcase.v1.MediationService.RecordConsent:input_type -> ipcase.v1.RecordConsentRequest
-	6,  // 21: ipcase.v1.MediationService.AssignMediator:input_type -> ipcase.v1.AssignMediatorRequest
-	8,  // 22: ipcase.v1.MediationService.StartMediation:input_type -> ipcase.v1.StartMediationRequest
-	10, // 23: ipcase.v1.MediationService.RecordSession:input_type -> ipcase.v1.RecordSessionRequest
-	12, // 24: ipcase.v1.MediationService.RecordAgreement:input_type -> ipcase.v1.RecordAgreementRequest
-	14, // 25: ipcase.v1.MediationService.FailMediation:input_type -> ipcase.v1.FailMediationRequest
-	16, // 26: ipcase.v1.MediationService.WithdrawMediation:input_type -> ipcase.v1.WithdrawMediationRequest
-	18, // 27: ipcase.v1.MediationService.RequestConfirmation:input_type -> ipcase.v1.RequestConfirmationRequest
-	1,  // 28: ipcase.v1.MediationService.RequestMediation:output_type -> ipcase.v1.RequestMediationResponse
-	3,  // 29: ipcase.v1.MediationService.GetMediation:output_type -> ipcase.v1.GetMediationResponse
-	5,  // 30: ipcase.v1.MediationService.RecordConsent:output_type -> ipcase.v1.RecordConsentResponse
-	7,  // 31: ipcase.v1.MediationService.AssignMediator:output_type -> ipcase.v1.AssignMediatorResponse
-	9,  // 32: ipcase.v1.MediationService.StartMediation:output_type -> ipcase.v1.StartMediationResponse
-	11, // 33: ipcase.v1.MediationService.RecordSession:output_type -> ipcase.v1.RecordSessionResponse
-	13, // 34: ipcase.v1.MediationService.RecordAgreement:output_type -> ipcase.v1.RecordAgreementResponse
-	15, // 35: ipcase.v1.MediationService.FailMediation:output_type -> ipcase.v1.FailMediationResponse
-	17, // 36: ipcase.v1.MediationService.WithdrawMediation:output_type -> ipcase.v1.WithdrawMediationResponse
-	19, // 37: ipcase.v1.MediationService.RequestConfirmation:output_type -> ipcase.v1.RequestConfirmationResponse
-	28, // [28:38] is the sub-list for method output_type
-	18, // [18:28] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	24, // 0: ipcase.v1.RequestMediationResponse.mediation:type_name -> ipcase.v1.Mediation
+	24, // 1: ipcase.v1.GetMediationResponse.mediation:type_name -> ipcase.v1.Mediation
+	24, // 2: ipcase.v1.RecordConsentResponse.mediation:type_name -> ipcase.v1.Mediation
+	24, // 3: ipcase.v1.AssignMediatorResponse.mediation:type_name -> ipcase.v1.Mediation
+	24, // 4: ipcase.v1.StartMediationResponse.mediation:type_name -> ipcase.v1.Mediation
+	27, // 5: ipcase.v1.RecordSessionRequest.session:type_name -> ipcase.v1.MediationSession
+	24, // 6: ipcase.v1.RecordSessionResponse.mediation:type_name -> ipcase.v1.Mediation
+	28, // 7: ipcase.v1.RecordAgreementRequest.agreement:type_name -> ipcase.v1.MediationAgreement
+	24, // 8: ipcase.v1.RecordAgreementResponse.mediation:type_name -> ipcase.v1.Mediation
+	24, // 9: ipcase.v1.FailMediationResponse.mediation:type_name -> ipcase.v1.Mediation
+	24, // 10: ipcase.v1.WithdrawMediationResponse.mediation:type_name -> ipcase.v1.Mediation
+	0,  // 11: ipcase.v1.ChooseRouteAfterMediationRequest.route:type_name -> ipcase.v1.MediationRoute
+	24, // 12: ipcase.v1.ChooseRouteAfterMediationResponse.mediation:type_name -> ipcase.v1.Mediation
+	0,  // 13: ipcase.v1.RouteChoice.route:type_name -> ipcase.v1.MediationRoute
+	24, // 14: ipcase.v1.RequestConfirmationResponse.mediation:type_name -> ipcase.v1.Mediation
+	30, // 15: ipcase.v1.Mediation.state:type_name -> ipcase.v1.ProceedingState
+	26, // 16: ipcase.v1.Mediation.parties:type_name -> ipcase.v1.MediationParty
+	27, // 17: ipcase.v1.Mediation.sessions:type_name -> ipcase.v1.MediationSession
+	28, // 18: ipcase.v1.Mediation.agreement:type_name -> ipcase.v1.MediationAgreement
+	29, // 19: ipcase.v1.Mediation.confirmation:type_name -> ipcase.v1.ConfirmationApplication
+	25, // 20: ipcase.v1.Mediation.outcome:type_name -> ipcase.v1.ConfirmationOutcome
+	21, // 21: ipcase.v1.Mediation.route:type_name -> ipcase.v1.RouteChoice
+	1,  // 22: ipcase.v1.MediationService.RequestMediation:input_type -> ipcase.v1.RequestMediationRequest
+	3,  // 23: ipcase.v1.MediationService.GetMediation:input_type -> ipcase.v1.GetMediationRequest
+	5,  // 24: ipcase.v1.MediationService.RecordConsent:input_type -> ipcase.v1.RecordConsentRequest
+	7,  // 25: ipcase.v1.MediationService.AssignMediator:input_type -> ipcase.v1.AssignMediatorRequest
+	9,  // 26: ipcase.v1.MediationService.StartMediation:input_type -> ipcase.v1.StartMediationRequest
+	11, // 27: ipcase.v1.MediationService.RecordSession:input_type -> ipcase.v1.RecordSessionRequest
+	13, // 28: ipcase.v1.MediationService.RecordAgreement:input_type -> ipcase.v1.RecordAgreementRequest
+	15, // 29: ipcase.v1.MediationService.FailMediation:input_type -> ipcase.v1.FailMediationRequest
+	19, // 30: ipcase.v1.MediationService.ChooseRouteAfterMediation:input_type -> ipcase.v1.ChooseRouteAfterMediationRequest
+	17, // 31: ipcase.v1.MediationService.WithdrawMediation:input_type -> ipcase.v1.WithdrawMediationRequest
+	22, // 32: ipcase.v1.MediationService.RequestConfirmation:input_type -> ipcase.v1.RequestConfirmationRequest
+	2,  // 33: ipcase.v1.MediationService.RequestMediation:output_type -> ipcase.v1.RequestMediationResponse
+	4,  // 34: ipcase.v1.MediationService.GetMediation:output_type -> ipcase.v1.GetMediationResponse
+	6,  // 35: ipcase.v1.MediationService.RecordConsent:output_type -> ipcase.v1.RecordConsentResponse
+	8,  // 36: ipcase.v1.MediationService.AssignMediator:output_type -> ipcase.v1.AssignMediatorResponse
+	10, // 37: ipcase.v1.MediationService.StartMediation:output_type -> ipcase.v1.StartMediationResponse
+	12, // 38: ipcase.v1.MediationService.RecordSession:output_type -> ipcase.v1.RecordSessionResponse
+	14, // 39: ipcase.v1.MediationService.RecordAgreement:output_type -> ipcase.v1.RecordAgreementResponse
+	16, // 40: ipcase.v1.MediationService.FailMediation:output_type -> ipcase.v1.FailMediationResponse
+	20, // 41: ipcase.v1.MediationService.ChooseRouteAfterMediation:output_type -> ipcase.v1.ChooseRouteAfterMediationResponse
+	18, // 42: ipcase.v1.MediationService.WithdrawMediation:output_type -> ipcase.v1.WithdrawMediationResponse
+	23, // 43: ipcase.v1.MediationService.RequestConfirmation:output_type -> ipcase.v1.RequestConfirmationResponse
+	33, // [33:44] is the sub-list for method output_type
+	22, // [22:33] is the sub-list for method input_type
+	22, // [22:22] is the sub-list for extension type_name
+	22, // [22:22] is the sub-list for extension extendee
+	0,  // [0:22] is the sub-list for field type_name
 }
 
 func init() { file_ipcase_v1_mediation_service_proto_init() }
@@ -2044,13 +2361,14 @@ func file_ipcase_v1_mediation_service_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ipcase_v1_mediation_service_proto_rawDesc), len(file_ipcase_v1_mediation_service_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   26,
+			NumEnums:      1,
+			NumMessages:   29,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_ipcase_v1_mediation_service_proto_goTypes,
 		DependencyIndexes: file_ipcase_v1_mediation_service_proto_depIdxs,
+		EnumInfos:         file_ipcase_v1_mediation_service_proto_enumTypes,
 		MessageInfos:      file_ipcase_v1_mediation_service_proto_msgTypes,
 	}.Build()
 	File_ipcase_v1_mediation_service_proto = out.File

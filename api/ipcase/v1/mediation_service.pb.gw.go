@@ -371,6 +371,51 @@ func local_request_MediationService_FailMediation_0(ctx context.Context, marshal
 	return msg, metadata, err
 }
 
+func request_MediationService_ChooseRouteAfterMediation_0(ctx context.Context, marshaler runtime.Marshaler, client MediationServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ChooseRouteAfterMediationRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ChooseRouteAfterMediation(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_MediationService_ChooseRouteAfterMediation_0(ctx context.Context, marshaler runtime.Marshaler, server MediationServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ChooseRouteAfterMediationRequest
+		metadata runtime.ServerMetadata
+		err      error
+	)
+	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	val, ok := pathParams["name"]
+	if !ok {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "missing parameter %s", "name")
+	}
+	protoReq.Name, err = runtime.String(val)
+	if err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "name", err)
+	}
+	msg, err := server.ChooseRouteAfterMediation(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 func request_MediationService_WithdrawMediation_0(ctx context.Context, marshaler runtime.Marshaler, client MediationServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq WithdrawMediationRequest
@@ -627,6 +672,26 @@ func RegisterMediationServiceHandlerServer(ctx context.Context, mux *runtime.Ser
 		}
 		forward_MediationService_FailMediation_0(annotatedContext, mux, outboundMarshaler, w, req, response_MediationService_FailMediation_0{resp.(*FailMediationResponse)}, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_MediationService_ChooseRouteAfterMediation_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/ipcase.v1.MediationService/ChooseRouteAfterMediation", runtime.WithHTTPPathPattern("/v1/{name=matters/*/proceedings/*}:chooseRoute"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_MediationService_ChooseRouteAfterMediation_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_MediationService_ChooseRouteAfterMediation_0(annotatedContext, mux, outboundMarshaler, w, req, response_MediationService_ChooseRouteAfterMediation_0{resp.(*ChooseRouteAfterMediationResponse)}, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_MediationService_WithdrawMediation_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -843,6 +908,23 @@ func RegisterMediationServiceHandlerClient(ctx context.Context, mux *runtime.Ser
 		}
 		forward_MediationService_FailMediation_0(annotatedContext, mux, outboundMarshaler, w, req, response_MediationService_FailMediation_0{resp.(*FailMediationResponse)}, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodPost, pattern_MediationService_ChooseRouteAfterMediation_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/ipcase.v1.MediationService/ChooseRouteAfterMediation", runtime.WithHTTPPathPattern("/v1/{name=matters/*/proceedings/*}:chooseRoute"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_MediationService_ChooseRouteAfterMediation_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_MediationService_ChooseRouteAfterMediation_0(annotatedContext, mux, outboundMarshaler, w, req, response_MediationService_ChooseRouteAfterMediation_0{resp.(*ChooseRouteAfterMediationResponse)}, mux.GetForwardResponseOptions()...)
+	})
 	mux.Handle(http.MethodPost, pattern_MediationService_WithdrawMediation_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
 		ctx, cancel := context.WithCancel(req.Context())
 		defer cancel()
@@ -952,6 +1034,15 @@ func (m response_MediationService_FailMediation_0) XXX_ResponseBody() interface{
 	return response.Mediation
 }
 
+type response_MediationService_ChooseRouteAfterMediation_0 struct {
+	*ChooseRouteAfterMediationResponse
+}
+
+func (m response_MediationService_ChooseRouteAfterMediation_0) XXX_ResponseBody() interface{} {
+	response := m.ChooseRouteAfterMediationResponse
+	return response.Mediation
+}
+
 type response_MediationService_WithdrawMediation_0 struct {
 	*WithdrawMediationResponse
 }
@@ -971,27 +1062,29 @@ func (m response_MediationService_RequestConfirmation_0) XXX_ResponseBody() inte
 }
 
 var (
-	pattern_MediationService_RequestMediation_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "mediation"}, "request"))
-	pattern_MediationService_GetMediation_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "matters", "proceedings", "name", "mediation"}, ""))
-	pattern_MediationService_RecordConsent_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "recordConsent"))
-	pattern_MediationService_AssignMediator_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "assignMediator"))
-	pattern_MediationService_StartMediation_0      = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "start"))
-	pattern_MediationService_RecordSession_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "recordSession"))
-	pattern_MediationService_RecordAgreement_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "recordAgreement"))
-	pattern_MediationService_FailMediation_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "fail"))
-	pattern_MediationService_WithdrawMediation_0   = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "withdraw"))
-	pattern_MediationService_RequestConfirmation_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "requestConfirmation"))
+	pattern_MediationService_RequestMediation_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1}, []string{"v1", "mediation"}, "request"))
+	pattern_MediationService_GetMediation_0              = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3, 2, 4}, []string{"v1", "matters", "proceedings", "name", "mediation"}, ""))
+	pattern_MediationService_RecordConsent_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "recordConsent"))
+	pattern_MediationService_AssignMediator_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "assignMediator"))
+	pattern_MediationService_StartMediation_0            = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "start"))
+	pattern_MediationService_RecordSession_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "recordSession"))
+	pattern_MediationService_RecordAgreement_0           = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "recordAgreement"))
+	pattern_MediationService_FailMediation_0             = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "fail"))
+	pattern_MediationService_ChooseRouteAfterMediation_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "chooseRoute"))
+	pattern_MediationService_WithdrawMediation_0         = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "withdraw"))
+	pattern_MediationService_RequestConfirmation_0       = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 1, 0, 2, 2, 1, 0, 4, 4, 5, 3}, []string{"v1", "matters", "proceedings", "name"}, "requestConfirmation"))
 )
 
 var (
-	forward_MediationService_RequestMediation_0    = runtime.ForwardResponseMessage
-	forward_MediationService_GetMediation_0        = runtime.ForwardResponseMessage
-	forward_MediationService_RecordConsent_0       = runtime.ForwardResponseMessage
-	forward_MediationService_AssignMediator_0      = runtime.ForwardResponseMessage
-	forward_MediationService_StartMediation_0      = runtime.ForwardResponseMessage
-	forward_MediationService_RecordSession_0       = runtime.ForwardResponseMessage
-	forward_MediationService_RecordAgreement_0     = runtime.ForwardResponseMessage
-	forward_MediationService_FailMediation_0       = runtime.ForwardResponseMessage
-	forward_MediationService_WithdrawMediation_0   = runtime.ForwardResponseMessage
-	forward_MediationService_RequestConfirmation_0 = runtime.ForwardResponseMessage
+	forward_MediationService_RequestMediation_0          = runtime.ForwardResponseMessage
+	forward_MediationService_GetMediation_0              = runtime.ForwardResponseMessage
+	forward_MediationService_RecordConsent_0             = runtime.ForwardResponseMessage
+	forward_MediationService_AssignMediator_0            = runtime.ForwardResponseMessage
+	forward_MediationService_StartMediation_0            = runtime.ForwardResponseMessage
+	forward_MediationService_RecordSession_0             = runtime.ForwardResponseMessage
+	forward_MediationService_RecordAgreement_0           = runtime.ForwardResponseMessage
+	forward_MediationService_FailMediation_0             = runtime.ForwardResponseMessage
+	forward_MediationService_ChooseRouteAfterMediation_0 = runtime.ForwardResponseMessage
+	forward_MediationService_WithdrawMediation_0         = runtime.ForwardResponseMessage
+	forward_MediationService_RequestConfirmation_0       = runtime.ForwardResponseMessage
 )

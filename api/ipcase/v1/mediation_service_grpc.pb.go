@@ -19,16 +19,17 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	MediationService_RequestMediation_FullMethodName    = "/ipcase.v1.MediationService/RequestMediation"
-	MediationService_GetMediation_FullMethodName        = "/ipcase.v1.MediationService/GetMediation"
-	MediationService_RecordConsent_FullMethodName       = "/ipcase.v1.MediationService/RecordConsent"
-	MediationService_AssignMediator_FullMethodName      = "/ipcase.v1.MediationService/AssignMediator"
-	MediationService_StartMediation_FullMethodName      = "/ipcase.v1.MediationService/StartMediation"
-	MediationService_RecordSession_FullMethodName       = "/ipcase.v1.MediationService/RecordSession"
-	MediationService_RecordAgreement_FullMethodName     = "/ipcase.v1.MediationService/RecordAgreement"
-	MediationService_FailMediation_FullMethodName       = "/ipcase.v1.MediationService/FailMediation"
-	MediationService_WithdrawMediation_FullMethodName   = "/ipcase.v1.MediationService/WithdrawMediation"
-	MediationService_RequestConfirmation_FullMethodName = "/ipcase.v1.MediationService/RequestConfirmation"
+	MediationService_RequestMediation_FullMethodName          = "/ipcase.v1.MediationService/RequestMediation"
+	MediationService_GetMediation_FullMethodName              = "/ipcase.v1.MediationService/GetMediation"
+	MediationService_RecordConsent_FullMethodName             = "/ipcase.v1.MediationService/RecordConsent"
+	MediationService_AssignMediator_FullMethodName            = "/ipcase.v1.MediationService/AssignMediator"
+	MediationService_StartMediation_FullMethodName            = "/ipcase.v1.MediationService/StartMediation"
+	MediationService_RecordSession_FullMethodName             = "/ipcase.v1.MediationService/RecordSession"
+	MediationService_RecordAgreement_FullMethodName           = "/ipcase.v1.MediationService/RecordAgreement"
+	MediationService_FailMediation_FullMethodName             = "/ipcase.v1.MediationService/FailMediation"
+	MediationService_ChooseRouteAfterMediation_FullMethodName = "/ipcase.v1.MediationService/ChooseRouteAfterMediation"
+	MediationService_WithdrawMediation_FullMethodName         = "/ipcase.v1.MediationService/WithdrawMediation"
+	MediationService_RequestConfirmation_FullMethodName       = "/ipcase.v1.MediationService/RequestConfirmation"
 )
 
 // MediationServiceClient is the client API for MediationService service.
@@ -57,6 +58,8 @@ type MediationServiceClient interface {
 	RecordAgreement(ctx context.Context, in *RecordAgreementRequest, opts ...grpc.CallOption) (*RecordAgreementResponse, error)
 	// Records that mediation failed, with the reason; the matter can then go to court.
 	FailMediation(ctx context.Context, in *FailMediationRequest, opts ...grpc.CallOption) (*FailMediationResponse, error)
+	// After a mediation ended without agreement (failed, withdrawn, or the time set ran out), records the route the right holder chose: enforcement resumes on the matter's open case, or the holder files suit and the court receives the mediation's record without the parties' statements and concessions made in mediation (SPC Interpretation of the CPL Art. 107).
+	ChooseRouteAfterMediation(ctx context.Context, in *ChooseRouteAfterMediationRequest, opts ...grpc.CallOption) (*ChooseRouteAfterMediationResponse, error)
 	// Records that a party withdrew from mediation.
 	WithdrawMediation(ctx context.Context, in *WithdrawMediationRequest, opts ...grpc.CallOption) (*WithdrawMediationResponse, error)
 	// Records the parties' joint application to a court for judicial confirmation of the agreement, within 30 days after it took effect (CPL Art. 205; People's Mediation Law Art. 33); later is refused with the deadline. The application is an event the judicial side consumes.
@@ -151,6 +154,16 @@ func (c *mediationServiceClient) FailMediation(ctx context.Context, in *FailMedi
 	return out, nil
 }
 
+func (c *mediationServiceClient) ChooseRouteAfterMediation(ctx context.Context, in *ChooseRouteAfterMediationRequest, opts ...grpc.CallOption) (*ChooseRouteAfterMediationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ChooseRouteAfterMediationResponse)
+	err := c.cc.Invoke(ctx, MediationService_ChooseRouteAfterMediation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *mediationServiceClient) WithdrawMediation(ctx context.Context, in *WithdrawMediationRequest, opts ...grpc.CallOption) (*WithdrawMediationResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(WithdrawMediationResponse)
@@ -197,6 +210,8 @@ type MediationServiceServer interface {
 	RecordAgreement(context.Context, *RecordAgreementRequest) (*RecordAgreementResponse, error)
 	// Records that mediation failed, with the reason; the matter can then go to court.
 	FailMediation(context.Context, *FailMediationRequest) (*FailMediationResponse, error)
+	// After a mediation ended without agreement (failed, withdrawn, or the time set ran out), records the route the right holder chose: enforcement resumes on the matter's open case, or the holder files suit and the court receives the mediation's record without the parties' statements and concessions made in mediation (SPC Interpretation of the CPL Art. 107).
+	ChooseRouteAfterMediation(context.Context, *ChooseRouteAfterMediationRequest) (*ChooseRouteAfterMediationResponse, error)
 	// Records that a party withdrew from mediation.
 	WithdrawMediation(context.Context, *WithdrawMediationRequest) (*WithdrawMediationResponse, error)
 	// Records the parties' joint application to a court for judicial confirmation of the agreement, within 30 days after it took effect (CPL Art. 205; People's Mediation Law Art. 33); later is refused with the deadline. The application is an event the judicial side consumes.
@@ -234,6 +249,9 @@ func (UnimplementedMediationServiceServer) RecordAgreement(context.Context, *Rec
 }
 func (UnimplementedMediationServiceServer) FailMediation(context.Context, *FailMediationRequest) (*FailMediationResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method FailMediation not implemented")
+}
+func (UnimplementedMediationServiceServer) ChooseRouteAfterMediation(context.Context, *ChooseRouteAfterMediationRequest) (*ChooseRouteAfterMediationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ChooseRouteAfterMediation not implemented")
 }
 func (UnimplementedMediationServiceServer) WithdrawMediation(context.Context, *WithdrawMediationRequest) (*WithdrawMediationResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method WithdrawMediation not implemented")
@@ -406,6 +424,24 @@ func _MediationService_FailMediation_Handler(srv interface{}, ctx context.Contex
 	return interceptor(ctx, in, info, handler)
 }
 
+func _MediationService_ChooseRouteAfterMediation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ChooseRouteAfterMediationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MediationServiceServer).ChooseRouteAfterMediation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: MediationService_ChooseRouteAfterMediation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MediationServiceServer).ChooseRouteAfterMediation(ctx, req.(*ChooseRouteAfterMediationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _MediationService_WithdrawMediation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(WithdrawMediationRequest)
 	if err := dec(in); err != nil {
@@ -480,6 +516,10 @@ var MediationService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "FailMediation",
 			Handler:    _MediationService_FailMediation_Handler,
+		},
+		{
+			MethodName: "ChooseRouteAfterMediation",
+			Handler:    _MediationService_ChooseRouteAfterMediation_Handler,
 		},
 		{
 			MethodName: "WithdrawMediation",
