@@ -120,6 +120,8 @@ var notMatterNames = map[string]string{
 	"/ipcase.v1.StatusService/GetCaller":                   "names no matter",
 	"/ipcase.v1.StatusService/IssueSignInLink":             "reads the matter through FilingService.GetMatter, walked here; served without sign-in links",
 	"/ipcase.v1.NotificationService/ListWebhooks":          "the caller's own webhooks",
+	"/ipcase.v1.PublicationService/ListPublishedDocuments": "public: published, redacted documents for anyone; the matter is a filter",
+	"/ipcase.v1.PublicationService/GetPublishedDocument":   "public: a published document's name, the same for everyone",
 	"/ipcase.v1.FilingService/SubmitComplaint":             "names no existing matter",
 }
 
