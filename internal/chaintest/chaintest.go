@@ -17,6 +17,7 @@ import (
 	"github.com/ipcase/ipcase/internal/audit"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
 	"github.com/ipcase/ipcase/internal/clock"
+	"github.com/ipcase/ipcase/internal/customs"
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/enforcement"
@@ -33,7 +34,8 @@ import (
 // Routes are the machines of every kind of proceeding, as ipcased wires
 // them.
 func Routes() []filing.Route {
-	return []filing.Route{enforcement.Machine.Route(), mediation.Machine.Route(), trial.Machine.Route(), trial.ConfirmationMachine.Route()}
+	return []filing.Route{enforcement.Machine.Route(), mediation.Machine.Route(), customs.Machine.Route(), trial.Machine.Route(),
+		trial.ConfirmationMachine.Route()}
 }
 
 // Env is a running administrative side.
