@@ -6,6 +6,10 @@
 -- with the General Administration of Customs that ex officio protection
 -- relies on (Regulations on Customs Protection of IPR Arts. 7-11, 16).
 
+ALTER TABLE proceedings DROP CONSTRAINT proceedings_kind_check;
+ALTER TABLE proceedings ADD CONSTRAINT proceedings_kind_check
+	CHECK (kind IN ('FILING_REVIEW', 'ENFORCEMENT', 'MEDIATION', 'TRIAL', 'CONFIRMATION', 'CUSTOMS'));
+
 CREATE TABLE customs_cases (
 	proceeding_id uuid PRIMARY KEY REFERENCES proceedings (id),
 	matter_id     uuid NOT NULL REFERENCES matters (id),
