@@ -107,6 +107,7 @@ type clients struct {
 	status      ipcasev1.StatusServiceClient
 	enforcement ipcasev1.EnforcementServiceClient
 	mediation   ipcasev1.MediationServiceClient
+	customs     ipcasev1.CustomsServiceClient
 }
 
 // noFlags is the flagOf of a command whose request fields have no flags.
@@ -124,7 +125,8 @@ func withConn(ctx context.Context, cfg *config, fn func(context.Context, clients
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
 	if err := fn(ctx, clients{filing: ipcasev1.NewFilingServiceClient(conn), status: ipcasev1.NewStatusServiceClient(conn),
-		enforcement: ipcasev1.NewEnforcementServiceClient(conn), mediation: ipcasev1.NewMediationServiceClient(conn)}); err != nil {
+		enforcement: ipcasev1.NewEnforcementServiceClient(conn), mediation: ipcasev1.NewMediationServiceClient(conn),
+		customs: ipcasev1.NewCustomsServiceClient(conn)}); err != nil {
 		return callError(cfg, method, err, flagOf)
 	}
 	return nil

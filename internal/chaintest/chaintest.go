@@ -46,6 +46,7 @@ type Env struct {
 	Filing      ipcasev1.FilingServiceClient
 	Enforcement ipcasev1.EnforcementServiceClient
 	Mediation   ipcasev1.MediationServiceClient
+	Customs     ipcasev1.CustomsServiceClient
 	// The stores, shared with the judicial side's tests.
 	Log              *events.Log
 	Calendar         *deadline.Calendar
@@ -73,11 +74,13 @@ func Start(t testing.TB, now func() time.Time) *Env {
 		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(fs, cal, now))
 		ipcasev1.RegisterEnforcementServiceServer(s, enforcement.NewServer(es, clocks, now, map[string]damages.HearingThresholds{}))
 		ipcasev1.RegisterMediationServiceServer(s, mediation.NewServer(ms, clocks, es.Workers, now))
+		ipcasev1.RegisterCustomsServiceServer(s, customs.NewServer(customs.NewStore(fs), db, clocks, now))
 		ipcasev1.RegisterAuditServiceServer(s, audit.NewServer(db))
 	}, nil, env.ServerOptions()...)
 	conn := servertest.Dial(t, addr)
 	return &Env{DB: db, Auth: env, Conn: conn, Filing: ipcasev1.NewFilingServiceClient(conn),
 		Enforcement: ipcasev1.NewEnforcementServiceClient(conn), Mediation: ipcasev1.NewMediationServiceClient(conn),
+		Customs: ipcasev1.NewCustomsServiceClient(conn),
 		Log: log, Calendar: cal, FilingStore: fs, Clocks: clocks, EnforcementStore: es, MediationStore: ms}
 }
 
