@@ -81,7 +81,7 @@ func Start(t testing.TB, now func() time.Time) *Env {
 	return &Env{DB: db, Auth: env, Conn: conn, Filing: ipcasev1.NewFilingServiceClient(conn),
 		Enforcement: ipcasev1.NewEnforcementServiceClient(conn), Mediation: ipcasev1.NewMediationServiceClient(conn),
 		Customs: ipcasev1.NewCustomsServiceClient(conn),
-		Log: log, Calendar: cal, FilingStore: fs, Clocks: clocks, EnforcementStore: es, MediationStore: ms}
+		Log:     log, Calendar: cal, FilingStore: fs, Clocks: clocks, EnforcementStore: es, MediationStore: ms}
 }
 
 // Counts returns the number of rows of every table, to prove that a
