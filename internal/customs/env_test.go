@@ -136,12 +136,13 @@ var (
 	kettles = []*ipcasev1.ShipmentGoods{{Description: "电热水壶（带“星河”标识）", Quantity: 3000, Unit: "个", UnitValueYuan: "50"}}
 )
 
-// record records the holder's trademark with customs, approved on day,
-// and returns the recordation; the holder's token then acts for it.
-func (e *env) record(day string) *ipcasev1.Recordation {
+// record records the holder's trademark with customs, approved on 2
+// January 2020 (valid to 1 January 2030), and returns the recordation; the
+// holder's token then acts for it.
+func (e *env) record() *ipcasev1.Recordation {
 	e.t.Helper()
 	r, err := e.customs.RecordRight(e.officer, &ipcasev1.RecordRightRequest{RightsHolder: holder, Right: mark, Number: "T2020-00001",
-		ApprovedOn: day})
+		ApprovedOn: "2020-01-02"})
 	if err != nil {
 		e.t.Fatalf("RecordRight: %v", err)
 	}

@@ -23,7 +23,7 @@ import (
 func TestOnApplicationReleasedWithoutCourtNotice(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "2026-04-23")
-	e.record("2020-01-02")
+	e.record()
 	sh, err := e.apply(e.holderCtx(), "150000")
 	if err != nil {
 		t.Fatalf("ApplyDetention: %v", err)
@@ -61,7 +61,7 @@ func TestOnApplicationReleasedWithoutCourtNotice(t *testing.T) {
 func TestOnApplicationRefusedWithoutGuarantee(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "2026-04-23")
-	e.record("2020-01-02")
+	e.record()
 	sh, err := e.apply(e.holderCtx(), "100000")
 	if err != nil {
 		t.Fatalf("ApplyDetention: %v", err)
@@ -94,7 +94,7 @@ func TestOnApplicationRefusedWithoutGuarantee(t *testing.T) {
 func TestOnApplicationCourtRoute(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "2026-04-23")
-	e.record("2020-01-02")
+	e.record()
 	sh, err := e.apply(e.holderCtx(), "150000")
 	if err != nil {
 		t.Fatalf("ApplyDetention: %v", err)
@@ -202,7 +202,7 @@ func TestOnApplicationCourtRoute(t *testing.T) {
 // (TestCustomsPeriods in package deadline counts them day by day).
 func exOfficio(t *testing.T) (*env, *ipcasev1.Shipment) {
 	e := newEnv(t, "2026-04-29")
-	rec := e.record("2020-01-02")
+	rec := e.record()
 	sh := e.report(rec, "2026-04-29")
 	if sh.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_HOLDER_NOTIFIED || sh.GetReplyDue() != "2026-05-07" ||
 		sh.GetGuarantee().GetRequiredYuan() != "75000.00" || sh.GetRecordation() != rec.GetName() {
@@ -231,7 +231,7 @@ func exOfficio(t *testing.T) (*env, *ipcasev1.Shipment) {
 func TestExOfficioMissedReply(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "2026-04-29")
-	sh := e.report(e.record("2020-01-02"), "2026-04-29")
+	sh := e.report(e.record(), "2026-04-29")
 	e.sweep("2026-05-07")
 	if got := e.get(sh.GetName()); got.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_HOLDER_NOTIFIED {
 		t.Fatalf("on the last day: %s", got.GetState())

@@ -36,7 +36,7 @@ type Recordation struct {
 	Right      filing.Right
 	ApprovedOn civil.Date
 	ExpiresOn  civil.Date
-	Renewals   int
+	Renewals   int32
 	RecordedBy string
 	Version    int64
 }
@@ -97,7 +97,7 @@ type recordationRow struct {
 	Title              string
 	ApprovedOn         civil.Date
 	ExpiresOn          civil.Date
-	Renewals           int
+	Renewals           int32
 	RecordedBy         string
 	CreatedAt          time.Time
 	UpdatedAt          time.Time

@@ -38,7 +38,7 @@ func mayRead(ctx context.Context, r *Recordation) error {
 func recordationToProto(r *Recordation) *ipcasev1.Recordation {
 	return &ipcasev1.Recordation{Name: r.Name(), Number: r.Number, RightsHolder: "parties/" + r.Holder.ID, RightsHolderName: r.Holder.Name,
 		Right: filing.RightToProto(r.Right), ApprovedOn: r.ApprovedOn.String(), ExpiresOn: r.ExpiresOn.String(),
-		RenewalOpensOn: r.RenewalOpens().String(), Renewals: int32(r.Renewals), Etag: r.Etag(), FeeYuan: "0.00"}
+		RenewalOpensOn: r.RenewalOpens().String(), Renewals: r.Renewals, Etag: r.Etag(), FeeYuan: "0.00"}
 }
 
 // RecordRight records the GAC's approval of a recordation.
