@@ -114,6 +114,7 @@ type clients struct {
 	mediation   ipcasev1.MediationServiceClient
 	evidence    ipcasev1.EvidenceServiceClient
 	trial       ipcasev1.TrialServiceClient
+	customs     ipcasev1.CustomsServiceClient
 }
 
 // noFlags is the flagOf of a command whose request fields have no flags.
@@ -132,7 +133,8 @@ func withConn(ctx context.Context, cfg *config, fn func(context.Context, clients
 	defer cancel()
 	if err := fn(ctx, clients{filing: ipcasev1.NewFilingServiceClient(conn), status: ipcasev1.NewStatusServiceClient(conn),
 		enforcement: ipcasev1.NewEnforcementServiceClient(conn), mediation: ipcasev1.NewMediationServiceClient(conn),
-		evidence: ipcasev1.NewEvidenceServiceClient(conn), trial: ipcasev1.NewTrialServiceClient(conn)}); err != nil {
+		evidence: ipcasev1.NewEvidenceServiceClient(conn), trial: ipcasev1.NewTrialServiceClient(conn),
+		customs: ipcasev1.NewCustomsServiceClient(conn)}); err != nil {
 		return callError(cfg, method, err, flagOf)
 	}
 	return nil

@@ -96,7 +96,7 @@ state table does not allow, a stale --etag;
 	pf.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "how long to wait for the server")
 	root.AddCommand(newVersionCmd(cfg), newDamagesCmd(cfg), newAuditCmd(cfg), newDeadlineCmd(cfg))
 	root.AddCommand(newLoginCmd(cfg), newLogoutCmd(cfg), newMattersCmd(cfg), newComplaintCmd(cfg), newCompletionCmd(root))
-	root.AddCommand(newEventsCmd(cfg), guardSecondCase(cfg, newEnforcementCmd(cfg)), newMediationCmd(cfg), newCourtCmd(cfg))
+	root.AddCommand(newEventsCmd(cfg), guardSecondCase(cfg, newEnforcementCmd(cfg)), newMediationCmd(cfg), newCourtCmd(cfg), newCustomsCmd(cfg))
 	return root
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/clock"
+	"github.com/ipcase/ipcase/internal/customs"
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/enforcement"
@@ -140,6 +141,7 @@ type services struct {
 	clocks      *clock.Store
 	enforcement *enforcement.Store
 	mediation   *mediation.Store
+	customs     *customs.Store
 	trials      *trial.Store
 	// hub is the one listening connection of the process's event streams
 	// and consumers, and exchange the event service every listener
@@ -151,7 +153,8 @@ type services struct {
 // routes are the machines of every kind of proceeding, so that a complaint
 // can be routed to them and a matter closed when they have all ended.
 func routes() []filing.Route {
-	return []filing.Route{enforcement.Machine.Route(), mediation.Machine.Route(), trial.Machine.Route(), trial.ConfirmationMachine.Route()}
+	return []filing.Route{enforcement.Machine.Route(), mediation.Machine.Route(), customs.Machine.Route(), trial.Machine.Route(),
+		trial.ConfirmationMachine.Route()}
 }
 
 // open builds the stores over db and readDB, and the event service.
@@ -162,6 +165,7 @@ func (s *services) open(db, readDB *store.DB, logger *zap.Logger) {
 	s.clocks = clock.NewStore(db, s.cal, s.log)
 	s.enforcement = enforcement.NewStore(s.filing)
 	s.mediation = mediation.NewStore(s.filing)
+	s.customs = customs.NewStore(s.filing)
 	s.trials = trial.NewStore(s.filing)
 	s.hub = events.NewHub(db, logger)
 	s.exchange = exchange.NewServer(db, s.filing, s.hub, s.streams)
@@ -181,6 +185,7 @@ func (s services) register(srv *server.Server) {
 	if s.side.administrative() {
 		ipcasev1.RegisterEnforcementServiceServer(srv, enforcement.NewServer(s.enforcement, s.clocks, time.Now, s.hearing))
 		ipcasev1.RegisterMediationServiceServer(srv, mediation.NewServer(s.mediation, s.clocks, s.enforcement.Workers, time.Now).WithOpenCases(s.enforcement.OpenCases))
+		ipcasev1.RegisterCustomsServiceServer(srv, customs.NewServer(s.customs, s.db, s.clocks, time.Now))
 		ipcasev1.RegisterEvidenceServiceServer(srv, evidence.NewServer(s.files, evidence.NewStore(s.db), s.evidenceMax, time.Now).WithLimits(s.evidenceLimits))
 		ipcasev1.RegisterNotificationServiceServer(srv, webhook.NewServer(webhook.NewStore(s.db), s.webhooks, time.Now))
 		// Status reads may come from a replica; what they write (officials'
@@ -213,6 +218,7 @@ func (s services) consumers(cs *events.Consumers) {
 		mediation.RegisterOutcomes(cs, s.mediation, settle, time.Now)
 		mediation.RegisterTerms(cs, s.mediation, time.Now)
 		enforcement.RegisterResumptions(cs, s.enforcement, time.Now)
+		customs.Register(cs, s.customs, s.clocks, time.Now)
 	}
 }
 

@@ -104,6 +104,21 @@ var policy = map[string]rule{
 	// The right holder chooses where the matter goes; a mediator may record its choice.
 	"/ipcase.v1.MediationService/ChooseRouteAfterMediation": allow(RightsHolder, AsComplainant, Mediator, OnMatter, Admin, OnMatter),
 	"/ipcase.v1.MediationService/RequestConfirmation":       allow(Mediator, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
+	// Customs: officers of the customs office; holders apply, reply to customs' notice, sue and withdraw as complainants.
+	// Recordations are no matter's: the service keeps a holder to its own and an officer to its office.
+	"/ipcase.v1.CustomsService/RecordRight":          allow(Officer, NoMatter, Admin, NoMatter),
+	"/ipcase.v1.CustomsService/GetRecordation":       allow(Officer, NoMatter, RightsHolder, NoMatter, Admin, NoMatter),
+	"/ipcase.v1.CustomsService/RenewRecordation":     allow(Officer, NoMatter, RightsHolder, NoMatter, Admin, NoMatter),
+	"/ipcase.v1.CustomsService/ApplyDetention":       allow(RightsHolder, NoMatter, Officer, NoMatter, Admin, NoMatter),
+	"/ipcase.v1.CustomsService/GetShipment":          allow(Officer, OnMatter, RightsHolder, OnMatter, Court, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.CustomsService/DetainGoods":          officerOnMatter,
+	"/ipcase.v1.CustomsService/RefuseDetention":      officerOnMatter,
+	"/ipcase.v1.CustomsService/ReportSuspectedGoods": allow(Officer, NoMatter, Admin, NoMatter),
+	"/ipcase.v1.CustomsService/ReplyToNotice":        allow(RightsHolder, AsComplainant, Officer, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.CustomsService/FileCourtAction":      allow(RightsHolder, AsComplainant, Officer, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.CustomsService/RecordCourtNotice":    officerOnMatter,
+	"/ipcase.v1.CustomsService/DecideInfringement":   officerOnMatter,
+	"/ipcase.v1.CustomsService/ReleaseGoods":         allow(RightsHolder, AsComplainant, Officer, OnMatter, Admin, OnMatter),
 	// Trials: courts over mutual TLS, on matters with a proceeding before them; the service keeps each court to its own cases.
 	"/ipcase.v1.TrialService/GetTrial":               allow(Court, OnMatter, Officer, OnMatter, Mediator, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
 	"/ipcase.v1.TrialService/DocketTrial":            courtOnMatter,

@@ -17,6 +17,7 @@ import (
 	"github.com/ipcase/ipcase/internal/audit"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
 	"github.com/ipcase/ipcase/internal/clock"
+	"github.com/ipcase/ipcase/internal/customs"
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/enforcement"
@@ -33,7 +34,8 @@ import (
 // Routes are the machines of every kind of proceeding, as ipcased wires
 // them.
 func Routes() []filing.Route {
-	return []filing.Route{enforcement.Machine.Route(), mediation.Machine.Route(), trial.Machine.Route(), trial.ConfirmationMachine.Route()}
+	return []filing.Route{enforcement.Machine.Route(), mediation.Machine.Route(), customs.Machine.Route(), trial.Machine.Route(),
+		trial.ConfirmationMachine.Route()}
 }
 
 // Env is a running administrative side.
@@ -44,6 +46,7 @@ type Env struct {
 	Filing      ipcasev1.FilingServiceClient
 	Enforcement ipcasev1.EnforcementServiceClient
 	Mediation   ipcasev1.MediationServiceClient
+	Customs     ipcasev1.CustomsServiceClient
 	// The stores, shared with the judicial side's tests.
 	Log              *events.Log
 	Calendar         *deadline.Calendar
@@ -71,12 +74,14 @@ func Start(t testing.TB, now func() time.Time) *Env {
 		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(fs, cal, now))
 		ipcasev1.RegisterEnforcementServiceServer(s, enforcement.NewServer(es, clocks, now, map[string]damages.HearingThresholds{}))
 		ipcasev1.RegisterMediationServiceServer(s, mediation.NewServer(ms, clocks, es.Workers, now).WithOpenCases(es.OpenCases))
+		ipcasev1.RegisterCustomsServiceServer(s, customs.NewServer(customs.NewStore(fs), db, clocks, now))
 		ipcasev1.RegisterAuditServiceServer(s, audit.NewServer(db))
 	}, nil, env.ServerOptions()...)
 	conn := servertest.Dial(t, addr)
 	return &Env{DB: db, Auth: env, Conn: conn, Filing: ipcasev1.NewFilingServiceClient(conn),
 		Enforcement: ipcasev1.NewEnforcementServiceClient(conn), Mediation: ipcasev1.NewMediationServiceClient(conn),
-		Log: log, Calendar: cal, FilingStore: fs, Clocks: clocks, EnforcementStore: es, MediationStore: ms}
+		Customs: ipcasev1.NewCustomsServiceClient(conn),
+		Log:     log, Calendar: cal, FilingStore: fs, Clocks: clocks, EnforcementStore: es, MediationStore: ms}
 }
 
 // Counts returns the number of rows of every table, to prove that a

@@ -37,16 +37,28 @@ const (
 	// statutory holiday moves to the first day after it; its 2, 3, 5 and 7
 	// days are working days as in the Administrative Penalty Law (Art. 85).
 	MarketRegulationCounting
+	// CustomsCounting is customs' protection of IP rights: its periods
+	// are working days (Regulations on Customs Protection of IPR Arts. 16,
+	// 20, 24); the holder's reply to an ex officio notice counts from the
+	// day after the notice is served (GAC Implementing Measures Art. 41);
+	// for the days from detention the Regulations do not say, and the
+	// civil method is applied by analogy. Working days never roll.
+	CustomsCounting
 )
 
 var countingNames = map[Counting]string{CivilCounting: "civil", AdministrativeCounting: "administrative",
-	CriminalCounting: "criminal", MarketRegulationCounting: "market-regulation"}
+	CriminalCounting: "criminal", MarketRegulationCounting: "market-regulation", CustomsCounting: "customs"}
+
+// customsStart is what says customs' periods start the day after their
+// trigger: the GAC Implementing Measures for the holder's reply to a
+// notice; the civil rule by analogy for the days from detention.
+const customsStart = "GAC Implementing Measures for the Regulations on Customs Protection of IPR Art. 41; CPL Art. 85 applied by analogy"
 
 // samrCounting is the article market regulation counts its periods by.
 const samrCounting = "SAMR Administrative Penalty Procedure Rules Art. 80"
 
 // String is the convention's stored name: "civil", "administrative",
-// "criminal" or "market-regulation".
+// "criminal", "market-regulation" or "customs".
 func (c Counting) String() string {
 	if s, ok := countingNames[c]; ok {
 		return s
@@ -74,7 +86,7 @@ func ParseCounting(s string) (Counting, error) {
 			return c, nil
 		}
 	}
-	return 0, fmt.Errorf("%q is not a counting convention; use civil, administrative or market-regulation", s)
+	return 0, fmt.Errorf("%q is not a counting convention; use civil, administrative, criminal, market-regulation or customs", s)
 }
 
 // cite names the law behind a counting rule: civil procedure's and civil
@@ -88,6 +100,8 @@ func (c Counting) cite(articles string) string {
 		return samrCounting
 	case AdministrativeCounting:
 		return "the Administrative Penalty Law does not say; " + articles + " applied by analogy"
+	case CustomsCounting:
+		return "the Regulations on Customs Protection of IPR do not say; " + articles + " applied by analogy"
 	case CriminalCounting:
 		return "Criminal Procedure Law Art. 105, to the same effect as " + articles
 	case CivilCounting:
@@ -104,6 +118,8 @@ func (c Counting) startRule() string {
 		return "Criminal Procedure Law Art. 105 ¶1; Art. 230: from the day after receipt of the judgment"
 	case MarketRegulationCounting:
 		return samrCounting
+	case CustomsCounting:
+		return customsStart
 	case CivilCounting:
 	}
 	return "CPL Art. 85; Civil Code Art. 201; SPC CPL Interpretation Art. 125"
@@ -112,7 +128,7 @@ func (c Counting) startRule() string {
 // rollRule cites what moves a last day off a rest day.
 func (c Counting) rollRule() string {
 	switch c {
-	case AdministrativeCounting:
+	case AdministrativeCounting, CustomsCounting:
 		return c.cite("CPL Art. 85 and Civil Code Art. 203")
 	case CriminalCounting:
 		return "Criminal Procedure Law Art. 105 ¶3; weekends are rest days under the State Council Provisions on Working Hours Art. 7"
@@ -250,6 +266,32 @@ var (
 		Citation: "CPL Art. 205; People's Mediation Law Art. 33"}
 )
 
+// Customs protection of IP rights (Regulations on Customs Protection of
+// IPR, 2018 revision, and the GAC Implementing Measures). Its periods are
+// working days, counted by CustomsCounting.
+var (
+	// CustomsReply: notified that customs found goods suspected of
+	// infringing a recorded right, the holder applies for detention and
+	// gives the guarantee within 3 working days of the notice's service,
+	// or customs may not detain the goods.
+	CustomsReply = Period{Name: "apply for detention after customs' notice", Length: 3, Unit: WorkingDays,
+		Citation: "Regulations on Customs Protection of IPR Art. 16; GAC Implementing Measures Art. 22", Counting: CustomsCounting}
+	// CustomsCourtNotice: goods detained on the holder's application are
+	// released unless customs receives a court's notice of assistance
+	// within 20 working days of the detention.
+	CustomsCourtNotice = Period{Name: "bring a court's notice of assistance to customs", Length: 20, Unit: WorkingDays,
+		Citation: "Regulations on Customs Protection of IPR Art. 24(1)", Counting: CustomsCounting}
+	// CustomsInvestigation: goods detained ex officio are investigated and
+	// found infringing or not within 30 working days of the detention.
+	CustomsInvestigation = Period{Name: "investigate the detained goods", Length: 30, Unit: WorkingDays,
+		Citation: "Regulations on Customs Protection of IPR Art. 20", Counting: CustomsCounting}
+	// CustomsExOfficioCourtNotice: goods detained ex officio that customs
+	// could not find infringing are released unless a court's notice of
+	// assistance arrives within 50 working days of the detention.
+	CustomsExOfficioCourtNotice = Period{Name: "bring a court's notice of assistance for goods detained ex officio", Length: 50, Unit: WorkingDays,
+		Citation: "Regulations on Customs Protection of IPR Art. 24(2)", Counting: CustomsCounting}
+)
+
 // Civil and administrative litigation.
 var (
 	// OrdinaryTimeLimit: a first instance by ordinary procedure is decided
@@ -348,6 +390,7 @@ var (
 func Periods() []Period {
 	return []Period{DecisionPeriod, DecisionExtension, StatementWindow, HearingNotice, FinePayment,
 		TransferDecision, PoliceReview, TransferReconsideration, PoliceReconsideration, ExhibitHandover, ConfirmationWindow,
+		CustomsReply, CustomsCourtNotice, CustomsInvestigation, CustomsExOfficioCourtNotice,
 		OrdinaryTimeLimit, OrdinaryExtension, SummaryTimeLimit, SummaryExtension, SecondInstanceTimeLimit,
 		RulingAppealTimeLimit, AdministrativeFirstInstance, AdministrativeSecondInstance, JudgmentAppeal, RulingAppeal, ForeignPartyAppeal,
 		AdministrativeJudgmentAppeal, AdministrativeRulingAppeal, CriminalJudgmentAppeal, CriminalRulingAppeal, Limitation}

@@ -15,9 +15,9 @@ import (
 )
 
 // citedArticle is one part of a citation: a statute (CPL, or a name ending
-// in Law, Code, Rules, Measures or a name with Provisions) and the
-// article(s) in it.
-var citedArticle = regexp.MustCompile(`^(CPL|[A-Z][A-Za-z' ]* (Law|Code|Rules|Measures)|[A-Z][A-Za-z' ]*Provisions[A-Za-z' ]*) Arts?\. \d+`)
+// in Law, Code, Rules, Measures, a name with Provisions, or Regulations on
+// a subject) and the article(s) in it.
+var citedArticle = regexp.MustCompile(`^(CPL|[A-Z][A-Za-z' ]* (Law|Code|Rules|Measures)|[A-Z][A-Za-z' ]*Provisions[A-Za-z' ]*|Regulations on [A-Z][A-Za-z' ]*) Arts?\. \d+`)
 
 // TestPeriods checks every declared period: it says what it is for, has a
 // length and unit the calculator accepts, a counting convention it knows,
@@ -268,8 +268,55 @@ func TestCountingInSteps(t *testing.T) {
 			t.Fatalf("%s: %v", p.Name, err)
 		}
 		analogy := strings.Contains(strings.Join(c.Steps, "\n"), "by analogy")
-		if want := p.Counting == deadline.AdministrativeCounting; analogy != want {
+		// Customs periods apply the civil method by analogy for the days
+		// from detention, of which the Regulations say nothing.
+		if want := p.Counting == deadline.AdministrativeCounting || p.Counting == deadline.CustomsCounting; analogy != want {
 			t.Errorf("%s (%s counting): steps say \"by analogy\": %t, want %t", p.Name, p.Counting, analogy, want)
+		}
+	}
+}
+
+// TestCustomsPeriods counts the customs periods on the 2026 calendar
+// (国办发明电〔2025〕7号: 1–5 May are holidays, Saturday 9 May a working
+// day; 19–21 June holidays), by hand from the articles:
+//
+//   - CustomsReply, 3 working days from the service of customs' notice
+//     (Regulations on Customs Protection of IPR Art. 16; counted from the
+//     day after, GAC Implementing Measures Art. 41): served Wed 29 April →
+//     Thu 30 April (1), 1–5 May holidays, Wed 6 May (2), Thu 7 May (3).
+//   - CustomsCourtNotice, 20 working days from a detention on Thu 23 April
+//     (Art. 24(1)): 24 Apr (1), 27–30 Apr (2–5), 6–8 May (6–8), Sat 9 May
+//     (9), 11–15 May (10–14), 18–22 May (15–19), Mon 25 May (20).
+//   - CustomsInvestigation, 30 working days from a detention on Wed 6 May
+//     (Art. 20): 7–8 May (1–2), Sat 9 May (3), 11–15 May (4–8), 18–22 May
+//     (9–13), 25–29 May (14–18), 1–5 June (19–23), 8–12 June (24–28),
+//     15–16 June (29–30): Tue 16 June.
+//   - CustomsExOfficioCourtNotice, 50 working days from the same detention
+//     (Art. 24(2)): 17–18 June (31–32), 19 June holiday, 22–26 June
+//     (33–37), 29 June–3 July (38–42), 6–10 July (43–47), 13–15 July
+//     (48–50): Wed 15 July.
+func TestCustomsPeriods(t *testing.T) {
+	t.Parallel()
+	cal := embedded(t)
+	for _, tt := range []struct {
+		period  deadline.Period
+		trigger string
+		want    string
+	}{
+		{deadline.CustomsReply, "2026-04-29", "2026-05-07"},
+		{deadline.CustomsCourtNotice, "2026-04-23", "2026-05-25"},
+		{deadline.CustomsInvestigation, "2026-05-06", "2026-06-16"},
+		{deadline.CustomsExOfficioCourtNotice, "2026-05-06", "2026-07-15"},
+	} {
+		c, err := tt.period.Due(cal, date(t, tt.trigger))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.period.Name, err)
+		}
+		if c.Due.String() != tt.want || c.Provisional {
+			t.Errorf("%s from %s: due %s (provisional %t), want %s", tt.period.Name, tt.trigger, c.Due, c.Provisional, tt.want)
+		}
+		if all := strings.Join(c.Steps, "\n"); !strings.Contains(all, "GAC Implementing Measures for the Regulations on Customs Protection of IPR Art. 41") {
+			t.Errorf("%s: steps do not cite the Measures' counting article:\n%s", tt.period.Name, all)
 		}
 	}
 }

@@ -554,6 +554,74 @@ type ConfirmationOutcome struct {
 	Reason      string     `json:"reason"`
 }
 
+// Customs: protection at the border (Regulations on Customs Protection of
+// IPR). A rights holder sees what customs did with the goods, by when it
+// must act, and customs' decision; not the goods' details or the evidence.
+var (
+	CustomsDetentionApplied = declare[CustomsOpenedPayload]("customs.detention_applied", "office", "appliedOn")
+	CustomsHolderNotified   = declare[CustomsOpenedPayload]("customs.holder_notified", "office", "notifiedOn", "replyDue")
+	CustomsGoodsDetained    = declare[CustomsDetainedPayload]("customs.goods_detained", "detainedOn", "guarantee", "courtNoticeDue", "investigationDue")
+	CustomsDetentionRefused = declare[CustomsEndedPayload]("customs.detention_refused", "reason", "on")
+	// CustomsCourtActionFiled is the holder's action at a court, handed to
+	// the court as an enforcement case's transfer is (schema
+	// ipcase.transfer.v1, Target COURT).
+	CustomsCourtActionFiled    = declare[TransferDossier]("customs.court_action_filed", "target", "recipient", "transferredOn")
+	CustomsCourtNoticeReceived = declare[CourtNoticePayload]("customs.court_notice_received", "court", "courtNumber", "receivedOn")
+	CustomsInfringementDecided = declare[CustomsDecidedPayload]("customs.infringement_decided", "infringementFound", "decidedOn", "fine", "reason")
+	CustomsGoodsReleased       = declare[CustomsEndedPayload]("customs.goods_released", "reason", "on")
+	CustomsGoodsHandedOver     = declare[CustomsEndedPayload]("customs.goods_handed_over", "reason", "on")
+)
+
+// CustomsOpenedPayload is a customs proceeding begun: the holder's
+// application (AppliedOn) or customs' notice to the holder of goods
+// suspected ex officio (NotifiedOn, with the last day to reply).
+type CustomsOpenedPayload struct {
+	Office      string      `json:"office"`
+	Route       string      `json:"route"`
+	Recordation string      `json:"recordation,omitempty"`
+	GoodsValue  string      `json:"goodsValue"`
+	AppliedOn   *civil.Date `json:"appliedOn,omitempty"`
+	NotifiedOn  *civil.Date `json:"notifiedOn,omitempty"`
+	ReplyDue    *civil.Date `json:"replyDue,omitempty"`
+}
+
+// CustomsDetainedPayload is goods detained, the guarantee given (yuan)
+// and the periods that then run.
+type CustomsDetainedPayload struct {
+	DetainedOn       civil.Date  `json:"detainedOn"`
+	Guarantee        string      `json:"guarantee"`
+	GuaranteeRule    string      `json:"guaranteeRule"`
+	CourtNoticeDue   civil.Date  `json:"courtNoticeDue"`
+	InvestigationDue *civil.Date `json:"investigationDue,omitempty"`
+}
+
+// CustomsEndedPayload is a customs proceeding ended: refused, released or
+// the goods handed over, on a day, with the reason and its article.
+type CustomsEndedPayload struct {
+	Reason string     `json:"reason"`
+	On     civil.Date `json:"on"`
+}
+
+// CourtNoticePayload is a court's notice of assistance received by
+// customs: a preservation order or judgment the goods are held for.
+type CourtNoticePayload struct {
+	Court       string     `json:"court"`
+	CourtNumber string     `json:"courtNumber"`
+	Order       string     `json:"order"`
+	ReceivedOn  civil.Date `json:"receivedOn"`
+}
+
+// CustomsDecidedPayload is customs' finding on goods detained ex officio
+// (amounts in yuan); InfringementFound is nil when customs could not say.
+type CustomsDecidedPayload struct {
+	InfringementFound *bool      `json:"infringementFound"`
+	DecidedOn         civil.Date `json:"decidedOn"`
+	Fine              string     `json:"fine,omitempty"`
+	FineCeiling       string     `json:"fineCeiling,omitempty"`
+	Disposal          string     `json:"disposal,omitempty"`
+	Reason            string     `json:"reason"`
+}
+
 // Trials. A rights holder sees what a court decided in its matter (the
 // docket, the judgment and its figures, its effect, a confirmation): the
 // decisions addressed to the parties; never the panel, hearings or

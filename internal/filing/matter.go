@@ -41,6 +41,7 @@ const (
 	KindMediation    ProceedingKind = "MEDIATION"
 	KindTrial        ProceedingKind = "TRIAL"
 	KindConfirmation ProceedingKind = "CONFIRMATION"
+	KindCustoms      ProceedingKind = "CUSTOMS"
 )
 
 // Kinds of proceeding by the forum they are before: an agency
@@ -48,7 +49,7 @@ const (
 // separate namespaces; a forum's code is compared only with codes of its
 // own kind (auth.Forum). A kind in neither list is before no one.
 var (
-	administrativeKinds = []string{string(KindFilingReview), string(KindEnforcement), string(KindMediation)}
+	administrativeKinds = []string{string(KindFilingReview), string(KindEnforcement), string(KindMediation), string(KindCustoms)}
 	judicialKinds       = []string{string(KindTrial), string(KindConfirmation)}
 )
 

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/civil"
+	"github.com/ipcase/ipcase/internal/store"
 )
 
 // PartyKind distinguishes natural persons from organisations.
@@ -98,4 +100,47 @@ func CheckCreditCode(code string) error {
 		return fmt.Errorf("check character is %q, but the first 17 characters require %q", code[17], creditCodeAlphabet[want])
 	}
 	return nil
+}
+
+// PartyFromProto validates a party as a complaint's: a reference to an
+// existing party ("parties/{id}") or a new one described in full. Its
+// violations name field. Package customs reads a recordation's holder
+// with it.
+func PartyFromProto(field string, p *ipcasev1.Party) (Party, error) {
+	var v validator
+	out := v.party(field, p)
+	return out, v.Err()
+}
+
+// RightFromProto validates a right as a complaint's; its violations name
+// field.
+func RightFromProto(field string, r *ipcasev1.IpRight) (Right, error) {
+	var v validator
+	out := v.right(field, r)
+	return out, v.Err()
+}
+
+// RightToProto converts a right for a response.
+func RightToProto(r Right) *ipcasev1.IpRight { return rightToProto(r) }
+
+// EnsureParty returns, in tx, party p with its id, as a filing stores it:
+// a reference must name an existing party, whose details it reads; an
+// organisation is found by its credit code or added; a person is added.
+// It returns an error wrapping errs.InvalidArgument, naming field, for a
+// reference to no party.
+func (s *Store) EnsureParty(tx store.Tx, field string, p Party) (Party, error) {
+	id, err := upsertParty(tx, field, p)
+	if err != nil || !p.Ref {
+		p.ID = id
+		return p, err
+	}
+	var row partyRow
+	if err := tx.Gorm().Where("id = ?", id).Take(&row).Error; err != nil {
+		return Party{}, store.Translate(err)
+	}
+	out := Party{ID: row.ID, Kind: PartyKind(row.Kind), Name: row.DisplayName, Country: row.DomicileCountry, Contact: row.Contact}
+	if row.CreditCode != nil {
+		out.CreditCode = *row.CreditCode
+	}
+	return out, nil
 }

@@ -173,6 +173,7 @@ func (g *Gateway) apiMux(ctx context.Context, dial []grpc.DialOption) (*runtime.
 		ipcasev1.RegisterDeadlineServiceHandlerFromEndpoint,
 		ipcasev1.RegisterEnforcementServiceHandlerFromEndpoint,
 		ipcasev1.RegisterMediationServiceHandlerFromEndpoint,
+		ipcasev1.RegisterCustomsServiceHandlerFromEndpoint,
 		ipcasev1.RegisterAuditServiceHandlerFromEndpoint,
 		ipcasev1.RegisterNotificationServiceHandlerFromEndpoint,
 		ipcasev1.RegisterPublicationServiceHandlerFromEndpoint,

@@ -14,6 +14,7 @@ import (
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth"
+	"github.com/ipcase/ipcase/internal/customs"
 	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/enforcement"
 	"github.com/ipcase/ipcase/internal/events"
@@ -38,7 +39,8 @@ var (
 	procKinds    = enumNames(ipcasev1.ProceedingKind(0).Descriptor())
 	procStates   = enumNames(ipcasev1.ProceedingState(0).Descriptor())
 	// clockKinds are the kinds of every clock a proceeding runs.
-	clockKinds = []string{enforcement.KindDecision, enforcement.KindStatement, mediation.KindConfirmation, mediation.KindTerm, trial.KindTimeLimit, trial.KindAppeal}
+	clockKinds = []string{enforcement.KindDecision, enforcement.KindStatement, mediation.KindConfirmation, mediation.KindTerm, trial.KindTimeLimit, trial.KindAppeal,
+		customs.KindReply, customs.KindCourtNotice, customs.KindInvestigation}
 	actorRoles = []string{string(auth.Officer), string(auth.Mediator), string(auth.Court), string(auth.RightsHolder), string(auth.Admin), "system"}
 )
 
@@ -170,6 +172,14 @@ var samples = map[string]sample{
 	"injunction":             {"立即停止销售侵权商品", "立即停止销售侵权商品", "立即停止销售侵权商品"},
 	"confiscation":           {"没收侵权商品1200件", "没收侵权商品1200件", "没收侵权商品1200件"},
 	"openedOn":               {"2026-09-10", "2026-09-10", "2026年9月10日"},
+	"office":                 {"GACC-NB", "GACC-NB", "GACC-NB"},
+	"notifiedOn":             {"2026-04-29", "2026-04-29", "2026年4月29日"},
+	"replyDue":               {"2026-05-07", "2026-05-07", "2026年5月7日"},
+	"detainedOn":             {"2026-05-06", "2026-05-06", "2026年5月6日"},
+	"courtNoticeDue":         {"2026-07-15", "2026-07-15", "2026年7月15日"},
+	"investigationDue":       {"2026-06-16", "2026-06-16", "2026年6月16日"},
+	"receivedOn":             {"2026-04-28", "2026-04-28", "2026年4月28日"},
+	"guarantee":              {"75000.00", "¥75,000.00", "75,000.00 元"},
 	"decisionDue":            {"2026-12-09", "2026-12-09", "2026年12月9日"},
 	"decidedOn":              {"2026-11-20", "2026-11-20", "2026年11月20日"},
 	"transferredOn":          {"2026-10-08", "2026-10-08", "2026年10月8日"},
@@ -197,7 +207,6 @@ var samples = map[string]sample{
 	"reportNumber":           {"浙质检〔2026〕鉴字第0316号", "浙质检〔2026〕鉴字第0316号", "浙质检〔2026〕鉴字第0316号"},
 	"qualification":          {"资质认定证书 161100000001", "资质认定证书 161100000001", "资质认定证书 161100000001"},
 	"conclusion":             {"送检样品系假冒注册商标的商品", "送检样品系假冒注册商标的商品", "送检样品系假冒注册商标的商品"},
-	"receivedOn":             {"2026-03-25", "2026-03-25", "2026年3月25日"},
 	"daysNotCounted":         {10, "10", "10"},
 	"signedBy":               {"陈敏", "陈敏", "陈敏"},
 	"signedOn":               {"2026-03-28", "2026-03-28", "2026年3月28日"},
@@ -210,7 +219,7 @@ var deadlineKind = sample{"enforcement.decision", "The agency's decision is due"
 // names are what the Chinese page may show in Latin letters: the matter's
 // number, a right's registered title, agency and court codes, the
 // product's name, and the switch to English (in English, lang="en").
-var names = []string{"IPC-2026-000001", "星河 (class 43)", "SAMR-HZ", "ipcase", "English"}
+var names = []string{"IPC-2026-000001", "星河 (class 43)", "SAMR-HZ", "GACC-NB", "ipcase", "English"}
 
 var (
 	latin   = regexp.MustCompile(`[A-Za-z]{2,}`)

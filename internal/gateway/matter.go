@@ -28,6 +28,9 @@ var ended = []ipcasev1.ProceedingState{
 	ipcasev1.ProceedingState_PROCEEDING_STATE_WITHDRAWN,
 	ipcasev1.ProceedingState_PROCEEDING_STATE_REJECTED,
 	ipcasev1.ProceedingState_PROCEEDING_STATE_ACCEPTED, // a reviewed complaint: the route carries on
+	ipcasev1.ProceedingState_PROCEEDING_STATE_CONFISCATED,
+	ipcasev1.ProceedingState_PROCEEDING_STATE_HANDED_OVER,
+	ipcasev1.ProceedingState_PROCEEDING_STATE_RELEASED,
 }
 
 // open says whether a proceeding in state s still has steps to come.
@@ -43,6 +46,8 @@ var decisions = map[string]bool{
 	"event.mediation.agreed": true, "event.mediation.confirmed": true, "event.mediation.confirmation_refused": true,
 	"event.trial.declined": true, "event.trial.judged": true, "event.trial.judgment_effective": true,
 	"event.trial.agreement_confirmed": true, "event.trial.confirmation_refused": true, "event.trial.settled": true,
+	"event.customs.detention_refused": true, "event.customs.infringement_decided": true, "event.customs.goods_released": true,
+	"event.customs.goods_handed_over": true,
 }
 
 // stateLabel is state s of a proceeding of kind k: a kind's own label

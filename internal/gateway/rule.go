@@ -24,6 +24,8 @@ var zhStatutes = []struct{ en, zh string }{
 	{"SPC Interpretation on the Application of the CPL (2022)", "《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》（2022年）"},
 	{"SAMR Administrative Penalty Procedure Rules", "《市场监督管理行政处罚程序规定》"},
 	{"SAMR Hearing Measures", "《市场监督管理行政处罚听证办法》"},
+	{"Regulations on Customs Protection of IPR", "《知识产权海关保护条例》"},
+	{"GAC Implementing Measures", "《海关关于〈中华人民共和国知识产权海关保护条例〉的实施办法》"},
 	{"State Council Provisions on Transferring Suspected Crimes", "《行政执法机关移送涉嫌犯罪案件的规定》"},
 	{"Administrative Penalty Law", "《行政处罚法》"},
 	{"Administrative Litigation Law", "《行政诉讼法》"},

@@ -18,8 +18,9 @@ import (
 
 // Consumers are the courts' consumers of the event log, as registered.
 type Consumers struct {
-	// Transfers turns enforcement.transferred_to_court into a trial
-	// awaiting docketing at the recipient court.
+	// Transfers turns enforcement.transferred_to_court, and a holder's
+	// action over goods detained by customs (customs.court_action_filed),
+	// into a trial awaiting docketing at the recipient court.
 	Transfers *events.Consumer
 	// Routed gives a trial record to a TRIAL proceeding opened by a
 	// filing's acceptance (proceeding.opened).
@@ -75,7 +76,7 @@ func Register(cs *events.Consumers, st *Store, clocks *clock.Store, now func() t
 	}
 	h := &handlers{store: st, clocks: clocks, now: now, posting: cfg.AppealPostingDays}
 	return Consumers{
-		Transfers:     cs.Register("trial.transfers", []events.Type{events.EnforcementTransferredCourt}, h.transfer),
+		Transfers:     cs.Register("trial.transfers", []events.Type{events.EnforcementTransferredCourt, events.CustomsCourtActionFiled}, h.transfer),
 		Routed:        cs.Register("trial.routed", []events.Type{events.ProceedingOpened}, h.routed),
 		Effective:     cs.Register("trial.effective", []events.Type{events.DeadlineMissed}, h.effective),
 		Confirmations: cs.Register("trial.confirmations", []events.Type{events.MediationConfirmationRequested}, h.confirmation),

@@ -24,6 +24,7 @@ import (
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
+	"github.com/ipcase/ipcase/internal/customs"
 	"github.com/ipcase/ipcase/internal/enforcement"
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/mediation"
@@ -49,6 +50,15 @@ var byName = map[string]struct {
 	"/ipcase.v1.FilingService/ListMatterEvents":    {"", `{"parent":"{{MATTER}}"}`},
 	"/ipcase.v1.FilingService/VerifyMatterHistory": {"", `{"name":"{{MATTER}}"}`},
 	"/ipcase.v1.StatusService/GetMatterStatus":     {"", `{"name":"{{MATTER}}"}`},
+	// Customs proceedings are walked on a matter of their own (customsMatter).
+	"/ipcase.v1.CustomsService/GetShipment":        {filing.KindCustoms, `{"name":"{{PROCEEDING}}"}`},
+	"/ipcase.v1.CustomsService/DetainGoods":        {filing.KindCustoms, `{"name":"{{PROCEEDING}}","etag":"e"}`},
+	"/ipcase.v1.CustomsService/RefuseDetention":    {filing.KindCustoms, `{"name":"{{PROCEEDING}}","etag":"e","reason":"r"}`},
+	"/ipcase.v1.CustomsService/ReplyToNotice":      {filing.KindCustoms, `{"name":"{{PROCEEDING}}","etag":"e","apply":true,"guaranteeYuan":"1"}`},
+	"/ipcase.v1.CustomsService/FileCourtAction":    {filing.KindCustoms, `{"name":"{{PROCEEDING}}","etag":"e","court":"京73"}`},
+	"/ipcase.v1.CustomsService/RecordCourtNotice":  {filing.KindCustoms, `{"name":"{{PROCEEDING}}","etag":"e","court":"京73","courtNumber":"n","order":"o"}`},
+	"/ipcase.v1.CustomsService/DecideInfringement": {filing.KindCustoms, `{"name":"{{PROCEEDING}}","etag":"e","finding":"CUSTOMS_FINDING_NOT_INFRINGING","reason":"r"}`},
+	"/ipcase.v1.CustomsService/ReleaseGoods":       {filing.KindCustoms, `{"name":"{{PROCEEDING}}","etag":"e","reason":"RELEASE_REASON_HOLDER_WITHDREW"}`},
 
 	"/ipcase.v1.EnforcementService/OpenEnforcement":        {"", `{"agency":"{{AGENCY}}","matter":"{{MATTER}}"}`},
 	"/ipcase.v1.EnforcementService/GetEnforcement":         {filing.KindEnforcement, `{"name":"{{PROCEEDING}}"}`},
@@ -107,6 +117,8 @@ var byName = map[string]struct {
 // that is not a matter's or a proceeding's, and why they are not walked.
 var notMatterNames = map[string]string{
 	"/ipcase.v1.AuditService/ListAccessLog":                "administrators only; the matter is a filter",
+	"/ipcase.v1.CustomsService/GetRecordation":             "a recordation's name; recordations belong to no matter, and the service keeps a holder to its own",
+	"/ipcase.v1.CustomsService/RenewRecordation":           "a recordation's name; recordations belong to no matter, and the service keeps a holder to its own",
 	"/ipcase.v1.NotificationService/DeleteWebhook":         "a webhook's name (internal/webhook answers alike for others' and absent ones)",
 	"/ipcase.v1.NotificationService/ListWebhookDeliveries": "a webhook's name; the matter is a filter of the caller's own deliveries",
 	"/ipcase.v1.NotificationService/CreateWebhook":         "names no existing resource",
@@ -141,6 +153,7 @@ func TestEveryNotFoundIsTheSame(t *testing.T) {
 	e := newEnv(t, "2026-06-01")
 	w := e.serveAll()
 	x := e.fullMatter("京73")
+	y := e.customsMatter(x.GetComplainant().GetName())
 
 	callers := []struct {
 		name  string
@@ -175,10 +188,14 @@ func TestEveryNotFoundIsTheSame(t *testing.T) {
 					"{{AGENCY}}", c.org, "{{PARTY}}", party)
 				return invoke(ctx, t, c.conn, method, r.Replace(spec.template))
 			}
-			mid := strings.TrimPrefix(x.GetName(), "matters/")
+			mx := x
+			if spec.kind == filing.KindCustoms {
+				mx = y
+			}
+			mid := strings.TrimPrefix(mx.GetName(), "matters/")
 			pid := ""
 			if spec.kind != "" {
-				pid = proceedingOf(t, x, spec.kind)
+				pid = proceedingOf(t, mx, spec.kind)
 			}
 			theirs := call(mid, pid)
 			absent := call(uuid.NewString(), uuid.NewString())
@@ -250,6 +267,25 @@ func invoke(ctx context.Context, t testing.TB, conn *grpc.ClientConn, method, re
 	return status.Convert(conn.Invoke(ctx, method, req, out.New().Interface()))
 }
 
+// customsMatter is a matter of holder's application to customs of agency
+// to detain a shipment: a CUSTOMS proceeding, APPLIED.
+func (e *env) customsMatter(holder string) *ipcasev1.Matter {
+	t := e.t
+	r, err := e.Customs.ApplyDetention(e.officer, &ipcasev1.ApplyDetentionRequest{Office: agency, RightsHolder: &ipcasev1.Party{Name: holder},
+		Respondents: []*ipcasev1.Party{respondent}, Rights: []*ipcasev1.IpRight{{Type: ipcasev1.IpType_IP_TYPE_TRADEMARK, RegistrationNumber: "12345678", Title: "星河"}},
+		Direction: ipcasev1.ShipmentDirection_SHIPMENT_DIRECTION_EXPORT, GuaranteeYuan: "1000", Facts: "Export of counterfeit cups.",
+		Goods:    []*ipcasev1.ShipmentGoods{{Description: "cups", Quantity: 100, Unit: "pcs", UnitValueYuan: "10"}},
+		Evidence: []*ipcasev1.Evidence{{Sha256: digest, SizeBytes: 2048, MediaType: "image/jpeg", Source: ipcasev1.EvidenceSource_EVIDENCE_SOURCE_PARTY}}})
+	if err != nil {
+		t.Fatalf("ApplyDetention: %v", err)
+	}
+	got, err := e.Filing.GetMatter(e.officer, &ipcasev1.GetMatterRequest{Name: r.GetShipment().GetMatter()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got.GetMatter()
+}
+
 func proceedingOf(t testing.TB, m *ipcasev1.Matter, kind filing.ProceedingKind) string {
 	t.Helper()
 	for _, p := range m.GetProceedings() {
@@ -278,6 +314,7 @@ func (e *env) serveAll() wiring {
 		ipcasev1.RegisterEnforcementServiceServer(s, enforcement.NewServer(e.EnforcementStore, e.Clocks, now, nil))
 		ipcasev1.RegisterMediationServiceServer(s, mediation.NewServer(e.MediationStore, e.Clocks, e.EnforcementStore.Workers, now))
 		ipcasev1.RegisterTrialServiceServer(s, trial.NewServer(trials, e.Clocks, now))
+		ipcasev1.RegisterCustomsServiceServer(s, customs.NewServer(customs.NewStore(e.FilingStore), e.DB, e.Clocks, now))
 		ipcasev1.RegisterStatusServiceServer(s, ipstatus.NewServer(ipstatus.Deps{Filing: filing.NewServer(e.FilingStore, e.Calendar, now),
 			Clocks: e.Clocks, Now: now}))
 	}

@@ -311,6 +311,10 @@ const (
 	ProceedingKind_PROCEEDING_KIND_TRIAL ProceedingKind = 4
 	// Judicial confirmation of a mediation agreement.
 	ProceedingKind_PROCEEDING_KIND_CONFIRMATION ProceedingKind = 5
+	// Customs protection at the border: a shipment detained on the right
+	// holder's application or ex officio (Regulations on Customs Protection
+	// of IPR).
+	ProceedingKind_PROCEEDING_KIND_CUSTOMS ProceedingKind = 6
 )
 
 // Enum value maps for ProceedingKind.
@@ -322,6 +326,7 @@ var (
 		3: "PROCEEDING_KIND_MEDIATION",
 		4: "PROCEEDING_KIND_TRIAL",
 		5: "PROCEEDING_KIND_CONFIRMATION",
+		6: "PROCEEDING_KIND_CUSTOMS",
 	}
 	ProceedingKind_value = map[string]int32{
 		"PROCEEDING_KIND_UNSPECIFIED":   0,
@@ -330,6 +335,7 @@ var (
 		"PROCEEDING_KIND_MEDIATION":     3,
 		"PROCEEDING_KIND_TRIAL":         4,
 		"PROCEEDING_KIND_CONFIRMATION":  5,
+		"PROCEEDING_KIND_CUSTOMS":       6,
 	}
 )
 
@@ -435,6 +441,31 @@ const (
 	ProceedingState_PROCEEDING_STATE_CONFIRMED ProceedingState = 29
 	// Judicial confirmation: the court refused to confirm it.
 	ProceedingState_PROCEEDING_STATE_CONFIRMATION_REFUSED ProceedingState = 30
+	// Customs: the holder applied to detain a shipment; customs decides
+	// whether to detain it (the consignee is not yet told).
+	ProceedingState_PROCEEDING_STATE_APPLIED ProceedingState = 31
+	// Customs: customs found goods suspected of infringing a recorded right
+	// and notified the holder, who has 3 working days to apply and give a
+	// guarantee (Regulations on Customs Protection of IPR Art. 16).
+	ProceedingState_PROCEEDING_STATE_HOLDER_NOTIFIED ProceedingState = 32
+	// Customs: the goods are detained and the detention receipt served on
+	// the consignee or consignor.
+	ProceedingState_PROCEEDING_STATE_DETAINED ProceedingState = 33
+	// Customs: goods detained ex officio that customs could not find
+	// infringing; held until a court's notice or the 50th working day
+	// (Regulations Arts. 20, 24(2)).
+	ProceedingState_PROCEEDING_STATE_UNDETERMINED ProceedingState = 34
+	// Customs: a court's notice of assistance (a preservation order) holds
+	// the goods for the court (Regulations Art. 23 ¶2).
+	ProceedingState_PROCEEDING_STATE_COURT_ORDERED ProceedingState = 35
+	// Customs: the goods were released.
+	ProceedingState_PROCEEDING_STATE_RELEASED ProceedingState = 36
+	// Customs: found infringing; confiscated and disposed of (Regulations
+	// Art. 27).
+	ProceedingState_PROCEEDING_STATE_CONFISCATED ProceedingState = 37
+	// Customs: the court's effective judgment found infringement; customs
+	// handed the goods over as the judgment orders.
+	ProceedingState_PROCEEDING_STATE_HANDED_OVER ProceedingState = 38
 )
 
 // Enum value maps for ProceedingState.
@@ -471,6 +502,14 @@ var (
 		28: "PROCEEDING_STATE_DECLINED",
 		29: "PROCEEDING_STATE_CONFIRMED",
 		30: "PROCEEDING_STATE_CONFIRMATION_REFUSED",
+		31: "PROCEEDING_STATE_APPLIED",
+		32: "PROCEEDING_STATE_HOLDER_NOTIFIED",
+		33: "PROCEEDING_STATE_DETAINED",
+		34: "PROCEEDING_STATE_UNDETERMINED",
+		35: "PROCEEDING_STATE_COURT_ORDERED",
+		36: "PROCEEDING_STATE_RELEASED",
+		37: "PROCEEDING_STATE_CONFISCATED",
+		38: "PROCEEDING_STATE_HANDED_OVER",
 	}
 	ProceedingState_value = map[string]int32{
 		"PROCEEDING_STATE_UNSPECIFIED":            0,
@@ -504,6 +543,14 @@ var (
 		"PROCEEDING_STATE_DECLINED":               28,
 		"PROCEEDING_STATE_CONFIRMED":              29,
 		"PROCEEDING_STATE_CONFIRMATION_REFUSED":   30,
+		"PROCEEDING_STATE_APPLIED":                31,
+		"PROCEEDING_STATE_HOLDER_NOTIFIED":        32,
+		"PROCEEDING_STATE_DETAINED":               33,
+		"PROCEEDING_STATE_UNDETERMINED":           34,
+		"PROCEEDING_STATE_COURT_ORDERED":          35,
+		"PROCEEDING_STATE_RELEASED":               36,
+		"PROCEEDING_STATE_CONFISCATED":            37,
+		"PROCEEDING_STATE_HANDED_OVER":            38,
 	}
 )
 
@@ -1293,14 +1340,16 @@ const file_ipcase_v1_matter_proto_rawDesc = "" +
 	"\x16EVIDENCE_SOURCE_SEIZED\x10\x04\x12\x19\n" +
 	"\x15EVIDENCE_SOURCE_OTHER\x10\x05\x12$\n" +
 	" EVIDENCE_SOURCE_APPRAISAL_REPORT\x10\x06\x12\"\n" +
-	"\x1eEVIDENCE_SOURCE_IDENTIFICATION\x10\a*\xd1\x01\n" +
+	"\x1eEVIDENCE_SOURCE_IDENTIFICATION\x10\a*\xee\x01\n" +
 	"\x0eProceedingKind\x12\x1f\n" +
 	"\x1bPROCEEDING_KIND_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dPROCEEDING_KIND_FILING_REVIEW\x10\x01\x12\x1f\n" +
 	"\x1bPROCEEDING_KIND_ENFORCEMENT\x10\x02\x12\x1d\n" +
 	"\x19PROCEEDING_KIND_MEDIATION\x10\x03\x12\x19\n" +
 	"\x15PROCEEDING_KIND_TRIAL\x10\x04\x12 \n" +
-	"\x1cPROCEEDING_KIND_CONFIRMATION\x10\x05*\xa2\b\n" +
+	"\x1cPROCEEDING_KIND_CONFIRMATION\x10\x05\x12\x1b\n" +
+	"\x17PROCEEDING_KIND_CUSTOMS\x10\x06*\xaf\n" +
+	"\n" +
 	"\x0fProceedingState\x12 \n" +
 	"\x1cPROCEEDING_STATE_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aPROCEEDING_STATE_SUBMITTED\x10\x01\x12\x1d\n" +
@@ -1333,7 +1382,15 @@ const file_ipcase_v1_matter_proto_rawDesc = "" +
 	"\x18PROCEEDING_STATE_SETTLED\x10\x1b\x12\x1d\n" +
 	"\x19PROCEEDING_STATE_DECLINED\x10\x1c\x12\x1e\n" +
 	"\x1aPROCEEDING_STATE_CONFIRMED\x10\x1d\x12)\n" +
-	"%PROCEEDING_STATE_CONFIRMATION_REFUSED\x10\x1eB1Z/github.com/ipcase/ipcase/api/ipcase/v1;ipcasev1b\x06proto3"
+	"%PROCEEDING_STATE_CONFIRMATION_REFUSED\x10\x1e\x12\x1c\n" +
+	"\x18PROCEEDING_STATE_APPLIED\x10\x1f\x12$\n" +
+	" PROCEEDING_STATE_HOLDER_NOTIFIED\x10 \x12\x1d\n" +
+	"\x19PROCEEDING_STATE_DETAINED\x10!\x12!\n" +
+	"\x1dPROCEEDING_STATE_UNDETERMINED\x10\"\x12\"\n" +
+	"\x1ePROCEEDING_STATE_COURT_ORDERED\x10#\x12\x1d\n" +
+	"\x19PROCEEDING_STATE_RELEASED\x10$\x12 \n" +
+	"\x1cPROCEEDING_STATE_CONFISCATED\x10%\x12 \n" +
+	"\x1cPROCEEDING_STATE_HANDED_OVER\x10&B1Z/github.com/ipcase/ipcase/api/ipcase/v1;ipcasev1b\x06proto3"
 
 var (
 	file_ipcase_v1_matter_proto_rawDescOnce sync.Once

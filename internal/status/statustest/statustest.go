@@ -24,6 +24,7 @@ import (
 	"github.com/ipcase/ipcase/internal/auth/authtest"
 	"github.com/ipcase/ipcase/internal/chaintest"
 	"github.com/ipcase/ipcase/internal/clock"
+	"github.com/ipcase/ipcase/internal/customs"
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/enforcement"
@@ -127,6 +128,7 @@ func Start(t testing.TB, o Options) *Server {
 		es := enforcement.NewStore(fs)
 		ipcasev1.RegisterEnforcementServiceServer(s, enforcement.NewServer(es, clocks, time.Now, map[string]damages.HearingThresholds{}))
 		ipcasev1.RegisterMediationServiceServer(s, mediation.NewServer(mediation.NewStore(fs), clocks, es.Workers, time.Now))
+		ipcasev1.RegisterCustomsServiceServer(s, customs.NewServer(customs.NewStore(fs), db, clocks, time.Now))
 		ipcasev1.RegisterDeadlineServiceServer(s, deadline.NewServer(cal))
 		ipcasev1.RegisterPublicationServiceServer(s, publication.NewServer(publication.NewStore(db)))
 		ipcasev1.RegisterNotificationServiceServer(s, webhook.NewServer(webhook.NewStore(db), webhook.Config{AllowHTTP: true, AllowLoopback: true}, time.Now))
