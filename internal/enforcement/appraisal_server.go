@@ -188,7 +188,7 @@ func toProtoEvidence(e EvidenceItem, src ipcasev1.EvidenceSource) *ipcasev1.Evid
 }
 
 func toProtoAppraisal(a *Appraisal) *ipcasev1.Appraisal {
-	out := &ipcasev1.Appraisal{Id: a.ID, Pending: a.Pending(), DaysNotCounted: int32(min(a.DaysNotCounted, math.MaxInt32)),
+	out := &ipcasev1.Appraisal{Id: a.ID, Pending: a.Pending(), DaysNotCounted: int32(min(a.DaysNotCounted, math.MaxInt32)), //nolint:gosec // G115: bounded by math.MaxInt32
 		Request: &ipcasev1.AppraisalRequest{Kind: ipcasev1.AppraisalKind(ipcasev1.AppraisalKind_value["APPRAISAL_KIND_"+string(a.Kind)]),
 			Institution: a.Institution, Question: a.Question, Samples: a.Samples, SentOn: a.SentOn.String()}}
 	if r := a.Report; r != nil {

@@ -81,7 +81,7 @@ func cardNumber(r *rand.Rand) string {
 	n := 16 + r.IntN(4)
 	d := []byte("62")
 	for len(d) < n-1 {
-		d = append(d, byte('0'+r.IntN(10)))
+		d = append(d, "0123456789"[r.IntN(10)])
 	}
 	for c := byte('0'); c <= '9'; c++ {
 		if luhn(string(append(d, c))) {

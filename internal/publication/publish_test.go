@@ -110,6 +110,8 @@ func TestPenaltyPublished(t *testing.T) {
 			dec = d
 		case publication.CreditRecord:
 			rec = d
+		case publication.CivilJudgment, publication.ConfirmationRuling:
+			t.Errorf("a penalty decision published a %s", d.Kind)
 		}
 	}
 	if dec == nil || rec == nil {

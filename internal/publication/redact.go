@@ -51,7 +51,7 @@ type Redacted struct {
 const Mark = "×××"
 
 // SecretMark replaces the technical content of a trade secret.
-const SecretMark = "（涉及商业秘密，已删除）"
+const SecretMark = "（涉及商业秘密，已删除）" //nolint:gosec // G101: the mark that replaces trade-secret content, not a credential
 
 // Redact applies Rules to src. It is pure and deterministic.
 func Redact(src Source) Redacted {

@@ -3,6 +3,7 @@ package publication
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -139,7 +140,7 @@ func toProto(d *Document) *ipcasev1.PublishedDocument {
 		p.Parties = append(p.Parties, &ipcasev1.PublishedParty{DisplayName: pp.Name, Organisation: pp.Organisation, CreditCode: pp.CreditCode, Role: pp.Role})
 	}
 	for _, r := range d.Redactions {
-		p.Redactions = append(p.Redactions, &ipcasev1.Redaction{Rule: r.Rule, Article: r.Article, Count: int32(r.Count)})
+		p.Redactions = append(p.Redactions, &ipcasev1.Redaction{Rule: r.Rule, Article: r.Article, Count: int32(min(r.Count, math.MaxInt32))}) //nolint:gosec // G115: bounded by math.MaxInt32
 	}
 	return p
 }

@@ -51,7 +51,7 @@ type row struct {
 }
 
 func dateTime(d civil.Date) time.Time {
-	return time.Date(d.Year, time.Month(d.Month), d.Day, 0, 0, 0, 0, time.UTC)
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
 }
 
 func civilOf(t *time.Time) *civil.Date {
