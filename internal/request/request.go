@@ -63,11 +63,41 @@ func (v *Validator) Text(field, s string, required bool, limit int) string {
 // joiners, the byte order mark, tag characters), control characters (tab
 // and line breaks included), line and paragraph separators, private-use
 // characters, noncharacters, and the fillers that display as nothing
-// (U+115F, U+1160, U+3164, U+FFA0, U+034F, U+17B4, U+17B5). So
-// "\u202Efdp.exe", which displays as "exe.pdf", is refused.
+// (U+115F, U+1160, U+2800, U+3164, U+FFA0, U+034F, U+17B4, U+17B5); and
+// a run of more than two spaces of any width, which pushes what follows
+// out of sight ("report.pdf          .exe"). So "\u202Efdp.exe", which
+// displays as "exe.pdf", is refused.
 func (v *Validator) Name(field, s string, required bool, limit int) string {
+	before := len(v.Violations)
 	v.text(field, s, required, limit, Invisible, "invisible formatting and control characters are not allowed in names and titles")
+	if len(v.Violations) == before {
+		if i, r := spaceRun(s); i >= 0 {
+			v.Add(field, "contains a run of %U at character %d: more than two spaces in a row are not allowed in names and titles", r, i+1)
+		}
+	}
 	return s
+}
+
+// spaceRun returns the character index of the first run of more than two
+// space characters (category Zs: the space, the em space, the ideographic
+// space, …) in s and its first character, or -1.
+func spaceRun(s string) (int, rune) {
+	run, i := 0, 0
+	var first rune
+	for _, r := range s {
+		switch {
+		case !unicode.Is(unicode.Zs, r):
+			run = 0
+		case run == 0:
+			run, first = 1, r
+		default:
+			if run++; run == 3 {
+				return i - 2, first
+			}
+		}
+		i++
+	}
+	return -1, 0
 }
 
 // text checks s and records at most one violation of field: the first of
@@ -113,7 +143,7 @@ func Invisible(r rune) bool {
 		return true
 	}
 	switch r {
-	case 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x3164, 0xFFA0:
+	case 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x2800, 0x3164, 0xFFA0:
 		return true
 	}
 	return false

@@ -22,25 +22,29 @@ func TestNameRefusesInvisibleCharacters(t *testing.T) {
 		{"naïve résumé (1).pdf", true, true},
 		{"ملف الأدلة", true, true},
 		{"Beweis – Kopie", true, true},
-		{"山田\u3000太郎", true, true},                     // ideographic space
-		{"葛\U000E0100城", true, true},                   // an ideographic variation selector
-		{"\u202Efdp.exe", false, false},                // right-to-left override
-		{"a\u202Ab", false, false},                     // left-to-right embedding
-		{"a\u2066b\u2069", false, false},               // isolates
-		{"report\u200F", false, true},                  // right-to-left mark
-		{"re\u200Bport", false, true},                  // zero-width space
-		{"re\u200Dport", false, true},                  // zero-width joiner
-		{"\uFEFFreport", false, true},                  // byte order mark
-		{"re\u00ADport", false, true},                  // soft hyphen
-		{"flag\U000E0067", false, true},                // tag character
-		{"\u3164", false, true},                        // Hangul filler
-		{"a\u2028b", false, true},                      // line separator
-		{"a\uE000b", false, true},                      // private use
-		{"a\uFDD0b", false, true},                      // noncharacter
-		{"line one\nline two\tand a tab", false, true}, // free text may break lines
-		{"bell\a", false, false},                       // control
-		{"nul\x00", false, false},                      // control
-		{"c1\u0085", false, false},                     // next line, a C1 control
+		{"山田\u3000太郎", true, true},                              // ideographic space
+		{"葛\U000E0100城", true, true},                            // an ideographic variation selector
+		{"\u202Efdp.exe", false, false},                         // right-to-left override
+		{"report\u2800\u2800.exe", false, true},                 // Braille pattern blank, which displays as nothing
+		{"report.pdf\u2003\u2003\u2003\u2003.exe", false, true}, // a run of em spaces hides the extension
+		{"report.pdf   .exe", false, true},                      // so does a run of plain spaces
+		{"山田\u3000太郎 (2).pdf", true, true},                      // one or two spaces are a name's
+		{"a\u202Ab", false, false},                              // left-to-right embedding
+		{"a\u2066b\u2069", false, false},                        // isolates
+		{"report\u200F", false, true},                           // right-to-left mark
+		{"re\u200Bport", false, true},                           // zero-width space
+		{"re\u200Dport", false, true},                           // zero-width joiner
+		{"\uFEFFreport", false, true},                           // byte order mark
+		{"re\u00ADport", false, true},                           // soft hyphen
+		{"flag\U000E0067", false, true},                         // tag character
+		{"\u3164", false, true},                                 // Hangul filler
+		{"a\u2028b", false, true},                               // line separator
+		{"a\uE000b", false, true},                               // private use
+		{"a\uFDD0b", false, true},                               // noncharacter
+		{"line one\nline two\tand a tab", false, true},          // free text may break lines
+		{"bell\a", false, false},                                // control
+		{"nul\x00", false, false},                               // control
+		{"c1\u0085", false, false},                              // next line, a C1 control
 		{strings.Repeat("名", 10), true, true},
 	} {
 		var v request.Validator
