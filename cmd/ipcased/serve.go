@@ -22,6 +22,7 @@ import (
 	"github.com/ipcase/ipcase/internal/customs"
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/deadline"
+	"github.com/ipcase/ipcase/internal/decision"
 	"github.com/ipcase/ipcase/internal/enforcement"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/events/exchange"
@@ -182,6 +183,8 @@ func (s services) register(srv *server.Server) {
 	// The register of published documents is public; reads may come from
 	// a replica.
 	ipcasev1.RegisterPublicationServiceServer(srv, publication.NewServer(publication.NewStore(s.readDB)))
+	// Verification of signed decisions is public too.
+	ipcasev1.RegisterDecisionServiceServer(srv, decision.NewServer(decision.NewStore(s.db)))
 	if s.side.administrative() {
 		ipcasev1.RegisterEnforcementServiceServer(srv, enforcement.NewServer(s.enforcement, s.clocks, time.Now, s.hearing))
 		ipcasev1.RegisterMediationServiceServer(srv, mediation.NewServer(s.mediation, s.clocks, s.enforcement.Workers, time.Now).WithOpenCases(s.enforcement.OpenCases))
@@ -203,6 +206,8 @@ func (s services) register(srv *server.Server) {
 
 // consumers registers the side's event consumers.
 func (s services) consumers(cs *events.Consumers) {
+	// Each side signs its own issuers' decisions with their keys.
+	decision.Register(cs, s.filing, s.side.administrative(), s.side.judicial(), time.Now)
 	if s.side.judicial() {
 		trial.Register(cs, s.trials, s.clocks, time.Now, s.trial)
 	}

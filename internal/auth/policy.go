@@ -149,6 +149,10 @@ var policy = map[string]rule{
 	// account: what it holds was redacted for publication.
 	"/ipcase.v1.PublicationService/ListPublishedDocuments": {public: true},
 	"/ipcase.v1.PublicationService/GetPublishedDocument":   {public: true},
+	// Verifying a decision needs no account: the code printed on it is
+	// what a platform, bank or customs office holds (internal/decision).
+	"/ipcase.v1.DecisionService/VerifyDecision":   {public: true},
+	"/ipcase.v1.DecisionService/ListDecisionKeys": {public: true},
 
 	// Webhooks: rights holders register their own (scoped to their parties in the service); admins may read them.
 	"/ipcase.v1.NotificationService/CreateWebhook":         allow(RightsHolder, NoMatter),

@@ -177,6 +177,7 @@ func (g *Gateway) apiMux(ctx context.Context, dial []grpc.DialOption) (*runtime.
 		ipcasev1.RegisterAuditServiceHandlerFromEndpoint,
 		ipcasev1.RegisterNotificationServiceHandlerFromEndpoint,
 		ipcasev1.RegisterPublicationServiceHandlerFromEndpoint,
+		ipcasev1.RegisterDecisionServiceHandlerFromEndpoint,
 	} {
 		if err := register(ctx, mux, g.cfg.Upstream, dial); err != nil {
 			return nil, fmt.Errorf("gateway: %w", err)

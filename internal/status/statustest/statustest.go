@@ -27,6 +27,7 @@ import (
 	"github.com/ipcase/ipcase/internal/customs"
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/deadline"
+	"github.com/ipcase/ipcase/internal/decision"
 	"github.com/ipcase/ipcase/internal/enforcement"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/evidence"
@@ -131,6 +132,7 @@ func Start(t testing.TB, o Options) *Server {
 		ipcasev1.RegisterCustomsServiceServer(s, customs.NewServer(customs.NewStore(fs), db, clocks, time.Now))
 		ipcasev1.RegisterDeadlineServiceServer(s, deadline.NewServer(cal))
 		ipcasev1.RegisterPublicationServiceServer(s, publication.NewServer(publication.NewStore(db)))
+		ipcasev1.RegisterDecisionServiceServer(s, decision.NewServer(decision.NewStore(db)))
 		ipcasev1.RegisterNotificationServiceServer(s, webhook.NewServer(webhook.NewStore(db), webhook.Config{AllowHTTP: true, AllowLoopback: true}, time.Now))
 		ipcasev1.RegisterStatusServiceServer(s, status.NewServer(status.Deps{
 			Filing: filing.NewServer(fs, cal, time.Now),
