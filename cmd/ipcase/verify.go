@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/ipcase/ipcase/internal/decision"
+	"github.com/ipcase/ipcase/internal/decision/signing"
 )
 
 func newVerifyCmd(cfg *config) *cobra.Command {
@@ -29,7 +29,7 @@ still verifies as VALID: ask GET /v1/verify/{code} for that.`,
 			if err != nil {
 				return err
 			}
-			keys, err := decision.ParseKeySet(data)
+			keys, err := signing.ParseKeySet(data)
 			if err != nil {
 				return err
 			}
@@ -44,13 +44,13 @@ still verifies as VALID: ask GET /v1/verify/{code} for that.`,
 			if json.Unmarshal(raw, &saved) == nil && saved.JWS != "" {
 				jws = saved.JWS
 			}
-			res := decision.Verify(jws, keys)
+			res := signing.Verify(jws, keys)
 			out := struct {
-				Status   decision.Status    `json:"status"`
-				Reason   string             `json:"reason"`
-				Code     string             `json:"code"`
-				KeyID    string             `json:"keyId,omitempty"`
-				Document *decision.Document `json:"document,omitempty"`
+				Status   signing.Status    `json:"status"`
+				Reason   string            `json:"reason"`
+				Code     string            `json:"code"`
+				KeyID    string            `json:"keyId,omitempty"`
+				Document *signing.Document `json:"document,omitempty"`
 			}{Status: res.Status, Reason: res.Reason, Code: res.Code, Document: res.Document}
 			if res.Key != nil {
 				out.KeyID = res.Key.ID
@@ -69,7 +69,7 @@ still verifies as VALID: ask GET /v1/verify/{code} for that.`,
 					}
 				}
 			}
-			if res.Status != decision.Valid {
+			if res.Status != signing.Valid {
 				return &failure{fmt.Errorf("decision not valid: %s", res.Status)}
 			}
 			return nil

@@ -1,4 +1,4 @@
-package decision
+package signing
 
 import (
 	"crypto/ed25519"

@@ -1,4 +1,8 @@
-package decision
+// Package signing is the pure half of package decision: a decision as a
+// canonical document, its Ed25519 JWS, verification codes, and the
+// published key set, with no database, so that `ipcase verify` checks a
+// decision offline.
+package signing
 
 import (
 	"crypto/sha256"
@@ -35,7 +39,7 @@ const (
 )
 
 // SchemaID is the $id of the published JSON schema of Document,
-// internal/decision/decision.v1.schema.json.
+// internal/decision/decision.v1.schema.json (the package above).
 const SchemaID = "https://ipcase.example/schemas/decision.v1.json"
 
 // Document is a decision in its canonical form: the JWS payload. Its JSON

@@ -1,4 +1,4 @@
-package decision_test
+package signing_test
 
 import (
 	"encoding/base64"
@@ -7,37 +7,37 @@ import (
 	"time"
 
 	"github.com/ipcase/ipcase/internal/civil"
-	"github.com/ipcase/ipcase/internal/decision"
+	"github.com/ipcase/ipcase/internal/decision/signing"
 )
 
 var at = time.Date(2026, 6, 1, 2, 0, 0, 0, time.UTC)
 
-func penalty() *decision.Document {
-	return &decision.Document{Kind: decision.PenaltyDecision, Number: "杭西市监处罚〔2026〕12号", Issuer: "SAMR-HZ",
+func penalty() *signing.Document {
+	return &signing.Document{Kind: signing.PenaltyDecision, Number: "杭西市监处罚〔2026〕12号", Issuer: "SAMR-HZ",
 		Matter: "m1", DecidedOn: civil.Date{Year: 2026, Month: 6, Day: 1}, Fine: "150000",
-		Parties: []decision.Party{{Name: "杭州仿品贸易有限公司", Role: "RESPONDENT", CreditCode: "91330100MA2AXQ9B12"}},
+		Parties: []signing.Party{{Name: "杭州仿品贸易有限公司", Role: "RESPONDENT", CreditCode: "91330100MA2AXQ9B12"}},
 		Law:     "《中华人民共和国商标法》第六十条第二款", Event: "m1/9", IssuedAt: at.Unix()}
 }
 
-func key(t *testing.T, issuer string) *decision.Key {
+func key(t *testing.T, issuer string) *signing.Key {
 	t.Helper()
-	k, err := decision.NewKey(issuer, at)
+	k, err := signing.NewKey(issuer, at)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return k
 }
 
-// tamper replaces old with new in the JWS's payload, keeping its header
+// tamper replaces old with repl in the JWS's payload, keeping its header
 // and signature.
-func tamper(t *testing.T, jws, old, new string) string {
+func tamper(t *testing.T, jws, old, repl string) string {
 	t.Helper()
 	parts := strings.Split(jws, ".")
 	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
 	if err != nil {
 		t.Fatal(err)
 	}
-	changed := strings.Replace(string(payload), old, new, 1)
+	changed := strings.Replace(string(payload), old, repl, 1)
 	if changed == string(payload) {
 		t.Fatalf("%q not in the payload %s", old, payload)
 	}
@@ -51,40 +51,40 @@ func tamper(t *testing.T, jws, old, new string) string {
 func TestVerify(t *testing.T) {
 	t.Parallel()
 	agency, court, stranger := key(t, "SAMR-HZ"), key(t, "(京73)北京知识产权法院"), key(t, "SAMR-HZ")
-	jws, code, err := decision.Sign(penalty(), agency)
+	jws, code, err := signing.Sign(penalty(), agency)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if code != decision.Code(jws) || len(code) != decision.CodeLength {
+	if code != signing.Code(jws) || len(code) != signing.CodeLength {
 		t.Fatalf("code %q", code)
 	}
 	// The stranger's key is SAMR-HZ's by name but not published: a
 	// document it signs, naming a published kid, fails the signature.
-	forged, _, err := decision.Sign(penalty(), stranger)
+	forged, _, err := signing.Sign(penalty(), stranger)
 	if err != nil {
 		t.Fatal(err)
 	}
 	forgedParts := strings.Split(forged, ".")
 	goodParts := strings.Split(jws, ".")
 	forgedUnderAgencyKid := goodParts[0] + "." + forgedParts[1] + "." + forgedParts[2]
-	// A court's key signing an agency's decision.
+	// A court's key signing an agency's signing.
 	courtSigned := func() string {
 		d := penalty()
 		d.Issuer = court.Issuer
-		s, _, err := decision.Sign(d, court)
+		s, _, err := signing.Sign(d, court)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return tamper(t, s, `"iss":"(京73)北京知识产权法院"`, `"iss":"SAMR-HZ"`)
 	}()
 
-	published := func(keys ...*decision.Key) []*decision.Key {
+	published := func(keys ...*signing.Key) []*signing.Key {
 		t.Helper()
-		data, err := jsonOf(decision.Publish(keys))
+		data, err := jsonOf(signing.Publish(keys))
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := decision.ParseKeySet(data)
+		got, err := signing.ParseKeySet(data)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -99,27 +99,27 @@ func TestVerify(t *testing.T) {
 	for _, tt := range []struct {
 		name   string
 		jws    string
-		keys   []*decision.Key
-		want   decision.Status
+		keys   []*signing.Key
+		want   signing.Status
 		reason string
 	}{
-		{"as signed", jws, published(agency, court), decision.Valid, "signed by SAMR-HZ"},
-		{"fine changed", tamper(t, jws, `"fine":"150000"`, `"fine":"15000"`), published(agency, court), decision.Invalid, "altered"},
-		{"party changed", tamper(t, jws, "杭州仿品贸易有限公司", "杭州正品贸易有限公司"), published(agency, court), decision.Invalid, "altered"},
-		{"signed by an unpublished key under the agency's kid", forgedUnderAgencyKid, published(agency, court), decision.Invalid, "another key"},
-		{"signed by an unpublished key", forged, published(agency, court), decision.UnknownKey, "no published key"},
-		{"signed by the court's key for the agency", courtSigned, published(agency, court), decision.Invalid, "altered"},
-		{"key rotated out", jws, published(&retired, court), decision.Valid, "signed by SAMR-HZ"},
-		{"key revoked", jws, published(&revoked, court), decision.Revoked, "signed with a key revoked on 2026-07-15 (private key exposed)"},
-		{"not a JWS", "ABCDEFGHIJ", published(agency), decision.Invalid, "not a signed decision"},
+		{"as signed", jws, published(agency, court), signing.Valid, "signed by SAMR-HZ"},
+		{"fine changed", tamper(t, jws, `"fine":"150000"`, `"fine":"15000"`), published(agency, court), signing.Invalid, "altered"},
+		{"party changed", tamper(t, jws, "杭州仿品贸易有限公司", "杭州正品贸易有限公司"), published(agency, court), signing.Invalid, "altered"},
+		{"signed by an unpublished key under the agency's kid", forgedUnderAgencyKid, published(agency, court), signing.Invalid, "another key"},
+		{"signed by an unpublished key", forged, published(agency, court), signing.UnknownKey, "no published key"},
+		{"signed by the court's key for the agency", courtSigned, published(agency, court), signing.Invalid, "altered"},
+		{"key rotated out", jws, published(&retired, court), signing.Valid, "signed by SAMR-HZ"},
+		{"key revoked", jws, published(&revoked, court), signing.Revoked, "signed with a key revoked on 2026-07-15 (private key exposed)"},
+		{"not a JWS", "ABCDEFGHIJ", published(agency), signing.Invalid, "not a signed decision"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := decision.Verify(tt.jws, tt.keys)
+			got := signing.Verify(tt.jws, tt.keys)
 			if got.Status != tt.want || !strings.Contains(got.Reason, tt.reason) {
 				t.Fatalf("Verify = %s %q, want %s containing %q", got.Status, got.Reason, tt.want, tt.reason)
 			}
-			if (got.Document != nil) != (tt.want == decision.Valid || tt.want == decision.Revoked) {
+			if (got.Document != nil) != (tt.want == signing.Valid || tt.want == signing.Revoked) {
 				t.Fatalf("document returned %v for status %s", got.Document != nil, got.Status)
 			}
 		})
@@ -129,7 +129,7 @@ func TestVerify(t *testing.T) {
 // TestCourtKeySignsOnlyForTheCourt: a key's issuer must be the document's.
 func TestCourtKeySignsOnlyForTheCourt(t *testing.T) {
 	t.Parallel()
-	if _, _, err := decision.Sign(penalty(), key(t, "(京73)北京知识产权法院")); err == nil {
+	if _, _, err := signing.Sign(penalty(), key(t, "(京73)北京知识产权法院")); err == nil {
 		t.Fatal("signed an agency's decision with a court's key")
 	}
 }
@@ -137,7 +137,7 @@ func TestCourtKeySignsOnlyForTheCourt(t *testing.T) {
 func TestNormalizeCode(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{"abcde-23456": "ABCDE23456", "ABCDE 23456": "ABCDE23456", "ABCDE2345": "", "ABCDE23451": ""} {
-		got, ok := decision.NormalizeCode(in)
+		got, ok := signing.NormalizeCode(in)
 		if got != want || ok != (want != "") {
 			t.Errorf("NormalizeCode(%q) = %q, %v; want %q", in, got, ok, want)
 		}

@@ -1,4 +1,4 @@
-package decision_test
+package signing_test
 
 import "encoding/json"
 
