@@ -41,7 +41,3 @@ CREATE TABLE similar_matters (
 );
 -- +goose StatementEnd
 
--- +goose Down
--- +goose StatementBegin
-DROP TABLE similar_matters;
--- +goose StatementEnd

@@ -10,8 +10,3 @@ CREATE INDEX similar_matters_features ON similar_matters (kind, ip_type, law, ba
 CREATE INDEX similar_matters_facts ON similar_matters USING gin (facts gin_trgm_ops);
 -- +goose StatementEnd
 
--- +goose Down
--- +goose StatementBegin
-DROP INDEX similar_matters_facts;
-DROP INDEX similar_matters_features;
--- +goose StatementEnd
