@@ -32,6 +32,7 @@ import (
 	"github.com/ipcase/ipcase/internal/metrics"
 	"github.com/ipcase/ipcase/internal/publication"
 	"github.com/ipcase/ipcase/internal/server"
+	"github.com/ipcase/ipcase/internal/similar"
 	"github.com/ipcase/ipcase/internal/status"
 	"github.com/ipcase/ipcase/internal/store"
 	"github.com/ipcase/ipcase/internal/trial"
@@ -176,7 +177,7 @@ func (s services) register(srv *server.Server) {
 	// Both sides serve the matters (courts read the matters they try),
 	// the calculators, the audit trail and the event exchange.
 	ipcasev1.RegisterFilingServiceServer(srv, filing.NewServer(s.filing, s.cal, time.Now))
-	ipcasev1.RegisterDamagesServiceServer(srv, damages.NewServer())
+	ipcasev1.RegisterDamagesServiceServer(srv, damages.NewServer().WithFinder(similar.NewFinder(similar.NewStore(s.readDB))))
 	ipcasev1.RegisterDeadlineServiceServer(srv, deadline.NewServer(s.cal))
 	ipcasev1.RegisterAuditServiceServer(srv, audit.NewServer(s.db))
 	ipcasev1.RegisterEventServiceServer(srv, s.exchange)
@@ -216,6 +217,7 @@ func (s services) consumers(cs *events.Consumers) {
 		// The administrative side publishes the decisions and judgments it
 		// learns of; one consumer, so each is published once.
 		publication.Register(cs, s.filing, s.cal, time.Now)
+		similar.Register(cs, s.filing)
 		webhook.Register(cs, s.filing, time.Now)
 		settle := func(tx store.Tx, matterID filing.MatterID, reason string, at time.Time) error {
 			return s.enforcement.CloseSettled(tx, s.clocks, matterID, reason, at)

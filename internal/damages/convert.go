@@ -646,3 +646,15 @@ func (p *parser) err() error {
 	}
 	return fmt.Errorf("malformed DamagesService response: %w", errors.Join(p.errs...))
 }
+
+// OffenceFromProto decodes a proto offence; UNSPECIFIED and unknown values
+// are an error.
+func OffenceFromProto(p ipcasev1.FineOffence) (Offence, error) {
+	return decodeProto("offence", p, offencePairs)
+}
+
+// IPTypeFromProto decodes a proto IP type; UNSPECIFIED and unknown values
+// are an error.
+func IPTypeFromProto(p ipcasev1.IpType) (IPType, error) {
+	return decodeProto("IP type", p, ipTypePairs)
+}

@@ -335,7 +335,7 @@ func (c *Case) Decide(decidedOn, servedOn civil.Date, fine damages.Fen, r damage
 func (c *Case) RecordDecided() {
 	d := c.Decision
 	p := events.DecidedPayload{Number: d.Number, DecidedOn: d.DecidedOn, Fine: d.Fine.String(), Law: d.Law,
-		Confiscation: d.Confiscation, Destruction: d.Destruction, Evidence: d.Evidence}
+		Confiscation: d.Confiscation, Destruction: d.Destruction, Evidence: d.Evidence, Basis: d.Basis}
 	if d.Payment != nil {
 		p.PaymentDue = d.Payment.Due
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/filing"
 )
 
@@ -196,6 +197,8 @@ type Decision struct {
 	// Evidence are the digests of the matter's evidence the decision
 	// rests on.
 	Evidence []string `json:"evidence,omitempty"`
+	// Basis is what the fine was computed from (for similar-case search).
+	Basis *events.FineBasis `json:"basis,omitempty"`
 }
 
 // Payment is the payment of a decided fine.

@@ -1,9 +1,11 @@
 package enforcement
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math"
+	"strings"
 
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -14,6 +16,7 @@ import (
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/filing"
 )
 
@@ -360,6 +363,7 @@ func (s *Server) DecidePenalty(ctx context.Context, req *ipcasev1.DecidePenaltyR
 				return err
 			}
 			rec.Decision.Evidence = evidence
+			rec.Decision.Basis = fineBasis(fr, r)
 			if err := recordInfringements(c.Tx, infringement{matterID: string(c.Matter.ID), procID: string(rec.ProceedingID),
 				respondents: respondentIDs(c.Matter), source: "ADMINISTRATIVE_DECISION", reference: rec.Decision.Number, on: decided,
 				laws: []string{lawOfOffence(fr.GetOffence())}, from: conduct.From, to: conduct.To}); err != nil {
@@ -449,4 +453,14 @@ func prefixFields(prefix string, err error) error {
 		out.Add(prefix+v.Field, "%s", v.Reason)
 	}
 	return out
+}
+
+// fineBasis is what a decided fine was computed from, carried on the
+// decision's event for the similar-case search.
+func fineBasis(fr *ipcasev1.CalculateFineRequest, r damages.FineResult) *events.FineBasis {
+	law, _, _ := strings.Cut(r.Law, ",")
+	base := cmp.Or(fr.GetBusinessVolumeYuan(), fr.GetIllegalGainsYuan(), fr.GetGoodsValueYuan())
+	offence, _ := damages.OffenceFromProto(fr.GetOffence())
+	return &events.FineBasis{Offence: offence.String(), Law: law, Base: base, Min: r.Min.String(), Max: r.Max.String(),
+		Repeat: fr.GetRepeatWithinFiveYears() || fr.GetEarlierInfringements() > 0, Serious: fr.GetSerious()}
 }

@@ -335,6 +335,23 @@ type DecidedPayload struct {
 	// Evidence are the digests of the matter's evidence the decision
 	// rests on.
 	Evidence []string `json:"evidence,omitempty"`
+	// Basis is what the fine was computed from; nil in decisions made
+	// before it was recorded.
+	Basis *FineBasis `json:"basis,omitempty"`
+}
+
+// FineBasis is what a fine was computed from: the offence (damages'
+// spelling, e.g. "trademark"), the law version, the base the rule tests
+// (business volume, illegal gains or goods value; "" if none), the lawful
+// range, and the circumstances that move the fine.
+type FineBasis struct {
+	Offence string `json:"offence"`
+	Law     string `json:"law"`
+	Base    string `json:"base,omitempty"`
+	Min     string `json:"min"`
+	Max     string `json:"max"`
+	Repeat  bool   `json:"repeat,omitempty"`
+	Serious bool   `json:"serious,omitempty"`
 }
 
 // EnforcementClosedPayload is a closed case; Settled when a court-confirmed

@@ -764,7 +764,10 @@ type CalculateDamagesRequest struct {
 	Liability Liability `protobuf:"varint,21,opt,name=liability,proto3,enum=ipcase.v1.Liability" json:"liability,omitempty"`
 	// The defendants among whom the total is apportioned (two or more, at
 	// most 32); empty for one defendant.
-	Defendants    []*DamagesDefendant `protobuf:"bytes,22,rep,name=defendants,proto3" json:"defendants,omitempty"`
+	Defendants []*DamagesDefendant `protobuf:"bytes,22,rep,name=defendants,proto3" json:"defendants,omitempty"`
+	// Asks the server for the comparable decided matters (类案); unset: none.
+	// The CLI's offline calculation cannot answer it.
+	Similar       *SimilarCasesQuery `protobuf:"bytes,23,opt,name=similar,proto3" json:"similar,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -949,6 +952,13 @@ func (x *CalculateDamagesRequest) GetLiability() Liability {
 func (x *CalculateDamagesRequest) GetDefendants() []*DamagesDefendant {
 	if x != nil {
 		return x.Defendants
+	}
+	return nil
+}
+
+func (x *CalculateDamagesRequest) GetSimilar() *SimilarCasesQuery {
+	if x != nil {
+		return x.Similar
 	}
 	return nil
 }
@@ -1163,7 +1173,10 @@ type CalculateDamagesResponse struct {
 	// The liability applied to the defendants; UNSPECIFIED for one defendant.
 	Liability Liability `protobuf:"varint,16,opt,name=liability,proto3,enum=ipcase.v1.Liability" json:"liability,omitempty"`
 	// What each defendant answers for, in request order.
-	Defendants    []*DefendantShare `protobuf:"bytes,17,rep,name=defendants,proto3" json:"defendants,omitempty"`
+	Defendants []*DefendantShare `protobuf:"bytes,17,rep,name=defendants,proto3" json:"defendants,omitempty"`
+	// The comparable decided matters, when the request asked and the server
+	// keeps them.
+	Similar       *SimilarCases `protobuf:"bytes,18,opt,name=similar,proto3" json:"similar,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1313,6 +1326,13 @@ func (x *CalculateDamagesResponse) GetLiability() Liability {
 func (x *CalculateDamagesResponse) GetDefendants() []*DefendantShare {
 	if x != nil {
 		return x.Defendants
+	}
+	return nil
+}
+
+func (x *CalculateDamagesResponse) GetSimilar() *SimilarCases {
+	if x != nil {
+		return x.Similar
 	}
 	return nil
 }
@@ -1819,7 +1839,9 @@ type CalculateFineRequest struct {
 	PaidDate string `protobuf:"bytes,40,opt,name=paid_date,json=paidDate,proto3" json:"paid_date,omitempty"`
 	// Day payment is due when the 15th day after receipt is a rest day
 	// (YYYY-MM-DD; from the deadline calculator); empty: the 15th day.
-	PaymentDue    string `protobuf:"bytes,41,opt,name=payment_due,json=paymentDue,proto3" json:"payment_due,omitempty"`
+	PaymentDue string `protobuf:"bytes,41,opt,name=payment_due,json=paymentDue,proto3" json:"payment_due,omitempty"`
+	// Asks the server for the comparable decided matters (类案); unset: none.
+	Similar       *SimilarCasesQuery `protobuf:"bytes,42,opt,name=similar,proto3" json:"similar,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2141,6 +2163,13 @@ func (x *CalculateFineRequest) GetPaymentDue() string {
 	return ""
 }
 
+func (x *CalculateFineRequest) GetSimilar() *SimilarCasesQuery {
+	if x != nil {
+		return x.Similar
+	}
+	return nil
+}
+
 // Fines at and above which the party must be offered a hearing
 // (Administrative Penalty Law Art. 63).
 type FineHearingThresholds struct {
@@ -2434,7 +2463,10 @@ type CalculateFineResponse struct {
 	// The payment, when received_date and proposed_fine_yuan were given.
 	Payment *LatePayment `protobuf:"bytes,21,opt,name=payment,proto3" json:"payment,omitempty"`
 	// Every figure with the article that produced it.
-	Figures       []*FineFigure `protobuf:"bytes,22,rep,name=figures,proto3" json:"figures,omitempty"`
+	Figures []*FineFigure `protobuf:"bytes,22,rep,name=figures,proto3" json:"figures,omitempty"`
+	// The comparable decided matters, when the request asked and the server
+	// keeps them.
+	Similar       *SimilarCases `protobuf:"bytes,23,opt,name=similar,proto3" json:"similar,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2623,6 +2655,13 @@ func (x *CalculateFineResponse) GetFigures() []*FineFigure {
 	return nil
 }
 
+func (x *CalculateFineResponse) GetSimilar() *SimilarCases {
+	if x != nil {
+		return x.Similar
+	}
+	return nil
+}
+
 // One figure of a fine result and the article that produced it.
 type FineFigure struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2797,11 +2836,439 @@ func (x *LatePayment) GetTotalYuan() string {
 	return ""
 }
 
+// What a similar-case search compares beyond the calculation's own figures
+// (IP type, law, base, intent, repeat, seriousness).
+type SimilarCasesQuery struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The facts of the matter at hand, in Chinese; ranked by text
+	// similarity. At most 4000 characters.
+	Facts string `protobuf:"bytes,1,opt,name=facts,proto3" json:"facts,omitempty"`
+	// The region (province) of the deciding agency or court, e.g. "浙江";
+	// matters from it rank first.
+	Region string `protobuf:"bytes,2,opt,name=region,proto3" json:"region,omitempty"`
+	// The deciding agency or court; its own matters rank first.
+	Decider string `protobuf:"bytes,3,opt,name=decider,proto3" json:"decider,omitempty"`
+	// How many matters to return, 1 to 50; 0 means 10.
+	Limit int32 `protobuf:"varint,4,opt,name=limit,proto3" json:"limit,omitempty"`
+	// The base may differ by at most this factor, e.g. "3" (from a third to
+	// three times); empty means 3. Between 1 and 100.
+	BaseFactor    string `protobuf:"bytes,5,opt,name=base_factor,json=baseFactor,proto3" json:"base_factor,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SimilarCasesQuery) Reset() {
+	*x = SimilarCasesQuery{}
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SimilarCasesQuery) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SimilarCasesQuery) ProtoMessage() {}
+
+func (x *SimilarCasesQuery) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SimilarCasesQuery.ProtoReflect.Descriptor instead.
+func (*SimilarCasesQuery) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *SimilarCasesQuery) GetFacts() string {
+	if x != nil {
+		return x.Facts
+	}
+	return ""
+}
+
+func (x *SimilarCasesQuery) GetRegion() string {
+	if x != nil {
+		return x.Region
+	}
+	return ""
+}
+
+func (x *SimilarCasesQuery) GetDecider() string {
+	if x != nil {
+		return x.Decider
+	}
+	return ""
+}
+
+func (x *SimilarCasesQuery) GetLimit() int32 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+func (x *SimilarCasesQuery) GetBaseFactor() string {
+	if x != nil {
+		return x.BaseFactor
+	}
+	return ""
+}
+
+// One comparable decided matter and why it is comparable.
+type SimilarCase struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The matter, "matters/{id}".
+	Matter string `protobuf:"bytes,1,opt,name=matter,proto3" json:"matter,omitempty"`
+	// The decision or court number.
+	Number string `protobuf:"bytes,2,opt,name=number,proto3" json:"number,omitempty"`
+	// The agency or court that decided it, and its region.
+	Decider string `protobuf:"bytes,3,opt,name=decider,proto3" json:"decider,omitempty"`
+	// The region (province) of the decider.
+	Region string `protobuf:"bytes,4,opt,name=region,proto3" json:"region,omitempty"`
+	// The day of the decision (YYYY-MM-DD).
+	DecidedOn string `protobuf:"bytes,5,opt,name=decided_on,json=decidedOn,proto3" json:"decided_on,omitempty"`
+	// The law version applied, e.g. "Trademark Law 2019".
+	Law string `protobuf:"bytes,6,opt,name=law,proto3" json:"law,omitempty"`
+	// The base the amount was computed on; empty if not known.
+	BaseYuan string `protobuf:"bytes,7,opt,name=base_yuan,json=baseYuan,proto3" json:"base_yuan,omitempty"`
+	// The punitive multiple, or the fine as a multiple of the base; empty if
+	// none.
+	Multiple string `protobuf:"bytes,8,opt,name=multiple,proto3" json:"multiple,omitempty"`
+	// The fine or the award.
+	AmountYuan string `protobuf:"bytes,9,opt,name=amount_yuan,json=amountYuan,proto3" json:"amount_yuan,omitempty"`
+	// Where a fine lies in its lawful range, "0.40" from minimum (0) to
+	// maximum (1); empty for damages.
+	RangeShare string `protobuf:"bytes,10,opt,name=range_share,json=rangeShare,proto3" json:"range_share,omitempty"`
+	// The conduct: intentional, repeated, serious.
+	Intentional bool `protobuf:"varint,11,opt,name=intentional,proto3" json:"intentional,omitempty"`
+	// Repeat infringement.
+	Repeat bool `protobuf:"varint,12,opt,name=repeat,proto3" json:"repeat,omitempty"`
+	// Serious circumstances.
+	Serious bool `protobuf:"varint,13,opt,name=serious,proto3" json:"serious,omitempty"`
+	// Relevance from 0 to 100.
+	Relevance int32 `protobuf:"varint,14,opt,name=relevance,proto3" json:"relevance,omitempty"`
+	// Why it is comparable, in one line.
+	Reason string `protobuf:"bytes,15,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The opening of its facts.
+	Facts         string `protobuf:"bytes,16,opt,name=facts,proto3" json:"facts,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SimilarCase) Reset() {
+	*x = SimilarCase{}
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SimilarCase) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SimilarCase) ProtoMessage() {}
+
+func (x *SimilarCase) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SimilarCase.ProtoReflect.Descriptor instead.
+func (*SimilarCase) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *SimilarCase) GetMatter() string {
+	if x != nil {
+		return x.Matter
+	}
+	return ""
+}
+
+func (x *SimilarCase) GetNumber() string {
+	if x != nil {
+		return x.Number
+	}
+	return ""
+}
+
+func (x *SimilarCase) GetDecider() string {
+	if x != nil {
+		return x.Decider
+	}
+	return ""
+}
+
+func (x *SimilarCase) GetRegion() string {
+	if x != nil {
+		return x.Region
+	}
+	return ""
+}
+
+func (x *SimilarCase) GetDecidedOn() string {
+	if x != nil {
+		return x.DecidedOn
+	}
+	return ""
+}
+
+func (x *SimilarCase) GetLaw() string {
+	if x != nil {
+		return x.Law
+	}
+	return ""
+}
+
+func (x *SimilarCase) GetBaseYuan() string {
+	if x != nil {
+		return x.BaseYuan
+	}
+	return ""
+}
+
+func (x *SimilarCase) GetMultiple() string {
+	if x != nil {
+		return x.Multiple
+	}
+	return ""
+}
+
+func (x *SimilarCase) GetAmountYuan() string {
+	if x != nil {
+		return x.AmountYuan
+	}
+	return ""
+}
+
+func (x *SimilarCase) GetRangeShare() string {
+	if x != nil {
+		return x.RangeShare
+	}
+	return ""
+}
+
+func (x *SimilarCase) GetIntentional() bool {
+	if x != nil {
+		return x.Intentional
+	}
+	return false
+}
+
+func (x *SimilarCase) GetRepeat() bool {
+	if x != nil {
+		return x.Repeat
+	}
+	return false
+}
+
+func (x *SimilarCase) GetSerious() bool {
+	if x != nil {
+		return x.Serious
+	}
+	return false
+}
+
+func (x *SimilarCase) GetRelevance() int32 {
+	if x != nil {
+		return x.Relevance
+	}
+	return 0
+}
+
+func (x *SimilarCase) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *SimilarCase) GetFacts() string {
+	if x != nil {
+		return x.Facts
+	}
+	return ""
+}
+
+// The spread of one figure over the comparable matters.
+type Spread struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The lower quartile, median and upper quartile; empty without matters.
+	Q1 string `protobuf:"bytes,1,opt,name=q1,proto3" json:"q1,omitempty"`
+	// The median.
+	Median string `protobuf:"bytes,2,opt,name=median,proto3" json:"median,omitempty"`
+	// The upper quartile.
+	Q3            string `protobuf:"bytes,3,opt,name=q3,proto3" json:"q3,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Spread) Reset() {
+	*x = Spread{}
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Spread) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Spread) ProtoMessage() {}
+
+func (x *Spread) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Spread.ProtoReflect.Descriptor instead.
+func (*Spread) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *Spread) GetQ1() string {
+	if x != nil {
+		return x.Q1
+	}
+	return ""
+}
+
+func (x *Spread) GetMedian() string {
+	if x != nil {
+		return x.Median
+	}
+	return ""
+}
+
+func (x *Spread) GetQ3() string {
+	if x != nil {
+		return x.Q3
+	}
+	return ""
+}
+
+// The comparable decided matters of a calculation, reported as the SPC's
+// guidance on similar-case retrieval (2020) asks: the cases retrieved, their
+// relevance, and how they are to be used.
+type SimilarCases struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The matters, most relevant first.
+	Cases []*SimilarCase `protobuf:"bytes,1,rep,name=cases,proto3" json:"cases,omitempty"`
+	// How many decided matters shared the IP type, law and base band.
+	Candidates int32 `protobuf:"varint,2,opt,name=candidates,proto3" json:"candidates,omitempty"`
+	// The spread of the amounts (yuan), of the multiples, and of fines'
+	// shares of their range.
+	AmountYuan *Spread `protobuf:"bytes,3,opt,name=amount_yuan,json=amountYuan,proto3" json:"amount_yuan,omitempty"`
+	// The spread of the multiples.
+	Multiple *Spread `protobuf:"bytes,4,opt,name=multiple,proto3" json:"multiple,omitempty"`
+	// The spread of fines' places in their ranges.
+	RangeShare *Spread `protobuf:"bytes,5,opt,name=range_share,json=rangeShare,proto3" json:"range_share,omitempty"`
+	// The search criteria and how the results may be used, as the report
+	// of a similar-case retrieval (SPC guidance 2020, item 9).
+	Report        string `protobuf:"bytes,6,opt,name=report,proto3" json:"report,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SimilarCases) Reset() {
+	*x = SimilarCases{}
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SimilarCases) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SimilarCases) ProtoMessage() {}
+
+func (x *SimilarCases) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SimilarCases.ProtoReflect.Descriptor instead.
+func (*SimilarCases) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *SimilarCases) GetCases() []*SimilarCase {
+	if x != nil {
+		return x.Cases
+	}
+	return nil
+}
+
+func (x *SimilarCases) GetCandidates() int32 {
+	if x != nil {
+		return x.Candidates
+	}
+	return 0
+}
+
+func (x *SimilarCases) GetAmountYuan() *Spread {
+	if x != nil {
+		return x.AmountYuan
+	}
+	return nil
+}
+
+func (x *SimilarCases) GetMultiple() *Spread {
+	if x != nil {
+		return x.Multiple
+	}
+	return nil
+}
+
+func (x *SimilarCases) GetRangeShare() *Spread {
+	if x != nil {
+		return x.RangeShare
+	}
+	return nil
+}
+
+func (x *SimilarCases) GetReport() string {
+	if x != nil {
+		return x.Report
+	}
+	return ""
+}
+
 var File_ipcase_v1_damages_service_proto protoreflect.FileDescriptor
 
 const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\n" +
-	"\x1fipcase/v1/damages_service.proto\x12\tipcase.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x16ipcase/v1/matter.proto\"\xb2\b\n" +
+	"\x1fipcase/v1/damages_service.proto\x12\tipcase.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x16ipcase/v1/matter.proto\"\xea\b\n" +
 	"\x17CalculateDamagesRequest\x12*\n" +
 	"\aip_type\x18\x01 \x01(\x0e2\x11.ipcase.v1.IpTypeR\x06ipType\x120\n" +
 	"\x06period\x18\x02 \x01(\v2\x18.ipcase.v1.DamagesPeriodR\x06period\x122\n" +
@@ -2827,7 +3294,8 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\tliability\x18\x15 \x01(\x0e2\x14.ipcase.v1.LiabilityR\tliability\x12;\n" +
 	"\n" +
 	"defendants\x18\x16 \x03(\v2\x1b.ipcase.v1.DamagesDefendantR\n" +
-	"defendants\"<\n" +
+	"defendants\x126\n" +
+	"\asimilar\x18\x17 \x01(\v2\x1c.ipcase.v1.SimilarCasesQueryR\asimilar\"<\n" +
 	"\x10DamagesDefendant\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05share\x18\x02 \x01(\tR\x05share\"\x81\x02\n" +
@@ -2838,7 +3306,7 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\tbase_yuan\x18\x04 \x01(\tR\bbaseYuan\x12\"\n" +
 	"\fcontribution\x18\x05 \x01(\tR\fcontribution\x122\n" +
 	"\x06proven\x18\x06 \x03(\x0e2\x1a.ipcase.v1.DamagesBaseKindR\x06proven\x12\x1a\n" +
-	"\bmultiple\x18\a \x01(\tR\bmultiple\"\xde\x05\n" +
+	"\bmultiple\x18\a \x01(\tR\bmultiple\"\x91\x06\n" +
 	"\x18CalculateDamagesResponse\x12\x1b\n" +
 	"\tbase_yuan\x18\x01 \x01(\tR\bbaseYuan\x12#\n" +
 	"\rpunitive_yuan\x18\x02 \x01(\tR\fpunitiveYuan\x12!\n" +
@@ -2860,7 +3328,8 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\tliability\x18\x10 \x01(\x0e2\x14.ipcase.v1.LiabilityR\tliability\x129\n" +
 	"\n" +
 	"defendants\x18\x11 \x03(\v2\x19.ipcase.v1.DefendantShareR\n" +
-	"defendants\"S\n" +
+	"defendants\x121\n" +
+	"\asimilar\x18\x12 \x01(\v2\x17.ipcase.v1.SimilarCasesR\asimilar\"S\n" +
 	"\rDamagesFigure\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value\x12\x18\n" +
@@ -2889,7 +3358,7 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\fpunitive_law\x18\v \x01(\tR\vpunitiveLaw\"M\n" +
 	"\x15StatutoryDamagesRange\x12\x19\n" +
 	"\bmin_yuan\x18\x01 \x01(\tR\aminYuan\x12\x19\n" +
-	"\bmax_yuan\x18\x02 \x01(\tR\amaxYuan\"\xb9\r\n" +
+	"\bmax_yuan\x18\x02 \x01(\tR\amaxYuan\"\xf1\r\n" +
 	"\x14CalculateFineRequest\x120\n" +
 	"\aoffence\x18\x01 \x01(\x0e2\x16.ipcase.v1.FineOffenceR\aoffence\x12!\n" +
 	"\fconduct_date\x18\x02 \x01(\tR\vconductDate\x12#\n" +
@@ -2938,7 +3407,8 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\rreceived_date\x18' \x01(\tR\freceivedDate\x12\x1b\n" +
 	"\tpaid_date\x18( \x01(\tR\bpaidDate\x12\x1f\n" +
 	"\vpayment_due\x18) \x01(\tR\n" +
-	"paymentDue\"t\n" +
+	"paymentDue\x126\n" +
+	"\asimilar\x18* \x01(\v2\x1c.ipcase.v1.SimilarCasesQueryR\asimilar\"t\n" +
 	"\x15FineHearingThresholds\x12.\n" +
 	"\x13natural_person_yuan\x18\x01 \x01(\tR\x11naturalPersonYuan\x12+\n" +
 	"\x11organization_yuan\x18\x02 \x01(\tR\x10organizationYuan\"\xf4\x04\n" +
@@ -2960,7 +3430,7 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\tdownloads\x18\r \x01(\x03R\tdownloads\x12\x16\n" +
 	"\x06clicks\x18\x0e \x01(\x03R\x06clicks\x12\x18\n" +
 	"\amembers\x18\x0f \x01(\x03R\amembers\x12\x1e\n" +
-	"\vhalf_of_two\x18\x10 \x01(\bR\thalfOfTwo\"\xc6\x06\n" +
+	"\vhalf_of_two\x18\x10 \x01(\bR\thalfOfTwo\"\xf9\x06\n" +
 	"\x15CalculateFineResponse\x12\x19\n" +
 	"\bmin_yuan\x18\x01 \x01(\tR\aminYuan\x12\x19\n" +
 	"\bmax_yuan\x18\x02 \x01(\tR\amaxYuan\x12\x10\n" +
@@ -2986,7 +3456,8 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\tmay_waive\x18\x13 \x01(\bR\bmayWaive\x12\x1c\n" +
 	"\tmitigated\x18\x14 \x01(\bR\tmitigated\x120\n" +
 	"\apayment\x18\x15 \x01(\v2\x16.ipcase.v1.LatePaymentR\apayment\x12/\n" +
-	"\afigures\x18\x16 \x03(\v2\x15.ipcase.v1.FineFigureR\afigures\"P\n" +
+	"\afigures\x18\x16 \x03(\v2\x15.ipcase.v1.FineFigureR\afigures\x121\n" +
+	"\asimilar\x18\x17 \x01(\v2\x17.ipcase.v1.SimilarCasesR\asimilar\"P\n" +
 	"\n" +
 	"FineFigure\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
@@ -3001,7 +3472,50 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\x0esurcharge_yuan\x18\x06 \x01(\tR\rsurchargeYuan\x12\x16\n" +
 	"\x06capped\x18\a \x01(\bR\x06capped\x12\x1d\n" +
 	"\n" +
-	"total_yuan\x18\b \x01(\tR\ttotalYuan*\xbb\x01\n" +
+	"total_yuan\x18\b \x01(\tR\ttotalYuan\"\x92\x01\n" +
+	"\x11SimilarCasesQuery\x12\x14\n" +
+	"\x05facts\x18\x01 \x01(\tR\x05facts\x12\x16\n" +
+	"\x06region\x18\x02 \x01(\tR\x06region\x12\x18\n" +
+	"\adecider\x18\x03 \x01(\tR\adecider\x12\x14\n" +
+	"\x05limit\x18\x04 \x01(\x05R\x05limit\x12\x1f\n" +
+	"\vbase_factor\x18\x05 \x01(\tR\n" +
+	"baseFactor\"\xbb\x03\n" +
+	"\vSimilarCase\x12\x16\n" +
+	"\x06matter\x18\x01 \x01(\tR\x06matter\x12\x16\n" +
+	"\x06number\x18\x02 \x01(\tR\x06number\x12\x18\n" +
+	"\adecider\x18\x03 \x01(\tR\adecider\x12\x16\n" +
+	"\x06region\x18\x04 \x01(\tR\x06region\x12\x1d\n" +
+	"\n" +
+	"decided_on\x18\x05 \x01(\tR\tdecidedOn\x12\x10\n" +
+	"\x03law\x18\x06 \x01(\tR\x03law\x12\x1b\n" +
+	"\tbase_yuan\x18\a \x01(\tR\bbaseYuan\x12\x1a\n" +
+	"\bmultiple\x18\b \x01(\tR\bmultiple\x12\x1f\n" +
+	"\vamount_yuan\x18\t \x01(\tR\n" +
+	"amountYuan\x12\x1f\n" +
+	"\vrange_share\x18\n" +
+	" \x01(\tR\n" +
+	"rangeShare\x12 \n" +
+	"\vintentional\x18\v \x01(\bR\vintentional\x12\x16\n" +
+	"\x06repeat\x18\f \x01(\bR\x06repeat\x12\x18\n" +
+	"\aserious\x18\r \x01(\bR\aserious\x12\x1c\n" +
+	"\trelevance\x18\x0e \x01(\x05R\trelevance\x12\x16\n" +
+	"\x06reason\x18\x0f \x01(\tR\x06reason\x12\x14\n" +
+	"\x05facts\x18\x10 \x01(\tR\x05facts\"@\n" +
+	"\x06Spread\x12\x0e\n" +
+	"\x02q1\x18\x01 \x01(\tR\x02q1\x12\x16\n" +
+	"\x06median\x18\x02 \x01(\tR\x06median\x12\x0e\n" +
+	"\x02q3\x18\x03 \x01(\tR\x02q3\"\x8b\x02\n" +
+	"\fSimilarCases\x12,\n" +
+	"\x05cases\x18\x01 \x03(\v2\x16.ipcase.v1.SimilarCaseR\x05cases\x12\x1e\n" +
+	"\n" +
+	"candidates\x18\x02 \x01(\x05R\n" +
+	"candidates\x122\n" +
+	"\vamount_yuan\x18\x03 \x01(\v2\x11.ipcase.v1.SpreadR\n" +
+	"amountYuan\x12-\n" +
+	"\bmultiple\x18\x04 \x01(\v2\x11.ipcase.v1.SpreadR\bmultiple\x122\n" +
+	"\vrange_share\x18\x05 \x01(\v2\x11.ipcase.v1.SpreadR\n" +
+	"rangeShare\x12\x16\n" +
+	"\x06report\x18\x06 \x01(\tR\x06report*\xbb\x01\n" +
 	"\rPunitiveClaim\x12\x1e\n" +
 	"\x1aPUNITIVE_CLAIM_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dPUNITIVE_CLAIM_WITH_COMPLAINT\x10\x01\x12$\n" +
@@ -3086,7 +3600,7 @@ func file_ipcase_v1_damages_service_proto_rawDescGZIP() []byte {
 }
 
 var file_ipcase_v1_damages_service_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_ipcase_v1_damages_service_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_ipcase_v1_damages_service_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
 var file_ipcase_v1_damages_service_proto_goTypes = []any{
 	(PunitiveClaim)(0),               // 0: ipcase.v1.PunitiveClaim
 	(PlantVarietyFactor)(0),          // 1: ipcase.v1.PlantVarietyFactor
@@ -3113,11 +3627,15 @@ var file_ipcase_v1_damages_service_proto_goTypes = []any{
 	(*CalculateFineResponse)(nil),    // 22: ipcase.v1.CalculateFineResponse
 	(*FineFigure)(nil),               // 23: ipcase.v1.FineFigure
 	(*LatePayment)(nil),              // 24: ipcase.v1.LatePayment
-	(IpType)(0),                      // 25: ipcase.v1.IpType
-	(PartyKind)(0),                   // 26: ipcase.v1.PartyKind
+	(*SimilarCasesQuery)(nil),        // 25: ipcase.v1.SimilarCasesQuery
+	(*SimilarCase)(nil),              // 26: ipcase.v1.SimilarCase
+	(*Spread)(nil),                   // 27: ipcase.v1.Spread
+	(*SimilarCases)(nil),             // 28: ipcase.v1.SimilarCases
+	(IpType)(0),                      // 29: ipcase.v1.IpType
+	(PartyKind)(0),                   // 30: ipcase.v1.PartyKind
 }
 var file_ipcase_v1_damages_service_proto_depIdxs = []int32{
-	25, // 0: ipcase.v1.CalculateDamagesRequest.ip_type:type_name -> ipcase.v1.IpType
+	29, // 0: ipcase.v1.CalculateDamagesRequest.ip_type:type_name -> ipcase.v1.IpType
 	12, // 1: ipcase.v1.CalculateDamagesRequest.period:type_name -> ipcase.v1.DamagesPeriod
 	12, // 2: ipcase.v1.CalculateDamagesRequest.periods:type_name -> ipcase.v1.DamagesPeriod
 	4,  // 3: ipcase.v1.CalculateDamagesRequest.formula:type_name -> ipcase.v1.PunitiveFormula
@@ -3127,36 +3645,44 @@ var file_ipcase_v1_damages_service_proto_depIdxs = []int32{
 	1,  // 7: ipcase.v1.CalculateDamagesRequest.plant_variety_factors:type_name -> ipcase.v1.PlantVarietyFactor
 	2,  // 8: ipcase.v1.CalculateDamagesRequest.liability:type_name -> ipcase.v1.Liability
 	11, // 9: ipcase.v1.CalculateDamagesRequest.defendants:type_name -> ipcase.v1.DamagesDefendant
-	3,  // 10: ipcase.v1.DamagesPeriod.base_kind:type_name -> ipcase.v1.DamagesBaseKind
-	3,  // 11: ipcase.v1.DamagesPeriod.proven:type_name -> ipcase.v1.DamagesBaseKind
-	4,  // 12: ipcase.v1.CalculateDamagesResponse.formula:type_name -> ipcase.v1.PunitiveFormula
-	18, // 13: ipcase.v1.CalculateDamagesResponse.statutory_range:type_name -> ipcase.v1.StatutoryDamagesRange
-	17, // 14: ipcase.v1.CalculateDamagesResponse.periods:type_name -> ipcase.v1.DamagesPeriodResult
-	14, // 15: ipcase.v1.CalculateDamagesResponse.figures:type_name -> ipcase.v1.DamagesFigure
-	15, // 16: ipcase.v1.CalculateDamagesResponse.court_fee:type_name -> ipcase.v1.CourtFee
-	2,  // 17: ipcase.v1.CalculateDamagesResponse.liability:type_name -> ipcase.v1.Liability
-	16, // 18: ipcase.v1.CalculateDamagesResponse.defendants:type_name -> ipcase.v1.DefendantShare
-	3,  // 19: ipcase.v1.DamagesPeriodResult.base_kind:type_name -> ipcase.v1.DamagesBaseKind
-	9,  // 20: ipcase.v1.CalculateFineRequest.offence:type_name -> ipcase.v1.FineOffence
-	26, // 21: ipcase.v1.CalculateFineRequest.party:type_name -> ipcase.v1.PartyKind
-	20, // 22: ipcase.v1.CalculateFineRequest.hearing_thresholds:type_name -> ipcase.v1.FineHearingThresholds
-	21, // 23: ipcase.v1.CalculateFineRequest.criminal_thresholds:type_name -> ipcase.v1.CriminalThreshold
-	7,  // 24: ipcase.v1.CalculateFineRequest.criminal_act:type_name -> ipcase.v1.CriminalAct
-	9,  // 25: ipcase.v1.CriminalThreshold.offence:type_name -> ipcase.v1.FineOffence
-	8,  // 26: ipcase.v1.CriminalThreshold.condition:type_name -> ipcase.v1.CriminalThresholdCondition
-	7,  // 27: ipcase.v1.CriminalThreshold.act:type_name -> ipcase.v1.CriminalAct
-	7,  // 28: ipcase.v1.CalculateFineResponse.criminal_act:type_name -> ipcase.v1.CriminalAct
-	24, // 29: ipcase.v1.CalculateFineResponse.payment:type_name -> ipcase.v1.LatePayment
-	23, // 30: ipcase.v1.CalculateFineResponse.figures:type_name -> ipcase.v1.FineFigure
-	10, // 31: ipcase.v1.DamagesService.CalculateDamages:input_type -> ipcase.v1.CalculateDamagesRequest
-	19, // 32: ipcase.v1.DamagesService.CalculateFine:input_type -> ipcase.v1.CalculateFineRequest
-	13, // 33: ipcase.v1.DamagesService.CalculateDamages:output_type -> ipcase.v1.CalculateDamagesResponse
-	22, // 34: ipcase.v1.DamagesService.CalculateFine:output_type -> ipcase.v1.CalculateFineResponse
-	33, // [33:35] is the sub-list for method output_type
-	31, // [31:33] is the sub-list for method input_type
-	31, // [31:31] is the sub-list for extension type_name
-	31, // [31:31] is the sub-list for extension extendee
-	0,  // [0:31] is the sub-list for field type_name
+	25, // 10: ipcase.v1.CalculateDamagesRequest.similar:type_name -> ipcase.v1.SimilarCasesQuery
+	3,  // 11: ipcase.v1.DamagesPeriod.base_kind:type_name -> ipcase.v1.DamagesBaseKind
+	3,  // 12: ipcase.v1.DamagesPeriod.proven:type_name -> ipcase.v1.DamagesBaseKind
+	4,  // 13: ipcase.v1.CalculateDamagesResponse.formula:type_name -> ipcase.v1.PunitiveFormula
+	18, // 14: ipcase.v1.CalculateDamagesResponse.statutory_range:type_name -> ipcase.v1.StatutoryDamagesRange
+	17, // 15: ipcase.v1.CalculateDamagesResponse.periods:type_name -> ipcase.v1.DamagesPeriodResult
+	14, // 16: ipcase.v1.CalculateDamagesResponse.figures:type_name -> ipcase.v1.DamagesFigure
+	15, // 17: ipcase.v1.CalculateDamagesResponse.court_fee:type_name -> ipcase.v1.CourtFee
+	2,  // 18: ipcase.v1.CalculateDamagesResponse.liability:type_name -> ipcase.v1.Liability
+	16, // 19: ipcase.v1.CalculateDamagesResponse.defendants:type_name -> ipcase.v1.DefendantShare
+	28, // 20: ipcase.v1.CalculateDamagesResponse.similar:type_name -> ipcase.v1.SimilarCases
+	3,  // 21: ipcase.v1.DamagesPeriodResult.base_kind:type_name -> ipcase.v1.DamagesBaseKind
+	9,  // 22: ipcase.v1.CalculateFineRequest.offence:type_name -> ipcase.v1.FineOffence
+	30, // 23: ipcase.v1.CalculateFineRequest.party:type_name -> ipcase.v1.PartyKind
+	20, // 24: ipcase.v1.CalculateFineRequest.hearing_thresholds:type_name -> ipcase.v1.FineHearingThresholds
+	21, // 25: ipcase.v1.CalculateFineRequest.criminal_thresholds:type_name -> ipcase.v1.CriminalThreshold
+	7,  // 26: ipcase.v1.CalculateFineRequest.criminal_act:type_name -> ipcase.v1.CriminalAct
+	25, // 27: ipcase.v1.CalculateFineRequest.similar:type_name -> ipcase.v1.SimilarCasesQuery
+	9,  // 28: ipcase.v1.CriminalThreshold.offence:type_name -> ipcase.v1.FineOffence
+	8,  // 29: ipcase.v1.CriminalThreshold.condition:type_name -> ipcase.v1.CriminalThresholdCondition
+	7,  // 30: ipcase.v1.CriminalThreshold.act:type_name -> ipcase.v1.CriminalAct
+	7,  // 31: ipcase.v1.CalculateFineResponse.criminal_act:type_name -> ipcase.v1.CriminalAct
+	24, // 32: ipcase.v1.CalculateFineResponse.payment:type_name -> ipcase.v1.LatePayment
+	23, // 33: ipcase.v1.CalculateFineResponse.figures:type_name -> ipcase.v1.FineFigure
+	28, // 34: ipcase.v1.CalculateFineResponse.similar:type_name -> ipcase.v1.SimilarCases
+	26, // 35: ipcase.v1.SimilarCases.cases:type_name -> ipcase.v1.SimilarCase
+	27, // 36: ipcase.v1.SimilarCases.amount_yuan:type_name -> ipcase.v1.Spread
+	27, // 37: ipcase.v1.SimilarCases.multiple:type_name -> ipcase.v1.Spread
+	27, // 38: ipcase.v1.SimilarCases.range_share:type_name -> ipcase.v1.Spread
+	10, // 39: ipcase.v1.DamagesService.CalculateDamages:input_type -> ipcase.v1.CalculateDamagesRequest
+	19, // 40: ipcase.v1.DamagesService.CalculateFine:input_type -> ipcase.v1.CalculateFineRequest
+	13, // 41: ipcase.v1.DamagesService.CalculateDamages:output_type -> ipcase.v1.CalculateDamagesResponse
+	22, // 42: ipcase.v1.DamagesService.CalculateFine:output_type -> ipcase.v1.CalculateFineResponse
+	41, // [41:43] is the sub-list for method output_type
+	39, // [39:41] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	39, // [39:39] is the sub-list for extension extendee
+	0,  // [0:39] is the sub-list for field type_name
 }
 
 func init() { file_ipcase_v1_damages_service_proto_init() }
@@ -3171,7 +3697,7 @@ func file_ipcase_v1_damages_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ipcase_v1_damages_service_proto_rawDesc), len(file_ipcase_v1_damages_service_proto_rawDesc)),
 			NumEnums:      10,
-			NumMessages:   15,
+			NumMessages:   19,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

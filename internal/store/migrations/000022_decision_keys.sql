@@ -17,8 +17,3 @@ CREATE TABLE decision_keys (
 );
 CREATE UNIQUE INDEX decision_keys_current ON decision_keys (issuer) WHERE retired_at IS NULL AND revoked_at IS NULL;
 -- +goose StatementEnd
-
--- +goose Down
--- +goose StatementBegin
-DROP TABLE decision_keys;
--- +goose StatementEnd

@@ -25,8 +25,3 @@ CREATE TABLE signed_decisions (
 CREATE INDEX signed_decisions_appealed_to ON signed_decisions (appealed_to) WHERE appealed_to <> '';
 CREATE INDEX signed_decisions_proceeding ON signed_decisions (proceeding_id);
 -- +goose StatementEnd
-
--- +goose Down
--- +goose StatementBegin
-DROP TABLE signed_decisions;
--- +goose StatementEnd

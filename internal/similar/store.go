@@ -1,0 +1,120 @@
+package similar
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/ipcase/ipcase/internal/civil"
+	"github.com/ipcase/ipcase/internal/damages"
+	"github.com/ipcase/ipcase/internal/store"
+)
+
+// Store reads and writes similar_matters, which similar owns.
+type Store struct{ db *store.DB }
+
+// NewStore returns the store over db.
+func NewStore(db *store.DB) *Store { return &Store{db: db} }
+
+// maxCandidates bounds the rows one search ranks: the nearest bases first,
+// so that a crowded band stays fast (README, "Similar cases").
+const maxCandidates = 2000
+
+func dateTime(d civil.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
+
+// add records m in tx; a redelivered event changes nothing.
+func add(tx store.Tx, m Matter) error {
+	var share *int
+	if m.Share >= 0 {
+		share = &m.Share
+	}
+	err := tx.Gorm().Exec(`INSERT INTO similar_matters (matter_id, event_seq, kind, ip_type, law, number, decider, region,
+		decided_on, base, multiple, amount, share, intentional, repeat, serious, facts)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (matter_id, event_seq) DO NOTHING`,
+		m.MatterID, m.EventSeq, string(m.Kind), m.IPType, m.Law, m.Number, m.Decider, m.Region, dateTime(m.DecidedOn),
+		int64(m.Base), m.Multiple, int64(m.Amount), share, m.Intentional, m.Repeat, m.Serious, m.Facts).Error
+	if err != nil {
+		return fmt.Errorf("recording decided matter %s: %w", m.MatterID, store.Translate(err))
+	}
+	return nil
+}
+
+type row struct {
+	MatterID    string
+	EventSeq    int64
+	Kind        string
+	IPType      string `gorm:"column:ip_type"`
+	Law         string
+	Number      string
+	Decider     string
+	Region      string
+	DecidedOn   time.Time
+	Base        int64
+	Multiple    int
+	Amount      int64
+	Share       *int
+	Intentional bool
+	Repeat      bool
+	Serious     bool
+	Facts       string
+	Sim         float64
+	Candidates  int
+}
+
+// Find returns the matters comparable to q, ranked, with the number of
+// candidates that shared its kind, IP type, law and base band.
+func (s *Store) Find(ctx context.Context, q Query) ([]Match, int, error) {
+	lo, hi := int64(0), int64(math.MaxInt64)
+	if q.Base > 0 {
+		lo, hi = int64(float64(q.Base)/q.Factor), int64(math.Min(float64(q.Base)*q.Factor, math.MaxInt64/2))
+	}
+	// The band is one range scan of similar_matters_features; the nearest
+	// bases (in ratio) are kept when it is crowded, and only they are
+	// compared by trigram similarity.
+	var rows []row
+	err := s.db.Session(ctx).Gorm().Raw(`
+		WITH band AS (
+			SELECT *, count(*) OVER () AS candidates FROM similar_matters
+			WHERE kind = ? AND ip_type = ? AND law = ? AND base BETWEEN ? AND ?
+			ORDER BY abs(ln(greatest(base, 1)::float8 / greatest(?, 1)::float8)) LIMIT ?)
+		SELECT matter_id, event_seq, kind, ip_type, law, number, decider, region, decided_on, base, multiple, amount, share,
+			intentional, repeat, serious, left(facts, 120) AS facts, candidates,
+			CASE WHEN ? = '' THEN 0 ELSE similarity(facts, ?) END AS sim
+		FROM band`,
+		string(q.Kind), q.IPType, q.Law, lo, hi, int64(q.Base), maxCandidates, q.Facts, q.Facts).Scan(&rows).Error
+	if err != nil {
+		return nil, 0, store.Translate(err)
+	}
+	cands := make([]Match, len(rows))
+	n := 0
+	for i, r := range rows {
+		share := -1
+		if r.Share != nil {
+			share = *r.Share
+		}
+		n = r.Candidates
+		cands[i] = Match{Matter: Matter{MatterID: r.MatterID, EventSeq: r.EventSeq, Kind: Kind(r.Kind), IPType: r.IPType, Law: r.Law,
+			Number: r.Number, Decider: r.Decider, Region: r.Region, DecidedOn: civil.Of(r.DecidedOn), Base: damages.Fen(r.Base),
+			Multiple: r.Multiple, Amount: damages.Fen(r.Amount), Share: share, Intentional: r.Intentional, Repeat: r.Repeat,
+			Serious: r.Serious, Facts: r.Facts}, TextScore: r.Sim}
+	}
+	return Rank(q, cands), n, nil
+}
+
+// provinces are the short names of China's provincial divisions, by which
+// a decider's region is known from its name.
+var provinces = strings.Fields(`北京 天津 上海 重庆 河北 山西 辽宁 吉林 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南
+	广东 海南 四川 贵州 云南 陕西 甘肃 青海 台湾 内蒙古 广西 西藏 宁夏 新疆 香港 澳门`)
+
+// Region is the province a decider's name begins with, "" if none (the
+// Supreme People's Court, a national agency).
+func Region(decider string) string {
+	for _, p := range provinces {
+		if strings.HasPrefix(decider, p) {
+			return p
+		}
+	}
+	return ""
+}
