@@ -17,12 +17,12 @@ import (
 // followed, other cases may be referred to; item 11: cases that disagree go
 // to the mechanism for resolving divergent applications of law).
 func Report(q Query, ms []Match, candidates int) *ipcasev1.SimilarCases {
-	out := &ipcasev1.SimilarCases{Candidates: int32(min(candidates, 1<<30))}
+	out := &ipcasev1.SimilarCases{Candidates: int32(min(candidates, 1<<30))} //nolint:gosec // G115: bounded by 1<<30
 	var amounts, multiples, shares []float64
 	for _, m := range ms {
 		c := &ipcasev1.SimilarCase{Matter: "matters/" + m.MatterID, Number: m.Number, Decider: m.Decider, Region: m.Region,
 			DecidedOn: m.DecidedOn.String(), Law: m.Law, AmountYuan: m.Amount.String(), Intentional: m.Intentional,
-			Repeat: m.Repeat, Serious: m.Serious, Relevance: int32(m.Relevance), Reason: m.Reason, Facts: m.Facts}
+			Repeat: m.Repeat, Serious: m.Serious, Relevance: int32(min(max(m.Relevance, 0), 100)), Reason: m.Reason, Facts: m.Facts}
 		if m.Base > 0 {
 			c.BaseYuan = m.Base.String()
 		}

@@ -88,12 +88,13 @@ func score(q Query, m Match) Match {
 		a, b bool
 		name string
 	}{{q.Intentional, m.Intentional, "故意"}, {q.Repeat, m.Repeat, "重复侵权"}, {q.Serious, m.Serious, "情节严重"}} {
-		if c.a == c.b {
+		switch {
+		case c.a == c.b:
 			same++
 			pts += wConduct / 3
-		} else if c.b {
+		case c.b:
 			why = append(why, "另有"+c.name)
-		} else {
+		default:
 			why = append(why, "无"+c.name)
 		}
 	}
