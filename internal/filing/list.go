@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ipcase/ipcase/internal/audit"
 	"github.com/ipcase/ipcase/internal/errs"
 	"github.com/ipcase/ipcase/internal/request"
 	"github.com/ipcase/ipcase/internal/store"
@@ -96,6 +97,31 @@ func decodeCursor(token string, f Filter) (*cursor, error) {
 // of the next page (empty on the last). A page costs a fixed number of
 // queries, whatever its size.
 func (s *Store) List(ctx context.Context, f Filter, pageToken string, pageSize int) ([]*Matter, string, error) {
+	return s.list(ctx, f, pageToken, pageSize, nil)
+}
+
+// listRead is List for a read by the caller in ctx at at: an official's
+// reads of the page's matters are recorded, in the statement that loads
+// them when the page is read from the primary.
+func (s *Store) listRead(ctx context.Context, f Filter, pageToken string, pageSize int, at time.Time) ([]*Matter, string, error) {
+	if s.reads == s.db {
+		return s.list(ctx, f, pageToken, pageSize, logOf(ctx, at))
+	}
+	ms, next, err := s.list(ctx, f, pageToken, pageSize, nil)
+	if err != nil {
+		return nil, "", err
+	}
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = string(m.ID)
+	}
+	if err := audit.Log(s.db.Session(ctx), at, ids...); err != nil {
+		return nil, "", err
+	}
+	return ms, next, nil
+}
+
+func (s *Store) list(ctx context.Context, f Filter, pageToken string, pageSize int, logged *readLog) ([]*Matter, string, error) {
 	after, err := decodeCursor(pageToken, f)
 	if err != nil {
 		return nil, "", err
@@ -149,7 +175,7 @@ func (s *Store) List(ctx context.Context, f Filter, pageToken string, pageSize i
 	for i, p := range page {
 		ids[i] = p.ID
 	}
-	ms, err := loadMatters(tx, ids)
+	ms, err := loadWhere(tx, ids, "true", nil, logged)
 	return ms, next, err
 }
 

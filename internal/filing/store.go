@@ -2,6 +2,7 @@ package filing
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"github.com/google/uuid"
 	"gorm.io/gorm/clause"
 
+	"github.com/ipcase/ipcase/internal/audit"
 	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/errs"
@@ -516,11 +518,20 @@ func (s *Store) Get(ctx context.Context, id MatterID) (*Matter, error) {
 // of a matter that does not exist: the query itself keeps what the caller
 // may see, so neither the answer nor its time tells the two apart.
 func (s *Store) loadFor(ctx context.Context, tx store.Tx, id MatterID) (*Matter, error) {
+	return s.loadLogged(ctx, tx, id, nil)
+}
+
+// loadLogged is loadFor that also records the read with logged, in the
+// same statement, if set. The record is written only if the caller may see
+// the matter; for an official, whose reads are the ones recorded, what it
+// may see (Visibility.where) is what auth.AuthorizeMatter allows it to
+// read, so no refused read is recorded.
+func (s *Store) loadLogged(ctx context.Context, tx store.Tx, id MatterID, logged *readLog) (*Matter, error) {
 	v, err := matterVisibility(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ms, err := s.loadVisible(tx, []string{string(id)}, v)
+	ms, err := s.loadVisible(tx, []string{string(id)}, v, logged)
 	if err != nil {
 		return nil, err
 	}
@@ -716,41 +727,97 @@ func saveProceedings(tx store.Tx, m *Matter) error {
 	return nil
 }
 
-// loadMatters loads the matters ids, in that order, with a fixed number of
-// queries whatever their count (no query per matter). It returns an error
-// wrapping errs.NotFound if one is missing.
+// loadMatters loads the matters ids, in that order, in one statement
+// whatever their count. It returns an error wrapping errs.NotFound if one
+// is missing.
 func loadMatters(tx store.Tx, ids []string) ([]*Matter, error) {
-	return loadWhere(tx, ids, "true", nil)
+	return loadWhere(tx, ids, "true", nil, nil)
 }
 
-// loadVisible is loadMatters of matters v may see: another is missing, and
-// the first query, which finds none, is the last.
-func (s *Store) loadVisible(tx store.Tx, ids []string, v Visibility) ([]*Matter, error) {
+// loadVisible is loadMatters of matters v may see: another is missing.
+// If logged is set, the statement also records the read of what it finds
+// (audit.LogFrom over the relation m).
+func (s *Store) loadVisible(tx store.Tx, ids []string, v Visibility, logged *readLog) ([]*Matter, error) {
 	cond, args, ok := v.where(s.notice)
 	if !ok {
 		return nil, errs.Errorf(errs.NotFound, "matter not found")
 	}
-	return loadWhere(tx, ids, cond, args)
+	return loadWhere(tx, ids, cond, args, logged)
 }
 
+// readLog is the access-log statement of a read (audit.LogFrom), to run
+// as part of the read's own statement.
+type readLog struct {
+	sql  string
+	args []any
+}
+
+// logOf is the access-log statement of a read of matters m by the caller
+// of ctx at at, or nil when the caller's reads are not recorded.
+func logOf(ctx context.Context, at time.Time) *readLog {
+	q, args, ok := audit.LogFrom(ctx, at, "m")
+	if !ok {
+		return nil
+	}
+	return &readLog{q, args}
+}
+
+// matterQuery reads matters m (a relation of the WITH clause) with their
+// parties, rights, evidence and proceedings aggregated as JSON, one row a
+// matter: one round trip whatever the count. Parties and rights are shown
+// as each matter's filing described them (linkParty, matterRightRow): an
+// organisation's or a registered right's row is shared by the matters that
+// name it, but what one filer wrote of it is not shown in another's
+// matter. Proceedings come in the order they were opened.
+const matterQuery = `SELECT m.id, m.number, m.state, m.facts, m.claims, m.known_since, m.agency, m.warnings, m.version,
+	m.create_time, m.update_time,
+	(SELECT json_agg(json_build_object('role', mp.role, 'id', p.id, 'kind', p.kind,
+			'name', COALESCE(mp.display_name, p.display_name), 'credit_code', p.credit_code,
+			'country', COALESCE(mp.domicile_country, p.domicile_country), 'contact', COALESCE(mp.contact, p.contact))
+			ORDER BY mp.role, mp.position)
+		FROM matter_parties mp JOIN parties p ON p.id = mp.party_id WHERE mp.matter_id = m.id) AS parties,
+	(SELECT json_agg(CASE WHEN mr.title IS NULL
+			THEN json_build_object('id', r.id, 'type', r.type, 'reg', r.registration_number, 'title', r.title, 'holder', r.holder,
+				'term_start', r.term_start, 'term_end', r.term_end, 'description', r.description)
+			ELSE json_build_object('id', r.id, 'type', r.type, 'reg', r.registration_number, 'title', mr.title, 'holder', mr.holder,
+				'term_start', mr.term_start, 'term_end', mr.term_end, 'description', mr.description) END
+			ORDER BY mr.position)
+		FROM matter_rights mr JOIN ip_rights r ON r.id = mr.right_id WHERE mr.matter_id = m.id) AS rights,
+	(SELECT json_agg(json_build_object('id', e.id, 'sha256', e.sha256, 'size', e.size_bytes, 'media_type', e.media_type,
+			'source', e.source, 'description', e.description) ORDER BY e.position)
+		FROM evidence e WHERE e.matter_id = m.id) AS evidence,
+	(SELECT json_agg(json_build_object('id', p.id, 'kind', p.kind, 'state', p.state, 'number', p.number, 'forum', p.forum,
+			'reason', p.reason, 'created', p.create_time, 'updated', p.update_time) ORDER BY p.create_time, p.id)
+		FROM proceedings p WHERE p.matter_id = m.id) AS proceedings
+	FROM m`
+
 // loadWhere is loadMatters of the matters of ids that cond (over matters
-// m, with args) keeps.
-func loadWhere(tx store.Tx, ids []string, cond string, args []any) ([]*Matter, error) {
+// m, with args) keeps, recording the read with logged if set.
+func loadWhere(tx store.Tx, ids []string, cond string, args []any, logged *readLog) ([]*Matter, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	var rows []matterRow
-	if err := tx.Gorm().Raw(`SELECT m.* FROM matters m WHERE m.id IN ? AND `+cond, append([]any{ids}, args...)...).Scan(&rows).Error; err != nil {
+	q := `WITH m AS (SELECT m.* FROM matters m WHERE m.id IN ? AND ` + cond + `)`
+	args = append([]any{ids}, args...)
+	if logged != nil {
+		q += `, logged AS (` + logged.sql + `)`
+		args = append(args, logged.args...)
+	}
+	rows, err := tx.Gorm().Raw(q+" "+matterQuery, args...).Rows()
+	if err != nil {
 		return nil, store.Translate(err)
 	}
-	byID := make(map[string]*Matter, len(rows))
-	for _, r := range rows {
-		m := &Matter{ID: MatterID(r.ID), Number: r.Number, State: MatterState(r.State), Facts: r.Facts, Claims: r.Claims,
-			KnownSince: r.KnownSince, Agency: r.Agency, Version: r.Version, Created: r.CreateTime.UTC(), Updated: r.UpdateTime.UTC()}
-		if err := json.Unmarshal(r.Warnings, &m.Warnings); err != nil {
-			return nil, fmt.Errorf("matter %s warnings: %w", r.ID, err)
+	defer func() { _ = rows.Close() }()
+	byID := make(map[string]*Matter, len(ids))
+	for rows.Next() {
+		m, err := scanMatter(rows)
+		if err != nil {
+			return nil, err
 		}
-		byID[r.ID] = m
+		byID[string(m.ID)] = m
+	}
+	if err := rows.Err(); err != nil {
+		return nil, store.Translate(err)
 	}
 	out := make([]*Matter, len(ids))
 	for i, id := range ids {
@@ -758,115 +825,105 @@ func loadWhere(tx store.Tx, ids []string, cond string, args []any) ([]*Matter, e
 			return nil, errs.Errorf(errs.NotFound, "matter not found")
 		}
 	}
-	for _, load := range []func(store.Tx, []string, map[string]*Matter) error{loadParties, loadRights, loadEvidence, loadProceedings} {
-		if err := load(tx, ids, byID); err != nil {
-			return nil, err
-		}
-	}
 	return out, nil
 }
 
-// loadParties fills in the parties of the matters of ids, in order, each
-// as its matter names it: an organisation's row is shared by the matters
-// that name its credit code, but its name, domicile and contact in a matter
-// are what that matter's filing gave, never what another filer wrote.
-func loadParties(tx store.Tx, ids []string, byID map[string]*Matter) error {
-	var parties []struct {
-		MatterID        string
-		Role            string
-		ID              string
-		Kind            string
-		DisplayName     string
-		CreditCode      *string
-		DomicileCountry string
-		Contact         string
+// The members of matterQuery's JSON columns.
+type (
+	partyJSON struct {
+		Role       string  `json:"role"`
+		ID         string  `json:"id"`
+		Kind       string  `json:"kind"`
+		Name       string  `json:"name"`
+		CreditCode *string `json:"credit_code"`
+		Country    string  `json:"country"`
+		Contact    string  `json:"contact"`
 	}
-	if err := tx.Gorm().Raw(`SELECT mp.matter_id, mp.role, p.id, p.kind, COALESCE(mp.display_name, p.display_name) AS display_name,
-		p.credit_code, COALESCE(mp.domicile_country, p.domicile_country) AS domicile_country, COALESCE(mp.contact, p.contact) AS contact
-		FROM matter_parties mp JOIN parties p ON p.id = mp.party_id
-		WHERE mp.matter_id IN ? ORDER BY mp.matter_id, mp.role, mp.position`, ids).Scan(&parties).Error; err != nil {
-		return store.Translate(err)
+	rightJSON struct {
+		ID          string      `json:"id"`
+		Type        string      `json:"type"`
+		Reg         *string     `json:"reg"`
+		Title       string      `json:"title"`
+		Holder      string      `json:"holder"`
+		TermStart   *civil.Date `json:"term_start"`
+		TermEnd     *civil.Date `json:"term_end"`
+		Description string      `json:"description"`
 	}
-	for _, p := range parties {
-		party := Party{ID: p.ID, Kind: PartyKind(p.Kind), Name: p.DisplayName, Country: p.DomicileCountry, Contact: p.Contact}
+	evidenceJSON struct {
+		ID          string `json:"id"`
+		SHA256      string `json:"sha256"`
+		Size        int64  `json:"size"`
+		MediaType   string `json:"media_type"`
+		Source      string `json:"source"`
+		Description string `json:"description"`
+	}
+	proceedingJSON struct {
+		ID      string    `json:"id"`
+		Kind    string    `json:"kind"`
+		State   string    `json:"state"`
+		Number  string    `json:"number"`
+		Forum   string    `json:"forum"`
+		Reason  string    `json:"reason"`
+		Created time.Time `json:"created"`
+		Updated time.Time `json:"updated"`
+	}
+)
+
+// scanMatter reads one row of matterQuery.
+func scanMatter(rows *sql.Rows) (*Matter, error) {
+	var (
+		m                                          Matter
+		id, state                                  string
+		warnings, parties, rights, evidence, procs []byte
+	)
+	if err := rows.Scan(&id, &m.Number, &state, &m.Facts, &m.Claims, &m.KnownSince, &m.Agency, &warnings, &m.Version,
+		&m.Created, &m.Updated, &parties, &rights, &evidence, &procs); err != nil {
+		return nil, store.Translate(err)
+	}
+	m.ID, m.State, m.Created, m.Updated = MatterID(id), MatterState(state), m.Created.UTC(), m.Updated.UTC()
+	var ps []partyJSON
+	var rs []rightJSON
+	var es []evidenceJSON
+	var prs []proceedingJSON
+	for _, c := range []struct {
+		b    []byte
+		into any
+	}{{warnings, &m.Warnings}, {parties, &ps}, {rights, &rs}, {evidence, &es}, {procs, &prs}} {
+		if c.b == nil {
+			continue
+		}
+		if err := json.Unmarshal(c.b, c.into); err != nil {
+			return nil, fmt.Errorf("matter %s: %w", id, err)
+		}
+	}
+	for _, p := range ps {
+		party := Party{ID: p.ID, Kind: PartyKind(p.Kind), Name: p.Name, Country: p.Country, Contact: p.Contact}
 		if p.CreditCode != nil {
 			party.CreditCode = *p.CreditCode
 		}
-		m := byID[p.MatterID]
 		if p.Role == "COMPLAINANT" {
 			m.Complainant = party
 		} else {
 			m.Respondents = append(m.Respondents, party)
 		}
 	}
-	return nil
-}
-
-// loadRights fills in the rights of the matters of ids, in order, each as
-// its matter's filing described it: a registered right's row is shared by
-// the matters that name its number, but what one filer wrote of it is not
-// shown in another's matter.
-func loadRights(tx store.Tx, ids []string, byID map[string]*Matter) error {
-	var rights []struct {
-		MatterID           string
-		ID                 string
-		Type               string
-		RegistrationNumber *string
-		Title              string
-		Holder             string
-		TermStart          *civil.Date
-		TermEnd            *civil.Date
-		Description        string
-	}
-	if err := tx.Gorm().Raw(`SELECT mr.matter_id, r.id, r.type, r.registration_number,
-		CASE WHEN mr.title IS NULL THEN r.title ELSE mr.title END AS title,
-		CASE WHEN mr.title IS NULL THEN r.holder ELSE mr.holder END AS holder,
-		CASE WHEN mr.title IS NULL THEN r.term_start ELSE mr.term_start END AS term_start,
-		CASE WHEN mr.title IS NULL THEN r.term_end ELSE mr.term_end END AS term_end,
-		CASE WHEN mr.title IS NULL THEN r.description ELSE mr.description END AS description
-		FROM matter_rights mr JOIN ip_rights r ON r.id = mr.right_id
-		WHERE mr.matter_id IN ? ORDER BY mr.matter_id, mr.position`, ids).Scan(&rights).Error; err != nil {
-		return store.Translate(err)
-	}
-	for _, r := range rights {
+	for _, r := range rs {
 		right := Right{ID: r.ID, Type: IPType(r.Type), Title: r.Title, Holder: r.Holder, TermStart: r.TermStart, TermEnd: r.TermEnd, Description: r.Description}
-		if r.RegistrationNumber != nil {
-			right.RegNumber = *r.RegistrationNumber
+		if r.Reg != nil {
+			right.RegNumber = *r.Reg
 		}
-		byID[r.MatterID].Rights = append(byID[r.MatterID].Rights, right)
+		m.Rights = append(m.Rights, right)
 	}
-	return nil
-}
-
-// loadEvidence fills in the evidence of the matters of ids, in order.
-func loadEvidence(tx store.Tx, ids []string, byID map[string]*Matter) error {
-	var evidence []evidenceRow
-	if err := tx.Gorm().Where("matter_id IN ?", ids).Order("matter_id, position").Find(&evidence).Error; err != nil {
-		return store.Translate(err)
+	for _, e := range es {
+		m.Evidence = append(m.Evidence, Evidence{ID: e.ID, SHA256: e.SHA256, Size: e.Size, MediaType: e.MediaType, Source: e.Source, Description: e.Description})
 	}
-	for _, e := range evidence {
-		byID[e.MatterID].Evidence = append(byID[e.MatterID].Evidence, Evidence{ID: e.ID, SHA256: e.Sha256, Size: e.SizeBytes,
-			MediaType: e.MediaType, Source: e.Source, Description: e.Description})
+	for _, p := range prs {
+		m.Proceedings = append(m.Proceedings, &Proceeding{ID: ProceedingID(p.ID), Kind: ProceedingKind(p.Kind), State: ProceedingState(p.State),
+			Number: p.Number, Forum: p.Forum, Reason: p.Reason, Created: p.Created.UTC(), Updated: p.Updated.UTC()})
 	}
-	return nil
-}
-
-// loadProceedings fills in the proceedings of the matters of ids, the
-// filing review first, then by opening.
-func loadProceedings(tx store.Tx, ids []string, byID map[string]*Matter) error {
-	var procs []proceedingRow
-	if err := tx.Gorm().Where("matter_id IN ?", ids).Order("matter_id, create_time, id").Find(&procs).Error; err != nil {
-		return store.Translate(err)
-	}
-	for _, p := range procs {
-		byID[p.MatterID].Proceedings = append(byID[p.MatterID].Proceedings, &Proceeding{ID: ProceedingID(p.ID), Kind: ProceedingKind(p.Kind),
-			State: ProceedingState(p.State), Number: p.Number, Forum: p.Forum, Reason: p.Reason, Created: p.CreateTime.UTC(), Updated: p.UpdateTime.UTC()})
-	}
-	for _, m := range byID {
-		// The filing review opens in the same instant as the matter; keep it first.
-		sort.SliceStable(m.Proceedings, func(i, j int) bool {
-			return m.Proceedings[i].Kind == KindFilingReview && m.Proceedings[j].Kind != KindFilingReview
-		})
-	}
-	return nil
+	// The filing review opens in the same instant as the matter; keep it first.
+	sort.SliceStable(m.Proceedings, func(i, j int) bool {
+		return m.Proceedings[i].Kind == KindFilingReview && m.Proceedings[j].Kind != KindFilingReview
+	})
+	return &m, nil
 }
