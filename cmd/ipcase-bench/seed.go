@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -285,7 +286,7 @@ func (t *tables) copy(ctx context.Context, conn *pgx.Conn) error {
 	}{
 		{"parties", []string{"id", "kind", "display_name", "credit_code", "domicile_country", "contact", "create_time"}, t.parties},
 		{"ip_rights", []string{"id", "type", "registration_number", "title", "holder", "term_start", "term_end", "description", "create_time"}, t.rights},
-		{"matters", []string{"id", "number", "state", "complainant_id", "facts", "claims", "known_since", "agency", "warnings", "version", "create_time", "update_time"}, t.matters},
+		{"matters", []string{"id", "number", "state", "complainant_id", "facts", "claims", "known_since", "agency", "ip_types", "warnings", "version", "create_time", "update_time"}, t.matters},
 		{"matter_parties", []string{"matter_id", "role", "position", "party_id"}, t.matterParties},
 		{"matter_rights", []string{"matter_id", "position", "right_id"}, t.matterRights},
 		{"evidence", []string{"id", "matter_id", "position", "sha256", "size_bytes", "media_type", "source", "description", "create_time"}, t.evidence},
@@ -347,11 +348,13 @@ func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string,
 	if r.IntN(100) < 20 {
 		m.rights = 2
 	}
+	var types []string // matters.ip_types: sorted, distinct
 	for i := range m.rights {
 		typ := ipType
 		if i > 0 {
 			typ = ipTypes.pick(r)
 		}
+		types = append(types, typ)
 		var reg *string
 		if registered(typ) {
 			s := fmt.Sprintf("S%s%d-%d", prefix[3:4], n, i)
@@ -375,8 +378,9 @@ func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string,
 	if m.state != filing.MatterSubmitted {
 		m.updated = m.decided
 	}
+	slices.Sort(types)
 	t.matters = append(t.matters, []any{m.id, m.number, string(m.state), m.complainant, facts(r, ipType), claims, known, m.agency,
-		[]byte("[]"), version, m.created, m.updated})
+		slices.Compact(types), []byte("[]"), version, m.created, m.updated})
 	g.review(t, m)
 	return uuid.UUID(m.id).String(), m.agency
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -242,11 +243,9 @@ func (s *Store) Create(ctx context.Context, key store.IdempotencyKey, m *Matter,
 		if err := s.create(tx, m, actor, at); err != nil {
 			return nil, err
 		}
-		loaded, err := loadMatters(tx, []string{string(m.ID)})
-		if err != nil {
-			return nil, err
-		}
-		return render(loaded[0])
+		// m is what was written, as a read would give it back
+		// (TestSubmitGetListAccept compares the two).
+		return render(m)
 	})
 }
 
@@ -268,15 +267,9 @@ func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time)
 		return err
 	}
 	m.Warnings = append(m.Warnings, dups...)
-	if err := insertMatter(tx, m, at); err != nil {
-		return err
-	}
-	if err := insertLinks(tx, m, at); err != nil {
-		return err
-	}
 	m.Proceedings = nil
 	rev := m.OpenProceeding(at, reviewMachine.Route(), m.Agency)
-	if err := saveProceedings(tx, m); err != nil {
+	if err := insertFiling(tx, m, at); err != nil {
 		return err
 	}
 	codes := make([]string, len(m.Warnings))
@@ -299,13 +292,13 @@ func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time)
 // respondent is refused.
 func resolve(tx store.Tx, m *Matter) error {
 	var err error
-	if m.Complainant.ID, err = upsertParty(tx, "complainant", m.Complainant); err != nil {
+	if err = upsertParty(tx, "complainant", &m.Complainant); err != nil {
 		return err
 	}
 	seen := map[string]string{m.Complainant.ID: "complainant"}
 	for i := range m.Respondents {
 		field := fmt.Sprintf("respondents[%d]", i)
-		if m.Respondents[i].ID, err = upsertParty(tx, field, m.Respondents[i]); err != nil {
+		if err = upsertParty(tx, field, &m.Respondents[i]); err != nil {
 			return err
 		}
 		if other, dup := seen[m.Respondents[i].ID]; dup {
@@ -321,62 +314,87 @@ func resolve(tx store.Tx, m *Matter) error {
 	return nil
 }
 
-// insertMatter numbers m from the year of at in China and inserts its row,
-// SUBMITTED at version 1.
-func insertMatter(tx store.Tx, m *Matter, at time.Time) error {
-	year := civil.Today(at).Year
-	var seq int64
-	if err := tx.Gorm().Raw(`SELECT next_matter_number(?)`, year).Scan(&seq).Error; err != nil {
-		return fmt.Errorf("numbering matter: %w", store.Translate(err))
-	}
+// insertFiling numbers m from the year of at in China and inserts, in one
+// statement, its row (SUBMITTED at version 1, with the IP types of its
+// rights), its links to its parties and rights in order, its evidence
+// items and its proceedings; it gives m its id, number and evidence ids.
+func insertFiling(tx store.Tx, m *Matter, at time.Time) error {
 	m.ID = MatterID(newID())
-	m.Number = fmt.Sprintf("IPC-%d-%06d", year, seq)
 	m.State, m.Version, m.Created, m.Updated = MatterSubmitted, 1, at, at
 	warnings, err := json.Marshal(nonNil(m.Warnings))
 	if err != nil {
 		return err
 	}
-	row := matterRow{ID: string(m.ID), Number: m.Number, State: string(m.State), ComplainantID: m.Complainant.ID,
-		Facts: m.Facts, Claims: m.Claims, KnownSince: m.KnownSince, Agency: m.Agency, Warnings: warnings,
-		Version: m.Version, CreateTime: at, UpdateTime: at}
-	if err := tx.Gorm().Create(&row).Error; err != nil {
-		return fmt.Errorf("inserting matter: %w", store.Translate(err))
+	id := string(m.ID)
+	var q strings.Builder
+	// The number: IPC-<year>-<at least six digits>, as fmt's %06d.
+	q.WriteString(`WITH m AS (INSERT INTO matters (id, number, state, complainant_id, facts, claims, known_since, agency, ip_types,
+			warnings, version, create_time, update_time)
+		SELECT ?, 'IPC-' || ?::int || '-' || CASE WHEN n < 1000000 THEN lpad(n::text, 6, '0') ELSE n::text END,
+			?, ?, ?, ?, ?, ?, ?::text[], ?, ?, ?, ?
+		FROM next_matter_number(?) AS n RETURNING number)`)
+	year := civil.Today(at).Year
+	args := []any{id, year, string(m.State), m.Complainant.ID, m.Facts, m.Claims, m.KnownSince, m.Agency, ipTypesOf(m.Rights),
+		string(warnings), m.Version, at, at, year}
+	// values appends an INSERT of rows (n placeholders each) into table's
+	// columns to the WITH clause, as item name.
+	values := func(name, table, columns string, rows, n int, rowArgs func(i int) []any) {
+		if rows == 0 {
+			return
+		}
+		q.WriteString(", " + name + " AS (INSERT INTO " + table + " (" + columns + ") VALUES ")
+		ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
+		for i := range rows {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(ph)
+			args = append(args, rowArgs(i)...)
+		}
+		q.WriteString(")")
 	}
-	return nil
-}
-
-// insertLinks links m to its parties and rights, in order, and inserts its
-// evidence items.
-func insertLinks(tx store.Tx, m *Matter, at time.Time) error {
-	g := tx.Gorm()
 	links := []matterPartyRow{linkParty(m, "COMPLAINANT", 0, m.Complainant)}
 	for i, p := range m.Respondents {
 		links = append(links, linkParty(m, "RESPONDENT", i, p))
 	}
-	if err := g.Create(&links).Error; err != nil {
-		return fmt.Errorf("linking parties: %w", store.Translate(err))
+	values("lp", "matter_parties", "matter_id, role, position, party_id, display_name, domicile_country, contact", len(links), 7, func(i int) []any {
+		l := links[i]
+		return []any{l.MatterID, l.Role, l.Position, l.PartyID, l.DisplayName, l.DomicileCountry, l.Contact}
+	})
+	values("lr", "matter_rights", "matter_id, position, right_id, title, holder, term_start, term_end, description", len(m.Rights), 8, func(i int) []any {
+		r := m.Rights[i]
+		return []any{id, i, r.ID, r.Title, r.Holder, r.TermStart, r.TermEnd, r.Description}
+	})
+	values("ev", "evidence", "id, matter_id, position, sha256, size_bytes, media_type, source, description, create_time", len(m.Evidence), 9, func(i int) []any {
+		e := &m.Evidence[i]
+		e.ID = newID()
+		return []any{e.ID, id, i, e.SHA256, e.Size, e.MediaType, e.Source, e.Description, at}
+	})
+	values("pr", "proceedings", "id, matter_id, kind, state, number, forum, reason, create_time, update_time", len(m.Proceedings), 9, func(i int) []any {
+		p := m.Proceedings[i]
+		return []any{string(p.ID), id, string(p.Kind), string(p.State), p.Number, p.Forum, p.Reason, p.Created, p.Updated}
+	})
+	q.WriteString(" SELECT number FROM m")
+	var numbers []string
+	if err := tx.Gorm().Raw(q.String(), args...).Scan(&numbers).Error; err != nil {
+		return fmt.Errorf("inserting matter: %w", store.Translate(err))
 	}
-	if len(m.Rights) > 0 {
-		rights := make([]matterRightRow, len(m.Rights))
-		for i, r := range m.Rights {
-			rights[i] = matterRightRow{MatterID: string(m.ID), Position: i, RightID: r.ID,
-				Title: &r.Title, Holder: &r.Holder, TermStart: r.TermStart, TermEnd: r.TermEnd, Description: &r.Description}
-		}
-		if err := g.Create(&rights).Error; err != nil {
-			return fmt.Errorf("linking rights: %w", store.Translate(err))
-		}
+	if len(numbers) != 1 {
+		return fmt.Errorf("inserting matter: %d rows", len(numbers))
 	}
-	if len(m.Evidence) > 0 {
-		ev := make([]evidenceRow, len(m.Evidence))
-		for i, e := range m.Evidence {
-			ev[i] = evidenceRow{ID: newID(), MatterID: string(m.ID), Position: i, Sha256: e.SHA256, SizeBytes: e.Size,
-				MediaType: e.MediaType, Source: e.Source, Description: e.Description, CreateTime: at}
-		}
-		if err := g.Create(&ev).Error; err != nil {
-			return fmt.Errorf("inserting evidence: %w", store.Translate(err))
-		}
-	}
+	m.Number = numbers[0]
 	return nil
+}
+
+// ipTypesOf is the value of matters.ip_types for rights: their types,
+// sorted and distinct, as a Postgres array literal.
+func ipTypesOf(rights []Right) string {
+	types := make([]string, 0, len(rights))
+	for _, r := range rights {
+		types = append(types, string(r.Type))
+	}
+	slices.Sort(types)
+	return "{" + strings.Join(slices.Compact(types), ",") + "}"
 }
 
 func nonNil(w []Warning) []Warning {
@@ -386,28 +404,35 @@ func nonNil(w []Warning) []Warning {
 	return w
 }
 
-// upsertParty returns the id of the party p: a referenced party must exist;
-// an organisation is found by credit code or inserted; a person is always a
-// new row. ON CONFLICT DO NOTHING takes no lock on an existing row, so
-// filings against a popular respondent do not queue behind each other.
-func upsertParty(tx store.Tx, field string, p Party) (string, error) {
+// upsertParty gives p its id: a referenced party must exist, and p takes
+// its stored details, which a matter shows for it; an organisation is
+// found by credit code or inserted; a person is always a new row. ON
+// CONFLICT DO NOTHING takes no lock on an existing row, so filings against
+// a popular respondent do not queue behind each other.
+func upsertParty(tx store.Tx, field string, p *Party) error {
 	g := tx.Gorm()
 	if p.Ref {
-		var n int64
-		if err := g.Model(&partyRow{}).Where("id = ?", p.ID).Count(&n).Error; err != nil {
-			return "", store.Translate(err)
+		var rows []partyRow
+		if err := g.Where("id = ?", p.ID).Limit(1).Find(&rows).Error; err != nil {
+			return store.Translate(err)
 		}
-		if n == 0 {
-			return "", errs.Field(field+".name", "no party parties/%s", p.ID)
+		if len(rows) == 0 {
+			return errs.Field(field+".name", "no party parties/%s", p.ID)
 		}
-		return p.ID, nil
+		r := rows[0]
+		p.Kind, p.Name, p.Country, p.Contact, p.CreditCode = PartyKind(r.Kind), r.DisplayName, r.DomicileCountry, r.Contact, ""
+		if r.CreditCode != nil {
+			p.CreditCode = *r.CreditCode
+		}
+		return nil
 	}
 	row := partyRow{ID: newID(), Kind: string(p.Kind), DisplayName: p.Name, DomicileCountry: p.Country, Contact: p.Contact}
 	if p.Kind == Person {
 		if err := g.Create(&row).Error; err != nil {
-			return "", fmt.Errorf("inserting party: %w", store.Translate(err))
+			return fmt.Errorf("inserting party: %w", store.Translate(err))
 		}
-		return row.ID, nil
+		p.ID = row.ID
+		return nil
 	}
 	row.CreditCode = &p.CreditCode
 	// One statement whether the code is new or known, so that its time does
@@ -422,19 +447,19 @@ func upsertParty(tx store.Tx, field string, p Party) (string, error) {
 		SELECT id FROM inserted UNION ALL SELECT id FROM parties WHERE credit_code = ?`,
 		row.ID, row.Kind, row.DisplayName, p.CreditCode, row.DomicileCountry, row.Contact, p.CreditCode).Scan(&ids).Error
 	if err != nil {
-		return "", fmt.Errorf("inserting party: %w", store.Translate(err))
-	}
-	if len(ids) == 1 {
-		return ids[0], nil
-	}
-	// A concurrent filing inserted the code after the statement began.
-	if err := g.Raw(`SELECT id FROM parties WHERE credit_code = ?`, p.CreditCode).Scan(&ids).Error; err != nil {
-		return "", fmt.Errorf("finding party %s: %w", p.CreditCode, store.Translate(err))
+		return fmt.Errorf("inserting party: %w", store.Translate(err))
 	}
 	if len(ids) != 1 {
-		return "", fmt.Errorf("finding party %s: %d rows", p.CreditCode, len(ids))
+		// A concurrent filing inserted the code after the statement began.
+		if err := g.Raw(`SELECT id FROM parties WHERE credit_code = ?`, p.CreditCode).Scan(&ids).Error; err != nil {
+			return fmt.Errorf("finding party %s: %w", p.CreditCode, store.Translate(err))
+		}
+		if len(ids) != 1 {
+			return fmt.Errorf("finding party %s: %d rows", p.CreditCode, len(ids))
+		}
 	}
-	return ids[0], nil
+	p.ID = ids[0]
+	return nil
 }
 
 // upsertRight returns the id of the registered right of r's type and number,
@@ -448,11 +473,14 @@ func upsertRight(tx store.Tx, r Right) (string, error) {
 		}
 		return row.ID, nil
 	}
+	// One statement whether the right is new or known, as upsertParty.
 	var ids []string
-	err := g.Raw(`INSERT INTO ip_rights (id, type, registration_number, title, holder, term_start, term_end, description)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (type, registration_number) WHERE registration_number IS NOT NULL DO NOTHING RETURNING id`,
-		row.ID, row.Type, r.RegNumber, row.Title, row.Holder, row.TermStart, row.TermEnd, row.Description).Scan(&ids).Error
+	err := g.Raw(`WITH inserted AS (
+			INSERT INTO ip_rights (id, type, registration_number, title, holder, term_start, term_end, description)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (type, registration_number) WHERE registration_number IS NOT NULL DO NOTHING RETURNING id)
+		SELECT id FROM inserted UNION ALL SELECT id FROM ip_rights WHERE type = ? AND registration_number = ?`,
+		row.ID, row.Type, r.RegNumber, row.Title, row.Holder, row.TermStart, row.TermEnd, row.Description, row.Type, r.RegNumber).Scan(&ids).Error
 	if err != nil {
 		return "", fmt.Errorf("inserting right: %w", store.Translate(err))
 	}
