@@ -35,10 +35,11 @@ func (v Visibility) where(n notice) (cond string, args []any, ok bool) {
 	case v.All:
 		return "true", nil, true
 	case v.Agency != "":
-		return "(m.agency = ? OR EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id AND p.forum = ? AND p.kind IN ?))",
-			[]any{v.Agency, v.Agency, administrativeKinds}, true
+		// matters.forums (forumsOf, migration 000020): the agency filed
+		// with and those with an administrative proceeding.
+		return "m.forums @> ARRAY[?]::text[]", []any{agencyForum(v.Agency)}, true
 	case v.Court != "":
-		return "EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id AND p.forum = ? AND p.kind IN ?)", []any{v.Court, judicialKinds}, true
+		return "m.forums @> ARRAY[?]::text[]", []any{courtForum(v.Court)}, true
 	case len(v.Parties) > 0:
 		// A complainant sees its matter from the start; a respondent once
 		// it has been told of it (notice).

@@ -316,7 +316,7 @@ func resolve(tx store.Tx, m *Matter) error {
 
 // insertFiling numbers m from the year of at in China and inserts, in one
 // statement, its row (SUBMITTED at version 1, with the IP types of its
-// rights), its links to its parties and rights in order, its evidence
+// rights and its forums), its links to its parties and rights in order, its evidence
 // items and its proceedings; it gives m its id, number and evidence ids.
 func insertFiling(tx store.Tx, m *Matter, at time.Time) error {
 	m.ID = MatterID(newID())
@@ -329,13 +329,13 @@ func insertFiling(tx store.Tx, m *Matter, at time.Time) error {
 	var q strings.Builder
 	// The number: IPC-<year>-<at least six digits>, as fmt's %06d.
 	q.WriteString(`WITH m AS (INSERT INTO matters (id, number, state, complainant_id, facts, claims, known_since, agency, ip_types,
-			warnings, version, create_time, update_time)
+			forums, warnings, version, create_time, update_time)
 		SELECT ?, 'IPC-' || ?::int || '-' || CASE WHEN n < 1000000 THEN lpad(n::text, 6, '0') ELSE n::text END,
-			?, ?, ?, ?, ?, ?, ?::text[], ?, ?, ?, ?
+			?, ?, ?, ?, ?, ?, ?::text[], ?::text[], ?, ?, ?, ?
 		FROM next_matter_number(?) AS n RETURNING number)`)
 	year := civil.Today(at).Year
 	args := []any{id, year, string(m.State), m.Complainant.ID, m.Facts, m.Claims, m.KnownSince, m.Agency, ipTypesOf(m.Rights),
-		string(warnings), m.Version, at, at, year}
+		forumsOf(m), string(warnings), m.Version, at, at, year}
 	// values appends an INSERT of rows (n placeholders each) into table's
 	// columns to the WITH clause, as item name.
 	values := func(name, table, columns string, rows, n int, rowArgs func(i int) []any) {
@@ -664,7 +664,7 @@ func (s *Store) save(tx store.Tx, m *Matter, at time.Time) error {
 	m.settle(s.routes)
 	m.Updated = at
 	res := tx.Gorm().Model(&matterRow{}).Where("id = ?", string(m.ID)).
-		Updates(map[string]any{"state": string(m.State), "version": m.Version, "update_time": at})
+		Updates(map[string]any{"state": string(m.State), "version": m.Version, "update_time": at, "forums": forumsOf(m)})
 	if res.Error != nil {
 		return store.Translate(res.Error)
 	}

@@ -10,8 +10,9 @@ import (
 	"github.com/ipcase/ipcase/internal/store/storetest"
 )
 
-// TestMigrateBackfillsMatterIPTypes: migration 000019 gives the matters of
-// an existing database the types of their rights, sorted and distinct.
+// TestMigrateBackfillsMatterIPTypes: migrations 000019 and 000020 give the
+// matters of an existing database the types of their rights and the forums
+// they are before, sorted and distinct.
 func TestMigrateBackfillsMatterIPTypes(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -34,21 +35,23 @@ func TestMigrateBackfillsMatterIPTypes(t *testing.T) {
 		storetest.Exec(t, db, `INSERT INTO ip_rights (id, type, title) VALUES (?, ?, 'x')`, id, r.typ)
 		storetest.Exec(t, db, `INSERT INTO matter_rights (matter_id, position, right_id) VALUES (?, ?, ?)`, r.matter, i, id)
 	}
+	for i, p := range []struct{ kind, forum string }{{"FILING_REVIEW", "SAMR-HZ"}, {"TRIAL", "BJIPC"}, {"ENFORCEMENT", "SAMR-SZ"}} {
+		storetest.Exec(t, db, `INSERT INTO proceedings (id, matter_id, kind, state, number, forum, reason, create_time, update_time)
+			VALUES (?, ?, ?, 'OPENED', '', ?, '', now(), now())`, "00000000-0000-4000-8000-00000000020"+string(rune('0'+i)), two, p.kind, p.forum)
+	}
 	if _, err := store.Migrate(ctx, db, zaptest.NewLogger(t)); err != nil {
 		t.Fatal(err)
 	}
 	var got []struct {
-		Number string
-		Types  string
+		Number, Types, Forums string
 	}
-	if err := db.Session(ctx).Gorm().Raw(`SELECT number, array_to_string(ip_types, ',') AS types FROM matters ORDER BY number`).Scan(&got).Error; err != nil {
+	if err := db.Session(ctx).Gorm().Raw(`SELECT number, array_to_string(ip_types, ',') AS types, array_to_string(forums, ',') AS forums FROM matters ORDER BY number`).Scan(&got).Error; err != nil {
 		t.Fatal(err)
 	}
 	want := []struct {
-		Number string
-		Types  string
-	}{{"IPC-2026-000001", "COPYRIGHT,TRADEMARK"}, {"IPC-2026-000002", "PATENT_DESIGN"}}
+		Number, Types, Forums string
+	}{{"IPC-2026-000001", "COPYRIGHT,TRADEMARK", "A:SAMR-HZ,A:SAMR-SZ,J:BJIPC"}, {"IPC-2026-000002", "PATENT_DESIGN", "A:SAMR-HZ"}}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("ip_types after migrating (-want +got):\n%s", diff)
+		t.Errorf("ip_types and forums after migrating (-want +got):\n%s", diff)
 	}
 }
