@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -150,15 +151,20 @@ func (s *Store) list(ctx context.Context, f Filter, pageToken string, pageSize i
 	if f.Until != nil {
 		where, args = append(where, "m.create_time < ?"), append(args, *f.Until)
 	}
+	// The filters and the page size go into the statement as literals,
+	// the page's position as parameters: the driver prepares each statement once per
+	// connection, and after a few executions Postgres plans a prepared
+	// statement once for any parameters. Planned blind to the filters, a
+	// rare IP type or a small agency's list scanned the whole table
+	// (seconds at 1,000,000 matters); planned for them, it takes the index
+	// their selectivity calls for.
+	q := "SELECT m.id, m.create_time FROM matters m WHERE " + inline(strings.Join(where, " AND "), args)
+	args = nil
 	if after != nil {
-		where, args = append(where, "(m.create_time, m.id) < (?, ?)"), append(args, after.Time, after.ID)
+		q += " AND (m.create_time, m.id) < (?, ?)"
+		args = append(args, after.Time, after.ID)
 	}
-	q := "SELECT m.id, m.create_time FROM matters m"
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY m.create_time DESC, m.id DESC LIMIT ?"
-	args = append(args, pageSize+1)
+	q += " ORDER BY m.create_time DESC, m.id DESC LIMIT " + strconv.Itoa(pageSize+1)
 	var page []struct {
 		ID         string
 		CreateTime time.Time
@@ -179,6 +185,40 @@ func (s *Store) list(ctx context.Context, f Filter, pageToken string, pageSize i
 	}
 	ms, err := loadWhere(tx, ids, "true", nil, logged)
 	return ms, next, err
+}
+
+// inline replaces each ? of cond with the SQL literal of its argument, in
+// order: strings (quoted, quotes doubled; standard_conforming_strings is
+// on since Postgres 9.1), lists of strings (a parenthesised list, as IN
+// takes), and times (timestamptz). Filters are validated before they get
+// here (enums, UUIDs, codes); quoting makes any text safe regardless.
+func inline(cond string, args []any) string {
+	lit := func(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+	var b strings.Builder
+	for _, a := range args {
+		i := strings.IndexByte(cond, '?')
+		if i < 0 {
+			break
+		}
+		b.WriteString(cond[:i])
+		cond = cond[i+1:]
+		switch v := a.(type) {
+		case string:
+			b.WriteString(lit(v))
+		case []string:
+			q := make([]string, len(v))
+			for j, e := range v {
+				q[j] = lit(e)
+			}
+			b.WriteString("(" + strings.Join(q, ", ") + ")")
+		case time.Time:
+			b.WriteString(lit(v.UTC().Format(time.RFC3339Nano)) + "::timestamptz")
+		default:
+			panic(fmt.Sprintf("filing.inline: argument of type %T", a))
+		}
+	}
+	b.WriteString(cond)
+	return b.String()
 }
 
 // notice is when the respondents of a matter have been told of it: once
