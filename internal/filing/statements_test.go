@@ -120,7 +120,7 @@ func TestStatementsPerCall(t *testing.T) {
 			check("ListMatters", 2, func() (err error) { _, err = f.client.ListMatters(tt.ctx, next); return })
 		}
 	}
-	check("AcceptComplaint", 9, func() error {
+	check("AcceptComplaint", 8, func() error {
 		_, err := f.client.AcceptComplaint(ctx, &ipcasev1.AcceptComplaintRequest{Name: m.GetName(), Etag: m.GetEtag(), RequestId: "a-1",
 			Route: ipcasev1.ProceedingKind_PROCEEDING_KIND_ENFORCEMENT, Forum: "SAMR-HZ"})
 		return err

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm/clause"
 
 	"github.com/ipcase/ipcase/internal/audit"
 	"github.com/ipcase/ipcase/internal/auth"
@@ -658,17 +657,29 @@ func (s *Store) SaveProceedings(tx store.Tx, m *Matter, at time.Time) error {
 	return s.appendState(tx, m, events.System, at)
 }
 
-// save writes the matter's state, version and update time, and its
-// proceedings.
+// save writes the matter's state, version, update time and forums, and
+// its proceedings (new and changed), in one statement.
 func (s *Store) save(tx store.Tx, m *Matter, at time.Time) error {
 	m.settle(s.routes)
 	m.Updated = at
-	res := tx.Gorm().Model(&matterRow{}).Where("id = ?", string(m.ID)).
-		Updates(map[string]any{"state": string(m.State), "version": m.Version, "update_time": at, "forums": forumsOf(m)})
-	if res.Error != nil {
-		return store.Translate(res.Error)
+	q := `UPDATE matters SET state = ?, version = ?, update_time = ?, forums = ?::text[] WHERE id = ?`
+	args := []any{string(m.State), m.Version, at, forumsOf(m), string(m.ID)}
+	if len(m.Proceedings) > 0 {
+		q = `WITH u AS (` + q + `) INSERT INTO proceedings (id, matter_id, kind, state, number, forum, reason, create_time, update_time) VALUES `
+		for i, p := range m.Proceedings {
+			if i > 0 {
+				q += ", "
+			}
+			q += "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			args = append(args, string(p.ID), string(m.ID), string(p.Kind), string(p.State), p.Number, p.Forum, p.Reason, p.Created, p.Updated)
+		}
+		q += ` ON CONFLICT (id) DO UPDATE SET state = excluded.state, number = excluded.number, forum = excluded.forum,
+			reason = excluded.reason, update_time = excluded.update_time`
 	}
-	return saveProceedings(tx, m)
+	if err := tx.Gorm().Exec(q, args...).Error; err != nil {
+		return fmt.Errorf("saving matter %s and its proceedings: %w", m.ID, store.Translate(err))
+	}
+	return nil
 }
 
 // AppendEvents writes events for m in tx, chained and checkpointed with
@@ -737,22 +748,6 @@ func (s *Store) Reach(tx store.Tx, v Visibility, matterIDs []string) (map[string
 		out[id] = true
 	}
 	return out, nil
-}
-
-func saveProceedings(tx store.Tx, m *Matter) error {
-	rows := make([]proceedingRow, len(m.Proceedings))
-	for i, p := range m.Proceedings {
-		rows[i] = proceedingRow{ID: string(p.ID), MatterID: string(m.ID), Kind: string(p.Kind), State: string(p.State),
-			Number: p.Number, Forum: p.Forum, Reason: p.Reason, CreateTime: p.Created, UpdateTime: p.Updated}
-	}
-	err := tx.Gorm().Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"state", "number", "forum", "reason", "update_time"}),
-	}).Create(&rows).Error
-	if err != nil {
-		return fmt.Errorf("saving proceedings of %s: %w", m.ID, store.Translate(err))
-	}
-	return nil
 }
 
 // loadMatters loads the matters ids, in that order, in one statement
