@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -285,7 +286,7 @@ func (t *tables) copy(ctx context.Context, conn *pgx.Conn) error {
 	}{
 		{"parties", []string{"id", "kind", "display_name", "credit_code", "domicile_country", "contact", "create_time"}, t.parties},
 		{"ip_rights", []string{"id", "type", "registration_number", "title", "holder", "term_start", "term_end", "description", "create_time"}, t.rights},
-		{"matters", []string{"id", "number", "state", "complainant_id", "facts", "claims", "known_since", "agency", "warnings", "version", "create_time", "update_time"}, t.matters},
+		{"matters", []string{"id", "number", "state", "complainant_id", "facts", "claims", "known_since", "agency", "ip_types", "forums", "warnings", "version", "create_time", "update_time"}, t.matters},
 		{"matter_parties", []string{"matter_id", "role", "position", "party_id"}, t.matterParties},
 		{"matter_rights", []string{"matter_id", "position", "right_id"}, t.matterRights},
 		{"evidence", []string{"id", "matter_id", "position", "sha256", "size_bytes", "media_type", "source", "description", "create_time"}, t.evidence},
@@ -347,11 +348,13 @@ func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string,
 	if r.IntN(100) < 20 {
 		m.rights = 2
 	}
+	var types []string // matters.ip_types: sorted, distinct
 	for i := range m.rights {
 		typ := ipType
 		if i > 0 {
 			typ = ipTypes.pick(r)
 		}
+		types = append(types, typ)
 		var reg *string
 		if registered(typ) {
 			s := fmt.Sprintf("S%s%d-%d", prefix[3:4], n, i)
@@ -375,9 +378,21 @@ func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string,
 	if m.state != filing.MatterSubmitted {
 		m.updated = m.decided
 	}
+	slices.Sort(types)
 	t.matters = append(t.matters, []any{m.id, m.number, string(m.state), m.complainant, facts(r, ipType), claims, known, m.agency,
-		[]byte("[]"), version, m.created, m.updated})
-	g.review(t, m)
+		slices.Compact(types), nil, []byte("[]"), version, m.created, m.updated})
+	// matters.forums, as ipcased writes it: the agency filed with (the
+	// filing review's forum) and the forum of the proceeding it went to.
+	forums := []string{"A:" + m.agency}
+	if route, forum := g.review(t, m); route != "" {
+		if filing.ProceedingKind(route).Judicial() {
+			forums = append(forums, "J:"+forum)
+		} else {
+			forums = append(forums, "A:"+forum)
+		}
+	}
+	slices.Sort(forums)
+	t.matters[len(t.matters)-1][9] = slices.Compact(forums)
 	return uuid.UUID(m.id).String(), m.agency
 }
 
@@ -437,8 +452,9 @@ var initial = func() map[filing.ProceedingKind]filing.ProceedingState {
 }()
 
 // review adds m's filing review, where an accepted complaint went, and the
-// events of both.
-func (g *generator) review(t *tables, m seeded) {
+// events of both; it returns the kind and forum of the proceeding the
+// complaint went to, if it was accepted.
+func (g *generator) review(t *tables, m seeded) (route filing.ProceedingKind, forum string) {
 	r := g.rng
 	review := [16]byte(uuid.New())
 	reviewState, reason := filing.ProceedingState(m.state), ""
@@ -460,8 +476,9 @@ func (g *generator) review(t *tables, m seeded) {
 	case filing.MatterSubmitted:
 		// Not reviewed yet: the complaint is all there is.
 	case filing.MatterAccepted, filing.MatterClosed:
-		route := filing.ProceedingKind(routes.pick(r))
-		forum, opened := m.agency, initial[route]
+		route = filing.ProceedingKind(routes.pick(r))
+		var opened filing.ProceedingState
+		forum, opened = m.agency, initial[route]
 		if route == filing.KindTrial {
 			forum = courts.pick(r)
 		}
@@ -479,6 +496,7 @@ func (g *generator) review(t *tables, m seeded) {
 		ch.add(t, events.ComplaintWithdrawn, review, holderActor, m.decided, events.ReasonPayload{Reason: reason})
 	}
 	ch.head(t)
+	return route, forum
 }
 
 // The seeded events' actors.

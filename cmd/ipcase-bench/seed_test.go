@@ -99,6 +99,19 @@ func TestSeed(t *testing.T) {
 		JOIN matters m ON m.id = mr.matter_id WHERE m.number LIKE 'IPCS-%' AND r.type = $1`, "TRADEMARK"); got < 0.38 || got > 0.58 {
 		t.Errorf("matters over a trademark: %.3f, want about 0.45 (plus second rights)", got)
 	}
+	// matters.ip_types is what ipcased writes: its rights' types, sorted
+	// and distinct (ListMatters filters on it).
+	if n := count(`SELECT count(*) FROM matters m WHERE ip_types IS DISTINCT FROM (SELECT array_agg(DISTINCT r.type ORDER BY r.type)
+		FROM matter_rights mr JOIN ip_rights r ON r.id = mr.right_id WHERE mr.matter_id = m.id)`); n != 0 {
+		t.Errorf("%d matters' ip_types differ from their rights' types", n)
+	}
+	// matters.forums likewise: the agency filed with and each proceeding's
+	// forum, J: for a court's.
+	if n := count(`SELECT count(*) FROM matters m WHERE forums IS DISTINCT FROM (SELECT array_agg(DISTINCT f ORDER BY f) FROM (
+		SELECT 'A:' || m.agency AS f UNION ALL
+		SELECT CASE WHEN kind IN ('TRIAL', 'CONFIRMATION') THEN 'J:' ELSE 'A:' END || forum FROM proceedings WHERE matter_id = m.id) x)`); n != 0 {
+		t.Errorf("%d matters' forums differ from their agency's and proceedings'", n)
+	}
 	if n := count(`SELECT count(DISTINCT type) FROM ip_rights`); n < 8 {
 		t.Errorf("%d IP types seeded, want at least 8 of 9", n)
 	}

@@ -9,6 +9,7 @@
 package audit
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"time"
@@ -39,20 +40,47 @@ func (accessRow) TableName() string { return "access_log" }
 // holder's reads of its own matters are not recorded.
 func Log(tx store.Tx, at time.Time, matterIDs ...string) error {
 	ctx := tx.Context()
-	method, _ := grpc.Method(ctx)
-	p, ok := auth.FromContext(ctx)
-	if !ok || !p.Official() || len(matterIDs) == 0 {
+	r, ok := reader(ctx, at)
+	if !ok || len(matterIDs) == 0 {
 		return nil
 	}
 	rows := make([]accessRow, len(matterIDs))
 	for i, id := range matterIDs {
-		rows[i] = accessRow{AccessTime: at, Subject: p.Subject, Role: string(p.Role), Org: p.Org(),
-			Method: method, MatterID: id, RequestID: logging.RequestID(ctx)}
+		rows[i] = r
+		rows[i].MatterID = id
 	}
 	if err := tx.Gorm().Create(&rows).Error; err != nil {
 		return fmt.Errorf("audit: recording reads: %w", store.Translate(err))
 	}
 	return nil
+}
+
+// LogFrom is Log for a read that is itself one SQL statement: it returns
+// a data-modifying statement for that statement's WITH clause, recording a
+// read of each matter whose id the column id of relation from (another
+// item of the WITH clause) yields, so that the read and its record take
+// one round trip. ok is false when the caller's reads are not recorded.
+// The statement must run on the primary, in the caller's request.
+func LogFrom(ctx context.Context, at time.Time, from string) (sql string, args []any, ok bool) {
+	r, ok := reader(ctx, at)
+	if !ok {
+		return "", nil, false
+	}
+	return `INSERT INTO access_log (access_time, subject, role, org, method, matter_id, request_id)
+		SELECT ?, ?, ?, ?, ?, id, ? FROM ` + from,
+		[]any{r.AccessTime, r.Subject, r.Role, r.Org, r.Method, r.RequestID}, true
+}
+
+// reader is the access-log row of a read by the caller of ctx at at, but
+// for its matter; ok is false when the caller is not an official.
+func reader(ctx context.Context, at time.Time) (accessRow, bool) {
+	method, _ := grpc.Method(ctx)
+	p, ok := auth.FromContext(ctx)
+	if !ok || !p.Official() {
+		return accessRow{}, false
+	}
+	return accessRow{AccessTime: at, Subject: p.Subject, Role: string(p.Role), Org: p.Org(), Method: method,
+		RequestID: logging.RequestID(ctx)}, true
 }
 
 // Record is one recorded read.

@@ -3,10 +3,12 @@ package auth
 import (
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
+	"sync/atomic"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -71,6 +73,10 @@ type Verifier struct {
 	// is what a key gets that neither it nor byKid names.
 	byKid    map[string]grant
 	fallback grant
+	// cache holds tokens already verified (tokenCache); verified counts
+	// the full verifications, for tests.
+	cache    *tokenCache
+	verified atomic.Int64
 }
 
 // NewVerifier returns a Verifier for cfg. It fails if neither a JWKS file
@@ -104,7 +110,7 @@ func NewVerifier(ctx context.Context, cfg TokenConfig) (*Verifier, error) {
 	if err := ks.reload(ctx); err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}
-	return &Verifier{cfg: cfg, keys: ks, byKid: byKid, fallback: fallback}, nil
+	return &Verifier{cfg: cfg, keys: ks, byKid: byKid, fallback: fallback, cache: newTokenCache()}, nil
 }
 
 // grantOf is what key k may sign: IPCASE_AUTH_KEY_ROLES for its id, else
@@ -124,7 +130,32 @@ var uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4
 // Verify checks a token's signature, key, issuer, audience and times and
 // returns its principal. The error says why a token was refused; it is for
 // the log, not for the caller.
+//
+// A token verified once is remembered by its hash until it expires; while
+// it is, a call with it costs a lookup instead of a signature check, as
+// long as the key that signed it is still published unchanged and may
+// still sign its role.
 func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) {
+	h := sha256.Sum256([]byte(token))
+	now := time.Now()
+	if e, ok := v.cache.get(h, now); ok {
+		if k, err := v.keys.lookup(ctx, e.key.kid); err == nil && sameKey(k.pub, e.key.pub) && v.grantOf(k).permits(e.p) {
+			return e.p, nil
+		}
+		v.cache.drop(h) // the key was dropped, replaced or restricted: verify again
+	}
+	p, key, exp, err := v.verify(ctx, token)
+	if err != nil {
+		return Principal{}, err
+	}
+	v.cache.put(h, cachedToken{p: p, key: key, exp: exp}, now)
+	return p, nil
+}
+
+// verify checks token in full, and returns its principal, the key that
+// signed it and its expiry.
+func (v *Verifier) verify(ctx context.Context, token string) (Principal, publishedKey, time.Time, error) {
+	v.verified.Add(1)
 	var (
 		c   Claims
 		key publishedKey
@@ -158,19 +189,19 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 		jwt.WithLeeway(v.cfg.Leeway),
 	)
 	if err != nil {
-		return Principal{}, err
+		return Principal{}, publishedKey{}, time.Time{}, err
 	}
 	p, err := c.principal()
 	if err != nil {
-		return Principal{}, err
+		return Principal{}, publishedKey{}, time.Time{}, err
 	}
 	if g := v.grantOf(key); !g.permits(p) {
-		return Principal{}, fmt.Errorf("key %q may sign %s, not %s", key.kid, g, kindOf(p))
+		return Principal{}, publishedKey{}, time.Time{}, fmt.Errorf("key %q may sign %s, not %s", key.kid, g, kindOf(p))
 	}
 	if err := v.checkLifetime(c, p, time.Now()); err != nil {
-		return Principal{}, err
+		return Principal{}, publishedKey{}, time.Time{}, err
 	}
-	return p, nil
+	return p, key, c.ExpiresAt.Time, nil
 }
 
 // checkLifetime refuses a token that claims to live longer than the

@@ -301,3 +301,59 @@ func TestSessionClaims(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifiedTokensAreCached: a token is verified in full once, then
+// taken from the cache; the cache does not outlive the token, nor the key
+// that signed it being dropped from the JWKS or replaced under its id.
+func TestVerifiedTokensAreCached(t *testing.T) {
+	t.Parallel()
+	k1, k2 := newKey(t, "k1"), newKey(t, "k2")
+	kf := newKeyFile(t)
+	kf.publish(k1, k2)
+	v, err := auth.NewVerifier(t.Context(), auth.TokenConfig{JWKSFile: kf.path, Issuer: "ipcase-test", Audience: "ipcase", Leeway: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := mint(t, k1, nil)
+	for i := range 3 {
+		if _, err := v.Verify(t.Context(), tok); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	if n := auth.FullVerifications(v); n != 1 {
+		t.Errorf("three calls with one token verified it in full %d times, want 1", n)
+	}
+
+	short := mint(t, k2, func(p *auth.IssueParams) { p.TTL = 2 * time.Second })
+	if _, err := v.Verify(t.Context(), short); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, func() error {
+		if _, err := v.Verify(t.Context(), short); err == nil {
+			return errAccepted
+		}
+		return nil
+	})
+
+	// k1 replaced by another key under the same id: tok is no longer
+	// signed by a published key.
+	kf.publish(newKey(t, "k1"), k2)
+	eventually(t, func() error {
+		if _, err := v.Verify(t.Context(), tok); err == nil {
+			return errAccepted
+		}
+		return nil
+	})
+	// k2 dropped.
+	tok2 := mint(t, k2, nil)
+	if _, err := v.Verify(t.Context(), tok2); err != nil {
+		t.Fatal(err)
+	}
+	kf.publish(k1)
+	eventually(t, func() error {
+		if _, err := v.Verify(t.Context(), tok2); err == nil {
+			return errAccepted
+		}
+		return nil
+	})
+}

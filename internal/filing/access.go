@@ -30,6 +30,37 @@ func (s *Store) scopeOf(m *Matter) auth.MatterScope {
 	return sc
 }
 
+// forumsOf is the value of matters.forums for m (migration 000020): the
+// agency it was filed with and the forum of each of its proceedings, as
+// agencyForum or courtForum by its kind, sorted and distinct; what
+// Visibility.where tests for an agency or a court.
+func forumsOf(m *Matter) string {
+	fs := []string{agencyForum(m.Agency)}
+	for _, p := range m.Proceedings {
+		if f, ok := p.forum(); ok {
+			if f.Judicial {
+				fs = append(fs, courtForum(f.Code))
+			} else {
+				fs = append(fs, agencyForum(f.Code))
+			}
+		}
+	}
+	slices.Sort(fs)
+	return pgArray(slices.Compact(fs))
+}
+
+func agencyForum(code string) string { return "A:" + code }
+func courtForum(code string) string  { return "J:" + code }
+
+// pgArray is a Postgres text[] literal of elements, each quoted.
+func pgArray(elems []string) string {
+	q := make([]string, len(elems))
+	for i, e := range elems {
+		q[i] = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(e) + `"`
+	}
+	return "{" + strings.Join(q, ",") + "}"
+}
+
 // forum is what p is before, for the access policy; ok is false for a kind
 // that is neither administrative nor judicial.
 func (p *Proceeding) forum() (f auth.Forum, ok bool) {

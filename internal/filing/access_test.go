@@ -416,6 +416,15 @@ func TestOfficialReadsAreRecorded(t *testing.T) {
 	if _, err := f.client.ListMatterEvents(t.Context(), &ipcasev1.ListMatterEventsRequest{Parent: m.GetName()}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := f.client.ListMatters(t.Context(), &ipcasev1.ListMattersRequest{}); err != nil {
+		t.Fatal(err)
+	}
+	// An official who may not read the matter is refused, and nothing is
+	// recorded of it: the read and its record are one statement.
+	other := authtest.WithToken(t.Context(), f.env.Officer(t, "SAMR-SZ"))
+	if _, err := f.client.GetMatter(other, &ipcasev1.GetMatterRequest{Name: m.GetName()}); code(err) != codes.NotFound {
+		t.Fatalf("GetMatter by another agency's officer: %v, want NotFound", err)
+	}
 	holder := authtest.WithToken(t.Context(), f.env.RightsHolder(t, strings.TrimPrefix(m.GetComplainant().GetName(), "parties/")))
 	if _, err := f.client.GetMatter(holder, &ipcasev1.GetMatterRequest{Name: m.GetName()}); err != nil {
 		t.Fatal(err)
@@ -432,6 +441,7 @@ func TestOfficialReadsAreRecorded(t *testing.T) {
 		}
 	}
 	want := []string{ // newest first
+		"officer@SAMR-HZ officer SAMR-HZ /ipcase.v1.FilingService/ListMatters",
 		"officer@SAMR-HZ officer SAMR-HZ /ipcase.v1.FilingService/ListMatterEvents",
 		"officer@SAMR-HZ officer SAMR-HZ /ipcase.v1.FilingService/GetMatter",
 		"officer@SAMR-HZ officer SAMR-HZ /ipcase.v1.FilingService/GetMatter",

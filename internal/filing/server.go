@@ -90,11 +90,17 @@ func (s *Server) GetMatter(ctx context.Context, req *ipcasev1.GetMatterRequest) 
 // access policy (a matter it may not read is not found, as one that does
 // not exist), and a read by an official is recorded.
 func (s *Server) readMatter(ctx context.Context, id MatterID) (*Matter, error) {
+	at := s.now().UTC()
+	if s.store.reads == s.store.db {
+		// One round trip: the read and its record in one statement.
+		return s.store.loadLogged(ctx, s.store.db.Session(ctx), id, logOf(ctx, at))
+	}
+	// A replica reads; the record goes to the primary.
 	m, err := s.store.loadFor(ctx, s.store.reads.Session(ctx), id)
 	if err != nil {
 		return nil, err
 	}
-	if err := audit.Log(s.store.db.Session(ctx), s.now().UTC(), string(m.ID)); err != nil {
+	if err := audit.Log(s.store.db.Session(ctx), at, string(m.ID)); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -154,18 +160,13 @@ func (s *Server) ListMatters(ctx context.Context, req *ipcasev1.ListMattersReque
 	if f.Visible, err = visibility(ctx); err != nil {
 		return nil, err
 	}
-	ms, next, err := s.store.List(ctx, f, req.GetPageToken(), size)
+	ms, next, err := s.store.listRead(ctx, f, req.GetPageToken(), size, s.now().UTC())
 	if err != nil {
 		return nil, fmt.Errorf("ListMatters: %w", err)
 	}
 	resp := &ipcasev1.ListMattersResponse{NextPageToken: next}
-	ids := make([]string, len(ms))
-	for i, m := range ms {
-		ids[i] = string(m.ID)
+	for _, m := range ms {
 		resp.Matters = append(resp.Matters, s.present(ctx, m))
-	}
-	if err := audit.Log(s.store.db.Session(ctx), s.now().UTC(), ids...); err != nil {
-		return nil, err
 	}
 	return resp, nil
 }

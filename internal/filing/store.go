@@ -2,15 +2,17 @@ package filing
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm/clause"
 
+	"github.com/ipcase/ipcase/internal/audit"
 	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/errs"
@@ -240,11 +242,9 @@ func (s *Store) Create(ctx context.Context, key store.IdempotencyKey, m *Matter,
 		if err := s.create(tx, m, actor, at); err != nil {
 			return nil, err
 		}
-		loaded, err := loadMatters(tx, []string{string(m.ID)})
-		if err != nil {
-			return nil, err
-		}
-		return render(loaded[0])
+		// m is what was written, as a read would give it back
+		// (TestSubmitGetListAccept compares the two).
+		return render(m)
 	})
 }
 
@@ -266,15 +266,9 @@ func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time)
 		return err
 	}
 	m.Warnings = append(m.Warnings, dups...)
-	if err := insertMatter(tx, m, at); err != nil {
-		return err
-	}
-	if err := insertLinks(tx, m, at); err != nil {
-		return err
-	}
 	m.Proceedings = nil
 	rev := m.OpenProceeding(at, reviewMachine.Route(), m.Agency)
-	if err := saveProceedings(tx, m); err != nil {
+	if err := insertFiling(tx, m, at); err != nil {
 		return err
 	}
 	codes := make([]string, len(m.Warnings))
@@ -297,13 +291,13 @@ func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time)
 // respondent is refused.
 func resolve(tx store.Tx, m *Matter) error {
 	var err error
-	if m.Complainant.ID, err = upsertParty(tx, "complainant", m.Complainant); err != nil {
+	if err = upsertParty(tx, "complainant", &m.Complainant); err != nil {
 		return err
 	}
 	seen := map[string]string{m.Complainant.ID: "complainant"}
 	for i := range m.Respondents {
 		field := fmt.Sprintf("respondents[%d]", i)
-		if m.Respondents[i].ID, err = upsertParty(tx, field, m.Respondents[i]); err != nil {
+		if err = upsertParty(tx, field, &m.Respondents[i]); err != nil {
 			return err
 		}
 		if other, dup := seen[m.Respondents[i].ID]; dup {
@@ -319,62 +313,87 @@ func resolve(tx store.Tx, m *Matter) error {
 	return nil
 }
 
-// insertMatter numbers m from the year of at in China and inserts its row,
-// SUBMITTED at version 1.
-func insertMatter(tx store.Tx, m *Matter, at time.Time) error {
-	year := civil.Today(at).Year
-	var seq int64
-	if err := tx.Gorm().Raw(`SELECT next_matter_number(?)`, year).Scan(&seq).Error; err != nil {
-		return fmt.Errorf("numbering matter: %w", store.Translate(err))
-	}
+// insertFiling numbers m from the year of at in China and inserts, in one
+// statement, its row (SUBMITTED at version 1, with the IP types of its
+// rights and its forums), its links to its parties and rights in order, its evidence
+// items and its proceedings; it gives m its id, number and evidence ids.
+func insertFiling(tx store.Tx, m *Matter, at time.Time) error {
 	m.ID = MatterID(newID())
-	m.Number = fmt.Sprintf("IPC-%d-%06d", year, seq)
 	m.State, m.Version, m.Created, m.Updated = MatterSubmitted, 1, at, at
 	warnings, err := json.Marshal(nonNil(m.Warnings))
 	if err != nil {
 		return err
 	}
-	row := matterRow{ID: string(m.ID), Number: m.Number, State: string(m.State), ComplainantID: m.Complainant.ID,
-		Facts: m.Facts, Claims: m.Claims, KnownSince: m.KnownSince, Agency: m.Agency, Warnings: warnings,
-		Version: m.Version, CreateTime: at, UpdateTime: at}
-	if err := tx.Gorm().Create(&row).Error; err != nil {
-		return fmt.Errorf("inserting matter: %w", store.Translate(err))
+	id := string(m.ID)
+	var q strings.Builder
+	// The number: IPC-<year>-<at least six digits>, as fmt's %06d.
+	q.WriteString(`WITH m AS (INSERT INTO matters (id, number, state, complainant_id, facts, claims, known_since, agency, ip_types,
+			forums, warnings, version, create_time, update_time)
+		SELECT ?, 'IPC-' || ?::int || '-' || CASE WHEN n < 1000000 THEN lpad(n::text, 6, '0') ELSE n::text END,
+			?, ?, ?, ?, ?, ?, ?::text[], ?::text[], ?, ?, ?, ?
+		FROM next_matter_number(?) AS n RETURNING number)`)
+	year := civil.Today(at).Year
+	args := []any{id, year, string(m.State), m.Complainant.ID, m.Facts, m.Claims, m.KnownSince, m.Agency, ipTypesOf(m.Rights),
+		forumsOf(m), string(warnings), m.Version, at, at, year}
+	// values appends an INSERT of rows (n placeholders each) into table's
+	// columns to the WITH clause, as item name.
+	values := func(name, table, columns string, rows, n int, rowArgs func(i int) []any) {
+		if rows == 0 {
+			return
+		}
+		q.WriteString(", " + name + " AS (INSERT INTO " + table + " (" + columns + ") VALUES ")
+		ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
+		for i := range rows {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(ph)
+			args = append(args, rowArgs(i)...)
+		}
+		q.WriteString(")")
 	}
-	return nil
-}
-
-// insertLinks links m to its parties and rights, in order, and inserts its
-// evidence items.
-func insertLinks(tx store.Tx, m *Matter, at time.Time) error {
-	g := tx.Gorm()
 	links := []matterPartyRow{linkParty(m, "COMPLAINANT", 0, m.Complainant)}
 	for i, p := range m.Respondents {
 		links = append(links, linkParty(m, "RESPONDENT", i, p))
 	}
-	if err := g.Create(&links).Error; err != nil {
-		return fmt.Errorf("linking parties: %w", store.Translate(err))
+	values("lp", "matter_parties", "matter_id, role, position, party_id, display_name, domicile_country, contact", len(links), 7, func(i int) []any {
+		l := links[i]
+		return []any{l.MatterID, l.Role, l.Position, l.PartyID, l.DisplayName, l.DomicileCountry, l.Contact}
+	})
+	values("lr", "matter_rights", "matter_id, position, right_id, title, holder, term_start, term_end, description", len(m.Rights), 8, func(i int) []any {
+		r := m.Rights[i]
+		return []any{id, i, r.ID, r.Title, r.Holder, r.TermStart, r.TermEnd, r.Description}
+	})
+	values("ev", "evidence", "id, matter_id, position, sha256, size_bytes, media_type, source, description, create_time", len(m.Evidence), 9, func(i int) []any {
+		e := &m.Evidence[i]
+		e.ID = newID()
+		return []any{e.ID, id, i, e.SHA256, e.Size, e.MediaType, e.Source, e.Description, at}
+	})
+	values("pr", "proceedings", "id, matter_id, kind, state, number, forum, reason, create_time, update_time", len(m.Proceedings), 9, func(i int) []any {
+		p := m.Proceedings[i]
+		return []any{string(p.ID), id, string(p.Kind), string(p.State), p.Number, p.Forum, p.Reason, p.Created, p.Updated}
+	})
+	q.WriteString(" SELECT number FROM m")
+	var numbers []string
+	if err := tx.Gorm().Raw(q.String(), args...).Scan(&numbers).Error; err != nil {
+		return fmt.Errorf("inserting matter: %w", store.Translate(err))
 	}
-	if len(m.Rights) > 0 {
-		rights := make([]matterRightRow, len(m.Rights))
-		for i, r := range m.Rights {
-			rights[i] = matterRightRow{MatterID: string(m.ID), Position: i, RightID: r.ID,
-				Title: &r.Title, Holder: &r.Holder, TermStart: r.TermStart, TermEnd: r.TermEnd, Description: &r.Description}
-		}
-		if err := g.Create(&rights).Error; err != nil {
-			return fmt.Errorf("linking rights: %w", store.Translate(err))
-		}
+	if len(numbers) != 1 {
+		return fmt.Errorf("inserting matter: %d rows", len(numbers))
 	}
-	if len(m.Evidence) > 0 {
-		ev := make([]evidenceRow, len(m.Evidence))
-		for i, e := range m.Evidence {
-			ev[i] = evidenceRow{ID: newID(), MatterID: string(m.ID), Position: i, Sha256: e.SHA256, SizeBytes: e.Size,
-				MediaType: e.MediaType, Source: e.Source, Description: e.Description, CreateTime: at}
-		}
-		if err := g.Create(&ev).Error; err != nil {
-			return fmt.Errorf("inserting evidence: %w", store.Translate(err))
-		}
-	}
+	m.Number = numbers[0]
 	return nil
+}
+
+// ipTypesOf is the value of matters.ip_types for rights: their types,
+// sorted and distinct, as a Postgres array literal.
+func ipTypesOf(rights []Right) string {
+	types := make([]string, 0, len(rights))
+	for _, r := range rights {
+		types = append(types, string(r.Type))
+	}
+	slices.Sort(types)
+	return "{" + strings.Join(slices.Compact(types), ",") + "}"
 }
 
 func nonNil(w []Warning) []Warning {
@@ -384,28 +403,35 @@ func nonNil(w []Warning) []Warning {
 	return w
 }
 
-// upsertParty returns the id of the party p: a referenced party must exist;
-// an organisation is found by credit code or inserted; a person is always a
-// new row. ON CONFLICT DO NOTHING takes no lock on an existing row, so
-// filings against a popular respondent do not queue behind each other.
-func upsertParty(tx store.Tx, field string, p Party) (string, error) {
+// upsertParty gives p its id: a referenced party must exist, and p takes
+// its stored details, which a matter shows for it; an organisation is
+// found by credit code or inserted; a person is always a new row. ON
+// CONFLICT DO NOTHING takes no lock on an existing row, so filings against
+// a popular respondent do not queue behind each other.
+func upsertParty(tx store.Tx, field string, p *Party) error {
 	g := tx.Gorm()
 	if p.Ref {
-		var n int64
-		if err := g.Model(&partyRow{}).Where("id = ?", p.ID).Count(&n).Error; err != nil {
-			return "", store.Translate(err)
+		var rows []partyRow
+		if err := g.Where("id = ?", p.ID).Limit(1).Find(&rows).Error; err != nil {
+			return store.Translate(err)
 		}
-		if n == 0 {
-			return "", errs.Field(field+".name", "no party parties/%s", p.ID)
+		if len(rows) == 0 {
+			return errs.Field(field+".name", "no party parties/%s", p.ID)
 		}
-		return p.ID, nil
+		r := rows[0]
+		p.Kind, p.Name, p.Country, p.Contact, p.CreditCode = PartyKind(r.Kind), r.DisplayName, r.DomicileCountry, r.Contact, ""
+		if r.CreditCode != nil {
+			p.CreditCode = *r.CreditCode
+		}
+		return nil
 	}
 	row := partyRow{ID: newID(), Kind: string(p.Kind), DisplayName: p.Name, DomicileCountry: p.Country, Contact: p.Contact}
 	if p.Kind == Person {
 		if err := g.Create(&row).Error; err != nil {
-			return "", fmt.Errorf("inserting party: %w", store.Translate(err))
+			return fmt.Errorf("inserting party: %w", store.Translate(err))
 		}
-		return row.ID, nil
+		p.ID = row.ID
+		return nil
 	}
 	row.CreditCode = &p.CreditCode
 	// One statement whether the code is new or known, so that its time does
@@ -420,19 +446,19 @@ func upsertParty(tx store.Tx, field string, p Party) (string, error) {
 		SELECT id FROM inserted UNION ALL SELECT id FROM parties WHERE credit_code = ?`,
 		row.ID, row.Kind, row.DisplayName, p.CreditCode, row.DomicileCountry, row.Contact, p.CreditCode).Scan(&ids).Error
 	if err != nil {
-		return "", fmt.Errorf("inserting party: %w", store.Translate(err))
-	}
-	if len(ids) == 1 {
-		return ids[0], nil
-	}
-	// A concurrent filing inserted the code after the statement began.
-	if err := g.Raw(`SELECT id FROM parties WHERE credit_code = ?`, p.CreditCode).Scan(&ids).Error; err != nil {
-		return "", fmt.Errorf("finding party %s: %w", p.CreditCode, store.Translate(err))
+		return fmt.Errorf("inserting party: %w", store.Translate(err))
 	}
 	if len(ids) != 1 {
-		return "", fmt.Errorf("finding party %s: %d rows", p.CreditCode, len(ids))
+		// A concurrent filing inserted the code after the statement began.
+		if err := g.Raw(`SELECT id FROM parties WHERE credit_code = ?`, p.CreditCode).Scan(&ids).Error; err != nil {
+			return fmt.Errorf("finding party %s: %w", p.CreditCode, store.Translate(err))
+		}
+		if len(ids) != 1 {
+			return fmt.Errorf("finding party %s: %d rows", p.CreditCode, len(ids))
+		}
 	}
-	return ids[0], nil
+	p.ID = ids[0]
+	return nil
 }
 
 // upsertRight returns the id of the registered right of r's type and number,
@@ -446,11 +472,14 @@ func upsertRight(tx store.Tx, r Right) (string, error) {
 		}
 		return row.ID, nil
 	}
+	// One statement whether the right is new or known, as upsertParty.
 	var ids []string
-	err := g.Raw(`INSERT INTO ip_rights (id, type, registration_number, title, holder, term_start, term_end, description)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (type, registration_number) WHERE registration_number IS NOT NULL DO NOTHING RETURNING id`,
-		row.ID, row.Type, r.RegNumber, row.Title, row.Holder, row.TermStart, row.TermEnd, row.Description).Scan(&ids).Error
+	err := g.Raw(`WITH inserted AS (
+			INSERT INTO ip_rights (id, type, registration_number, title, holder, term_start, term_end, description)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (type, registration_number) WHERE registration_number IS NOT NULL DO NOTHING RETURNING id)
+		SELECT id FROM inserted UNION ALL SELECT id FROM ip_rights WHERE type = ? AND registration_number = ?`,
+		row.ID, row.Type, r.RegNumber, row.Title, row.Holder, row.TermStart, row.TermEnd, row.Description, row.Type, r.RegNumber).Scan(&ids).Error
 	if err != nil {
 		return "", fmt.Errorf("inserting right: %w", store.Translate(err))
 	}
@@ -516,11 +545,20 @@ func (s *Store) Get(ctx context.Context, id MatterID) (*Matter, error) {
 // of a matter that does not exist: the query itself keeps what the caller
 // may see, so neither the answer nor its time tells the two apart.
 func (s *Store) loadFor(ctx context.Context, tx store.Tx, id MatterID) (*Matter, error) {
+	return s.loadLogged(ctx, tx, id, nil)
+}
+
+// loadLogged is loadFor that also records the read with logged, in the
+// same statement, if set. The record is written only if the caller may see
+// the matter; for an official, whose reads are the ones recorded, what it
+// may see (Visibility.where) is what auth.AuthorizeMatter allows it to
+// read, so no refused read is recorded.
+func (s *Store) loadLogged(ctx context.Context, tx store.Tx, id MatterID, logged *readLog) (*Matter, error) {
 	v, err := matterVisibility(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ms, err := s.loadVisible(tx, []string{string(id)}, v)
+	ms, err := s.loadVisible(tx, []string{string(id)}, v, logged)
 	if err != nil {
 		return nil, err
 	}
@@ -619,17 +657,29 @@ func (s *Store) SaveProceedings(tx store.Tx, m *Matter, at time.Time) error {
 	return s.appendState(tx, m, events.System, at)
 }
 
-// save writes the matter's state, version and update time, and its
-// proceedings.
+// save writes the matter's state, version, update time and forums, and
+// its proceedings (new and changed), in one statement.
 func (s *Store) save(tx store.Tx, m *Matter, at time.Time) error {
 	m.settle(s.routes)
 	m.Updated = at
-	res := tx.Gorm().Model(&matterRow{}).Where("id = ?", string(m.ID)).
-		Updates(map[string]any{"state": string(m.State), "version": m.Version, "update_time": at})
-	if res.Error != nil {
-		return store.Translate(res.Error)
+	q := `UPDATE matters SET state = ?, version = ?, update_time = ?, forums = ?::text[] WHERE id = ?`
+	args := []any{string(m.State), m.Version, at, forumsOf(m), string(m.ID)}
+	if len(m.Proceedings) > 0 {
+		q = `WITH u AS (` + q + `) INSERT INTO proceedings (id, matter_id, kind, state, number, forum, reason, create_time, update_time) VALUES `
+		for i, p := range m.Proceedings {
+			if i > 0 {
+				q += ", "
+			}
+			q += "(?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			args = append(args, string(p.ID), string(m.ID), string(p.Kind), string(p.State), p.Number, p.Forum, p.Reason, p.Created, p.Updated)
+		}
+		q += ` ON CONFLICT (id) DO UPDATE SET state = excluded.state, number = excluded.number, forum = excluded.forum,
+			reason = excluded.reason, update_time = excluded.update_time`
 	}
-	return saveProceedings(tx, m)
+	if err := tx.Gorm().Exec(q, args...).Error; err != nil {
+		return fmt.Errorf("saving matter %s and its proceedings: %w", m.ID, store.Translate(err))
+	}
+	return nil
 }
 
 // AppendEvents writes events for m in tx, chained and checkpointed with
@@ -700,57 +750,97 @@ func (s *Store) Reach(tx store.Tx, v Visibility, matterIDs []string) (map[string
 	return out, nil
 }
 
-func saveProceedings(tx store.Tx, m *Matter) error {
-	rows := make([]proceedingRow, len(m.Proceedings))
-	for i, p := range m.Proceedings {
-		rows[i] = proceedingRow{ID: string(p.ID), MatterID: string(m.ID), Kind: string(p.Kind), State: string(p.State),
-			Number: p.Number, Forum: p.Forum, Reason: p.Reason, CreateTime: p.Created, UpdateTime: p.Updated}
-	}
-	err := tx.Gorm().Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"state", "number", "forum", "reason", "update_time"}),
-	}).Create(&rows).Error
-	if err != nil {
-		return fmt.Errorf("saving proceedings of %s: %w", m.ID, store.Translate(err))
-	}
-	return nil
-}
-
-// loadMatters loads the matters ids, in that order, with a fixed number of
-// queries whatever their count (no query per matter). It returns an error
-// wrapping errs.NotFound if one is missing.
+// loadMatters loads the matters ids, in that order, in one statement
+// whatever their count. It returns an error wrapping errs.NotFound if one
+// is missing.
 func loadMatters(tx store.Tx, ids []string) ([]*Matter, error) {
-	return loadWhere(tx, ids, "true", nil)
+	return loadWhere(tx, ids, "true", nil, nil)
 }
 
-// loadVisible is loadMatters of matters v may see: another is missing, and
-// the first query, which finds none, is the last.
-func (s *Store) loadVisible(tx store.Tx, ids []string, v Visibility) ([]*Matter, error) {
+// loadVisible is loadMatters of matters v may see: another is missing.
+// If logged is set, the statement also records the read of what it finds
+// (audit.LogFrom over the relation m).
+func (s *Store) loadVisible(tx store.Tx, ids []string, v Visibility, logged *readLog) ([]*Matter, error) {
 	cond, args, ok := v.where(s.notice)
 	if !ok {
 		return nil, errs.Errorf(errs.NotFound, "matter not found")
 	}
-	return loadWhere(tx, ids, cond, args)
+	return loadWhere(tx, ids, cond, args, logged)
 }
 
+// readLog is the access-log statement of a read (audit.LogFrom), to run
+// as part of the read's own statement.
+type readLog struct {
+	sql  string
+	args []any
+}
+
+// logOf is the access-log statement of a read of matters m by the caller
+// of ctx at at, or nil when the caller's reads are not recorded.
+func logOf(ctx context.Context, at time.Time) *readLog {
+	q, args, ok := audit.LogFrom(ctx, at, "m")
+	if !ok {
+		return nil
+	}
+	return &readLog{q, args}
+}
+
+// matterQuery reads matters m (a relation of the WITH clause) with their
+// parties, rights, evidence and proceedings aggregated as JSON, one row a
+// matter: one round trip whatever the count. Parties and rights are shown
+// as each matter's filing described them (linkParty, matterRightRow): an
+// organisation's or a registered right's row is shared by the matters that
+// name it, but what one filer wrote of it is not shown in another's
+// matter. Proceedings come in the order they were opened.
+const matterQuery = `SELECT m.id, m.number, m.state, m.facts, m.claims, m.known_since, m.agency, m.warnings, m.version,
+	m.create_time, m.update_time,
+	(SELECT json_agg(json_build_object('role', mp.role, 'id', p.id, 'kind', p.kind,
+			'name', COALESCE(mp.display_name, p.display_name), 'credit_code', p.credit_code,
+			'country', COALESCE(mp.domicile_country, p.domicile_country), 'contact', COALESCE(mp.contact, p.contact))
+			ORDER BY mp.role, mp.position)
+		FROM matter_parties mp JOIN parties p ON p.id = mp.party_id WHERE mp.matter_id = m.id) AS parties,
+	(SELECT json_agg(CASE WHEN mr.title IS NULL
+			THEN json_build_object('id', r.id, 'type', r.type, 'reg', r.registration_number, 'title', r.title, 'holder', r.holder,
+				'term_start', r.term_start, 'term_end', r.term_end, 'description', r.description)
+			ELSE json_build_object('id', r.id, 'type', r.type, 'reg', r.registration_number, 'title', mr.title, 'holder', mr.holder,
+				'term_start', mr.term_start, 'term_end', mr.term_end, 'description', mr.description) END
+			ORDER BY mr.position)
+		FROM matter_rights mr JOIN ip_rights r ON r.id = mr.right_id WHERE mr.matter_id = m.id) AS rights,
+	(SELECT json_agg(json_build_object('id', e.id, 'sha256', e.sha256, 'size', e.size_bytes, 'media_type', e.media_type,
+			'source', e.source, 'description', e.description) ORDER BY e.position)
+		FROM evidence e WHERE e.matter_id = m.id) AS evidence,
+	(SELECT json_agg(json_build_object('id', p.id, 'kind', p.kind, 'state', p.state, 'number', p.number, 'forum', p.forum,
+			'reason', p.reason, 'created', p.create_time, 'updated', p.update_time) ORDER BY p.create_time, p.id)
+		FROM proceedings p WHERE p.matter_id = m.id) AS proceedings
+	FROM m`
+
 // loadWhere is loadMatters of the matters of ids that cond (over matters
-// m, with args) keeps.
-func loadWhere(tx store.Tx, ids []string, cond string, args []any) ([]*Matter, error) {
+// m, with args) keeps, recording the read with logged if set.
+func loadWhere(tx store.Tx, ids []string, cond string, args []any, logged *readLog) ([]*Matter, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	var rows []matterRow
-	if err := tx.Gorm().Raw(`SELECT m.* FROM matters m WHERE m.id IN ? AND `+cond, append([]any{ids}, args...)...).Scan(&rows).Error; err != nil {
+	q := `WITH m AS (SELECT m.* FROM matters m WHERE m.id IN ? AND ` + cond + `)`
+	args = append([]any{ids}, args...)
+	if logged != nil {
+		q += `, logged AS (` + logged.sql + `)`
+		args = append(args, logged.args...)
+	}
+	rows, err := tx.Gorm().Raw(q+" "+matterQuery, args...).Rows()
+	if err != nil {
 		return nil, store.Translate(err)
 	}
-	byID := make(map[string]*Matter, len(rows))
-	for _, r := range rows {
-		m := &Matter{ID: MatterID(r.ID), Number: r.Number, State: MatterState(r.State), Facts: r.Facts, Claims: r.Claims,
-			KnownSince: r.KnownSince, Agency: r.Agency, Version: r.Version, Created: r.CreateTime.UTC(), Updated: r.UpdateTime.UTC()}
-		if err := json.Unmarshal(r.Warnings, &m.Warnings); err != nil {
-			return nil, fmt.Errorf("matter %s warnings: %w", r.ID, err)
+	defer func() { _ = rows.Close() }()
+	byID := make(map[string]*Matter, len(ids))
+	for rows.Next() {
+		m, err := scanMatter(rows)
+		if err != nil {
+			return nil, err
 		}
-		byID[r.ID] = m
+		byID[string(m.ID)] = m
+	}
+	if err := rows.Err(); err != nil {
+		return nil, store.Translate(err)
 	}
 	out := make([]*Matter, len(ids))
 	for i, id := range ids {
@@ -758,115 +848,105 @@ func loadWhere(tx store.Tx, ids []string, cond string, args []any) ([]*Matter, e
 			return nil, errs.Errorf(errs.NotFound, "matter not found")
 		}
 	}
-	for _, load := range []func(store.Tx, []string, map[string]*Matter) error{loadParties, loadRights, loadEvidence, loadProceedings} {
-		if err := load(tx, ids, byID); err != nil {
-			return nil, err
-		}
-	}
 	return out, nil
 }
 
-// loadParties fills in the parties of the matters of ids, in order, each
-// as its matter names it: an organisation's row is shared by the matters
-// that name its credit code, but its name, domicile and contact in a matter
-// are what that matter's filing gave, never what another filer wrote.
-func loadParties(tx store.Tx, ids []string, byID map[string]*Matter) error {
-	var parties []struct {
-		MatterID        string
-		Role            string
-		ID              string
-		Kind            string
-		DisplayName     string
-		CreditCode      *string
-		DomicileCountry string
-		Contact         string
+// The members of matterQuery's JSON columns.
+type (
+	partyJSON struct {
+		Role       string  `json:"role"`
+		ID         string  `json:"id"`
+		Kind       string  `json:"kind"`
+		Name       string  `json:"name"`
+		CreditCode *string `json:"credit_code"`
+		Country    string  `json:"country"`
+		Contact    string  `json:"contact"`
 	}
-	if err := tx.Gorm().Raw(`SELECT mp.matter_id, mp.role, p.id, p.kind, COALESCE(mp.display_name, p.display_name) AS display_name,
-		p.credit_code, COALESCE(mp.domicile_country, p.domicile_country) AS domicile_country, COALESCE(mp.contact, p.contact) AS contact
-		FROM matter_parties mp JOIN parties p ON p.id = mp.party_id
-		WHERE mp.matter_id IN ? ORDER BY mp.matter_id, mp.role, mp.position`, ids).Scan(&parties).Error; err != nil {
-		return store.Translate(err)
+	rightJSON struct {
+		ID          string      `json:"id"`
+		Type        string      `json:"type"`
+		Reg         *string     `json:"reg"`
+		Title       string      `json:"title"`
+		Holder      string      `json:"holder"`
+		TermStart   *civil.Date `json:"term_start"`
+		TermEnd     *civil.Date `json:"term_end"`
+		Description string      `json:"description"`
 	}
-	for _, p := range parties {
-		party := Party{ID: p.ID, Kind: PartyKind(p.Kind), Name: p.DisplayName, Country: p.DomicileCountry, Contact: p.Contact}
+	evidenceJSON struct {
+		ID          string `json:"id"`
+		SHA256      string `json:"sha256"`
+		Size        int64  `json:"size"`
+		MediaType   string `json:"media_type"`
+		Source      string `json:"source"`
+		Description string `json:"description"`
+	}
+	proceedingJSON struct {
+		ID      string    `json:"id"`
+		Kind    string    `json:"kind"`
+		State   string    `json:"state"`
+		Number  string    `json:"number"`
+		Forum   string    `json:"forum"`
+		Reason  string    `json:"reason"`
+		Created time.Time `json:"created"`
+		Updated time.Time `json:"updated"`
+	}
+)
+
+// scanMatter reads one row of matterQuery.
+func scanMatter(rows *sql.Rows) (*Matter, error) {
+	var (
+		m                                          Matter
+		id, state                                  string
+		warnings, parties, rights, evidence, procs []byte
+	)
+	if err := rows.Scan(&id, &m.Number, &state, &m.Facts, &m.Claims, &m.KnownSince, &m.Agency, &warnings, &m.Version,
+		&m.Created, &m.Updated, &parties, &rights, &evidence, &procs); err != nil {
+		return nil, store.Translate(err)
+	}
+	m.ID, m.State, m.Created, m.Updated = MatterID(id), MatterState(state), m.Created.UTC(), m.Updated.UTC()
+	var ps []partyJSON
+	var rs []rightJSON
+	var es []evidenceJSON
+	var prs []proceedingJSON
+	for _, c := range []struct {
+		b    []byte
+		into any
+	}{{warnings, &m.Warnings}, {parties, &ps}, {rights, &rs}, {evidence, &es}, {procs, &prs}} {
+		if c.b == nil {
+			continue
+		}
+		if err := json.Unmarshal(c.b, c.into); err != nil {
+			return nil, fmt.Errorf("matter %s: %w", id, err)
+		}
+	}
+	for _, p := range ps {
+		party := Party{ID: p.ID, Kind: PartyKind(p.Kind), Name: p.Name, Country: p.Country, Contact: p.Contact}
 		if p.CreditCode != nil {
 			party.CreditCode = *p.CreditCode
 		}
-		m := byID[p.MatterID]
 		if p.Role == "COMPLAINANT" {
 			m.Complainant = party
 		} else {
 			m.Respondents = append(m.Respondents, party)
 		}
 	}
-	return nil
-}
-
-// loadRights fills in the rights of the matters of ids, in order, each as
-// its matter's filing described it: a registered right's row is shared by
-// the matters that name its number, but what one filer wrote of it is not
-// shown in another's matter.
-func loadRights(tx store.Tx, ids []string, byID map[string]*Matter) error {
-	var rights []struct {
-		MatterID           string
-		ID                 string
-		Type               string
-		RegistrationNumber *string
-		Title              string
-		Holder             string
-		TermStart          *civil.Date
-		TermEnd            *civil.Date
-		Description        string
-	}
-	if err := tx.Gorm().Raw(`SELECT mr.matter_id, r.id, r.type, r.registration_number,
-		CASE WHEN mr.title IS NULL THEN r.title ELSE mr.title END AS title,
-		CASE WHEN mr.title IS NULL THEN r.holder ELSE mr.holder END AS holder,
-		CASE WHEN mr.title IS NULL THEN r.term_start ELSE mr.term_start END AS term_start,
-		CASE WHEN mr.title IS NULL THEN r.term_end ELSE mr.term_end END AS term_end,
-		CASE WHEN mr.title IS NULL THEN r.description ELSE mr.description END AS description
-		FROM matter_rights mr JOIN ip_rights r ON r.id = mr.right_id
-		WHERE mr.matter_id IN ? ORDER BY mr.matter_id, mr.position`, ids).Scan(&rights).Error; err != nil {
-		return store.Translate(err)
-	}
-	for _, r := range rights {
+	for _, r := range rs {
 		right := Right{ID: r.ID, Type: IPType(r.Type), Title: r.Title, Holder: r.Holder, TermStart: r.TermStart, TermEnd: r.TermEnd, Description: r.Description}
-		if r.RegistrationNumber != nil {
-			right.RegNumber = *r.RegistrationNumber
+		if r.Reg != nil {
+			right.RegNumber = *r.Reg
 		}
-		byID[r.MatterID].Rights = append(byID[r.MatterID].Rights, right)
+		m.Rights = append(m.Rights, right)
 	}
-	return nil
-}
-
-// loadEvidence fills in the evidence of the matters of ids, in order.
-func loadEvidence(tx store.Tx, ids []string, byID map[string]*Matter) error {
-	var evidence []evidenceRow
-	if err := tx.Gorm().Where("matter_id IN ?", ids).Order("matter_id, position").Find(&evidence).Error; err != nil {
-		return store.Translate(err)
+	for _, e := range es {
+		m.Evidence = append(m.Evidence, Evidence{ID: e.ID, SHA256: e.SHA256, Size: e.Size, MediaType: e.MediaType, Source: e.Source, Description: e.Description})
 	}
-	for _, e := range evidence {
-		byID[e.MatterID].Evidence = append(byID[e.MatterID].Evidence, Evidence{ID: e.ID, SHA256: e.Sha256, Size: e.SizeBytes,
-			MediaType: e.MediaType, Source: e.Source, Description: e.Description})
+	for _, p := range prs {
+		m.Proceedings = append(m.Proceedings, &Proceeding{ID: ProceedingID(p.ID), Kind: ProceedingKind(p.Kind), State: ProceedingState(p.State),
+			Number: p.Number, Forum: p.Forum, Reason: p.Reason, Created: p.Created.UTC(), Updated: p.Updated.UTC()})
 	}
-	return nil
-}
-
-// loadProceedings fills in the proceedings of the matters of ids, the
-// filing review first, then by opening.
-func loadProceedings(tx store.Tx, ids []string, byID map[string]*Matter) error {
-	var procs []proceedingRow
-	if err := tx.Gorm().Where("matter_id IN ?", ids).Order("matter_id, create_time, id").Find(&procs).Error; err != nil {
-		return store.Translate(err)
-	}
-	for _, p := range procs {
-		byID[p.MatterID].Proceedings = append(byID[p.MatterID].Proceedings, &Proceeding{ID: ProceedingID(p.ID), Kind: ProceedingKind(p.Kind),
-			State: ProceedingState(p.State), Number: p.Number, Forum: p.Forum, Reason: p.Reason, Created: p.CreateTime.UTC(), Updated: p.UpdateTime.UTC()})
-	}
-	for _, m := range byID {
-		// The filing review opens in the same instant as the matter; keep it first.
-		sort.SliceStable(m.Proceedings, func(i, j int) bool {
-			return m.Proceedings[i].Kind == KindFilingReview && m.Proceedings[j].Kind != KindFilingReview
-		})
-	}
-	return nil
+	// The filing review opens in the same instant as the matter; keep it first.
+	sort.SliceStable(m.Proceedings, func(i, j int) bool {
+		return m.Proceedings[i].Kind == KindFilingReview && m.Proceedings[j].Kind != KindFilingReview
+	})
+	return &m, nil
 }
