@@ -129,18 +129,8 @@ func RightToProto(r Right) *ipcasev1.IpRight { return rightToProto(r) }
 // It returns an error wrapping errs.InvalidArgument, naming field, for a
 // reference to no party.
 func (s *Store) EnsureParty(tx store.Tx, field string, p Party) (Party, error) {
-	id, err := upsertParty(tx, field, p)
-	if err != nil || !p.Ref {
-		p.ID = id
-		return p, err
+	if err := upsertParty(tx, field, &p); err != nil {
+		return Party{}, err
 	}
-	var row partyRow
-	if err := tx.Gorm().Where("id = ?", id).Take(&row).Error; err != nil {
-		return Party{}, store.Translate(err)
-	}
-	out := Party{ID: row.ID, Kind: PartyKind(row.Kind), Name: row.DisplayName, Country: row.DomicileCountry, Contact: row.Contact}
-	if row.CreditCode != nil {
-		out.CreditCode = *row.CreditCode
-	}
-	return out, nil
+	return p, nil
 }
