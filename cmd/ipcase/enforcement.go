@@ -62,7 +62,7 @@ func noticeSummary(n *ipcasev1.PenaltyNotice, undecided bool) string {
 		s = fmt.Sprintf("\n  notice: %s–%s yuan under %s; defence/hearing until %s", r.GetMinYuan(), r.GetMaxYuan(), r.GetLaw(), n.GetHearingRequestDue())
 		if n.GetHearingAvailable() || r.GetHearingRequired() {
 			s += fmt.Sprintf("\n  hearing: available — the fine reaches the hearing threshold of %s yuan; the party may ask until %s, "+
-				"decide only after the hearing is held (Administrative Penalty Law Arts. 63, 64)", r.GetHearingThresholdYuan(), n.GetHearingRequestDue())
+				"if it does, decide only after the hearing is held (Administrative Penalty Law Arts. 63, 64)", r.GetHearingThresholdYuan(), n.GetHearingRequestDue())
 		} else {
 			s += fmt.Sprintf("\n  hearing: not offered — below the hearing threshold of %s yuan", r.GetHearingThresholdYuan())
 		}

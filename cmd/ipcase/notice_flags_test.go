@@ -65,7 +65,7 @@ func TestEnforcementShowsEveryFlag(t *testing.T) {
 		// Illegal business volume 80,000 ≥ 50,000 (Criminal Law Art. 213;
 		// Fa Shi [2025] No. 5 Art. 3).
 		"CRIMINAL THRESHOLD CROSSED: transfer the case to the police",
-		"Criminal Law",
+		"Criminal Law Art. 213, Fa Shi [2025] No. 5 Art. 3 ¶1(1): illegal business volume 80,000.00 ≥ 50,000.00",
 	} {
 		if !strings.Contains(shown, want) {
 			t.Errorf("enforcement show lacks %q:\n%s", want, shown)
