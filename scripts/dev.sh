@@ -36,6 +36,9 @@ mkdir -p .bin .run
 chmod -R go= .run
 go build -o .bin/ ./cmd/...
 (cd scripts/tools/protoc && GOBIN="$root/.bin" go install github.com/fullstorydev/grpcurl/cmd/grpcurl)
+# proto/ imports google/api/annotations.proto: fetched into .cache/googleapis
+# for clients in other languages to load proto/ with (README, "gRPC").
+scripts/protodeps.sh
 
 .bin/ipcased migrate --create
 

@@ -26,3 +26,9 @@ import _ "embed"
 //go:embed ipcase.swagger.json
 var JSON []byte
 GO
+# The JSON Schema of every event type's payload (Event.payload, a
+# google.protobuf.Struct over gRPC), generated from the Go payload types
+# of internal/events; internal/events tests check the file and every
+# payload the test suites write against it.
+mkdir -p api/events
+go run ./cmd/ipcased dev event-schemas >api/events/payloads.schema.json

@@ -19,7 +19,7 @@ scripts/lint.sh
 # The gateway's tests drive a real browser and a real OpenAPI validator.
 # This script installs both, never a person: Debian's chromium (and CJK
 # fonts, so the Chinese status page renders) when missing and root, and the
-# npm validator pinned by scripts/tools/node into the git-ignored
+# npm validator and gRPC libraries pinned by scripts/tools/node into the git-ignored
 # .cache/node. Where they are installed, the tests must find them.
 test_tools() {
 	if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
@@ -39,14 +39,17 @@ test_tools() {
 	if command -v npm >/dev/null 2>&1; then
 		local dir=.cache/node
 		if ! cmp -s scripts/tools/node/package-lock.json "$dir/package-lock.json" || [ ! -d "$dir/node_modules" ]; then
-			echo "test: installing the OpenAPI validator into $dir" >&2
+			echo "test: installing the OpenAPI validator, axe-core and the Node client's gRPC libraries into $dir" >&2
 			mkdir -p "$dir"
 			cp scripts/tools/node/package.json scripts/tools/node/package-lock.json "$dir/"
 			npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error >&2
 		fi
-		export IPCASE_REQUIRE_OPENAPI_VALIDATOR=1 IPCASE_NODE_MODULES="$root/$dir/node_modules"
+		# The example Node client (scripts/tools/node/client.js) runs against
+		# a real ipcased in cmd/ipcased's TestNodeClient; axe-core audits the
+		# status page in internal/gateway's browser tests.
+		export IPCASE_REQUIRE_OPENAPI_VALIDATOR=1 IPCASE_REQUIRE_NODE_CLIENT=1 IPCASE_REQUIRE_AXE=1 IPCASE_NODE_MODULES="$root/$dir/node_modules"
 	else
-		echo "test: npm is not installed: the OpenAPI validation test is skipped" >&2
+		echo "test: npm is not installed: the OpenAPI validation and Node client tests are skipped" >&2
 	fi
 	export IPCASE_TEST_ARTIFACTS="$root/.artifacts"
 	# The fault tests (internal/faults) stop and start a Postgres of their

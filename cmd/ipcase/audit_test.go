@@ -32,6 +32,7 @@ func TestAuditVerify(t *testing.T) {
 		t.Errorf("no token: exit %d, stderr %q", anon.code, anon.stderr)
 	}
 
+	storetest.TamperedEvents(t) // the payload is altered on purpose
 	for _, stmt := range []string{
 		`ALTER TABLE events DISABLE TRIGGER events_append_only`,
 		`UPDATE events SET payload = '{"number":"IPC-2026-999999"}' WHERE seq = 1`,

@@ -22,9 +22,8 @@ func caseSummary(r record) string {
 	if k.GetDecisionDueProvisional() {
 		s += " (provisional: the holiday calendar of that year is not loaded)"
 	}
-	if n := k.GetNotice(); n != nil && k.GetDecision() == nil {
-		s += fmt.Sprintf("\n  notice: %s–%s yuan under %s; defence/hearing until %s", n.GetRange().GetMinYuan(), n.GetRange().GetMaxYuan(),
-			n.GetRange().GetLaw(), n.GetHearingRequestDue())
+	if n := k.GetNotice(); n != nil {
+		s += noticeSummary(n, k.GetDecision() == nil)
 	}
 	for _, p := range k.GetPauses() {
 		s += fmt.Sprintf("\n  not counted (SAMR Administrative Penalty Procedure Rules Art. 64 ¶2): %s %s – %s, %d days",
@@ -48,6 +47,38 @@ func caseSummary(r record) string {
 	}
 	for _, g := range k.GetSeizedGoods() {
 		s += fmt.Sprintf("\n  goods %s: %d %s %s, %s", g.GetId(), g.GetQuantity(), g.GetUnit(), g.GetDescription(), lower(g.GetStatus().String(), "GOODS_STATUS_"))
+	}
+	return s
+}
+
+// noticeSummary is the penalty notice as the officer must act on it:
+// before the decision (undecided), the range, the party's window and every
+// flag that changes the next step; after it, the criminal flag alone,
+// which still bars closing the case without a transfer or a reason.
+func noticeSummary(n *ipcasev1.PenaltyNotice, undecided bool) string {
+	r := n.GetRange()
+	var s string
+	if undecided {
+		s = fmt.Sprintf("\n  notice: %s–%s yuan under %s; defence/hearing until %s", r.GetMinYuan(), r.GetMaxYuan(), r.GetLaw(), n.GetHearingRequestDue())
+		if n.GetHearingAvailable() || r.GetHearingRequired() {
+			s += fmt.Sprintf("\n  hearing: available — the fine reaches the hearing threshold of %s yuan; the party may ask until %s, "+
+				"if it does, decide only after the hearing is held (Administrative Penalty Law Arts. 63, 64)", r.GetHearingThresholdYuan(), n.GetHearingRequestDue())
+		} else {
+			s += fmt.Sprintf("\n  hearing: not offered — below the hearing threshold of %s yuan", r.GetHearingThresholdYuan())
+		}
+		if r.GetHeavier() {
+			s += fmt.Sprintf("\n  heavier penalty (从重): the rule orders it within the range (%s)", r.GetLaw())
+		}
+		if r.GetLighterLaterLaw() {
+			s += "\n  lighter later law: the rule in force at the decision date is lighter and was applied (Administrative Penalty Law Art. 37)"
+		}
+	}
+	if n.GetCriminalThresholdCrossed() || r.GetCriminalTransfer() {
+		s += "\n  CRIMINAL THRESHOLD CROSSED: transfer the case to the police, or record why not when closing " +
+			"(State Council Provisions on Transfer of Suspected Crimes Art. 11: a penalty may not replace transfer)"
+		for _, rule := range r.GetCriminalRules() {
+			s += "\n    " + rule
+		}
 	}
 	return s
 }

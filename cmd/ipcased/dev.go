@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ipcase/ipcase/internal/auth"
+	"github.com/ipcase/ipcase/internal/events"
 )
 
 // newDevCmd is `ipcased dev`, the development helpers.
@@ -16,11 +17,33 @@ func newDevCmd() *cobra.Command {
 		Long:  `The dev commands make what a development setup needs and production gets elsewhere.`,
 		Args:  noArgs,
 		RunE: func(*cobra.Command, []string) error {
-			return usagef("give a subcommand: certs")
+			return usagef("give a subcommand: certs or event-schemas")
 		},
 	}
-	cmd.AddCommand(newCertsCmd())
+	cmd.AddCommand(newCertsCmd(), newEventSchemasCmd())
 	return cmd
+}
+
+// newEventSchemasCmd is `ipcased dev event-schemas`, which scripts/gen.sh
+// runs to write api/events/payloads.schema.json.
+func newEventSchemasCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "event-schemas",
+		Short: "Print the JSON Schema of every event type's payload",
+		Long: `Event-schemas prints the JSON Schema (draft 2020-12) of the payload of every
+event type, generated from the Go payload types: $defs holds one schema per
+type, keyed by the type (e.g. "enforcement.decided"). scripts/gen.sh writes it
+to api/events/payloads.schema.json.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			b, err := events.PayloadSchemas()
+			if err != nil {
+				return err
+			}
+			_, err = cmd.OutOrStdout().Write(b)
+			return err
+		},
+	}
 }
 
 func newCertsCmd() *cobra.Command {

@@ -46,6 +46,9 @@ func (c *Case) RecordInspection(in Inspection, goods []Goods) error {
 	if err := c.require("record an inspection", Investigating); err != nil {
 		return err
 	}
+	if err := filing.NotBefore("inspection.date", in.Date, "the case was opened", c.OpenedOn); err != nil {
+		return err
+	}
 	present := map[string]bool{}
 	for _, s := range in.Officers {
 		if !c.officer(s) {
@@ -126,6 +129,9 @@ func (c *Case) Notify(servedOn civil.Date, fineRequest json.RawMessage, r damage
 	if c.Findings == nil {
 		return errs.Errorf(errs.FailedPrecondition, "record the findings before notifying a penalty")
 	}
+	if err := c.servedAfterInvestigation(servedOn); err != nil {
+		return err
+	}
 	c.Notice = &Notice{ServedOn: servedOn, FineRequest: fineRequest, Range: r, WindowDue: windowDue,
 		HearingAvailable: r.HearingRequired, CriminalFlag: r.CriminalTransfer}
 	if err := c.move(PenaltyNotified); err != nil {
@@ -133,6 +139,21 @@ func (c *Case) Notify(servedOn civil.Date, fineRequest json.RawMessage, r damage
 	}
 	c.Record(events.EnforcementPenaltyNotified, events.PenaltyNotifiedPayload{ServedOn: servedOn, Law: r.Law, Min: r.Min.String(),
 		Max: r.Max.String(), HearingAvailable: r.HearingRequired, WindowDue: windowDue, CriminalThresholdCrossed: r.CriminalTransfer})
+	return nil
+}
+
+// servedAfterInvestigation refuses a notice served before the case was
+// opened or before an inspection it rests on: the notice tells the party
+// the facts found (Administrative Penalty Law Art. 44).
+func (c *Case) servedAfterInvestigation(servedOn civil.Date) error {
+	if err := filing.NotBefore("served_on", servedOn, "the case was opened", c.OpenedOn); err != nil {
+		return err
+	}
+	for _, in := range c.Inspections {
+		if err := filing.NotBefore("served_on", servedOn, "inspection "+in.ID, in.Date); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -159,6 +180,9 @@ func (c *Case) RequestHearing(requestedOn civil.Date) error {
 	if !c.Notice.HearingAvailable {
 		return errs.Errorf(errs.FailedPrecondition, "the intended fine is below the hearing threshold of %s, so no hearing is offered",
 			c.Notice.Range.HearingThreshold.String())
+	}
+	if err := filing.NotBefore("requested_on", requestedOn, "the penalty notice was served", c.Notice.ServedOn); err != nil {
+		return err
 	}
 	if requestedOn.After(c.Notice.WindowDue) {
 		return errs.Errorf(errs.FailedPrecondition, "a hearing had to be requested by %s (5 working days after the notice was served on %s; "+
@@ -318,6 +342,10 @@ func (c *Case) Decide(decidedOn, servedOn civil.Date, fine damages.Fen, r damage
 	case c.State == PenaltyNotified && !decidedOn.After(c.Notice.WindowDue):
 		return errs.Errorf(errs.FailedPrecondition, "the party may state a defence or ask for a hearing until %s (%s); decide after that day",
 			c.Notice.WindowDue.String(), deadline.StatementWindow.Citation)
+	case c.State == Hearing:
+		if err := filing.NotBefore("decided_on", decidedOn, "the hearing was held", *c.Hearing.HeldOn); err != nil {
+			return err
+		}
 	}
 	if err := damages.CheckFine(r, fine); err != nil {
 		return errs.Field("fine_yuan", "%s is outside the lawful range %s–%s of %s", fine.String(), r.Min.String(), r.Max.String(), r.Law)

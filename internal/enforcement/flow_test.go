@@ -220,6 +220,11 @@ func TestEnforcementFlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.setDay("2026-10-26")
+	// A decision dated before the hearing it follows is refused.
+	_, err = f.Enforcement.DecidePenalty(f.ctx, &ipcasev1.DecidePenaltyRequest{Name: c.GetName(), Etag: held.GetCase().GetEtag(), FineYuan: "120000", DecidedOn: "2026-10-21"})
+	if code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), "decided_on: 2026-10-21 is before the hearing was held on 2026-10-22") {
+		t.Errorf("decision before the hearing's day: %v; want InvalidArgument naming decided_on and 2026-10-22", err)
+	}
 	dec, err := f.Enforcement.DecidePenalty(f.ctx, &ipcasev1.DecidePenaltyRequest{Name: c.GetName(), Etag: held.GetCase().GetEtag(), FineYuan: "120000",
 		DecidedOn: "2026-10-26", Confiscation: "the seized cups", DestructionOrders: []string{"destroy the 1,000 seized cups"}})
 	if err != nil {

@@ -51,6 +51,7 @@ func TestHistoryTamperingIsDetected(t *testing.T) {
 			if _, err := f.db.SQL().ExecContext(ctx, tt.sql[0]); err == nil || !strings.Contains(err.Error(), "append-only") {
 				t.Fatalf("tampering without disabling the trigger: %v; want the append-only refusal", err)
 			}
+			storetest.TamperedEvents(t) // the payload is altered on purpose
 			storetest.Exec(t, f.db, `ALTER TABLE events DISABLE TRIGGER events_append_only`)
 			for _, s := range tt.sql {
 				storetest.Exec(t, f.db, s)

@@ -333,3 +333,14 @@ func (s *Records[R]) save(c *Change[R], actor events.Actor, insert bool) error {
 	c.Matter.pending, meta.pending = nil, nil
 	return s.filing.appendState(c.Tx, c.Matter, actor, c.At, recs...)
 }
+
+// NotBefore refuses d, the date field records, when it is before on, the
+// date of step, the earlier step the record follows: a step cannot happen
+// before the one it follows. The refusal is INVALID_ARGUMENT naming field
+// and the earlier step's date.
+func NotBefore(field string, d civil.Date, step string, on civil.Date) error {
+	if d.Before(on) {
+		return errs.Field(field, "%s is before %s on %s", d.String(), step, on.String())
+	}
+	return nil
+}

@@ -104,11 +104,33 @@ func TestEnforcementToMediationToConfirmation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Dates before the step they follow: the respondent consented on
+	// 2026-09-29, the last consent; nothing is dated before it.
+	refuse("a session before the parties' consents", codes.InvalidArgument, "session.date: 2026-09-28 is before the parties' consents on 2026-09-29", func() error {
+		_, err := env.Mediation.RecordSession(mediator, &ipcasev1.RecordSessionRequest{Name: md.GetName(), Etag: st.GetMediation().GetEtag(),
+			Session: &ipcasev1.MediationSession{Date: "2026-09-28", Attendees: []string{"赵敏"}}})
+		return err
+	})
+	refuse("an agreement before the parties' consents", codes.InvalidArgument, "agreement.effective_on: 2026-09-28 is before the parties' consents on 2026-09-29", func() error {
+		_, err := env.Mediation.RecordAgreement(mediator, &ipcasev1.RecordAgreementRequest{Name: md.GetName(), Etag: st.GetMediation().GetEtag(),
+			Agreement: &ipcasev1.MediationAgreement{PaymentYuan: "80000", EffectiveOn: "2026-09-28"}})
+		return err
+	})
 	ses, err := env.Mediation.RecordSession(mediator, &ipcasev1.RecordSessionRequest{Name: md.GetName(), Etag: st.GetMediation().GetEtag(),
 		Session: &ipcasev1.MediationSession{Date: "2026-10-09", Attendees: []string{"赵敏", "complainant's counsel", "respondent's manager"}, Notes: "respondent offers 60,000"}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	refuse("an agreement before a session", codes.InvalidArgument, "agreement.effective_on: 2026-10-08 is before a session on 2026-10-09", func() error {
+		_, err := env.Mediation.RecordAgreement(mediator, &ipcasev1.RecordAgreementRequest{Name: md.GetName(), Etag: ses.GetMediation().GetEtag(),
+			Agreement: &ipcasev1.MediationAgreement{PaymentYuan: "80000", EffectiveOn: "2026-10-08"}})
+		return err
+	})
+	refuse("a payment due before the agreement takes effect", codes.InvalidArgument, "agreement.payment_due: 2026-10-12 is before the agreement takes effect on 2026-10-13", func() error {
+		_, err := env.Mediation.RecordAgreement(mediator, &ipcasev1.RecordAgreementRequest{Name: md.GetName(), Etag: ses.GetMediation().GetEtag(),
+			Agreement: &ipcasev1.MediationAgreement{PaymentYuan: "80000", PaymentDue: "2026-10-12", EffectiveOn: "2026-10-13"}})
+		return err
+	})
 	// The agreement takes effect Tue 2026-10-13; 30 days, the day itself not
 	// counted: 10-31 is day 18, 11-12 day 30, a Thursday and a working day.
 	ag, err := env.Mediation.RecordAgreement(mediator, &ipcasev1.RecordAgreementRequest{Name: md.GetName(), Etag: ses.GetMediation().GetEtag(),
@@ -124,6 +146,11 @@ func TestEnforcementToMediationToConfirmation(t *testing.T) {
 	refuse("a confirmation request on day 31", codes.FailedPrecondition, "due by 2026-11-12", func() error {
 		_, err := env.Mediation.RequestConfirmation(holder, &ipcasev1.RequestConfirmationRequest{Name: md.GetName(), Etag: md.GetEtag(),
 			Court: "浙01", Applicants: []string{complainant, respondent}, AppliedOn: "2026-11-13"})
+		return err
+	})
+	refuse("an application before the agreement took effect", codes.InvalidArgument, "applied_on: 2026-10-12 is before the agreement took effect on 2026-10-13", func() error {
+		_, err := env.Mediation.RequestConfirmation(holder, &ipcasev1.RequestConfirmationRequest{Name: md.GetName(), Etag: md.GetEtag(),
+			Court: "浙01", Applicants: []string{complainant, respondent}, AppliedOn: "2026-10-12"})
 		return err
 	})
 	refuse("an application by one party", codes.InvalidArgument, "jointly", func() error {

@@ -142,6 +142,14 @@ func (m *Mediation) Etag() string { return fmt.Sprintf(`"m%d"`, m.Version) }
 
 func (m *Mediation) move(to State) error { return Machine.Move(&m.State, to) }
 
+// require refuses an action unless the mediation is in one of states.
+func (m *Mediation) require(action string, states ...State) error {
+	if !slices.Contains(states, m.State) {
+		return errs.Errorf(errs.FailedPrecondition, "cannot %s: the mediation is %s", action, m.State)
+	}
+	return nil
+}
+
 func (m *Mediation) party(id string) *Party {
 	for i := range m.Parties {
 		if m.Parties[i].ID == id {
@@ -204,10 +212,26 @@ func (m *Mediation) Start(termDue civil.Date) error {
 	return nil
 }
 
+// consentsGiven is the day the last party consented: mediation is
+// voluntary and begins with the parties' consent, so no session or
+// agreement is dated before it. Zero without a consent on record.
+func (m *Mediation) consentsGiven() civil.Date {
+	var last civil.Date
+	for _, p := range m.Parties {
+		if p.Consented && p.ConsentedOn != nil && p.ConsentedOn.After(last) {
+			last = *p.ConsentedOn
+		}
+	}
+	return last
+}
+
 // RecordSession records a session.
 func (m *Mediation) RecordSession(s Session) error {
 	if m.State != InProgress {
 		return errs.Errorf(errs.FailedPrecondition, "sessions are recorded while the mediation is in progress; it is %s", m.State)
+	}
+	if err := filing.NotBefore("session.date", s.Date, "the parties' consents", m.consentsGiven()); err != nil {
+		return err
 	}
 	m.Sessions = append(m.Sessions, s)
 	m.Record(events.MediationSession, events.SessionPayload{Date: s.Date, Attendees: s.Attendees})
@@ -218,6 +242,22 @@ func (m *Mediation) RecordSession(s Session) error {
 // judicial confirmation (30 days after it takes effect, CPL Art. 205),
 // provisional when counted on a provisional holiday calendar.
 func (m *Mediation) Agree(a Agreement, confirmationDue civil.Date, provisional bool) error {
+	if err := m.require("record an agreement", InProgress); err != nil {
+		return err
+	}
+	if err := filing.NotBefore("agreement.effective_on", a.EffectiveOn, "the parties' consents", m.consentsGiven()); err != nil {
+		return err
+	}
+	for _, s := range m.Sessions {
+		if err := filing.NotBefore("agreement.effective_on", a.EffectiveOn, "a session", s.Date); err != nil {
+			return err
+		}
+	}
+	if a.PaymentDue != nil {
+		if err := filing.NotBefore("agreement.payment_due", *a.PaymentDue, "the agreement takes effect", a.EffectiveOn); err != nil {
+			return err
+		}
+	}
 	if err := m.move(Agreed); err != nil {
 		return err
 	}
@@ -318,6 +358,9 @@ func (m *Mediation) RequestConfirmation(c Confirmation, matterName, matterNumber
 	}
 	if len(missing) > 0 {
 		return errs.Field("applicants", "judicial confirmation is applied for jointly by every party (CPL Art. 205): missing %s", strings.Join(missing, ", "))
+	}
+	if err := filing.NotBefore("applied_on", c.AppliedOn, "the agreement took effect", m.Agreement.EffectiveOn); err != nil {
+		return err
 	}
 	if c.AppliedOn.After(m.ConfirmationDue) {
 		return errs.Errorf(errs.FailedPrecondition, "the application was due by %s: 30 days after the agreement took effect on %s (CPL Art. 205)",

@@ -168,21 +168,24 @@ func newDatabase(t testing.TB, from string) string {
 		t.Fatal("storetest: call storetest.Main(m) or Run(m) from TestMain")
 	}
 	name := "ipcase_test_" + randomSuffix()
+	u, err := store.WithDatabase(baseURL, name)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cloneMu.Lock()
-	err := exec(t.Context(), "CREATE DATABASE "+store.QuoteIdent(name)+" TEMPLATE "+store.QuoteIdent(from))
+	err = exec(t.Context(), "CREATE DATABASE "+store.QuoteIdent(name)+" TEMPLATE "+store.QuoteIdent(from))
 	cloneMu.Unlock()
 	if err != nil {
 		t.Fatalf("storetest: creating a database from %s: %v", from, err)
 	}
 	t.Cleanup(func() {
+		if from == template {
+			checkPayloads(t, u)
+		}
 		if err := exec(context.WithoutCancel(t.Context()), "DROP DATABASE IF EXISTS "+store.QuoteIdent(name)+" WITH (FORCE)"); err != nil {
 			t.Errorf("storetest: dropping %s: %v", name, err)
 		}
 	})
-	u, err := store.WithDatabase(baseURL, name)
-	if err != nil {
-		t.Fatal(err)
-	}
 	return u
 }
 
