@@ -385,7 +385,7 @@ func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string,
 	// filing review's forum) and the forum of the proceeding it went to.
 	forums := []string{"A:" + m.agency}
 	if route, forum := g.review(t, m); route != "" {
-		if filing.ProceedingKind(route).Judicial() {
+		if route.Judicial() {
 			forums = append(forums, "J:"+forum)
 		} else {
 			forums = append(forums, "A:"+forum)

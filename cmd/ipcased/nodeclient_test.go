@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -157,7 +158,7 @@ func TestNodeClient(t *testing.T) {
 // freeAddr returns a loopback address nothing listens on.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := new(net.ListenConfig).Listen(t.Context(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,11 +172,19 @@ func freeAddr(t *testing.T) string {
 // waitListening waits up to 30 s for addr to accept connections.
 func waitListening(t *testing.T, addr string) {
 	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if c, err := net.Dial("tcp", addr); err == nil {
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if c, err := new(net.Dialer).DialContext(ctx, "tcp", addr); err == nil {
 			_ = c.Close()
 			return
 		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("ipcased did not listen on %s within 30 s", addr)
+		case <-tick.C:
+		}
 	}
-	t.Fatalf("ipcased did not listen on %s within 30 s", addr)
 }

@@ -87,8 +87,9 @@ func schemaOf(t reflect.Type, at string) (map[string]any, error) {
 		return map[string]any{"type": []any{"array", "null"}, "items": items}, nil
 	case reflect.Struct:
 		return structSchema(t, at)
+	default:
+		return nil, fmt.Errorf("events: %s: no JSON schema for a %v", at, t)
 	}
-	return nil, fmt.Errorf("events: %s: no JSON schema for a %v", at, t)
 }
 
 // structSchema is the schema of a struct: its exported fields by their

@@ -78,15 +78,15 @@ func TestStatementsPerCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	var sub *ipcasev1.SubmitComplaintResponse
-	check := func(method string, max int, call func() error) {
+	check := func(method string, most int, call func() error) {
 		t.Helper()
 		var err error
 		got := sc.during(func() { err = call() })
 		if err != nil {
 			t.Fatalf("%s: %v", method, err)
 		}
-		if got[method] > max || got[method] == 0 {
-			t.Errorf("%s ran %d statements, want 1..%d (all: %v)", method, got[method], max, got)
+		if got[method] > most || got[method] == 0 {
+			t.Errorf("%s ran %d statements, want 1..%d (all: %v)", method, got[method], most, got)
 		}
 		t.Logf("%s: %d statements", method, got[method])
 	}

@@ -211,22 +211,6 @@ func linkParty(m *Matter, role string, position int, p Party) matterPartyRow {
 
 func (matterPartyRow) TableName() string { return "matter_parties" }
 
-// matterRightRow links a right to a matter, with the right's details as
-// the matter's filing gave them (Title is never empty then); a link made
-// before they were kept has none, and the right's own row's are shown.
-type matterRightRow struct {
-	MatterID    string
-	Position    int
-	RightID     string
-	Title       *string
-	Holder      *string
-	TermStart   *civil.Date
-	TermEnd     *civil.Date
-	Description *string
-}
-
-func (matterRightRow) TableName() string { return "matter_rights" }
-
 func newID() string { return uuid.NewString() }
 
 // Render turns the stored matter into the bytes of an API response; the
@@ -938,7 +922,7 @@ func scanMatter(rows *sql.Rows) (*Matter, error) {
 		m.Rights = append(m.Rights, right)
 	}
 	for _, e := range es {
-		m.Evidence = append(m.Evidence, Evidence{ID: e.ID, SHA256: e.SHA256, Size: e.Size, MediaType: e.MediaType, Source: e.Source, Description: e.Description})
+		m.Evidence = append(m.Evidence, Evidence(e))
 	}
 	for _, p := range prs {
 		m.Proceedings = append(m.Proceedings, &Proceeding{ID: ProceedingID(p.ID), Kind: ProceedingKind(p.Kind), State: ProceedingState(p.State),
