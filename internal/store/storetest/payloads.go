@@ -102,15 +102,11 @@ func checkPayloads(t testing.TB, url string) {
 		t.Errorf("storetest: checking event payloads: %v", err)
 		return
 	}
-	compiled := map[string]*jsonschema.Schema{}
 	for _, r := range rows {
-		sch, ok := compiled[r.Type]
-		if !ok {
-			if sch, err = c.Compile(id + "#/$defs/" + r.Type); err != nil {
-				t.Errorf("storetest: event %s/%d: type %q has no published payload schema (%s): %v", r.MatterID, r.Seq, r.Type, schemaFile, err)
-				continue
-			}
-			compiled[r.Type] = sch
+		sch, err := compileType(c, id, r.Type)
+		if err != nil {
+			t.Errorf("storetest: event %s/%d: type %q has no published payload schema (%s): %v", r.MatterID, r.Seq, r.Type, schemaFile, err)
+			continue
 		}
 		v, err := jsonschema.UnmarshalJSON(bytes.NewReader([]byte(r.Payload)))
 		if err == nil {
@@ -121,4 +117,29 @@ func checkPayloads(t testing.TB, url string) {
 				r.MatterID, r.Seq, r.Type, r.Payload, schemaFile, err)
 		}
 	}
+}
+
+// compiled holds the schema of each event type, compiled once: a
+// jsonschema.Compiler is not safe for concurrent use, and the checks of
+// parallel tests run at once (a compiled Schema validates concurrently).
+var compiled struct {
+	sync.Mutex
+	byType map[string]*jsonschema.Schema
+}
+
+func compileType(c *jsonschema.Compiler, id, typ string) (*jsonschema.Schema, error) {
+	compiled.Lock()
+	defer compiled.Unlock()
+	if s, ok := compiled.byType[typ]; ok {
+		return s, nil
+	}
+	s, err := c.Compile(id + "#/$defs/" + typ)
+	if err != nil {
+		return nil, err
+	}
+	if compiled.byType == nil {
+		compiled.byType = map[string]*jsonschema.Schema{}
+	}
+	compiled.byType[typ] = s
+	return s, nil
 }
