@@ -57,6 +57,22 @@ flags and, from the server you are logged in to, matter names.
 // asks the server quickly and quietly: a completion offers nothing rather
 // than fail.
 func completeMatters(cfg *config) cobra.CompletionFunc {
+	return completeFromServer(cfg, func(ctx context.Context, c clients, toComplete string) ([]cobra.Completion, error) {
+		res, err := c.filing.ListMatters(ctx, &ipcasev1.ListMattersRequest{PageSize: 100})
+		var out []cobra.Completion
+		for _, m := range res.GetMatters() {
+			if strings.HasPrefix(m.GetName(), toComplete) || strings.HasPrefix(strings.TrimPrefix(m.GetName(), "matters/"), toComplete) {
+				out = append(out, cobra.CompletionWithDesc(m.GetName(), m.GetNumber()+" "+plainMatterState(m.GetState())))
+			}
+		}
+		return out, err
+	})
+}
+
+// completeFromServer completes a command's one argument with what list
+// finds on the server: it asks quickly (3 s) and quietly, and offers
+// nothing rather than fail.
+func completeFromServer(cfg *config, list func(ctx context.Context, c clients, toComplete string) ([]cobra.Completion, error)) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		if len(args) > 0 {
 			return nil, cobra.ShellCompDirectiveNoFileComp
@@ -68,15 +84,9 @@ func completeMatters(cfg *config) cobra.CompletionFunc {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		defer conn.Close() //nolint:errcheck // nothing to do about a failed close
-		res, err := ipcasev1.NewFilingServiceClient(conn).ListMatters(ctx, &ipcasev1.ListMattersRequest{PageSize: 100})
+		out, err := list(ctx, clients{filing: ipcasev1.NewFilingServiceClient(conn)}, toComplete)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		var out []cobra.Completion
-		for _, m := range res.GetMatters() {
-			if strings.HasPrefix(m.GetName(), toComplete) || strings.HasPrefix(strings.TrimPrefix(m.GetName(), "matters/"), toComplete) {
-				out = append(out, cobra.CompletionWithDesc(m.GetName(), m.GetNumber()+" "+plainMatterState(m.GetState())))
-			}
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp
 	}

@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"google.golang.org/grpc/credentials"
@@ -263,29 +262,16 @@ func newCourtListCmd(cfg *config) *cobra.Command {
 // the caller may see, each with its state and matter number; like
 // completeMatters it offers nothing rather than fail.
 func completeTrials(cfg *config) cobra.CompletionFunc {
-	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		if len(args) > 0 {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		ctx, cancel := context.WithTimeout(cmd.Context(), 3*time.Second)
-		defer cancel()
-		conn, err := dial(cfg)
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		defer conn.Close() //nolint:errcheck // nothing to do about a failed close
-		cases, err := listTrials(ctx, clients{filing: ipcasev1.NewFilingServiceClient(conn)}, "")
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
+	return completeFromServer(cfg, func(ctx context.Context, c clients, toComplete string) ([]cobra.Completion, error) {
+		cases, err := listTrials(ctx, c, "")
 		var out []cobra.Completion
 		for _, k := range cases {
 			if strings.HasPrefix(k.Proceeding, toComplete) {
 				out = append(out, cobra.CompletionWithDesc(k.Proceeding, k.Number+" "+k.Kind+" "+k.Forum+" "+k.State))
 			}
 		}
-		return out, cobra.ShellCompDirectiveNoFileComp
-	}
+		return out, err
+	})
 }
 
 // enumFlag reads a CLI spelling ("settlement-talks") of an enum value
