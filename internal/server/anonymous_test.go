@@ -39,21 +39,7 @@ func TestAnonymousCallsCannotCrowdOutCallers(t *testing.T) {
 		MaxAnonymousCalls: anonTotal, MaxAnonymousCallsPerPeer: anonPerPeer, RequestReadTimeout: 5 * time.Second, Vouch: vouch},
 		zaptest.NewLogger(t))
 	ipcasev1.RegisterFilingServiceServer(srv, &probe{get: func(context.Context) error { return nil }})
-	var lc net.ListenConfig
-	lis, err := lc.Listen(t.Context(), "tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, stop := context.WithCancel(t.Context())
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, lis) }()
-	t.Cleanup(func() {
-		stop()
-		if err := <-served; err != nil {
-			t.Error(err)
-		}
-	})
-	addr := lis.Addr().String()
+	addr := serve(t, srv)
 	wait, cancel := context.WithTimeout(t.Context(), 20*time.Second)
 	defer cancel()
 	const method = "/ipcase.v1.FilingService/GetMatter"

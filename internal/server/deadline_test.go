@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"context"
-	"net"
 	"testing"
 	"time"
 
@@ -34,20 +33,7 @@ func TestCallTimeout(t *testing.T) {
 		<-ctx.Done() // a database that does not answer
 		return ctx.Err()
 	}})
-	lis, err := new(net.ListenConfig).Listen(t.Context(), "tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, lis) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("server: %v", err)
-		}
-	})
-	c := ipcasev1.NewFilingServiceClient(servertest.Dial(t, lis.Addr().String()))
+	c := ipcasev1.NewFilingServiceClient(servertest.Dial(t, serve(t, srv)))
 	for _, tt := range []struct {
 		name   string
 		client time.Duration // 0: no deadline

@@ -231,3 +231,23 @@ func eventually(t *testing.T, what string, cond func() bool) {
 		}
 	}
 }
+
+// serve serves srv on a loopback port until t ends, then checks that it
+// stopped cleanly, and returns its address.
+func serve(t *testing.T, srv *server.Server) string {
+	t.Helper()
+	lis, err := new(net.ListenConfig).Listen(t.Context(), "tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, lis) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-served; err != nil {
+			t.Errorf("server: %v", err)
+		}
+	})
+	return lis.Addr().String()
+}
