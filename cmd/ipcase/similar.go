@@ -18,12 +18,12 @@ import (
 // beside a calculation: `damages calc --similar` and `damages fine
 // --similar`.
 type similarFlags struct {
-	on                          bool
-	facts, region, decider      string
-	limit                       int32
-	baseFactor                  string
-	reason, reasonNote, issues  string
-	uses                        []string
+	on                         bool
+	facts, region, decider     string
+	limit                      int32
+	baseFactor                 string
+	reason, reasonNote, issues string
+	uses                       []string
 }
 
 // similarOnly are the flags that mean nothing without --similar.
@@ -98,19 +98,19 @@ func (s *similarFlags) query(cmd *cobra.Command, local bool) (*ipcasev1.SimilarC
 // similarFlagNames name the flag behind each SimilarCasesQuery field, for
 // refusal messages; both calculators' maps include them.
 var similarFlagNames = map[string]string{
-	"similar":              "--similar",
-	"similar.facts":        "--facts",
-	"similar.region":       "--region",
-	"similar.decider":      "--decider",
-	"similar.limit":        "--limit",
-	"similar.base_factor":  "--base-factor",
-	"similar.reason":       "--reason",
-	"similar.reason_note":  "--reason-note",
-	"similar.issues":       "--issues",
-	"similar.uses":         "--use",
-	"similar.uses.matter":  "--use",
-	"similar.uses.usage":   "--use",
-	"similar.uses.note":    "--use",
+	"similar":             "--similar",
+	"similar.facts":       "--facts",
+	"similar.region":      "--region",
+	"similar.decider":     "--decider",
+	"similar.limit":       "--limit",
+	"similar.base_factor": "--base-factor",
+	"similar.reason":      "--reason",
+	"similar.reason_note": "--reason-note",
+	"similar.issues":      "--issues",
+	"similar.uses":        "--use",
+	"similar.uses.matter": "--use",
+	"similar.uses.usage":  "--use",
+	"similar.uses.note":   "--use",
 }
 
 // damagesWithSimilar and fineWithSimilar are the JSON output of a
@@ -175,7 +175,7 @@ func writeSimilar(b *bytes.Buffer, sim *ipcasev1.SimilarCases) error {
 	if d := sim.GetDivergence(); d != "" {
 		fmt.Fprintf(b, "\nDivergence: %s\n", d)
 	}
-	fmt.Fprintf(b, "\nReport\n%s\n", indent(sim.GetReport(), "  "))
+	fmt.Fprintf(b, "\nReport\n%s\n", indentLines(sim.GetReport(), "  "))
 	return nil
 }
 
@@ -200,6 +200,7 @@ func caseOutcome(c *ipcasev1.SimilarCase) string {
 	return s
 }
 
-func indent(s, prefix string) string {
+// indentLines prefixes each line of s.
+func indentLines(s, prefix string) string {
 	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
 }

@@ -130,7 +130,9 @@ func (r *rig) decide(t *testing.T, facts, volume, fine string) string {
 		t.Fatal(err)
 	}
 	k := c.GetCase()
-	step := func(what string, resp interface{ GetCase() *ipcasev1.EnforcementCase }, err error) {
+	step := func(what string, resp interface {
+		GetCase() *ipcasev1.EnforcementCase
+	}, err error) {
 		t.Helper()
 		if err != nil {
 			t.Fatalf("%s: %v", what, err)
