@@ -45,7 +45,8 @@ func decideByCLI(e *chain, officer *user, facts, volume, fine string) string {
 // 80,000 (up to five times: 400,000), fine 300,000: 0.75, 3.75×. Against
 // a volume of 50,000 their bases are 0.80 and 1.60 times this one. The
 // amounts' median (type 7, n = 2) is 180,000, the quartiles 120,000 and
-// 240,000.
+// 240,000; the multiples' 2.0625 → 2.063, 2.625, 3.1875 → 3.188; the
+// shares' 0.3675 → 0.37, 0.495 → 0.50, 0.6225 → 0.62 (half up).
 func TestFineSimilarCLI(t *testing.T) {
 	t.Parallel()
 	e := newChain(t, "2026-09-28")
@@ -65,7 +66,8 @@ func TestFineSimilarCLI(t *testing.T) {
 		{"SAMR-HZ", "2026-10-14", "fine 60,000.00, 0.24 of range, ×1.5", "基数为本案0.80倍", "同一机关"},
 		{"SAMR-HZ", "2026-10-14", "fine 300,000.00, 0.75 of range, ×3.75", "基数为本案1.60倍"},
 		{"amount", "120,000.00", "180,000.00", "240,000.00"},
-		{"share of range", "0.24", "0.75"},
+		{"multiple", "2.063", "2.625", "3.188"},
+		{"share of range", "0.37", "0.50", "0.62"},
 		{"Divergence:", "自24%至75%", "第十一条"},
 		{"检索主体：SAMR-HZ（officer@SAMR-HZ）"},
 		{"检索时间：2026-10-20 10:00（北京时间）"},

@@ -3,6 +3,7 @@ package similar
 import (
 	"context"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -150,13 +151,16 @@ func Report(q Query, r Retrieval, ms []Match, candidates int) (*ipcasev1.Similar
 		if m.Base > 0 {
 			c.BaseYuan = m.Base.String()
 		}
+		// Multiples and shares are kept in thousandths, so that their
+		// quartiles (halves and quarters of a thousandth) round half up,
+		// not by the binary fraction nearest a decimal one.
 		if m.Multiple > 0 {
-			c.Multiple = strconv.FormatFloat(float64(m.Multiple)/1000, 'f', 3, 64)
-			multiples = append(multiples, float64(m.Multiple)/1000)
+			c.Multiple = thousandthsText(float64(m.Multiple), 3)
+			multiples = append(multiples, float64(m.Multiple))
 		}
 		if m.Share >= 0 {
-			c.RangeShare = strconv.FormatFloat(float64(m.Share)/1000, 'f', 2, 64)
-			shares = append(shares, float64(m.Share)/1000)
+			c.RangeShare = thousandthsText(float64(m.Share), 2)
+			shares = append(shares, float64(m.Share))
 		}
 		if u, ok := used[c.Matter]; ok {
 			c.Usage, c.UsageNote = u.GetUsage(), strings.TrimSpace(u.GetNote())
@@ -175,11 +179,21 @@ func Report(q Query, r Retrieval, ms []Match, candidates int) (*ipcasev1.Similar
 		return nil, err
 	}
 	out.AmountYuan = spread(amounts, func(x float64) string { return damages.Fen(x + 0.5).String() })
-	out.Multiple = spread(multiples, func(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) })
-	out.RangeShare = spread(shares, func(x float64) string { return strconv.FormatFloat(x, 'f', 2, 64) })
+	out.Multiple = spread(multiples, func(x float64) string { return thousandthsText(x, 3) })
+	out.RangeShare = spread(shares, func(x float64) string { return thousandthsText(x, 2) })
 	out.Divergence = divergence(q.Kind, shares, multiples)
 	out.Report = reportText(q, r, out, candidates)
 	return out, nil
+}
+
+// thousandthsText writes x thousandths as a decimal with digits (2 or 3)
+// places, rounded half up: 495 → "0.50" (2), 2062.5 → "2.063" (3).
+func thousandthsText(x float64, digits int) string {
+	scale := 1.0 // thousandths per unit of the last place
+	if digits == 2 {
+		scale = 10
+	}
+	return strconv.FormatFloat(math.Floor(x/scale+0.5)*scale/1000, 'f', digits, 64)
 }
 
 func spread(xs []float64, format func(float64) string) *ipcasev1.Spread {
@@ -198,7 +212,7 @@ func outcome(m Match) string {
 	if m.Kind == Fine {
 		fmt.Fprintf(&b, "罚款%s元", m.Amount.String())
 		if m.Share >= 0 {
-			fmt.Fprintf(&b, "，位于法定幅度%d%%处", (m.Share+5)/10)
+			fmt.Fprintf(&b, "，位于法定幅度%s%%处", percent(float64(m.Share)))
 		}
 		if m.Multiple > 0 {
 			fmt.Fprintf(&b, "，为基数的%s倍", strconv.FormatFloat(float64(m.Multiple)/1000, 'f', -1, 64))
@@ -252,13 +266,14 @@ const (
 )
 
 // divergence is the note on the outcomes' disagreement, "" when none is
-// seen or fewer than two outcomes can be compared.
+// seen or fewer than two outcomes can be compared. Shares and multiples
+// are in thousandths.
 func divergence(k Kind, shares, multiples []float64) string {
 	const rule = "如属法律适用不一致，可以综合法院层级、裁判时间、是否经审判委员会讨论等因素，通过法律适用分歧解决机制予以解决（第十一条）"
 	if k == Fine && len(shares) >= 2 {
 		lo, hi := minMax(shares)
-		if hi-lo >= divergentShare {
-			return fmt.Sprintf("类案罚款在法定幅度中的位置自%.0f%%至%.0f%%，相差过半；%s", lo*100, hi*100, rule)
+		if hi-lo >= divergentShare*1000 {
+			return fmt.Sprintf("类案罚款在法定幅度中的位置自%s%%至%s%%，相差过半；%s", percent(lo), percent(hi), rule)
 		}
 	}
 	if len(multiples) >= 2 {
@@ -269,11 +284,14 @@ func divergence(k Kind, shares, multiples []float64) string {
 				what = "罚款与基数之比"
 			}
 			return fmt.Sprintf("类案%s自%s至%s，相差一倍以上；%s", what,
-				strconv.FormatFloat(lo, 'f', -1, 64), strconv.FormatFloat(hi, 'f', -1, 64), rule)
+				strconv.FormatFloat(lo/1000, 'f', -1, 64), strconv.FormatFloat(hi/1000, 'f', -1, 64), rule)
 		}
 	}
 	return ""
 }
+
+// percent writes x thousandths as a whole percentage, rounded half up.
+func percent(x float64) string { return strconv.FormatFloat(math.Floor(x/10+0.5), 'f', 0, 64) }
 
 func minMax(xs []float64) (lo, hi float64) {
 	lo, hi = xs[0], xs[0]
