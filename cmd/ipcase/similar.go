@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+	"golang.org/x/text/width"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
@@ -141,16 +142,14 @@ func similarJSON(sim *ipcasev1.SimilarCases) (json.RawMessage, error) {
 func writeSimilar(b *bytes.Buffer, sim *ipcasev1.SimilarCases) error {
 	fmt.Fprintf(b, "\nSimilar decided matters (类案): %d listed of %d with the same IP type, law and base band\n", len(sim.GetCases()), sim.GetCandidates())
 	if len(sim.GetCases()) > 0 {
-		t := newTable(b)
-		t.printf("  #\tCase\tDecider\tDecided\tOutcome\tSimilarity\tWhy\n")
+		rows := [][]string{{"#", "Case", "Decider", "Decided", "Outcome", "Similarity", "Why"}}
 		for i, c := range sim.GetCases() {
-			t.printf("  %d\t%s\t%s\t%s\t%s\t%d\t%s\n", i+1, c.GetNumber(), c.GetDecider(), c.GetDecidedOn(), caseOutcome(c), c.GetRelevance(), c.GetReason())
+			rows = append(rows, []string{itoa(i + 1), c.GetNumber(), c.GetDecider(), c.GetDecidedOn(), caseOutcome(c),
+				itoa(int(c.GetRelevance())), c.GetReason()})
 		}
-		if err := t.flush(); err != nil {
-			return err
-		}
+		writeAligned(b, "  ", rows)
 		b.WriteString("\nSpread\n")
-		t = newTable(b)
+		t := newTable(b)
 		t.printf("  \tQ1\tmedian\tQ3\n")
 		for _, s := range []struct {
 			name string
@@ -203,4 +202,43 @@ func caseOutcome(c *ipcasev1.SimilarCase) string {
 // indentLines prefixes each line of s.
 func indentLines(s, prefix string) string {
 	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+// writeAligned writes rows in columns two spaces apart, each line after
+// prefix. Unlike tabwriter, it measures a cell by its width on a terminal,
+// where a Chinese character takes two columns (Unicode East Asian Width).
+func writeAligned(b *bytes.Buffer, prefix string, rows [][]string) {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
+	for _, r := range rows {
+		b.WriteString(prefix)
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
+			}
+		}
+		b.WriteString("\n")
+	}
+}
+
+// displayWidth is the number of terminal columns s takes.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
