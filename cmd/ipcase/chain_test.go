@@ -27,6 +27,7 @@ import (
 	"github.com/ipcase/ipcase/internal/mediation"
 	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/server/servertest"
+	"github.com/ipcase/ipcase/internal/similar"
 	"github.com/ipcase/ipcase/internal/status"
 	"github.com/ipcase/ipcase/internal/store"
 	"github.com/ipcase/ipcase/internal/store/storetest"
@@ -35,7 +36,7 @@ import (
 
 // chain is ipcased with both sides, as `ipcased serve` wires them: the
 // officials' listener (bearer tokens: filing, evidence, enforcement,
-// mediation, status, damages, audit) and the courts' listener (mutual TLS:
+// mediation, status, damages with similar cases, audit) and the courts' listener (mutual TLS:
 // trial and the matters), over one database, on a clock the test moves,
 // with the deadline sweep and the event consumers of both sides run by the
 // test (pump), and court
@@ -72,7 +73,7 @@ func newChain(t *testing.T, day string) *chain {
 	es, ms, ts := enforcement.NewStore(fs), mediation.NewStore(fs), trial.NewStore(fs)
 	common := func(s *server.Server) {
 		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(fs, cal, now))
-		ipcasev1.RegisterDamagesServiceServer(s, damages.NewServer())
+		ipcasev1.RegisterDamagesServiceServer(s, damages.NewServer().WithFinder(similar.NewFinder(similar.NewStore(e.db)).WithClock(now)))
 		ipcasev1.RegisterAuditServiceServer(s, audit.NewServer(e.db))
 		ipcasev1.RegisterStatusServiceServer(s, status.NewServer(status.Deps{Filing: filing.NewServer(fs, cal, now), Clocks: clocks, Now: now}))
 	}
@@ -96,7 +97,7 @@ func newChain(t *testing.T, day string) *chain {
 		return es.CloseSettled(tx, clocks, matterID, reason, at)
 	}
 	e.consumers = []*events.Consumer{tc.Transfers, tc.Routed, tc.Effective, tc.Confirmations,
-		enforcement.RegisterJudgments(cs, es), mediation.RegisterOutcomes(cs, ms, settle, now)}
+		enforcement.RegisterJudgments(cs, es), mediation.RegisterOutcomes(cs, ms, settle, now), similar.Register(cs, fs)}
 	return e
 }
 
