@@ -8,10 +8,12 @@
 #
 # use_containers_conf points CONTAINERS_CONF (unless set) at a containers.conf
 # under .cache/containers that selects runc and sets the containers' default
-# ulimits to this shell's hard limits. Podman's defaults fail here: crun
-# ("cgroups in hybrid mode not supported") and a nofile/nproc limit above the
-# hard limit ("error setting rlimits for ready process: error setting rlimit
-# type 7: operation not permitted"). Nothing under /etc is changed.
+# ulimits: nofile to this shell's hard limit, nproc to at most 32768. Podman's
+# defaults fail here: crun ("cgroups in hybrid mode not supported") and a
+# nofile limit above the hard one ("error setting rlimits for ready process:
+# error setting rlimit type 7: operation not permitted"); nproc at the hard
+# limit (96362 here) fails the same way (type 6), 32768 works. It applies to
+# podman build's RUN steps as well. Nothing under /etc is changed.
 
 ensure_container_tools() {
 	local missing=() c
@@ -37,7 +39,9 @@ use_containers_conf() {
 	nofile=$(ulimit -Hn)
 	nproc=$(ulimit -Hu)
 	[ "$nofile" = unlimited ] && nofile=1048576
-	[ "$nproc" = unlimited ] && nproc=1048576
+	if [ "$nproc" = unlimited ] || [ "$nproc" -gt 32768 ]; then
+		nproc=32768
+	fi
 	mkdir -p "$dir"
 	cat >"$dir/containers.conf" <<CONF
 # Written by scripts/containers.sh (use_containers_conf).
