@@ -149,10 +149,6 @@ func TestComposeUpWithPodman(t *testing.T) {
 		if out, err := down.CombinedOutput(); err != nil {
 			t.Errorf("podman-compose down: %v\n%s", err, out)
 		}
-		// down -v of podman-compose 1.0.3 leaves the named volumes.
-		for _, v := range []string{"pgdata", "evidence", "outbox"} {
-			_ = exec.Command("podman", "volume", "rm", "-f", project+"_"+v).Run()
-		}
 	})
 
 	upStart := time.Now()
