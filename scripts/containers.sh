@@ -35,7 +35,8 @@ ensure_container_tools() {
 
 use_containers_conf() {
 	[ -n "${CONTAINERS_CONF:-}" ] && return 0
-	local dir="$root/.cache/containers" nofile nproc
+	local dir nofile nproc
+	dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.cache/containers"
 	nofile=$(ulimit -Hn)
 	nproc=$(ulimit -Hu)
 	[ "$nofile" = unlimited ] && nofile=1048576
