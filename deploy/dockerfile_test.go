@@ -26,26 +26,7 @@ import (
 
 func parseDockerfile(t *testing.T) []instructions.Stage {
 	t.Helper()
-	f, err := os.Open("Dockerfile")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	res, err := parser.Parse(f)
-	if err != nil {
-		t.Fatalf("Dockerfile: %v", err)
-	}
-	var warnings []string
-	lint := linter.New(&linter.Config{Warn: func(rule, _, _, msg string, _ []parser.Range) {
-		warnings = append(warnings, rule+": "+msg)
-	}})
-	stages, _, err := instructions.Parse(res.AST, lint)
-	if err != nil {
-		t.Fatalf("Dockerfile: %v", err)
-	}
-	for _, w := range warnings {
-		t.Errorf("Dockerfile lint: %s", w)
-	}
+	stages := parseContainerfile(t, "Dockerfile")
 	if len(stages) < 2 {
 		t.Fatalf("Dockerfile has %d stages, want a build stage and a final one", len(stages))
 	}
@@ -86,6 +67,97 @@ func TestDockerfileFinalStage(t *testing.T) {
 		if !slices.Contains(copied, bin) {
 			t.Errorf("final stage does not copy %s", bin)
 		}
+	}
+}
+
+// parseContainerfile parses a Dockerfile or Containerfile with BuildKit's
+// parser and fails the test on a BuildKit lint warning.
+func parseContainerfile(t *testing.T, name string) []instructions.Stage {
+	t.Helper()
+	f, err := os.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := parser.Parse(f)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	var warnings []string
+	lint := linter.New(&linter.Config{Warn: func(rule, _, _, msg string, _ []parser.Range) {
+		warnings = append(warnings, rule+": "+msg)
+	}})
+	stages, _, err := instructions.Parse(res.AST, lint)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	for _, w := range warnings {
+		t.Errorf("%s lint: %s", name, w)
+	}
+	return stages
+}
+
+// runtimeConfig is what a final stage says about running the image.
+type runtimeConfig struct {
+	user, entrypoint, cmd, stopSignal string
+	expose                            []string
+	copied                            []string // base names of the files and folders copied in
+}
+
+func finalStageConfig(t *testing.T, stage instructions.Stage) runtimeConfig {
+	t.Helper()
+	var c runtimeConfig
+	for _, cmd := range stage.Commands {
+		switch cmd := cmd.(type) {
+		case *instructions.UserCommand:
+			c.user = cmd.User
+		case *instructions.EntrypointCommand:
+			c.entrypoint = strings.Join(cmd.CmdLine, " ")
+		case *instructions.CmdCommand:
+			c.cmd = strings.Join(cmd.CmdLine, " ")
+		case *instructions.StopSignalCommand:
+			c.stopSignal = cmd.Signal
+		case *instructions.ExposeCommand:
+			c.expose = append(c.expose, cmd.Ports...)
+		case *instructions.CopyCommand:
+			for _, src := range cmd.SourcePaths {
+				c.copied = append(c.copied, filepath.Base(src))
+			}
+		case *instructions.RunCommand:
+			t.Errorf("final stage runs %v: it has no shell", cmd.CmdLine)
+		}
+	}
+	return c
+}
+
+// deploy/Containerfile (the image scripts/image.sh builds from binaries
+// compiled on the host) runs exactly as deploy/Dockerfile's final stage:
+// same user, entrypoint, command and ports, with the same binaries, plus
+// what distroless/static brings (CA bundle, zoneinfo, passwd and group).
+func TestContainerfileRunsAsDockerfile(t *testing.T) {
+	docker := parseDockerfile(t)
+	want := finalStageConfig(t, docker[len(docker)-1])
+	stages := parseContainerfile(t, "Containerfile")
+	if len(stages) != 1 || stages[0].BaseName != "scratch" {
+		t.Fatalf("Containerfile: want one stage FROM scratch, got %d (first FROM %s)", len(stages), stages[0].BaseName)
+	}
+	got := finalStageConfig(t, stages[0])
+	if got.user != want.user || got.entrypoint != want.entrypoint || got.cmd != want.cmd ||
+		got.stopSignal != want.stopSignal || !slices.Equal(got.expose, want.expose) {
+		t.Errorf("Containerfile runs as %+v, Dockerfile as %+v", got, want)
+	}
+	for _, f := range append([]string{"ca-certificates.crt", "zoneinfo", "passwd", "group", "ipcase"}, want.copied...) {
+		if !slices.Contains(got.copied, f) {
+			t.Errorf("Containerfile does not copy %s", f)
+		}
+	}
+	// scripts/image.sh builds the context from these very paths.
+	script, err := os.ReadFile("../scripts/image.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(script), "-f deploy/Containerfile") {
+		t.Error("scripts/image.sh does not build deploy/Containerfile")
 	}
 }
 

@@ -66,10 +66,35 @@ test_tools
 
 echo "== go test" >&2
 go test -race -shuffle=on -count=1 "$@" ./...
+# >>> containers: deploy's TestComposeUpWithPodman builds the images
+# (scripts/image.sh) and runs deploy/compose.yaml with podman-compose. As
+# root, the tools are installed with apt and the images built here; where one
+# container then runs, the test must run (IPCASE_REQUIRE_CONTAINERS=1), not
+# skip. Elsewhere it skips, saying why.
+container_tools() {
+	[ "$(id -u)" -eq 0 ] || { echo "test: not root: the Compose test under podman is skipped" >&2; return 0; }
+	# shellcheck source=scripts/containers.sh
+	source scripts/containers.sh
+	ensure_container_tools || return 0
+	use_containers_conf
+	local out
+	if ! IPCASE_IMAGE=localhost/ipcase:composetest scripts/image.sh >/dev/null; then
+		echo "test: scripts/image.sh failed: the Compose test under podman will fail" >&2
+		export IPCASE_REQUIRE_CONTAINERS=1
+		return 0
+	fi
+	if out=$(podman run --rm --read-only localhost/ipcase:composetest --help 2>&1 >/dev/null); then
+		export IPCASE_REQUIRE_CONTAINERS=1
+	else
+		echo "test: podman cannot run a container here, the Compose test is skipped: $out" >&2
+	fi
+}
+container_tools
+# <<< containers
 # >>> deploy (owned by deploy/): the Kubernetes manifests, Compose file,
 # Dockerfile and Grafana dashboard, decoded by their real consumers' types
 # in the deploy module (its own go.mod, outside ./... above).
-echo "== deploy manifests" >&2; (cd deploy && go test -count=1 ./...)
+echo "== deploy manifests (and the Compose project under podman)" >&2; (cd deploy && go test -count=1 -timeout 30m ./...)
 # <<< deploy
 echo "test: screenshots of the status page are in .artifacts/" >&2
 # Request validation is fuzzed for a bounded time; the seed corpus lives in
