@@ -120,4 +120,3 @@ func writeDecisionPDF(ctx context.Context, cfg *config, name, file string) error
 	}
 	return writef(cfg.stdout, "wrote %s (%d bytes)\n", file, len(res.GetData()))
 }
-
