@@ -230,7 +230,10 @@ func (w writer) signature(issuer string, year, month, day int, seal string) {
 	p := w.pdf
 	p.SetFont(family, "", bodySize)
 	if p.GetY() > pageH-footerH-4*lineH {
+		// The seal stays off a page of its own without a note that the
+		// page has no text (GB/T 9704-2012 §7.3.5.3).
 		p.AddPage()
+		p.CellFormat(0, lineH, "（此页无正文）", "", 1, "L", false, 0, "")
 	}
 	p.Ln(lineH)
 	right := pageW - marginR - 8

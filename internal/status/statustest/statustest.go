@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -67,6 +68,18 @@ type Server struct {
 // PublicURL is the public address the decisions' PDF point their
 // verification URL at.
 const PublicURL = "https://ipcase.example"
+
+// renderer is the PDF renderer every Start shares (making one parses the
+// font): decisions render as PDF where the font is installed
+// (scripts/test.sh installs it); without it, nil, and GetDecisionDocument
+// answers UNAVAILABLE.
+var renderer = sync.OnceValues(func() (*document.Renderer, error) {
+	font, err := document.LoadFont(document.Config{FontPath: os.Getenv("IPCASE_PDF_FONT")})
+	if err != nil {
+		return nil, nil //nolint:nilerr // no font installed: no PDF, as ipcased without one
+	}
+	return document.New(font, PublicURL)
+})
 
 // Options change what Start starts.
 type Options struct {
@@ -124,13 +137,9 @@ func Start(t testing.TB, o Options) *Server {
 	fs := filing.NewStore(db, log, chaintest.Routes()...)
 	clocks := clock.NewStore(db, cal, log)
 	authn := auth.NewAuthenticator(v)
-	// Decisions render as PDF where the font is installed (scripts/test.sh
-	// installs it); without it GetDecisionDocument answers UNAVAILABLE.
-	var pdf *document.Renderer
-	if font, err := document.LoadFont(document.Config{FontPath: os.Getenv("IPCASE_PDF_FONT")}); err == nil {
-		if pdf, err = document.New(font, PublicURL); err != nil {
-			t.Fatal(err)
-		}
+	pdf, err := renderer()
+	if err != nil {
+		t.Fatal(err)
 	}
 	opts := []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(authn.UnaryInterceptor()),
