@@ -59,12 +59,12 @@ func TestDecisionPDF(t *testing.T) {
 	if got.code != exitOK || !strings.Contains(got.stdout, "wrote "+file) {
 		t.Fatalf("decision pdf: exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
 	}
-	b, err := os.ReadFile(file) //nolint:gosec // G304: the test's own temp file
+	b, err := os.ReadFile(file)
 	if err != nil || !bytes.HasPrefix(b, []byte("%PDF-")) {
 		t.Fatalf("%s: %v, %.20q", file, err, b)
 	}
 	if _, err := exec.LookPath("pdftotext"); err == nil || os.Getenv("IPCASE_REQUIRE_PDF") == "1" {
-		out, err := exec.Command("pdftotext", "-enc", "UTF-8", file, "-").Output() //nolint:gosec // G204: a fixed tool on a temp file
+		out, err := exec.CommandContext(t.Context(), "pdftotext", "-enc", "UTF-8", file, "-").Output() //nolint:gosec // G204: a fixed tool on a temp file
 		if err != nil {
 			t.Fatal(err)
 		}

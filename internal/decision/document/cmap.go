@@ -17,11 +17,11 @@ func coverage(font []byte) (func(rune) bool, error) {
 		}
 		return int(binary.BigEndian.Uint16(font[at:])), true
 	}
-	u32 := func(at int) (int, bool) {
+	u32 := func(at int) int {
 		if at < 0 || at+4 > len(font) {
-			return 0, false
+			return -1 << 40 // out of any bounds u16 checks
 		}
-		return int(binary.BigEndian.Uint32(font[at:])), true
+		return int(binary.BigEndian.Uint32(font[at:]))
 	}
 	n, ok := u16(4)
 	if !ok {
@@ -31,7 +31,7 @@ func coverage(font []byte) (func(rune) bool, error) {
 	for i := range n {
 		rec := 12 + 16*i
 		if rec+16 <= len(font) && string(font[rec:rec+4]) == "cmap" {
-			cmap, _ = u32(rec + 8)
+			cmap = u32(rec + 8)
 		}
 	}
 	subs, ok := u16(cmap + 2)
@@ -41,7 +41,7 @@ func coverage(font []byte) (func(rune) bool, error) {
 	for i := range subs {
 		pid, _ := u16(cmap + 4 + 8*i)
 		eid, _ := u16(cmap + 6 + 8*i)
-		off, _ := u32(cmap + 8 + 8*i)
+		off := u32(cmap + 8 + 8*i)
 		sub := cmap + off
 		if f, ok := u16(sub); pid != 3 || eid != 1 || !ok || f != 4 {
 			continue

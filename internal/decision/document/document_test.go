@@ -87,7 +87,7 @@ func text(t *testing.T, pdf []byte) string {
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output() //nolint:gosec // G204: a fixed tool on a temp file
+	out, err := exec.CommandContext(t.Context(), "pdftotext", "-enc", "UTF-8", path, "-").Output() //nolint:gosec // G204: a fixed tool on a temp file
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)
 	}
@@ -164,7 +164,7 @@ func TestEveryPageCarriesTheCode(t *testing.T) {
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("pdftotext", "-enc", "UTF-8", path, "-").Output() //nolint:gosec // G204: a fixed tool on a temp file
+	out, err := exec.CommandContext(t.Context(), "pdftotext", "-enc", "UTF-8", path, "-").Output() //nolint:gosec // G204: a fixed tool on a temp file
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestFontIsEmbedded(t *testing.T) {
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("pdffonts", path).Output() //nolint:gosec // G204: a fixed tool on a temp file
+	out, err := exec.CommandContext(t.Context(), "pdffonts", path).Output() //nolint:gosec // G204: a fixed tool on a temp file
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func TestPagesLookAsReviewed(t *testing.T) {
 				writePNG(t, ref, got)
 				return
 			}
-			f, err := os.Open(ref) //nolint:gosec // G304: the test's own reference file
+			f, err := os.Open(ref)
 			if err != nil {
 				t.Fatalf("%v (run with -update, then look at the PNG before committing it)", err)
 			}
@@ -281,11 +281,11 @@ func page1(t *testing.T, pdf []byte) image.Image {
 	if err := os.WriteFile(in, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("pdftoppm", "-f", "1", "-l", "1", "-r", "60", "-gray", "-png", "-singlefile", in, filepath.Join(dir, "p")) //nolint:gosec // G204: fixed tool
+	cmd := exec.CommandContext(t.Context(), "pdftoppm", "-f", "1", "-l", "1", "-r", "60", "-gray", "-png", "-singlefile", in, filepath.Join(dir, "p")) //nolint:gosec // G204: fixed tool
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v\n%s", err, out)
 	}
-	f, err := os.Open(filepath.Join(dir, "p.png")) //nolint:gosec // G304: the file pdftoppm just wrote
+	f, err := os.Open(filepath.Join(dir, "p.png"))
 	if err != nil {
 		t.Fatal(err)
 	}
