@@ -64,7 +64,7 @@ func TestDecisionPDF(t *testing.T) {
 		t.Fatalf("%s: %v, %.20q", file, err, b)
 	}
 	if _, err := exec.LookPath("pdftotext"); err == nil || os.Getenv("IPCASE_REQUIRE_PDF") == "1" {
-		out, err := exec.CommandContext(t.Context(), "pdftotext", "-enc", "UTF-8", file, "-").Output() //nolint:gosec // G204: a fixed tool on a temp file
+		out, err := exec.CommandContext(t.Context(), "pdftotext", "-enc", "UTF-8", file, "-").Output()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -87,7 +87,7 @@ func text(t *testing.T, pdf []byte) string {
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.CommandContext(t.Context(), "pdftotext", "-enc", "UTF-8", path, "-").Output() //nolint:gosec // G204: a fixed tool on a temp file
+	out, err := exec.CommandContext(t.Context(), "pdftotext", "-enc", "UTF-8", path, "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext: %v", err)
 	}
@@ -164,7 +164,7 @@ func TestEveryPageCarriesTheCode(t *testing.T) {
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.CommandContext(t.Context(), "pdftotext", "-enc", "UTF-8", path, "-").Output() //nolint:gosec // G204: a fixed tool on a temp file
+	out, err := exec.CommandContext(t.Context(), "pdftotext", "-enc", "UTF-8", path, "-").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +193,7 @@ func TestFontIsEmbedded(t *testing.T) {
 	if err := os.WriteFile(path, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.CommandContext(t.Context(), "pdffonts", path).Output() //nolint:gosec // G204: a fixed tool on a temp file
+	out, err := exec.CommandContext(t.Context(), "pdffonts", path).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +281,7 @@ func page1(t *testing.T, pdf []byte) image.Image {
 	if err := os.WriteFile(in, pdf, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(t.Context(), "pdftoppm", "-f", "1", "-l", "1", "-r", "60", "-gray", "-png", "-singlefile", in, filepath.Join(dir, "p")) //nolint:gosec // G204: fixed tool
+	cmd := exec.CommandContext(t.Context(), "pdftoppm", "-f", "1", "-l", "1", "-r", "60", "-gray", "-png", "-singlefile", in, filepath.Join(dir, "p"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v\n%s", err, out)
 	}
