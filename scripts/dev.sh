@@ -30,6 +30,15 @@ fi
 export IPCASE_GRPC_ADDR=${IPCASE_GRPC_ADDR:-127.0.0.1:7070}
 export IPCASE_LOG_MODE=${IPCASE_LOG_MODE:-development}
 
+# Decisions render as PDF in a CJK TrueType font (IPCASE_PDF_FONT, by default
+# Debian's fonts-arphic-gbsn00lp); installed here when missing and root.
+if [ -z "${IPCASE_PDF_FONT:-}" ] && ! dpkg -s fonts-arphic-gbsn00lp >/dev/null 2>&1 &&
+	[ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "dev: installing fonts-arphic-gbsn00lp with apt-get (the font of decisions' PDF)" >&2
+	apt-get update -qq >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-arphic-gbsn00lp >&2
+fi
+
 echo "dev: building" >&2
 mkdir -p .bin .run
 # Files an earlier dev.sh left readable by others (before umask 077).

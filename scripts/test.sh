@@ -32,6 +32,18 @@ test_tools() {
 		fi
 	fi
 	command -v chromium >/dev/null 2>&1 && export IPCASE_REQUIRE_BROWSER=1
+	# Decisions render as PDF in a CJK TrueType font (internal/decision/document);
+	# their tests look at the pages with poppler's pdftoppm, pdftotext and pdffonts.
+	if ! command -v pdftoppm >/dev/null 2>&1 || ! dpkg -s fonts-arphic-gbsn00lp >/dev/null 2>&1; then
+		if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+			echo "test: installing poppler-utils and fonts-arphic-gbsn00lp with apt-get" >&2
+			apt-get update -qq >&2
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils fonts-arphic-gbsn00lp >&2
+		else
+			echo "test: poppler-utils or the PDF font is not installed and we are not root: the PDF tests are skipped" >&2
+		fi
+	fi
+	command -v pdftoppm >/dev/null 2>&1 && dpkg -s fonts-arphic-gbsn00lp >/dev/null 2>&1 && export IPCASE_REQUIRE_PDF=1
 	if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
 		echo "test: installing nodejs and npm with apt-get" >&2
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >&2

@@ -5,6 +5,8 @@
 //	ipcase damages calc [--local] --ip-type T --conduct-start D --conduct-end D ...
 //	ipcase damages fine [--local] --offence O --conduct-date D --decision-date D ...
 //	ipcase audit verify MATTER
+//	ipcase decision list MATTER
+//	ipcase decision pdf NAME [--file FILE]
 //
 // Without --local a command calls ipcased at --server (IPCASE_SERVER, else
 // 127.0.0.1:7070); with --local the damages commands compute in process with

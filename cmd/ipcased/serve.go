@@ -23,6 +23,7 @@ import (
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/decision"
+	"github.com/ipcase/ipcase/internal/decision/document"
 	"github.com/ipcase/ipcase/internal/enforcement"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/events/exchange"
@@ -62,6 +63,8 @@ type config struct {
 	Webhooks          webhook.Config
 	Exchange          exchange.Config
 	Audit             audit.Config
+	// PDF is the font and public address decisions' PDF are rendered with.
+	PDF document.Config
 }
 
 // side is the part of the system a replica runs (DESIGN.md): an agency
@@ -131,6 +134,8 @@ type services struct {
 	streams exchange.Config
 	// trial is the courts' settings.
 	trial trial.Config
+	// pdf renders decisions as PDF; nil without a font.
+	pdf *document.Renderer
 
 	// evidenceLimits are the uploaders' and matters' quotas, the upload
 	// rate and the evidence cleaner's schedule.
@@ -185,7 +190,8 @@ func (s services) register(srv *server.Server) {
 	// a replica.
 	ipcasev1.RegisterPublicationServiceServer(srv, publication.NewServer(publication.NewStore(s.readDB)))
 	// Verification of signed decisions is public too.
-	ipcasev1.RegisterDecisionServiceServer(srv, decision.NewServer(decision.NewStore(s.db)))
+	ipcasev1.RegisterDecisionServiceServer(srv, decision.NewServer(decision.NewStore(s.db)).
+		WithDocuments(filing.NewServer(s.filing, s.cal, time.Now), s.pdf))
 	if s.side.administrative() {
 		ipcasev1.RegisterEnforcementServiceServer(srv, enforcement.NewServer(s.enforcement, s.clocks, time.Now, s.hearing))
 		ipcasev1.RegisterMediationServiceServer(srv, mediation.NewServer(s.mediation, s.clocks, s.enforcement.Workers, time.Now).WithOpenCases(s.enforcement.OpenCases))
@@ -369,6 +375,15 @@ func load(ctx context.Context, cfg config) (services, *auth.Verifier, error) {
 	if svc.hearing, err = cfg.Enforcement.HearingThresholds(); err != nil {
 		return services{}, nil, err
 	}
+	// A configured font must load; without one, the default is used where
+	// it is installed, and decisions' PDF are unavailable where it is not.
+	if font, err := document.LoadFont(cfg.PDF); err == nil {
+		if svc.pdf, err = document.New(font, cfg.PDF.PublicURL); err != nil {
+			return services{}, nil, err
+		}
+	} else if cfg.PDF.FontPath != "" {
+		return services{}, nil, err
+	}
 	return svc, verifier, nil
 }
 
@@ -395,6 +410,10 @@ func serve(ctx context.Context, logger *zap.Logger, cfg config, svc services, ve
 		return err
 	}
 	logger.Info("running side", zap.String("side", string(cfg.Side)))
+	if svc.pdf == nil {
+		logger.Warn("no PDF font: decisions are not rendered as PDF; install fonts-arphic-gbsn00lp or set IPCASE_PDF_FONT",
+			zap.String("default_font", document.DefaultFont))
+	}
 
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()

@@ -153,6 +153,10 @@ var policy = map[string]rule{
 	// what a platform, bank or customs office holds (internal/decision).
 	"/ipcase.v1.DecisionService/VerifyDecision":   {public: true},
 	"/ipcase.v1.DecisionService/ListDecisionKeys": {public: true},
+	// A matter's decisions and their PDF: for its parties and the officials
+	// and courts on it, like the matter itself.
+	"/ipcase.v1.DecisionService/ListDecisions":       allow(Officer, OnMatter, Mediator, OnMatter, Court, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
+	"/ipcase.v1.DecisionService/GetDecisionDocument": allow(Officer, OnMatter, Mediator, OnMatter, Court, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
 
 	// Webhooks: rights holders register their own (scoped to their parties in the service); admins may read them.
 	"/ipcase.v1.NotificationService/CreateWebhook":         allow(RightsHolder, NoMatter),

@@ -6,14 +6,19 @@ import (
 	"time"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/decision/document"
 	"github.com/ipcase/ipcase/internal/errs"
 )
 
-// Server is the public DecisionService: no caller identity is needed or
-// used (internal/auth's policy marks its methods public).
+// Server is the DecisionService. VerifyDecision and ListDecisionKeys are
+// public: no caller identity is needed or used (internal/auth's policy
+// marks them public). ListDecisions and GetDecisionDocument serve a
+// matter's decisions to those who may read the matter (see WithDocuments).
 type Server struct {
 	ipcasev1.UnimplementedDecisionServiceServer
-	store *Store
+	store    *Store
+	matters  Matters
+	renderer *document.Renderer
 }
 
 var _ ipcasev1.DecisionServiceServer = (*Server)(nil)

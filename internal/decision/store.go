@@ -207,6 +207,22 @@ func (s *Store) Verify(ctx context.Context, code string) (Result, string, error)
 	return res, r.Jws, nil
 }
 
+// Decision returns the decision code of matter. It returns an error
+// wrapping errs.NotFound if matter has no decision with that code.
+func (s *Store) Decision(ctx context.Context, matterID, code string) (Signed, error) {
+	var rows []signedRow
+	err := s.db.Session(ctx).Gorm().Raw(`SELECT * FROM signed_decisions WHERE matter_id = ? AND code = ?`, matterID, code).Scan(&rows).Error
+	if err != nil {
+		return Signed{}, fmt.Errorf("Decision(%s, %s): %w", matterID, code, store.Translate(err))
+	}
+	if len(rows) == 0 {
+		return Signed{}, errs.Errorf(errs.NotFound, "decision not found")
+	}
+	r := rows[0]
+	return Signed{Code: r.Code, MatterID: r.MatterID, EventSeq: r.EventSeq, Kind: Kind(r.Kind), Number: r.Number, Issuer: r.Issuer,
+		Proceeding: r.ProceedingID, Kid: r.Kid, JWS: r.Jws, SignedAt: r.SignedAt}, nil
+}
+
 // Matter returns the decisions signed in matter, oldest first.
 func (s *Store) Matter(ctx context.Context, matterID string) ([]Signed, error) {
 	var rows []signedRow

@@ -149,7 +149,9 @@ func apiRoute(ctx context.Context, _ *http.Request) metadata.MD {
 // that every call runs ipcased's interceptors.
 func (g *Gateway) apiMux(ctx context.Context, dial []grpc.DialOption) (*runtime.ServeMux, error) {
 	mux := runtime.NewServeMux(
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, newMarshaler()),
+		// google.api.HttpBody answers (a decision's PDF) are served as
+		// their raw bytes with their content type; everything else is JSON.
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.HTTPBodyMarshaler{Marshaler: newMarshaler()}),
 		runtime.WithErrorHandler(handleError),
 		runtime.WithIncomingHeaderMatcher(func(key string) (string, bool) {
 			// Authorization is always forwarded by grpc-gateway; the

@@ -25,6 +25,7 @@ import (
 	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
 	"github.com/ipcase/ipcase/internal/customs"
+	"github.com/ipcase/ipcase/internal/decision"
 	"github.com/ipcase/ipcase/internal/enforcement"
 	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/mediation"
@@ -50,6 +51,9 @@ var byName = map[string]struct {
 	"/ipcase.v1.FilingService/ListMatterEvents":    {"", `{"parent":"{{MATTER}}"}`},
 	"/ipcase.v1.FilingService/VerifyMatterHistory": {"", `{"name":"{{MATTER}}"}`},
 	"/ipcase.v1.StatusService/GetMatterStatus":     {"", `{"name":"{{MATTER}}"}`},
+	// A decision of someone else's matter is not found as the matter is not.
+	"/ipcase.v1.DecisionService/ListDecisions":       {"", `{"parent":"{{MATTER}}"}`},
+	"/ipcase.v1.DecisionService/GetDecisionDocument": {"", `{"name":"{{MATTER}}/decisions/ABCDE23456"}`},
 	// Customs proceedings are walked on a matter of their own (customsMatter).
 	"/ipcase.v1.CustomsService/GetShipment":        {filing.KindCustoms, `{"name":"{{PROCEEDING}}"}`},
 	"/ipcase.v1.CustomsService/DetainGoods":        {filing.KindCustoms, `{"name":"{{PROCEEDING}}","etag":"e"}`},
@@ -317,6 +321,7 @@ func (e *env) serveAll() wiring {
 		ipcasev1.RegisterCustomsServiceServer(s, customs.NewServer(customs.NewStore(e.FilingStore), e.DB, e.Clocks, now))
 		ipcasev1.RegisterStatusServiceServer(s, ipstatus.NewServer(ipstatus.Deps{Filing: filing.NewServer(e.FilingStore, e.Calendar, now),
 			Clocks: e.Clocks, Now: now}))
+		ipcasev1.RegisterDecisionServiceServer(s, decision.NewServer(decision.NewStore(e.DB)).WithDocuments(filing.NewServer(e.FilingStore, e.Calendar, now), nil))
 	}
 	plain := servertest.Dial(t, servertest.Serve(t, register, nil, e.Auth.ServerOptions()...))
 	tlsCfg, serverCAs := e.Auth.ServerTLS(t)

@@ -8,6 +8,7 @@ package ipcasev1
 
 import (
 	_ "google.golang.org/genproto/googleapis/api/annotations"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
@@ -87,6 +88,237 @@ func (VerificationStatus) EnumDescriptor() ([]byte, []int) {
 	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{0}
 }
 
+// The request of ListDecisions.
+type ListDecisionsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The matter, "matters/{matter}".
+	Parent        string `protobuf:"bytes,1,opt,name=parent,proto3" json:"parent,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListDecisionsRequest) Reset() {
+	*x = ListDecisionsRequest{}
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListDecisionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListDecisionsRequest) ProtoMessage() {}
+
+func (x *ListDecisionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListDecisionsRequest.ProtoReflect.Descriptor instead.
+func (*ListDecisionsRequest) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *ListDecisionsRequest) GetParent() string {
+	if x != nil {
+		return x.Parent
+	}
+	return ""
+}
+
+// The response of ListDecisions.
+type ListDecisionsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The matter's signed decisions, oldest first.
+	Decisions     []*Decision `protobuf:"bytes,1,rep,name=decisions,proto3" json:"decisions,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListDecisionsResponse) Reset() {
+	*x = ListDecisionsResponse{}
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListDecisionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListDecisionsResponse) ProtoMessage() {}
+
+func (x *ListDecisionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListDecisionsResponse.ProtoReflect.Descriptor instead.
+func (*ListDecisionsResponse) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *ListDecisionsResponse) GetDecisions() []*Decision {
+	if x != nil {
+		return x.Decisions
+	}
+	return nil
+}
+
+// A Decision is a signed decision of a matter as the register holds it.
+type Decision struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "matters/{matter}/decisions/{code}".
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The verification code printed on it.
+	Code string `protobuf:"bytes,2,opt,name=code,proto3" json:"code,omitempty"`
+	// Its kind (PENALTY_DECISION, JUDGMENT, EFFECTIVE_JUDGMENT,
+	// CONFIRMATION_RULING, TRANSFER_TO_COURT, TRANSFER_TO_POLICE).
+	Kind string `protobuf:"bytes,3,opt,name=kind,proto3" json:"kind,omitempty"`
+	// Its number.
+	Number string `protobuf:"bytes,4,opt,name=number,proto3" json:"number,omitempty"`
+	// The issuing agency or court.
+	Issuer string `protobuf:"bytes,5,opt,name=issuer,proto3" json:"issuer,omitempty"`
+	// The day it was decided, YYYY-MM-DD.
+	DecidedOn     string `protobuf:"bytes,6,opt,name=decided_on,json=decidedOn,proto3" json:"decided_on,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Decision) Reset() {
+	*x = Decision{}
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Decision) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Decision) ProtoMessage() {}
+
+func (x *Decision) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Decision.ProtoReflect.Descriptor instead.
+func (*Decision) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *Decision) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *Decision) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *Decision) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *Decision) GetNumber() string {
+	if x != nil {
+		return x.Number
+	}
+	return ""
+}
+
+func (x *Decision) GetIssuer() string {
+	if x != nil {
+		return x.Issuer
+	}
+	return ""
+}
+
+func (x *Decision) GetDecidedOn() string {
+	if x != nil {
+		return x.DecidedOn
+	}
+	return ""
+}
+
+// The request of GetDecisionDocument.
+type GetDecisionDocumentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The decision, "matters/{matter}/decisions/{code}"; the code as printed
+	// (case, spaces and hyphens ignored).
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetDecisionDocumentRequest) Reset() {
+	*x = GetDecisionDocumentRequest{}
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetDecisionDocumentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetDecisionDocumentRequest) ProtoMessage() {}
+
+func (x *GetDecisionDocumentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetDecisionDocumentRequest.ProtoReflect.Descriptor instead.
+func (*GetDecisionDocumentRequest) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *GetDecisionDocumentRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
 // The request of VerifyDecision.
 type VerifyDecisionRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -99,7 +331,7 @@ type VerifyDecisionRequest struct {
 
 func (x *VerifyDecisionRequest) Reset() {
 	*x = VerifyDecisionRequest{}
-	mi := &file_ipcase_v1_decision_service_proto_msgTypes[0]
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -111,7 +343,7 @@ func (x *VerifyDecisionRequest) String() string {
 func (*VerifyDecisionRequest) ProtoMessage() {}
 
 func (x *VerifyDecisionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_decision_service_proto_msgTypes[0]
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -124,7 +356,7 @@ func (x *VerifyDecisionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyDecisionRequest.ProtoReflect.Descriptor instead.
 func (*VerifyDecisionRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{0}
+	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *VerifyDecisionRequest) GetCode() string {
@@ -169,7 +401,7 @@ type VerifyDecisionResponse struct {
 
 func (x *VerifyDecisionResponse) Reset() {
 	*x = VerifyDecisionResponse{}
-	mi := &file_ipcase_v1_decision_service_proto_msgTypes[1]
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -181,7 +413,7 @@ func (x *VerifyDecisionResponse) String() string {
 func (*VerifyDecisionResponse) ProtoMessage() {}
 
 func (x *VerifyDecisionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_decision_service_proto_msgTypes[1]
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -194,7 +426,7 @@ func (x *VerifyDecisionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyDecisionResponse.ProtoReflect.Descriptor instead.
 func (*VerifyDecisionResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{1}
+	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *VerifyDecisionResponse) GetCode() string {
@@ -300,7 +532,7 @@ type Replacement struct {
 
 func (x *Replacement) Reset() {
 	*x = Replacement{}
-	mi := &file_ipcase_v1_decision_service_proto_msgTypes[2]
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -312,7 +544,7 @@ func (x *Replacement) String() string {
 func (*Replacement) ProtoMessage() {}
 
 func (x *Replacement) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_decision_service_proto_msgTypes[2]
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -325,7 +557,7 @@ func (x *Replacement) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Replacement.ProtoReflect.Descriptor instead.
 func (*Replacement) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{2}
+	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *Replacement) GetCode() string {
@@ -372,7 +604,7 @@ type ListDecisionKeysRequest struct {
 
 func (x *ListDecisionKeysRequest) Reset() {
 	*x = ListDecisionKeysRequest{}
-	mi := &file_ipcase_v1_decision_service_proto_msgTypes[3]
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -384,7 +616,7 @@ func (x *ListDecisionKeysRequest) String() string {
 func (*ListDecisionKeysRequest) ProtoMessage() {}
 
 func (x *ListDecisionKeysRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_decision_service_proto_msgTypes[3]
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -397,7 +629,7 @@ func (x *ListDecisionKeysRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDecisionKeysRequest.ProtoReflect.Descriptor instead.
 func (*ListDecisionKeysRequest) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{3}
+	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{7}
 }
 
 // The response of ListDecisionKeys: a JWKS.
@@ -411,7 +643,7 @@ type ListDecisionKeysResponse struct {
 
 func (x *ListDecisionKeysResponse) Reset() {
 	*x = ListDecisionKeysResponse{}
-	mi := &file_ipcase_v1_decision_service_proto_msgTypes[4]
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -423,7 +655,7 @@ func (x *ListDecisionKeysResponse) String() string {
 func (*ListDecisionKeysResponse) ProtoMessage() {}
 
 func (x *ListDecisionKeysResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_decision_service_proto_msgTypes[4]
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -436,7 +668,7 @@ func (x *ListDecisionKeysResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDecisionKeysResponse.ProtoReflect.Descriptor instead.
 func (*ListDecisionKeysResponse) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{4}
+	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ListDecisionKeysResponse) GetKeys() []*DecisionKey {
@@ -478,7 +710,7 @@ type DecisionKey struct {
 
 func (x *DecisionKey) Reset() {
 	*x = DecisionKey{}
-	mi := &file_ipcase_v1_decision_service_proto_msgTypes[5]
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -490,7 +722,7 @@ func (x *DecisionKey) String() string {
 func (*DecisionKey) ProtoMessage() {}
 
 func (x *DecisionKey) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_decision_service_proto_msgTypes[5]
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -503,7 +735,7 @@ func (x *DecisionKey) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecisionKey.ProtoReflect.Descriptor instead.
 func (*DecisionKey) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{5}
+	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *DecisionKey) GetKty() string {
@@ -587,7 +819,21 @@ var File_ipcase_v1_decision_service_proto protoreflect.FileDescriptor
 
 const file_ipcase_v1_decision_service_proto_rawDesc = "" +
 	"\n" +
-	" ipcase/v1/decision_service.proto\x12\tipcase.v1\x1a\x1cgoogle/api/annotations.proto\"+\n" +
+	" ipcase/v1/decision_service.proto\x12\tipcase.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x19google/api/httpbody.proto\".\n" +
+	"\x14ListDecisionsRequest\x12\x16\n" +
+	"\x06parent\x18\x01 \x01(\tR\x06parent\"J\n" +
+	"\x15ListDecisionsResponse\x121\n" +
+	"\tdecisions\x18\x01 \x03(\v2\x13.ipcase.v1.DecisionR\tdecisions\"\x95\x01\n" +
+	"\bDecision\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x12\n" +
+	"\x04code\x18\x02 \x01(\tR\x04code\x12\x12\n" +
+	"\x04kind\x18\x03 \x01(\tR\x04kind\x12\x16\n" +
+	"\x06number\x18\x04 \x01(\tR\x06number\x12\x16\n" +
+	"\x06issuer\x18\x05 \x01(\tR\x06issuer\x12\x1d\n" +
+	"\n" +
+	"decided_on\x18\x06 \x01(\tR\tdecidedOn\"0\n" +
+	"\x1aGetDecisionDocumentRequest\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\"+\n" +
 	"\x15VerifyDecisionRequest\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\"\x83\x03\n" +
 	"\x16VerifyDecisionResponse\x12\x12\n" +
@@ -633,10 +879,12 @@ const file_ipcase_v1_decision_service_proto_rawDesc = "" +
 	"\x1eVERIFICATION_STATUS_SUPERSEDED\x10\x02\x12\x1f\n" +
 	"\x1bVERIFICATION_STATUS_REVOKED\x10\x03\x12\x1f\n" +
 	"\x1bVERIFICATION_STATUS_INVALID\x10\x04\x12#\n" +
-	"\x1fVERIFICATION_STATUS_UNKNOWN_KEY\x10\x052\xfa\x01\n" +
+	"\x1fVERIFICATION_STATUS_UNKNOWN_KEY\x10\x052\xfb\x03\n" +
 	"\x0fDecisionService\x12p\n" +
 	"\x0eVerifyDecision\x12 .ipcase.v1.VerifyDecisionRequest\x1a!.ipcase.v1.VerifyDecisionResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/verify/{code}\x12u\n" +
-	"\x10ListDecisionKeys\x12\".ipcase.v1.ListDecisionKeysRequest\x1a#.ipcase.v1.ListDecisionKeysResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/decisionKeysB1Z/github.com/ipcase/ipcase/api/ipcase/v1;ipcasev1b\x06proto3"
+	"\x10ListDecisionKeys\x12\".ipcase.v1.ListDecisionKeysRequest\x1a#.ipcase.v1.ListDecisionKeysResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/decisionKeys\x12|\n" +
+	"\rListDecisions\x12\x1f.ipcase.v1.ListDecisionsRequest\x1a .ipcase.v1.ListDecisionsResponse\"(\x82\xd3\xe4\x93\x02\"\x12 /v1/{parent=matters/*}/decisions\x12\x80\x01\n" +
+	"\x13GetDecisionDocument\x12%.ipcase.v1.GetDecisionDocumentRequest\x1a\x14.google.api.HttpBody\",\x82\xd3\xe4\x93\x02&\x12$/v1/{name=matters/*/decisions/*}:pdfB1Z/github.com/ipcase/ipcase/api/ipcase/v1;ipcasev1b\x06proto3"
 
 var (
 	file_ipcase_v1_decision_service_proto_rawDescOnce sync.Once
@@ -651,29 +899,39 @@ func file_ipcase_v1_decision_service_proto_rawDescGZIP() []byte {
 }
 
 var file_ipcase_v1_decision_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_ipcase_v1_decision_service_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_ipcase_v1_decision_service_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_ipcase_v1_decision_service_proto_goTypes = []any{
-	(VerificationStatus)(0),          // 0: ipcase.v1.VerificationStatus
-	(*VerifyDecisionRequest)(nil),    // 1: ipcase.v1.VerifyDecisionRequest
-	(*VerifyDecisionResponse)(nil),   // 2: ipcase.v1.VerifyDecisionResponse
-	(*Replacement)(nil),              // 3: ipcase.v1.Replacement
-	(*ListDecisionKeysRequest)(nil),  // 4: ipcase.v1.ListDecisionKeysRequest
-	(*ListDecisionKeysResponse)(nil), // 5: ipcase.v1.ListDecisionKeysResponse
-	(*DecisionKey)(nil),              // 6: ipcase.v1.DecisionKey
+	(VerificationStatus)(0),            // 0: ipcase.v1.VerificationStatus
+	(*ListDecisionsRequest)(nil),       // 1: ipcase.v1.ListDecisionsRequest
+	(*ListDecisionsResponse)(nil),      // 2: ipcase.v1.ListDecisionsResponse
+	(*Decision)(nil),                   // 3: ipcase.v1.Decision
+	(*GetDecisionDocumentRequest)(nil), // 4: ipcase.v1.GetDecisionDocumentRequest
+	(*VerifyDecisionRequest)(nil),      // 5: ipcase.v1.VerifyDecisionRequest
+	(*VerifyDecisionResponse)(nil),     // 6: ipcase.v1.VerifyDecisionResponse
+	(*Replacement)(nil),                // 7: ipcase.v1.Replacement
+	(*ListDecisionKeysRequest)(nil),    // 8: ipcase.v1.ListDecisionKeysRequest
+	(*ListDecisionKeysResponse)(nil),   // 9: ipcase.v1.ListDecisionKeysResponse
+	(*DecisionKey)(nil),                // 10: ipcase.v1.DecisionKey
+	(*httpbody.HttpBody)(nil),          // 11: google.api.HttpBody
 }
 var file_ipcase_v1_decision_service_proto_depIdxs = []int32{
-	0, // 0: ipcase.v1.VerifyDecisionResponse.status:type_name -> ipcase.v1.VerificationStatus
-	3, // 1: ipcase.v1.VerifyDecisionResponse.replacement:type_name -> ipcase.v1.Replacement
-	6, // 2: ipcase.v1.ListDecisionKeysResponse.keys:type_name -> ipcase.v1.DecisionKey
-	1, // 3: ipcase.v1.DecisionService.VerifyDecision:input_type -> ipcase.v1.VerifyDecisionRequest
-	4, // 4: ipcase.v1.DecisionService.ListDecisionKeys:input_type -> ipcase.v1.ListDecisionKeysRequest
-	2, // 5: ipcase.v1.DecisionService.VerifyDecision:output_type -> ipcase.v1.VerifyDecisionResponse
-	5, // 6: ipcase.v1.DecisionService.ListDecisionKeys:output_type -> ipcase.v1.ListDecisionKeysResponse
-	5, // [5:7] is the sub-list for method output_type
-	3, // [3:5] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	3,  // 0: ipcase.v1.ListDecisionsResponse.decisions:type_name -> ipcase.v1.Decision
+	0,  // 1: ipcase.v1.VerifyDecisionResponse.status:type_name -> ipcase.v1.VerificationStatus
+	7,  // 2: ipcase.v1.VerifyDecisionResponse.replacement:type_name -> ipcase.v1.Replacement
+	10, // 3: ipcase.v1.ListDecisionKeysResponse.keys:type_name -> ipcase.v1.DecisionKey
+	5,  // 4: ipcase.v1.DecisionService.VerifyDecision:input_type -> ipcase.v1.VerifyDecisionRequest
+	8,  // 5: ipcase.v1.DecisionService.ListDecisionKeys:input_type -> ipcase.v1.ListDecisionKeysRequest
+	1,  // 6: ipcase.v1.DecisionService.ListDecisions:input_type -> ipcase.v1.ListDecisionsRequest
+	4,  // 7: ipcase.v1.DecisionService.GetDecisionDocument:input_type -> ipcase.v1.GetDecisionDocumentRequest
+	6,  // 8: ipcase.v1.DecisionService.VerifyDecision:output_type -> ipcase.v1.VerifyDecisionResponse
+	9,  // 9: ipcase.v1.DecisionService.ListDecisionKeys:output_type -> ipcase.v1.ListDecisionKeysResponse
+	2,  // 10: ipcase.v1.DecisionService.ListDecisions:output_type -> ipcase.v1.ListDecisionsResponse
+	11, // 11: ipcase.v1.DecisionService.GetDecisionDocument:output_type -> google.api.HttpBody
+	8,  // [8:12] is the sub-list for method output_type
+	4,  // [4:8] is the sub-list for method input_type
+	4,  // [4:4] is the sub-list for extension type_name
+	4,  // [4:4] is the sub-list for extension extendee
+	0,  // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_ipcase_v1_decision_service_proto_init() }
@@ -687,7 +945,7 @@ func file_ipcase_v1_decision_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ipcase_v1_decision_service_proto_rawDesc), len(file_ipcase_v1_decision_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   6,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

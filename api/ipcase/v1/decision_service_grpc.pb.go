@@ -8,6 +8,7 @@ package ipcasev1
 
 import (
 	context "context"
+	httpbody "google.golang.org/genproto/googleapis/api/httpbody"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
@@ -19,8 +20,10 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	DecisionService_VerifyDecision_FullMethodName   = "/ipcase.v1.DecisionService/VerifyDecision"
-	DecisionService_ListDecisionKeys_FullMethodName = "/ipcase.v1.DecisionService/ListDecisionKeys"
+	DecisionService_VerifyDecision_FullMethodName      = "/ipcase.v1.DecisionService/VerifyDecision"
+	DecisionService_ListDecisionKeys_FullMethodName    = "/ipcase.v1.DecisionService/ListDecisionKeys"
+	DecisionService_ListDecisions_FullMethodName       = "/ipcase.v1.DecisionService/ListDecisions"
+	DecisionService_GetDecisionDocument_FullMethodName = "/ipcase.v1.DecisionService/GetDecisionDocument"
 )
 
 // DecisionServiceClient is the client API for DecisionService service.
@@ -29,7 +32,9 @@ const (
 //
 // DecisionService verifies the signed decisions ipcase issues (penalty
 // decisions, judgments, confirmation rulings, transfers) and publishes the
-// issuers' keys. Anyone may call it, without an account.
+// issuers' keys: anyone may call VerifyDecision and ListDecisionKeys,
+// without an account. ListDecisions and GetDecisionDocument serve a
+// matter's decisions to its parties and to the officials and courts on it.
 type DecisionServiceClient interface {
 	// Verifies the decision a verification code names: its signature
 	// against the issuer's published key, the key's revocation, and whether
@@ -38,6 +43,16 @@ type DecisionServiceClient interface {
 	// Lists every issuer's keys, current, rotated out and revoked: a JWKS
 	// (RFC 7517) for offline verification.
 	ListDecisionKeys(ctx context.Context, in *ListDecisionKeysRequest, opts ...grpc.CallOption) (*ListDecisionKeysResponse, error)
+	// Lists the signed decisions of a matter, oldest first. Allowed to the
+	// matter's parties and to the officials and courts on it; for anyone
+	// else the matter is not found.
+	ListDecisions(ctx context.Context, in *ListDecisionsRequest, opts ...grpc.CallOption) (*ListDecisionsResponse, error)
+	// Renders a decision of a matter as the formal document to print and
+	// file (行政处罚决定书, 民事判决书, 民事裁定书, 生效证明书, 案件移送书):
+	// a PDF (application/pdf) with embedded CJK fonts, and the verification
+	// code and a QR code of its verification URL on every page. Allowed as
+	// ListDecisions.
+	GetDecisionDocument(ctx context.Context, in *GetDecisionDocumentRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
 }
 
 type decisionServiceClient struct {
@@ -68,13 +83,35 @@ func (c *decisionServiceClient) ListDecisionKeys(ctx context.Context, in *ListDe
 	return out, nil
 }
 
+func (c *decisionServiceClient) ListDecisions(ctx context.Context, in *ListDecisionsRequest, opts ...grpc.CallOption) (*ListDecisionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListDecisionsResponse)
+	err := c.cc.Invoke(ctx, DecisionService_ListDecisions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *decisionServiceClient) GetDecisionDocument(ctx context.Context, in *GetDecisionDocumentRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(httpbody.HttpBody)
+	err := c.cc.Invoke(ctx, DecisionService_GetDecisionDocument_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DecisionServiceServer is the server API for DecisionService service.
 // All implementations must embed UnimplementedDecisionServiceServer
 // for forward compatibility.
 //
 // DecisionService verifies the signed decisions ipcase issues (penalty
 // decisions, judgments, confirmation rulings, transfers) and publishes the
-// issuers' keys. Anyone may call it, without an account.
+// issuers' keys: anyone may call VerifyDecision and ListDecisionKeys,
+// without an account. ListDecisions and GetDecisionDocument serve a
+// matter's decisions to its parties and to the officials and courts on it.
 type DecisionServiceServer interface {
 	// Verifies the decision a verification code names: its signature
 	// against the issuer's published key, the key's revocation, and whether
@@ -83,6 +120,16 @@ type DecisionServiceServer interface {
 	// Lists every issuer's keys, current, rotated out and revoked: a JWKS
 	// (RFC 7517) for offline verification.
 	ListDecisionKeys(context.Context, *ListDecisionKeysRequest) (*ListDecisionKeysResponse, error)
+	// Lists the signed decisions of a matter, oldest first. Allowed to the
+	// matter's parties and to the officials and courts on it; for anyone
+	// else the matter is not found.
+	ListDecisions(context.Context, *ListDecisionsRequest) (*ListDecisionsResponse, error)
+	// Renders a decision of a matter as the formal document to print and
+	// file (行政处罚决定书, 民事判决书, 民事裁定书, 生效证明书, 案件移送书):
+	// a PDF (application/pdf) with embedded CJK fonts, and the verification
+	// code and a QR code of its verification URL on every page. Allowed as
+	// ListDecisions.
+	GetDecisionDocument(context.Context, *GetDecisionDocumentRequest) (*httpbody.HttpBody, error)
 	mustEmbedUnimplementedDecisionServiceServer()
 }
 
@@ -98,6 +145,12 @@ func (UnimplementedDecisionServiceServer) VerifyDecision(context.Context, *Verif
 }
 func (UnimplementedDecisionServiceServer) ListDecisionKeys(context.Context, *ListDecisionKeysRequest) (*ListDecisionKeysResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListDecisionKeys not implemented")
+}
+func (UnimplementedDecisionServiceServer) ListDecisions(context.Context, *ListDecisionsRequest) (*ListDecisionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListDecisions not implemented")
+}
+func (UnimplementedDecisionServiceServer) GetDecisionDocument(context.Context, *GetDecisionDocumentRequest) (*httpbody.HttpBody, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetDecisionDocument not implemented")
 }
 func (UnimplementedDecisionServiceServer) mustEmbedUnimplementedDecisionServiceServer() {}
 func (UnimplementedDecisionServiceServer) testEmbeddedByValue()                         {}
@@ -156,6 +209,42 @@ func _DecisionService_ListDecisionKeys_Handler(srv interface{}, ctx context.Cont
 	return interceptor(ctx, in, info, handler)
 }
 
+func _DecisionService_ListDecisions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListDecisionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DecisionServiceServer).ListDecisions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: DecisionService_ListDecisions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DecisionServiceServer).ListDecisions(ctx, req.(*ListDecisionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _DecisionService_GetDecisionDocument_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetDecisionDocumentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DecisionServiceServer).GetDecisionDocument(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: DecisionService_GetDecisionDocument_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DecisionServiceServer).GetDecisionDocument(ctx, req.(*GetDecisionDocumentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // DecisionService_ServiceDesc is the grpc.ServiceDesc for DecisionService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -170,6 +259,14 @@ var DecisionService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListDecisionKeys",
 			Handler:    _DecisionService_ListDecisionKeys_Handler,
+		},
+		{
+			MethodName: "ListDecisions",
+			Handler:    _DecisionService_ListDecisions_Handler,
+		},
+		{
+			MethodName: "GetDecisionDocument",
+			Handler:    _DecisionService_GetDecisionDocument_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,6 +29,7 @@ import (
 	"github.com/ipcase/ipcase/internal/damages"
 	"github.com/ipcase/ipcase/internal/deadline"
 	"github.com/ipcase/ipcase/internal/decision"
+	"github.com/ipcase/ipcase/internal/decision/document"
 	"github.com/ipcase/ipcase/internal/enforcement"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/evidence"
@@ -57,9 +59,27 @@ type Server struct {
 	// Outbox is where it delivers sign-in links, as the complainant would
 	// receive them.
 	Outbox *status.Outbox
+	// PDF is whether it renders decisions as PDF (the font is installed).
+	PDF    bool
 	key    auth.JWK
 	signin auth.JWK
 }
+
+// PublicURL is the public address the decisions' PDF point their
+// verification URL at.
+const PublicURL = "https://ipcase.example"
+
+// renderer is the PDF renderer every Start shares (making one parses the
+// font): decisions render as PDF where the font is installed
+// (scripts/test.sh installs it); without it, nil, and GetDecisionDocument
+// answers UNAVAILABLE.
+var renderer = sync.OnceValues(func() (*document.Renderer, error) {
+	font, err := document.LoadFont(document.Config{FontPath: os.Getenv("IPCASE_PDF_FONT")})
+	if err != nil {
+		return nil, nil //nolint:nilerr // no font installed: no PDF, as ipcased without one
+	}
+	return document.New(font, PublicURL)
+})
 
 // Options change what Start starts.
 type Options struct {
@@ -117,6 +137,10 @@ func Start(t testing.TB, o Options) *Server {
 	fs := filing.NewStore(db, log, chaintest.Routes()...)
 	clocks := clock.NewStore(db, cal, log)
 	authn := auth.NewAuthenticator(v)
+	pdf, err := renderer()
+	if err != nil {
+		t.Fatal(err)
+	}
 	opts := []grpc.ServerOption{
 		grpc.ChainUnaryInterceptor(authn.UnaryInterceptor()),
 		grpc.ChainStreamInterceptor(authn.StreamInterceptor()),
@@ -132,7 +156,7 @@ func Start(t testing.TB, o Options) *Server {
 		ipcasev1.RegisterCustomsServiceServer(s, customs.NewServer(customs.NewStore(fs), db, clocks, time.Now))
 		ipcasev1.RegisterDeadlineServiceServer(s, deadline.NewServer(cal))
 		ipcasev1.RegisterPublicationServiceServer(s, publication.NewServer(publication.NewStore(db)))
-		ipcasev1.RegisterDecisionServiceServer(s, decision.NewServer(decision.NewStore(db)))
+		ipcasev1.RegisterDecisionServiceServer(s, decision.NewServer(decision.NewStore(db)).WithDocuments(filing.NewServer(fs, cal, time.Now), pdf))
 		ipcasev1.RegisterNotificationServiceServer(s, webhook.NewServer(webhook.NewStore(db), webhook.Config{AllowHTTP: true, AllowLoopback: true}, time.Now))
 		ipcasev1.RegisterStatusServiceServer(s, status.NewServer(status.Deps{
 			Filing: filing.NewServer(fs, cal, time.Now),
@@ -141,7 +165,7 @@ func Start(t testing.TB, o Options) *Server {
 		}))
 	}, nil, opts...)
 	return &Server{Addr: addr, DB: db, EvidenceDir: filepath.Join(dir, "evidence"), Filing: fs, Clocks: clocks,
-		Outbox: outbox, key: key, signin: signin}
+		Outbox: outbox, PDF: pdf != nil, key: key, signin: signin}
 }
 
 // SigningKey is the private key of the officials' and holders' tokens the
