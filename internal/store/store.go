@@ -17,7 +17,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 	"go.uber.org/zap"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -50,6 +52,7 @@ type Config struct {
 type DB struct {
 	g   *gorm.DB
 	url string
+	rt  *roundTrips
 }
 
 // Tx is a unit of work on the case store: a transaction begun by DB.InTx,
@@ -63,7 +66,14 @@ func Open(ctx context.Context, cfg Config, logger *zap.Logger) (*DB, error) {
 	if cfg.URL == "" {
 		return nil, errors.New("store: DATABASE_URL is empty")
 	}
-	pg, _ := postgres.New(postgres.Config{DSN: cfg.URL}).(*postgres.Dialector)
+	connCfg, err := pgx.ParseConfig(cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("store: DATABASE_URL %s: %w", Redact(cfg.URL), err)
+	}
+	rt := &roundTrips{}
+	opts := countingOptions(connCfg, rt)
+	pool := stdlib.OpenDB(*connCfg, opts...)
+	pg, _ := postgres.New(postgres.Config{Conn: pool}).(*postgres.Dialector)
 	g, err := gorm.Open(dialector{pg}, &gorm.Config{
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
@@ -71,6 +81,7 @@ func Open(ctx context.Context, cfg Config, logger *zap.Logger) (*DB, error) {
 		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 	})
 	if err != nil {
+		_ = pool.Close()
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
 	// gorm's row callback (Raw(…).Scan, Rows) sets the statement's error
@@ -97,7 +108,7 @@ func Open(ctx context.Context, cfg Config, logger *zap.Logger) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("store: ping %s: %w", Redact(cfg.URL), err)
 	}
-	return &DB{g: g, url: cfg.URL}, nil
+	return &DB{g: g, url: cfg.URL, rt: rt}, nil
 }
 
 // Close closes the pool.
