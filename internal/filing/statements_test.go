@@ -12,6 +12,7 @@ import (
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
+	"github.com/ipcase/ipcase/internal/chaintest"
 	"github.com/ipcase/ipcase/internal/store"
 )
 
@@ -68,6 +69,7 @@ func TestStatementsPerCall(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, fixed(filedAt))
 	sc := countStatements(t, f.db)
+	rt := chaintest.CountRoundTrips(f.db)
 	ctx := t.Context()
 	admin := authtest.WithToken(ctx, f.env.Admin(t))
 
@@ -81,14 +83,15 @@ func TestStatementsPerCall(t *testing.T) {
 	check := func(method string, most int, call func() error) {
 		t.Helper()
 		var err error
-		got := sc.during(func() { err = call() })
+		var trips map[string]int
+		got := sc.during(func() { trips = rt.During(func() { err = call() }) })
 		if err != nil {
 			t.Fatalf("%s: %v", method, err)
 		}
 		if got[method] > most || got[method] == 0 {
 			t.Errorf("%s ran %d statements, want 1..%d (all: %v)", method, got[method], most, got)
 		}
-		t.Logf("%s: %d statements", method, got[method])
+		t.Logf("%s: %d statements, %d round trips", method, got[method], trips[method])
 	}
 	req := complaint("s-1")
 	req.Respondents[0].CreditCode = codeRespondent2

@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -136,36 +135,7 @@ func (db *DB) URL() string { return db.url }
 // answers 57014 (Translate: DeadlineExceeded) on a connection that stays
 // usable, rather than by the context, which has to drop the connection.
 func (db *DB) InTx(ctx context.Context, fn func(Tx) error) error {
-	return db.g.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		if err := boundStatements(ctx, g); err != nil {
-			return err
-		}
-		return fn(Tx{g})
-	})
-}
-
-// boundStatements sets the transaction's statement and lock timeouts from
-// ctx's deadline, if it has one. Both are the same: Postgres counts a
-// lock wait into statement_timeout, so with equal values a locked row
-// answers 57014 (the deadline) — lock_timeout is there for a statement
-// that turns statement_timeout off for itself.
-func boundStatements(ctx context.Context, g *gorm.DB) error {
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		return nil
-	}
-	left := time.Until(deadline)
-	left -= min(left/20, maxTimeoutMargin)
-	if left < time.Millisecond {
-		return context.DeadlineExceeded
-	}
-	ms := strconv.FormatInt(left.Milliseconds(), 10)
-	for _, name := range []string{"statement_timeout", "lock_timeout"} {
-		if err := g.Exec(setLocal + name + " = " + ms).Error; err != nil {
-			return err
-		}
-	}
-	return nil
+	return db.inTx(ctx, "", nil, func(tx Tx) (*pgx.QueuedQuery, error) { return nil, fn(tx) })
 }
 
 // maxTimeoutMargin is how much earlier than the context's deadline
