@@ -91,14 +91,24 @@ func countingOptions(cfg *pgx.ConnConfig, rt *roundTrips) []stdlib.OptionOpenDB 
 		return c, nil
 	}
 	// database/sql resets a connection as a caller takes it from the pool,
-	// with that caller's context; the liveness ping it may send (pgx's
-	// default: after a second idle) counts against that caller too.
-	return []stdlib.OptionOpenDB{stdlib.OptionShouldPing(func(ctx context.Context, p stdlib.ShouldPingParams) bool {
-		if c, ok := counted(p.Conn.PgConn().Conn()); ok {
-			c.use(ctx)
-		}
-		return p.IdleDuration > time.Second
-	})}
+	// with that caller's context. The liveness ping pgx sends first when
+	// the connection was idle for over a second is the pool's, not the
+	// caller's: it is reported without a caller, so that a call's count
+	// does not depend on how long the connection it got had waited.
+	return []stdlib.OptionOpenDB{
+		stdlib.OptionShouldPing(func(_ context.Context, p stdlib.ShouldPingParams) bool {
+			if c, ok := counted(p.Conn.PgConn().Conn()); ok {
+				c.use(context.Background())
+			}
+			return p.IdleDuration > time.Second
+		}),
+		stdlib.OptionResetSession(func(ctx context.Context, conn *pgx.Conn) error {
+			if c, ok := counted(conn.PgConn().Conn()); ok {
+				c.use(ctx)
+			}
+			return nil
+		}),
+	}
 }
 
 // OnRoundTrip calls fn with the context of the caller, for every round
