@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -177,22 +178,46 @@ func (l *Log) append(tx store.Tx, matterID string, actor Actor, at time.Time, ne
 		}
 		head.State = state
 	}
-	if len(rows) > 0 {
-		if err := g.Create(&rows).Error; err != nil {
-			return fmt.Errorf("events: append to %s: %w", matterID, store.Translate(err))
-		}
-	}
 	if trusted {
 		l.cp.sign(&head)
 	}
-	err := g.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "matter_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"seq", "hash", "state", "key_id", "signature"}),
-	}).Create(&head).Error
-	if err != nil {
-		return fmt.Errorf("events: moving head of %s: %w", matterID, store.Translate(err))
+	q, args := appendStatement(rows, head)
+	if err := g.Exec(q, args...).Error; err != nil {
+		return fmt.Errorf("events: append to %s: %w", matterID, store.Translate(err))
 	}
 	return nil
+}
+
+// appendStatement is the one statement that inserts rows and moves the
+// chain's head to head: one round trip for a change's events. The head
+// is written by the statement's main part, the events by its WITH part;
+// nothing reads the one from the other, as each sees the rows from before
+// the statement.
+func appendStatement(rows []eventRow, head headRow) (string, []any) {
+	var b strings.Builder
+	args := make([]any, 0, len(rows)*11+6)
+	if len(rows) > 0 {
+		b.WriteString(`WITH appended AS (INSERT INTO events (matter_id, seq, type, proceeding_id, actor_subject, actor_role, actor_org, occur_time, payload, prev_hash, hash) VALUES `)
+		for i, r := range rows {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, r.MatterID, r.Seq, r.Type, r.ProceedingID, r.ActorSubject, r.ActorRole, r.ActorOrg, r.OccurTime,
+				string(r.Payload), r.PrevHash, r.Hash)
+		}
+		b.WriteString(") ")
+	}
+	b.WriteString(`INSERT INTO event_heads (matter_id, seq, hash, state, key_id, signature) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (matter_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, state = excluded.state,
+		key_id = excluded.key_id, signature = excluded.signature`)
+	var state *string // the exact bytes, as the payloads: json keeps its text
+	if head.State != nil {
+		s := string(head.State)
+		state = &s
+	}
+	args = append(args, head.MatterID, head.Seq, head.Hash, state, head.KeyID, head.Signature)
+	return b.String(), args
 }
 
 // Unsigned returns up to limit matters after the id after (all if empty)
