@@ -17,18 +17,18 @@ import (
 // tests").
 var roundTripBounds = map[string]int{
 	"SubmitComplaint":    9,
-	"AcceptComplaint":    7,
-	"OpenEnforcement":    15,
-	"AssignOfficers":     11,
-	"RecordInspection":   11,
-	"RecordCustody":      11,
-	"RecordFindings":     11,
-	"NotifyPenalty":      14,
-	"RequestHearing":     16,
-	"ServeHearingNotice": 12,
-	"RecordHearing":      12,
-	"DecidePenalty":      20,
-	"CloseEnforcement":   13,
+	"AcceptComplaint":    6,
+	"OpenEnforcement":    13,
+	"AssignOfficers":     9,
+	"RecordInspection":   9,
+	"RecordCustody":      9,
+	"RecordFindings":     9,
+	"NotifyPenalty":      12,
+	"RequestHearing":     14,
+	"ServeHearingNotice": 10,
+	"RecordHearing":      10,
+	"DecidePenalty":      18,
+	"CloseEnforcement":   11,
 }
 
 // TestRoundTripsPerTransition walks a case from complaint to closing twice
