@@ -31,6 +31,11 @@ var roundTripBounds = map[string]int{
 	"CloseEnforcement":   11,
 }
 
+// caseResponse is the answer of a transition of an enforcement case.
+type caseResponse interface {
+	GetCase() *ipcasev1.EnforcementCase
+}
+
 // TestRoundTripsPerTransition walks a case from complaint to closing twice
 // with request ids, as clients call, and counts the round trips of each
 // call of the second walk: the first fills each connection's cache of
@@ -65,9 +70,7 @@ func TestRoundTripsPerTransition(t *testing.T) {
 			return err
 		})
 		var c *ipcasev1.EnforcementCase
-		step := func(method string, call func() (interface {
-			GetCase() *ipcasev1.EnforcementCase
-		}, error)) {
+		step := func(method string, call func() (caseResponse, error)) {
 			t.Helper()
 			measure(method, func() error {
 				resp, err := call()
@@ -77,57 +80,57 @@ func TestRoundTripsPerTransition(t *testing.T) {
 				return err
 			})
 		}
-		step("OpenEnforcement", func() (interface {
-			GetCase() *ipcasev1.EnforcementCase
-		}, error) { return f.Enforcement.OpenEnforcement(f.ctx, &ipcasev1.OpenEnforcementRequest{RequestId: id + "open",
-			Source: &ipcasev1.OpenEnforcementRequest_Matter{Matter: acc.GetMatter().GetName()}, Agency: agency}) })
-		step("AssignOfficers", func() (interface {
-			GetCase() *ipcasev1.EnforcementCase
-		}, error) { return f.Enforcement.AssignOfficers(f.ctx, &ipcasev1.AssignOfficersRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestId: id + "assign",
-			Officers: []*ipcasev1.Officer{{Subject: "officer@SAMR-HZ", DisplayName: "王伟"}, {Subject: "li.na@SAMR-HZ", DisplayName: "李娜"}}}) })
-		step("RecordInspection", func() (interface {
-			GetCase() *ipcasev1.EnforcementCase
-		}, error) { return f.Enforcement.RecordInspection(f.ctx, &ipcasev1.RecordInspectionRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestId: id + "inspect",
-			Inspection: &ipcasev1.Inspection{Date: "2026-09-28", Place: "杭州市西湖区文三路 88 号", Officers: []string{"officer@SAMR-HZ", "li.na@SAMR-HZ"},
-				Findings:    "1,000 cups bearing the mark in the store room.",
-				SeizedGoods: []*ipcasev1.SeizedGoods{{Description: "paper cups bearing 星河", Quantity: 1000, Unit: "pieces", UnitValueYuan: "2.50", Location: "store room 3"}}}}) })
+		step("OpenEnforcement", func() (caseResponse, error) {
+			return f.Enforcement.OpenEnforcement(f.ctx, &ipcasev1.OpenEnforcementRequest{RequestId: id + "open",
+				Source: &ipcasev1.OpenEnforcementRequest_Matter{Matter: acc.GetMatter().GetName()}, Agency: agency})
+		})
+		step("AssignOfficers", func() (caseResponse, error) {
+			return f.Enforcement.AssignOfficers(f.ctx, &ipcasev1.AssignOfficersRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestId: id + "assign",
+				Officers: []*ipcasev1.Officer{{Subject: "officer@SAMR-HZ", DisplayName: "王伟"}, {Subject: "li.na@SAMR-HZ", DisplayName: "李娜"}}})
+		})
+		step("RecordInspection", func() (caseResponse, error) {
+			return f.Enforcement.RecordInspection(f.ctx, &ipcasev1.RecordInspectionRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestId: id + "inspect",
+				Inspection: &ipcasev1.Inspection{Date: "2026-09-28", Place: "杭州市西湖区文三路 88 号", Officers: []string{"officer@SAMR-HZ", "li.na@SAMR-HZ"},
+					Findings:    "1,000 cups bearing the mark in the store room.",
+					SeizedGoods: []*ipcasev1.SeizedGoods{{Description: "paper cups bearing 星河", Quantity: 1000, Unit: "pieces", UnitValueYuan: "2.50", Location: "store room 3"}}}})
+		})
 		goods := c.GetSeizedGoods()[0].GetId()
-		step("RecordCustody", func() (interface {
-			GetCase() *ipcasev1.EnforcementCase
-		}, error) { return f.Enforcement.RecordCustody(f.ctx, &ipcasev1.RecordCustodyRequest{Name: c.GetName(), Etag: c.GetEtag(), GoodsId: goods, RequestId: id + "custody",
-			Entry: &ipcasev1.CustodyEntry{Action: ipcasev1.CustodyAction_CUSTODY_ACTION_EXAMINED, Date: "2026-09-28", By: "examiner"}}) })
-		step("RecordFindings", func() (interface {
-			GetCase() *ipcasev1.EnforcementCase
-		}, error) { return f.Enforcement.RecordFindings(f.ctx, &ipcasev1.RecordFindingsRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestId: id + "findings",
-			Findings: &ipcasev1.Findings{Text: "1,600 cups sold at 25 yuan.", BusinessVolumeYuan: "40000", Computation: "1,600 × 25"}}) })
+		step("RecordCustody", func() (caseResponse, error) {
+			return f.Enforcement.RecordCustody(f.ctx, &ipcasev1.RecordCustodyRequest{Name: c.GetName(), Etag: c.GetEtag(), GoodsId: goods, RequestId: id + "custody",
+				Entry: &ipcasev1.CustodyEntry{Action: ipcasev1.CustodyAction_CUSTODY_ACTION_EXAMINED, Date: "2026-09-28", By: "examiner"}})
+		})
+		step("RecordFindings", func() (caseResponse, error) {
+			return f.Enforcement.RecordFindings(f.ctx, &ipcasev1.RecordFindingsRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestId: id + "findings",
+				Findings: &ipcasev1.Findings{Text: "1,600 cups sold at 25 yuan.", BusinessVolumeYuan: "40000", Computation: "1,600 × 25"}})
+		})
 		f.setDay("2026-09-30")
-		step("NotifyPenalty", func() (interface {
-			GetCase() *ipcasev1.EnforcementCase
-		}, error) { return f.Enforcement.NotifyPenalty(f.ctx, &ipcasev1.NotifyPenaltyRequest{Name: c.GetName(), Etag: c.GetEtag(), ServedOn: "2026-09-30", RequestId: id + "notify",
-			Fine: &ipcasev1.CalculateFineRequest{Offence: ipcasev1.FineOffence_FINE_OFFENCE_TRADEMARK, ConductDate: "2026-06-01",
-				Party: ipcasev1.PartyKind_PARTY_KIND_ORGANIZATION}}) })
+		step("NotifyPenalty", func() (caseResponse, error) {
+			return f.Enforcement.NotifyPenalty(f.ctx, &ipcasev1.NotifyPenaltyRequest{Name: c.GetName(), Etag: c.GetEtag(), ServedOn: "2026-09-30", RequestId: id + "notify",
+				Fine: &ipcasev1.CalculateFineRequest{Offence: ipcasev1.FineOffence_FINE_OFFENCE_TRADEMARK, ConductDate: "2026-06-01",
+					Party: ipcasev1.PartyKind_PARTY_KIND_ORGANIZATION}})
+		})
 		f.setDay("2026-10-12")
-		step("RequestHearing", func() (interface {
-			GetCase() *ipcasev1.EnforcementCase
-		}, error) { return f.Enforcement.RequestHearing(f.ctx, &ipcasev1.RequestHearingRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestedOn: "2026-10-12", RequestId: id + "hearing"}) })
+		step("RequestHearing", func() (caseResponse, error) {
+			return f.Enforcement.RequestHearing(f.ctx, &ipcasev1.RequestHearingRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestedOn: "2026-10-12", RequestId: id + "hearing"})
+		})
 		f.setDay("2026-10-13")
-		step("ServeHearingNotice", func() (interface {
-			GetCase() *ipcasev1.EnforcementCase
-		}, error) { return f.Enforcement.ServeHearingNotice(f.ctx, &ipcasev1.ServeHearingNoticeRequest{Name: c.GetName(), Etag: c.GetEtag(),
-			ServedOn: "2026-10-13", ScheduledFor: "2026-10-22", RequestId: id + "notice"}) })
+		step("ServeHearingNotice", func() (caseResponse, error) {
+			return f.Enforcement.ServeHearingNotice(f.ctx, &ipcasev1.ServeHearingNoticeRequest{Name: c.GetName(), Etag: c.GetEtag(),
+				ServedOn: "2026-10-13", ScheduledFor: "2026-10-22", RequestId: id + "notice"})
+		})
 		f.setDay("2026-10-22")
-		step("RecordHearing", func() (interface {
-			GetCase() *ipcasev1.EnforcementCase
-		}, error) { return f.Enforcement.RecordHearing(f.ctx, &ipcasev1.RecordHearingRequest{Name: c.GetName(), Etag: c.GetEtag(), HeldOn: "2026-10-22",
-			Record: "The respondent admitted the sales.", RequestId: id + "held"}) })
+		step("RecordHearing", func() (caseResponse, error) {
+			return f.Enforcement.RecordHearing(f.ctx, &ipcasev1.RecordHearingRequest{Name: c.GetName(), Etag: c.GetEtag(), HeldOn: "2026-10-22",
+				Record: "The respondent admitted the sales.", RequestId: id + "held"})
+		})
 		f.setDay("2026-10-26")
-		step("DecidePenalty", func() (interface {
-			GetCase() *ipcasev1.EnforcementCase
-		}, error) { return f.Enforcement.DecidePenalty(f.ctx, &ipcasev1.DecidePenaltyRequest{Name: c.GetName(), Etag: c.GetEtag(), FineYuan: "120000",
-			DecidedOn: "2026-10-26", RequestId: id + "decide"}) })
-		step("CloseEnforcement", func() (interface {
-			GetCase() *ipcasev1.EnforcementCase
-		}, error) { return f.Enforcement.CloseEnforcement(f.ctx, &ipcasev1.CloseEnforcementRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestId: id + "close"}) })
+		step("DecidePenalty", func() (caseResponse, error) {
+			return f.Enforcement.DecidePenalty(f.ctx, &ipcasev1.DecidePenaltyRequest{Name: c.GetName(), Etag: c.GetEtag(), FineYuan: "120000",
+				DecidedOn: "2026-10-26", RequestId: id + "decide"})
+		})
+		step("CloseEnforcement", func() (caseResponse, error) {
+			return f.Enforcement.CloseEnforcement(f.ctx, &ipcasev1.CloseEnforcementRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestId: id + "close"})
+		})
 		if walk == 0 {
 			continue
 		}

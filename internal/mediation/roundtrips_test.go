@@ -28,6 +28,9 @@ var roundTripBounds = map[string]int{
 // confirmation request twice, with request ids, and counts the round trips
 // of each call of the second walk (the first fills the connections' caches
 // of prepared statements, as a running server's are).
+// mediationResponse is the answer of a transition of one Mediation.
+type mediationResponse interface{ GetMediation() *ipcasev1.Mediation }
+
 func TestRoundTripsPerTransition(t *testing.T) {
 	t.Parallel()
 	env := chaintest.Start(t, chaintest.Fixed(monday))
@@ -36,7 +39,7 @@ func TestRoundTripsPerTransition(t *testing.T) {
 	rt := chaintest.CountRoundTrips(env.DB)
 	got := map[string]int{}
 	var md *ipcasev1.Mediation
-	step := func(method string, call func() (interface{ GetMediation() *ipcasev1.Mediation }, error)) {
+	step := func(method string, call func() (mediationResponse, error)) {
 		t.Helper()
 		got[method] = max(got[method], rt.Measure(t, method, func() error {
 			resp, err := call()
@@ -61,37 +64,37 @@ func TestRoundTripsPerTransition(t *testing.T) {
 			Route: ipcasev1.ProceedingKind_PROCEEDING_KIND_ENFORCEMENT, Forum: "SAMR-HZ"}); err != nil {
 			t.Fatal(err)
 		}
-		step("RequestMediation", func() (interface{ GetMediation() *ipcasev1.Mediation }, error) {
+		step("RequestMediation", func() (mediationResponse, error) {
 			return env.Mediation.RequestMediation(officer, &ipcasev1.RequestMediationRequest{Matter: m.GetName(), Forum: "SAMR-HZ", RequestId: id + "request",
 				Note: "the complainant asks the agency to mediate the damages"})
 		})
 		complainant, respondent := md.GetParties()[0].GetParty(), md.GetParties()[1].GetParty()
 		holder := authtest.WithToken(t.Context(), env.Auth.RightsHolder(t, strings.TrimPrefix(complainant, "parties/")))
-		step("RecordConsent", func() (interface{ GetMediation() *ipcasev1.Mediation }, error) {
+		step("RecordConsent", func() (mediationResponse, error) {
 			return env.Mediation.RecordConsent(holder, &ipcasev1.RecordConsentRequest{Name: md.GetName(), Etag: md.GetEtag(), Party: complainant,
 				Consents: true, RequestId: id + "consent-1"})
 		})
-		step("RecordConsent", func() (interface{ GetMediation() *ipcasev1.Mediation }, error) {
+		step("RecordConsent", func() (mediationResponse, error) {
 			return env.Mediation.RecordConsent(mediator, &ipcasev1.RecordConsentRequest{Name: md.GetName(), Etag: md.GetEtag(), Party: respondent,
 				Consents: true, ConsentedOn: "2026-09-29", RequestId: id + "consent-2"})
 		})
-		step("AssignMediator", func() (interface{ GetMediation() *ipcasev1.Mediation }, error) {
+		step("AssignMediator", func() (mediationResponse, error) {
 			return env.Mediation.AssignMediator(mediator, &ipcasev1.AssignMediatorRequest{Name: md.GetName(), Etag: md.GetEtag(),
 				Mediator: "mediator@SAMR-HZ", DisplayName: "赵敏", RequestId: id + "assign"})
 		})
-		step("StartMediation", func() (interface{ GetMediation() *ipcasev1.Mediation }, error) {
+		step("StartMediation", func() (mediationResponse, error) {
 			return env.Mediation.StartMediation(mediator, &ipcasev1.StartMediationRequest{Name: md.GetName(), Etag: md.GetEtag(), RequestId: id + "start"})
 		})
-		step("RecordSession", func() (interface{ GetMediation() *ipcasev1.Mediation }, error) {
+		step("RecordSession", func() (mediationResponse, error) {
 			return env.Mediation.RecordSession(mediator, &ipcasev1.RecordSessionRequest{Name: md.GetName(), Etag: md.GetEtag(), RequestId: id + "session",
 				Session: &ipcasev1.MediationSession{Date: "2026-10-09", Attendees: []string{"赵敏", "counsel"}, Notes: "respondent offers 60,000"}})
 		})
-		step("RecordAgreement", func() (interface{ GetMediation() *ipcasev1.Mediation }, error) {
+		step("RecordAgreement", func() (mediationResponse, error) {
 			return env.Mediation.RecordAgreement(mediator, &ipcasev1.RecordAgreementRequest{Name: md.GetName(), Etag: md.GetEtag(), RequestId: id + "agree",
 				Agreement: &ipcasev1.MediationAgreement{PaymentYuan: "80000", PaymentDue: "2026-11-30", CessationUndertakings: []string{"stop selling cups"},
 					WithdrawComplaints: true, EffectiveOn: "2026-10-13"}})
 		})
-		step("RequestConfirmation", func() (interface{ GetMediation() *ipcasev1.Mediation }, error) {
+		step("RequestConfirmation", func() (mediationResponse, error) {
 			return env.Mediation.RequestConfirmation(holder, &ipcasev1.RequestConfirmationRequest{Name: md.GetName(), Etag: md.GetEtag(), RequestId: id + "confirm",
 				Court: "浙01", Applicants: []string{complainant, respondent}, AppliedOn: "2026-11-12"})
 		})

@@ -106,6 +106,17 @@ func beginText(ctx context.Context) (string, error) {
 // commit commits the transaction on conn, sending insert, if not nil,
 // ahead of COMMIT in the same round trip, and puts conn back in the pool.
 func commit(ctx context.Context, conn *sql.Conn, insert *pgx.QueuedQuery) error {
+	if err := ctx.Err(); err != nil {
+		// As database/sql's Tx: a call that ended before its commit rolls back.
+		release(conn, false)
+		return Translate(err)
+	}
+	// Once sent, the commit is seen through even if the call's context
+	// ends meanwhile (as database/sql and pgx's Tx.Commit do), so that an
+	// answer is not an error for a change that was made; the insert under
+	// it is bounded by the transaction's statement_timeout.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
+	defer cancel()
 	err := withPgx(conn, func(c *pgx.Conn) error {
 		b := &pgx.Batch{}
 		if insert != nil {
@@ -150,6 +161,9 @@ func release(conn *sql.Conn, committed bool) {
 	}
 	_ = conn.Close()
 }
+
+// commitTimeout bounds a COMMIT past its call's deadline.
+const commitTimeout = 5 * time.Second
 
 // rollbackTimeout bounds the ROLLBACK of a failed transaction, which must
 // run even when the call's context has ended.
