@@ -24,13 +24,13 @@ var roundTripBounds = map[string]int{
 	"RequestConfirmation": 13,
 }
 
+// mediationResponse is the answer of a transition of a mediation.
+type mediationResponse interface{ GetMediation() *ipcasev1.Mediation }
+
 // TestRoundTripsPerTransition walks a mediation from its request to the
 // confirmation request twice, with request ids, and counts the round trips
 // of each call of the second walk (the first fills the connections' caches
 // of prepared statements, as a running server's are).
-// mediationResponse is the answer of a transition of one Mediation.
-type mediationResponse interface{ GetMediation() *ipcasev1.Mediation }
-
 func TestRoundTripsPerTransition(t *testing.T) {
 	t.Parallel()
 	env := chaintest.Start(t, chaintest.Fixed(monday))
