@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm/clause"
@@ -133,18 +134,39 @@ func (l *Log) AppendState(tx store.Tx, matterID string, actor Actor, at time.Tim
 }
 
 func (l *Log) append(tx store.Tx, matterID string, actor Actor, at time.Time, next NextState, recs []Record) error {
+	ws, err := l.writes(tx, matterID, actor, at, next, recs)
+	if err != nil {
+		return err
+	}
+	if err := tx.Write(ws...); err != nil {
+		return fmt.Errorf("events: append to %s: %w", matterID, err)
+	}
+	return nil
+}
+
+// AppendStateWrites is AppendState for a writer that sends the events
+// with its own writes, in one statement (store.Tx.Write): it reads and
+// locks the head of the chain, and returns the writes that append recs and
+// move the head (none if there is nothing to write).
+func (l *Log) AppendStateWrites(tx store.Tx, matterID string, actor Actor, at time.Time, next NextState, recs ...Record) ([]store.Write, error) {
+	return l.writes(tx, matterID, actor, at, next, recs)
+}
+
+// writes reads and locks the head of matterID's chain and returns the
+// writes of append.
+func (l *Log) writes(tx store.Tx, matterID string, actor Actor, at time.Time, next NextState, recs []Record) ([]store.Write, error) {
 	if len(recs) == 0 && next == nil {
-		return nil
+		return nil, nil
 	}
 	for _, r := range recs {
 		if err := r.check(); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	g := tx.Gorm()
 	var heads []headRow
 	if err := g.Clauses(clause.Locking{Strength: "UPDATE"}).Where("matter_id = ?", matterID).Limit(1).Find(&heads).Error; err != nil {
-		return fmt.Errorf("events: head of %s: %w", matterID, store.Translate(err))
+		return nil, fmt.Errorf("events: head of %s: %w", matterID, store.Translate(err))
 	}
 	head := headRow{MatterID: matterID}
 	if len(heads) == 1 {
@@ -152,14 +174,14 @@ func (l *Log) append(tx store.Tx, matterID string, actor Actor, at time.Time, ne
 	}
 	trusted := head.Seq == 0 || l.cp.valid(head)
 	if len(recs) == 0 && (head.Seq == 0 || !trusted) {
-		return nil // no head to sign a state into, or none to vouch for
+		return nil, nil // no head to sign a state into, or none to vouch for
 	}
 	at = at.UTC().Truncate(time.Microsecond) // what Postgres keeps
 	rows := make([]eventRow, len(recs))
 	for i, r := range recs {
 		payload, err := json.Marshal(r.Payload)
 		if err != nil {
-			return fmt.Errorf("events: payload of %s: %w", r.Type, err)
+			return nil, fmt.Errorf("events: payload of %s: %w", r.Type, err)
 		}
 		e := Event{MatterID: matterID, Seq: head.Seq + 1, Type: r.Type, ProceedingID: r.ProceedingID,
 			Actor: actor, OccurTime: at, Payload: payload, PrevHash: head.Hash}
@@ -170,29 +192,49 @@ func (l *Log) append(tx store.Tx, matterID string, actor Actor, at time.Time, ne
 	if next != nil {
 		state, err := next(head.State)
 		if err != nil {
-			return fmt.Errorf("events: state of %s: %w", matterID, err)
+			return nil, fmt.Errorf("events: state of %s: %w", matterID, err)
 		}
 		if len(recs) == 0 && bytes.Equal(state, head.State) {
-			return nil
+			return nil, nil
 		}
 		head.State = state
-	}
-	if len(rows) > 0 {
-		if err := g.Create(&rows).Error; err != nil {
-			return fmt.Errorf("events: append to %s: %w", matterID, store.Translate(err))
-		}
 	}
 	if trusted {
 		l.cp.sign(&head)
 	}
-	err := g.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "matter_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"seq", "hash", "state", "key_id", "signature"}),
-	}).Create(&head).Error
-	if err != nil {
-		return fmt.Errorf("events: moving head of %s: %w", matterID, store.Translate(err))
+	return appendWrites(rows, head), nil
+}
+
+// appendWrites are the writes that insert rows and move the chain's head
+// to head, sent as one statement: one round trip for a change's events.
+// Neither reads the other's rows, as each sees the rows from before the
+// statement.
+func appendWrites(rows []eventRow, head headRow) []store.Write {
+	var ws []store.Write
+	if len(rows) > 0 {
+		var b strings.Builder
+		args := make([]any, 0, len(rows)*11)
+		b.WriteString(`INSERT INTO events (matter_id, seq, type, proceeding_id, actor_subject, actor_role, actor_org, occur_time, payload, prev_hash, hash) VALUES `)
+		for i, r := range rows {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			// The payload as text: json keeps the exact bytes that were hashed.
+			args = append(args, r.MatterID, r.Seq, r.Type, r.ProceedingID, r.ActorSubject, r.ActorRole, r.ActorOrg, r.OccurTime,
+				string(r.Payload), r.PrevHash, r.Hash)
+		}
+		ws = append(ws, store.Write{SQL: b.String(), Args: args})
 	}
-	return nil
+	var state *string // as the payloads, the exact bytes signed
+	if head.State != nil {
+		s := string(head.State)
+		state = &s
+	}
+	return append(ws, store.Write{SQL: `INSERT INTO event_heads (matter_id, seq, hash, state, key_id, signature) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (matter_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, state = excluded.state,
+		key_id = excluded.key_id, signature = excluded.signature`,
+		Args: []any{head.MatterID, head.Seq, head.Hash, state, head.KeyID, head.Signature}})
 }
 
 // Unsigned returns up to limit matters after the id after (all if empty)

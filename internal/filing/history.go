@@ -236,8 +236,23 @@ func (r *recordStates) get(kind ProceedingKind) func(store.Tx, ProceedingID) (Pr
 // merge). Call it after the change's rows are written, in its
 // transaction.
 func (s *Store) appendState(tx store.Tx, m *Matter, actor events.Actor, at time.Time, recs ...events.Record) error {
+	ws, signed, err := s.appendStateWrites(tx, m, actor, at, recs...)
+	if err != nil {
+		return err
+	}
+	if err := tx.Write(ws...); err != nil {
+		return fmt.Errorf("events of matter %s: %w", m.ID, err)
+	}
+	signed()
+	return nil
+}
+
+// appendStateWrites is appendState for a change that sends the events
+// with its own writes (store.Tx.Write): it returns the writes, and signed,
+// to call once they are written.
+func (s *Store) appendStateWrites(tx store.Tx, m *Matter, actor events.Actor, at time.Time, recs ...events.Record) ([]store.Write, func(), error) {
 	final, base := snapshotOf(m), m.signed
-	err := s.log.AppendState(tx, string(m.ID), actor, at, func(prev []byte) ([]byte, error) {
+	ws, err := s.log.AppendStateWrites(tx, string(m.ID), actor, at, func(prev []byte) ([]byte, error) {
 		var p snapshot
 		if prev != nil && json.Unmarshal(prev, &p) != nil {
 			// Not a state this package wrote: the head was rewritten, and
@@ -247,10 +262,9 @@ func (s *Store) appendState(tx store.Tx, m *Matter, actor events.Actor, at time.
 		return json.Marshal(merge(p, base, final))
 	}, recs...)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	m.signed = final
-	return nil
+	return ws, func() { m.signed = final }, nil
 }
 
 // VerifyHistory verifies matter id's event chain and its signed head (see

@@ -314,15 +314,13 @@ func (s *Records[R]) save(c *Change[R], actor events.Actor, insert bool) error {
 	meta := c.Record.Meta()
 	meta.Version++
 	c.Proceeding.State, c.Proceeding.Updated = c.Record.StateName(), c.At
-	// The proceeding first: a new record refers to it.
-	if err := s.filing.save(c.Tx, c.Matter, c.At); err != nil {
-		return err
-	}
+	ws := s.filing.saveWrites(c.Matter, c.At)
+	var doc store.Write
 	var err error
 	if insert {
-		err = s.docs.Insert(c.Tx, string(meta.ProceedingID), string(meta.MatterID), meta.Version, c.Record)
+		doc, err = s.docs.InsertWrite(string(meta.ProceedingID), string(meta.MatterID), meta.Version, c.Record)
 	} else {
-		err = s.docs.Update(c.Tx, string(meta.ProceedingID), meta.Version, c.Record)
+		doc, err = s.docs.UpdateWrite(string(meta.ProceedingID), meta.Version, c.Record)
 	}
 	if err != nil {
 		return fmt.Errorf("saving %s: %w", s.noun, err)
@@ -330,8 +328,18 @@ func (s *Records[R]) save(c *Change[R], actor events.Actor, insert bool) error {
 	// The matter's own events first (an acceptance made by the change). A
 	// new slice: appending to the matter's would write into its array.
 	recs := slices.Concat(c.Matter.pending, meta.pending)
+	evs, signed, err := s.filing.appendStateWrites(c.Tx, c.Matter, actor, c.At, recs...)
+	if err != nil {
+		return err
+	}
+	// The proceeding, the record and the events in one statement: a new
+	// record refers to its proceeding, checked at the statement's end.
+	if err := c.Tx.Write(slices.Concat(ws, []store.Write{doc}, evs)...); err != nil {
+		return fmt.Errorf("saving %s: %w", s.noun, err)
+	}
 	c.Matter.pending, meta.pending = nil, nil
-	return s.filing.appendState(c.Tx, c.Matter, actor, c.At, recs...)
+	signed()
+	return nil
 }
 
 // NotBefore refuses d, the date field records, when it is before on, the

@@ -587,12 +587,16 @@ func (s *Store) Update(ctx context.Context, key store.IdempotencyKey, id MatterI
 			return nil, err
 		}
 		m.Version++
-		if err := s.save(tx, m, at); err != nil {
+		// The matter, its proceedings and its events in one statement.
+		ws := s.saveWrites(m, at)
+		evs, signed, err := s.appendStateWrites(tx, m, actor, at, m.PendingEvents()...)
+		if err != nil {
 			return nil, err
 		}
-		if err := s.appendState(tx, m, actor, at, m.PendingEvents()...); err != nil {
-			return nil, err
+		if err := tx.Write(append(ws, evs...)...); err != nil {
+			return nil, fmt.Errorf("saving matter %s: %w", m.ID, err)
 		}
+		signed()
 		return render(m)
 	})
 }
@@ -644,12 +648,22 @@ func (s *Store) SaveProceedings(tx store.Tx, m *Matter, at time.Time) error {
 // save writes the matter's state, version, update time and forums, and
 // its proceedings (new and changed), in one statement.
 func (s *Store) save(tx store.Tx, m *Matter, at time.Time) error {
+	if err := tx.Write(s.saveWrites(m, at)...); err != nil {
+		return fmt.Errorf("saving matter %s and its proceedings: %w", m.ID, err)
+	}
+	return nil
+}
+
+// saveWrites settles m's state from its proceedings and returns the
+// writes of save, for a change to send with its others (store.Tx.Write).
+func (s *Store) saveWrites(m *Matter, at time.Time) []store.Write {
 	m.settle(s.routes)
 	m.Updated = at
-	q := `UPDATE matters SET state = ?, version = ?, update_time = ?, forums = ?::text[] WHERE id = ?`
-	args := []any{string(m.State), m.Version, at, forumsOf(m), string(m.ID)}
+	ws := []store.Write{{SQL: `UPDATE matters SET state = ?, version = ?, update_time = ?, forums = ?::text[] WHERE id = ?`,
+		Args: []any{string(m.State), m.Version, at, forumsOf(m), string(m.ID)}}}
 	if len(m.Proceedings) > 0 {
-		q = `WITH u AS (` + q + `) INSERT INTO proceedings (id, matter_id, kind, state, number, forum, reason, create_time, update_time) VALUES `
+		q := `INSERT INTO proceedings (id, matter_id, kind, state, number, forum, reason, create_time, update_time) VALUES `
+		var args []any
 		for i, p := range m.Proceedings {
 			if i > 0 {
 				q += ", "
@@ -659,11 +673,9 @@ func (s *Store) save(tx store.Tx, m *Matter, at time.Time) error {
 		}
 		q += ` ON CONFLICT (id) DO UPDATE SET state = excluded.state, number = excluded.number, forum = excluded.forum,
 			reason = excluded.reason, update_time = excluded.update_time`
+		ws = append(ws, store.Write{SQL: q, Args: args})
 	}
-	if err := tx.Gorm().Exec(q, args...).Error; err != nil {
-		return fmt.Errorf("saving matter %s and its proceedings: %w", m.ID, store.Translate(err))
-	}
-	return nil
+	return ws
 }
 
 // AppendEvents writes events for m in tx, chained and checkpointed with

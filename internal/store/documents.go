@@ -47,6 +47,26 @@ func (d Documents) Insert(tx Tx, proceedingID, matterID string, version int64, d
 		"doc": b, "version": version}).Error)
 }
 
+// InsertWrite is Insert as a Write, to send with the change's others.
+func (d Documents) InsertWrite(proceedingID, matterID string, version int64, doc any) (Write, error) {
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return Write{}, err
+	}
+	return Write{SQL: "INSERT INTO " + d.table + " (proceeding_id, matter_id, doc, version) VALUES (?, ?, ?, ?)",
+		Args: []any{proceedingID, matterID, string(b), version}}, nil
+}
+
+// UpdateWrite is Update as a Write, to send with the change's others.
+func (d Documents) UpdateWrite(proceedingID string, version int64, doc any) (Write, error) {
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return Write{}, err
+	}
+	return Write{SQL: "UPDATE " + d.table + " SET doc = ?, version = ? WHERE proceeding_id = ?",
+		Args: []any{string(b), version, proceedingID}}, nil
+}
+
 // Update replaces the document of proceedingID with doc at version.
 func (d Documents) Update(tx Tx, proceedingID string, version int64, doc any) error {
 	b, err := json.Marshal(doc)

@@ -3,8 +3,12 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/ipcase/ipcase/internal/errs"
 )
@@ -35,35 +39,82 @@ func (idempotencyRow) TableName() string { return "idempotency_keys" }
 // different hash the call is refused with a field error on request_id.
 // Concurrent first attempts are resolved by the key's primary key: the loser
 // rolls back and returns the winner's response.
+//
+// The key is looked up in the round trip that begins the transaction, and
+// the response is stored in the one that commits it (package doc of tx.go).
 func (db *DB) Idempotent(ctx context.Context, key IdempotencyKey, fn func(Tx) ([]byte, error)) ([]byte, error) {
+	var out []byte
 	if key.RequestID == "" {
-		var out []byte
-		err := db.InTx(ctx, func(tx Tx) error {
+		err := db.inTx(ctx, "", nil, func(tx Tx) (*pgx.QueuedQuery, error) {
 			var err error
 			out, err = fn(tx)
-			return err
+			return nil, err
 		})
 		return out, err
 	}
 	k := key.Scope + "/" + key.RequestID
-	if resp, ok, err := storedResponse(ctx, db, k, key.RequestHash); ok || err != nil {
-		return resp, err
+	var stored []byte
+	look := func(res *pgconn.Result) (bool, error) {
+		resp, ok, err := storedIn(res, key.RequestHash)
+		stored = resp
+		return ok, err
 	}
-	var out []byte
-	err := db.InTx(ctx, func(tx Tx) error {
+	err := db.inTx(ctx, lookup(k), look, func(tx Tx) (*pgx.QueuedQuery, error) {
 		var err error
 		if out, err = fn(tx); err != nil {
-			return err
+			return nil, err
 		}
-		return tx.g.Create(&idempotencyRow{Key: k, RequestHash: key.RequestHash, Response: out}).Error
+		return &pgx.QueuedQuery{SQL: insertKey, Arguments: []any{k, key.RequestHash, out}}, nil
 	})
-	if errors.Is(Translate(err), errs.AlreadyExists) {
+	switch {
+	case stored != nil:
+		return stored, nil
+	case errors.Is(Translate(err), errs.AlreadyExists):
 		// A concurrent attempt with the same request_id committed first.
 		if resp, ok, serr := storedResponse(ctx, db, k, key.RequestHash); ok || serr != nil {
 			return resp, serr
 		}
 	}
 	return out, err
+}
+
+// insertKey stores a response under its key.
+const insertKey = `INSERT INTO idempotency_keys (key, request_hash, response) VALUES ($1, $2, $3)`
+
+// lookup is the statement that reads the stored request hash and response
+// of key k, hex-encoded: it is sent with BEGIN, without parameters.
+func lookup(k string) string {
+	return `SELECT encode(request_hash, 'hex'), encode(response, 'hex') FROM idempotency_keys WHERE key = ` + hexLiteral(k)
+}
+
+// storedIn reads the answer of lookup: the stored response, ok if there is
+// one for hash; a stored key of another request is refused.
+func storedIn(res *pgconn.Result, hash []byte) ([]byte, bool, error) {
+	if res == nil {
+		return nil, false, errors.New("store: idempotency lookup: no result")
+	}
+	if res.Err != nil {
+		return nil, false, fmt.Errorf("store: idempotency lookup: %w", res.Err)
+	}
+	if len(res.Rows) == 0 {
+		return nil, false, nil
+	}
+	row := res.Rows[0]
+	if len(row) != 2 {
+		return nil, false, fmt.Errorf("store: idempotency lookup: %d columns", len(row))
+	}
+	stored, err := hex.DecodeString(string(row[0]))
+	if err != nil {
+		return nil, false, fmt.Errorf("store: idempotency lookup: %w", err)
+	}
+	if !bytes.Equal(stored, hash) {
+		return nil, true, errs.Field("request_id", "already used for a different request; use a new request_id")
+	}
+	resp, err := hex.DecodeString(string(row[1]))
+	if err != nil {
+		return nil, false, fmt.Errorf("store: idempotency lookup: %w", err)
+	}
+	return resp, true, nil
 }
 
 func storedResponse(ctx context.Context, db *DB, k string, hash []byte) ([]byte, bool, error) {

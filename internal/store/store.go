@@ -13,11 +13,12 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 	"go.uber.org/zap"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
@@ -50,6 +51,7 @@ type Config struct {
 type DB struct {
 	g   *gorm.DB
 	url string
+	rt  *roundTrips
 }
 
 // Tx is a unit of work on the case store: a transaction begun by DB.InTx,
@@ -63,7 +65,14 @@ func Open(ctx context.Context, cfg Config, logger *zap.Logger) (*DB, error) {
 	if cfg.URL == "" {
 		return nil, errors.New("store: DATABASE_URL is empty")
 	}
-	pg, _ := postgres.New(postgres.Config{DSN: cfg.URL}).(*postgres.Dialector)
+	connCfg, err := pgx.ParseConfig(cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("store: DATABASE_URL %s: %w", Redact(cfg.URL), err)
+	}
+	rt := &roundTrips{}
+	opts := countingOptions(connCfg, rt)
+	pool := stdlib.OpenDB(*connCfg, opts...)
+	pg, _ := postgres.New(postgres.Config{Conn: pool}).(*postgres.Dialector)
 	g, err := gorm.Open(dialector{pg}, &gorm.Config{
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
@@ -71,6 +80,7 @@ func Open(ctx context.Context, cfg Config, logger *zap.Logger) (*DB, error) {
 		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 	})
 	if err != nil {
+		_ = pool.Close()
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
 	// gorm's row callback (Raw(…).Scan, Rows) sets the statement's error
@@ -97,7 +107,7 @@ func Open(ctx context.Context, cfg Config, logger *zap.Logger) (*DB, error) {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("store: ping %s: %w", Redact(cfg.URL), err)
 	}
-	return &DB{g: g, url: cfg.URL}, nil
+	return &DB{g: g, url: cfg.URL, rt: rt}, nil
 }
 
 // Close closes the pool.
@@ -125,36 +135,7 @@ func (db *DB) URL() string { return db.url }
 // answers 57014 (Translate: DeadlineExceeded) on a connection that stays
 // usable, rather than by the context, which has to drop the connection.
 func (db *DB) InTx(ctx context.Context, fn func(Tx) error) error {
-	return db.g.WithContext(ctx).Transaction(func(g *gorm.DB) error {
-		if err := boundStatements(ctx, g); err != nil {
-			return err
-		}
-		return fn(Tx{g})
-	})
-}
-
-// boundStatements sets the transaction's statement and lock timeouts from
-// ctx's deadline, if it has one. Both are the same: Postgres counts a
-// lock wait into statement_timeout, so with equal values a locked row
-// answers 57014 (the deadline) — lock_timeout is there for a statement
-// that turns statement_timeout off for itself.
-func boundStatements(ctx context.Context, g *gorm.DB) error {
-	deadline, ok := ctx.Deadline()
-	if !ok {
-		return nil
-	}
-	left := time.Until(deadline)
-	left -= min(left/20, maxTimeoutMargin)
-	if left < time.Millisecond {
-		return context.DeadlineExceeded
-	}
-	ms := strconv.FormatInt(left.Milliseconds(), 10)
-	for _, name := range []string{"statement_timeout", "lock_timeout"} {
-		if err := g.Exec(setLocal + name + " = " + ms).Error; err != nil {
-			return err
-		}
-	}
-	return nil
+	return db.inTx(ctx, "", nil, func(tx Tx) (*pgx.QueuedQuery, error) { return nil, fn(tx) })
 }
 
 // maxTimeoutMargin is how much earlier than the context's deadline
