@@ -153,6 +153,10 @@ var policy = map[string]rule{
 	// what a platform, bank or customs office holds (internal/decision).
 	"/ipcase.v1.DecisionService/VerifyDecision":   {public: true},
 	"/ipcase.v1.DecisionService/ListDecisionKeys": {public: true},
+	// Rotating and revoking an issuer's keys: admins, and an agency's
+	// officers or a court for their own keys (the service checks the issuer).
+	"/ipcase.v1.DecisionService/RotateDecisionKey": allow(Admin, NoMatter, Officer, NoMatter, Court, NoMatter),
+	"/ipcase.v1.DecisionService/RevokeDecisionKey": allow(Admin, NoMatter, Officer, NoMatter, Court, NoMatter),
 
 	// Webhooks: rights holders register their own (scoped to their parties in the service); admins may read them.
 	"/ipcase.v1.NotificationService/CreateWebhook":         allow(RightsHolder, NoMatter),

@@ -19,8 +19,10 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	DecisionService_VerifyDecision_FullMethodName   = "/ipcase.v1.DecisionService/VerifyDecision"
-	DecisionService_ListDecisionKeys_FullMethodName = "/ipcase.v1.DecisionService/ListDecisionKeys"
+	DecisionService_VerifyDecision_FullMethodName    = "/ipcase.v1.DecisionService/VerifyDecision"
+	DecisionService_ListDecisionKeys_FullMethodName  = "/ipcase.v1.DecisionService/ListDecisionKeys"
+	DecisionService_RotateDecisionKey_FullMethodName = "/ipcase.v1.DecisionService/RotateDecisionKey"
+	DecisionService_RevokeDecisionKey_FullMethodName = "/ipcase.v1.DecisionService/RevokeDecisionKey"
 )
 
 // DecisionServiceClient is the client API for DecisionService service.
@@ -38,6 +40,15 @@ type DecisionServiceClient interface {
 	// Lists every issuer's keys, current, rotated out and revoked: a JWKS
 	// (RFC 7517) for offline verification.
 	ListDecisionKeys(ctx context.Context, in *ListDecisionKeysRequest, opts ...grpc.CallOption) (*ListDecisionKeysResponse, error)
+	// Rotates an issuer's signing key: the current key is retired (what it
+	// signed still verifies) and a new key, made in the server's keyring,
+	// signs the issuer's next decisions. Admins for any issuer; an officer
+	// for its agency, a court for itself. Logged with the caller.
+	RotateDecisionKey(ctx context.Context, in *RotateDecisionKeyRequest, opts ...grpc.CallOption) (*RotateDecisionKeyResponse, error)
+	// Revokes a signing key from a day on, with the reason: every decision
+	// it signed verifies REVOKED with that day, and its issuer's next
+	// decision is signed with a new key. Who may: as RotateDecisionKey.
+	RevokeDecisionKey(ctx context.Context, in *RevokeDecisionKeyRequest, opts ...grpc.CallOption) (*RevokeDecisionKeyResponse, error)
 }
 
 type decisionServiceClient struct {
@@ -68,6 +79,26 @@ func (c *decisionServiceClient) ListDecisionKeys(ctx context.Context, in *ListDe
 	return out, nil
 }
 
+func (c *decisionServiceClient) RotateDecisionKey(ctx context.Context, in *RotateDecisionKeyRequest, opts ...grpc.CallOption) (*RotateDecisionKeyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RotateDecisionKeyResponse)
+	err := c.cc.Invoke(ctx, DecisionService_RotateDecisionKey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *decisionServiceClient) RevokeDecisionKey(ctx context.Context, in *RevokeDecisionKeyRequest, opts ...grpc.CallOption) (*RevokeDecisionKeyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RevokeDecisionKeyResponse)
+	err := c.cc.Invoke(ctx, DecisionService_RevokeDecisionKey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DecisionServiceServer is the server API for DecisionService service.
 // All implementations must embed UnimplementedDecisionServiceServer
 // for forward compatibility.
@@ -83,6 +114,15 @@ type DecisionServiceServer interface {
 	// Lists every issuer's keys, current, rotated out and revoked: a JWKS
 	// (RFC 7517) for offline verification.
 	ListDecisionKeys(context.Context, *ListDecisionKeysRequest) (*ListDecisionKeysResponse, error)
+	// Rotates an issuer's signing key: the current key is retired (what it
+	// signed still verifies) and a new key, made in the server's keyring,
+	// signs the issuer's next decisions. Admins for any issuer; an officer
+	// for its agency, a court for itself. Logged with the caller.
+	RotateDecisionKey(context.Context, *RotateDecisionKeyRequest) (*RotateDecisionKeyResponse, error)
+	// Revokes a signing key from a day on, with the reason: every decision
+	// it signed verifies REVOKED with that day, and its issuer's next
+	// decision is signed with a new key. Who may: as RotateDecisionKey.
+	RevokeDecisionKey(context.Context, *RevokeDecisionKeyRequest) (*RevokeDecisionKeyResponse, error)
 	mustEmbedUnimplementedDecisionServiceServer()
 }
 
@@ -98,6 +138,12 @@ func (UnimplementedDecisionServiceServer) VerifyDecision(context.Context, *Verif
 }
 func (UnimplementedDecisionServiceServer) ListDecisionKeys(context.Context, *ListDecisionKeysRequest) (*ListDecisionKeysResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListDecisionKeys not implemented")
+}
+func (UnimplementedDecisionServiceServer) RotateDecisionKey(context.Context, *RotateDecisionKeyRequest) (*RotateDecisionKeyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RotateDecisionKey not implemented")
+}
+func (UnimplementedDecisionServiceServer) RevokeDecisionKey(context.Context, *RevokeDecisionKeyRequest) (*RevokeDecisionKeyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeDecisionKey not implemented")
 }
 func (UnimplementedDecisionServiceServer) mustEmbedUnimplementedDecisionServiceServer() {}
 func (UnimplementedDecisionServiceServer) testEmbeddedByValue()                         {}
@@ -156,6 +202,42 @@ func _DecisionService_ListDecisionKeys_Handler(srv interface{}, ctx context.Cont
 	return interceptor(ctx, in, info, handler)
 }
 
+func _DecisionService_RotateDecisionKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RotateDecisionKeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DecisionServiceServer).RotateDecisionKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: DecisionService_RotateDecisionKey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DecisionServiceServer).RotateDecisionKey(ctx, req.(*RotateDecisionKeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _DecisionService_RevokeDecisionKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RevokeDecisionKeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DecisionServiceServer).RevokeDecisionKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: DecisionService_RevokeDecisionKey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DecisionServiceServer).RevokeDecisionKey(ctx, req.(*RevokeDecisionKeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // DecisionService_ServiceDesc is the grpc.ServiceDesc for DecisionService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -170,6 +252,14 @@ var DecisionService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListDecisionKeys",
 			Handler:    _DecisionService_ListDecisionKeys_Handler,
+		},
+		{
+			MethodName: "RotateDecisionKey",
+			Handler:    _DecisionService_RotateDecisionKey_Handler,
+		},
+		{
+			MethodName: "RevokeDecisionKey",
+			Handler:    _DecisionService_RevokeDecisionKey_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

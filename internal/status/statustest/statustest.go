@@ -57,6 +57,9 @@ type Server struct {
 	// Outbox is where it delivers sign-in links, as the complainant would
 	// receive them.
 	Outbox *status.Outbox
+	// DecisionKeys holds the private halves of the decision keys it signs
+	// with, in a directory of the test's.
+	DecisionKeys *decision.KeyDir
 	key    auth.JWK
 	signin auth.JWK
 }
@@ -108,6 +111,10 @@ func Start(t testing.TB, o Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ring, err := decision.OpenKeyDir(filepath.Join(dir, "decision-keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	db := storetest.NewDB(t)
 	log := events.NewLog(events.NewEphemeralCheckpoints())
 	cal, err := deadline.Embedded()
@@ -132,7 +139,7 @@ func Start(t testing.TB, o Options) *Server {
 		ipcasev1.RegisterCustomsServiceServer(s, customs.NewServer(customs.NewStore(fs), db, clocks, time.Now))
 		ipcasev1.RegisterDeadlineServiceServer(s, deadline.NewServer(cal))
 		ipcasev1.RegisterPublicationServiceServer(s, publication.NewServer(publication.NewStore(db)))
-		ipcasev1.RegisterDecisionServiceServer(s, decision.NewServer(decision.NewStore(db)))
+		ipcasev1.RegisterDecisionServiceServer(s, decision.NewServer(decision.NewStore(db, ring), time.Now))
 		ipcasev1.RegisterNotificationServiceServer(s, webhook.NewServer(webhook.NewStore(db), webhook.Config{AllowHTTP: true, AllowLoopback: true}, time.Now))
 		ipcasev1.RegisterStatusServiceServer(s, status.NewServer(status.Deps{
 			Filing: filing.NewServer(fs, cal, time.Now),
@@ -141,7 +148,7 @@ func Start(t testing.TB, o Options) *Server {
 		}))
 	}, nil, opts...)
 	return &Server{Addr: addr, DB: db, EvidenceDir: filepath.Join(dir, "evidence"), Filing: fs, Clocks: clocks,
-		Outbox: outbox, key: key, signin: signin}
+		Outbox: outbox, DecisionKeys: ring, key: key, signin: signin}
 }
 
 // SigningKey is the private key of the officials' and holders' tokens the
