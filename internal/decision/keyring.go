@@ -158,3 +158,6 @@ func (d *KeyDir) Signer(_ context.Context, kid string) (crypto.Signer, error) {
 }
 
 var b64 = base64.RawURLEncoding
+
+// Dir is the directory's path.
+func (d *KeyDir) Dir() string { return d.dir }
