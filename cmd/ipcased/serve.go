@@ -57,15 +57,15 @@ type config struct {
 	// DecisionKeyDir holds the private keys the side's agencies and courts
 	// sign their decisions with (internal/decision.KeyDir).
 	DecisionKeyDir string `env:"IPCASE_DECISION_KEY_DIR"`
-	Calendar          deadline.Config
-	Sweeper           clock.Config
-	Trial             trial.Config
-	Enforcement       enforcement.Config
-	Evidence          evidence.Config
-	SignIn            status.Config
-	Webhooks          webhook.Config
-	Exchange          exchange.Config
-	Audit             audit.Config
+	Calendar       deadline.Config
+	Sweeper        clock.Config
+	Trial          trial.Config
+	Enforcement    enforcement.Config
+	Evidence       evidence.Config
+	SignIn         status.Config
+	Webhooks       webhook.Config
+	Exchange       exchange.Config
+	Audit          audit.Config
 }
 
 // side is the part of the system a replica runs (DESIGN.md): an agency

@@ -236,8 +236,10 @@ func (s *Store) Revoke(ctx context.Context, key store.IdempotencyKey, kid string
 			return nil, store.Translate(err)
 		}
 		e := effective
-		return nil, logKey(tx, keyLog{At: at, Action: actionRevoke, Issuer: r.Issuer, Kid: kid, Reason: reason, EffectiveOn: &e, By: by,
-			RequestID: key.RequestID})
+		// The response kept for a retry is the key's id: a retry reads
+		// the key as it is.
+		return []byte(kid), logKey(tx, keyLog{At: at, Action: actionRevoke, Issuer: r.Issuer, Kid: kid, Reason: reason, EffectiveOn: &e,
+			By: by, RequestID: key.RequestID})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("Revoke(%s): %w", kid, err)

@@ -60,8 +60,8 @@ type Server struct {
 	// DecisionKeys holds the private halves of the decision keys it signs
 	// with, in a directory of the test's.
 	DecisionKeys *decision.KeyDir
-	key    auth.JWK
-	signin auth.JWK
+	key          auth.JWK
+	signin       auth.JWK
 }
 
 // Options change what Start starts.
