@@ -182,6 +182,9 @@ func check(c *http.Client, gateway, code, handed string) (verdict, error) {
 	}
 	who := strings.Join(respondents, "; ")
 	switch {
+	// A penalty decision is executed even while the seller seeks
+	// reconsideration or sues (Administrative Penalty Law 2021 Art. 73 ¶1);
+	// a first-instance judgment only once no appeal was filed in time.
 	case d.Kind == "PENALTY_DECISION":
 		return verdict{remove: true, text: fmt.Sprintf("remove listings: penalty decision %s of %s, decided %s, against %s",
 			d.Number, d.Issuer, d.DecidedOn, who)}, nil
