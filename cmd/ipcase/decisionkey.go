@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
@@ -190,7 +191,7 @@ func callDecisions(ctx context.Context, cfg *config, method string, call func(co
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
 	if err := call(ctx, ipcasev1.NewDecisionServiceClient(conn)); err != nil {
-		if _, local := err.(*failure); local {
+		if f := (*failure)(nil); errors.As(err, &f) {
 			return err
 		}
 		return remoteError(cfg, "DecisionService."+method, err, func(f string) string {

@@ -87,7 +87,7 @@ func TestKeyDir(t *testing.T) {
 	if err := os.Mkdir(open, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Chmod(open, 0o750); err != nil { //nolint:gosec // G302: a directory open to the group, for the test
+	if err := os.Chmod(open, 0o750); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := decision.OpenKeyDir(open); err == nil || !strings.Contains(err.Error(), "need 0700") {

@@ -102,6 +102,9 @@ func mayManage(ctx context.Context, issuer string) error {
 		if p.Court != "" && p.Court == issuer {
 			return nil
 		}
+	case auth.Mediator, auth.RightsHolder:
+		// Mediators and rights holders issue no decisions (the policy
+		// refuses them first).
 	}
 	return errs.Errorf(errs.PermissionDenied, "the keys of %s are managed by an admin or by %s itself, not by %s %s", issuer, issuer,
 		p.Role, p.Org())

@@ -23,6 +23,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base32"
@@ -84,37 +85,50 @@ type document struct {
 	} `json:"parties"`
 }
 
-func main() {
-	gateway := flag.String("gateway", "http://127.0.0.1:8080", "the ipcase gateway's address")
-	jwsFile := flag.String("jws", "", "the signed document (JWS) the rights holder handed over, checked against the register")
-	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: platform-verify [-gateway URL] [-jws FILE] CODE")
-		flag.PrintDefaults()
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// run is the program: it writes the verdict to stdout and returns the exit
+// code.
+func run(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("platform-verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	gateway := fs.String("gateway", "http://127.0.0.1:8080", "the ipcase gateway's address")
+	jwsFile := fs.String("jws", "", "the signed document (JWS) the rights holder handed over, checked against the register")
+	fs.Usage = func() {
+		_, _ = fmt.Fprintln(stderr, "usage: platform-verify [-gateway URL] [-jws FILE] CODE")
+		fs.PrintDefaults()
 	}
-	flag.Parse()
-	if flag.NArg() != 1 {
-		flag.Usage()
-		os.Exit(2)
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return 2
 	}
 	var handed string
 	if *jwsFile != "" {
 		b, err := os.ReadFile(*jwsFile)
 		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(2)
+			_, _ = fmt.Fprintln(stderr, "platform-verify:", err)
+			return 2
 		}
 		handed = strings.TrimSpace(string(b))
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
 	c := &http.Client{Timeout: 10 * time.Second}
-	verdict, err := check(c, strings.TrimRight(*gateway, "/"), flag.Arg(0), handed)
+	verdict, err := check(ctx, c, strings.TrimRight(*gateway, "/"), fs.Arg(0), handed)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "platform-verify:", err)
-		os.Exit(2)
+		_, _ = fmt.Fprintln(stderr, "platform-verify:", err)
+		return 2
 	}
-	fmt.Println(verdict.text)
+	if _, err := fmt.Fprintln(stdout, verdict.text); err != nil {
+		return 2
+	}
 	if !verdict.remove {
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 type verdict struct {
@@ -128,10 +142,10 @@ func keep(format string, args ...any) verdict {
 
 // check is the whole decision: what the register says, the signature
 // checked here, and whether the decision orders what a platform acts on.
-func check(c *http.Client, gateway, code, handed string) (verdict, error) {
+func check(ctx context.Context, c *http.Client, gateway, code, handed string) (verdict, error) {
 	code = strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(code))
 	var v verification
-	found, err := getJSON(c, gateway+"/v1/verify/"+url.PathEscape(code), &v)
+	found, err := getJSON(ctx, c, gateway+"/v1/verify/"+url.PathEscape(code), &v)
 	if err != nil {
 		return verdict{}, err
 	}
@@ -153,7 +167,7 @@ func check(c *http.Client, gateway, code, handed string) (verdict, error) {
 	var set struct {
 		Keys []jwk `json:"keys"`
 	}
-	if _, err := getJSON(c, gateway+"/v1/decisionKeys", &set); err != nil {
+	if _, err := getJSON(ctx, c, gateway+"/v1/decisionKeys", &set); err != nil {
 		return verdict{}, err
 	}
 	d, key, why := verify(jws, set.Keys)
@@ -257,8 +271,12 @@ func codeOf(jws string) string {
 }
 
 // getJSON GETs u into v; found is false for 404.
-func getJSON(c *http.Client, u string, v any) (found bool, err error) {
-	resp, err := c.Get(u) //nolint:gosec // G107: the operator names the gateway
+func getJSON(ctx context.Context, c *http.Client, u string, v any) (found bool, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return false, err
+	}
+	resp, err := c.Do(req)
 	if err != nil {
 		return false, err
 	}
