@@ -27,6 +27,7 @@ import (
 	"github.com/ipcase/ipcase/internal/mediation"
 	"github.com/ipcase/ipcase/internal/server"
 	"github.com/ipcase/ipcase/internal/server/servertest"
+	"github.com/ipcase/ipcase/internal/similar"
 	"github.com/ipcase/ipcase/internal/status"
 	"github.com/ipcase/ipcase/internal/store"
 	"github.com/ipcase/ipcase/internal/store/storetest"
@@ -35,9 +36,10 @@ import (
 
 // chain is ipcased with both sides, as `ipcased serve` wires them: the
 // officials' listener (bearer tokens: filing, evidence, enforcement,
-// mediation, status, damages, audit) and the courts' listener (mutual TLS:
+// mediation, status, damages with similar cases, audit) and the courts' listener (mutual TLS:
 // trial and the matters), over one database, on a clock the test moves,
-// with the event consumers of both sides run by the test (pump), and court
+// with the deadline sweep and the event consumers of both sides run by the
+// test (pump), and court
 // certificates written as `ipcased dev certs` writes them.
 type chain struct {
 	t         *testing.T
@@ -48,6 +50,7 @@ type chain struct {
 	certs     string // ca.pem and {court}.pem, {court}-key.pem
 	today     atomic.Pointer[time.Time]
 	consumers []*events.Consumer
+	sweeper   *clockstore.Sweeper
 	filed     atomic.Int64 // complaints filed by fileAs, each with facts of its own
 }
 
@@ -70,7 +73,7 @@ func newChain(t *testing.T, day string) *chain {
 	es, ms, ts := enforcement.NewStore(fs), mediation.NewStore(fs), trial.NewStore(fs)
 	common := func(s *server.Server) {
 		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(fs, cal, now))
-		ipcasev1.RegisterDamagesServiceServer(s, damages.NewServer())
+		ipcasev1.RegisterDamagesServiceServer(s, damages.NewServer().WithFinder(similar.NewFinder(similar.NewStore(e.db)).WithClock(now)))
 		ipcasev1.RegisterAuditServiceServer(s, audit.NewServer(e.db))
 		ipcasev1.RegisterStatusServiceServer(s, status.NewServer(status.Deps{Filing: filing.NewServer(fs, cal, now), Clocks: clocks, Now: now}))
 	}
@@ -87,13 +90,14 @@ func newChain(t *testing.T, day string) *chain {
 	}, tlsCfg, e.auth.ServerOptions()...)
 	e.write("ca.pem", e.auth.CA.CertPEM())
 
+	e.sweeper = clockstore.NewSweeper(clocks, clockstore.Config{SweepInterval: time.Minute, Lead: 72 * time.Hour}, zap.NewNop())
 	cs := events.NewConsumers(e.db, zap.NewNop())
 	tc := trial.Register(cs, ts, clocks, now, trial.Config{AppealPostingDays: 7})
 	settle := func(tx store.Tx, matterID filing.MatterID, reason string, at time.Time) error {
 		return es.CloseSettled(tx, clocks, matterID, reason, at)
 	}
 	e.consumers = []*events.Consumer{tc.Transfers, tc.Routed, tc.Effective, tc.Confirmations,
-		enforcement.RegisterJudgments(cs, es), mediation.RegisterOutcomes(cs, ms, settle, now)}
+		enforcement.RegisterJudgments(cs, es), mediation.RegisterOutcomes(cs, ms, settle, now), similar.Register(cs, fs)}
 	return e
 }
 
@@ -130,10 +134,14 @@ func (e *chain) setDay(day string) {
 	e.today.Store(&d)
 }
 
-// pump stamps the log and runs every consumer until nothing is left, as
-// ipcased's relay and consumers do in the background.
+// pump sweeps the deadlines on the test's day, then stamps the log and
+// runs every consumer until nothing is left, as ipcased's sweeper, relay
+// and consumers do in the background.
 func (e *chain) pump() {
 	e.t.Helper()
+	if _, err := e.sweeper.SweepOnce(e.t.Context(), *e.today.Load()); err != nil {
+		e.t.Fatal(err)
+	}
 	for range 10 {
 		if _, err := events.Stamp(e.t.Context(), e.db, 10000); err != nil {
 			e.t.Fatal(err)

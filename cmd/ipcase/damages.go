@@ -63,7 +63,10 @@ type calcFlags struct {
 var singlePeriodFlags = []string{"conduct-start", "conduct-end", "base-kind", "base", "contribution", "proven"}
 
 func newCalcCmd(cfg *config) *cobra.Command {
-	var f calcFlags
+	var (
+		f   calcFlags
+		sim similarFlags
+	)
 	cmd := &cobra.Command{
 		Use:   "calc",
 		Short: "Compute civil damages: base, punitive multiple, expenses, claim cap",
@@ -106,15 +109,19 @@ figure is listed with the article that produced it.`,
 			if err != nil {
 				return err
 			}
-			res, err := calculate(cmd.Context(), cfg, f.local, req)
+			if req.Similar, err = sim.query(cmd, f.local); err != nil {
+				return err
+			}
+			res, cases, err := calculate(cmd.Context(), cfg, f.local, req)
 			if err != nil {
 				return err
 			}
-			return printDamages(cfg, res)
+			return printDamages(cfg, res, cases)
 		},
 	}
 	cmd.Flags().BoolVar(&f.local, "local", false, "compute in process, without a server")
 	f.register(cmd.Flags())
+	sim.register(cmd.Flags())
 	return cmd
 }
 
@@ -322,11 +329,12 @@ func parsePeriod(i int, s string) (*ipcasev1.DamagesPeriod, error) {
 	return p, nil
 }
 
-// calculate runs req in process (local) or on the server.
-func calculate(ctx context.Context, cfg *config, local bool, req *ipcasev1.CalculateDamagesRequest) (damages.Result, error) {
+// calculate runs req in process (local) or on the server; the server also
+// answers the similar cases req asks for.
+func calculate(ctx context.Context, cfg *config, local bool, req *ipcasev1.CalculateDamagesRequest) (damages.Result, *ipcasev1.SimilarCases, error) {
 	if local {
 		res, err := damages.CalculateFromProto(req)
-		return res, commandError(err, damagesFlagOf)
+		return res, nil, commandError(err, damagesFlagOf)
 	}
 	var resp *ipcasev1.CalculateDamagesResponse
 	err := callServer(ctx, cfg, "CalculateDamages", func(ctx context.Context, c ipcasev1.DamagesServiceClient) (err error) {
@@ -334,13 +342,13 @@ func calculate(ctx context.Context, cfg *config, local bool, req *ipcasev1.Calcu
 		return err
 	}, damagesFlagOf)
 	if err != nil {
-		return damages.Result{}, err
+		return damages.Result{}, nil, err
 	}
 	res, err := damages.ResultFromProto(resp)
 	if err != nil {
-		return damages.Result{}, &failure{err}
+		return damages.Result{}, nil, &failure{err}
 	}
-	return res, nil
+	return res, resp.GetSimilar(), nil
 }
 
 // damagesFlags names the flag behind each CalculateDamagesRequest field, for
@@ -393,6 +401,9 @@ func damagesFlagOf(field string) string {
 	if rest, ok := strings.CutPrefix(field, "defendants["); ok {
 		n, _, _ := strings.Cut(rest, "]")
 		return "--defendant #" + itoa(atoi(n)+1)
+	}
+	if f, ok := similarFlagNames[stripIndex(field)]; ok {
+		return f
 	}
 	return damagesFlags[stripIndex(field)]
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -15,7 +16,12 @@ import (
 // transfer to 京73, docket, hearing, judgment with punitive damages,
 // service, an appeal to 京, the second instance, a mediation during the
 // appeal and its judicial confirmation by 京, which settles the second
-// instance and closes the matter. ipcased's background tasks (the event
+// instance and closes the matter. The rights holder follows it from
+// outside all along (holder_test.go): its status over the gateway's HTTP
+// API, its consent to the mediation given over HTTP, and the status page
+// in a headless browser, in Chinese and English, showing the judgment's
+// award and, at the end, the matter closed and how it ended; another
+// holder learns nothing of it. ipcased's background tasks (the event
 // relay and consumers) are run by the test where the session waits for
 // them. Dates on the 2026 calendar.
 func TestWholeDisputeByCLI(t *testing.T) {
@@ -34,7 +40,18 @@ func TestWholeDisputeByCLI(t *testing.T) {
 		"--facts", "Counterfeit cups sold at three shops.", "--claims", "damages and expenses of 3,000,000 yuan", "--known-since", "2026-02-20",
 		"--evidence", photo+":notarised:the cups on sale")
 	cp, rp := m.GetComplainant().GetName(), m.GetRespondents()[0].GetName()
+	h := e.newHolder(cp)
+	if s := h.matterState(m.GetName()); s != "MATTER_STATE_SUBMITTED" {
+		t.Errorf("the holder reads its new complaint as %s", s)
+	}
+	stranger := e.auth.RightsHolder(t, "0b7e4b1c-6a7f-4c8e-9f3a-2d1c5e6f7a8b") // a party of no matter here
+	if code, v := h.status(m.GetName(), stranger); code != http.StatusNotFound {
+		t.Errorf("another holder reading the matter: %d %v; want 404", code, v)
+	}
 	next := nextCommand(t, officer.must("complaint", "accept", m.GetName(), "--route", "enforcement", "--forum", "SAMR-HZ"))
+	if s := h.matterState(m.GetName()); s != "MATTER_STATE_ACCEPTED" {
+		t.Errorf("the holder reads its accepted complaint as %s", s)
+	}
 
 	// The enforcement case, worked to its transfer to the Beijing IP Court.
 	var k ipcasev1.EnforcementCase
@@ -90,6 +107,20 @@ func TestWholeDisputeByCLI(t *testing.T) {
 			t.Errorf("served on %s: appeal due %s, want %s", s.GetParty(), s.GetAppealDue(), want)
 		}
 	}
+	// The holder sees the judgment addressed to it, in both languages: the
+	// award and the injunction, and no "ruling: no" beside them.
+	for lang, lack := range map[string]string{"zh": "裁定（非判决）", "en": "A ruling rather than a judgment"} {
+		if _, text, ok := h.page(m.GetName(), lang); ok {
+			for _, w := range []string{"1,275,000.00", "被告立即停止销售侵犯第12345678号注册商标专用权的商品", "(2026)京73知民初1号"} {
+				if !strings.Contains(text, w) {
+					t.Errorf("the %s status page after the judgment lacks %q:\n%s", lang, w, text)
+				}
+			}
+			if strings.Contains(text, lack) {
+				t.Errorf("the %s status page shows %q on a judgment", lang, lack)
+			}
+		}
+	}
 
 	// The respondent appeals to the Beijing High Court on its last day.
 	e.setDay("2026-05-07")
@@ -107,11 +138,18 @@ func TestWholeDisputeByCLI(t *testing.T) {
 	var md ipcasev1.Mediation
 	mediator.read(&md, "mediation", "request", m.GetName(), "--forum", "SAMR-HZ", "--note", "both parties asked during the appeal")
 	e.setDay("2026-05-11")
-	for _, p := range []string{cp, rp} {
-		mediator.must("mediation", "consent", md.GetName(), "--party", p, "--on", "2026-05-08")
-	}
+	// The complainant consents itself, over HTTP (CPL Art. 96: mediation
+	// on the parties' own will); the mediator records the respondent's.
+	h.consent(md.GetName(), cp, "2026-05-08")
+	mediator.must("mediation", "consent", md.GetName(), "--party", rp, "--on", "2026-05-08")
 	mediator.must("mediation", "mediator", md.GetName(), "--subject", "mediator@SAMR-HZ", "--name", "赵敏")
-	mediator.must("mediation", "start", md.GetName())
+	if r := mediator.run("mediation", "start", md.GetName(), "--term-days", "400"); r.code == exitOK || !strings.Contains(r.stderr, "term_days") {
+		t.Errorf("a term of 400 days: exit %d\n%s", r.code, r.stderr)
+	}
+	// 30 days from Mon 05-11, as set with the parties: Wed 06-10.
+	if out := mediator.must("mediation", "start", md.GetName(), "--term-days", "30"); !strings.Contains(out, "term ends 2026-06-10") {
+		t.Errorf("mediation start --term-days 30:\n%s", out)
+	}
 	mediator.must("mediation", "session", md.GetName(), "--attendee", "赵敏", "--attendee", "原告代理人", "--attendee", "被告代理人", "--on", "2026-05-11")
 	mediator.must("mediation", "agree", md.GetName(), "--effective-on", "2026-05-11", "--payment", "800000", "--payment-due", "2026-06-30",
 		"--cessation", "stop selling cups bearing 星河", "--withdraw-complaints")
@@ -149,6 +187,32 @@ func TestWholeDisputeByCLI(t *testing.T) {
 			t.Logf("%s %v %v %s", p.GetName(), p.GetKind(), p.GetState(), p.GetForum())
 		}
 		t.Errorf("the matter after the confirmation is %v; want closed", got.GetMatter().GetState())
+	}
+	// The holder sees the matter closed, how it ended, and nothing more
+	// due (the complainant's own appeal period lapsed on 05-06).
+	e.pump()
+	if s := h.matterState(m.GetName()); s != "MATTER_STATE_CLOSED" {
+		t.Errorf("the holder reads the settled matter as %s", s)
+	}
+	if _, v := h.status(m.GetName(), h.token); v["nextDeadline"] != nil {
+		t.Errorf("the closed matter's status still shows a deadline: %v", v["nextDeadline"])
+	}
+	for lang, want := range map[string][]string{
+		"zh": {"以调解结案：法院已裁定调解协议有效", "本案件目前没有待办事项", "(2026)京民特1号"},
+		"en": {"Settled: a court confirmed the parties' mediation agreement", "Nothing more is due", "(2026)京民特1号"},
+	} {
+		state, text, ok := h.page(m.GetName(), lang)
+		if !ok {
+			continue
+		}
+		if state != map[string]string{"zh": "已结案", "en": "Closed"}[lang] {
+			t.Errorf("the %s status page at the end reads %q", lang, state)
+		}
+		for _, w := range want {
+			if !strings.Contains(text, w) {
+				t.Errorf("the %s status page at the end lacks %q:\n%s", lang, w, text)
+			}
+		}
 	}
 	if r := officer.run("audit", "verify", m.GetName()); r.code != exitOK {
 		t.Errorf("audit verify: exit %d\n%s%s", r.code, r.stdout, r.stderr)

@@ -13,7 +13,8 @@ import (
 // fineFlags are the flags of `ipcase damages fine`, one per field of
 // damages.FineRequest.
 type fineFlags struct {
-	local bool
+	local   bool
+	similar similarFlags
 
 	offence                    string
 	conductDate, decisionDate  string
@@ -61,18 +62,24 @@ Arts. 32, 33 and 36, and the payment (Art. 67) with its 3 %-a-day surcharge
 (Art. 72) are applied when their flags are given. Every figure is printed
 with the article that produced it.`,
 		Example: `  ipcase damages fine --local --offence trademark --conduct-date 2024-03-01 \
-    --decision-date 2024-09-01 --volume 50000 --party organization -o json`,
+    --decision-date 2024-09-01 --volume 50000 --party organization -o json
+
+  ipcase damages fine --offence trademark --conduct-date 2026-06-01 --decision-date 2026-10-14 \
+    --volume 40000 --party organization --similar --facts 销售假冒注册商标的奶茶杯 --decider SAMR-HZ`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			req, err := f.request()
 			if err != nil {
 				return err
 			}
-			res, err := calculateFine(cmd.Context(), cfg, f.local, req)
+			if req.Similar, err = f.similar.query(cmd, f.local); err != nil {
+				return err
+			}
+			res, sim, err := calculateFine(cmd.Context(), cfg, f.local, req)
 			if err != nil {
 				return err
 			}
-			return printFine(cfg, res)
+			return printFine(cfg, res, sim)
 		},
 	}
 	fs := cmd.Flags()
@@ -118,6 +125,7 @@ with the article that produced it.`,
 	fs.StringVar(&f.received, "received-date", "", "day the party received the decision (YYYY-MM-DD); with --proposed-fine, the payment is computed")
 	fs.StringVar(&f.paid, "paid-date", "", "day the fine was paid (YYYY-MM-DD): 3 % a day after the due day, at most the fine")
 	fs.StringVar(&f.payDue, "payment-due", "", "due day when the 15th day after receipt is a rest day (YYYY-MM-DD, from ipcase deadline calc)")
+	f.similar.register(fs)
 	return cmd
 }
 
@@ -190,11 +198,12 @@ func (f *fineFlags) request() (*ipcasev1.CalculateFineRequest, error) {
 	return req, nil
 }
 
-// calculateFine runs req in process (local) or on the server.
-func calculateFine(ctx context.Context, cfg *config, local bool, req *ipcasev1.CalculateFineRequest) (damages.FineResult, error) {
+// calculateFine runs req in process (local) or on the server; the server
+// also answers the similar cases req asks for.
+func calculateFine(ctx context.Context, cfg *config, local bool, req *ipcasev1.CalculateFineRequest) (damages.FineResult, *ipcasev1.SimilarCases, error) {
 	if local {
 		res, err := damages.CalculateFineFromProto(req)
-		return res, commandError(err, fineFlagOf)
+		return res, nil, commandError(err, fineFlagOf)
 	}
 	var resp *ipcasev1.CalculateFineResponse
 	err := callServer(ctx, cfg, "CalculateFine", func(ctx context.Context, c ipcasev1.DamagesServiceClient) (err error) {
@@ -202,13 +211,13 @@ func calculateFine(ctx context.Context, cfg *config, local bool, req *ipcasev1.C
 		return err
 	}, fineFlagOf)
 	if err != nil {
-		return damages.FineResult{}, err
+		return damages.FineResult{}, nil, err
 	}
 	res, err := damages.FineResultFromProto(resp)
 	if err != nil {
-		return damages.FineResult{}, &failure{err}
+		return damages.FineResult{}, nil, &failure{err}
 	}
-	return res, nil
+	return res, resp.GetSimilar(), nil
 }
 
 // fineFlagNames names the flag behind each CalculateFineRequest field, for
@@ -257,4 +266,9 @@ var fineFlagNames = map[string]string{
 	"payment_due":                            "--payment-due",
 }
 
-func fineFlagOf(field string) string { return fineFlagNames[stripIndex(field)] }
+func fineFlagOf(field string) string {
+	if f, ok := similarFlagNames[stripIndex(field)]; ok {
+		return f
+	}
+	return fineFlagNames[stripIndex(field)]
+}

@@ -27,6 +27,9 @@ func mediationSummary(r record) string {
 		}
 		s += fmt.Sprintf("\n  %s %s (%s): %s", lower(p.GetRole(), ""), p.GetDisplayName(), p.GetParty(), consent)
 	}
+	if m.GetTermDue() != "" && m.GetAgreement() == nil {
+		s += "\n  term ends " + m.GetTermDue()
+	}
 	if m.GetAgreement() != nil {
 		s += fmt.Sprintf("\n  agreement effective %s; apply for confirmation by %s", m.GetAgreement().GetEffectiveOn(), m.GetConfirmationDue())
 	}
@@ -98,11 +101,14 @@ func newMediationMediatorCmd(cfg *config) *cobra.Command {
 }
 
 func newMediationStartCmd(cfg *config) *cobra.Command {
-	return mediationVerbs.step(cfg, "start CASE", "Start once every party consented", "StartMediation",
+	var termDays int32
+	cmd := mediationVerbs.step(cfg, "start CASE [--term-days N]", "Start once every party consented; the mediation ends as failed when its term runs out without agreement", "StartMediation",
 		func(ctx context.Context, c clients, name, etag, id string) (record, error) {
-			r, err := c.mediation.StartMediation(ctx, &ipcasev1.StartMediationRequest{Name: name, Etag: etag, RequestId: id})
+			r, err := c.mediation.StartMediation(ctx, &ipcasev1.StartMediationRequest{Name: name, Etag: etag, RequestId: id, TermDays: termDays})
 			return r.GetMediation(), err
 		})
+	cmd.Flags().Int32Var(&termDays, "term-days", 0, "days the mediation may take, counted from the start, as set with the parties (0: the server's 30; at most 366)")
+	return cmd
 }
 
 func newMediationSessionCmd(cfg *config) *cobra.Command {

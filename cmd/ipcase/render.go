@@ -8,13 +8,14 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/damages"
 )
 
 // printDamages writes res as JSON (the documented scripting format: the
-// JSON form of damages.Result) or as a table followed by the steps and
-// citations.
-func printDamages(cfg *config, res damages.Result) error {
+// JSON form of damages.Result, with "similar" when sim is set) or as a
+// table followed by the steps, the citations and the similar cases.
+func printDamages(cfg *config, res damages.Result, sim *ipcasev1.SimilarCases) error {
 	// A list the server sent empty arrives as nil; print [] either way, so
 	// --local and remote output stay byte for byte the same.
 	res.Citations, res.Steps = nonNil(res.Citations), nonNil(res.Steps)
@@ -25,6 +26,13 @@ func printDamages(cfg *config, res damages.Result) error {
 		res.Figures = []damages.Figure{}
 	}
 	if cfg.output == outputJSON {
+		if sim != nil {
+			js, err := similarJSON(sim)
+			if err != nil {
+				return err
+			}
+			return writeJSON(cfg.stdout, damagesWithSimilar{res, js})
+		}
 		return writeJSON(cfg.stdout, res)
 	}
 	formula := res.Formula.String()
@@ -69,6 +77,11 @@ func printDamages(cfg *config, res damages.Result) error {
 	}
 	writeList(&b, "Steps", res.Steps, true)
 	writeList(&b, "Citations", res.Citations, false)
+	if sim != nil {
+		if err := writeSimilar(&b, sim); err != nil {
+			return err
+		}
+	}
 	return write(cfg.stdout, b.Bytes())
 }
 
@@ -86,13 +99,21 @@ func writeFigures(b *bytes.Buffer, figs []damages.Figure) error {
 }
 
 // printFine is printDamages for a fine: the figures, each with the article
-// that produced it, then the flags, the steps and the citations.
-func printFine(cfg *config, res damages.FineResult) error {
+// that produced it, then the flags, the steps, the citations and the
+// similar cases.
+func printFine(cfg *config, res damages.FineResult, sim *ipcasev1.SimilarCases) error {
 	res.Citations, res.Steps = nonNil(res.Citations), nonNil(res.Steps)
 	if res.Figures == nil {
 		res.Figures = []damages.Figure{}
 	}
 	if cfg.output == outputJSON {
+		if sim != nil {
+			js, err := similarJSON(sim)
+			if err != nil {
+				return err
+			}
+			return writeJSON(cfg.stdout, fineWithSimilar{res, js})
+		}
 		return writeJSON(cfg.stdout, res)
 	}
 	var b bytes.Buffer
@@ -129,6 +150,11 @@ func printFine(cfg *config, res damages.FineResult) error {
 	}
 	writeList(&b, "Steps", res.Steps, true)
 	writeList(&b, "Citations", res.Citations, false)
+	if sim != nil {
+		if err := writeSimilar(&b, sim); err != nil {
+			return err
+		}
+	}
 	return write(cfg.stdout, b.Bytes())
 }
 

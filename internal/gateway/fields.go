@@ -18,6 +18,7 @@ const (
 	asDate                       // YYYY-MM-DD: 2026-12-03 / 2026年12月3日
 	asYuan                       // an amount in yuan, "12345.00": ¥12,345.00 / 12,345.00 元
 	asBool                       // yes / no, 是 / 否
+	asFlag                       // shown as yes / 是 only when true: a "no" would tell the holder nothing
 	asKind                       // a proceeding kind: ENFORCEMENT → Administrative enforcement
 	asState                      // a proceeding state: OPENED → case opened
 	asTarget                     // where a case was transferred: COURT, POLICE
@@ -68,8 +69,8 @@ var shownFields = map[string]format{
 	"payment":                asYuan,
 	"damages":                asYuan,
 	"costs":                  asYuan,
-	"decisionDueProvisional": asBool,
-	"ruling":                 asBool,
+	"decisionDueProvisional": asFlag,
+	"ruling":                 asFlag,
 	"infringementFound":      asBool,
 	"settled":                asBool,
 	"institution":            asText,
@@ -98,9 +99,9 @@ func fieldFormat(typ, name string) (format, bool) {
 // empty or not what f expects (the field is then left out).
 func fieldText(lang string, f format, v *structpb.Value) string {
 	switch f {
-	case asBool:
+	case asBool, asFlag:
 		b, ok := v.GetKind().(*structpb.Value_BoolValue)
-		if !ok {
+		if !ok || f == asFlag && !b.BoolValue {
 			return ""
 		}
 		return translate(lang, "bool."+strconv.FormatBool(b.BoolValue))

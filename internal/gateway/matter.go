@@ -94,10 +94,12 @@ func matterViewOf(lang string, st *ipcasev1.MatterStatus, evs []*ipcasev1.Event,
 		v.Now = fmt.Sprintf("%s (%s): %s", kinds[current.GetName()], current.GetForum(),
 			stateLabel(lang, current.GetKind(), current.GetState()))
 		v.Next = nextLabel(lang, current.GetKind(), current.GetState())
-	case m.GetState() == ipcasev1.MatterState_MATTER_STATE_ACCEPTED && end != nil:
-		// Accepted, and every proceeding has ended: the matter is over
+	case end != nil && (m.GetState() == ipcasev1.MatterState_MATTER_STATE_ACCEPTED || m.GetState() == ipcasev1.MatterState_MATTER_STATE_CLOSED):
+		// Every proceeding has ended: say how. An accepted matter is over
 		// though nobody has closed it.
-		v.State = translate(lang, "matter.ended")
+		if m.GetState() == ipcasev1.MatterState_MATTER_STATE_ACCEPTED {
+			v.State = translate(lang, "matter.ended")
+		}
 		v.Now = endText(lang, end, evs)
 		v.Next = translate(lang, "next.done")
 	default:

@@ -18,7 +18,9 @@ import (
 // trial and closes the enforcement case: every proceeding has ended, so
 // the matter reads closed, settled by the confirmed agreement, and shows
 // what was decided on the way: the penalty decision and the judgment with
-// their figures, the agreement and its confirmation.
+// their figures, the agreement and its confirmation. It reads so whether
+// or not the matter itself was closed (the confirmation closes it; a matter
+// whose proceedings ended on their own stays accepted).
 func TestSettledMatterReadsClosed(t *testing.T) {
 	p, err := newPages(&Gateway{})
 	if err != nil {
@@ -67,17 +69,20 @@ func TestSettledMatterReadsClosed(t *testing.T) {
 			"本案已公开（经隐名处理）的文书"},
 			[]string{"已受理，正在办理", "承办机关将进行下一步处理"}},
 	} {
-		page := renderMatter(t, p, tt.lang, st, evs)
-		for _, w := range tt.want {
-			if !strings.Contains(html.UnescapeString(page), w) {
-				t.Errorf("%s: the page lacks %q", tt.lang, w)
+		for _, state := range []ipcasev1.MatterState{ipcasev1.MatterState_MATTER_STATE_ACCEPTED, ipcasev1.MatterState_MATTER_STATE_CLOSED} {
+			st.Matter.State = state
+			page := renderMatter(t, p, tt.lang, st, evs)
+			for _, w := range tt.want {
+				if !strings.Contains(html.UnescapeString(page), w) {
+					t.Errorf("%s, matter %v: the page lacks %q", tt.lang, state, w)
+				}
 			}
-		}
-		for _, l := range tt.lack {
-			if strings.Contains(page, l) {
-				t.Errorf("%s: a settled matter still reads %q", tt.lang, l)
+			for _, l := range tt.lack {
+				if strings.Contains(page, l) {
+					t.Errorf("%s, matter %v: a settled matter still reads %q", tt.lang, state, l)
+				}
 			}
+			checkPage(t, tt.lang, page)
 		}
-		checkPage(t, tt.lang, page)
 	}
 }

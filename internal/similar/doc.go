@@ -5,7 +5,9 @@
 // trigram similarity) — with their outcomes, the spread of those outcomes
 // and a one-line reason for each, reported as the SPC guidance on
 // similar-case retrieval asks (最高人民法院《关于统一法律适用加强类案检索的
-// 指导意见（试行）》, 2020, items 2, 4, 9, 10).
+// 指导意见（试行）》, 2020: why the search was made, item 2; scope, item 4;
+// method, item 5; the report, item 8; how cases are used, item 9;
+// divergence, item 11; see report.go).
 //
 // It owns the similar_matters table, fed by the enforcement.decided and
 // trial.judgment_effective events (Register); it reads matters through

@@ -5,6 +5,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
@@ -13,10 +14,17 @@ import (
 )
 
 // Finder answers the damages server's similar-case questions from a Store.
-type Finder struct{ s *Store }
+type Finder struct {
+	s   *Store
+	now func() time.Time
+}
 
-// NewFinder returns a finder over s.
-func NewFinder(s *Store) *Finder { return &Finder{s: s} }
+// NewFinder returns a finder over s, which dates its reports by the
+// system clock.
+func NewFinder(s *Store) *Finder { return &Finder{s: s, now: time.Now} }
+
+// WithClock makes f date its reports (检索时间) by now.
+func (f *Finder) WithClock(now func() time.Time) *Finder { f.now = now; return f }
 
 var _ damages.Finder = (*Finder)(nil)
 
@@ -60,7 +68,7 @@ func (f *Finder) SimilarFines(ctx context.Context, req *ipcasev1.CalculateFineRe
 	}
 	q.IPType = o.String()
 	q.Base = fen(cmp.Or(req.GetBusinessVolumeYuan(), req.GetIllegalGainsYuan(), req.GetGoodsValueYuan()))
-	return f.find(ctx, q)
+	return f.find(ctx, q, req.GetSimilar())
 }
 
 // SimilarDamages finds the decided awards comparable to req's, computed as res.
@@ -74,13 +82,19 @@ func (f *Finder) SimilarDamages(ctx context.Context, req *ipcasev1.CalculateDama
 		return nil, errs.Field("ip_type", "%s", err.Error())
 	}
 	q.IPType = ip.String()
-	return f.find(ctx, q)
+	return f.find(ctx, q, req.GetSimilar())
 }
 
-func (f *Finder) find(ctx context.Context, q Query) (*ipcasev1.SimilarCases, error) {
+// find searches for q and reports the matches as p asks; p's report
+// fields are checked before the search.
+func (f *Finder) find(ctx context.Context, q Query, p *ipcasev1.SimilarCasesQuery) (*ipcasev1.SimilarCases, error) {
+	r, err := retrieval(ctx, p, f.now())
+	if err != nil {
+		return nil, err
+	}
 	ms, n, err := f.s.Find(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	return Report(q, ms, n), nil
+	return Report(q, r, ms, n)
 }

@@ -1,7 +1,13 @@
 package similar
 
 import (
+	"errors"
+	"strings"
 	"testing"
+	"time"
+
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
+	"github.com/ipcase/ipcase/internal/errs"
 
 	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/damages"
@@ -69,5 +75,56 @@ func TestFind(t *testing.T) {
 	}
 	if ms[0].Number != "杭市监罚〔2024〕1号" || ms[0].Relevance <= ms[1].Relevance {
 		t.Errorf("Find ranked %s (%d: %s) first, want 杭市监罚〔2024〕1号", ms[0].Number, ms[0].Relevance, ms[0].Reason)
+	}
+}
+
+// TestReport checks the report's figures on two fines worked by hand:
+// shares 0.24 and 0.75 of the range, 1.5 and 3.75 times the base (type 7,
+// n = 2: Q1 = x1 + 0.25·(x2 − x1), Q3 = x1 + 0.75·(x2 − x1)). Shares:
+// 0.3675 → 0.37, 0.495 → 0.50, 0.6225 → 0.62, rounded half up, not to the
+// binary fraction below 0.495. Multiples: 2.0625 → 2.063, 2.625, 3.1875 →
+// 3.188. The shares lie 0.51 apart: a divergence note (item 11). The second
+// fine moved to 0.30 leaves the multiples apart (3.75 / 1.5 ≥ 2), and
+// moved to twice its base as well, nothing is.
+func TestReport(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 10, 20, 2, 0, 0, 0, time.UTC)
+	ms := []Match{
+		{Matter: Matter{MatterID: "a", Kind: Fine, Number: "甲", Amount: damages.Yuan(60_000), Base: damages.Yuan(40_000), Multiple: 1500, Share: 240,
+			DecidedOn: civil.Date{Year: 2026, Month: 10, Day: 14}}, Relevance: 85, Reason: "甲理由"},
+		{Matter: Matter{MatterID: "b", Kind: Fine, Number: "乙", Amount: damages.Yuan(300_000), Base: damages.Yuan(80_000), Multiple: 3750, Share: 750,
+			DecidedOn: civil.Date{Year: 2023, Month: 10, Day: 19}}, Relevance: 80, Reason: "乙理由"},
+	}
+	q := Query{Kind: Fine, IPType: "trademark", Law: "Trademark Law 2019", Base: damages.Yuan(50_000), Factor: 3}
+	r := Retrieval{By: "SAMR-HZ", At: at, Uses: []*ipcasev1.SimilarCaseUse{{Matter: "matters/b", Usage: ipcasev1.SimilarCaseUsage_SIMILAR_CASE_USAGE_REFERRED}}}
+	out, err := Report(q, r, ms, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := out.GetRangeShare(); s.GetQ1() != "0.37" || s.GetMedian() != "0.50" || s.GetQ3() != "0.62" {
+		t.Errorf("share spread %v; want 0.37 0.50 0.62", s)
+	}
+	if s := out.GetMultiple(); s.GetQ1() != "2.063" || s.GetMedian() != "2.625" || s.GetQ3() != "3.188" {
+		t.Errorf("multiple spread %v; want 2.063 2.625 3.188", s)
+	}
+	if c := out.GetCases()[1]; c.GetUsage() != ipcasev1.SimilarCaseUsage_SIMILAR_CASE_USAGE_REFERRED || c.GetRangeShare() != "0.75" || c.GetMultiple() != "3.750" {
+		t.Errorf("case b: %v", c)
+	}
+	// 2026-10-20 less three years is 2023-10-20: 乙 (2023-10-19) is older.
+	for _, want := range []string{"符合条件7件，列出2件，其中2023-10-20以后作出的1件", "自24%至75%", "2. 乙 （2023-10-19）相关度80：乙理由；裁判要点：罚款300000.00元，位于法定幅度75%处，为基数的3.75倍；可以作为参考（第九条）；运用：参考"} {
+		if !strings.Contains(out.GetReport(), want) {
+			t.Errorf("report lacks %q:\n%s", want, out.GetReport())
+		}
+	}
+	ms[1].Share = 300
+	if out, err = Report(q, Retrieval{At: at}, ms, 2); err != nil || !strings.HasPrefix(out.GetDivergence(), "类案罚款与基数之比自1.5至3.75，相差一倍以上") {
+		t.Errorf("shares 0.24 and 0.30, multiples 1.5 and 3.75: divergence %q, %v; want the multiples'", out.GetDivergence(), err)
+	}
+	ms[1].Multiple = 2000
+	if out, err = Report(q, Retrieval{At: at}, ms, 2); err != nil || out.GetDivergence() != "" || !strings.Contains(out.GetReport(), "法律适用分歧：未见") {
+		t.Errorf("shares 0.24 and 0.30, multiples 1.5 and 2: divergence %q, %v; want none", out.GetDivergence(), err)
+	}
+	if _, err := Report(q, Retrieval{At: at, Uses: []*ipcasev1.SimilarCaseUse{{Matter: "matters/c"}}}, ms, 2); !errors.Is(err, errs.InvalidArgument) {
+		t.Errorf("a use of a matter not listed: %v; want InvalidArgument", err)
 	}
 }

@@ -685,6 +685,182 @@ func (FineOffence) EnumDescriptor() ([]byte, []int) {
 	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{9}
 }
 
+// Why a similar-case search is made: the situations of item 2 of the SPC
+// guidance on similar-case retrieval (2020) in which a court must search.
+type SimilarCasesReason int32
+
+const (
+	// Not stated.
+	SimilarCasesReason_SIMILAR_CASES_REASON_UNSPECIFIED SimilarCasesReason = 0
+	// Item 2(1): the case is to go to a professional judges' meeting or the
+	// judicial committee.
+	SimilarCasesReason_SIMILAR_CASES_REASON_COMMITTEE SimilarCasesReason = 1
+	// Item 2(2): no clear rule of decision, or no uniform one yet.
+	SimilarCasesReason_SIMILAR_CASES_REASON_NO_UNIFORM_RULE SimilarCasesReason = 2
+	// Item 2(3): the court or division president asked for it under their
+	// supervisory powers.
+	SimilarCasesReason_SIMILAR_CASES_REASON_PRESIDENT_ORDERED SimilarCasesReason = 3
+	// Item 2(4): another case that needs a search; say which in reason_note.
+	SimilarCasesReason_SIMILAR_CASES_REASON_OTHER SimilarCasesReason = 4
+)
+
+// Enum value maps for SimilarCasesReason.
+var (
+	SimilarCasesReason_name = map[int32]string{
+		0: "SIMILAR_CASES_REASON_UNSPECIFIED",
+		1: "SIMILAR_CASES_REASON_COMMITTEE",
+		2: "SIMILAR_CASES_REASON_NO_UNIFORM_RULE",
+		3: "SIMILAR_CASES_REASON_PRESIDENT_ORDERED",
+		4: "SIMILAR_CASES_REASON_OTHER",
+	}
+	SimilarCasesReason_value = map[string]int32{
+		"SIMILAR_CASES_REASON_UNSPECIFIED":       0,
+		"SIMILAR_CASES_REASON_COMMITTEE":         1,
+		"SIMILAR_CASES_REASON_NO_UNIFORM_RULE":   2,
+		"SIMILAR_CASES_REASON_PRESIDENT_ORDERED": 3,
+		"SIMILAR_CASES_REASON_OTHER":             4,
+	}
+)
+
+func (x SimilarCasesReason) Enum() *SimilarCasesReason {
+	p := new(SimilarCasesReason)
+	*p = x
+	return p
+}
+
+func (x SimilarCasesReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SimilarCasesReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_ipcase_v1_damages_service_proto_enumTypes[10].Descriptor()
+}
+
+func (SimilarCasesReason) Type() protoreflect.EnumType {
+	return &file_ipcase_v1_damages_service_proto_enumTypes[10]
+}
+
+func (x SimilarCasesReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SimilarCasesReason.Descriptor instead.
+func (SimilarCasesReason) EnumDescriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{10}
+}
+
+// How a retrieved case may be used, by its kind (SPC guidance 2020, item 9).
+type SimilarCaseEffect int32
+
+const (
+	// Not known.
+	SimilarCaseEffect_SIMILAR_CASE_EFFECT_UNSPECIFIED SimilarCaseEffect = 0
+	// A guiding case of the Supreme People's Court: to be followed (应当参照)
+	// unless a later law, regulation, judicial interpretation or guiding case
+	// supersedes it.
+	SimilarCaseEffect_SIMILAR_CASE_EFFECT_FOLLOW SimilarCaseEffect = 1
+	// Any other case: may be referred to (可以作为参考).
+	SimilarCaseEffect_SIMILAR_CASE_EFFECT_REFER SimilarCaseEffect = 2
+)
+
+// Enum value maps for SimilarCaseEffect.
+var (
+	SimilarCaseEffect_name = map[int32]string{
+		0: "SIMILAR_CASE_EFFECT_UNSPECIFIED",
+		1: "SIMILAR_CASE_EFFECT_FOLLOW",
+		2: "SIMILAR_CASE_EFFECT_REFER",
+	}
+	SimilarCaseEffect_value = map[string]int32{
+		"SIMILAR_CASE_EFFECT_UNSPECIFIED": 0,
+		"SIMILAR_CASE_EFFECT_FOLLOW":      1,
+		"SIMILAR_CASE_EFFECT_REFER":       2,
+	}
+)
+
+func (x SimilarCaseEffect) Enum() *SimilarCaseEffect {
+	p := new(SimilarCaseEffect)
+	*p = x
+	return p
+}
+
+func (x SimilarCaseEffect) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SimilarCaseEffect) Descriptor() protoreflect.EnumDescriptor {
+	return file_ipcase_v1_damages_service_proto_enumTypes[11].Descriptor()
+}
+
+func (SimilarCaseEffect) Type() protoreflect.EnumType {
+	return &file_ipcase_v1_damages_service_proto_enumTypes[11]
+}
+
+func (x SimilarCaseEffect) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SimilarCaseEffect.Descriptor instead.
+func (SimilarCaseEffect) EnumDescriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{11}
+}
+
+// How the decider used a retrieved case.
+type SimilarCaseUsage int32
+
+const (
+	// Not stated.
+	SimilarCaseUsage_SIMILAR_CASE_USAGE_UNSPECIFIED SimilarCaseUsage = 0
+	// Followed (参照): for guiding cases only (item 9).
+	SimilarCaseUsage_SIMILAR_CASE_USAGE_FOLLOWED SimilarCaseUsage = 1
+	// Referred to (参考) in reaching the decision.
+	SimilarCaseUsage_SIMILAR_CASE_USAGE_REFERRED SimilarCaseUsage = 2
+	// Not used: the case was found to differ; say why in the note.
+	SimilarCaseUsage_SIMILAR_CASE_USAGE_NOT_USED SimilarCaseUsage = 3
+)
+
+// Enum value maps for SimilarCaseUsage.
+var (
+	SimilarCaseUsage_name = map[int32]string{
+		0: "SIMILAR_CASE_USAGE_UNSPECIFIED",
+		1: "SIMILAR_CASE_USAGE_FOLLOWED",
+		2: "SIMILAR_CASE_USAGE_REFERRED",
+		3: "SIMILAR_CASE_USAGE_NOT_USED",
+	}
+	SimilarCaseUsage_value = map[string]int32{
+		"SIMILAR_CASE_USAGE_UNSPECIFIED": 0,
+		"SIMILAR_CASE_USAGE_FOLLOWED":    1,
+		"SIMILAR_CASE_USAGE_REFERRED":    2,
+		"SIMILAR_CASE_USAGE_NOT_USED":    3,
+	}
+)
+
+func (x SimilarCaseUsage) Enum() *SimilarCaseUsage {
+	p := new(SimilarCaseUsage)
+	*p = x
+	return p
+}
+
+func (x SimilarCaseUsage) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SimilarCaseUsage) Descriptor() protoreflect.EnumDescriptor {
+	return file_ipcase_v1_damages_service_proto_enumTypes[12].Descriptor()
+}
+
+func (SimilarCaseUsage) Type() protoreflect.EnumType {
+	return &file_ipcase_v1_damages_service_proto_enumTypes[12]
+}
+
+func (x SimilarCaseUsage) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SimilarCaseUsage.Descriptor instead.
+func (SimilarCaseUsage) EnumDescriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{12}
+}
+
 // Request for DamagesService.CalculateDamages.
 type CalculateDamagesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2852,7 +3028,22 @@ type SimilarCasesQuery struct {
 	Limit int32 `protobuf:"varint,4,opt,name=limit,proto3" json:"limit,omitempty"`
 	// The base may differ by at most this factor, e.g. "3" (from a third to
 	// three times); empty means 3. Between 1 and 100.
-	BaseFactor    string `protobuf:"bytes,5,opt,name=base_factor,json=baseFactor,proto3" json:"base_factor,omitempty"`
+	BaseFactor string `protobuf:"bytes,5,opt,name=base_factor,json=baseFactor,proto3" json:"base_factor,omitempty"`
+	// Why the search is made: for a court, the situation of item 2 of the
+	// SPC guidance on similar-case retrieval (2020) that makes it mandatory;
+	// unset: not stated (an agency's search, or one the guidance does not
+	// require). The report states it.
+	Reason SimilarCasesReason `protobuf:"varint,6,opt,name=reason,proto3,enum=ipcase.v1.SimilarCasesReason" json:"reason,omitempty"`
+	// What the situation is when reason is SIMILAR_CASES_REASON_OTHER (item
+	// 2(4)); required then, at most 500 characters.
+	ReasonNote string `protobuf:"bytes,7,opt,name=reason_note,json=reasonNote,proto3" json:"reason_note,omitempty"`
+	// The points in dispute of the matter at hand (待决案件争议焦点, item 8),
+	// for the report; at most 1000 characters.
+	Issues string `protobuf:"bytes,8,opt,name=issues,proto3" json:"issues,omitempty"`
+	// How the decider used retrieved cases (item 8: 结果运用情况), e.g. when
+	// the search is run again for the file after deciding. Each names a
+	// matter the search returns.
+	Uses          []*SimilarCaseUse `protobuf:"bytes,9,rep,name=uses,proto3" json:"uses,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2922,6 +3113,99 @@ func (x *SimilarCasesQuery) GetBaseFactor() string {
 	return ""
 }
 
+func (x *SimilarCasesQuery) GetReason() SimilarCasesReason {
+	if x != nil {
+		return x.Reason
+	}
+	return SimilarCasesReason_SIMILAR_CASES_REASON_UNSPECIFIED
+}
+
+func (x *SimilarCasesQuery) GetReasonNote() string {
+	if x != nil {
+		return x.ReasonNote
+	}
+	return ""
+}
+
+func (x *SimilarCasesQuery) GetIssues() string {
+	if x != nil {
+		return x.Issues
+	}
+	return ""
+}
+
+func (x *SimilarCasesQuery) GetUses() []*SimilarCaseUse {
+	if x != nil {
+		return x.Uses
+	}
+	return nil
+}
+
+// The decider's stated use of one retrieved case.
+type SimilarCaseUse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The matter, "matters/{id}", as a SimilarCase names it; required.
+	Matter string `protobuf:"bytes,1,opt,name=matter,proto3" json:"matter,omitempty"`
+	// How it was used; required.
+	Usage SimilarCaseUsage `protobuf:"varint,2,opt,name=usage,proto3,enum=ipcase.v1.SimilarCaseUsage" json:"usage,omitempty"`
+	// Why, in a sentence; required for SIMILAR_CASE_USAGE_NOT_USED. At most
+	// 500 characters.
+	Note          string `protobuf:"bytes,3,opt,name=note,proto3" json:"note,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SimilarCaseUse) Reset() {
+	*x = SimilarCaseUse{}
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SimilarCaseUse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SimilarCaseUse) ProtoMessage() {}
+
+func (x *SimilarCaseUse) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SimilarCaseUse.ProtoReflect.Descriptor instead.
+func (*SimilarCaseUse) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *SimilarCaseUse) GetMatter() string {
+	if x != nil {
+		return x.Matter
+	}
+	return ""
+}
+
+func (x *SimilarCaseUse) GetUsage() SimilarCaseUsage {
+	if x != nil {
+		return x.Usage
+	}
+	return SimilarCaseUsage_SIMILAR_CASE_USAGE_UNSPECIFIED
+}
+
+func (x *SimilarCaseUse) GetNote() string {
+	if x != nil {
+		return x.Note
+	}
+	return ""
+}
+
 // One comparable decided matter and why it is comparable.
 type SimilarCase struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -2958,14 +3242,24 @@ type SimilarCase struct {
 	// Why it is comparable, in one line.
 	Reason string `protobuf:"bytes,15,opt,name=reason,proto3" json:"reason,omitempty"`
 	// The opening of its facts.
-	Facts         string `protobuf:"bytes,16,opt,name=facts,proto3" json:"facts,omitempty"`
+	Facts string `protobuf:"bytes,16,opt,name=facts,proto3" json:"facts,omitempty"`
+	// Its outcome in one line, as the report lists it (类案裁判要点), e.g.
+	// "罚款120000.00元，位于法定幅度48%处".
+	Outcome string `protobuf:"bytes,17,opt,name=outcome,proto3" json:"outcome,omitempty"`
+	// How it may be used (item 9): every matter ipcase keeps is a decided
+	// matter, not a guiding case, so SIMILAR_CASE_EFFECT_REFER.
+	Effect SimilarCaseEffect `protobuf:"varint,18,opt,name=effect,proto3,enum=ipcase.v1.SimilarCaseEffect" json:"effect,omitempty"`
+	// How the decider used it, from the query's uses; unset if not stated.
+	Usage SimilarCaseUsage `protobuf:"varint,19,opt,name=usage,proto3,enum=ipcase.v1.SimilarCaseUsage" json:"usage,omitempty"`
+	// The decider's note on its use.
+	UsageNote     string `protobuf:"bytes,20,opt,name=usage_note,json=usageNote,proto3" json:"usage_note,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SimilarCase) Reset() {
 	*x = SimilarCase{}
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[16]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2977,7 +3271,7 @@ func (x *SimilarCase) String() string {
 func (*SimilarCase) ProtoMessage() {}
 
 func (x *SimilarCase) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[16]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2990,7 +3284,7 @@ func (x *SimilarCase) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SimilarCase.ProtoReflect.Descriptor instead.
 func (*SimilarCase) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{16}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *SimilarCase) GetMatter() string {
@@ -3105,6 +3399,34 @@ func (x *SimilarCase) GetFacts() string {
 	return ""
 }
 
+func (x *SimilarCase) GetOutcome() string {
+	if x != nil {
+		return x.Outcome
+	}
+	return ""
+}
+
+func (x *SimilarCase) GetEffect() SimilarCaseEffect {
+	if x != nil {
+		return x.Effect
+	}
+	return SimilarCaseEffect_SIMILAR_CASE_EFFECT_UNSPECIFIED
+}
+
+func (x *SimilarCase) GetUsage() SimilarCaseUsage {
+	if x != nil {
+		return x.Usage
+	}
+	return SimilarCaseUsage_SIMILAR_CASE_USAGE_UNSPECIFIED
+}
+
+func (x *SimilarCase) GetUsageNote() string {
+	if x != nil {
+		return x.UsageNote
+	}
+	return ""
+}
+
 // The spread of one figure over the comparable matters.
 type Spread struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -3120,7 +3442,7 @@ type Spread struct {
 
 func (x *Spread) Reset() {
 	*x = Spread{}
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[17]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3132,7 +3454,7 @@ func (x *Spread) String() string {
 func (*Spread) ProtoMessage() {}
 
 func (x *Spread) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[17]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3145,7 +3467,7 @@ func (x *Spread) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Spread.ProtoReflect.Descriptor instead.
 func (*Spread) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{17}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *Spread) GetQ1() string {
@@ -3185,16 +3507,32 @@ type SimilarCases struct {
 	Multiple *Spread `protobuf:"bytes,4,opt,name=multiple,proto3" json:"multiple,omitempty"`
 	// The spread of fines' places in their ranges.
 	RangeShare *Spread `protobuf:"bytes,5,opt,name=range_share,json=rangeShare,proto3" json:"range_share,omitempty"`
-	// The search criteria and how the results may be used, as the report
-	// of a similar-case retrieval (SPC guidance 2020, item 9).
-	Report        string `protobuf:"bytes,6,opt,name=report,proto3" json:"report,omitempty"`
+	// The report of the search as the SPC guidance (2020) asks: why it was
+	// made (item 2), who searched, when, on what platform, by which method
+	// and over what scope, the results with each case's relevance and
+	// outcome, the points in dispute, how each case may be and was used
+	// (items 8, 9) and any divergence (item 11). In Chinese, one item a line.
+	Report string `protobuf:"bytes,6,opt,name=report,proto3" json:"report,omitempty"`
+	// Why the search was made (item 2), as the query gave it.
+	Reason SimilarCasesReason `protobuf:"varint,7,opt,name=reason,proto3,enum=ipcase.v1.SimilarCasesReason" json:"reason,omitempty"`
+	// Who searched (检索主体, item 8): the caller's agency or court and
+	// subject.
+	SearchedBy string `protobuf:"bytes,8,opt,name=searched_by,json=searchedBy,proto3" json:"searched_by,omitempty"`
+	// When (检索时间, item 8), RFC 3339.
+	SearchedAt string `protobuf:"bytes,9,opt,name=searched_at,json=searchedAt,proto3" json:"searched_at,omitempty"`
+	// The platform, method and scope of the search (items 3 to 5, 8).
+	Method string `protobuf:"bytes,10,opt,name=method,proto3" json:"method,omitempty"`
+	// When the comparable matters' outcomes disagree widely, a one-line note
+	// saying so and what item 11 provides; empty when they do not, or when
+	// there are too few to tell.
+	Divergence    string `protobuf:"bytes,11,opt,name=divergence,proto3" json:"divergence,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SimilarCases) Reset() {
 	*x = SimilarCases{}
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[18]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3206,7 +3544,7 @@ func (x *SimilarCases) String() string {
 func (*SimilarCases) ProtoMessage() {}
 
 func (x *SimilarCases) ProtoReflect() protoreflect.Message {
-	mi := &file_ipcase_v1_damages_service_proto_msgTypes[18]
+	mi := &file_ipcase_v1_damages_service_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3219,7 +3557,7 @@ func (x *SimilarCases) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SimilarCases.ProtoReflect.Descriptor instead.
 func (*SimilarCases) Descriptor() ([]byte, []int) {
-	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{18}
+	return file_ipcase_v1_damages_service_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *SimilarCases) GetCases() []*SimilarCase {
@@ -3260,6 +3598,41 @@ func (x *SimilarCases) GetRangeShare() *Spread {
 func (x *SimilarCases) GetReport() string {
 	if x != nil {
 		return x.Report
+	}
+	return ""
+}
+
+func (x *SimilarCases) GetReason() SimilarCasesReason {
+	if x != nil {
+		return x.Reason
+	}
+	return SimilarCasesReason_SIMILAR_CASES_REASON_UNSPECIFIED
+}
+
+func (x *SimilarCases) GetSearchedBy() string {
+	if x != nil {
+		return x.SearchedBy
+	}
+	return ""
+}
+
+func (x *SimilarCases) GetSearchedAt() string {
+	if x != nil {
+		return x.SearchedAt
+	}
+	return ""
+}
+
+func (x *SimilarCases) GetMethod() string {
+	if x != nil {
+		return x.Method
+	}
+	return ""
+}
+
+func (x *SimilarCases) GetDivergence() string {
+	if x != nil {
+		return x.Divergence
 	}
 	return ""
 }
@@ -3472,14 +3845,23 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\x0esurcharge_yuan\x18\x06 \x01(\tR\rsurchargeYuan\x12\x16\n" +
 	"\x06capped\x18\a \x01(\bR\x06capped\x12\x1d\n" +
 	"\n" +
-	"total_yuan\x18\b \x01(\tR\ttotalYuan\"\x92\x01\n" +
+	"total_yuan\x18\b \x01(\tR\ttotalYuan\"\xb1\x02\n" +
 	"\x11SimilarCasesQuery\x12\x14\n" +
 	"\x05facts\x18\x01 \x01(\tR\x05facts\x12\x16\n" +
 	"\x06region\x18\x02 \x01(\tR\x06region\x12\x18\n" +
 	"\adecider\x18\x03 \x01(\tR\adecider\x12\x14\n" +
 	"\x05limit\x18\x04 \x01(\x05R\x05limit\x12\x1f\n" +
 	"\vbase_factor\x18\x05 \x01(\tR\n" +
-	"baseFactor\"\xbb\x03\n" +
+	"baseFactor\x125\n" +
+	"\x06reason\x18\x06 \x01(\x0e2\x1d.ipcase.v1.SimilarCasesReasonR\x06reason\x12\x1f\n" +
+	"\vreason_note\x18\a \x01(\tR\n" +
+	"reasonNote\x12\x16\n" +
+	"\x06issues\x18\b \x01(\tR\x06issues\x12-\n" +
+	"\x04uses\x18\t \x03(\v2\x19.ipcase.v1.SimilarCaseUseR\x04uses\"o\n" +
+	"\x0eSimilarCaseUse\x12\x16\n" +
+	"\x06matter\x18\x01 \x01(\tR\x06matter\x121\n" +
+	"\x05usage\x18\x02 \x01(\x0e2\x1b.ipcase.v1.SimilarCaseUsageR\x05usage\x12\x12\n" +
+	"\x04note\x18\x03 \x01(\tR\x04note\"\xdd\x04\n" +
 	"\vSimilarCase\x12\x16\n" +
 	"\x06matter\x18\x01 \x01(\tR\x06matter\x12\x16\n" +
 	"\x06number\x18\x02 \x01(\tR\x06number\x12\x18\n" +
@@ -3500,11 +3882,16 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\aserious\x18\r \x01(\bR\aserious\x12\x1c\n" +
 	"\trelevance\x18\x0e \x01(\x05R\trelevance\x12\x16\n" +
 	"\x06reason\x18\x0f \x01(\tR\x06reason\x12\x14\n" +
-	"\x05facts\x18\x10 \x01(\tR\x05facts\"@\n" +
+	"\x05facts\x18\x10 \x01(\tR\x05facts\x12\x18\n" +
+	"\aoutcome\x18\x11 \x01(\tR\aoutcome\x124\n" +
+	"\x06effect\x18\x12 \x01(\x0e2\x1c.ipcase.v1.SimilarCaseEffectR\x06effect\x121\n" +
+	"\x05usage\x18\x13 \x01(\x0e2\x1b.ipcase.v1.SimilarCaseUsageR\x05usage\x12\x1d\n" +
+	"\n" +
+	"usage_note\x18\x14 \x01(\tR\tusageNote\"@\n" +
 	"\x06Spread\x12\x0e\n" +
 	"\x02q1\x18\x01 \x01(\tR\x02q1\x12\x16\n" +
 	"\x06median\x18\x02 \x01(\tR\x06median\x12\x0e\n" +
-	"\x02q3\x18\x03 \x01(\tR\x02q3\"\x8b\x02\n" +
+	"\x02q3\x18\x03 \x01(\tR\x02q3\"\xbc\x03\n" +
 	"\fSimilarCases\x12,\n" +
 	"\x05cases\x18\x01 \x03(\v2\x16.ipcase.v1.SimilarCaseR\x05cases\x12\x1e\n" +
 	"\n" +
@@ -3515,7 +3902,17 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\bmultiple\x18\x04 \x01(\v2\x11.ipcase.v1.SpreadR\bmultiple\x122\n" +
 	"\vrange_share\x18\x05 \x01(\v2\x11.ipcase.v1.SpreadR\n" +
 	"rangeShare\x12\x16\n" +
-	"\x06report\x18\x06 \x01(\tR\x06report*\xbb\x01\n" +
+	"\x06report\x18\x06 \x01(\tR\x06report\x125\n" +
+	"\x06reason\x18\a \x01(\x0e2\x1d.ipcase.v1.SimilarCasesReasonR\x06reason\x12\x1f\n" +
+	"\vsearched_by\x18\b \x01(\tR\n" +
+	"searchedBy\x12\x1f\n" +
+	"\vsearched_at\x18\t \x01(\tR\n" +
+	"searchedAt\x12\x16\n" +
+	"\x06method\x18\n" +
+	" \x01(\tR\x06method\x12\x1e\n" +
+	"\n" +
+	"divergence\x18\v \x01(\tR\n" +
+	"divergence*\xbb\x01\n" +
 	"\rPunitiveClaim\x12\x1e\n" +
 	"\x1aPUNITIVE_CLAIM_UNSPECIFIED\x10\x00\x12!\n" +
 	"\x1dPUNITIVE_CLAIM_WITH_COMPLAINT\x10\x01\x12$\n" +
@@ -3582,7 +3979,22 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\x1fFINE_OFFENCE_PATENT_PASSING_OFF\x10\x03\x12\x1d\n" +
 	"\x19FINE_OFFENCE_TRADE_SECRET\x10\x04\x12\x1e\n" +
 	"\x1aFINE_OFFENCE_PLANT_VARIETY\x10\x05\x12\x1a\n" +
-	"\x16FINE_OFFENCE_CONFUSION\x10\x062\x83\x02\n" +
+	"\x16FINE_OFFENCE_CONFUSION\x10\x06*\xd4\x01\n" +
+	"\x12SimilarCasesReason\x12$\n" +
+	" SIMILAR_CASES_REASON_UNSPECIFIED\x10\x00\x12\"\n" +
+	"\x1eSIMILAR_CASES_REASON_COMMITTEE\x10\x01\x12(\n" +
+	"$SIMILAR_CASES_REASON_NO_UNIFORM_RULE\x10\x02\x12*\n" +
+	"&SIMILAR_CASES_REASON_PRESIDENT_ORDERED\x10\x03\x12\x1e\n" +
+	"\x1aSIMILAR_CASES_REASON_OTHER\x10\x04*w\n" +
+	"\x11SimilarCaseEffect\x12#\n" +
+	"\x1fSIMILAR_CASE_EFFECT_UNSPECIFIED\x10\x00\x12\x1e\n" +
+	"\x1aSIMILAR_CASE_EFFECT_FOLLOW\x10\x01\x12\x1d\n" +
+	"\x19SIMILAR_CASE_EFFECT_REFER\x10\x02*\x99\x01\n" +
+	"\x10SimilarCaseUsage\x12\"\n" +
+	"\x1eSIMILAR_CASE_USAGE_UNSPECIFIED\x10\x00\x12\x1f\n" +
+	"\x1bSIMILAR_CASE_USAGE_FOLLOWED\x10\x01\x12\x1f\n" +
+	"\x1bSIMILAR_CASE_USAGE_REFERRED\x10\x02\x12\x1f\n" +
+	"\x1bSIMILAR_CASE_USAGE_NOT_USED\x10\x032\x83\x02\n" +
 	"\x0eDamagesService\x12}\n" +
 	"\x10CalculateDamages\x12\".ipcase.v1.CalculateDamagesRequest\x1a#.ipcase.v1.CalculateDamagesResponse\" \x82\xd3\xe4\x93\x02\x1a:\x01*\"\x15/v1/damages:calculate\x12r\n" +
 	"\rCalculateFine\x12\x1f.ipcase.v1.CalculateFineRequest\x1a .ipcase.v1.CalculateFineResponse\"\x1e\x82\xd3\xe4\x93\x02\x18:\x01*\"\x13/v1/fines:calculateB1Z/github.com/ipcase/ipcase/api/ipcase/v1;ipcasev1b\x06proto3"
@@ -3599,8 +4011,8 @@ func file_ipcase_v1_damages_service_proto_rawDescGZIP() []byte {
 	return file_ipcase_v1_damages_service_proto_rawDescData
 }
 
-var file_ipcase_v1_damages_service_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_ipcase_v1_damages_service_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_ipcase_v1_damages_service_proto_enumTypes = make([]protoimpl.EnumInfo, 13)
+var file_ipcase_v1_damages_service_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_ipcase_v1_damages_service_proto_goTypes = []any{
 	(PunitiveClaim)(0),               // 0: ipcase.v1.PunitiveClaim
 	(PlantVarietyFactor)(0),          // 1: ipcase.v1.PlantVarietyFactor
@@ -3612,77 +4024,87 @@ var file_ipcase_v1_damages_service_proto_goTypes = []any{
 	(CriminalAct)(0),                 // 7: ipcase.v1.CriminalAct
 	(CriminalThresholdCondition)(0),  // 8: ipcase.v1.CriminalThresholdCondition
 	(FineOffence)(0),                 // 9: ipcase.v1.FineOffence
-	(*CalculateDamagesRequest)(nil),  // 10: ipcase.v1.CalculateDamagesRequest
-	(*DamagesDefendant)(nil),         // 11: ipcase.v1.DamagesDefendant
-	(*DamagesPeriod)(nil),            // 12: ipcase.v1.DamagesPeriod
-	(*CalculateDamagesResponse)(nil), // 13: ipcase.v1.CalculateDamagesResponse
-	(*DamagesFigure)(nil),            // 14: ipcase.v1.DamagesFigure
-	(*CourtFee)(nil),                 // 15: ipcase.v1.CourtFee
-	(*DefendantShare)(nil),           // 16: ipcase.v1.DefendantShare
-	(*DamagesPeriodResult)(nil),      // 17: ipcase.v1.DamagesPeriodResult
-	(*StatutoryDamagesRange)(nil),    // 18: ipcase.v1.StatutoryDamagesRange
-	(*CalculateFineRequest)(nil),     // 19: ipcase.v1.CalculateFineRequest
-	(*FineHearingThresholds)(nil),    // 20: ipcase.v1.FineHearingThresholds
-	(*CriminalThreshold)(nil),        // 21: ipcase.v1.CriminalThreshold
-	(*CalculateFineResponse)(nil),    // 22: ipcase.v1.CalculateFineResponse
-	(*FineFigure)(nil),               // 23: ipcase.v1.FineFigure
-	(*LatePayment)(nil),              // 24: ipcase.v1.LatePayment
-	(*SimilarCasesQuery)(nil),        // 25: ipcase.v1.SimilarCasesQuery
-	(*SimilarCase)(nil),              // 26: ipcase.v1.SimilarCase
-	(*Spread)(nil),                   // 27: ipcase.v1.Spread
-	(*SimilarCases)(nil),             // 28: ipcase.v1.SimilarCases
-	(IpType)(0),                      // 29: ipcase.v1.IpType
-	(PartyKind)(0),                   // 30: ipcase.v1.PartyKind
+	(SimilarCasesReason)(0),          // 10: ipcase.v1.SimilarCasesReason
+	(SimilarCaseEffect)(0),           // 11: ipcase.v1.SimilarCaseEffect
+	(SimilarCaseUsage)(0),            // 12: ipcase.v1.SimilarCaseUsage
+	(*CalculateDamagesRequest)(nil),  // 13: ipcase.v1.CalculateDamagesRequest
+	(*DamagesDefendant)(nil),         // 14: ipcase.v1.DamagesDefendant
+	(*DamagesPeriod)(nil),            // 15: ipcase.v1.DamagesPeriod
+	(*CalculateDamagesResponse)(nil), // 16: ipcase.v1.CalculateDamagesResponse
+	(*DamagesFigure)(nil),            // 17: ipcase.v1.DamagesFigure
+	(*CourtFee)(nil),                 // 18: ipcase.v1.CourtFee
+	(*DefendantShare)(nil),           // 19: ipcase.v1.DefendantShare
+	(*DamagesPeriodResult)(nil),      // 20: ipcase.v1.DamagesPeriodResult
+	(*StatutoryDamagesRange)(nil),    // 21: ipcase.v1.StatutoryDamagesRange
+	(*CalculateFineRequest)(nil),     // 22: ipcase.v1.CalculateFineRequest
+	(*FineHearingThresholds)(nil),    // 23: ipcase.v1.FineHearingThresholds
+	(*CriminalThreshold)(nil),        // 24: ipcase.v1.CriminalThreshold
+	(*CalculateFineResponse)(nil),    // 25: ipcase.v1.CalculateFineResponse
+	(*FineFigure)(nil),               // 26: ipcase.v1.FineFigure
+	(*LatePayment)(nil),              // 27: ipcase.v1.LatePayment
+	(*SimilarCasesQuery)(nil),        // 28: ipcase.v1.SimilarCasesQuery
+	(*SimilarCaseUse)(nil),           // 29: ipcase.v1.SimilarCaseUse
+	(*SimilarCase)(nil),              // 30: ipcase.v1.SimilarCase
+	(*Spread)(nil),                   // 31: ipcase.v1.Spread
+	(*SimilarCases)(nil),             // 32: ipcase.v1.SimilarCases
+	(IpType)(0),                      // 33: ipcase.v1.IpType
+	(PartyKind)(0),                   // 34: ipcase.v1.PartyKind
 }
 var file_ipcase_v1_damages_service_proto_depIdxs = []int32{
-	29, // 0: ipcase.v1.CalculateDamagesRequest.ip_type:type_name -> ipcase.v1.IpType
-	12, // 1: ipcase.v1.CalculateDamagesRequest.period:type_name -> ipcase.v1.DamagesPeriod
-	12, // 2: ipcase.v1.CalculateDamagesRequest.periods:type_name -> ipcase.v1.DamagesPeriod
+	33, // 0: ipcase.v1.CalculateDamagesRequest.ip_type:type_name -> ipcase.v1.IpType
+	15, // 1: ipcase.v1.CalculateDamagesRequest.period:type_name -> ipcase.v1.DamagesPeriod
+	15, // 2: ipcase.v1.CalculateDamagesRequest.periods:type_name -> ipcase.v1.DamagesPeriod
 	4,  // 3: ipcase.v1.CalculateDamagesRequest.formula:type_name -> ipcase.v1.PunitiveFormula
 	5,  // 4: ipcase.v1.CalculateDamagesRequest.intent_factors:type_name -> ipcase.v1.IntentFactor
 	6,  // 5: ipcase.v1.CalculateDamagesRequest.serious_factors:type_name -> ipcase.v1.SeriousFactor
 	0,  // 6: ipcase.v1.CalculateDamagesRequest.punitive_claim:type_name -> ipcase.v1.PunitiveClaim
 	1,  // 7: ipcase.v1.CalculateDamagesRequest.plant_variety_factors:type_name -> ipcase.v1.PlantVarietyFactor
 	2,  // 8: ipcase.v1.CalculateDamagesRequest.liability:type_name -> ipcase.v1.Liability
-	11, // 9: ipcase.v1.CalculateDamagesRequest.defendants:type_name -> ipcase.v1.DamagesDefendant
-	25, // 10: ipcase.v1.CalculateDamagesRequest.similar:type_name -> ipcase.v1.SimilarCasesQuery
+	14, // 9: ipcase.v1.CalculateDamagesRequest.defendants:type_name -> ipcase.v1.DamagesDefendant
+	28, // 10: ipcase.v1.CalculateDamagesRequest.similar:type_name -> ipcase.v1.SimilarCasesQuery
 	3,  // 11: ipcase.v1.DamagesPeriod.base_kind:type_name -> ipcase.v1.DamagesBaseKind
 	3,  // 12: ipcase.v1.DamagesPeriod.proven:type_name -> ipcase.v1.DamagesBaseKind
 	4,  // 13: ipcase.v1.CalculateDamagesResponse.formula:type_name -> ipcase.v1.PunitiveFormula
-	18, // 14: ipcase.v1.CalculateDamagesResponse.statutory_range:type_name -> ipcase.v1.StatutoryDamagesRange
-	17, // 15: ipcase.v1.CalculateDamagesResponse.periods:type_name -> ipcase.v1.DamagesPeriodResult
-	14, // 16: ipcase.v1.CalculateDamagesResponse.figures:type_name -> ipcase.v1.DamagesFigure
-	15, // 17: ipcase.v1.CalculateDamagesResponse.court_fee:type_name -> ipcase.v1.CourtFee
+	21, // 14: ipcase.v1.CalculateDamagesResponse.statutory_range:type_name -> ipcase.v1.StatutoryDamagesRange
+	20, // 15: ipcase.v1.CalculateDamagesResponse.periods:type_name -> ipcase.v1.DamagesPeriodResult
+	17, // 16: ipcase.v1.CalculateDamagesResponse.figures:type_name -> ipcase.v1.DamagesFigure
+	18, // 17: ipcase.v1.CalculateDamagesResponse.court_fee:type_name -> ipcase.v1.CourtFee
 	2,  // 18: ipcase.v1.CalculateDamagesResponse.liability:type_name -> ipcase.v1.Liability
-	16, // 19: ipcase.v1.CalculateDamagesResponse.defendants:type_name -> ipcase.v1.DefendantShare
-	28, // 20: ipcase.v1.CalculateDamagesResponse.similar:type_name -> ipcase.v1.SimilarCases
+	19, // 19: ipcase.v1.CalculateDamagesResponse.defendants:type_name -> ipcase.v1.DefendantShare
+	32, // 20: ipcase.v1.CalculateDamagesResponse.similar:type_name -> ipcase.v1.SimilarCases
 	3,  // 21: ipcase.v1.DamagesPeriodResult.base_kind:type_name -> ipcase.v1.DamagesBaseKind
 	9,  // 22: ipcase.v1.CalculateFineRequest.offence:type_name -> ipcase.v1.FineOffence
-	30, // 23: ipcase.v1.CalculateFineRequest.party:type_name -> ipcase.v1.PartyKind
-	20, // 24: ipcase.v1.CalculateFineRequest.hearing_thresholds:type_name -> ipcase.v1.FineHearingThresholds
-	21, // 25: ipcase.v1.CalculateFineRequest.criminal_thresholds:type_name -> ipcase.v1.CriminalThreshold
+	34, // 23: ipcase.v1.CalculateFineRequest.party:type_name -> ipcase.v1.PartyKind
+	23, // 24: ipcase.v1.CalculateFineRequest.hearing_thresholds:type_name -> ipcase.v1.FineHearingThresholds
+	24, // 25: ipcase.v1.CalculateFineRequest.criminal_thresholds:type_name -> ipcase.v1.CriminalThreshold
 	7,  // 26: ipcase.v1.CalculateFineRequest.criminal_act:type_name -> ipcase.v1.CriminalAct
-	25, // 27: ipcase.v1.CalculateFineRequest.similar:type_name -> ipcase.v1.SimilarCasesQuery
+	28, // 27: ipcase.v1.CalculateFineRequest.similar:type_name -> ipcase.v1.SimilarCasesQuery
 	9,  // 28: ipcase.v1.CriminalThreshold.offence:type_name -> ipcase.v1.FineOffence
 	8,  // 29: ipcase.v1.CriminalThreshold.condition:type_name -> ipcase.v1.CriminalThresholdCondition
 	7,  // 30: ipcase.v1.CriminalThreshold.act:type_name -> ipcase.v1.CriminalAct
 	7,  // 31: ipcase.v1.CalculateFineResponse.criminal_act:type_name -> ipcase.v1.CriminalAct
-	24, // 32: ipcase.v1.CalculateFineResponse.payment:type_name -> ipcase.v1.LatePayment
-	23, // 33: ipcase.v1.CalculateFineResponse.figures:type_name -> ipcase.v1.FineFigure
-	28, // 34: ipcase.v1.CalculateFineResponse.similar:type_name -> ipcase.v1.SimilarCases
-	26, // 35: ipcase.v1.SimilarCases.cases:type_name -> ipcase.v1.SimilarCase
-	27, // 36: ipcase.v1.SimilarCases.amount_yuan:type_name -> ipcase.v1.Spread
-	27, // 37: ipcase.v1.SimilarCases.multiple:type_name -> ipcase.v1.Spread
-	27, // 38: ipcase.v1.SimilarCases.range_share:type_name -> ipcase.v1.Spread
-	10, // 39: ipcase.v1.DamagesService.CalculateDamages:input_type -> ipcase.v1.CalculateDamagesRequest
-	19, // 40: ipcase.v1.DamagesService.CalculateFine:input_type -> ipcase.v1.CalculateFineRequest
-	13, // 41: ipcase.v1.DamagesService.CalculateDamages:output_type -> ipcase.v1.CalculateDamagesResponse
-	22, // 42: ipcase.v1.DamagesService.CalculateFine:output_type -> ipcase.v1.CalculateFineResponse
-	41, // [41:43] is the sub-list for method output_type
-	39, // [39:41] is the sub-list for method input_type
-	39, // [39:39] is the sub-list for extension type_name
-	39, // [39:39] is the sub-list for extension extendee
-	0,  // [0:39] is the sub-list for field type_name
+	27, // 32: ipcase.v1.CalculateFineResponse.payment:type_name -> ipcase.v1.LatePayment
+	26, // 33: ipcase.v1.CalculateFineResponse.figures:type_name -> ipcase.v1.FineFigure
+	32, // 34: ipcase.v1.CalculateFineResponse.similar:type_name -> ipcase.v1.SimilarCases
+	10, // 35: ipcase.v1.SimilarCasesQuery.reason:type_name -> ipcase.v1.SimilarCasesReason
+	29, // 36: ipcase.v1.SimilarCasesQuery.uses:type_name -> ipcase.v1.SimilarCaseUse
+	12, // 37: ipcase.v1.SimilarCaseUse.usage:type_name -> ipcase.v1.SimilarCaseUsage
+	11, // 38: ipcase.v1.SimilarCase.effect:type_name -> ipcase.v1.SimilarCaseEffect
+	12, // 39: ipcase.v1.SimilarCase.usage:type_name -> ipcase.v1.SimilarCaseUsage
+	30, // 40: ipcase.v1.SimilarCases.cases:type_name -> ipcase.v1.SimilarCase
+	31, // 41: ipcase.v1.SimilarCases.amount_yuan:type_name -> ipcase.v1.Spread
+	31, // 42: ipcase.v1.SimilarCases.multiple:type_name -> ipcase.v1.Spread
+	31, // 43: ipcase.v1.SimilarCases.range_share:type_name -> ipcase.v1.Spread
+	10, // 44: ipcase.v1.SimilarCases.reason:type_name -> ipcase.v1.SimilarCasesReason
+	13, // 45: ipcase.v1.DamagesService.CalculateDamages:input_type -> ipcase.v1.CalculateDamagesRequest
+	22, // 46: ipcase.v1.DamagesService.CalculateFine:input_type -> ipcase.v1.CalculateFineRequest
+	16, // 47: ipcase.v1.DamagesService.CalculateDamages:output_type -> ipcase.v1.CalculateDamagesResponse
+	25, // 48: ipcase.v1.DamagesService.CalculateFine:output_type -> ipcase.v1.CalculateFineResponse
+	47, // [47:49] is the sub-list for method output_type
+	45, // [45:47] is the sub-list for method input_type
+	45, // [45:45] is the sub-list for extension type_name
+	45, // [45:45] is the sub-list for extension extendee
+	0,  // [0:45] is the sub-list for field type_name
 }
 
 func init() { file_ipcase_v1_damages_service_proto_init() }
@@ -3696,8 +4118,8 @@ func file_ipcase_v1_damages_service_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ipcase_v1_damages_service_proto_rawDesc), len(file_ipcase_v1_damages_service_proto_rawDesc)),
-			NumEnums:      10,
-			NumMessages:   19,
+			NumEnums:      13,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
