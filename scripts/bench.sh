@@ -121,7 +121,7 @@ start_servers() {
 	local url
 	url=$(db_url "$1")
 	DATABASE_URL=$url IPCASE_GRPC_ADDR=$grpc_addr IPCASE_COURT_ADDR= IPCASE_METRICS_ADDR=127.0.0.1:$metrics_port \
-		IPCASE_AUTH_JWKS_FILE=$keys/jwks.json IPCASE_CHECKPOINT_KEY_FILE=$keys/checkpoint.jwk IPCASE_LOG_MODE= \
+		IPCASE_AUTH_JWKS_FILE=$keys/jwks.json IPCASE_CHECKPOINT_KEY_FILE=$keys/checkpoint.jwk IPCASE_DECISION_KEY_DIR=$keys/decision IPCASE_LOG_MODE= \
 		"$bin/ipcased" serve >>"$work/ipcased.log" 2>&1 &
 	ipcased_pid=$!
 	pids+=("$ipcased_pid")

@@ -65,6 +65,9 @@ fi
 [ -f $keys/signin.jwk ] || .bin/ipcased token keygen --kid signin-1 --roles session --private $keys/signin.jwk --jwks $keys/jwks.json
 .bin/ipcased dev certs --dir .run/certs --court 京73 --court 粤73
 export IPCASE_AUTH_JWKS_FILE=$keys/jwks.json IPCASE_CHECKPOINT_KEY_FILE=$keys/checkpoint.jwk
+# The private keys agencies and courts sign decisions with: ipcased makes
+# an issuer's first key here (0600 files) on its first decision.
+export IPCASE_DECISION_KEY_DIR=$keys/decision
 export IPCASE_COURT_ADDR=${IPCASE_COURT_ADDR:-127.0.0.1:7071}
 export IPCASE_COURT_TLS_CERT=.run/certs/server.pem IPCASE_COURT_TLS_KEY=.run/certs/server-key.pem IPCASE_COURT_CA=.run/certs/ca.pem
 export IPCASE_GATEWAY_ADDR=${IPCASE_GATEWAY_ADDR:-127.0.0.1:8080}

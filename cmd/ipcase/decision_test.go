@@ -38,7 +38,7 @@ func TestDecisionPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	issue := decision.Issuer(s.srv.Filing, func() time.Time { return time.Date(2026, 10, 21, 2, 0, 0, 0, time.UTC) })
+	issue := decision.Issuer(s.srv.Filing, s.srv.DecisionKeys, func() time.Time { return time.Date(2026, 10, 21, 2, 0, 0, 0, time.UTC) })
 	err = s.srv.DB.InTx(t.Context(), func(tx store.Tx) error {
 		return issue(tx, events.Entry{Position: 50, Event: events.Event{MatterID: matter, Seq: 50, Type: events.EnforcementDecided,
 			ProceedingID: "enf1", Actor: events.Actor{Subject: "officer", Role: "officer", Org: "SAMR-HZ"}, Payload: payload}})

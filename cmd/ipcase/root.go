@@ -94,7 +94,7 @@ state table does not allow, a stale --etag;
 	pf.StringVar(&cfg.key, "key", firstOf(os.Getenv("IPCASE_COURT_KEY"), saved.Key), "the court certificate's private key `file` (PEM) (default from IPCASE_COURT_KEY, else ipcase login --court)")
 	pf.StringVarP(&cfg.output, "output", "o", outputTable, "output format: table or json")
 	pf.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "how long to wait for the server")
-	root.AddCommand(newVersionCmd(cfg), newDamagesCmd(cfg), newAuditCmd(cfg), newDeadlineCmd(cfg), newVerifyCmd(cfg), newDecisionCmd(cfg))
+	root.AddCommand(newVersionCmd(cfg), newDamagesCmd(cfg), newAuditCmd(cfg), newDeadlineCmd(cfg), newVerifyCmd(cfg), newDecisionCmd(cfg), newDecisionKeyCmd(cfg))
 	root.AddCommand(newLoginCmd(cfg), newLogoutCmd(cfg), newMattersCmd(cfg), newComplaintCmd(cfg), newCompletionCmd(root))
 	root.AddCommand(newEventsCmd(cfg), guardSecondCase(cfg, newEnforcementCmd(cfg)), newMediationCmd(cfg), newCourtCmd(cfg), newCustomsCmd(cfg))
 	return root

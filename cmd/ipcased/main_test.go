@@ -148,7 +148,7 @@ func TestUsageErrors(t *testing.T) {
 
 // configVars are the variables TestConfigErrors sets or clears.
 var configVars = []string{"DATABASE_URL", "IPCASE_SIDE", "IPCASE_CHECKPOINT_KEY_FILE", "IPCASE_AUTH_JWKS_FILE", "IPCASE_AUTH_JWKS_URL", "IPCASE_HEALTH_INTERVAL",
-	"IPCASE_SIGNIN_KEY_FILE", "IPCASE_SIGNIN_OUTBOX_DIR", "IPCASE_AUTH_KEY_ROLES"}
+	"IPCASE_SIGNIN_KEY_FILE", "IPCASE_SIGNIN_OUTBOX_DIR", "IPCASE_AUTH_KEY_ROLES", "IPCASE_DECISION_KEY_DIR"}
 
 // TestConfigErrors starts commands with something missing or wrong in the
 // environment: each must stop with one plain line, before it logs or
@@ -175,6 +175,10 @@ func TestConfigErrors(t *testing.T) {
 			"ipcased: serve: auth: set IPCASE_AUTH_JWKS_FILE or IPCASE_AUTH_JWKS_URL"},
 		{"no checkpoint key file", []string{"serve"}, map[string]string{"DATABASE_URL": db, "IPCASE_CHECKPOINT_KEY_FILE": missing, "IPCASE_AUTH_JWKS_FILE": writeKeys(t).jwks},
 			"ipcased: serve: checkpoint key: open " + missing},
+		{"no decision key directory", []string{"serve"}, map[string]string{"DATABASE_URL": db, "IPCASE_CHECKPOINT_KEY_FILE": writeKeys(t).private,
+			"IPCASE_AUTH_JWKS_FILE": writeKeys(t).jwks}, "ipcased: serve: IPCASE_DECISION_KEY_DIR is required"},
+		{"decision key directory open to others", []string{"serve"}, map[string]string{"DATABASE_URL": db, "IPCASE_CHECKPOINT_KEY_FILE": writeKeys(t).private,
+			"IPCASE_AUTH_JWKS_FILE": writeKeys(t).jwks, "IPCASE_DECISION_KEY_DIR": openDir(t)}, "has mode 755: private keys need 0700"},
 		{"sign-in key without an outbox", []string{"serve"}, map[string]string{"DATABASE_URL": db, "IPCASE_CHECKPOINT_KEY_FILE": missing, "IPCASE_SIGNIN_KEY_FILE": missing},
 			"ipcased: serve: IPCASE_SIGNIN_KEY_FILE is set but IPCASE_SIGNIN_OUTBOX_DIR is not"},
 		{"misspelt key role", []string{"serve"}, map[string]string{"DATABASE_URL": db, "IPCASE_CHECKPOINT_KEY_FILE": missing, "IPCASE_AUTH_JWKS_FILE": writeKeys(t).jwks,
@@ -194,6 +198,19 @@ func TestConfigErrors(t *testing.T) {
 }
 
 type keys struct{ private, jwks string }
+
+// openDir is a directory anyone may read: no place for private keys.
+func openDir(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "decision-keys")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
 
 // writeKeys makes a signing key and its JWKS with `ipcased token keygen`.
 func writeKeys(t *testing.T) keys {

@@ -86,7 +86,8 @@ func TestNodeClient(t *testing.T) {
 	srv.Stdout, srv.Stderr = &log, &log
 	srv.Env = append(os.Environ(), "DATABASE_URL="+storetest.URL(t), "IPCASE_GRPC_ADDR="+addr,
 		"IPCASE_CHECKPOINT_KEY_FILE="+filepath.Join(keys, "checkpoint.jwk"), "IPCASE_AUTH_JWKS_FILE="+filepath.Join(keys, "jwks.json"),
-		"IPCASE_COURT_ADDR=", "IPCASE_METRICS_ADDR=", "IPCASE_EVIDENCE_DIR="+filepath.Join(dir, "evidence"), "IPCASE_LOG_MODE=production")
+		"IPCASE_COURT_ADDR=", "IPCASE_METRICS_ADDR=", "IPCASE_EVIDENCE_DIR="+filepath.Join(dir, "evidence"),
+		"IPCASE_DECISION_KEY_DIR="+filepath.Join(dir, "decision-keys"), "IPCASE_LOG_MODE=production")
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"slices"
@@ -54,15 +55,18 @@ type config struct {
 	// CheckpointKeyFile is the private Ed25519 JWK that signs event-chain
 	// heads.
 	CheckpointKeyFile string `env:"IPCASE_CHECKPOINT_KEY_FILE, required"`
-	Calendar          deadline.Config
-	Sweeper           clock.Config
-	Trial             trial.Config
-	Enforcement       enforcement.Config
-	Evidence          evidence.Config
-	SignIn            status.Config
-	Webhooks          webhook.Config
-	Exchange          exchange.Config
-	Audit             audit.Config
+	// DecisionKeyDir holds the private keys the side's agencies and courts
+	// sign their decisions with (internal/decision.KeyDir).
+	DecisionKeyDir string `env:"IPCASE_DECISION_KEY_DIR"`
+	Calendar       deadline.Config
+	Sweeper        clock.Config
+	Trial          trial.Config
+	Enforcement    enforcement.Config
+	Evidence       evidence.Config
+	SignIn         status.Config
+	Webhooks       webhook.Config
+	Exchange       exchange.Config
+	Audit          audit.Config
 	// PDF is the font and public address decisions' PDF are rendered with.
 	PDF document.Config
 }
@@ -118,6 +122,8 @@ type services struct {
 	log *events.Log
 	// seal signs the access log's seals, with the checkpoint key too.
 	seal audit.SealKey
+	// decisionKeys holds the private halves of the issuers' decision keys.
+	decisionKeys decision.Keyring
 	// hearing holds agencies' own hearing thresholds.
 	hearing map[string]damages.HearingThresholds
 	// The rights holders' services; zero values turn evidence uploads and
@@ -190,7 +196,7 @@ func (s services) register(srv *server.Server) {
 	// a replica.
 	ipcasev1.RegisterPublicationServiceServer(srv, publication.NewServer(publication.NewStore(s.readDB)))
 	// Verification of signed decisions is public too.
-	ipcasev1.RegisterDecisionServiceServer(srv, decision.NewServer(decision.NewStore(s.db)).
+	ipcasev1.RegisterDecisionServiceServer(srv, decision.NewServer(decision.NewStore(s.db, s.decisionKeys), time.Now).
 		WithDocuments(filing.NewServer(s.filing, s.cal, time.Now), s.pdf))
 	if s.side.administrative() {
 		ipcasev1.RegisterEnforcementServiceServer(srv, enforcement.NewServer(s.enforcement, s.clocks, time.Now, s.hearing))
@@ -214,7 +220,7 @@ func (s services) register(srv *server.Server) {
 // consumers registers the side's event consumers.
 func (s services) consumers(cs *events.Consumers) {
 	// Each side signs its own issuers' decisions with their keys.
-	decision.Register(cs, s.filing, s.side.administrative(), s.side.judicial(), time.Now)
+	decision.Register(cs, s.filing, s.decisionKeys, s.side.administrative(), s.side.judicial(), time.Now)
 	if s.side.judicial() {
 		trial.Register(cs, s.trials, s.clocks, time.Now, s.trial)
 	}
@@ -275,6 +281,8 @@ Environment (README.md, "Configuration", lists every variable):
   DATABASE_URL                  the case store (required)
   DATABASE_READ_URL             a read-only replica for the status reads
   IPCASE_CHECKPOINT_KEY_FILE    private JWK that signs event-chain heads (required)
+  IPCASE_DECISION_KEY_DIR       directory (mode 0700) of the issuers' private decision keys,
+                                one 0600 file per key, made by ipcased (required)
   IPCASE_AUTH_JWKS_FILE         public keys of bearer tokens; or IPCASE_AUTH_JWKS_URL
   IPCASE_GRPC_ADDR              public listener, with IPCASE_TLS_CERT, IPCASE_TLS_KEY
   IPCASE_COURT_ADDR             courts' listener (empty: off), with IPCASE_COURT_CA,
@@ -368,6 +376,12 @@ func load(ctx context.Context, cfg config) (services, *auth.Verifier, error) {
 	svc.log = events.NewLog(cp)
 	if svc.seal, err = audit.LoadSealKey(cfg.CheckpointKeyFile); err != nil {
 		return services{}, nil, err
+	}
+	if cfg.DecisionKeyDir == "" {
+		return services{}, nil, errors.New("IPCASE_DECISION_KEY_DIR is required: the directory (mode 0700) ipcased keeps the issuers' private decision keys in")
+	}
+	if svc.decisionKeys, err = decision.OpenKeyDir(cfg.DecisionKeyDir); err != nil {
+		return services{}, nil, fmt.Errorf("IPCASE_DECISION_KEY_DIR: %w", err)
 	}
 	if svc.cal, err = cfg.Calendar.Load(); err != nil {
 		return services{}, nil, err

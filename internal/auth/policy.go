@@ -157,6 +157,10 @@ var policy = map[string]rule{
 	// and courts on it, like the matter itself.
 	"/ipcase.v1.DecisionService/ListDecisions":       allow(Officer, OnMatter, Mediator, OnMatter, Court, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
 	"/ipcase.v1.DecisionService/GetDecisionDocument": allow(Officer, OnMatter, Mediator, OnMatter, Court, OnMatter, RightsHolder, OnMatter, Admin, OnMatter),
+	// Rotating and revoking an issuer's keys: admins, and an agency's
+	// officers or a court for their own keys (the service checks the issuer).
+	"/ipcase.v1.DecisionService/RotateDecisionKey": allow(Admin, NoMatter, Officer, NoMatter, Court, NoMatter),
+	"/ipcase.v1.DecisionService/RevokeDecisionKey": allow(Admin, NoMatter, Officer, NoMatter, Court, NoMatter),
 
 	// Webhooks: rights holders register their own (scoped to their parties in the service); admins may read them.
 	"/ipcase.v1.NotificationService/CreateWebhook":         allow(RightsHolder, NoMatter),

@@ -20,22 +20,24 @@ var (
 )
 
 // Register adds the consumers that sign, on their own events, the
-// decisions of the side's issuers: the administrative side signs its
-// agencies' decisions with their keys, the judicial side its courts'.
-func Register(cs *events.Consumers, fs *filing.Store, administrative, judicial bool, now func() time.Time) {
+// decisions of the side's issuers with their keys in ring: the
+// administrative side signs its agencies' decisions, the judicial side its
+// courts'.
+func Register(cs *events.Consumers, fs *filing.Store, ring Keyring, administrative, judicial bool, now func() time.Time) {
 	if administrative {
-		cs.Register("decision-agency", AgencyTypes, Issuer(fs, now))
+		cs.Register("decision-agency", AgencyTypes, Issuer(fs, ring, now))
 	}
 	if judicial {
-		cs.Register("decision-court", CourtTypes, Issuer(fs, now))
+		cs.Register("decision-court", CourtTypes, Issuer(fs, ring, now))
 	}
 }
 
 // Issuer returns the consumers' handler: it builds the event's decision in
-// canonical form, signs it with its issuer's current key and records it
+// canonical form, signs it with its issuer's current key (its private half
+// in ring) and records it
 // in tx, once per event; an appeal marks the judgment appealed, and the
 // second instance's judgment supersedes it.
-func Issuer(fs *filing.Store, now func() time.Time) events.Handler {
+func Issuer(fs *filing.Store, ring Keyring, now func() time.Time) events.Handler {
 	return func(tx store.Tx, e events.Entry) error {
 		if e.Event.Type == events.TrialAppealed {
 			p, err := events.Decode[events.AppealedPayload](e.Event)
@@ -55,7 +57,7 @@ func Issuer(fs *filing.Store, now func() time.Time) events.Handler {
 		at := now().UTC()
 		d.Matter, d.Proceeding, d.Event, d.IssuedAt = e.Event.MatterID, e.Event.ProceedingID, fmt.Sprintf("%s/%d", e.Event.MatterID, e.Event.Seq), at.Unix()
 		d.Parties = parties(m)
-		k, err := currentKey(tx, d.Issuer, at)
+		k, err := currentKey(tx, ring, d.Issuer, at)
 		if err != nil {
 			return err
 		}

@@ -3,25 +3,33 @@ package decision
 import (
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"fmt"
 	"time"
 
+	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/store"
 )
 
-// Store reads and writes decision_keys and signed_decisions, which
-// decision owns.
-type Store struct{ db *store.DB }
+// Store reads and writes decision_keys, decision_key_log and
+// signed_decisions, which decision owns. The private halves of the keys
+// are in its Keyring, never in the database.
+type Store struct {
+	db   *store.DB
+	ring Keyring
+}
 
-// NewStore returns the store over db.
-func NewStore(db *store.DB) *Store { return &Store{db: db} }
+// NewStore returns the store over db, signing with the keys of ring; a
+// store with a nil ring verifies and lists keys but signs, rotates and
+// revokes nothing.
+func NewStore(db *store.DB, ring Keyring) *Store { return &Store{db: db, ring: ring} }
 
 type keyRow struct {
 	Kid           string
 	Issuer        string
 	PublicKey     []byte
-	PrivateKey    []byte
 	CreatedAt     time.Time
 	RetiredAt     *time.Time
 	RevokedAt     *time.Time
@@ -29,14 +37,36 @@ type keyRow struct {
 }
 
 func (r keyRow) key() *Key {
-	return &Key{ID: r.Kid, Issuer: r.Issuer, Public: ed25519.PublicKey(r.PublicKey), Private: ed25519.PrivateKey(r.PrivateKey),
-		Created: r.CreatedAt.UTC(), Retired: r.RetiredAt, Revoked: r.RevokedAt, RevokedReason: r.RevokedReason}
+	return &Key{ID: r.Kid, Issuer: r.Issuer, Public: ed25519.PublicKey(r.PublicKey), Created: r.CreatedAt.UTC(), Retired: r.RetiredAt,
+		Revoked: r.RevokedAt, RevokedReason: r.RevokedReason}
 }
 
-// currentKey returns issuer's current key, creating the issuer's first key
-// at at if it has none. Concurrent first uses agree on one key: the
-// partial unique index admits one current key per issuer.
-func currentKey(tx store.Tx, issuer string, at time.Time) (*Key, error) {
+// Key actions recorded in decision_key_log.
+const (
+	actionCreate = "CREATE"
+	actionRotate = "ROTATE"
+	actionRevoke = "REVOKE"
+)
+
+// lockIssuer serializes, until tx ends, the changes to issuer's keys: a
+// first key, a rotation, a revocation.
+func lockIssuer(tx store.Tx, issuer string) error {
+	err := tx.Gorm().Exec(`SELECT pg_advisory_xact_lock(hashtextextended('decision_keys/' || ?, 0))`, issuer).Error
+	if err != nil {
+		return fmt.Errorf("locking the keys of %s: %w", issuer, store.Translate(err))
+	}
+	return nil
+}
+
+// currentKey returns issuer's current key with its signer, creating the
+// issuer's first key at at (in the keyring, its public half in the
+// register) if it has none: after a revocation, or on an issuer's first
+// decision.
+func currentKey(tx store.Tx, ring Keyring, issuer string, at time.Time) (*Key, error) {
+	if ring == nil {
+		return nil, fmt.Errorf("key of %s: no keyring configured", issuer)
+	}
+	ctx := tx.Context()
 	for range 2 {
 		var rows []keyRow
 		err := tx.Gorm().Raw(`SELECT * FROM decision_keys WHERE issuer = ? AND retired_at IS NULL AND revoked_at IS NULL`, issuer).
@@ -45,64 +75,191 @@ func currentKey(tx store.Tx, issuer string, at time.Time) (*Key, error) {
 			return nil, fmt.Errorf("key of %s: %w", issuer, store.Translate(err))
 		}
 		if len(rows) == 1 {
-			return rows[0].key(), nil
+			k := rows[0].key()
+			if k.Private, err = ring.Signer(ctx, k.ID); err != nil {
+				return nil, fmt.Errorf("current key of %s: %w", issuer, err)
+			}
+			return k, nil
 		}
-		k, err := NewKey(issuer, at)
-		if err != nil {
+		// Concurrent first uses agree on one key: the second waits here,
+		// then finds the first's.
+		if err := lockIssuer(tx, issuer); err != nil {
 			return nil, err
 		}
-		if err := insertKey(tx, k); err != nil {
+		var n int64
+		err = tx.Gorm().Raw(`SELECT count(*) FROM decision_keys WHERE issuer = ? AND retired_at IS NULL AND revoked_at IS NULL`, issuer).
+			Scan(&n).Error
+		if err != nil {
+			return nil, fmt.Errorf("key of %s: %w", issuer, store.Translate(err))
+		}
+		if n > 0 {
+			continue
+		}
+		if _, err := newKey(tx, ring, issuer, at, actionCreate, events.System, "", "", nil); err != nil {
 			return nil, err
 		}
 	}
 	return nil, fmt.Errorf("key of %s: none after creating one", issuer)
 }
 
-func insertKey(tx store.Tx, k *Key) error {
-	err := tx.Gorm().Exec(`INSERT INTO decision_keys (kid, issuer, public_key, private_key, created_at) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`, k.ID, k.Issuer, []byte(k.Public), []byte(k.Private), k.Created).Error
+// newKey makes a key of issuer in ring, records its public half in tx as
+// the issuer's current key, and logs action. The caller holds lockIssuer.
+func newKey(tx store.Tx, ring Keyring, issuer string, at time.Time, action string, by events.Actor, retired, requestID string,
+	effective *civil.Date) (*Key, error) {
+	pub, err := ring.Generate(tx.Context(), issuer)
 	if err != nil {
-		return fmt.Errorf("creating a key of %s: %w", k.Issuer, store.Translate(err))
+		return nil, err
+	}
+	k := &Key{ID: Thumbprint(pub), Issuer: issuer, Public: pub, Created: at.UTC()}
+	err = tx.Gorm().Exec(`INSERT INTO decision_keys (kid, issuer, public_key, created_at) VALUES (?, ?, ?, ?)`,
+		k.ID, k.Issuer, []byte(k.Public), k.Created).Error
+	if err != nil {
+		return nil, fmt.Errorf("creating a key of %s: %w", k.Issuer, store.Translate(err))
+	}
+	return k, logKey(tx, keyLog{At: at, Action: action, Issuer: issuer, Kid: k.ID, RetiredKid: retired, By: by, RequestID: requestID,
+		EffectiveOn: effective})
+}
+
+// keyLog is a row of decision_key_log: who did what to which key.
+type keyLog struct {
+	At          time.Time
+	Action      string
+	Issuer      string
+	Kid         string
+	RetiredKid  string
+	Reason      string
+	EffectiveOn *civil.Date
+	By          events.Actor
+	RequestID   string
+}
+
+func logKey(tx store.Tx, l keyLog) error {
+	var eff *string // a date column, written YYYY-MM-DD
+	if l.EffectiveOn != nil {
+		d := l.EffectiveOn.String()
+		eff = &d
+	}
+	err := tx.Gorm().Exec(`INSERT INTO decision_key_log (at, action, issuer, kid, retired_kid, reason, effective_on, actor_subject,
+		actor_role, actor_org, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.At, l.Action, l.Issuer, l.Kid, l.RetiredKid, l.Reason,
+		eff, l.By.Subject, l.By.Role, l.By.Org, l.RequestID).Error
+	if err != nil {
+		return fmt.Errorf("logging %s of key %s: %w", l.Action, l.Kid, store.Translate(err))
 	}
 	return nil
 }
 
-// Rotate retires issuer's current key at at and makes a new one current;
-// what the old key signed still verifies. It returns the new key.
-func (s *Store) Rotate(ctx context.Context, issuer string, at time.Time) (*Key, error) {
-	var k *Key
-	err := s.db.InTx(ctx, func(tx store.Tx) error {
-		err := tx.Gorm().Exec(`UPDATE decision_keys SET retired_at = ? WHERE issuer = ? AND retired_at IS NULL AND revoked_at IS NULL`,
-			at, issuer).Error
-		if err != nil {
-			return store.Translate(err)
+// Rotate retires issuer's current key (if it has one) at at and makes a
+// new one current; what the old key signed still verifies. It returns the
+// new key and the retired key's id ("" for an issuer's first key). by is
+// logged as who rotated; a retry with the same key changes nothing and
+// returns what the first attempt did.
+func (s *Store) Rotate(ctx context.Context, key store.IdempotencyKey, issuer string, at time.Time, by events.Actor) (*Key, string, error) {
+	if s.ring == nil {
+		return nil, "", errs.Errorf(errs.FailedPrecondition, "this server holds no signing keys (IPCASE_DECISION_KEY_DIR)")
+	}
+	b, err := s.db.Idempotent(ctx, key, func(tx store.Tx) ([]byte, error) {
+		if err := lockIssuer(tx, issuer); err != nil {
+			return nil, err
 		}
-		k, err = NewKey(issuer, at)
+		var old []string
+		err := tx.Gorm().Raw(`UPDATE decision_keys SET retired_at = ? WHERE issuer = ? AND retired_at IS NULL AND revoked_at IS NULL
+			RETURNING kid`, at, issuer).Scan(&old).Error
 		if err != nil {
-			return err
+			return nil, store.Translate(err)
 		}
-		return insertKey(tx, k)
+		retired := ""
+		if len(old) == 1 {
+			retired = old[0]
+		}
+		k, err := newKey(tx, s.ring, issuer, at, actionRotate, by, retired, key.RequestID, nil)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(rotated{Kid: k.ID, Retired: retired})
 	})
 	if err != nil {
-		return nil, fmt.Errorf("Rotate(%s): %w", issuer, err)
+		return nil, "", fmt.Errorf("Rotate(%s): %w", issuer, err)
 	}
-	return k, nil
+	var r rotated
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, "", fmt.Errorf("Rotate(%s): %w", issuer, err)
+	}
+	k, err := s.Key(ctx, r.Kid)
+	return k, r.Retired, err
 }
 
-// Revoke revokes key kid at at for reason: every document it signed then
-// verifies as signed with a key revoked on that day, and the issuer's next
-// decision is signed with a new key. It returns an error wrapping
-// errs.NotFound if kid is unknown.
-func (s *Store) Revoke(ctx context.Context, kid string, at time.Time, reason string) error {
-	res := s.db.Session(ctx).Gorm().Exec(`UPDATE decision_keys SET revoked_at = coalesce(revoked_at, ?), revoked_reason = ?,
-		retired_at = coalesce(retired_at, ?) WHERE kid = ?`, at, reason, at, kid)
-	if res.Error != nil {
-		return fmt.Errorf("Revoke(%s): %w", kid, store.Translate(res.Error))
+type rotated struct {
+	Kid     string `json:"kid"`
+	Retired string `json:"retired,omitempty"`
+}
+
+// Revoke revokes key kid, effective on the day effective, for reason:
+// every document it signed then verifies as signed with a key revoked on
+// that day, and if it was its issuer's current key it stops signing now
+// (at) and the issuer's next decision is signed with a new key. authorize,
+// given the key's issuer, refuses a caller who may not revoke its keys. It
+// returns an error wrapping errs.NotFound if kid is unknown, and
+// errs.FailedPrecondition if it was already revoked; a retry with the same
+// idempotency key returns what the first attempt did.
+func (s *Store) Revoke(ctx context.Context, key store.IdempotencyKey, kid string, effective civil.Date, reason string, at time.Time,
+	by events.Actor, authorize func(issuer string) error) (*Key, error) {
+	_, err := s.db.Idempotent(ctx, key, func(tx store.Tx) ([]byte, error) {
+		var rows []keyRow
+		if err := tx.Gorm().Raw(`SELECT * FROM decision_keys WHERE kid = ?`, kid).Scan(&rows).Error; err != nil {
+			return nil, store.Translate(err)
+		}
+		if len(rows) == 0 {
+			return nil, errs.Errorf(errs.NotFound, "no decision key has the id %s", kid)
+		}
+		r := rows[0]
+		if err := authorize(r.Issuer); err != nil {
+			return nil, err
+		}
+		if err := lockIssuer(tx, r.Issuer); err != nil {
+			return nil, err
+		}
+		// Re-read under the lock: a concurrent revocation has committed.
+		if err := tx.Gorm().Raw(`SELECT * FROM decision_keys WHERE kid = ?`, kid).Scan(&rows).Error; err != nil {
+			return nil, store.Translate(err)
+		}
+		r = rows[0]
+		if r.RevokedAt != nil {
+			return nil, errs.Errorf(errs.FailedPrecondition, "key %s of %s was already revoked on %s", kid, r.Issuer,
+				r.RevokedAt.UTC().Format(time.DateOnly))
+		}
+		if created := civil.Today(r.CreatedAt); effective.Compare(created) < 0 {
+			return nil, errs.Field("effective_on", "%s is before the key was created, on %s", effective, created)
+		}
+		err := tx.Gorm().Exec(`UPDATE decision_keys SET revoked_at = ?, revoked_reason = ?, retired_at = coalesce(retired_at, ?) WHERE kid = ?`,
+			effective.UTC(), reason, at, kid).Error
+		if err != nil {
+			return nil, store.Translate(err)
+		}
+		e := effective
+		// The response kept for a retry is the key's id: a retry reads
+		// the key as it is.
+		return []byte(kid), logKey(tx, keyLog{At: at, Action: actionRevoke, Issuer: r.Issuer, Kid: kid, Reason: reason, EffectiveOn: &e,
+			By: by, RequestID: key.RequestID})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("Revoke(%s): %w", kid, err)
 	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("Revoke(%s): %w", kid, errs.NotFound)
+	return s.Key(ctx, kid)
+}
+
+// Key returns the key kid, public half only. It returns an error wrapping
+// errs.NotFound if there is none.
+func (s *Store) Key(ctx context.Context, kid string) (*Key, error) {
+	var rows []keyRow
+	err := s.db.Session(ctx).Gorm().Raw(`SELECT kid, issuer, public_key, created_at, retired_at, revoked_at, revoked_reason
+		FROM decision_keys WHERE kid = ?`, kid).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("Key(%s): %w", kid, store.Translate(err))
 	}
-	return nil
+	if len(rows) == 0 {
+		return nil, errs.Errorf(errs.NotFound, "no decision key has the id %s", kid)
+	}
+	return rows[0].key(), nil
 }
 
 // Keys returns every key ever used, public halves only, oldest first: the
@@ -117,7 +274,6 @@ func (s *Store) Keys(ctx context.Context) ([]*Key, error) {
 	keys := make([]*Key, len(rows))
 	for i, r := range rows {
 		keys[i] = r.key()
-		keys[i].Private = nil
 	}
 	return keys, nil
 }

@@ -76,6 +76,7 @@ func tryStart(ctx context.Context, t *testing.T, name, dbURL string, extraEnv []
 		"IPCASE_METRICS_ADDR=" + d.metricsAddr,
 		"IPCASE_AUTH_JWKS_FILE=" + jwksFile,
 		"IPCASE_CHECKPOINT_KEY_FILE=" + checkpointKey,
+		"IPCASE_DECISION_KEY_DIR=" + filepath.Join(t.TempDir(), "decision-keys"),
 		"IPCASE_SHUTDOWN_TIMEOUT=2s",
 		"IPCASE_HEALTH_INTERVAL=500ms",
 		// The singletons keep their production lock retry

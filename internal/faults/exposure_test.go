@@ -139,7 +139,8 @@ func TestMetricsStayOnLoopback(t *testing.T) {
 			cmd := exec.CommandContext(ctx, ipcasedBin, "serve")
 			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME"), "DATABASE_URL=" + url,
 				"IPCASE_GRPC_ADDR=" + freeAddr(t), "IPCASE_METRICS_ADDR=" + host + ":" + port,
-				"IPCASE_AUTH_JWKS_FILE=" + jwksFile, "IPCASE_CHECKPOINT_KEY_FILE=" + checkpointKey}
+				"IPCASE_AUTH_JWKS_FILE=" + jwksFile, "IPCASE_CHECKPOINT_KEY_FILE=" + checkpointKey,
+				"IPCASE_DECISION_KEY_DIR=" + filepath.Join(t.TempDir(), "decision-keys")}
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {

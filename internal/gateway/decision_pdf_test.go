@@ -38,7 +38,7 @@ func TestDecisionPDFForThePartiesOnly(t *testing.T) {
 		t.Skip("the PDF font is not installed; scripts/test.sh installs it")
 	}
 	matter := strings.TrimPrefix(r.matter.GetName(), "matters/")
-	issue := decision.Issuer(r.srv.Filing, func() time.Time { return time.Date(2026, 9, 1, 2, 0, 0, 0, time.UTC) })
+	issue := decision.Issuer(r.srv.Filing, r.srv.DecisionKeys, func() time.Time { return time.Date(2026, 9, 1, 2, 0, 0, 0, time.UTC) })
 	payload, err := json.Marshal(events.DecidedPayload{Number: "杭西市监处罚〔2026〕21号", DecidedOn: civil.Date{Year: 2026, Month: 8, Day: 28},
 		Fine: "150000", Law: "《中华人民共和国商标法》第六十条第二款"})
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -42,7 +44,7 @@ func TestVerifyDecisionsWithoutToken(t *testing.T) {
 	t.Parallel()
 	r := start(t, nil)
 	matter := strings.TrimPrefix(r.matter.GetName(), "matters/")
-	issue := decision.Issuer(r.srv.Filing, func() time.Time { return time.Date(2026, 9, 1, 2, 0, 0, 0, time.UTC) })
+	issue := decision.Issuer(r.srv.Filing, r.srv.DecisionKeys, func() time.Time { return time.Date(2026, 9, 1, 2, 0, 0, 0, time.UTC) })
 	seq := int64(100)
 	emit := func(typ events.Type, proceeding, org string, p any) {
 		t.Helper()
@@ -59,7 +61,7 @@ func TestVerifyDecisionsWithoutToken(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	st := decision.NewStore(r.srv.DB)
+	st := decision.NewStore(r.srv.DB, nil)
 	codeOf := func(number string) string {
 		t.Helper()
 		ds, err := st.Matter(t.Context(), matter)
@@ -172,19 +174,174 @@ func TestVerifyDecisionsWithoutToken(t *testing.T) {
 		t.Fatalf("second-instance judgment: %+v", v)
 	}
 
-	// Revoked: SAMR-HZ's key revoked on 2026-09-15.
-	if err := st.Revoke(t.Context(), verify(penalty).KeyID, time.Date(2026, 9, 15, 3, 0, 0, 0, time.UTC), "private key exposed"); err != nil {
+	// Rotated: an admin rotates SAMR-HZ's key. The penalty decision, signed
+	// with the retired key, still verifies; the agency's next decision is
+	// signed with the new key; the key set lists both.
+	firstKey := verify(penalty).KeyID
+	admin := r.srv.Admin(t)
+	rot := r.postJSON(t, "/v1/decisionKeys:rotate", admin, `{"issuer":"SAMR-HZ","requestId":"rotate-hz-1"}`)
+	if rot.code != http.StatusOK {
+		t.Fatalf("rotate: %d %s", rot.code, rot.body)
+	}
+	var rotated struct {
+		Key struct {
+			Kid, Iss, Retired string
+		} `json:"key"`
+		RetiredKid string `json:"retiredKid"`
+	}
+	if err := json.Unmarshal(rot.body, &rotated); err != nil {
 		t.Fatal(err)
+	}
+	if rotated.RetiredKid != firstKey || rotated.Key.Kid == firstKey || rotated.Key.Iss != "SAMR-HZ" || rotated.Key.Retired != "" {
+		t.Fatalf("rotate answered %s; want a new current key of SAMR-HZ retiring %s", rot.body, firstKey)
+	}
+	// A retry with the same request_id rotates nothing more.
+	if again := r.postJSON(t, "/v1/decisionKeys:rotate", admin, `{"issuer":"SAMR-HZ","requestId":"rotate-hz-1"}`); again.code != http.StatusOK ||
+		string(again.body) != string(rot.body) {
+		t.Fatalf("rotate retried: %d %s; want the firstKey answer %s", again.code, again.body, rot.body)
+	}
+	if v := verify(penalty); v.Status != "VERIFICATION_STATUS_VALID" || v.KeyID != firstKey {
+		t.Fatalf("penalty decision after rotation: %+v", v)
+	}
+	emit(events.EnforcementDecided, "enf2", "SAMR-HZ", events.DecidedPayload{Number: "杭西市监处罚〔2026〕13号",
+		DecidedOn: civil.Date{Year: 2026, Month: 9, Day: 2}, Fine: "30000", Law: "《中华人民共和国商标法》第六十条第二款"})
+	after := codeOf("杭西市监处罚〔2026〕13号")
+	if v := verify(after); v.Status != "VERIFICATION_STATUS_VALID" || v.KeyID != rotated.Key.Kid {
+		t.Fatalf("decision after rotation: %+v; want signed with %s", v, rotated.Key.Kid)
+	}
+	hz := map[string]*decision.Key{}
+	for _, k := range keys() {
+		if k.Issuer == "SAMR-HZ" {
+			hz[k.ID] = k
+		}
+	}
+	if len(hz) != 2 || hz[firstKey] == nil || hz[firstKey].Retired == nil || hz[rotated.Key.Kid] == nil || hz[rotated.Key.Kid].Retired != nil {
+		t.Fatalf("SAMR-HZ's published keys after rotation: %v", hz)
+	}
+
+	// Revoked: SAMR-HZ's firstKey key, retired, revoked from 2026-09-15: what
+	// it signed verifies REVOKED with that day; the new key's decision is
+	// still valid.
+	rev := r.postJSON(t, "/v1/decisionKeys/"+firstKey+":revoke", admin, `{"reason":"private key exposed","effectiveOn":"2026-09-15"}`)
+	if rev.code != http.StatusOK || !strings.Contains(string(rev.body), `"revoked":"2026-09-15T00:00:00Z"`) {
+		t.Fatalf("revoke: %d %s", rev.code, rev.body)
 	}
 	v = verify(penalty)
 	if v.Status != "VERIFICATION_STATUS_REVOKED" || v.KeyRevokedOn != "2026-09-15" ||
-		!strings.Contains(v.Reason, "signed with a key revoked on 2026-09-15") {
+		!strings.Contains(v.Reason, "signed with a key revoked on 2026-09-15 (private key exposed)") {
 		t.Fatalf("penalty decision after its key was revoked: %+v", v)
 	}
-	// The agency's next decision is signed with a new key, and valid.
-	emit(events.EnforcementDecided, "enf2", "SAMR-HZ", events.DecidedPayload{Number: "杭西市监处罚〔2026〕13号",
+	if got := decision.Verify(v.JWS, keys()); got.Status != decision.Revoked {
+		t.Fatalf("penalty decision offline against the published keys after revocation: %s", got.Status)
+	}
+	if v := verify(after); v.Status != "VERIFICATION_STATUS_VALID" {
+		t.Fatalf("decision of the new key after the old one's revocation: %+v", v)
+	}
+	// Revoked again: refused, naming the day.
+	if again := r.postJSON(t, "/v1/decisionKeys/"+firstKey+":revoke", admin, `{"reason":"again"}`); again.code != http.StatusBadRequest ||
+		!strings.Contains(string(again.body), "already revoked on 2026-09-15") {
+		t.Fatalf("revoked twice: %d %s", again.code, again.body)
+	}
+	// The current key revoked: the agency's next decision is signed with a
+	// new key, and valid.
+	if rev := r.postJSON(t, "/v1/decisionKeys/"+rotated.Key.Kid+":revoke", admin, `{"reason":"HSM replaced"}`); rev.code != http.StatusOK {
+		t.Fatalf("revoke the current key: %d %s", rev.code, rev.body)
+	}
+	emit(events.EnforcementDecided, "enf3", "SAMR-HZ", events.DecidedPayload{Number: "杭西市监处罚〔2026〕14号",
 		DecidedOn: civil.Date{Year: 2026, Month: 9, Day: 20}, Fine: "30000", Law: "《中华人民共和国商标法》第六十条第二款"})
-	if v := verify(codeOf("杭西市监处罚〔2026〕13号")); v.Status != "VERIFICATION_STATUS_VALID" || v.KeyID == verify(penalty).KeyID {
-		t.Fatalf("decision after the revocation: %+v", v)
+	if v := verify(codeOf("杭西市监处罚〔2026〕14号")); v.Status != "VERIFICATION_STATUS_VALID" || v.KeyID == firstKey || v.KeyID == rotated.Key.Kid {
+		t.Fatalf("decision after the current key's revocation: %+v", v)
+	}
+
+	// Every change is logged with who made it; no private key is in the
+	// database, each is a 0600 file of the key directory.
+	var logged []struct {
+		Action, Kid, ActorSubject, ActorRole, Reason string
+	}
+	if err := r.srv.DB.Session(t.Context()).Gorm().Raw(`SELECT action, kid, actor_subject, actor_role, reason FROM decision_key_log
+		WHERE issuer = 'SAMR-HZ' ORDER BY id`).Scan(&logged).Error; err != nil {
+		t.Fatal(err)
+	}
+	wantLog := []string{"CREATE " + firstKey + " ipcased", "ROTATE " + rotated.Key.Kid + " admin", "REVOKE " + firstKey + " admin private key exposed",
+		"REVOKE " + rotated.Key.Kid + " admin HSM replaced", "CREATE"}
+	if len(logged) != len(wantLog) {
+		t.Fatalf("decision_key_log of SAMR-HZ: %+v", logged)
+	}
+	for i, l := range logged {
+		got := strings.TrimSpace(strings.Join([]string{l.Action, l.Kid, l.ActorSubject, l.Reason}, " "))
+		if !strings.HasPrefix(got, wantLog[i]) {
+			t.Errorf("decision_key_log[%d] = %q, want %q…", i, got, wantLog[i])
+		}
+	}
+	var cols []string
+	if err := r.srv.DB.Session(t.Context()).Gorm().Raw(`SELECT column_name FROM information_schema.columns WHERE table_name = 'decision_keys'`).
+		Scan(&cols).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cols {
+		if strings.Contains(c, "private") {
+			t.Errorf("decision_keys has a column %s", c)
+		}
+	}
+	for kid := range hz {
+		fi, err := os.Stat(filepath.Join(r.srv.DecisionKeys.Dir(), kid+".jwk"))
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("key file of %s: %v, mode %v", kid, err, fi)
+		}
+	}
+}
+
+// TestDecisionKeysWhoMay: rotating and revoking keys takes an admin, or an
+// officer for its own agency's keys; others are refused, bad input named.
+func TestDecisionKeysWhoMay(t *testing.T) {
+	t.Parallel()
+	r := start(t, nil)
+	hz := r.postJSON(t, "/v1/decisionKeys:rotate", r.officer, `{"issuer":"SAMR-HZ"}`) // an officer of SAMR-HZ, its firstKey key
+	if hz.code != http.StatusOK {
+		t.Fatalf("rotate by the agency's officer: %d %s", hz.code, hz.body)
+	}
+	var k struct {
+		Key struct{ Kid string } `json:"key"`
+	}
+	if err := json.Unmarshal(hz.body, &k); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name, path, token, body string
+		code                    int
+		want                    string
+	}{
+		{"anonymous", "/v1/decisionKeys:rotate", "", `{"issuer":"SAMR-HZ"}`, http.StatusUnauthorized, ""},
+		{"rights holder", "/v1/decisionKeys:rotate", r.holder, `{"issuer":"SAMR-HZ"}`, http.StatusForbidden, ""},
+		{"other agency's officer", "/v1/decisionKeys:rotate", r.srv.Officer(t, "SAMR-SH"), `{"issuer":"SAMR-HZ"}`, http.StatusForbidden,
+			"managed by an admin or by SAMR-HZ itself"},
+		{"other agency's officer revokes", "/v1/decisionKeys/" + k.Key.Kid + ":revoke", r.srv.Officer(t, "SAMR-SH"), `{"reason":"x"}`,
+			http.StatusForbidden, "managed by an admin or by SAMR-HZ itself"},
+		{"no issuer", "/v1/decisionKeys:rotate", r.srv.Admin(t), `{}`, http.StatusBadRequest, "issuer"},
+		{"no reason", "/v1/decisionKeys/" + k.Key.Kid + ":revoke", r.srv.Admin(t), `{}`, http.StatusBadRequest, "reason"},
+		{"future day", "/v1/decisionKeys/" + k.Key.Kid + ":revoke", r.srv.Admin(t), `{"reason":"x","effectiveOn":"2999-01-01"}`,
+			http.StatusBadRequest, "effectiveOn"},
+		{"before the key", "/v1/decisionKeys/" + k.Key.Kid + ":revoke", r.srv.Admin(t), `{"reason":"x","effectiveOn":"2020-01-01"}`,
+			http.StatusBadRequest, "effectiveOn"},
+		{"not a kid", "/v1/decisionKeys/nope:revoke", r.srv.Admin(t), `{"reason":"x"}`, http.StatusBadRequest, "kid"},
+		{"unknown kid", "/v1/decisionKeys/" + strings.Repeat("A", 43) + ":revoke", r.srv.Admin(t), `{"reason":"x"}`, http.StatusNotFound, ""},
+	} {
+		resp := r.postJSON(t, c.path, c.token, c.body)
+		if resp.code != c.code {
+			t.Errorf("%s: %d %s; want %d", c.name, resp.code, resp.body, c.code)
+			continue
+		}
+		if c.code == http.StatusBadRequest && c.want != "" {
+			if violations(t, resp)[c.want] == "" {
+				t.Errorf("%s: %s; want a violation of %s", c.name, resp.body, c.want)
+			}
+		} else if c.want != "" && !strings.Contains(string(resp.body), c.want) {
+			t.Errorf("%s: %s; want %q", c.name, resp.body, c.want)
+		}
+	}
+	// Nothing the refused calls sent changed the key.
+	resp := r.get(t, "/v1/decisionKeys", "")
+	if strings.Contains(string(resp.body), `"revoked"`) || strings.Count(string(resp.body), `"kid"`) != 1 {
+		t.Fatalf("keys after refused calls: %s", resp.body)
 	}
 }

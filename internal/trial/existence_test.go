@@ -321,7 +321,7 @@ func (e *env) serveAll() wiring {
 		ipcasev1.RegisterCustomsServiceServer(s, customs.NewServer(customs.NewStore(e.FilingStore), e.DB, e.Clocks, now))
 		ipcasev1.RegisterStatusServiceServer(s, ipstatus.NewServer(ipstatus.Deps{Filing: filing.NewServer(e.FilingStore, e.Calendar, now),
 			Clocks: e.Clocks, Now: now}))
-		ipcasev1.RegisterDecisionServiceServer(s, decision.NewServer(decision.NewStore(e.DB)).WithDocuments(filing.NewServer(e.FilingStore, e.Calendar, now), nil))
+		ipcasev1.RegisterDecisionServiceServer(s, decision.NewServer(decision.NewStore(e.DB, nil), now).WithDocuments(filing.NewServer(e.FilingStore, e.Calendar, now), nil))
 	}
 	plain := servertest.Dial(t, servertest.Serve(t, register, nil, e.Auth.ServerOptions()...))
 	tlsCfg, serverCAs := e.Auth.ServerTLS(t)

@@ -815,6 +815,237 @@ func (x *DecisionKey) GetRevokedReason() string {
 	return ""
 }
 
+// The request of RotateDecisionKey.
+type RotateDecisionKeyRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The agency or court whose key rotates.
+	Issuer string `protobuf:"bytes,1,opt,name=issuer,proto3" json:"issuer,omitempty"`
+	// Makes the call safe to retry: the same id returns the first answer.
+	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RotateDecisionKeyRequest) Reset() {
+	*x = RotateDecisionKeyRequest{}
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RotateDecisionKeyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RotateDecisionKeyRequest) ProtoMessage() {}
+
+func (x *RotateDecisionKeyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RotateDecisionKeyRequest.ProtoReflect.Descriptor instead.
+func (*RotateDecisionKeyRequest) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *RotateDecisionKeyRequest) GetIssuer() string {
+	if x != nil {
+		return x.Issuer
+	}
+	return ""
+}
+
+func (x *RotateDecisionKeyRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// The response of RotateDecisionKey.
+type RotateDecisionKeyResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The new current key.
+	Key *DecisionKey `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	// The id of the key it retired; empty for an issuer's first key.
+	RetiredKid    string `protobuf:"bytes,2,opt,name=retired_kid,json=retiredKid,proto3" json:"retired_kid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RotateDecisionKeyResponse) Reset() {
+	*x = RotateDecisionKeyResponse{}
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RotateDecisionKeyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RotateDecisionKeyResponse) ProtoMessage() {}
+
+func (x *RotateDecisionKeyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RotateDecisionKeyResponse.ProtoReflect.Descriptor instead.
+func (*RotateDecisionKeyResponse) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *RotateDecisionKeyResponse) GetKey() *DecisionKey {
+	if x != nil {
+		return x.Key
+	}
+	return nil
+}
+
+func (x *RotateDecisionKeyResponse) GetRetiredKid() string {
+	if x != nil {
+		return x.RetiredKid
+	}
+	return ""
+}
+
+// The request of RevokeDecisionKey.
+type RevokeDecisionKeyRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The key's id (its RFC 7638 thumbprint).
+	Kid string `protobuf:"bytes,1,opt,name=kid,proto3" json:"kid,omitempty"`
+	// Why, for whoever verifies what it signed (e.g. "private key exposed").
+	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
+	// The day the revocation takes effect, YYYY-MM-DD: today (the default,
+	// in China) or earlier (the day the key is believed compromised), not
+	// before the key was created.
+	EffectiveOn string `protobuf:"bytes,3,opt,name=effective_on,json=effectiveOn,proto3" json:"effective_on,omitempty"`
+	// Makes the call safe to retry: the same id returns the first answer.
+	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokeDecisionKeyRequest) Reset() {
+	*x = RevokeDecisionKeyRequest{}
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeDecisionKeyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeDecisionKeyRequest) ProtoMessage() {}
+
+func (x *RevokeDecisionKeyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeDecisionKeyRequest.ProtoReflect.Descriptor instead.
+func (*RevokeDecisionKeyRequest) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *RevokeDecisionKeyRequest) GetKid() string {
+	if x != nil {
+		return x.Kid
+	}
+	return ""
+}
+
+func (x *RevokeDecisionKeyRequest) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *RevokeDecisionKeyRequest) GetEffectiveOn() string {
+	if x != nil {
+		return x.EffectiveOn
+	}
+	return ""
+}
+
+func (x *RevokeDecisionKeyRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+// The response of RevokeDecisionKey.
+type RevokeDecisionKeyResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The key, revoked.
+	Key           *DecisionKey `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RevokeDecisionKeyResponse) Reset() {
+	*x = RevokeDecisionKeyResponse{}
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RevokeDecisionKeyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RevokeDecisionKeyResponse) ProtoMessage() {}
+
+func (x *RevokeDecisionKeyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_ipcase_v1_decision_service_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RevokeDecisionKeyResponse.ProtoReflect.Descriptor instead.
+func (*RevokeDecisionKeyResponse) Descriptor() ([]byte, []int) {
+	return file_ipcase_v1_decision_service_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *RevokeDecisionKeyResponse) GetKey() *DecisionKey {
+	if x != nil {
+		return x.Key
+	}
+	return nil
+}
+
 var File_ipcase_v1_decision_service_proto protoreflect.FileDescriptor
 
 const file_ipcase_v1_decision_service_proto_rawDesc = "" +
@@ -872,19 +1103,37 @@ const file_ipcase_v1_decision_service_proto_rawDesc = "" +
 	"\aretired\x18\t \x01(\tR\aretired\x12\x18\n" +
 	"\arevoked\x18\n" +
 	" \x01(\tR\arevoked\x12%\n" +
-	"\x0erevoked_reason\x18\v \x01(\tR\rrevokedReason*\xe3\x01\n" +
+	"\x0erevoked_reason\x18\v \x01(\tR\rrevokedReason\"Q\n" +
+	"\x18RotateDecisionKeyRequest\x12\x16\n" +
+	"\x06issuer\x18\x01 \x01(\tR\x06issuer\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tR\trequestId\"f\n" +
+	"\x19RotateDecisionKeyResponse\x12(\n" +
+	"\x03key\x18\x01 \x01(\v2\x16.ipcase.v1.DecisionKeyR\x03key\x12\x1f\n" +
+	"\vretired_kid\x18\x02 \x01(\tR\n" +
+	"retiredKid\"\x86\x01\n" +
+	"\x18RevokeDecisionKeyRequest\x12\x10\n" +
+	"\x03kid\x18\x01 \x01(\tR\x03kid\x12\x16\n" +
+	"\x06reason\x18\x02 \x01(\tR\x06reason\x12!\n" +
+	"\feffective_on\x18\x03 \x01(\tR\veffectiveOn\x12\x1d\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tR\trequestId\"E\n" +
+	"\x19RevokeDecisionKeyResponse\x12(\n" +
+	"\x03key\x18\x01 \x01(\v2\x16.ipcase.v1.DecisionKeyR\x03key*\xe3\x01\n" +
 	"\x12VerificationStatus\x12#\n" +
 	"\x1fVERIFICATION_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n" +
 	"\x19VERIFICATION_STATUS_VALID\x10\x01\x12\"\n" +
 	"\x1eVERIFICATION_STATUS_SUPERSEDED\x10\x02\x12\x1f\n" +
 	"\x1bVERIFICATION_STATUS_REVOKED\x10\x03\x12\x1f\n" +
 	"\x1bVERIFICATION_STATUS_INVALID\x10\x04\x12#\n" +
-	"\x1fVERIFICATION_STATUS_UNKNOWN_KEY\x10\x052\xfb\x03\n" +
+	"\x1fVERIFICATION_STATUS_UNKNOWN_KEY\x10\x052\x8b\x06\n" +
 	"\x0fDecisionService\x12p\n" +
 	"\x0eVerifyDecision\x12 .ipcase.v1.VerifyDecisionRequest\x1a!.ipcase.v1.VerifyDecisionResponse\"\x19\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/verify/{code}\x12u\n" +
 	"\x10ListDecisionKeys\x12\".ipcase.v1.ListDecisionKeysRequest\x1a#.ipcase.v1.ListDecisionKeysResponse\"\x18\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/decisionKeys\x12|\n" +
 	"\rListDecisions\x12\x1f.ipcase.v1.ListDecisionsRequest\x1a .ipcase.v1.ListDecisionsResponse\"(\x82\xd3\xe4\x93\x02\"\x12 /v1/{parent=matters/*}/decisions\x12\x80\x01\n" +
-	"\x13GetDecisionDocument\x12%.ipcase.v1.GetDecisionDocumentRequest\x1a\x14.google.api.HttpBody\",\x82\xd3\xe4\x93\x02&\x12$/v1/{name=matters/*/decisions/*}:pdfB1Z/github.com/ipcase/ipcase/api/ipcase/v1;ipcasev1b\x06proto3"
+	"\x13GetDecisionDocument\x12%.ipcase.v1.GetDecisionDocumentRequest\x1a\x14.google.api.HttpBody\",\x82\xd3\xe4\x93\x02&\x12$/v1/{name=matters/*/decisions/*}:pdf\x12\x82\x01\n" +
+	"\x11RotateDecisionKey\x12#.ipcase.v1.RotateDecisionKeyRequest\x1a$.ipcase.v1.RotateDecisionKeyResponse\"\"\x82\xd3\xe4\x93\x02\x1c:\x01*\"\x17/v1/decisionKeys:rotate\x12\x88\x01\n" +
+	"\x11RevokeDecisionKey\x12#.ipcase.v1.RevokeDecisionKeyRequest\x1a$.ipcase.v1.RevokeDecisionKeyResponse\"(\x82\xd3\xe4\x93\x02\":\x01*\"\x1d/v1/decisionKeys/{kid}:revokeB1Z/github.com/ipcase/ipcase/api/ipcase/v1;ipcasev1b\x06proto3"
 
 var (
 	file_ipcase_v1_decision_service_proto_rawDescOnce sync.Once
@@ -899,7 +1148,7 @@ func file_ipcase_v1_decision_service_proto_rawDescGZIP() []byte {
 }
 
 var file_ipcase_v1_decision_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_ipcase_v1_decision_service_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_ipcase_v1_decision_service_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_ipcase_v1_decision_service_proto_goTypes = []any{
 	(VerificationStatus)(0),            // 0: ipcase.v1.VerificationStatus
 	(*ListDecisionsRequest)(nil),       // 1: ipcase.v1.ListDecisionsRequest
@@ -912,26 +1161,36 @@ var file_ipcase_v1_decision_service_proto_goTypes = []any{
 	(*ListDecisionKeysRequest)(nil),    // 8: ipcase.v1.ListDecisionKeysRequest
 	(*ListDecisionKeysResponse)(nil),   // 9: ipcase.v1.ListDecisionKeysResponse
 	(*DecisionKey)(nil),                // 10: ipcase.v1.DecisionKey
-	(*httpbody.HttpBody)(nil),          // 11: google.api.HttpBody
+	(*RotateDecisionKeyRequest)(nil),   // 11: ipcase.v1.RotateDecisionKeyRequest
+	(*RotateDecisionKeyResponse)(nil),  // 12: ipcase.v1.RotateDecisionKeyResponse
+	(*RevokeDecisionKeyRequest)(nil),   // 13: ipcase.v1.RevokeDecisionKeyRequest
+	(*RevokeDecisionKeyResponse)(nil),  // 14: ipcase.v1.RevokeDecisionKeyResponse
+	(*httpbody.HttpBody)(nil),          // 15: google.api.HttpBody
 }
 var file_ipcase_v1_decision_service_proto_depIdxs = []int32{
 	3,  // 0: ipcase.v1.ListDecisionsResponse.decisions:type_name -> ipcase.v1.Decision
 	0,  // 1: ipcase.v1.VerifyDecisionResponse.status:type_name -> ipcase.v1.VerificationStatus
 	7,  // 2: ipcase.v1.VerifyDecisionResponse.replacement:type_name -> ipcase.v1.Replacement
 	10, // 3: ipcase.v1.ListDecisionKeysResponse.keys:type_name -> ipcase.v1.DecisionKey
-	5,  // 4: ipcase.v1.DecisionService.VerifyDecision:input_type -> ipcase.v1.VerifyDecisionRequest
-	8,  // 5: ipcase.v1.DecisionService.ListDecisionKeys:input_type -> ipcase.v1.ListDecisionKeysRequest
-	1,  // 6: ipcase.v1.DecisionService.ListDecisions:input_type -> ipcase.v1.ListDecisionsRequest
-	4,  // 7: ipcase.v1.DecisionService.GetDecisionDocument:input_type -> ipcase.v1.GetDecisionDocumentRequest
-	6,  // 8: ipcase.v1.DecisionService.VerifyDecision:output_type -> ipcase.v1.VerifyDecisionResponse
-	9,  // 9: ipcase.v1.DecisionService.ListDecisionKeys:output_type -> ipcase.v1.ListDecisionKeysResponse
-	2,  // 10: ipcase.v1.DecisionService.ListDecisions:output_type -> ipcase.v1.ListDecisionsResponse
-	11, // 11: ipcase.v1.DecisionService.GetDecisionDocument:output_type -> google.api.HttpBody
-	8,  // [8:12] is the sub-list for method output_type
-	4,  // [4:8] is the sub-list for method input_type
-	4,  // [4:4] is the sub-list for extension type_name
-	4,  // [4:4] is the sub-list for extension extendee
-	0,  // [0:4] is the sub-list for field type_name
+	10, // 4: ipcase.v1.RotateDecisionKeyResponse.key:type_name -> ipcase.v1.DecisionKey
+	10, // 5: ipcase.v1.RevokeDecisionKeyResponse.key:type_name -> ipcase.v1.DecisionKey
+	5,  // 6: ipcase.v1.DecisionService.VerifyDecision:input_type -> ipcase.v1.VerifyDecisionRequest
+	8,  // 7: ipcase.v1.DecisionService.ListDecisionKeys:input_type -> ipcase.v1.ListDecisionKeysRequest
+	1,  // 8: ipcase.v1.DecisionService.ListDecisions:input_type -> ipcase.v1.ListDecisionsRequest
+	4,  // 9: ipcase.v1.DecisionService.GetDecisionDocument:input_type -> ipcase.v1.GetDecisionDocumentRequest
+	11, // 10: ipcase.v1.DecisionService.RotateDecisionKey:input_type -> ipcase.v1.RotateDecisionKeyRequest
+	13, // 11: ipcase.v1.DecisionService.RevokeDecisionKey:input_type -> ipcase.v1.RevokeDecisionKeyRequest
+	6,  // 12: ipcase.v1.DecisionService.VerifyDecision:output_type -> ipcase.v1.VerifyDecisionResponse
+	9,  // 13: ipcase.v1.DecisionService.ListDecisionKeys:output_type -> ipcase.v1.ListDecisionKeysResponse
+	2,  // 14: ipcase.v1.DecisionService.ListDecisions:output_type -> ipcase.v1.ListDecisionsResponse
+	15, // 15: ipcase.v1.DecisionService.GetDecisionDocument:output_type -> google.api.HttpBody
+	12, // 16: ipcase.v1.DecisionService.RotateDecisionKey:output_type -> ipcase.v1.RotateDecisionKeyResponse
+	14, // 17: ipcase.v1.DecisionService.RevokeDecisionKey:output_type -> ipcase.v1.RevokeDecisionKeyResponse
+	12, // [12:18] is the sub-list for method output_type
+	6,  // [6:12] is the sub-list for method input_type
+	6,  // [6:6] is the sub-list for extension type_name
+	6,  // [6:6] is the sub-list for extension extendee
+	0,  // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_ipcase_v1_decision_service_proto_init() }
@@ -945,7 +1204,7 @@ func file_ipcase_v1_decision_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ipcase_v1_decision_service_proto_rawDesc), len(file_ipcase_v1_decision_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   10,
+			NumMessages:   14,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -24,6 +24,8 @@ const (
 	DecisionService_ListDecisionKeys_FullMethodName    = "/ipcase.v1.DecisionService/ListDecisionKeys"
 	DecisionService_ListDecisions_FullMethodName       = "/ipcase.v1.DecisionService/ListDecisions"
 	DecisionService_GetDecisionDocument_FullMethodName = "/ipcase.v1.DecisionService/GetDecisionDocument"
+	DecisionService_RotateDecisionKey_FullMethodName   = "/ipcase.v1.DecisionService/RotateDecisionKey"
+	DecisionService_RevokeDecisionKey_FullMethodName   = "/ipcase.v1.DecisionService/RevokeDecisionKey"
 )
 
 // DecisionServiceClient is the client API for DecisionService service.
@@ -53,6 +55,15 @@ type DecisionServiceClient interface {
 	// code and a QR code of its verification URL on every page. Allowed as
 	// ListDecisions.
 	GetDecisionDocument(ctx context.Context, in *GetDecisionDocumentRequest, opts ...grpc.CallOption) (*httpbody.HttpBody, error)
+	// Rotates an issuer's signing key: the current key is retired (what it
+	// signed still verifies) and a new key, made in the server's keyring,
+	// signs the issuer's next decisions. Admins for any issuer; an officer
+	// for its agency, a court for itself. Logged with the caller.
+	RotateDecisionKey(ctx context.Context, in *RotateDecisionKeyRequest, opts ...grpc.CallOption) (*RotateDecisionKeyResponse, error)
+	// Revokes a signing key from a day on, with the reason: every decision
+	// it signed verifies REVOKED with that day, and its issuer's next
+	// decision is signed with a new key. Who may: as RotateDecisionKey.
+	RevokeDecisionKey(ctx context.Context, in *RevokeDecisionKeyRequest, opts ...grpc.CallOption) (*RevokeDecisionKeyResponse, error)
 }
 
 type decisionServiceClient struct {
@@ -103,6 +114,26 @@ func (c *decisionServiceClient) GetDecisionDocument(ctx context.Context, in *Get
 	return out, nil
 }
 
+func (c *decisionServiceClient) RotateDecisionKey(ctx context.Context, in *RotateDecisionKeyRequest, opts ...grpc.CallOption) (*RotateDecisionKeyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RotateDecisionKeyResponse)
+	err := c.cc.Invoke(ctx, DecisionService_RotateDecisionKey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *decisionServiceClient) RevokeDecisionKey(ctx context.Context, in *RevokeDecisionKeyRequest, opts ...grpc.CallOption) (*RevokeDecisionKeyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RevokeDecisionKeyResponse)
+	err := c.cc.Invoke(ctx, DecisionService_RevokeDecisionKey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DecisionServiceServer is the server API for DecisionService service.
 // All implementations must embed UnimplementedDecisionServiceServer
 // for forward compatibility.
@@ -130,6 +161,15 @@ type DecisionServiceServer interface {
 	// code and a QR code of its verification URL on every page. Allowed as
 	// ListDecisions.
 	GetDecisionDocument(context.Context, *GetDecisionDocumentRequest) (*httpbody.HttpBody, error)
+	// Rotates an issuer's signing key: the current key is retired (what it
+	// signed still verifies) and a new key, made in the server's keyring,
+	// signs the issuer's next decisions. Admins for any issuer; an officer
+	// for its agency, a court for itself. Logged with the caller.
+	RotateDecisionKey(context.Context, *RotateDecisionKeyRequest) (*RotateDecisionKeyResponse, error)
+	// Revokes a signing key from a day on, with the reason: every decision
+	// it signed verifies REVOKED with that day, and its issuer's next
+	// decision is signed with a new key. Who may: as RotateDecisionKey.
+	RevokeDecisionKey(context.Context, *RevokeDecisionKeyRequest) (*RevokeDecisionKeyResponse, error)
 	mustEmbedUnimplementedDecisionServiceServer()
 }
 
@@ -151,6 +191,12 @@ func (UnimplementedDecisionServiceServer) ListDecisions(context.Context, *ListDe
 }
 func (UnimplementedDecisionServiceServer) GetDecisionDocument(context.Context, *GetDecisionDocumentRequest) (*httpbody.HttpBody, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetDecisionDocument not implemented")
+}
+func (UnimplementedDecisionServiceServer) RotateDecisionKey(context.Context, *RotateDecisionKeyRequest) (*RotateDecisionKeyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RotateDecisionKey not implemented")
+}
+func (UnimplementedDecisionServiceServer) RevokeDecisionKey(context.Context, *RevokeDecisionKeyRequest) (*RevokeDecisionKeyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevokeDecisionKey not implemented")
 }
 func (UnimplementedDecisionServiceServer) mustEmbedUnimplementedDecisionServiceServer() {}
 func (UnimplementedDecisionServiceServer) testEmbeddedByValue()                         {}
@@ -245,6 +291,42 @@ func _DecisionService_GetDecisionDocument_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _DecisionService_RotateDecisionKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RotateDecisionKeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DecisionServiceServer).RotateDecisionKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: DecisionService_RotateDecisionKey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DecisionServiceServer).RotateDecisionKey(ctx, req.(*RotateDecisionKeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _DecisionService_RevokeDecisionKey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RevokeDecisionKeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DecisionServiceServer).RevokeDecisionKey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: DecisionService_RevokeDecisionKey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DecisionServiceServer).RevokeDecisionKey(ctx, req.(*RevokeDecisionKeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // DecisionService_ServiceDesc is the grpc.ServiceDesc for DecisionService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -267,6 +349,14 @@ var DecisionService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetDecisionDocument",
 			Handler:    _DecisionService_GetDecisionDocument_Handler,
+		},
+		{
+			MethodName: "RotateDecisionKey",
+			Handler:    _DecisionService_RotateDecisionKey_Handler,
+		},
+		{
+			MethodName: "RevokeDecisionKey",
+			Handler:    _DecisionService_RevokeDecisionKey_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -1,6 +1,7 @@
 package signing
 
 import (
+	"crypto"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
@@ -10,12 +11,14 @@ import (
 )
 
 // Key is one of an issuer's signing keys. Private is nil in a key set read
-// from its published (JWKS) form.
+// from its published (JWKS) form and in the register; it is the private
+// key's signer when the issuer signs: an ed25519.PrivateKey read from a key
+// directory, or a KMS's or HSM's crypto.Signer.
 type Key struct {
 	ID      string
 	Issuer  string
 	Public  ed25519.PublicKey
-	Private ed25519.PrivateKey
+	Private crypto.Signer
 	Created time.Time
 	// Retired is when the key stopped signing (rotation); what it signed
 	// before still verifies.

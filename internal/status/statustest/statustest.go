@@ -60,9 +60,12 @@ type Server struct {
 	// receive them.
 	Outbox *status.Outbox
 	// PDF is whether it renders decisions as PDF (the font is installed).
-	PDF    bool
-	key    auth.JWK
-	signin auth.JWK
+	PDF bool
+	// DecisionKeys holds the private halves of the decision keys it signs
+	// with, in a directory of the test's.
+	DecisionKeys *decision.KeyDir
+	key          auth.JWK
+	signin       auth.JWK
 }
 
 // PublicURL is the public address the decisions' PDF point their
@@ -128,6 +131,10 @@ func Start(t testing.TB, o Options) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	ring, err := decision.OpenKeyDir(filepath.Join(dir, "decision-keys"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	db := storetest.NewDB(t)
 	log := events.NewLog(events.NewEphemeralCheckpoints())
 	cal, err := deadline.Embedded()
@@ -156,7 +163,7 @@ func Start(t testing.TB, o Options) *Server {
 		ipcasev1.RegisterCustomsServiceServer(s, customs.NewServer(customs.NewStore(fs), db, clocks, time.Now))
 		ipcasev1.RegisterDeadlineServiceServer(s, deadline.NewServer(cal))
 		ipcasev1.RegisterPublicationServiceServer(s, publication.NewServer(publication.NewStore(db)))
-		ipcasev1.RegisterDecisionServiceServer(s, decision.NewServer(decision.NewStore(db)).WithDocuments(filing.NewServer(fs, cal, time.Now), pdf))
+		ipcasev1.RegisterDecisionServiceServer(s, decision.NewServer(decision.NewStore(db, ring), time.Now).WithDocuments(filing.NewServer(fs, cal, time.Now), pdf))
 		ipcasev1.RegisterNotificationServiceServer(s, webhook.NewServer(webhook.NewStore(db), webhook.Config{AllowHTTP: true, AllowLoopback: true}, time.Now))
 		ipcasev1.RegisterStatusServiceServer(s, status.NewServer(status.Deps{
 			Filing: filing.NewServer(fs, cal, time.Now),
@@ -165,7 +172,7 @@ func Start(t testing.TB, o Options) *Server {
 		}))
 	}, nil, opts...)
 	return &Server{Addr: addr, DB: db, EvidenceDir: filepath.Join(dir, "evidence"), Filing: fs, Clocks: clocks,
-		Outbox: outbox, PDF: pdf != nil, key: key, signin: signin}
+		Outbox: outbox, PDF: pdf != nil, DecisionKeys: ring, key: key, signin: signin}
 }
 
 // SigningKey is the private key of the officials' and holders' tokens the
