@@ -143,11 +143,11 @@ func (f Filter) scopes(n notice) (scopes []string, cond []string, args []any, ok
 			scopes = []string{forum}
 			break
 		}
-		// The party's list, narrowed to the forum's matters: a party is in
-		// few matters, where a forum has many.
+		// The party's list, narrowed to the forum's matters (a look-up of
+		// the forum's row of each): a party is in few matters, where a
+		// forum has many.
 		scopes = []string{partyScope(f.PartyID)}
-		cond = append(cond, "EXISTS (SELECT 1 FROM matters m WHERE m.id = l.matter_id AND m.forums @> ARRAY[?]::text[])")
-		args = append(args, forum)
+		cond, args = append(cond, inScope), append(args, forum)
 	case len(v.Parties) > 0:
 		// A complainant sees its matter from the start; a respondent once
 		// it has been told of it (notice).
@@ -157,8 +157,7 @@ func (f Filter) scopes(n notice) (scopes []string, cond []string, args []any, ok
 		cond = append(cond, "(l.complainant OR "+n.on("l.matter_id")+")")
 		args = append(args, n.args...)
 		if f.PartyID != "" && (len(v.Parties) > 1 || v.Parties[0] != f.PartyID) {
-			cond = append(cond, "EXISTS (SELECT 1 FROM matter_parties mp WHERE mp.matter_id = l.matter_id AND mp.party_id = ?)")
-			args = append(args, f.PartyID)
+			cond, args = append(cond, inScope), append(args, partyScope(f.PartyID))
 		}
 	default:
 		return nil, nil, nil, false
@@ -177,6 +176,10 @@ func (f Filter) scopes(n notice) (scopes []string, cond []string, args []any, ok
 	}
 	return scopes, cond, args, true
 }
+
+// inScope is the condition that the matter of row l is also in the list
+// of another scope (the argument): a look-up of one row by the primary key.
+const inScope = "EXISTS (SELECT 1 FROM matter_list o WHERE o.scope = ? AND o.create_time = l.create_time AND o.matter_id = l.matter_id)"
 
 // partyScope is the matter_list scope of the matters party id is in.
 func partyScope(id string) string { return "P:" + id }
