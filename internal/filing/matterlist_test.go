@@ -98,6 +98,9 @@ func listRows(m *ipcasev1.Matter) []string {
 		case ipcasev1.ProceedingKind_PROCEEDING_KIND_FILING_REVIEW, ipcasev1.ProceedingKind_PROCEEDING_KIND_ENFORCEMENT,
 			ipcasev1.ProceedingKind_PROCEEDING_KIND_MEDIATION:
 			scopes["A:"+p.GetForum()] = false
+		case ipcasev1.ProceedingKind_PROCEEDING_KIND_UNSPECIFIED, ipcasev1.ProceedingKind_PROCEEDING_KIND_CUSTOMS:
+			// No forum of a list: customs measures are not an agency's
+			// proceeding (matters.forums, migration 000027).
 		}
 	}
 	for _, r := range m.GetRespondents() {
