@@ -106,6 +106,7 @@ type loadFlags struct {
 	ids, queue                string
 	depth, pageSize           int
 	state, ipType             string
+	party, filedFrom, filedTo string
 }
 
 func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
@@ -125,6 +126,9 @@ func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.IntVar(&f.pageSize, "page-size", 20, "list: page size")
 	fs.StringVar(&f.state, "state", "ACCEPTED", "list: matter state filter")
 	fs.StringVar(&f.ipType, "ip-type", "COPYRIGHT", "list: IP type filter")
+	fs.StringVar(&f.party, "party", "", "list: party filter, `parties/{id}` (default none)")
+	fs.StringVar(&f.filedFrom, "filed-from", "", "list: first filing day, YYYY-MM-DD (default none)")
+	fs.StringVar(&f.filedTo, "filed-to", "", "list: last filing day, YYYY-MM-DD (default none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -283,7 +287,8 @@ func acceptCall(f loadFlags, conn func(int) *grpc.ClientConn, auth func(context.
 	}, nil
 }
 
-// listCall walks ListMatters, filtered by state and IP type, to page
+// listCall walks ListMatters, filtered by state and IP type (UNSPECIFIED:
+// none), party and filing dates if set, to page
 // f.depth once, then measures fetching that page again and again: keyset
 // pagination should make a deep page cost what the first one does.
 func listCall(ctx context.Context, f loadFlags, cc *grpc.ClientConn, auth func(context.Context) context.Context) (call, error) {
@@ -301,7 +306,7 @@ func listCall(ctx context.Context, f loadFlags, cc *grpc.ClientConn, auth func(c
 	pageSize := int32(f.pageSize)
 	req := func(token string) *ipcasev1.ListMattersRequest {
 		return &ipcasev1.ListMattersRequest{PageSize: pageSize, PageToken: token,
-			State: ipcasev1.MatterState(state), IpType: ipcasev1.IpType(ipType)}
+			State: ipcasev1.MatterState(state), IpType: ipcasev1.IpType(ipType), Party: f.party, FiledFrom: f.filedFrom, FiledTo: f.filedTo}
 	}
 	client := ipcasev1.NewFilingServiceClient(cc)
 	token := ""

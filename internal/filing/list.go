@@ -107,7 +107,7 @@ func (s *Store) List(ctx context.Context, f Filter, pageToken string, pageSize i
 // them when the page is read from the primary.
 func (s *Store) listRead(ctx context.Context, f Filter, pageToken string, pageSize int, at time.Time) ([]*Matter, string, error) {
 	if s.reads == s.db {
-		return s.list(ctx, f, pageToken, pageSize, logOf(ctx, at))
+		return s.list(ctx, f, pageToken, pageSize, logOfFrom(ctx, at, "shown"))
 	}
 	ms, next, err := s.list(ctx, f, pageToken, pageSize, nil)
 	if err != nil {
@@ -123,68 +123,156 @@ func (s *Store) listRead(ctx context.Context, f Filter, pageToken string, pageSi
 	return ms, next, nil
 }
 
+// scopes are the lists of matter_list (migration 000029) whose union, with
+// cond (over matter_list l, with args) on each row, is what f asks for:
+// one B-tree range a scope, read in keyset order. ok is false when the
+// caller sees nothing.
+func (f Filter) scopes(n notice) (scopes []string, cond []string, args []any, ok bool) {
+	v := f.Visible
+	switch {
+	case v.All && f.PartyID != "":
+		scopes = []string{partyScope(f.PartyID)}
+	case v.All:
+		scopes = []string{"*"}
+	case v.Agency != "" || v.Court != "":
+		forum := agencyForum(v.Agency)
+		if v.Agency == "" {
+			forum = courtForum(v.Court)
+		}
+		if f.PartyID == "" {
+			scopes = []string{forum}
+			break
+		}
+		// The party's list, narrowed to the forum's matters (a look-up of
+		// the forum's row of each): a party is in few matters, where a
+		// forum has many.
+		scopes = []string{partyScope(f.PartyID)}
+		cond, args = append(cond, inScope), append(args, forum)
+	case len(v.Parties) > 0:
+		// A complainant sees its matter from the start; a respondent once
+		// it has been told of it (notice).
+		for _, p := range v.Parties {
+			scopes = append(scopes, partyScope(p))
+		}
+		cond = append(cond, "(l.complainant OR "+n.on("l.matter_id")+")")
+		args = append(args, n.args...)
+		if f.PartyID != "" && (len(v.Parties) > 1 || v.Parties[0] != f.PartyID) {
+			cond, args = append(cond, inScope), append(args, partyScope(f.PartyID))
+		}
+	default:
+		return nil, nil, nil, false
+	}
+	if f.State != "" {
+		cond, args = append(cond, "l.state = ?"), append(args, string(f.State))
+	}
+	if f.IPType != "" {
+		cond, args = append(cond, "l.ip_types @> ARRAY[?]::text[]"), append(args, string(f.IPType))
+	}
+	if f.From != nil {
+		cond, args = append(cond, "l.create_time >= ?"), append(args, *f.From)
+	}
+	if f.Until != nil {
+		cond, args = append(cond, "l.create_time < ?"), append(args, *f.Until)
+	}
+	return scopes, cond, args, true
+}
+
+// inScope is the condition that the matter of row l is also in the list
+// of another scope (the argument): a look-up of one row by the primary key.
+const inScope = "EXISTS (SELECT 1 FROM matter_list o WHERE o.scope = ? AND o.create_time = l.create_time AND o.matter_id = l.matter_id)"
+
+// partyScope is the matter_list scope of the matters party id is in.
+func partyScope(id string) string { return "P:" + id }
+
+// pageQuery is the statement of one page of f after position after (nil
+// for the first page), pageSize matters long: the page's keys are read
+// from matter_list (page, one more than the page to tell whether another
+// follows), the matters of the page loaded whole (matterQuery), and, with
+// logged, their read recorded: one statement, one round trip. Its rows are
+// matterColumns and the count of page's rows.
+func (s *Store) pageQuery(f Filter, after *cursor, pageSize int, logged *readLog) (q string, args []any, ok bool) {
+	scopes, cond, cargs, ok := f.scopes(s.notice)
+	if !ok {
+		return "", nil, false
+	}
+	// The filters and the page size go into the statement as literals,
+	// the page's position as parameters: the driver prepares each
+	// statement once per connection, and after a few executions Postgres
+	// plans a prepared statement once for any parameters; planned for the
+	// literals, each scope's branch is the range scan of the index its
+	// filters call for, whatever their selectivity.
+	order := " ORDER BY l.create_time DESC, l.matter_id DESC LIMIT "
+	limit := order + strconv.Itoa(pageSize+1)
+	branches := make([]string, len(scopes))
+	for i, sc := range scopes {
+		where := append([]string{"l.scope = ?"}, cond...)
+		b := "SELECT l.matter_id, l.create_time FROM matter_list l WHERE " + inline(strings.Join(where, " AND "), append([]any{sc}, cargs...))
+		if after != nil {
+			b += " AND (l.create_time, l.matter_id) < (?, ?)"
+			args = append(args, after.Time, after.ID)
+		}
+		branches[i] = b + limit
+	}
+	page := branches[0]
+	if len(branches) > 1 {
+		// A matter two of the caller's parties are in is in both their
+		// lists: UNION keeps it once.
+		page = "SELECT l.matter_id, l.create_time FROM ((" + strings.Join(branches, ") UNION (") + ")) l" + limit
+	}
+	q = "WITH page AS MATERIALIZED (" + page + "),\n" +
+		"m AS (SELECT m.* FROM matters m WHERE m.id IN (SELECT matter_id FROM page)),\n" +
+		"shown AS (SELECT l.matter_id AS id FROM page l" + order + strconv.Itoa(pageSize) + ")"
+	if logged != nil {
+		q += ",\nlogged AS (" + logged.sql + ")"
+		args = append(args, logged.args...)
+	}
+	q += "\n" + matterColumns + ",\n\t(SELECT count(*) FROM page) AS page_rows\n\tFROM m"
+	return q, args, true
+}
+
 func (s *Store) list(ctx context.Context, f Filter, pageToken string, pageSize int, logged *readLog) ([]*Matter, string, error) {
 	after, err := decodeCursor(pageToken, f)
 	if err != nil {
 		return nil, "", err
 	}
-	cond, args, ok := f.Visible.where(s.notice)
+	q, args, ok := s.pageQuery(f, after, pageSize, logged)
 	if !ok {
 		return nil, "", nil // sees nothing
 	}
-	where := []string{cond}
-	if f.State != "" {
-		where, args = append(where, "m.state = ?"), append(args, string(f.State))
-	}
-	if f.IPType != "" {
-		// matters.ip_types (migration 000019), served by its GIN index.
-		where = append(where, "m.ip_types @> ARRAY[?]::text[]")
-		args = append(args, string(f.IPType))
-	}
-	if f.PartyID != "" {
-		where = append(where, "EXISTS (SELECT 1 FROM matter_parties mp WHERE mp.matter_id = m.id AND mp.party_id = ?)")
-		args = append(args, f.PartyID)
-	}
-	if f.From != nil {
-		where, args = append(where, "m.create_time >= ?"), append(args, *f.From)
-	}
-	if f.Until != nil {
-		where, args = append(where, "m.create_time < ?"), append(args, *f.Until)
-	}
-	// The filters and the page size go into the statement as literals,
-	// the page's position as parameters: the driver prepares each statement once per
-	// connection, and after a few executions Postgres plans a prepared
-	// statement once for any parameters. Planned blind to the filters, a
-	// rare IP type or a small agency's list scanned the whole table
-	// (seconds at 1,000,000 matters); planned for them, it takes the index
-	// their selectivity calls for.
-	q := "SELECT m.id, m.create_time FROM matters m WHERE " + inline(strings.Join(where, " AND "), args)
-	args = nil
-	if after != nil {
-		q += " AND (m.create_time, m.id) < (?, ?)"
-		args = append(args, after.Time, after.ID)
-	}
-	q += " ORDER BY m.create_time DESC, m.id DESC LIMIT " + strconv.Itoa(pageSize+1)
-	var page []struct {
-		ID         string
-		CreateTime time.Time
-	}
-	tx := s.reads.Session(ctx)
-	if err := tx.Gorm().Raw(q, args...).Scan(&page).Error; err != nil {
+	rows, err := s.reads.Session(ctx).Gorm().Raw(q, args...).Rows()
+	if err != nil {
 		return nil, "", fmt.Errorf("listing matters: %w", store.Translate(err))
 	}
+	defer func() { _ = rows.Close() }()
+	var (
+		ms    []*Matter
+		total int
+	)
+	for rows.Next() {
+		m, err := scanMatter(rows, &total)
+		if err != nil {
+			return nil, "", fmt.Errorf("listing matters: %w", err)
+		}
+		ms = append(ms, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("listing matters: %w", store.Translate(err))
+	}
+	// Newest first; the row after the page, read only to tell that there
+	// is one, is not shown (nor recorded: logged reads shown).
+	slices.SortFunc(ms, func(a, b *Matter) int {
+		if c := b.Created.Compare(a.Created); c != 0 {
+			return c
+		}
+		return strings.Compare(string(b.ID), string(a.ID))
+	})
 	next := ""
-	if len(page) > pageSize {
-		page = page[:pageSize]
-		last := page[len(page)-1]
-		next = encodeCursor(cursor{Time: last.CreateTime, ID: last.ID, Filter: f.key()})
+	if total > pageSize && len(ms) > pageSize {
+		ms = ms[:pageSize]
+		last := ms[len(ms)-1]
+		next = encodeCursor(cursor{Time: last.Created, ID: string(last.ID), Filter: f.key()})
 	}
-	ids := make([]string, len(page))
-	for i, p := range page {
-		ids[i] = p.ID
-	}
-	ms, err := loadWhere(tx, ids, "true", nil, logged)
-	return ms, next, err
+	return ms, next, nil
 }
 
 // inline replaces each ? of cond with the SQL literal of its argument, in
@@ -226,9 +314,10 @@ func inline(cond string, args []any) string {
 // confidential (Machine.Confidential).
 type notice struct {
 	confidential map[ProceedingKind][]ProceedingState
-	// cond is the same rule in SQL over matters m, with args.
-	cond string
-	args []any
+	// cond is the same rule in SQL over matters m, with args; rest is
+	// what follows the matter's id in it (on).
+	cond, rest string
+	args       []any
 }
 
 func noticeOf(routes map[ProceedingKind]Route) notice {
@@ -246,12 +335,18 @@ func noticeOf(routes map[ProceedingKind]Route) notice {
 			n.args = append(n.args, string(k), string(st))
 		}
 	}
-	n.cond = "EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id"
+	n.rest = ""
 	if len(pairs) > 0 {
-		n.cond += " AND (p.kind, p.state) NOT IN (" + strings.Join(pairs, ", ") + ")"
+		n.rest = " AND (p.kind, p.state) NOT IN (" + strings.Join(pairs, ", ") + ")"
 	}
-	n.cond += ")"
+	n.rest += ")"
+	n.cond = n.on("m.id")
 	return n
+}
+
+// on is cond for the matter whose id is column col.
+func (n notice) on(col string) string {
+	return "EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = " + col + n.rest
 }
 
 // told says whether m's respondents have been told of it.

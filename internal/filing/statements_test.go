@@ -106,26 +106,52 @@ func TestStatementsPerCall(t *testing.T) {
 		_, err := f.client.GetMatter(ctx, &ipcasev1.GetMatterRequest{Name: m.GetName()})
 		return err
 	})
-	for _, tt := range []struct {
+	// Every list shape, as each kind of caller lists (an officer of the
+	// agency filed with, an admin, a rights holder who is the
+	// complainant): each page, the first and the next, is one statement
+	// (matter_list's range scan, the page's matters and their access-log
+	// rows, together).
+	holderParty := first.GetMatter().GetComplainant().GetName()
+	holder := authtest.WithToken(ctx, f.env.RightsHolder(t, strings.TrimPrefix(holderParty, "parties/")))
+	submitted, trademark := ipcasev1.MatterState_MATTER_STATE_SUBMITTED, ipcasev1.IpType_IP_TYPE_TRADEMARK
+	filters := []struct {
+		name string
+		req  func() *ipcasev1.ListMattersRequest
+	}{
+		{"no filter", func() *ipcasev1.ListMattersRequest { return &ipcasev1.ListMattersRequest{} }},
+		{"state", func() *ipcasev1.ListMattersRequest { return &ipcasev1.ListMattersRequest{State: submitted} }},
+		{"IP type", func() *ipcasev1.ListMattersRequest { return &ipcasev1.ListMattersRequest{IpType: trademark} }},
+		{"party", func() *ipcasev1.ListMattersRequest { return &ipcasev1.ListMattersRequest{Party: holderParty} }},
+		{"filed range", func() *ipcasev1.ListMattersRequest {
+			return &ipcasev1.ListMattersRequest{FiledFrom: "2026-11-01", FiledTo: "2026-11-30"}
+		}},
+		{"filed from", func() *ipcasev1.ListMattersRequest { return &ipcasev1.ListMattersRequest{FiledFrom: "2026-11-01"} }},
+		{"state and IP type", func() *ipcasev1.ListMattersRequest {
+			return &ipcasev1.ListMattersRequest{State: submitted, IpType: trademark}
+		}},
+		{"every filter", func() *ipcasev1.ListMattersRequest {
+			return &ipcasev1.ListMattersRequest{State: submitted, IpType: trademark, Party: holderParty, FiledFrom: "2026-11-01", FiledTo: "2026-11-30"}
+		}},
+	}
+	for _, caller := range []struct {
 		name string
 		ctx  context.Context
-		req  *ipcasev1.ListMattersRequest
-	}{
-		{"officer, no filter", ctx, &ipcasev1.ListMattersRequest{PageSize: 1}},
-		{"officer, every filter", ctx, &ipcasev1.ListMattersRequest{PageSize: 1, State: ipcasev1.MatterState_MATTER_STATE_SUBMITTED,
-			IpType: ipcasev1.IpType_IP_TYPE_TRADEMARK, Party: first.GetMatter().GetComplainant().GetName(), FiledFrom: "2026-11-01", FiledTo: "2026-11-30"}},
-		{"admin, state and IP type", admin, &ipcasev1.ListMattersRequest{PageSize: 2, State: ipcasev1.MatterState_MATTER_STATE_SUBMITTED,
-			IpType: ipcasev1.IpType_IP_TYPE_TRADEMARK}},
-	} {
-		var resp *ipcasev1.ListMattersResponse
-		check("ListMatters", 2, func() (err error) { resp, err = f.client.ListMatters(tt.ctx, tt.req); return })
-		if len(resp.GetMatters()) == 0 {
-			t.Errorf("ListMatters %s: empty page; the count covers no matter", tt.name)
-		}
-		if tok := resp.GetNextPageToken(); tok != "" {
-			next := tt.req
-			next.PageToken = tok
-			check("ListMatters", 2, func() (err error) { _, err = f.client.ListMatters(tt.ctx, next); return })
+	}{{"officer", ctx}, {"admin", admin}, {"rights holder", holder}} {
+		for _, tt := range filters {
+			req := tt.req()
+			req.PageSize = 1
+			var resp *ipcasev1.ListMattersResponse
+			check("ListMatters", 1, func() (err error) { resp, err = f.client.ListMatters(caller.ctx, req); return })
+			if len(resp.GetMatters()) == 0 || resp.GetNextPageToken() == "" {
+				t.Errorf("ListMatters %s, %s: %d matters, next page %q; the count covers no full page", caller.name, tt.name,
+					len(resp.GetMatters()), resp.GetNextPageToken())
+				continue
+			}
+			req.PageToken = resp.GetNextPageToken()
+			check("ListMatters", 1, func() (err error) { resp, err = f.client.ListMatters(caller.ctx, req); return })
+			if len(resp.GetMatters()) == 0 {
+				t.Errorf("ListMatters %s, %s: empty second page", caller.name, tt.name)
+			}
 		}
 	}
 	check("AcceptComplaint", 4, func() error {

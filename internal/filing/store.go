@@ -773,8 +773,12 @@ type readLog struct {
 
 // logOf is the access-log statement of a read of matters m by the caller
 // of ctx at at, or nil when the caller's reads are not recorded.
-func logOf(ctx context.Context, at time.Time) *readLog {
-	q, args, ok := audit.LogFrom(ctx, at, "m")
+func logOf(ctx context.Context, at time.Time) *readLog { return logOfFrom(ctx, at, "m") }
+
+// logOfFrom is logOf of the matters whose id the column id of relation
+// from yields.
+func logOfFrom(ctx context.Context, at time.Time, from string) *readLog {
+	q, args, ok := audit.LogFrom(ctx, at, from)
 	if !ok {
 		return nil
 	}
@@ -788,7 +792,10 @@ func logOf(ctx context.Context, at time.Time) *readLog {
 // organisation's or a registered right's row is shared by the matters that
 // name it, but what one filer wrote of it is not shown in another's
 // matter. Proceedings come in the order they were opened.
-const matterQuery = `SELECT m.id, m.number, m.state, m.facts, m.claims, m.known_since, m.agency, m.warnings, m.version,
+const matterQuery = matterColumns + "\n\tFROM m"
+
+// matterColumns is matterQuery's select list.
+const matterColumns = `SELECT m.id, m.number, m.state, m.facts, m.claims, m.known_since, m.agency, m.warnings, m.version,
 	m.create_time, m.update_time,
 	(SELECT json_agg(json_build_object('role', mp.role, 'id', p.id, 'kind', p.kind,
 			'name', COALESCE(mp.display_name, p.display_name), 'credit_code', p.credit_code,
@@ -807,8 +814,7 @@ const matterQuery = `SELECT m.id, m.number, m.state, m.facts, m.claims, m.known_
 		FROM evidence e WHERE e.matter_id = m.id) AS evidence,
 	(SELECT json_agg(json_build_object('id', p.id, 'kind', p.kind, 'state', p.state, 'number', p.number, 'forum', p.forum,
 			'reason', p.reason, 'created', p.create_time, 'updated', p.update_time) ORDER BY p.create_time, p.id)
-		FROM proceedings p WHERE p.matter_id = m.id) AS proceedings
-	FROM m`
+		FROM proceedings p WHERE p.matter_id = m.id) AS proceedings`
 
 // loadWhere is loadMatters of the matters of ids that cond (over matters
 // m, with args) keeps, recording the read with logged if set.
@@ -888,15 +894,16 @@ type (
 	}
 )
 
-// scanMatter reads one row of matterQuery.
-func scanMatter(rows *sql.Rows) (*Matter, error) {
+// scanMatter reads one row of matterQuery, and into extra the columns
+// that follow matterColumns' if any.
+func scanMatter(rows *sql.Rows, extra ...any) (*Matter, error) {
 	var (
 		m                                          Matter
 		id, state                                  string
 		warnings, parties, rights, evidence, procs []byte
 	)
-	if err := rows.Scan(&id, &m.Number, &state, &m.Facts, &m.Claims, &m.KnownSince, &m.Agency, &warnings, &m.Version,
-		&m.Created, &m.Updated, &parties, &rights, &evidence, &procs); err != nil {
+	if err := rows.Scan(append([]any{&id, &m.Number, &state, &m.Facts, &m.Claims, &m.KnownSince, &m.Agency, &warnings, &m.Version,
+		&m.Created, &m.Updated, &parties, &rights, &evidence, &procs}, extra...)...); err != nil {
 		return nil, store.Translate(err)
 	}
 	m.ID, m.State, m.Created, m.Updated = MatterID(id), MatterState(state), m.Created.UTC(), m.Updated.UTC()
