@@ -104,14 +104,6 @@ func generateSim(qs []simQuery, n int, emit func(simMatter) error) error {
 	return nil
 }
 
-// simBigramsSQL is the bigram tokenizer the full-text candidate uses in
-// Postgres: every pair of adjacent letters or digits, space-separated,
-// for the 'simple' configuration.
-const simBigramsSQL = `CREATE OR REPLACE FUNCTION simmeasure_bigrams(t text) RETURNS text
-	LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
-	SELECT coalesce(string_agg(b, ' '), '') FROM (SELECT substr(t, i, 2) AS b FROM generate_series(1, char_length(t) - 1) AS i) s
-	WHERE b ~ '^[[:alnum:]]{2}$' $$`
-
 // runSimSeed fills DATABASE_URL's similar_matters (migrated) with n
 // generated matters by COPY, adds the full-text candidate's column and
 // indexes, and analyses the table.
@@ -119,7 +111,7 @@ func runSimSeed(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("similar-seed", flag.ContinueOnError)
 	n := fs.Int("n", 100000, "decided matters")
 	qfile := fs.String("queries", "cmd/ipcase-bench/testdata/similar-queries.json", "labelled queries")
-	fts := fs.Bool("fts", true, "add the bigram tsvector column and its GIN index (the full-text candidate)")
+	fts := fs.Bool("fts", true, "index the facts for the text-only candidates: pg_trgm GIN and a GIN on the bigram tsvector")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -145,15 +137,6 @@ func runSimSeed(ctx context.Context, args []string, stdout io.Writer) error {
 	t0 := time.Now()
 	if _, err := conn.Exec(ctx, `TRUNCATE similar_matters`); err != nil {
 		return err
-	}
-	if *fts {
-		for _, s := range []string{simBigramsSQL,
-			`ALTER TABLE similar_matters ADD COLUMN IF NOT EXISTS facts_bigrams tsvector
-				GENERATED ALWAYS AS (to_tsvector('simple', simmeasure_bigrams(facts))) STORED`} {
-			if _, err := conn.Exec(ctx, s); err != nil {
-				return err
-			}
-		}
 	}
 	cols := []string{"matter_id", "event_seq", "kind", "ip_type", "law", "number", "decider", "region", "decided_on",
 		"base", "multiple", "amount", "share", "intentional", "repeat", "serious", "facts"}
@@ -189,8 +172,11 @@ func runSimSeed(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("similar-seed: copying: %w", err)
 	}
 	if *fts {
-		if _, err := conn.Exec(ctx, `CREATE INDEX IF NOT EXISTS simmeasure_bigrams_gin ON similar_matters USING gin (facts_bigrams)`); err != nil {
-			return err
+		for _, s := range []string{`CREATE INDEX IF NOT EXISTS simmeasure_bigrams_gin ON similar_matters USING gin (facts_bigrams)`,
+			`CREATE INDEX IF NOT EXISTS simmeasure_trgm_gin ON similar_matters USING gin (facts gin_trgm_ops)`} {
+			if _, err := conn.Exec(ctx, s); err != nil {
+				return err
+			}
 		}
 	}
 	if _, err := conn.Exec(ctx, `VACUUM (ANALYZE) similar_matters`); err != nil {
@@ -223,7 +209,7 @@ const (
 	simTrgmSQL = `SELECT matter_id FROM similar_matters WHERE kind = $1 AND ip_type = $2 AND law = $3
 		ORDER BY similarity(facts, $4) DESC, matter_id LIMIT $5`
 	simFTSSQL = `SELECT matter_id FROM similar_matters,
-			to_tsquery('simple', replace(simmeasure_bigrams($4), ' ', ' | ')) AS q
+			to_tsquery('simple', replace(similar_bigrams($4), ' ', ' | ')) AS q
 		WHERE kind = $1 AND ip_type = $2 AND law = $3 AND facts_bigrams @@ q
 		ORDER BY ts_rank(facts_bigrams, q, 1) DESC, matter_id LIMIT $5`
 )
@@ -299,8 +285,8 @@ func bleveRanker(ctx context.Context, conn *pgx.Conn, dir string) (simRanker, ti
 	}}, took, nil
 }
 
-// finderRanker is the whole finder of internal/similar (today: pg_trgm
-// within the 2,000 nearest bases, then the 40/24/20/16 ranking), asked
+// finderRanker is the whole finder of internal/similar (the full-text
+// rank within the 2,000 nearest bases, then the 40/24/20/16 ranking), asked
 // with the query's features and no conduct flags or decider.
 func finderRanker(st *similar.Store) simRanker {
 	return simRanker{name: "finder (all features)", rank: func(ctx context.Context, q simQuery, k int) ([]uuid.UUID, error) {
@@ -468,6 +454,9 @@ func runSimBench(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer func() { _ = db.Close() }()
+	if _, err := store.Migrate(ctx, db, zap.NewNop()); err != nil {
+		return err
+	}
 	st := similar.NewStore(db)
 	var n int
 	if err := db.Session(ctx).Gorm().Raw(`SELECT count(*) FROM similar_matters`).Scan(&n).Error; err != nil {
