@@ -18,8 +18,9 @@ type Store struct{ db *store.DB }
 // NewStore returns the store over db.
 func NewStore(db *store.DB) *Store { return &Store{db: db} }
 
-// maxCandidates bounds the rows one search ranks: the nearest bases first,
-// so that a crowded band stays fast (README, "Similar cases").
+// maxCandidates bounds the rows one search ranks: the nearest bases, half
+// above and half below the query's, so that a crowded band stays fast
+// (README, "Similar cases").
 const maxCandidates = 2000
 
 func dateTime(d civil.Date) time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC) }
@@ -71,22 +72,21 @@ func (s *Store) Find(ctx context.Context, q Query) ([]Match, int, error) {
 		lo, hi = int64(float64(q.Base)/q.Factor), int64(math.Min(float64(q.Base)*q.Factor, math.MaxInt64/2))
 	}
 	// The band is two range scans of similar_matters_features outward from
-	// the query's base, each reading at most maxCandidates rows in index
-	// order, so a crowded band (a million matters hold bands of 100,000)
-	// costs no more than a sparse one; the nearest bases (in ratio) are
-	// kept, counted by an index-only scan, and only they are compared by
-	// the full-text rank of their facts' bigrams (migration 000028).
+	// the query's base, each reading at most half of maxCandidates rows in
+	// index order (the nearest bases above and below), so a crowded band (a
+	// million matters hold bands of 100,000) costs no more than a sparse
+	// one; the band is counted by an index-only scan, and only the rows
+	// read are compared by the full-text rank of their facts' bigrams
+	// (migration 000028).
 	var rows []row
 	err := s.db.Session(ctx).Gorm().Raw(`
 		WITH up AS (
 			SELECT * FROM similar_matters WHERE kind = @kind AND ip_type = @ip AND law = @law AND base >= @base AND base <= @hi
-			ORDER BY base LIMIT @lim),
+			ORDER BY base LIMIT @half),
 		down AS (
 			SELECT * FROM similar_matters WHERE kind = @kind AND ip_type = @ip AND law = @law AND base >= @lo AND base < @base
-			ORDER BY base DESC LIMIT @lim),
-		band AS (
-			SELECT * FROM (SELECT * FROM up UNION ALL SELECT * FROM down) b
-			ORDER BY abs(ln(greatest(base, 1)::float8 / greatest(@base, 1)::float8)) LIMIT @lim),
+			ORDER BY base DESC LIMIT @half),
+		band AS (SELECT * FROM up UNION ALL SELECT * FROM down),
 		q AS (SELECT to_tsquery('simple', replace(similar_bigrams(@facts), ' ', ' | ')) AS q WHERE @facts <> '')
 		SELECT matter_id, event_seq, kind, ip_type, law, number, decider, region, decided_on, base, multiple, amount, share,
 			intentional, repeat, serious, left(facts, 120) AS facts,
@@ -94,7 +94,7 @@ func (s *Store) Find(ctx context.Context, q Query) ([]Match, int, error) {
 			coalesce((SELECT ts_rank(facts_bigrams, q.q, 1) FROM q), 0) AS sim
 		FROM band`,
 		map[string]any{"kind": string(q.Kind), "ip": q.IPType, "law": q.Law, "lo": lo, "hi": hi, "base": min(max(int64(q.Base), lo), hi),
-			"lim": maxCandidates, "facts": q.Facts}).Scan(&rows).Error
+			"half": maxCandidates / 2, "facts": q.Facts}).Scan(&rows).Error
 	if err != nil {
 		return nil, 0, store.Translate(err)
 	}

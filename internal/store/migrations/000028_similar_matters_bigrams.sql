@@ -9,7 +9,10 @@
 -- ('销售假冒' → '销售 售假 假冒'); punctuation and spaces break pairs.
 -- The column is generated, so the consumer's INSERT is unchanged. The
 -- finder ranks at most 2,000 candidates of one band by ts_rank, so the
--- trigram index (000025) has no reader left and is dropped.
+-- trigram index (000025) has no reader left and is dropped (first, so the
+-- table's rewrite does not rebuild it).
+DROP INDEX similar_matters_facts;
+
 CREATE FUNCTION similar_bigrams(t text) RETURNS text
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$
 	SELECT coalesce(string_agg(b, ' '), '')
@@ -18,6 +21,4 @@ CREATE FUNCTION similar_bigrams(t text) RETURNS text
 
 ALTER TABLE similar_matters ADD COLUMN facts_bigrams tsvector
 	GENERATED ALWAYS AS (to_tsvector('simple', similar_bigrams(facts))) STORED;
-
-DROP INDEX similar_matters_facts;
 -- +goose StatementEnd
