@@ -329,7 +329,7 @@ func (g *simGen) matter(i int, s simScenario, kind string, base int64, law strin
 		// log-uniform from 5,000 to 5,000,000 yuan
 		base = int64(math.Exp(math.Log(500_000)+r.Float64()*math.Log(1000))) / 100 * 100
 	} else {
-		base = int64(float64(base) * math.Exp((r.Float64()*2-1)*math.Log(2))) / 100 * 100 // within a factor of 2
+		base = int64(float64(base)*math.Exp((r.Float64()*2-1)*math.Log(2))) / 100 * 100 // within a factor of 2
 	}
 	m.Base = base
 	m.Intentional, m.Repeat, m.Serious = r.IntN(3) > 0, r.IntN(5) == 0, r.IntN(4) == 0
