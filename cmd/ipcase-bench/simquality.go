@@ -428,12 +428,12 @@ func runSimQuality(ctx context.Context, args []string, stdout io.Writer) error {
 	for _, m := range out {
 		slices.Sort(m.lat)
 		fmt.Fprintf(stdout, "| %s | %.3f | %.3f | %.3f | %.1f | %.1f |\n", m.name, m.p5, m.ndcg10, m.recall10,
-			ms(Percentile(m.lat, 50)), ms(Percentile(m.lat, 99)))
+			msOf(Percentile(m.lat, 50)), msOf(Percentile(m.lat, 99)))
 	}
 	return nil
 }
 
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+func msOf(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // runSimBench times the finder of internal/similar (Store.Find: the band,
 // the text score, the ranking) on the labelled queries, one at a time,
@@ -485,7 +485,7 @@ func runSimBench(ctx context.Context, args []string, stdout io.Writer) error {
 	slices.Sort(lat)
 	load, _ := os.ReadFile("/proc/loadavg")
 	_, err = fmt.Fprintf(stdout, "SIMBENCH what=finder matters=%d calls=%d mean_candidates=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f load=%q\n",
-		n, len(lat), cands/max(1, len(lat)), ms(Percentile(lat, 50)), ms(Percentile(lat, 99)), ms(Percentile(lat, 100)),
+		n, len(lat), cands/max(1, len(lat)), msOf(Percentile(lat, 50)), msOf(Percentile(lat, 99)), msOf(Percentile(lat, 100)),
 		strings.Join(strings.Fields(string(load))[:3], " "))
 	return err
 }

@@ -71,3 +71,24 @@ func TestFind(t *testing.T) {
 		t.Errorf("Find ranked %s (%d: %s) first, want 杭市监罚〔2024〕1号", ms[0].Number, ms[0].Relevance, ms[0].Reason)
 	}
 }
+
+// TestBigrams: the facts' text for the full-text rank (migration 000028)
+// is every pair of adjacent letters or digits; punctuation breaks pairs.
+// 销售假冒，LED灯 has the pairs 销售 售假 假冒 | LE ED D灯 (冒， and ，L
+// straddle the comma); the tsvector lower-cases them.
+func TestBigrams(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t)
+	var pairs, vec string
+	err := db.Session(t.Context()).Gorm().Raw(`SELECT similar_bigrams(?), to_tsvector('simple', similar_bigrams(?))::text`,
+		"销售假冒，LED灯", "销售假冒，LED灯").Row().Scan(&pairs, &vec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pairs != "销售 售假 假冒 LE ED D灯" {
+		t.Errorf("similar_bigrams = %q, want %q", pairs, "销售 售假 假冒 LE ED D灯")
+	}
+	if want := "'d灯':6 'ed':5 'le':4 '假冒':3 '售假':2 '销售':1"; vec != want {
+		t.Errorf("tsvector = %q, want %q", vec, want)
+	}
+}
