@@ -51,7 +51,7 @@ bench_url=$(db_url ipcase_simmeasure_bench)
 ensure_db ipcase_simmeasure_quality
 ensure_db ipcase_simmeasure_bench
 if [ "${SIM_SKIP_SEED:-}" != 1 ]; then
-	log "seeding $qn decided matters (with the bigram tsvector of the full-text candidate)"
+	log "seeding $qn decided matters (with GIN indexes for the text-only candidates)"
 	DATABASE_URL=$quality_url "$work/ipcase-bench" similar-seed -n "$qn" >&2
 	log "seeding $bn decided matters"
 	DATABASE_URL=$bench_url "$work/ipcase-bench" similar-seed -fts=false -n "$bn" >&2
