@@ -229,7 +229,7 @@ func outcome(m Match) string {
 // method is the search's platform, method and scope (items 3 to 5).
 func method(q Query) string {
 	var b strings.Builder
-	b.WriteString("平台：ipcase 已决案件库（第三条）；方法：关键词检索（案情事实三字组相似度）与法条关联检索（同一权利类型、同一法律版本")
+	b.WriteString("平台：ipcase 已决案件库（第三条）；方法：关键词检索（案情事实二字组全文检索相近度）与法条关联检索（同一权利类型、同一法律版本")
 	if q.Base > 0 {
 		fmt.Fprintf(&b, "、计算基数在本案%s元的1/%s至%s倍之间", q.Base.String(), factor(q.Factor), factor(q.Factor))
 	}

@@ -60,7 +60,8 @@ type Query struct {
 // Match is a comparable matter with its relevance and the reason for it.
 type Match struct {
 	Matter
-	// TextScore is the trigram similarity of the facts, 0 to 1.
+	// TextScore is how near the facts are, 0 to 1: the full-text rank of
+	// the facts' bigrams against the query's over the best candidate's.
 	TextScore float64
 	Relevance int
 	Reason    string
@@ -81,8 +82,8 @@ const (
 // score ranks m against q and says why in one line.
 func score(q Query, m Match) Match {
 	var why []string
-	pts := float64(wFacts) * math.Min(1, m.TextScore*2) // a similarity of 0.5 is already near-identical facts
-	why = append(why, fmt.Sprintf("事实相似度%.0f%%", m.TextScore*100))
+	pts := float64(wFacts) * m.TextScore
+	why = append(why, fmt.Sprintf("事实相近度%.0f%%", m.TextScore*100))
 	same := 0
 	for _, c := range []struct {
 		a, b bool
