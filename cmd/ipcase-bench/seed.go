@@ -490,6 +490,7 @@ func (g *generator) review(t *tables, m seeded) (route filing.ProceedingKind, fo
 		t.proceedings = append(t.proceedings, []any{id, m.id, string(route), string(state), "", forum, "", m.decided, m.updated})
 		ch.add(t, events.ComplaintAccepted, review, officerActor, m.decided, events.ComplaintAcceptedPayload{Route: string(route), Forum: forum})
 		ch.add(t, events.ProceedingOpened, id, officerActor, m.decided, events.ProceedingOpenedPayload{Kind: string(route), State: string(opened), Forum: forum})
+		g.work(t, &ch, m, route, id, forum)
 	case filing.MatterRejected:
 		ch.add(t, events.ComplaintRejected, review, officerActor, m.decided, events.ReasonPayload{Reason: reason})
 	case filing.MatterWithdrawn:
