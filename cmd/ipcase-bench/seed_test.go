@@ -33,9 +33,14 @@ func TestSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := seed(ctx, seedOptions{URL: url, N: 2000, Queue: 50, Batch: 700, Checkpoint: key, MarkConsumed: true, Now: time.Now()}, func(int, int) {})
+	// The first seeding loads in bulk (the test connects as a superuser),
+	// the second the relay's way: both must leave the same kind of store.
+	rep, err := seed(ctx, seedOptions{URL: url, N: 2000, Queue: 50, Batch: 700, Checkpoint: key, MarkConsumed: true, Bulk: true, Now: time.Now()}, func(int, int) {})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !rep.Bulk {
+		t.Error("the first seeding did not load in bulk")
 	}
 	if rep.Matters != 2000 || rep.Queue != 50 || len(rep.QueueIDs) != 50 || rep.QueueFirst != 1 {
 		t.Errorf("report = %d matters, %d queued (%d ids, first %d); want 2000, 50, 50, 1", rep.Matters, rep.Queue, len(rep.QueueIDs), rep.QueueFirst)
@@ -74,6 +79,11 @@ func TestSeed(t *testing.T) {
 		{"events", `SELECT count(*) FROM events`, rep.Events},
 		{"positioned events", `SELECT count(*) FROM event_positions`, rep.Events},
 		{"unpositioned events", `SELECT count(*) FROM event_unstamped`, 0},
+		{"the last position (gap-free from 1)", `SELECT max(position) FROM event_positions`, rep.Events},
+		{"events positioned out of id order", `SELECT count(*) FROM event_positions a JOIN event_positions b ON b.position = a.position + 1 WHERE b.event_id < a.event_id`, 0},
+		{"events before their matter's filing", `SELECT count(*) FROM events e JOIN matters m ON m.id = e.matter_id WHERE e.occur_time < m.create_time`, 0},
+		{"events in the future", `SELECT count(*) FROM events WHERE occur_time > now()`, 0},
+		{"events out of time order in their chain", `SELECT count(*) FROM events a JOIN events b ON b.matter_id = a.matter_id AND b.seq = a.seq + 1 WHERE b.occur_time < a.occur_time`, 0},
 	} {
 		if got := count(c.q); got != c.want {
 			t.Errorf("%s: %d, want %d", c.what, got, c.want)
@@ -81,6 +91,15 @@ func TestSeed(t *testing.T) {
 	}
 	if rep.Stamped != rep.Events {
 		t.Errorf("the seeding positioned %d of its %d events", rep.Stamped, rep.Events)
+	}
+
+	// A decade of national traffic is 100-200 million events over 5-10
+	// million matters: 15 to 20 a matter.
+	if per := float64(rep.Events) / 2050; per < 15 || per > 20 {
+		t.Errorf("%.1f events a matter, want 15 to 20", per)
+	}
+	if n := count(`SELECT count(DISTINCT type) FROM events`); n < 20 {
+		t.Errorf("%d event types seeded, want the work of every route (20 or more)", n)
 	}
 
 	// The spread: 2,000 draws of the weights in data.go, with room for chance.
@@ -161,6 +180,28 @@ func TestSeed(t *testing.T) {
 			t.Errorf("Verify(%s %s) = %+v; want an intact chain of %d events", state, row.Number, v, row.Events)
 		}
 	}
+	// Every seeded chain, not only one of each state, verifies.
+	rows, err := db.SQL().QueryContext(ctx, `SELECT id FROM matters`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	_ = rows.Close()
+	for _, id := range ids {
+		if v, err := log.Verify(db.Session(ctx), id); err != nil || !v.Intact {
+			t.Fatalf("Verify(%s) = %+v, %v; want intact", id, v, err)
+		}
+	}
 	page, next, err := st.List(ctx, filing.Filter{Visible: filing.Visibility{All: true}, State: filing.MatterAccepted, IPType: filing.Trademark}, "", 20)
 	if err != nil {
 		t.Fatal(err)
@@ -184,6 +225,12 @@ func TestSeed(t *testing.T) {
 	}
 	if got := count(`SELECT count(*) FROM matters`); got != 2160 {
 		t.Errorf("after the second seeding: %d matters, want 2160", got)
+	}
+	if rep2.Bulk || rep2.Stamped != rep2.Events {
+		t.Errorf("second seeding (not in bulk): bulk %t, positioned %d of its %d events", rep2.Bulk, rep2.Stamped, rep2.Events)
+	}
+	if got, want := count(`SELECT max(position) FROM event_positions`), rep.Events+rep2.Events; got != want || count(`SELECT count(*) FROM event_positions`) != want {
+		t.Errorf("after the second seeding: last position %d, want %d, gap-free", got, want)
 	}
 	if got := count(`SELECT count(*) FROM parties WHERE credit_code LIKE $1`, nsHolder+"%"); got != holderPool {
 		t.Errorf("%d rights holders in the pool, want %d", got, holderPool)
