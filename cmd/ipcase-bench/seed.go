@@ -426,7 +426,12 @@ func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string,
 	known := m.created.AddDate(0, 0, -r.IntN(365))
 	version := map[filing.MatterState]int64{filing.MatterSubmitted: 1, filing.MatterAccepted: 2, filing.MatterRejected: 2,
 		filing.MatterWithdrawn: 2, filing.MatterClosed: 3}[m.state]
-	m.decided = m.created.Add(time.Duration(1+r.IntN(30*24)) * time.Hour).Truncate(time.Microsecond)
+	m.decided = m.created.Add(time.Duration(1+r.IntN(30*24)) * time.Hour)
+	// Decided in the past: a matter filed lately was decided within hours.
+	if latest := g.opt.Now.Add(-2 * time.Hour); m.decided.After(latest) {
+		m.decided = latest
+	}
+	m.decided = m.decided.UTC().Truncate(time.Microsecond)
 	m.updated = m.created
 	if m.state != filing.MatterSubmitted {
 		m.updated = m.decided
