@@ -1,17 +1,20 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -62,6 +65,8 @@ type seedOptions struct {
 	// transaction, instead of queued one by one for the relay. The rows are
 	// the same either way.
 	Bulk bool
+	// Workers is how many connections copy batches at once.
+	Workers int
 }
 
 // seedReport says what a seeding added.
@@ -90,11 +95,12 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 	keyFile := fs.String("checkpoint-key", os.Getenv("IPCASE_CHECKPOINT_KEY_FILE"), "ipcased's checkpoint key (private JWK), to sign chain heads")
 	batch := fs.Int("batch", 10000, "matters per transaction")
 	consumed := fs.Bool("mark-consumed", true, "move caught-up consumer cursors past the seeded events")
+	workers := fs.Int("workers", 2, "connections copying batches at once")
 	bulk := fs.Bool("bulk", true, "as a superuser, copy with triggers and foreign-key checks off and position the events directly (a restore's way)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	opt := seedOptions{URL: os.Getenv("DATABASE_URL"), N: *n, Queue: *queue, Batch: *batch, MarkConsumed: *consumed, Bulk: *bulk, Now: time.Now(),
+	opt := seedOptions{URL: os.Getenv("DATABASE_URL"), N: *n, Queue: *queue, Batch: *batch, MarkConsumed: *consumed, Bulk: *bulk, Workers: *workers, Now: time.Now(),
 		Logf: func(format string, args ...any) { fmt.Fprintf(os.Stderr, "seed: "+format+"\n", args...) }}
 	if opt.URL == "" {
 		return errors.New("seed: DATABASE_URL is not set")
@@ -178,35 +184,104 @@ func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) 
 		}
 	}
 	last := before // the last position handed out, in bulk
+	if opt.Batch < 1 {
+		return nil, fmt.Errorf("seed: batch %d: want at least 1 matter a transaction", opt.Batch)
+	}
 
 	g := &generator{opt: opt, holders: holders, repeats: repeats}
+	spent := map[string]time.Duration{}
 	total := opt.N + opt.Queue
-	for done := 0; done < total; {
-		b := min(opt.Batch, total-done)
-		var rows tables
-		for i := done; i < done+b; i++ {
+	// One goroutine generates the batches (the generator is not safe for
+	// concurrent use), opt.Workers copy them, each on a connection of its
+	// own, each batch in a transaction of its own.
+	type batch struct {
+		rows        tables
+		first, last int
+	}
+	blk := &blocks{bulk: rep.Bulk, last: last}
+	var mu sync.Mutex // guards rep's counts, spent, done and firstErr
+	done := 0
+	var firstErr error
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan batch, max(opt.Workers, 1))
+	var wg sync.WaitGroup
+	for w := range max(opt.Workers, 1) {
+		wg.Go(func() {
+			c := conn
+			if w > 0 {
+				var err error
+				if c, err = pgx.Connect(cctx, opt.URL); err != nil {
+					mu.Lock()
+					firstErr = cmp.Or(firstErr, err)
+					mu.Unlock()
+					cancel()
+					for range work { // drained, so that the generator ends
+					}
+					return
+				}
+				defer func() { _ = c.Close(context.Background()) }()
+			}
+			for b := range work {
+				if cctx.Err() != nil {
+					continue
+				}
+				mine := map[string]time.Duration{}
+				err := b.rows.copy(cctx, c, blk, mine)
+				mu.Lock()
+				if err != nil {
+					firstErr = cmp.Or(firstErr, fmt.Errorf("seed: copying matters %d-%d: %w", b.first, b.last, err))
+					cancel()
+				} else {
+					rep.Events += int64(len(b.rows.events))
+					if rep.Bulk {
+						rep.Stamped += int64(len(b.rows.events))
+					}
+					for k, v := range mine {
+						spent[k] += v
+					}
+					done += b.last - b.first + 1
+					progress(done, total)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for from := 0; from < total && cctx.Err() == nil; {
+		n := min(opt.Batch, total-from)
+		b := batch{first: from + 1, last: from + n}
+		for i := from; i < from+n; i++ {
 			if i < opt.N {
-				g.matter(&rows, bulkPrefix, bulkBase+i+1, false)
+				g.matter(&b.rows, bulkPrefix, bulkBase+i+1, false)
 			} else {
-				id, agency := g.matter(&rows, queuePrefix, queueBase+i-opt.N+1, true)
+				id, agency := g.matter(&b.rows, queuePrefix, queueBase+i-opt.N+1, true)
 				rep.QueueIDs = append(rep.QueueIDs, id+" "+agency)
 			}
 		}
-		if err := rows.copy(ctx, conn, rep.Bulk, &last); err != nil {
-			return nil, fmt.Errorf("seed: copying matters %d-%d: %w", done+1, done+b, err)
+		select {
+		case work <- b:
+		case <-cctx.Done():
 		}
-		rep.Events += int64(len(rows.events))
-		if rep.Bulk {
-			rep.Stamped += int64(len(rows.events))
-		}
-		done += b
-		progress(done, total)
+		from += n
+	}
+	close(work)
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	rep.Matters, rep.Queue = opt.N, opt.Queue
 	logf := opt.Logf
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
+	var where []string
+	for _, k := range slices.Sorted(maps.Keys(spent)) {
+		where = append(where, fmt.Sprintf("%s %s", k, spent[k].Round(time.Millisecond)))
+	}
+	logf("time copying each table: %s", strings.Join(where, ", "))
 	t0 := time.Now()
 	stamped, err := stampAll(ctx, db) // none in bulk, on an idle system
 	if err != nil {
@@ -298,10 +373,39 @@ type tables struct {
 	parties, rights, matters, matterParties, matterRights, evidence, proceedings, events, heads [][]any
 }
 
+// blocks hands out blocks of event ids and of log positions to the
+// copying transactions of a bulk seeding, both in the same order, so that
+// positions follow ids as the relay's do. Transactions may commit out of
+// order; the seeding ends with every position given, gap-free, and nothing
+// reads the log meanwhile (ipcased is down). A failed seeding leaves gaps
+// and must be started again on a fresh database.
+type blocks struct {
+	bulk bool
+	mu   sync.Mutex
+	last int64 // the last position handed out
+}
+
+// reserve reserves n event ids in tx and n positions, and returns the first
+// of each.
+func (b *blocks) reserve(ctx context.Context, tx pgx.Tx, n int64) (id, position int64, err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	// Under the lock, no other worker of the seeding moves the sequence
+	// between the nextval and the setval.
+	if err := tx.QueryRow(ctx, `SELECT setval(pg_get_serial_sequence('events', 'id'), nextval(pg_get_serial_sequence('events', 'id')) + $1 - 1) - $1 + 1`,
+		n).Scan(&id); err != nil {
+		return 0, 0, fmt.Errorf("reserving event ids: %w", err)
+	}
+	position = b.last + 1
+	b.last += n
+	return id, position, nil
+}
+
 // copy copies t in one transaction. In bulk it turns triggers and
 // foreign-key checks off for the transaction, numbers the events from a
-// block of ids it reserves and positions them after *last, which it moves.
-func (t *tables) copy(ctx context.Context, conn *pgx.Conn, bulk bool, last *int64) error {
+// block of ids and positions it reserves. It adds the time each table took
+// to spent.
+func (t *tables) copy(ctx context.Context, conn *pgx.Conn, blk *blocks, spent map[string]time.Duration) error {
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return err
@@ -309,22 +413,20 @@ func (t *tables) copy(ctx context.Context, conn *pgx.Conn, bulk bool, last *int6
 	defer func() { _ = tx.Rollback(context.Background()) }() // after Commit: ErrTxClosed, nothing to undo
 	eventCols := []string{"matter_id", "seq", "type", "proceeding_id", "actor_subject", "actor_role", "actor_org", "occur_time", "payload", "prev_hash", "hash"}
 	var positions [][]any
-	if bulk && len(t.events) > 0 {
+	if blk.bulk && len(t.events) > 0 {
 		if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
 			return err
 		}
-		n := int64(len(t.events))
-		var first int64
-		if err := tx.QueryRow(ctx, `SELECT setval(pg_get_serial_sequence('events', 'id'), nextval(pg_get_serial_sequence('events', 'id')) + $1 - 1) - $1 + 1`,
-			n).Scan(&first); err != nil {
-			return fmt.Errorf("reserving event ids: %w", err)
+		first, pos, err := blk.reserve(ctx, tx, int64(len(t.events)))
+		if err != nil {
+			return err
 		}
 		eventCols = append([]string{"id"}, eventCols...)
 		positions = make([][]any, len(t.events))
 		for i, e := range t.events {
 			id := first + int64(i)
 			t.events[i] = append([]any{id}, e...)
-			positions[i] = []any{*last + int64(i) + 1, id}
+			positions[i] = []any{pos + int64(i), id}
 		}
 	}
 	for _, c := range []struct {
@@ -346,14 +448,17 @@ func (t *tables) copy(ctx context.Context, conn *pgx.Conn, bulk bool, last *int6
 		if len(c.rows) == 0 {
 			continue
 		}
+		t0 := time.Now()
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {
 			return fmt.Errorf("%s: %w", c.table, err)
 		}
+		spent[c.table] += time.Since(t0)
 	}
+	t0 := time.Now()
 	if err := tx.Commit(ctx); err != nil {
 		return err
 	}
-	*last += int64(len(positions))
+	spent["commit"] += time.Since(t0)
 	return nil
 }
 

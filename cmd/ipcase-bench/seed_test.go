@@ -33,9 +33,10 @@ func TestSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The first seeding loads in bulk (the test connects as a superuser),
+	// The first seeding loads in bulk (the test connects as a superuser) on
+	// three connections at once,
 	// the second the relay's way: both must leave the same kind of store.
-	rep, err := seed(ctx, seedOptions{URL: url, N: 2000, Queue: 50, Batch: 700, Checkpoint: key, MarkConsumed: true, Bulk: true, Now: time.Now()}, func(int, int) {})
+	rep, err := seed(ctx, seedOptions{URL: url, N: 2000, Queue: 50, Batch: 300, Checkpoint: key, MarkConsumed: true, Bulk: true, Workers: 3, Now: time.Now()}, func(int, int) {})
 	if err != nil {
 		t.Fatal(err)
 	}
