@@ -71,7 +71,7 @@ func (g *generator) work(t *tables, ch *chain, m seeded, route filing.Proceeding
 			switch i % 3 {
 			case 0:
 				add(events.EnforcementInspection, events.InspectionPayload{Inspection: strconv.Itoa(i), Date: day(), Place: "浙江省杭州市某区某路1号",
-					Officers: officers, SeizedGoods: 1 + r.IntN(500), Evidence: []string{randomHexFrom(r, 32)}})
+					Officers: officers, SeizedGoods: 1 + r.IntN(500), Evidence: []string{randomSHA256(r)}})
 			case 1:
 				add(events.EnforcementCustody, events.CustodyPayload{Goods: strconv.Itoa(i - 1), Action: "SEALED", Date: day(), By: "seed-officer",
 					Location: "执法仓库", Certificate: fmt.Sprintf("封存%08d", r.IntN(1e8))})
@@ -90,7 +90,9 @@ func (g *generator) work(t *tables, ch *chain, m seeded, route filing.Proceeding
 				add(events.EnforcementDecided, events.DecidedPayload{Number: fmt.Sprintf("%s罚决字〔%d〕%d号", forum, at.Year(), r.IntN(10000)),
 					DecidedOn: day(), Fine: strconv.Itoa(10000 + r.IntN(200000)), Law: "商标法第六十条第二款", Confiscation: "没收侵权商品", Destruction: []string{"侵权商品"}})
 			},
-			func() { add(events.EnforcementClosed, events.EnforcementClosedPayload{Reason: "处罚决定已执行完毕。"}) },
+			func() {
+				add(events.EnforcementClosed, events.EnforcementClosedPayload{Reason: "处罚决定已执行完毕。"})
+			},
 		}
 	case filing.KindMediation:
 		opening = []func(){
@@ -109,7 +111,9 @@ func (g *generator) work(t *tables, ch *chain, m seeded, route filing.Proceeding
 		}
 	default: // trials
 		opening = []func(){
-			func() { add(events.TrialReceived, events.TrialReceivedPayload{Court: forum, ReceivedOn: day(), Routed: true}) },
+			func() {
+				add(events.TrialReceived, events.TrialReceivedPayload{Court: forum, ReceivedOn: day(), Routed: true})
+			},
 			func() {
 				add(events.TrialDocketed, events.DocketedPayload{Court: forum, CourtNumber: fmt.Sprintf("(%d)%s民初%d号", at.Year(), forum, r.IntN(20000)),
 					Kind: "CIVIL", Instance: "FIRST", Procedure: "ORDINARY", DocketedOn: day(), Source: "ROUTED"})
@@ -122,7 +126,7 @@ func (g *generator) work(t *tables, ch *chain, m seeded, route filing.Proceeding
 		middle = func(i int) {
 			switch i % 3 {
 			case 0:
-				add(events.TrialEvidenceExchanged, events.ExchangePayload{HeldOn: day(), SHA256: []string{randomHexFrom(r, 32), randomHexFrom(r, 32)}})
+				add(events.TrialEvidenceExchanged, events.ExchangePayload{HeldOn: day(), SHA256: []string{randomSHA256(r), randomSHA256(r)}})
 			case 1:
 				add(events.TrialHearingScheduled, events.HearingScheduledPayload{Date: day().AddDays(14), Place: "第三法庭"})
 			default:

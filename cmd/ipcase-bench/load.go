@@ -254,7 +254,7 @@ func submitCall(f loadFlags, conn func(int) *grpc.ClientConn, auth func(context.
 				Title: "商标 (第25类)", Holder: holderName(h), TermStart: "2016-03-14", TermEnd: "2036-03-13"}},
 			Facts:  facts(r, "TRADEMARK"),
 			Claims: claims,
-			Evidence: []*ipcasev1.Evidence{{Sha256: randomHexFrom(r, 32), SizeBytes: 100_000 + r.Int64N(5_000_000),
+			Evidence: []*ipcasev1.Evidence{{Sha256: randomSHA256(r), SizeBytes: 100_000 + r.Int64N(5_000_000),
 				MediaType: "application/pdf", Source: ipcasev1.EvidenceSource_EVIDENCE_SOURCE_NOTARISED, Description: "公证购买公证书"}},
 			KnownSince: time.Now().AddDate(0, 0, -r.IntN(700)).Format(time.DateOnly),
 			Agency:     agencies.pick(r),
@@ -447,10 +447,11 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-func randomHexFrom(r *rand.Rand, n int) string {
-	b := make([]byte, (n+7)/8*8)
+// randomSHA256 is a made-up SHA-256 digest in hex, drawn from r.
+func randomSHA256(r *rand.Rand) string {
+	var b [32]byte
 	for i := 0; i < len(b); i += 8 {
 		binary.LittleEndian.PutUint64(b[i:], r.Uint64())
 	}
-	return hex.EncodeToString(b[:n])
+	return hex.EncodeToString(b[:])
 }

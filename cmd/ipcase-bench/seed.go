@@ -525,7 +525,7 @@ func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string,
 	}
 	m.evidence = r.IntN(4)
 	for i := range m.evidence {
-		t.evidence = append(t.evidence, []any{[16]byte(uuid.New()), m.id, int32(i), randomHexFrom(r, 32), int64(10_000 + r.IntN(5_000_000)),
+		t.evidence = append(t.evidence, []any{[16]byte(uuid.New()), m.id, int32(i), randomSHA256(r), int64(10_000 + r.IntN(5_000_000)),
 			"application/pdf", "NOTARISED", "公证购买公证书", m.created})
 	}
 	known := m.created.AddDate(0, 0, -r.IntN(365))

@@ -172,7 +172,13 @@ func BenchmarkPropagation(b *testing.B) {
 					wg.Go(func() {
 						for i := w; i < benchEvents; i += benchWriters {
 							if wait := time.Until(start.Add(time.Duration(i) * every)); wait > 0 {
-								time.Sleep(wait)
+								t := time.NewTimer(wait)
+								select {
+								case <-t.C:
+								case <-ctx.Done():
+									t.Stop()
+									return
+								}
 							}
 							k := round*benchEvents + i
 							err := db.InTx(ctx, func(tx store.Tx) error {
