@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Prints event propagation latency, from the commit of an event on one side
-# to a handler running on the other, p50 and p99, with 4 writers appending
+# to a handler running on the other, p50 and p99, with 16 writers appending
 # at a steady 1,000 events a second for 10 s: through an internal consumer
 # (relay → consumer) and through a Subscribe stream (relay → gRPC stream),
 # and the rate the writers achieved. Uses DATABASE_URL, or provisions the
 # private cluster as scripts/test.sh does.
 #
 #   scripts/bench-events.sh
-#   BENCH_EVENTS_RATE=2000 BENCH_EVENTS_DURATION=30s scripts/bench-events.sh
+#   BENCH_EVENTS_RATE=2000 BENCH_EVENTS_DURATION=30s BENCH_EVENTS_WRITERS=25 scripts/bench-events.sh
 #
 # Each path prints a line
 #   PROPAGATION via=consumer|subscribe events=N target_per_s=R rate_per_s=X p50_ms=… p99_ms=… max_ms=…

@@ -11,7 +11,7 @@
 #      RPC layer;
 #   2. ipcased over gRPC at concurrency 32 (ipcase-bench load) for the same
 #      three calls, and a rights holder's matter status over the gateway;
-#   3. event propagation (scripts/bench-events.sh): 4 writers appending a
+#   3. event propagation (scripts/bench-events.sh): 16 writers appending a
 #      steady 1,000 events a second for 10 s, commit → internal consumer
 #      and commit → Subscribe stream, p50/p99 and the rate achieved;
 #   4. scale: a fresh store seeded (COPY, about 17 events a matter with
