@@ -32,8 +32,8 @@
 #
 # Env: BENCH_DURATION (default 20s; s or m), BENCH_MATTERS (default
 # 1000000, at least 10000), BENCH_CONCURRENCY (default 32),
-# BENCH_EVENTS_RATE and BENCH_EVENTS_DURATION (propagation, default 1000
-# events/s for 10s), BENCH_KEEP=1
+# BENCH_EVENTS_RATE, BENCH_EVENTS_DURATION and BENCH_EVENTS_WRITERS
+# (propagation, default 1000 events/s for 10s by 16 writers), BENCH_KEEP=1
 # keeps the work directory (logs, profiles, pgbench logs). Uses
 # DATABASE_URL's server, or the private cluster of scripts/pg.sh; the
 # databases ipcase_bench and ipcase_bench_scale are dropped and recreated.
