@@ -11,9 +11,16 @@
 #      RPC layer;
 #   2. ipcased over gRPC at concurrency 32 (ipcase-bench load) for the same
 #      three calls, and a rights holder's matter status over the gateway;
-#   3. scale: a fresh store seeded (COPY) to 10,000 matters, then to
-#      BENCH_MATTERS: GetMatter, the status call and a filtered ListMatters
-#      page deep into its results, p99 at full size next to p99 at 10k.
+#   3. event propagation (scripts/bench-events.sh): 16 writers appending a
+#      steady 1,000 events a second for 10 s, commit → internal consumer
+#      and commit → Subscribe stream, p50/p99 and the rate achieved;
+#   4. scale: a fresh store seeded (COPY, about 17 events a matter with
+#      their hash chains) to 10,000 matters, then to BENCH_MATTERS:
+#      GetMatter, the status call, five ListMatters shapes,
+#      VerifyMatterHistory and a Subscribe catch-up from an old position
+#      (an administrator's and an officer's), p99 at full size next to p99
+#      at 10k; the seeding time and rate and the database's size are
+#      printed above the table.
 #
 # Every ipcased row shows the SQL statements per call from ipcased's own
 # ipcase_db_statements_per_call histogram (delta over the run). Where a
@@ -24,7 +31,9 @@
 #   BENCH_DURATION=3s BENCH_MATTERS=20000 scripts/bench.sh   # a smoke run
 #
 # Env: BENCH_DURATION (default 20s; s or m), BENCH_MATTERS (default
-# 1000000, at least 10000), BENCH_CONCURRENCY (default 32), BENCH_KEEP=1
+# 1000000, at least 10000), BENCH_CONCURRENCY (default 32),
+# BENCH_EVENTS_RATE, BENCH_EVENTS_DURATION and BENCH_EVENTS_WRITERS
+# (propagation, default 1000 events/s for 10s by 16 writers), BENCH_KEEP=1
 # keeps the work directory (logs, profiles, pgbench logs). Uses
 # DATABASE_URL's server, or the private cluster of scripts/pg.sh; the
 # databases ipcase_bench and ipcase_bench_scale are dropped and recreated.
@@ -353,7 +362,28 @@ measured "status via gateway HTTP (rights holder)" "$l_ops" "$l_p50" "$l_p99" "$
 stop_servers
 
 ###########################################################################
-# 3: scale, on a fresh database ipcase_bench_scale: 10k, then BENCH_MATTERS.
+# 3: event propagation at a steady rate, in databases of its own (go test),
+# while ipcased is down.
+prop_rate=${BENCH_EVENTS_RATE:-1000}
+log "event propagation: $prop_rate events/s for ${BENCH_EVENTS_DURATION:-10s}"
+BENCH_EVENTS_RATE=$prop_rate scripts/bench-events.sh >"$work/propagation.txt" 2>&1 ||
+	{ tail -n 20 "$work/propagation.txt" >&2; exit 1; }
+for via in consumer subscribe; do
+	line=$(grep "^PROPAGATION via=$via " "$work/propagation.txt") || { cat "$work/propagation.txt" >&2; exit 1; }
+	p_rate=$(field "$line" rate_per_s)
+	p_p99=$(field "$line" p99_ms)
+	ok=yes
+	# p99 within 15 ms, at the rate asked for (1% short allowed).
+	{ [ "$(judge "$p_p99" "<=" 15)" = yes ] && [ "$(judge "$p_rate" ">=" "$(awk -v r="$prop_rate" 'BEGIN { print r * 0.99 }')")" = yes ]; } || ok=NO
+	what=$([ $via = consumer ] && echo "event propagation commit → internal consumer" || echo "event propagation commit → Subscribe stream")
+	row "$what" "$p_rate" "$(field "$line" p50_ms)" "$p_p99" "$prop_rate ev/s asked" "$(ratio "$p_rate" "$prop_rate")" \
+		"p99 <= 15 ms at $prop_rate ev/s" "$ok" -
+	[ "$ok" = yes ] || missed+=("$what")
+	log "propagation via $via: $p_rate events/s, p50 $(field "$line" p50_ms) ms, p99 $p_p99 ms"
+done
+
+###########################################################################
+# 4: scale, on a fresh database ipcase_bench_scale: 10k, then BENCH_MATTERS.
 scale_db=ipcase_bench_scale
 scale_url=$(db_url $scale_db)
 log "database $scale_db: migrating"
@@ -363,13 +393,25 @@ prime $scale_db
 # scale_runs LABEL measures the reads at the current size; the first call
 # keeps its p99s as the reference of the second.
 declare -A p99_10k
+# A Subscribe catch-up: catchup_conc subscribers (under the cap of 8 open
+# streams a caller) each start after a random position of the log's older
+# part, take catchup_events events (the administrator) or catchup_officer
+# (an officer, who sees his agency's matters only) and hang up.
+catchup_conc=4
+catchup_events=1000
+catchup_officer=200
 scale_runs() {
 	local label=$1 at=$2
 	"$pgbin/psql" -X -At "$scale_url" -c "SELECT id FROM matters ORDER BY random() LIMIT 20000" >"$work/ids_$at.txt"
 	"$pgbin/psql" -X -At "$scale_url" -c "SELECT matter_id FROM matter_parties WHERE party_id = '$holder' AND role = 'COMPLAINANT'
 		ORDER BY random() LIMIT 20000" >"$work/holder_ids_$at.txt"
+	# Catch-ups start below the last 20,000 positions, so that each finds
+	# its events in the seeded history.
+	local from_max
+	from_max=$("$pgbin/psql" -X -At "$scale_url" -c "SELECT greatest(max(position) - 20000, 1) FROM event_positions")
 	local k get_ops=
-	for k in get status list_admin list_officer list_rare_admin list_rare_officer list_holder; do
+	for k in get status list_admin list_officer list_rare_admin list_rare_officer list_holder \
+		list_admin_all list_rare_type_officer list_range_officer list_party_officer list_rare_holder verify catchup_admin catchup_officer; do
 		case $k in
 		get) load "get_$at" get "$fs/GetMatter" -addr "$grpc_addr" -token "$admin_token" -ids "$work/ids_$at.txt" ;;
 		status) load "status_$at" status "$ss/GetMatterStatus" -addr "$gateway" -token "$holder_token" -ids "$work/holder_ids_$at.txt" ;;
@@ -378,6 +420,19 @@ scale_runs() {
 		list_rare_admin) load "list_rare_admin_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$admin_token" -state SUBMITTED -ip-type IC_LAYOUT_DESIGN -depth 1 -page-size 10 ;;
 		list_rare_officer) load "list_rare_officer_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$small_officer_token" -state SUBMITTED -ip-type PATENT_DESIGN -depth 1 -page-size 10 ;;
 		list_holder) load "list_holder_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$holder_token" -state ACCEPTED -ip-type TRADEMARK -depth 5 ;;
+		list_admin_all) load "list_admin_all_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$admin_token" -state UNSPECIFIED -ip-type UNSPECIFIED -depth 50 ;;
+		list_rare_type_officer) load "list_rare_type_officer_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$small_officer_token" \
+			-state UNSPECIFIED -ip-type IC_LAYOUT_DESIGN -depth 1 -page-size 10 ;;
+		list_range_officer) load "list_range_officer_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$officer_token" \
+			-state UNSPECIFIED -ip-type UNSPECIFIED -filed-from 2024-01-01 -filed-to 2024-03-31 -depth 5 ;;
+		list_party_officer) load "list_party_officer_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$small_officer_token" \
+			-state UNSPECIFIED -ip-type UNSPECIFIED -party "parties/$holder" -depth 1 -page-size 10 ;;
+		list_rare_holder) load "list_rare_holder_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$holder_token" -state SUBMITTED -ip-type IC_LAYOUT_DESIGN -depth 1 -page-size 10 ;;
+		verify) load "verify_$at" verify "$fs/VerifyMatterHistory" -addr "$grpc_addr" -token "$admin_token" -ids "$work/ids_$at.txt" ;;
+		catchup_admin) load "catchup_admin_$at" catchup "" -addr "$grpc_addr" -token "$admin_token" -c "$catchup_conc" \
+			-events "$catchup_events" -from-max "$from_max" ;;
+		catchup_officer) load "catchup_officer_$at" catchup "" -addr "$grpc_addr" -token "$officer_token" -c "$catchup_conc" \
+			-events "$catchup_officer" -from-max "$from_max" ;;
 		esac
 		local what
 		what=$(case $k in
@@ -388,6 +443,14 @@ scale_runs() {
 			list_rare_admin) echo "ListMatters admin SUBMITTED+IC_LAYOUT_DESIGN page 1 of 10" ;;
 			list_rare_officer) echo "ListMatters officer SAMR-WH SUBMITTED+PATENT_DESIGN page 1 of 10" ;;
 			list_holder) echo "ListMatters rights holder ACCEPTED+TRADEMARK page 5" ;;
+			list_admin_all) echo "ListMatters admin, no filter, page 50" ;;
+			list_rare_type_officer) echo "ListMatters officer SAMR-WH, IC_LAYOUT_DESIGN only, page 1 of 10" ;;
+			list_range_officer) echo "ListMatters officer SAMR-HZ, filed 2024-Q1, page 5" ;;
+			list_party_officer) echo "ListMatters officer SAMR-WH, one party, page 1 of 10" ;;
+			list_rare_holder) echo "ListMatters rights holder SUBMITTED+IC_LAYOUT_DESIGN page 1 of 10" ;;
+			verify) echo "VerifyMatterHistory gRPC" ;;
+			catchup_admin) echo "Subscribe catch-up admin, $catchup_events events (c=$catchup_conc)" ;;
+			catchup_officer) echo "Subscribe catch-up officer SAMR-HZ, $catchup_officer events (c=$catchup_conc)" ;;
 			esac)
 		[ "$k" != get ] || get_ops=$l_ops
 		if [ "$at" = 10k ]; then
@@ -410,11 +473,25 @@ scale_runs() {
 	done
 }
 
+# db_size prints the scale database's size, pg_database_size, in MiB.
+db_size() { "$pgbin/psql" -X -At "$admin_url" -c "SELECT round(pg_database_size('$scale_db') / 1048576.0)"; }
+# seeded LABEL SECONDS SEED_LINE records a seeding for the header.
+seedings=()
+seeded() {
+	local m e
+	m=$(sed -n 's/.* matters=\([0-9]*\).*/\1/p' <<<"$3")
+	e=$(sed -n 's/.* events=\([0-9]*\).*/\1/p' <<<"$3")
+	seedings+=("$(awk -v l="$1" -v s="$2" -v m="$m" -v e="$e" 'BEGIN { t = s > 0 ? s : 1
+		printf "%s: %d matters and %d events (%.1f a matter) in %d s, %.0f matters/s, %.0f events/s", l, m, e, e / (m > 0 ? m : 1), s, m / t, e / t }')")
+}
 log "seeding 10,000 matters"
+t0=$SECONDS
 seed_out=$(DATABASE_URL=$scale_url "$bin/ipcase-bench" seed -n 10000 -checkpoint-key "$keys/checkpoint.jwk" 2>>"$work/seed.log")
+seeded "seeding to 10k" $((SECONDS - t0)) "$seed_out"
 holder=$(sed -n 's/.* holder=\([^ ]*\).*/\1/p' <<<"$seed_out")
 holder_token=$(token --sub bench-holder --role rights_holder --parties "$holder")
 "$pgbin/psql" -X -q "$scale_url" -c "VACUUM ANALYZE"
+size_10k=$(db_size)
 start_servers $scale_db
 quiet "$scale_url"
 scale_runs "10k matters" 10k
@@ -426,24 +503,31 @@ if [ "$more" -gt 0 ]; then
 	log "seeding $more more matters (to $matters)"
 	t0=$SECONDS
 	seed_out=$(DATABASE_URL=$scale_url "$bin/ipcase-bench" seed -n "$more" -batch 20000 -checkpoint-key "$keys/checkpoint.jwk" 2>>"$work/seed.log")
-	log "seeded in $((SECONDS - t0)) s: $seed_out"
+	seed_secs=$((SECONDS - t0))
+	log "seeded in $seed_secs s: $seed_out"
+	seeded "seeding $more more" "$seed_secs" "$seed_out"
 	# What a DBA does after a bulk load; autovacuum would do it during the
 	# runs otherwise.
 	t0=$SECONDS
 	"$pgbin/psql" -X -q "$scale_url" -c "VACUUM ANALYZE"
+	seedings+=("VACUUM ANALYZE after it: $((SECONDS - t0)) s")
 	log "VACUUM ANALYZE took $((SECONDS - t0)) s"
 	start_servers $scale_db
 	quiet "$scale_url"
 fi
 label=$(awk -v n="$matters" 'BEGIN { if (n >= 1000000) printf "%gM matters", n / 1000000; else printf "%gk matters", n / 1000 }')
+size_big=$(db_size)
 scale_runs "$label" big
 stop_servers
+events_big=$("$pgbin/psql" -X -At "$scale_url" -c "SELECT count(*) FROM events")
 
 ###########################################################################
 echo
 echo "ipcase benchmark: $(date -u +%FT%TZ), $(nproc) CPUs, $conc concurrent clients, ${secs}s per run, Postgres $("$pgbin/psql" -X -At "$admin_url" -c 'SHOW server_version')"
 echo "load average (uptime) at the start: $load_start; at the end: $(uptime | sed 's/.*load average: //')"
 echo "ipcased peak resident memory (VmHWM over every run): $((peak_rss / 1024)) MiB (target <= 256 MiB: $(judge "$peak_rss" "<=" $((256 * 1024))))"
+for x in "${seedings[@]}"; do echo "$x"; done
+echo "database $scale_db (pg_database_size): $size_10k MiB at 10k matters; $size_big MiB at $label ($events_big events)"
 {
 	printf 'what\tops/s\tp50 ms\tp99 ms\tbaseline\tratio\ttarget\tmet?\tSQL stmts/call\tx own SQL\n'
 	cat "$rows"
@@ -459,11 +543,19 @@ if [ ${#missed[@]} -gt 0 ]; then
 			"status via gateway HTTP (rights holder)") echo status ;;
 			"GetMatter gRPC @ "*) echo get_big ;;
 			"status via gateway @ "*) echo status_big ;;
+			"ListMatters admin, no filter"*) echo list_admin_all_big ;;
+			"ListMatters officer SAMR-WH, IC_LAYOUT"*) echo list_rare_type_officer_big ;;
+			"ListMatters officer SAMR-HZ, filed"*) echo list_range_officer_big ;;
+			"ListMatters officer SAMR-WH, one party"*) echo list_party_officer_big ;;
+			"ListMatters rights holder SUBMITTED"*) echo list_rare_holder_big ;;
 			"ListMatters admin SUBMITTED"*) echo list_rare_admin_big ;;
 			"ListMatters officer SAMR-WH"*) echo list_rare_officer_big ;;
 			"ListMatters rights holder"*) echo list_holder_big ;;
 			"ListMatters admin"*) echo list_admin_big ;;
 			"ListMatters officer"*) echo list_officer_big ;;
+			"VerifyMatterHistory"*) echo verify_big ;;
+			"Subscribe catch-up admin"*) echo catchup_admin_big ;;
+			"Subscribe catch-up officer"*) echo catchup_officer_big ;;
 			esac)
 		for proc in ipcased gateway; do
 			p=$work/prof/$key.$proc.pprof

@@ -107,6 +107,8 @@ type loadFlags struct {
 	depth, pageSize           int
 	state, ipType             string
 	party, filedFrom, filedTo string
+	events                    int
+	fromMax                   int64
 }
 
 func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
@@ -114,13 +116,13 @@ func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.StringVar(&f.addr, "addr", "127.0.0.1:7070", "gRPC address, or the gateway's base URL (http://…) for -method status")
 	fs.StringVar(&f.token, "token", "", "bearer token")
-	fs.StringVar(&f.method, "method", "get", "echo, submit, accept, get, status (gateway HTTP), statusgrpc or list")
+	fs.StringVar(&f.method, "method", "get", "echo, submit, accept, get, status (gateway HTTP), statusgrpc, list, verify or catchup")
 	fs.StringVar(&f.what, "what", "", "label of the result line (default: the method)")
 	fs.IntVar(&f.c, "c", 32, "concurrent workers (closed loop)")
 	fs.IntVar(&f.conns, "conns", 4, "gRPC connections the workers share")
 	fs.DurationVar(&f.d, "d", 20*time.Second, "measured duration")
 	fs.DurationVar(&f.warmup, "warmup", 2*time.Second, "unmeasured warm-up before it")
-	fs.StringVar(&f.ids, "ids", "", "file of matter ids, one a line (get, status, statusgrpc)")
+	fs.StringVar(&f.ids, "ids", "", "file of matter ids, one a line (get, status, statusgrpc, verify)")
 	fs.StringVar(&f.queue, "queue", "", "file of submitted matters to accept, `id agency` a line (accept)")
 	fs.IntVar(&f.depth, "depth", 50, "list: the page measured (pages before it are walked once, unmeasured)")
 	fs.IntVar(&f.pageSize, "page-size", 20, "list: page size")
@@ -129,6 +131,8 @@ func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&f.party, "party", "", "list: party filter, `parties/{id}` (default none)")
 	fs.StringVar(&f.filedFrom, "filed-from", "", "list: first filing day, YYYY-MM-DD (default none)")
 	fs.StringVar(&f.filedTo, "filed-to", "", "list: last filing day, YYYY-MM-DD (default none)")
+	fs.IntVar(&f.events, "events", 1000, "catchup: events each subscription receives before it ends")
+	fs.Int64Var(&f.fromMax, "from-max", 0, "catchup: subscriptions start after a random position below this one (at least 1)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -206,6 +210,10 @@ func newCall(ctx context.Context, f loadFlags) (call, func(), error) {
 		}
 	case "list":
 		fn, err = listCall(ctx, f, conn(0), auth)
+	case "verify":
+		fn, err = verifyCall(f, conn, auth)
+	case "catchup":
+		fn, err = catchupCall(f, conn, auth)
 	default:
 		err = fmt.Errorf("unknown -method %q", f.method)
 	}
@@ -250,7 +258,7 @@ func submitCall(f loadFlags, conn func(int) *grpc.ClientConn, auth func(context.
 				Title: "商标 (第25类)", Holder: holderName(h), TermStart: "2016-03-14", TermEnd: "2036-03-13"}},
 			Facts:  facts(r, "TRADEMARK"),
 			Claims: claims,
-			Evidence: []*ipcasev1.Evidence{{Sha256: randomHexFrom(r, 32), SizeBytes: 100_000 + r.Int64N(5_000_000),
+			Evidence: []*ipcasev1.Evidence{{Sha256: randomSHA256(r), SizeBytes: 100_000 + r.Int64N(5_000_000),
 				MediaType: "application/pdf", Source: ipcasev1.EvidenceSource_EVIDENCE_SOURCE_NOTARISED, Description: "公证购买公证书"}},
 			KnownSince: time.Now().AddDate(0, 0, -r.IntN(700)).Format(time.DateOnly),
 			Agency:     agencies.pick(r),
@@ -332,6 +340,56 @@ func listCall(ctx context.Context, f loadFlags, cc *grpc.ClientConn, auth func(c
 	}, nil
 }
 
+// verifyCall recomputes the hash chain of a random matter of the -ids file
+// with VerifyMatterHistory; a chain that is not intact fails the call.
+func verifyCall(f loadFlags, conn func(int) *grpc.ClientConn, auth func(context.Context) context.Context) (call, error) {
+	ids, err := readLines(f.ids)
+	if err != nil {
+		return nil, err
+	}
+	rngs := workerRands(f.c)
+	return func(ctx context.Context, w int) error {
+		id := ids[rngs[w].IntN(len(ids))]
+		resp, err := ipcasev1.NewFilingServiceClient(conn(w)).VerifyMatterHistory(auth(ctx), &ipcasev1.VerifyMatterHistoryRequest{Name: "matters/" + id})
+		if err == nil && (!resp.GetIntact() || resp.GetEventsChecked() < 1) {
+			err = fmt.Errorf("matters/%s: not intact after %d events: %s", id, resp.GetEventsChecked(), resp.GetProblem())
+		}
+		return err
+	}, nil
+}
+
+// catchupCall is a subscriber catching up: it subscribes after a random
+// old position below -from-max, receives -events events of what the
+// caller may see, and hangs up. The call's latency is the time from
+// subscribing to the last of those events.
+func catchupCall(f loadFlags, conn func(int) *grpc.ClientConn, auth func(context.Context) context.Context) (call, error) {
+	if f.fromMax < 1 || f.events < 1 {
+		return nil, fmt.Errorf("catchup: -from-max %d and -events %d must be positive", f.fromMax, f.events)
+	}
+	rngs := workerRands(f.c)
+	return func(ctx context.Context, w int) error {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel() // hangs up
+		after := rngs[w].Int64N(f.fromMax)
+		stream, err := ipcasev1.NewEventServiceClient(conn(w)).Subscribe(auth(ctx), &ipcasev1.SubscribeRequest{AfterPosition: after})
+		if err != nil {
+			return err
+		}
+		last := after
+		for i := range f.events {
+			r, err := stream.Recv()
+			if err != nil {
+				return fmt.Errorf("after position %d, event %d of %d: %w", after, i+1, f.events, err)
+			}
+			if r.GetPosition() <= last {
+				return fmt.Errorf("after position %d: position %d follows %d", after, r.GetPosition(), last)
+			}
+			last = r.GetPosition()
+		}
+		return nil
+	}, nil
+}
+
 // httpStatusCall reads a matter's status through the gateway as its
 // rights holder, GET /v1/matters/{id}/status with the bearer token.
 func httpStatusCall(f loadFlags) (call, error) {
@@ -394,10 +452,11 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-func randomHexFrom(r *rand.Rand, n int) string {
-	b := make([]byte, (n+7)/8*8)
+// randomSHA256 is a made-up SHA-256 digest in hex, drawn from r.
+func randomSHA256(r *rand.Rand) string {
+	var b [32]byte
 	for i := 0; i < len(b); i += 8 {
 		binary.LittleEndian.PutUint64(b[i:], r.Uint64())
 	}
-	return hex.EncodeToString(b[:n])
+	return hex.EncodeToString(b[:])
 }

@@ -1,17 +1,20 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -55,6 +58,15 @@ type seedOptions struct {
 	Now          time.Time
 	// Logf, if set, reports the steps after the copying.
 	Logf func(format string, args ...any)
+	// Bulk loads as a DBA does a restore, when the role may (a superuser):
+	// with triggers and foreign-key checks off (session_replication_role
+	// replica) for the seeding's own transactions, the events numbered from
+	// a reserved block of ids and positioned by the seeder in the same
+	// transaction, instead of queued one by one for the relay. The rows are
+	// the same either way.
+	Bulk bool
+	// Workers is how many connections copy batches at once.
+	Workers int
 }
 
 // seedReport says what a seeding added.
@@ -70,6 +82,9 @@ type seedReport struct {
 	// seeding positioned; CursorsMoved how many consumer cursors moved.
 	Events, Stamped int64
 	CursorsMoved    int64
+	// Bulk is whether the seeding loaded in bulk (seedOptions.Bulk, and
+	// allowed).
+	Bulk bool
 }
 
 func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
@@ -80,10 +95,12 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 	keyFile := fs.String("checkpoint-key", os.Getenv("IPCASE_CHECKPOINT_KEY_FILE"), "ipcased's checkpoint key (private JWK), to sign chain heads")
 	batch := fs.Int("batch", 10000, "matters per transaction")
 	consumed := fs.Bool("mark-consumed", true, "move caught-up consumer cursors past the seeded events")
+	workers := fs.Int("workers", 2, "connections copying batches at once")
+	bulk := fs.Bool("bulk", true, "as a superuser, copy with triggers and foreign-key checks off and position the events directly (a restore's way)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	opt := seedOptions{URL: os.Getenv("DATABASE_URL"), N: *n, Queue: *queue, Batch: *batch, MarkConsumed: *consumed, Now: time.Now(),
+	opt := seedOptions{URL: os.Getenv("DATABASE_URL"), N: *n, Queue: *queue, Batch: *batch, MarkConsumed: *consumed, Bulk: *bulk, Workers: *workers, Now: time.Now(),
 		Logf: func(format string, args ...any) { fmt.Fprintf(os.Stderr, "seed: "+format+"\n", args...) }}
 	if opt.URL == "" {
 		return errors.New("seed: DATABASE_URL is not set")
@@ -109,8 +126,8 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	_, err = fmt.Fprintf(stdout, "SEED matters=%d queue=%d queue_first=%d events=%d stamped=%d cursors_moved=%d holder=%s seconds=%.1f\n",
-		rep.Matters, rep.Queue, rep.QueueFirst, rep.Events, rep.Stamped, rep.CursorsMoved, rep.Holder, time.Since(t0).Seconds())
+	_, err = fmt.Fprintf(stdout, "SEED matters=%d queue=%d queue_first=%d events=%d stamped=%d cursors_moved=%d bulk=%t holder=%s seconds=%.1f\n",
+		rep.Matters, rep.Queue, rep.QueueFirst, rep.Events, rep.Stamped, rep.CursorsMoved, rep.Bulk, rep.Holder, time.Since(t0).Seconds())
 	return err
 }
 
@@ -158,36 +175,119 @@ func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) 
 	if err := conn.QueryRow(ctx, `SELECT coalesce(max(position), 0) FROM event_positions`).Scan(&before); err != nil {
 		return nil, err
 	}
+	if opt.Bulk {
+		if err := conn.QueryRow(ctx, `SELECT rolsuper FROM pg_roles WHERE rolname = current_user`).Scan(&rep.Bulk); err != nil {
+			return nil, err
+		}
+		if !rep.Bulk && opt.Logf != nil {
+			opt.Logf("not a superuser: copying with triggers on, the relay's way")
+		}
+	}
+	last := before // the last position handed out, in bulk
+	if opt.Batch < 1 {
+		return nil, fmt.Errorf("seed: batch %d: want at least 1 matter a transaction", opt.Batch)
+	}
 
 	g := &generator{opt: opt, holders: holders, repeats: repeats}
+	spent := map[string]time.Duration{}
 	total := opt.N + opt.Queue
-	for done := 0; done < total; {
-		b := min(opt.Batch, total-done)
-		var rows tables
-		for i := done; i < done+b; i++ {
+	// One goroutine generates the batches (the generator is not safe for
+	// concurrent use), opt.Workers copy them, each on a connection of its
+	// own, each batch in a transaction of its own.
+	type batch struct {
+		rows        tables
+		first, last int
+	}
+	blk := &blocks{bulk: rep.Bulk, last: last}
+	var mu sync.Mutex // guards rep's counts, spent, done and firstErr
+	done := 0
+	var firstErr error
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	work := make(chan batch, max(opt.Workers, 1))
+	var wg sync.WaitGroup
+	for w := range max(opt.Workers, 1) {
+		wg.Go(func() {
+			c := conn
+			if w > 0 {
+				var err error
+				if c, err = pgx.Connect(cctx, opt.URL); err != nil {
+					mu.Lock()
+					firstErr = cmp.Or(firstErr, err)
+					mu.Unlock()
+					cancel()
+					for range work { // drained, so that the generator ends
+					}
+					return
+				}
+				defer func() { _ = c.Close(context.Background()) }()
+			}
+			for b := range work {
+				if cctx.Err() != nil {
+					continue
+				}
+				mine := map[string]time.Duration{}
+				err := b.rows.copy(cctx, c, blk, mine)
+				mu.Lock()
+				if err != nil {
+					firstErr = cmp.Or(firstErr, fmt.Errorf("seed: copying matters %d-%d: %w", b.first, b.last, err))
+					cancel()
+				} else {
+					rep.Events += int64(len(b.rows.events))
+					if rep.Bulk {
+						rep.Stamped += int64(len(b.rows.events))
+					}
+					for k, v := range mine {
+						spent[k] += v
+					}
+					done += b.last - b.first + 1
+					progress(done, total)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for from := 0; from < total && cctx.Err() == nil; {
+		n := min(opt.Batch, total-from)
+		b := batch{first: from + 1, last: from + n}
+		for i := from; i < from+n; i++ {
 			if i < opt.N {
-				g.matter(&rows, bulkPrefix, bulkBase+i+1, false)
+				g.matter(&b.rows, bulkPrefix, bulkBase+i+1, false)
 			} else {
-				id, agency := g.matter(&rows, queuePrefix, queueBase+i-opt.N+1, true)
+				id, agency := g.matter(&b.rows, queuePrefix, queueBase+i-opt.N+1, true)
 				rep.QueueIDs = append(rep.QueueIDs, id+" "+agency)
 			}
 		}
-		if err := rows.copy(ctx, conn); err != nil {
-			return nil, fmt.Errorf("seed: copying matters %d-%d: %w", done+1, done+b, err)
+		select {
+		case work <- b:
+		case <-cctx.Done():
 		}
-		rep.Events += int64(len(rows.events))
-		done += b
-		progress(done, total)
+		from += n
+	}
+	close(work)
+	wg.Wait()
+	if firstErr == nil {
+		firstErr = ctx.Err()
+	}
+	if firstErr != nil {
+		return nil, firstErr
 	}
 	rep.Matters, rep.Queue = opt.N, opt.Queue
 	logf := opt.Logf
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
+	var where []string
+	for _, k := range slices.Sorted(maps.Keys(spent)) {
+		where = append(where, fmt.Sprintf("%s %s", k, spent[k].Round(time.Millisecond)))
+	}
+	logf("time copying each table: %s", strings.Join(where, ", "))
 	t0 := time.Now()
-	if rep.Stamped, err = stampAll(ctx, db); err != nil {
+	stamped, err := stampAll(ctx, db) // none in bulk, on an idle system
+	if err != nil {
 		return nil, err
 	}
+	rep.Stamped += stamped
 	if opt.MarkConsumed && rep.Stamped > 0 {
 		tag, err := conn.Exec(ctx, `UPDATE consumer_cursors SET position = $1, update_time = now() WHERE position = $2`, before+rep.Stamped, before)
 		if err != nil {
@@ -273,12 +373,62 @@ type tables struct {
 	parties, rights, matters, matterParties, matterRights, evidence, proceedings, events, heads [][]any
 }
 
-func (t *tables) copy(ctx context.Context, conn *pgx.Conn) error {
+// blocks hands out blocks of event ids and of log positions to the
+// copying transactions of a bulk seeding, both in the same order, so that
+// positions follow ids as the relay's do. Transactions may commit out of
+// order; the seeding ends with every position given, gap-free, and nothing
+// reads the log meanwhile (ipcased is down). A failed seeding leaves gaps
+// and must be started again on a fresh database.
+type blocks struct {
+	bulk bool
+	mu   sync.Mutex
+	last int64 // the last position handed out
+}
+
+// reserve reserves n event ids in tx and n positions, and returns the first
+// of each.
+func (b *blocks) reserve(ctx context.Context, tx pgx.Tx, n int64) (id, position int64, err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	// Under the lock, no other worker of the seeding moves the sequence
+	// between the nextval and the setval.
+	if err := tx.QueryRow(ctx, `SELECT setval(pg_get_serial_sequence('events', 'id'), nextval(pg_get_serial_sequence('events', 'id')) + $1 - 1) - $1 + 1`,
+		n).Scan(&id); err != nil {
+		return 0, 0, fmt.Errorf("reserving event ids: %w", err)
+	}
+	position = b.last + 1
+	b.last += n
+	return id, position, nil
+}
+
+// copy copies t in one transaction. In bulk it turns triggers and
+// foreign-key checks off for the transaction, numbers the events from a
+// block of ids and positions it reserves. It adds the time each table took
+// to spent.
+func (t *tables) copy(ctx context.Context, conn *pgx.Conn, blk *blocks, spent map[string]time.Duration) error {
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = tx.Rollback(context.Background()) }() // after Commit: ErrTxClosed, nothing to undo
+	eventCols := []string{"matter_id", "seq", "type", "proceeding_id", "actor_subject", "actor_role", "actor_org", "occur_time", "payload", "prev_hash", "hash"}
+	var positions [][]any
+	if blk.bulk && len(t.events) > 0 {
+		if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
+			return err
+		}
+		first, pos, err := blk.reserve(ctx, tx, int64(len(t.events)))
+		if err != nil {
+			return err
+		}
+		eventCols = append([]string{"id"}, eventCols...)
+		positions = make([][]any, len(t.events))
+		for i, e := range t.events {
+			id := first + int64(i)
+			t.events[i] = append([]any{id}, e...)
+			positions[i] = []any{pos + int64(i), id}
+		}
+	}
 	for _, c := range []struct {
 		table string
 		cols  []string
@@ -291,17 +441,38 @@ func (t *tables) copy(ctx context.Context, conn *pgx.Conn) error {
 		{"matter_rights", []string{"matter_id", "position", "right_id"}, t.matterRights},
 		{"evidence", []string{"id", "matter_id", "position", "sha256", "size_bytes", "media_type", "source", "description", "create_time"}, t.evidence},
 		{"proceedings", []string{"id", "matter_id", "kind", "state", "number", "forum", "reason", "create_time", "update_time"}, t.proceedings},
-		{"events", []string{"matter_id", "seq", "type", "proceeding_id", "actor_subject", "actor_role", "actor_org", "occur_time", "payload", "prev_hash", "hash"}, t.events},
+		{"events", eventCols, t.events},
+		{"event_positions", []string{"position", "event_id"}, positions},
 		{"event_heads", []string{"matter_id", "seq", "hash", "key_id", "signature"}, t.heads},
 	} {
 		if len(c.rows) == 0 {
 			continue
 		}
+		t0 := time.Now()
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {
 			return fmt.Errorf("%s: %w", c.table, err)
 		}
+		spent[c.table] += time.Since(t0)
 	}
-	return tx.Commit(ctx)
+	if blk.bulk && len(t.matters) > 0 {
+		// The triggers that keep matter_list (migration 000029) were off:
+		// write the copied matters' list rows as they would have.
+		t0 := time.Now()
+		ids := make([][16]byte, len(t.matters))
+		for i, m := range t.matters {
+			ids[i] = m[0].([16]byte)
+		}
+		if _, err := tx.Exec(ctx, `SELECT matter_list_upsert($1::uuid[], false)`, ids); err != nil {
+			return fmt.Errorf("matter_list: %w", err)
+		}
+		spent["matter_list"] += time.Since(t0)
+	}
+	t0 := time.Now()
+	if err := tx.Commit(ctx); err != nil {
+		return err
+	}
+	spent["commit"] += time.Since(t0)
+	return nil
 }
 
 // generator makes matters; it is not safe for concurrent use.
@@ -367,13 +538,18 @@ func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string,
 	}
 	m.evidence = r.IntN(4)
 	for i := range m.evidence {
-		t.evidence = append(t.evidence, []any{[16]byte(uuid.New()), m.id, int32(i), randomHexFrom(r, 32), int64(10_000 + r.IntN(5_000_000)),
+		t.evidence = append(t.evidence, []any{[16]byte(uuid.New()), m.id, int32(i), randomSHA256(r), int64(10_000 + r.IntN(5_000_000)),
 			"application/pdf", "NOTARISED", "公证购买公证书", m.created})
 	}
 	known := m.created.AddDate(0, 0, -r.IntN(365))
 	version := map[filing.MatterState]int64{filing.MatterSubmitted: 1, filing.MatterAccepted: 2, filing.MatterRejected: 2,
 		filing.MatterWithdrawn: 2, filing.MatterClosed: 3}[m.state]
-	m.decided = m.created.Add(time.Duration(1+r.IntN(30*24)) * time.Hour).Truncate(time.Microsecond)
+	m.decided = m.created.Add(time.Duration(1+r.IntN(30*24)) * time.Hour)
+	// Decided in the past: a matter filed lately was decided within hours.
+	if latest := g.opt.Now.Add(-2 * time.Hour); m.decided.After(latest) {
+		m.decided = latest
+	}
+	m.decided = m.decided.UTC().Truncate(time.Microsecond)
 	m.updated = m.created
 	if m.state != filing.MatterSubmitted {
 		m.updated = m.decided
@@ -490,6 +666,7 @@ func (g *generator) review(t *tables, m seeded) (route filing.ProceedingKind, fo
 		t.proceedings = append(t.proceedings, []any{id, m.id, string(route), string(state), "", forum, "", m.decided, m.updated})
 		ch.add(t, events.ComplaintAccepted, review, officerActor, m.decided, events.ComplaintAcceptedPayload{Route: string(route), Forum: forum})
 		ch.add(t, events.ProceedingOpened, id, officerActor, m.decided, events.ProceedingOpenedPayload{Kind: string(route), State: string(opened), Forum: forum})
+		g.work(t, &ch, m, route, id, forum)
 	case filing.MatterRejected:
 		ch.add(t, events.ComplaintRejected, review, officerActor, m.decided, events.ReasonPayload{Reason: reason})
 	case filing.MatterWithdrawn:

@@ -33,9 +33,15 @@ func TestSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := seed(ctx, seedOptions{URL: url, N: 2000, Queue: 50, Batch: 700, Checkpoint: key, MarkConsumed: true, Now: time.Now()}, func(int, int) {})
+	// The first seeding loads in bulk (the test connects as a superuser) on
+	// three connections at once,
+	// the second the relay's way: both must leave the same kind of store.
+	rep, err := seed(ctx, seedOptions{URL: url, N: 2000, Queue: 50, Batch: 300, Checkpoint: key, MarkConsumed: true, Bulk: true, Workers: 3, Now: time.Now()}, func(int, int) {})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !rep.Bulk {
+		t.Error("the first seeding did not load in bulk")
 	}
 	if rep.Matters != 2000 || rep.Queue != 50 || len(rep.QueueIDs) != 50 || rep.QueueFirst != 1 {
 		t.Errorf("report = %d matters, %d queued (%d ids, first %d); want 2000, 50, 50, 1", rep.Matters, rep.Queue, len(rep.QueueIDs), rep.QueueFirst)
@@ -70,10 +76,21 @@ func TestSeed(t *testing.T) {
 		{"accepted or closed matters without a routed proceeding", `SELECT count(*) FROM matters m WHERE state IN ('ACCEPTED', 'CLOSED')
 			AND NOT EXISTS (SELECT 1 FROM proceedings p WHERE p.matter_id = m.id AND p.kind <> 'FILING_REVIEW')`, 0},
 		{"heads, one per matter", `SELECT count(*) FROM event_heads`, 2050},
+		// The bulk load runs without triggers, so it writes the list rows
+		// (migration 000029) itself: each matter in the admin's list, its
+		// forums' and its parties'.
+		{"matters missing from the admin's list", `SELECT count(*) FROM matters m WHERE NOT EXISTS (SELECT 1 FROM matter_list l WHERE l.scope = '*' AND l.matter_id = m.id)`, 0},
+		{"matters missing from a forum's list", `SELECT count(*) FROM matters m, unnest(m.forums) f WHERE NOT EXISTS (SELECT 1 FROM matter_list l WHERE l.scope = f AND l.matter_id = m.id)`, 0},
+		{"matters missing from a party's list", `SELECT count(*) FROM matter_parties mp WHERE NOT EXISTS (SELECT 1 FROM matter_list l WHERE l.scope = 'P:' || mp.party_id AND l.matter_id = mp.matter_id)`, 0},
 		{"heads not at the last event", `SELECT count(*) FROM event_heads h WHERE h.seq <> (SELECT max(seq) FROM events e WHERE e.matter_id = h.matter_id)`, 0},
 		{"events", `SELECT count(*) FROM events`, rep.Events},
 		{"positioned events", `SELECT count(*) FROM event_positions`, rep.Events},
 		{"unpositioned events", `SELECT count(*) FROM event_unstamped`, 0},
+		{"the last position (gap-free from 1)", `SELECT max(position) FROM event_positions`, rep.Events},
+		{"events positioned out of id order", `SELECT count(*) FROM event_positions a JOIN event_positions b ON b.position = a.position + 1 WHERE b.event_id < a.event_id`, 0},
+		{"events before their matter's filing", `SELECT count(*) FROM events e JOIN matters m ON m.id = e.matter_id WHERE e.occur_time < m.create_time`, 0},
+		{"events in the future", `SELECT count(*) FROM events WHERE occur_time > now()`, 0},
+		{"events out of time order in their chain", `SELECT count(*) FROM events a JOIN events b ON b.matter_id = a.matter_id AND b.seq = a.seq + 1 WHERE b.occur_time < a.occur_time`, 0},
 	} {
 		if got := count(c.q); got != c.want {
 			t.Errorf("%s: %d, want %d", c.what, got, c.want)
@@ -81,6 +98,15 @@ func TestSeed(t *testing.T) {
 	}
 	if rep.Stamped != rep.Events {
 		t.Errorf("the seeding positioned %d of its %d events", rep.Stamped, rep.Events)
+	}
+
+	// A decade of national traffic is 100-200 million events over 5-10
+	// million matters: 15 to 20 a matter.
+	if per := float64(rep.Events) / 2050; per < 15 || per > 20 {
+		t.Errorf("%.1f events a matter, want 15 to 20", per)
+	}
+	if n := count(`SELECT count(DISTINCT type) FROM events`); n < 20 {
+		t.Errorf("%d event types seeded, want the work of every route (20 or more)", n)
 	}
 
 	// The spread: 2,000 draws of the weights in data.go, with room for chance.
@@ -161,6 +187,28 @@ func TestSeed(t *testing.T) {
 			t.Errorf("Verify(%s %s) = %+v; want an intact chain of %d events", state, row.Number, v, row.Events)
 		}
 	}
+	// Every seeded chain, not only one of each state, verifies.
+	rows, err := db.SQL().QueryContext(ctx, `SELECT id FROM matters`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	_ = rows.Close()
+	for _, id := range ids {
+		if v, err := log.Verify(db.Session(ctx), id); err != nil || !v.Intact {
+			t.Fatalf("Verify(%s) = %+v, %v; want intact", id, v, err)
+		}
+	}
 	page, next, err := st.List(ctx, filing.Filter{Visible: filing.Visibility{All: true}, State: filing.MatterAccepted, IPType: filing.Trademark}, "", 20)
 	if err != nil {
 		t.Fatal(err)
@@ -184,6 +232,12 @@ func TestSeed(t *testing.T) {
 	}
 	if got := count(`SELECT count(*) FROM matters`); got != 2160 {
 		t.Errorf("after the second seeding: %d matters, want 2160", got)
+	}
+	if rep2.Bulk || rep2.Stamped != rep2.Events {
+		t.Errorf("second seeding (not in bulk): bulk %t, positioned %d of its %d events", rep2.Bulk, rep2.Stamped, rep2.Events)
+	}
+	if got, want := count(`SELECT max(position) FROM event_positions`), rep.Events+rep2.Events; got != want || count(`SELECT count(*) FROM event_positions`) != want {
+		t.Errorf("after the second seeding: last position %d, want %d, gap-free", got, want)
 	}
 	if got := count(`SELECT count(*) FROM parties WHERE credit_code LIKE $1`, nsHolder+"%"); got != holderPool {
 		t.Errorf("%d rights holders in the pool, want %d", got, holderPool)

@@ -2,6 +2,8 @@ package exchange_test
 
 import (
 	"context"
+	"math"
+	"os"
 	"slices"
 	"strconv"
 	"sync"
@@ -22,12 +24,44 @@ import (
 // (eventstest.Note) attended by the event's number.
 var benchType = events.MediationSession
 
-// benchEvents is how many events each round appends, from benchWriters
-// concurrent writers over as many matters.
-const (
-	benchEvents  = 1000
-	benchWriters = 4
-)
+// benchWriters concurrent writers (BENCH_EVENTS_WRITERS, default 16),
+// over as many matters, append the events of each round: rate a second
+// (BENCH_EVENTS_RATE, default 1,000) for a duration
+// (BENCH_EVENTS_DURATION, default 10s), event k due at k/rate after the
+// round starts, by writer k mod benchWriters. A writer that falls behind
+// its schedule appends at once, so the achieved rate says whether the
+// writers kept up: at 1,000 a second each of 16 writers has 16 ms for a
+// commit.
+func benchWriters(b *testing.B) int {
+	if v := os.Getenv("BENCH_EVENTS_WRITERS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 25 {
+			b.Fatalf("BENCH_EVENTS_WRITERS=%q: want 1 to 25 (the pool has 30 connections)", v)
+		}
+		return n
+	}
+	return 16
+}
+
+// pace reads the rate and duration of a round from the environment.
+func pace(b *testing.B) (rate int, d time.Duration) {
+	rate, d = 1000, 10*time.Second
+	if v := os.Getenv("BENCH_EVENTS_RATE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			b.Fatalf("BENCH_EVENTS_RATE=%q: want a positive number of events a second", v)
+		}
+		rate = n
+	}
+	if v := os.Getenv("BENCH_EVENTS_DURATION"); v != "" {
+		x, err := time.ParseDuration(v)
+		if err != nil || x < time.Second {
+			b.Fatalf("BENCH_EVENTS_DURATION=%q: want a duration of a second or more, like 10s", v)
+		}
+		d = x
+	}
+	return rate, d
+}
 
 // latencies records, per event, when its commit was issued and when the
 // other side ran its handler.
@@ -49,24 +83,42 @@ func (l *latencies) count() int {
 	return len(l.handled)
 }
 
-// report prints p50 and p99 of commit → handler over every event.
-func (l *latencies) report(b *testing.B) {
+// report prints p50 and p99 of commit → handler over every event, and the
+// rate the commits achieved (events over the time from the first commit
+// to the last), as a line scripts/bench.sh reads.
+func (l *latencies) report(b *testing.B, via string, target int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	var d []time.Duration
+	var first, last time.Time
 	for k, h := range l.handled {
-		d = append(d, h.Sub(l.committed[k]))
+		c := l.committed[k]
+		d = append(d, h.Sub(c))
+		if first.IsZero() || c.Before(first) {
+			first = c
+		}
+		if c.After(last) {
+			last = c
+		}
 	}
 	slices.Sort(d)
-	p := func(q float64) time.Duration { return d[int(q*float64(len(d)-1))] }
-	b.ReportMetric(float64(p(0.50).Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(p(0.99).Microseconds())/1000, "p99-ms")
-	b.Logf("%d events, commit → handler: p50 %s, p99 %s, max %s", len(d), p(0.50), p(0.99), d[len(d)-1])
+	// Nearest rank: the smallest latency with q of the events at or below it.
+	p := func(q float64) time.Duration { return d[max(int(math.Ceil(q*float64(len(d))))-1, 0)] }
+	rate := 0.0
+	if span := last.Sub(first); span > 0 {
+		rate = float64(len(d)-1) / span.Seconds()
+	}
+	ms := func(x time.Duration) float64 { return float64(x.Microseconds()) / 1000 }
+	b.ReportMetric(ms(p(0.50)), "p50-ms")
+	b.ReportMetric(ms(p(0.99)), "p99-ms")
+	b.ReportMetric(rate, "events/s")
+	b.Logf("PROPAGATION via=%s events=%d target_per_s=%d rate_per_s=%.1f p50_ms=%.3f p99_ms=%.3f max_ms=%.3f",
+		via, len(d), target, rate, ms(p(0.50)), ms(p(0.99)), ms(d[len(d)-1]))
 }
 
 // BenchmarkPropagation measures how long an event takes from its commit
 // on one side to a handler on the other, through the relay, with
-// benchWriters writers committing as fast as they can: through an
+// benchWriters writers committing at a steady rate (pace): through an
 // internal Consumer, and through a Subscribe stream over gRPC. Run it with
 // scripts/bench-events.sh.
 func BenchmarkPropagation(b *testing.B) {
@@ -117,16 +169,30 @@ func BenchmarkPropagation(b *testing.B) {
 					}
 				}()
 			}
-			matters := make([]string, benchWriters)
+			rate, dur := pace(b)
+			benchEvents := rate * int(dur/time.Second)
+			every := time.Second / time.Duration(rate)
+			writers := benchWriters(b)
+			matters := make([]string, writers)
 			for i := range matters {
 				matters[i] = eventstest.Matter(b, db, "BENCH")
 			}
 			round := 0
 			for b.Loop() {
 				var wg sync.WaitGroup
-				for w := range benchWriters {
+				start := time.Now()
+				for w := range writers {
 					wg.Go(func() {
-						for i := w; i < benchEvents; i += benchWriters {
+						for i := w; i < benchEvents; i += writers {
+							if wait := time.Until(start.Add(time.Duration(i) * every)); wait > 0 {
+								t := time.NewTimer(wait)
+								select {
+								case <-t.C:
+								case <-ctx.Done():
+									t.Stop()
+									return
+								}
+							}
 							k := round*benchEvents + i
 							err := db.InTx(ctx, func(tx store.Tx) error {
 								if err := eventstest.Log.Append(tx, matters[w], eventstest.Actor, time.Now(), eventstest.Note(strconv.Itoa(k))); err != nil {
@@ -146,7 +212,7 @@ func BenchmarkPropagation(b *testing.B) {
 				round++
 				eventstest.Eventually(b, time.Minute, "every event handled", func() bool { return l.count() == round*benchEvents })
 			}
-			l.report(b)
+			l.report(b, via, rate)
 		})
 	}
 }
