@@ -424,7 +424,7 @@ scale_runs() {
 		list_rare_type_officer) load "list_rare_type_officer_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$small_officer_token" \
 			-state UNSPECIFIED -ip-type IC_LAYOUT_DESIGN -depth 1 -page-size 10 ;;
 		list_range_officer) load "list_range_officer_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$officer_token" \
-			-state UNSPECIFIED -ip-type UNSPECIFIED -filed-from 2024-01-01 -filed-to 2024-03-31 -depth 5 ;;
+			-state UNSPECIFIED -ip-type UNSPECIFIED -filed-from 2024-01-01 -filed-to 2024-03-31 -depth 2 ;;
 		list_party_officer) load "list_party_officer_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$small_officer_token" \
 			-state UNSPECIFIED -ip-type UNSPECIFIED -party "parties/$holder" -depth 1 -page-size 10 ;;
 		list_rare_holder) load "list_rare_holder_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$holder_token" -state SUBMITTED -ip-type IC_LAYOUT_DESIGN -depth 1 -page-size 10 ;;
@@ -445,7 +445,7 @@ scale_runs() {
 			list_holder) echo "ListMatters rights holder ACCEPTED+TRADEMARK page 5" ;;
 			list_admin_all) echo "ListMatters admin, no filter, page 50" ;;
 			list_rare_type_officer) echo "ListMatters officer SAMR-WH, IC_LAYOUT_DESIGN only, page 1 of 10" ;;
-			list_range_officer) echo "ListMatters officer SAMR-HZ, filed 2024-Q1, page 5" ;;
+			list_range_officer) echo "ListMatters officer SAMR-HZ, filed 2024-Q1, page 2" ;;
 			list_party_officer) echo "ListMatters officer SAMR-WH, one party, page 1 of 10" ;;
 			list_rare_holder) echo "ListMatters rights holder SUBMITTED+IC_LAYOUT_DESIGN page 1 of 10" ;;
 			verify) echo "VerifyMatterHistory gRPC" ;;

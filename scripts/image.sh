@@ -4,8 +4,9 @@
 #   localhost/ipcase:dev (IPCASE_IMAGE): deploy/Containerfile, FROM scratch,
 #     with ipcased, ipcase-gateway, ipcase and ipcase-healthcheck compiled here
 #     (static, CGO_ENABLED=0, -trimpath -ldflags='-s -w', as deploy/Dockerfile
-#     compiles them), Debian's CA bundle and zoneinfo, passwd/group with
-#     nonroot (uid 65532).
+#     compiles them), Debian's CA bundle and zoneinfo, the CJK font decisions'
+#     PDF are set in (fonts-arphic-gbsn00lp, with its licence), passwd/group
+#     with nonroot (uid 65532).
 #   localhost/ipcase-postgres:15 (IPCASE_POSTGRES_IMAGE, skipped when set to
 #     "none"): deploy/postgres/Containerfile on a base made once by mmdebstrap
 #     (Debian bookworm minbase + postgresql-15) and kept in podman's storage as
@@ -29,13 +30,21 @@ pg_base=localhost/ipcase-postgres-base:bookworm
 # The context of deploy/Containerfile, laid out as its COPY lines read it.
 ctx="$root/.cache/image/ipcase"
 rm -rf "$ctx"
-mkdir -p "$ctx/bin" "$ctx/etc/ssl/certs" "$ctx/usr/share" "$ctx/var/lib/ipcase/evidence" "$ctx/var/lib/ipcase/outbox"
+mkdir -p "$ctx/bin" "$ctx/etc/ssl/certs" "$ctx/usr/share" "$ctx/var/lib/ipcase/evidence" "$ctx/var/lib/ipcase/outbox" \
+	"$ctx/var/lib/ipcase/decision-keys" "$ctx/usr/share/fonts/truetype/arphic-gbsn00lp" "$ctx/usr/share/doc/fonts-arphic-gbsn00lp"
 echo "image: compiling the binaries" >&2
 export CGO_ENABLED=0
 go build -trimpath -ldflags='-s -w' -o "$ctx/bin/" ./cmd/ipcased ./cmd/ipcase-gateway ./cmd/ipcase
 (cd deploy && go build -trimpath -ldflags='-s -w' -o "$ctx/bin/ipcase-healthcheck" ./healthcheck)
 cp /etc/ssl/certs/ca-certificates.crt "$ctx/etc/ssl/certs/"
 cp -a /usr/share/zoneinfo "$ctx/usr/share/"
+font=/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf
+if [ ! -f "$font" ] && [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "image: installing fonts-arphic-gbsn00lp with apt-get (the PDF font, IPCASE_PDF_FONT)" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-arphic-gbsn00lp >&2
+fi
+cp "$font" "$ctx/usr/share/fonts/truetype/arphic-gbsn00lp/"
+cp /usr/share/doc/fonts-arphic-gbsn00lp/copyright "$ctx/usr/share/doc/fonts-arphic-gbsn00lp/"
 cat >"$ctx/etc/passwd" <<'PASSWD'
 root:x:0:0:root:/root:/sbin/nologin
 nobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin

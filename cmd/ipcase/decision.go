@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"google.golang.org/genproto/googleapis/api/httpbody"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 )
@@ -63,16 +64,13 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 }
 
 func listDecisions(ctx context.Context, cfg *config, matter string) error {
-	conn, err := dial(cfg)
+	var res *ipcasev1.ListDecisionsResponse
+	err := callDecisions(ctx, cfg, "ListDecisions", func(ctx context.Context, c ipcasev1.DecisionServiceClient) (err error) {
+		res, err = c.ListDecisions(ctx, &ipcasev1.ListDecisionsRequest{Parent: matter})
+		return err
+	})
 	if err != nil {
-		return &failure{err}
-	}
-	defer conn.Close() //nolint:errcheck // nothing to do about a failed close
-	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
-	defer cancel()
-	res, err := ipcasev1.NewDecisionServiceClient(conn).ListDecisions(ctx, &ipcasev1.ListDecisionsRequest{Parent: matter})
-	if err != nil {
-		return remoteError(cfg, "DecisionService.ListDecisions", err, func(string) string { return "" })
+		return err
 	}
 	if cfg.output == outputJSON {
 		return writeJSON(cfg.stdout, res.GetDecisions())
@@ -90,16 +88,13 @@ func listDecisions(ctx context.Context, cfg *config, matter string) error {
 }
 
 func writeDecisionPDF(ctx context.Context, cfg *config, name, file string) error {
-	conn, err := dial(cfg)
+	var res *httpbody.HttpBody
+	err := callDecisions(ctx, cfg, "GetDecisionDocument", func(ctx context.Context, c ipcasev1.DecisionServiceClient) (err error) {
+		res, err = c.GetDecisionDocument(ctx, &ipcasev1.GetDecisionDocumentRequest{Name: name})
+		return err
+	})
 	if err != nil {
-		return &failure{err}
-	}
-	defer conn.Close() //nolint:errcheck // nothing to do about a failed close
-	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
-	defer cancel()
-	res, err := ipcasev1.NewDecisionServiceClient(conn).GetDecisionDocument(ctx, &ipcasev1.GetDecisionDocumentRequest{Name: name})
-	if err != nil {
-		return remoteError(cfg, "DecisionService.GetDecisionDocument", err, func(string) string { return "" })
+		return err
 	}
 	if file == "-" {
 		_, err := cfg.stdout.Write(res.GetData())

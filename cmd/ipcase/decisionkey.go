@@ -196,7 +196,7 @@ func callDecisions(ctx context.Context, cfg *config, method string, call func(co
 		}
 		return remoteError(cfg, "DecisionService."+method, err, func(f string) string {
 			return map[string]string{"effective_on": "--effective", "reason": "--reason", "request_id": "--request-id", "kid": "KID",
-				"issuer": "ISSUER"}[f]
+				"issuer": "ISSUER", "name": "NAME", "parent": "MATTER"}[f]
 		})
 	}
 	return nil

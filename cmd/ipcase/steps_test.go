@@ -285,8 +285,11 @@ func TestStepFlagsAreTheirOwn(t *testing.T) {
 	for i, set := range flags {
 		before := values()
 		value := "set by " + set.name
-		if set.f.Value.Type() == "bool" {
+		switch set.f.Value.Type() {
+		case "bool":
 			value = strconv.FormatBool(set.f.Value.String() != "true")
+		case "int", "int32", "int64":
+			value = strconv.Itoa(i + 1) // unlike every default
 		}
 		if err := set.f.Value.Set(value); err != nil {
 			t.Fatalf("%s %s: %v", set.name, value, err)
