@@ -140,7 +140,11 @@ func similarJSON(sim *ipcasev1.SimilarCases) (json.RawMessage, error) {
 // writeSimilar prints the comparable cases as a table, their spread, the
 // divergence note and the retrieval report.
 func writeSimilar(b *bytes.Buffer, sim *ipcasev1.SimilarCases) error {
-	fmt.Fprintf(b, "\nSimilar decided matters (类案): %d listed of %d with the same IP type, law and base band\n", len(sim.GetCases()), sim.GetCandidates())
+	of := itoa(int(sim.GetCandidates()))
+	if sim.GetMoreCandidates() {
+		of = "more than " + of
+	}
+	fmt.Fprintf(b, "\nSimilar decided matters (类案): %d listed of %s with the same IP type, law and base band\n", len(sim.GetCases()), of)
 	if len(sim.GetCases()) > 0 {
 		rows := [][]string{{"#", "Case", "Decider", "Decided", "Outcome", "Similarity", "Why"}}
 		for i, c := range sim.GetCases() {

@@ -134,9 +134,12 @@ func searcher(ctx context.Context) string {
 // Report is the similar-case retrieval report of q's matches, made as r
 // says, in the form of the guidance's item 8 (see the top of this file).
 // A use naming a matter that is not among ms is an errs.InvalidArgument
-// naming similar.uses[i].matter.
+// naming similar.uses[i].matter. candidates is the band's count as Store.Find returns it: above countCap,
+// more than countCap matters shared the band.
 func Report(q Query, r Retrieval, ms []Match, candidates int) (*ipcasev1.SimilarCases, error) {
-	out := &ipcasev1.SimilarCases{Candidates: int32(min(candidates, 1<<30)), //nolint:gosec // G115: bounded by 1<<30
+	more := candidates > countCap
+	candidates = min(candidates, countCap)
+	out := &ipcasev1.SimilarCases{Candidates: int32(candidates), MoreCandidates: more, //nolint:gosec // G115: at most countCap
 		Reason: r.Reason, SearchedBy: r.By, SearchedAt: r.At.In(civil.China).Format(time.RFC3339), Method: method(q)}
 	used := map[string]*ipcasev1.SimilarCaseUse{}
 	for _, u := range r.Uses {
@@ -328,7 +331,11 @@ func reportText(q Query, r Retrieval, out *ipcasev1.SimilarCases, candidates int
 			recent++
 		}
 	}
-	fmt.Fprintf(&b, "检索结果：符合条件%d件，列出%d件，其中%s以后作出的%d件（第四条第二款：优先近三年）\n", candidates, len(out.GetCases()), since, recent)
+	count := fmt.Sprintf("%d件", candidates)
+	if out.GetMoreCandidates() {
+		count = fmt.Sprintf("超过%d件", candidates)
+	}
+	fmt.Fprintf(&b, "检索结果：符合条件%s，列出%d件，其中%s以后作出的%d件（第四条第二款：优先近三年）\n", count, len(out.GetCases()), since, recent)
 	for i, c := range out.GetCases() {
 		fmt.Fprintf(&b, "%d. %s %s（%s）相关度%d：%s；裁判要点：%s；可以作为参考（第九条）", i+1, c.GetNumber(), c.GetDecider(),
 			c.GetDecidedOn(), c.GetRelevance(), c.GetReason(), c.GetOutcome())

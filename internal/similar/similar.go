@@ -79,11 +79,15 @@ const (
 	wPlace   = 16 // the decider 16, the region 10
 )
 
-// score ranks m against q and says why in one line.
-func score(q Query, m Match) Match {
+// score ranks m against q and, with explain, says why in one line (the
+// reasons are written only for the matches returned: a search scores
+// 2,000 candidates).
+func score(q Query, m Match, explain bool) Match {
 	var why []string
 	pts := float64(wFacts) * m.TextScore
-	why = append(why, fmt.Sprintf("事实相近度%.0f%%", m.TextScore*100))
+	if explain {
+		why = append(why, fmt.Sprintf("事实相近度%.0f%%", m.TextScore*100))
+	}
 	same := 0
 	for _, c := range []struct {
 		a, b bool
@@ -93,19 +97,22 @@ func score(q Query, m Match) Match {
 		case c.a == c.b:
 			same++
 			pts += wConduct / 3
+		case !explain:
 		case c.b:
 			why = append(why, "另有"+c.name)
 		default:
 			why = append(why, "无"+c.name)
 		}
 	}
-	if same == 3 {
+	if same == 3 && explain {
 		why = append(why, "情节相同")
 	}
 	if q.Base > 0 && m.Base > 0 {
 		r := math.Abs(math.Log(float64(m.Base) / float64(q.Base)))
 		pts += wScale * math.Max(0, 1-r/math.Log(q.Factor))
-		why = append(why, fmt.Sprintf("基数为本案%.2f倍", float64(m.Base)/float64(q.Base)))
+		if explain {
+			why = append(why, fmt.Sprintf("基数为本案%.2f倍", float64(m.Base)/float64(q.Base)))
+		}
 	}
 	switch {
 	case q.Decider != "" && m.Decider == q.Decider:
@@ -116,7 +123,9 @@ func score(q Query, m Match) Match {
 		why = append(why, "同一地区")
 	}
 	m.Relevance = int(math.Round(pts))
-	m.Reason = strings.Join(why, "，")
+	if explain {
+		m.Reason = strings.Join(why, "，")
+	}
 	return m
 }
 
@@ -125,16 +134,19 @@ func score(q Query, m Match) Match {
 func Rank(q Query, cands []Match) []Match {
 	out := make([]Match, len(cands))
 	for i, c := range cands {
-		out[i] = score(q, c)
+		out[i] = score(q, c, false)
 	}
 	slices.SortStableFunc(out, func(a, b Match) int {
 		if c := cmp.Compare(b.Relevance, a.Relevance); c != 0 {
 			return c
 		}
-		return cmp.Compare(b.DecidedOn.String(), a.DecidedOn.String())
+		return b.DecidedOn.Compare(a.DecidedOn)
 	})
 	if len(out) > q.Limit {
 		out = out[:q.Limit]
+	}
+	for i := range out {
+		out[i] = score(q, out[i], true)
 	}
 	return out
 }

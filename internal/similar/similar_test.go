@@ -153,3 +153,49 @@ func TestBigrams(t *testing.T) {
 		}
 	}
 }
+
+// TestFindCountsToCap: a band of exactly 10,000 matters is counted
+// exactly; with one more the count stops at 10,001 and the report says
+// "more than 10,000" (超过10000件, more_candidates) instead of a figure it
+// did not count.
+func TestFindCountsToCap(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t)
+	insert := func(from, to int) {
+		t.Helper()
+		err := db.Session(t.Context()).Gorm().Exec(`INSERT INTO similar_matters (matter_id, event_seq, kind, ip_type, law, number, decider,
+				region, decided_on, base, multiple, amount, share, intentional, repeat, serious, facts)
+			SELECT gen_random_uuid(), 1, 'FINE', 'trademark', 'Trademark Law 2019', 'N' || i, '上海市市场监督管理局', '上海', DATE '2024-05-06',
+				10000000 + i, 2000, 20000000, 500, false, false, false, '当事人销售假冒注册商标的运动鞋'
+			FROM generate_series(?::int, ?::int) AS i`, from, to).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	q := Query{Kind: Fine, IPType: "trademark", Law: "Trademark Law 2019", Base: damages.Yuan(100_000),
+		Facts: "销售假冒注册商标的运动鞋", Factor: 3, Limit: 5}
+	r := Retrieval{At: time.Date(2026, 10, 20, 2, 0, 0, 0, time.UTC)}
+	insert(1, 10000)
+	ms, n, err := NewStore(db).Find(t.Context(), q)
+	if err != nil || n != 10000 || len(ms) != 5 {
+		t.Fatalf("Find over 10,000 matters: %d counted, %d matches, %v; want 10000 and 5", n, len(ms), err)
+	}
+	out, err := Report(q, r, ms, n)
+	if err != nil || out.GetCandidates() != 10000 || out.GetMoreCandidates() || !strings.Contains(out.GetReport(), "符合条件10000件，列出5件") {
+		t.Fatalf("10,000 candidates: %d, more %v, %v:\n%s", out.GetCandidates(), out.GetMoreCandidates(), err, out.GetReport())
+	}
+	insert(10001, 10002)
+	ms, n, err = NewStore(db).Find(t.Context(), q)
+	if err != nil || n != 10001 || len(ms) != 5 {
+		t.Fatalf("Find over 10,002 matters: %d counted, %d matches, %v; want 10001 (counting stops) and 5", n, len(ms), err)
+	}
+	out, err = Report(q, r, ms, n)
+	if err != nil || out.GetCandidates() != 10000 || !out.GetMoreCandidates() || !strings.Contains(out.GetReport(), "符合条件超过10000件，列出5件") {
+		t.Fatalf("10,002 candidates: %d, more %v, %v:\n%s", out.GetCandidates(), out.GetMoreCandidates(), err, out.GetReport())
+	}
+	for _, m := range ms {
+		if !strings.HasPrefix(m.Number, "N") || m.Amount != damages.Yuan(200_000) || m.Share != 500 || m.Multiple != 2000 || m.Facts == "" {
+			t.Errorf("match %s read back as %+v", m.MatterID, m.Matter)
+		}
+	}
+}

@@ -3498,8 +3498,14 @@ type SimilarCases struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The matters, most relevant first.
 	Cases []*SimilarCase `protobuf:"bytes,1,rep,name=cases,proto3" json:"cases,omitempty"`
-	// How many decided matters shared the IP type, law and base band.
+	// How many decided matters shared the IP type, law and base band,
+	// counted up to 10,000: with more_candidates, more than 10,000 did and
+	// candidates is 10,000 (a search ranks at most the 2,000 nearest bases of
+	// the band, so counting further would cost time and rank nothing more).
 	Candidates int32 `protobuf:"varint,2,opt,name=candidates,proto3" json:"candidates,omitempty"`
+	// True when more than 10,000 decided matters shared the band (see
+	// candidates).
+	MoreCandidates bool `protobuf:"varint,12,opt,name=more_candidates,json=moreCandidates,proto3" json:"more_candidates,omitempty"`
 	// The spread of the amounts (yuan), of the multiples, and of fines'
 	// shares of their range.
 	AmountYuan *Spread `protobuf:"bytes,3,opt,name=amount_yuan,json=amountYuan,proto3" json:"amount_yuan,omitempty"`
@@ -3572,6 +3578,13 @@ func (x *SimilarCases) GetCandidates() int32 {
 		return x.Candidates
 	}
 	return 0
+}
+
+func (x *SimilarCases) GetMoreCandidates() bool {
+	if x != nil {
+		return x.MoreCandidates
+	}
+	return false
 }
 
 func (x *SimilarCases) GetAmountYuan() *Spread {
@@ -3891,12 +3904,13 @@ const file_ipcase_v1_damages_service_proto_rawDesc = "" +
 	"\x06Spread\x12\x0e\n" +
 	"\x02q1\x18\x01 \x01(\tR\x02q1\x12\x16\n" +
 	"\x06median\x18\x02 \x01(\tR\x06median\x12\x0e\n" +
-	"\x02q3\x18\x03 \x01(\tR\x02q3\"\xbc\x03\n" +
+	"\x02q3\x18\x03 \x01(\tR\x02q3\"\xe5\x03\n" +
 	"\fSimilarCases\x12,\n" +
 	"\x05cases\x18\x01 \x03(\v2\x16.ipcase.v1.SimilarCaseR\x05cases\x12\x1e\n" +
 	"\n" +
 	"candidates\x18\x02 \x01(\x05R\n" +
-	"candidates\x122\n" +
+	"candidates\x12'\n" +
+	"\x0fmore_candidates\x18\f \x01(\bR\x0emoreCandidates\x122\n" +
 	"\vamount_yuan\x18\x03 \x01(\v2\x11.ipcase.v1.SpreadR\n" +
 	"amountYuan\x12-\n" +
 	"\bmultiple\x18\x04 \x01(\v2\x11.ipcase.v1.SpreadR\bmultiple\x122\n" +
