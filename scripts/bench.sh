@@ -410,13 +410,17 @@ scale_runs() {
 	local from_max
 	from_max=$("$pgbin/psql" -X -At "$scale_url" -c "SELECT greatest(max(position) - 20000, 1) FROM event_positions")
 	local k get_ops=
-	for k in get status list_admin list_officer list_rare_admin list_rare_officer list_holder \
+	for k in get status list_admin list_admin_basic list_officer list_officer_basic list_rare_admin list_rare_officer list_holder \
 		list_admin_all list_rare_type_officer list_range_officer list_party_officer list_rare_holder verify catchup_admin catchup_officer; do
 		case $k in
 		get) load "get_$at" get "$fs/GetMatter" -addr "$grpc_addr" -token "$admin_token" -ids "$work/ids_$at.txt" ;;
 		status) load "status_$at" status "$ss/GetMatterStatus" -addr "$gateway" -token "$holder_token" -ids "$work/holder_ids_$at.txt" ;;
 		list_admin) load "list_admin_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$admin_token" -state ACCEPTED -ip-type COPYRIGHT -depth 50 ;;
+		list_admin_basic) load "list_admin_basic_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$admin_token" -state ACCEPTED -ip-type COPYRIGHT \
+			-depth 50 -view BASIC ;;
 		list_officer) load "list_officer_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$officer_token" -state ACCEPTED -ip-type TRADEMARK -depth 10 ;;
+		list_officer_basic) load "list_officer_basic_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$officer_token" -state ACCEPTED \
+			-ip-type TRADEMARK -depth 10 -view BASIC ;;
 		list_rare_admin) load "list_rare_admin_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$admin_token" -state SUBMITTED -ip-type IC_LAYOUT_DESIGN -depth 1 -page-size 10 ;;
 		list_rare_officer) load "list_rare_officer_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$small_officer_token" -state SUBMITTED -ip-type PATENT_DESIGN -depth 1 -page-size 10 ;;
 		list_holder) load "list_holder_$at" list "$fs/ListMatters" -addr "$grpc_addr" -token "$holder_token" -state ACCEPTED -ip-type TRADEMARK -depth 5 ;;
@@ -439,7 +443,9 @@ scale_runs() {
 			get) echo "GetMatter gRPC" ;;
 			status) echo "status via gateway" ;;
 			list_admin) echo "ListMatters admin ACCEPTED+COPYRIGHT page 50" ;;
+			list_admin_basic) echo "ListMatters admin ACCEPTED+COPYRIGHT page 50, BASIC view" ;;
 			list_officer) echo "ListMatters officer SAMR-HZ ACCEPTED+TRADEMARK page 10" ;;
+			list_officer_basic) echo "ListMatters officer SAMR-HZ ACCEPTED+TRADEMARK page 10, BASIC view" ;;
 			list_rare_admin) echo "ListMatters admin SUBMITTED+IC_LAYOUT_DESIGN page 1 of 10" ;;
 			list_rare_officer) echo "ListMatters officer SAMR-WH SUBMITTED+PATENT_DESIGN page 1 of 10" ;;
 			list_holder) echo "ListMatters rights holder ACCEPTED+TRADEMARK page 5" ;;
@@ -551,6 +557,8 @@ if [ ${#missed[@]} -gt 0 ]; then
 			"ListMatters admin SUBMITTED"*) echo list_rare_admin_big ;;
 			"ListMatters officer SAMR-WH"*) echo list_rare_officer_big ;;
 			"ListMatters rights holder"*) echo list_holder_big ;;
+			"ListMatters admin ACCEPTED+COPYRIGHT page 50, BASIC"*) echo list_admin_basic_big ;;
+			"ListMatters officer SAMR-HZ ACCEPTED+TRADEMARK page 10, BASIC"*) echo list_officer_basic_big ;;
 			"ListMatters admin"*) echo list_admin_big ;;
 			"ListMatters officer"*) echo list_officer_big ;;
 			"VerifyMatterHistory"*) echo verify_big ;;

@@ -100,15 +100,15 @@ func drive(ctx context.Context, what string, c int, warmup, d time.Duration, fn 
 func isExhausted(err error) bool { return errors.Is(err, errExhausted) }
 
 type loadFlags struct {
-	addr, token, method, what string
-	c, conns                  int
-	d, warmup                 time.Duration
-	ids, queue                string
-	depth, pageSize           int
-	state, ipType             string
-	party, filedFrom, filedTo string
-	events                    int
-	fromMax                   int64
+	addr, token, method, what       string
+	c, conns                        int
+	d, warmup                       time.Duration
+	ids, queue                      string
+	depth, pageSize                 int
+	state, ipType                   string
+	party, filedFrom, filedTo, view string
+	events                          int
+	fromMax                         int64
 }
 
 func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
@@ -131,6 +131,7 @@ func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&f.party, "party", "", "list: party filter, `parties/{id}` (default none)")
 	fs.StringVar(&f.filedFrom, "filed-from", "", "list: first filing day, YYYY-MM-DD (default none)")
 	fs.StringVar(&f.filedTo, "filed-to", "", "list: last filing day, YYYY-MM-DD (default none)")
+	fs.StringVar(&f.view, "view", "FULL", "list: BASIC or FULL matters")
 	fs.IntVar(&f.events, "events", 1000, "catchup: events each subscription receives before it ends")
 	fs.Int64Var(&f.fromMax, "from-max", 0, "catchup: subscriptions start after a random position below this one (at least 1)")
 	if err := fs.Parse(args); err != nil {
@@ -308,13 +309,18 @@ func listCall(ctx context.Context, f loadFlags, cc *grpc.ClientConn, auth func(c
 	if !ok {
 		return nil, fmt.Errorf("unknown -ip-type %q", f.ipType)
 	}
+	view, ok := ipcasev1.MatterView_value["MATTER_VIEW_"+f.view]
+	if !ok {
+		return nil, fmt.Errorf("unknown -view %q", f.view)
+	}
 	if f.pageSize < 1 || f.pageSize > math.MaxInt32 {
 		return nil, fmt.Errorf("-page-size %d: want a positive int32", f.pageSize)
 	}
 	pageSize := int32(f.pageSize)
 	req := func(token string) *ipcasev1.ListMattersRequest {
 		return &ipcasev1.ListMattersRequest{PageSize: pageSize, PageToken: token,
-			State: ipcasev1.MatterState(state), IpType: ipcasev1.IpType(ipType), Party: f.party, FiledFrom: f.filedFrom, FiledTo: f.filedTo}
+			State: ipcasev1.MatterState(state), IpType: ipcasev1.IpType(ipType), Party: f.party, FiledFrom: f.filedFrom, FiledTo: f.filedTo,
+			View: ipcasev1.MatterView(view)}
 	}
 	client := ipcasev1.NewFilingServiceClient(cc)
 	token := ""

@@ -30,12 +30,14 @@ func newMattersCmd(cfg *config) *cobra.Command {
 }
 
 var listFlags = map[string]string{"page_size": "--limit", "page_token": "--page-token", "state": "--state",
-	"ip_type": "--ip-type", "party": "--party", "filed_from": "--filed-from", "filed_to": "--filed-to"}
+	"ip_type": "--ip-type", "party": "--party", "filed_from": "--filed-from", "filed_to": "--filed-to",
+	"view": "--view"}
 
 func newMattersListCmd(cfg *config) *cobra.Command {
 	var (
 		req          ipcasev1.ListMattersRequest
 		state, ipTyp string
+		view         string
 		limit        int32
 		all          bool
 	)
@@ -58,6 +60,13 @@ func newMattersListCmd(cfg *config) *cobra.Command {
 					return usagef("--ip-type: %q is not an IP type (trademark, copyright, patent-invention, …)", ipTyp)
 				}
 				req.IpType = ipcasev1.IpType(v)
+			}
+			switch view {
+			case "full":
+			case "basic":
+				req.View = ipcasev1.MatterView_MATTER_VIEW_BASIC
+			default:
+				return usagef("--view: %q is not basic or full", view)
 			}
 			if req.Party != "" && !strings.HasPrefix(req.Party, "parties/") {
 				req.Party = "parties/" + req.Party
@@ -95,6 +104,7 @@ func newMattersListCmd(cfg *config) *cobra.Command {
 	f.Int32Var(&limit, "limit", 0, "matters per page (1–100; default 20)")
 	f.StringVar(&req.PageToken, "page-token", "", "continue from a previous list's next page token")
 	f.BoolVar(&all, "all", false, "follow every page")
+	f.StringVar(&view, "view", "full", "basic: each matter without its rights, facts, evidence and proceedings (a faster page; no IP type column)")
 	return cmd
 }
 

@@ -43,6 +43,26 @@ func TestMatters(t *testing.T) {
 		len(listed.Matters) != 1 || listed.Matters[0].Number != second.GetNumber() || listed.Matters[0].State != "MATTER_STATE_SUBMITTED" {
 		t.Errorf("list -o json --limit 1: %s", r.stdout)
 	}
+	// --view basic: the same matters without their parts.
+	var basic struct {
+		Matters []struct {
+			Number      string
+			Complainant struct{ DisplayName string }
+			Rights      []any
+			Evidence    []any
+			Proceedings []any
+			Facts       string
+		}
+	}
+	if r := s.run(t, "", "matters", "list", "--view", "basic", "-o", "json"); json.Unmarshal([]byte(r.stdout), &basic) != nil ||
+		len(basic.Matters) != 2 || basic.Matters[0].Number != second.GetNumber() || basic.Matters[0].Complainant.DisplayName == "" ||
+		basic.Matters[0].Rights != nil || basic.Matters[0].Evidence != nil || basic.Matters[0].Proceedings != nil || basic.Matters[0].Facts != "" {
+		t.Errorf("list --view basic -o json: want the 2 matters with their parties and without rights, evidence, proceedings or facts:\n%s%s",
+			r.stdout, r.stderr)
+	}
+	if r := s.run(t, "", "matters", "list", "--view", "short"); r.code != exitUsage || !strings.Contains(r.stderr, `--view: "short" is not basic or full`) {
+		t.Errorf("list --view short: exit %d %q; want a usage error naming --view", r.code, r.stderr)
+	}
 
 	procs := s.matter.GetProceedings()
 	// No declared period is a filing review's: the test's clock is the

@@ -59,6 +59,9 @@ type Filter struct {
 	PartyID string
 	From    *time.Time // first instant included
 	Until   *time.Time // first instant excluded
+	// Basic loads the matters without their parts (basicColumns): not a
+	// filter, so a page token serves either view.
+	Basic bool
 }
 
 // cursor is the keyset position after the last matter of a page. It is
@@ -226,7 +229,11 @@ func (s *Store) pageQuery(f Filter, after *cursor, pageSize int, logged *readLog
 		q += ",\nlogged AS (" + logged.sql + ")"
 		args = append(args, logged.args...)
 	}
-	q += "\n" + matterColumns + ",\n\t(SELECT count(*) FROM page) AS page_rows\n\tFROM m"
+	cols := matterColumns
+	if f.Basic {
+		cols = basicColumns
+	}
+	q += "\n" + cols + ",\n\t(SELECT count(*) FROM page) AS page_rows\n\tFROM m"
 	return q, args, true
 }
 

@@ -153,6 +153,13 @@ func (s *Server) ListMatters(ctx context.Context, req *ipcasev1.ListMattersReque
 			v.Add("filed_to", "%s is before the range's first day %s: no day is in that range", req.GetFiledTo(), req.GetFiledFrom())
 		}
 	}
+	switch req.GetView() {
+	case ipcasev1.MatterView_MATTER_VIEW_UNSPECIFIED, ipcasev1.MatterView_MATTER_VIEW_FULL:
+	case ipcasev1.MatterView_MATTER_VIEW_BASIC:
+		f.Basic = true
+	default:
+		v.Add("view", "unknown matter view %d: MATTER_VIEW_BASIC or MATTER_VIEW_FULL", int32(req.GetView()))
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

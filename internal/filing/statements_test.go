@@ -108,7 +108,7 @@ func TestStatementsPerCall(t *testing.T) {
 	})
 	// Every list shape, as each kind of caller lists (an officer of the
 	// agency filed with, an admin, a rights holder who is the
-	// complainant): each page, the first and the next, is one statement
+	// complainant), in either view: each page, the first and the next, is one statement
 	// (matter_list's range scan, the page's matters and their access-log
 	// rows, together).
 	holderParty := first.GetMatter().GetComplainant().GetName()
@@ -138,19 +138,21 @@ func TestStatementsPerCall(t *testing.T) {
 		ctx  context.Context
 	}{{"officer", ctx}, {"admin", admin}, {"rights holder", holder}} {
 		for _, tt := range filters {
-			req := tt.req()
-			req.PageSize = 1
-			var resp *ipcasev1.ListMattersResponse
-			check("ListMatters", 1, func() (err error) { resp, err = f.client.ListMatters(caller.ctx, req); return })
-			if len(resp.GetMatters()) == 0 || resp.GetNextPageToken() == "" {
-				t.Errorf("ListMatters %s, %s: %d matters, next page %q; the count covers no full page", caller.name, tt.name,
-					len(resp.GetMatters()), resp.GetNextPageToken())
-				continue
-			}
-			req.PageToken = resp.GetNextPageToken()
-			check("ListMatters", 1, func() (err error) { resp, err = f.client.ListMatters(caller.ctx, req); return })
-			if len(resp.GetMatters()) == 0 {
-				t.Errorf("ListMatters %s, %s: empty second page", caller.name, tt.name)
+			for _, view := range []ipcasev1.MatterView{ipcasev1.MatterView_MATTER_VIEW_UNSPECIFIED, ipcasev1.MatterView_MATTER_VIEW_BASIC} {
+				req := tt.req()
+				req.PageSize, req.View = 1, view
+				var resp *ipcasev1.ListMattersResponse
+				check("ListMatters", 1, func() (err error) { resp, err = f.client.ListMatters(caller.ctx, req); return })
+				if len(resp.GetMatters()) == 0 || resp.GetNextPageToken() == "" {
+					t.Errorf("ListMatters %s, %s, %v: %d matters, next page %q; the count covers no full page", caller.name, tt.name, view,
+						len(resp.GetMatters()), resp.GetNextPageToken())
+					continue
+				}
+				req.PageToken = resp.GetNextPageToken()
+				check("ListMatters", 1, func() (err error) { resp, err = f.client.ListMatters(caller.ctx, req); return })
+				if len(resp.GetMatters()) == 0 {
+					t.Errorf("ListMatters %s, %s, %v: empty second page", caller.name, tt.name, view)
+				}
 			}
 		}
 	}

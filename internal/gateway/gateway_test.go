@@ -137,6 +137,7 @@ func TestBadInput(t *testing.T) {
 		{"an unknown field", "POST", "/v1/matters:submitComplaint", `{"facts": "x", "fax": "y"}`, "fax", "unknown"},
 		{"a body over the limit", "POST", "/v1/matters:submitComplaint", big, "facts", "65536"},
 		{"a query parameter of the wrong type", "GET", "/v1/matters?pageSize=many", "", "pageSize", "many"},
+		{"an unknown view", "GET", "/v1/matters?view=MATTER_VIEW_SHORT", "", "view", "MATTER_VIEW_SHORT"},
 		{"refused by ipcased", "POST", "/v1/matters:submitComplaint", `{"facts": "", "agency": "SAMR-HZ"}`, "facts", ""},
 		// ipcased names fields as the proto does (filed_from); the client
 		// sent, and reads, the JSON names.

@@ -298,7 +298,11 @@ type ListMattersRequest struct {
 	// Only matters filed on or after this date (YYYY-MM-DD, China Standard Time).
 	FiledFrom string `protobuf:"bytes,6,opt,name=filed_from,json=filedFrom,proto3" json:"filed_from,omitempty"`
 	// Only matters filed on or before this date (YYYY-MM-DD, China Standard Time).
-	FiledTo       string `protobuf:"bytes,7,opt,name=filed_to,json=filedTo,proto3" json:"filed_to,omitempty"`
+	FiledTo string `protobuf:"bytes,7,opt,name=filed_to,json=filedTo,proto3" json:"filed_to,omitempty"`
+	// How much of each matter to return: the whole matter by default, or
+	// MATTER_VIEW_BASIC without its rights, facts, claims, evidence,
+	// proceedings and warnings. An official's read is recorded either way.
+	View          MatterView `protobuf:"varint,8,opt,name=view,proto3,enum=ipcase.v1.MatterView" json:"view,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -380,6 +384,13 @@ func (x *ListMattersRequest) GetFiledTo() string {
 		return x.FiledTo
 	}
 	return ""
+}
+
+func (x *ListMattersRequest) GetView() MatterView {
+	if x != nil {
+		return x.View
+	}
+	return MatterView_MATTER_VIEW_UNSPECIFIED
 }
 
 // Response for FilingService.ListMatters.
@@ -1074,7 +1085,7 @@ const file_ipcase_v1_filing_service_proto_rawDesc = "" +
 	"\x10GetMatterRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\">\n" +
 	"\x11GetMatterResponse\x12)\n" +
-	"\x06matter\x18\x01 \x01(\v2\x11.ipcase.v1.MatterR\x06matter\"\xfa\x01\n" +
+	"\x06matter\x18\x01 \x01(\v2\x11.ipcase.v1.MatterR\x06matter\"\xa5\x02\n" +
 	"\x12ListMattersRequest\x12\x1b\n" +
 	"\tpage_size\x18\x01 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
@@ -1084,7 +1095,8 @@ const file_ipcase_v1_filing_service_proto_rawDesc = "" +
 	"\x05party\x18\x05 \x01(\tR\x05party\x12\x1d\n" +
 	"\n" +
 	"filed_from\x18\x06 \x01(\tR\tfiledFrom\x12\x19\n" +
-	"\bfiled_to\x18\a \x01(\tR\afiledTo\"j\n" +
+	"\bfiled_to\x18\a \x01(\tR\afiledTo\x12)\n" +
+	"\x04view\x18\b \x01(\x0e2\x15.ipcase.v1.MatterViewR\x04view\"j\n" +
 	"\x13ListMattersResponse\x12+\n" +
 	"\amatters\x18\x01 \x03(\v2\x11.ipcase.v1.MatterR\amatters\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xba\x01\n" +
@@ -1175,8 +1187,9 @@ var file_ipcase_v1_filing_service_proto_goTypes = []any{
 	(*Matter)(nil),                      // 19: ipcase.v1.Matter
 	(MatterState)(0),                    // 20: ipcase.v1.MatterState
 	(IpType)(0),                         // 21: ipcase.v1.IpType
-	(ProceedingKind)(0),                 // 22: ipcase.v1.ProceedingKind
-	(*Event)(nil),                       // 23: ipcase.v1.Event
+	(MatterView)(0),                     // 22: ipcase.v1.MatterView
+	(ProceedingKind)(0),                 // 23: ipcase.v1.ProceedingKind
+	(*Event)(nil),                       // 24: ipcase.v1.Event
 }
 var file_ipcase_v1_filing_service_proto_depIdxs = []int32{
 	16, // 0: ipcase.v1.SubmitComplaintRequest.complainant:type_name -> ipcase.v1.Party
@@ -1187,33 +1200,34 @@ var file_ipcase_v1_filing_service_proto_depIdxs = []int32{
 	19, // 5: ipcase.v1.GetMatterResponse.matter:type_name -> ipcase.v1.Matter
 	20, // 6: ipcase.v1.ListMattersRequest.state:type_name -> ipcase.v1.MatterState
 	21, // 7: ipcase.v1.ListMattersRequest.ip_type:type_name -> ipcase.v1.IpType
-	19, // 8: ipcase.v1.ListMattersResponse.matters:type_name -> ipcase.v1.Matter
-	22, // 9: ipcase.v1.AcceptComplaintRequest.route:type_name -> ipcase.v1.ProceedingKind
-	19, // 10: ipcase.v1.AcceptComplaintResponse.matter:type_name -> ipcase.v1.Matter
-	19, // 11: ipcase.v1.RejectComplaintResponse.matter:type_name -> ipcase.v1.Matter
-	19, // 12: ipcase.v1.WithdrawComplaintResponse.matter:type_name -> ipcase.v1.Matter
-	23, // 13: ipcase.v1.ListMatterEventsResponse.events:type_name -> ipcase.v1.Event
-	0,  // 14: ipcase.v1.FilingService.SubmitComplaint:input_type -> ipcase.v1.SubmitComplaintRequest
-	2,  // 15: ipcase.v1.FilingService.GetMatter:input_type -> ipcase.v1.GetMatterRequest
-	4,  // 16: ipcase.v1.FilingService.ListMatters:input_type -> ipcase.v1.ListMattersRequest
-	6,  // 17: ipcase.v1.FilingService.AcceptComplaint:input_type -> ipcase.v1.AcceptComplaintRequest
-	8,  // 18: ipcase.v1.FilingService.RejectComplaint:input_type -> ipcase.v1.RejectComplaintRequest
-	10, // 19: ipcase.v1.FilingService.WithdrawComplaint:input_type -> ipcase.v1.WithdrawComplaintRequest
-	12, // 20: ipcase.v1.FilingService.ListMatterEvents:input_type -> ipcase.v1.ListMatterEventsRequest
-	14, // 21: ipcase.v1.FilingService.VerifyMatterHistory:input_type -> ipcase.v1.VerifyMatterHistoryRequest
-	1,  // 22: ipcase.v1.FilingService.SubmitComplaint:output_type -> ipcase.v1.SubmitComplaintResponse
-	3,  // 23: ipcase.v1.FilingService.GetMatter:output_type -> ipcase.v1.GetMatterResponse
-	5,  // 24: ipcase.v1.FilingService.ListMatters:output_type -> ipcase.v1.ListMattersResponse
-	7,  // 25: ipcase.v1.FilingService.AcceptComplaint:output_type -> ipcase.v1.AcceptComplaintResponse
-	9,  // 26: ipcase.v1.FilingService.RejectComplaint:output_type -> ipcase.v1.RejectComplaintResponse
-	11, // 27: ipcase.v1.FilingService.WithdrawComplaint:output_type -> ipcase.v1.WithdrawComplaintResponse
-	13, // 28: ipcase.v1.FilingService.ListMatterEvents:output_type -> ipcase.v1.ListMatterEventsResponse
-	15, // 29: ipcase.v1.FilingService.VerifyMatterHistory:output_type -> ipcase.v1.VerifyMatterHistoryResponse
-	22, // [22:30] is the sub-list for method output_type
-	14, // [14:22] is the sub-list for method input_type
-	14, // [14:14] is the sub-list for extension type_name
-	14, // [14:14] is the sub-list for extension extendee
-	0,  // [0:14] is the sub-list for field type_name
+	22, // 8: ipcase.v1.ListMattersRequest.view:type_name -> ipcase.v1.MatterView
+	19, // 9: ipcase.v1.ListMattersResponse.matters:type_name -> ipcase.v1.Matter
+	23, // 10: ipcase.v1.AcceptComplaintRequest.route:type_name -> ipcase.v1.ProceedingKind
+	19, // 11: ipcase.v1.AcceptComplaintResponse.matter:type_name -> ipcase.v1.Matter
+	19, // 12: ipcase.v1.RejectComplaintResponse.matter:type_name -> ipcase.v1.Matter
+	19, // 13: ipcase.v1.WithdrawComplaintResponse.matter:type_name -> ipcase.v1.Matter
+	24, // 14: ipcase.v1.ListMatterEventsResponse.events:type_name -> ipcase.v1.Event
+	0,  // 15: ipcase.v1.FilingService.SubmitComplaint:input_type -> ipcase.v1.SubmitComplaintRequest
+	2,  // 16: ipcase.v1.FilingService.GetMatter:input_type -> ipcase.v1.GetMatterRequest
+	4,  // 17: ipcase.v1.FilingService.ListMatters:input_type -> ipcase.v1.ListMattersRequest
+	6,  // 18: ipcase.v1.FilingService.AcceptComplaint:input_type -> ipcase.v1.AcceptComplaintRequest
+	8,  // 19: ipcase.v1.FilingService.RejectComplaint:input_type -> ipcase.v1.RejectComplaintRequest
+	10, // 20: ipcase.v1.FilingService.WithdrawComplaint:input_type -> ipcase.v1.WithdrawComplaintRequest
+	12, // 21: ipcase.v1.FilingService.ListMatterEvents:input_type -> ipcase.v1.ListMatterEventsRequest
+	14, // 22: ipcase.v1.FilingService.VerifyMatterHistory:input_type -> ipcase.v1.VerifyMatterHistoryRequest
+	1,  // 23: ipcase.v1.FilingService.SubmitComplaint:output_type -> ipcase.v1.SubmitComplaintResponse
+	3,  // 24: ipcase.v1.FilingService.GetMatter:output_type -> ipcase.v1.GetMatterResponse
+	5,  // 25: ipcase.v1.FilingService.ListMatters:output_type -> ipcase.v1.ListMattersResponse
+	7,  // 26: ipcase.v1.FilingService.AcceptComplaint:output_type -> ipcase.v1.AcceptComplaintResponse
+	9,  // 27: ipcase.v1.FilingService.RejectComplaint:output_type -> ipcase.v1.RejectComplaintResponse
+	11, // 28: ipcase.v1.FilingService.WithdrawComplaint:output_type -> ipcase.v1.WithdrawComplaintResponse
+	13, // 29: ipcase.v1.FilingService.ListMatterEvents:output_type -> ipcase.v1.ListMatterEventsResponse
+	15, // 30: ipcase.v1.FilingService.VerifyMatterHistory:output_type -> ipcase.v1.VerifyMatterHistoryResponse
+	23, // [23:31] is the sub-list for method output_type
+	15, // [15:23] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_ipcase_v1_filing_service_proto_init() }

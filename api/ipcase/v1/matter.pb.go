@@ -22,6 +22,62 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// MatterView is how much of each matter a list returns (AIP-157).
+type MatterView int32
+
+const (
+	// Not set: the whole matter, as MATTER_VIEW_FULL.
+	MatterView_MATTER_VIEW_UNSPECIFIED MatterView = 0
+	// The matter without its parts: name, number, state, complainant,
+	// respondents, agency, known_since, times and etag; no rights, facts,
+	// claims, evidence, proceedings or warnings. A queue's page is a fraction
+	// of the database's work of a full page.
+	MatterView_MATTER_VIEW_BASIC MatterView = 1
+	// The whole matter, as GetMatter returns it.
+	MatterView_MATTER_VIEW_FULL MatterView = 2
+)
+
+// Enum value maps for MatterView.
+var (
+	MatterView_name = map[int32]string{
+		0: "MATTER_VIEW_UNSPECIFIED",
+		1: "MATTER_VIEW_BASIC",
+		2: "MATTER_VIEW_FULL",
+	}
+	MatterView_value = map[string]int32{
+		"MATTER_VIEW_UNSPECIFIED": 0,
+		"MATTER_VIEW_BASIC":       1,
+		"MATTER_VIEW_FULL":        2,
+	}
+)
+
+func (x MatterView) Enum() *MatterView {
+	p := new(MatterView)
+	*p = x
+	return p
+}
+
+func (x MatterView) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (MatterView) Descriptor() protoreflect.EnumDescriptor {
+	return file_ipcase_v1_matter_proto_enumTypes[0].Descriptor()
+}
+
+func (MatterView) Type() protoreflect.EnumType {
+	return &file_ipcase_v1_matter_proto_enumTypes[0]
+}
+
+func (x MatterView) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use MatterView.Descriptor instead.
+func (MatterView) EnumDescriptor() ([]byte, []int) {
+	return file_ipcase_v1_matter_proto_rawDescGZIP(), []int{0}
+}
+
 // MatterState is where a matter stands as a whole.
 type MatterState int32
 
@@ -71,11 +127,11 @@ func (x MatterState) String() string {
 }
 
 func (MatterState) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_matter_proto_enumTypes[0].Descriptor()
+	return file_ipcase_v1_matter_proto_enumTypes[1].Descriptor()
 }
 
 func (MatterState) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_matter_proto_enumTypes[0]
+	return &file_ipcase_v1_matter_proto_enumTypes[1]
 }
 
 func (x MatterState) Number() protoreflect.EnumNumber {
@@ -84,7 +140,7 @@ func (x MatterState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use MatterState.Descriptor instead.
 func (MatterState) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_matter_proto_rawDescGZIP(), []int{0}
+	return file_ipcase_v1_matter_proto_rawDescGZIP(), []int{1}
 }
 
 // PartyKind distinguishes natural persons from organisations.
@@ -124,11 +180,11 @@ func (x PartyKind) String() string {
 }
 
 func (PartyKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_matter_proto_enumTypes[1].Descriptor()
+	return file_ipcase_v1_matter_proto_enumTypes[2].Descriptor()
 }
 
 func (PartyKind) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_matter_proto_enumTypes[1]
+	return &file_ipcase_v1_matter_proto_enumTypes[2]
 }
 
 func (x PartyKind) Number() protoreflect.EnumNumber {
@@ -137,7 +193,7 @@ func (x PartyKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use PartyKind.Descriptor instead.
 func (PartyKind) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_matter_proto_rawDescGZIP(), []int{1}
+	return file_ipcase_v1_matter_proto_rawDescGZIP(), []int{2}
 }
 
 // IpType lists the objects of IP rights in Civil Code Art. 123, with patents
@@ -206,11 +262,11 @@ func (x IpType) String() string {
 }
 
 func (IpType) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_matter_proto_enumTypes[2].Descriptor()
+	return file_ipcase_v1_matter_proto_enumTypes[3].Descriptor()
 }
 
 func (IpType) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_matter_proto_enumTypes[2]
+	return &file_ipcase_v1_matter_proto_enumTypes[3]
 }
 
 func (x IpType) Number() protoreflect.EnumNumber {
@@ -219,7 +275,7 @@ func (x IpType) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use IpType.Descriptor instead.
 func (IpType) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_matter_proto_rawDescGZIP(), []int{2}
+	return file_ipcase_v1_matter_proto_rawDescGZIP(), []int{3}
 }
 
 // EvidenceSource says how an evidence item was obtained.
@@ -279,11 +335,11 @@ func (x EvidenceSource) String() string {
 }
 
 func (EvidenceSource) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_matter_proto_enumTypes[3].Descriptor()
+	return file_ipcase_v1_matter_proto_enumTypes[4].Descriptor()
 }
 
 func (EvidenceSource) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_matter_proto_enumTypes[3]
+	return &file_ipcase_v1_matter_proto_enumTypes[4]
 }
 
 func (x EvidenceSource) Number() protoreflect.EnumNumber {
@@ -292,7 +348,7 @@ func (x EvidenceSource) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use EvidenceSource.Descriptor instead.
 func (EvidenceSource) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_matter_proto_rawDescGZIP(), []int{3}
+	return file_ipcase_v1_matter_proto_rawDescGZIP(), []int{4}
 }
 
 // ProceedingKind names the tracks a matter can run through.
@@ -350,11 +406,11 @@ func (x ProceedingKind) String() string {
 }
 
 func (ProceedingKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_matter_proto_enumTypes[4].Descriptor()
+	return file_ipcase_v1_matter_proto_enumTypes[5].Descriptor()
 }
 
 func (ProceedingKind) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_matter_proto_enumTypes[4]
+	return &file_ipcase_v1_matter_proto_enumTypes[5]
 }
 
 func (x ProceedingKind) Number() protoreflect.EnumNumber {
@@ -363,7 +419,7 @@ func (x ProceedingKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ProceedingKind.Descriptor instead.
 func (ProceedingKind) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_matter_proto_rawDescGZIP(), []int{4}
+	return file_ipcase_v1_matter_proto_rawDescGZIP(), []int{5}
 }
 
 // ProceedingState is the state of a proceeding. Filing review uses
@@ -565,11 +621,11 @@ func (x ProceedingState) String() string {
 }
 
 func (ProceedingState) Descriptor() protoreflect.EnumDescriptor {
-	return file_ipcase_v1_matter_proto_enumTypes[5].Descriptor()
+	return file_ipcase_v1_matter_proto_enumTypes[6].Descriptor()
 }
 
 func (ProceedingState) Type() protoreflect.EnumType {
-	return &file_ipcase_v1_matter_proto_enumTypes[5]
+	return &file_ipcase_v1_matter_proto_enumTypes[6]
 }
 
 func (x ProceedingState) Number() protoreflect.EnumNumber {
@@ -578,7 +634,7 @@ func (x ProceedingState) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ProceedingState.Descriptor instead.
 func (ProceedingState) EnumDescriptor() ([]byte, []int) {
-	return file_ipcase_v1_matter_proto_rawDescGZIP(), []int{5}
+	return file_ipcase_v1_matter_proto_rawDescGZIP(), []int{6}
 }
 
 // A Matter is one dispute: a complainant (the rights holder), one or more
@@ -1309,7 +1365,12 @@ const file_ipcase_v1_matter_proto_rawDesc = "" +
 	"\aWarning\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x18\n" +
 	"\amessage\x18\x02 \x01(\tR\amessage\x12\x18\n" +
-	"\arelated\x18\x03 \x03(\tR\arelated*\xb2\x01\n" +
+	"\arelated\x18\x03 \x03(\tR\arelated*V\n" +
+	"\n" +
+	"MatterView\x12\x1b\n" +
+	"\x17MATTER_VIEW_UNSPECIFIED\x10\x00\x12\x15\n" +
+	"\x11MATTER_VIEW_BASIC\x10\x01\x12\x14\n" +
+	"\x10MATTER_VIEW_FULL\x10\x02*\xb2\x01\n" +
 	"\vMatterState\x12\x1c\n" +
 	"\x18MATTER_STATE_UNSPECIFIED\x10\x00\x12\x1a\n" +
 	"\x16MATTER_STATE_SUBMITTED\x10\x01\x12\x19\n" +
@@ -1404,40 +1465,41 @@ func file_ipcase_v1_matter_proto_rawDescGZIP() []byte {
 	return file_ipcase_v1_matter_proto_rawDescData
 }
 
-var file_ipcase_v1_matter_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_ipcase_v1_matter_proto_enumTypes = make([]protoimpl.EnumInfo, 7)
 var file_ipcase_v1_matter_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_ipcase_v1_matter_proto_goTypes = []any{
-	(MatterState)(0),              // 0: ipcase.v1.MatterState
-	(PartyKind)(0),                // 1: ipcase.v1.PartyKind
-	(IpType)(0),                   // 2: ipcase.v1.IpType
-	(EvidenceSource)(0),           // 3: ipcase.v1.EvidenceSource
-	(ProceedingKind)(0),           // 4: ipcase.v1.ProceedingKind
-	(ProceedingState)(0),          // 5: ipcase.v1.ProceedingState
-	(*Matter)(nil),                // 6: ipcase.v1.Matter
-	(*Party)(nil),                 // 7: ipcase.v1.Party
-	(*IpRight)(nil),               // 8: ipcase.v1.IpRight
-	(*Evidence)(nil),              // 9: ipcase.v1.Evidence
-	(*Proceeding)(nil),            // 10: ipcase.v1.Proceeding
-	(*Warning)(nil),               // 11: ipcase.v1.Warning
-	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
+	(MatterView)(0),               // 0: ipcase.v1.MatterView
+	(MatterState)(0),              // 1: ipcase.v1.MatterState
+	(PartyKind)(0),                // 2: ipcase.v1.PartyKind
+	(IpType)(0),                   // 3: ipcase.v1.IpType
+	(EvidenceSource)(0),           // 4: ipcase.v1.EvidenceSource
+	(ProceedingKind)(0),           // 5: ipcase.v1.ProceedingKind
+	(ProceedingState)(0),          // 6: ipcase.v1.ProceedingState
+	(*Matter)(nil),                // 7: ipcase.v1.Matter
+	(*Party)(nil),                 // 8: ipcase.v1.Party
+	(*IpRight)(nil),               // 9: ipcase.v1.IpRight
+	(*Evidence)(nil),              // 10: ipcase.v1.Evidence
+	(*Proceeding)(nil),            // 11: ipcase.v1.Proceeding
+	(*Warning)(nil),               // 12: ipcase.v1.Warning
+	(*timestamppb.Timestamp)(nil), // 13: google.protobuf.Timestamp
 }
 var file_ipcase_v1_matter_proto_depIdxs = []int32{
-	0,  // 0: ipcase.v1.Matter.state:type_name -> ipcase.v1.MatterState
-	7,  // 1: ipcase.v1.Matter.complainant:type_name -> ipcase.v1.Party
-	7,  // 2: ipcase.v1.Matter.respondents:type_name -> ipcase.v1.Party
-	8,  // 3: ipcase.v1.Matter.rights:type_name -> ipcase.v1.IpRight
-	9,  // 4: ipcase.v1.Matter.evidence:type_name -> ipcase.v1.Evidence
-	10, // 5: ipcase.v1.Matter.proceedings:type_name -> ipcase.v1.Proceeding
-	11, // 6: ipcase.v1.Matter.warnings:type_name -> ipcase.v1.Warning
-	12, // 7: ipcase.v1.Matter.create_time:type_name -> google.protobuf.Timestamp
-	12, // 8: ipcase.v1.Matter.update_time:type_name -> google.protobuf.Timestamp
-	1,  // 9: ipcase.v1.Party.kind:type_name -> ipcase.v1.PartyKind
-	2,  // 10: ipcase.v1.IpRight.type:type_name -> ipcase.v1.IpType
-	3,  // 11: ipcase.v1.Evidence.source:type_name -> ipcase.v1.EvidenceSource
-	4,  // 12: ipcase.v1.Proceeding.kind:type_name -> ipcase.v1.ProceedingKind
-	5,  // 13: ipcase.v1.Proceeding.state:type_name -> ipcase.v1.ProceedingState
-	12, // 14: ipcase.v1.Proceeding.create_time:type_name -> google.protobuf.Timestamp
-	12, // 15: ipcase.v1.Proceeding.update_time:type_name -> google.protobuf.Timestamp
+	1,  // 0: ipcase.v1.Matter.state:type_name -> ipcase.v1.MatterState
+	8,  // 1: ipcase.v1.Matter.complainant:type_name -> ipcase.v1.Party
+	8,  // 2: ipcase.v1.Matter.respondents:type_name -> ipcase.v1.Party
+	9,  // 3: ipcase.v1.Matter.rights:type_name -> ipcase.v1.IpRight
+	10, // 4: ipcase.v1.Matter.evidence:type_name -> ipcase.v1.Evidence
+	11, // 5: ipcase.v1.Matter.proceedings:type_name -> ipcase.v1.Proceeding
+	12, // 6: ipcase.v1.Matter.warnings:type_name -> ipcase.v1.Warning
+	13, // 7: ipcase.v1.Matter.create_time:type_name -> google.protobuf.Timestamp
+	13, // 8: ipcase.v1.Matter.update_time:type_name -> google.protobuf.Timestamp
+	2,  // 9: ipcase.v1.Party.kind:type_name -> ipcase.v1.PartyKind
+	3,  // 10: ipcase.v1.IpRight.type:type_name -> ipcase.v1.IpType
+	4,  // 11: ipcase.v1.Evidence.source:type_name -> ipcase.v1.EvidenceSource
+	5,  // 12: ipcase.v1.Proceeding.kind:type_name -> ipcase.v1.ProceedingKind
+	6,  // 13: ipcase.v1.Proceeding.state:type_name -> ipcase.v1.ProceedingState
+	13, // 14: ipcase.v1.Proceeding.create_time:type_name -> google.protobuf.Timestamp
+	13, // 15: ipcase.v1.Proceeding.update_time:type_name -> google.protobuf.Timestamp
 	16, // [16:16] is the sub-list for method output_type
 	16, // [16:16] is the sub-list for method input_type
 	16, // [16:16] is the sub-list for extension type_name
@@ -1455,7 +1517,7 @@ func file_ipcase_v1_matter_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_ipcase_v1_matter_proto_rawDesc), len(file_ipcase_v1_matter_proto_rawDesc)),
-			NumEnums:      6,
+			NumEnums:      7,
 			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   0,
