@@ -2,6 +2,8 @@ package chaintest
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -77,4 +79,21 @@ func (c *RoundTrips) Measure(t testing.TB, method string, call func() error) int
 		t.Fatalf("%s made no round trip counted against it (all: %v)", method, got)
 	}
 	return got[method]
+}
+
+// CheckBounds fails t for each method of bounds that got did not measure
+// or that made more round trips than its bound, and logs every count.
+func CheckBounds(t testing.TB, got, bounds map[string]int) {
+	t.Helper()
+	for _, method := range slices.Sorted(maps.Keys(bounds)) {
+		n, ok := got[method]
+		most := bounds[method]
+		switch {
+		case !ok:
+			t.Errorf("%s was not measured", method)
+		case n > most:
+			t.Errorf("%s made %d round trips, want at most %d", method, n, most)
+		}
+		t.Logf("%-22s %2d round trips (bound %d)", method, n, most)
+	}
 }

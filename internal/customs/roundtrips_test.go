@@ -166,18 +166,8 @@ func TestRoundTripsPerTransition(t *testing.T) {
 					Disposal: ipcasev1.GoodsDisposal_GOODS_DISPOSAL_DESTROYED, Reason: "货物使用了与注册商标相同的商标"})
 			})
 		}
-		if walk == 0 {
-			continue
-		}
-		for method, most := range roundTripBounds {
-			n, ok := got[method]
-			switch {
-			case !ok:
-				t.Errorf("%s was not measured", method)
-			case n > most:
-				t.Errorf("%s made %d round trips, want at most %d", method, n, most)
-			}
-			t.Logf("%-20s %2d round trips (bound %d)", method, n, most)
+		if walk > 0 {
+			chaintest.CheckBounds(t, got, roundTripBounds)
 		}
 	}
 }

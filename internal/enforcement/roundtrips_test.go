@@ -131,18 +131,8 @@ func TestRoundTripsPerTransition(t *testing.T) {
 		step("CloseEnforcement", func() (caseResponse, error) {
 			return f.Enforcement.CloseEnforcement(f.ctx, &ipcasev1.CloseEnforcementRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestId: id + "close"})
 		})
-		if walk == 0 {
-			continue
-		}
-		for method, most := range roundTripBounds {
-			n, ok := got[method]
-			switch {
-			case !ok:
-				t.Errorf("%s was not measured", method)
-			case n > most:
-				t.Errorf("%s made %d round trips, want at most %d", method, n, most)
-			}
-			t.Logf("%-20s %2d round trips (bound %d)", method, n, most)
+		if walk > 0 {
+			chaintest.CheckBounds(t, got, roundTripBounds)
 		}
 	}
 }

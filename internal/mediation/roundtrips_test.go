@@ -98,18 +98,8 @@ func TestRoundTripsPerTransition(t *testing.T) {
 			return env.Mediation.RequestConfirmation(holder, &ipcasev1.RequestConfirmationRequest{Name: md.GetName(), Etag: md.GetEtag(), RequestId: id + "confirm",
 				Court: "浙01", Applicants: []string{complainant, respondent}, AppliedOn: "2026-11-12"})
 		})
-		if walk == 0 {
-			continue
-		}
-		for method, most := range roundTripBounds {
-			n, ok := got[method]
-			switch {
-			case !ok:
-				t.Errorf("%s was not measured", method)
-			case n > most:
-				t.Errorf("%s made %d round trips, want at most %d", method, n, most)
-			}
-			t.Logf("%-20s %2d round trips (bound %d)", method, n, most)
+		if walk > 0 {
+			chaintest.CheckBounds(t, got, roundTripBounds)
 		}
 	}
 }
