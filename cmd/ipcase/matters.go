@@ -61,7 +61,7 @@ func newMattersListCmd(cfg *config) *cobra.Command {
 				}
 				req.IpType = ipcasev1.IpType(v)
 			}
-			switch view {
+			switch strings.ToLower(view) {
 			case "full":
 			case "basic":
 				req.View = ipcasev1.MatterView_MATTER_VIEW_BASIC

@@ -54,10 +54,10 @@ func TestMatters(t *testing.T) {
 			Facts       string
 		}
 	}
-	if r := s.run(t, "", "matters", "list", "--view", "basic", "-o", "json"); json.Unmarshal([]byte(r.stdout), &basic) != nil ||
+	if r := s.run(t, "", "matters", "list", "--view", "BASIC", "-o", "json"); json.Unmarshal([]byte(r.stdout), &basic) != nil ||
 		len(basic.Matters) != 2 || basic.Matters[0].Number != second.GetNumber() || basic.Matters[0].Complainant.DisplayName == "" ||
 		basic.Matters[0].Rights != nil || basic.Matters[0].Evidence != nil || basic.Matters[0].Proceedings != nil || basic.Matters[0].Facts != "" {
-		t.Errorf("list --view basic -o json: want the 2 matters with their parties and without rights, evidence, proceedings or facts:\n%s%s",
+		t.Errorf("list --view BASIC -o json: want the 2 matters with their parties and without rights, evidence, proceedings or facts:\n%s%s",
 			r.stdout, r.stderr)
 	}
 	if r := s.run(t, "", "matters", "list", "--view", "short"); r.code != exitUsage || !strings.Contains(r.stderr, `--view: "short" is not basic or full`) {
