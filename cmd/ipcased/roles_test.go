@@ -68,9 +68,12 @@ func TestMigrateAsOwnerServeAsServingRole(t *testing.T) {
 		t.Errorf("the serving role can still %v (%v)", problems, err)
 	}
 	g := serving.Session(t.Context()).Gorm()
-	storetest.Exec(t, serving, `INSERT INTO access_log (access_time, subject, role, method, matter_id)
-		SELECT now(), 'officer-' || i, 'officer', '/m', gen_random_uuid() FROM generate_series(1, 5) i`)
-	for _, sql := range []string{`DELETE FROM access_log`, `DROP TRIGGER access_log_append_only ON access_log`, `UPDATE events SET seq = 0`, `CREATE TABLE mine (x int)`} {
+	storetest.Exec(t, serving, `SELECT access_log_append(now(), 'officer-' || i, 'officer', '', '/m', '', ARRAY[gen_random_uuid()])
+		FROM generate_series(1, 5) i`)
+	for _, sql := range []string{
+		`INSERT INTO access_log (access_time, subject, role, method, matter_id) VALUES (now(), 'officer-1', 'officer', '/m', gen_random_uuid())`,
+		`DELETE FROM access_log`, `DROP TRIGGER access_log_append_only ON access_log`, `UPDATE events SET seq = 0`, `CREATE TABLE mine (x int)`,
+	} {
 		var pgErr *pgconn.PgError
 		if err := g.Exec(sql).Error; !errors.As(err, &pgErr) || pgErr.Code != "42501" {
 			t.Errorf("%s as the serving role: %v; want refused (42501)", sql, err)

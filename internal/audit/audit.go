@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"google.golang.org/grpc"
@@ -39,35 +40,36 @@ func (accessRow) TableName() string { return "access_log" }
 // runs for, through its method, if the caller is an official; a rights
 // holder's reads of its own matters are not recorded.
 func Log(tx store.Tx, at time.Time, matterIDs ...string) error {
-	ctx := tx.Context()
-	r, ok := reader(ctx, at)
+	r, ok := reader(tx.Context(), at)
 	if !ok || len(matterIDs) == 0 {
 		return nil
 	}
-	rows := make([]accessRow, len(matterIDs))
-	for i, id := range matterIDs {
-		rows[i] = r
-		rows[i].MatterID = id
-	}
-	if err := tx.Gorm().Create(&rows).Error; err != nil {
+	err := tx.Gorm().Exec(`SELECT access_log_append(?, ?, ?, ?, ?, ?, ?::uuid[])`,
+		r.AccessTime, r.Subject, r.Role, r.Org, r.Method, r.RequestID, pgArray(matterIDs)).Error
+	if err != nil {
 		return fmt.Errorf("audit: recording reads: %w", store.Translate(err))
 	}
 	return nil
 }
 
+// pgArray is ids as a Postgres array literal; ids are UUIDs, which need
+// no quoting (Postgres refuses the cast of anything else).
+func pgArray(ids []string) string { return "{" + strings.Join(ids, ",") + "}" }
+
 // LogFrom is Log for a read that is itself one SQL statement: it returns
-// a data-modifying statement for that statement's WITH clause, recording a
-// read of each matter whose id the column id of relation from (another
-// item of the WITH clause) yields, so that the read and its record take
-// one round trip. ok is false when the caller's reads are not recorded.
-// The statement must run on the primary, in the caller's request.
+// a query for that statement's WITH clause, recording a read of each
+// matter whose id the column id of relation from (another item of the
+// WITH clause) yields, so that the read and its record take one round
+// trip. The query yields one row, and records the reads only if the
+// statement reads it: the statement must join it (CROSS JOIN) to what it
+// returns. ok is false when the caller's reads are not recorded. The
+// statement must run on the primary, in the caller's request.
 func LogFrom(ctx context.Context, at time.Time, from string) (sql string, args []any, ok bool) {
 	r, ok := reader(ctx, at)
 	if !ok {
 		return "", nil, false
 	}
-	return `INSERT INTO access_log (access_time, subject, role, org, method, matter_id, request_id)
-		SELECT ?, ?, ?, ?, ?, id, ? FROM ` + from,
+	return `SELECT access_log_append(?, ?, ?, ?, ?, ?, ARRAY(SELECT id FROM ` + from + `)) AS logged`,
 		[]any{r.AccessTime, r.Subject, r.Role, r.Org, r.Method, r.RequestID}, true
 }
 

@@ -36,9 +36,11 @@ func newKey(t *testing.T) audit.SealKey {
 	return audit.NewSealKey("checkpoint-test", priv)
 }
 
-// logReads records n reads by officials, from concurrent requests, some
-// of which log several matters in one transaction, so that rows spread
-// over the chains; one more transaction logs and rolls back.
+// logReads records n reads by officials, from concurrent requests, so
+// that rows spread over the chains: every third request reads two matters
+// in one transaction, by two calls or by one call of both; every fifth
+// writes a row of its own directly, as the tables' owner may (the trigger
+// chains it); one more transaction logs and rolls back.
 func logReads(t *testing.T, db *store.DB, n int) {
 	t.Helper()
 	var wg sync.WaitGroup
@@ -47,16 +49,20 @@ func logReads(t *testing.T, db *store.DB, n int) {
 		wg.Go(func() {
 			ctx := auth.WithPrincipal(t.Context(), auth.Principal{Subject: fmt.Sprintf("officer-%d", i), Role: auth.Officer, Agency: "SAMR-HZ"})
 			err := db.InTx(ctx, func(tx store.Tx) error {
-				ids := []string{uuid.NewString()}
-				if i%3 == 0 {
-					ids = append(ids, uuid.NewString())
-				}
-				for _, id := range ids {
-					if err := audit.Log(tx, time.Now(), id); err != nil {
+				switch {
+				case i%6 == 0:
+					if err := audit.Log(tx, time.Now(), uuid.NewString()); err != nil {
 						return err
 					}
+				case i%6 == 3:
+					return audit.Log(tx, time.Now(), uuid.NewString(), uuid.NewString())
 				}
-				return nil
+				if i%5 == 4 {
+					return tx.Gorm().Exec(`INSERT INTO access_log (access_time, subject, role, org, method, matter_id, request_id)
+						VALUES (now(), ?, 'officer', 'SAMR-HZ', '/ipcase.v1.FilingService/GetMatter', ?, '')`,
+						fmt.Sprintf("officer-%d", i), uuid.NewString()).Error
+				}
+				return audit.Log(tx, time.Now(), uuid.NewString())
 			})
 			errc <- err
 		})
@@ -314,5 +320,35 @@ func TestForgedSealDoesNotStopSealing(t *testing.T) {
 	v := verify(t, db, key, first.Hash, second.Hash)
 	if v.Intact || len(v.Problems) != 1 || !strings.Contains(v.Problems[0], "differs from what was signed") || v.Unsealed != 0 {
 		t.Errorf("with a forged seal between two real ones: %+v; want that one problem, every row sealed", v)
+	}
+}
+
+// TestClaimedChainTakesItsRealEnd: a session may say which chain it holds
+// (the setting access_log_append keeps between calls of one transaction),
+// but not where that chain ends: rows of a session that names a chain, or
+// names nonsense, go after the chain's real head, and the log verifies.
+func TestClaimedChainTakesItsRealEnd(t *testing.T) {
+	t.Parallel()
+	db, key := storetest.NewDB(t), newKey(t)
+	logReads(t, db, 20)
+	for i, claim := range []string{"7", "7", "15", "99", "-1", "x'; DROP TABLE access_log; --"} {
+		ctx := auth.WithPrincipal(t.Context(), auth.Principal{Subject: fmt.Sprintf("claimant-%d", i), Role: auth.Officer, Agency: "SAMR-HZ"})
+		err := db.InTx(ctx, func(tx store.Tx) error {
+			if err := tx.Gorm().Exec(`SELECT set_config('ipcase.access_log_shard', ?, true)`, claim).Error; err != nil {
+				return err
+			}
+			return audit.Log(tx, time.Now(), uuid.NewString(), uuid.NewString(), uuid.NewString())
+		})
+		if err != nil {
+			t.Fatalf("logging after claiming chain %q: %v", claim, err)
+		}
+	}
+	var seven int64
+	if err := db.Session(t.Context()).Gorm().Raw(`SELECT count(*) FROM access_log WHERE shard = 7 AND subject IN ('claimant-0', 'claimant-1')`).Scan(&seven).Error; err != nil || seven != 6 {
+		t.Errorf("rows of the two sessions that claimed chain 7 in it: %d (%v); want 6", seven, err)
+	}
+	want := int64(20 + 7 + 6*3)
+	if v := verify(t, db, key); !v.Intact || v.Rows != want {
+		t.Errorf("after sessions claimed chains: %+v; want intact, %d rows", v, want)
 	}
 }

@@ -190,7 +190,7 @@ func partyScope(id string) string { return "P:" + id }
 // pageQuery is the statement of one page of f after position after (nil
 // for the first page), pageSize matters long: the page's keys are read
 // from matter_list (page, one more than the page to tell whether another
-// follows), the matters of the page loaded whole (matterQuery), and, with
+// follows), the matters of the page loaded whole (matterColumns), and, with
 // logged, their read recorded: one statement, one round trip. Its rows are
 // matterColumns and the count of page's rows.
 func (s *Store) pageQuery(f Filter, after *cursor, pageSize int, logged *readLog) (q string, args []any, ok bool) {
@@ -225,15 +225,17 @@ func (s *Store) pageQuery(f Filter, after *cursor, pageSize int, logged *readLog
 	q = "WITH page AS MATERIALIZED (" + page + "),\n" +
 		"m AS (SELECT m.* FROM matters m WHERE m.id IN (SELECT matter_id FROM page)),\n" +
 		"shown AS (SELECT l.matter_id AS id FROM page l" + order + strconv.Itoa(pageSize) + ")"
+	from := "\n\tFROM m"
 	if logged != nil {
-		q += ",\nlogged AS (" + logged.sql + ")"
+		q += ",\n" + logged.with()
 		args = append(args, logged.args...)
+		from += logged.join()
 	}
 	cols := matterColumns
 	if f.Basic {
 		cols = basicColumns
 	}
-	q += "\n" + cols + ",\n\t(SELECT count(*) FROM page) AS page_rows\n\tFROM m"
+	q += "\n" + cols + ",\n\t(SELECT count(*) FROM page) AS page_rows" + from
 	return q, args, true
 }
 

@@ -771,6 +771,13 @@ type readLog struct {
 	args []any
 }
 
+// with is the WITH clause's item logged, which records the read.
+func (l *readLog) with() string { return "logged AS (" + l.sql + ")" }
+
+// join is what the statement's FROM clause adds so that logged is read and
+// the read recorded (audit.LogFrom).
+func (l *readLog) join() string { return " CROSS JOIN logged" }
+
 // logOf is the access-log statement of a read of matters m by the caller
 // of ctx at at, or nil when the caller's reads are not recorded.
 func logOf(ctx context.Context, at time.Time) *readLog { return logOfFrom(ctx, at, "m") }
@@ -785,16 +792,13 @@ func logOfFrom(ctx context.Context, at time.Time, from string) *readLog {
 	return &readLog{q, args}
 }
 
-// matterQuery reads matters m (a relation of the WITH clause) with their
+// matterColumns reads matters m (a relation of the WITH clause) with their
 // parties, rights, evidence and proceedings aggregated as JSON, one row a
 // matter: one round trip whatever the count. Parties and rights are shown
 // as each matter's filing described them (linkParty, matterRightRow): an
 // organisation's or a registered right's row is shared by the matters that
 // name it, but what one filer wrote of it is not shown in another's
 // matter. Proceedings come in the order they were opened.
-const matterQuery = matterColumns + "\n\tFROM m"
-
-// matterColumns is matterQuery's select list.
 const matterColumns = `SELECT m.id, m.number, m.state, m.facts, m.claims, m.known_since, m.agency, m.warnings, m.version,
 	m.create_time, m.update_time,
 	` + partiesColumn + `,
@@ -837,11 +841,13 @@ func loadWhere(tx store.Tx, ids []string, cond string, args []any, logged *readL
 	}
 	q := `WITH m AS (SELECT m.* FROM matters m WHERE m.id IN ? AND ` + cond + `)`
 	args = append([]any{ids}, args...)
+	from := " FROM m"
 	if logged != nil {
-		q += `, logged AS (` + logged.sql + `)`
+		q += ", " + logged.with()
 		args = append(args, logged.args...)
+		from += logged.join()
 	}
-	rows, err := tx.Gorm().Raw(q+" "+matterQuery, args...).Rows()
+	rows, err := tx.Gorm().Raw(q+" "+matterColumns+from, args...).Rows()
 	if err != nil {
 		return nil, store.Translate(err)
 	}
@@ -866,7 +872,7 @@ func loadWhere(tx store.Tx, ids []string, cond string, args []any, logged *readL
 	return out, nil
 }
 
-// The members of matterQuery's JSON columns.
+// The members of matterColumns' JSON columns.
 type (
 	partyJSON struct {
 		Role       string  `json:"role"`
@@ -907,7 +913,7 @@ type (
 	}
 )
 
-// scanMatter reads one row of matterQuery, and into extra the columns
+// scanMatter reads one row of matterColumns, and into extra the columns
 // that follow matterColumns' if any.
 func scanMatter(rows *sql.Rows, extra ...any) (*Matter, error) {
 	var (

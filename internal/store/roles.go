@@ -46,7 +46,7 @@ type privilege struct {
 }
 
 var (
-	functionName = regexp.MustCompile(`^[a-z_][a-z0-9_]*\([a-z0-9_, ]*\)$`)
+	functionName = regexp.MustCompile(`^[a-z_][a-z0-9_]*\([a-z0-9_,\[\]]*\)$`)
 	tableName    = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
 )
 

@@ -83,11 +83,12 @@ func TestServingRoleCannotSwitchProtectionsOff(t *testing.T) {
 	f := newServingFixture(t)
 	g := f.serving.Session(t.Context()).Gorm()
 
-	// What ipcased serve does works: an access-log row (its trigger moves
-	// a chain's head, which the role itself may not touch), a matter
-	// number (its sequence created on first use), the relay's queue.
+	// What ipcased serve does works: access-log rows (the function chains
+	// them and moves a chain's head, which the role itself may not touch),
+	// a matter number (its sequence created on first use), the relay's
+	// queue.
 	for _, sql := range []string{
-		`INSERT INTO access_log (access_time, subject, role, method, matter_id) VALUES (now(), 'officer-1', 'officer', '/m', gen_random_uuid())`,
+		`SELECT access_log_append(now(), 'officer-1', 'officer', '', '/m', '', ARRAY[gen_random_uuid(), gen_random_uuid()])`,
 		`SELECT next_matter_number(2031)`,
 		`SELECT count(*) FROM events`,
 		`INSERT INTO event_unstamped (event_id) VALUES (-1)`,
@@ -114,6 +115,12 @@ func TestServingRoleCannotSwitchProtectionsOff(t *testing.T) {
 		`TRUNCATE events`,
 		`DELETE FROM access_log`,
 		`UPDATE access_log SET subject = 'someone else'`,
+		// Rows of its own making, with a chain place and hash it chose
+		// (or none): only access_log_append writes the log.
+		`INSERT INTO access_log (access_time, subject, role, method, matter_id) VALUES (now(), 'officer-1', 'officer', '/m', gen_random_uuid())`,
+		`INSERT INTO access_log (access_time, subject, role, method, matter_id, shard, seq, prev_hash, hash)
+			VALUES (now(), 'officer-1', 'officer', '/m', gen_random_uuid(), 0, 1000, '', '\x00')`,
+		`SELECT access_log_head()`,
 		`TRUNCATE access_log`,
 		`UPDATE access_log_heads SET seq = 0`,
 		`DELETE FROM access_log_seals`,
