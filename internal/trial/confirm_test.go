@@ -1,6 +1,7 @@
 package trial_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -39,38 +40,7 @@ func TestJudicialConfirmation(t *testing.T) {
 	}
 
 	mediator := authtest.WithToken(t.Context(), e.Auth.Mediator(t, agency))
-	req, err := e.Mediation.RequestMediation(e.officer, &ipcasev1.RequestMediationRequest{Matter: m.GetName(), Forum: agency, Note: "damages"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	md := req.GetMediation()
-	cp, rp := md.GetParties()[0].GetParty(), md.GetParties()[1].GetParty()
-	for _, p := range []string{cp, rp} {
-		r, err := e.Mediation.RecordConsent(mediator, &ipcasev1.RecordConsentRequest{Name: md.GetName(), Etag: md.GetEtag(), Party: p, Consents: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		md = r.GetMediation()
-	}
-	as, err := e.Mediation.AssignMediator(mediator, &ipcasev1.AssignMediatorRequest{Name: md.GetName(), Etag: md.GetEtag(), Mediator: "mediator@SAMR-HZ", DisplayName: "赵敏"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := e.Mediation.StartMediation(mediator, &ipcasev1.StartMediationRequest{Name: md.GetName(), Etag: as.GetMediation().GetEtag()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ag, err := e.Mediation.RecordAgreement(mediator, &ipcasev1.RecordAgreementRequest{Name: md.GetName(), Etag: st.GetMediation().GetEtag(),
-		Agreement: &ipcasev1.MediationAgreement{PaymentYuan: "80000", CessationUndertakings: []string{"stop selling cups bearing 星河"},
-			WithdrawComplaints: true, EffectiveOn: "2026-06-01"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.Mediation.RequestConfirmation(mediator, &ipcasev1.RequestConfirmationRequest{Name: md.GetName(), Etag: ag.GetMediation().GetEtag(),
-		Court: "浙01", Applicants: []string{cp, rp}, AppliedOn: "2026-06-01"}); err != nil {
-		t.Fatal(err)
-	}
-	e.pump()
+	md := e.askConfirmation(mediator, m, "2026-06-01")
 	// Redelivered, the request changes nothing.
 	before := e.Counts(t)
 	e.rewind(e.consumers.Confirmations)
@@ -163,4 +133,47 @@ func TestJudicialConfirmation(t *testing.T) {
 		t.Errorf("the docketed trial has no time limit among the matter's deadlines %v", ds)
 	}
 	e.intact(m) // trial, enforcement, mediation and confirmation, settled across both sides
+}
+
+// askConfirmation takes a mediation of matter m at SAMR-HZ by mediator
+// through both parties' consent to an agreement effective on day, which
+// both ask 浙01 on day to confirm; the consumers run, and the mediation is
+// returned as it was when the confirmation was asked for.
+func (e *env) askConfirmation(mediator context.Context, m *ipcasev1.Matter, day string) *ipcasev1.Mediation {
+	e.t.Helper()
+	t := e.t
+	req, err := e.Mediation.RequestMediation(e.officer, &ipcasev1.RequestMediationRequest{Matter: m.GetName(), Forum: agency, Note: "damages"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := req.GetMediation()
+	cp, rp := md.GetParties()[0].GetParty(), md.GetParties()[1].GetParty()
+	for _, p := range []string{cp, rp} {
+		r, err := e.Mediation.RecordConsent(mediator, &ipcasev1.RecordConsentRequest{Name: md.GetName(), Etag: md.GetEtag(), Party: p, Consents: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		md = r.GetMediation()
+	}
+	as, err := e.Mediation.AssignMediator(mediator, &ipcasev1.AssignMediatorRequest{Name: md.GetName(), Etag: md.GetEtag(), Mediator: "mediator@SAMR-HZ", DisplayName: "赵敏"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := e.Mediation.StartMediation(mediator, &ipcasev1.StartMediationRequest{Name: md.GetName(), Etag: as.GetMediation().GetEtag()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ag, err := e.Mediation.RecordAgreement(mediator, &ipcasev1.RecordAgreementRequest{Name: md.GetName(), Etag: st.GetMediation().GetEtag(),
+		Agreement: &ipcasev1.MediationAgreement{PaymentYuan: "80000", CessationUndertakings: []string{"stop selling cups bearing 星河"},
+			WithdrawComplaints: true, EffectiveOn: day}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := e.Mediation.RequestConfirmation(mediator, &ipcasev1.RequestConfirmationRequest{Name: md.GetName(), Etag: ag.GetMediation().GetEtag(),
+		Court: "浙01", Applicants: []string{cp, rp}, AppliedOn: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.pump()
+	return rc.GetMediation()
 }

@@ -74,39 +74,7 @@ func TestRoundTripsPerTransition(t *testing.T) {
 	// proceeding.
 	confirmation := func(m *ipcasev1.Matter, day string) *ipcasev1.Trial {
 		t.Helper()
-		req, err := e.Mediation.RequestMediation(e.officer, &ipcasev1.RequestMediationRequest{Matter: m.GetName(), Forum: agency, Note: "damages"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		md := req.GetMediation()
-		cp, rp := md.GetParties()[0].GetParty(), md.GetParties()[1].GetParty()
-		for _, p := range []string{cp, rp} {
-			r, err := e.Mediation.RecordConsent(mediator, &ipcasev1.RecordConsentRequest{Name: md.GetName(), Etag: md.GetEtag(), Party: p, Consents: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			md = r.GetMediation()
-		}
-		as, err := e.Mediation.AssignMediator(mediator, &ipcasev1.AssignMediatorRequest{Name: md.GetName(), Etag: md.GetEtag(),
-			Mediator: "mediator@SAMR-HZ", DisplayName: "赵敏"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := e.Mediation.StartMediation(mediator, &ipcasev1.StartMediationRequest{Name: md.GetName(), Etag: as.GetMediation().GetEtag()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ag, err := e.Mediation.RecordAgreement(mediator, &ipcasev1.RecordAgreementRequest{Name: md.GetName(), Etag: st.GetMediation().GetEtag(),
-			Agreement: &ipcasev1.MediationAgreement{PaymentYuan: "80000", CessationUndertakings: []string{"stop selling cups bearing 星河"},
-				WithdrawComplaints: true, EffectiveOn: day}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.Mediation.RequestConfirmation(mediator, &ipcasev1.RequestConfirmationRequest{Name: md.GetName(), Etag: ag.GetMediation().GetEtag(),
-			Court: "浙01", Applicants: []string{cp, rp}, AppliedOn: day}); err != nil {
-			t.Fatal(err)
-		}
-		e.pump()
+		e.askConfirmation(mediator, m, day)
 		got, err := e.Filing.GetMatter(e.officer, &ipcasev1.GetMatterRequest{Name: m.GetName()})
 		if err != nil {
 			t.Fatal(err)
