@@ -49,12 +49,12 @@ func logReads(t *testing.T, db *store.DB, n int) {
 		wg.Go(func() {
 			ctx := auth.WithPrincipal(t.Context(), auth.Principal{Subject: fmt.Sprintf("officer-%d", i), Role: auth.Officer, Agency: "SAMR-HZ"})
 			err := db.InTx(ctx, func(tx store.Tx) error {
-				switch {
-				case i%6 == 0:
+				switch i % 6 {
+				case 0:
 					if err := audit.Log(tx, time.Now(), uuid.NewString()); err != nil {
 						return err
 					}
-				case i%6 == 3:
+				case 3:
 					return audit.Log(tx, time.Now(), uuid.NewString(), uuid.NewString())
 				}
 				if i%5 == 4 {
