@@ -12,7 +12,7 @@
 // It also orders the log for the other side of the chain. Event ids become
 // visible out of commit order, so the Relay gives each committed event a
 // gap-free log position (event_positions), one replica at a time, woken by
-// a NOTIFY from the appending transaction; ReadAfter reads on from a
+// a NOTIFY sent once the appending transaction has committed; ReadAfter reads on from a
 // position, optionally of some types only, and never skips; who may see
 // which event is decided by package exchange, which serves the stream. ipcased's own
 // consumers (Consumer, registered with Consumers) apply events in the

@@ -224,7 +224,9 @@ func appendWrites(rows []eventRow, head headRow) []store.Write {
 			args = append(args, r.MatterID, r.Seq, r.Type, r.ProceedingID, r.ActorSubject, r.ActorRole, r.ActorOrg, r.OccurTime,
 				string(r.Payload), r.PrevHash, r.Hash)
 		}
-		ws = append(ws, store.Write{SQL: b.String(), Args: args})
+		// The relay is woken after the commit, not by the transaction
+		// (store.Write.Notify; migration 000032).
+		ws = append(ws, store.Write{SQL: b.String(), Args: args, Notify: ChannelEvents})
 	}
 	var state *string // as the payloads, the exact bytes signed
 	if head.State != nil {

@@ -17,8 +17,9 @@ import (
 // transaction that sent it commits, so a listener is never woken for
 // something it cannot yet read.
 const (
-	// ChannelEvents is notified, by a trigger, by every transaction that
-	// appends events; the relay listens on it.
+	// ChannelEvents is notified after every transaction that appends
+	// events commits, from outside it (store.Write.Notify); the relay
+	// listens on it.
 	ChannelEvents = "ipcase_events"
 	// ChannelPositions is notified by the relay each time it stamps
 	// positions, with the last position as payload; streams and consumers

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,7 +59,25 @@ type DB struct {
 // or statements each on their own from DB.Session. Domain stores accept it,
 // so that a change spanning several packages' tables commits or rolls back
 // as one; each package reaches only its own tables through it.
-type Tx struct{ g *gorm.DB }
+type Tx struct {
+	g *gorm.DB
+	// after is what to do once the transaction commits; nil in a Session,
+	// whose statements commit as they run.
+	after *afterCommit
+}
+
+// afterCommit is what a transaction of InTx does once it has committed.
+type afterCommit struct {
+	// notify are the channels to notify (Write.Notify), each once.
+	notify []string
+}
+
+// notifyAfter has channel notified after the transaction commits.
+func (a *afterCommit) notifyAfter(channel string) {
+	if !slices.Contains(a.notify, channel) {
+		a.notify = append(a.notify, channel)
+	}
+}
 
 // Open connects to the database in cfg and checks that it answers.
 func Open(ctx context.Context, cfg Config, logger *zap.Logger) (*DB, error) {
@@ -152,7 +171,7 @@ const setLocal = "SET LOCAL "
 
 // Session returns a Tx whose statements each commit on their own: for
 // reads, and for a single write that needs no transaction.
-func (db *DB) Session(ctx context.Context) Tx { return Tx{db.g.WithContext(ctx)} }
+func (db *DB) Session(ctx context.Context) Tx { return Tx{g: db.g.WithContext(ctx)} }
 
 // OnStatement calls fn with the context of every statement the pool runs,
 // except those that only steer a transaction (savepoints, its timeouts): metrics count

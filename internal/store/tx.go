@@ -104,8 +104,12 @@ func beginText(ctx context.Context) (string, error) {
 }
 
 // commit commits the transaction on conn, sending insert, if not nil,
-// ahead of COMMIT in the same round trip, and puts conn back in the pool.
-func commit(ctx context.Context, conn *sql.Conn, insert *pgx.QueuedQuery) error {
+// ahead of COMMIT and a NOTIFY of each of channels after it, in the same
+// round trip, and puts conn back in the pool. The NOTIFYs run as a
+// transaction of their own, which writes nothing and so waits for no
+// flush while it holds the notification queue's lock; one that fails is
+// not the commit's failure (listeners also poll, events.FallbackPoll).
+func commit(ctx context.Context, conn *sql.Conn, insert *pgx.QueuedQuery, channels []string) error {
 	if err := ctx.Err(); err != nil {
 		// As database/sql's Tx: a call that ended before its commit rolls back.
 		release(conn, false)
@@ -123,6 +127,9 @@ func commit(ctx context.Context, conn *sql.Conn, insert *pgx.QueuedQuery) error 
 			b.QueuedQueries = append(b.QueuedQueries, insert)
 		}
 		b.Queue("COMMIT")
+		for _, ch := range channels {
+			b.Queue("SELECT pg_notify($1, '')", ch)
+		}
 		br := c.SendBatch(ctx, b)
 		var err error
 		if insert != nil {
@@ -132,7 +139,14 @@ func commit(ctx context.Context, conn *sql.Conn, insert *pgx.QueuedQuery) error 
 		if err == nil {
 			tag, err = br.Exec()
 		}
-		if cerr := br.Close(); err == nil {
+		if err == nil {
+			for range channels {
+				if _, nerr := br.Exec(); nerr != nil {
+					break
+				}
+			}
+			_ = br.Close() // only the notifications' errors are left
+		} else if cerr := br.Close(); err == nil {
 			err = cerr
 		}
 		if err == nil && tag.String() != "COMMIT" {
@@ -193,13 +207,14 @@ func (db *DB) inTx(ctx context.Context, then string, look func(*pgconn.Result) (
 			release(conn, false)
 		}
 	}()
-	insert, err := fn(Tx{g})
+	after := &afterCommit{}
+	insert, err := fn(Tx{g: g, after: after})
 	done = true
 	if err != nil {
 		release(conn, false)
 		return err
 	}
-	return commit(ctx, conn, insert)
+	return commit(ctx, conn, insert, after.notify)
 }
 
 // hexLiteral is s as a text expression of hex digits only, so that a

@@ -12,6 +12,14 @@ import (
 type Write struct {
 	SQL  string
 	Args []any
+	// Notify, if set, is a channel to NOTIFY once the write has committed,
+	// from outside its transaction: Postgres serializes the commits of
+	// transactions that sent a NOTIFY, each holding a database-wide lock
+	// until its commit record is flushed, so a NOTIFY in every writing
+	// transaction would make writes commit one at a time. Sent after
+	// COMMIT in the same round trip (InTx), once a transaction whatever
+	// the count of writes asking for it.
+	Notify string
 }
 
 // Write runs ws in tx as one statement, one round trip: every write but
@@ -37,5 +45,19 @@ func (tx Tx) Write(ws ...Write) error {
 	last := ws[len(ws)-1]
 	b.WriteString(last.SQL)
 	args = append(args, last.Args...)
-	return Translate(tx.g.Exec(b.String(), args...).Error)
+	if err := tx.g.Exec(b.String(), args...).Error; err != nil {
+		return Translate(err)
+	}
+	for _, w := range ws {
+		switch {
+		case w.Notify == "":
+		case tx.after != nil:
+			tx.after.notifyAfter(w.Notify)
+		default: // a Session's statement has committed already
+			if err := tx.g.Exec(`SELECT pg_notify(?, '')`, w.Notify).Error; err != nil {
+				return Translate(err)
+			}
+		}
+	}
+	return nil
 }
