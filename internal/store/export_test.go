@@ -5,3 +5,6 @@ var MigrateFS = migrateFS
 
 // MigrationFiles holds the embedded migrations, under migrations/.
 var MigrationFiles = migrationFiles
+
+// Lookup is the statement that reads the response stored under a key.
+var Lookup = lookup

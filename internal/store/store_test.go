@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/ipcase/ipcase/internal/errs"
@@ -62,5 +63,33 @@ func TestIdempotent(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("side effects ran %d times, want 1", n)
+	}
+}
+
+// TestIdempotencyLookupUsesTheIndex: the lookup of a request's stored
+// response, sent with BEGIN, reads the key's primary-key index, not the
+// whole table, which grows by a row per write with a request id. (Its key,
+// decoded from hex, was compared in collation "C", which the index of a
+// text column in the database's collation cannot answer.) Sequential scans
+// are priced out, so the plan is a sequential scan only when the index
+// cannot be used.
+func TestIdempotencyLookupUsesTheIndex(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t)
+	err := db.InTx(t.Context(), func(tx store.Tx) error {
+		if err := tx.Gorm().Exec(`SET LOCAL enable_seqscan = off`).Error; err != nil {
+			return err
+		}
+		var plan []string
+		if err := tx.Gorm().Raw(`EXPLAIN ` + store.Lookup("/ipcase.v1.FilingService/SubmitComplaint:holder-1:r-1")).Scan(&plan).Error; err != nil {
+			return err
+		}
+		if p := strings.Join(plan, "\n"); !strings.Contains(p, "idempotency_keys_pkey") {
+			t.Errorf("the idempotency lookup's plan reads no index:\n%s", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -219,7 +219,10 @@ func (db *DB) inTx(ctx context.Context, then string, look func(*pgconn.Result) (
 
 // hexLiteral is s as a text expression of hex digits only, so that a
 // client's string goes into a statement without parameters unable to end
-// its literal.
+// its literal. Its collation is the database's: convert_from's result
+// takes the collation of its encoding argument, a name, whose collation is
+// "C", and a comparison in "C" cannot use an index of a text column (the
+// idempotency key's lookup scanned the whole table).
 func hexLiteral(s string) string {
-	return "convert_from(decode('" + hex.EncodeToString([]byte(s)) + "', 'hex'), 'UTF8')"
+	return "convert_from(decode('" + hex.EncodeToString([]byte(s)) + "', 'hex'), 'UTF8') COLLATE \"default\""
 }
