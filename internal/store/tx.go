@@ -140,13 +140,14 @@ func commit(ctx context.Context, conn *sql.Conn, insert *pgx.QueuedQuery, channe
 			tag, err = br.Exec()
 		}
 		if err == nil {
+			// The notifications' errors are not the commit's.
 			for range channels {
 				if _, nerr := br.Exec(); nerr != nil {
 					break
 				}
 			}
-			_ = br.Close() // only the notifications' errors are left
-		} else if cerr := br.Close(); err == nil {
+		}
+		if cerr := br.Close(); err == nil && len(channels) == 0 {
 			err = cerr
 		}
 		if err == nil && tag.String() != "COMMIT" {
