@@ -133,7 +133,10 @@ func unreachable(cfg *config, msg string) string {
 	switch {
 	case strings.Contains(msg, "frame too large") || strings.Contains(msg, "HTTP/1"):
 		return "it answered in HTTP/1, not gRPC: is that the gateway or the status page (8080)? Give ipcased's gRPC port (7070)"
-	case strings.Contains(msg, "server preface: EOF") && cfg.tlsCA == "":
+	case strings.Contains(msg, "server preface") && (strings.Contains(msg, "EOF") || strings.Contains(msg, "connection reset")) && cfg.tlsCA == "":
+		// A TLS listener drops a plaintext client at once; whether the CLI
+		// reads EOF or a reset depends on whether the server closed before
+		// or after the client's preface arrived.
 		return "it closed the connection at once: it expects TLS (the courts' port, 7071, wants a court certificate too); give ipcased's bearer-token port (7070), or --tls-ca if that port uses TLS"
 	case (strings.Contains(msg, "first record does not look like a TLS handshake") || strings.Contains(msg, "server gave HTTP response")) && cfg.cert != "":
 		return "it does not speak TLS: a court calls the courts' listener (IPCASE_COURT_ADDR, 127.0.0.1:7071 in scripts/dev.sh), not the bearer-token port"

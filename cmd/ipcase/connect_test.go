@@ -41,3 +41,20 @@ func TestWrongPlaceToConnect(t *testing.T) {
 		})
 	}
 }
+
+// TestPlaintextToTLSEitherWay: a TLS listener drops a plaintext client at
+// once, and the CLI reads that as EOF or as a reset depending on whether
+// its preface had arrived; both are the same mistake and get the same
+// sentence. The reset is what CI saw on 2026-12-03, word for word.
+func TestPlaintextToTLSEitherWay(t *testing.T) {
+	t.Parallel()
+	for _, msg := range []string{
+		`connection error: desc = "error reading server preface: EOF"`,
+		`connection error: desc = "error reading server preface: read tcp 127.0.0.1:50312->127.0.0.1:42889: read: connection reset by peer"`,
+		`connection error: desc = "error reading server preface: connection reset by peer"`,
+	} {
+		if got := unreachable(&config{}, msg); !strings.Contains(got, "it expects TLS") {
+			t.Errorf("unreachable(%q) = %q; want it to say the port expects TLS", msg, got)
+		}
+	}
+}
