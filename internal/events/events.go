@@ -3,11 +3,14 @@ package events
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"gorm.io/gorm/clause"
 
 	"github.com/ipcase/ipcase/internal/auth"
@@ -152,16 +155,60 @@ func (l *Log) AppendStateWrites(tx store.Tx, matterID string, actor Actor, at ti
 	return l.writes(tx, matterID, actor, at, next, recs)
 }
 
+// HeadLock is the statement, without parameters, that locks and reads the
+// head of matterID's chain, for a writer to send with BEGIN
+// (store.IdempotentAfter) and hand its answer to AppendStateWritesOn.
+func HeadLock(matterID string) (string, error) {
+	id, err := uuid.Parse(matterID)
+	if err != nil {
+		return "", fmt.Errorf("events: matter id %q: %w", matterID, err)
+	}
+	return `SELECT seq, encode(hash, 'hex'), state, key_id, encode(signature, 'hex') FROM event_heads WHERE matter_id = '` +
+		id.String() + `' FOR UPDATE`, nil
+}
+
+// AppendStateWritesOn is AppendStateWrites on the head that HeadLock read
+// and locked, in the transaction's first round trip, so that the change
+// makes no round trip for it.
+func (l *Log) AppendStateWritesOn(locked store.Text, matterID string, actor Actor, at time.Time, next NextState, recs ...Record) ([]store.Write, error) {
+	head := headRow{MatterID: matterID}
+	if len(locked) > 0 {
+		var err error
+		if head, err = headFromText(matterID, locked[0]); err != nil {
+			return nil, err
+		}
+	}
+	return l.writesOn(head, matterID, actor, at, next, recs)
+}
+
+// headFromText reads a row of HeadLock.
+func headFromText(matterID string, row [][]byte) (headRow, error) {
+	h := headRow{MatterID: matterID}
+	if len(row) != 5 {
+		return h, fmt.Errorf("events: head of %s: %d columns", matterID, len(row))
+	}
+	var err error
+	if h.Seq, err = strconv.ParseInt(string(row[0]), 10, 64); err != nil {
+		return h, fmt.Errorf("events: head of %s: seq: %w", matterID, err)
+	}
+	if h.Hash, err = hex.DecodeString(string(row[1])); err != nil {
+		return h, fmt.Errorf("events: head of %s: hash: %w", matterID, err)
+	}
+	if row[2] != nil {
+		h.State = bytes.Clone(row[2])
+	}
+	h.KeyID = string(row[3])
+	if h.Signature, err = hex.DecodeString(string(row[4])); err != nil {
+		return h, fmt.Errorf("events: head of %s: signature: %w", matterID, err)
+	}
+	return h, nil
+}
+
 // writes reads and locks the head of matterID's chain and returns the
 // writes of append.
 func (l *Log) writes(tx store.Tx, matterID string, actor Actor, at time.Time, next NextState, recs []Record) ([]store.Write, error) {
 	if len(recs) == 0 && next == nil {
 		return nil, nil
-	}
-	for _, r := range recs {
-		if err := r.check(); err != nil {
-			return nil, err
-		}
 	}
 	g := tx.Gorm()
 	var heads []headRow
@@ -171,6 +218,20 @@ func (l *Log) writes(tx store.Tx, matterID string, actor Actor, at time.Time, ne
 	head := headRow{MatterID: matterID}
 	if len(heads) == 1 {
 		head = heads[0]
+	}
+	return l.writesOn(head, matterID, actor, at, next, recs)
+}
+
+// writesOn returns the writes that append recs to the chain whose head,
+// locked, is head.
+func (l *Log) writesOn(head headRow, matterID string, actor Actor, at time.Time, next NextState, recs []Record) ([]store.Write, error) {
+	if len(recs) == 0 && next == nil {
+		return nil, nil
+	}
+	for _, r := range recs {
+		if err := r.check(); err != nil {
+			return nil, err
+		}
 	}
 	trusted := head.Seq == 0 || l.cp.valid(head)
 	if len(recs) == 0 && (head.Seq == 0 || !trusted) {

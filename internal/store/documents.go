@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 )
 
 // Documents is a table of JSON documents, one per proceeding, with the
@@ -35,6 +36,33 @@ func (d Documents) Get(tx Tx, proceedingID string, doc any) (matterID string, ve
 		return "", 0, false, fmt.Errorf("store: %s %s: %w", d.table, proceedingID, err)
 	}
 	return rows[0].MatterID, rows[0].Version, true, nil
+}
+
+// GetText is Get as a statement without parameters, for a change to send
+// with BEGIN (IdempotentAfter) and read with FromText.
+func (d Documents) GetText(proceedingID string) (string, error) {
+	id, err := quote(proceedingID)
+	if err != nil {
+		return "", err
+	}
+	return "SELECT matter_id, version, doc FROM " + d.table + " WHERE proceeding_id = " + id, nil
+}
+
+// FromText is Get of the answer of GetText.
+func (d Documents) FromText(rows Text, proceedingID string, doc any) (matterID string, version int64, ok bool, err error) {
+	if len(rows) == 0 {
+		return "", 0, false, nil
+	}
+	if len(rows[0]) != 3 {
+		return "", 0, false, fmt.Errorf("store: %s %s: %d columns", d.table, proceedingID, len(rows[0]))
+	}
+	if version, err = strconv.ParseInt(string(rows[0][1]), 10, 64); err != nil {
+		return "", 0, false, fmt.Errorf("store: %s %s: version: %w", d.table, proceedingID, err)
+	}
+	if err := json.Unmarshal(rows[0][2], doc); err != nil {
+		return "", 0, false, fmt.Errorf("store: %s %s: %w", d.table, proceedingID, err)
+	}
+	return string(rows[0][0]), version, true, nil
 }
 
 // Insert stores doc as the document of proceedingID of matterID at version.

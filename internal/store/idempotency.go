@@ -43,25 +43,51 @@ func (idempotencyRow) TableName() string { return "idempotency_keys" }
 // The key is looked up in the round trip that begins the transaction, and
 // the response is stored in the one that commits it (package doc of tx.go).
 func (db *DB) Idempotent(ctx context.Context, key IdempotencyKey, fn func(Tx) ([]byte, error)) ([]byte, error) {
+	return db.IdempotentAfter(ctx, key, nil, func(tx Tx, _ []Text) ([]byte, error) { return fn(tx) })
+}
+
+// Text is what a statement sent with BEGIN answered: its rows, each a
+// list of columns in Postgres's text format, NULL as nil.
+type Text [][][]byte
+
+// IdempotentAfter is Idempotent whose transaction begins with first,
+// statements without parameters (locks, typically: a change's first
+// reads, made in the round trip of BEGIN), whose answers fn gets, in
+// order. They run even when the key's stored response is returned.
+func (db *DB) IdempotentAfter(ctx context.Context, key IdempotencyKey, first []string, fn func(Tx, []Text) ([]byte, error)) ([]byte, error) {
 	var out []byte
+	var firstRows []Text
+	read := func(res []*pgconn.Result) error {
+		for _, r := range res {
+			if r.Err != nil {
+				return Translate(r.Err)
+			}
+			firstRows = append(firstRows, r.Rows)
+		}
+		return nil
+	}
 	if key.RequestID == "" {
-		err := db.inTx(ctx, "", nil, func(tx Tx) (*pgx.QueuedQuery, error) {
+		look := func(res []*pgconn.Result) (bool, error) { return false, read(res) }
+		err := db.inTx(ctx, first, look, func(tx Tx) (*pgx.QueuedQuery, error) {
 			var err error
-			out, err = fn(tx)
+			out, err = fn(tx, firstRows)
 			return nil, err
 		})
 		return out, err
 	}
 	k := key.Scope + "/" + key.RequestID
 	var stored []byte
-	look := func(res *pgconn.Result) (bool, error) {
-		resp, ok, err := storedIn(res, key.RequestHash)
+	look := func(res []*pgconn.Result) (bool, error) {
+		resp, ok, err := storedIn(res[0], key.RequestHash)
 		stored = resp
-		return ok, err
+		if ok || err != nil {
+			return ok, err
+		}
+		return false, read(res[1:])
 	}
-	err := db.inTx(ctx, lookup(k), look, func(tx Tx) (*pgx.QueuedQuery, error) {
+	err := db.inTx(ctx, append([]string{lookup(k)}, first...), look, func(tx Tx) (*pgx.QueuedQuery, error) {
 		var err error
-		if out, err = fn(tx); err != nil {
+		if out, err = fn(tx, firstRows); err != nil {
 			return nil, err
 		}
 		return &pgx.QueuedQuery{SQL: insertKey, Arguments: []any{k, key.RequestHash, out}}, nil

@@ -68,8 +68,12 @@ type Tx struct {
 
 // afterCommit is what a transaction of InTx does once it has committed.
 type afterCommit struct {
+	// writes are sent with COMMIT (Tx.WriteAtCommit).
+	writes []*pgx.QueuedQuery
 	// notify are the channels to notify (Write.Notify), each once.
 	notify []string
+	// written is set by the transaction's first Write (Tx.Written).
+	written bool
 }
 
 // notifyAfter has channel notified after the transaction commits.
@@ -154,7 +158,7 @@ func (db *DB) URL() string { return db.url }
 // answers 57014 (Translate: DeadlineExceeded) on a connection that stays
 // usable, rather than by the context, which has to drop the connection.
 func (db *DB) InTx(ctx context.Context, fn func(Tx) error) error {
-	return db.inTx(ctx, "", nil, func(tx Tx) (*pgx.QueuedQuery, error) { return nil, fn(tx) })
+	return db.inTx(ctx, nil, nil, func(tx Tx) (*pgx.QueuedQuery, error) { return nil, fn(tx) })
 }
 
 // maxTimeoutMargin is how much earlier than the context's deadline

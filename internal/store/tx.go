@@ -50,35 +50,38 @@ func withPgx(conn *sql.Conn, fn func(*pgx.Conn) error) error {
 
 // begin takes a connection and begins a transaction on it with the
 // timeouts of ctx's deadline (boundStatements), followed in the same
-// round trip by then, a statement without parameters, if not empty; the
-// result of then is returned. On an error the connection is back in the
-// pool.
-func (db *DB) begin(ctx context.Context, then string) (*sql.Conn, *pgconn.Result, error) {
+// round trip by then, statements without parameters; their results are
+// returned, in order. On an error the connection is back in the pool.
+func (db *DB) begin(ctx context.Context, then []string) (*sql.Conn, []*pgconn.Result, error) {
 	text, err := beginText(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	if then != "" {
-		text += "; " + then
+	for _, q := range then {
+		text += "; " + q
 	}
 	conn, err := db.SQL().Conn(ctx)
 	if err != nil {
 		return nil, nil, Translate(err)
 	}
-	var last *pgconn.Result
+	var out []*pgconn.Result
 	err = withPgx(conn, func(c *pgx.Conn) error {
+		if len(then) > 0 && c.PgConn().ParameterStatus("standard_conforming_strings") != "on" {
+			// Inline's quoting would not hold.
+			return errors.New("store: standard_conforming_strings is off")
+		}
 		results, err := c.PgConn().Exec(ctx, text).ReadAll()
 		if err != nil {
 			return err
 		}
-		last = results[len(results)-1]
+		out = results[len(results)-len(then):]
 		return nil
 	})
 	if err != nil {
 		release(conn, false)
 		return nil, nil, Translate(err)
 	}
-	return conn, last, nil
+	return conn, out, nil
 }
 
 // beginText is BEGIN with the statement and lock timeouts from ctx's
@@ -103,13 +106,16 @@ func beginText(ctx context.Context) (string, error) {
 	return "BEGIN; " + setLocal + "statement_timeout = " + ms + "; " + setLocal + "lock_timeout = " + ms, nil
 }
 
-// commit commits the transaction on conn, sending insert, if not nil,
-// ahead of COMMIT and a NOTIFY of each of channels after it, in the same
-// round trip, and puts conn back in the pool. The NOTIFYs run as a
-// transaction of their own, which writes nothing and so waits for no
-// flush while it holds the notification queue's lock; one that fails is
-// not the commit's failure (listeners also poll, events.FallbackPoll).
-func commit(ctx context.Context, conn *sql.Conn, insert *pgx.QueuedQuery, channels []string) error {
+// commit commits the transaction on conn, sending writes (Tx.WriteAtCommit
+// and the stored response of an idempotent call) ahead of COMMIT and a
+// NOTIFY of each of channels after it, in the same round trip, and puts
+// conn back in the pool. A write that fails skips the rest of the
+// pipeline, COMMIT included, and the transaction rolls back. The NOTIFYs
+// run as a transaction of their own, which writes nothing and so waits
+// for no flush while it holds the notification queue's lock; one that
+// fails is not the commit's failure (listeners also poll,
+// events.FallbackPoll).
+func commit(ctx context.Context, conn *sql.Conn, writes []*pgx.QueuedQuery, channels []string) error {
 	if err := ctx.Err(); err != nil {
 		// As database/sql's Tx: a call that ended before its commit rolls back.
 		release(conn, false)
@@ -117,23 +123,22 @@ func commit(ctx context.Context, conn *sql.Conn, insert *pgx.QueuedQuery, channe
 	}
 	// Once sent, the commit is seen through even if the call's context
 	// ends meanwhile (as database/sql and pgx's Tx.Commit do), so that an
-	// answer is not an error for a change that was made; the insert under
-	// it is bounded by the transaction's statement_timeout.
+	// answer is not an error for a change that was made; the writes before
+	// it are bounded by the transaction's statement_timeout.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
 	defer cancel()
 	err := withPgx(conn, func(c *pgx.Conn) error {
-		b := &pgx.Batch{}
-		if insert != nil {
-			b.QueuedQueries = append(b.QueuedQueries, insert)
-		}
+		b := &pgx.Batch{QueuedQueries: writes}
 		b.Queue("COMMIT")
 		for _, ch := range channels {
 			b.Queue("SELECT pg_notify($1, '')", ch)
 		}
 		br := c.SendBatch(ctx, b)
 		var err error
-		if insert != nil {
-			_, err = br.Exec()
+		for range writes {
+			if _, err = br.Exec(); err != nil {
+				break
+			}
 		}
 		var tag pgconn.CommandTag
 		if err == nil {
@@ -185,10 +190,11 @@ const commitTimeout = 5 * time.Second
 const rollbackTimeout = 5 * time.Second
 
 // inTx runs fn in a transaction begun on a connection of its own
-// (followed by then, see begin, whose result look reads first; look may
+// (followed by then, see begin, whose results look reads first; look may
 // return done to end the transaction, rolled back, without running fn),
-// and commits it with insert, if fn gives one.
-func (db *DB) inTx(ctx context.Context, then string, look func(*pgconn.Result) (done bool, err error),
+// and commits it with the writes fn left for the commit (Tx.WriteAtCommit)
+// and insert, if fn gives one.
+func (db *DB) inTx(ctx context.Context, then []string, look func([]*pgconn.Result) (done bool, err error),
 	fn func(Tx) (*pgx.QueuedQuery, error)) error {
 	conn, res, err := db.begin(ctx, then)
 	if err != nil {
@@ -215,7 +221,10 @@ func (db *DB) inTx(ctx context.Context, then string, look func(*pgconn.Result) (
 		release(conn, false)
 		return err
 	}
-	return commit(ctx, conn, insert, after.notify)
+	if insert != nil {
+		after.writes = append(after.writes, insert)
+	}
+	return commit(ctx, conn, after.writes, after.notify)
 }
 
 // hexLiteral is s as a text expression of hex digits only, so that a

@@ -1,8 +1,13 @@
 package store
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"gorm.io/gorm"
 )
 
 // Write is one data-modifying statement — an INSERT, UPDATE or DELETE
@@ -31,6 +36,48 @@ func (tx Tx) Write(ws ...Write) error {
 	if len(ws) == 0 {
 		return nil
 	}
+	q, args := joined(ws)
+	if tx.after != nil {
+		tx.after.written = true
+	}
+	if err := tx.g.Exec(q, args...).Error; err != nil {
+		return Translate(err)
+	}
+	return tx.notify(ws)
+}
+
+// WriteAtCommit is Write sent with the transaction's COMMIT, in its round
+// trip, rather than on one of its own: for the last writes of a change,
+// which nothing in the transaction reads afterwards. Their error is the
+// commit's (the transaction rolls back). In a Session it is Write.
+func (tx Tx) WriteAtCommit(ws ...Write) error {
+	if len(ws) == 0 {
+		return nil
+	}
+	if tx.after == nil {
+		return tx.Write(ws...)
+	}
+	q, args := joined(ws)
+	// gorm builds the statement as it would run it (placeholders numbered,
+	// lists expanded, values converted) without running it.
+	stmt := tx.g.Session(&gorm.Session{DryRun: true}).Exec(q, args...).Statement
+	if stmt.Error != nil {
+		return stmt.Error
+	}
+	tx.after.writes = append(tx.after.writes, &pgx.QueuedQuery{SQL: stmt.SQL.String(), Arguments: stmt.Vars})
+	tx.after.written = true
+	return tx.notify(ws)
+}
+
+// Written reports whether the transaction has made a Write or
+// WriteAtCommit: until it has, what it read with BEGIN
+// (IdempotentAfter) under its locks is still what the database holds.
+// Writes made through Gorm are not counted.
+func (tx Tx) Written() bool { return tx.after != nil && tx.after.written }
+
+// joined is ws as one statement: every write but the last as a
+// data-modifying WITH query of the last.
+func joined(ws []Write) (string, []any) {
 	var b strings.Builder
 	var args []any
 	for i, w := range ws[:len(ws)-1] {
@@ -44,10 +91,11 @@ func (tx Tx) Write(ws ...Write) error {
 	}
 	last := ws[len(ws)-1]
 	b.WriteString(last.SQL)
-	args = append(args, last.Args...)
-	if err := tx.g.Exec(b.String(), args...).Error; err != nil {
-		return Translate(err)
-	}
+	return b.String(), append(args, last.Args...)
+}
+
+// notify has the channels ws name notified once they have committed.
+func (tx Tx) notify(ws []Write) error {
 	for _, w := range ws {
 		switch {
 		case w.Notify == "":
@@ -60,4 +108,60 @@ func (tx Tx) Write(ws ...Write) error {
 		}
 	}
 	return nil
+}
+
+// Inline is q, with ? placeholders, with args written into it as
+// literals, for a statement sent without parameters (IdempotentAfter's
+// first statements). Arguments may be strings, lists of strings (for
+// IN ?, as gorm writes them) and integers; a string becomes a quoted
+// literal of unknown type, as a parameter would be, so that it compares
+// with text and uuid columns alike.
+func Inline(q string, args ...any) (string, error) {
+	var b strings.Builder
+	for _, arg := range args {
+		i := strings.IndexByte(q, '?')
+		if i < 0 {
+			return "", fmt.Errorf("store: Inline: %d arguments for fewer placeholders", len(args))
+		}
+		b.WriteString(q[:i])
+		q = q[i+1:]
+		var lit string
+		var err error
+		switch v := arg.(type) {
+		case string:
+			lit, err = quote(v)
+		case []string:
+			items := make([]string, len(v))
+			for j, s := range v {
+				if items[j], err = quote(s); err != nil {
+					break
+				}
+			}
+			lit = "(" + strings.Join(items, ", ") + ")"
+		case int:
+			lit = strconv.Itoa(v)
+		case int64:
+			lit = strconv.FormatInt(v, 10)
+		default:
+			err = fmt.Errorf("store: Inline: a %T is not written as a literal", v)
+		}
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(lit)
+	}
+	if strings.IndexByte(q, '?') >= 0 {
+		return "", errors.New("store: Inline: a placeholder without its argument")
+	}
+	b.WriteString(q)
+	return b.String(), nil
+}
+
+// quote is s as a quoted literal of unknown type. It relies on
+// standard_conforming_strings, which begin checks.
+func quote(s string) (string, error) {
+	if strings.ContainsRune(s, 0) {
+		return "", errors.New("store: a literal with a NUL character")
+	}
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'", nil
 }

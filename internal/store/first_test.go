@@ -1,0 +1,111 @@
+package store_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/ipcase/ipcase/internal/errs"
+	"github.com/ipcase/ipcase/internal/store"
+	"github.com/ipcase/ipcase/internal/store/storetest"
+)
+
+// TestInlineKeepsTextInItsLiteral: the statements sent with BEGIN carry
+// their values as literals (store.Inline), and a value a client chose —
+// a party id, an agency — must come back as itself, never end its
+// literal and run as SQL.
+func TestInlineKeepsTextInItsLiteral(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t)
+	storetest.Exec(t, db, `CREATE TABLE victims (k text PRIMARY KEY)`)
+	storetest.Exec(t, db, `INSERT INTO victims VALUES ('a'), ('b''c')`)
+	hostile := []string{
+		`x'; DROP TABLE victims; --`,
+		`b'c`,
+		`\'; SELECT 1; --`,
+		`?`,
+		`$1`,
+		`日本語 'quoted' ''`,
+	}
+	var first []string
+	for _, h := range hostile {
+		q, err := store.Inline(`SELECT ?::text`, h)
+		if err != nil {
+			t.Fatalf("Inline(%q): %v", h, err)
+		}
+		first = append(first, q)
+	}
+	in, err := store.Inline(`SELECT k FROM victims WHERE k IN ? ORDER BY k`, []string{"a", `b'c`, `x') OR true --`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first = append(first, in)
+	_, err = db.IdempotentAfter(t.Context(), store.IdempotencyKey{}, first, func(_ store.Tx, got []store.Text) ([]byte, error) {
+		for i, h := range hostile {
+			if len(got[i]) != 1 || string(got[i][0][0]) != h {
+				t.Errorf("%q came back as %q", h, got[i])
+			}
+		}
+		if rows := got[len(hostile)]; len(rows) != 2 || string(rows[0][0]) != "a" || string(rows[1][0]) != "b'c" {
+			t.Errorf("IN ? found %q, want a and b'c only", rows)
+		}
+		return nil, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	if err := db.Session(t.Context()).Gorm().Raw(`SELECT count(*) FROM victims`).Scan(&n).Error; err != nil || n != 2 {
+		t.Errorf("victims has %d rows (%v), want 2", n, err)
+	}
+	if _, err := store.Inline(`SELECT ?`, "a\x00b"); err == nil {
+		t.Error("a NUL character was inlined")
+	}
+	if _, err := store.Inline(`SELECT ?, ?`, "a"); err == nil {
+		t.Error("a placeholder without its argument was accepted")
+	}
+}
+
+// TestWriteAtCommitFailsTheCommit: writes sent with COMMIT are the
+// commit's: one that fails rolls back everything the transaction did,
+// the stored response of its request id included, so that a retry runs
+// again rather than answering a change that was not made.
+func TestWriteAtCommitFailsTheCommit(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t)
+	storetest.Exec(t, db, `CREATE TABLE t (k text PRIMARY KEY)`)
+	storetest.Exec(t, db, `INSERT INTO t VALUES ('taken')`)
+	key := store.IdempotencyKey{Scope: "test", RequestID: "r1", RequestHash: []byte("h")}
+	run := func(k string) ([]byte, error) {
+		return db.Idempotent(t.Context(), key, func(tx store.Tx) ([]byte, error) {
+			if err := tx.Write(store.Write{SQL: `INSERT INTO t VALUES (?)`, Args: []any{"early"}}); err != nil {
+				return nil, err
+			}
+			if !tx.Written() {
+				t.Error("Written is false after a Write")
+			}
+			return []byte("done " + k), tx.WriteAtCommit(store.Write{SQL: `INSERT INTO t VALUES (?)`, Args: []any{k}})
+		})
+	}
+	if _, err := run("taken"); !errors.Is(err, errs.AlreadyExists) {
+		t.Fatalf("a write at commit on a taken key: %v; want AlreadyExists", err)
+	}
+	var keys []string
+	if err := db.Session(t.Context()).Gorm().Raw(`SELECT k FROM t ORDER BY k`).Scan(&keys).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 1 || keys[0] != "taken" {
+		t.Errorf("after the failed commit t holds %q; want only the row from before", keys)
+	}
+	// The retry with the same request id runs (nothing was stored) and
+	// commits.
+	resp, err := run("free")
+	if err != nil || string(resp) != "done free" {
+		t.Fatalf("retry = %q, %v", resp, err)
+	}
+	if err := db.Session(t.Context()).Gorm().Raw(`SELECT k FROM t ORDER BY k`).Scan(&keys).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) != 3 {
+		t.Errorf("after the retry t holds %q; want early, free and taken", keys)
+	}
+}
