@@ -19,20 +19,20 @@ var roundTripBounds = map[string]int{
 	"RecordRight":      4,
 	"RenewRecordation": 5,
 	// Citing a recordation, which is read with its holder; 12 without.
-	"ApplyDetention":    14,
-	"DetainGoods":       9,
-	"RefuseDetention":   7,
-	"FileCourtAction":   8,
-	"RecordCourtNotice": 11,
-	"ReleaseGoods":      10,
+	"ApplyDetention":    13,
+	"DetainGoods":       5,
+	"RefuseDetention":   chaintest.Bound,
+	"FileCourtAction":   4,
+	"RecordCourtNotice": 7,
+	"ReleaseGoods":      6,
 	// The matter is filed, then its proceeding written apart so that the
 	// reply clock can refer to it, then the shipment: three writes, each
 	// after its own read of the event chain's head.
-	"ReportSuspectedGoods": 19,
+	"ReportSuspectedGoods": 18,
 	// Applying: customs' 30 and the court's 50 working days are opened
 	// and the three clocks read again for the answer; 11 declining.
-	"ReplyToNotice":      15,
-	"DecideInfringement": 12,
+	"ReplyToNotice":      11,
+	"DecideInfringement": 8,
 }
 
 // shipmentResponse is the answer of a transition of a shipment.

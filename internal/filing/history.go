@@ -251,8 +251,25 @@ func (s *Store) appendState(tx store.Tx, m *Matter, actor events.Actor, at time.
 // with its own writes (store.Tx.Write): it returns the writes, and signed,
 // to call once they are written.
 func (s *Store) appendStateWrites(tx store.Tx, m *Matter, actor events.Actor, at time.Time, recs ...events.Record) ([]store.Write, func(), error) {
+	return s.stateWrites(m, func(next events.NextState) ([]store.Write, error) {
+		return s.log.AppendStateWrites(tx, string(m.ID), actor, at, next, recs...)
+	})
+}
+
+// appendStateWritesOn is appendStateWrites on the head of m's chain read
+// and locked with BEGIN (events.HeadLock).
+func (s *Store) appendStateWritesOn(head store.Text, m *Matter, actor events.Actor, at time.Time, recs ...events.Record) ([]store.Write, func(), error) {
+	return s.stateWrites(m, func(next events.NextState) ([]store.Write, error) {
+		return s.log.AppendStateWritesOn(head, string(m.ID), actor, at, next, recs...)
+	})
+}
+
+// stateWrites returns the writes appendTo makes with the state of m as the
+// head's next state, and the function that records it as signed once
+// they are written.
+func (s *Store) stateWrites(m *Matter, appendTo func(events.NextState) ([]store.Write, error)) ([]store.Write, func(), error) {
 	final, base := snapshotOf(m), m.signed
-	ws, err := s.log.AppendStateWrites(tx, string(m.ID), actor, at, func(prev []byte) ([]byte, error) {
+	ws, err := appendTo(func(prev []byte) ([]byte, error) {
 		var p snapshot
 		if prev != nil && json.Unmarshal(prev, &p) != nil {
 			// Not a state this package wrote: the head was rewritten, and
@@ -260,7 +277,7 @@ func (s *Store) appendStateWrites(tx store.Tx, m *Matter, actor events.Actor, at
 			return prev, nil
 		}
 		return json.Marshal(merge(p, base, final))
-	}, recs...)
+	})
 	if err != nil {
 		return nil, nil, err
 	}

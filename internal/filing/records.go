@@ -72,6 +72,12 @@ type Change[R Record] struct {
 	// At is the instant of the change; Today its day in China.
 	At    time.Time
 	Today civil.Date
+
+	// head is the head of the matter's chain as read and locked with
+	// BEGIN (events.HeadLock), nil if it was not; a change that has it
+	// (Transition) writes nothing after its record, which is sent with
+	// COMMIT.
+	head store.Text
 }
 
 // ErrUnchanged is returned by a change's function when there is nothing to
@@ -119,6 +125,18 @@ func (s *Records[R]) Filing() *Store { return s.filing }
 func (s *Records[R]) Load(tx store.Tx, id ProceedingID) (r R, ok bool, err error) {
 	r = s.fresh()
 	matterID, version, ok, err := s.docs.Get(tx, string(id), r)
+	return s.loaded(r, id, matterID, version, ok, err)
+}
+
+// loaded is Load of the record read with BEGIN (store.Documents.GetText).
+func (s *Records[R]) loadedText(rows store.Text, id ProceedingID) (r R, ok bool, err error) {
+	r = s.fresh()
+	matterID, version, ok, err := s.docs.FromText(rows, string(id), r)
+	return s.loaded(r, id, matterID, version, ok, err)
+}
+
+// loaded completes the identity of r, the decoded record of proceeding id.
+func (s *Records[R]) loaded(r R, id ProceedingID, matterID string, version int64, ok bool, err error) (R, bool, error) {
 	if err != nil || !ok {
 		return r, false, err
 	}
@@ -173,23 +191,25 @@ func (s *Records[R]) Get(ctx context.Context, matterID MatterID, procID Proceedi
 // for an unknown matter or proceeding, and errs.FailedPrecondition if the
 // record was never opened.
 func (s *Records[R]) ChangeIn(tx store.Tx, matterID MatterID, procID ProceedingID, actor events.Actor, at time.Time, fn func(*Change[R]) error) error {
-	_, err := s.change(tx, s.filing.Lock, matterID, procID, actor, at, fn)
+	m, err := s.filing.Lock(tx, matterID)
+	if err != nil {
+		return err
+	}
+	load := func() (R, bool, error) { return s.Load(tx, procID) }
+	_, err = s.change(tx, m, nil, load, procID, actor, at, fn)
 	return err
 }
 
-// change locks matter matterID with lock and changes the record of its
-// proceeding procID with fn.
-func (s *Records[R]) change(tx store.Tx, lock func(store.Tx, MatterID) (*Matter, error), matterID MatterID, procID ProceedingID,
+// change changes with fn the record of proceeding procID of m, locked,
+// which load reads; head is the head of m's chain if it was read with
+// BEGIN.
+func (s *Records[R]) change(tx store.Tx, m *Matter, head store.Text, load func() (R, bool, error), procID ProceedingID,
 	actor events.Actor, at time.Time, fn func(*Change[R]) error) (*Change[R], error) {
-	m, err := lock(tx, matterID)
-	if err != nil {
-		return nil, err
-	}
 	p, err := s.proceeding(m, procID)
 	if err != nil {
 		return nil, err
 	}
-	r, ok, err := s.Load(tx, procID)
+	r, ok, err := load()
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +221,7 @@ func (s *Records[R]) change(tx store.Tx, lock func(store.Tx, MatterID) (*Matter,
 		// outside the log, and this change must not sign its outcome.
 		m.signed.distrust(proceedingField(string(p.ID), "state"))
 	}
-	c := &Change[R]{Tx: tx, Matter: m, Proceeding: p, Record: r, At: at, Today: civil.Today(at)}
+	c := &Change[R]{Tx: tx, Matter: m, Proceeding: p, Record: r, At: at, Today: civil.Today(at), head: head}
 	if err := fn(c); errors.Is(err, ErrUnchanged) {
 		return c, nil
 	} else if err != nil {
@@ -230,9 +250,29 @@ func (s *Records[R]) Transition(ctx context.Context, req request.Identified, nam
 		return err
 	}
 	at := now.UTC().Truncate(time.Microsecond)
-	b, err := s.filing.db.Idempotent(ctx, key, func(tx store.Tx) ([]byte, error) {
-		lock := func(tx store.Tx, id MatterID) (*Matter, error) { return s.filing.LockFor(ctx, tx, id) }
-		c, err := s.change(tx, lock, MatterID(mid), ProceedingID(pid), events.ActorFrom(ctx), at, func(c *Change[R]) error {
+	// The matter, the head of its chain and the record are read and locked
+	// in the round trip of BEGIN, the matter read in a second, and the
+	// change written in the round trip of COMMIT: three in all, unless fn
+	// reads more.
+	vis, err := matterVisibility(ctx)
+	if err != nil {
+		return err
+	}
+	first, err := s.filing.firstOfChange(MatterID(mid), vis)
+	if err != nil {
+		return err
+	}
+	doc, err := s.docs.GetText(pid)
+	if err != nil {
+		return err
+	}
+	b, err := s.filing.db.IdempotentAfter(ctx, key, append(first, doc), func(tx store.Tx, locked []store.Text) ([]byte, error) {
+		m, err := s.filing.loadLocked(ctx, tx, MatterID(mid), locked)
+		if err != nil {
+			return nil, err
+		}
+		load := func() (R, bool, error) { return s.loadedText(locked[2], ProceedingID(pid)) }
+		c, err := s.change(tx, m, locked[1], load, ProceedingID(pid), events.ActorFrom(ctx), at, func(c *Change[R]) error {
 			if got := c.Record.Etag(); !EtagMatches(etag, got) {
 				return errs.Errorf(errs.Aborted, "etag %s is stale: it is now %s; read it again", etag, got)
 			}
@@ -328,13 +368,25 @@ func (s *Records[R]) save(c *Change[R], actor events.Actor, insert bool) error {
 	// The matter's own events first (an acceptance made by the change). A
 	// new slice: appending to the matter's would write into its array.
 	recs := slices.Concat(c.Matter.pending, meta.pending)
-	evs, signed, err := s.filing.appendStateWrites(c.Tx, c.Matter, actor, c.At, recs...)
+	var evs []store.Write
+	var signed func()
+	if c.head != nil && !c.Tx.Written() {
+		// Nothing has moved the head since BEGIN locked it.
+		evs, signed, err = s.filing.appendStateWritesOn(c.head, c.Matter, actor, c.At, recs...)
+	} else {
+		evs, signed, err = s.filing.appendStateWrites(c.Tx, c.Matter, actor, c.At, recs...)
+	}
 	if err != nil {
 		return err
 	}
-	// The proceeding, the record and the events in one statement: a new
-	// record refers to its proceeding, checked at the statement's end.
-	if err := c.Tx.Write(slices.Concat(ws, []store.Write{doc}, evs)...); err != nil {
+	// The proceeding, the record and the events in one statement (sent
+	// with COMMIT by a Transition): a new record refers to its
+	// proceeding, checked at the statement's end.
+	write := c.Tx.Write
+	if c.head != nil {
+		write = c.Tx.WriteAtCommit
+	}
+	if err := write(slices.Concat(ws, []store.Write{doc}, evs)...); err != nil {
 		return fmt.Errorf("saving %s: %w", s.noun, err)
 	}
 	c.Matter.pending, meta.pending = nil, nil

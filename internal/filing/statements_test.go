@@ -100,7 +100,7 @@ func TestStatementsPerCall(t *testing.T) {
 	}
 	req := complaint("s-1")
 	req.Respondents[0].CreditCode = codeRespondent2
-	check("SubmitComplaint", 7, func() (err error) { sub, err = f.client.SubmitComplaint(ctx, req); return })
+	check("SubmitComplaint", 6, func() (err error) { sub, err = f.client.SubmitComplaint(ctx, req); return })
 	m := sub.GetMatter()
 	check("GetMatter", 1, func() error {
 		_, err := f.client.GetMatter(ctx, &ipcasev1.GetMatterRequest{Name: m.GetName()})

@@ -223,7 +223,8 @@ type Render func(*Matter) ([]byte, error)
 // added. A repeated key returns the first call's response.
 func (s *Store) Create(ctx context.Context, key store.IdempotencyKey, m *Matter, actor events.Actor, at time.Time, render Render) ([]byte, error) {
 	return s.db.Idempotent(ctx, key, func(tx store.Tx) ([]byte, error) {
-		if err := s.create(tx, m, actor, at); err != nil {
+		// The events go with COMMIT: nothing reads after them.
+		if err := s.create(tx, m, actor, at, tx.WriteAtCommit); err != nil {
 			return nil, err
 		}
 		// m is what was written, as a read would give it back
@@ -235,10 +236,11 @@ func (s *Store) Create(ctx context.Context, key store.IdempotencyKey, m *Matter,
 // CreateIn files m inside tx, as SubmitComplaint does: for a matter that a
 // proceeding opens of its own motion.
 func (s *Store) CreateIn(tx store.Tx, m *Matter, actor events.Actor, at time.Time) error {
-	return s.create(tx, m, actor, at)
+	return s.create(tx, m, actor, at, tx.Write)
 }
 
-func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time) error {
+// create files m in tx, writing its events with write.
+func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time, write func(...store.Write) error) error {
 	if err := s.cite(tx, &Matter{}, m.Evidence); err != nil {
 		return err
 	}
@@ -263,9 +265,15 @@ func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time)
 		Number: m.Number, Agency: m.Agency, Respondents: len(m.Respondents),
 		Rights: len(m.Rights), Evidence: len(m.Evidence), Warnings: codes,
 	})
-	if err := s.appendState(tx, m, actor, at, m.PendingEvents()...); err != nil {
+	// A new matter has no chain yet: there is no head to read.
+	ws, signed, err := s.appendStateWritesOn(nil, m, actor, at, m.PendingEvents()...)
+	if err != nil {
 		return err
 	}
+	if err := write(ws...); err != nil {
+		return fmt.Errorf("events of matter %s: %w", m.ID, err)
+	}
+	signed()
 	m.pending = nil
 	return nil
 }
@@ -578,8 +586,19 @@ func (s *Store) LockFor(ctx context.Context, tx store.Tx, id MatterID) (*Matter,
 // (see LockFor); it returns an error wrapping errs.NotFound if id is
 // unknown or the caller may not act on it.
 func (s *Store) Update(ctx context.Context, key store.IdempotencyKey, id MatterID, actor events.Actor, at time.Time, fn func(*Matter) error, render Render) ([]byte, error) {
-	return s.db.Idempotent(ctx, key, func(tx store.Tx) ([]byte, error) {
-		m, err := s.LockFor(ctx, tx, id)
+	// The matter and the head of its chain are locked in the round trip
+	// of BEGIN, the matter read in a second, and the change written in
+	// the round trip of COMMIT: three in all.
+	v, err := matterVisibility(ctx)
+	if err != nil {
+		return nil, err
+	}
+	first, err := s.firstOfChange(id, v)
+	if err != nil {
+		return nil, err
+	}
+	return s.db.IdempotentAfter(ctx, key, first, func(tx store.Tx, locked []store.Text) ([]byte, error) {
+		m, err := s.loadLocked(ctx, tx, id, locked)
 		if err != nil {
 			return nil, err
 		}
@@ -589,16 +608,57 @@ func (s *Store) Update(ctx context.Context, key store.IdempotencyKey, id MatterI
 		m.Version++
 		// The matter, its proceedings and its events in one statement.
 		ws := s.saveWrites(m, at)
-		evs, signed, err := s.appendStateWrites(tx, m, actor, at, m.PendingEvents()...)
+		evs, signed, err := s.appendStateWritesOn(locked[1], m, actor, at, m.PendingEvents()...)
 		if err != nil {
 			return nil, err
 		}
-		if err := tx.Write(append(ws, evs...)...); err != nil {
+		if err := tx.WriteAtCommit(append(ws, evs...)...); err != nil {
 			return nil, fmt.Errorf("saving matter %s: %w", m.ID, err)
 		}
 		signed()
 		return render(m)
 	})
+}
+
+// firstOfChange are the statements, without parameters, that a change of
+// matter id by a caller of visibility v sends with BEGIN
+// (store.IdempotentAfter): the lock of the matter if v may see it,
+// answering its id (or nothing), and the lock of the head of its chain
+// (events.HeadLock), answering the head.
+func (s *Store) firstOfChange(id MatterID, v Visibility) ([]string, error) {
+	cond, args, ok := v.where(s.notice)
+	if !ok {
+		return nil, errs.Errorf(errs.NotFound, "matter not found")
+	}
+	lock, err := store.Inline(`SELECT m.id FROM matters m WHERE m.id = ? AND `+cond+` FOR UPDATE OF m`, append([]any{string(id)}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	head, err := events.HeadLock(string(id))
+	if err != nil {
+		return nil, err
+	}
+	return []string{lock, head}, nil
+}
+
+// loadLocked loads matter id, which firstOfChange's statements answered
+// in locked, for the caller in ctx, who must be allowed the current
+// method on it (auth.AuthorizeMatter); a matter they did not lock is not
+// found.
+func (s *Store) loadLocked(ctx context.Context, tx store.Tx, id MatterID, locked []store.Text) (*Matter, error) {
+	if len(locked[0]) == 0 {
+		return nil, errs.Errorf(errs.NotFound, "matter not found")
+	}
+	ms, err := loadMatters(tx, []string{string(id)})
+	if err != nil {
+		return nil, err
+	}
+	m := ms[0]
+	m.signed = snapshotOf(m)
+	if err := auth.AuthorizeMatter(ctx, s.scopeOf(m)); err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // Lock locks matter id in tx and loads it. It returns an error wrapping

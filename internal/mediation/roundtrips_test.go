@@ -16,12 +16,12 @@ import (
 // today, so that it cannot grow, and is lowered as it is reduced.
 var roundTripBounds = map[string]int{
 	"RequestMediation":    8,
-	"RecordConsent":       8,
-	"AssignMediator":      10,
-	"StartMediation":      9,
-	"RecordSession":       8,
-	"RecordAgreement":     12,
-	"RequestConfirmation": 13,
+	"RecordConsent":       4,
+	"AssignMediator":      6,
+	"StartMediation":      5,
+	"RecordSession":       4,
+	"RecordAgreement":     8,
+	"RequestConfirmation": 9,
 }
 
 // mediationResponse is the answer of a transition of a mediation.

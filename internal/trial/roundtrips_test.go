@@ -16,28 +16,28 @@ import (
 // by what it makes today, so that it cannot grow, and is lowered as it is
 // reduced. Each count was the same in three runs.
 var roundTripBounds = map[string]int{
-	"DocketTrial":            10,
-	"PauseTimeLimit":         10,
-	"ExtendTimeLimit":        10,
-	"AssignPanel":            8,
-	"OrderPreservation":      8,
-	"RecordEvidenceExchange": 8,
-	"ScheduleHearing":        8,
-	"RecordTrialHearing":     8,
-	"EnterJudgment":          10,
+	"DocketTrial":            6,
+	"PauseTimeLimit":         6,
+	"ExtendTimeLimit":        6,
+	"AssignPanel":            4,
+	"OrderPreservation":      4,
+	"RecordEvidenceExchange": 4,
+	"ScheduleHearing":        4,
+	"RecordTrialHearing":     4,
+	"EnterJudgment":          6,
 	// Serving the second party of a first instance; the first makes 10,
 	// as the answer reads the appeal clock of each party served; a final
 	// judgment's service, 8.
-	"ServeJudgment": 11,
+	"ServeJudgment": 7,
 	// The change and its answer each read the time limit and both appeal
 	// clocks; the second instance is written apart from the change's
 	// write, numbered, given its time limit and added.
-	"FileAppeal":         23,
-	"DeclineTrial":       7,
-	"WithdrawTrial":      10,
-	"SettleTrial":        10,
-	"ConfirmAgreement":   12, // settling the matter's docketed trial
-	"RefuseConfirmation": 7,
+	"FileAppeal":         20,
+	"DeclineTrial":       chaintest.Bound,
+	"WithdrawTrial":      6,
+	"SettleTrial":        6,
+	"ConfirmAgreement":   8, // settling the matter's docketed trial
+	"RefuseConfirmation": chaintest.Bound,
 }
 
 // trialResponse is the answer of a transition of a trial.
