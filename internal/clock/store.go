@@ -479,6 +479,9 @@ func (s *Store) Current(tx store.Tx, proceedingID, kind string) (d Deadline, ok 
 	if _, err := uuid.Parse(proceedingID); err != nil {
 		return Deadline{}, false, nil
 	}
+	if text, ok := tx.Prefetched(currentKey + proceedingID); ok {
+		return currentIn(text, kind)
+	}
 	var rows []deadlineRow
 	err = tx.Gorm().Where("proceeding_id = ? AND kind = ? AND party_id IS NULL", proceedingID, kind).
 		Order("status = 'OPEN' DESC, create_time DESC").Limit(1).Find(&rows).Error
@@ -487,6 +490,73 @@ func (s *Store) Current(tx store.Tx, proceedingID, kind string) (d Deadline, ok 
 	}
 	d, err = rows[0].toDeadline()
 	return d, err == nil, err
+}
+
+// currentKey keys the answer of CurrentFirst (store.First.Key).
+const currentKey = "clock.current/"
+
+// CurrentFirst is the read that Current makes, of every kind at once, for
+// a change of proceedingID to send with BEGIN (store.First): Current in
+// that transaction then answers from it until the transaction writes.
+func (s *Store) CurrentFirst(proceedingID string) (store.First, error) {
+	q, err := store.Inline(`SELECT row_to_json(d) FROM deadlines d WHERE proceeding_id = ? AND party_id IS NULL
+		ORDER BY status = 'OPEN' DESC, create_time DESC`, proceedingID)
+	return store.First{Key: currentKey + proceedingID, SQL: q}, err
+}
+
+// currentIn is Current of kind answered from the rows of CurrentFirst,
+// which are in Current's order.
+func currentIn(text store.Text, kind string) (Deadline, bool, error) {
+	for _, row := range text {
+		var j deadlineJSON
+		if err := json.Unmarshal(row[0], &j); err != nil {
+			return Deadline{}, false, fmt.Errorf("clock: a deadline read with BEGIN: %w", err)
+		}
+		if j.Kind == kind {
+			d, err := j.row().toDeadline()
+			return d, err == nil, err
+		}
+	}
+	return Deadline{}, false, nil
+}
+
+// deadlineJSON is a deadlineRow as row_to_json writes it.
+type deadlineJSON struct {
+	ID                   string          `json:"id"`
+	MatterID             string          `json:"matter_id"`
+	ProceedingID         string          `json:"proceeding_id"`
+	Kind                 string          `json:"kind"`
+	PartyID              *string         `json:"party_id"`
+	TriggerDate          civil.Date      `json:"trigger_date"`
+	Period               int             `json:"period"`
+	Unit                 string          `json:"unit"`
+	Basis                string          `json:"basis"`
+	Counting             string          `json:"counting"`
+	Extensions           json.RawMessage `json:"extensions"`
+	DueDate              civil.Date      `json:"due_date"`
+	RawEnd               civil.Date      `json:"raw_end"`
+	Adjusted             bool            `json:"adjusted"`
+	EndsOnMakeUpDay      bool            `json:"ends_on_make_up_day"`
+	Provisional          bool            `json:"provisional"`
+	Steps                json.RawMessage `json:"steps"`
+	CalendarVersion      string          `json:"calendar_version"`
+	Status               string          `json:"status"`
+	ApproachingAnnounced bool            `json:"approaching_announced"`
+	CreateTime           time.Time       `json:"create_time"`
+	UpdateTime           time.Time       `json:"update_time"`
+	CloseTime            *time.Time      `json:"close_time"`
+}
+
+func (j deadlineJSON) row() deadlineRow {
+	if j.CloseTime != nil {
+		c := j.CloseTime.UTC()
+		j.CloseTime = &c
+	}
+	return deadlineRow{ID: j.ID, MatterID: j.MatterID, ProceedingID: j.ProceedingID, Kind: j.Kind, PartyID: j.PartyID,
+		TriggerDate: j.TriggerDate, Period: j.Period, Unit: j.Unit, Basis: j.Basis, Counting: j.Counting,
+		Extensions: j.Extensions, DueDate: j.DueDate, RawEnd: j.RawEnd, Adjusted: j.Adjusted, EndsOnMakeUpDay: j.EndsOnMakeUpDay,
+		Provisional: j.Provisional, Steps: j.Steps, CalendarVersion: j.CalendarVersion, Status: j.Status,
+		ApproachingAnnounced: j.ApproachingAnnounced, CreateTime: j.CreateTime.UTC(), UpdateTime: j.UpdateTime.UTC(), CloseTime: j.CloseTime}
 }
 
 // Any reports whether proceedingID has a deadline kind, for any party, in

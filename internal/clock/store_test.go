@@ -858,3 +858,75 @@ func TestRecomputeProvisionalYear(t *testing.T) {
 	}
 	verify(t, db, log, f.matter)
 }
+
+// TestCurrentFromBegin: a change that sends Current's read with BEGIN
+// (CurrentFirst) is answered from it, with no statement of its own, and
+// gets what the read would give; once the change writes, Current reads
+// again and sees the write. The clocks are TestCurrentSettleExtend's: the
+// decision clock due Tue 2024-10-08, extended by 30 days to Mon
+// 2024-11-04; the statement window due Thu 2024-10-10; an appeal clock of
+// a party, which is not the proceeding's own.
+func TestCurrentFromBegin(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t)
+	log := events.NewLog(events.NewEphemeralCheckpoints())
+	s := clock.NewStore(db, embedded(t), log)
+	f := newFixture(t, db, log)
+	const decision, statement = "enforcement.decision", "enforcement.statement"
+	f.open(t, db, s, f.decision(t))
+	f.open(t, db, s, clock.Spec{ProceedingID: f.proceeding, Kind: statement, Trigger: date(t, "2024-09-27"), Period: deadline.StatementWindow})
+	f.open(t, db, s, f.appeal(t, f.infringer, "2024-02-05"))
+	if err := f.in(t, db, func(tx store.Tx, _ *filing.Matter) error {
+		_, err := s.Extend(tx, clock.ByKind(f.proceeding, decision, ""), deadline.DecisionExtension, "王局长 (head, SAMR-HZ)", "")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var statements int
+	if err := db.OnStatement(func(context.Context) { statements++ }); err != nil {
+		t.Fatal(err)
+	}
+	first, err := s.CurrentFirst(f.proceeding)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type answer struct {
+		d  clock.Deadline
+		ok bool
+	}
+	current := func(tx store.Tx, kind string) answer {
+		t.Helper()
+		d, ok, err := s.Current(tx, f.proceeding, kind)
+		if err != nil {
+			t.Fatalf("Current(%s): %v", kind, err)
+		}
+		return answer{d, ok}
+	}
+	want := map[string]string{decision: "2024-11-04", statement: "2024-10-10", "trial.appeal": "none"}
+	_, err = db.IdempotentAfter(t.Context(), store.IdempotencyKey{}, []store.First{first}, func(tx store.Tx, _ []store.Text) ([]byte, error) {
+		for kind, due := range want {
+			before := statements
+			got := current(tx, kind)
+			if statements != before {
+				t.Errorf("Current(%s) made %d statements; want it answered from BEGIN", kind, statements-before)
+			}
+			read := current(db.Session(t.Context()), kind)
+			if diff := cmp.Diff(read, got, cmp.AllowUnexported(answer{})); diff != "" {
+				t.Errorf("Current(%s) from BEGIN differs from a read (-read +from BEGIN):\n%s", kind, diff)
+			}
+			if got.ok != (due != "none") || got.ok && got.d.Due.String() != due {
+				t.Errorf("Current(%s) = %s (%v); want %s", kind, got.d.Due, got.ok, due)
+			}
+		}
+		if err := s.Settle(tx, f.proceeding, statement); err != nil {
+			return nil, err
+		}
+		if got := current(tx, statement); got.d.Status != clock.StatusMet {
+			t.Errorf("Current(statement) after Settle in the change: status %s; want it read again, MET", got.d.Status)
+		}
+		return nil, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -22,8 +22,8 @@ var roundTripBounds = map[string]int{
 	"ApplyDetention":    13,
 	"DetainGoods":       5,
 	"RefuseDetention":   chaintest.Bound,
-	"FileCourtAction":   4,
-	"RecordCourtNotice": 7,
+	"FileCourtAction":   chaintest.Bound,
+	"RecordCourtNotice": 6,
 	"ReleaseGoods":      6,
 	// The matter is filed, then its proceeding written apart so that the
 	// reply clock can refer to it, then the shipment: three writes, each
@@ -31,7 +31,7 @@ var roundTripBounds = map[string]int{
 	"ReportSuspectedGoods": 18,
 	// Applying: customs' 30 and the court's 50 working days are opened
 	// and the three clocks read again for the answer; 11 declining.
-	"ReplyToNotice":      11,
+	"ReplyToNotice":      10,
 	"DecideInfringement": 8,
 }
 

@@ -69,6 +69,7 @@ func NewServer(st *Store, db *store.DB, clocks *clock.Store, now func() time.Tim
 	if st == nil || db == nil || clocks == nil || now == nil {
 		panic("customs.NewServer: nil dependency")
 	}
+	st.Prefetch(clocks.CurrentFirst) // render reads the shipment's clocks
 	return &Server{store: st, db: db, clocks: clocks, now: now}
 }
 

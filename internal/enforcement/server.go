@@ -42,6 +42,7 @@ func NewServer(st *Store, clocks *clock.Store, now func() time.Time, hearing map
 	if st == nil || clocks == nil || now == nil {
 		panic("enforcement.NewServer: nil dependency")
 	}
+	st.Prefetch(clocks.CurrentFirst) // render reads the case's clocks
 	return &Server{store: st, clocks: clocks, now: now, hearing: hearing}
 }
 

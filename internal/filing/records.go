@@ -95,6 +95,15 @@ type Records[R Record] struct {
 	noun   string
 	docs   store.Documents
 	fresh  func() R
+	// prefetch gives the read a Transition sends with BEGIN (Prefetch).
+	prefetch func(proceedingID string) (store.First, error)
+}
+
+// Prefetch has every Transition send with BEGIN, after its locks, the
+// read that f gives for the proceeding: one its fn or render makes, which
+// is then answered from the first round trip (store.Tx.Prefetched).
+func (s *Records[R]) Prefetch(f func(proceedingID string) (store.First, error)) {
+	s.prefetch = f
 }
 
 // NewRecords returns the records of proceedings of kind kept in docs; noun
@@ -266,7 +275,15 @@ func (s *Records[R]) Transition(ctx context.Context, req request.Identified, nam
 	if err != nil {
 		return err
 	}
-	b, err := s.filing.db.IdempotentAfter(ctx, key, append(first, doc), func(tx store.Tx, locked []store.Text) ([]byte, error) {
+	first = append(first, store.First{SQL: doc})
+	if s.prefetch != nil {
+		read, err := s.prefetch(pid)
+		if err != nil {
+			return err
+		}
+		first = append(first, read)
+	}
+	b, err := s.filing.db.IdempotentAfter(ctx, key, first, func(tx store.Tx, locked []store.Text) ([]byte, error) {
 		m, err := s.filing.loadLocked(ctx, tx, MatterID(mid), locked)
 		if err != nil {
 			return nil, err

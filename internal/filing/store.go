@@ -625,7 +625,7 @@ func (s *Store) Update(ctx context.Context, key store.IdempotencyKey, id MatterI
 // (store.IdempotentAfter): the lock of the matter if v may see it,
 // answering its id (or nothing), and the lock of the head of its chain
 // (events.HeadLock), answering the head.
-func (s *Store) firstOfChange(id MatterID, v Visibility) ([]string, error) {
+func (s *Store) firstOfChange(id MatterID, v Visibility) ([]store.First, error) {
 	cond, args, ok := v.where(s.notice)
 	if !ok {
 		return nil, errs.Errorf(errs.NotFound, "matter not found")
@@ -638,7 +638,7 @@ func (s *Store) firstOfChange(id MatterID, v Visibility) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []string{lock, head}, nil
+	return []store.First{{SQL: lock}, {SQL: head}}, nil
 }
 
 // loadLocked loads matter id, which firstOfChange's statements answered

@@ -16,12 +16,12 @@ import (
 // today, so that it cannot grow, and is lowered as it is reduced.
 var roundTripBounds = map[string]int{
 	"RequestMediation":    8,
-	"RecordConsent":       4,
-	"AssignMediator":      6,
+	"RecordConsent":       chaintest.Bound,
+	"AssignMediator":      5,
 	"StartMediation":      5,
-	"RecordSession":       4,
+	"RecordSession":       chaintest.Bound,
 	"RecordAgreement":     8,
-	"RequestConfirmation": 9,
+	"RequestConfirmation": 7,
 }
 
 // mediationResponse is the answer of a transition of a mediation.

@@ -79,6 +79,7 @@ func NewServer(st *Store, clocks *clock.Store, workers Workers, now func() time.
 	if st == nil || clocks == nil || workers == nil || now == nil {
 		panic("mediation.NewServer: nil dependency")
 	}
+	st.Prefetch(clocks.CurrentFirst) // render reads the mediation's clocks
 	return &Server{store: st, clocks: clocks, workers: workers, now: now}
 }
 

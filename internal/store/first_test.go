@@ -26,19 +26,19 @@ func TestInlineKeepsTextInItsLiteral(t *testing.T) {
 		`$1`,
 		`日本語 'quoted' ''`,
 	}
-	var first []string
+	var first []store.First
 	for _, h := range hostile {
 		q, err := store.Inline(`SELECT ?::text`, h)
 		if err != nil {
 			t.Fatalf("Inline(%q): %v", h, err)
 		}
-		first = append(first, q)
+		first = append(first, store.First{SQL: q})
 	}
 	in, err := store.Inline(`SELECT k FROM victims WHERE k IN ? ORDER BY k`, []string{"a", `b'c`, `x') OR true --`})
 	if err != nil {
 		t.Fatal(err)
 	}
-	first = append(first, in)
+	first = append(first, store.First{SQL: in})
 	_, err = db.IdempotentAfter(t.Context(), store.IdempotencyKey{}, first, func(_ store.Tx, got []store.Text) ([]byte, error) {
 		for i, h := range hostile {
 			if len(got[i]) != 1 || string(got[i][0][0]) != h {

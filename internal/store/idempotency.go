@@ -50,11 +50,18 @@ func (db *DB) Idempotent(ctx context.Context, key IdempotencyKey, fn func(Tx) ([
 // list of columns in Postgres's text format, NULL as nil.
 type Text [][][]byte
 
-// IdempotentAfter is Idempotent whose transaction begins with first,
-// statements without parameters (locks, typically: a change's first
-// reads, made in the round trip of BEGIN), whose answers fn gets, in
-// order. They run even when the key's stored response is returned.
-func (db *DB) IdempotentAfter(ctx context.Context, key IdempotencyKey, first []string, fn func(Tx, []Text) ([]byte, error)) ([]byte, error) {
+// First is a statement without parameters (Inline) that a transaction
+// sends with BEGIN: a lock, or a read that the change will need. If Key
+// is set, its answer is also kept for the transaction's own reads
+// (Tx.Prefetched).
+type First struct {
+	Key, SQL string
+}
+
+// IdempotentAfter is Idempotent whose transaction begins with first, whose
+// answers fn gets, in order. They run even when the key's stored response
+// is returned.
+func (db *DB) IdempotentAfter(ctx context.Context, key IdempotencyKey, first []First, fn func(Tx, []Text) ([]byte, error)) ([]byte, error) {
 	var out []byte
 	var firstRows []Text
 	read := func(res []*pgconn.Result) error {
@@ -66,9 +73,21 @@ func (db *DB) IdempotentAfter(ctx context.Context, key IdempotencyKey, first []s
 		}
 		return nil
 	}
+	then := make([]string, len(first))
+	for i, f := range first {
+		then[i] = f.SQL
+	}
+	keep := func(tx Tx) {
+		for i, f := range first {
+			if f.Key != "" {
+				tx.after.keep(f.Key, firstRows[i])
+			}
+		}
+	}
 	if key.RequestID == "" {
 		look := func(res []*pgconn.Result) (bool, error) { return false, read(res) }
-		err := db.inTx(ctx, first, look, func(tx Tx) (*pgx.QueuedQuery, error) {
+		err := db.inTx(ctx, then, look, func(tx Tx) (*pgx.QueuedQuery, error) {
+			keep(tx)
 			var err error
 			out, err = fn(tx, firstRows)
 			return nil, err
@@ -85,7 +104,8 @@ func (db *DB) IdempotentAfter(ctx context.Context, key IdempotencyKey, first []s
 		}
 		return false, read(res[1:])
 	}
-	err := db.inTx(ctx, append([]string{lookup(k)}, first...), look, func(tx Tx) (*pgx.QueuedQuery, error) {
+	err := db.inTx(ctx, append([]string{lookup(k)}, then...), look, func(tx Tx) (*pgx.QueuedQuery, error) {
+		keep(tx)
 		var err error
 		if out, err = fn(tx, firstRows); err != nil {
 			return nil, err

@@ -66,20 +66,50 @@ type Tx struct {
 	after *afterCommit
 }
 
-// afterCommit is what a transaction of InTx does once it has committed.
+// afterCommit is what a transaction of InTx does once it has committed,
+// and what it read with BEGIN.
 type afterCommit struct {
 	// writes are sent with COMMIT (Tx.WriteAtCommit).
 	writes []*pgx.QueuedQuery
 	// notify are the channels to notify (Write.Notify), each once.
 	notify []string
-	// written is set by the transaction's first Write (Tx.Written).
-	written bool
+	// wrote is set by the transaction's first Write (Tx.Written); changed
+	// by its first statement that may write, Write or through Gorm, but
+	// not WriteAtCommit (Tx.Prefetched).
+	wrote, changed bool
+	// first are the answers of the statements sent with BEGIN under a key
+	// (First.Key).
+	first map[string]Text
 }
 
 // notifyAfter has channel notified after the transaction commits.
 func (a *afterCommit) notifyAfter(channel string) {
 	if !slices.Contains(a.notify, channel) {
 		a.notify = append(a.notify, channel)
+	}
+}
+
+// keep keeps rows, the answer of a statement sent with BEGIN, under key.
+func (a *afterCommit) keep(key string, rows Text) {
+	if a.first == nil {
+		a.first = map[string]Text{}
+	}
+	a.first[key] = rows
+}
+
+// txKey carries a transaction's afterCommit in the context of its
+// statements, for the callback that notes its writes (markWritten).
+type txKey struct{}
+
+// markWritten is the gorm callback that notes, in its transaction, a
+// statement that may have written (Tx.Prefetched); gorm's dry runs
+// (WriteAtCommit) run nothing.
+func markWritten(g *gorm.DB) {
+	if g.DryRun || g.Statement == nil || g.Statement.Context == nil {
+		return
+	}
+	if a, ok := g.Statement.Context.Value(txKey{}).(*afterCommit); ok {
+		a.changed = true
 	}
 }
 
@@ -112,6 +142,17 @@ func Open(ctx context.Context, cfg Config, logger *zap.Logger) (*DB, error) {
 		g.Error = Translate(g.Error)
 	}); err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	cb := g.Callback()
+	for _, err := range []error{
+		cb.Create().After("gorm:create").Register("ipcase:written", markWritten),
+		cb.Update().After("gorm:update").Register("ipcase:written", markWritten),
+		cb.Delete().After("gorm:delete").Register("ipcase:written", markWritten),
+		cb.Raw().After("gorm:raw").Register("ipcase:written", markWritten), // Exec
+	} {
+		if err != nil {
+			return nil, fmt.Errorf("store: open: %w", err)
+		}
 	}
 	sqlDB, err := g.DB()
 	if err != nil {

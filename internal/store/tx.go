@@ -206,7 +206,8 @@ func (db *DB) inTx(ctx context.Context, then []string, look func([]*pgconn.Resul
 			return err
 		}
 	}
-	g := db.g.Session(&gorm.Session{Context: ctx, NewDB: true})
+	after := &afterCommit{}
+	g := db.g.Session(&gorm.Session{Context: context.WithValue(ctx, txKey{}, after), NewDB: true})
 	g.Statement.ConnPool = txConn{conn}
 	done := false
 	defer func() {
@@ -214,7 +215,6 @@ func (db *DB) inTx(ctx context.Context, then []string, look func([]*pgconn.Resul
 			release(conn, false)
 		}
 	}()
-	after := &afterCommit{}
 	insert, err := fn(Tx{g: g, after: after})
 	done = true
 	if err != nil {

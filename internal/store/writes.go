@@ -38,7 +38,7 @@ func (tx Tx) Write(ws ...Write) error {
 	}
 	q, args := joined(ws)
 	if tx.after != nil {
-		tx.after.written = true
+		tx.after.wrote = true
 	}
 	if err := tx.g.Exec(q, args...).Error; err != nil {
 		return Translate(err)
@@ -65,15 +65,25 @@ func (tx Tx) WriteAtCommit(ws ...Write) error {
 		return stmt.Error
 	}
 	tx.after.writes = append(tx.after.writes, &pgx.QueuedQuery{SQL: stmt.SQL.String(), Arguments: stmt.Vars})
-	tx.after.written = true
 	return tx.notify(ws)
 }
 
-// Written reports whether the transaction has made a Write or
-// WriteAtCommit: until it has, what it read with BEGIN
-// (IdempotentAfter) under its locks is still what the database holds.
-// Writes made through Gorm are not counted.
-func (tx Tx) Written() bool { return tx.after != nil && tx.after.written }
+// Written reports whether the transaction has made a Write (not
+// WriteAtCommit, which runs with COMMIT). Every append to an event chain
+// is one, so until then the head of a chain read with BEGIN is the head.
+func (tx Tx) Written() bool { return tx.after != nil && tx.after.wrote }
+
+// Prefetched returns the answer of the statement sent with BEGIN under key
+// (First.Key), if there was one and the transaction has not written since
+// (Write, or through Gorm; not WriteAtCommit): then a read it answers need
+// not be made again.
+func (tx Tx) Prefetched(key string) (Text, bool) {
+	if tx.after == nil || tx.after.changed {
+		return nil, false
+	}
+	rows, ok := tx.after.first[key]
+	return rows, ok
+}
 
 // joined is ws as one statement: every write but the last as a
 // data-modifying WITH query of the last.

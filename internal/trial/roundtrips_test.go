@@ -19,11 +19,11 @@ var roundTripBounds = map[string]int{
 	"DocketTrial":            6,
 	"PauseTimeLimit":         6,
 	"ExtendTimeLimit":        6,
-	"AssignPanel":            4,
-	"OrderPreservation":      4,
-	"RecordEvidenceExchange": 4,
-	"ScheduleHearing":        4,
-	"RecordTrialHearing":     4,
+	"AssignPanel":            chaintest.Bound,
+	"OrderPreservation":      chaintest.Bound,
+	"RecordEvidenceExchange": chaintest.Bound,
+	"ScheduleHearing":        chaintest.Bound,
+	"RecordTrialHearing":     chaintest.Bound,
 	"EnterJudgment":          6,
 	// Serving the second party of a first instance; the first makes 10,
 	// as the answer reads the appeal clock of each party served; a final
@@ -32,7 +32,7 @@ var roundTripBounds = map[string]int{
 	// The change and its answer each read the time limit and both appeal
 	// clocks; the second instance is written apart from the change's
 	// write, numbered, given its time limit and added.
-	"FileAppeal":         20,
+	"FileAppeal":         19,
 	"DeclineTrial":       chaintest.Bound,
 	"WithdrawTrial":      6,
 	"SettleTrial":        6,

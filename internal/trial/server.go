@@ -51,6 +51,9 @@ func NewServer(st *Store, clocks *clock.Store, now func() time.Time) *Server {
 	if st == nil || clocks == nil || now == nil {
 		panic("trial.NewServer: nil dependency")
 	}
+	// render reads the trial's clocks
+	st.Prefetch(clocks.CurrentFirst)
+	st.confirm.Prefetch(clocks.CurrentFirst)
 	return &Server{store: st, clocks: clocks, now: now}
 }
 
