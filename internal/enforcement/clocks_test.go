@@ -217,6 +217,27 @@ func TestRepeatInfringementPerLawAndConduct(t *testing.T) {
 	f.decide(patent, "10000", "2026-10-12")
 	f.decide(old, "50000", "2026-10-12")
 
+	// A case before its notice lists them as of today, Mon 2026-10-12:
+	// five years back is 2021-10-12, so the old conduct, ended 2021-05-31,
+	// is out; the patent one, ended 2026-05-31, is in. The answer of the
+	// transition (its priors read with BEGIN, priorsFirst) and a read of
+	// the case (read afresh) agree.
+	fresh := f.investigate(f.file(respondent), "40000")
+	listed := func(c *ipcasev1.EnforcementCase) []string {
+		var out []string
+		for _, p := range c.GetPriorInfringements() {
+			out = append(out, p.GetIpType()+" "+p.GetConductFrom()+"–"+p.GetConductTo()+map[bool]string{true: " counted", false: ""}[p.GetCounted()])
+		}
+		slices.Sort(out)
+		return out
+	}
+	if diff := cmp.Diff([]string{"PATENT 2026-03-01–2026-05-31"}, listed(fresh)); diff != "" {
+		t.Errorf("priors of a case before its notice, as RecordFindings answers (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(listed(f.get(fresh.GetName())), listed(fresh)); diff != "" {
+		t.Errorf("priors as RecordFindings answers differ from a read of the case (-read +answer):\n%s", diff)
+	}
+
 	for _, tt := range []struct {
 		name, from string
 		counted    int
@@ -234,11 +255,7 @@ func TestRepeatInfringementPerLawAndConduct(t *testing.T) {
 		if got := n.GetFine().GetEarlierInfringements(); int(got) != tt.counted || n.GetRange().GetHeavier() != (tt.counted > 0) {
 			t.Errorf("%s: earlier infringements %d, heavier %v; want %d, %v", tt.name, got, n.GetRange().GetHeavier(), tt.counted, tt.counted > 0)
 		}
-		var laws []string
-		for _, p := range c.GetPriorInfringements() {
-			laws = append(laws, p.GetIpType()+" "+p.GetConductFrom()+"–"+p.GetConductTo()+map[bool]string{true: " counted", false: ""}[p.GetCounted()])
-		}
-		slices.Sort(laws)
+		laws := listed(c)
 		// Listed: the respondent's record reaching into the five years,
 		// whatever its law; counted: the same law's.
 		want := []string{"PATENT 2026-03-01–2026-05-31"}

@@ -128,7 +128,7 @@ func (s *Server) NotifyPenalty(ctx context.Context, req *ipcasev1.NotifyPenaltyR
 			if !conductFrom.IsZero() && !conduct.To.IsZero() && conductFrom.After(conduct.To) {
 				return errs.Field("conduct_started_on", "%s is after the conduct's last day, fine.conduct_date %s", conductFrom.String(), conduct.To.String())
 			}
-			priors, err := priorInfringements(c.Tx, respondentIDs(c.Matter), served, conduct, rec.MatterID)
+			priors, err := priorInfringements(c.Tx, rec.ProceedingID, respondentIDs(c.Matter), served, conduct, rec.MatterID)
 			if err != nil {
 				return err
 			}

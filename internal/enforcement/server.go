@@ -42,7 +42,7 @@ func NewServer(st *Store, clocks *clock.Store, now func() time.Time, hearing map
 	if st == nil || clocks == nil || now == nil {
 		panic("enforcement.NewServer: nil dependency")
 	}
-	st.Prefetch(clocks.CurrentFirst) // render reads the case's clocks
+	st.Prefetch(clocks.CurrentFirst, priorsFirst) // what render reads
 	return &Server{store: st, clocks: clocks, now: now, hearing: hearing}
 }
 
@@ -71,7 +71,7 @@ func (s *Server) present(c *Change) (*ipcasev1.EnforcementCase, error) {
 		}
 		on, conduct = n.ServedOn, conductOf(n, fr)
 	}
-	priors, err := priorInfringements(c.Tx, respondentIDs(c.Matter), on, conduct, c.Record.MatterID)
+	priors, err := priorInfringements(c.Tx, c.Record.ProceedingID, respondentIDs(c.Matter), on, conduct, c.Record.MatterID)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package enforcement
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -95,25 +96,30 @@ func (c Conduct) counts(p Prior) bool {
 // on, outside matter exclude, whose conduct (or, if it is not recorded,
 // decision) reaches into the 5 years before c began (before on, for a
 // zero c), each marked Counted as c.counts says.
-func priorInfringements(tx store.Tx, parties []string, on civil.Date, c Conduct, exclude filing.MatterID) ([]Prior, error) {
-	var rows []struct {
-		PartyID     string
-		MatterID    string
-		Reference   string
-		DecidedOn   civil.Date
-		IPType      *string
-		ConductFrom *civil.Date
-		ConductTo   *civil.Date
-	}
+// (pid is the proceeding of the case, whose change may have read them all
+// with BEGIN: priorsFirst).
+func priorInfringements(tx store.Tx, pid filing.ProceedingID, parties []string, on civil.Date, c Conduct, exclude filing.MatterID) ([]Prior, error) {
 	ref := c.From
 	if ref.IsZero() {
 		ref = on
 	}
 	since, _ := ref.AddMonths(-12 * repeatYears)
-	err := tx.Gorm().Raw(`SELECT party_id, matter_id, reference, decided_on, ip_type, conduct_from, conduct_to FROM infringement_records
-		WHERE party_id IN ? AND decided_on <= ? AND COALESCE(conduct_to, decided_on) >= ? AND matter_id <> ?
-		ORDER BY decided_on DESC, reference, ip_type`, parties, on, since, string(exclude)).Scan(&rows).Error
+	rows, ok, err := priorsRead(tx, pid, parties, exclude)
 	if err != nil {
+		return nil, err
+	}
+	if ok {
+		// The statement's conditions below, on every record of the parties.
+		rows = slices.DeleteFunc(rows, func(r priorRow) bool {
+			to := r.DecidedOn
+			if r.ConductTo != nil {
+				to = *r.ConductTo
+			}
+			return r.DecidedOn.After(on) || to.Before(since)
+		})
+	} else if err := tx.Gorm().Raw(`SELECT party_id, matter_id, reference, decided_on, ip_type, conduct_from, conduct_to FROM infringement_records
+		WHERE party_id IN ? AND decided_on <= ? AND COALESCE(conduct_to, decided_on) >= ? AND matter_id <> ?
+		ORDER BY decided_on DESC, reference, ip_type`, parties, on, since, string(exclude)).Scan(&rows).Error; err != nil {
 		return nil, store.Translate(err)
 	}
 	out := make([]Prior, len(rows))
@@ -126,6 +132,53 @@ func priorInfringements(tx store.Tx, parties []string, on civil.Date, c Conduct,
 		out[i].Counted = c.counts(out[i])
 	}
 	return out, nil
+}
+
+// priorRow is a row of infringement_records as a prior.
+type priorRow struct {
+	PartyID     string      `json:"party_id"`
+	MatterID    string      `json:"matter_id"`
+	Reference   string      `json:"reference"`
+	DecidedOn   civil.Date  `json:"decided_on"`
+	IPType      *string     `json:"ip_type"`
+	ConductFrom *civil.Date `json:"conduct_from"`
+	ConductTo   *civil.Date `json:"conduct_to"`
+}
+
+// priorsKey keys the answer of priorsFirst (store.First.Key).
+const priorsKey = "enforcement.priors/"
+
+// priorsFirst is the read, for a change of proceeding pid to send with
+// BEGIN, of every infringement record of its matter's respondents in other
+// matters, in priorInfringements' order; priorInfringements keeps those of
+// its dates.
+func priorsFirst(pid string) (store.First, error) {
+	q, err := store.Inline(`SELECT row_to_json(r) FROM (SELECT party_id, matter_id, reference, decided_on, ip_type, conduct_from, conduct_to
+		FROM infringement_records WHERE party_id IN (SELECT mp.party_id FROM matter_parties mp JOIN proceedings p ON p.matter_id = mp.matter_id
+			WHERE p.id = ? AND mp.role = 'RESPONDENT') AND matter_id <> (SELECT matter_id FROM proceedings WHERE id = ?)
+		ORDER BY decided_on DESC, reference, ip_type) r`, pid, pid)
+	return store.First{Key: priorsKey + pid, SQL: q}, err
+}
+
+// priorsRead returns the records priorsFirst read with BEGIN, if it did,
+// of parties, outside matter exclude, and nothing has been written since.
+func priorsRead(tx store.Tx, pid filing.ProceedingID, parties []string, exclude filing.MatterID) ([]priorRow, bool, error) {
+	text, ok := tx.Prefetched(priorsKey + string(pid))
+	if !ok {
+		return nil, false, nil
+	}
+	rows := make([]priorRow, 0, len(text))
+	for _, t := range text {
+		var r priorRow
+		if err := json.Unmarshal(t[0], &r); err != nil {
+			return nil, false, fmt.Errorf("enforcement: a prior infringement read with BEGIN: %w", err)
+		}
+		// The parties and the matter of the change as it stands.
+		if slices.Contains(parties, r.PartyID) && r.MatterID != string(exclude) {
+			rows = append(rows, r)
+		}
+	}
+	return rows, true, nil
 }
 
 // counted is the number of priors that count.

@@ -95,15 +95,16 @@ type Records[R Record] struct {
 	noun   string
 	docs   store.Documents
 	fresh  func() R
-	// prefetch gives the read a Transition sends with BEGIN (Prefetch).
-	prefetch func(proceedingID string) (store.First, error)
+	// prefetch give the reads a Transition sends with BEGIN (Prefetch).
+	prefetch []func(proceedingID string) (store.First, error)
 }
 
 // Prefetch has every Transition send with BEGIN, after its locks, the
-// read that f gives for the proceeding: one its fn or render makes, which
-// is then answered from the first round trip (store.Tx.Prefetched).
-func (s *Records[R]) Prefetch(f func(proceedingID string) (store.First, error)) {
-	s.prefetch = f
+// reads that fs give for the proceeding: ones its fn or render makes,
+// which are then answered from the first round trip
+// (store.Tx.Prefetched). It replaces those given before.
+func (s *Records[R]) Prefetch(fs ...func(proceedingID string) (store.First, error)) {
+	s.prefetch = fs
 }
 
 // NewRecords returns the records of proceedings of kind kept in docs; noun
@@ -276,8 +277,8 @@ func (s *Records[R]) Transition(ctx context.Context, req request.Identified, nam
 		return err
 	}
 	first = append(first, store.First{SQL: doc})
-	if s.prefetch != nil {
-		read, err := s.prefetch(pid)
+	for _, f := range s.prefetch {
+		read, err := f(pid)
 		if err != nil {
 			return err
 		}
