@@ -16,7 +16,7 @@ import (
 // and is to be lowered as it is reduced (README, "Statements per call, as
 // tests").
 var roundTripBounds = map[string]int{
-	"SubmitComplaint":    7,
+	"SubmitComplaint":    5,
 	"AcceptComplaint":    chaintest.Bound,
 	"OpenEnforcement":    13,
 	"AssignOfficers":     chaintest.Bound,

@@ -153,11 +153,18 @@ const priorsKey = "enforcement.priors/"
 // matters, in priorInfringements' order; priorInfringements keeps those of
 // its dates.
 func priorsFirst(pid string) (store.First, error) {
-	q, err := store.Inline(`SELECT row_to_json(r) FROM (SELECT party_id, matter_id, reference, decided_on, ip_type, conduct_from, conduct_to
-		FROM infringement_records WHERE party_id IN (SELECT mp.party_id FROM matter_parties mp JOIN proceedings p ON p.matter_id = mp.matter_id
-			WHERE p.id = ? AND mp.role = 'RESPONDENT') AND matter_id <> (SELECT matter_id FROM proceedings WHERE id = ?)
-		ORDER BY decided_on DESC, reference, ip_type) r`, pid, pid)
-	return store.First{Key: priorsKey + pid, SQL: q}, err
+	respondents, err := filing.RespondentsOfProceeding(pid)
+	if err != nil {
+		return store.First{}, err
+	}
+	matter, err := filing.MatterOfProceeding(pid)
+	if err != nil {
+		return store.First{}, err
+	}
+	q := `SELECT row_to_json(r) FROM (SELECT party_id, matter_id, reference, decided_on, ip_type, conduct_from, conduct_to
+		FROM infringement_records WHERE party_id IN (` + respondents + `) AND matter_id <> (` + matter + `)
+		) r ORDER BY r.decided_on DESC, r.reference, r.ip_type`
+	return store.First{Key: priorsKey + pid, SQL: q}, nil
 }
 
 // priorsRead returns the records priorsFirst read with BEGIN, if it did,

@@ -129,8 +129,12 @@ func RightToProto(r Right) *ipcasev1.IpRight { return rightToProto(r) }
 // It returns an error wrapping errs.InvalidArgument, naming field, for a
 // reference to no party.
 func (s *Store) EnsureParty(tx store.Tx, field string, p Party) (Party, error) {
-	if err := upsertParty(tx, field, &p); err != nil {
-		return Party{}, err
+	if p.Ref {
+		return p, refParty(tx, field, &p)
 	}
-	return p, nil
+	ids, err := tx.Together(partyQuery(&p))
+	if err != nil {
+		return Party{}, fmt.Errorf("inserting party: %w", err)
+	}
+	return p, oneID(tx, ids[0], &p.ID, findParty(&p))
 }

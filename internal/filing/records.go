@@ -193,6 +193,20 @@ func (s *Records[R]) Get(ctx context.Context, matterID MatterID, procID Proceedi
 	return &Change[R]{Tx: tx, Matter: m, Proceeding: p, Record: r, At: at, Today: civil.Today(at)}, nil
 }
 
+// RespondentsOfProceeding is a subquery without parameters, for another
+// package's statement sent with BEGIN (store.First), of the party ids of
+// the respondents of the matter of proceeding pid.
+func RespondentsOfProceeding(pid string) (string, error) {
+	return store.Inline(`SELECT mp.party_id FROM matter_parties mp JOIN proceedings p ON p.matter_id = mp.matter_id
+		WHERE p.id = ? AND mp.role = 'RESPONDENT'`, pid)
+}
+
+// MatterOfProceeding is a subquery without parameters, as
+// RespondentsOfProceeding's, of the id of the matter of proceeding pid.
+func MatterOfProceeding(pid string) (string, error) {
+	return store.Inline(`SELECT matter_id FROM proceedings WHERE id = ?`, pid)
+}
+
 // ChangeIn runs fn on the record of proceeding procID of matter matterID in
 // the caller's transaction tx, under the matter's lock, and saves what it
 // changed with its events by actor; if fn fails, or returns ErrUnchanged,

@@ -160,19 +160,6 @@ type partyRow struct {
 
 func (partyRow) TableName() string { return "parties" }
 
-type rightRow struct {
-	ID                 string `gorm:"primaryKey"`
-	Type               string
-	RegistrationNumber *string
-	Title              string
-	Holder             string
-	TermStart          *civil.Date
-	TermEnd            *civil.Date
-	Description        string
-}
-
-func (rightRow) TableName() string { return "ip_rights" }
-
 type evidenceRow struct {
 	ID          string `gorm:"primaryKey"`
 	MatterID    string
@@ -279,29 +266,73 @@ func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time,
 }
 
 // resolve gives m's parties and rights their ids: existing ones found,
-// new ones inserted. A respondent who is the complainant or another
-// respondent is refused.
+// new ones inserted, all in one round trip (store.Tx.Together) but for
+// parties named by reference. A respondent who is the complainant or
+// another respondent is refused.
 func resolve(tx store.Tx, m *Matter) error {
-	var err error
-	if err = upsertParty(tx, "complainant", &m.Complainant); err != nil {
-		return err
-	}
-	seen := map[string]string{m.Complainant.ID: "complainant"}
-	for i := range m.Respondents {
-		field := fmt.Sprintf("respondents[%d]", i)
-		if err = upsertParty(tx, field, &m.Respondents[i]); err != nil {
-			return err
+	parties := append([]*Party{&m.Complainant}, ptrs(m.Respondents)...)
+	fields := make([]string, len(parties))
+	var qs []store.Query
+	var gets []func([]string) error // each takes its query's ids
+	for i, p := range parties {
+		fields[i] = "complainant"
+		if i > 0 {
+			fields[i] = fmt.Sprintf("respondents[%d]", i-1)
 		}
-		if other, dup := seen[m.Respondents[i].ID]; dup {
-			return errs.Field(field, "is the same party as %s", other)
+		if p.Ref {
+			if err := refParty(tx, fields[i], p); err != nil {
+				return err
+			}
+			continue
 		}
-		seen[m.Respondents[i].ID] = field
+		qs = append(qs, partyQuery(p))
+		gets = append(gets, func(ids []string) error { return oneID(tx, ids, &p.ID, findParty(p)) })
 	}
 	for i := range m.Rights {
-		if m.Rights[i].ID, err = upsertRight(tx, m.Rights[i]); err != nil {
+		r := &m.Rights[i]
+		qs = append(qs, rightQuery(r))
+		gets = append(gets, func(ids []string) error { return oneID(tx, ids, &r.ID, findRight(r)) })
+	}
+	ids, err := tx.Together(qs...)
+	if err != nil {
+		return fmt.Errorf("inserting parties and rights: %w", err)
+	}
+	for i, get := range gets {
+		if err := get(ids[i]); err != nil {
 			return err
 		}
 	}
+	seen := map[string]string{}
+	for i, p := range parties {
+		if other, dup := seen[p.ID]; dup && i > 0 {
+			return errs.Field(fields[i], "is the same party as %s", other)
+		}
+		seen[p.ID] = fields[i]
+	}
+	return nil
+}
+
+func ptrs[T any](s []T) []*T {
+	out := make([]*T, len(s))
+	for i := range s {
+		out[i] = &s[i]
+	}
+	return out
+}
+
+// oneID sets *id to the one id of ids; with none (a concurrent filing
+// inserted the same organisation or registered right after the statement
+// began), it reads it with find.
+func oneID(tx store.Tx, ids []string, id *string, find store.Query) error {
+	if len(ids) != 1 {
+		if err := tx.Gorm().Raw(find.SQL, find.Args...).Scan(&ids).Error; err != nil {
+			return fmt.Errorf("finding a party or right: %w", store.Translate(err))
+		}
+		if len(ids) != 1 {
+			return fmt.Errorf("finding a party or right: %d rows", len(ids))
+		}
+	}
+	*id = ids[0]
 	return nil
 }
 
@@ -395,96 +426,69 @@ func nonNil(w []Warning) []Warning {
 	return w
 }
 
-// upsertParty gives p its id: a referenced party must exist, and p takes
-// its stored details, which a matter shows for it; an organisation is
-// found by credit code or inserted; a person is always a new row. ON
-// CONFLICT DO NOTHING takes no lock on an existing row, so filings against
-// a popular respondent do not queue behind each other.
-func upsertParty(tx store.Tx, field string, p *Party) error {
-	g := tx.Gorm()
-	if p.Ref {
-		var rows []partyRow
-		if err := g.Where("id = ?", p.ID).Limit(1).Find(&rows).Error; err != nil {
-			return store.Translate(err)
-		}
-		if len(rows) == 0 {
-			return errs.Field(field+".name", "no party parties/%s", p.ID)
-		}
-		r := rows[0]
-		p.Kind, p.Name, p.Country, p.Contact, p.CreditCode = PartyKind(r.Kind), r.DisplayName, r.DomicileCountry, r.Contact, ""
-		if r.CreditCode != nil {
-			p.CreditCode = *r.CreditCode
-		}
-		return nil
+// refParty completes p, a party named by reference, which must exist,
+// with its stored details, which a matter shows for it.
+func refParty(tx store.Tx, field string, p *Party) error {
+	var rows []partyRow
+	if err := tx.Gorm().Where("id = ?", p.ID).Limit(1).Find(&rows).Error; err != nil {
+		return store.Translate(err)
 	}
-	row := partyRow{ID: newID(), Kind: string(p.Kind), DisplayName: p.Name, DomicileCountry: p.Country, Contact: p.Contact}
+	if len(rows) == 0 {
+		return errs.Field(field+".name", "no party parties/%s", p.ID)
+	}
+	r := rows[0]
+	p.Kind, p.Name, p.Country, p.Contact, p.CreditCode = PartyKind(r.Kind), r.DisplayName, r.DomicileCountry, r.Contact, ""
+	if r.CreditCode != nil {
+		p.CreditCode = *r.CreditCode
+	}
+	return nil
+}
+
+// partyQuery is the statement that answers the id of p, not named by
+// reference: an organisation is found by credit code or inserted; a
+// person is always a new row. ON CONFLICT DO NOTHING takes no lock on an
+// existing row, so filings against a popular respondent do not queue
+// behind each other. One statement whether the code is new or known, so
+// that its time does not tell a filer whether someone else named the
+// organisation before. A known one's row is shared, not read: the matter
+// keeps the details this filing gave (linkParty).
+func partyQuery(p *Party) store.Query {
 	if p.Kind == Person {
-		if err := g.Create(&row).Error; err != nil {
-			return fmt.Errorf("inserting party: %w", store.Translate(err))
-		}
-		p.ID = row.ID
-		return nil
+		return store.Query{SQL: `INSERT INTO parties (id, kind, display_name, domicile_country, contact) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+			Args: []any{newID(), string(p.Kind), p.Name, p.Country, p.Contact}}
 	}
-	row.CreditCode = &p.CreditCode
-	// One statement whether the code is new or known, so that its time does
-	// not tell a filer whether someone else named the organisation before.
-	// A known one's row is shared, not read: the matter keeps the details
-	// this filing gave (linkParty).
-	var ids []string
-	err := g.Raw(`WITH inserted AS (
+	return store.Query{SQL: `WITH inserted AS (
 			INSERT INTO parties (id, kind, display_name, credit_code, domicile_country, contact)
 			VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (credit_code) WHERE credit_code IS NOT NULL DO NOTHING RETURNING id)
 		SELECT id FROM inserted UNION ALL SELECT id FROM parties WHERE credit_code = ?`,
-		row.ID, row.Kind, row.DisplayName, p.CreditCode, row.DomicileCountry, row.Contact, p.CreditCode).Scan(&ids).Error
-	if err != nil {
-		return fmt.Errorf("inserting party: %w", store.Translate(err))
-	}
-	if len(ids) != 1 {
-		// A concurrent filing inserted the code after the statement began.
-		if err := g.Raw(`SELECT id FROM parties WHERE credit_code = ?`, p.CreditCode).Scan(&ids).Error; err != nil {
-			return fmt.Errorf("finding party %s: %w", p.CreditCode, store.Translate(err))
-		}
-		if len(ids) != 1 {
-			return fmt.Errorf("finding party %s: %d rows", p.CreditCode, len(ids))
-		}
-	}
-	p.ID = ids[0]
-	return nil
+		Args: []any{newID(), string(p.Kind), p.Name, p.CreditCode, p.Country, p.Contact, p.CreditCode}}
 }
 
-// upsertRight returns the id of the registered right of r's type and number,
-// inserting it if new; an unregistered right is always a new row.
-func upsertRight(tx store.Tx, r Right) (string, error) {
-	g := tx.Gorm()
-	row := rightRow{ID: newID(), Type: string(r.Type), Title: r.Title, Holder: r.Holder, TermStart: r.TermStart, TermEnd: r.TermEnd, Description: r.Description}
+// findParty reads the id of organisation p by its credit code.
+func findParty(p *Party) store.Query {
+	return store.Query{SQL: `SELECT id FROM parties WHERE credit_code = ?`, Args: []any{p.CreditCode}}
+}
+
+// rightQuery is the statement that answers the id of the registered right
+// of r's type and number, inserting it if new, as partyQuery; an
+// unregistered right is always a new row.
+func rightQuery(r *Right) store.Query {
 	if r.RegNumber == "" {
-		if err := g.Create(&row).Error; err != nil {
-			return "", fmt.Errorf("inserting right: %w", store.Translate(err))
-		}
-		return row.ID, nil
+		return store.Query{SQL: `INSERT INTO ip_rights (id, type, title, holder, term_start, term_end, description) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			Args: []any{newID(), string(r.Type), r.Title, r.Holder, r.TermStart, r.TermEnd, r.Description}}
 	}
-	// One statement whether the right is new or known, as upsertParty.
-	var ids []string
-	err := g.Raw(`WITH inserted AS (
+	return store.Query{SQL: `WITH inserted AS (
 			INSERT INTO ip_rights (id, type, registration_number, title, holder, term_start, term_end, description)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (type, registration_number) WHERE registration_number IS NOT NULL DO NOTHING RETURNING id)
 		SELECT id FROM inserted UNION ALL SELECT id FROM ip_rights WHERE type = ? AND registration_number = ?`,
-		row.ID, row.Type, r.RegNumber, row.Title, row.Holder, row.TermStart, row.TermEnd, row.Description, row.Type, r.RegNumber).Scan(&ids).Error
-	if err != nil {
-		return "", fmt.Errorf("inserting right: %w", store.Translate(err))
-	}
-	if len(ids) == 1 {
-		return ids[0], nil
-	}
-	if err := g.Raw(`SELECT id FROM ip_rights WHERE type = ? AND registration_number = ?`, row.Type, r.RegNumber).Scan(&ids).Error; err != nil {
-		return "", fmt.Errorf("finding right %s: %w", r.RegNumber, store.Translate(err))
-	}
-	if len(ids) != 1 {
-		return "", fmt.Errorf("finding right %s: %d rows", r.RegNumber, len(ids))
-	}
-	return ids[0], nil
+		Args: []any{newID(), string(r.Type), r.RegNumber, r.Title, r.Holder, r.TermStart, r.TermEnd, r.Description, string(r.Type), r.RegNumber}}
+}
+
+// findRight reads the id of registered right r by its type and number.
+func findRight(r *Right) store.Query {
+	return store.Query{SQL: `SELECT id FROM ip_rights WHERE type = ? AND registration_number = ?`, Args: []any{string(r.Type), r.RegNumber}}
 }
 
 // possibleDuplicates finds active matters that already pair one of m's

@@ -109,3 +109,43 @@ func TestWriteAtCommitFailsTheCommit(t *testing.T) {
 		t.Errorf("after the retry t holds %q; want early, free and taken", keys)
 	}
 }
+
+// TestTogether: statements sent together run in order, each seeing what
+// those before it wrote, and answer their own rows; one that fails fails
+// the transaction, which writes nothing.
+func TestTogether(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t)
+	storetest.Exec(t, db, `CREATE TABLE t (k text PRIMARY KEY)`)
+	err := db.InTx(t.Context(), func(tx store.Tx) error {
+		got, err := tx.Together(
+			store.Query{SQL: `INSERT INTO t VALUES (?), (?) RETURNING k`, Args: []any{"a", "b"}},
+			store.Query{SQL: `SELECT count(*)::text FROM t WHERE k IN ?`, Args: []any{[]string{"a", "b", "c"}}},
+			store.Query{SQL: `SELECT k FROM t WHERE k = ?`, Args: []any{"none"}},
+		)
+		if err != nil {
+			return err
+		}
+		if len(got) != 3 || len(got[0]) != 2 || got[0][0] != "a" || got[0][1] != "b" || len(got[1]) != 1 || got[1][0] != "2" || len(got[2]) != 0 {
+			t.Errorf("Together answered %q; want [[a b] [2] []]", got)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.InTx(t.Context(), func(tx store.Tx) error {
+		_, err := tx.Together(
+			store.Query{SQL: `INSERT INTO t VALUES (?) RETURNING k`, Args: []any{"c"}},
+			store.Query{SQL: `INSERT INTO t VALUES (?) RETURNING k`, Args: []any{"a"}},
+		)
+		return err
+	})
+	if !errors.Is(err, errs.AlreadyExists) {
+		t.Fatalf("a taken key sent together: %v; want AlreadyExists", err)
+	}
+	var n int64
+	if err := db.Session(t.Context()).Gorm().Raw(`SELECT count(*) FROM t`).Scan(&n).Error; err != nil || n != 2 {
+		t.Errorf("t has %d rows (%v) after the failed transaction; want 2", n, err)
+	}
+}

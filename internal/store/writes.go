@@ -59,7 +59,8 @@ func (tx Tx) WriteAtCommit(ws ...Write) error {
 	}
 	q, args := joined(ws)
 	// gorm builds the statement as it would run it (placeholders numbered,
-	// lists expanded, values converted) without running it.
+	// lists expanded, values converted), and counts it (OnStatement),
+	// without running it.
 	stmt := tx.g.Session(&gorm.Session{DryRun: true}).Exec(q, args...).Statement
 	if stmt.Error != nil {
 		return stmt.Error
@@ -174,4 +175,67 @@ func quote(s string) (string, error) {
 		return "", errors.New("store: a literal with a NUL character")
 	}
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'", nil
+}
+
+// Query is a statement with ? placeholders, and its arguments.
+type Query struct {
+	SQL  string
+	Args []any
+}
+
+// Together runs qs in the transaction in one round trip, in order, each
+// seeing what those before it wrote, and returns the first column of each
+// one's rows, as text. A statement that fails ends the transaction, whose
+// error is returned. In a Session each runs on its own.
+func (tx Tx) Together(qs ...Query) ([][]string, error) {
+	out := make([][]string, len(qs))
+	conn, ok := tx.g.Statement.ConnPool.(txConn)
+	if !ok {
+		for i, q := range qs {
+			if err := tx.g.Raw(q.SQL, q.Args...).Scan(&out[i]).Error; err != nil {
+				return nil, Translate(err)
+			}
+		}
+		return out, nil
+	}
+	b := &pgx.Batch{}
+	for _, q := range qs {
+		// gorm builds each as it would run it, and counts it (OnStatement),
+		// without running it (see WriteAtCommit).
+		stmt := tx.g.Session(&gorm.Session{DryRun: true}).Exec(q.SQL, q.Args...).Statement
+		if stmt.Error != nil {
+			return nil, stmt.Error
+		}
+		b.Queue(stmt.SQL.String(), stmt.Vars...)
+	}
+	tx.after.changed = true // they may write
+	err := withPgx(conn.Conn, func(c *pgx.Conn) error {
+		br := c.SendBatch(tx.Context(), b)
+		for i := range qs {
+			rows, err := br.Query()
+			if err != nil {
+				_ = br.Close()
+				return err
+			}
+			for rows.Next() {
+				var s string
+				if err := rows.Scan(&s); err != nil {
+					rows.Close()
+					_ = br.Close()
+					return err
+				}
+				out[i] = append(out[i], s)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				_ = br.Close()
+				return err
+			}
+		}
+		return br.Close()
+	})
+	if err != nil {
+		return nil, Translate(err)
+	}
+	return out, nil
 }
