@@ -16,7 +16,7 @@ import (
 // and is to be lowered as it is reduced (README, "Statements per call, as
 // tests").
 var roundTripBounds = map[string]int{
-	"SubmitComplaint":    5,
+	"SubmitComplaint":    4,
 	"AcceptComplaint":    chaintest.Bound,
 	"OpenEnforcement":    13,
 	"AssignOfficers":     chaintest.Bound,

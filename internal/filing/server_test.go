@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -435,6 +436,25 @@ func TestWarnings(t *testing.T) {
 	resp, err := f.client.ListMatters(ctx, &ipcasev1.ListMattersRequest{Party: first.GetRespondents()[0].GetName()})
 	if err != nil || len(resp.GetMatters()) != 2 {
 		t.Errorf("ListMatters(party) = %d matters, %v; want 2", len(resp.GetMatters()), err)
+	}
+	// The same respondent named by reference finds both, in number order.
+	byRef := complaint("")
+	byRef.Respondents = []*ipcasev1.Party{{Name: first.GetRespondents()[0].GetName()}}
+	third := mustSubmit(t, f, byRef)
+	var related []string
+	for _, w := range third.GetWarnings() {
+		if w.GetCode() == "POSSIBLE_DUPLICATE" && strings.Contains(w.GetMessage(), "is already active for the same right and respondent") {
+			related = append(related, w.GetRelated()...)
+		}
+	}
+	if want := []string{first.GetName(), second.GetName()}; !slices.Equal(related, want) {
+		t.Errorf("a respondent named by reference: duplicates of %v, want %v", related, want)
+	}
+	// A new person as respondent is in no other matter.
+	person := complaint("")
+	person.Respondents = []*ipcasev1.Party{{Kind: ipcasev1.PartyKind_PARTY_KIND_PERSON, DisplayName: "张三", DomicileCountry: "CN"}}
+	if w := mustSubmit(t, f, person).GetWarnings(); len(w) != 0 {
+		t.Errorf("a new person as respondent: warnings %v, want none", w)
 	}
 
 	// Civil Code Art. 188: 3 years from knowledge; Art. 201: counted from

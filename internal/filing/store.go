@@ -231,10 +231,7 @@ func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time,
 	if err := s.cite(tx, &Matter{}, m.Evidence); err != nil {
 		return err
 	}
-	if err := resolve(tx, m); err != nil {
-		return err
-	}
-	dups, err := possibleDuplicates(tx, m)
+	dups, err := resolve(tx, m)
 	if err != nil {
 		return err
 	}
@@ -267,9 +264,11 @@ func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time,
 
 // resolve gives m's parties and rights their ids: existing ones found,
 // new ones inserted, all in one round trip (store.Tx.Together) but for
-// parties named by reference. A respondent who is the complainant or
+// parties named by reference, and returns the active matters that already
+// pair one of its rights with one of its respondents, found in the same
+// round trip (duplicatesQuery). A respondent who is the complainant or
 // another respondent is refused.
-func resolve(tx store.Tx, m *Matter) error {
+func resolve(tx store.Tx, m *Matter) ([]Warning, error) {
 	parties := append([]*Party{&m.Complainant}, ptrs(m.Respondents)...)
 	fields := make([]string, len(parties))
 	var qs []store.Query
@@ -281,7 +280,7 @@ func resolve(tx store.Tx, m *Matter) error {
 		}
 		if p.Ref {
 			if err := refParty(tx, fields[i], p); err != nil {
-				return err
+				return nil, err
 			}
 			continue
 		}
@@ -293,23 +292,30 @@ func resolve(tx store.Tx, m *Matter) error {
 		qs = append(qs, rightQuery(r))
 		gets = append(gets, func(ids []string) error { return oneID(tx, ids, &r.ID, findRight(r)) })
 	}
+	dupQuery, dupsToo := duplicatesQuery(m)
+	if dupsToo {
+		qs = append(qs, dupQuery)
+	}
 	ids, err := tx.Together(qs...)
 	if err != nil {
-		return fmt.Errorf("inserting parties and rights: %w", err)
+		return nil, fmt.Errorf("inserting parties and rights: %w", err)
 	}
 	for i, get := range gets {
 		if err := get(ids[i]); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	seen := map[string]string{}
 	for i, p := range parties {
 		if other, dup := seen[p.ID]; dup && i > 0 {
-			return errs.Field(fields[i], "is the same party as %s", other)
+			return nil, errs.Field(fields[i], "is the same party as %s", other)
 		}
 		seen[p.ID] = fields[i]
 	}
-	return nil
+	if !dupsToo {
+		return nil, nil
+	}
+	return duplicates(ids[len(ids)-1]), nil
 }
 
 func ptrs[T any](s []T) []*T {
@@ -491,38 +497,61 @@ func findRight(r *Right) store.Query {
 	return store.Query{SQL: `SELECT id FROM ip_rights WHERE type = ? AND registration_number = ?`, Args: []any{string(r.Type), r.RegNumber}}
 }
 
-// possibleDuplicates finds active matters that already pair one of m's
-// rights with one of its respondents.
-func possibleDuplicates(tx store.Tx, m *Matter) ([]Warning, error) {
-	rightIDs := make([]string, len(m.Rights))
-	for i, r := range m.Rights {
-		rightIDs[i] = r.ID
+// duplicatesQuery is the statement, sent after resolve's (Together), that
+// finds the active matters pairing one of m's rights with one of its
+// respondents, up to 10, each as its id and number. A right or respondent
+// that resolve inserts is in no other matter, so only registered rights
+// (by type and number), organisations (by credit code) and parties named
+// by reference are looked for; ok is false when m has none of either.
+func duplicatesQuery(m *Matter) (q store.Query, ok bool) {
+	var rights, parties []string
+	var args []any
+	for _, r := range m.Rights {
+		if r.RegNumber != "" {
+			rights = append(rights, "(?, ?)")
+			args = append(args, string(r.Type), r.RegNumber)
+		}
 	}
-	partyIDs := make([]string, len(m.Respondents))
-	for i, p := range m.Respondents {
-		partyIDs[i] = p.ID
+	var codes, refs []string
+	for _, p := range m.Respondents {
+		switch {
+		case p.Ref:
+			refs = append(refs, p.ID)
+		case p.Kind != Person:
+			codes = append(codes, p.CreditCode)
+		}
 	}
-	var found []struct {
-		ID     string
-		Number string
+	if len(codes) > 0 {
+		parties = append(parties, "SELECT id FROM parties WHERE credit_code IN ?")
+		args = append(args, codes)
 	}
-	err := tx.Gorm().Raw(`SELECT DISTINCT m.id, m.number FROM matters m
+	if len(refs) > 0 {
+		parties = append(parties, "SELECT id::uuid FROM unnest(?::text[]) AS id")
+		args = append(args, "{"+strings.Join(refs, ",")+"}")
+	}
+	if len(rights) == 0 || len(parties) == 0 {
+		return store.Query{}, false
+	}
+	return store.Query{SQL: `SELECT DISTINCT m.id || ' ' || m.number, m.number FROM matters m
 		JOIN matter_rights mr ON mr.matter_id = m.id
 		JOIN matter_parties mp ON mp.matter_id = m.id AND mp.role = 'RESPONDENT'
-		WHERE mr.right_id IN ? AND mp.party_id IN ? AND m.state IN ('SUBMITTED', 'ACCEPTED')
-		ORDER BY m.number LIMIT 10`, rightIDs, partyIDs).Scan(&found).Error
-	if err != nil {
-		return nil, fmt.Errorf("looking for duplicates: %w", err)
-	}
+		WHERE mr.right_id IN (SELECT id FROM ip_rights WHERE (type, registration_number) IN (` + strings.Join(rights, ", ") + `))
+			AND mp.party_id IN (` + strings.Join(parties, " UNION ALL ") + `) AND m.state IN ('SUBMITTED', 'ACCEPTED')
+		ORDER BY m.number LIMIT 10`, Args: args}, true
+}
+
+// duplicates are the warnings of the matters duplicatesQuery found.
+func duplicates(found []string) []Warning {
 	var out []Warning
 	for _, f := range found {
+		id, number, _ := strings.Cut(f, " ")
 		out = append(out, Warning{
 			Code:    "POSSIBLE_DUPLICATE",
-			Message: fmt.Sprintf("matter %s is already active for the same right and respondent", f.Number),
-			Related: []string{"matters/" + f.ID},
+			Message: fmt.Sprintf("matter %s is already active for the same right and respondent", number),
+			Related: []string{"matters/" + id},
 		})
 	}
-	return out, nil
+	return out
 }
 
 // Get returns the matter id. It returns an error wrapping errs.NotFound if

@@ -219,7 +219,12 @@ func (tx Tx) Together(qs ...Query) ([][]string, error) {
 			}
 			for rows.Next() {
 				var s string
-				if err := rows.Scan(&s); err != nil {
+				dest := make([]any, len(rows.FieldDescriptions()))
+				dest[0] = &s
+				for j := 1; j < len(dest); j++ {
+					dest[j] = new(any) // the rest is not answered
+				}
+				if err := rows.Scan(dest...); err != nil {
 					rows.Close()
 					_ = br.Close()
 					return err
