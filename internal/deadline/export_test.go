@@ -14,3 +14,6 @@ func CalendarOf(keep func(year int) bool) (*Calendar, error) {
 	}
 	return newCalendar(years)
 }
+
+// DescribeProvisional is describeProvisional.
+var DescribeProvisional = describeProvisional

@@ -88,8 +88,23 @@ func provisionalYear(year int) (Year, bool) {
 	return y, true
 }
 
+// provisionalDescriptions caches describeProvisional, as provisionalYears:
+// a complaint's limitation period (filing.limitationWarning) describes a
+// provisional year on every filing.
+var provisionalDescriptions sync.Map // int → string
+
 // describeProvisional lists year's statutory holidays for a derivation.
 func describeProvisional(year int) string {
+	if s, ok := provisionalDescriptions.Load(year); ok {
+		return s.(string)
+	}
+	s := describeStatutory(year)
+	provisionalDescriptions.Store(year, s)
+	return s
+}
+
+// describeStatutory is describeProvisional, computed.
+func describeStatutory(year int) string {
 	hs := statutoryHolidays(year)
 	parts := make([]string, len(hs))
 	for i, h := range hs {

@@ -138,3 +138,19 @@ func withoutYears(t *testing.T, years ...int) *deadline.Calendar {
 	}
 	return cal
 }
+
+// TestProvisionalDescriptionIsComputedOnce: a derivation that crosses a
+// year without its notice describes that year's statutory holidays, which
+// are computed from the lunar calendar (about a millisecond). Every filing
+// computes its limitation period three years ahead, into such a year, and
+// the computation was a fifth of a filing's CPU (scripts/bench.sh's
+// profile); once computed, the description is remembered.
+func TestProvisionalDescriptionIsComputedOnce(t *testing.T) {
+	first := deadline.DescribeProvisional(2031)
+	if !strings.Contains(first, "Spring Festival") || !strings.Contains(first, "National Day 2031-10-01 – 2031-10-03") {
+		t.Fatalf("2031 described as %q", first)
+	}
+	if allocs := testing.AllocsPerRun(10, func() { _ = deadline.DescribeProvisional(2031) }); allocs > 0 {
+		t.Errorf("describing 2031 again allocates %.0f times; want it remembered", allocs)
+	}
+}
