@@ -162,30 +162,33 @@ func (s *Store) lockMatterOf(tx store.Tx, id string) (bool, error) {
 // Calendar returns the calendar the store computes on.
 func (s *Store) Calendar() *deadline.Calendar { return s.cal }
 
+// deadlineRow is a row of deadlines; its JSON names are the columns', as
+// row_to_json writes them (CurrentFirst), but for the jsonb columns
+// (deadlineJSON).
 type deadlineRow struct {
-	ID                   string `gorm:"primaryKey"`
-	MatterID             string
-	ProceedingID         string
-	Kind                 string
-	PartyID              *string
-	TriggerDate          civil.Date `gorm:"type:date"`
-	Period               int
-	Unit                 string
-	Basis                string
-	Counting             string
-	Extensions           []byte     `gorm:"type:jsonb"`
-	DueDate              civil.Date `gorm:"type:date"`
-	RawEnd               civil.Date `gorm:"type:date"`
-	Adjusted             bool
-	EndsOnMakeUpDay      bool
-	Provisional          bool
-	Steps                []byte `gorm:"type:jsonb"`
-	CalendarVersion      string
-	Status               string
-	ApproachingAnnounced bool
-	CreateTime           time.Time
-	UpdateTime           time.Time
-	CloseTime            *time.Time
+	ID                   string     `gorm:"primaryKey" json:"id"`
+	MatterID             string     `json:"matter_id"`
+	ProceedingID         string     `json:"proceeding_id"`
+	Kind                 string     `json:"kind"`
+	PartyID              *string    `json:"party_id"`
+	TriggerDate          civil.Date `gorm:"type:date" json:"trigger_date"`
+	Period               int        `json:"period"`
+	Unit                 string     `json:"unit"`
+	Basis                string     `json:"basis"`
+	Counting             string     `json:"counting"`
+	Extensions           []byte     `gorm:"type:jsonb" json:"-"`
+	DueDate              civil.Date `gorm:"type:date" json:"due_date"`
+	RawEnd               civil.Date `gorm:"type:date" json:"raw_end"`
+	Adjusted             bool       `json:"adjusted"`
+	EndsOnMakeUpDay      bool       `json:"ends_on_make_up_day"`
+	Provisional          bool       `json:"provisional"`
+	Steps                []byte     `gorm:"type:jsonb" json:"-"`
+	CalendarVersion      string     `json:"calendar_version"`
+	Status               string     `json:"status"`
+	ApproachingAnnounced bool       `json:"approaching_announced"`
+	CreateTime           time.Time  `json:"create_time"`
+	UpdateTime           time.Time  `json:"update_time"`
+	CloseTime            *time.Time `json:"close_time"`
 }
 
 func (deadlineRow) TableName() string { return "deadlines" }
@@ -520,43 +523,23 @@ func currentIn(text store.Text, kind string) (Deadline, bool, error) {
 	return Deadline{}, false, nil
 }
 
-// deadlineJSON is a deadlineRow as row_to_json writes it.
+// deadlineJSON is a deadlineRow as row_to_json writes it: its jsonb
+// columns are JSON in it, not the bytes of their text.
 type deadlineJSON struct {
-	ID                   string          `json:"id"`
-	MatterID             string          `json:"matter_id"`
-	ProceedingID         string          `json:"proceeding_id"`
-	Kind                 string          `json:"kind"`
-	PartyID              *string         `json:"party_id"`
-	TriggerDate          civil.Date      `json:"trigger_date"`
-	Period               int             `json:"period"`
-	Unit                 string          `json:"unit"`
-	Basis                string          `json:"basis"`
-	Counting             string          `json:"counting"`
-	Extensions           json.RawMessage `json:"extensions"`
-	DueDate              civil.Date      `json:"due_date"`
-	RawEnd               civil.Date      `json:"raw_end"`
-	Adjusted             bool            `json:"adjusted"`
-	EndsOnMakeUpDay      bool            `json:"ends_on_make_up_day"`
-	Provisional          bool            `json:"provisional"`
-	Steps                json.RawMessage `json:"steps"`
-	CalendarVersion      string          `json:"calendar_version"`
-	Status               string          `json:"status"`
-	ApproachingAnnounced bool            `json:"approaching_announced"`
-	CreateTime           time.Time       `json:"create_time"`
-	UpdateTime           time.Time       `json:"update_time"`
-	CloseTime            *time.Time      `json:"close_time"`
+	deadlineRow
+	Extensions json.RawMessage `json:"extensions"`
+	Steps      json.RawMessage `json:"steps"`
 }
 
 func (j deadlineJSON) row() deadlineRow {
-	if j.CloseTime != nil {
-		c := j.CloseTime.UTC()
-		j.CloseTime = &c
+	r := j.deadlineRow
+	r.Extensions, r.Steps = j.Extensions, j.Steps
+	r.CreateTime, r.UpdateTime = r.CreateTime.UTC(), r.UpdateTime.UTC()
+	if r.CloseTime != nil {
+		c := r.CloseTime.UTC()
+		r.CloseTime = &c
 	}
-	return deadlineRow{ID: j.ID, MatterID: j.MatterID, ProceedingID: j.ProceedingID, Kind: j.Kind, PartyID: j.PartyID,
-		TriggerDate: j.TriggerDate, Period: j.Period, Unit: j.Unit, Basis: j.Basis, Counting: j.Counting,
-		Extensions: j.Extensions, DueDate: j.DueDate, RawEnd: j.RawEnd, Adjusted: j.Adjusted, EndsOnMakeUpDay: j.EndsOnMakeUpDay,
-		Provisional: j.Provisional, Steps: j.Steps, CalendarVersion: j.CalendarVersion, Status: j.Status,
-		ApproachingAnnounced: j.ApproachingAnnounced, CreateTime: j.CreateTime.UTC(), UpdateTime: j.UpdateTime.UTC(), CloseTime: j.CloseTime}
+	return r
 }
 
 // Any reports whether proceedingID has a deadline kind, for any party, in

@@ -149,3 +149,51 @@ func TestTogether(t *testing.T) {
 		t.Errorf("t has %d rows (%v) after the failed transaction; want 2", n, err)
 	}
 }
+
+// TestPrefetchedUntilTheChangeWrites: what a change read with BEGIN
+// answers its reads until the change writes, whatever way it writes: a
+// read read as rows leaves it, a data-modifying WITH query read as rows
+// ends it, as a Write does.
+func TestPrefetchedUntilTheChangeWrites(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t)
+	storetest.Exec(t, db, `CREATE TABLE t (k text PRIMARY KEY)`)
+	first := []store.First{{Key: "t", SQL: `SELECT count(*) FROM t`}}
+	for _, tt := range []struct {
+		name string
+		do   func(store.Tx) error
+		kept bool
+	}{
+		{"a read", func(tx store.Tx) error {
+			var n int64
+			return tx.Gorm().Raw(`SELECT count(*) FROM t WHERE k <> ?`, "update_time").Scan(&n).Error
+		}, true},
+		{"a write read as rows", func(tx store.Tx) error {
+			var ks []string
+			return tx.Gorm().Raw(`WITH w AS (INSERT INTO t VALUES (?) RETURNING k) SELECT k FROM w`, "a").Scan(&ks).Error
+		}, false},
+		{"an Exec", func(tx store.Tx) error { return tx.Gorm().Exec(`INSERT INTO t VALUES (?)`, "b").Error }, false},
+		{"a Write", func(tx store.Tx) error {
+			return tx.Write(store.Write{SQL: `INSERT INTO t VALUES (?)`, Args: []any{"c"}})
+		}, false},
+		{"a write at commit", func(tx store.Tx) error {
+			return tx.WriteAtCommit(store.Write{SQL: `INSERT INTO t VALUES (?)`, Args: []any{"d"}})
+		}, true},
+	} {
+		_, err := db.IdempotentAfter(t.Context(), store.IdempotencyKey{}, first, func(tx store.Tx, _ []store.Text) ([]byte, error) {
+			if _, ok := tx.Prefetched("t"); !ok {
+				t.Errorf("%s: nothing kept from BEGIN", tt.name)
+			}
+			if err := tt.do(tx); err != nil {
+				return nil, err
+			}
+			if _, ok := tx.Prefetched("t"); ok != tt.kept {
+				t.Errorf("after %s: kept %v, want %v", tt.name, ok, tt.kept)
+			}
+			return nil, nil
+		})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -113,6 +114,18 @@ func markWritten(g *gorm.DB) {
 	}
 }
 
+// markWrittenRows is markWritten for statements read as rows (Raw(…).Scan,
+// Rows): reads, unless one of its keywords may change rows (a
+// data-modifying WITH query; a lock, FOR UPDATE, counts too, to be safe).
+func markWrittenRows(g *gorm.DB) {
+	if g.Statement != nil && modifying.MatchString(g.Statement.SQL.String()) {
+		markWritten(g)
+	}
+}
+
+// modifying finds the keywords of a statement that may change rows.
+var modifying = regexp.MustCompile(`(?i)\b(INSERT|UPDATE|DELETE|MERGE)\b`)
+
 // Open connects to the database in cfg and checks that it answers.
 func Open(ctx context.Context, cfg Config, logger *zap.Logger) (*DB, error) {
 	if cfg.URL == "" {
@@ -149,6 +162,7 @@ func Open(ctx context.Context, cfg Config, logger *zap.Logger) (*DB, error) {
 		cb.Update().After("gorm:update").Register("ipcase:written", markWritten),
 		cb.Delete().After("gorm:delete").Register("ipcase:written", markWritten),
 		cb.Raw().After("gorm:raw").Register("ipcase:written", markWritten), // Exec
+		cb.Row().After("gorm:row").Register("ipcase:written", markWrittenRows),
 	} {
 		if err != nil {
 			return nil, fmt.Errorf("store: open: %w", err)
