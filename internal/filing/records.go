@@ -138,7 +138,7 @@ func (s *Records[R]) Load(tx store.Tx, id ProceedingID) (r R, ok bool, err error
 	return s.loaded(r, id, matterID, version, ok, err)
 }
 
-// loaded is Load of the record read with BEGIN (store.Documents.GetText).
+// loadedText is Load of the record read with BEGIN (store.Documents.GetText).
 func (s *Records[R]) loadedText(rows store.Text, id ProceedingID) (r R, ok bool, err error) {
 	r = s.fresh()
 	matterID, version, ok, err := s.docs.FromText(rows, string(id), r)
