@@ -104,7 +104,11 @@ func (db *DB) IdempotentAfter(ctx context.Context, key IdempotencyKey, first []F
 		}
 		return false, read(res[1:])
 	}
-	err := db.inTx(ctx, append([]string{lookup(k)}, then...), look, func(tx Tx) (*pgx.QueuedQuery, error) {
+	look1, err := lookup(k)
+	if err != nil {
+		return nil, err
+	}
+	err = db.inTx(ctx, append([]string{look1}, then...), look, func(tx Tx) (*pgx.QueuedQuery, error) {
 		keep(tx)
 		var err error
 		if out, err = fn(tx, firstRows); err != nil {
@@ -128,9 +132,11 @@ func (db *DB) IdempotentAfter(ctx context.Context, key IdempotencyKey, first []F
 const insertKey = `INSERT INTO idempotency_keys (key, request_hash, response) VALUES ($1, $2, $3)`
 
 // lookup is the statement that reads the stored request hash and response
-// of key k, hex-encoded: it is sent with BEGIN, without parameters.
-func lookup(k string) string {
-	return `SELECT encode(request_hash, 'hex'), encode(response, 'hex') FROM idempotency_keys WHERE key = ` + hexLiteral(k)
+// of key k, hex-encoded: it is sent with BEGIN, without parameters, k as a
+// quoted literal (Inline), which takes the collation of the key's column
+// and so its index.
+func lookup(k string) (string, error) {
+	return Inline(`SELECT encode(request_hash, 'hex'), encode(response, 'hex') FROM idempotency_keys WHERE key = ?`, k)
 }
 
 // storedIn reads the answer of lookup: the stored response, ok if there is

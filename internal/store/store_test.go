@@ -80,8 +80,12 @@ func TestIdempotencyLookupUsesTheIndex(t *testing.T) {
 		if err := tx.Gorm().Exec(`SET LOCAL enable_seqscan = off`).Error; err != nil {
 			return err
 		}
+		q, err := store.Lookup("/ipcase.v1.FilingService/SubmitComplaint:holder-1:r-1")
+		if err != nil {
+			return err
+		}
 		var plan []string
-		if err := tx.Gorm().Raw(`EXPLAIN ` + store.Lookup("/ipcase.v1.FilingService/SubmitComplaint:holder-1:r-1")).Scan(&plan).Error; err != nil {
+		if err := tx.Gorm().Raw(`EXPLAIN ` + q).Scan(&plan).Error; err != nil {
 			return err
 		}
 		if p := strings.Join(plan, "\n"); !strings.Contains(p, "idempotency_keys_pkey") {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -225,14 +224,4 @@ func (db *DB) inTx(ctx context.Context, then []string, look func([]*pgconn.Resul
 		after.writes = append(after.writes, insert)
 	}
 	return commit(ctx, conn, after.writes, after.notify)
-}
-
-// hexLiteral is s as a text expression of hex digits only, so that a
-// client's string goes into a statement without parameters unable to end
-// its literal. Its collation is the database's: convert_from's result
-// takes the collation of its encoding argument, a name, whose collation is
-// "C", and a comparison in "C" cannot use an index of a text column (the
-// idempotency key's lookup scanned the whole table).
-func hexLiteral(s string) string {
-	return "convert_from(decode('" + hex.EncodeToString([]byte(s)) + "', 'hex'), 'UTF8') COLLATE \"default\""
 }
