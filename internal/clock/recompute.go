@@ -104,7 +104,10 @@ func (s *Store) recomputeOne(ctx context.Context, id, version string, now time.T
 		if err != nil {
 			return err
 		}
-		if err := save(tx, &r, c); err != nil {
+		if err := r.recompute(c, tx.Now()); err != nil {
+			return err
+		}
+		if err := recomputed(tx, &r); err != nil {
 			return err
 		}
 		if c.Due == old.Due && c.Provisional == old.Provisional {

@@ -17,8 +17,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/deadline"
@@ -294,26 +292,24 @@ func (s *Store) Open(tx store.Tx, sp Spec) (Deadline, error) {
 	if err := row.setComputation(c); err != nil {
 		return Deadline{}, err
 	}
-	if err := tx.Gorm().Create(&row).Error; err != nil {
-		err = store.Translate(err)
-		if errors.Is(err, errs.AlreadyExists) {
-			return Deadline{}, errs.Errorf(errs.AlreadyExists, "%s is already open", ByKind(sp.ProceedingID, sp.Kind, sp.PartyID))
-		}
+	view, err := s.viewOf(tx, sp.ProceedingID)
+	if err != nil {
+		return Deadline{}, fmt.Errorf("Open(%s): %w", sp.Kind, err)
+	}
+	if r := view.latest(sp.Kind, sp.PartyID); r != nil && r.Status == string(StatusOpen) {
+		return Deadline{}, errs.Errorf(errs.AlreadyExists, "%s is already open", ByKind(sp.ProceedingID, sp.Kind, sp.PartyID))
+	}
+	if err := view.insert(tx, row); err != nil {
 		return Deadline{}, fmt.Errorf("Open(%s): %w", sp.Kind, err)
 	}
 	return row.toDeadline()
 }
 
-// lock reads the deadline ref names in tx and locks its row.
-func (s *Store) lock(tx store.Tx, ref Ref) (deadlineRow, error) {
-	return find(tx.Gorm().Clauses(clause.Locking{Strength: "UPDATE"}), ref)
-}
-
-// Latest returns, as tx sees it and without locking it, the deadline ref
-// names (for ByKind, the latest, an open one first), following every
-// extension and recomputation; ok is false if there is none.
+// Latest returns, as tx sees it, the deadline ref names (for ByKind, the
+// latest, an open one first), following every extension and
+// recomputation; ok is false if there is none.
 func (s *Store) Latest(tx store.Tx, ref Ref) (d Deadline, ok bool, err error) {
-	r, err := find(tx.Gorm(), ref)
+	r, err := s.find(tx, ref)
 	if errors.Is(err, errs.NotFound) {
 		return Deadline{}, false, nil
 	} else if err != nil {
@@ -323,35 +319,40 @@ func (s *Store) Latest(tx store.Tx, ref Ref) (d Deadline, ok bool, err error) {
 	return d, err == nil, err
 }
 
-// find reads the deadline ref names with q.
-func find(q *gorm.DB, ref Ref) (deadlineRow, error) {
+// find returns the deadline ref names as tx sees it, in the view of its
+// proceeding: changing it changes the view, not the table (view).
+func (s *Store) find(tx store.Tx, ref Ref) (*deadlineRow, error) {
+	id := ref.proceedingID
+	if !ref.byKind {
+		// The proceeding of a deadline named by id.
+		id = ""
+		if _, err := uuid.Parse(ref.id); err == nil {
+			var ps []string
+			if err := tx.Gorm().Model(&deadlineRow{}).Where("id = ?", ref.id).Limit(1).Pluck("proceeding_id", &ps).Error; err != nil {
+				return nil, fmt.Errorf("%s: %w", ref, store.Translate(err))
+			}
+			if len(ps) > 0 {
+				id = ps[0]
+			}
+		}
+	}
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, errs.Errorf(errs.NotFound, "%s not found", ref)
+	}
+	v, err := s.viewOf(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	var r *deadlineRow
 	if ref.byKind {
-		if _, err := uuid.Parse(ref.proceedingID); err != nil {
-			return deadlineRow{}, errs.Errorf(errs.NotFound, "%s not found", ref)
-		}
-		q = q.Where("proceeding_id = ? AND kind = ?", ref.proceedingID, ref.kind)
-		if ref.partyID == "" {
-			q = q.Where("party_id IS NULL")
-		} else if _, err := uuid.Parse(ref.partyID); err != nil {
-			return deadlineRow{}, errs.Errorf(errs.NotFound, "%s not found", ref)
-		} else {
-			q = q.Where("party_id = ?", ref.partyID)
-		}
-		q = q.Order("status = 'OPEN' DESC, create_time DESC, id")
+		r = v.latest(ref.kind, ref.partyID)
 	} else {
-		if _, err := uuid.Parse(ref.id); err != nil {
-			return deadlineRow{}, errs.Errorf(errs.NotFound, "%s not found", ref)
-		}
-		q = q.Where("id = ?", ref.id)
+		r = v.byID(ref.id)
 	}
-	var rows []deadlineRow
-	if err := q.Limit(1).Find(&rows).Error; err != nil {
-		return deadlineRow{}, fmt.Errorf("%s: %w", ref, store.Translate(err))
+	if r == nil {
+		return nil, errs.Errorf(errs.NotFound, "%s not found", ref)
 	}
-	if len(rows) == 0 {
-		return deadlineRow{}, errs.Errorf(errs.NotFound, "%s not found", ref)
-	}
-	return rows[0], nil
+	return r, nil
 }
 
 // notOpen is the error for a change to a deadline that has left OPEN.
@@ -370,19 +371,17 @@ func (s *Store) Close(tx store.Tx, ref Ref, status Status) (Deadline, error) {
 	if status != StatusMet && status != StatusMissed && status != StatusCancelled {
 		return Deadline{}, fmt.Errorf("Close(%s): status %q: a deadline closes as MET, MISSED or CANCELLED", ref, status)
 	}
-	r, err := s.lock(tx, ref)
+	r, err := s.find(tx, ref)
 	if err != nil {
 		return Deadline{}, fmt.Errorf("Close: %w", err)
 	}
 	lateButTimely := Status(r.Status) == StatusMissed && status == StatusMet
 	if Status(r.Status) != StatusOpen && !lateButTimely {
 		d, derr := r.toDeadline()
-		return d, errors.Join(notOpen(r), derr)
+		return d, errors.Join(notOpen(*r), derr)
 	}
-	now := tx.Now()
-	r.Status, r.CloseTime, r.UpdateTime = string(status), &now, now
-	if err := tx.Gorm().Model(&deadlineRow{ID: r.ID}).Updates(map[string]any{"status": r.Status, "close_time": now, "update_time": now}).Error; err != nil {
-		return Deadline{}, fmt.Errorf("Close(%s): %w", ref, store.Translate(err))
+	if err := closeRows(tx, []*deadlineRow{r}, status, tx.Now()); err != nil {
+		return Deadline{}, fmt.Errorf("Close(%s): %w", ref, err)
 	}
 	return r.toDeadline()
 }
@@ -397,28 +396,24 @@ func (s *Store) CloseProceeding(tx store.Tx, proceedingID string, status Status,
 	if _, err := uuid.Parse(proceedingID); err != nil {
 		return nil, nil
 	}
-	q := tx.Gorm().Clauses(clause.Locking{Strength: "UPDATE"}).Where("proceeding_id = ? AND status = 'OPEN'", proceedingID)
-	if len(kinds) > 0 {
-		q = q.Where("kind IN ?", kinds)
+	v, err := s.viewOf(tx, proceedingID)
+	if err != nil {
+		return nil, fmt.Errorf("CloseProceeding(%s): %w", proceedingID, err)
 	}
-	var rows []deadlineRow
-	if err := q.Order("due_date, kind, id").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("CloseProceeding(%s): %w", proceedingID, store.Translate(err))
-	}
+	rows := v.open(kinds)
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	now := tx.Now()
-	ids := make([]string, len(rows))
-	for i := range rows {
-		ids[i] = rows[i].ID
-		rows[i].Status, rows[i].CloseTime, rows[i].UpdateTime = string(status), &now, now
+	if err := closeRows(tx, rows, status, tx.Now()); err != nil {
+		return nil, fmt.Errorf("CloseProceeding(%s): %w", proceedingID, err)
 	}
-	if err := tx.Gorm().Model(&deadlineRow{}).Where("id IN ?", ids).
-		Updates(map[string]any{"status": string(status), "close_time": now, "update_time": now}).Error; err != nil {
-		return nil, fmt.Errorf("CloseProceeding(%s): %w", proceedingID, store.Translate(err))
+	out := make([]Deadline, len(rows))
+	for i, r := range rows {
+		if out[i], err = r.toDeadline(); err != nil {
+			return nil, err
+		}
 	}
-	return toDeadlines(rows)
+	return out, nil
 }
 
 // Settle closes the open deadlines of proceedingID of the given kinds (all
@@ -440,12 +435,12 @@ func (s *Store) Extend(tx store.Tx, ref Ref, extra deadline.Period, approvedBy, 
 	if err := ext.Check(""); err != nil {
 		return Deadline{}, err
 	}
-	r, err := s.lock(tx, ref)
+	r, err := s.find(tx, ref)
 	if err != nil {
 		return Deadline{}, fmt.Errorf("Extend: %w", err)
 	}
 	if Status(r.Status) != StatusOpen {
-		return Deadline{}, fmt.Errorf("Extend: %w", notOpen(r))
+		return Deadline{}, fmt.Errorf("Extend: %w", notOpen(*r))
 	}
 	d, err := r.toDeadline()
 	if err != nil {
@@ -455,23 +450,23 @@ func (s *Store) Extend(tx store.Tx, ref Ref, extra deadline.Period, approvedBy, 
 	if err != nil {
 		return Deadline{}, fmt.Errorf("Extend(%s): %w", ref, err)
 	}
-	if err := save(tx, &r, c); err != nil {
+	if err := r.recompute(c, tx.Now()); err != nil {
+		return Deadline{}, fmt.Errorf("Extend(%s): %w", ref, err)
+	}
+	if err := recomputed(tx, r); err != nil {
 		return Deadline{}, fmt.Errorf("Extend(%s): %w", ref, err)
 	}
 	return r.toDeadline()
 }
 
-// save writes a new computation of r, resetting the approaching
-// announcement when the due date moves.
-func save(tx store.Tx, r *deadlineRow, c deadline.Computation) error {
+// recompute sets c, a new computation of r, as of now, resetting the
+// approaching announcement when the due date moves.
+func (r *deadlineRow) recompute(c deadline.Computation, now time.Time) error {
 	if c.Due != r.DueDate {
 		r.ApproachingAnnounced = false
 	}
-	if err := r.setComputation(c); err != nil {
-		return err
-	}
-	r.UpdateTime = tx.Now()
-	return store.Translate(tx.Gorm().Model(&deadlineRow{ID: r.ID}).Select("*").Omit("id", "create_time").Updates(r).Error)
+	r.UpdateTime = now
+	return r.setComputation(c)
 }
 
 // Current returns, as tx sees it, the latest deadline kind of
@@ -479,48 +474,18 @@ func save(tx store.Tx, r *deadlineRow, c deadline.Computation) error {
 // every extension and every recomputation after a calendar change: its Due
 // and whether that is Provisional. ok is false if there is none.
 func (s *Store) Current(tx store.Tx, proceedingID, kind string) (d Deadline, ok bool, err error) {
-	if _, err := uuid.Parse(proceedingID); err != nil {
-		return Deadline{}, false, nil
-	}
-	if text, ok := tx.Prefetched(currentKey + proceedingID); ok {
-		return currentIn(text, kind)
-	}
-	var rows []deadlineRow
-	err = tx.Gorm().Where("proceeding_id = ? AND kind = ? AND party_id IS NULL", proceedingID, kind).
-		Order("status = 'OPEN' DESC, create_time DESC").Limit(1).Find(&rows).Error
-	if err != nil || len(rows) == 0 {
-		return Deadline{}, false, store.Translate(err)
-	}
-	d, err = rows[0].toDeadline()
-	return d, err == nil, err
+	return s.Latest(tx, ByKind(proceedingID, kind, ""))
 }
 
 // currentKey keys the answer of CurrentFirst (store.First.Key).
 const currentKey = "clock.current/"
 
-// CurrentFirst is the read that Current makes, of every kind at once, for
-// a change of proceedingID to send with BEGIN (store.First): Current in
-// that transaction then answers from it until the transaction writes.
+// CurrentFirst is the read of every deadline of proceedingID, for a change
+// of it to send with BEGIN (store.First): the transaction's view of them
+// starts from it, if it has not written by then.
 func (s *Store) CurrentFirst(proceedingID string) (store.First, error) {
-	q, err := store.Inline(`SELECT row_to_json(d) FROM deadlines d WHERE proceeding_id = ? AND party_id IS NULL
-		ORDER BY status = 'OPEN' DESC, create_time DESC`, proceedingID)
+	q, err := store.Inline(`SELECT row_to_json(d) FROM deadlines d WHERE proceeding_id = ?`, proceedingID)
 	return store.First{Key: currentKey + proceedingID, SQL: q}, err
-}
-
-// currentIn is Current of kind answered from the rows of CurrentFirst,
-// which are in Current's order.
-func currentIn(text store.Text, kind string) (Deadline, bool, error) {
-	for _, row := range text {
-		var j deadlineJSON
-		if err := json.Unmarshal(row[0], &j); err != nil {
-			return Deadline{}, false, fmt.Errorf("clock: a deadline read with BEGIN: %w", err)
-		}
-		if j.Kind == kind {
-			d, err := j.row().toDeadline()
-			return d, err == nil, err
-		}
-	}
-	return Deadline{}, false, nil
 }
 
 // deadlineJSON is a deadlineRow as row_to_json writes it: its jsonb
@@ -548,9 +513,13 @@ func (s *Store) Any(tx store.Tx, proceedingID, kind string, statuses ...Status) 
 	if _, err := uuid.Parse(proceedingID); err != nil {
 		return false, nil
 	}
-	var n int64
-	err := tx.Gorm().Model(&deadlineRow{}).Where("proceeding_id = ? AND kind = ? AND status IN ?", proceedingID, kind, statuses).Count(&n).Error
-	return n > 0, store.Translate(err)
+	v, err := s.viewOf(tx, proceedingID)
+	if err != nil {
+		return false, err
+	}
+	return slices.ContainsFunc(v.rows, func(r *deadlineRow) bool {
+		return r.Kind == kind && slices.Contains(statuses, Status(r.Status))
+	}), nil
 }
 
 // Get returns the deadline with id, or an error wrapping errs.NotFound.

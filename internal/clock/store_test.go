@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -928,5 +929,108 @@ func TestCurrentFromBegin(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestChangesSentWithCommit changes a proceeding's clocks in one
+// transaction, as a transition does: the changes make no statement of
+// their own, the transaction's later reads see them, a second open clock
+// of a kind is refused within the transaction, the table holds what the
+// reads showed once it commits, and a transaction that fails leaves the
+// table as it was.
+func TestChangesSentWithCommit(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t)
+	log := events.NewLog(events.NewEphemeralCheckpoints())
+	s := clock.NewStore(db, embedded(t), log)
+	f := newFixture(t, db, log)
+	ctx := t.Context()
+	const decision, statement = "enforcement.decision", "enforcement.statement"
+	f.open(t, db, s, f.decision(t))
+	var roundTrips atomic.Int64
+	db.OnRoundTrip(func(context.Context) { roundTrips.Add(1) })
+	stmt := clock.Spec{ProceedingID: f.proceeding, Kind: statement, Trigger: date(t, "2024-09-27"), Period: deadline.StatementWindow}
+	seen := map[string]clock.Deadline{}
+	err := f.in(t, db, func(tx store.Tx, m *filing.Matter) error {
+		before := roundTrips.Load()
+		defer func() {
+			// Reading the proceeding's deadlines once is the only round trip.
+			if n := roundTrips.Load() - before; n != 1 {
+				t.Errorf("the changes made %d round trips before COMMIT; want 1, the first read", n)
+			}
+		}()
+		stmt.Matter = m
+		opened, err := s.Open(tx, stmt)
+		if err != nil {
+			return err
+		}
+		if _, err := s.Open(tx, stmt); !errors.Is(err, errs.AlreadyExists) {
+			t.Errorf("a second open statement clock in the same transaction: %v, want AlreadyExists", err)
+		}
+		if d, ok, err := s.Current(tx, f.proceeding, statement); err != nil || !ok || d.ID != opened.ID || d.Status != clock.StatusOpen {
+			t.Errorf("Current(statement) after Open = %+v, %v, %v; want the opened clock", d, ok, err)
+		}
+		if _, err := s.Close(tx, clock.ByKind(f.proceeding, decision, ""), clock.StatusMet); err != nil {
+			return err
+		}
+		if _, err := s.Extend(tx, clock.ByKind(f.proceeding, statement, ""), deadline.DecisionExtension, "王局长 (head, SAMR-HZ)", "appraisal"); err != nil {
+			return err
+		}
+		if open, err := s.Any(tx, f.proceeding, decision, clock.StatusOpen); err != nil || open {
+			t.Errorf("Any(decision, OPEN) after Close = %v, %v; want false", open, err)
+		}
+		for _, kind := range []string{decision, statement} {
+			d, ok, err := s.Current(tx, f.proceeding, kind)
+			if err != nil || !ok {
+				t.Fatalf("Current(%s): %v, %v", kind, ok, err)
+			}
+			seen[kind] = d
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen[decision].Status != clock.StatusMet || seen[decision].Closed == nil {
+		t.Errorf("the decision clock as the transaction saw it: %s, closed %v; want MET", seen[decision].Status, seen[decision].Closed)
+	}
+	if st := seen[statement]; len(st.Extensions) != 1 || st.Status != clock.StatusOpen {
+		t.Errorf("the statement clock as the transaction saw it: %+v; want it open, extended once", st)
+	}
+	for kind, d := range seen {
+		stored, err := s.Get(ctx, d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(d, stored); diff != "" {
+			t.Errorf("%s: stored after COMMIT differs from what the transaction read (-read +stored):\n%s", kind, diff)
+		}
+	}
+
+	all, err := s.ForProceeding(ctx, f.proceeding)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := errors.New("a later step failed")
+	err = f.in(t, db, func(tx store.Tx, m *filing.Matter) error {
+		sp := f.appeal(t, f.holder, "2024-01-26")
+		sp.Matter = m
+		if _, err := s.Open(tx, sp); err != nil {
+			return err
+		}
+		if err := s.Settle(tx, f.proceeding); err != nil {
+			return err
+		}
+		return failed
+	})
+	if !errors.Is(err, failed) {
+		t.Fatalf("the failing transaction: %v", err)
+	}
+	after, err := s.ForProceeding(ctx, f.proceeding)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(all, after); diff != "" {
+		t.Errorf("a transaction that failed changed the clocks (-before +after):\n%s", diff)
 	}
 }

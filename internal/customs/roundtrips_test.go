@@ -20,19 +20,19 @@ var roundTripBounds = map[string]int{
 	"RenewRecordation": 5,
 	// Citing a recordation, which is read with its holder; 12 without.
 	"ApplyDetention":    11,
-	"DetainGoods":       5,
+	"DetainGoods":       chaintest.Bound,
 	"RefuseDetention":   chaintest.Bound,
 	"FileCourtAction":   chaintest.Bound,
-	"RecordCourtNotice": 6,
-	"ReleaseGoods":      6,
+	"RecordCourtNotice": chaintest.Bound,
+	"ReleaseGoods":      chaintest.Bound,
 	// The matter is filed, then its proceeding written apart so that the
 	// reply clock can refer to it, then the shipment: three writes, each
 	// after its own read of the event chain's head.
-	"ReportSuspectedGoods": 16,
+	"ReportSuspectedGoods": 15,
 	// Applying: customs' 30 and the court's 50 working days are opened
 	// and the three clocks read again for the answer; 11 declining.
-	"ReplyToNotice":      10,
-	"DecideInfringement": 8,
+	"ReplyToNotice":      chaintest.Bound,
+	"DecideInfringement": chaintest.Bound,
 }
 
 // shipmentResponse is the answer of a transition of a shipment.

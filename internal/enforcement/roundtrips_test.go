@@ -18,16 +18,16 @@ import (
 var roundTripBounds = map[string]int{
 	"SubmitComplaint":    4,
 	"AcceptComplaint":    chaintest.Bound,
-	"OpenEnforcement":    13,
+	"OpenEnforcement":    12,
 	"AssignOfficers":     chaintest.Bound,
 	"RecordInspection":   chaintest.Bound,
 	"RecordCustody":      chaintest.Bound,
 	"RecordFindings":     chaintest.Bound,
-	"NotifyPenalty":      7,
-	"RequestHearing":     8,
+	"NotifyPenalty":      chaintest.Bound,
+	"RequestHearing":     chaintest.Bound,
 	"ServeHearingNotice": chaintest.Bound,
 	"RecordHearing":      chaintest.Bound,
-	"DecidePenalty":      12,
+	"DecidePenalty":      6,
 	"CloseEnforcement":   chaintest.Bound,
 }
 

@@ -18,10 +18,10 @@ var roundTripBounds = map[string]int{
 	"RequestMediation":    8,
 	"RecordConsent":       chaintest.Bound,
 	"AssignMediator":      5,
-	"StartMediation":      5,
+	"StartMediation":      chaintest.Bound,
 	"RecordSession":       chaintest.Bound,
-	"RecordAgreement":     8,
-	"RequestConfirmation": 7,
+	"RecordAgreement":     chaintest.Bound,
+	"RequestConfirmation": chaintest.Bound,
 }
 
 // mediationResponse is the answer of a transition of a mediation.

@@ -81,6 +81,9 @@ type afterCommit struct {
 	// first are the answers of the statements sent with BEGIN under a key
 	// (First.Key).
 	first map[string]Text
+	// local is what packages keep for the rest of the transaction
+	// (Tx.SetLocal).
+	local map[any]any
 }
 
 // notifyAfter has channel notified after the transaction commits.

@@ -86,6 +86,31 @@ func (tx Tx) Prefetched(key string) (Text, bool) {
 	return rows, ok
 }
 
+// Local returns what the transaction keeps under key (SetLocal), if
+// anything.
+func (tx Tx) Local(key any) (any, bool) {
+	if tx.after == nil {
+		return nil, false
+	}
+	v, ok := tx.after.local[key]
+	return v, ok
+}
+
+// SetLocal keeps v under key for the rest of the transaction: a package's
+// copy of rows it read, which it changes as it sends their writes with
+// COMMIT (WriteAtCommit), so that its later reads in the transaction see
+// them without a round trip. A Session, whose statements commit as they
+// run, keeps nothing. Keys are a package's own type, as context keys.
+func (tx Tx) SetLocal(key, v any) {
+	if tx.after == nil {
+		return
+	}
+	if tx.after.local == nil {
+		tx.after.local = map[any]any{}
+	}
+	tx.after.local[key] = v
+}
+
 // joined is ws as one statement: every write but the last as a
 // data-modifying WITH query of the last.
 func joined(ws []Write) (string, []any) {
