@@ -383,7 +383,8 @@ func (s *Server) DecidePenalty(ctx context.Context, req *ipcasev1.DecidePenaltyR
 			rec.RecordDecided()
 			return nil
 		},
-		func(c *ipcasev1.EnforcementCase) proto.Message { return &ipcasev1.DecidePenaltyResponse{Case: c} })
+		func(c *ipcasev1.EnforcementCase) proto.Message { return &ipcasev1.DecidePenaltyResponse{Case: c} },
+		decisionCounter(decided.Year))
 }
 
 // DismissEnforcement dismisses the case.

@@ -27,7 +27,7 @@ var roundTripBounds = map[string]int{
 	"RequestHearing":     chaintest.Bound,
 	"ServeHearingNotice": chaintest.Bound,
 	"RecordHearing":      chaintest.Bound,
-	"DecidePenalty":      6,
+	"DecidePenalty":      chaintest.Bound,
 	"CloseEnforcement":   chaintest.Bound,
 }
 
@@ -36,11 +36,13 @@ type caseResponse interface {
 	GetCase() *ipcasev1.EnforcementCase
 }
 
-// TestRoundTripsPerTransition walks a case from complaint to closing twice
-// with request ids, as clients call, and counts the round trips of each
-// call of the second walk: the first fills each connection's cache of
-// prepared statements, as a running server's are (a statement prepared on
-// a connection costs one more round trip the first time).
+// TestRoundTripsPerTransition walks a case from complaint to closing three
+// times with request ids, as clients call, and counts the round trips of
+// each call of the last walk: the first makes the agency's first decision
+// of the year, whose counter does not exist yet, and the second fills each
+// connection's cache of prepared statements, as a running server's are (a
+// statement prepared on a connection costs one more round trip the first
+// time).
 func TestRoundTripsPerTransition(t *testing.T) {
 	t.Parallel()
 	f := newFlow(t)
@@ -50,7 +52,8 @@ func TestRoundTripsPerTransition(t *testing.T) {
 		t.Helper()
 		got[method] = max(got[method], rt.Measure(t, method, call))
 	}
-	for walk, id := range []string{"warm-", "measured-"} {
+	walks := []string{"first-", "warm-", "measured-"}
+	for walk, id := range walks {
 		f.setDay("2026-09-28")
 		clear(got)
 		var sub *ipcasev1.SubmitComplaintResponse
@@ -131,7 +134,7 @@ func TestRoundTripsPerTransition(t *testing.T) {
 		step("CloseEnforcement", func() (caseResponse, error) {
 			return f.Enforcement.CloseEnforcement(f.ctx, &ipcasev1.CloseEnforcementRequest{Name: c.GetName(), Etag: c.GetEtag(), RequestId: id + "close"})
 		})
-		if walk > 0 {
+		if walk == len(walks)-1 {
 			chaintest.CheckBounds(t, got, roundTripBounds)
 		}
 	}

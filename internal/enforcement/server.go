@@ -92,8 +92,8 @@ func respondentIDs(m *filing.Matter) []string {
 // change runs fn as a change of the case named name (see
 // filing.Records.Transition) and renders the response through wrap.
 func (s *Server) change(ctx context.Context, req request.Identified, name, etag string, v *validator,
-	resp proto.Message, fn func(*Change) error, wrap func(*ipcasev1.EnforcementCase) proto.Message) error {
-	return s.store.Transition(ctx, req, name, etag, &v.Validator, s.now(), fn, s.render(wrap), resp)
+	resp proto.Message, fn func(*Change) error, wrap func(*ipcasev1.EnforcementCase) proto.Message, reads ...filing.Read) error {
+	return s.store.Transition(ctx, req, name, etag, &v.Validator, s.now(), fn, s.render(wrap), resp, reads...)
 }
 
 // OpenEnforcement opens (立案) a case on an accepted matter or ex officio.

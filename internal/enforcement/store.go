@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,15 +39,39 @@ func newID() string { return uuid.NewString() }
 // nextDecisionNumber takes the next decision number of agency for year in
 // tx: `{agency}处罚〔{year}〕{n}号`. The counter row stays locked until the
 // transaction ends, so concurrent decisions of one agency get consecutive
-// numbers and a rolled-back decision leaves no gap.
+// numbers and a rolled-back decision leaves no gap. A counter read with
+// BEGIN (decisionCounter) is taken from and written back with COMMIT;
+// else, the first decision of the agency's year, it is taken on a round
+// trip of its own.
 func nextDecisionNumber(tx store.Tx, agency string, year int) (string, error) {
-	var n int64
-	err := tx.Gorm().Raw(`INSERT INTO decision_counters (agency, year, last) VALUES (?, ?, 1)
-		ON CONFLICT (agency, year) DO UPDATE SET last = decision_counters.last + 1 RETURNING last`, agency, year).Scan(&n).Error
-	if err != nil {
-		return "", fmt.Errorf("numbering decision: %w", store.Translate(err))
+	n, ok := tx.NextOf(decisionCounterKey, agency, strconv.Itoa(year))
+	if ok {
+		err := tx.WriteAtCommit(store.Write{SQL: `UPDATE decision_counters SET last = ? WHERE agency = ? AND year = ?`,
+			Args: []any{n, agency, year}})
+		if err != nil {
+			return "", fmt.Errorf("numbering decision: %w", err)
+		}
+	} else {
+		err := tx.Gorm().Raw(`INSERT INTO decision_counters (agency, year, last) VALUES (?, ?, 1)
+			ON CONFLICT (agency, year) DO UPDATE SET last = decision_counters.last + 1 RETURNING last`, agency, year).Scan(&n).Error
+		if err != nil {
+			return "", fmt.Errorf("numbering decision: %w", store.Translate(err))
+		}
 	}
 	return fmt.Sprintf("%s处罚〔%d〕%d号", agency, year, n), nil
+}
+
+const decisionCounterKey = "enforcement.decision-counter"
+
+// decisionCounter reads and locks with BEGIN the counter of decisions of
+// year of the agency of a case, for nextDecisionNumber (store.First).
+func decisionCounter(year int) filing.Read {
+	return func(proceedingID string) (store.First, error) {
+		q, err := store.Inline(`SELECT c.agency, c.year, c.last FROM decision_counters c
+			JOIN enforcement_cases e ON c.agency = e.doc->>'agency' AND c.year = ?
+			WHERE e.proceeding_id = ? FOR UPDATE OF c`, year, proceedingID)
+		return store.First{Key: decisionCounterKey, SQL: q, Counter: true}, err
+	}
 }
 
 // Prior is an earlier decided infringement of a party: the law it was
@@ -263,26 +288,34 @@ type infringement struct {
 	from, to          civil.Date
 }
 
-// recordInfringements adds inf to the record of each respondent; a
-// repeated report of the same proceeding changes nothing.
+// recordInfringements adds inf to the record of each respondent, with
+// the transaction's COMMIT; a repeated report of the same proceeding
+// changes nothing. Nothing in the change reads the matter's own record
+// (priors leaves the matter out).
 func recordInfringements(tx store.Tx, inf infringement) error {
 	var from, to *civil.Date
 	if !inf.from.IsZero() {
 		from, to = &inf.from, &inf.to
 	}
+	var rows []string
+	var args []any
 	for _, r := range inf.respondents {
 		for _, law := range inf.laws {
 			var ipType *string
 			if law != "" {
 				ipType = &law
 			}
-			err := tx.Gorm().Exec(`INSERT INTO infringement_records (party_id, matter_id, proceeding_id, source, reference, decided_on,
-				ip_type, conduct_from, conduct_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-				r, inf.matterID, inf.procID, inf.source, inf.reference, inf.on, ipType, from, to).Error
-			if err != nil {
-				return fmt.Errorf("recording infringement: %w", store.Translate(err))
-			}
+			rows = append(rows, "(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			args = append(args, r, inf.matterID, inf.procID, inf.source, inf.reference, inf.on, ipType, from, to)
 		}
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	err := tx.WriteAtCommit(store.Write{SQL: `INSERT INTO infringement_records (party_id, matter_id, proceeding_id, source, reference,
+		decided_on, ip_type, conduct_from, conduct_to) VALUES ` + strings.Join(rows, ", ") + ` ON CONFLICT DO NOTHING`, Args: args})
+	if err != nil {
+		return fmt.Errorf("recording infringement: %w", err)
 	}
 	return nil
 }

@@ -96,14 +96,18 @@ type Records[R Record] struct {
 	docs   store.Documents
 	fresh  func() R
 	// prefetch give the reads a Transition sends with BEGIN (Prefetch).
-	prefetch []func(proceedingID string) (store.First, error)
+	prefetch []Read
 }
+
+// Read gives a statement for a change of proceedingID to send with BEGIN
+// (store.First).
+type Read func(proceedingID string) (store.First, error)
 
 // Prefetch has every Transition send with BEGIN, after its locks, the
 // reads that fs give for the proceeding: ones its fn or render makes,
 // which are then answered from the first round trip
 // (store.Tx.Prefetched). It replaces those given before.
-func (s *Records[R]) Prefetch(fs ...func(proceedingID string) (store.First, error)) {
+func (s *Records[R]) Prefetch(fs ...Read) {
 	s.prefetch = fs
 }
 
@@ -260,9 +264,11 @@ func (s *Records[R]) change(tx store.Tx, m *Matter, head store.Text, load func()
 // caller's access to it (a matter the caller may not act on is neither
 // locked nor found, as one that does not exist), and under the lock the
 // etag, are checked before fn runs.
-// The response rendered from the change is unmarshalled into resp.
+// The response rendered from the change is unmarshalled into resp. The
+// statements reads give are sent with BEGIN too, after those of Prefetch:
+// ones this transition alone needs (a counter it takes).
 func (s *Records[R]) Transition(ctx context.Context, req request.Identified, name, etag string, v *request.Validator,
-	now time.Time, fn func(*Change[R]) error, render func(*Change[R]) ([]byte, error), resp proto.Message) error {
+	now time.Time, fn func(*Change[R]) error, render func(*Change[R]) ([]byte, error), resp proto.Message, reads ...Read) error {
 	mid, pid := v.Proceeding("name", name)
 	v.Etag(etag)
 	v.RequestID(req.GetRequestId())
@@ -291,7 +297,7 @@ func (s *Records[R]) Transition(ctx context.Context, req request.Identified, nam
 		return err
 	}
 	first = append(first, store.First{SQL: doc})
-	for _, f := range s.prefetch {
+	for _, f := range slices.Concat(s.prefetch, reads) {
 		read, err := f(pid)
 		if err != nil {
 			return err

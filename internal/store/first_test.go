@@ -197,3 +197,66 @@ func TestPrefetchedUntilTheChangeWrites(t *testing.T) {
 		}
 	}
 }
+
+// TestNextOfCounterReadWithBegin: a counter read FOR UPDATE with BEGIN
+// gives the transaction its next values in turn, only for the row it
+// names; a transaction that writes the values back has them stored, one
+// that does not leaves the counter as it was.
+func TestNextOfCounterReadWithBegin(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t)
+	storetest.Exec(t, db, `CREATE TABLE counters (name text, year int, last bigint NOT NULL, PRIMARY KEY (name, year))`)
+	storetest.Exec(t, db, `INSERT INTO counters VALUES ('a', 2026, 41)`)
+	read := func(name string) store.First {
+		q, err := store.Inline(`SELECT name, year, last FROM counters WHERE name = ? AND year = 2026 FOR UPDATE`, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return store.First{Key: "counter", SQL: q, Counter: true}
+	}
+	last := func() (n int64) {
+		if err := db.Session(t.Context()).Gorm().Raw(`SELECT last FROM counters WHERE name = 'a'`).Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	_, err := db.IdempotentAfter(t.Context(), store.IdempotencyKey{}, []store.First{read("a")}, func(tx store.Tx, _ []store.Text) ([]byte, error) {
+		if _, ok := tx.NextOf("counter", "a", "2025"); ok {
+			t.Error("NextOf gave a value of a year the counter read with BEGIN is not")
+		}
+		if _, ok := tx.NextOf("another", "a", "2026"); ok {
+			t.Error("NextOf gave a value of a counter not read with BEGIN")
+		}
+		for _, want := range []int64{42, 43} {
+			if n, ok := tx.NextOf("counter", "a", "2026"); !ok || n != want {
+				t.Errorf("NextOf = %d, %v; want %d", n, ok, want)
+			}
+		}
+		// Reads the counter did not make are not cut short by it.
+		if _, ok := tx.Prefetched("counter"); ok {
+			t.Error("a counter read is also answered as a prefetched read")
+		}
+		return nil, tx.WriteAtCommit(store.Write{SQL: `UPDATE counters SET last = ? WHERE name = 'a'`, Args: []any{43}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := last(); n != 43 {
+		t.Errorf("after a transaction took two values: last = %d, want 43", n)
+	}
+	_, err = db.IdempotentAfter(t.Context(), store.IdempotencyKey{}, []store.First{read("b")}, func(tx store.Tx, _ []store.Text) ([]byte, error) {
+		if _, ok := tx.NextOf("counter", "b", "2026"); ok {
+			t.Error("NextOf gave a value of a counter row that does not exist")
+		}
+		if _, ok := tx.NextOf("counter", "a", "2026"); ok {
+			t.Error("NextOf gave a value of a row BEGIN did not read")
+		}
+		return nil, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := last(); n != 43 {
+		t.Errorf("a transaction that took nothing changed the counter: last = %d, want 43", n)
+	}
+}

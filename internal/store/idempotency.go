@@ -56,6 +56,10 @@ type Text [][][]byte
 // (Tx.Prefetched).
 type First struct {
 	Key, SQL string
+	// Counter marks the read of a counter's row FOR UPDATE, whose answer
+	// no other transaction can change until this one ends: the
+	// transaction takes its next values from it (Tx.NextOf).
+	Counter bool
 }
 
 // IdempotentAfter is Idempotent whose transaction begins with first, whose
@@ -79,7 +83,10 @@ func (db *DB) IdempotentAfter(ctx context.Context, key IdempotencyKey, first []F
 	}
 	keep := func(tx Tx) {
 		for i, f := range first {
-			if f.Key != "" {
+			switch {
+			case f.Counter:
+				tx.SetLocal(counterKey(f.Key), &counter{row: firstRows[i]})
+			case f.Key != "":
 				tx.after.keep(f.Key, firstRows[i])
 			}
 		}

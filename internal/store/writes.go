@@ -86,6 +86,50 @@ func (tx Tx) Prefetched(key string) (Text, bool) {
 	return rows, ok
 }
 
+// counterKey keys a counter read with BEGIN (First.Counter) among the
+// transaction's locals.
+type counterKey string
+
+// counter is a counter's row read with BEGIN: its key columns and its
+// last value, and the values the transaction took from it.
+type counter struct {
+	row   Text
+	taken int64
+}
+
+// NextOf takes the next value of the counter read with BEGIN under key
+// (First.Counter), whose row is match followed by its last value: ok is
+// false if it was not read, or if it read no row or another row; the
+// caller then takes a value with a statement of its own. The caller
+// writes the value it took back to the counter's row with COMMIT
+// (WriteAtCommit); a transaction that does not end up using it writes
+// nothing and leaves no gap.
+func (tx Tx) NextOf(key string, match ...string) (int64, bool) {
+	v, ok := tx.Local(counterKey(key))
+	if !ok {
+		return 0, false
+	}
+	c := v.(*counter)
+	if len(c.row) != 1 || len(c.row[0]) != len(match)+1 {
+		return 0, false
+	}
+	row := c.row[0]
+	for i, m := range match {
+		if string(row[i]) != m {
+			return 0, false
+		}
+	}
+	if c.taken == 0 {
+		last, err := strconv.ParseInt(string(row[len(match)]), 10, 64)
+		if err != nil {
+			return 0, false
+		}
+		c.taken = last
+	}
+	c.taken++
+	return c.taken, true
+}
+
 // Local returns what the transaction keeps under key (SetLocal), if
 // anything.
 func (tx Tx) Local(key any) (any, bool) {

@@ -17,14 +17,17 @@ import (
 // changeConfirmation runs fn as a change of the judicial confirmation named
 // name by its own court.
 func (s *Server) changeConfirmation(ctx context.Context, req request.Identified, name, etag string, v *request.Validator,
-	resp proto.Message, fn func(*Change) error, wrap func(*ipcasev1.Trial) proto.Message) error {
+	resp proto.Message, fn func(*Change) error, wrap func(*ipcasev1.Trial) proto.Message, reads ...filing.Read) error {
 	return s.store.confirm.Transition(ctx, req, name, etag, v, s.now(), func(c *Change) error {
 		if err := ownCourt(ctx, c.Record.Court); err != nil {
 			return err
 		}
 		return fn(c)
-	}, s.render(wrap), resp)
+	}, s.render(wrap), resp, reads...)
 }
+
+// confirmationCode is the type code of a judicial confirmation (民特).
+const confirmationCode = "民特"
 
 // ConfirmAgreement confirms the agreement (CPL Art. 206), numbered 民特,
 // and ends the matter's open trials as settled by it.
@@ -38,7 +41,7 @@ func (s *Server) ConfirmAgreement(ctx context.Context, req *ipcasev1.ConfirmAgre
 			if t.State != Requested {
 				return errs.Errorf(errs.FailedPrecondition, "the confirmation is %s", t.State)
 			}
-			n, err := nextCourtNumber(c.Tx, t.Court, c.Today.Year, "民特", false)
+			n, err := nextCourtNumber(c.Tx, t.Court, c.Today.Year, confirmationCode, false)
 			if err != nil {
 				return err
 			}
@@ -54,7 +57,8 @@ func (s *Server) ConfirmAgreement(ctx context.Context, req *ipcasev1.ConfirmAgre
 				ConfirmedOn: c.Today, Note: note, Closed: nonNil(t.ClosedProceedings)})
 			return nil
 		},
-		func(t *ipcasev1.Trial) proto.Message { return &ipcasev1.ConfirmAgreementResponse{Trial: t} })
+		func(t *ipcasev1.Trial) proto.Message { return &ipcasev1.ConfirmAgreementResponse{Trial: t} },
+		courtCounter(confirmationCode, false, s.now()))
 }
 
 // settleTrials ends the matter's open trials as SETTLED for reason, in c's

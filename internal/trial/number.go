@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"time"
 
+	"github.com/ipcase/ipcase/internal/civil"
+	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/store"
 )
 
@@ -96,20 +99,53 @@ func typeCode(kind Kind, instance Instance) (code string, ip bool) {
 }
 
 // nextCourtNumber takes the next number of court for its type code and
-// year in tx. The counter row stays locked until the
-// transaction ends, so concurrent dockets at one court get consecutive
-// numbers and a rolled-back docket leaves no gap.
+// year in tx. The counter row stays locked until the transaction ends, so
+// concurrent dockets at one court get consecutive numbers and a
+// rolled-back docket leaves no gap. A counter read with BEGIN
+// (courtCounter) is taken from and written back with COMMIT; else, the
+// court's first number of the kind in the year, it is taken on a round
+// trip of its own.
 func nextCourtNumber(tx store.Tx, court string, year int, code string, ip bool) (CourtNumber, error) {
-	key := code
-	if ip {
-		key = "知" + code
-	}
-	var n int64
-	err := tx.Gorm().Raw(`INSERT INTO court_number_counters (court, type_code, year, last) VALUES (?, ?, ?, 1)
-		ON CONFLICT (court, type_code, year) DO UPDATE SET last = court_number_counters.last + 1 RETURNING last`,
-		court, key, year).Scan(&n).Error
-	if err != nil {
-		return CourtNumber{}, fmt.Errorf("numbering the case: %w", store.Translate(err))
+	key := counterCode(code, ip)
+	n, ok := tx.NextOf(courtCounterKey, court, key, strconv.Itoa(year))
+	if ok {
+		err := tx.WriteAtCommit(store.Write{SQL: `UPDATE court_number_counters SET last = ? WHERE court = ? AND type_code = ? AND year = ?`,
+			Args: []any{n, court, key, year}})
+		if err != nil {
+			return CourtNumber{}, fmt.Errorf("numbering the case: %w", err)
+		}
+	} else {
+		err := tx.Gorm().Raw(`INSERT INTO court_number_counters (court, type_code, year, last) VALUES (?, ?, ?, 1)
+			ON CONFLICT (court, type_code, year) DO UPDATE SET last = court_number_counters.last + 1 RETURNING last`,
+			court, key, year).Scan(&n).Error
+		if err != nil {
+			return CourtNumber{}, fmt.Errorf("numbering the case: %w", store.Translate(err))
+		}
 	}
 	return CourtNumber{Year: year, Court: court, IP: ip, Type: code, Seq: n}, nil
+}
+
+// counterCode is the type code a court's counter is kept under: an IP
+// case's is its own (知民初, 知行终).
+func counterCode(code string, ip bool) string {
+	if ip {
+		return "知" + code
+	}
+	return code
+}
+
+const courtCounterKey = "trial.court-counter"
+
+// courtCounter reads and locks with BEGIN the counter of the court of a
+// trial for the type code and today's year, for nextCourtNumber
+// (store.First). A transition that ends up on another day's year (at
+// midnight on New Year's Eve) takes its number on a round trip of its
+// own.
+func courtCounter(code string, ip bool, now time.Time) filing.Read {
+	return func(proceedingID string) (store.First, error) {
+		q, err := store.Inline(`SELECT c.court, c.type_code, c.year, c.last FROM court_number_counters c
+			JOIN trial_cases t ON c.court = t.doc->>'court' AND c.type_code = ? AND c.year = ?
+			WHERE t.proceeding_id = ? FOR UPDATE OF c`, counterCode(code, ip), civil.Today(now).Year, proceedingID)
+		return store.First{Key: courtCounterKey, SQL: q, Counter: true}, err
+	}
 }

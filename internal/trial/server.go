@@ -111,13 +111,13 @@ func refresh(tx store.Tx, clocks *clock.Store, t *Trial) error {
 
 // change runs fn as a change of the trial named name by its own court.
 func (s *Server) change(ctx context.Context, req request.Identified, name, etag string, v *request.Validator,
-	resp proto.Message, fn func(*Change) error, render func(*Change) ([]byte, error)) error {
+	resp proto.Message, fn func(*Change) error, render func(*Change) ([]byte, error), reads ...filing.Read) error {
 	return s.store.Transition(ctx, req, name, etag, v, s.now(), func(c *Change) error {
 		if err := ownCourt(ctx, c.Record.Court); err != nil {
 			return err
 		}
 		return fn(c)
-	}, render, resp)
+	}, render, resp, reads...)
 }
 
 // GetTrial returns a trial.
@@ -242,12 +242,14 @@ func (s *Server) DocketTrial(ctx context.Context, req *ipcasev1.DocketTrialReque
 			v.Add("procedure", "a second instance is tried by ordinary procedure (CPL Art. 160 applies to first instance only)")
 		}
 	}
+	code, ip := typeCode(kind, inst)
 	resp := &ipcasev1.DocketTrialResponse{}
 	return resp, s.change(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
 		func(c *Change) error {
 			return s.docket(c, c.Record, c.Proceeding, kind, inst, proc, req.GetForeignRelated(), false)
 		},
-		s.render(func(t *ipcasev1.Trial) proto.Message { return &ipcasev1.DocketTrialResponse{Trial: t} }))
+		s.render(func(t *ipcasev1.Trial) proto.Message { return &ipcasev1.DocketTrialResponse{Trial: t} }),
+		courtCounter(code, ip, s.now()))
 }
 
 // DeclineTrial declines to docket a case.
