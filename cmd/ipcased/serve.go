@@ -200,7 +200,7 @@ func (s services) register(srv *server.Server) {
 		WithDocuments(filing.NewServer(s.filing, s.cal, time.Now), s.pdf))
 	if s.side.administrative() {
 		ipcasev1.RegisterEnforcementServiceServer(srv, enforcement.NewServer(s.enforcement, s.clocks, time.Now, s.hearing))
-		ipcasev1.RegisterMediationServiceServer(srv, mediation.NewServer(s.mediation, s.clocks, s.enforcement.Workers, time.Now).WithOpenCases(s.enforcement.OpenCases))
+		ipcasev1.RegisterMediationServiceServer(srv, mediation.NewServer(s.mediation, s.clocks, s.enforcement.Workers, time.Now).WithOpenCases(s.enforcement.OpenCases).WithWorkersFirst(s.enforcement.WorkersFirst))
 		ipcasev1.RegisterCustomsServiceServer(srv, customs.NewServer(s.customs, s.db, s.clocks, time.Now))
 		ipcasev1.RegisterEvidenceServiceServer(srv, evidence.NewServer(s.files, evidence.NewStore(s.db), s.evidenceMax, time.Now).WithLimits(s.evidenceLimits))
 		ipcasev1.RegisterNotificationServiceServer(srv, webhook.NewServer(webhook.NewStore(s.db), s.webhooks, time.Now))

@@ -73,7 +73,7 @@ func Start(t testing.TB, now func() time.Time) *Env {
 	addr := servertest.Serve(t, func(s *server.Server) {
 		ipcasev1.RegisterFilingServiceServer(s, filing.NewServer(fs, cal, now))
 		ipcasev1.RegisterEnforcementServiceServer(s, enforcement.NewServer(es, clocks, now, map[string]damages.HearingThresholds{}))
-		ipcasev1.RegisterMediationServiceServer(s, mediation.NewServer(ms, clocks, es.Workers, now).WithOpenCases(es.OpenCases))
+		ipcasev1.RegisterMediationServiceServer(s, mediation.NewServer(ms, clocks, es.Workers, now).WithOpenCases(es.OpenCases).WithWorkersFirst(es.WorkersFirst))
 		ipcasev1.RegisterCustomsServiceServer(s, customs.NewServer(customs.NewStore(fs), db, clocks, now))
 		ipcasev1.RegisterAuditServiceServer(s, audit.NewServer(db))
 	}, nil, env.ServerOptions()...)

@@ -322,8 +322,18 @@ func recordInfringements(tx store.Tx, inf infringement) error {
 
 // Workers returns who worked the enforcement cases of m, in tx: the
 // assigned officers and everyone but the system who recorded a step of a
-// case. A mediator of the same matter must not be one of them.
+// case. A mediator of the same matter must not be one of them. They are
+// answered from BEGIN if the change read them there (WorkersFirst).
 func (s *Store) Workers(tx store.Tx, m *filing.Matter) ([]string, error) {
+	if text, ok := tx.Prefetched(workersKey); ok && len(text) > 0 && string(text[0][0]) == string(m.ID) {
+		var subjects []string
+		for _, row := range text[1:] {
+			if a := string(row[1]); !slices.Contains(subjects, a) {
+				subjects = append(subjects, a)
+			}
+		}
+		return subjects, nil
+	}
 	var subjects, cases []string
 	for _, p := range m.Proceedings {
 		if p.Kind != filing.KindEnforcement {
@@ -350,6 +360,26 @@ func (s *Store) Workers(tx store.Tx, m *filing.Matter) ([]string, error) {
 		}
 	}
 	return subjects, nil
+}
+
+const workersKey = "enforcement.workers"
+
+// WorkersFirst is the read of Workers for a change of a proceeding of the
+// matter, to send with BEGIN (store.First): the matter's id, then its
+// officers in the order of its cases and of their assignment, then the
+// other actors of its cases, each a row of (source, subject).
+func (s *Store) WorkersFirst(proceedingID string) (store.First, error) {
+	q, err := store.Inline(`WITH m AS (SELECT matter_id AS id FROM proceedings WHERE id = ?),
+		cases AS (SELECT p.id, p.create_time FROM m JOIN proceedings p ON p.matter_id = m.id AND p.kind = ?)
+		SELECT src, subject FROM (
+			SELECT 0 AS k, NULL::timestamptz AS t, NULL::text AS pid, 0::bigint AS n, id::text AS src, NULL::text AS subject FROM m
+			UNION ALL SELECT 1, c.create_time, c.id::text, o.n, 'officer', o.doc->>'subject' FROM cases c
+				JOIN enforcement_cases e ON e.proceeding_id = c.id, jsonb_array_elements(e.doc->'officers') WITH ORDINALITY AS o(doc, n)
+			UNION ALL SELECT DISTINCT 2, NULL::timestamptz, NULL, 0, 'actor', ev.actor_subject FROM m JOIN events ev ON ev.matter_id = m.id
+				WHERE ev.actor_role <> ? AND ev.proceeding_id IN (SELECT id FROM cases)
+		) w ORDER BY k, t, pid, n, subject`,
+		proceedingID, string(filing.KindEnforcement), events.System.Role)
+	return store.First{Key: workersKey, SQL: q}, err
 }
 
 // CloseSettled closes, in tx, every open enforcement case of matter

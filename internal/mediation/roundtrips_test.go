@@ -17,7 +17,7 @@ import (
 var roundTripBounds = map[string]int{
 	"RequestMediation":    8,
 	"RecordConsent":       chaintest.Bound,
-	"AssignMediator":      5,
+	"AssignMediator":      chaintest.Bound,
 	"StartMediation":      chaintest.Bound,
 	"RecordSession":       chaintest.Bound,
 	"RecordAgreement":     chaintest.Bound,

@@ -59,6 +59,8 @@ type Server struct {
 	store   *Store
 	clocks  *clock.Store
 	workers Workers
+	// workersFirst, if set, is workers' read, sent with BEGIN.
+	workersFirst filing.Read
 	open    OpenCases
 	now     func() time.Time
 }
@@ -68,6 +70,13 @@ type Server struct {
 // without it, that route is refused. Call it while wiring.
 func (s *Server) WithOpenCases(fn OpenCases) *Server {
 	s.open = fn
+	return s
+}
+
+// WithWorkersFirst has AssignMediator send read, the read its workers make
+// (enforcement.Store.WorkersFirst), with BEGIN.
+func (s *Server) WithWorkersFirst(read filing.Read) *Server {
+	s.workersFirst = read
 	return s
 }
 
@@ -111,8 +120,8 @@ func (s *Server) refresh(tx store.Tx, m *Mediation) error {
 }
 
 func (s *Server) change(ctx context.Context, req request.Identified, name, etag string, v *request.Validator,
-	resp proto.Message, fn func(*Change) error, wrap func(*ipcasev1.Mediation) proto.Message) error {
-	return s.store.Transition(ctx, req, name, etag, v, s.now(), fn, s.render(wrap), resp)
+	resp proto.Message, fn func(*Change) error, wrap func(*ipcasev1.Mediation) proto.Message, reads ...filing.Read) error {
+	return s.store.Transition(ctx, req, name, etag, v, s.now(), fn, s.render(wrap), resp, reads...)
 }
 
 // RequestMediation opens a mediation on a matter.
@@ -224,6 +233,10 @@ func (s *Server) AssignMediator(ctx context.Context, req *ipcasev1.AssignMediato
 	var v request.Validator
 	subject := v.Text("mediator", req.GetMediator(), true, 256)
 	name := v.Text("display_name", req.GetDisplayName(), true, 200)
+	var reads []filing.Read
+	if s.workersFirst != nil {
+		reads = append(reads, s.workersFirst)
+	}
 	resp := &ipcasev1.AssignMediatorResponse{}
 	return resp, s.change(ctx, req, req.GetName(), req.GetEtag(), &v, resp,
 		func(c *Change) error {
@@ -233,7 +246,8 @@ func (s *Server) AssignMediator(ctx context.Context, req *ipcasev1.AssignMediato
 			}
 			return c.Record.AssignMediator(subject, name, workers)
 		},
-		func(m *ipcasev1.Mediation) proto.Message { return &ipcasev1.AssignMediatorResponse{Mediation: m} })
+		func(m *ipcasev1.Mediation) proto.Message { return &ipcasev1.AssignMediatorResponse{Mediation: m} },
+		reads...)
 }
 
 // StartMediation starts the mediation.
