@@ -292,7 +292,7 @@ func (s *Store) Open(tx store.Tx, sp Spec) (Deadline, error) {
 	if err := row.setComputation(c); err != nil {
 		return Deadline{}, err
 	}
-	view, err := s.viewOf(tx, sp.ProceedingID)
+	view, err := s.viewOf(tx, sp.ProceedingID, string(sp.Matter.ID))
 	if err != nil {
 		return Deadline{}, fmt.Errorf("Open(%s): %w", sp.Kind, err)
 	}
@@ -339,7 +339,7 @@ func (s *Store) find(tx store.Tx, ref Ref) (*deadlineRow, error) {
 	if _, err := uuid.Parse(id); err != nil {
 		return nil, errs.Errorf(errs.NotFound, "%s not found", ref)
 	}
-	v, err := s.viewOf(tx, id)
+	v, err := s.viewOf(tx, id, "")
 	if err != nil {
 		return nil, err
 	}
@@ -396,7 +396,7 @@ func (s *Store) CloseProceeding(tx store.Tx, proceedingID string, status Status,
 	if _, err := uuid.Parse(proceedingID); err != nil {
 		return nil, nil
 	}
-	v, err := s.viewOf(tx, proceedingID)
+	v, err := s.viewOf(tx, proceedingID, "")
 	if err != nil {
 		return nil, fmt.Errorf("CloseProceeding(%s): %w", proceedingID, err)
 	}
@@ -480,6 +480,18 @@ func (s *Store) Current(tx store.Tx, proceedingID, kind string) (d Deadline, ok 
 // currentKey keys the answer of CurrentFirst (store.First.Key).
 const currentKey = "clock.current/"
 
+// matterKey keys the answer of MatterFirst.
+const matterKey = "clock.matter/"
+
+// MatterFirst is the read of every deadline of matterID, for a change of
+// the matter that opens a proceeding to send with BEGIN (store.First):
+// the transaction's view of any proceeding of the matter, a new one
+// included, starts from it.
+func (s *Store) MatterFirst(matterID string) (store.First, error) {
+	q, err := store.Inline(`SELECT row_to_json(d) FROM deadlines d WHERE matter_id = ?`, matterID)
+	return store.First{Key: matterKey + matterID, SQL: q}, err
+}
+
 // CurrentFirst is the read of every deadline of proceedingID, for a change
 // of it to send with BEGIN (store.First): the transaction's view of them
 // starts from it, if it has not written by then.
@@ -513,7 +525,7 @@ func (s *Store) Any(tx store.Tx, proceedingID, kind string, statuses ...Status) 
 	if _, err := uuid.Parse(proceedingID); err != nil {
 		return false, nil
 	}
-	v, err := s.viewOf(tx, proceedingID)
+	v, err := s.viewOf(tx, proceedingID, "")
 	if err != nil {
 		return false, err
 	}

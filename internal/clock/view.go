@@ -31,20 +31,26 @@ type view struct {
 }
 
 // viewOf returns the deadlines of proceedingID as tx sees them: the copy
-// tx keeps, else what was read with BEGIN, else a read now.
-func (s *Store) viewOf(tx store.Tx, proceedingID string) (*view, error) {
+// tx keeps, else what was read with BEGIN (of the proceeding, or of its
+// matter, matterID if the caller knows it), else a read now.
+func (s *Store) viewOf(tx store.Tx, proceedingID, matterID string) (*view, error) {
 	if v, ok := tx.Local(viewKey(proceedingID)); ok {
 		return v.(*view), nil
 	}
 	v := &view{proceedingID: proceedingID}
-	if text, ok := tx.Prefetched(currentKey + proceedingID); ok {
+	text, ok := tx.Prefetched(currentKey + proceedingID)
+	if !ok && matterID != "" {
+		text, ok = tx.Prefetched(matterKey + matterID)
+	}
+	if ok {
 		for _, row := range text {
 			var j deadlineJSON
 			if err := json.Unmarshal(row[0], &j); err != nil {
 				return nil, fmt.Errorf("clock: a deadline read with BEGIN: %w", err)
 			}
-			r := j.row()
-			v.rows = append(v.rows, &r)
+			if r := j.row(); r.ProceedingID == proceedingID {
+				v.rows = append(v.rows, &r)
+			}
 		}
 	} else {
 		var rows []deadlineRow

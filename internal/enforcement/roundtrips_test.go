@@ -18,7 +18,7 @@ import (
 var roundTripBounds = map[string]int{
 	"SubmitComplaint":    4,
 	"AcceptComplaint":    chaintest.Bound,
-	"OpenEnforcement":    12,
+	"OpenEnforcement":    chaintest.Bound,
 	"AssignOfficers":     chaintest.Bound,
 	"RecordInspection":   chaintest.Bound,
 	"RecordCustody":      chaintest.Bound,

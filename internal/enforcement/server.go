@@ -111,20 +111,51 @@ func (s *Server) OpenEnforcement(ctx context.Context, req *ipcasev1.OpenEnforcem
 	if err != nil {
 		return nil, err
 	}
-	actor := events.ActorFrom(ctx)
-	b, err := s.store.Create(ctx, key, actor, func(tx store.Tx) (*Change, error) {
-		m, p, err := s.caseProceeding(ctx, tx, matterID, exOfficio, agency, actor, at)
-		if err != nil {
-			return nil, err
-		}
-		c := &Change{Tx: tx, Matter: m, Proceeding: p, At: at, Today: today}
-		return c, s.open(c, agency, exOfficio != nil)
-	}, s.render(func(c *ipcasev1.EnforcementCase) proto.Message { return &ipcasev1.OpenEnforcementResponse{Case: c} }))
+	render := s.render(func(c *ipcasev1.EnforcementCase) proto.Message { return &ipcasev1.OpenEnforcementResponse{Case: c} })
+	var b []byte
+	if m := exOfficio; m != nil {
+		actor := events.ActorFrom(ctx)
+		b, err = s.store.Create(ctx, key, actor, func(tx store.Tx) (*Change, error) {
+			if err := s.store.Filing().CreateIn(tx, m, actor, at); err != nil {
+				return nil, err
+			}
+			if err := m.Accept(at, Machine.Route(), agency, "opened ex officio (依职权)"); err != nil {
+				return nil, err
+			}
+			c := &Change{Tx: tx, Matter: m, Proceeding: m.Proceedings[len(m.Proceedings)-1], At: at, Today: today}
+			return c, s.open(c, agency, true)
+		}, render)
+	} else {
+		b, err = s.openOn(ctx, key, matterID, agency, at, render)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("OpenEnforcement(%s): %w", agency, err)
 	}
 	resp := &ipcasev1.OpenEnforcementResponse{}
 	return resp, proto.Unmarshal(b, resp)
+}
+
+// openOn opens the case of agency on matterID, an accepted matter, under
+// key, with the matter's clocks and its respondents' earlier
+// infringements (what the opening and its answer read) read with BEGIN.
+func (s *Server) openOn(ctx context.Context, key store.IdempotencyKey, matterID filing.MatterID, agency string, at time.Time,
+	render func(*Change) ([]byte, error)) ([]byte, error) {
+	clocks, err := s.clocks.MatterFirst(string(matterID))
+	if err != nil {
+		return nil, err
+	}
+	priors, err := priorsOfMatterFirst(matterID)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.OpenOn(ctx, key, matterID, at, []store.First{clocks, priors}, func(c *Change) error {
+		p, err := caseProceeding(c.Matter, c.Tx, s.store, agency, at)
+		if err != nil {
+			return err
+		}
+		c.Proceeding = p
+		return s.open(c, agency, false)
+	}, render)
 }
 
 // openRequest validates an OpenEnforcement request: the agency, and the
@@ -153,46 +184,30 @@ func openRequest(req *ipcasev1.OpenEnforcementRequest, today civil.Date) (agency
 	return agency, matterID, exOfficio, v.Err()
 }
 
-// caseProceeding finds, in tx, the matter and the proceeding a new case
-// belongs to: an ex officio case files its matter and accepts it into
-// enforcement before agency; otherwise the accepted matter, under its
-// lock, with the proceeding its acceptance opened before agency, or a new
-// one. A matter has at most one case before an agency that is not closed.
-func (s *Server) caseProceeding(ctx context.Context, tx store.Tx, matterID filing.MatterID, exOfficio *filing.Matter, agency string,
-	actor events.Actor, at time.Time) (*filing.Matter, *filing.Proceeding, error) {
-	fs := s.store.Filing()
-	if m := exOfficio; m != nil {
-		if err := fs.CreateIn(tx, m, actor, at); err != nil {
-			return nil, nil, err
-		}
-		if err := m.Accept(at, Machine.Route(), agency, "opened ex officio (依职权)"); err != nil {
-			return nil, nil, err
-		}
-		return m, m.Proceedings[len(m.Proceedings)-1], nil
-	}
-	m, err := fs.LockFor(ctx, tx, matterID)
-	if err != nil {
-		return nil, nil, err
-	}
+// caseProceeding finds the proceeding of m, an accepted matter locked in
+// tx, that a new case before agency belongs to: the one its acceptance
+// opened before agency, or a new one. A matter has at most one case
+// before an agency that is not closed.
+func caseProceeding(m *filing.Matter, tx store.Tx, st *Store, agency string, at time.Time) (*filing.Proceeding, error) {
 	if !m.Routed() {
-		return nil, nil, errs.Errorf(errs.FailedPrecondition, "matter %s is %s; an enforcement case is opened on an accepted matter", m.Number, m.State)
+		return nil, errs.Errorf(errs.FailedPrecondition, "matter %s is %s; an enforcement case is opened on an accepted matter", m.Number, m.State)
 	}
 	for _, p := range m.Proceedings {
 		if p.Kind != filing.KindEnforcement || p.Forum != agency || Machine.Final(State(p.State)) {
 			continue
 		}
-		_, hasCase, err := s.store.Load(tx, p.ID)
+		_, hasCase, err := st.Load(tx, p.ID)
 		switch {
 		case err != nil:
-			return nil, nil, err
+			return nil, err
 		case hasCase:
-			return nil, nil, errs.Errorf(errs.AlreadyExists, "matter %s already has an enforcement case of %s, proceeding %s (%s); "+
+			return nil, errs.Errorf(errs.AlreadyExists, "matter %s already has an enforcement case of %s, proceeding %s (%s); "+
 				"a new one is opened once it is closed", m.Number, agency, p.ID, p.State)
 		case State(p.State) == Machine.Initial:
-			return m, p, nil // opened by the matter's acceptance, without a case yet
+			return p, nil // opened by the matter's acceptance, without a case yet
 		}
 	}
-	return m, m.OpenProceeding(at, Machine.Route(), agency), nil
+	return m.OpenProceeding(at, Machine.Route(), agency), nil
 }
 
 // open builds the new case of c, due to be decided 90 days after today
@@ -210,9 +225,6 @@ func (s *Server) open(c *Change, agency string, exOfficio bool) error {
 		OpenedOn: c.Today, DecisionDue: due, DecisionDueProvisional: provisional}
 	c.Record.Record(events.EnforcementOpened, events.EnforcementOpenedPayload{Agency: agency, OpenedOn: c.Today, DecisionDue: due,
 		DecisionDueProvisional: provisional, ExOfficio: exOfficio})
-	if err := s.store.Filing().SaveProceedings(c.Tx, c.Matter, c.At); err != nil { // the clock refers to it
-		return err
-	}
 	_, err = s.clocks.Open(c.Tx, clock.Spec{Matter: c.Matter, ProceedingID: string(c.Proceeding.ID), Kind: KindDecision,
 		Trigger: c.Today, Period: deadline.DecisionPeriod})
 	return err

@@ -186,16 +186,40 @@ func priorsFirst(pid string) (store.First, error) {
 	if err != nil {
 		return store.First{}, err
 	}
-	q := `SELECT row_to_json(r) FROM (SELECT party_id, matter_id, reference, decided_on, ip_type, conduct_from, conduct_to
-		FROM infringement_records WHERE party_id IN (` + respondents + `) AND matter_id <> (` + matter + `)
-		) r ORDER BY r.decided_on DESC, r.reference, r.ip_type`
-	return store.First{Key: priorsKey + pid, SQL: q}, nil
+	return store.First{Key: priorsKey + pid, SQL: priorsSQL(respondents, matter)}, nil
 }
 
-// priorsRead returns the records priorsFirst read with BEGIN, if it did,
-// of parties, outside matter exclude, and nothing has been written since.
+// priorsOfMatterFirst is priorsFirst for a change of matter matterID that
+// opens a proceeding (OpenEnforcement).
+func priorsOfMatterFirst(matterID filing.MatterID) (store.First, error) {
+	respondents, err := filing.RespondentsOfMatter(matterID)
+	if err != nil {
+		return store.First{}, err
+	}
+	matter, err := store.Inline(`SELECT ?::uuid`, string(matterID))
+	if err != nil {
+		return store.First{}, err
+	}
+	return store.First{Key: priorsKey + "matter/" + string(matterID), SQL: priorsSQL(respondents, matter)}, nil
+}
+
+// priorsSQL is the read of priorsFirst: the records of the parties the
+// subquery respondents gives, outside the matter the subquery matter
+// gives.
+func priorsSQL(respondents, matter string) string {
+	return `SELECT row_to_json(r) FROM (SELECT party_id, matter_id, reference, decided_on, ip_type, conduct_from, conduct_to
+		FROM infringement_records WHERE party_id IN (` + respondents + `) AND matter_id <> (` + matter + `)
+		) r ORDER BY r.decided_on DESC, r.reference, r.ip_type`
+}
+
+// priorsRead returns the records priorsFirst (or priorsOfMatterFirst)
+// read with BEGIN, if it did, of parties, outside matter exclude, and
+// nothing has been written since.
 func priorsRead(tx store.Tx, pid filing.ProceedingID, parties []string, exclude filing.MatterID) ([]priorRow, bool, error) {
 	text, ok := tx.Prefetched(priorsKey + string(pid))
+	if !ok {
+		text, ok = tx.Prefetched(priorsKey + "matter/" + string(exclude))
+	}
 	if !ok {
 		return nil, false, nil
 	}
@@ -323,12 +347,17 @@ func recordInfringements(tx store.Tx, inf infringement) error {
 // Workers returns who worked the enforcement cases of m, in tx: the
 // assigned officers and everyone but the system who recorded a step of a
 // case. A mediator of the same matter must not be one of them. They are
-// answered from BEGIN if the change read them there (WorkersFirst).
+// answered from BEGIN if the change read them there (WorkersFirst), in
+// another order.
 func (s *Store) Workers(tx store.Tx, m *filing.Matter) ([]string, error) {
-	if text, ok := tx.Prefetched(workersKey); ok && len(text) > 0 && string(text[0][0]) == string(m.ID) {
+	if text, ok := tx.Prefetched(workersKey); ok && len(text) == 1 && string(text[0][0]) == string(m.ID) {
+		var all []string
+		if err := json.Unmarshal(text[0][1], &all); err != nil {
+			return nil, fmt.Errorf("enforcement: who worked the cases, read with BEGIN: %w", err)
+		}
 		var subjects []string
-		for _, row := range text[1:] {
-			if a := string(row[1]); !slices.Contains(subjects, a) {
+		for _, a := range all {
+			if !slices.Contains(subjects, a) {
 				subjects = append(subjects, a)
 			}
 		}
@@ -365,21 +394,25 @@ func (s *Store) Workers(tx store.Tx, m *filing.Matter) ([]string, error) {
 const workersKey = "enforcement.workers"
 
 // WorkersFirst is the read of Workers for a change of a proceeding of the
-// matter, to send with BEGIN (store.First): the matter's id, then its
-// officers in the order of its cases and of their assignment, then the
-// other actors of its cases, each a row of (source, subject).
+// matter, to send with BEGIN (store.First): one row of the matter's id and
+// a JSON array of the officers of its enforcement cases and the other
+// actors of them.
 func (s *Store) WorkersFirst(proceedingID string) (store.First, error) {
-	q, err := store.Inline(`WITH m AS (SELECT matter_id AS id FROM proceedings WHERE id = ?),
-		cases AS (SELECT p.id, p.create_time FROM m JOIN proceedings p ON p.matter_id = m.id AND p.kind = ?)
-		SELECT src, subject FROM (
-			SELECT 0 AS k, NULL::timestamptz AS t, NULL::text AS pid, 0::bigint AS n, id::text AS src, NULL::text AS subject FROM m
-			UNION ALL SELECT 1, c.create_time, c.id::text, o.n, 'officer', o.doc->>'subject' FROM cases c
-				JOIN enforcement_cases e ON e.proceeding_id = c.id, jsonb_array_elements(e.doc->'officers') WITH ORDINALITY AS o(doc, n)
-			UNION ALL SELECT DISTINCT 2, NULL::timestamptz, NULL, 0, 'actor', ev.actor_subject FROM m JOIN events ev ON ev.matter_id = m.id
-				WHERE ev.actor_role <> ? AND ev.proceeding_id IN (SELECT id FROM cases)
-		) w ORDER BY k, t, pid, n, subject`,
-		proceedingID, string(filing.KindEnforcement), events.System.Role)
-	return store.First{Key: workersKey, SQL: q}, err
+	matter, err := filing.MatterOfProceeding(proceedingID)
+	if err != nil {
+		return store.First{}, err
+	}
+	cases, err := filing.ProceedingsOfKind(matter, filing.KindEnforcement)
+	if err != nil {
+		return store.First{}, err
+	}
+	actors, err := events.ActorsText(matter, cases)
+	if err != nil {
+		return store.First{}, err
+	}
+	q := `SELECT (` + matter + `)::text, array_to_json(ARRAY(SELECT o->>'subject' FROM enforcement_cases e,
+		jsonb_array_elements(e.doc->'officers') o WHERE e.proceeding_id IN (` + cases + `)) || ARRAY(` + actors + `))`
+	return store.First{Key: workersKey, SQL: q}, nil
 }
 
 // CloseSettled closes, in tx, every open enforcement case of matter

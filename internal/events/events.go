@@ -346,6 +346,14 @@ func Actors(tx store.Tx, matterID string, proceedingIDs []string) ([]string, err
 	return subjects, nil
 }
 
+// ActorsText is Actors as a subquery without parameters, for another
+// package's statement sent with BEGIN (store.First): the subqueries matter
+// and proceedings give the matter's id and the proceedings' ids.
+func ActorsText(matter, proceedings string) (string, error) {
+	return store.Inline(`SELECT DISTINCT actor_subject FROM events WHERE matter_id = (`+matter+`)
+		AND proceeding_id IN (`+proceedings+`) AND actor_role <> ?`, System.Role)
+}
+
 func toRow(e Event) eventRow {
 	r := eventRow{MatterID: e.MatterID, Seq: e.Seq, Type: string(e.Type), ActorSubject: e.Actor.Subject,
 		ActorRole: e.Actor.Role, ActorOrg: e.Actor.Org, OccurTime: e.OccurTime, Payload: e.Payload,

@@ -138,6 +138,9 @@ func (s *Records[R]) Filing() *Store { return s.filing }
 // it has none.
 func (s *Records[R]) Load(tx store.Tx, id ProceedingID) (r R, ok bool, err error) {
 	r = s.fresh()
+	if text, read := tx.Prefetched(s.recordsKey()); read && !slices.ContainsFunc(text, func(row [][]byte) bool { return string(row[0]) == string(id) }) {
+		return r, false, nil // OpenOn read that it has none
+	}
 	matterID, version, ok, err := s.docs.Get(tx, string(id), r)
 	return s.loaded(r, id, matterID, version, ok, err)
 }
@@ -205,10 +208,22 @@ func RespondentsOfProceeding(pid string) (string, error) {
 		WHERE p.id = ? AND mp.role = 'RESPONDENT'`, pid)
 }
 
+// RespondentsOfMatter is RespondentsOfProceeding for matter matterID.
+func RespondentsOfMatter(matterID MatterID) (string, error) {
+	return store.Inline(`SELECT party_id FROM matter_parties WHERE matter_id = ? AND role = 'RESPONDENT'`, string(matterID))
+}
+
 // MatterOfProceeding is a subquery without parameters, as
 // RespondentsOfProceeding's, of the id of the matter of proceeding pid.
 func MatterOfProceeding(pid string) (string, error) {
 	return store.Inline(`SELECT matter_id FROM proceedings WHERE id = ?`, pid)
+}
+
+// ProceedingsOfKind is a subquery without parameters, as
+// RespondentsOfProceeding's, of the ids of the proceedings of kind of the
+// matter whose id the subquery matter gives.
+func ProceedingsOfKind(matter string, kind ProceedingKind) (string, error) {
+	return store.Inline(`SELECT id FROM proceedings WHERE matter_id = (`+matter+`) AND kind = ?`, string(kind))
 }
 
 // ChangeIn runs fn on the record of proceeding procID of matter matterID in
@@ -346,6 +361,52 @@ func (s *Records[R]) Create(ctx context.Context, key store.IdempotencyKey, actor
 		return render(c)
 	})
 }
+
+// OpenOn serves a request that opens a record on matter matterID, which
+// exists, as Transition changes one: the matter's lock (under the
+// caller's visibility) and the head of its chain go with BEGIN, with the
+// list of the matter's proceedings that have a record of this kind (Load
+// answers "none" from it) and the reads of first (the matter's clocks,
+// what render reads); the matter is read next; prepare picks or adds the
+// proceeding of c and builds its record, which OpenIn stores; the change
+// goes with COMMIT. A repeated key returns the first response without
+// running prepare. The response is rendered from the change.
+func (s *Records[R]) OpenOn(ctx context.Context, key store.IdempotencyKey, matterID MatterID, at time.Time, first []store.First,
+	prepare func(c *Change[R]) error, render func(*Change[R]) ([]byte, error)) ([]byte, error) {
+	vis, err := matterVisibility(ctx)
+	if err != nil {
+		return nil, err
+	}
+	locks, err := s.filing.firstOfChange(matterID, vis)
+	if err != nil {
+		return nil, err
+	}
+	has, err := s.docs.ProceedingsText(string(matterID))
+	if err != nil {
+		return nil, err
+	}
+	reads := slices.Concat(locks, []store.First{{Key: s.recordsKey(), SQL: has}}, first)
+	actor := events.ActorFrom(ctx)
+	at = at.UTC().Truncate(time.Microsecond)
+	return s.filing.db.IdempotentAfter(ctx, key, reads, func(tx store.Tx, locked []store.Text) ([]byte, error) {
+		m, err := s.filing.loadLocked(ctx, tx, matterID, locked)
+		if err != nil {
+			return nil, err
+		}
+		c := &Change[R]{Tx: tx, Matter: m, At: at, Today: civil.Today(at), head: locked[1]}
+		if err := prepare(c); err != nil {
+			return nil, err
+		}
+		if err := s.OpenIn(c, actor); err != nil {
+			return nil, err
+		}
+		return render(c)
+	})
+}
+
+// recordsKey keys the proceedings with a record that OpenOn read with
+// BEGIN (store.First.Key).
+func (s *Records[R]) recordsKey() string { return "filing.records/" + string(s.kind) }
 
 // OpenIn stores the record of a change whose proceeding has none yet, in
 // the change's transaction. It returns an error wrapping errs.AlreadyExists

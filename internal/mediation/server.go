@@ -61,8 +61,8 @@ type Server struct {
 	workers Workers
 	// workersFirst, if set, is workers' read, sent with BEGIN.
 	workersFirst filing.Read
-	open    OpenCases
-	now     func() time.Time
+	open         OpenCases
+	now          func() time.Time
 }
 
 // WithOpenCases makes s find with fn the enforcement cases a right holder

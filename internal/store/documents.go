@@ -48,6 +48,16 @@ func (d Documents) GetText(proceedingID string) (string, error) {
 	return "SELECT matter_id, version, doc FROM " + d.table + " WHERE proceeding_id = " + id, nil
 }
 
+// ProceedingsText is a statement without parameters, for a change to send
+// with BEGIN, of the proceedings of matterID that have a document.
+func (d Documents) ProceedingsText(matterID string) (string, error) {
+	id, err := quote(matterID)
+	if err != nil {
+		return "", err
+	}
+	return "SELECT proceeding_id FROM " + d.table + " WHERE matter_id = " + id, nil
+}
+
 // FromText is Get of the answer of GetText.
 func (d Documents) FromText(rows Text, proceedingID string, doc any) (matterID string, version int64, ok bool, err error) {
 	if len(rows) == 0 {
