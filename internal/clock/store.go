@@ -481,15 +481,21 @@ func (s *Store) Current(tx store.Tx, proceedingID, kind string) (d Deadline, ok 
 const currentKey = "clock.current/"
 
 // matterKey keys the answer of MatterFirst.
-const matterKey = "clock.matter/"
+const matterKey = "clock.matter"
 
 // MatterFirst is the read of every deadline of matterID, for a change of
 // the matter that opens a proceeding to send with BEGIN (store.First):
 // the transaction's view of any proceeding of the matter, a new one
-// included, starts from it.
+// included, starts from it. It answers one row: the matter's id, its
+// proceedings' ids and its deadlines (NULL if none), as JSON.
 func (s *Store) MatterFirst(matterID string) (store.First, error) {
-	q, err := store.Inline(`SELECT row_to_json(d) FROM deadlines d WHERE matter_id = ?`, matterID)
-	return store.First{Key: matterKey + matterID, SQL: q}, err
+	proceedings, err := filing.ProceedingsOfMatter(filing.MatterID(matterID))
+	if err != nil {
+		return store.First{}, err
+	}
+	q, err := store.Inline(`SELECT ?::text, (SELECT coalesce(json_agg(id), '[]') FROM (`+proceedings+`) p),
+		(SELECT json_agg(row_to_json(d)) FROM deadlines d WHERE matter_id = ?)`, matterID, matterID)
+	return store.First{Key: matterKey, SQL: q}, err
 }
 
 // CurrentFirst is the read of every deadline of proceedingID, for a change

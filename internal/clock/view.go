@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/ipcase/ipcase/internal/filing"
 	"github.com/ipcase/ipcase/internal/store"
 )
 
@@ -32,20 +33,29 @@ type view struct {
 
 // viewOf returns the deadlines of proceedingID as tx sees them: the copy
 // tx keeps, else what was read with BEGIN (of the proceeding, or of its
-// matter, matterID if the caller knows it), else a read now.
+// matter: matterID, if the caller knows it, is the proceeding's), else a
+// read now.
 func (s *Store) viewOf(tx store.Tx, proceedingID, matterID string) (*view, error) {
 	if v, ok := tx.Local(viewKey(proceedingID)); ok {
 		return v.(*view), nil
 	}
 	v := &view{proceedingID: proceedingID}
+	var read []json.RawMessage
 	text, ok := tx.Prefetched(currentKey + proceedingID)
-	if !ok && matterID != "" {
-		text, ok = tx.Prefetched(matterKey + matterID)
-	}
 	if ok {
 		for _, row := range text {
+			read = append(read, row[0])
+		}
+	} else {
+		var err error
+		if read, ok, err = ofMatter(tx, proceedingID, matterID); err != nil {
+			return nil, err
+		}
+	}
+	if ok {
+		for _, row := range read {
 			var j deadlineJSON
-			if err := json.Unmarshal(row[0], &j); err != nil {
+			if err := json.Unmarshal(row, &j); err != nil {
 				return nil, fmt.Errorf("clock: a deadline read with BEGIN: %w", err)
 			}
 			if r := j.row(); r.ProceedingID == proceedingID {
@@ -63,6 +73,31 @@ func (s *Store) viewOf(tx store.Tx, proceedingID, matterID string) (*view, error
 	}
 	tx.SetLocal(viewKey(proceedingID), v)
 	return v, nil
+}
+
+// ofMatter returns the deadlines MatterFirst read with BEGIN, if it did,
+// nothing has been written since, and proceedingID is of its matter: one
+// the matter had then, or one the transaction opened in it (matterID, if
+// the caller knows it, is the proceeding's).
+func ofMatter(tx store.Tx, proceedingID, matterID string) ([]json.RawMessage, bool, error) {
+	text, ok := tx.Prefetched(matterKey)
+	if !ok || len(text) != 1 {
+		return nil, false, nil
+	}
+	var proceedings []string
+	var deadlines []json.RawMessage
+	if err := json.Unmarshal(text[0][1], &proceedings); err != nil {
+		return nil, false, fmt.Errorf("clock: a matter's proceedings read with BEGIN: %w", err)
+	}
+	if text[0][2] != nil {
+		if err := json.Unmarshal(text[0][2], &deadlines); err != nil {
+			return nil, false, fmt.Errorf("clock: a matter's deadlines read with BEGIN: %w", err)
+		}
+	}
+	if matterID != string(text[0][0]) && !slices.Contains(proceedings, proceedingID) && !filing.OpenedIn(tx, proceedingID) {
+		return nil, false, nil
+	}
+	return deadlines, true, nil
 }
 
 // latest is the deadline kind of partyID ("" for the proceeding's own), an

@@ -411,7 +411,7 @@ func (s *Store) WorkersFirst(proceedingID string) (store.First, error) {
 		return store.First{}, err
 	}
 	q := `SELECT (` + matter + `)::text, array_to_json(ARRAY(SELECT o->>'subject' FROM enforcement_cases e,
-		jsonb_array_elements(e.doc->'officers') o WHERE e.proceeding_id IN (` + cases + `)) || ARRAY(` + actors + `))`
+		jsonb_array_elements(CASE jsonb_typeof(e.doc->'officers') WHEN 'array' THEN e.doc->'officers' ELSE '[]' END) o WHERE e.proceeding_id IN (` + cases + `)) || ARRAY(` + actors + `))`
 	return store.First{Key: workersKey, SQL: q}, nil
 }
 

@@ -15,8 +15,8 @@ import (
 // TestWorkersFromBegin: who worked a matter's enforcement cases — its
 // assigned officers and the others who recorded a step — are the same
 // read with BEGIN (WorkersFirst) as read on its own, for a
-// matter whose case was investigated and for one accepted into
-// enforcement whose case is not open yet.
+// matter whose case was investigated, one whose case has no officer yet
+// and one accepted into enforcement whose case is not open yet.
 func TestWorkersFromBegin(t *testing.T) {
 	t.Parallel()
 	f := newFlow(t)
@@ -29,6 +29,13 @@ func TestWorkersFromBegin(t *testing.T) {
 		t.Fatal(err)
 	}
 	idleProceeding := strings.Split(accepted.GetMatter().GetProceedings()[0].GetName(), "/")[3]
+	// A case opened, with no officer assigned yet.
+	opened, err := f.Enforcement.OpenEnforcement(f.ctx, &ipcasev1.OpenEnforcementRequest{
+		Source: &ipcasev1.OpenEnforcementRequest_Matter{Matter: f.file("92310115MA1K4L7P6H").GetName()}, Agency: agency})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unassigned := strings.Split(opened.GetCase().GetName(), "/")
 	for _, tt := range []struct {
 		name               string
 		matter, proceeding string
@@ -36,6 +43,7 @@ func TestWorkersFromBegin(t *testing.T) {
 	}{
 		{"investigated", worked[1], worked[3], []string{"officer@SAMR-HZ", "li.na@SAMR-HZ"}},
 		{"no case yet", idle[1], idleProceeding, nil}, // only the two reads compared
+		{"no officer yet", unassigned[1], unassigned[3], nil},
 	} {
 		read := func(tx store.Tx) []string {
 			t.Helper()

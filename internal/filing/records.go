@@ -208,6 +208,12 @@ func RespondentsOfProceeding(pid string) (string, error) {
 		WHERE p.id = ? AND mp.role = 'RESPONDENT'`, pid)
 }
 
+// ProceedingsOfMatter is a subquery without parameters, as
+// RespondentsOfProceeding's, of the ids of the proceedings of matterID.
+func ProceedingsOfMatter(matterID MatterID) (string, error) {
+	return store.Inline(`SELECT id FROM proceedings WHERE matter_id = ?`, string(matterID))
+}
+
 // RespondentsOfMatter is RespondentsOfProceeding for matter matterID.
 func RespondentsOfMatter(matterID MatterID) (string, error) {
 	return store.Inline(`SELECT party_id FROM matter_parties WHERE matter_id = ? AND role = 'RESPONDENT'`, string(matterID))
@@ -394,14 +400,29 @@ func (s *Records[R]) OpenOn(ctx context.Context, key store.IdempotencyKey, matte
 			return nil, err
 		}
 		c := &Change[R]{Tx: tx, Matter: m, At: at, Today: civil.Today(at), head: locked[1]}
+		had := len(m.Proceedings)
 		if err := prepare(c); err != nil {
 			return nil, err
+		}
+		for _, p := range m.Proceedings[had:] {
+			tx.SetLocal(openedKey(p.ID), true)
 		}
 		if err := s.OpenIn(c, actor); err != nil {
 			return nil, err
 		}
 		return render(c)
 	})
+}
+
+// openedKey marks, among a transaction's locals, a proceeding OpenOn's
+// prepare opened (OpenedIn).
+type openedKey ProceedingID
+
+// OpenedIn reports whether proceeding id was opened in tx (OpenOn): there
+// is nothing of it stored yet.
+func OpenedIn(tx store.Tx, id string) bool {
+	_, ok := tx.Local(openedKey(id))
+	return ok
 }
 
 // recordsKey keys the proceedings with a record that OpenOn read with

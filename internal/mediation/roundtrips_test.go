@@ -15,7 +15,7 @@ import (
 // chaintest.Bound (3); a transition above it is bounded by what it makes
 // today, so that it cannot grow, and is lowered as it is reduced.
 var roundTripBounds = map[string]int{
-	"RequestMediation":    8,
+	"RequestMediation":    chaintest.Bound,
 	"RecordConsent":       chaintest.Bound,
 	"AssignMediator":      chaintest.Bound,
 	"StartMediation":      chaintest.Bound,

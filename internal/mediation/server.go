@@ -140,17 +140,18 @@ func (s *Server) RequestMediation(ctx context.Context, req *ipcasev1.RequestMedi
 	}
 	at := s.now().UTC().Truncate(time.Microsecond)
 	actor := events.ActorFrom(ctx)
-	b, err := s.store.Create(ctx, key, actor, func(tx store.Tx) (*Change, error) {
-		m, err := s.store.Filing().LockFor(ctx, tx, mid)
-		if err != nil {
-			return nil, err
-		}
+	clocks, err := s.clocks.MatterFirst(string(mid)) // what render reads
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.store.OpenOn(ctx, key, mid, at, []store.First{clocks}, func(c *Change) error {
+		m := c.Matter
 		if !m.Routed() {
-			return nil, errs.Errorf(errs.FailedPrecondition, "matter %s is %s; mediation is requested on an accepted matter", m.Number, m.State)
+			return errs.Errorf(errs.FailedPrecondition, "matter %s is %s; mediation is requested on an accepted matter", m.Number, m.State)
 		}
 		for _, p := range m.Proceedings {
 			if p.Kind == filing.KindMediation && slices.Contains(active, State(p.State)) {
-				return nil, errs.Errorf(errs.FailedPrecondition, "matter %s already has a mediation that is %s", m.Number, p.State)
+				return errs.Errorf(errs.FailedPrecondition, "matter %s already has a mediation that is %s", m.Number, p.State)
 			}
 		}
 		p := routed(m, forum)
@@ -167,7 +168,8 @@ func (s *Server) RequestMediation(ctx context.Context, req *ipcasev1.RequestMedi
 		}
 		md.ProceedingID = p.ID
 		md.Record(events.MediationRequested, events.MediationRequestedPayload{Forum: forum, RequestedBy: actor.Role, Note: note})
-		return &Change{Tx: tx, Matter: m, Proceeding: p, Record: md, At: at, Today: civil.Today(at)}, nil
+		c.Proceeding, c.Record = p, md
+		return nil
 	}, s.render(func(m *ipcasev1.Mediation) proto.Message { return &ipcasev1.RequestMediationResponse{Mediation: m} }))
 	if err != nil {
 		return nil, fmt.Errorf("RequestMediation(%s): %w", req.GetMatter(), err)
