@@ -489,13 +489,29 @@ const matterKey = "clock.matter"
 // included, starts from it. It answers one row: the matter's id, its
 // proceedings' ids and its deadlines (NULL if none), as JSON.
 func (s *Store) MatterFirst(matterID string) (store.First, error) {
-	proceedings, err := filing.ProceedingsOfMatter(filing.MatterID(matterID))
+	matter, err := store.Inline(`SELECT ?::uuid`, matterID)
 	if err != nil {
 		return store.First{}, err
 	}
-	q, err := store.Inline(`SELECT ?::text, (SELECT coalesce(json_agg(id), '[]') FROM (`+proceedings+`) p),
-		(SELECT json_agg(row_to_json(d)) FROM deadlines d WHERE matter_id = ?)`, matterID, matterID)
-	return store.First{Key: matterKey, SQL: q}, err
+	return matterFirst(matter), nil
+}
+
+// MatterOfProceedingFirst is MatterFirst for the matter of proceedingID,
+// for a change of the proceeding that opens another (filing.Read).
+func (s *Store) MatterOfProceedingFirst(proceedingID string) (store.First, error) {
+	matter, err := filing.MatterOfProceeding(proceedingID)
+	if err != nil {
+		return store.First{}, err
+	}
+	return matterFirst(matter), nil
+}
+
+// matterFirst is MatterFirst of the matter whose id the subquery matter
+// gives.
+func matterFirst(matter string) store.First {
+	return store.First{Key: matterKey, SQL: `SELECT (` + matter + `)::text,
+		(SELECT coalesce(json_agg(id), '[]') FROM (` + filing.ProceedingsOfMatter(matter) + `) p),
+		(SELECT json_agg(row_to_json(d)) FROM deadlines d WHERE matter_id = (` + matter + `))`}
 }
 
 // CurrentFirst is the read of every deadline of proceedingID, for a change

@@ -78,6 +78,9 @@ type Change[R Record] struct {
 	// (Transition) writes nothing after its record, which is sent with
 	// COMMIT.
 	head store.Text
+	// others are the writes of other records of the matter the change
+	// made (Add, Put), sent in the statement of its own.
+	others []store.Write
 }
 
 // ErrUnchanged is returned by a change's function when there is nothing to
@@ -140,6 +143,14 @@ func (s *Records[R]) Load(tx store.Tx, id ProceedingID) (r R, ok bool, err error
 	r = s.fresh()
 	if text, read := tx.Prefetched(s.recordsKey()); read && !slices.ContainsFunc(text, func(row [][]byte) bool { return string(row[0]) == string(id) }) {
 		return r, false, nil // OpenOn read that it has none
+	}
+	if text, read := tx.Prefetched(s.matterRecordsKey()); read {
+		// MatterRecordsFirst read every record of the matter.
+		i := slices.IndexFunc(text, func(row [][]byte) bool { return string(row[0]) == string(id) })
+		if i < 0 {
+			return r, false, nil
+		}
+		return s.loadedText(store.Text{text[i][1:]}, id)
 	}
 	matterID, version, ok, err := s.docs.Get(tx, string(id), r)
 	return s.loaded(r, id, matterID, version, ok, err)
@@ -209,9 +220,10 @@ func RespondentsOfProceeding(pid string) (string, error) {
 }
 
 // ProceedingsOfMatter is a subquery without parameters, as
-// RespondentsOfProceeding's, of the ids of the proceedings of matterID.
-func ProceedingsOfMatter(matterID MatterID) (string, error) {
-	return store.Inline(`SELECT id FROM proceedings WHERE matter_id = ?`, string(matterID))
+// RespondentsOfProceeding's, of the ids of the proceedings of the matter
+// whose id the subquery matter gives.
+func ProceedingsOfMatter(matter string) string {
+	return `SELECT id FROM proceedings WHERE matter_id = (` + matter + `)`
 }
 
 // RespondentsOfMatter is RespondentsOfProceeding for matter matterID.
@@ -425,6 +437,19 @@ func OpenedIn(tx store.Tx, id string) bool {
 	return ok
 }
 
+// MatterRecordsFirst is the read of every record of this kind of the
+// matter of proceedingID, for a change of it that loads another's (Load)
+// to send with BEGIN (a Read).
+func (s *Records[R]) MatterRecordsFirst(proceedingID string) (store.First, error) {
+	matter, err := MatterOfProceeding(proceedingID)
+	if err != nil {
+		return store.First{}, err
+	}
+	return store.First{Key: s.matterRecordsKey(), SQL: s.docs.OfMatterText(matter)}, nil
+}
+
+func (s *Records[R]) matterRecordsKey() string { return "filing.matter-records/" + string(s.kind) }
+
 // recordsKey keys the proceedings with a record that OpenOn read with
 // BEGIN (store.First.Key).
 func (s *Records[R]) recordsKey() string { return "filing.records/" + string(s.kind) }
@@ -444,28 +469,37 @@ func (s *Records[R]) OpenIn(c *Change[R], actor events.Actor) error {
 }
 
 // Add stores r, the new record of a proceeding of c's matter other than
-// c's (a second instance opened by an appeal), at version 1. Its events
-// are for the caller to take into c's record.
+// c's (a second instance opened by an appeal), at version 1, with c's own
+// record. Its events are for the caller to take into c's record.
 func (s *Records[R]) Add(c *Change[R], r R) error {
 	meta := r.Meta()
 	meta.MatterID, meta.Version = c.Matter.ID, 1
-	// The record refers to its proceeding; c's change signs the state.
-	if err := s.filing.save(c.Tx, c.Matter, c.At); err != nil {
+	// It refers to its proceeding, which c's statement inserts: checked at
+	// the statement's end.
+	w, err := s.docs.InsertWrite(string(meta.ProceedingID), string(meta.MatterID), meta.Version, r)
+	if err != nil {
 		return err
 	}
-	return s.docs.Insert(c.Tx, string(meta.ProceedingID), string(meta.MatterID), meta.Version, r)
+	c.others = append(c.others, w)
+	return nil
 }
 
 // Put saves r, a record of another proceeding of c's matter that c's
-// change also changed (a trial settled by a confirmed agreement); its
-// proceeding's state follows it. Its events are for the caller to take.
+// change also changed (a trial settled by a confirmed agreement), with
+// c's own record; its proceeding's state follows it. Its events are for
+// the caller to take.
 func (s *Records[R]) Put(c *Change[R], r R) error {
 	meta := r.Meta()
 	meta.Version++
 	if p := c.Matter.Proceeding(meta.ProceedingID); p != nil {
 		p.State, p.Updated = r.StateName(), c.At
 	}
-	return s.docs.Update(c.Tx, string(meta.ProceedingID), meta.Version, r)
+	w, err := s.docs.UpdateWrite(string(meta.ProceedingID), meta.Version, r)
+	if err != nil {
+		return err
+	}
+	c.others = append(c.others, w)
+	return nil
 }
 
 // save writes the change: the proceeding's state (and the matter's, which
@@ -499,17 +533,17 @@ func (s *Records[R]) save(c *Change[R], actor events.Actor, insert bool) error {
 	if err != nil {
 		return err
 	}
-	// The proceeding, the record and the events in one statement (sent
-	// with COMMIT by a Transition): a new record refers to its
-	// proceeding, checked at the statement's end.
+	// The proceeding, the record, the other records the change made and
+	// the events in one statement (sent with COMMIT by a Transition): a
+	// new record refers to its proceeding, checked at the statement's end.
 	write := c.Tx.Write
 	if c.head != nil {
 		write = c.Tx.WriteAtCommit
 	}
-	if err := write(slices.Concat(ws, []store.Write{doc}, evs)...); err != nil {
+	if err := write(slices.Concat(ws, []store.Write{doc}, c.others, evs)...); err != nil {
 		return fmt.Errorf("saving %s: %w", s.noun, err)
 	}
-	c.Matter.pending, meta.pending = nil, nil
+	c.Matter.pending, meta.pending, c.others = nil, nil, nil
 	signed()
 	return nil
 }

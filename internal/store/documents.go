@@ -58,6 +58,12 @@ func (d Documents) ProceedingsText(matterID string) (string, error) {
 	return "SELECT proceeding_id FROM " + d.table + " WHERE matter_id = " + id, nil
 }
 
+// OfMatterText is GetText of every document of the matter whose id the
+// subquery matter gives, each row led by its proceeding's id.
+func (d Documents) OfMatterText(matter string) string {
+	return "SELECT proceeding_id, matter_id, version, doc FROM " + d.table + " WHERE matter_id = (" + matter + ")"
+}
+
 // FromText is Get of the answer of GetText.
 func (d Documents) FromText(rows Text, proceedingID string, doc any) (matterID string, version int64, ok bool, err error) {
 	if len(rows) == 0 {

@@ -201,7 +201,8 @@ func TestPrefetchedUntilTheChangeWrites(t *testing.T) {
 // TestNextOfCounterReadWithBegin: a counter read FOR UPDATE with BEGIN
 // gives the transaction its next values in turn, only for the row it
 // names; a transaction that writes the values back has them stored, one
-// that does not leaves the counter as it was.
+// that does not leaves the counter as it was; rows read together count on
+// their own.
 func TestNextOfCounterReadWithBegin(t *testing.T) {
 	t.Parallel()
 	db := storetest.NewDB(t)
@@ -258,5 +259,22 @@ func TestNextOfCounterReadWithBegin(t *testing.T) {
 	}
 	if n := last(); n != 43 {
 		t.Errorf("a transaction that took nothing changed the counter: last = %d, want 43", n)
+	}
+	// Several rows read at once: each gives its own values.
+	storetest.Exec(t, db, `INSERT INTO counters VALUES ('c', 2026, 7)`)
+	both := store.First{Key: "counters", SQL: `SELECT name, year, last FROM counters WHERE name IN ('a', 'c') AND year = 2026 FOR UPDATE`, Counter: true}
+	_, err = db.IdempotentAfter(t.Context(), store.IdempotencyKey{}, []store.First{both}, func(tx store.Tx, _ []store.Text) ([]byte, error) {
+		for _, want := range []struct {
+			name string
+			n    int64
+		}{{"c", 8}, {"a", 44}, {"c", 9}} {
+			if n, ok := tx.NextOf("counters", want.name, "2026"); !ok || n != want.n {
+				t.Errorf("NextOf(%s) = %d, %v; want %d", want.name, n, ok, want.n)
+			}
+		}
+		return nil, nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

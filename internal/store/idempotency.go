@@ -56,9 +56,9 @@ type Text [][][]byte
 // (Tx.Prefetched).
 type First struct {
 	Key, SQL string
-	// Counter marks the read of a counter's row FOR UPDATE, whose answer
+	// Counter marks the read of counters' rows FOR UPDATE, whose answer
 	// no other transaction can change until this one ends: the
-	// transaction takes its next values from it (Tx.NextOf).
+	// transaction takes its next values from them (Tx.NextOf).
 	Counter bool
 }
 
@@ -85,7 +85,7 @@ func (db *DB) IdempotentAfter(ctx context.Context, key IdempotencyKey, first []F
 		for i, f := range first {
 			switch {
 			case f.Counter:
-				tx.SetLocal(counterKey(f.Key), &counter{row: firstRows[i]})
+				tx.SetLocal(counterKey(f.Key), &counter{rows: firstRows[i], taken: map[int]int64{}})
 			case f.Key != "":
 				tx.after.keep(f.Key, firstRows[i])
 			}

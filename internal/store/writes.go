@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -90,44 +91,50 @@ func (tx Tx) Prefetched(key string) (Text, bool) {
 // transaction's locals.
 type counterKey string
 
-// counter is a counter's row read with BEGIN: its key columns and its
-// last value, and the values the transaction took from it.
+// counter is what a read of counters with BEGIN answered, rows of their
+// key columns and last value, and the last value the transaction took
+// from each row it took from.
 type counter struct {
-	row   Text
-	taken int64
+	rows  Text
+	taken map[int]int64
 }
 
-// NextOf takes the next value of the counter read with BEGIN under key
-// (First.Counter), whose row is match followed by its last value: ok is
-// false if it was not read, or if it read no row or another row; the
-// caller then takes a value with a statement of its own. The caller
-// writes the value it took back to the counter's row with COMMIT
-// (WriteAtCommit); a transaction that does not end up using it writes
-// nothing and leaves no gap.
+// NextOf takes the next value of a counter read with BEGIN under key
+// (First.Counter): the row that is match followed by its last value. ok
+// is false if it was not read, or no row read is match; the caller then
+// takes a value with a statement of its own. The caller writes the value
+// it took back to the counter's row with COMMIT (WriteAtCommit); a
+// transaction that does not end up using it writes nothing and leaves no
+// gap.
 func (tx Tx) NextOf(key string, match ...string) (int64, bool) {
 	v, ok := tx.Local(counterKey(key))
 	if !ok {
 		return 0, false
 	}
 	c := v.(*counter)
-	if len(c.row) != 1 || len(c.row[0]) != len(match)+1 {
+	i := slices.IndexFunc(c.rows, func(row [][]byte) bool {
+		if len(row) != len(match)+1 {
+			return false
+		}
+		for i, m := range match {
+			if string(row[i]) != m {
+				return false
+			}
+		}
+		return true
+	})
+	if i < 0 {
 		return 0, false
 	}
-	row := c.row[0]
-	for i, m := range match {
-		if string(row[i]) != m {
+	last, taken := c.taken[i]
+	if !taken {
+		var err error
+		if last, err = strconv.ParseInt(string(c.rows[i][len(match)]), 10, 64); err != nil {
 			return 0, false
 		}
 	}
-	if c.taken == 0 {
-		last, err := strconv.ParseInt(string(row[len(match)]), 10, 64)
-		if err != nil {
-			return 0, false
-		}
-		c.taken = last
-	}
-	c.taken++
-	return c.taken, true
+	c.taken[i] = last + 1
+	return last + 1, true
 }
 
 // Local returns what the transaction keeps under key (SetLocal), if

@@ -58,7 +58,8 @@ func (s *Server) ConfirmAgreement(ctx context.Context, req *ipcasev1.ConfirmAgre
 			return nil
 		},
 		func(t *ipcasev1.Trial) proto.Message { return &ipcasev1.ConfirmAgreementResponse{Trial: t} },
-		courtCounter(confirmationCode, false, s.now()))
+		// Its number, and the matter's trials it settles with their clocks.
+		courtCounter(confirmationCode, false, s.now()), s.store.MatterRecordsFirst, s.clocks.MatterOfProceedingFirst)
 }
 
 // settleTrials ends the matter's open trials as SETTLED for reason, in c's

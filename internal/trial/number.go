@@ -136,6 +136,22 @@ func counterCode(code string, ip bool) string {
 
 const courtCounterKey = "trial.court-counter"
 
+// appealCounters reads and locks with BEGIN the counters of court for
+// second-instance cases of every kind, for the year of now: an appeal's
+// second instance takes its number from one of them (FileAppeal), which
+// one depending on the kind of the first instance, read after BEGIN.
+func appealCounters(court string, now time.Time) filing.Read {
+	var codes []string
+	for _, k := range []Kind{Civil, Criminal, Administrative} {
+		codes = append(codes, counterCode(typeCode(k, Second)))
+	}
+	return func(string) (store.First, error) {
+		q, err := store.Inline(`SELECT court, type_code, year, last FROM court_number_counters
+			WHERE court = ? AND type_code IN ? AND year = ? FOR UPDATE`, court, codes, civil.Today(now).Year)
+		return store.First{Key: courtCounterKey, SQL: q, Counter: true}, err
+	}
+}
+
 // courtCounter reads and locks with BEGIN the counter of the court of a
 // trial for the type code and today's year, for nextCourtNumber
 // (store.First). A transition that ends up on another day's year (at

@@ -32,11 +32,11 @@ var roundTripBounds = map[string]int{
 	// The change and its answer each read the time limit and both appeal
 	// clocks; the second instance is written apart from the change's
 	// write, numbered, given its time limit and added.
-	"FileAppeal":         11,
+	"FileAppeal":         chaintest.Bound,
 	"DeclineTrial":       chaintest.Bound,
 	"WithdrawTrial":      chaintest.Bound,
 	"SettleTrial":        chaintest.Bound,
-	"ConfirmAgreement":   6, // settling the matter's docketed trial
+	"ConfirmAgreement":   chaintest.Bound,
 	"RefuseConfirmation": chaintest.Bound,
 }
 

@@ -663,7 +663,10 @@ func (s *Server) FileAppeal(ctx context.Context, req *ipcasev1.FileAppealRequest
 				AppellateCourt: a.AppellateCourt, SecondInstance: second.Name()})
 			t.Take(&second.RecordMeta)
 			return nil
-		}, render)
+		}, render,
+		// What a first appeal's second instance needs: its number, and the
+		// matter's clocks, of which its time limit is a new one.
+		appealCounters(a.AppellateCourt, s.now()), s.clocks.MatterOfProceedingFirst)
 }
 
 // openSecond opens the second instance of c's trial at the appellate
@@ -674,9 +677,6 @@ func (s *Server) openSecond(c *Change, a Appeal) (*Trial, error) {
 	t := &Trial{RecordMeta: filing.RecordMeta{ProceedingID: p.ID, MatterID: first.MatterID}, State: AwaitingDocketing,
 		Court: a.AppellateCourt, Source: first.Name(), ReceivedOn: c.Today}
 	t.Record(events.TrialReceived, events.TrialReceivedPayload{Court: t.Court, Source: t.Source, ReceivedOn: c.Today, Appeal: true})
-	if err := s.store.Filing().SaveProceedings(c.Tx, c.Matter, c.At); err != nil { // the record and the clock refer to it
-		return nil, err
-	}
 	if err := s.docket(c, t, p, first.Kind, Second, Ordinary, first.ForeignRelated, first.Judgment.Ruling); err != nil {
 		return nil, err
 	}
