@@ -292,7 +292,7 @@ func (s *Store) Open(tx store.Tx, sp Spec) (Deadline, error) {
 	if err := row.setComputation(c); err != nil {
 		return Deadline{}, err
 	}
-	view, err := s.viewOf(tx, sp.ProceedingID, string(sp.Matter.ID))
+	view, err := s.viewOf(tx, sp.ProceedingID, sp.Matter)
 	if err != nil {
 		return Deadline{}, fmt.Errorf("Open(%s): %w", sp.Kind, err)
 	}
@@ -339,7 +339,7 @@ func (s *Store) find(tx store.Tx, ref Ref) (*deadlineRow, error) {
 	if _, err := uuid.Parse(id); err != nil {
 		return nil, errs.Errorf(errs.NotFound, "%s not found", ref)
 	}
-	v, err := s.viewOf(tx, id, "")
+	v, err := s.viewOf(tx, id, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -396,7 +396,7 @@ func (s *Store) CloseProceeding(tx store.Tx, proceedingID string, status Status,
 	if _, err := uuid.Parse(proceedingID); err != nil {
 		return nil, nil
 	}
-	v, err := s.viewOf(tx, proceedingID, "")
+	v, err := s.viewOf(tx, proceedingID, nil)
 	if err != nil {
 		return nil, fmt.Errorf("CloseProceeding(%s): %w", proceedingID, err)
 	}
@@ -547,7 +547,7 @@ func (s *Store) Any(tx store.Tx, proceedingID, kind string, statuses ...Status) 
 	if _, err := uuid.Parse(proceedingID); err != nil {
 		return false, nil
 	}
-	v, err := s.viewOf(tx, proceedingID, "")
+	v, err := s.viewOf(tx, proceedingID, nil)
 	if err != nil {
 		return false, err
 	}

@@ -32,21 +32,28 @@ type view struct {
 }
 
 // viewOf returns the deadlines of proceedingID as tx sees them: the copy
-// tx keeps, else what was read with BEGIN (of the proceeding, or of its
-// matter: matterID, if the caller knows it, is the proceeding's), else a
-// read now.
-func (s *Store) viewOf(tx store.Tx, proceedingID, matterID string) (*view, error) {
+// tx keeps, else none if m, the proceeding's matter if the caller has it,
+// was filed in tx, else what was read with BEGIN (of the proceeding, or of
+// its matter), else a read now.
+func (s *Store) viewOf(tx store.Tx, proceedingID string, m *filing.Matter) (*view, error) {
 	if v, ok := tx.Local(viewKey(proceedingID)); ok {
 		return v.(*view), nil
 	}
 	v := &view{proceedingID: proceedingID}
+	var matterID string
+	if m != nil {
+		matterID = string(m.ID)
+	}
 	var read []json.RawMessage
 	text, ok := tx.Prefetched(currentKey + proceedingID)
-	if ok {
+	switch {
+	case m != nil && m.Filed():
+		ok = true // nothing of it is stored
+	case ok:
 		for _, row := range text {
 			read = append(read, row[0])
 		}
-	} else {
+	default:
 		var err error
 		if read, ok, err = ofMatter(tx, proceedingID, matterID); err != nil {
 			return nil, err

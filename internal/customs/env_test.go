@@ -165,7 +165,20 @@ func (e *env) report(rec *ipcasev1.Recordation, day string) *ipcasev1.Shipment {
 	if err != nil {
 		e.t.Fatalf("ReportSuspectedGoods: %v", err)
 	}
+	e.intact(r.GetShipment().GetName())
 	return r.GetShipment()
+}
+
+// intact checks that the history of the matter of the shipment named name
+// verifies: the matter customs filed starts its chain with the shipment's
+// opening.
+func (e *env) intact(name string) {
+	e.t.Helper()
+	matter := strings.Join(strings.Split(name, "/")[:2], "/")
+	v, err := e.Filing.VerifyMatterHistory(e.officer, &ipcasev1.VerifyMatterHistoryRequest{Name: matter})
+	if err != nil || !v.GetIntact() {
+		e.t.Fatalf("history of %s: %v, %v", matter, v, err)
+	}
 }
 
 // apply files the holder's application to detain the kettles, with a

@@ -28,6 +28,7 @@ func TestOnApplicationReleasedWithoutCourtNotice(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ApplyDetention: %v", err)
 	}
+	e.intact(sh.GetName())
 	// The guarantee on application is the goods' value: 3,000 × 50 yuan
 	// (Regulations Art. 14; GAC Implementing Measures Art. 15).
 	if sh.GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_APPLIED || sh.GetGuarantee().GetRequiredYuan() != "150000.00" ||

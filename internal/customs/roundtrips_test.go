@@ -19,7 +19,7 @@ var roundTripBounds = map[string]int{
 	"RecordRight":      4,
 	"RenewRecordation": 5,
 	// Citing a recordation, which is read with its holder; 12 without.
-	"ApplyDetention":    11,
+	"ApplyDetention":    7,
 	"DetainGoods":       chaintest.Bound,
 	"RefuseDetention":   chaintest.Bound,
 	"FileCourtAction":   chaintest.Bound,
@@ -28,7 +28,7 @@ var roundTripBounds = map[string]int{
 	// The matter is filed, then its proceeding written apart so that the
 	// reply clock can refer to it, then the shipment: three writes, each
 	// after its own read of the event chain's head.
-	"ReportSuspectedGoods": 15,
+	"ReportSuspectedGoods": 7,
 	// Applying: customs' 30 and the court's 50 working days are opened
 	// and the three clocks read again for the answer; 11 declining.
 	"ReplyToNotice":      chaintest.Bound,

@@ -274,7 +274,7 @@ func (s *Server) create(ctx context.Context, req request.Identified, m *filing.M
 		if err := prepare(tx, c); err != nil {
 			return nil, err
 		}
-		if err := s.store.Filing().CreateIn(tx, m, actor, at); err != nil {
+		if err := s.store.Filing().FileIn(tx, m, actor, at); err != nil {
 			return nil, err
 		}
 		route := Machine.Route()
@@ -293,9 +293,6 @@ func (s *Server) create(ctx context.Context, req request.Identified, m *filing.M
 			p.AppliedOn = &sh.AppliedOn
 			sh.Record(events.CustomsDetentionApplied, p)
 			return c, nil
-		}
-		if err := s.store.Filing().SaveProceedings(tx, m, at); err != nil { // the clock refers to it
-			return nil, err
 		}
 		due, err := s.open(c, KindReply, sh.NotifiedOn, deadline.CustomsReply)
 		if err != nil {

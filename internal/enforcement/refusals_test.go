@@ -236,6 +236,11 @@ func TestExOfficio(t *testing.T) {
 	if resp.GetCase().GetState() != ipcasev1.ProceedingState_PROCEEDING_STATE_OPENED || resp.GetCase().GetDecisionDue() != "2026-12-28" {
 		t.Errorf("ex officio case: %v", resp.GetCase())
 	}
+	// The matter's filing and the case's opening start one chain.
+	v, err := f.Filing.VerifyMatterHistory(f.ctx, &ipcasev1.VerifyMatterHistoryRequest{Name: "matters/" + strings.Split(resp.GetCase().GetName(), "/")[1]})
+	if err != nil || !v.GetIntact() || v.GetEventsChecked() < 2 {
+		t.Errorf("history of the ex officio matter: %v, %v", v, err)
+	}
 	_, err = f.Enforcement.OpenEnforcement(f.ctx, &ipcasev1.OpenEnforcementRequest{Agency: agency, Source: &ipcasev1.OpenEnforcementRequest_ExOfficio{
 		ExOfficio: &ipcasev1.ExOfficioCase{RightsHolder: &ipcasev1.Party{Kind: ipcasev1.PartyKind_PARTY_KIND_ORGANIZATION, DisplayName: "x", CreditCode: "91350100M000100Y44"}}}})
 	if code(err) != codes.InvalidArgument || !strings.Contains(err.Error(), "ex_officio.rights_holder.credit_code") || !strings.Contains(err.Error(), "ex_officio.respondents") {

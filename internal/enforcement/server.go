@@ -116,7 +116,7 @@ func (s *Server) OpenEnforcement(ctx context.Context, req *ipcasev1.OpenEnforcem
 	if m := exOfficio; m != nil {
 		actor := events.ActorFrom(ctx)
 		b, err = s.store.Create(ctx, key, actor, func(tx store.Tx) (*Change, error) {
-			if err := s.store.Filing().CreateIn(tx, m, actor, at); err != nil {
+			if err := s.store.Filing().FileIn(tx, m, actor, at); err != nil {
 				return nil, err
 			}
 			if err := m.Accept(at, Machine.Route(), agency, "opened ex officio (依职权)"); err != nil {

@@ -105,6 +105,9 @@ type Matter struct {
 	Updated     time.Time
 
 	pending []events.Record
+	// filed is set on a matter filed by the transaction that holds it
+	// (FileIn), whose chain its change starts.
+	filed bool
 	// signed is the matter as a change found it (loaded under lock), or
 	// as it was last signed into the head of its chain in this
 	// transaction: what the next signing starts from.
@@ -117,6 +120,10 @@ type Warning struct {
 	Message string   `json:"message"`
 	Related []string `json:"related,omitempty"`
 }
+
+// Filed reports whether m was filed by the transaction that holds it
+// (Store.FileIn): nothing of it is stored but the rows of its filing.
+func (m *Matter) Filed() bool { return m.filed }
 
 // Name is the matter's resource name.
 func (m *Matter) Name() string { return "matters/" + string(m.ID) }

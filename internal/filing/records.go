@@ -458,10 +458,12 @@ func (s *Records[R]) recordsKey() string { return "filing.records/" + string(s.k
 // the change's transaction. It returns an error wrapping errs.AlreadyExists
 // if the proceeding already has a record.
 func (s *Records[R]) OpenIn(c *Change[R], actor events.Actor) error {
-	if _, ok, err := s.Load(c.Tx, c.Proceeding.ID); err != nil {
-		return err
-	} else if ok {
-		return errs.Errorf(errs.AlreadyExists, "this proceeding already has its %s", s.noun)
+	if !c.Matter.filed { // a matter filed in this change has no record yet
+		if _, ok, err := s.Load(c.Tx, c.Proceeding.ID); err != nil {
+			return err
+		} else if ok {
+			return errs.Errorf(errs.AlreadyExists, "this proceeding already has its %s", s.noun)
+		}
 	}
 	meta := c.Record.Meta()
 	meta.ProceedingID, meta.MatterID = c.Proceeding.ID, c.Matter.ID
@@ -524,10 +526,14 @@ func (s *Records[R]) save(c *Change[R], actor events.Actor, insert bool) error {
 	recs := slices.Concat(c.Matter.pending, meta.pending)
 	var evs []store.Write
 	var signed func()
-	if c.head != nil && !c.Tx.Written() {
+	switch {
+	case c.Matter.filed:
+		// Its filing's events and the record's start the chain.
+		evs, signed, err = s.filing.appendStateWritesOn(nil, c.Matter, actor, c.At, recs...)
+	case c.head != nil && !c.Tx.Written():
 		// Nothing has moved the head since BEGIN locked it.
 		evs, signed, err = s.filing.appendStateWritesOn(c.head, c.Matter, actor, c.At, recs...)
-	} else {
+	default:
 		evs, signed, err = s.filing.appendStateWrites(c.Tx, c.Matter, actor, c.At, recs...)
 	}
 	if err != nil {
@@ -537,13 +543,14 @@ func (s *Records[R]) save(c *Change[R], actor events.Actor, insert bool) error {
 	// the events in one statement (sent with COMMIT by a Transition): a
 	// new record refers to its proceeding, checked at the statement's end.
 	write := c.Tx.Write
-	if c.head != nil {
+	if c.head != nil || c.Matter.filed {
 		write = c.Tx.WriteAtCommit
 	}
 	if err := write(slices.Concat(ws, []store.Write{doc}, c.others, evs)...); err != nil {
 		return fmt.Errorf("saving %s: %w", s.noun, err)
 	}
 	c.Matter.pending, meta.pending, c.others = nil, nil, nil
+	c.Matter.filed = false // its chain has begun
 	signed()
 	return nil
 }

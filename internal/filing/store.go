@@ -226,7 +226,15 @@ func (s *Store) CreateIn(tx store.Tx, m *Matter, actor events.Actor, at time.Tim
 	return s.create(tx, m, actor, at, tx.Write)
 }
 
-// create files m in tx, writing its events with write.
+// FileIn files m inside tx for a record opened in it (Records.Create): as
+// CreateIn, but its events stay pending, to start the matter's chain with
+// the record's in the statement of the change, sent with COMMIT.
+func (s *Store) FileIn(tx store.Tx, m *Matter, actor events.Actor, at time.Time) error {
+	return s.create(tx, m, actor, at, nil)
+}
+
+// create files m in tx, writing its events with write; with none, they
+// stay pending (FileIn).
 func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time, write func(...store.Write) error) error {
 	if err := s.cite(tx, &Matter{}, m.Evidence); err != nil {
 		return err
@@ -249,6 +257,10 @@ func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time,
 		Number: m.Number, Agency: m.Agency, Respondents: len(m.Respondents),
 		Rights: len(m.Rights), Evidence: len(m.Evidence), Warnings: codes,
 	})
+	if write == nil {
+		m.filed = true
+		return nil
+	}
 	// A new matter has no chain yet: there is no head to read.
 	ws, signed, err := s.appendStateWritesOn(nil, m, actor, at, m.PendingEvents()...)
 	if err != nil {
