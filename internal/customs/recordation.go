@@ -1,6 +1,7 @@
 package customs
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -89,19 +90,19 @@ func (r *Recordation) Renew(on civil.Date) error {
 }
 
 type recordationRow struct {
-	ID                 string `gorm:"primaryKey"`
-	Number             string
-	HolderPartyID      string
-	IPType             string `gorm:"column:ip_type"`
-	RegistrationNumber string
-	Title              string
-	ApprovedOn         civil.Date
-	ExpiresOn          civil.Date
-	Renewals           int32
-	RecordedBy         string
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
-	Version            int64
+	ID                 string     `gorm:"primaryKey" json:"id"`
+	Number             string     `json:"number"`
+	HolderPartyID      string     `json:"holder_party_id"`
+	IPType             string     `gorm:"column:ip_type" json:"ip_type"`
+	RegistrationNumber string     `json:"registration_number"`
+	Title              string     `json:"title"`
+	ApprovedOn         civil.Date `json:"approved_on"`
+	ExpiresOn          civil.Date `json:"expires_on"`
+	Renewals           int32      `json:"renewals"`
+	RecordedBy         string     `json:"recorded_by"`
+	CreatedAt          time.Time  `json:"created_at"`
+	UpdatedAt          time.Time  `json:"updated_at"`
+	Version            int64      `json:"version"`
 }
 
 func (recordationRow) TableName() string { return "customs_recordations" }
@@ -130,21 +131,40 @@ func (rs Recordations) insert(tx store.Tx, r *Recordation, at time.Time) error {
 	return nil
 }
 
-// load reads recordation id in tx, locked when lock is set. It returns an
-// error wrapping errs.NotFound if there is none.
-func (rs Recordations) load(tx store.Tx, id string, lock bool) (*Recordation, error) {
-	sql := `SELECT * FROM customs_recordations WHERE id = ?`
-	if lock {
-		sql += ` FOR UPDATE`
-	}
+// load reads recordation id in tx (lockFirst reads it locked). It returns
+// an error wrapping errs.NotFound if there is none.
+func (rs Recordations) load(tx store.Tx, id string) (*Recordation, error) {
 	var rows []recordationRow
-	if err := tx.Gorm().Raw(sql, id).Scan(&rows).Error; err != nil {
+	if err := tx.Gorm().Raw(`SELECT * FROM customs_recordations WHERE id = ?`, id).Scan(&rows).Error; err != nil {
 		return nil, store.Translate(err)
 	}
 	if len(rows) == 0 {
 		return nil, errs.Errorf(errs.NotFound, "recordation not found")
 	}
-	row := rows[0]
+	return rs.loaded(tx, rows[0])
+}
+
+// lockFirst is load of recordation id, locked, as a statement to send with
+// BEGIN (store.First); lockedIn reads its answer.
+func (rs Recordations) lockFirst(id string) (store.First, error) {
+	q, err := store.Inline(`SELECT row_to_json(r) FROM customs_recordations r WHERE id = ? FOR UPDATE`, id)
+	return store.First{SQL: q}, err
+}
+
+// lockedIn is load of the answer of lockFirst.
+func (rs Recordations) lockedIn(tx store.Tx, text store.Text) (*Recordation, error) {
+	if len(text) == 0 {
+		return nil, errs.Errorf(errs.NotFound, "recordation not found")
+	}
+	var row recordationRow
+	if err := json.Unmarshal(text[0][0], &row); err != nil {
+		return nil, fmt.Errorf("customs: a recordation read with BEGIN: %w", err)
+	}
+	return rs.loaded(tx, row)
+}
+
+// loaded is the recordation of row, its holder read in tx.
+func (rs Recordations) loaded(tx store.Tx, row recordationRow) (*Recordation, error) {
 	holder, err := rs.filing.EnsureParty(tx, "rights_holder", filing.Party{ID: row.HolderPartyID, Ref: true})
 	if err != nil {
 		return nil, err
@@ -154,9 +174,9 @@ func (rs Recordations) load(tx store.Tx, id string, lock bool) (*Recordation, er
 		ApprovedOn: row.ApprovedOn, ExpiresOn: row.ExpiresOn, Renewals: row.Renewals, RecordedBy: row.RecordedBy, Version: row.Version}, nil
 }
 
-// update saves r's term after a renewal, in tx.
+// update saves r's term after a renewal, in tx, with its COMMIT.
 func (rs Recordations) update(tx store.Tx, r *Recordation, at time.Time) error {
 	r.Version++
-	return store.Translate(tx.Gorm().Model(&recordationRow{}).Where("id = ?", r.ID).
-		Updates(map[string]any{"expires_on": r.ExpiresOn, "renewals": r.Renewals, "updated_at": at, "version": r.Version}).Error)
+	return tx.WriteAtCommit(store.Write{SQL: `UPDATE customs_recordations SET expires_on = ?, renewals = ?, updated_at = ?, version = ?
+		WHERE id = ?`, Args: []any{r.ExpiresOn, r.Renewals, at, r.Version, r.ID}})
 }

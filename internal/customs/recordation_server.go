@@ -92,7 +92,7 @@ func (s *Server) GetRecordation(ctx context.Context, req *ipcasev1.GetRecordatio
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	r, err := s.store.recordations.load(s.db.Session(ctx), id, false)
+	r, err := s.store.recordations.load(s.db.Session(ctx), id)
 	if err == nil {
 		err = mayRead(ctx, r)
 	}
@@ -119,8 +119,12 @@ func (s *Server) RenewRecordation(ctx context.Context, req *ipcasev1.RenewRecord
 	if err != nil {
 		return nil, err
 	}
-	b, err := s.db.Idempotent(ctx, key, func(tx store.Tx) ([]byte, error) {
-		r, err := s.store.recordations.load(tx, id, true)
+	lock, err := s.store.recordations.lockFirst(id)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.db.IdempotentAfter(ctx, key, []store.First{lock}, func(tx store.Tx, locked []store.Text) ([]byte, error) {
+		r, err := s.store.recordations.lockedIn(tx, locked[0])
 		if err != nil {
 			return nil, err
 		}

@@ -4,7 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/testing/protocmp"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/auth/authtest"
@@ -43,6 +45,17 @@ func TestRecordationTerm(t *testing.T) {
 	}
 	if got := n.GetRecordation(); got.GetExpiresOn() != "2046-03-01" || got.GetRenewals() != 1 {
 		t.Errorf("renewed: to %s, %d renewals; want 2046-03-01, 1", got.GetExpiresOn(), got.GetRenewals())
+	}
+	// The renewal is stored as answered (it is written with the commit).
+	stored, err := e.customs.GetRecordation(e.holderCtx(), &ipcasev1.GetRecordationRequest{Name: rec.GetName()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(n.GetRecordation(), stored.GetRecordation(), protocmp.Transform()); diff != "" {
+		t.Errorf("stored after the renewal differs from its answer (-answer +stored):\n%s", diff)
+	}
+	if _, err := e.customs.RenewRecordation(other, &ipcasev1.RenewRecordationRequest{Name: rec.GetName(), Etag: stored.GetRecordation().GetEtag()}); code(err) != codes.NotFound {
+		t.Errorf("another holder's renewal: %v, want NOT_FOUND", err)
 	}
 	_, err = e.customs.RecordRight(e.officer, &ipcasev1.RecordRightRequest{RightsHolder: holder, Number: "X-1",
 		Right: &ipcasev1.IpRight{Type: ipcasev1.IpType_IP_TYPE_TRADE_SECRET, Title: "配方"}})

@@ -17,7 +17,7 @@ import (
 // the same in three runs.
 var roundTripBounds = map[string]int{
 	"RecordRight":      4,
-	"RenewRecordation": 5,
+	"RenewRecordation": chaintest.Bound,
 	// Citing a recordation, which is read with its holder; 12 without.
 	"ApplyDetention":    7,
 	"DetainGoods":       chaintest.Bound,

@@ -227,7 +227,7 @@ func (s *Server) ApplyDetention(ctx context.Context, req *ipcasev1.ApplyDetentio
 		if recID == "" {
 			return nil
 		}
-		rec, err := s.store.recordations.load(tx, recID, false)
+		rec, err := s.store.recordations.load(tx, recID)
 		if err != nil {
 			return err
 		}
@@ -338,7 +338,7 @@ func (s *Server) ReportSuspectedGoods(ctx context.Context, req *ipcasev1.ReportS
 		return nil, err
 	}
 	b, err := s.create(ctx, req, m, sh, at, func(tx store.Tx, _ *Change) error {
-		rec, err := s.store.recordations.load(tx, recID, false)
+		rec, err := s.store.recordations.load(tx, recID)
 		if err != nil {
 			return err
 		}
