@@ -144,12 +144,13 @@ retired key's id is in -o json's "retired".`,
 
 	var reason, effective, revokeID string
 	revoke := &cobra.Command{
-		Use:   "revoke KID --reason TEXT [--effective YYYY-MM-DD]",
+		Use:   "revoke --reason TEXT [--effective YYYY-MM-DD] [--] KID",
 		Short: "Revoke a key: what it signed verifies REVOKED from the day given",
 		Long: `revoke revokes the key KID (a kid from "decision-key list") from the day given
 by --effective (default today; never a later day): every decision it signed then
 verifies REVOKED with that day and the reason, and its issuer's next decision is
-signed with a new key.`,
+signed with a new key. A kid is base64url and may begin with "-": give it after
+"--" (ipcase decision-key revoke --reason "…" -- -TF7j…), or it is read as flags.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usagef("%q takes one key id, got %d arguments", cmd.CommandPath(), len(args))

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -31,9 +32,15 @@ func TestDecisionKeyCommands(t *testing.T) {
 		ipcasev1.RegisterDecisionServiceServer(s, decision.NewServer(decision.NewStore(db, ring), time.Now))
 	}, nil, env.ServerOptions()...)
 	admin := env.Admin(t)
+	// run runs ipcase with args, the server and token flags before a "--"
+	// that ends the flags.
 	run := func(args ...string) result {
 		t.Helper()
-		return ipcase(t, append(args, "--server", addr, "--token", admin)...)
+		flags := []string{"--server", addr, "--token", admin}
+		if i := slices.Index(args, "--"); i >= 0 {
+			return ipcase(t, slices.Concat(args[:i], flags, args[i:])...)
+		}
+		return ipcase(t, append(args, flags...)...)
 	}
 	type key struct {
 		Kid, Issuer, Status, Revoked, RevokedReason string
@@ -61,7 +68,8 @@ func TestDecisionKeyCommands(t *testing.T) {
 
 	// Revoke the retired key from today, with the reason.
 	today := civil.Today(time.Now()).String()
-	r = run("decision-key", "revoke", k1.Kid, "--reason", "key file copied off the server", "--effective", today, "-o", "json")
+	// A kid may begin with "-" (base64url): it goes after "--".
+	r = run("decision-key", "revoke", "--reason", "key file copied off the server", "--effective", today, "-o", "json", "--", k1.Kid)
 	var rk key
 	if r.code != exitOK || json.Unmarshal([]byte(r.stdout), &rk) != nil || rk.Status != "REVOKED" || !strings.HasPrefix(rk.Revoked, today) ||
 		rk.RevokedReason != "key file copied off the server" {
@@ -77,14 +85,17 @@ func TestDecisionKeyCommands(t *testing.T) {
 
 	// Refusals: no reason (usage), a later day (the flag named), a second
 	// revocation, another agency's officer.
-	if r := run("decision-key", "revoke", k2); r.code != exitUsage || !strings.Contains(r.stderr, "--reason is required") {
+	if r := run("decision-key", "revoke", "--", k2); r.code != exitUsage || !strings.Contains(r.stderr, "--reason is required") {
 		t.Errorf("revoke without --reason: exit %d, stderr %q", r.code, r.stderr)
 	}
-	if r := run("decision-key", "revoke", k2, "--reason", "x", "--effective", "2999-01-01"); r.code != exitRefused ||
+	if r := run("decision-key", "revoke", "--reason", "x", "--effective", "2999-01-01", "--", k2); r.code != exitRefused ||
 		!strings.Contains(r.stderr, "--effective") || !strings.Contains(r.stderr, "after today") {
 		t.Errorf("revoke from a later day: exit %d, stderr %q", r.code, r.stderr)
 	}
-	if r := run("decision-key", "revoke", k1.Kid, "--reason", "again"); r.code != exitFailure || !strings.Contains(r.stderr, "already revoked on "+today) {
+	if r := run("decision-key", "revoke", "--reason", "x", "--", "-TF7j5u44ABnsg1Ydf0fB"); r.code == exitUsage || strings.Contains(r.stderr, "flag") {
+		t.Errorf("a kid beginning with -, after --, was not sent as a kid: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := run("decision-key", "revoke", "--reason", "again", "--", k1.Kid); r.code != exitFailure || !strings.Contains(r.stderr, "already revoked on "+today) {
 		t.Errorf("revoke twice: exit %d, stderr %q", r.code, r.stderr)
 	}
 	other := env.Officer(t, "SAMR-SH")
