@@ -81,17 +81,8 @@ func (d Documents) FromText(rows Text, proceedingID string, doc any) (matterID s
 	return string(rows[0][0]), version, true, nil
 }
 
-// Insert stores doc as the document of proceedingID of matterID at version.
-func (d Documents) Insert(tx Tx, proceedingID, matterID string, version int64, doc any) error {
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return err
-	}
-	return Translate(tx.g.Table(d.table).Create(map[string]any{"proceeding_id": proceedingID, "matter_id": matterID,
-		"doc": b, "version": version}).Error)
-}
-
-// InsertWrite is Insert as a Write, to send with the change's others.
+// InsertWrite is the insert of doc as the document of proceedingID of
+// matterID at version, as a Write to send with the change's others.
 func (d Documents) InsertWrite(proceedingID, matterID string, version int64, doc any) (Write, error) {
 	b, err := json.Marshal(doc)
 	if err != nil {
@@ -101,7 +92,8 @@ func (d Documents) InsertWrite(proceedingID, matterID string, version int64, doc
 		Args: []any{proceedingID, matterID, string(b), version}}, nil
 }
 
-// UpdateWrite is Update as a Write, to send with the change's others.
+// UpdateWrite is the replacement of the document of proceedingID with doc
+// at version, as a Write to send with the change's others.
 func (d Documents) UpdateWrite(proceedingID string, version int64, doc any) (Write, error) {
 	b, err := json.Marshal(doc)
 	if err != nil {
@@ -109,14 +101,4 @@ func (d Documents) UpdateWrite(proceedingID string, version int64, doc any) (Wri
 	}
 	return Write{SQL: "UPDATE " + d.table + " SET doc = ?, version = ? WHERE proceeding_id = ?",
 		Args: []any{string(b), version, proceedingID}}, nil
-}
-
-// Update replaces the document of proceedingID with doc at version.
-func (d Documents) Update(tx Tx, proceedingID string, version int64, doc any) error {
-	b, err := json.Marshal(doc)
-	if err != nil {
-		return err
-	}
-	return Translate(tx.g.Table(d.table).Where("proceeding_id = ?", proceedingID).
-		Updates(map[string]any{"doc": b, "version": version}).Error)
 }
