@@ -27,8 +27,7 @@ type viewKey string
 // view is the deadlines of one proceeding, every party's, as the
 // transaction sees them.
 type view struct {
-	proceedingID string
-	rows         []*deadlineRow
+	rows []*deadlineRow
 }
 
 // viewOf returns the deadlines of proceedingID as tx sees them: the copy
@@ -39,7 +38,7 @@ func (s *Store) viewOf(tx store.Tx, proceedingID string, m *filing.Matter) (*vie
 	if v, ok := tx.Local(viewKey(proceedingID)); ok {
 		return v.(*view), nil
 	}
-	v := &view{proceedingID: proceedingID}
+	v := &view{}
 	var matterID string
 	if m != nil {
 		matterID = string(m.ID)
