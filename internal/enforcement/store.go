@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -44,22 +43,15 @@ func newID() string { return uuid.NewString() }
 // else, the first decision of the agency's year, it is taken on a round
 // trip of its own.
 func nextDecisionNumber(tx store.Tx, agency string, year int) (string, error) {
-	n, ok := tx.NextOf(decisionCounterKey, agency, strconv.Itoa(year))
-	if ok {
-		err := tx.WriteAtCommit(store.Write{SQL: `UPDATE decision_counters SET last = ? WHERE agency = ? AND year = ?`,
-			Args: []any{n, agency, year}})
-		if err != nil {
-			return "", fmt.Errorf("numbering decision: %w", err)
-		}
-	} else {
-		err := tx.Gorm().Raw(`INSERT INTO decision_counters (agency, year, last) VALUES (?, ?, 1)
-			ON CONFLICT (agency, year) DO UPDATE SET last = decision_counters.last + 1 RETURNING last`, agency, year).Scan(&n).Error
-		if err != nil {
-			return "", fmt.Errorf("numbering decision: %w", store.Translate(err))
-		}
+	n, err := decisionCounters.Next(tx, decisionCounterKey, agency, year)
+	if err != nil {
+		return "", fmt.Errorf("numbering decision: %w", err)
 	}
 	return fmt.Sprintf("%s处罚〔%d〕%d号", agency, year, n), nil
 }
+
+// decisionCounters are the decision numbers of each agency's year.
+var decisionCounters = store.Counter{Table: "decision_counters", Keys: []string{"agency", "year"}}
 
 const decisionCounterKey = "enforcement.decision-counter"
 

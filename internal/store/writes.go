@@ -137,6 +137,40 @@ func (tx Tx) NextOf(key string, match ...string) (int64, bool) {
 	return last + 1, true
 }
 
+// Counter is a table of counters, a row per key and its last value, that
+// the package owning it numbers with (decision_counters,
+// court_number_counters).
+type Counter struct {
+	Table string
+	// Keys are the key columns, in the order a read of the rows with
+	// BEGIN answers them, before last (First.Counter).
+	Keys []string
+}
+
+// Next takes, in tx, the next value of the row of c whose keys hold vals.
+// The row stays locked until the transaction ends, so concurrent takers
+// get consecutive values and one that rolls back leaves no gap. A row read
+// with BEGIN under key is taken from (NextOf) and written back with
+// COMMIT; else, the row's first value or one not read, it is taken with
+// an upsert on a round trip of its own.
+func (c Counter) Next(tx Tx, key string, vals ...any) (int64, error) {
+	match := make([]string, len(vals))
+	where := make([]string, len(vals))
+	for i, v := range vals {
+		match[i], where[i] = fmt.Sprint(v), c.Keys[i]+" = ?"
+	}
+	if n, ok := tx.NextOf(key, match...); ok {
+		err := tx.WriteAtCommit(Write{SQL: "UPDATE " + c.Table + " SET last = ? WHERE " + strings.Join(where, " AND "),
+			Args: append([]any{n}, vals...)})
+		return n, err
+	}
+	keys := strings.Join(c.Keys, ", ")
+	var n int64
+	err := tx.g.Raw("INSERT INTO "+c.Table+" ("+keys+", last) VALUES ("+strings.Repeat("?, ", len(vals))+"1) ON CONFLICT ("+keys+
+		") DO UPDATE SET last = "+c.Table+".last + 1 RETURNING last", vals...).Scan(&n).Error
+	return n, Translate(err)
+}
+
 // Local returns what the transaction keeps under key (SetLocal), if
 // anything.
 func (tx Tx) Local(key any) (any, bool) {

@@ -106,24 +106,15 @@ func typeCode(kind Kind, instance Instance) (code string, ip bool) {
 // court's first number of the kind in the year, it is taken on a round
 // trip of its own.
 func nextCourtNumber(tx store.Tx, court string, year int, code string, ip bool) (CourtNumber, error) {
-	key := counterCode(code, ip)
-	n, ok := tx.NextOf(courtCounterKey, court, key, strconv.Itoa(year))
-	if ok {
-		err := tx.WriteAtCommit(store.Write{SQL: `UPDATE court_number_counters SET last = ? WHERE court = ? AND type_code = ? AND year = ?`,
-			Args: []any{n, court, key, year}})
-		if err != nil {
-			return CourtNumber{}, fmt.Errorf("numbering the case: %w", err)
-		}
-	} else {
-		err := tx.Gorm().Raw(`INSERT INTO court_number_counters (court, type_code, year, last) VALUES (?, ?, ?, 1)
-			ON CONFLICT (court, type_code, year) DO UPDATE SET last = court_number_counters.last + 1 RETURNING last`,
-			court, key, year).Scan(&n).Error
-		if err != nil {
-			return CourtNumber{}, fmt.Errorf("numbering the case: %w", store.Translate(err))
-		}
+	n, err := courtCounters.Next(tx, courtCounterKey, court, counterCode(code, ip), year)
+	if err != nil {
+		return CourtNumber{}, fmt.Errorf("numbering the case: %w", err)
 	}
 	return CourtNumber{Year: year, Court: court, IP: ip, Type: code, Seq: n}, nil
 }
+
+// courtCounters are the case numbers of each court's type code and year.
+var courtCounters = store.Counter{Table: "court_number_counters", Keys: []string{"court", "type_code", "year"}}
 
 // counterCode is the type code a court's counter is kept under: an IP
 // case's is its own (知民初, 知行终).
