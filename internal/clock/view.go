@@ -176,7 +176,7 @@ func (v *view) insert(tx store.Tx, r deadlineRow) error {
 			string(r.Steps), r.CalendarVersion, r.Status, r.ApproachingAnnounced, r.CreateTime, r.UpdateTime, r.CloseTime}})
 }
 
-// close sets rows' status as of now and has them updated at COMMIT.
+// closeRows sets rows' status as of now and has them updated at COMMIT.
 func closeRows(tx store.Tx, rows []*deadlineRow, status Status, now time.Time) error {
 	if len(rows) == 0 {
 		return nil
