@@ -14,7 +14,8 @@ func TestComplaint(t *testing.T) {
 	s.login(t)
 	name := s.matter.GetName()
 
-	acc := s.run(t, "", "complaint", "accept", name, "--route", "enforcement", "--forum", "SAMR-HZ", "--note", "clear copying")
+	accept := []string{"complaint", "accept", name, "--route", "enforcement", "--forum", "SAMR-HZ", "--note", "clear copying", "--request-id", "accept-once"}
+	acc := s.run(t, "", accept...)
 	if acc.code != exitOK || !strings.Contains(acc.stdout, s.matter.GetNumber()+": accepted, in progress (filing review accepted before SAMR-HZ; enforcement opened before SAMR-HZ). etag \"v2\"\n") {
 		t.Fatalf("accept: exit %d\n%s%s", acc.code, acc.stdout, acc.stderr)
 	}
@@ -22,6 +23,16 @@ func TestComplaint(t *testing.T) {
 	if rej.code != exitRefused || !strings.Contains(rej.stderr, "ipcase: refused: ") || !strings.Contains(rej.stderr, "ACCEPTED") ||
 		strings.Contains(rej.stderr, "failed precondition") || strings.Contains(rej.stderr, "RejectComplaint(") {
 		t.Errorf("rejecting an accepted complaint: exit %d, stderr %q; want 3 and the state, in plain words", rej.code, rej.stderr)
+	}
+	// The same command again, as after a connection lost once the accept was
+	// made: the etag it reads now is newer than the first one, and it still
+	// gets the first answer; the same id with another note is refused.
+	if again := s.run(t, "", accept...); again.code != exitOK || again.stdout != acc.stdout {
+		t.Errorf("accept retried with its request id: exit %d\n%s%s; want the first answer\n%s", again.code, again.stdout, again.stderr, acc.stdout)
+	}
+	changed := append(accept[:len(accept):len(accept)], "--note", "another note")
+	if r := s.run(t, "", changed...); r.code != exitRefused || !strings.Contains(r.stderr, "already used for a different request") {
+		t.Errorf("request id reused with another note: exit %d, stderr %q; want refused on the request id", r.code, r.stderr)
 	}
 
 	other := s.file(t, "《江南水乡》")

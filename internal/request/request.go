@@ -15,6 +15,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/ipcase/ipcase/internal/auth"
 	"github.com/ipcase/ipcase/internal/civil"
@@ -311,15 +312,20 @@ type Identified interface {
 // Key is the key under which req, received in ctx, is kept for retries: the
 // request_id scoped by the method and the caller, so that one caller can
 // never replay or read another's response, and the SHA-256 of the request
-// without its request_id, so that the same id with another request is
-// refused. A request without a request_id gets the zero key: not kept.
+// without its request_id and its etag, so that the same id with another
+// request is refused. The etag is a precondition, not part of the change:
+// a retry of a change that was made carries the newer etag a client reads
+// before it (the CLI does, when no --etag is given), and gets the first
+// answer. A request without a request_id gets the zero key: not kept.
 func Key(ctx context.Context, req Identified) (store.IdempotencyKey, error) {
 	if req.GetRequestId() == "" {
 		return store.IdempotencyKey{}, nil
 	}
 	c := proto.Clone(req)
-	if f := c.ProtoReflect().Descriptor().Fields().ByName("request_id"); f != nil {
-		c.ProtoReflect().Clear(f)
+	for _, name := range []protoreflect.Name{"request_id", "etag"} {
+		if f := c.ProtoReflect().Descriptor().Fields().ByName(name); f != nil {
+			c.ProtoReflect().Clear(f)
+		}
 	}
 	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(c)
 	if err != nil {

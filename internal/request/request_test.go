@@ -1,11 +1,38 @@
 package request_test
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 
+	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
 	"github.com/ipcase/ipcase/internal/request"
 )
+
+// TestKeyLeavesOutTheEtag: a retry that carries a newer etag (read after
+// the change was made) is the same request; any other difference is not.
+func TestKeyLeavesOutTheEtag(t *testing.T) {
+	t.Parallel()
+	hash := func(r *ipcasev1.AcceptComplaintRequest) []byte {
+		t.Helper()
+		k, err := request.Key(context.Background(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k.RequestHash
+	}
+	first := hash(&ipcasev1.AcceptComplaintRequest{Name: "matters/m", Etag: `"v1"`, RequestId: "a", Forum: "SAMR-HZ", Note: "copying"})
+	if h := hash(&ipcasev1.AcceptComplaintRequest{Name: "matters/m", Etag: `"v2"`, RequestId: "a", Forum: "SAMR-HZ", Note: "copying"}); !bytes.Equal(h, first) {
+		t.Error("a newer etag makes another request")
+	}
+	if h := hash(&ipcasev1.AcceptComplaintRequest{Name: "matters/m", Etag: `"v1"`, RequestId: "a", Forum: "SAMR-HZ", Note: "other"}); bytes.Equal(h, first) {
+		t.Error("another note makes the same request")
+	}
+	if k, _ := request.Key(context.Background(), &ipcasev1.AcceptComplaintRequest{Name: "matters/m"}); k.RequestHash != nil {
+		t.Error("a request without a request_id is kept")
+	}
+}
 
 // TestNameRefusesInvisibleCharacters: a name or title carries nothing a
 // reader cannot see (issue 13 item 16); free text carries no control

@@ -27,7 +27,9 @@ type SubmitComplaintRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Client-chosen identifier (1–64 characters) that makes the call safe to
 	// retry: a repeat with the same id and body returns the first response;
-	// the same id with a different body is refused.
+	// the same id with a different body is refused. A transition's etag is
+	// not part of its body: a retry may carry the etag read after the first
+	// attempt made the change.
 	RequestId string `protobuf:"bytes,1,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The rights holder filing the complaint.
 	Complainant *Party `protobuf:"bytes,2,opt,name=complainant,proto3" json:"complainant,omitempty"`
