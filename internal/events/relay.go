@@ -3,6 +3,7 @@ package events
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"go.uber.org/zap"
@@ -23,10 +24,12 @@ const maxBackoff = 5 * time.Second
 // stampBatch is how many events one stamping statement positions.
 const stampBatch = 1000
 
-// stampSQL moves up to $1 queued events into the log order, in id order,
+// stampSQL moves up to ? queued events into the log order, in id order,
 // numbering them on from the last position (a queued id whose event is
-// gone, which only tampering can do, is dropped). It only sees events whose
-// transactions have committed: that is what makes positions safe.
+// gone, which only tampering can do, is dropped), notifies the channel ?
+// with the last position when it stamped any, and answers how many. It
+// only sees events whose transactions have committed: that is what makes
+// positions safe.
 const stampSQL = `
 WITH batch AS (
 	DELETE FROM event_unstamped
@@ -34,11 +37,13 @@ WITH batch AS (
 	RETURNING event_id
 ), last AS (
 	SELECT coalesce(max(position), 0) AS position FROM event_positions
+), stamped AS (
+	INSERT INTO event_positions (position, event_id)
+	SELECT last.position + row_number() OVER (ORDER BY batch.event_id), batch.event_id
+	FROM batch JOIN events e ON e.id = batch.event_id, last
+	RETURNING position
 )
-INSERT INTO event_positions (position, event_id)
-SELECT last.position + row_number() OVER (ORDER BY batch.event_id), batch.event_id
-FROM batch JOIN events e ON e.id = batch.event_id, last
-RETURNING position`
+SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify(?, max(position)::text) END FROM stamped`
 
 // Relay gives committed events their log positions. Run does it on one
 // replica at a time, woken by the trigger on events.
@@ -126,29 +131,30 @@ func (r *Relay) StampOnce(ctx context.Context) (int, error) {
 }
 
 // Stamp positions up to limit committed events, in one transaction, and
-// notifies ChannelPositions when it stamped any. It returns how many.
+// notifies ChannelPositions when it stamped any. It returns how many. Its
+// statements go with BEGIN, so it takes two round trips, the second the
+// COMMIT: stamping is on the way of every event to its readers.
 func Stamp(ctx context.Context, db *store.DB, limit int) (int, error) {
-	var positions []int64
-	err := db.InTx(ctx, func(tx store.Tx) error {
-		g := tx.Gorm()
-		// In READ COMMITTED each statement takes a new snapshot, so the
-		// statements after the lock see every position stamped before it.
-		if err := g.Exec(`SELECT pg_advisory_xact_lock(?)`, stampLockKey).Error; err != nil {
-			return err
-		}
-		if err := g.Raw(stampSQL, limit).Scan(&positions).Error; err != nil {
-			return err
-		}
-		if len(positions) == 0 {
-			return nil
-		}
-		last := positions[len(positions)-1]
-		return g.Exec(`SELECT pg_notify(?, ?)`, ChannelPositions, fmt.Sprint(last)).Error
+	lock, err := store.Inline(`SELECT pg_advisory_xact_lock(?)`, stampLockKey)
+	if err != nil {
+		return 0, err
+	}
+	stamp, err := store.Inline(stampSQL, limit, ChannelPositions)
+	if err != nil {
+		return 0, err
+	}
+	// In READ COMMITTED each statement of the string takes a new snapshot,
+	// so the stamping after the lock sees every position stamped before it.
+	var n int
+	err = db.InTxAfter(ctx, []store.First{{SQL: lock}, {SQL: stamp}}, func(_ store.Tx, rows []store.Text) error {
+		var err error
+		n, err = strconv.Atoi(string(rows[1][0][0]))
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("events: stamping positions: %w", store.Translate(err))
 	}
-	return len(positions), nil
+	return n, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {

@@ -219,6 +219,14 @@ func (db *DB) InTx(ctx context.Context, fn func(Tx) error) error {
 	return db.inTx(ctx, nil, nil, func(tx Tx) (*pgx.QueuedQuery, error) { return nil, fn(tx) })
 }
 
+// InTxAfter is InTx whose transaction begins with first, in the round trip
+// of BEGIN, whose answers fn gets, in order (IdempotentAfter without a
+// key).
+func (db *DB) InTxAfter(ctx context.Context, first []First, fn func(Tx, []Text) error) error {
+	_, err := db.IdempotentAfter(ctx, IdempotencyKey{}, first, func(tx Tx, rows []Text) ([]byte, error) { return nil, fn(tx, rows) })
+	return err
+}
+
 // maxTimeoutMargin is how much earlier than the context's deadline
 // Postgres cancels a statement (at most; 5% of a short deadline): time for
 // the answer to travel back before the context ends.
