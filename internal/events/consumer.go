@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"time"
 
 	"go.uber.org/zap"
 	"golang.org/x/sync/errgroup"
-	"gorm.io/gorm/clause"
 
 	"github.com/ipcase/ipcase/internal/store"
 )
@@ -111,9 +111,6 @@ func (c *Consumer) follow(ctx context.Context) error {
 // returns how many the handler applied. It stops at the first handler
 // error, which it returns after committing the events before it.
 func (c *Consumer) ConsumeOnce(ctx context.Context) (int, error) {
-	if err := c.db.Session(ctx).Gorm().Exec(`INSERT INTO consumer_cursors (name) VALUES (?) ON CONFLICT DO NOTHING`, c.name).Error; err != nil {
-		return 0, fmt.Errorf("events: cursor of %s: %w", c.name, store.Translate(err))
-	}
 	applied := 0
 	for {
 		n, more, err := c.step(ctx)
@@ -124,19 +121,45 @@ func (c *Consumer) ConsumeOnce(ctx context.Context) (int, error) {
 	}
 }
 
-// step locks the cursor, reads a page on from it, applies the events the
-// consumer wants, each under a savepoint, and moves the cursor past them,
-// all in one transaction. A handler error undoes that event only: the
-// cursor stops before it, the transaction commits what went before, and
-// the error is returned. step reports whether more may follow.
+// cursorLock reads a consumer's cursor and locks it.
+const cursorLock = `SELECT position FROM consumer_cursors WHERE name = ? FOR UPDATE`
+
+// savepoint is the savepoint an event's handler runs after.
+const savepoint = "event"
+
+// step locks the cursor (creating it on first use), reads a page on from
+// it, applies the events the consumer wants, each under a savepoint, and
+// moves the cursor past them, all in one transaction: the lock and the
+// first event's savepoint go with BEGIN and the cursor's move with COMMIT,
+// so the first event reaches the handler on the second round trip. A
+// handler error undoes that event only: the cursor stops before it, the
+// transaction commits what went before, and the error is returned. step
+// reports whether more may follow.
 func (c *Consumer) step(ctx context.Context) (applied int, more bool, err error) {
+	lock, err := store.Inline(cursorLock, c.name)
+	if err != nil {
+		return 0, false, err
+	}
 	var herr error
-	err = c.db.InTx(ctx, func(tx store.Tx) error {
+	err = c.db.InTxAfter(ctx, []store.First{{SQL: lock}, {SQL: "SAVEPOINT " + savepoint}}, func(tx store.Tx, rows []store.Text) error {
 		g := tx.Gorm()
 		var cur struct{ Position int64 }
-		if err := g.Clauses(clause.Locking{Strength: "UPDATE"}).Table("consumer_cursors").
-			Select("position").Where("name = ?", c.name).Take(&cur).Error; err != nil {
-			return err
+		// saved: a savepoint is set after everything the transaction wrote
+		// so far, for the next event.
+		saved := len(rows[0]) == 1
+		if saved {
+			p, err := strconv.ParseInt(string(rows[0][0][0]), 10, 64)
+			if err != nil {
+				return err
+			}
+			cur.Position = p
+		} else { // the cursor's first use
+			if err := g.Exec(`INSERT INTO consumer_cursors (name) VALUES (?) ON CONFLICT DO NOTHING`, c.name).Error; err != nil {
+				return err
+			}
+			if err := g.Raw(cursorLock, c.name).Take(&cur).Error; err != nil {
+				return err
+			}
 		}
 		page, err := ReadAfter(tx, c.types, cur.Position, consumerBatch)
 		if err != nil {
@@ -144,12 +167,15 @@ func (c *Consumer) step(ctx context.Context) (applied int, more bool, err error)
 		}
 		next := cur.Position
 		for _, e := range page.Entries {
-			if err := g.SavePoint("event").Error; err != nil {
-				return err
+			if !saved {
+				if err := g.SavePoint(savepoint).Error; err != nil {
+					return err
+				}
 			}
+			saved = false
 			if herr = c.handle(tx, e); herr != nil {
 				herr = fmt.Errorf("handler at position %d (%s %s/%d): %w", e.Position, e.Event.Type, e.Event.MatterID, e.Event.Seq, herr)
-				if err := g.RollbackTo("event").Error; err != nil {
+				if err := g.RollbackTo(savepoint).Error; err != nil {
 					return err
 				}
 				break
@@ -162,7 +188,7 @@ func (c *Consumer) step(ctx context.Context) (applied int, more bool, err error)
 		if next == cur.Position {
 			return nil
 		}
-		return g.Exec(`UPDATE consumer_cursors SET position = ?, update_time = now() WHERE name = ?`, next, c.name).Error
+		return tx.WriteAtCommit(store.Write{SQL: `UPDATE consumer_cursors SET position = ?, update_time = now() WHERE name = ?`, Args: []any{next, c.name}})
 	})
 	if err != nil {
 		return 0, false, fmt.Errorf("events: consumer %s: %w", c.name, store.Translate(err))

@@ -2,6 +2,8 @@ package events_test
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -156,4 +158,126 @@ func TestConsumersRegistry(t *testing.T) {
 		}
 	}()
 	reg.Register("test.everything", nil, func(store.Tx, events.Entry) error { return nil })
+}
+
+// TestPathToTheHandlerRoundTrips counts the round trips on an event's way
+// from its commit to a consumer's handler, on warm connections: the relay
+// stamps it in two (BEGIN with the lock and the stamping, then COMMIT),
+// and the consumer reaches the handler on its second (BEGIN with the
+// cursor's lock and the event's savepoint, then the page) and moves the
+// cursor with COMMIT, a third.
+func TestPathToTheHandlerRoundTrips(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := eventstest.Open(t, 1) // one connection, warmed by the first pass
+	matter := eventstest.Matter(t, db, "SAMR-HZ")
+	var trips, atHandler atomic.Int64
+	c := events.NewConsumer(db, "test.roundtrips", []events.Type{events.TrialJudgmentEffective}, func(store.Tx, events.Entry) error {
+		atHandler.Store(trips.Load())
+		return nil
+	}, zap.NewNop())
+	db.OnRoundTrip(func(context.Context) { trips.Add(1) })
+	for pass := range 2 {
+		if err := eventstest.Append(ctx, db, matter, judgment()); err != nil {
+			t.Fatal(err)
+		}
+		trips.Store(0)
+		if n, err := events.Stamp(ctx, db, 100); err != nil || n == 0 {
+			t.Fatalf("Stamp = %d, %v; want the new events", n, err)
+		}
+		stamp := trips.Load()
+		trips.Store(0)
+		if n, err := c.ConsumeOnce(ctx); err != nil || n != 1 {
+			t.Fatalf("ConsumeOnce = %d, %v; want the judgment", n, err)
+		}
+		if pass == 0 {
+			continue // the cursor's first use creates it; statements are prepared
+		}
+		if stamp != 2 || atHandler.Load() != 2 || trips.Load() != 3 {
+			t.Errorf("round trips: stamping %d, to the handler %d, consuming %d; want 2, 2, 3", stamp, atHandler.Load(), trips.Load())
+		}
+	}
+	if pos, err := c.Position(ctx); err != nil || pos == 0 {
+		t.Errorf("the cursor is at %d, %v; want past the judgments", pos, err)
+	}
+}
+
+// TestHandlerErrorUndoesItsEventOnly fails the handler on one event: what
+// it wrote for that event is undone, what it wrote for the events before
+// is kept, and the cursor stops before it, so the next run starts there.
+// It fails the first event a consumer ever sees (its cursor is created in
+// that transaction and must survive), then the first of a page (whose
+// savepoint went with BEGIN), then a later one.
+func TestHandlerErrorUndoesItsEventOnly(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := eventstest.Open(t, 2)
+	storetest.Exec(t, db, `CREATE TABLE applied (matter_id uuid, seq bigint, PRIMARY KEY (matter_id, seq))`)
+	matter := eventstest.Matter(t, db, "SAMR-HZ")
+	var failSeq atomic.Int64 // the event the handler fails on, by its seq
+	c := events.NewConsumer(db, "test.failing", []events.Type{events.TrialJudgmentEffective}, func(tx store.Tx, e events.Entry) error {
+		if err := tx.Gorm().Exec(`INSERT INTO applied VALUES (?, ?)`, e.Event.MatterID, e.Event.Seq).Error; err != nil {
+			return err
+		}
+		if e.Event.Seq == failSeq.Load() {
+			return errors.New("refused")
+		}
+		return nil
+	}, zap.NewNop())
+	appendJudgments := func(n int) (seqs []int64) {
+		t.Helper()
+		for range n {
+			if err := eventstest.Append(ctx, db, matter, judgment()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := events.Stamp(ctx, db, 100); err != nil {
+			t.Fatal(err)
+		}
+		var all []int64
+		if err := db.Session(ctx).Gorm().Raw(`SELECT seq FROM events WHERE matter_id = ? AND type = ? ORDER BY seq`, matter,
+			events.TrialJudgmentEffective).Scan(&all).Error; err != nil {
+			t.Fatal(err)
+		}
+		return all[len(all)-n:]
+	}
+	applied := func() (seqs []int64) {
+		t.Helper()
+		if err := db.Session(ctx).Gorm().Raw(`SELECT seq FROM applied ORDER BY seq`).Scan(&seqs).Error; err != nil {
+			t.Fatal(err)
+		}
+		return seqs
+	}
+	var want []int64
+	for _, tt := range []struct {
+		name      string
+		judgments int
+		failAt    int // index of the failing judgment
+	}{
+		{"the cursor's first event", 2, 0},
+		{"the first event of a page", 2, 0},
+		{"a later event", 3, 1},
+	} {
+		seqs := appendJudgments(tt.judgments)
+		failSeq.Store(seqs[tt.failAt])
+		n, err := c.ConsumeOnce(ctx)
+		if err == nil || n != tt.failAt {
+			t.Fatalf("%s: ConsumeOnce = %d, %v; want %d applied and the handler's error", tt.name, n, err, tt.failAt)
+		}
+		if got := applied(); !slices.Equal(got, append(want, seqs[:tt.failAt]...)) {
+			t.Fatalf("%s: applied %v; want %v and the events before the failing one of %v", tt.name, got, want, seqs)
+		}
+		var cursors int64
+		if err := db.Session(ctx).Gorm().Raw(`SELECT count(*) FROM consumer_cursors WHERE name = ?`, c.Name()).Scan(&cursors).Error; err != nil || cursors != 1 {
+			t.Fatalf("%s: %d cursors, %v; want the consumer's", tt.name, cursors, err)
+		}
+		failSeq.Store(0)
+		if n, err := c.ConsumeOnce(ctx); err != nil || n != tt.judgments-tt.failAt {
+			t.Fatalf("%s: ConsumeOnce again = %d, %v; want the rest, %d", tt.name, n, err, tt.judgments-tt.failAt)
+		}
+		want = append(want, seqs...)
+		if got := applied(); !slices.Equal(got, want) {
+			t.Fatalf("%s: applied %v; want each event once, %v", tt.name, got, want)
+		}
+	}
 }
