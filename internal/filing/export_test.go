@@ -12,3 +12,9 @@ func (s *Store) PageQuery(f Filter, at time.Time, id string, pageSize int) (stri
 	q, args, _ := s.pageQuery(f, after, pageSize, nil)
 	return q, args
 }
+
+// ReachQuery is the statement Reach runs, for the plan tests.
+func (s *Store) ReachQuery(v Visibility, matterIDs []string) (string, []any) {
+	q, args, _ := s.reachQuery(v, matterIDs)
+	return q, args
+}

@@ -1,7 +1,10 @@
 package filing_test
 
 import (
+	"crypto/md5"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,5 +110,132 @@ func TestListPlansStopAfterThePage(t *testing.T) {
 type planNode struct {
 	Type     string     `json:"Node Type"`
 	Relation string     `json:"Relation Name"`
+	Index    string     `json:"Index Name"`
 	Plans    []planNode `json:"Plans"`
+}
+
+// TestReachPlanReadsOnlyTheMattersNamed: Reach (which of a page of events'
+// matters a subscriber may see) names up to 500 matters by id. Prepared,
+// its generic plan once scanned every matter of the caller's forum through
+// the GIN index on matters.forums and tested the ids on each: 0.2 ms as a
+// custom plan, 84 ms as the generic one (0.5 s under load) at 4,000,000
+// matters, where a big agency has 720,000. On 50,000 matters, 60 % of them
+// in forum BIG, the generic plan of each forum visibility must read the
+// matters by their primary key and nothing else, and Reach must answer the
+// matters of BIG among those named.
+func TestReachPlanReadsOnlyTheMattersNamed(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t)
+	s := newStore(db)
+	ctx := t.Context()
+	const party = "00000000-0000-0000-0000-000000000001"
+	for _, q := range []string{
+		`INSERT INTO parties (id, kind, display_name, domicile_country, contact) VALUES ('` + party + `', 'PERSON', '张三', 'CN', '')`,
+		`INSERT INTO matters (id, number, state, complainant_id, facts, agency, create_time, update_time, forums)
+		SELECT md5(i::text)::uuid, 'N-' || i, 'ACCEPTED', '` + party + `', 'f', 'BIG', now(), now(),
+			CASE WHEN i % 5 < 3 THEN ARRAY['A:BIG', 'J:BIG'] ELSE ARRAY['A:OTHER'] END
+		FROM generate_series(1, 50000) i`,
+		`ANALYZE matters`,
+	} {
+		storetest.Exec(t, db, q)
+	}
+	var ids, big []string
+	for i := 1; i <= 500; i++ {
+		ids = append(ids, md5UUID(i))
+		if i%5 < 3 {
+			big = append(big, md5UUID(i))
+		}
+	}
+	conn, err := db.SQL().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SET plan_cache_mode = force_generic_plan`); err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range []filing.Visibility{{Agency: "BIG"}, {Court: "BIG"}} {
+		q, args := s.ReachQuery(v, ids)
+		prepared, values := numbered(t, q, args)
+		name := fmt.Sprintf("reach%d", i)
+		if _, err := conn.ExecContext(ctx, "PREPARE "+name+" AS "+prepared); err != nil {
+			t.Fatalf("%+v: %v\n%s", v, err, prepared)
+		}
+		var out []byte
+		if err := conn.QueryRowContext(ctx, "EXPLAIN (FORMAT JSON) EXECUTE "+name+"("+strings.Join(values, ", ")+")").Scan(&out); err != nil {
+			t.Fatal(err)
+		}
+		var plan []struct {
+			Plan planNode `json:"Plan"`
+		}
+		if err := json.Unmarshal(out, &plan); err != nil {
+			t.Fatal(err)
+		}
+		var indexes []string
+		var walk func(n planNode)
+		walk = func(n planNode) {
+			if n.Index != "" {
+				indexes = append(indexes, n.Index)
+			}
+			for _, c := range n.Plans {
+				walk(c)
+			}
+		}
+		walk(plan[0].Plan)
+		if len(indexes) != 1 || indexes[0] != "matters_pkey" {
+			t.Errorf("%+v: the generic plan reads the indexes %v; want matters_pkey only\n%s", v, indexes, out)
+		}
+		reach, err := s.Reach(db.Session(ctx), v, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(reach) != len(big) {
+			t.Errorf("%+v: Reach found %d of the 500 matters; want the %d of BIG", v, len(reach), len(big))
+		}
+		for _, id := range big {
+			if !reach[id] {
+				t.Errorf("%+v: Reach misses %s, a matter of BIG", v, id)
+				break
+			}
+		}
+	}
+}
+
+// md5UUID is md5(i::text)::uuid, as Postgres makes it.
+func md5UUID(i int) string {
+	sum := md5.Sum([]byte(fmt.Sprint(i)))
+	return uuid.UUID(sum).String()
+}
+
+// numbered is q with its ? placeholders numbered $1, $2, … (a list
+// argument takes one for each element, as gorm expands it), and the
+// arguments as quoted literals, for PREPARE and EXECUTE.
+func numbered(t *testing.T, q string, args []any) (string, []string) {
+	t.Helper()
+	var b strings.Builder
+	var values []string
+	for _, arg := range args {
+		i := strings.IndexByte(q, '?')
+		if i < 0 {
+			t.Fatalf("more arguments than placeholders in %s", q)
+		}
+		b.WriteString(q[:i])
+		q = q[i+1:]
+		items, ok := arg.([]string)
+		if !ok {
+			items = []string{fmt.Sprint(arg)}
+		}
+		marks := make([]string, len(items))
+		for j, it := range items {
+			values = append(values, "'"+strings.ReplaceAll(it, "'", "''")+"'")
+			marks[j] = fmt.Sprintf("$%d", len(values))
+		}
+		if ok {
+			b.WriteString("(" + strings.Join(marks, ", ") + ")")
+		} else {
+			b.WriteString(marks[0])
+		}
+	}
+	b.WriteString(q)
+	return b.String(), values
 }

@@ -836,12 +836,12 @@ func (s *Store) Reach(tx store.Tx, v Visibility, matterIDs []string) (map[string
 	if len(matterIDs) == 0 {
 		return out, nil
 	}
-	cond, args, ok := v.where(s.notice)
+	q, args, ok := s.reachQuery(v, matterIDs)
 	if !ok {
 		return out, nil
 	}
 	var ids []string
-	err := tx.Gorm().Raw(`SELECT m.id FROM matters m WHERE m.id IN ? AND `+cond, append([]any{matterIDs}, args...)...).Scan(&ids).Error
+	err := tx.Gorm().Raw(q, args...).Scan(&ids).Error
 	if err != nil {
 		return nil, fmt.Errorf("reach: %w", store.Translate(err))
 	}
@@ -849,6 +849,16 @@ func (s *Store) Reach(tx store.Tx, v Visibility, matterIDs []string) (map[string
 		out[id] = true
 	}
 	return out, nil
+}
+
+// reachQuery is Reach's statement: which of matterIDs v may see; ok is
+// false if v may see none.
+func (s *Store) reachQuery(v Visibility, matterIDs []string) (q string, args []any, ok bool) {
+	cond, args, ok := v.where(s.notice)
+	if !ok {
+		return "", nil, false
+	}
+	return `SELECT m.id FROM matters m WHERE m.id IN ? AND ` + cond, append([]any{matterIDs}, args...), true
 }
 
 // loadMatters loads the matters ids, in that order, in one statement
