@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -30,7 +31,7 @@ func TestComplaint(t *testing.T) {
 	if again := s.run(t, "", accept...); again.code != exitOK || again.stdout != acc.stdout {
 		t.Errorf("accept retried with its request id: exit %d\n%s%s; want the first answer\n%s", again.code, again.stdout, again.stderr, acc.stdout)
 	}
-	changed := append(accept[:len(accept):len(accept)], "--note", "another note")
+	changed := append(slices.Clone(accept), "--note", "another note")
 	if r := s.run(t, "", changed...); r.code != exitRefused || !strings.Contains(r.stderr, "already used for a different request") {
 		t.Errorf("request id reused with another note: exit %d, stderr %q; want refused on the request id", r.code, r.stderr)
 	}
