@@ -120,9 +120,15 @@ func markWritten(g *gorm.DB) {
 // markWrittenRows is markWritten for statements read as rows (Raw(…).Scan,
 // Rows): reads, unless one of its keywords may change rows (a
 // data-modifying WITH query; a lock, FOR UPDATE, counts too, to be safe).
+// Outside a transaction, or in one already known to have written, it
+// looks no further.
 func markWrittenRows(g *gorm.DB) {
-	if g.Statement != nil && modifying.MatchString(g.Statement.SQL.String()) {
-		markWritten(g)
+	if g.DryRun || g.Statement == nil || g.Statement.Context == nil {
+		return
+	}
+	a, ok := g.Statement.Context.Value(txKey{}).(*afterCommit)
+	if ok && !a.changed && modifying.MatchString(g.Statement.SQL.String()) {
+		a.changed = true
 	}
 }
 
