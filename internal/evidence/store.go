@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -198,19 +199,22 @@ func (s *Store) Get(ctx context.Context, id string) (File, error) {
 		Uploader: events.Actor{Subject: r.UploaderSubject, Role: r.UploaderRole, Org: r.UploaderOrg}}, nil
 }
 
-// Cite returns the function a matter store calls, in its transaction,
-// when a matter comes to cite evidence (filing.Store.OnCite): sizes maps
-// every digest the matter will cite to the size its citation declares.
-// It takes the content locks shared, so that the cleaner does not remove
-// content while it is being cited, and refuses with RESOURCE_EXHAUSTED a
+// Cite returns the function a matter store calls when a matter comes to
+// cite evidence (filing.Store.OnCite): sizes maps every digest the matter
+// will cite to the size its citation declares. It answers the statements
+// the matter's transaction sends first, in one round trip with its own
+// (store.Tx.Together), and the check of their answers. The first takes
+// the content locks shared, so that the cleaner does not remove content
+// while it is being cited; the second, which runs after it, reads the
+// sizes the caller uploaded. The check refuses with RESOURCE_EXHAUSTED a
 // matter whose evidence would exceed l.MatterBytes. An item counts at its
-// declared size, or at the size the caller (the principal in the
-// transaction's context) uploaded it at within l.UncitedTTL if that is
-// larger: the caller's own uploads only, so that the answer tells nobody
-// what others uploaded. The zero Limits are DefaultLimits.
-func (s *Store) Cite(l Limits, now func() time.Time) func(tx store.Tx, sizes map[string]int64) error {
+// declared size, or at the size the caller (the principal in ctx) uploaded
+// it at within l.UncitedTTL if that is larger: the caller's own uploads
+// only, so that the answer tells nobody what others uploaded. The zero
+// Limits are DefaultLimits.
+func (s *Store) Cite(l Limits, now func() time.Time) func(ctx context.Context, sizes map[string]int64) ([]store.Query, func([][]string) error) {
 	l = l.orDefault()
-	return func(tx store.Tx, sizes map[string]int64) error {
+	return func(ctx context.Context, sizes map[string]int64) ([]store.Query, func([][]string) error) {
 		digests := make([]string, 0, len(sizes))
 		for d := range sizes {
 			if request.IsSHA256(d) {
@@ -218,34 +222,37 @@ func (s *Store) Cite(l Limits, now func() time.Time) func(tx store.Tx, sizes map
 			}
 		}
 		if len(digests) == 0 {
-			return nil
+			return nil, nil
 		}
 		slices.Sort(digests)
-		if err := tx.Gorm().Exec(`SELECT pg_advisory_xact_lock_shared(?, hashtext(d)) FROM unnest(string_to_array(?, ',')) AS d`,
-			contentLock, strings.Join(digests, ",")).Error; err != nil {
-			return fmt.Errorf("evidence: citing: %w", store.Translate(err))
+		a := events.ActorFrom(ctx)
+		qs := []store.Query{
+			{SQL: `SELECT pg_advisory_xact_lock_shared(?, hashtext(d))::text FROM unnest(string_to_array(?, ',')) AS d`,
+				Args: []any{contentLock, strings.Join(digests, ",")}},
+			// Each digest the caller uploaded and its largest size, as "<digest> <size>".
+			{SQL: `SELECT sha256 || ' ' || max(size_bytes) FROM evidence_files
+				WHERE uploader_role = ? AND uploader_subject = ? AND create_time > ? AND sha256 IN ? GROUP BY sha256`,
+				Args: []any{a.Role, a.Subject, now().Add(-l.UncitedTTL), digests}},
 		}
-		a := events.ActorFrom(tx.Context())
-		var own []struct {
-			Sha256    string
-			SizeBytes int64
+		check := func(answers [][]string) error {
+			total := int64(0)
+			for _, d := range digests {
+				total += sizes[d]
+			}
+			for _, own := range answers[1] {
+				d, size, _ := strings.Cut(own, " ")
+				n, err := strconv.ParseInt(size, 10, 64)
+				if err != nil {
+					return fmt.Errorf("evidence: citing: the size of %s: %w", d, err)
+				}
+				total += max(0, n-sizes[d])
+			}
+			if total > l.MatterBytes {
+				return errs.Errorf(errs.ResourceExhausted, "evidence quota exceeded: the matter would cite %d bytes of evidence, over the limit of %d bytes per matter", total, l.MatterBytes)
+			}
+			return nil
 		}
-		if err := tx.Gorm().Raw(`SELECT sha256, max(size_bytes) AS size_bytes FROM evidence_files
-			WHERE uploader_role = ? AND uploader_subject = ? AND create_time > ? AND sha256 IN ? GROUP BY sha256`,
-			a.Role, a.Subject, now().Add(-l.UncitedTTL), digests).Scan(&own).Error; err != nil {
-			return fmt.Errorf("evidence: citing: %w", store.Translate(err))
-		}
-		total := int64(0)
-		for _, d := range digests {
-			total += sizes[d]
-		}
-		for _, o := range own {
-			total += max(0, o.SizeBytes-sizes[o.Sha256])
-		}
-		if total > l.MatterBytes {
-			return errs.Errorf(errs.ResourceExhausted, "evidence quota exceeded: the matter would cite %d bytes of evidence, over the limit of %d bytes per matter", total, l.MatterBytes)
-		}
-		return nil
+		return qs, check
 	}
 }
 

@@ -38,28 +38,33 @@ type Store struct {
 	onCite Citing
 }
 
-// Citing is called in the transaction in which a matter comes to cite
-// evidence, with every digest the matter will then cite and the size its
-// citation declares; an error undoes the change. evidence.Store.Cite is
-// one: it keeps cited uploads from being cleaned away and bounds the bytes
-// one matter may cite.
-type Citing func(tx store.Tx, sizes map[string]int64) error
+// Citing is called when a matter comes to cite evidence, with every
+// digest the matter will then cite and the size its citation declares. It
+// answers the statements that citing needs, which the matter's transaction
+// sends before its own first ones in the same round trip
+// (store.Tx.Together), and check, which judges their answers; an error of
+// check undoes the change. evidence.Store.Cite is one: it keeps cited
+// uploads from being cleaned away and bounds the bytes one matter may
+// cite.
+type Citing func(ctx context.Context, sizes map[string]int64) (qs []store.Query, check func(answers [][]string) error)
 
 // OnCite makes s call fn whenever a matter comes to cite evidence (a
 // complaint with evidence, AddEvidence). Call it while wiring, before s
 // serves.
 func (s *Store) OnCite(fn Citing) { s.onCite = fn }
 
-// cite tells onCite that m will cite items besides what it cites already.
-func (s *Store) cite(tx store.Tx, m *Matter, items []Evidence) error {
+// citing is what tx sends for m to cite items besides what it cites
+// already, and the check of its answers (Citing): none when nothing is
+// cited or nobody listens.
+func (s *Store) citing(tx store.Tx, m *Matter, items []Evidence) ([]store.Query, func([][]string) error) {
 	if s.onCite == nil || len(items) == 0 {
-		return nil
+		return nil, nil
 	}
 	sizes := make(map[string]int64, len(m.Evidence)+len(items))
 	for _, e := range append(slices.Clip(m.Evidence), items...) {
 		sizes[e.SHA256] = max(sizes[e.SHA256], e.Size)
 	}
-	return s.onCite(tx, sizes)
+	return s.onCite(tx.Context(), sizes)
 }
 
 // EvidenceCited returns which of digests some matter cites, in tx.
@@ -236,10 +241,8 @@ func (s *Store) FileIn(tx store.Tx, m *Matter, actor events.Actor, at time.Time)
 // create files m in tx, writing its events with write; with none, they
 // stay pending (FileIn).
 func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time, write func(...store.Write) error) error {
-	if err := s.cite(tx, &Matter{}, m.Evidence); err != nil {
-		return err
-	}
-	dups, err := resolve(tx, m)
+	cite, check := s.citing(tx, &Matter{}, m.Evidence)
+	dups, err := resolve(tx, m, cite, check)
 	if err != nil {
 		return err
 	}
@@ -278,13 +281,15 @@ func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time,
 // new ones inserted, all in one round trip (store.Tx.Together) but for
 // parties named by reference, and returns the active matters that already
 // pair one of its rights with one of its respondents, found in the same
-// round trip (duplicatesQuery). A respondent who is the complainant or
-// another respondent is refused.
-func resolve(tx store.Tx, m *Matter) ([]Warning, error) {
+// round trip (duplicatesQuery). The statements of m's citing of its
+// evidence (Citing) go first in that round trip, and check judges their
+// answers. A respondent who is the complainant or another respondent is
+// refused.
+func resolve(tx store.Tx, m *Matter, cite []store.Query, check func([][]string) error) ([]Warning, error) {
 	parties := append([]*Party{&m.Complainant}, ptrs(m.Respondents)...)
 	fields := make([]string, len(parties))
-	var qs []store.Query
-	var gets []func([]string) error // each takes its query's ids
+	qs := slices.Clip(cite)
+	var gets []func([]string) error // each takes its query's ids, after cite's
 	for i, p := range parties {
 		fields[i] = "complainant"
 		if i > 0 {
@@ -311,6 +316,12 @@ func resolve(tx store.Tx, m *Matter) ([]Warning, error) {
 	ids, err := tx.Together(qs...)
 	if err != nil {
 		return nil, fmt.Errorf("inserting parties and rights: %w", err)
+	}
+	if len(cite) > 0 {
+		if err := check(ids[:len(cite)]); err != nil {
+			return nil, err
+		}
+		ids = ids[len(cite):]
 	}
 	for i, get := range gets {
 		if err := get(ids[i]); err != nil {
@@ -806,8 +817,14 @@ func (s *Store) AddEvidence(tx store.Tx, m *Matter, items []Evidence, at time.Ti
 	if len(added) == 0 {
 		return nil
 	}
-	if err := s.cite(tx, m, added); err != nil {
-		return err
+	if qs, check := s.citing(tx, m, added); len(qs) > 0 {
+		answers, err := tx.Together(qs...)
+		if err != nil {
+			return fmt.Errorf("citing evidence: %w", err)
+		}
+		if err := check(answers); err != nil {
+			return err
+		}
 	}
 	rows := make([]evidenceRow, len(added))
 	for i, e := range added {
