@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	gojson "github.com/goccy/go-json"
 	"github.com/google/uuid"
 
 	"github.com/ipcase/ipcase/internal/audit"
@@ -1069,7 +1070,9 @@ func scanMatter(rows *sql.Rows, extra ...any) (*Matter, error) {
 		if c.b == nil {
 			continue
 		}
-		if err := json.Unmarshal(c.b, c.into); err != nil {
+		// go-json decodes these arrays, which a list page reads for each
+		// of its matters, in about half the time encoding/json takes.
+		if err := gojson.Unmarshal(c.b, c.into); err != nil {
 			return nil, fmt.Errorf("matter %s: %w", id, err)
 		}
 	}
