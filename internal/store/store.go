@@ -106,13 +106,9 @@ func (a *afterCommit) keep(key string, rows Text) {
 type txKey struct{}
 
 // markWritten is the gorm callback that notes, in its transaction, a
-// statement that may have written (Tx.Prefetched); gorm's dry runs
-// (WriteAtCommit) run nothing.
+// statement that may have written (Tx.Prefetched).
 func markWritten(g *gorm.DB) {
-	if g.DryRun || g.Statement == nil || g.Statement.Context == nil {
-		return
-	}
-	if a, ok := g.Statement.Context.Value(txKey{}).(*afterCommit); ok {
+	if a := runIn(g); a != nil {
 		a.changed = true
 	}
 }
@@ -123,13 +119,20 @@ func markWritten(g *gorm.DB) {
 // Outside a transaction, or in one already known to have written, it
 // looks no further.
 func markWrittenRows(g *gorm.DB) {
-	if g.DryRun || g.Statement == nil || g.Statement.Context == nil {
-		return
-	}
-	a, ok := g.Statement.Context.Value(txKey{}).(*afterCommit)
-	if ok && !a.changed && modifying.MatchString(g.Statement.SQL.String()) {
+	if a := runIn(g); a != nil && !a.changed && modifying.MatchString(g.Statement.SQL.String()) {
 		a.changed = true
 	}
+}
+
+// runIn is the afterCommit of the transaction g's statement runs in, nil
+// outside one of InTx's and for gorm's dry runs (WriteAtCommit), which run
+// nothing.
+func runIn(g *gorm.DB) *afterCommit {
+	if g.DryRun || g.Statement == nil || g.Statement.Context == nil {
+		return nil
+	}
+	a, _ := g.Statement.Context.Value(txKey{}).(*afterCommit)
+	return a
 }
 
 // modifying finds the keywords of a statement that may change rows.
