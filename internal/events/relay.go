@@ -30,17 +30,24 @@ const stampBatch = 1000
 // with the last position when it stamped any, and answers how many. It
 // only sees events whose transactions have committed: that is what makes
 // positions safe.
+//
+// Its plan must not depend on the size of events: the batch is found
+// through the queue's key (= ANY of an array, which the planner expects to
+// be short) and each queued event is looked up by its key, in a LATERAL
+// subquery that OFFSET 0 keeps from being flattened into a join. Planned
+// as a join on the batch's LIMIT, it hashed every event of a log under
+// about 100,000 events, on every stamp (TestStampPlanFollowsKeys).
 const stampSQL = `
 WITH batch AS (
 	DELETE FROM event_unstamped
-	WHERE event_id IN (SELECT event_id FROM event_unstamped ORDER BY event_id LIMIT ?)
+	WHERE event_id = ANY (ARRAY(SELECT event_id FROM event_unstamped ORDER BY event_id LIMIT ?))
 	RETURNING event_id
 ), last AS (
 	SELECT coalesce(max(position), 0) AS position FROM event_positions
 ), stamped AS (
 	INSERT INTO event_positions (position, event_id)
 	SELECT last.position + row_number() OVER (ORDER BY batch.event_id), batch.event_id
-	FROM batch JOIN events e ON e.id = batch.event_id, last
+	FROM batch CROSS JOIN LATERAL (SELECT FROM events e WHERE e.id = batch.event_id OFFSET 0) e, last
 	RETURNING position
 )
 SELECT count(*), CASE WHEN count(*) > 0 THEN pg_notify(?, max(position)::text) END FROM stamped`

@@ -1,0 +1,8 @@
+package events
+
+import "github.com/ipcase/ipcase/internal/store"
+
+// StampQuery is the statement Stamp sends to stamp up to limit events.
+func StampQuery(limit int) (string, error) {
+	return store.Inline(stampSQL, limit, ChannelPositions)
+}
