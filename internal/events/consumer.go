@@ -2,6 +2,7 @@ package events
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -124,36 +125,58 @@ func (c *Consumer) ConsumeOnce(ctx context.Context) (int, error) {
 // cursorLock reads a consumer's cursor and locks it.
 const cursorLock = `SELECT position FROM consumer_cursors WHERE name = ? FOR UPDATE`
 
-// savepoint is the savepoint an event's handler runs after.
-const savepoint = "event"
+// handlerError is a handler's error at the event at position.
+type handlerError struct {
+	position int64
+	err      error
+}
 
-// step locks the cursor (creating it on first use), reads a page on from
-// it, applies the events the consumer wants, each under a savepoint, and
-// moves the cursor past them, all in one transaction: the lock and the
-// first event's savepoint go with BEGIN and the cursor's move with COMMIT,
-// so the first event reaches the handler on the second round trip. A
-// handler error undoes that event only: the cursor stops before it, the
-// transaction commits what went before, and the error is returned. step
-// reports whether more may follow.
+func (e *handlerError) Error() string { return e.err.Error() }
+func (e *handlerError) Unwrap() error { return e.err }
+
+// step applies a page of the events after the cursor and moves the cursor
+// past them, in one transaction, and reports whether more may follow. A
+// handler error undoes that event only: the transaction is rolled back
+// whole, and the events before the failing one are applied again in a new
+// one (handlers are idempotent), which moves the cursor to just before it
+// (creating it if this was its first use) and commits; then the error is
+// returned. Handlers run without a savepoint each, which would cost a
+// round trip per event: a page of any size reaches its handlers on the
+// second round trip and commits on the third.
 func (c *Consumer) step(ctx context.Context) (applied int, more bool, err error) {
+	applied, more, err = c.apply(ctx, 0)
+	for failed := (*handlerError)(nil); errors.As(err, &failed); {
+		// Again, up to the event that failed. If an earlier one fails this
+		// time, stop before that one instead.
+		first := err
+		if applied, _, err = c.apply(ctx, failed.position); err == nil {
+			return applied, false, first
+		}
+	}
+	return applied, more, err
+}
+
+// apply runs step's transaction: it locks the cursor (creating it on first
+// use), reads a page on from it and applies the events the consumer wants
+// that come before position before (every one when before is 0). The
+// cursor's lock goes with BEGIN and its move with COMMIT. When a handler
+// fails, apply rolls everything back and returns a *handlerError.
+func (c *Consumer) apply(ctx context.Context, before int64) (applied int, more bool, err error) {
 	lock, err := store.Inline(cursorLock, c.name)
 	if err != nil {
 		return 0, false, err
 	}
-	var herr error
-	err = c.db.InTxAfter(ctx, []store.First{{SQL: lock}, {SQL: "SAVEPOINT " + savepoint}}, func(tx store.Tx, rows []store.Text) error {
-		g := tx.Gorm()
+	var herr *handlerError
+	err = c.db.InTxAfter(ctx, []store.First{{SQL: lock}}, func(tx store.Tx, rows []store.Text) error {
 		var cur struct{ Position int64 }
-		// saved: a savepoint is set after everything the transaction wrote
-		// so far, for the next event.
-		saved := len(rows[0]) == 1
-		if saved {
+		if len(rows[0]) == 1 {
 			p, err := strconv.ParseInt(string(rows[0][0][0]), 10, 64)
 			if err != nil {
 				return err
 			}
 			cur.Position = p
 		} else { // the cursor's first use
+			g := tx.Gorm()
 			if err := g.Exec(`INSERT INTO consumer_cursors (name) VALUES (?) ON CONFLICT DO NOTHING`, c.name).Error; err != nil {
 				return err
 			}
@@ -165,24 +188,19 @@ func (c *Consumer) step(ctx context.Context) (applied int, more bool, err error)
 		if err != nil {
 			return err
 		}
-		next := cur.Position
+		next, bounded := cur.Position, false
 		for _, e := range page.Entries {
-			if !saved {
-				if err := g.SavePoint(savepoint).Error; err != nil {
-					return err
-				}
-			}
-			saved = false
-			if herr = c.handle(tx, e); herr != nil {
-				herr = fmt.Errorf("handler at position %d (%s %s/%d): %w", e.Position, e.Event.Type, e.Event.MatterID, e.Event.Seq, herr)
-				if err := g.RollbackTo(savepoint).Error; err != nil {
-					return err
-				}
+			if before != 0 && e.Position >= before {
+				bounded = true
 				break
+			}
+			if err := c.handle(tx, e); err != nil {
+				herr = &handlerError{e.Position, fmt.Errorf("handler at position %d (%s %s/%d): %w", e.Position, e.Event.Type, e.Event.MatterID, e.Event.Seq, err)}
+				return herr // rolls back
 			}
 			next, applied = e.Position, applied+1
 		}
-		if herr == nil {
+		if !bounded && before == 0 {
 			next, more = page.Scanned, page.Full
 		}
 		if next == cur.Position {
@@ -190,11 +208,11 @@ func (c *Consumer) step(ctx context.Context) (applied int, more bool, err error)
 		}
 		return tx.WriteAtCommit(store.Write{SQL: `UPDATE consumer_cursors SET position = ?, update_time = now() WHERE name = ?`, Args: []any{next, c.name}})
 	})
-	if err != nil {
+	switch {
+	case herr != nil:
+		return 0, false, fmt.Errorf("events: consumer %s: %w", c.name, herr)
+	case err != nil:
 		return 0, false, fmt.Errorf("events: consumer %s: %w", c.name, store.Translate(err))
-	}
-	if herr != nil {
-		return applied, false, fmt.Errorf("events: consumer %s: %w", c.name, herr)
 	}
 	return applied, more, nil
 }
