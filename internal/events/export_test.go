@@ -6,3 +6,8 @@ import "github.com/ipcase/ipcase/internal/store"
 func StampQuery(limit int) (string, error) {
 	return store.Inline(stampSQL, limit, ChannelPositions)
 }
+
+// ReadAfterQuery is the statement ReadAfter sends.
+func ReadAfterQuery(types []Type, after int64, limit int) (string, []any) {
+	return readAfter(types, after, limit)
+}

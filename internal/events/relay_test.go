@@ -1,7 +1,6 @@
 package events_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -13,7 +12,6 @@ import (
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/events/eventstest"
 	"github.com/ipcase/ipcase/internal/store"
-	"github.com/ipcase/ipcase/internal/store/storetest"
 )
 
 // TestStampSkipsUncommitted holds one transaction open past a later one:
@@ -228,77 +226,4 @@ func attendee(t *testing.T, e events.Entry) string {
 		t.Fatalf("position %d: %s is not an eventstest.Note", e.Position, e.Event.Type)
 	}
 	return p.Attendees[0]
-}
-
-// TestStampPlanFollowsKeys: with 30,000 events stamped and 30,000 queued,
-// the stamping statement reads the queue and events only through their
-// keys (events once per queued id), never a table whole, and stamps a full
-// batch. Planned as joins on its LIMIT's estimate, it hashed the whole
-// queue, and every event of a log under about 100,000 events, on every
-// stamp: at 1,000 events a second the relay was the bottleneck of
-// propagation.
-func TestStampPlanFollowsKeys(t *testing.T) {
-	t.Parallel()
-	ctx := t.Context()
-	db := eventstest.Open(t, 2)
-	m := eventstest.Matter(t, db, "SAMR-HZ")
-	// 60,000 events, half of them stamped, the other half queued.
-	for _, from := range []int{1, 30001} {
-		storetest.Exec(t, db, `INSERT INTO events (matter_id, seq, type, actor_subject, actor_role, occur_time, payload, hash)
-			SELECT ?, 1 + i, ?, 'officer-1', 'OFFICER', now(),
-				json_build_object('date', '2026-12-01', 'attendees', json_build_array(i::text)), sha256(i::text::bytea)
-			FROM generate_series(?::int, ? + 29999) i`, m, events.MediationSession, from, from)
-		if from == 1 {
-			if _, err := events.Stamp(ctx, db, 30001); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	storetest.Exec(t, db, `ANALYZE events, event_unstamped, event_positions`)
-
-	q, err := events.StampQuery(1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []byte
-	if err := db.Session(ctx).Gorm().Raw("EXPLAIN (FORMAT JSON) " + q).Row().Scan(&out); err != nil {
-		t.Fatal(err)
-	}
-	var plan []struct {
-		Plan planNode `json:"Plan"`
-	}
-	if err := json.Unmarshal(out, &plan); err != nil {
-		t.Fatal(err)
-	}
-	reads := 0
-	var walk func(n *planNode)
-	walk = func(n *planNode) {
-		if n.Type == "Seq Scan" {
-			t.Errorf("%s read whole by a Seq Scan, want lookups by key\n%s", n.Relation, out)
-		}
-		if n.Relation == "events" {
-			reads++
-			if n.Type != "Index Scan" && n.Type != "Index Only Scan" || n.Cond == "" {
-				t.Errorf("events read by a %s (index condition %q), want a lookup by key per queued id\n%s", n.Type, n.Cond, out)
-			}
-		}
-		for i := range n.Plans {
-			walk(&n.Plans[i])
-		}
-	}
-	walk(&plan[0].Plan)
-	if reads != 1 {
-		t.Errorf("events read %d times in the plan, want once\n%s", reads, out)
-	}
-
-	if n, err := events.Stamp(ctx, db, 1000); err != nil || n != 1000 {
-		t.Fatalf("Stamp(1000) over 30,000 queued events = %d, %v; want 1000", n, err)
-	}
-}
-
-type planNode struct {
-	Type     string     `json:"Node Type"`
-	Relation string     `json:"Relation Name"`
-	Cond     string     `json:"Index Cond"`
-	Plans    []planNode `json:"Plans"`
 }
