@@ -181,9 +181,16 @@ func BenchmarkPropagation(b *testing.B) {
 			benchEvents := rate * int(dur/time.Second)
 			every := time.Second / time.Duration(rate)
 			writers := benchWriters(b)
-			matters := make([]string, writers)
+			// Each writer appends to a matter of its own as ipcased's calls
+			// append: the head of the chain locked and read with BEGIN, the
+			// event written with COMMIT.
+			matters, heads := make([]string, writers), make([]string, writers)
 			for i := range matters {
 				matters[i] = eventstest.Matter(b, db, "BENCH")
+				var err error
+				if heads[i], err = events.HeadLock(matters[i]); err != nil {
+					b.Fatal(err)
+				}
 			}
 			// send appends the events of round, n of them on schedule, and
 			// waits until every event so far is handled.
@@ -204,12 +211,14 @@ func BenchmarkPropagation(b *testing.B) {
 								}
 							}
 							k := round*benchEvents + i
-							err := db.InTx(ctx, func(tx store.Tx) error {
-								if err := eventstest.Log.Append(tx, matters[w], eventstest.Actor, time.Now(), eventstest.Note(strconv.Itoa(k))); err != nil {
+							err := db.InTxAfter(ctx, []store.First{{SQL: heads[w]}}, func(tx store.Tx, rows []store.Text) error {
+								ws, err := eventstest.Log.AppendStateWritesOn(rows[0], matters[w], eventstest.Actor, time.Now(), nil,
+									eventstest.Note(strconv.Itoa(k)))
+								if err != nil {
 									return err
 								}
-								l.mark(l.committed, k) // the commit is issued next
-								return nil
+								l.mark(l.committed, k) // the commit is issued next, with the event
+								return tx.WriteAtCommit(ws...)
 							})
 							if err != nil {
 								b.Error(err)
