@@ -188,10 +188,9 @@ func (c *Consumer) apply(ctx context.Context, before int64) (applied int, more b
 		if err != nil {
 			return err
 		}
-		next, bounded := cur.Position, false
+		next := cur.Position
 		for _, e := range page.Entries {
 			if before != 0 && e.Position >= before {
-				bounded = true
 				break
 			}
 			if err := c.handle(tx, e); err != nil {
@@ -200,7 +199,7 @@ func (c *Consumer) apply(ctx context.Context, before int64) (applied int, more b
 			}
 			next, applied = e.Position, applied+1
 		}
-		if !bounded && before == 0 {
+		if before == 0 { // past the page, also the positions of other types
 			next, more = page.Scanned, page.Full
 		}
 		if next == cur.Position {
