@@ -1,7 +1,6 @@
 package events_test
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/ipcase/ipcase/internal/events"
@@ -76,19 +75,9 @@ func logOf(t *testing.T, stamped, queued int) *store.DB {
 // once, by its key, one row per lookup.
 func readsByKey(t *testing.T, db *store.DB, q string, args ...any) {
 	t.Helper()
-	var out []byte
-	if err := db.Session(t.Context()).Gorm().Raw("EXPLAIN (FORMAT JSON) "+q, args...).Row().Scan(&out); err != nil {
-		t.Fatal(err)
-	}
-	var plan []struct {
-		Plan planNode `json:"Plan"`
-	}
-	if err := json.Unmarshal(out, &plan); err != nil {
-		t.Fatal(err)
-	}
+	plan, out := storetest.Explain(t, db, q, args...)
 	reads := 0
-	var walk func(n *planNode)
-	walk = func(n *planNode) {
+	plan.Walk(func(n *storetest.PlanNode, _ []*storetest.PlanNode) {
 		if n.Type == "Seq Scan" {
 			t.Errorf("%s read whole by a Seq Scan, want lookups by key\n%s", n.Relation, out)
 		}
@@ -98,19 +87,8 @@ func readsByKey(t *testing.T, db *store.DB, q string, args ...any) {
 				t.Errorf("events read by a %s (index condition %q), want a lookup by key per row\n%s", n.Type, n.Cond, out)
 			}
 		}
-		for i := range n.Plans {
-			walk(&n.Plans[i])
-		}
-	}
-	walk(&plan[0].Plan)
+	})
 	if reads != 1 {
 		t.Errorf("events read %d times in the plan, want once\n%s", reads, out)
 	}
-}
-
-type planNode struct {
-	Type     string     `json:"Node Type"`
-	Relation string     `json:"Relation Name"`
-	Cond     string     `json:"Index Cond"`
-	Plans    []planNode `json:"Plans"`
 }

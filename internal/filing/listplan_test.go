@@ -1,7 +1,6 @@
 package filing_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -65,52 +64,35 @@ func TestListPlansStopAfterThePage(t *testing.T) {
 			id string
 		}{{}, {deep, uuid.NewString()}} {
 			q, args := s.PageQuery(f, page.at, page.id, 20)
-			var plan []struct {
-				Plan planNode `json:"Plan"`
-			}
-			var out []byte
-			if err := db.Session(ctx).Gorm().Raw("EXPLAIN (FORMAT JSON) "+q, args...).Row().Scan(&out); err != nil {
-				t.Fatalf("%+v: %v\n%s", f, err, q)
-			}
-			if err := json.Unmarshal(out, &plan); err != nil {
-				t.Fatal(err)
-			}
+			plan, out := storetest.Explain(t, db, q, args...)
 			// Each scan of matter_list must be an index range scan, with
 			// nothing between it and the nearest Limit above that reads
 			// all its rows first (a sort, a hash).
 			scans := 0
-			var walk func(n *planNode, limit bool, blocked string)
-			walk = func(n *planNode, limit bool, blocked string) {
-				switch n.Type {
-				case "Limit":
-					limit, blocked = true, ""
-				case "Sort", "Hash", "HashAggregate", "Incremental Sort", "Materialize":
-					blocked = n.Type
+			plan.Walk(func(n *storetest.PlanNode, above []*storetest.PlanNode) {
+				if n.Relation != "matter_list" {
+					return
 				}
-				if n.Relation == "matter_list" {
-					scans++
-					if (n.Type != "Index Scan" && n.Type != "Index Only Scan") || !limit || blocked != "" {
-						t.Errorf("%+v, after %q: matter_list read by a %s (under a Limit: %v; read whole by a %q above), want an index range scan that a Limit stops\n%s\n%s",
-							f, page.id, n.Type, limit, blocked, q, out)
+				scans++
+				limit, blocked := false, ""
+				for i := len(above) - 1; i >= 0 && !limit && blocked == ""; i-- {
+					switch above[i].Type {
+					case "Limit":
+						limit = true
+					case "Sort", "Hash", "HashAggregate", "Incremental Sort", "Materialize":
+						blocked = above[i].Type
 					}
 				}
-				for i := range n.Plans {
-					walk(&n.Plans[i], limit, blocked)
+				if (n.Type != "Index Scan" && n.Type != "Index Only Scan") || !limit {
+					t.Errorf("%+v, after %q: matter_list read by a %s (under a Limit: %v; read whole by a %q above), want an index range scan that a Limit stops\n%s\n%s",
+						f, page.id, n.Type, limit, blocked, q, out)
 				}
-			}
-			walk(&plan[0].Plan, false, "")
+			})
 			if scans == 0 {
 				t.Errorf("%+v: no scan of matter_list in the plan\n%s", f, out)
 			}
 		}
 	}
-}
-
-type planNode struct {
-	Type     string     `json:"Node Type"`
-	Relation string     `json:"Relation Name"`
-	Index    string     `json:"Index Name"`
-	Plans    []planNode `json:"Plans"`
 }
 
 // TestReachPlanReadsOnlyTheMattersNamed: Reach (which of a page of events'
@@ -172,23 +154,12 @@ func TestReachPlanReadsOnlyTheMattersNamed(t *testing.T) {
 		if err := conn.QueryRowContext(ctx, "EXPLAIN (FORMAT JSON) EXECUTE "+name+"("+strings.Join(values, ", ")+")").Scan(&out); err != nil {
 			t.Fatal(err)
 		}
-		var plan []struct {
-			Plan planNode `json:"Plan"`
-		}
-		if err := json.Unmarshal(out, &plan); err != nil {
-			t.Fatal(err)
-		}
 		var indexes []string
-		var walk func(n planNode)
-		walk = func(n planNode) {
+		storetest.ParsePlan(t, out).Walk(func(n *storetest.PlanNode, _ []*storetest.PlanNode) {
 			if n.Index != "" {
 				indexes = append(indexes, n.Index)
 			}
-			for _, c := range n.Plans {
-				walk(c)
-			}
-		}
-		walk(plan[0].Plan)
+		})
 		if len(indexes) != 1 || indexes[0] != "matters_pkey" {
 			t.Errorf("%+v: the generic plan reads the indexes %v; want matters_pkey only\n%s", v, indexes, out)
 		}
