@@ -16,9 +16,11 @@ import (
 
 // Handler applies one event inside tx, the transaction that also moves the
 // consumer's cursor past it. If the handler fails, or the process dies
-// before the commit, the event is delivered again, so a handler must be
-// idempotent: key what it writes on the event (matter and sequence) and
-// make anything it does outside tx safe to repeat.
+// before the commit, the event is delivered again, and when it fails the
+// events before it in its page are too; so a handler must be idempotent,
+// deciding by the event and the database alone: key what it writes on the
+// event (matter and sequence) and make anything it does outside tx safe to
+// repeat.
 type Handler func(tx store.Tx, e Entry) error
 
 // consumerBatch is how many positions a consumer reads at a time.
