@@ -13,7 +13,10 @@
 #      three calls, and a rights holder's matter status over the gateway;
 #   3. event propagation (scripts/bench-events.sh): 16 writers appending a
 #      steady 1,000 events a second for 10 s, commit → internal consumer
-#      and commit → Subscribe stream, p50/p99 and the rate achieved;
+#      and commit → Subscribe stream, p50/p99 and the rate achieved, next
+#      to the floor under the same writers: a reader their NOTIFY wakes,
+#      taking the events with one statement, with no relay (its p99 is
+#      the baseline of the two paths' p99s);
 #   4. scale: a fresh store seeded (COPY, about 17 events a matter with
 #      their hash chains) to 10,000 matters, then to BENCH_MATTERS:
 #      GetMatter, the status call, twelve ListMatters pages (filters,
@@ -370,15 +373,24 @@ prop_rate=${BENCH_EVENTS_RATE:-1000}
 log "event propagation: $prop_rate events/s for ${BENCH_EVENTS_DURATION:-10s}"
 BENCH_EVENTS_RATE=$prop_rate scripts/bench-events.sh >"$work/propagation.txt" 2>&1 ||
 	{ tail -n 20 "$work/propagation.txt" >&2; exit 1; }
+# prop_line VIA prints the PROPAGATION line of VIA.
+prop_line() { grep "^PROPAGATION via=$1 " "$work/propagation.txt" || { cat "$work/propagation.txt" >&2; exit 1; }; }
+line=$(prop_line floor)
+floor_p99=$(field "$line" p99_ms)
+row "event propagation floor: commit → a reader woken by the writer's NOTIFY, one DELETE…RETURNING, no relay" \
+	"$(field "$line" rate_per_s)" "$(field "$line" p50_ms)" "$floor_p99" "$prop_rate ev/s asked" - "(the floor)" - 1
+log "propagation floor: $(field "$line" rate_per_s) events/s, p50 $(field "$line" p50_ms) ms, p99 $floor_p99 ms"
 for via in consumer subscribe; do
-	line=$(grep "^PROPAGATION via=$via " "$work/propagation.txt") || { cat "$work/propagation.txt" >&2; exit 1; }
+	line=$(prop_line $via)
 	p_rate=$(field "$line" rate_per_s)
 	p_p99=$(field "$line" p99_ms)
 	ok=yes
 	# p99 within 15 ms, at the rate asked for (1% short allowed).
 	{ [ "$(judge "$p_p99" "<=" 15)" = yes ] && [ "$(judge "$p_rate" ">=" "$(awk -v r="$prop_rate" 'BEGIN { print r * 0.99 }')")" = yes ]; } || ok=NO
 	what=$([ $via = consumer ] && echo "event propagation commit → internal consumer" || echo "event propagation commit → Subscribe stream")
-	row "$what" "$p_rate" "$(field "$line" p50_ms)" "$p_p99" "$prop_rate ev/s asked" "$(ratio "$p_rate" "$prop_rate")" \
+	# The ratio is of p99s, this path's over the floor's: how many times the
+	# least this machine allows under the same writers.
+	row "$what" "$p_rate" "$(field "$line" p50_ms)" "$p_p99" "floor p99 $floor_p99 ms" "$(ratio "$p_p99" "$floor_p99")" \
 		"p99 <= 15 ms at $prop_rate ev/s" "$ok" -
 	[ "$ok" = yes ] || missed+=("$what")
 	log "propagation via $via: $p_rate events/s, p50 $(field "$line" p50_ms) ms, p99 $p_p99 ms"

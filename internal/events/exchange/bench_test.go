@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"go.uber.org/zap"
 
 	ipcasev1 "github.com/ipcase/ipcase/api/ipcase/v1"
@@ -124,19 +125,95 @@ func (l *latencies) report(b *testing.B, via string, target int) {
 		via, len(d), target, rate, ms(p(0.50)), ms(p(0.99)), ms(d[len(d)-1]))
 }
 
+// floorSQL takes the committed events off the relay's queue, a batch at a
+// time as the relay does, and answers the numbers of the bench events: the
+// least a reader can do to get each committed event once, on this schema.
+// It gives no positions, and run with synchronous_commit off it waits for
+// no flush. Its plan follows keys as the relay's does (events.stampSQL):
+// the queue's batch through = ANY of an array, each event looked up by id.
+const floorSQL = `
+WITH batch AS (
+	DELETE FROM event_unstamped
+	WHERE event_id = ANY (ARRAY(SELECT event_id FROM event_unstamped ORDER BY event_id LIMIT 1000))
+	RETURNING event_id
+)
+SELECT e.payload->'attendees'->>0
+FROM batch CROSS JOIN LATERAL (SELECT type, payload FROM events e WHERE e.id = batch.event_id OFFSET 0) e
+WHERE e.type = $1`
+
+// floorReader starts the floor's reader: woken by the writers' NOTIFY on
+// events.ChannelEvents, it runs floorSQL on a connection of its own and
+// marks each event it gets handled.
+func floorReader(b *testing.B, db *store.DB, l *latencies) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(b.Context()))
+	lis, err := events.Listen(ctx, db.URL(), events.ChannelEvents)
+	if err != nil {
+		b.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, db.URL())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "SET synchronous_commit = off"); err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			if err := lis.Wait(ctx, events.FallbackPoll); err != nil {
+				return
+			}
+			rows, err := conn.Query(ctx, floorSQL, string(benchType))
+			if err != nil {
+				if ctx.Err() == nil {
+					b.Error(err)
+				}
+				return
+			}
+			var n string
+			_, err = pgx.ForEachRow(rows, []any{&n}, func() error {
+				k, err := strconv.Atoi(n)
+				if err != nil {
+					return err
+				}
+				l.mark(l.handled, k)
+				return nil
+			})
+			if err != nil && ctx.Err() == nil {
+				b.Error(err)
+				return
+			}
+		}
+	}()
+	b.Cleanup(func() {
+		cancel()
+		<-done
+		lis.Close(context.Background())
+		_ = conn.Close(context.Background())
+	})
+}
+
 // BenchmarkPropagation measures how long an event takes from its commit
-// on one side to a handler on the other, through the relay, with
-// benchWriters writers committing at a steady rate (pace): through an
-// internal Consumer, and through a Subscribe stream over gRPC. Run it with
-// scripts/bench-events.sh.
+// on one side to a handler on the other, with benchWriters writers
+// committing at a steady rate (pace): through the relay to an internal
+// Consumer, and to a Subscribe stream over gRPC; and, as the floor the two
+// are judged against, with no relay, to a reader that the writers' own
+// NOTIFY wakes and that takes the events with one statement (floorSQL).
+// The floor carries the same writers' load, so it is what this machine
+// allows under it. Run it with scripts/bench-events.sh.
 func BenchmarkPropagation(b *testing.B) {
-	for _, via := range []string{"consumer", "subscribe"} {
+	for _, via := range []string{"floor", "consumer", "subscribe"} {
 		b.Run(via, func(b *testing.B) {
 			ctx := b.Context()
 			db := eventstest.Open(b, 30)
-			eventstest.Relay(b, db)
+			if via != "floor" {
+				eventstest.Relay(b, db)
+			}
 			l := &latencies{committed: map[int]time.Time{}, handled: map[int]time.Time{}}
 			switch via {
+			case "floor":
+				floorReader(b, db, l)
 			case "consumer":
 				c := events.NewConsumer(db, "bench", []events.Type{benchType}, func(_ store.Tx, e events.Entry) error {
 					p, err := events.Decode[events.SessionPayload](e.Event)
