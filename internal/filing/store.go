@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -239,18 +240,19 @@ func (s *Store) FileIn(tx store.Tx, m *Matter, actor events.Actor, at time.Time)
 	return s.create(tx, m, actor, at, nil)
 }
 
-// create files m in tx, writing its events with write; with none, they
-// stay pending (FileIn).
+// create files m in tx, writing its rows and events with write; with
+// none, the rows are written now and the events stay pending (FileIn).
 func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time, write func(...store.Write) error) error {
 	cite, check := s.citing(tx, &Matter{}, m.Evidence)
-	dups, err := resolve(tx, m, cite, check)
+	dups, err := resolve(tx, m, civil.Today(at).Year, cite, check)
 	if err != nil {
 		return err
 	}
 	m.Warnings = append(m.Warnings, dups...)
 	m.Proceedings = nil
 	rev := m.OpenProceeding(at, reviewMachine.Route(), m.Agency)
-	if err := insertFiling(tx, m, at); err != nil {
+	rows, err := filingWrites(m, at)
+	if err != nil {
 		return err
 	}
 	codes := make([]string, len(m.Warnings))
@@ -262,6 +264,9 @@ func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time,
 		Rights: len(m.Rights), Evidence: len(m.Evidence), Warnings: codes,
 	})
 	if write == nil {
+		if err := tx.Write(rows...); err != nil {
+			return fmt.Errorf("inserting matter: %w", err)
+		}
 		m.filed = true
 		return nil
 	}
@@ -270,8 +275,10 @@ func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time,
 	if err != nil {
 		return err
 	}
-	if err := write(ws...); err != nil {
-		return fmt.Errorf("events of matter %s: %w", m.ID, err)
+	// The matter's rows and its first events in one statement: the events
+	// refer to the matter, and constraints are checked at its end.
+	if err := write(append(rows, ws...)...); err != nil {
+		return fmt.Errorf("inserting matter %s with its events: %w", m.ID, err)
 	}
 	signed()
 	m.pending = nil
@@ -280,13 +287,15 @@ func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time,
 
 // resolve gives m's parties and rights their ids: existing ones found,
 // new ones inserted, all in one round trip (store.Tx.Together) but for
-// parties named by reference, and returns the active matters that already
-// pair one of its rights with one of its respondents, found in the same
-// round trip (duplicatesQuery). The statements of m's citing of its
+// parties named by reference, and m its number of year, taken in the same
+// round trip (so that the matter's rows can go with its events, written
+// from it); and returns the active matters that already pair one of its
+// rights with one of its respondents, found in that round trip too
+// (duplicatesQuery). The statements of m's citing of its
 // evidence (Citing) go first in that round trip, and check judges their
 // answers. A respondent who is the complainant or another respondent is
 // refused.
-func resolve(tx store.Tx, m *Matter, cite []store.Query, check func([][]string) error) ([]Warning, error) {
+func resolve(tx store.Tx, m *Matter, year int, cite []store.Query, check func([][]string) error) ([]Warning, error) {
 	parties := append([]*Party{&m.Complainant}, ptrs(m.Respondents)...)
 	fields := make([]string, len(parties))
 	qs := slices.Clip(cite)
@@ -314,10 +323,24 @@ func resolve(tx store.Tx, m *Matter, cite []store.Query, check func([][]string) 
 	if dupsToo {
 		qs = append(qs, dupQuery)
 	}
+	// next_matter_number takes from a sequence: a filing that fails after
+	// it leaves a gap, as numbers may have (migration 000001).
+	qs = append(qs, store.Query{SQL: `SELECT next_matter_number(?)`, Args: []any{year}})
 	ids, err := tx.Together(qs...)
 	if err != nil {
 		return nil, fmt.Errorf("inserting parties and rights: %w", err)
 	}
+	number := ids[len(ids)-1]
+	ids = ids[:len(ids)-1]
+	if len(number) != 1 {
+		return nil, fmt.Errorf("numbering the matter: %d rows", len(number))
+	}
+	n, err := strconv.ParseInt(number[0], 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("numbering the matter: %w", err)
+	}
+	// IPC-<year>-<at least six digits>.
+	m.Number = fmt.Sprintf("IPC-%d-%06d", year, n)
 	if len(cite) > 0 {
 		if err := check(ids[:len(cite)]); err != nil {
 			return nil, err
@@ -366,36 +389,33 @@ func oneID(tx store.Tx, ids []string, id *string, find store.Query) error {
 	return nil
 }
 
-// insertFiling numbers m from the year of at in China and inserts, in one
-// statement, its row (SUBMITTED at version 1, with the IP types of its
-// rights and its forums), its links to its parties and rights in order, its evidence
-// items and its proceedings; it gives m its id, number and evidence ids.
-func insertFiling(tx store.Tx, m *Matter, at time.Time) error {
+// filingWrites are the writes of m's rows, numbered already (resolve), at
+// at: its row (SUBMITTED at version 1, with the IP types of its rights and
+// its forums), its links to its parties and rights in order, its evidence
+// items and its proceedings. It gives m its id and its evidence their ids.
+func filingWrites(m *Matter, at time.Time) ([]store.Write, error) {
 	m.ID = MatterID(newID())
 	m.State, m.Version, m.Created, m.Updated = MatterSubmitted, 1, at, at
 	warnings, err := json.Marshal(nonNil(m.Warnings))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	id := string(m.ID)
-	var q strings.Builder
-	// The number: IPC-<year>-<at least six digits>, as fmt's %06d.
-	q.WriteString(`WITH m AS (INSERT INTO matters (id, number, state, complainant_id, facts, claims, known_since, agency, ip_types,
+	ws := []store.Write{{SQL: `INSERT INTO matters (id, number, state, complainant_id, facts, claims, known_since, agency, ip_types,
 			forums, warnings, version, create_time, update_time)
-		SELECT ?, 'IPC-' || ?::int || '-' || CASE WHEN n < 1000000 THEN lpad(n::text, 6, '0') ELSE n::text END,
-			?, ?, ?, ?, ?, ?, ?::text[], ?::text[], ?, ?, ?, ?
-		FROM next_matter_number(?) AS n RETURNING number)`)
-	year := civil.Today(at).Year
-	args := []any{id, year, string(m.State), m.Complainant.ID, m.Facts, m.Claims, m.KnownSince, m.Agency, ipTypesOf(m.Rights),
-		forumsOf(m), string(warnings), m.Version, at, at, year}
-	// values appends an INSERT of rows (n placeholders each) into table's
-	// columns to the WITH clause, as item name.
-	values := func(name, table, columns string, rows, n int, rowArgs func(i int) []any) {
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::text[], ?, ?, ?, ?)`,
+		Args: []any{id, m.Number, string(m.State), m.Complainant.ID, m.Facts, m.Claims, m.KnownSince, m.Agency, ipTypesOf(m.Rights),
+			forumsOf(m), string(warnings), m.Version, at, at}}}
+	// values adds an INSERT of rows (n placeholders each) into table's
+	// columns.
+	values := func(table, columns string, rows, n int, rowArgs func(i int) []any) {
 		if rows == 0 {
 			return
 		}
-		q.WriteString(", " + name + " AS (INSERT INTO " + table + " (" + columns + ") VALUES ")
+		var q strings.Builder
+		q.WriteString("INSERT INTO " + table + " (" + columns + ") VALUES ")
 		ph := "(" + strings.TrimSuffix(strings.Repeat("?, ", n), ", ") + ")"
+		var args []any
 		for i := range rows {
 			if i > 0 {
 				q.WriteString(", ")
@@ -403,39 +423,30 @@ func insertFiling(tx store.Tx, m *Matter, at time.Time) error {
 			q.WriteString(ph)
 			args = append(args, rowArgs(i)...)
 		}
-		q.WriteString(")")
+		ws = append(ws, store.Write{SQL: q.String(), Args: args})
 	}
 	links := []matterPartyRow{linkParty(m, "COMPLAINANT", 0, m.Complainant)}
 	for i, p := range m.Respondents {
 		links = append(links, linkParty(m, "RESPONDENT", i, p))
 	}
-	values("lp", "matter_parties", "matter_id, role, position, party_id, display_name, domicile_country, contact", len(links), 7, func(i int) []any {
+	values("matter_parties", "matter_id, role, position, party_id, display_name, domicile_country, contact", len(links), 7, func(i int) []any {
 		l := links[i]
 		return []any{l.MatterID, l.Role, l.Position, l.PartyID, l.DisplayName, l.DomicileCountry, l.Contact}
 	})
-	values("lr", "matter_rights", "matter_id, position, right_id, title, holder, term_start, term_end, description", len(m.Rights), 8, func(i int) []any {
+	values("matter_rights", "matter_id, position, right_id, title, holder, term_start, term_end, description", len(m.Rights), 8, func(i int) []any {
 		r := m.Rights[i]
 		return []any{id, i, r.ID, r.Title, r.Holder, r.TermStart, r.TermEnd, r.Description}
 	})
-	values("ev", "evidence", "id, matter_id, position, sha256, size_bytes, media_type, source, description, create_time", len(m.Evidence), 9, func(i int) []any {
+	values("evidence", "id, matter_id, position, sha256, size_bytes, media_type, source, description, create_time", len(m.Evidence), 9, func(i int) []any {
 		e := &m.Evidence[i]
 		e.ID = newID()
 		return []any{e.ID, id, i, e.SHA256, e.Size, e.MediaType, e.Source, e.Description, at}
 	})
-	values("pr", "proceedings", "id, matter_id, kind, state, number, forum, reason, create_time, update_time", len(m.Proceedings), 9, func(i int) []any {
+	values("proceedings", "id, matter_id, kind, state, number, forum, reason, create_time, update_time", len(m.Proceedings), 9, func(i int) []any {
 		p := m.Proceedings[i]
 		return []any{string(p.ID), id, string(p.Kind), string(p.State), p.Number, p.Forum, p.Reason, p.Created, p.Updated}
 	})
-	q.WriteString(" SELECT number FROM m")
-	var numbers []string
-	if err := tx.Gorm().Raw(q.String(), args...).Scan(&numbers).Error; err != nil {
-		return fmt.Errorf("inserting matter: %w", store.Translate(err))
-	}
-	if len(numbers) != 1 {
-		return fmt.Errorf("inserting matter: %d rows", len(numbers))
-	}
-	m.Number = numbers[0]
-	return nil
+	return ws, nil
 }
 
 // ipTypesOf is the value of matters.ip_types for rights: their types,
