@@ -300,13 +300,17 @@ func appendWrites(rows []eventRow, head headRow) []store.Write {
 		Args: []any{head.MatterID, head.Seq, head.Hash, state, head.KeyID, head.Signature}})
 }
 
-// Unsigned returns up to limit matters after the id after (all if empty)
-// whose chain head carries no state yet (heads signed before heads carried
-// one), by id.
-func Unsigned(tx store.Tx, after string, limit int) ([]string, error) {
+// Unsigned returns up to limit matters after the id after (from the first
+// if empty) and before the id before (to the last if empty) whose chain
+// head carries no state yet (heads signed before heads carried one), by
+// id.
+func Unsigned(tx store.Tx, after, before string, limit int) ([]string, error) {
 	q := tx.Gorm().Model(&headRow{}).Where("state IS NULL")
 	if after != "" {
 		q = q.Where("matter_id > ?", after)
+	}
+	if before != "" {
+		q = q.Where("matter_id < ?", before)
 	}
 	var ids []string
 	err := q.Order("matter_id").Limit(limit).Pluck("matter_id", &ids).Error

@@ -169,7 +169,7 @@ func TestHeadWithoutState(t *testing.T) {
 	var unsigned []string
 	if err := db.InTx(t.Context(), func(tx store.Tx) error {
 		var err error
-		unsigned, err = events.Unsigned(tx, "", 10)
+		unsigned, err = events.Unsigned(tx, "", "", 10)
 		return err
 	}); err != nil || len(unsigned) != 1 || unsigned[0] != matter {
 		t.Fatalf("Unsigned: %v, %v; want [%s]", unsigned, err, matter)

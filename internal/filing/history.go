@@ -401,12 +401,19 @@ const signBatch = 100
 // ipcased runs it at start; it is safe to run on several replicas at once
 // and again.
 func (s *Store) SignStates(ctx context.Context, at time.Time) (int, error) {
-	total, after := 0, ""
+	return s.SignStatesBetween(ctx, at, "", "")
+}
+
+// SignStatesBetween is SignStates for the matters whose ids are after
+// after and before before (either bound open if empty): several can sign
+// disjoint ranges at once (ipcase-bench seed does, after a bulk load).
+func (s *Store) SignStatesBetween(ctx context.Context, at time.Time, after, before string) (int, error) {
+	total := 0
 	for {
 		var ids []string
 		err := s.db.InTx(ctx, func(tx store.Tx) error {
 			var err error
-			if ids, err = events.Unsigned(tx, after, signBatch); err != nil {
+			if ids, err = events.Unsigned(tx, after, before, signBatch); err != nil {
 				return err
 			}
 			for _, id := range ids {
