@@ -333,7 +333,7 @@ func signStates(ctx context.Context, db *store.DB, cp *events.Checkpoints, worke
 	fs := filing.NewStore(db, events.NewLog(cp))
 	bounds := []string{""}
 	for i := 1; i < workers; i++ {
-		bounds = append(bounds, fmt.Sprintf("%08x-0000-0000-0000-000000000000", (uint64(i)<<32)/uint64(workers)))
+		bounds = append(bounds, fmt.Sprintf("%08x-0000-0000-0000-000000000000", (int64(i)<<32)/int64(workers)))
 	}
 	bounds = append(bounds, "")
 	counts := make([]int, workers)
