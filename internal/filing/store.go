@@ -298,7 +298,15 @@ func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time,
 func resolve(tx store.Tx, m *Matter, year int, cite []store.Query, check func([][]string) error) ([]Warning, error) {
 	parties := append([]*Party{&m.Complainant}, ptrs(m.Respondents)...)
 	fields := make([]string, len(parties))
-	qs := slices.Clip(cite)
+	// The lock the insert of the matter's row will take, taken first, in
+	// this round trip, which the call's deadline bounds: that insert is
+	// sent with COMMIT, which is seen through past the deadline, so a
+	// table locked by someone else (a migration, a maintenance job) must
+	// be waited for here; and before the parties' inserts, so that a
+	// filing waiting for the table holds no party's row that another
+	// filing naming the same party would have to wait for in turn
+	// (TestLockedTableAnswersInBoundedTime).
+	qs := append([]store.Query{{SQL: `LOCK TABLE matters IN ROW EXCLUSIVE MODE`}}, cite...)
 	var gets []func([]string) error // each takes its query's ids, after cite's
 	for i, p := range parties {
 		fields[i] = "complainant"
@@ -331,7 +339,7 @@ func resolve(tx store.Tx, m *Matter, year int, cite []store.Query, check func([]
 		return nil, fmt.Errorf("inserting parties and rights: %w", err)
 	}
 	number := ids[len(ids)-1]
-	ids = ids[:len(ids)-1]
+	ids = ids[1 : len(ids)-1]
 	if len(number) != 1 {
 		return nil, fmt.Errorf("numbering the matter: %d rows", len(number))
 	}
