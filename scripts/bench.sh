@@ -186,13 +186,8 @@ stop_servers() {
 quiet() {
 	local t0=$SECONDS backlog
 	while :; do
-		# Events not yet stamped or consumed, and chain heads whose state
-		# ipcased's start has still to sign (filing.SignStates; the seeder
-		# signs them, so none should be left): work that would share the
-		# machine with the run.
 		backlog=$("$pgbin/psql" -X -At "$1" -c "SELECT (SELECT count(*) FROM event_unstamped)
-			+ coalesce((SELECT max(position) FROM event_positions) - (SELECT min(position) FROM consumer_cursors), 0)
-			+ (SELECT count(*) FROM (SELECT FROM event_heads WHERE state IS NULL LIMIT 1000) h)")
+			+ coalesce((SELECT max(position) FROM event_positions) - (SELECT min(position) FROM consumer_cursors), 0)")
 		[ "$backlog" -le 0 ] && break
 		if [ $((SECONDS - t0)) -ge 600 ]; then
 			log "event backlog still $backlog after 10 min; measuring anyway"
