@@ -347,16 +347,11 @@ func signStates(ctx context.Context, db *store.DB, cp *events.Checkpoints, worke
 	if err := g.Wait(); err != nil {
 		return 0, err
 	}
-	rest, err := fs.SignStates(ctx, at)
-	return rest + sumOf(counts), err
-}
-
-func sumOf(xs []int) int {
-	n := 0
-	for _, x := range xs {
-		n += x
+	total, err := fs.SignStates(ctx, at)
+	for _, n := range counts {
+		total += n
 	}
-	return n
+	return total, err
 }
 
 // stampAll positions every committed, unpositioned event through the
