@@ -194,7 +194,8 @@ func partyScope(id string) string { return "P:" + id }
 // pageQuery is the statement of one page of f after position after (nil
 // for the first page), pageSize matters long: the page's keys are read
 // from matter_list (page, one more than the page to tell whether another
-// follows), the matters of the page loaded whole (matterColumns), and, with
+// follows), the matters of the page but that one (shown) loaded whole
+// (matterColumns), and, with
 // logged, their read recorded: one statement, one round trip. Its rows are
 // matterColumns and the count of page's rows.
 func (s *Store) pageQuery(f Filter, after *cursor, pageSize int, logged *readLog) (q string, args []any, ok bool) {
@@ -227,8 +228,8 @@ func (s *Store) pageQuery(f Filter, after *cursor, pageSize int, logged *readLog
 		page = "SELECT l.matter_id, l.create_time FROM ((" + strings.Join(branches, ") UNION (") + ")) l" + limit
 	}
 	q = "WITH page AS MATERIALIZED (" + page + "),\n" +
-		"m AS (SELECT m.* FROM matters m WHERE m.id IN (SELECT matter_id FROM page)),\n" +
-		"shown AS (SELECT l.matter_id AS id FROM page l" + order + strconv.Itoa(pageSize) + ")"
+		"shown AS (SELECT l.matter_id AS id FROM page l" + order + strconv.Itoa(pageSize) + "),\n" +
+		"m AS (SELECT m.* FROM matters m WHERE m.id IN (SELECT id FROM shown))"
 	from := "\n\tFROM m"
 	if logged != nil {
 		q += ",\n" + logged.with()
@@ -271,8 +272,8 @@ func (s *Store) list(ctx context.Context, f Filter, pageToken string, pageSize i
 	if err := rows.Err(); err != nil {
 		return nil, "", fmt.Errorf("listing matters: %w", store.Translate(err))
 	}
-	// Newest first; the row after the page, read only to tell that there
-	// is one, is not shown (nor recorded: logged reads shown).
+	// Newest first. The key after the page, read only to tell that there
+	// is one, is counted in page_rows but neither loaded nor recorded.
 	slices.SortFunc(ms, func(a, b *Matter) int {
 		if c := b.Created.Compare(a.Created); c != 0 {
 			return c
@@ -280,8 +281,7 @@ func (s *Store) list(ctx context.Context, f Filter, pageToken string, pageSize i
 		return strings.Compare(string(b.ID), string(a.ID))
 	})
 	next := ""
-	if total > pageSize && len(ms) > pageSize {
-		ms = ms[:pageSize]
+	if total > pageSize && len(ms) > 0 {
 		last := ms[len(ms)-1]
 		next = encodeCursor(cursor{Time: last.Created, ID: string(last.ID), Filter: f.key()})
 	}
