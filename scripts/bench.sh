@@ -403,6 +403,7 @@ scale_url=$(db_url $scale_db)
 log "database $scale_db: migrating"
 fresh_db $scale_db
 prime $scale_db
+size_empty=$(db_size)
 
 # scale_runs LABEL measures the reads at the current size; the first call
 # keeps its p99s as the reference of the second.
@@ -502,6 +503,21 @@ scale_runs() {
 
 # db_size prints the scale database's size, pg_database_size, in MiB.
 db_size() { "$pgbin/psql" -X -At "$admin_url" -c "SELECT round(pg_database_size('$scale_db') / 1048576.0)"; }
+# room_for MORE stops the benchmark before seeding MORE matters that the
+# server's disk cannot hold: the need is the growth per matter of the 10k
+# seeding, times MORE, plus a fifth for WAL and VACUUM; the room is what df
+# says is free where the server keeps its data (when the server is on this
+# machine and says where: a superuser, or pg_read_all_settings).
+room_for() {
+	local dir need free
+	dir=$("$pgbin/psql" -X -At "$admin_url" -c "SHOW data_directory" 2>/dev/null) || return 0
+	[ -d "$dir" ] || return 0
+	need=$(awk -v a="$size_empty" -v b="$size_10k" -v n="$1" 'BEGIN { printf "%.0f", (b - a) / 10000 * n * 1.2 }')
+	free=$(df -Pm "$dir" | awk 'NR == 2 { print $4 }')
+	[ "$free" -ge "$need" ] && return 0
+	echo "bench: seeding $1 more matters needs about $((need / 1024)) GiB ($(((size_10k - size_empty) * 100)) MiB per million matters at 10k, and a fifth more for WAL and VACUUM); $dir has $((free / 1024)) GiB free. Give the server more disk, or set BENCH_MATTERS to what fits." >&2
+	return 1
+}
 # seeded LABEL SECONDS SEED_LINE records a seeding for the header.
 seedings=()
 seeded() {
@@ -526,6 +542,7 @@ scale_runs "10k matters" 10k
 
 more=$((matters - 10000))
 if [ "$more" -gt 0 ]; then
+	room_for "$more"
 	quiet "$scale_url"
 	stop_servers
 	log "seeding $more more matters (to $matters)"
