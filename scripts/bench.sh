@@ -403,7 +403,6 @@ scale_url=$(db_url $scale_db)
 log "database $scale_db: migrating"
 fresh_db $scale_db
 prime $scale_db
-size_empty=$(db_size)
 
 # scale_runs LABEL measures the reads at the current size; the first call
 # keeps its p99s as the reference of the second.
@@ -528,6 +527,7 @@ seeded() {
 	seedings+=("$(awk -v l="$1" -v s="$2" -v m="$m" -v e="$e" -v g="${g:-0}" 'BEGIN { t = s > 0 ? s : 1
 		printf "%s: %d matters and %d events (%.1f a matter) in %d s (signing their states into the chain heads %.0f s of it), %.0f matters/s, %.0f events/s", l, m, e, e / (m > 0 ? m : 1), s, g, m / t, e / t }')")
 }
+size_empty=$(db_size)
 log "seeding 10,000 matters"
 t0=$SECONDS
 seed_out=$(DATABASE_URL=$scale_url "$bin/ipcase-bench" seed -n 10000 -checkpoint-key "$keys/checkpoint.jwk" 2>>"$work/seed.log")
