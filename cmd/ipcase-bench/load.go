@@ -140,13 +140,13 @@ func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 	if f.what == "" {
 		f.what = f.method
 	}
-	fn, cleanup, err := newCall(ctx, f)
+	fn, cleanup, extra, err := newCall(ctx, f)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
 	res := drive(ctx, f.what, f.c, f.warmup, f.d, fn)
-	if _, err := fmt.Fprintln(stdout, res.Line()); err != nil {
+	if _, err := fmt.Fprintln(stdout, res.Line()+extra); err != nil {
 		return err
 	}
 	if len(res.Latencies) == 0 {
@@ -155,17 +155,18 @@ func runLoad(ctx context.Context, args []string, stdout io.Writer) error {
 	return nil
 }
 
-// newCall returns the call of f.method and what to close after the run.
-func newCall(ctx context.Context, f loadFlags) (call, func(), error) {
+// newCall returns the call of f.method, what to close after the run, and
+// what the result line adds of the call (a list's " page_matters=N").
+func newCall(ctx context.Context, f loadFlags) (call, func(), string, error) {
 	if f.method == "status" {
 		fn, err := httpStatusCall(f)
-		return fn, func() {}, err
+		return fn, func() {}, "", err
 	}
 	conns := make([]*grpc.ClientConn, max(f.conns, 1))
 	for i := range conns {
 		cc, err := grpc.NewClient(f.addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
 		conns[i] = cc
 	}
@@ -178,8 +179,11 @@ func newCall(ctx context.Context, f loadFlags) (call, func(), error) {
 	auth := func(ctx context.Context) context.Context {
 		return metadata.AppendToOutgoingContext(ctx, "authorization", "Bearer "+f.token)
 	}
-	var fn call
-	var err error
+	var (
+		fn    call
+		err   error
+		extra string
+	)
 	switch f.method {
 	case "echo":
 		payload := wrapperspb.String(strings.Repeat("x", 64))
@@ -210,7 +214,9 @@ func newCall(ctx context.Context, f loadFlags) (call, func(), error) {
 			}
 		}
 	case "list":
-		fn, err = listCall(ctx, f, conn(0), auth)
+		var shown int
+		fn, shown, err = listCall(ctx, f, conn(0), auth)
+		extra = fmt.Sprintf(" page_matters=%d", shown)
 	case "verify":
 		fn, err = verifyCall(f, conn, auth)
 	case "catchup":
@@ -220,9 +226,9 @@ func newCall(ctx context.Context, f loadFlags) (call, func(), error) {
 	}
 	if err != nil {
 		cleanup()
-		return nil, nil, err
+		return nil, nil, "", err
 	}
-	return fn, cleanup, nil
+	return fn, cleanup, extra, nil
 }
 
 func workerRands(c int) []*rand.Rand {
@@ -297,24 +303,27 @@ func acceptCall(f loadFlags, conn func(int) *grpc.ClientConn, auth func(context.
 }
 
 // listCall walks ListMatters, filtered by state and IP type (UNSPECIFIED:
-// none), party and filing dates if set, to page
-// f.depth once, then measures fetching that page again and again: keyset
-// pagination should make a deep page cost what the first one does.
-func listCall(ctx context.Context, f loadFlags, cc *grpc.ClientConn, auth func(context.Context) context.Context) (call, error) {
+// none), party and filing dates if set, to page f.depth once, then
+// measures fetching that page again and again: keyset pagination should
+// make a deep page cost what the first one does. It also returns how many
+// matters that page has: a rare filter's page may be short, or, on a small
+// store, empty (and an empty page records no read, so it is not the same
+// work as a full one).
+func listCall(ctx context.Context, f loadFlags, cc *grpc.ClientConn, auth func(context.Context) context.Context) (call, int, error) {
 	state, ok := ipcasev1.MatterState_value["MATTER_STATE_"+f.state]
 	if !ok {
-		return nil, fmt.Errorf("unknown -state %q", f.state)
+		return nil, 0, fmt.Errorf("unknown -state %q", f.state)
 	}
 	ipType, ok := ipcasev1.IpType_value["IP_TYPE_"+f.ipType]
 	if !ok {
-		return nil, fmt.Errorf("unknown -ip-type %q", f.ipType)
+		return nil, 0, fmt.Errorf("unknown -ip-type %q", f.ipType)
 	}
 	view, ok := ipcasev1.MatterView_value["MATTER_VIEW_"+f.view]
 	if !ok {
-		return nil, fmt.Errorf("unknown -view %q", f.view)
+		return nil, 0, fmt.Errorf("unknown -view %q", f.view)
 	}
 	if f.pageSize < 1 || f.pageSize > math.MaxInt32 {
-		return nil, fmt.Errorf("-page-size %d: want a positive int32", f.pageSize)
+		return nil, 0, fmt.Errorf("-page-size %d: want a positive int32", f.pageSize)
 	}
 	pageSize := int32(f.pageSize)
 	req := func(token string) *ipcasev1.ListMattersRequest {
@@ -328,13 +337,17 @@ func listCall(ctx context.Context, f loadFlags, cc *grpc.ClientConn, auth func(c
 	for page := 1; page < f.depth; page++ {
 		resp, err := client.ListMatters(auth(ctx), req(token))
 		if err != nil {
-			return nil, fmt.Errorf("walking to page %d: page %d: %w", f.depth, page, err)
+			return nil, 0, fmt.Errorf("walking to page %d: page %d: %w", f.depth, page, err)
 		}
 		if token = resp.GetNextPageToken(); token == "" {
-			return nil, fmt.Errorf("the listing ends at page %d, before page %d", page, f.depth)
+			return nil, 0, fmt.Errorf("the listing ends at page %d, before page %d", page, f.depth)
 		}
 	}
-	fmt.Fprintf(os.Stderr, "list: walked %d pages in %s\n", f.depth-1, time.Since(t0).Round(time.Millisecond))
+	first, err := client.ListMatters(auth(ctx), req(token))
+	if err != nil {
+		return nil, 0, fmt.Errorf("page %d: %w", f.depth, err)
+	}
+	fmt.Fprintf(os.Stderr, "list: walked %d pages in %s; page %d has %d matters\n", f.depth-1, time.Since(t0).Round(time.Millisecond), f.depth, len(first.GetMatters()))
 	return func(ctx context.Context, _ int) error {
 		resp, err := client.ListMatters(auth(ctx), req(token))
 		// A rare filter may have fewer matters than a page: then the page
@@ -343,7 +356,7 @@ func listCall(ctx context.Context, f loadFlags, cc *grpc.ClientConn, auth func(c
 			err = fmt.Errorf("page %d has %d matters, want %d", f.depth, len(resp.GetMatters()), f.pageSize)
 		}
 		return err
-	}, nil
+	}, len(first.GetMatters()), nil
 }
 
 // verifyCall recomputes the hash chain of a random matter of the -ids file
