@@ -293,8 +293,8 @@ func (s *Store) create(tx store.Tx, m *Matter, actor events.Actor, at time.Time,
 // rights with one of its respondents, found in that round trip too
 // (duplicatesQuery). The statements of m's citing of its evidence
 // (Citing) go first in that round trip, after the lock of matters, and
-// check judges their answers. A respondent who is the complainant or another respondent is
-// refused.
+// check judges their answers. A respondent who is the complainant or
+// another respondent is refused.
 func resolve(tx store.Tx, m *Matter, year int, cite []store.Query, check func([][]string) error) ([]Warning, error) {
 	parties := append([]*Party{&m.Complainant}, ptrs(m.Respondents)...)
 	fields := make([]string, len(parties))
