@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -20,8 +21,8 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"go.uber.org/zap"
-	"golang.org/x/sync/errgroup"
 
+	"github.com/ipcase/ipcase/internal/civil"
 	"github.com/ipcase/ipcase/internal/enforcement"
 	"github.com/ipcase/ipcase/internal/events"
 	"github.com/ipcase/ipcase/internal/filing"
@@ -87,7 +88,8 @@ type seedReport struct {
 	// allowed).
 	Bulk bool
 	// Signed is how many matters' states were signed into their chain
-	// heads after the copy, in SignSeconds.
+	// heads as they were copied; SignSeconds is the copying workers' time
+	// spent signing, summed.
 	Signed      int
 	SignSeconds float64
 }
@@ -157,7 +159,7 @@ func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) 
 	if err != nil {
 		return nil, err
 	}
-	repeats, err := ensurePool(ctx, conn, nsRepeat, repeatPool, func(i uint64) string { return "重复侵权经营者" + strconv.FormatUint(i, 10) })
+	repeats, err := ensurePool(ctx, conn, nsRepeat, repeatPool, repeatName)
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +201,7 @@ func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) 
 	total := opt.N + opt.Queue
 	// One goroutine generates the batches (the generator is not safe for
 	// concurrent use), opt.Workers copy them, each on a connection of its
-	// own, each batch in a transaction of its own.
+	// own, each batch in a transaction of its own (store.DB.InTx).
 	type batch struct {
 		rows        tables
 		first, last int
@@ -212,34 +214,23 @@ func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) 
 	defer cancel()
 	work := make(chan batch, max(opt.Workers, 1))
 	var wg sync.WaitGroup
-	for w := range max(opt.Workers, 1) {
+	for range max(opt.Workers, 1) {
 		wg.Go(func() {
-			c := conn
-			if w > 0 {
-				var err error
-				if c, err = pgx.Connect(cctx, opt.URL); err != nil {
-					mu.Lock()
-					firstErr = cmp.Or(firstErr, err)
-					mu.Unlock()
-					cancel()
-					for range work { // drained, so that the generator ends
-					}
-					return
-				}
-				defer func() { _ = c.Close(context.Background()) }()
-			}
 			for b := range work {
 				if cctx.Err() != nil {
 					continue
 				}
 				mine := map[string]time.Duration{}
-				err := b.rows.copy(cctx, c, blk, mine)
+				err := b.rows.copy(cctx, db, blk, opt.Checkpoint, mine)
 				mu.Lock()
 				if err != nil {
 					firstErr = cmp.Or(firstErr, fmt.Errorf("seed: copying matters %d-%d: %w", b.first, b.last, err))
 					cancel()
 				} else {
 					rep.Events += int64(len(b.rows.events))
+					if opt.Checkpoint != nil {
+						rep.Signed += len(b.rows.heads)
+					}
 					if rep.Bulk {
 						rep.Stamped += int64(len(b.rows.events))
 					}
@@ -302,19 +293,7 @@ func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) 
 		rep.CursorsMoved = tag.RowsAffected()
 	}
 	logf("positioned %d events in %s", rep.Stamped, time.Since(t0).Round(time.Millisecond))
-	if opt.Checkpoint != nil {
-		// The heads were signed as before heads carried the matter's
-		// state; ipcased would sign the state into each at its start
-		// (filing.SignStates), one matter after another, while it serves.
-		// Done here, the measurements that follow do not share the
-		// machine with it.
-		t0 = time.Now()
-		if rep.Signed, err = signStates(ctx, db, opt.Checkpoint, max(opt.Workers, 1), opt.Now); err != nil {
-			return nil, err
-		}
-		rep.SignSeconds = time.Since(t0).Seconds()
-		logf("signed the state of %d matters into their chain heads in %s", rep.Signed, time.Since(t0).Round(time.Millisecond))
-	}
+	rep.SignSeconds = spent[signing].Seconds()
 	t0 = time.Now()
 	// Fresh statistics, as autovacuum would gather after a bulk load, so
 	// the first measurements do not run on plans made for empty tables.
@@ -323,35 +302,6 @@ func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) 
 	}
 	logf("analyzed in %s", time.Since(t0).Round(time.Millisecond))
 	return rep, nil
-}
-
-// signStates signs the state of every matter whose chain head carries
-// none into its head, through filing's own code, workers ranges of matter
-// ids at once, then once more over every id (which finds only a matter
-// whose id is a range's bound).
-func signStates(ctx context.Context, db *store.DB, cp *events.Checkpoints, workers int, at time.Time) (int, error) {
-	fs := filing.NewStore(db, events.NewLog(cp))
-	bounds := []string{""}
-	for i := 1; i < workers; i++ {
-		bounds = append(bounds, fmt.Sprintf("%08x-0000-0000-0000-000000000000", (int64(i)<<32)/int64(workers)))
-	}
-	bounds = append(bounds, "")
-	counts := make([]int, workers)
-	g, gctx := errgroup.WithContext(ctx)
-	for i := range workers {
-		g.Go(func() (err error) {
-			counts[i], err = fs.SignStatesBetween(gctx, at, bounds[i], bounds[i+1])
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		return 0, err
-	}
-	total, err := fs.SignStates(ctx, at)
-	for _, n := range counts {
-		total += n
-	}
-	return total, err
 }
 
 // stampAll positions every committed, unpositioned event through the
@@ -377,8 +327,8 @@ func ensurePool(ctx context.Context, conn *pgx.Conn, ns string, n int, name func
 		codes[i], names[i], ids[i] = creditCode(ns, uint64(i)), name(uint64(i)), uuid.New()
 	}
 	if _, err := conn.Exec(ctx, `INSERT INTO parties (id, kind, display_name, credit_code, domicile_country, contact)
-		SELECT id, 'ORGANIZATION', name, code, 'CN', 'legal@example.cn' FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, name, code)
-		ON CONFLICT (credit_code) WHERE credit_code IS NOT NULL DO NOTHING`, ids, names, codes); err != nil {
+		SELECT id, 'ORGANIZATION', name, code, 'CN', $4 FROM unnest($1::uuid[], $2::text[], $3::text[]) AS t(id, name, code)
+		ON CONFLICT (credit_code) WHERE credit_code IS NOT NULL DO NOTHING`, ids, names, codes, poolContact); err != nil {
 		return nil, fmt.Errorf("seed: party pool %s: %w", ns, err)
 	}
 	rows, err := conn.Query(ctx, `SELECT id, credit_code FROM parties WHERE credit_code = ANY($1)`, codes)
@@ -435,13 +385,13 @@ type blocks struct {
 
 // reserve reserves n event ids in tx and n positions, and returns the first
 // of each.
-func (b *blocks) reserve(ctx context.Context, tx pgx.Tx, n int64) (id, position int64, err error) {
+func (b *blocks) reserve(tx store.Tx, n int64) (id, position int64, err error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	// Under the lock, no other worker of the seeding moves the sequence
 	// between the nextval and the setval.
-	if err := tx.QueryRow(ctx, `SELECT setval(pg_get_serial_sequence('events', 'id'), nextval(pg_get_serial_sequence('events', 'id')) + $1 - 1) - $1 + 1`,
-		n).Scan(&id); err != nil {
+	if err := tx.Gorm().Raw(`SELECT setval(pg_get_serial_sequence('events', 'id'), nextval(pg_get_serial_sequence('events', 'id')) + @n - 1) - @n + 1`,
+		sql.Named("n", n)).Scan(&id).Error; err != nil {
 		return 0, 0, fmt.Errorf("reserving event ids: %w", err)
 	}
 	position = b.last + 1
@@ -451,76 +401,89 @@ func (b *blocks) reserve(ctx context.Context, tx pgx.Tx, n int64) (id, position 
 
 // copy copies t in one transaction. In bulk it turns triggers and
 // foreign-key checks off for the transaction, numbers the events from a
-// block of ids and positions it reserves. It adds the time each table took
-// to spent.
-func (t *tables) copy(ctx context.Context, conn *pgx.Conn, blk *blocks, spent map[string]time.Duration) error {
-	tx, err := conn.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = tx.Rollback(context.Background()) }() // after Commit: ErrTxClosed, nothing to undo
-	eventCols := []string{"matter_id", "seq", "type", "proceeding_id", "actor_subject", "actor_role", "actor_org", "occur_time", "payload", "prev_hash", "hash"}
-	var positions [][]any
-	if blk.bulk && len(t.events) > 0 {
-		if _, err := tx.Exec(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
-			return err
+// block of ids and positions it reserves. With cp, each chain head is
+// written signed with the state it carries; without, neither. It adds the
+// time each table took to spent.
+func (t *tables) copy(ctx context.Context, db *store.DB, blk *blocks, cp *events.Checkpoints, spent map[string]time.Duration) error {
+	return db.InTx(ctx, func(tx store.Tx) error {
+		eventCols := []string{"matter_id", "seq", "type", "proceeding_id", "actor_subject", "actor_role", "actor_org", "occur_time", "payload", "prev_hash", "hash"}
+		var positions [][]any
+		if blk.bulk && len(t.events) > 0 {
+			if err := tx.Gorm().Exec(`SET LOCAL session_replication_role = replica`).Error; err != nil {
+				return err
+			}
+			first, pos, err := blk.reserve(tx, int64(len(t.events)))
+			if err != nil {
+				return err
+			}
+			eventCols = append([]string{"id"}, eventCols...)
+			positions = make([][]any, len(t.events))
+			for i, e := range t.events {
+				id := first + int64(i)
+				t.events[i] = append([]any{id}, e...)
+				positions[i] = []any{pos + int64(i), id}
+			}
 		}
-		first, pos, err := blk.reserve(ctx, tx, int64(len(t.events)))
-		if err != nil {
-			return err
+		for _, c := range []struct {
+			table string
+			cols  []string
+			rows  [][]any
+		}{
+			{"parties", []string{"id", "kind", "display_name", "credit_code", "domicile_country", "contact", "create_time"}, t.parties},
+			{"ip_rights", []string{"id", "type", "registration_number", "title", "holder", "term_start", "term_end", "description", "create_time"}, t.rights},
+			{"matters", []string{"id", "number", "state", "complainant_id", "facts", "claims", "known_since", "agency", "ip_types", "forums", "warnings", "version", "create_time", "update_time"}, t.matters},
+			{"matter_parties", []string{"matter_id", "role", "position", "party_id"}, t.matterParties},
+			{"matter_rights", []string{"matter_id", "position", "right_id"}, t.matterRights},
+			{"evidence", []string{"id", "matter_id", "position", "sha256", "size_bytes", "media_type", "source", "description", "create_time"}, t.evidence},
+			{"proceedings", []string{"id", "matter_id", "kind", "state", "number", "forum", "reason", "create_time", "update_time"}, t.proceedings},
+			{"events", eventCols, t.events},
+			{"event_positions", []string{"position", "event_id"}, positions},
+		} {
+			if len(c.rows) == 0 {
+				continue
+			}
+			t0 := time.Now()
+			if err := tx.CopyFrom(c.table, c.cols, c.rows); err != nil {
+				return err
+			}
+			spent[c.table] += time.Since(t0)
 		}
-		eventCols = append([]string{"id"}, eventCols...)
-		positions = make([][]any, len(t.events))
-		for i, e := range t.events {
-			id := first + int64(i)
-			t.events[i] = append([]any{id}, e...)
-			positions[i] = []any{pos + int64(i), id}
+		if blk.bulk && len(t.matters) > 0 {
+			// The triggers that keep matter_list (migration 000029) were off:
+			// write the copied matters' list rows as they would have.
+			t0 := time.Now()
+			ids := make([]string, len(t.matters))
+			for i, m := range t.matters {
+				ids[i] = uuid.UUID(m[0].([16]byte)).String()
+			}
+			// One array literal: gorm would spread a slice into arguments.
+			if err := tx.Gorm().Exec(`SELECT matter_list_upsert(?::uuid[], false)`, "{"+strings.Join(ids, ",")+"}").Error; err != nil {
+				return fmt.Errorf("matter_list: %w", err)
+			}
+			spent["matter_list"] += time.Since(t0)
 		}
-	}
-	for _, c := range []struct {
-		table string
-		cols  []string
-		rows  [][]any
-	}{
-		{"parties", []string{"id", "kind", "display_name", "credit_code", "domicile_country", "contact", "create_time"}, t.parties},
-		{"ip_rights", []string{"id", "type", "registration_number", "title", "holder", "term_start", "term_end", "description", "create_time"}, t.rights},
-		{"matters", []string{"id", "number", "state", "complainant_id", "facts", "claims", "known_since", "agency", "ip_types", "forums", "warnings", "version", "create_time", "update_time"}, t.matters},
-		{"matter_parties", []string{"matter_id", "role", "position", "party_id"}, t.matterParties},
-		{"matter_rights", []string{"matter_id", "position", "right_id"}, t.matterRights},
-		{"evidence", []string{"id", "matter_id", "position", "sha256", "size_bytes", "media_type", "source", "description", "create_time"}, t.evidence},
-		{"proceedings", []string{"id", "matter_id", "kind", "state", "number", "forum", "reason", "create_time", "update_time"}, t.proceedings},
-		{"events", eventCols, t.events},
-		{"event_positions", []string{"position", "event_id"}, positions},
-		{"event_heads", []string{"matter_id", "seq", "hash", "key_id", "signature"}, t.heads},
-	} {
-		if len(c.rows) == 0 {
-			continue
+		if cp != nil {
+			t0 := time.Now()
+			t.signHeads(cp)
+			spent[signing] += time.Since(t0)
 		}
 		t0 := time.Now()
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{c.table}, c.cols, pgx.CopyFromRows(c.rows)); err != nil {
-			return fmt.Errorf("%s: %w", c.table, err)
+		if err := tx.CopyFrom("event_heads", []string{"matter_id", "seq", "hash", "key_id", "signature", "state"}, t.heads); err != nil {
+			return err
 		}
-		spent[c.table] += time.Since(t0)
+		spent["event_heads"] += time.Since(t0)
+		return nil
+	})
+}
+
+// signing is the key of spent for signing heads.
+const signing = "signing heads"
+
+// signHeads signs each of t's heads with the state it carries.
+func (t *tables) signHeads(cp *events.Checkpoints) {
+	for _, h := range t.heads {
+		h[3], h[4] = cp.SignHead(uuid.UUID(h[0].([16]byte)).String(), h[1].(int64), h[2].([]byte), h[5].([]byte))
 	}
-	if blk.bulk && len(t.matters) > 0 {
-		// The triggers that keep matter_list (migration 000029) were off:
-		// write the copied matters' list rows as they would have.
-		t0 := time.Now()
-		ids := make([][16]byte, len(t.matters))
-		for i, m := range t.matters {
-			ids[i] = m[0].([16]byte)
-		}
-		if _, err := tx.Exec(ctx, `SELECT matter_list_upsert($1::uuid[], false)`, ids); err != nil {
-			return fmt.Errorf("matter_list: %w", err)
-		}
-		spent["matter_list"] += time.Since(t0)
-	}
-	t0 := time.Now()
-	if err := tx.Commit(ctx); err != nil {
-		return err
-	}
-	spent["commit"] += time.Since(t0)
-	return nil
 }
 
 // generator makes matters; it is not safe for concurrent use.
@@ -539,7 +502,7 @@ func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string,
 		g.zipf = rand.NewZipf(g.rng, 1.2, 1, holderPool-1)
 	}
 	r := g.rng
-	m := seeded{id: [16]byte(uuid.New()), number: fmt.Sprintf("%s%08d", prefix, n), state: filing.MatterSubmitted}
+	m := seeded{id: [16]byte(uuid.New()), number: fmt.Sprintf("%s%08d", prefix, n), state: filing.MatterSubmitted, signed: &filing.Matter{}}
 	// Filed over the last six years, the newest a day ago, so that the
 	// service's own filings stay the newest.
 	m.created = g.opt.Now.Add(-24*time.Hour - time.Duration(r.Int64N(int64(6*365*24*time.Hour))))
@@ -561,6 +524,7 @@ func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string,
 
 	holder := g.zipf.Uint64()
 	m.complainant = g.holders[holder]
+	m.signed.Complainant = poolParty(m.complainant, nsHolder, holder, holderName)
 	t.matterParties = append(t.matterParties, []any{m.id, "COMPLAINANT", int32(0), m.complainant})
 	m.respondents = g.respondents(t, m, n, slot)
 	m.rights = 1
@@ -581,13 +545,17 @@ func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string,
 		}
 		rid := [16]byte(uuid.New())
 		start := m.created.AddDate(-2-r.IntN(8), 0, 0)
-		t.rights = append(t.rights, []any{rid, typ, reg, fmt.Sprintf("%s 权利 %d", typ, n), holderName(holder), start, start.AddDate(10, 0, -1), "", m.created})
+		right := filing.Right{Type: filing.IPType(typ), RegNumber: deref(reg), Title: fmt.Sprintf("%s 权利 %d", typ, n), Holder: holderName(holder),
+			TermStart: new(civil.Of(start)), TermEnd: new(civil.Of(start.AddDate(10, 0, -1)))}
+		m.signed.Rights = append(m.signed.Rights, right)
+		t.rights = append(t.rights, []any{rid, typ, reg, right.Title, right.Holder, start, start.AddDate(10, 0, -1), "", m.created})
 		t.matterRights = append(t.matterRights, []any{m.id, int32(i), rid})
 	}
 	m.evidence = r.IntN(4)
 	for i := range m.evidence {
-		t.evidence = append(t.evidence, []any{[16]byte(uuid.New()), m.id, int32(i), randomSHA256(r), int64(10_000 + r.IntN(5_000_000)),
-			"application/pdf", "NOTARISED", "公证购买公证书", m.created})
+		e := filing.Evidence{SHA256: randomSHA256(r), Size: int64(10_000 + r.IntN(5_000_000)), MediaType: "application/pdf", Source: "NOTARISED", Description: "公证购买公证书"}
+		m.signed.Evidence = append(m.signed.Evidence, e)
+		t.evidence = append(t.evidence, []any{[16]byte(uuid.New()), m.id, int32(i), e.SHA256, e.Size, e.MediaType, e.Source, e.Description, m.created})
 	}
 	known := m.created.AddDate(0, 0, -r.IntN(365))
 	version := map[filing.MatterState]int64{filing.MatterSubmitted: 1, filing.MatterAccepted: 2, filing.MatterRejected: 2,
@@ -603,7 +571,10 @@ func (g *generator) matter(t *tables, prefix string, n int, queue bool) (string,
 		m.updated = m.decided
 	}
 	slices.Sort(types)
-	t.matters = append(t.matters, []any{m.id, m.number, string(m.state), m.complainant, facts(r, ipType), claims, known, m.agency,
+	*m.signed = filing.Matter{ID: filing.MatterID(uuid.UUID(m.id).String()), Number: m.number, State: m.state, Agency: m.agency,
+		Complainant: m.signed.Complainant, Respondents: m.signed.Respondents, Rights: m.signed.Rights, Evidence: m.signed.Evidence,
+		Facts: facts(r, ipType), Claims: claims}
+	t.matters = append(t.matters, []any{m.id, m.number, string(m.state), m.complainant, m.signed.Facts, claims, known, m.agency,
 		slices.Compact(types), nil, []byte("[]"), version, m.created, m.updated})
 	// matters.forums, as ipcased writes it: the agency filed with (the
 	// filing review's forum) and the forum of the proceeding it went to.
@@ -629,6 +600,9 @@ type seeded struct {
 	respondents, rights       int
 	evidence                  int
 	created, decided, updated time.Time
+	// signed is the matter as ipcased holds it in memory, what its chain
+	// head signs (filing.HeadState).
+	signed *filing.Matter
 }
 
 // respondents adds m's respondents, a fifth of them repeat infringers, and
@@ -645,20 +619,26 @@ func (g *generator) respondents(t *tables, m seeded, n int, slot uint64) int {
 	added := 0
 	for i := range want {
 		var pid [16]byte
+		var p filing.Party
 		if r.IntN(100) < 20 {
-			pid = g.repeats[r.IntN(len(g.repeats))]
+			k := r.IntN(len(g.repeats))
+			pid = g.repeats[k]
 			if seen[pid] {
 				continue
 			}
+			p = poolParty(pid, nsRepeat, uint64(k), repeatName)
 		} else {
 			pid = [16]byte(uuid.New())
 			if r.IntN(100) < 60 {
-				code := creditCode(nsSeeded, slot+uint64(i))
-				t.parties = append(t.parties, []any{pid, "ORGANIZATION", respondentName(slot + uint64(i)), &code, "CN", "浙江省杭州市某区某路1号", m.created})
+				p = filing.Party{Kind: filing.Organization, Name: respondentName(slot + uint64(i)), CreditCode: creditCode(nsSeeded, slot+uint64(i)), Country: "CN", Contact: "浙江省杭州市某区某路1号"}
+				t.parties = append(t.parties, []any{pid, string(p.Kind), p.Name, &p.CreditCode, p.Country, p.Contact, m.created})
 			} else {
-				t.parties = append(t.parties, []any{pid, "PERSON", fmt.Sprintf("自然人%08d", n), nil, "CN", "13800000000", m.created})
+				p = filing.Party{Kind: filing.Person, Name: fmt.Sprintf("自然人%08d", n), Country: "CN", Contact: "13800000000"}
+				t.parties = append(t.parties, []any{pid, string(p.Kind), p.Name, nil, p.Country, p.Contact, m.created})
 			}
+			p.ID = uuid.UUID(pid).String()
 		}
+		m.signed.Respondents = append(m.signed.Respondents, p)
 		seen[pid] = true
 		added++
 		t.matterParties = append(t.matterParties, []any{m.id, "RESPONDENT", int32(i), pid})
@@ -693,7 +673,8 @@ func (g *generator) review(t *tables, m seeded) (route filing.ProceedingKind, fo
 		reason = "双方已自行和解。"
 	}
 	t.proceedings = append(t.proceedings, []any{review, m.id, string(filing.KindFilingReview), string(reviewState), "", m.agency, reason, m.created, m.updated})
-	ch := chain{id: m.id, matterID: uuid.UUID(m.id).String(), cp: g.opt.Checkpoint}
+	m.signed.Proceedings = append(m.signed.Proceedings, &filing.Proceeding{ID: filing.ProceedingID(uuid.UUID(review).String()), Kind: filing.KindFilingReview, State: reviewState, Forum: m.agency})
+	ch := chain{id: m.id, matterID: uuid.UUID(m.id).String()}
 	ch.add(t, events.ComplaintSubmitted, review, holderActor, m.created, events.ComplaintSubmittedPayload{
 		Number: m.number, Agency: m.agency, Respondents: m.respondents, Rights: m.rights, Evidence: m.evidence, Warnings: []string{}})
 	switch m.state {
@@ -712,6 +693,7 @@ func (g *generator) review(t *tables, m seeded) (route filing.ProceedingKind, fo
 		}
 		id := [16]byte(uuid.New())
 		t.proceedings = append(t.proceedings, []any{id, m.id, string(route), string(state), "", forum, "", m.decided, m.updated})
+		m.signed.Proceedings = append(m.signed.Proceedings, &filing.Proceeding{ID: filing.ProceedingID(uuid.UUID(id).String()), Kind: route, State: state, Forum: forum})
 		ch.add(t, events.ComplaintAccepted, review, officerActor, m.decided, events.ComplaintAcceptedPayload{Route: string(route), Forum: forum})
 		ch.add(t, events.ProceedingOpened, id, officerActor, m.decided, events.ProceedingOpenedPayload{Kind: string(route), State: string(opened), Forum: forum})
 		g.work(t, &ch, m, route, id, forum)
@@ -720,7 +702,7 @@ func (g *generator) review(t *tables, m seeded) (route filing.ProceedingKind, fo
 	case filing.MatterWithdrawn:
 		ch.add(t, events.ComplaintWithdrawn, review, holderActor, m.decided, events.ReasonPayload{Reason: reason})
 	}
-	ch.head(t)
+	ch.head(t, m.signed)
 	return route, forum
 }
 
@@ -731,12 +713,11 @@ var (
 )
 
 // chain builds a matter's events with the hash chain events.Log.Append
-// makes and signs its head as Append does; Verify in the tests proves the
-// two agree.
+// makes, and its head (signed by tables.copy); Verify in the tests proves
+// the two agree.
 type chain struct {
 	id       [16]byte
 	matterID string
-	cp       *events.Checkpoints
 	seq      int64
 	prev     []byte
 }
@@ -754,10 +735,29 @@ func (c *chain) add(t *tables, typ events.Type, proceeding [16]byte, who events.
 	c.prev = e.Hash
 }
 
-func (c *chain) head(t *tables) {
-	kid, sig := "", []byte(nil)
-	if c.cp != nil {
-		kid, sig = c.cp.SignHead(c.matterID, c.seq, c.prev)
+// head adds the head of c's chain with the state of m, its matter, unsigned
+// (tables.copy signs it).
+func (c *chain) head(t *tables, m *filing.Matter) {
+	state, err := filing.HeadState(m)
+	if err != nil {
+		panic(err) // a map of strings marshals
 	}
-	t.heads = append(t.heads, []any{c.id, c.seq, c.prev, kid, sig})
+	t.heads = append(t.heads, []any{c.id, c.seq, c.prev, "", []byte(nil), state})
+}
+
+// poolParty is the party of a pool (ensurePool) with id, its i-th.
+func poolParty(id [16]byte, ns string, i uint64, name func(uint64) string) filing.Party {
+	return filing.Party{ID: uuid.UUID(id).String(), Kind: filing.Organization, Name: name(i), CreditCode: creditCode(ns, i), Country: "CN", Contact: poolContact}
+}
+
+// poolContact is the contact of every party of a pool.
+const poolContact = "legal@example.cn"
+
+func repeatName(i uint64) string { return "重复侵权经营者" + strconv.FormatUint(i, 10) }
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

@@ -69,12 +69,13 @@ func (c *Checkpoints) sign(h *headRow) {
 }
 
 // SignHead signs the head of matterID's chain, its last event seq with
-// hash, carrying no state, and returns the key id and the signature, as
-// Append stored them before heads carried the matter's state (ipcased
-// signs the state into such a head at its next start: filing's
-// SignStates).
-func (c *Checkpoints) SignHead(matterID string, seq int64, hash []byte) (kid string, signature []byte) {
-	return c.kid, ed25519.Sign(c.key, checkpointMessage(matterID, seq, hash, nil))
+// hash, and state, the matter's state as the head carries it, and returns
+// the key id and the signature, as Append stores them: a bulk load's heads
+// (ipcase-bench seed). A nil state signs as Append did before heads
+// carried the matter's state (ipcased signs the state into such a head at
+// its next start: filing's SignStates).
+func (c *Checkpoints) SignHead(matterID string, seq int64, hash, state []byte) (kid string, signature []byte) {
+	return c.kid, ed25519.Sign(c.key, checkpointMessage(matterID, seq, hash, state))
 }
 
 // LoadCheckpoints reads the private Ed25519 JWK in path (ipcased's

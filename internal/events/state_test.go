@@ -161,7 +161,7 @@ func TestHeadWithoutState(t *testing.T) {
 	if err := db.Session(t.Context()).Gorm().Raw(`SELECT seq, hash FROM event_heads WHERE matter_id = ?`, matter).Scan(&h).Error; err != nil {
 		t.Fatal(err)
 	}
-	kid, sig := cp.SignHead(matter, h.Seq, h.Hash)
+	kid, sig := cp.SignHead(matter, h.Seq, h.Hash, nil)
 	storetest.Exec(t, db, `UPDATE event_heads SET state = NULL, key_id = ?, signature = ? WHERE matter_id = ?`, kid, sig, matter)
 	if v := verify(t, db, log, matter); !v.Intact || v.State != nil {
 		t.Fatalf("head without a state: %+v; want intact, no state", v)

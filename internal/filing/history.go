@@ -391,29 +391,21 @@ func (s *Store) current(tx store.Tx, id MatterID, signed snapshot) (got, want sn
 const signBatch = 100
 
 // SignStates signs the state of each matter whose chain head carries none
-// (a head from before heads carried the matter's state; ipcase-bench
-// seeds such heads too) into its head, in transactions of signBatch
-// matters, each under its matter's lock, and returns how many such
-// matters it found. The state signed is the matter's rows as they stand,
-// except what its events say of them: the agency it was filed with, and
-// the kind and forum each proceeding was opened with. A head whose
-// signature does not hold is left as it is, for verification to report.
-// ipcased runs it at start; it is safe to run on several replicas at once
-// and again.
+// (a head from before heads carried the matter's state) into its head, in
+// transactions of signBatch matters, each under its matter's lock, and
+// returns how many such matters it found. The state signed is the matter's
+// rows as they stand, except what its events say of them: the agency it
+// was filed with, and the kind and forum each proceeding was opened with.
+// A head whose signature does not hold is left as it is, for verification
+// to report. ipcased runs it at start; it is safe to run on several
+// replicas at once and again.
 func (s *Store) SignStates(ctx context.Context, at time.Time) (int, error) {
-	return s.SignStatesBetween(ctx, at, "", "")
-}
-
-// SignStatesBetween is SignStates for the matters whose ids are after
-// after and before before (either bound open if empty): several can sign
-// disjoint ranges at once (ipcase-bench seed does, after a bulk load).
-func (s *Store) SignStatesBetween(ctx context.Context, at time.Time, after, before string) (int, error) {
-	total := 0
+	total, after := 0, ""
 	for {
 		var ids []string
 		err := s.db.InTx(ctx, func(tx store.Tx) error {
 			var err error
-			if ids, err = events.Unsigned(tx, after, before, signBatch); err != nil {
+			if ids, err = events.Unsigned(tx, after, "", signBatch); err != nil {
 				return err
 			}
 			for _, id := range ids {
@@ -440,6 +432,16 @@ func (s *Store) SignStatesBetween(ctx context.Context, at time.Time, after, befo
 		}
 		after = ids[len(ids)-1]
 	}
+}
+
+// HeadState is the state the chain head of m carries once SignStates
+// has signed it, for a head that carries none before: m as it stands in
+// memory. A bulk load writes each head with it and its signature
+// (events.Checkpoints.SignHead) in the transaction that copies the
+// matter's rows, from which m must not differ (ipcase-bench seed;
+// VerifyHistory tells when it does).
+func HeadState(m *Matter) ([]byte, error) {
+	return json.Marshal(snapshotOf(m)) // what stateWrites signs over no state
 }
 
 // fromHistory sets in m, in memory, what m's events say of the fields a

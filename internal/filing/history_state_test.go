@@ -252,7 +252,7 @@ func (r *legacyRig) unsign(t *testing.T, id string) {
 	if err := r.db.Session(t.Context()).Gorm().Raw(`SELECT seq, hash FROM event_heads WHERE matter_id = ?`, id).Scan(&head).Error; err != nil {
 		t.Fatal(err)
 	}
-	kid, sig := r.cp.SignHead(id, head.Seq, head.Hash)
+	kid, sig := r.cp.SignHead(id, head.Seq, head.Hash, nil)
 	storetest.Exec(t, r.db, `UPDATE event_heads SET state = NULL, key_id = ?, signature = ? WHERE matter_id = ?`, kid, sig, id)
 }
 

@@ -97,3 +97,52 @@ func TestIdempotencyLookupUsesTheIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestCopyFromIsPartOfTheTransaction(t *testing.T) {
+	t.Parallel()
+	db := storetest.NewDB(t)
+	storetest.Exec(t, db, `CREATE TABLE copied (k int PRIMARY KEY, v text NOT NULL)`)
+	count := func() int64 {
+		var n int64
+		if err := db.Session(t.Context()).Gorm().Raw(`SELECT count(*) FROM copied`).Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	rows := [][]any{{int32(1), "一"}, {int32(2), "二"}}
+	// Rolled back with the transaction: nothing stays.
+	undo := errors.New("undo")
+	err := db.InTx(t.Context(), func(tx store.Tx) error {
+		if err := tx.CopyFrom("copied", []string{"k", "v"}, rows); err != nil {
+			return err
+		}
+		return undo
+	})
+	if !errors.Is(err, undo) || count() != 0 {
+		t.Fatalf("rolled back: err %v, %d rows; want undo and none", err, count())
+	}
+	// A row the table refuses fails the copy and the transaction with it.
+	err = db.InTx(t.Context(), func(tx store.Tx) error {
+		if err := tx.Gorm().Exec(`INSERT INTO copied VALUES (3, 'three')`).Error; err != nil {
+			return err
+		}
+		return tx.CopyFrom("copied", []string{"k", "v"}, append(rows, []any{int32(1), "again"}))
+	})
+	if !errors.Is(err, errs.AlreadyExists) || count() != 0 {
+		t.Fatalf("a duplicate key: err %v, %d rows; want AlreadyExists and none", err, count())
+	}
+	// Committed with the statements around it, which see the rows.
+	var seen int64
+	err = db.InTx(t.Context(), func(tx store.Tx) error {
+		if err := tx.CopyFrom("copied", []string{"k", "v"}, rows); err != nil {
+			return err
+		}
+		return tx.Gorm().Raw(`SELECT count(*) FROM copied`).Scan(&seen).Error
+	})
+	if err != nil || seen != 2 || count() != 2 {
+		t.Fatalf("committed: err %v, %d rows seen inside, %d after; want 2 and 2", err, seen, count())
+	}
+	if err := db.Session(t.Context()).CopyFrom("copied", []string{"k", "v"}, rows); err == nil || count() != 2 {
+		t.Errorf("CopyFrom in a Session: err %v, %d rows; want an error and the 2 rows", err, count())
+	}
+}

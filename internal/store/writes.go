@@ -354,3 +354,20 @@ func (tx Tx) Together(qs ...Query) ([][]string, error) {
 	}
 	return out, nil
 }
+
+// CopyFrom copies rows into the columns cols of table with COPY, in the
+// transaction: a bulk load's way in (ipcase-bench seed), which commits or
+// rolls back with the rest of it. Only a transaction of InTx may copy.
+func (tx Tx) CopyFrom(table string, cols []string, rows [][]any) error {
+	conn, ok := tx.g.Statement.ConnPool.(txConn)
+	if !ok {
+		return errors.New("store: CopyFrom outside a transaction")
+	}
+	tx.after.changed = true
+	return withPgx(conn.Conn, func(c *pgx.Conn) error {
+		if _, err := c.CopyFrom(tx.Context(), pgx.Identifier{table}, cols, pgx.CopyFromRows(rows)); err != nil {
+			return fmt.Errorf("store: copying into %s: %w", table, Translate(err))
+		}
+		return nil
+	})
+}
