@@ -405,6 +405,11 @@ func (b *blocks) reserve(tx store.Tx, n int64) (id, position int64, err error) {
 // written signed with the state it carries; without, neither. It adds the
 // time each table took to spent.
 func (t *tables) copy(ctx context.Context, db *store.DB, blk *blocks, cp *events.Checkpoints, spent map[string]time.Duration) error {
+	if cp != nil {
+		t0 := time.Now()
+		t.signHeads(cp)
+		spent[signing] += time.Since(t0)
+	}
 	return db.InTx(ctx, func(tx store.Tx) error {
 		eventCols := []string{"matter_id", "seq", "type", "proceeding_id", "actor_subject", "actor_role", "actor_org", "occur_time", "payload", "prev_hash", "hash"}
 		var positions [][]any
@@ -438,6 +443,7 @@ func (t *tables) copy(ctx context.Context, db *store.DB, blk *blocks, cp *events
 			{"proceedings", []string{"id", "matter_id", "kind", "state", "number", "forum", "reason", "create_time", "update_time"}, t.proceedings},
 			{"events", eventCols, t.events},
 			{"event_positions", []string{"position", "event_id"}, positions},
+			{"event_heads", []string{"matter_id", "seq", "hash", "key_id", "signature", "state"}, t.heads},
 		} {
 			if len(c.rows) == 0 {
 				continue
@@ -462,16 +468,6 @@ func (t *tables) copy(ctx context.Context, db *store.DB, blk *blocks, cp *events
 			}
 			spent["matter_list"] += time.Since(t0)
 		}
-		if cp != nil {
-			t0 := time.Now()
-			t.signHeads(cp)
-			spent[signing] += time.Since(t0)
-		}
-		t0 := time.Now()
-		if err := tx.CopyFrom("event_heads", []string{"matter_id", "seq", "hash", "key_id", "signature", "state"}, t.heads); err != nil {
-			return err
-		}
-		spent["event_heads"] += time.Since(t0)
 		return nil
 	})
 }
