@@ -23,8 +23,11 @@
 #      views and callers), VerifyMatterHistory and a Subscribe catch-up
 #      from an old position (an administrator's and an officer's), p99 at
 #      full size next to p99 at 10k; each list page at full size again
-#      with 4 clients, its latency apart from queueing; the seeding time
-#      and rate and the database's size are printed above the table.
+#      with 4 clients, its latency apart from queueing; then, at full
+#      size, pgbench running limit-get.sql and limit-submit.sql, each beside
+#      ipcased's GetMatter and SubmitComplaint on the same store (ipcased /
+#      least at full size); the seeding time and rate and the database's
+#      size are printed above the table.
 #
 # Every ipcased row shows the SQL statements per call from ipcased's own
 # ipcase_db_statements_per_call histogram (delta over the run). Where a
@@ -47,7 +50,8 @@
 # that tablespace, 10k and full size alike: for a store larger than the
 # data directory's disk (scripts/compressed-tablespace.sh makes one on a
 # zstd-compressed file system). BENCH_ONLY=scale runs phase 4 alone (the
-# others do not depend on BENCH_MATTERS).
+# others do not depend on BENCH_MATTERS); BENCH_ONLY=least only its least
+# SQL at full size, on the store a scale run of the same BENCH_MATTERS left.
 #
 #   BENCH_ONLY=scale BENCH_TABLESPACE=ipcase_zstd BENCH_MATTERS=10000000 scripts/bench.sh
 set -euo pipefail
@@ -68,7 +72,7 @@ esac
 [[ $secs =~ ^[0-9]+$ && $secs -ge 1 ]] || { echo "bench: BENCH_DURATION must be like 20s or 2m" >&2; exit 2; }
 [ "$matters" -ge 10000 ] || { echo "bench: BENCH_MATTERS must be at least 10000" >&2; exit 2; }
 only=${BENCH_ONLY:-}
-case $only in '' | scale) ;; *) echo "bench: BENCH_ONLY must be empty or scale" >&2; exit 2 ;; esac
+case $only in '' | scale | least) ;; *) echo "bench: BENCH_ONLY must be empty, scale or least" >&2; exit 2 ;; esac
 tablespace=${BENCH_TABLESPACE:-}
 [[ $tablespace =~ ^[a-z_][a-z0-9_]*$ || -z $tablespace ]] || { echo "bench: BENCH_TABLESPACE must be a plain lower-case name" >&2; exit 2; }
 pgbin=${IPCASE_PG_BINDIR:-$(pg_bindir)}
@@ -297,10 +301,11 @@ measured() {
 
 fs=/ipcase.v1.FilingService
 ss=/ipcase.v1.StatusService
+year=$(TZ=Asia/Shanghai date +%Y)
 
 ###########################################################################
-# 1 to 3 (not with BENCH_ONLY=scale).
-if [ "$only" != scale ]; then
+# 1 to 3 (not with BENCH_ONLY).
+if [ -z "$only" ]; then
 	# 1 and 2: baselines and ipcased, on database ipcase_bench.
 	bench_db=ipcase_bench
 	bench_url=$(db_url $bench_db)
@@ -321,7 +326,6 @@ if [ "$only" != scale ]; then
 	"$pgbin/psql" -X -q "$bench_url" -c "VACUUM ANALYZE"
 	start_servers $bench_db
 	quiet "$bench_url"
-	year=$(TZ=Asia/Shanghai date +%Y)
 
 	log "pgbench baselines, $conc clients, ${secs}s each"
 	pg_run limit_submit "$limit_dir/limit-submit.sql" "$bench_url" -D year="$year"
@@ -415,9 +419,11 @@ fi
 # 4: scale, on a fresh database ipcase_bench_scale: 10k, then BENCH_MATTERS.
 scale_db=ipcase_bench_scale
 scale_url=$(db_url $scale_db)
-log "database $scale_db: migrating${tablespace:+ (tablespace $tablespace)}"
-fresh_db $scale_db "$tablespace"
-prime $scale_db
+if [ "$only" != least ]; then
+	log "database $scale_db: migrating${tablespace:+ (tablespace $tablespace)}"
+	fresh_db $scale_db "$tablespace"
+	prime $scale_db
+fi
 
 # scale_runs LABEL measures the reads at the current size; the first call
 # keeps its p99s as the reference of the second.
@@ -552,42 +558,70 @@ seeded() {
 	seedings+=("$(awk -v l="$1" -v s="$2" -v m="$m" -v e="$e" -v g="${g:-0}" 'BEGIN { t = s > 0 ? s : 1
 		printf "%s: %d matters and %d events (%.1f a matter) in %d s (signing the chain heads took %.0f s, summed over the copying workers), %.0f matters/s, %.0f events/s", l, m, e, e / (m > 0 ? m : 1), s, g, m / t, e / t }')")
 }
-size_empty=$(db_size)
-log "seeding 10,000 matters"
-t0=$SECONDS
-seed_out=$(DATABASE_URL=$scale_url "$bin/ipcase-bench" seed -n 10000 -checkpoint-key "$keys/checkpoint.jwk" 2>>"$work/seed.log")
-seeded "seeding to 10k" $((SECONDS - t0)) "$seed_out"
-holder=$(sed -n 's/.* holder=\([^ ]*\).*/\1/p' <<<"$seed_out")
-holder_token=$(token --sub bench-holder --role rights_holder --parties "$holder")
-"$pgbin/psql" -X -q "$scale_url" -c "VACUUM ANALYZE"
-size_10k=$(db_size)
-start_servers $scale_db
-quiet "$scale_url"
-scale_runs "10k matters" 10k
-
-more=$((matters - 10000))
-if [ "$more" -gt 0 ]; then
-	room_for "$more"
-	quiet "$scale_url"
-	stop_servers
-	log "seeding $more more matters (to $matters)"
-	t0=$SECONDS
-	seed_out=$(DATABASE_URL=$scale_url "$bin/ipcase-bench" seed -n "$more" -batch 20000 -checkpoint-key "$keys/checkpoint.jwk" 2>>"$work/seed.log")
-	seed_secs=$((SECONDS - t0))
-	log "seeded in $seed_secs s: $seed_out"
-	seeded "seeding $more more" "$seed_secs" "$seed_out"
-	# What a DBA does after a bulk load; autovacuum would do it during the
-	# runs otherwise.
-	t0=$SECONDS
-	"$pgbin/psql" -X -q "$scale_url" -c "VACUUM ANALYZE"
-	seedings+=("VACUUM ANALYZE after it: $((SECONDS - t0)) s")
-	log "VACUUM ANALYZE took $((SECONDS - t0)) s"
+label=$(awk -v n="$matters" 'BEGIN { if (n >= 1000000) printf "%gM matters", n / 1000000; else printf "%gk matters", n / 1000 }')
+if [ "$only" = least ]; then
+	# The store a scale run left, as it left it.
+	[ "$("$pgbin/psql" -X -At "$scale_url" -c "SELECT count(*) FROM matters WHERE number LIKE 'IPCS-%'")" = "$matters" ] ||
+		{ echo "bench: BENCH_ONLY=least needs $scale_db as a scale run of BENCH_MATTERS=$matters left it" >&2; exit 2; }
 	start_servers $scale_db
 	quiet "$scale_url"
+	"$pgbin/psql" -X -At "$scale_url" -c "SELECT id FROM matters ORDER BY random() LIMIT 20000" >"$work/ids_big.txt"
+else
+	size_empty=$(db_size)
+	log "seeding 10,000 matters"
+	t0=$SECONDS
+	seed_out=$(DATABASE_URL=$scale_url "$bin/ipcase-bench" seed -n 10000 -checkpoint-key "$keys/checkpoint.jwk" 2>>"$work/seed.log")
+	seeded "seeding to 10k" $((SECONDS - t0)) "$seed_out"
+	holder=$(sed -n 's/.* holder=\([^ ]*\).*/\1/p' <<<"$seed_out")
+	holder_token=$(token --sub bench-holder --role rights_holder --parties "$holder")
+	"$pgbin/psql" -X -q "$scale_url" -c "VACUUM ANALYZE"
+	size_10k=$(db_size)
+	start_servers $scale_db
+	quiet "$scale_url"
+	scale_runs "10k matters" 10k
+
+	more=$((matters - 10000))
+	if [ "$more" -gt 0 ]; then
+		room_for "$more"
+		quiet "$scale_url"
+		stop_servers
+		log "seeding $more more matters (to $matters)"
+		t0=$SECONDS
+		seed_out=$(DATABASE_URL=$scale_url "$bin/ipcase-bench" seed -n "$more" -batch 20000 -checkpoint-key "$keys/checkpoint.jwk" 2>>"$work/seed.log")
+		seed_secs=$((SECONDS - t0))
+		log "seeded in $seed_secs s: $seed_out"
+		seeded "seeding $more more" "$seed_secs" "$seed_out"
+		# What a DBA does after a bulk load; autovacuum would do it during the
+		# runs otherwise.
+		t0=$SECONDS
+		"$pgbin/psql" -X -q "$scale_url" -c "VACUUM ANALYZE"
+		seedings+=("VACUUM ANALYZE after it: $((SECONDS - t0)) s")
+		log "VACUUM ANALYZE took $((SECONDS - t0)) s"
+		start_servers $scale_db
+		quiet "$scale_url"
+	fi
+	size_big=$(db_size)
+	scale_runs "$label" big
 fi
-label=$(awk -v n="$matters" 'BEGIN { if (n >= 1000000) printf "%gM matters", n / 1000000; else printf "%gk matters", n / 1000 }')
-size_big=$(db_size)
-scale_runs "$label" big
+# The least SQL at full size, each beside ipcased's call on the same store,
+# the reads first (the submits add matters).
+log "the least SQL at $label"
+quiet "$scale_url"
+pg_run limit_get_big "$limit_dir/limit-get.sql" "$scale_url" -D nbulk="$matters"
+least_get_big=$pg_tps
+row "pgbench GetMatter least SQL (limit) @ $label" "$pg_tps" "$pg_p50" "$pg_p99" - - - - "$pg_stmts"
+quiet "$scale_url"
+load get_least_big get "$fs/GetMatter" -addr "$grpc_addr" -token "$admin_token" -ids "$work/ids_big.txt"
+measured "GetMatter gRPC @ $label, against its least SQL" "$l_ops" "$l_p50" "$l_p99" "$least_get_big" "$(ratio "$l_ops" "$least_get_big")" \
+	">= 0.60 x least" "$(judge "$(ratio "$l_ops" "$least_get_big")" ">=" 0.60)" "$l_stmts"
+quiet "$scale_url"
+pg_run limit_submit_big "$limit_dir/limit-submit.sql" "$scale_url" -D year="$year"
+least_submit_big=$pg_tps
+row "pgbench SubmitComplaint least SQL (limit) @ $label" "$pg_tps" "$pg_p50" "$pg_p99" - - - - "$pg_stmts"
+quiet "$scale_url"
+load submit_big submit "$fs/SubmitComplaint" -addr "$grpc_addr" -token "$admin_token"
+measured "SubmitComplaint gRPC @ $label" "$l_ops" "$l_p50" "$l_p99" "$least_submit_big" "$(ratio "$l_ops" "$least_submit_big")" \
+	">= 0.60 x least" "$(judge "$(ratio "$l_ops" "$least_submit_big")" ">=" 0.60)" "$l_stmts"
 stop_servers
 events_big=$("$pgbin/psql" -X -At "$scale_url" -c "SELECT count(*) FROM events")
 
@@ -597,7 +631,7 @@ echo "ipcase benchmark: $(date -u +%FT%TZ), $(nproc) CPUs, $conc concurrent clie
 echo "load average (uptime) at the start: $load_start; at the end: $(uptime | sed 's/.*load average: //')"
 echo "ipcased peak resident memory (VmHWM over every run): $((peak_rss / 1024)) MiB (target <= 256 MiB: $(judge "$peak_rss" "<=" $((256 * 1024))))"
 for x in "${seedings[@]}"; do echo "$x"; done
-echo "database $scale_db (pg_database_size): $size_10k MiB at 10k matters; $size_big MiB at $label ($events_big events)"
+echo "database $scale_db (pg_database_size): ${size_10k:-?} MiB at 10k matters; ${size_big:-$(db_size)} MiB at $label ($events_big events)"
 {
 	printf 'what\tops/s\tp50 ms\tp99 ms\tbaseline\tratio\ttarget\tmet?\tSQL stmts/call\tx own SQL\n'
 	cat "$rows"
@@ -608,6 +642,8 @@ if [ ${#missed[@]} -gt 0 ]; then
 	for name in "${missed[@]}"; do
 		key=$(case $name in
 			"SubmitComplaint gRPC") echo submit ;;
+			"SubmitComplaint gRPC @ "*) echo submit_big ;;
+			"GetMatter gRPC @ "*", against its least SQL") echo get_least_big ;;
 			"AcceptComplaint gRPC") echo accept ;;
 			"GetMatter gRPC") echo get ;;
 			"status via gateway HTTP (rights holder)") echo status ;;
