@@ -69,6 +69,11 @@ type seedOptions struct {
 	Bulk bool
 	// Workers is how many connections copy batches at once.
 	Workers int
+	// DeferIndexes, in bulk, drops the seeded tables' indexes and unique
+	// constraints but their primary keys before copying, and builds them
+	// again after, as pg_restore does (deferIndexes): a big seeding's
+	// random inserts into indexes larger than memory are its slowest part.
+	DeferIndexes bool
 }
 
 // seedReport says what a seeding added.
@@ -104,10 +109,11 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 	consumed := fs.Bool("mark-consumed", true, "move caught-up consumer cursors past the seeded events")
 	workers := fs.Int("workers", 2, "connections copying batches at once")
 	bulk := fs.Bool("bulk", true, "as a superuser, copy with triggers and foreign-key checks off and position the events directly (a restore's way)")
+	deferIdx := fs.Bool("defer-indexes", false, "in bulk, drop the seeded tables' secondary indexes and unique constraints while copying and build them after (a restore's way, for a big seeding)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	opt := seedOptions{URL: os.Getenv("DATABASE_URL"), N: *n, Queue: *queue, Batch: *batch, MarkConsumed: *consumed, Bulk: *bulk, Workers: *workers, Now: time.Now(),
+	opt := seedOptions{URL: os.Getenv("DATABASE_URL"), N: *n, Queue: *queue, Batch: *batch, MarkConsumed: *consumed, Bulk: *bulk, Workers: *workers, DeferIndexes: *deferIdx, Now: time.Now(),
 		Logf: func(format string, args ...any) { fmt.Fprintf(os.Stderr, "seed: "+format+"\n", args...) }}
 	if opt.URL == "" {
 		return errors.New("seed: DATABASE_URL is not set")
@@ -141,7 +147,7 @@ func runSeed(ctx context.Context, args []string, stdout io.Writer) error {
 // seed adds opt.N bulk and opt.Queue queue matters with COPY, in
 // transactions of opt.Batch matters, then positions their events as the
 // relay would.
-func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) (*seedReport, error) {
+func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) (rep *seedReport, err error) {
 	conn, err := pgx.Connect(ctx, opt.URL)
 	if err != nil {
 		return nil, err
@@ -163,7 +169,7 @@ func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) 
 	if err != nil {
 		return nil, err
 	}
-	rep := &seedReport{Holder: uuid.UUID(holders[0]).String()}
+	rep = &seedReport{Holder: uuid.UUID(holders[0]).String()}
 	bulkBase, err := lastNumber(ctx, conn, bulkPrefix)
 	if err != nil {
 		return nil, err
@@ -194,6 +200,28 @@ func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) 
 	last := before // the last position handed out, in bulk
 	if opt.Batch < 1 {
 		return nil, fmt.Errorf("seed: batch %d: want at least 1 matter a transaction", opt.Batch)
+	}
+
+	logf := opt.Logf
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	if opt.DeferIndexes && rep.Bulk {
+		build, err := deferIndexes(ctx, conn)
+		if err != nil {
+			return nil, err
+		}
+		logf("dropped %d indexes and unique constraints until the copy ends", len(build))
+		// Built again however the copying ends: a failed bulk seeding must
+		// be redone on a fresh database anyway, but its schema stays whole.
+		defer func() {
+			t0 := time.Now()
+			if berr := buildIndexes(context.WithoutCancel(ctx), conn, build); berr != nil {
+				rep, err = nil, errors.Join(err, berr)
+				return
+			}
+			logf("built %d indexes and unique constraints in %s", len(build), time.Since(t0).Round(time.Second))
+		}()
 	}
 
 	g := &generator{opt: opt, holders: holders, repeats: repeats}
@@ -270,10 +298,6 @@ func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) 
 		return nil, firstErr
 	}
 	rep.Matters, rep.Queue = opt.N, opt.Queue
-	logf := opt.Logf
-	if logf == nil {
-		logf = func(string, ...any) {}
-	}
 	var where []string
 	for _, k := range slices.Sorted(maps.Keys(spent)) {
 		where = append(where, fmt.Sprintf("%s %s", k, spent[k].Round(time.Millisecond)))
@@ -302,6 +326,67 @@ func seed(ctx context.Context, opt seedOptions, progress func(done, total int)) 
 	}
 	logf("analyzed in %s", time.Since(t0).Round(time.Millisecond))
 	return rep, nil
+}
+
+// seededTables are the tables a seeding copies into (and matter_list,
+// which it writes through matter_list_upsert); parties is left out, as
+// ensurePool's upsert needs its unique index.
+var seededTables = []string{"ip_rights", "matters", "matter_parties", "matter_rights", "evidence", "proceedings",
+	"events", "event_positions", "event_heads", "matter_list"}
+
+// deferIndexes drops the indexes and unique constraints of seededTables but
+// their primary keys and what a foreign key references (which the copy's
+// matter_list_upsert and the foreign keys need), in one transaction, and
+// returns the statements that build them again, made from the catalog's
+// own definitions (pg_get_constraintdef, pg_get_indexdef).
+func deferIndexes(ctx context.Context, conn *pgx.Conn) ([]string, error) {
+	rows, err := conn.Query(ctx, `
+		SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', c.conrelid::regclass, c.conname),
+			format('ALTER TABLE %s ADD CONSTRAINT %I %s', c.conrelid::regclass, c.conname, pg_get_constraintdef(c.oid))
+		FROM pg_constraint c
+		WHERE c.contype = 'u' AND c.conrelid = ANY ($1::regclass[])
+			AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)
+		UNION ALL
+		SELECT format('DROP INDEX %s', i.indexrelid::regclass), pg_get_indexdef(i.indexrelid)
+		FROM pg_index i
+		WHERE i.indrelid = ANY ($1::regclass[]) AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`, seededTables)
+	if err != nil {
+		return nil, fmt.Errorf("seed: the indexes to defer: %w", err)
+	}
+	var drop, build []string
+	for rows.Next() {
+		var d, b string
+		if err := rows.Scan(&d, &b); err != nil {
+			return nil, err
+		}
+		drop, build = append(drop, d), append(build, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(drop) == 0 {
+		return nil, nil
+	}
+	if _, err := conn.Exec(ctx, "BEGIN; "+strings.Join(drop, "; ")+"; COMMIT"); err != nil {
+		return nil, fmt.Errorf("seed: dropping the indexes to defer: %w", err)
+	}
+	return build, nil
+}
+
+// buildIndexes runs build, deferIndexes' statements, with the memory of a
+// restore's index builds; a unique constraint that the copied rows break
+// fails here.
+func buildIndexes(ctx context.Context, conn *pgx.Conn, build []string) error {
+	if _, err := conn.Exec(ctx, `SET maintenance_work_mem = '1GB'`); err != nil {
+		return err
+	}
+	for _, q := range build {
+		if _, err := conn.Exec(ctx, q); err != nil {
+			return fmt.Errorf("seed: %s: %w", q, err)
+		}
+	}
+	_, err := conn.Exec(ctx, `RESET maintenance_work_mem`)
+	return err
 }
 
 // stampAll positions every committed, unpositioned event through the
@@ -617,12 +702,12 @@ func (g *generator) respondents(t *tables, m seeded, n int, slot uint64) int {
 		var pid [16]byte
 		var p filing.Party
 		if r.IntN(100) < 20 {
-			k := r.IntN(len(g.repeats))
+			k := r.Uint64N(repeatPool)
 			pid = g.repeats[k]
 			if seen[pid] {
 				continue
 			}
-			p = poolParty(pid, nsRepeat, uint64(k), repeatName)
+			p = poolParty(pid, nsRepeat, k, repeatName)
 		} else {
 			pid = [16]byte(uuid.New())
 			if r.IntN(100) < 60 {

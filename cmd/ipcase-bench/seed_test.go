@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"go.uber.org/zap"
 
 	"github.com/ipcase/ipcase/internal/chaintest"
@@ -34,11 +35,33 @@ func TestSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The first seeding loads in bulk (the test connects as a superuser) on
-	// three connections at once,
+	// three connections at once, its indexes built after the copy,
 	// the second the relay's way: both must leave the same kind of store.
-	rep, err := seed(ctx, seedOptions{URL: url, N: 2000, Queue: 50, Batch: 300, Checkpoint: key, MarkConsumed: true, Bulk: true, Workers: 3, Now: time.Now()}, func(int, int) {})
+	schema := func() string {
+		t.Helper()
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = conn.Close(ctx) }()
+		var s string
+		if err := conn.QueryRow(ctx, `SELECT string_agg(d, E'\n' ORDER BY d) FROM (
+			SELECT pg_get_indexdef(indexrelid) AS d FROM pg_index WHERE indrelid::regclass::text = ANY ($1)
+			UNION ALL
+			SELECT conrelid::regclass || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid::regclass::text = ANY ($1)) s`,
+			seededTables).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	before := schema()
+	rep, err := seed(ctx, seedOptions{URL: url, N: 2000, Queue: 50, Batch: 300, Checkpoint: key, MarkConsumed: true, Bulk: true, Workers: 3,
+		DeferIndexes: true, Now: time.Now()}, func(int, int) {})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if after := schema(); after != before || !strings.Contains(before, "events_matter_id_seq_key UNIQUE (matter_id, seq)") {
+		t.Errorf("the seeding deferring its indexes left the seeded tables' indexes and constraints\n%s\nwhere they were\n%s", after, before)
 	}
 	if !rep.Bulk {
 		t.Error("the first seeding did not load in bulk")
@@ -51,6 +74,13 @@ func TestSeed(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = db.Close() })
+	// The rebuilt unique constraints hold: a second event at a seeded
+	// matter's sequence number is refused.
+	if _, err := db.SQL().ExecContext(ctx, `INSERT INTO events (matter_id, seq, type, actor_subject, actor_role, occur_time, payload, hash)
+		SELECT matter_id, seq, type, actor_subject, actor_role, occur_time, payload, hash FROM events LIMIT 1`); err == nil ||
+		!strings.Contains(err.Error(), "events_matter_id_seq_key") {
+		t.Errorf("a duplicate (matter_id, seq) after the rebuild: %v; want events_matter_id_seq_key violated", err)
+	}
 
 	// The seeder writes every table with SQL of its own; the test reads
 	// them back the same way, through the pool itself.
@@ -200,6 +230,7 @@ func TestSeed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer func() { _ = rows.Close() }()
 	var ids []string
 	for rows.Next() {
 		var id string
@@ -211,7 +242,6 @@ func TestSeed(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	_ = rows.Close()
 	for _, id := range ids {
 		if v, err := st.VerifyHistory(ctx, filing.MatterID(id)); err != nil || !v.Intact {
 			t.Fatalf("VerifyHistory(%s) = %+v, %v; want intact", id, v, err)
