@@ -587,7 +587,7 @@ else
 		stop_servers
 		log "seeding $more more matters (to $matters)"
 		t0=$SECONDS
-		seed_out=$(DATABASE_URL=$scale_url "$bin/ipcase-bench" seed -n "$more" -batch 20000 -checkpoint-key "$keys/checkpoint.jwk" 2>>"$work/seed.log")
+		seed_out=$(DATABASE_URL=$scale_url "$bin/ipcase-bench" seed -n "$more" -batch 20000 -defer-indexes -checkpoint-key "$keys/checkpoint.jwk" 2>>"$work/seed.log")
 		seed_secs=$((SECONDS - t0))
 		log "seeded in $seed_secs s: $seed_out"
 		seeded "seeding $more more" "$seed_secs" "$seed_out"
