@@ -185,8 +185,13 @@ func (f Filter) scopes(n notice) (scopes []string, cond []string, args []any, ok
 }
 
 // inScope is the condition that the matter of row l is also in the list
-// of another scope (the argument): a look-up of one row by the primary key.
-const inScope = "EXISTS (SELECT 1 FROM matter_list o WHERE o.scope = ? AND o.create_time = l.create_time AND o.matter_id = l.matter_id)"
+// of another scope (the argument): a look-up of one row by the primary key,
+// for each row of l's range scan, which the page's Limit stops. OFFSET 0
+// keeps it that: as a semi-join, the planner estimates that almost no row
+// of a big list (the top rights holder's, a fifth of the matters) is in a
+// forum's, and hash-joins both lists whole before the Limit (95 ms a page
+// against 2.4 ms at 1,000,000 matters, on indexes built after a bulk load).
+const inScope = "EXISTS (SELECT 1 FROM matter_list o WHERE o.scope = ? AND o.create_time = l.create_time AND o.matter_id = l.matter_id OFFSET 0)"
 
 // partyScope is the matter_list scope of the matters party id is in.
 func partyScope(id string) string { return "P:" + id }
