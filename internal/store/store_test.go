@@ -98,6 +98,9 @@ func TestIdempotencyLookupUsesTheIndex(t *testing.T) {
 	}
 }
 
+// TestCopyFromIsPartOfTheTransaction: what Tx.CopyFrom copies commits or
+// rolls back with the transaction's other statements, a refused row fails
+// the whole, and a Session may not copy.
 func TestCopyFromIsPartOfTheTransaction(t *testing.T) {
 	t.Parallel()
 	db := storetest.NewDB(t)
